@@ -1,0 +1,131 @@
+"""Headless commands: ``python main.py <command> ...``.
+
+Every command prints Chinese messages for people and JSON where asked for
+machines. A bad input exits with code 2 and one clear line on stderr, never a
+traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class CliError(Exception):
+    """A problem with what the user asked for; printed without a traceback."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT):
+        super().__init__(message)
+        self.code = code
+
+
+def _policies(args):
+    from core.policy.loader import PolicyError, load_policies
+
+    try:
+        return load_policies(getattr(args, "policies", None))
+    except PolicyError as exc:
+        raise CliError(f"政策文件有误：{exc}") from None
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def cmd_rules(args) -> int:
+    ps = _policies(args)
+    rules = ps.rules_json()
+    if args.json:
+        _print_json(rules)
+        return EXIT_OK
+    for r in rules:
+        print(f"{r['id']:<34} {r['clause']:<8} {r['kind']:<13} {r['summary']}")
+    print(f"共{len(rules)}条规则，来自{len(ps.documents)}个政策文件")
+    return EXIT_OK
+
+
+def cmd_evaluate(args) -> int:
+    from core.casefile import CaseError, load_case_json
+    from core.evaluation import evaluate_case
+
+    path = Path(args.case)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CliError(f"找不到案例文件：{path}") from None
+    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
+        raise CliError(f"无法读取案例文件{path}：{exc.__class__.__name__}") from None
+    ps = _policies(args)
+    try:
+        case = load_case_json(text, ps.vocabulary)
+        result = evaluate_case(case, ps)
+    except CaseError as exc:
+        raise CliError(f"案例文件{path.name}有误：{exc}") from None
+    _print_json(result)
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from core.rulecases import run_rule_cases
+
+    ps = _policies(args)
+    report = run_rule_cases(ps, args.cases)
+    for failure in report.failures:
+        print(f"不通过 {failure}")
+    print(f"规则案例：{report.passed}项通过，{len(report.failures)}项不通过；"
+          f"{len(report.uncovered)}条规则没有案例" + (f"（{'、'.join(report.uncovered)}）" if report.uncovered else ""))
+    return EXIT_OK if not report.failures and not report.uncovered else EXIT_FAIL
+
+
+def cmd_coverage(args) -> int:
+    from core.coverage import coverage_markdown
+
+    text = coverage_markdown(_policies(args))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"已写入 {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="main.py", description="科技创新奖补计算器（无界面命令）")
+    p.add_argument("--policies", help="政策文件目录（默认为程序自带的 resources/policies）")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("rules", help="列出全部规则")
+    s.add_argument("--json", action="store_true", help="以JSON输出")
+    s.set_defaults(fn=cmd_rules)
+
+    s = sub.add_parser("evaluate", help="按案例文件（JSON）计算奖补")
+    s.add_argument("case", help="CASE.json，格式见 docs/evaluate-format.md")
+    s.set_defaults(fn=cmd_evaluate)
+
+    s = sub.add_parser("check", help="运行政策文件的规则案例，核对修改后的政策文件")
+    s.add_argument("--cases", help="规则案例目录（默认为政策目录下的 cases）")
+    s.set_defaults(fn=cmd_check)
+
+    s = sub.add_parser("coverage", help="生成条款覆盖说明（docs/coverage.md）")
+    s.add_argument("-o", "--output")
+    s.set_defaults(fn=cmd_coverage)
+    return p
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its message
+        return EXIT_BAD_INPUT if exc.code else EXIT_OK
+    try:
+        return args.fn(args)
+    except CliError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+        return EXIT_FAIL

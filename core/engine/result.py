@@ -1,0 +1,166 @@
+"""What the engine produces: award lines with their traces, and exclusions."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.model import Company
+from core.money import ZERO, fmt_rate, fmt_yuan
+from core.policy.model import Rule
+
+
+@dataclass(slots=True)
+class ParamUse:
+    """A parameter value as read for one line, with the date it was read at."""
+
+    path: str
+    label: str
+    value: Decimal
+    unit: str
+    cite: str
+    start: dt.date
+    read_at: dt.date
+    source: str
+
+    @property
+    def display(self) -> str:
+        if self.unit == "yuan":
+            return fmt_yuan(self.value) + "元"
+        if self.unit == "rate":
+            return fmt_rate(self.value)
+        return f"{self.value.normalize():f}"
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "label": self.label,
+            "value": str(self.value),
+            "display": self.display,
+            "cite": self.cite,
+            "valid_from": self.start.isoformat(),
+            "read_at": self.read_at.isoformat(),
+            "source": self.source,
+        }
+
+
+@dataclass(slots=True)
+class Trace:
+    inputs: list = field(default_factory=list)  # (label, text)
+    params: list = field(default_factory=list)  # ParamUse
+    readings: list = field(default_factory=list)  # (name, value, note)
+    formula: str = ""
+    steps: list = field(default_factory=list)  # caps, floors, stacking, in order applied
+    notes: list = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "inputs": [{"label": k, "value": v} for k, v in self.inputs],
+            "params": [p.to_json() for p in self.params],
+            "readings": [{"name": n, "value": v, "note": note} for n, v, note in self.readings],
+            "formula": self.formula,
+            "steps": list(self.steps),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(slots=True)
+class AwardLine:
+    rule: Rule
+    claim_id: str
+    subject: str
+    amount: Decimal
+    trace: Trace
+    event_date: dt.date
+    schedule: tuple | None = None  # ((year, Decimal), ...)
+    person: str = ""
+    provisional: bool = False
+
+    def to_json(self) -> dict:
+        doc = self.rule.document
+        out = {
+            "rule_id": self.rule.id,
+            "document": doc.title,
+            "document_id": doc.id,
+            "doc_number": doc.doc_number,
+            "clause": self.rule.clause,
+            "summary": self.rule.summary,
+            "sentence": self.rule.sentence,
+            "claim_id": self.claim_id,
+            "subject": self.subject,
+            "amount": str(self.amount),
+            "provisional": self.provisional,
+            "trace": self.trace.to_json(),
+        }
+        if self.schedule:
+            out["schedule"] = [{"year": y, "amount": str(a)} for y, a in self.schedule]
+        return out
+
+
+@dataclass(slots=True)
+class Exclusion:
+    """A rule that matched a claim but pays nothing, and why."""
+
+    rule: Rule
+    claim_id: str
+    subject: str
+    reason: str
+    amount: Decimal | None = None  # what it would have paid, where known
+    trace: Trace | None = None
+
+    def to_json(self) -> dict:
+        doc = self.rule.document
+        out = {
+            "rule_id": self.rule.id,
+            "document": doc.title,
+            "doc_number": doc.doc_number,
+            "clause": self.rule.clause,
+            "claim_id": self.claim_id,
+            "reason": self.reason,
+            "would_have_been": str(self.amount) if self.amount is not None else None,
+        }
+        if self.trace is not None:
+            out["trace"] = self.trace.to_json()
+        return out
+
+
+@dataclass(slots=True)
+class CompanyResult:
+    company: Company
+    award_year: int
+    lines: list
+    excluded: list
+    errors: list
+    warnings: list
+    total: Decimal = ZERO
+
+    def __post_init__(self):
+        total = ZERO
+        for line in self.lines:
+            if line.amount <= 0:
+                raise AssertionError(f"{line.rule.id}: award line amount must be positive, got {line.amount}")
+            if line.amount != line.amount.quantize(Decimal("0.01")):
+                raise AssertionError(f"{line.rule.id}: amount {line.amount} is not rounded to fen")
+            total += line.amount
+        self.total = total
+
+    def by_document(self) -> dict[str, Decimal]:
+        out: dict[str, Decimal] = {}
+        for line in self.lines:
+            out[line.rule.document.id] = out.get(line.rule.document.id, ZERO) + line.amount
+        return out
+
+    def to_json(self) -> dict:
+        assert sum((l.amount for l in self.lines), ZERO) == self.total
+        return {
+            "uscc": self.company.uscc,
+            "name": self.company.name,
+            "city": self.company.city,
+            "award_year": self.award_year,
+            "total": str(self.total),
+            "by_document": {k: str(v) for k, v in self.by_document().items()},
+            "lines": [l.to_json() for l in self.lines],
+            "excluded": [e.to_json() for e in self.excluded],
+            "errors": list(self.errors),
+            "warnings": list(self.warnings),
+        }

@@ -1,0 +1,100 @@
+"""Companies, their history and the claims of one batch: plain data.
+
+The engine reads only these. The store and the case-file reader build them;
+nothing here knows about databases, workbooks or Qt.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """A certificate or approval the company holds (高新技术企业证书, 重点实验室认定 ...)."""
+
+    kind: str
+    level: str | None
+    date: dt.date
+    number: str = ""
+    issued_in: str = ""  # "" = inside Inner Mongolia; otherwise the province that issued it
+
+
+@dataclass(frozen=True, slots=True)
+class RdYear:
+    """R&D of one fiscal year: 研发费用 and whether 加计扣除 was enjoyed, and on how much."""
+
+    year: int
+    expense: Decimal
+    super_deduction: bool = False
+    deducted: Decimal | None = None  # 已进行加计扣除的研发费用
+    revenue: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """An award approved in an earlier batch: what yearly caps and 'once' checks count."""
+
+    rule_id: str
+    year: int
+    amount: Decimal
+    subject: str = ""  # what it was paid for (see Claim.subject)
+    person: str = ""  # for per-person caps
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One fact a company brings to this batch: a recognition, a contract, ...
+
+    ``fields`` hold typed values (Decimal, date, int, bool, str) checked
+    against the claim type in the vocabulary.
+    """
+
+    type: str
+    id: str
+    fields: dict
+    date: dt.date | None = None
+
+    def get(self, name, default=None):
+        return self.fields.get(name, default)
+
+    @property
+    def subject(self) -> str:
+        """A stable key for what the claim is about, so one thing is not paid twice."""
+        f = self.fields
+        if self.type == "recognition":
+            return f"recognition:{f.get('kind')}:{f.get('level') or ''}:{self.date}:{f.get('stage') or ''}"
+        if self.type == "tech_sme_registration":
+            return f"tech_sme:{f.get('year')}"
+        for key in ("number", "project", "person_id", "rule_id", "board"):
+            if key in f:
+                return f"{self.type}:{f[key]}:{self.date or ''}:{f.get('subject', '')}"
+        return f"{self.type}:{self.date or ''}:{f.get('year', '')}:{f.get('rd_year', '')}"
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    uscc: str
+    name: str
+    city: str
+    county: str = ""
+    size: str = "medium"
+    industry: str = ""
+
+
+@dataclass(slots=True)
+class History:
+    recognitions: tuple[Recognition, ...] = ()
+    tech_sme_years: frozenset[int] = frozenset()
+    rd: dict[int, RdYear] = field(default_factory=dict)
+    ledger: tuple[LedgerEntry, ...] = ()
+
+
+@dataclass(slots=True)
+class CompanyCase:
+    """One company as the engine sees it for one batch."""
+
+    company: Company
+    history: History
+    claims: tuple[Claim, ...]

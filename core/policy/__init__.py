@@ -1,0 +1,1 @@
+"""Policy documents as data: rules, dated parameters, citations, stacking groups."""

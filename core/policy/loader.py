@@ -1,0 +1,502 @@
+"""Reading policy files into a PolicySet, refusing anything unchecked.
+
+A policy file is one document: its header, the readings taken of its
+ambiguous passages, its rules with their dated parameters, its stacking
+groups, targets, calculators and a coverage list of every numbered clause.
+Loading fails, naming file and line, when
+
+* a key is unknown or missing (a misspelled ``cite`` is not silently dropped),
+* a rule's sentence is not in the document's text, or a parameter's ``cite``
+  is not in its rule's sentence, or the value is not a number the cite states,
+* a parameter's date lies outside the document's period,
+* a rule names an unknown claim type, field, enum value, requirement or base.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from core.paths import POLICIES
+from core.policy.cite import squash, value_matches
+from core.policy.model import (
+    LEVEL_CITY,
+    LEVEL_REGION,
+    STATUS_LABELS,
+    Calculator,
+    Cap,
+    Condition,
+    Document,
+    Keyed,
+    Param,
+    ParamVersion,
+    Reading,
+    Requirement,
+    Rule,
+    StackingGroup,
+    Target,
+)
+from core.policy.policyset import PolicySet
+from core.policy.yamlio import Node, YamlError, load_yaml
+from core.vocabulary import Vocabulary, load_vocabulary
+
+FORMULAS = {
+    # formula -> (required params, optional params)
+    "fixed": ({"amount"}, {"years"}),
+    "rate": ({"rate", "base"}, set()),
+    "per_step": ({"step", "amount", "base"}, set()),
+    "multiple": ({"factor", "base"}, set()),
+    "at_least": ({"minimum"}, {"years"}),
+    "entered": (set(), {"maximum", "years"}),
+    "informational": (set(), set()),
+}
+_PARAM_KEYS = {"amount", "rate", "factor", "step", "minimum", "maximum", "years"}
+_RULE_KEYS = {
+    "id", "clause", "sentence", "summary", "qualifies", "when", "requires", "formula",
+    "base", "caps", "floor", "once", "group", "note",
+} | _PARAM_KEYS
+_UNIT_OF = {
+    "amount": "yuan", "rate": "rate", "factor": "count", "step": "yuan", "minimum": "yuan",
+    "maximum": "yuan", "years": "count", "floor": "yuan", "cap": "yuan", "threshold": "yuan",
+}
+_PARAM_LABELS = {
+    "amount": "金额", "rate": "比例", "factor": "倍数", "step": "每档", "minimum": "下限（不低于）",
+    "maximum": "上限（最高）", "years": "支持年限", "floor": "起付线（低于不予补助）",
+}
+COVERAGE_STATUSES = {
+    "computed": "程序计算",
+    "entered": "经办人录入金额（程序核对上限）",
+    "calculator": "测算工具（不涉及拨付）",
+    "target": "目标监测",
+    "informational": "说明性条款（不涉及金额）",
+    "not_computable": "无法计算",
+}
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be trusted; the message names file and line."""
+
+
+def load_policies(directory: Path | str | None = None, vocabulary: Vocabulary | None = None) -> PolicySet:
+    directory = Path(directory or POLICIES)
+    vocab = vocabulary or load_vocabulary()
+    files = sorted(p for p in directory.glob("*.yaml") if p.name != "vocabulary.yaml")
+    if not files:
+        raise PolicyError(f"{directory}：没有找到政策文件")
+    documents, rules, groups, targets, calculators, coverage = {}, {}, {}, {}, {}, {}
+    try:
+        for path in files:
+            _load_file(path, vocab, documents, rules, groups, targets, calculators, coverage)
+        _check_groups(groups, rules)
+        _check_coverage_refs(coverage, rules, targets, calculators)
+    except YamlError as exc:
+        raise PolicyError(str(exc)) from exc
+    return PolicySet(documents, rules, groups, targets, calculators, coverage, vocab)
+
+
+def _load_file(path, vocab, documents, rules, groups, targets, calculators, coverage):
+    data = load_yaml(path)
+    if not isinstance(data, Node):
+        raise YamlError(path, 1, "政策文件应为映射（document/rules/...）")
+    data.check_keys(
+        {"document", "readings", "rules", "stacking_groups", "targets", "calculators", "coverage"},
+        {"document", "coverage"},
+        "政策文件：",
+    )
+    doc = _document(data["document"], data.get("readings") or {}, path)
+    if doc.id in documents:
+        raise data["document"].fail(f"文件编号“{doc.id}”与其他政策文件重复", "id")
+    documents[doc.id] = doc
+    text = squash(doc.text)
+    for order, node in enumerate(data.get("rules") or []):
+        rule = _rule(node, doc, text, vocab, order)
+        if rule.id in rules:
+            raise node.fail(f"规则编号“{rule.id}”重复", "id")
+        rules[rule.id] = rule
+    for node in data.get("stacking_groups") or []:
+        g = _group(node, doc)
+        if g.id in groups:
+            raise node.fail(f"叠加组编号“{g.id}”重复", "id")
+        groups[g.id] = g
+    for node in data.get("targets") or []:
+        t = _target(node, doc, text)
+        targets[t.id] = t
+    for node in data.get("calculators") or []:
+        c = _calculator(node, doc, text)
+        calculators[c.id] = c
+    coverage[doc.id] = _coverage(data["coverage"])
+
+
+def _date(node: Node, key: str, required=True) -> dt.date | None:
+    value = node.get(key)
+    if value is None:
+        if required:
+            raise node.fail(f"缺少日期“{key}”", key)
+        return None
+    if not isinstance(value, dt.date):
+        raise node.fail(f"“{key}”应为日期（如2021-08-14），实际为“{value}”", key)
+    return value
+
+
+def _document(node: Node, readings_node, path: Path) -> Document:
+    node.check_keys(
+        {
+            "id", "title", "doc_number", "issuer", "level", "city", "date", "effective_from",
+            "effective_to", "status", "repeals", "text", "stacking", "rounding", "note",
+        },
+        {"id", "title", "issuer", "level", "date", "effective_from", "status", "text", "rounding"},
+        "文件信息：",
+    )
+    if node["level"] not in (LEVEL_REGION, LEVEL_CITY):
+        raise node.fail("level 应为 region（自治区）或 city（盟市）", "level")
+    if node["level"] == LEVEL_CITY and not node.get("city"):
+        raise node.fail("盟市文件必须写明 city", "city")
+    if node["status"] not in STATUS_LABELS:
+        raise node.fail(f"status 应为 {'、'.join(STATUS_LABELS)}", "status")
+    text_path = path.parent / node["text"]
+    if not text_path.is_file():
+        raise node.fail(f"找不到原文文件 {text_path}", "text")
+    start, end = _date(node, "effective_from"), _date(node, "effective_to", required=False)
+    if end and end < start:
+        raise node.fail("effective_to 早于 effective_from", "effective_to")
+    stacking = node.get("stacking") or Node()
+    if stacking:
+        stacking.check_keys({"principle", "clause", "note"}, {"principle", "clause", "note"}, "叠加原则：")
+    readings = {}
+    for name, r in (readings_node or {}).items():
+        r.check_keys({"value", "note"}, {"value", "note"}, f"解读{name}：")
+        readings[name] = Reading(name, r["value"], r["note"], r.line)
+    return Document(
+        id=node["id"],
+        title=node["title"],
+        doc_number=node.get("doc_number"),
+        issuer=node["issuer"],
+        level=node["level"],
+        city=node.get("city"),
+        date=_date(node, "date"),
+        effective_from=start,
+        effective_to=end,
+        status=node["status"],
+        repeals=tuple(node.get("repeals") or ()),
+        stacking_principle=stacking.get("principle"),
+        stacking_note=stacking.get("note", ""),
+        rounding_note=node["rounding"],
+        path=str(path),
+        text=text_path.read_text(encoding="utf-8"),
+        readings=readings,
+    )
+
+
+def _param_label(path: str) -> str:
+    head, _, rest = path.partition(".")
+    if head == "cap":
+        return _CAP_LABELS.get(rest, "上限")
+    if head == "requires":
+        return "连续年数" if rest.endswith("years") else rest
+    if head == "when":
+        return "门槛（不低于）" if rest.endswith("at_least") else "门槛（低于）"
+    base = _PARAM_LABELS.get(head, head)
+    if rest:
+        label = _KEY_LABELS.get(rest, rest)
+        return f"{base}（{label}）"
+    return base
+
+
+_CAP_LABELS = {"item": "单项上限", "company_year": "每个单位每年上限", "person_total": "同一人累计上限",
+               "person_year": "同一人每年上限"}
+_KEY_LABELS = {"national": "国家级", "regional": "自治区级", "municipal": "市级", "small_micro": "小微企业",
+               "default": "其他", "excellent": "优秀", "good": "良好", "medium": "中型企业", "large": "大型企业"}
+
+
+def _param(raw, path: str, unit: str, doc: Document, sentence: str, where: Node, key: str) -> Param:
+    label = _param_label(path)
+    nodes = raw if isinstance(raw, list) else [raw]
+    versions = []
+    for v in nodes:
+        if not isinstance(v, Node):
+            raise where.fail(f"参数“{path}”应写成 {{value: ..., cite: 原文}}，不能只写数值", key)
+        v.check_keys({"value", "cite", "from", "to"}, {"value", "cite"}, f"参数{path}：")
+        value = v["value"]
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            raise v.fail(f"参数“{path}”的值应为数值", "value")
+        value = Decimal(value)
+        cite = str(v["cite"])
+        if squash(cite) not in squash(sentence):
+            raise v.fail(f"参数“{path}”的引用“{cite}”不在条款原文中", "cite")
+        if not value_matches(value, cite):
+            raise v.fail(f"参数“{path}”的值{value}与引用“{cite}”中的数字不符", "value")
+        if value < 0 or (unit == "rate" and value > 1):
+            raise v.fail(f"参数“{path}”的值{value}超出合理范围", "value")
+        start = v.get("from", doc.effective_from)
+        end = v.get("to")
+        for d, k in ((start, "from"), (end, "to")):
+            if d is not None and not doc.in_effect(d):
+                raise v.fail(f"参数“{path}”的日期{d}不在文件有效期（{doc.period_text}）内", k)
+        versions.append(ParamVersion(value, cite, start, end, "policy", v.line))
+    return Param(path, label, unit, tuple(versions))
+
+
+def _param_or_keyed(raw, name: str, doc, sentence, rule_node: Node):
+    unit = _UNIT_OF[name]
+    if isinstance(raw, Node) and "by" in raw:
+        entries = {}
+        for k, v in raw.items():
+            if k != "by":
+                entries[k] = _param(v, f"{name}.{k}", unit, doc, sentence, rule_node, name)
+        if not entries:
+            raise raw.fail(f"参数“{name}”按“{raw['by']}”区分，但没有列出取值")
+        return Keyed(raw["by"], entries)
+    return _param(raw, name, unit, doc, sentence, rule_node, name)
+
+
+def _check_enum_value(vocab: Vocabulary, ctype, field: str, value, node: Node):
+    spec = vocab.claim_types[ctype].fields.get(field)
+    if spec is None:
+        raise node.fail(f"事项类型“{ctype}”没有字段“{field}”", field)
+    if spec.enum and value not in vocab.enums[spec.enum]:
+        raise node.fail(f"字段“{field}”的取值“{value}”不在词表“{spec.enum}”中", field)
+
+
+def _conditions(when: Node, vocab, doc, sentence, rule_id) -> tuple[str, tuple[Condition, ...]]:
+    when.check_keys(set(when), {"type"}, "适用条件：")
+    ctype = when["type"]
+    if ctype not in vocab.claim_types:
+        raise when.fail(f"未知事项类型“{ctype}”", "type")
+    out = []
+    for field, value in when.items():
+        if field == "type":
+            continue
+        if field not in vocab.claim_types[ctype].fields:
+            raise when.fail(f"事项类型“{ctype}”没有字段“{field}”", field)
+        if isinstance(value, list):
+            for v in value:
+                _check_enum_value(vocab, ctype, field, v, when)
+            out.append(Condition(field, "in", tuple(value)))
+        elif isinstance(value, Node):
+            value.check_keys({"at_least", "below", "contains"}, set(), f"条件{field}：")
+            if len(value) != 1:
+                raise value.fail("每个条件只能写一种比较")
+            op, operand = next(iter(value.items()))
+            if op == "contains":
+                out.append(Condition(field, op, str(operand)))
+            else:
+                p = _param(operand, f"when.{field}.{op}", "yuan", doc, sentence, value, op)
+                out.append(Condition(field, op, p))
+        else:
+            _check_enum_value(vocab, ctype, field, value, when)
+            out.append(Condition(field, "eq", value))
+    return ctype, tuple(out)
+
+
+def _requires(raw, doc: Document, node: Node, sentence: str) -> tuple[Requirement, ...]:
+    from core.engine.predicates import PREDICATES
+
+    out = []
+    for item in raw or []:
+        if isinstance(item, str):
+            name, args = item, {}
+        elif isinstance(item, Node) and len(item) == 1:
+            name, args = next(iter(item.items()))
+            args = dict(args or {})
+        else:
+            raise node.fail("requires 的每一项应为判定名称或 {名称: {参数}}", "requires")
+        if name not in PREDICATES:
+            raise node.fail(f"未知判定“{name}”（可用：{'、'.join(sorted(PREDICATES))}）", "requires")
+        pred = PREDICATES[name]
+        for a in list(args):
+            if a == "if_reading":
+                if args[a] not in doc.readings:
+                    raise node.fail(f"判定“{name}”引用的解读“{args[a]}”未在 readings 中声明", "requires")
+                continue
+            if a in pred.param_args:
+                args[a] = _param(args[a], f"requires.{name}.{a}", "count", doc, sentence, node, "requires")
+            elif a not in pred.args:
+                raise node.fail(f"判定“{name}”没有参数“{a}”", "requires")
+        for a in pred.param_args:
+            if a not in args:
+                raise node.fail(f"判定“{name}”需要参数“{a}”（写成 {{value: ..., cite: 原文}}）", "requires")
+        for r in pred.readings:
+            if r not in doc.readings:
+                raise node.fail(f"判定“{name}”需要在文件 readings 中写明解读“{r}”", "requires")
+        out.append(Requirement(name, args))
+    return tuple(out)
+
+
+def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -> Rule:
+    from core.engine.bases import BASES
+
+    if not isinstance(node, Node):
+        raise YamlError(doc.path, None, "rules 的每一项应为映射")
+    node.check_keys(_RULE_KEYS, {"id", "clause", "sentence", "summary", "formula"}, "规则：")
+    rid = node["id"]
+    sentence = str(node["sentence"])
+    if squash(sentence) not in text:
+        raise node.fail(f"规则{rid}的原文句子在文件原文中找不到：“{sentence[:30]}…”", "sentence")
+    if squash(node["clause"]) not in text:
+        raise node.fail(f"规则{rid}的条款号“{node['clause']}”在原文中找不到", "clause")
+    formula = node["formula"]
+    if formula not in FORMULAS:
+        raise node.fail(f"未知计算方式“{formula}”（可用：{'、'.join(FORMULAS)}）", "formula")
+    required, optional = FORMULAS[formula]
+    for key in required:
+        if key not in node:
+            raise node.fail(f"计算方式{formula}需要“{key}”")
+    for key in _PARAM_KEYS | {"base"}:
+        if key in node and key not in required | optional:
+            raise node.fail(f"计算方式{formula}不使用“{key}”", key)
+    if formula == "entered":
+        if "when" in node:
+            raise node.fail("经办人录入金额的规则由录入事项触发，不写 when", "when")
+        ctype, conditions = "entered", (Condition("rule_id", "eq", rid),)
+    elif formula == "informational":
+        ctype, conditions = None, ()
+    else:
+        if "when" not in node:
+            raise node.fail(f"规则{rid}缺少适用条件 when")
+        ctype, conditions = _conditions(node["when"], vocab, doc, sentence, rid)
+    kwargs = {}
+    for key in _PARAM_KEYS & set(node):
+        if key in ("factor", "step", "maximum", "years"):
+            kwargs[key] = _param(node[key], key, _UNIT_OF[key], doc, sentence, node, key)
+        else:
+            kwargs[key] = _param_or_keyed(node[key], key, doc, sentence, node)
+    base = node.get("base")
+    if base is not None:
+        fields = vocab.claim_types[ctype].fields if ctype else {}
+        if base not in BASES and base not in fields:
+            raise node.fail(f"计算基数“{base}”既不是事项字段也不是已知派生基数", "base")
+    caps = []
+    for c in node.get("caps") or []:
+        c.check_keys({"scope", "value", "cite", "key", "from", "to", "if_reading", "unless_reading"},
+                     {"scope", "value", "cite"}, "上限：")
+        if c["scope"] not in ("item", "company_year", "person_total", "person_year"):
+            raise c.fail(f"未知上限范围“{c['scope']}”", "scope")
+        for rk in ("if_reading", "unless_reading"):
+            if rk in c and c[rk] not in doc.readings:
+                raise c.fail(f"上限引用的解读“{c[rk]}”未在 readings 中声明", rk)
+        pv = Node({k: c[k] for k in ("value", "cite", "from", "to") if k in c})
+        pv.line, pv.path, pv.key_lines = c.line, c.path, c.key_lines
+        p = _param(pv, f"cap.{c['scope']}", "yuan", doc, sentence, c, "value")
+        caps.append(Cap(c["scope"], p, c.get("key", rid), c.get("if_reading"), c.get("unless_reading")))
+    floor = _param(node["floor"], "floor", "yuan", doc, sentence, node, "floor") if "floor" in node else None
+    return Rule(
+        id=rid,
+        document=doc,
+        clause=node["clause"],
+        sentence=sentence,
+        summary=node["summary"],
+        qualifies=node.get("qualifies", ""),
+        formula=formula,
+        claim_type=ctype,
+        conditions=conditions,
+        requires=_requires(node.get("requires"), doc, node, sentence),
+        base=base,
+        caps=tuple(caps),
+        floor=floor,
+        once=bool(node.get("once", False)),
+        group=node.get("group"),
+        note=node.get("note", ""),
+        line=node.line,
+        order=order,
+        **kwargs,
+    )
+
+
+def _group(node: Node, doc: Document) -> StackingGroup:
+    node.check_keys({"id", "label", "policy", "scope", "rules", "note"}, {"id", "label", "policy", "rules", "note"},
+                    "叠加组：")
+    if node["policy"] not in ("highest", "sum", "exclusive"):
+        raise node.fail("policy 应为 highest（就高）、sum（累加）或 exclusive（互斥）", "policy")
+    scope = node.get("scope", "claim")
+    if scope not in ("claim", "company_year"):
+        raise node.fail("scope 应为 claim（同一事项）或 company_year（同一单位同一年度）", "scope")
+    return StackingGroup(node["id"], node["label"], node["policy"], scope, tuple(node["rules"]), node["note"], doc,
+                         node.line)
+
+
+def _check_groups(groups: dict, rules: dict) -> None:
+    member_of: dict[str, str] = {}
+    for g in groups.values():
+        for rid in g.rules:
+            if rid not in rules:
+                raise YamlError(g.document.path, g.line, f"叠加组{g.id}引用了不存在的规则“{rid}”")
+            if rid in member_of:
+                raise YamlError(g.document.path, g.line, f"规则{rid}同时属于叠加组{member_of[rid]}和{g.id}")
+            member_of[rid] = g.id
+    for r in rules.values():
+        if r.group and r.group not in groups:
+            raise YamlError(r.document.path, r.line, f"规则{r.id}的叠加组“{r.group}”不存在")
+        if r.group and member_of.get(r.id) != r.group:
+            raise YamlError(r.document.path, r.line, f"规则{r.id}写明属于{r.group}，但该组未列出它")
+        if r.id in member_of and r.group is None:
+            raise YamlError(r.document.path, r.line, f"规则{r.id}被叠加组{member_of[r.id]}列出，规则中也应写 group")
+
+
+def _target(node: Node, doc: Document, text: str) -> Target:
+    node.check_keys({"id", "clause", "sentence", "metric", "label", "scope", "unit", "values", "baseline"},
+                    {"id", "clause", "sentence", "metric", "label", "scope", "unit", "values"}, "目标：")
+    sentence = str(node["sentence"])
+    if squash(sentence) not in text:
+        raise node.fail(f"目标{node['id']}的原文在文件中找不到", "sentence")
+    unit = node["unit"]
+
+    def read(values: Node, key: str) -> dict:
+        out = {}
+        for year, v in (values or {}).items():
+            p = _param(v, f"{key}.{year}", unit, doc, sentence, values, str(year))
+            out[int(year)] = p.versions[0]
+        return out
+
+    return Target(node["id"], doc, node["clause"], sentence, node["metric"], node["label"], node["scope"], unit,
+                  read(node["values"], "values"), read(node.get("baseline"), "baseline"), node.line)
+
+
+def _calculator(node: Node, doc: Document, text: str) -> Calculator:
+    from core.calculators import CALCULATORS
+
+    node.check_keys({"id", "clause", "sentence", "summary", "function", "params", "note"},
+                    {"id", "clause", "sentence", "summary", "function", "params"}, "测算工具：")
+    sentence = str(node["sentence"])
+    if squash(sentence) not in text:
+        raise node.fail(f"测算工具{node['id']}的原文在文件中找不到", "sentence")
+    fn = node["function"]
+    if fn not in CALCULATORS:
+        raise node.fail(f"未知测算函数“{fn}”", "function")
+    params = {}
+    for name, v in node["params"].items():
+        params[name] = _param(v, name, _calc_unit(name), doc, sentence, node["params"], name)
+    missing = set(CALCULATORS[fn].params) - set(params)
+    if missing:
+        raise node.fail(f"测算函数{fn}缺少参数：{'、'.join(sorted(missing))}", "params")
+    return Calculator(node["id"], doc, node["clause"], sentence, node["summary"], fn, params, node.get("note", ""),
+                      node.line)
+
+
+def _calc_unit(name: str) -> str:
+    if name.endswith(("_rate", "_share")):
+        return "rate"
+    if name.endswith(("_ratio", "year", "years")):
+        return "count"
+    return "yuan"
+
+
+def _coverage(nodes) -> list[Node]:
+    for node in nodes:
+        node.check_keys({"clause", "title", "status", "rules", "note"}, {"clause", "title", "status", "note"},
+                        "条款覆盖：")
+        if node["status"] not in COVERAGE_STATUSES:
+            raise node.fail(f"status 应为 {'、'.join(COVERAGE_STATUSES)}", "status")
+    return list(nodes)
+
+
+def _check_coverage_refs(coverage: dict, rules, targets, calculators) -> None:
+    covered = set()
+    for nodes in coverage.values():
+        for node in nodes:
+            for rid in node.get("rules") or []:
+                if rid not in rules and rid not in targets and rid not in calculators:
+                    raise node.fail(f"条款覆盖引用了不存在的规则“{rid}”", "rules")
+                covered.add(rid)
+    for rid, rule in rules.items():
+        if rid not in covered:
+            raise YamlError(rule.document.path, rule.line, f"规则{rid}没有列入任何条款的覆盖说明（coverage）")

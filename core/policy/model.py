@@ -1,0 +1,245 @@
+"""Policy documents, rules and dated parameters as plain objects."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+LEVEL_REGION = "region"
+LEVEL_CITY = "city"
+
+STATUS_LABELS = {"in_force": "现行有效", "draft": "征求意见稿", "expired": "已失效", "repealed": "已废止"}
+FORMULA_LABELS = {
+    "fixed": "定额",
+    "rate": "比例",
+    "per_step": "按档累进（每满一档）",
+    "multiple": "倍数/等额",
+    "at_least": "不低于（按下限）",
+    "entered": "经办人录入金额",
+    "informational": "不涉及金额",
+}
+STACKING_LABELS = {"highest": "就高（取金额最高者）", "sum": "累加", "exclusive": "互斥（只能有一项）"}
+SCOPE_LABELS = {
+    "item": "单项",
+    "company_year": "每个单位每年",
+    "person_total": "同一人累计",
+    "person_year": "同一人每年",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParamVersion:
+    value: Decimal
+    cite: str
+    start: dt.date
+    end: dt.date | None = None
+    source: str = "policy"  # "policy", or who changed it: "override:张三 2026-03-01 理由"
+    line: int = 0
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One number of a rule with its history of values; ``path`` names it in overrides."""
+
+    path: str
+    label: str
+    unit: str  # "yuan", "rate", "count"
+    versions: tuple[ParamVersion, ...]
+
+    def at(self, day: dt.date) -> ParamVersion | None:
+        found = None
+        for v in self.versions:  # later versions (overrides) win where they overlap
+            if v.covers(day):
+                found = v
+        return found
+
+    def with_version(self, version: ParamVersion) -> "Param":
+        return replace(self, versions=self.versions + (version,))
+
+
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """A parameter that depends on a field (amount by level, rate by size)."""
+
+    by: str
+    entries: dict  # key -> Param; key "default" matches anything else
+
+    def pick(self, key) -> Param | None:
+        return self.entries.get(key) or self.entries.get("default")
+
+
+@dataclass(frozen=True, slots=True)
+class Cap:
+    scope: str  # item | company_year | person_total | person_year
+    param: Param
+    key: str  # caps with the same key share one limit
+    if_reading: str | None = None
+    unless_reading: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    field: str
+    op: str  # eq | in | at_least | below | contains
+    value: object  # str / tuple / Param
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    name: str
+    args: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How this program reads an ambiguous passage; an administrator may change it."""
+
+    name: str
+    value: object
+    note: str
+    line: int = 0
+    source: str = "policy"
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    id: str
+    title: str
+    doc_number: str | None
+    issuer: str
+    level: str  # region | city
+    city: str | None
+    date: dt.date
+    effective_from: dt.date
+    effective_to: dt.date | None
+    status: str
+    repeals: tuple[str, ...]
+    stacking_principle: str | None
+    stacking_note: str
+    rounding_note: str
+    path: str
+    text: str
+    readings: dict = field(default_factory=dict)
+
+    def in_effect(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def applies_to_city(self, city: str) -> bool:
+        return self.level == LEVEL_REGION or self.city == city
+
+    def reading(self, name: str):
+        return self.readings[name].value
+
+    @property
+    def period_text(self) -> str:
+        end = self.effective_to.isoformat() if self.effective_to else "今"
+        return f"{self.effective_from.isoformat()}至{end}"
+
+    @property
+    def citation(self) -> str:
+        return f"《{self.title}》" + (f"（{self.doc_number}）" if self.doc_number else "")
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    id: str
+    document: Document
+    clause: str
+    sentence: str
+    summary: str
+    qualifies: str
+    formula: str
+    claim_type: str | None
+    conditions: tuple[Condition, ...]
+    requires: tuple[Requirement, ...]
+    amount: Param | Keyed | None = None
+    rate: Param | Keyed | None = None
+    factor: Param | None = None
+    step: Param | None = None
+    minimum: Param | Keyed | None = None
+    maximum: Param | None = None
+    years: Param | None = None
+    base: str | None = None
+    caps: tuple[Cap, ...] = ()
+    floor: Param | None = None
+    once: bool = False
+    group: str | None = None
+    note: str = ""
+    line: int = 0
+    order: int = 0
+
+    @property
+    def kind_filter(self) -> tuple[str, ...] | None:
+        for c in self.conditions:
+            if c.field == "kind":
+                return (c.value,) if c.op == "eq" else tuple(c.value)
+        return None
+
+    @property
+    def pays(self) -> bool:
+        return self.formula != "informational"
+
+    def params(self):
+        """Every (path, Param) of the rule, for screens and overrides."""
+        for name in ("amount", "rate", "minimum"):
+            p = getattr(self, name)
+            if isinstance(p, Keyed):
+                yield from ((q.path, q) for q in p.entries.values())
+            elif p is not None:
+                yield p.path, p
+        for name in ("factor", "step", "maximum", "years", "floor"):
+            p = getattr(self, name)
+            if p is not None:
+                yield p.path, p
+        for c in self.caps:
+            yield c.param.path, c.param
+        for c in self.conditions:
+            if isinstance(c.value, Param):
+                yield c.value.path, c.value
+        for req in self.requires:
+            for value in req.args.values():
+                if isinstance(value, Param):
+                    yield value.path, value
+
+
+@dataclass(frozen=True, eq=False)
+class StackingGroup:
+    id: str
+    label: str
+    policy: str  # highest | sum | exclusive
+    scope: str  # claim | company_year
+    rules: tuple[str, ...]
+    note: str
+    document: Document
+    line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Target:
+    id: str
+    document: Document
+    clause: str
+    sentence: str
+    metric: str
+    label: str
+    scope: str  # city name, or "region"
+    unit: str  # count | rate | yuan
+    values: dict  # year -> ParamVersion-like (value, cite)
+    baseline: dict  # year -> Decimal (stated actuals, e.g. 2022年底53家)
+    line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Calculator:
+    id: str
+    document: Document
+    clause: str
+    sentence: str
+    summary: str
+    function: str
+    params: dict  # name -> Param
+    note: str = ""
+    line: int = 0

@@ -1,0 +1,180 @@
+"""The loaded policies, indexed for the engine, with administrator overrides."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from core.policy.model import Cap, Condition, Document, Keyed, Param, ParamVersion, Reading, Requirement, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """An administrator's change to one parameter or reading, kept with who, when and why.
+
+    ``target`` is a rule id for parameters (``path`` like ``amount.national``,
+    ``cap.company_year``) or a document id for readings (``path`` =
+    ``reading.<name>``). The value applies to events dated ``start``..``end``.
+    """
+
+    target: str
+    path: str
+    value: object
+    start: dt.date
+    end: dt.date | None
+    who: str
+    when: dt.datetime
+    reason: str
+
+    @property
+    def source(self) -> str:
+        return f"override:{self.who} {self.when:%Y-%m-%d %H:%M} {self.reason}"
+
+
+class OverrideError(ValueError):
+    pass
+
+
+class PolicySet:
+    def __init__(self, documents, rules, groups, targets, calculators, coverage, vocabulary):
+        self.documents: dict[str, Document] = documents
+        self.rules: dict[str, Rule] = rules
+        self.groups = groups
+        self.targets = targets
+        self.calculators = calculators
+        self.coverage = coverage
+        self.vocabulary = vocabulary
+        self._index: dict[str, dict] = {}
+
+    # ----- engine index -------------------------------------------------
+    def index_for(self, city: str) -> dict:
+        """Rules that can pay a company in ``city``, keyed by (claim type, kind or None)."""
+        idx = self._index.get(city)
+        if idx is None:
+            idx = {}
+            for rule in self.rules.values():
+                if not rule.pays or not rule.document.applies_to_city(city):
+                    continue
+                kinds = rule.kind_filter or (None,)
+                for kind in kinds:
+                    idx.setdefault((rule.claim_type, kind), []).append(rule)
+            idx = {k: tuple(sorted(v, key=lambda r: (r.document.id, r.order))) for k, v in idx.items()}
+            self._index[city] = idx
+        return idx
+
+    def multi_year_rules(self, city: str) -> tuple[Rule, ...]:
+        key = ("__multi_year__", city)
+        found = self._index.get(key)
+        if found is None:
+            found = tuple(
+                r for r in self.rules.values()
+                if r.pays and r.years is not None and r.claim_type == "recognition" and r.document.applies_to_city(city)
+            )
+            self._index[key] = found
+        return found
+
+    def group_of(self, rule: Rule):
+        return self.groups.get(rule.group) if rule.group else None
+
+    # ----- overrides ----------------------------------------------------
+    def with_overrides(self, overrides) -> "PolicySet":
+        """A new PolicySet with each override added as the newest version of its parameter."""
+        documents = dict(self.documents)
+        rules = dict(self.rules)
+        for o in overrides:
+            if o.path.startswith("reading."):
+                doc = documents.get(o.target)
+                name = o.path[len("reading."):]
+                if doc is None or name not in doc.readings:
+                    raise OverrideError(f"找不到要修改的解读：{o.target} {o.path}")
+                old = doc.readings[name]
+                readings = dict(doc.readings)
+                readings[name] = Reading(name, o.value, old.note, old.line, o.source)
+                documents[o.target] = replace(doc, readings=readings)
+                continue
+            rule = rules.get(o.target)
+            if rule is None:
+                raise OverrideError(f"找不到要修改参数的规则：{o.target}")
+            rules[o.target] = _override_rule(rule, o)
+        # rules keep pointing at their (possibly new) document
+        for rid, rule in rules.items():
+            doc = documents[rule.document.id]
+            if doc is not rule.document:
+                rules[rid] = replace(rule, document=doc)
+        return PolicySet(documents, rules, self.groups, self.targets, self.calculators, self.coverage, self.vocabulary)
+
+    # ----- listing ------------------------------------------------------
+    def rules_json(self) -> list[dict]:
+        out = []
+        for rule in sorted(self.rules.values(), key=lambda r: (r.document.id, r.order)):
+            doc = rule.document
+            out.append({
+                "id": rule.id,
+                "document": doc.title,
+                "document_id": doc.id,
+                "doc_number": doc.doc_number,
+                "clause": rule.clause,
+                "kind": rule.formula,
+                "summary": rule.summary,
+                "sentence": rule.sentence,
+                "claim_type": rule.claim_type,
+                "group": rule.group,
+                "params": {path: [_version_json(v) for v in p.versions] for path, p in rule.params()},
+            })
+        return out
+
+
+def _version_json(v: ParamVersion) -> dict:
+    return {
+        "value": str(v.value),
+        "cite": v.cite,
+        "from": v.start.isoformat(),
+        "to": v.end.isoformat() if v.end else None,
+        "source": v.source,
+    }
+
+
+def _override_rule(rule: Rule, o: Override) -> Rule:
+    if not isinstance(o.value, (int, Decimal)) or isinstance(o.value, bool):
+        raise OverrideError(f"参数值应为数值：{o.value!r}")
+    version = ParamVersion(Decimal(o.value), f"管理员调整：{o.reason}", o.start, o.end, o.source)
+
+    def bump(p: Param) -> Param:
+        return p.with_version(version)
+
+    head, _, rest = o.path.partition(".")
+    if head in ("amount", "rate", "minimum") and getattr(rule, head) is not None:
+        p = getattr(rule, head)
+        if isinstance(p, Keyed):
+            if rest not in p.entries:
+                raise OverrideError(f"规则{rule.id}的参数{head}没有取值“{rest}”")
+            entries = dict(p.entries)
+            entries[rest] = bump(entries[rest])
+            return replace(rule, **{head: Keyed(p.by, entries)})
+        if rest:
+            raise OverrideError(f"规则{rule.id}的参数{head}不区分取值")
+        return replace(rule, **{head: bump(p)})
+    if head in ("factor", "step", "maximum", "years", "floor") and not rest and getattr(rule, head) is not None:
+        return replace(rule, **{head: bump(getattr(rule, head))})
+    if head == "cap":
+        caps = list(rule.caps)
+        for i, c in enumerate(caps):
+            if c.param.path == o.path:
+                caps[i] = Cap(c.scope, bump(c.param), c.key, c.if_reading, c.unless_reading)
+                return replace(rule, caps=tuple(caps))
+    if head == "when":
+        conds = list(rule.conditions)
+        for i, c in enumerate(conds):
+            if isinstance(c.value, Param) and c.value.path == o.path:
+                conds[i] = Condition(c.field, c.op, bump(c.value))
+                return replace(rule, conditions=tuple(conds))
+    if head == "requires":
+        reqs = list(rule.requires)
+        for i, r in enumerate(reqs):
+            for name, value in r.args.items():
+                if isinstance(value, Param) and value.path == o.path:
+                    args = dict(r.args)
+                    args[name] = bump(value)
+                    reqs[i] = Requirement(r.name, args)
+                    return replace(rule, requires=tuple(reqs))
+    raise OverrideError(f"规则{rule.id}没有参数“{o.path}”")

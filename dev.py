@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up and run on a fresh machine: ``python3 dev.py start`` or ``python3 dev.py test``.
+
+Creates ``.venv`` beside this file, installs the pinned dependencies from
+pyproject.toml into it (again only when pyproject.toml changed), and on Debian
+or Ubuntu installs the system libraries Qt needs and a Chinese font when they
+are missing. Then starts the program, or runs the test suite.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VENV = HERE / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+DEBIAN_PACKAGES = [
+    "libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1", "libdbus-1-3",
+    "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-shape0", "libxcb-xinerama0",
+    "libxcb-randr0", "libxcb-render-util0", "libxcb-image0", "fonts-wqy-microhei", "poppler-utils",
+]
+
+
+def system_packages() -> None:
+    if not sys.platform.startswith("linux") or not shutil.which("apt-get") or not shutil.which("dpkg-query"):
+        return
+    missing = [p for p in DEBIAN_PACKAGES
+               if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True)
+               .stdout.find("ok installed") < 0]
+    if not missing:
+        return
+    sudo = [] if os.geteuid() == 0 else (["sudo"] if shutil.which("sudo") else None)
+    if sudo is None:
+        print("缺少系统库，请以管理员身份安装：apt-get install " + " ".join(missing), file=sys.stderr)
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    print("安装系统库：" + " ".join(missing), flush=True)
+    subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
+
+
+def venv(extras: str) -> None:
+    if not PY.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    stamp = VENV / f".installed-{extras or 'base'}"
+    digest = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    pip = [str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run(pip + ["-e", f".[{extras}]" if extras else "."], check=True, cwd=HERE)
+    stamp.write_text(digest)
+
+
+def main() -> int:
+    what = sys.argv[1] if len(sys.argv) > 1 else "start"
+    rest = sys.argv[2:]
+    system_packages()
+    if what == "start":
+        venv("")
+        return subprocess.call([str(PY), "main.py", *rest], cwd=HERE)
+    if what == "test":
+        venv("test")
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=HERE, env=env)
+    print("用法：python3 dev.py start | test [参数...]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
