@@ -92,10 +92,26 @@ def cmd_coverage(args) -> int:
     return EXIT_OK
 
 
+# Modules that add their own commands: each has register(subparsers), and
+# its commands take the parsed args and return an exit code.
+COMMAND_MODULES = ("core.store.commands", "core.excel.commands", "core.letters.commands", "core.audit.commands")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
     p = argparse.ArgumentParser(prog="main.py", description="科技创新奖补计算器（无界面命令）")
     p.add_argument("--policies", help="政策文件目录（默认为程序自带的 resources/policies）")
+    p.add_argument("--db", help="数据库地址（SQLAlchemy URL），默认为用户数据目录中的 SQLite 文件")
     sub = p.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue  # that part of the program is not built yet
+            raise
+        module.register(sub)
 
     s = sub.add_parser("rules", help="列出全部规则")
     s.add_argument("--json", action="store_true", help="以JSON输出")
