@@ -67,6 +67,10 @@ class Claim:
             return f"recognition:{f.get('kind')}:{f.get('level') or ''}:{self.date}:{f.get('stage') or ''}"
         if self.type == "tech_sme_registration":
             return f"tech_sme:{f.get('year')}"
+        if self.type == "entered":
+            # Not the rule id: the same thing entered under two rules that restate
+            # each other (region 001 and 004) must meet in one stacking group.
+            return f"entered:{self.date or ''}:{f.get('subject', '')}"
         for key in ("number", "project", "person_id", "rule_id", "board"):
             if key in f:
                 return f"{self.type}:{f[key]}:{self.date or ''}:{f.get('subject', '')}"

@@ -87,7 +87,7 @@ class _Eval:
 
     def _key_label(self, by: str, key) -> str:
         enum = {"level": "levels", "size": "sizes", "kind": "recognition_kinds", "rating": "ratings",
-                "board": "boards", "mode": "purchase_modes", "talent": "talent_types", "grade": "prize_grades",
+                "board": "boards", "mode": "purchase_modes", "grade": "prize_grades",
                 "stage": "stages"}.get(by)
         return self.vocabulary.label(enum, key) if enum and key is not None else str(key)
 
@@ -157,7 +157,7 @@ def _evaluate_rule(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, se
         amount = _item_caps_and_floor(ev, amount)
     except _Skip as skip:
         return Exclusion(rule, claim.id, subject, skip.reason, skip.amount, ev.trace)
-    seen.add((rule.group or rule.id, subject))
+    seen.add((rule.id, subject))
     line = AwardLine(rule, claim.id, subject, amount, ev.trace, day, schedule,
                      person=str(claim.fields.get("person_id", "")), provisional=doc.status == "draft")
     if line.provisional:
@@ -167,7 +167,7 @@ def _evaluate_rule(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, se
 
 def _check_not_paid(rule: Rule, claim: Claim, subject: str, case: CompanyCase, ctx: Context, seen: set):
     family = ctx.group_rules.get(rule.group, frozenset((rule.id,))) if rule.group else frozenset((rule.id,))
-    if (rule.group or rule.id, subject) in seen:
+    if (rule.id, subject) in seen:
         raise _Skip("与本批次另一项申报为同一事项，不重复计算")
     multi_year = rule.years is not None
     for entry in case.history.ledger:

@@ -86,7 +86,12 @@ def load_policies(directory: Path | str | None = None, vocabulary: Vocabulary | 
     documents, rules, groups, targets, calculators, coverage = {}, {}, {}, {}, {}, {}
     try:
         for path in files:
-            _load_file(path, vocab, documents, rules, groups, targets, calculators, coverage)
+            try:
+                _load_file(path, vocab, documents, rules, groups, targets, calculators, coverage)
+            except (YamlError, PolicyError):
+                raise
+            except Exception as exc:  # a shape the checks above did not foresee
+                raise YamlError(path, None, f"无法读取（{exc.__class__.__name__}：{exc}）") from exc
         _check_groups(groups, rules)
         _check_coverage_refs(coverage, rules, targets, calculators)
     except YamlError as exc:
@@ -125,6 +130,18 @@ def _load_file(path, vocab, documents, rules, groups, targets, calculators, cove
         c = _calculator(node, doc, text)
         calculators[c.id] = c
     coverage[doc.id] = _coverage(data["coverage"])
+
+
+def _text(node: Node, key: str, required: bool = True) -> str:
+    """A string field; numbers-looking values (clause ``3.``) must be quoted in YAML."""
+    value = node.get(key)
+    if value is None:
+        if required:
+            raise node.fail(f"缺少字段“{key}”", key)
+        return ""
+    if not isinstance(value, str):
+        raise node.fail(f"“{key}”应写成文本（加引号，如 \"3.\"），实际读到{value!r}", key)
+    return value
 
 
 def _date(node: Node, key: str, required=True) -> dt.date | None:
@@ -328,8 +345,12 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
     if not isinstance(node, Node):
         raise YamlError(doc.path, None, "rules 的每一项应为映射")
     node.check_keys(_RULE_KEYS, {"id", "clause", "sentence", "summary", "formula"}, "规则：")
-    rid = node["id"]
-    sentence = str(node["sentence"])
+    rid = _text(node, "id")
+    sentence = _text(node, "sentence")
+    for key in ("clause", "summary"):
+        _text(node, key)
+    for key in ("qualifies", "note", "group"):
+        _text(node, key, required=False)
     if squash(sentence) not in text:
         raise node.fail(f"规则{rid}的原文句子在文件原文中找不到：“{sentence[:30]}…”", "sentence")
     if squash(node["clause"]) not in text:
@@ -440,15 +461,16 @@ def _target(node: Node, doc: Document, text: str) -> Target:
         raise node.fail(f"目标{node['id']}的原文在文件中找不到", "sentence")
     unit = node["unit"]
 
-    def read(values: Node, key: str) -> dict:
+    def read(values: Node, key: str, source: str) -> dict:
         out = {}
         for year, v in (values or {}).items():
-            p = _param(v, f"{key}.{year}", unit, doc, sentence, values, str(year))
+            p = _param(v, f"{key}.{year}", unit, doc, source, values, str(year))
             out[int(year)] = p.versions[0]
         return out
 
-    return Target(node["id"], doc, node["clause"], sentence, node["metric"], node["label"], node["scope"], unit,
-                  read(node["values"], "values"), read(node.get("baseline"), "baseline"), node.line)
+    # Stated actuals (baseline) may be quoted from anywhere in the document.
+    return Target(node["id"], doc, _text(node, "clause"), sentence, node["metric"], node["label"], node["scope"], unit,
+                  read(node["values"], "values", sentence), read(node.get("baseline"), "baseline", doc.text), node.line)
 
 
 def _calculator(node: Node, doc: Document, text: str) -> Calculator:
@@ -484,6 +506,8 @@ def _coverage(nodes) -> list[Node]:
     for node in nodes:
         node.check_keys({"clause", "title", "status", "rules", "note"}, {"clause", "title", "status", "note"},
                         "条款覆盖：")
+        for key in ("clause", "title", "note"):
+            _text(node, key)
         if node["status"] not in COVERAGE_STATUSES:
             raise node.fail(f"status 应为 {'、'.join(COVERAGE_STATUSES)}", "status")
     return list(nodes)
