@@ -225,8 +225,9 @@ _KEY_LABELS = {"national": "国家级", "regional": "自治区级", "municipal":
                "default": "其他", "excellent": "优秀", "good": "良好", "medium": "中型企业", "large": "大型企业"}
 
 
-def _param(raw, path: str, unit: str, doc: Document, sentence: str, where: Node, key: str) -> Param:
-    label = _param_label(path)
+def _param(raw, path: str, unit: str, doc: Document, sentence: str, where: Node, key: str,
+           label: str | None = None) -> Param:
+    label = label or _param_label(path)
     nodes = raw if isinstance(raw, list) else [raw]
     versions = []
     for v in nodes:
@@ -253,13 +254,23 @@ def _param(raw, path: str, unit: str, doc: Document, sentence: str, where: Node,
     return Param(path, label, unit, tuple(versions))
 
 
-def _param_or_keyed(raw, name: str, doc, sentence, rule_node: Node):
+def _enum_label(vocab: Vocabulary, key: str) -> str:
+    if key in _KEY_LABELS:
+        return _KEY_LABELS[key]
+    for values in vocab.enums.values():
+        if key in values:
+            return values[key]
+    return key
+
+
+def _param_or_keyed(raw, name: str, doc, sentence, rule_node: Node, vocab: Vocabulary):
     unit = _UNIT_OF[name]
     if isinstance(raw, Node) and "by" in raw:
         entries = {}
         for k, v in raw.items():
             if k != "by":
-                entries[k] = _param(v, f"{name}.{k}", unit, doc, sentence, rule_node, name)
+                label = f"{_PARAM_LABELS.get(name, name)}（{_enum_label(vocab, k)}）"
+                entries[k] = _param(v, f"{name}.{k}", unit, doc, sentence, rule_node, name, label)
         if not entries:
             raise raw.fail(f"参数“{name}”按“{raw['by']}”区分，但没有列出取值")
         return Keyed(raw["by"], entries)
@@ -297,7 +308,11 @@ def _conditions(when: Node, vocab, doc, sentence, rule_id) -> tuple[str, tuple[C
             if op == "contains":
                 out.append(Condition(field, op, str(operand)))
             else:
-                p = _param(operand, f"when.{field}.{op}", "yuan", doc, sentence, value, op)
+                ftype = vocab.claim_types[ctype].fields[field].type
+                if ftype not in ("money", "int", "year"):
+                    raise value.fail(f"字段“{field}”不是数值，不能比较大小")
+                unit = "yuan" if ftype == "money" else "count"
+                p = _param(operand, f"when.{field}.{op}", unit, doc, sentence, value, op)
                 out.append(Condition(field, op, p))
         else:
             _check_enum_value(vocab, ctype, field, value, when)
@@ -380,7 +395,7 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
         if key in ("factor", "step", "maximum", "years"):
             kwargs[key] = _param(node[key], key, _UNIT_OF[key], doc, sentence, node, key)
         else:
-            kwargs[key] = _param_or_keyed(node[key], key, doc, sentence, node)
+            kwargs[key] = _param_or_keyed(node[key], key, doc, sentence, node, vocab)
     base = node.get("base")
     if base is not None:
         fields = vocab.claim_types[ctype].fields if ctype else {}

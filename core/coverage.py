@@ -1,0 +1,104 @@
+"""docs/coverage.md: every numbered clause of every document and how the program handles it.
+
+Generated from the policy files (their ``coverage``, ``readings``, rules and
+parameters), so the document cannot drift from what the program computes.
+"""
+from __future__ import annotations
+
+from core.money import fmt_rate, fmt_yuan
+from core.policy.loader import COVERAGE_STATUSES
+from core.policy.model import FORMULA_LABELS, STATUS_LABELS, STACKING_LABELS
+
+HEADER = """# 条款覆盖说明 (clause coverage)
+
+由 `python main.py coverage -o docs/coverage.md` 从 `resources/policies/*.yaml` 生成，请勿手工修改；
+修改政策文件后重新生成（测试会核对本文件与政策文件一致）。
+
+处理方式：程序计算 = 按条款自动计算金额；经办人录入 = 条款有支持但没有可计算的金额，由经办人录入并由程序核对上限；
+测算工具 = 条款给出数字但不拨付（税收减免、间接费用比例等）；目标监测 = 年度目标；说明性条款 = 没有金额；
+无法计算 = 依据本程序未收录的文件。
+
+"""
+
+
+def _value(p, version) -> str:
+    if p.unit == "yuan":
+        return fmt_yuan(version.value) + "元"
+    if p.unit == "rate":
+        return fmt_rate(version.value)
+    return f"{version.value.normalize():f}"
+
+
+def _rule_cell(policies, rid: str) -> str:
+    if rid in policies.rules:
+        r = policies.rules[rid]
+        params = "；".join(f"{p.label}{_value(p, p.versions[0])}" for _, p in r.params())
+        extra = []
+        if r.group:
+            g = policies.groups[r.group]
+            extra.append(f"叠加组“{g.label}”（{STACKING_LABELS[g.policy]}）")
+        if r.once:
+            extra.append("每个单位只享受一次")
+        bits = [f"`{rid}` {r.summary}（{FORMULA_LABELS[r.formula]}）"]
+        if params:
+            bits.append(params)
+        bits += extra
+        return "：".join(bits[:2]) + ("；" + "；".join(bits[2:]) if len(bits) > 2 else "")
+    if rid in policies.calculators:
+        return f"`{rid}` 测算工具：{policies.calculators[rid].summary}"
+    t = policies.targets[rid]
+    values = "、".join(f"{y}年{_value_t(t, v)}" for y, v in sorted(t.values.items()))
+    return f"`{rid}` 目标：{t.label} {values}"
+
+
+def _value_t(t, v) -> str:
+    if t.unit == "rate":
+        return fmt_rate(v.value)
+    if t.unit == "yuan":
+        return fmt_yuan(v.value) + "元"
+    return f"{v.value.normalize():f}"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "｜").replace("\n", " ")
+
+
+def coverage_markdown(policies) -> str:
+    out = [HEADER]
+    for doc in sorted(policies.documents.values(), key=lambda d: (d.level != "region", d.date)):
+        out.append(f"## {doc.title}\n")
+        meta = [
+            ("文号", doc.doc_number or "无"),
+            ("发文单位", doc.issuer),
+            ("层级", "自治区" if doc.level == "region" else policies.vocabulary.label("cities", doc.city)),
+            ("成文日期", doc.date.isoformat()),
+            ("有效期", doc.period_text),
+            ("状态", STATUS_LABELS[doc.status]),
+            ("废止文件", "、".join(doc.repeals) or "无"),
+            ("叠加原则", f"{doc.stacking_principle}：{doc.stacking_note}" if doc.stacking_principle else "无"),
+            ("金额舍入", doc.rounding_note),
+            ("政策文件", f"`resources/policies/{doc.id}.yaml`"),
+        ]
+        out.append("| 项目 | 内容 |\n|---|---|")
+        out += [f"| {k} | {_cell(v)} |" for k, v in meta]
+        out.append("")
+        if doc.readings:
+            out.append("**解读（可由管理员调整）**\n")
+            out.append("| 解读 | 取值 | 说明 |\n|---|---|---|")
+            for r in doc.readings.values():
+                out.append(f"| `{r.name}` | {r.value} | {_cell(r.note)} |")
+            out.append("")
+        out.append("| 条款 | 标题 | 处理方式 | 规则与参数 | 说明 |\n|---|---|---|---|---|")
+        for node in policies.coverage[doc.id]:
+            rules = "<br>".join(_cell(_rule_cell(policies, rid)) for rid in node.get("rules") or [])
+            out.append(f"| {node['clause']} | {_cell(node['title'])} | {COVERAGE_STATUSES[node['status']]} | "
+                       f"{rules} | {_cell(node['note'])} |")
+        out.append("")
+    groups = sorted(policies.groups.values(), key=lambda g: g.id)
+    if groups:
+        out.append("## 叠加组\n")
+        out.append("| 叠加组 | 方式 | 规则 | 说明 |\n|---|---|---|---|")
+        for g in groups:
+            out.append(f"| {g.label} | {STACKING_LABELS[g.policy]} | {'、'.join(f'`{r}`' for r in g.rules)} | {_cell(g.note)} |")
+        out.append("")
+    return "\n".join(out)
