@@ -101,6 +101,8 @@ class _Eval:
 # ---------------------------------------------------------------- matching
 
 def _matches(rule: Rule, claim: Claim, day: dt.date) -> bool:
+    if rule.claim_type != claim.type:
+        return False
     for c in rule.conditions:
         value = claim.fields.get(c.field)
         op = c.op
