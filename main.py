@@ -2,12 +2,12 @@
 import sys
 
 # Options that start the window rather than a headless command.
-GUI_OPTIONS = {"--db", "--demo", "--data-dir"}
+GUI_OPTIONS = {"--db", "--data-dir"}
 
 
 def main() -> int:
     args = sys.argv[1:]
-    if args and args[0] not in GUI_OPTIONS and not args[0].startswith("--db="):
+    if args and args[0].split("=")[0] not in GUI_OPTIONS:
         from core.cli import main as cli_main
 
         return cli_main(args)

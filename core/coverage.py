@@ -5,7 +5,7 @@ parameters), so the document cannot drift from what the program computes.
 """
 from __future__ import annotations
 
-from core.money import fmt_rate, fmt_yuan
+from core.money import display_value
 from core.policy.loader import COVERAGE_STATUSES
 from core.policy.model import FORMULA_LABELS, STATUS_LABELS, STACKING_LABELS
 
@@ -21,18 +21,10 @@ HEADER = """# 条款覆盖说明 (clause coverage)
 """
 
 
-def _value(p, version) -> str:
-    if p.unit == "yuan":
-        return fmt_yuan(version.value) + "元"
-    if p.unit == "rate":
-        return fmt_rate(version.value)
-    return f"{version.value.normalize():f}"
-
-
 def _rule_cell(policies, rid: str) -> str:
     if rid in policies.rules:
         r = policies.rules[rid]
-        params = "；".join(f"{p.label}{_value(p, p.versions[0])}" for _, p in r.params())
+        params = "；".join(f"{p.label}{display_value(p.unit, p.versions[0].value)}" for _, p in r.params())
         extra = []
         if r.group:
             g = policies.groups[r.group]
@@ -47,16 +39,8 @@ def _rule_cell(policies, rid: str) -> str:
     if rid in policies.calculators:
         return f"`{rid}` 测算工具：{policies.calculators[rid].summary}"
     t = policies.targets[rid]
-    values = "、".join(f"{y}年{_value_t(t, v)}" for y, v in sorted(t.values.items()))
+    values = "、".join(f"{y}年{display_value(t.unit, v.value)}" for y, v in sorted(t.values.items()))
     return f"`{rid}` 目标：{t.label} {values}"
-
-
-def _value_t(t, v) -> str:
-    if t.unit == "rate":
-        return fmt_rate(v.value)
-    if t.unit == "yuan":
-        return fmt_yuan(v.value) + "元"
-    return f"{v.value.normalize():f}"
 
 
 def _cell(text: str) -> str:

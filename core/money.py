@@ -88,6 +88,15 @@ def fmt_rate(rate: Decimal) -> str:
     return f"{pct:f}%"
 
 
+def display_value(unit: str, value: Decimal) -> str:
+    """A parameter value as a clerk reads it: yuan, a rate, or a count."""
+    if unit == "yuan":
+        return fmt_yuan(value) + "元"
+    if unit == "rate":
+        return fmt_rate(value)
+    return f"{Decimal(value).normalize():f}"
+
+
 def amount_in_words(value: Decimal) -> str:
     """大写金额 under the payment-settlement rules (支付结算办法 附一).
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.model import Company
-from core.money import ZERO, fmt_rate, fmt_yuan
+from core.money import ZERO, display_value
 from core.policy.model import Rule
 
 
@@ -25,11 +25,7 @@ class ParamUse:
 
     @property
     def display(self) -> str:
-        if self.unit == "yuan":
-            return fmt_yuan(self.value) + "元"
-        if self.unit == "rate":
-            return fmt_rate(self.value)
-        return f"{self.value.normalize():f}"
+        return display_value(self.unit, self.value)
 
     def to_json(self) -> dict:
         return {

@@ -1,0 +1,17 @@
+"""Progress reporting and cancellation for long core work, without Qt.
+
+Long functions take ``report(done, total, text="")`` and ``cancelled() -> bool``;
+when cancelled they raise :class:`Cancelled` before writing anything.
+"""
+
+
+class Cancelled(Exception):
+    """The user cancelled; nothing was changed."""
+
+
+def no_report(done: int, total: int, text: str = "") -> None:
+    return None
+
+
+def never() -> bool:
+    return False

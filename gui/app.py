@@ -1,0 +1,53 @@
+"""Start the desktop program: ``python main.py [--db URL] [--data-dir DIR]``."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _parse(args):
+    p = argparse.ArgumentParser(prog="main.py")
+    p.add_argument("--db", help="数据库地址（SQLAlchemy URL）")
+    p.add_argument("--data-dir", help="数据目录（数据库、备份、日志、设置）")
+    return p.parse_args(args)
+
+
+def _font(app) -> None:
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    families = set(QFontDatabase.families())
+    for name in ("Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC",
+                 "Source Han Sans SC", "PingFang SC"):
+        if name in families:
+            font = QFont(name)
+            font.setPointSize(10)
+            app.setFont(font)
+            return
+
+
+def run(args) -> int:
+    opts = _parse(args)
+    if opts.data_dir:
+        os.environ["KJJB_DATA_DIR"] = opts.data_dir
+    from PySide6.QtWidgets import QApplication
+
+    from core.version import APP_NAME, __version__
+    from gui.errors import install_excepthook, setup_logging
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("kjjb")
+    _font(app)
+    setup_logging()
+    from gui.context import AppContext
+    from gui.mainwindow import MainWindow
+
+    ctx = AppContext(opts.db)
+    window = MainWindow(ctx)
+    install_excepthook(lambda: window)
+    window.show()
+    code = app.exec()
+    ctx.close()
+    return code

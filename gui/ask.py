@@ -1,0 +1,94 @@
+"""Every question to the user goes through ASK, so tests can answer it.
+
+A modal dialog nobody answers hangs a test suite; tests install a
+:class:`ScriptedAsker` with the answers they expect to be asked for.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+
+class Asker:
+    """The real dialogs."""
+
+    def confirm(self, parent, title: str, text: str, detail: str = "", ok: str = "确定") -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        yes = box.addButton(ok, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        if detail:
+            box.setDetailedText(detail)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def info(self, parent, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def error(self, parent, title: str, text: str, detail: str = "") -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+        if detail:
+            box.setDetailedText(detail)
+        copy = box.addButton("复制详情", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is copy:
+            QApplication.clipboard().setText(f"{text}\n\n{detail}".strip())
+
+    def open_file(self, parent, title: str, filter: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filter)
+        return path or None
+
+    def save_file(self, parent, title: str, default: str, filter: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, default, filter)
+        return path or None
+
+    def text(self, parent, title: str, label: str, default: str = "") -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        value, ok = QInputDialog.getText(parent, title, label, text=default)
+        return value if ok else None
+
+
+class ScriptedAsker(Asker):
+    """For tests: answers from a queue; records every question; fails on an unexpected one."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.asked: list[tuple[str, str, str]] = []
+
+    def _next(self, kind: str, title: str, text: str):
+        self.asked.append((kind, title, text))
+        if not self.answers:
+            raise AssertionError(f"unexpected {kind} question: {title}: {text}")
+        return self.answers.pop(0)
+
+    def confirm(self, parent, title, text, detail="", ok="确定"):
+        return bool(self._next("confirm", title, text))
+
+    def info(self, parent, title, text):
+        self.asked.append(("info", title, text))
+
+    def error(self, parent, title, text, detail=""):
+        self.asked.append(("error", title, text))
+
+    def open_file(self, parent, title, filter):
+        return self._next("open_file", title, filter)
+
+    def save_file(self, parent, title, default, filter):
+        return self._next("save_file", title, default)
+
+    def text(self, parent, title, label, default=""):
+        return self._next("text", title, label)
+
+
+ASK: Asker = Asker()
+
+
+def set_asker(asker: Asker) -> Asker:
+    """Install ``asker`` (tests); returns the previous one."""
+    global ASK
+    previous, ASK = ASK, asker
+    return previous
+
+
+def ask() -> Asker:
+    return ASK

@@ -1,0 +1,148 @@
+"""The main window: a navigation list, one page per area, menus, toolbar and status bar.
+
+Pages are created the first time they are shown, so the window appears before
+the heavier screens (and their imports) are built.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from PySide6.QtCore import QModelIndex, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QMainWindow, QStackedWidget, QWidget
+
+from core.version import APP_NAME, __version__
+from gui.ask import ask
+
+# (key, label, "module:Class"); a page whose module is not part of the program is not listed.
+PAGES = (
+    ("companies", "企业档案", "gui.pages.companies:CompaniesPage"),
+    ("batches", "申报批次", "gui.pages.batches:BatchesPage"),
+    ("policies", "政策", "gui.pages.policies:PoliciesPage"),
+    ("calculators", "计算工具", "gui.pages.calculators:CalculatorsPage"),
+    ("targets", "目标监测", "gui.pages.targets:TargetsPage"),
+)
+
+
+def available_pages():
+    return [p for p in PAGES if importlib.util.find_spec(p[2].split(":")[0]) is not None]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx):
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        self.resize(1280, 760)
+        self.pages = available_pages()
+        self._widgets: dict[str, QWidget] = {}
+
+        self.nav_model = QStandardItemModel(self)
+        for key, label, _ in self.pages:
+            item = QStandardItem(label)
+            item.setData(key, Qt.ItemDataRole.UserRole)
+            item.setEditable(False)
+            item.setSizeHint(QSize(120, 40))
+            self.nav_model.appendRow(item)
+        self.nav = QListView()
+        self.nav.setModel(self.nav_model)
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(130)
+        self.nav.setStyleSheet("QListView#nav { font-size: 11pt; } QListView#nav::item { padding-left: 14px; }")
+        self.stack = QStackedWidget()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(4, 4, 4, 4)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.selectionModel().currentChanged.connect(self._nav_changed)
+
+        self._menus()
+        self.status = QLabel("就绪")
+        self.statusBar().addPermanentWidget(self.status)
+        self._restore()
+
+    # ---------------------------------------------------------------- pages
+    def page(self, key: str) -> QWidget:
+        widget = self._widgets.get(key)
+        if widget is None:
+            spec = next(p for p in self.pages if p[0] == key)[2]
+            module, cls = spec.split(":")
+            widget = getattr(importlib.import_module(module), cls)(self.ctx, self)
+            self._widgets[key] = widget
+            self.stack.addWidget(widget)
+        return widget
+
+    def show_page(self, key: str) -> QWidget:
+        row = next(i for i, p in enumerate(self.pages) if p[0] == key)
+        self.nav.setCurrentIndex(self.nav_model.index(row, 0))
+        return self.page(key)
+
+    def _nav_changed(self, current: QModelIndex, _previous=None) -> None:
+        if not current.isValid():
+            return
+        key = current.data(Qt.ItemDataRole.UserRole)
+        widget = self.page(key)
+        self.stack.setCurrentWidget(widget)
+        self.ctx.settings.setValue("window/page", key)
+        if hasattr(widget, "activated"):
+            widget.activated()
+
+    # ---------------------------------------------------------------- menus
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("文件(&F)")
+        self.view_menu = bar.addMenu("视图(&V)")
+        self.tools_menu = bar.addMenu("工具(&T)")
+        self.help_menu = bar.addMenu("帮助(&H)")
+        self.toolbar = self.addToolBar("常用")
+        self.toolbar.setObjectName("main-toolbar")
+        self.toolbar.setMovable(False)
+
+        quit_action = QAction("退出(&X)", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        self.file_menu.addAction(quit_action)
+        for i, (key, label, _) in enumerate(self.pages, 1):
+            act = QAction(label, self, shortcut=QKeySequence(f"Ctrl+{i}"),
+                          triggered=lambda checked=False, k=key: self.show_page(k))
+            self.view_menu.addAction(act)
+            self.toolbar.addAction(act)
+        self.help_menu.addAction(QAction("日志文件位置(&L)", self, triggered=self.show_log_location))
+        self.help_menu.addAction(QAction("关于(&A)", self, triggered=self.show_about))
+
+    def show_log_location(self) -> None:
+        from gui.errors import log_path
+
+        ask().info(self, "日志文件", f"日志文件位于：\n{log_path()}")
+
+    def show_about(self) -> None:
+        docs = "\n".join(
+            f"· {d.title}（{d.doc_number or '无文号'}，{d.date.isoformat()}，{d.period_text}）"
+            for d in sorted(self.ctx.base_policies.documents.values(), key=lambda d: d.date)
+        )
+        ask().info(self, "关于", f"{APP_NAME} {__version__}\n\n已载入的政策文件：\n{docs}")
+
+    # ---------------------------------------------------------------- layout
+    def _restore(self) -> None:
+        s = self.ctx.settings
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        key = s.value("window/page") or self.pages[0][0]
+        if key not in {p[0] for p in self.pages}:
+            key = self.pages[0][0]
+        self.show_page(key)
+
+    def closeEvent(self, event) -> None:
+        s = self.ctx.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        for widget in self._widgets.values():
+            if hasattr(widget, "save_state"):
+                widget.save_state(s)
+        s.sync()
+        super().closeEvent(event)

@@ -1,0 +1,117 @@
+"""Long work off the GUI thread, with a progress bar and a cancel button.
+
+Like Anki's operations: the work is a plain function ``fn(report, cancelled)``
+run on a worker thread; ``report(done, total, text)`` moves the progress bar,
+``cancelled()`` tells it the clerk pressed 取消 (it should then raise
+:class:`core.progress.Cancelled`). Success and failure callbacks run on the
+main thread. The window never freezes.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog
+
+from core.progress import Cancelled
+from gui.ask import ask
+from gui.errors import log
+
+
+class _Signals(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object, str)
+    cancelled = Signal()
+
+
+class _Job(QRunnable):
+    def __init__(self, fn, signals: _Signals, stop: threading.Event):
+        super().__init__()
+        self.fn, self.signals, self.stop = fn, signals, stop
+        self._last = 0.0
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        now = time.monotonic()
+        if now - self._last >= 0.05 or done >= total:
+            self._last = now
+            self.signals.progressed.emit(int(done), int(total), text)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.report, self.stop.is_set)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except BaseException as exc:  # reported on the main thread, never lost
+            self.signals.failed.emit(exc, traceback.format_exc())
+        else:
+            self.signals.succeeded.emit(result)
+
+
+class Operation:
+    """One piece of background work with its progress dialog."""
+
+    running: set["Operation"] = set()
+
+    def __init__(self, parent, title: str, fn, *, on_success=None, on_failure=None, on_cancel=None,
+                 progress: bool = True, cancellable: bool = True):
+        self.parent, self.title, self.fn = parent, title, fn
+        self.on_success, self.on_failure, self.on_cancel = on_success, on_failure, on_cancel
+        self.stop = threading.Event()
+        self.signals = _Signals()
+        self.dialog = None
+        if progress:
+            self.dialog = QProgressDialog(title, "取消" if cancellable else None, 0, 0, parent)
+            self.dialog.setWindowTitle(title)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(300)
+            self.dialog.setAutoClose(False)
+            self.dialog.setAutoReset(False)
+            self.dialog.canceled.connect(self.cancel)
+        self.signals.progressed.connect(self._progressed)
+        self.signals.succeeded.connect(self._succeeded)
+        self.signals.failed.connect(self._failed)
+        self.signals.cancelled.connect(self._cancelled)
+
+    def start(self) -> "Operation":
+        Operation.running.add(self)
+        QThreadPool.globalInstance().start(_Job(self.fn, self.signals, self.stop))
+        return self
+
+    def cancel(self) -> None:
+        self.stop.set()
+        if self.dialog is not None:
+            self.dialog.setLabelText("正在取消…")
+
+    def _progressed(self, done: int, total: int, text: str) -> None:
+        if self.dialog is not None:
+            self.dialog.setMaximum(max(total, 0))
+            self.dialog.setValue(min(done, total) if total else 0)
+            if text:
+                self.dialog.setLabelText(text)
+
+    def _finish(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+        Operation.running.discard(self)
+
+    def _succeeded(self, result) -> None:
+        self._finish()
+        if self.on_success:
+            self.on_success(result)
+
+    def _failed(self, exc, detail: str) -> None:
+        self._finish()
+        if self.on_failure:
+            self.on_failure(exc)
+            return
+        log.error("%s 失败\n%s", self.title, detail)
+        message = str(exc) if isinstance(exc, ValueError) else f"{self.title}失败：{exc.__class__.__name__}"
+        ask().error(self.parent, self.title, message, detail)
+
+    def _cancelled(self) -> None:
+        self._finish()
+        if self.on_cancel:
+            self.on_cancel()

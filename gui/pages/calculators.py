@@ -1,0 +1,219 @@
+"""计算工具: one company's R&D post-subsidy estimate and the figure-only clauses, step by step."""
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+
+from core.calculators import CALCULATORS, CalculatorInputError, run_calculator
+from core.engine import Context, evaluate_company
+from core.model import Claim, Company, CompanyCase, History, RdYear
+from core.money import MoneyError, fmt_yuan, parse_amount
+from gui.tracehtml import CSS, result_html
+
+# The calculator functions a clerk is offered, in this order, with a tab title.
+TABS = (
+    ("indirect_cost_tiers", "间接费用比例"),
+    ("tech_transfer_income_tax", "技术转让所得税"),
+    ("relocated_cit", "迁入企业所得税“三免三减半”"),
+    ("soe_rd_addback", "国企研发投入加回"),
+    ("job_invention_reward", "职务成果转化奖励"),
+)
+MONEY_HINT = "如 1,200,000 或 120万"
+
+
+def calc_html(result) -> str:
+    out = [CSS, f"<h3>{escape(result.title)}</h3>",
+           f"<p><b>政策依据：</b>{escape(result.citation)}</p><p class='cite'>{escape(result.sentence)}</p>"]
+    out.append("<p><b>输入</b></p><ul>" + "".join(f"<li>{escape(k)}：{escape(v)}</li>" for k, v in result.inputs) + "</ul>")
+    out.append("<p><b>计算过程</b></p><ol>" + "".join(f"<li>{escape(s)}</li>" for s in result.steps) + "</ol>")
+    if result.notes:
+        out.append("<p><b>说明</b></p><ul>" + "".join(f"<li>{escape(n)}</li>" for n in result.notes) + "</ul>")
+    return "".join(out)
+
+
+class _Error(QLabel):
+    def __init__(self):
+        super().__init__()
+        self.setStyleSheet("color: #b00020;")
+        self.setWordWrap(True)
+
+
+class CalculatorTab(QWidget):
+    """A form built from a calculator function's declared inputs."""
+
+    def __init__(self, ctx, function: str):
+        super().__init__()
+        self.ctx, self.function = ctx, function
+        self.spec = CALCULATORS[function]
+        self.choices = [c for c in ctx.policies.calculators.values() if c.function == function]
+        form = QFormLayout()
+        self.source = QComboBox()
+        for c in self.choices:
+            self.source.addItem(f"{c.document.citation}{c.clause}", c.id)
+        form.addRow("政策依据", self.source)
+        self.fields: dict[str, QWidget] = {}
+        for name, (label, kind, default) in self.spec.inputs.items():
+            if kind == "money_by_year":
+                box = QWidget()
+                grid = QFormLayout(box)
+                grid.setContentsMargins(0, 0, 0, 0)
+                edits = []
+                for i in range(1, 7):
+                    e = QLineEdit()
+                    e.setPlaceholderText(MONEY_HINT)
+                    edits.append(e)
+                    grid.addRow(f"第{i}年应纳企业所得税（元）", e)
+                self.fields[name] = edits
+                form.addRow(box)
+                continue
+            if kind == "year":
+                w = QSpinBox()
+                w.setRange(2000, 2100)
+                w.setValue(dt.date.today().year - 1)
+            else:
+                w = QLineEdit(default or "")
+                w.setPlaceholderText("如 0.25 或 25%" if kind == "rate" else MONEY_HINT)
+            w.setObjectName(name)
+            self.fields[name] = w
+            form.addRow(label, w)
+        self.error = _Error()
+        run = QPushButton("计算")
+        run.clicked.connect(self.compute)
+        self.output = QTextBrowser()
+        left = QWidget()
+        lay = QVBoxLayout(left)
+        lay.addLayout(form)
+        lay.addWidget(run)
+        lay.addWidget(self.error)
+        lay.addStretch()
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.output)
+        split.setSizes([420, 600])
+        QVBoxLayout(self).addWidget(split)
+
+    def inputs(self) -> dict:
+        out = {}
+        for name, w in self.fields.items():
+            if isinstance(w, list):
+                first = int(self.fields["first_revenue_year"].value())
+                out[name] = {str(first + i): (e.text().strip() or "0") for i, e in enumerate(w)}
+            elif isinstance(w, QSpinBox):
+                out[name] = w.value()
+            elif w.text().strip():
+                out[name] = w.text().strip()
+        return out
+
+    def compute(self):
+        calc = self.ctx.policies.calculators[self.source.currentData()]
+        try:
+            result = run_calculator(calc, self.inputs())
+        except CalculatorInputError as exc:
+            self.error.setText(str(exc))
+            return None
+        self.error.setText("")
+        self.output.setHtml(calc_html(result))
+        return result
+
+
+class RdEstimateTab(QWidget):
+    """研发投入后补助测算: one company, the engine's own rules for its city."""
+
+    def __init__(self, ctx):
+        super().__init__()
+        self.ctx = ctx
+        vocab = ctx.policies.vocabulary
+        self.city = QComboBox()
+        for key, label in vocab.enums["cities"].items():
+            self.city.addItem(label, key)
+        self.size = QComboBox()
+        for key, label in vocab.enums["sizes"].items():
+            self.size.addItem(label, key)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(dt.date.today().year)
+        self.year.valueChanged.connect(self._relabel)
+        self.rd_prev, self.rd_last, self.deducted = QLineEdit(), QLineEdit(), QLineEdit()
+        for e in (self.rd_prev, self.rd_last, self.deducted):
+            e.setPlaceholderText(MONEY_HINT)
+            e.setMinimumWidth(170)
+        self.sd_prev, self.sd_last = QCheckBox("享受了加计扣除"), QCheckBox("享受了加计扣除")
+        self.sd_prev.setChecked(True)
+        self.sd_last.setChecked(True)
+        self.labels = [QLabel(), QLabel(), QLabel()]
+        group = QGroupBox("研发投入")
+        g = QFormLayout(group)
+        row_prev, row_last = QHBoxLayout(), QHBoxLayout()
+        row_prev.addWidget(self.rd_prev)
+        row_prev.addWidget(self.sd_prev)
+        row_last.addWidget(self.rd_last)
+        row_last.addWidget(self.sd_last)
+        g.addRow(self.labels[0], row_prev)
+        g.addRow(self.labels[1], row_last)
+        g.addRow(self.labels[2], self.deducted)
+        form = QFormLayout()
+        form.addRow("所属盟市", self.city)
+        form.addRow("企业规模", self.size)
+        form.addRow("兑现年度", self.year)
+        self.error = _Error()
+        run = QPushButton("测算")
+        run.clicked.connect(self.compute)
+        self.output = QTextBrowser()
+        left = QWidget()
+        lay = QVBoxLayout(left)
+        lay.addLayout(form)
+        lay.addWidget(group)
+        lay.addWidget(run)
+        lay.addWidget(self.error)
+        lay.addStretch()
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.output)
+        split.setSizes([420, 600])
+        QVBoxLayout(self).addWidget(split)
+        self._relabel()
+
+    def _relabel(self) -> None:
+        y = self.year.value()
+        self.labels[0].setText(f"{y - 2}年研发投入（元）")
+        self.labels[1].setText(f"{y - 1}年研发投入（元）")
+        self.labels[2].setText(f"{y - 1}年加计扣除额（元）")
+        self.deducted.setToolTip(f"{y - 1}年度已进行加计扣除的研发费用；不填则按当年研发投入计")
+
+    def compute(self):
+        y = self.year.value()
+        try:
+            prev = parse_amount(self.rd_prev.text() or "0")
+            last = parse_amount(self.rd_last.text() or "0")
+            deducted = parse_amount(self.deducted.text()) if self.deducted.text().strip() else None
+        except MoneyError as exc:
+            self.error.setText(str(exc))
+            return None
+        self.error.setText("")
+        rd = {y - 2: RdYear(y - 2, prev, self.sd_prev.isChecked()),
+              y - 1: RdYear(y - 1, last, self.sd_last.isChecked(), deducted)}
+        company = Company("91110000600037341L", "测算单位", self.city.currentData(), size=self.size.currentData())
+        case = CompanyCase(company, History(rd=rd), (Claim("rd_post_subsidy", "测算", {"rd_year": y - 1}, None),))
+        result = evaluate_company(case, Context(self.ctx.policies, y))
+        self.output.setHtml(result_html(result) + CSS + f"<p class='muted'>按{y}年度兑现、"
+                            f"{escape(self.city.currentText())}{escape(self.size.currentText())}测算；"
+                            f"增量 {fmt_yuan(last - prev)} 元。</p>")
+        return result
+
+
+class CalculatorsPage(QWidget):
+    def __init__(self, ctx, window):
+        super().__init__()
+        self.tabs = QTabWidget()
+        self.rd = RdEstimateTab(ctx)
+        self.tabs.addTab(self.rd, "研发投入后补助测算")
+        self.calculators: dict[str, CalculatorTab] = {}
+        for function, title in TABS:
+            if any(c.function == function for c in ctx.policies.calculators.values()):
+                tab = CalculatorTab(ctx, function)
+                self.calculators[function] = tab
+                self.tabs.addTab(tab, title)
+        QVBoxLayout(self).addWidget(self.tabs)
