@@ -52,7 +52,11 @@ class PoliciesPage(QWidget):
         ], (), self)
         self.rules = self._table(self.rule_model)
         self.rules.setObjectName("rules")
-        self.rules.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header = self.rules.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
         self.cov_model = ListTableModel([
             Column("条款", lambda n: n["clause"]),
