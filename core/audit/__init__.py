@@ -1,0 +1,1 @@
+"""Trust: users and roles, password hashing, and the hash-chained audit log."""
