@@ -215,10 +215,15 @@ def _formula(ev: _Eval):
         per, _ = ev.keyed(rule.amount, "每档金额")
         steps = (base / step).to_integral_value(rounding=ROUND_FLOOR) if base > 0 else ZERO
         amount = steps * per
-        t.formula = (f"{fmt_yuan(base)} ÷ {fmt_yuan(step)} = {steps}档（不足一档不计）；"
+        if rule.step.unit == "count":  # places, pieces: print as counts, not yuan
+            b, s, unit = f"{base.normalize():f}", f"{step.normalize():f}", ""
+        else:
+            b, s, unit = fmt_yuan(base), fmt_yuan(step), "元"
+        t.formula = (f"{b} ÷ {s} = {steps}档（不足一档不计）；"
                      f"{steps} × {fmt_yuan(per)}元 = {fmt_yuan(amount)}元")
         if steps <= 0:
-            raise _Skip(f"增加额{fmt_yuan(base)}元不足一档（每档{fmt_yuan(step)}元）", ZERO)
+            what = "增加额" if unit else "计算基数"
+            raise _Skip(f"{what}{b}{unit}不足一档（每档{s}{unit}）", ZERO)
     elif f == "multiple":
         base = _base(ev)
         factor = ev.param(rule.factor)

@@ -354,17 +354,21 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
         if "when" not in node:
             raise node.fail(f"规则{rid}缺少适用条件 when")
         ctype, conditions = _conditions(node["when"], vocab, doc, sentence, rid)
-    kwargs = {}
-    for key in _PARAM_KEYS & set(node):
-        if key in ("factor", "step", "maximum", "years"):
-            kwargs[key] = _param(node[key], key, _UNIT_OF[key], doc, sentence, node, key)
-        else:
-            kwargs[key] = _param_or_keyed(node[key], key, doc, sentence, node)
     base = node.get("base")
+    base_unit = "yuan"
     if base is not None:
         fields = vocab.claim_types[ctype].fields if ctype else {}
         if base not in BASES and base not in fields:
             raise node.fail(f"计算基数“{base}”既不是事项字段也不是已知派生基数", "base")
+        if base in fields and fields[base].type in ("int", "year"):
+            base_unit = "count"  # places, pieces: a step of such a base is a count, not yuan
+    kwargs = {}
+    for key in _PARAM_KEYS & set(node):
+        if key in ("factor", "step", "maximum", "years"):
+            unit = base_unit if key == "step" else _UNIT_OF[key]
+            kwargs[key] = _param(node[key], key, unit, doc, sentence, node, key)
+        else:
+            kwargs[key] = _param_or_keyed(node[key], key, doc, sentence, node)
     caps = []
     for c in node.get("caps") or []:
         c.check_keys({"scope", "value", "cite", "key", "from", "to", "if_reading", "unless_reading"},

@@ -1,0 +1,123 @@
+"""General engine behaviour, each checked on a small policy written for the test.
+
+The policy texts below are short made-up documents in the shape of the seeds;
+every expected amount is worked out by hand in the comment beside it.
+"""
+import shutil
+import textwrap
+from decimal import Decimal
+
+import pytest
+
+from core.casefile import parse_company
+from core.engine import Context, evaluate_company
+from core.paths import POLICIES
+from core.policy.loader import load_policies
+
+USCC = "91150200MA0000000"
+
+
+def _uscc() -> str:
+    from core.uscc import check_character
+
+    return USCC + check_character(USCC)
+
+
+HEADER = """\
+document:
+  id: test-doc
+  title: 测试文件
+  doc_number: 测试〔2021〕1号
+  issuer: 测试市人民政府
+  level: city
+  city: baotou
+  date: 2021-08-14
+  effective_from: 2021-08-14
+  status: in_force
+  text: texts/test-doc.txt
+  rounding: 金额计算到分
+"""
+
+
+def make_policies(tmp_path, text: str, body: str):
+    """A policy directory holding only the shared vocabulary and one test document."""
+    d = tmp_path / "policies"
+    (d / "texts").mkdir(parents=True)
+    shutil.copy(POLICIES / "vocabulary.yaml", d / "vocabulary.yaml")
+    (d / "texts" / "test-doc.txt").write_text(text, encoding="utf-8")
+    (d / "test-doc.yaml").write_text(HEADER + textwrap.dedent(body), encoding="utf-8")
+    return load_policies(d)
+
+
+def run(policies, claims, history=None, year=2023, size="medium"):
+    data = {"uscc": _uscc(), "name": "测试单位", "city": "baotou", "size": size,
+            "history": history or {}, "claims": claims}
+    case = parse_company(data, policies.vocabulary, "company", year)
+    return evaluate_company(case, Context(policies, year))
+
+
+# ------------------------------------------------------------------ per_step on a count
+
+RANKING_TEXT = "稀土高新区年度位次较上一年度每提升5位，给予500万元资金支持。"
+RANKING_RULE = """\
+rules:
+  - id: t-ranking
+    clause: 稀土高新区
+    sentence: 稀土高新区年度位次较上一年度每提升5位，给予500万元资金支持。
+    summary: 高新区位次提升
+    when: {type: zone_ranking}
+    formula: per_step
+    base: places_up
+    step: {value: 5, cite: 每提升5位}
+    amount: {value: 5000000, cite: 给予500万元资金支持}
+coverage:
+  - {clause: 一, title: 测试, status: computed, rules: [t-ranking], note: 测试}
+"""
+
+
+def test_per_step_on_a_count_base_prints_places_not_yuan(tmp_path):
+    policies = make_policies(tmp_path, RANKING_TEXT, RANKING_RULE)
+    assert policies.rules["t-ranking"].step.unit == "count"
+    # 12 places up: 12 ÷ 5 = 2 full steps (2 places left over do not count); 2 × 5,000,000 = 10,000,000
+    result = run(policies, [{"type": "zone_ranking", "date": "2023-06-01", "places_up": 12}])
+    (line,) = result.lines
+    assert line.amount == Decimal("10000000")
+    assert line.trace.formula.startswith("12 ÷ 5 = 2档")
+    assert "12.00" not in line.trace.formula
+    step_use = next(p for p in line.trace.params if p.path == "step")
+    assert step_use.display == "5"
+
+
+def test_per_step_on_a_count_base_below_one_step_is_excluded_in_places(tmp_path):
+    policies = make_policies(tmp_path, RANKING_TEXT, RANKING_RULE)
+    # 4 places up < one step of 5 → nothing
+    result = run(policies, [{"type": "zone_ranking", "date": "2023-06-01", "places_up": 4}])
+    assert result.lines == []
+    (ex,) = result.excluded
+    assert ex.reason == "计算基数4不足一档（每档5）"
+
+
+def test_per_step_on_money_keeps_yuan(tmp_path):
+    text = "年度技术合同认定登记成交额较上年每增加5000万元，给予技术合同认定登记机构20万元的后补助资金支持。"
+    body = """\
+    rules:
+      - id: t-turnover
+        clause: 年度
+        sentence: 年度技术合同认定登记成交额较上年每增加5000万元，给予技术合同认定登记机构20万元的后补助资金支持。
+        summary: 成交额增长
+        when: {type: contract_registration}
+        formula: per_step
+        base: turnover_increase
+        step: {value: 50000000, cite: 每增加5000万元}
+        amount: {value: 200000, cite: 20万元}
+    coverage:
+      - {clause: 一, title: 测试, status: computed, rules: [t-turnover], note: 测试}
+    """
+    policies = make_policies(tmp_path, text, body)
+    assert policies.rules["t-turnover"].step.unit == "yuan"
+    # increase 130,000,000 − 20,000,000 = 110,000,000; ÷ 50,000,000 = 2 steps; × 200,000 = 400,000
+    result = run(policies, [{"type": "contract_registration", "year": 2023, "turnover": 130000000,
+                             "previous_turnover": 20000000}])
+    (line,) = result.lines
+    assert line.amount == Decimal("400000")
+    assert line.trace.formula.startswith("110,000,000.00 ÷ 50,000,000.00 = 2档")
