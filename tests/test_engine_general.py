@@ -121,3 +121,53 @@ def test_per_step_on_money_keeps_yuan(tmp_path):
     (line,) = result.lines
     assert line.amount == Decimal("400000")
     assert line.trace.formula.startswith("110,000,000.00 ÷ 50,000,000.00 = 2档")
+
+
+# ------------------------------------------------------------------ one claim, two rules of a 'highest' group
+
+CENTER_TEXT = ("获批建设后，市政府每年给予不低于3000万元资金支持。"
+               "获批建设国家技术创新中心，一次性给予2000万元资金支持。")
+CENTER_RULES = """\
+rules:
+  - id: t-rare-earth
+    clause: 获批建设后
+    sentence: 获批建设后，市政府每年给予不低于3000万元资金支持。
+    summary: 稀土中心
+    when: {type: recognition, kind: innovation_center, level: national, name: {contains: 稀土}}
+    formula: at_least
+    minimum: {value: 30000000, cite: 不低于3000万元}
+    group: t-center
+  - id: t-center
+    clause: 获批建设国家技术创新中心
+    sentence: 获批建设国家技术创新中心，一次性给予2000万元资金支持。
+    summary: 国家技术创新中心
+    when: {type: recognition, kind: innovation_center, level: national}
+    formula: fixed
+    amount: {value: 20000000, cite: 2000万元}
+    group: t-center
+stacking_groups:
+  - {id: t-center, label: 国家技术创新中心, policy: highest, rules: [t-rare-earth, t-center], note: 只计一项}
+coverage:
+  - {clause: 一, title: 测试, status: computed, rules: [t-rare-earth, t-center], note: 测试}
+"""
+
+
+def test_one_claim_matching_two_rules_of_a_highest_group_keeps_the_larger(tmp_path):
+    policies = make_policies(tmp_path, CENTER_TEXT, CENTER_RULES)
+    claim = {"type": "recognition", "kind": "innovation_center", "level": "national", "date": "2023-03-01",
+             "name": "国家稀土新材料技术创新中心"}
+    result = run(policies, [claim])
+    # both rules match the one claim: 30,000,000 (not less than) vs 20,000,000 → keep 30,000,000
+    assert [(l.rule.id, l.amount) for l in result.lines] == [("t-rare-earth", Decimal("30000000"))]
+    (ex,) = result.excluded
+    assert ex.rule.id == "t-center"
+    assert "只计金额较高的一项" in ex.reason and "同一事项" not in ex.reason
+
+
+def test_two_claims_of_one_subject_still_pay_once(tmp_path):
+    policies = make_policies(tmp_path, CENTER_TEXT, CENTER_RULES)
+    claim = {"type": "recognition", "kind": "innovation_center", "level": "national", "date": "2023-03-01"}
+    result = run(policies, [dict(claim, id="a"), dict(claim, id="b")])
+    # no 稀土 in the name: only t-center, 20,000,000 once; the repeated claim is the same thing
+    assert [(l.rule.id, l.amount) for l in result.lines] == [("t-center", Decimal("20000000"))]
+    assert any("同一事项" in e.reason for e in result.excluded)

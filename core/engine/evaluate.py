@@ -130,7 +130,7 @@ def _claim_key(claim: Claim):
 
 # ---------------------------------------------------------------- one rule
 
-def _evaluate_rule(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, seen: set, warnings: list):
+def _evaluate_rule(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, seen: dict, warnings: list):
     """An AwardLine, an Exclusion, or None when the rule does not concern the claim."""
     day = claim.date or ctx.as_of
     if not _matches(rule, claim, day):
@@ -157,7 +157,8 @@ def _evaluate_rule(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, se
         amount = _item_caps_and_floor(ev, amount)
     except _Skip as skip:
         return Exclusion(rule, claim.id, subject, skip.reason, skip.amount, ev.trace)
-    seen.add((rule.group or rule.id, subject))
+    # the same claim may fire several rules of one group: the stacking pass chooses among them
+    seen.setdefault((rule.group or rule.id, subject), claim.id)
     line = AwardLine(rule, claim.id, subject, amount, ev.trace, day, schedule,
                      person=str(claim.fields.get("person_id", "")), provisional=doc.status == "draft")
     if line.provisional:
@@ -165,9 +166,9 @@ def _evaluate_rule(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, se
     return line
 
 
-def _check_not_paid(rule: Rule, claim: Claim, subject: str, case: CompanyCase, ctx: Context, seen: set):
+def _check_not_paid(rule: Rule, claim: Claim, subject: str, case: CompanyCase, ctx: Context, seen: dict):
     family = ctx.group_rules.get(rule.group, frozenset((rule.id,))) if rule.group else frozenset((rule.id,))
-    if (rule.group or rule.id, subject) in seen:
+    if seen.get((rule.group or rule.id, subject), claim.id) != claim.id:
         raise _Skip("与本批次另一项申报为同一事项，不重复计算")
     multi_year = rule.years is not None
     for entry in case.history.ledger:
@@ -420,7 +421,7 @@ def _history_installment_claims(case: CompanyCase, ctx: Context, batch_subjects:
 def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
     idx = ctx.policies.index_for(case.company.city)
     lines, excluded, errors, warnings = [], [], [], []
-    seen: set = set()
+    seen: dict = {}  # (rule or group, subject) -> id of the claim that first paid it
     claims = sorted(case.claims, key=_claim_key)
     claims += _history_installment_claims(case, ctx, {c.subject for c in claims})
     for claim in claims:
