@@ -171,3 +171,75 @@ def test_two_claims_of_one_subject_still_pay_once(tmp_path):
     # no 稀土 in the name: only t-center, 20,000,000 once; the repeated claim is the same thing
     assert [(l.rule.id, l.amount) for l in result.lines] == [("t-center", Decimal("20000000"))]
     assert any("同一事项" in e.reason for e in result.excluded)
+
+
+# ------------------------------------------------------------------ multi-year support from history keeps name and stage
+
+YEARLY_TEXT = ("获批建设后，市政府每年给予不低于3000万元资金支持，连续支持5年。"
+               "获批建设国家重点实验室，每年给予1000万元资金支持，连续支持5年。")
+YEARLY_RULES = """\
+rules:
+  - id: t-rare-earth
+    clause: 获批建设后
+    sentence: 获批建设后，市政府每年给予不低于3000万元资金支持，连续支持5年。
+    summary: 稀土中心
+    when: {type: recognition, kind: innovation_center, level: national, name: {contains: 稀土}}
+    formula: at_least
+    minimum: {value: 30000000, cite: 不低于3000万元}
+    years: {value: 5, cite: 连续支持5年}
+  - id: t-key-lab
+    clause: 获批建设国家重点实验室
+    sentence: 获批建设国家重点实验室，每年给予1000万元资金支持，连续支持5年。
+    summary: 国家重点实验室
+    when: {type: recognition, kind: key_lab, level: national, stage: approved}
+    formula: fixed
+    amount: {value: 10000000, cite: 1000万元}
+    years: {value: 5, cite: 连续支持5年}
+coverage:
+  - {clause: 一, title: 测试, status: computed, rules: [t-rare-earth, t-key-lab], note: 测试}
+"""
+
+
+def test_installment_from_history_matches_on_the_recorded_name(tmp_path):
+    policies = make_policies(tmp_path, YEARLY_TEXT, YEARLY_RULES)
+    history = {"recognitions": [{"kind": "innovation_center", "level": "national", "date": "2022-05-01",
+                                 "name": "国家稀土新材料技术创新中心"}]}
+    # approved 2022, support 2022–2026; 2024 is year 3 → 30,000,000 (the stated minimum)
+    result = run(policies, [], history=history, year=2024)
+    assert [(l.rule.id, l.amount) for l in result.lines] == [("t-rare-earth", Decimal("30000000"))]
+    assert "本年度为第3年" in result.lines[0].trace.formula
+
+
+def test_cultivation_stage_in_history_pays_no_installment_of_an_approval(tmp_path):
+    policies = make_policies(tmp_path, YEARLY_TEXT, YEARLY_RULES)
+    history = {"recognitions": [{"kind": "key_lab", "level": "national", "date": "2022-05-01",
+                                 "stage": "cultivation"}]}
+    # only in cultivation since 2022: the 1000万-a-year support of an approved key lab does not apply
+    assert run(policies, [], history=history, year=2024).lines == []
+    history["recognitions"][0]["stage"] = "approved"
+    result = run(policies, [], history=history, year=2024)
+    assert [(l.rule.id, l.amount) for l in result.lines] == [("t-key-lab", Decimal("10000000"))]
+
+
+def test_cultivation_in_history_does_not_make_an_approval_a_repeat(tmp_path):
+    text = "对首次获批国家重点实验室的给予100万元。"
+    body = """\
+    readings:
+      first_counts_out_of_region: {value: true, note: 测试}
+    rules:
+      - id: t-first
+        clause: 对首次获批
+        sentence: 对首次获批国家重点实验室的给予100万元。
+        summary: 首次获批
+        when: {type: recognition, kind: key_lab, level: national}
+        requires: [first_recognition]
+        formula: fixed
+        amount: {value: 1000000, cite: 100万元}
+    coverage:
+      - {clause: 一, title: 测试, status: computed, rules: [t-first], note: 测试}
+    """
+    policies = make_policies(tmp_path, text, body)
+    claim = {"type": "recognition", "kind": "key_lab", "level": "national", "date": "2023-03-01"}
+    history = {"recognitions": [{"kind": "key_lab", "level": "national", "date": "2021-09-01", "stage": "cultivation"}]}
+    # in cultivation since 2021, approved 2023: the approval is the first → 1,000,000
+    assert [l.amount for l in run(policies, [claim], history=history).lines] == [Decimal("1000000")]

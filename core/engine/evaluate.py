@@ -404,7 +404,9 @@ def _history_installment_claims(case: CompanyCase, ctx: Context, batch_subjects:
         if rec.date.year > ctx.award_year:
             continue
         fields = {name: spec.default for name, spec in defaults.items() if spec.default is not None}
-        fields.update(kind=rec.kind, level=rec.level, date=rec.date, number=rec.number)
+        fields.update(kind=rec.kind, level=rec.level, date=rec.date, number=rec.number, stage=rec.stage)
+        if rec.name:
+            fields["name"] = rec.name
         claim = Claim("recognition", f"历史:{rec.kind}:{rec.date.isoformat()}", fields, rec.date)
         if claim.subject in batch_subjects:
             continue
