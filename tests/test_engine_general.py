@@ -243,3 +243,28 @@ def test_cultivation_in_history_does_not_make_an_approval_a_repeat(tmp_path):
     history = {"recognitions": [{"kind": "key_lab", "level": "national", "date": "2021-09-01", "stage": "cultivation"}]}
     # in cultivation since 2021, approved 2023: the approval is the first → 1,000,000
     assert [l.amount for l in run(policies, [claim], history=history).lines] == [Decimal("1000000")]
+
+
+# ------------------------------------------------------------------ items recognised on one day
+
+def test_two_items_recognised_the_same_day_are_two_items_when_numbered(tmp_path):
+    text = "通过国审的农牧业新品种，一次性给予20万元后补助资金支持。"
+    body = """\
+    rules:
+      - id: t-variety
+        clause: 通过国审
+        sentence: 通过国审的农牧业新品种，一次性给予20万元后补助资金支持。
+        summary: 国审新品种
+        when: {type: recognition, kind: new_crop_variety}
+        formula: fixed
+        amount: {value: 200000, cite: 20万元}
+    coverage:
+      - {clause: 一, title: 测试, status: computed, rules: [t-variety], note: 测试}
+    """
+    policies = make_policies(tmp_path, text, body)
+    v = {"type": "recognition", "kind": "new_crop_variety", "level": "national", "date": "2023-03-01"}
+    # two varieties of one notice, each with its own 审定编号: 2 × 200,000
+    numbered = [dict(v, number="国审玉20230001"), dict(v, number="国审玉20230002")]
+    assert [l.amount for l in run(policies, numbered).lines] == [Decimal("200000")] * 2
+    # the same variety entered twice is one item
+    assert len(run(policies, [dict(v, number="国审玉20230001"), dict(v, number="国审玉20230001")]).lines) == 1
