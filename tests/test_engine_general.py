@@ -268,3 +268,52 @@ def test_two_items_recognised_the_same_day_are_two_items_when_numbered(tmp_path)
     assert [l.amount for l in run(policies, numbered).lines] == [Decimal("200000")] * 2
     # the same variety entered twice is one item
     assert len(run(policies, [dict(v, number="国审玉20230001"), dict(v, number="国审玉20230001")]).lines) == 1
+
+
+# ------------------------------------------------------------------ 'once' that depends on a reading
+
+ONCE_TEXT = "对连续两次入库的企业给予5万元后补助资金支持。"
+ONCE_RULE = """\
+readings:
+  twice_once: {value: true, note: 测试：每个单位只享受一次}
+rules:
+  - id: t-twice
+    clause: 对连续两次入库
+    sentence: 对连续两次入库的企业给予5万元后补助资金支持。
+    summary: 连续两次入库
+    when: {type: tech_sme_registration}
+    requires:
+      - consecutive_tech_sme: {years: {value: 2, cite: 连续两次入库}}
+    formula: fixed
+    amount: {value: 50000, cite: 5万元}
+    once: {if_reading: twice_once}
+coverage:
+  - {clause: 一, title: 测试, status: computed, rules: [t-twice], note: 测试}
+"""
+
+
+def test_once_follows_its_reading(tmp_path):
+    import datetime as dt
+
+    from core.policy.policyset import Override
+
+    policies = make_policies(tmp_path, ONCE_TEXT, ONCE_RULE)
+    history = {"tech_sme_years": [2022, 2023],
+               "ledger": [{"rule_id": "t-twice", "year": 2023, "amount": 50000, "subject": "tech_sme:2023"}]}
+    claim = [{"type": "tech_sme_registration", "year": 2024}]
+    # read as once per company: paid in 2023 → nothing in 2024, and the trace shows the reading
+    result = run(policies, claim, history=history, year=2024)
+    assert result.lines == []
+    assert "只享受一次" in result.excluded[0].reason
+    assert result.excluded[0].trace.readings[0][0] == "twice_once"
+    # read the other way: every further consecutive registration pays 50,000
+    flipped = policies.with_overrides([Override("test-doc", "reading.twice_once", False, dt.date(2021, 8, 14), None,
+                                                "测试", dt.datetime(2024, 1, 1), "改读")])
+    assert [l.amount for l in run(flipped, claim, history=history, year=2024).lines] == [Decimal("50000")]
+
+
+def test_once_naming_an_undeclared_reading_fails(tmp_path):
+    from core.policy.loader import PolicyError
+
+    with pytest.raises(PolicyError, match="once 引用的解读“nope”未在 readings 中声明"):
+        make_policies(tmp_path, ONCE_TEXT, ONCE_RULE.replace("{if_reading: twice_once}", "{if_reading: nope}"))

@@ -152,7 +152,12 @@ def _evaluate_rule(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, se
             reason = PREDICATES[req.name].fn(ev, req.args)
             if reason:
                 raise _Skip(reason)
-        _check_not_paid(rule, claim, subject, case, ctx, seen)
+        once = rule.once
+        if rule.once_if_reading:
+            once = bool(ev.reading(rule.once_if_reading))
+        elif rule.once_unless_reading:
+            once = not ev.reading(rule.once_unless_reading)
+        _check_not_paid(rule, claim, subject, case, ctx, seen, once)
         amount, schedule = _formula(ev)
         amount = _item_caps_and_floor(ev, amount)
     except _Skip as skip:
@@ -166,7 +171,8 @@ def _evaluate_rule(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, se
     return line
 
 
-def _check_not_paid(rule: Rule, claim: Claim, subject: str, case: CompanyCase, ctx: Context, seen: dict):
+def _check_not_paid(rule: Rule, claim: Claim, subject: str, case: CompanyCase, ctx: Context, seen: dict,
+                    once: bool):
     family = ctx.group_rules.get(rule.group, frozenset((rule.id,))) if rule.group else frozenset((rule.id,))
     if seen.get((rule.group or rule.id, subject), claim.id) != claim.id:
         raise _Skip("与本批次另一项申报为同一事项，不重复计算")
@@ -174,7 +180,7 @@ def _check_not_paid(rule: Rule, claim: Claim, subject: str, case: CompanyCase, c
     for entry in case.history.ledger:
         if entry.rule_id not in family:
             continue
-        if rule.once:
+        if once:
             raise _Skip(f"本条奖励每个单位只享受一次，已于{entry.year}年兑现（规则{entry.rule_id}）")
         if entry.subject == subject and (not multi_year or entry.year == ctx.award_year):
             when = f"{entry.year}年度" if multi_year else f"{entry.year}年"

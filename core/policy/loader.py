@@ -383,6 +383,7 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
         p = _param(pv, f"cap.{c['scope']}", "yuan", doc, sentence, c, "value")
         caps.append(Cap(c["scope"], p, c.get("key", rid), c.get("if_reading"), c.get("unless_reading")))
     floor = _param(node["floor"], "floor", "yuan", doc, sentence, node, "floor") if "floor" in node else None
+    once, once_if, once_unless = _once(node.get("once", False), doc, node)
     return Rule(
         id=rid,
         document=doc,
@@ -397,13 +398,28 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
         base=base,
         caps=tuple(caps),
         floor=floor,
-        once=bool(node.get("once", False)),
+        once=once,
+        once_if_reading=once_if,
+        once_unless_reading=once_unless,
         group=node.get("group"),
         note=node.get("note", ""),
         line=node.line,
         order=order,
         **kwargs,
     )
+
+
+def _once(raw, doc: Document, node: Node):
+    """``once: true``, or ``once: {if_reading: name}`` / ``{unless_reading: name}`` when the text is ambiguous."""
+    if isinstance(raw, bool):
+        return raw, None, None
+    if not isinstance(raw, Node) or len(raw) != 1:
+        raise node.fail("once 应为 true/false 或 {if_reading: 解读} / {unless_reading: 解读}", "once")
+    raw.check_keys({"if_reading", "unless_reading"}, set(), "once：")
+    key, name = next(iter(raw.items()))
+    if name not in doc.readings:
+        raise node.fail(f"once 引用的解读“{name}”未在 readings 中声明", "once")
+    return True, (name if key == "if_reading" else None), (name if key == "unless_reading" else None)
 
 
 def _group(node: Node, doc: Document) -> StackingGroup:
