@@ -205,7 +205,8 @@ def _param_label(path: str) -> str:
 _CAP_LABELS = {"item": "单项上限", "company_year": "每个单位每年上限", "person_total": "同一人累计上限",
                "person_year": "同一人每年上限"}
 _KEY_LABELS = {"national": "国家级", "regional": "自治区级", "municipal": "市级", "small_micro": "小微企业",
-               "default": "其他", "excellent": "优秀", "good": "良好", "medium": "中型企业", "large": "大型企业"}
+               "default": "其他", "excellent": "优秀", "good": "良好", "medium": "中型企业", "large": "大型企业",
+               "approved": "新认定/获批建设", "renewed": "期满续签", "cultivation": "培育期"}
 
 
 def _param(raw, path: str, unit: str, doc: Document, sentence: str, where: Node, key: str) -> Param:
