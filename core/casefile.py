@@ -42,7 +42,7 @@ class Case:
 _CASE_KEYS = {"award_year", "as_of", "include_drafts", "companies", "calculators", "note"}
 _COMPANY_KEYS = {"uscc", "name", "city", "county", "size", "industry", "history", "claims", "note"}
 _HISTORY_KEYS = {"recognitions", "tech_sme_years", "rd", "ledger"}
-_REC_KEYS = {"kind", "level", "date", "number", "issued_in"}
+_REC_KEYS = {"kind", "level", "date", "number", "issued_in", "name", "stage"}
 _RD_KEYS = {"year", "expense", "super_deduction", "deducted", "revenue"}
 _LEDGER_KEYS = {"rule_id", "year", "amount", "subject", "person"}
 
@@ -137,6 +137,8 @@ def parse_history(data, vocab: Vocabulary, where: str) -> History:
             date=_date(r["date"], f"{w}.date"),
             number=str(r.get("number", "")),
             issued_in=str(r.get("issued_in", "")),
+            name=str(r.get("name", "")),
+            stage=_enum(vocab, "stages", r["stage"], f"{w}.stage") if r.get("stage") is not None else "approved",
         ))
     years = frozenset(_int(y, f"{where}.tech_sme_years[{i}]")
                       for i, y in enumerate(_list(data.get("tech_sme_years"), f"{where}.tech_sme_years")))

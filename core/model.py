@@ -19,6 +19,8 @@ class Recognition:
     date: dt.date
     number: str = ""
     issued_in: str = ""  # "" = inside Inner Mongolia; otherwise the province that issued it
+    name: str = ""  # the platform's or carrier's name (rules may match on it, e.g. 稀土)
+    stage: str = "approved"  # approved | cultivation | renewed (vocabulary enum "stages")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,9 @@ class Claim:
         """A stable key for what the claim is about, so one thing is not paid twice."""
         f = self.fields
         if self.type == "recognition":
-            return f"recognition:{f.get('kind')}:{f.get('level') or ''}:{self.date}:{f.get('stage') or ''}"
+            key = f"recognition:{f.get('kind')}:{f.get('level') or ''}:{self.date}:{f.get('stage') or ''}"
+            # items recognised on one day (varieties of one 国审 notice) differ by their number
+            return f"{key}:{f['number']}" if f.get("number") else key
         if self.type == "tech_sme_registration":
             return f"tech_sme:{f.get('year')}"
         if self.type == "entered":

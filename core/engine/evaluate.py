@@ -154,7 +154,12 @@ def _evaluate_rule(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, se
             reason = PREDICATES[req.name].fn(ev, req.args)
             if reason:
                 raise _Skip(reason)
-        _check_not_paid(rule, claim, subject, case, ctx, seen)
+        once = rule.once
+        if rule.once_if_reading:
+            once = bool(ev.reading(rule.once_if_reading))
+        elif rule.once_unless_reading:
+            once = not ev.reading(rule.once_unless_reading)
+        _check_not_paid(rule, claim, subject, case, ctx, seen, once)
         amount, schedule = _formula(ev)
         amount = _item_caps_and_floor(ev, amount)
     except _Skip as skip:
@@ -167,7 +172,8 @@ def _evaluate_rule(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, se
     return line
 
 
-def _check_not_paid(rule: Rule, claim: Claim, subject: str, case: CompanyCase, ctx: Context, seen: set):
+def _check_not_paid(rule: Rule, claim: Claim, subject: str, case: CompanyCase, ctx: Context, seen: set,
+                    once: bool):
     family = ctx.group_rules.get(rule.group, frozenset((rule.id,))) if rule.group else frozenset((rule.id,))
     if (rule.id, subject) in seen:
         raise _Skip("与本批次另一项申报为同一事项，不重复计算")
@@ -175,7 +181,7 @@ def _check_not_paid(rule: Rule, claim: Claim, subject: str, case: CompanyCase, c
     for entry in case.history.ledger:
         if entry.rule_id not in family:
             continue
-        if rule.once:
+        if once:
             raise _Skip(f"本条奖励每个单位只享受一次，已于{entry.year}年兑现（规则{entry.rule_id}）")
         if entry.subject == subject and (not multi_year or entry.year == ctx.award_year):
             when = f"{entry.year}年度" if multi_year else f"{entry.year}年"
@@ -217,10 +223,15 @@ def _formula(ev: _Eval):
         per, _ = ev.keyed(rule.amount, "每档金额")
         steps = (base / step).to_integral_value(rounding=ROUND_FLOOR) if base > 0 else ZERO
         amount = steps * per
-        t.formula = (f"{fmt_yuan(base)} ÷ {fmt_yuan(step)} = {steps}档（不足一档不计）；"
+        if rule.step.unit == "count":  # places, pieces: print as counts, not yuan
+            b, s, unit = f"{base.normalize():f}", f"{step.normalize():f}", ""
+        else:
+            b, s, unit = fmt_yuan(base), fmt_yuan(step), "元"
+        t.formula = (f"{b} ÷ {s} = {steps}档（不足一档不计）；"
                      f"{steps} × {fmt_yuan(per)}元 = {fmt_yuan(amount)}元")
         if steps <= 0:
-            raise _Skip(f"增加额{fmt_yuan(base)}元不足一档（每档{fmt_yuan(step)}元）", ZERO)
+            what = "增加额" if unit else "计算基数"
+            raise _Skip(f"{what}{b}{unit}不足一档（每档{s}{unit}）", ZERO)
     elif f == "multiple":
         base = _base(ev)
         factor = ev.param(rule.factor)
@@ -400,7 +411,9 @@ def _history_installment_claims(case: CompanyCase, ctx: Context, batch_subjects:
         if rec.date.year > ctx.award_year:
             continue
         fields = {name: spec.default for name, spec in defaults.items() if spec.default is not None}
-        fields.update(kind=rec.kind, level=rec.level, date=rec.date, number=rec.number)
+        fields.update(kind=rec.kind, level=rec.level, date=rec.date, number=rec.number, stage=rec.stage)
+        if rec.name:
+            fields["name"] = rec.name
         claim = Claim("recognition", f"历史:{rec.kind}:{rec.date.isoformat()}", fields, rec.date)
         if claim.subject in batch_subjects:
             continue
@@ -417,7 +430,7 @@ def _history_installment_claims(case: CompanyCase, ctx: Context, batch_subjects:
 def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
     idx = ctx.policies.index_for(case.company.city)
     lines, excluded, errors, warnings = [], [], [], []
-    seen: set = set()
+    seen: set = set()  # (rule id, subject) already paid in this batch; groups are the stacking pass's job
     claims = sorted(case.claims, key=_claim_key)
     claims += _history_installment_claims(case, ctx, {c.subject for c in claims})
     for claim in claims:

@@ -30,6 +30,8 @@ def _earlier_same_kind(ev, same_level: bool):
     for rec in ev.case.history.recognitions:
         if rec.kind != kind or rec.date >= claim.date:
             continue
+        if rec.stage == "cultivation":  # a platform in cultivation has not yet been approved
+            continue
         if same_level and rec.level != level:
             continue
         if rec.issued_in and not counts_outside:

@@ -222,7 +222,8 @@ def _param_label(path: str) -> str:
 _CAP_LABELS = {"item": "单项上限", "company_year": "每个单位每年上限", "person_total": "同一人累计上限",
                "person_year": "同一人每年上限"}
 _KEY_LABELS = {"national": "国家级", "regional": "自治区级", "municipal": "市级", "small_micro": "小微企业",
-               "default": "其他", "excellent": "优秀", "good": "良好", "medium": "中型企业", "large": "大型企业"}
+               "default": "其他", "excellent": "优秀", "good": "良好", "medium": "中型企业", "large": "大型企业",
+               "approved": "新认定/获批建设", "renewed": "期满续签", "cultivation": "培育期"}
 
 
 def _param(raw, path: str, unit: str, doc: Document, sentence: str, where: Node, key: str,
@@ -390,17 +391,21 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
         if "when" not in node:
             raise node.fail(f"规则{rid}缺少适用条件 when")
         ctype, conditions = _conditions(node["when"], vocab, doc, sentence, rid)
-    kwargs = {}
-    for key in _PARAM_KEYS & set(node):
-        if key in ("factor", "step", "maximum", "years"):
-            kwargs[key] = _param(node[key], key, _UNIT_OF[key], doc, sentence, node, key)
-        else:
-            kwargs[key] = _param_or_keyed(node[key], key, doc, sentence, node, vocab)
     base = node.get("base")
+    base_unit = "yuan"
     if base is not None:
         fields = vocab.claim_types[ctype].fields if ctype else {}
         if base not in BASES and base not in fields:
             raise node.fail(f"计算基数“{base}”既不是事项字段也不是已知派生基数", "base")
+        if base in fields and fields[base].type in ("int", "year"):
+            base_unit = "count"  # places, pieces: a step of such a base is a count, not yuan
+    kwargs = {}
+    for key in _PARAM_KEYS & set(node):
+        if key in ("factor", "step", "maximum", "years"):
+            unit = base_unit if key == "step" else _UNIT_OF[key]
+            kwargs[key] = _param(node[key], key, unit, doc, sentence, node, key)
+        else:
+            kwargs[key] = _param_or_keyed(node[key], key, doc, sentence, node, vocab)
     caps = []
     for c in node.get("caps") or []:
         c.check_keys({"scope", "value", "cite", "key", "from", "to", "if_reading", "unless_reading"},
@@ -415,6 +420,7 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
         p = _param(pv, f"cap.{c['scope']}", "yuan", doc, sentence, c, "value")
         caps.append(Cap(c["scope"], p, c.get("key", rid), c.get("if_reading"), c.get("unless_reading")))
     floor = _param(node["floor"], "floor", "yuan", doc, sentence, node, "floor") if "floor" in node else None
+    once, once_if, once_unless = _once(node.get("once", False), doc, node)
     return Rule(
         id=rid,
         document=doc,
@@ -429,13 +435,28 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
         base=base,
         caps=tuple(caps),
         floor=floor,
-        once=bool(node.get("once", False)),
+        once=once,
+        once_if_reading=once_if,
+        once_unless_reading=once_unless,
         group=node.get("group"),
         note=node.get("note", ""),
         line=node.line,
         order=order,
         **kwargs,
     )
+
+
+def _once(raw, doc: Document, node: Node):
+    """``once: true``, or ``once: {if_reading: name}`` / ``{unless_reading: name}`` when the text is ambiguous."""
+    if isinstance(raw, bool):
+        return raw, None, None
+    if not isinstance(raw, Node) or len(raw) != 1:
+        raise node.fail("once 应为 true/false 或 {if_reading: 解读} / {unless_reading: 解读}", "once")
+    raw.check_keys({"if_reading", "unless_reading"}, set(), "once：")
+    key, name = next(iter(raw.items()))
+    if name not in doc.readings:
+        raise node.fail(f"once 引用的解读“{name}”未在 readings 中声明", "once")
+    return True, (name if key == "if_reading" else None), (name if key == "unless_reading" else None)
 
 
 def _group(node: Node, doc: Document) -> StackingGroup:

@@ -166,6 +166,8 @@ class Rule:
     caps: tuple[Cap, ...] = ()
     floor: Param | None = None
     once: bool = False
+    once_if_reading: str | None = None  # once only when this reading holds
+    once_unless_reading: str | None = None  # once unless this reading holds
     group: str | None = None
     note: str = ""
     line: int = 0
