@@ -356,17 +356,22 @@ def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits) -> None:
     """
     parser = ET.XMLPullParser(events=("start", "end"))
     stack: list[ET.Element] = []
+    local: dict[str, str] = {}  # "{namespace}c" -> "c"
     row_no = col_no = xml_rows = 0
     row_has_value = cell_v = cell_f = cell_is = False
+    cell_t = None
     try:
         for chunk in _stream(zf, info, limits.sheet_bytes, name, limits, text_run=True):
             parser.feed(chunk)
             for event, elem in parser.read_events():
-                tag = _local(elem.tag)
+                tag = local.get(elem.tag)
+                if tag is None:
+                    tag = local[elem.tag] = _local(elem.tag)
                 if event == "start":
                     stack.append(elem)
                     if tag == "c":
                         col_no = _column_of(elem.get("r"), col_no + 1)
+                        cell_t = elem.get("t")
                         cell_v = cell_f = cell_is = False
                     elif tag == "row":
                         r = elem.get("r")
@@ -378,7 +383,8 @@ def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits) -> None:
                     continue
                 stack.pop()
                 if tag == "v":
-                    cell_v = True
+                    # an empty <v/> is a cached value only for a formula giving text
+                    cell_v = bool(elem.text) or cell_t == "str"
                 elif tag == "f":
                     cell_f = True
                 elif tag == "is":

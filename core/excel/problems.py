@@ -35,11 +35,12 @@ class Problem:
             parts.append(f"{self.column}列")
         if self.header:
             parts.append(f"（{self.header}）")
-        return "".join(parts) or "文件"
+        return "".join(parts)
 
     def __str__(self) -> str:
         value = f"，填写内容“{self.value}”" if self.value else ""
-        return f"{self.where}{value}：{self.reason}"
+        where = self.where
+        return f"{where}{value}：{self.reason}" if where or value else self.reason
 
 
 def show_value(value, limit: int = 60) -> str:

@@ -301,7 +301,7 @@ class _WorkbookReader:
             if max_row is None or max_row < header_row:
                 continue  # a title above the table
             where = "标题行" if min_row <= header_row else "数据区"
-            self.problem(layout.name, max(min_row, header_row), min_col, "", ref,
+            self.problem(layout.name, max(min_row, header_row), min_col, "", None,
                          f"{where}不能合并单元格（{ref}），请取消合并并在每一行分别填写")
 
     # ------------------------------------------------------------ records

@@ -1,7 +1,7 @@
 """The few cell styles the workbooks share."""
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: F401 (Font re-exported)
 
 FONT_NAME = "宋体"
 THIN = Side(style="thin", color="808080")
