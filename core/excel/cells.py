@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from core.excel.layout import ACCOUNT, COMPANY_NAME, PHONE, USCC, Column, normalize_header
 from core.money import FEN, WAN, MoneyError, parse_amount
 from core.uscc import normalize_uscc, uscc_problem
-from core.vocabulary import FieldError, Vocabulary, parse_bool, parse_date
+from core.vocabulary import FieldError, FieldSpec, Vocabulary, parse_bool, parse_date
 
 MONEY_LIMIT = Decimal("1000000000000")  # 1万亿: beyond any award, and beyond 大写金额
 EXACT_DIGITS = 10 ** 15  # integers above this are not exact in an Excel number cell
@@ -162,9 +162,14 @@ def to_phone(value, label: str) -> str:
     return text
 
 
-def convert(column: Column, value, unit: str, vocab: Vocabulary):
-    """The typed value of a non-blank cell for ``column``, or FieldError."""
+def convert(column: Column, value, unit: str, vocab: Vocabulary, header: str | None = None):
+    """The typed value of a non-blank cell for ``column``, or FieldError.
+
+    ``header`` is the column's header as written in the file, named in messages.
+    """
     spec = column.spec
+    if header and header != spec.label:
+        spec = FieldSpec(spec.name, spec.type, header, spec.required, spec.default)
     kind = spec.type
     if kind == USCC:
         return to_uscc(value, spec.label)

@@ -63,6 +63,7 @@ class _Row:
     values: dict = field(default_factory=dict)  # key -> typed value (None when blank)
     letters: dict = field(default_factory=dict)  # key -> column letter
     raws: dict = field(default_factory=dict)  # key -> cell value as read
+    headers: dict = field(default_factory=dict)  # key -> the header as written in the file
     bad: set = field(default_factory=set)  # keys with a problem
     failed: bool = False  # any problem in the row, or its sheet lacks a required column
 
@@ -93,7 +94,7 @@ class _WorkbookReader:
         """A problem at the cell of ``key`` in ``row`` (or at the row when the column is absent)."""
         letter = row.letters.get(key, "")
         col = _column_index(letter) if letter else None
-        header = next((c.header for c in row.sheet.columns if c.key == key), "")
+        header = row.headers.get(key) or next((c.header for c in row.sheet.columns if c.key == key), "")
         self.problem(row.sheet.name, row.number, col, header, row.raws.get(key), reason)
         row.failed = True
         row.bad.add(key)
@@ -194,7 +195,7 @@ class _WorkbookReader:
         rows = ws.iter_rows(min_row=1, max_row=scan.last_row, max_col=max(scan.max_column, 1))
         header_row = None
         complete = True
-        mapping: dict[int, tuple[Column, str]] = {}
+        mapping: dict[int, tuple[Column, str, str]] = {}
         ignored: set[int] = set()
         unlabeled_reported: set[int] = set()
         for number, cells in enumerate(rows, 1):
@@ -207,7 +208,7 @@ class _WorkbookReader:
                     continue
                 header_row = number
                 mapping, ignored = self._headers(layout, number, cells)
-                keys = {c.key for c, _ in mapping.values()}
+                keys = {c.key for c, _, _ in mapping.values()}
                 complete = all(c.key in keys for c in layout.columns if c.spec.required)
                 self._merges(layout, scan, header_row)
                 continue
@@ -224,10 +225,11 @@ class _WorkbookReader:
                         self.problem(layout.name, number, idx, "", value,
                                      "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容")
                     continue
-                column, unit = entry
+                column, unit, header = entry
                 key = column.key
                 row.letters[key] = get_column_letter(idx)
                 row.raws[key] = value
+                row.headers[key] = header
                 if (number, idx) in formulas:
                     self.at(row, key, "公式没有计算结果（文件不是在Excel中保存的，或未重新计算），"
                                       "请在Excel中打开、确认显示出结果后保存，或直接填写数值")
@@ -242,10 +244,10 @@ class _WorkbookReader:
                     row.values[key] = None
                     continue
                 try:
-                    row.values[key] = convert(column, value, unit, self.vocab)
+                    row.values[key] = convert(column, value, unit, self.vocab, header)
                 except FieldError as exc:
                     self.at(row, key, str(exc))
-            for column, _ in mapping.values():
+            for column, _, _ in mapping.values():
                 key = column.key
                 if row.values.get(key) is None and key not in row.bad:
                     row.values[key] = None
@@ -256,7 +258,7 @@ class _WorkbookReader:
             yield row
 
     def _headers(self, layout: SheetLayout, number: int, cells):
-        mapping: dict[int, tuple[Column, str]] = {}
+        mapping: dict[int, tuple[Column, str, str]] = {}
         ignored: set[int] = set()
         seen: dict[str, int] = {}
         for idx, cell in enumerate(cells, 1):
@@ -286,7 +288,7 @@ class _WorkbookReader:
                 ignored.add(idx)
                 continue
             seen[column.key] = idx
-            mapping[idx] = (column, unit)
+            mapping[idx] = (column, unit, text.strip())
         for column in layout.columns:
             if column.spec.required and column.key not in seen:
                 self.problem(layout.name, number, None, column.header, None, f"缺少必填列“{column.header}”")
