@@ -163,7 +163,8 @@ def _width(spec: FieldSpec, vocab: Vocabulary) -> float:
     elif spec.enum:
         w = max(w, min(34, max(display_width(v) for v in vocab.enums[spec.enum].values()) + 3))
     elif spec.type == "text" or spec.type == COMPANY_NAME:
-        w = max(w, 20 if spec.name in ("name", "bank_name", "company_name", "project", "subject") else 14)
+        wide = {"name": 30, "bank_name": 30, "company_name": 30, "project": 26, "subject": 26, "person_name": 12}
+        w = max(w, wide.get(spec.name, 14))
     return float(min(w, 40))
 
 

@@ -8,6 +8,7 @@ explains every column with an example.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,7 +21,7 @@ from core.excel import styles as st
 from core.excel.files import save_workbook
 from core.excel.layout import (
     ACCOUNT, BATCH_NAME_LABEL, BATCH_SHEET, BATCH_YEAR_LABEL, COMPANY_NAME, LISTS_SHEET, NOTES_SHEET, PHONE,
-    USCC, SheetLayout, workbook_layout,
+    USCC, SheetLayout, display_width, workbook_layout,
 )
 from core.vocabulary import Vocabulary, load_vocabulary
 
@@ -80,6 +81,7 @@ def _batch_sheet(wb: Workbook, award_year, batch_name) -> None:
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 30
     ws.column_dimensions["C"].width = 56
+    _landscape(ws)
     dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100", allow_blank=True,
                         showErrorMessage=True, errorTitle="兑现年度", error="请填写4位年份，如2026")
     ws.add_data_validation(dv)
@@ -152,6 +154,22 @@ def _data_sheet(wb: Workbook, sheet: SheetLayout, lists: dict) -> None:
             dv.add(rng)
     ws.row_dimensions[1].height = 32
     ws.freeze_panes = "B2"
+    _landscape(ws)
+    ws.print_title_rows = "1:1"
+
+
+def _landscape(ws) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _height(text: str, width: float) -> float:
+    """Row height in points for ``text`` wrapped in a column ``width`` characters wide."""
+    lines = max(1, math.ceil(display_width(text or "") / max(width - 2, 1)))
+    return 15.0 * lines + 3
 
 
 def _notes_sheet(ws, layout: list[SheetLayout]) -> None:
@@ -163,12 +181,13 @@ def _notes_sheet(ws, layout: list[SheetLayout]) -> None:
     row = 3
     ws.cell(row, 1, "一、总体要求").font = st.SECTION_FONT
     row += 1
+    merged_width = sum(widths[c] for c in "BCDE")
     for i, text in enumerate(GENERAL_NOTES, 1):
-        ws.cell(row, 1, f"{i}.").alignment = st.LEFT_TOP
+        ws.cell(row, 1, f"{i}.").alignment = st.CENTER
         cell = ws.cell(row, 2, text)
         cell.alignment = st.LEFT
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
-        ws.row_dimensions[row].height = 30
+        ws.row_dimensions[row].height = _height(text, merged_width)
         row += 1
     row += 1
     ws.cell(row, 1, "二、各工作表的列").font = st.SECTION_FONT
@@ -192,5 +211,7 @@ def _notes_sheet(ws, layout: list[SheetLayout]) -> None:
                 c.font = st.BODY_FONT
                 c.alignment = st.CENTER if col in (1, 3) else st.LEFT
                 c.number_format = st.TEXT_FORMAT
+            ws.row_dimensions[row].height = max(_height(column.note, widths["D"]), _height(column.example, widths["E"]))
         row += 1
     ws.sheet_view.showGridLines = False
+    _landscape(ws)
