@@ -318,3 +318,52 @@ HOSTILE = {
 
 # The ones worth timing: each would hurt a naive reader.
 HEAVY = ("zip_bomb", "lying_sizes", "billion_laughs", "million_rows", "huge_string", "too_many_sheets", "too_many_parts")
+
+
+def _with_part(template: Path, out: Path, part: str, content_type: str, rel_type: str, write) -> Path:
+    """The template plus one more workbook part (shared strings, ...) wired into the package."""
+    with zipfile.ZipFile(template) as z:
+        ct = z.read("[Content_Types].xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    if f'PartName="/{part}"' not in ct:
+        ct = ct.replace("</Types>", f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>')
+    if part.rpartition("/")[2] not in rels:
+        rels = rels.replace("</Relationships>", f'<Relationship Id="rIdX" Type="{rel_type}" '
+                                                f'Target="{part.removeprefix("xl/")}"/></Relationships>')
+    out = _copy(template, out, replace={"[Content_Types].xml": ct.encode(), "xl/_rels/workbook.xml.rels": rels.encode()},
+                drop={part})
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z, z.open(part, "w") as f:
+        write(f)
+    return out
+
+
+def many_shared_strings(d, t):
+    """300,000 tiny shared strings: 5 MB packed, but millions of Python objects for a naive reader."""
+    n = 300_000
+
+    def write(f):
+        f.write(f'<sst xmlns="{SHEET_NS}" count="{n}" uniqueCount="{n}">'.encode())
+        f.write(b"".join(b"<si><t>%d</t></si>" % j for j in range(n)))
+        f.write(b"</sst>")
+    return _with_part(t, d / "文字条目过多.xlsx", "xl/sharedStrings.xml",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+                      "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings", write)
+
+
+def many_cell_formats(d, t):
+    """100,000 cell formats (Excel allows 64,000); each becomes objects in openpyxl."""
+    n = 100_000
+
+    def write(f):
+        f.write(f'<styleSheet xmlns="{SHEET_NS}"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills>'
+                f'<borders count="1"><border/></borders><cellXfs count="{n}">'.encode())
+        f.write(b"".join(b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="%d"/>' % i for i in range(n)))
+        f.write(b"</cellXfs></styleSheet>")
+    return _with_part(t, d / "格式过多.xlsx", "xl/styles.xml",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml",
+                      "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles", write)
+
+
+HOSTILE["many_shared_strings"] = (many_shared_strings, "文字条目过多")
+HOSTILE["many_cell_formats"] = (many_cell_formats, "单元格格式过多")
+HEAVY = HEAVY + ("many_shared_strings", "many_cell_formats")

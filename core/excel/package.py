@@ -43,7 +43,10 @@ class Limits:
     members: int = 2000
     part_bytes: int = 32 * MB  # any XML part but worksheets and shared strings (unpacked)
     control_bytes: int = 4 * MB  # workbook.xml and relationship parts, read whole
-    shared_strings_bytes: int = 64 * MB
+    shared_strings_bytes: int = 32 * MB
+    shared_strings: int = 250_000  # distinct texts; openpyxl holds them all in memory
+    styles_bytes: int = 8 * MB
+    cell_formats: int = 65_000  # Excel itself allows 64,000 cell formats
     sheet_bytes: int = 256 * MB
     total_bytes: int = 1024 * MB
     ratio: int = 200  # unpacked : packed, checked for parts larger than ratio_floor
@@ -155,6 +158,8 @@ _FORBIDDEN = re.compile(
                  for enc in ("utf-16-le", "utf-16-be")]),
     re.IGNORECASE,
 )
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")  # one shared string item
+_XF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?xf[\s>/]")  # one cell format
 _TAIL = 16  # longest forbidden pattern (utf-16 "<!ENTITY") minus one, rounded up
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _CHUNK = 1 << 20
@@ -340,8 +345,19 @@ def _scan_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list:
         if scan is not None:
             _scan_sheet(zf, info, scan, name, limits)
         elif part.lower().endswith("sharedstrings.xml"):
-            for _ in _stream(zf, info, limits.shared_strings_bytes, name, limits, text_run=True):
-                pass
+            count = 0
+            for chunk in _stream(zf, info, limits.shared_strings_bytes, name, limits, text_run=True):
+                count += len(_SI.findall(chunk))
+                if count > limits.shared_strings:
+                    _refuse(f"文件中的文字条目过多（超过{limits.shared_strings}条），一个申报批次用不到这么多，"
+                            "疑似恶意构造，拒绝读取", name)
+        elif part.lower().endswith("styles.xml"):
+            count = 0
+            for chunk in _stream(zf, info, limits.styles_bytes, name, limits):
+                count += len(_XF.findall(chunk))
+                if count > limits.cell_formats:
+                    _refuse(f"文件中的单元格格式过多（超过{limits.cell_formats}种，超出Excel本身的上限），"
+                            "疑似恶意构造，拒绝读取", name)
         else:
             for _ in _stream(zf, info, limits.part_bytes, name, limits):
                 pass
