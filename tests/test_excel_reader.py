@@ -167,6 +167,17 @@ def test_columns_in_any_order_blank_rows_and_lowercase_codes(tmp_path):
     assert [c.uscc for c in data.companies] == [A, B]
 
 
+def test_a_title_above_the_table_and_remark_only_rows_are_ignored(tmp_path):
+    wb = valid_workbook()
+    ws = wb[COMPANIES_SHEET]
+    ws.insert_rows(1, 2)
+    ws["A1"] = "2026年申报企业名单"
+    ws.merge_cells("A1:D1")
+    ws["K7"] = "以下为补报企业"  # 备注 only
+    data = read_workbook(save(wb, tmp_path / "t.xlsx"))
+    assert [c.uscc for c in data.companies] == [A, B]
+
+
 def test_formula_with_a_cached_value_is_read(tmp_path):
     path = save(valid_workbook(), tmp_path / "f.xlsx")
     path = patch_sheet(path, CONTRACT, set_cell_xml("E2", '<c r="E2"><f>3000000*2</f><v>6000000</v></c>'))

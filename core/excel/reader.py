@@ -200,7 +200,7 @@ class _WorkbookReader:
         unlabeled_reported: set[int] = set()
         for number, cells in enumerate(rows, 1):
             if header_row is None:
-                if all(blank(c.value) for c in cells):
+                if not _looks_like_header(layout, cells):  # blank, or a title above the table
                     if number >= HEADER_SEARCH_ROWS:
                         self.problem(layout.name, None, None, "", None,
                                      f"前{HEADER_SEARCH_ROWS}行中找不到标题行（第一行应为“统一社会信用代码”等列标题）")
@@ -212,8 +212,8 @@ class _WorkbookReader:
                 complete = all(c.key in keys for c in layout.columns if c.spec.required)
                 self._merges(layout, scan, header_row)
                 continue
-            if number not in formula_rows and all(blank(c.value) for c in cells):
-                continue
+            if number not in formula_rows and all(blank(c.value) for i, c in enumerate(cells, 1) if i not in ignored):
+                continue  # a blank row, or only a remark
             row = _Row(layout, number, failed=not complete)
             for idx, cell in enumerate(cells, 1):
                 value = cell.value
@@ -426,6 +426,15 @@ class _WorkbookReader:
         if ctype.name == "rd_post_subsidy" and "rd_year" not in fields and award_year:
             fields["rd_year"] = award_year - 1
         return Claim(ctype.name, f"{ctype.name}-{row.number}", fields, fields.get("date"))
+
+
+def _looks_like_header(layout: SheetLayout, cells) -> bool:
+    """Whether a row holds at least one of the sheet's column headers."""
+    for cell in cells:
+        if isinstance(cell.value, str) and not blank(cell.value):
+            if any(match_header(column, cell.value) is not None for column in layout.columns):
+                return True
+    return False
 
 
 def _same_name(a, b) -> bool:
