@@ -158,8 +158,6 @@ _FORBIDDEN = re.compile(
                  for enc in ("utf-16-le", "utf-16-be")]),
     re.IGNORECASE,
 )
-_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")  # one shared string item
-_XF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?xf[\s>/]")  # one cell format
 _TAIL = 16  # longest forbidden pattern (utf-16 "<!ENTITY") minus one, rounded up
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _CHUNK = 1 << 20
@@ -187,7 +185,13 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, name: str, l
                     run = _text_run(chunk, run, limits.text_run, info.filename, name)
                 yield chunk
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        _refuse(f"文件已损坏（部件“{info.filename}”无法解压：{exc.__class__.__name__}），请重新保存或向企业重新索要", name)
+        _refuse(f"文件已损坏（部件“{info.filename}”无法解压或校验不符），请重新保存或向企业重新索要", name)
+
+
+def _count_tag(chunk: bytes, tag: bytes) -> int:
+    """Start tags ``<tag`` in a chunk (a tag cut at a chunk edge may be missed; with a namespace
+    prefix the closing tags count too, which only makes the limit stricter)."""
+    return sum(chunk.count(opener + tag + end) for opener in (b"<", b":") for end in (b">", b" ", b"/"))
 
 
 def _text_run(chunk: bytes, run: int, limit: int, part: str, name: str) -> int:
@@ -214,7 +218,12 @@ def _xml(data: bytes, part: str, name: str) -> ET.Element:
     try:
         return ET.fromstring(data)  # DOCTYPE already refused by _stream
     except ET.ParseError as exc:
-        _refuse(f"文件已损坏（部件“{part}”不是有效的XML：{exc}）", name)
+        _refuse(f"文件已损坏（部件“{part}”不是有效的XML，{_at(exc)}）", name)
+
+
+def _at(exc: ET.ParseError) -> str:
+    line, column = getattr(exc, "position", (0, 0))
+    return f"出错位置：第{line}行第{column}列"
 
 
 def _local(tag: str) -> str:
@@ -284,7 +293,7 @@ def inspect_package(path, limits: Limits = DEFAULT_LIMITS) -> PackageScan:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        _refuse(f"文件已损坏，不是完整的Excel工作簿（{exc.__class__.__name__}），请重新保存或向企业重新索要", name)
+        _refuse("文件已损坏，不是完整的Excel工作簿，请重新保存或向企业重新索要", name)
     with zf:
         sheets = _scan_zip(zf, name, limits)
     return PackageScan(path, size, digest.hexdigest(), sheets)
@@ -347,14 +356,14 @@ def _scan_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list:
         elif part.lower().endswith("sharedstrings.xml"):
             count = 0
             for chunk in _stream(zf, info, limits.shared_strings_bytes, name, limits, text_run=True):
-                count += len(_SI.findall(chunk))
+                count += _count_tag(chunk, b"si")
                 if count > limits.shared_strings:
                     _refuse(f"文件中的文字条目过多（超过{limits.shared_strings}条），一个申报批次用不到这么多，"
                             "疑似恶意构造，拒绝读取", name)
         elif part.lower().endswith("styles.xml"):
             count = 0
             for chunk in _stream(zf, info, limits.styles_bytes, name, limits):
-                count += len(_XF.findall(chunk))
+                count += _count_tag(chunk, b"xf")
                 if count > limits.cell_formats:
                     _refuse(f"文件中的单元格格式过多（超过{limits.cell_formats}种，超出Excel本身的上限），"
                             "疑似恶意构造，拒绝读取", name)
@@ -431,7 +440,7 @@ def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits) -> None:
                     stack[-1].remove(elem)
         parser.close()
     except ET.ParseError as exc:
-        _refuse(f"文件已损坏（工作表“{scan.name}”不是有效的XML：{exc}）", name)
+        _refuse(f"文件已损坏（工作表“{scan.name}”不是有效的XML，{_at(exc)}）", name)
 
 
 _COORD = re.compile(r"([A-Z]{1,3})(\d+)")

@@ -108,7 +108,7 @@ class _WorkbookReader:
             try:
                 wb = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
             except Exception as exc:  # openpyxl raises many kinds on malformed parts
-                raise WorkbookRefused(f"文件已损坏或格式不受支持，无法打开（{exc.__class__.__name__}）", name) from None
+                raise WorkbookRefused(f"文件已损坏或格式不受支持，无法打开（技术信息：{exc.__class__.__name__}）", name) from None
             try:
                 sheets = self._match_sheets()
                 year, bname = self._batch_info(wb, sheets.get(BATCH_SHEET), award_year, batch_name)
@@ -125,7 +125,7 @@ class _WorkbookReader:
             except WorkbookError:
                 raise
             except Exception as exc:
-                raise WorkbookRefused(f"文件已损坏，读取时出错（{exc.__class__.__name__}）", name) from None
+                raise WorkbookRefused(f"文件已损坏，读取时出错（技术信息：{exc.__class__.__name__}）", name) from None
             finally:
                 wb.close()
         data = self._build(rows, year, bname)
