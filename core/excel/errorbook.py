@@ -104,6 +104,7 @@ def _list_sheet(wb, problems: list[Problem], linked: set) -> None:
             cell.alignment = st.LEFT if col > 4 else st.CENTER
             if col == 6:
                 cell.number_format = st.TEXT_FORMAT
+        st.fit_height(ws, r, values, _WIDTHS)
         if (p.sheet, p.cell) in linked:
             link = ws.cell(r, 3)
             quoted = p.sheet.replace("'", "''")

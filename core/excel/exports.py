@@ -10,7 +10,6 @@ separator format, 大写金额 comes from :func:`core.money.amount_in_words`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from openpyxl.utils import get_column_letter
 
 from core.excel import styles as st
 from core.excel.files import ExportError, save_workbook
-from core.excel.layout import display_width
 from core.money import FEN, ZERO, amount_in_words, fmt_yuan
 from core.records import BatchRecord, LineRecord
 
@@ -152,18 +150,6 @@ def _row(ws, r: int, values, money_cols=(), center_cols=(), text_cols=(), fill=N
             cell.fill = fill
 
 
-def _fit_height(ws, r: int, values, widths, base: float = 15.0) -> None:
-    """Row height for wrapped text (Excel does not grow the rows a program writes)."""
-    lines = 1
-    for value, width in zip(values, widths):
-        if value is None or isinstance(value, (int, Decimal)):
-            continue
-        per_line = max(width - 1.5, 1)
-        n = sum(max(1, math.ceil(display_width(part) / per_line)) for part in str(value).split("\n"))
-        lines = max(lines, n)
-    ws.row_dimensions[r].height = min(409, base * lines + 3)
-
-
 def _print_setup(ws, title_rows: str, last_col: int, last_row: int) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -264,7 +250,7 @@ def _summary_sheet(ws, batch, lines, total, exported_at) -> None:
         title = doc_lines[0].document_title + ("（征求意见稿，测算）" if doc_lines[0].provisional else "")
         values = [i, title, doc_lines[0].doc_number or "", len(doc_lines), len({l.uscc for l in doc_lines}), amount]
         _row(ws, r, values, money_cols=(6,), center_cols=(1, 4, 5))
-        _fit_height(ws, r, values, [w for _, w in headers])
+        st.fit_height(ws, r, values, [w for _, w in headers])
     check_total(doc_sum, lines, "按政策文件汇总的合计")
     r += 1
     _row(ws, r, ["合计", None, None, len(lines), len({l.uscc for l in lines}), doc_sum],
@@ -319,7 +305,7 @@ def _lines_sheet(ws, batch, lines, total) -> None:
         _row(ws, r, values, money_cols=(8,), center_cols=(1, 7, 9), text_cols=(3,))
         for col in range(11, 17):
             ws.cell(r, col).alignment = st.LEFT_TOP
-        _fit_height(ws, r, values, widths)
+        st.fit_height(ws, r, values, widths)
     check_total(line_sum, lines)
     r += 1
     _row(ws, r, ["合计"] + [None] * 6 + [line_sum] + [None] * (len(headers) - 8),
@@ -368,13 +354,13 @@ def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, bud
             values.append(budget_subject)
         running += line.amount
         _row(ws, r, values, money_cols=(amount_col,), center_cols=(1,), text_cols=(3, 5))
-        _fit_height(ws, r, values, widths)
+        st.fit_height(ws, r, values, widths)
     total = check_total(running, lines)
     r += 1
     total_row = ["合计"] + [None] * 6 + [total, amount_in_words(total)] + ([None] if budget_subject else [])
     _row(ws, r, total_row, money_cols=(amount_col,), center_cols=(1,), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=amount_col - 1)
-    _fit_height(ws, r, total_row, widths)
+    st.fit_height(ws, r, total_row, widths)
     r += 2
     sign = ["经办人：", "审核人：", "负责人：", "日期：　　　　年　　月　　日"]
     spans = _spans(last_col, len(sign))
@@ -431,7 +417,7 @@ def build_publicity_list(batch: BatchRecord, lines: list[LineRecord], *, include
                   line.basis, line.amount]
         running += line.amount
         _row(ws, r, values, money_cols=(6,), center_cols=(1,), text_cols=(3,))
-        _fit_height(ws, r, values, widths)
+        st.fit_height(ws, r, values, widths)
     total = check_total(running, lines)
     r += 1
     _row(ws, r, ["合计", None, None, None, None, total], money_cols=(6,), center_cols=(1,),

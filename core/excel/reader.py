@@ -129,6 +129,9 @@ class _WorkbookReader:
             finally:
                 wb.close()
         data = self._build(rows, year, bname)
+        order = {s.name: i for i, s in enumerate(self.scan.sheets)}
+        self.problems.sort(key=lambda p: (order.get(p.sheet, -1) if p.sheet else -2, p.row or 0,
+                                          _column_index(p.column) if p.column else 0))
         if self.truncated:
             self.problems.append(Problem("", None, "", "", "", f"问题过多，只列出前{self.limits.problems}处"))
         if self.problems:

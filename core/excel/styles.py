@@ -1,7 +1,10 @@
-"""The few cell styles the workbooks share."""
+"""The few cell styles the workbooks share, and row heights for wrapped text."""
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: F401 (Font re-exported)
+import math
+from decimal import Decimal
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 FONT_NAME = "宋体"
 THIN = Side(style="thin", color="808080")
@@ -24,3 +27,18 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 YUAN_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
+
+
+def text_lines(text, width: float) -> int:
+    """Lines ``text`` takes when wrapped in a column ``width`` characters wide (CJK counts double)."""
+    from core.excel.layout import display_width
+
+    per_line = max(width - 1.5, 1)
+    return sum(max(1, math.ceil(display_width(part) / per_line)) for part in str(text).split("\n"))
+
+
+def fit_height(ws, row: int, values, widths, line: float = 15.0) -> None:
+    """Set a row's height for its wrapped text: Excel does not grow the rows a program writes."""
+    lines = max([1] + [text_lines(v, w) for v, w in zip(values, widths)
+                       if v is not None and not isinstance(v, (int, float, Decimal))])
+    ws.row_dimensions[row].height = min(409, line * lines + 3)

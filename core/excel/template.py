@@ -8,7 +8,6 @@ explains every column with an example.
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,7 +20,7 @@ from core.excel import styles as st
 from core.excel.files import save_workbook
 from core.excel.layout import (
     ACCOUNT, BATCH_NAME_LABEL, BATCH_SHEET, BATCH_YEAR_LABEL, COMPANY_NAME, LISTS_SHEET, NOTES_SHEET, PHONE,
-    USCC, SheetLayout, display_width, workbook_layout,
+    USCC, SheetLayout, workbook_layout,
 )
 from core.vocabulary import Vocabulary, load_vocabulary
 
@@ -167,9 +166,7 @@ def _landscape(ws) -> None:
 
 
 def _height(text: str, width: float) -> float:
-    """Row height in points for ``text`` wrapped in a column ``width`` characters wide."""
-    lines = max(1, math.ceil(display_width(text or "") / max(width - 2, 1)))
-    return 15.0 * lines + 3
+    return 15.0 * st.text_lines(text or "", width) + 3
 
 
 def _notes_sheet(ws, layout: list[SheetLayout]) -> None:
