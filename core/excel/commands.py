@@ -1,0 +1,145 @@
+"""Headless commands for batch workbooks: template, import, export, disbursement, publicity.
+
+Each command is a thin wrapper: parse arguments, open the store, call one
+function of core.excel, print one line. The store is imported only when a
+command needs it (``core.store.open_store``).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from core.cli import EXIT_BAD_INPUT, EXIT_OK, CliError
+
+MAX_PRINTED_PROBLEMS = 50
+
+
+def register(subparsers) -> None:
+    s = subparsers.add_parser("template", help="生成申报模板（Excel）")
+    s.add_argument("-o", "--output", required=True, help="保存为，如 申报模板.xlsx")
+    s.add_argument("--year", type=int, help="预先填入的兑现年度")
+    s.add_argument("--name", default="", help="预先填入的批次名称")
+    s.set_defaults(fn=cmd_template)
+
+    s = subparsers.add_parser("import", help="检查并导入填好的申报工作簿，输出新批次编号")
+    s.add_argument("file", help="申报工作簿（.xlsx）")
+    s.add_argument("--year", type=int, help="兑现年度（默认取工作簿“批次信息”表）")
+    s.add_argument("--name", help="批次名称（默认取工作簿“批次信息”表）")
+    s.set_defaults(fn=cmd_import)
+
+    s = subparsers.add_parser("export", help="导出批次的奖补测算结果（含计算过程）")
+    s.add_argument("batch", type=int, help="批次编号")
+    s.add_argument("-o", "--output", required=True, help="保存为，如 结果.xlsx")
+    s.set_defaults(fn=cmd_export)
+
+    s = subparsers.add_parser("disbursement", help="生成资金拨付明细表")
+    s.add_argument("batch", type=int, help="批次编号")
+    s.add_argument("-o", "--output", required=True, help="保存为，如 拨付明细表.xlsx")
+    s.add_argument("--budget-subject", help="预算科目，如“2060499 其他技术研究与开发支出”")
+    s.add_argument("--include-provisional", action="store_true", help="包含依据征求意见稿测算的明细（测算稿，不得据此拨付）")
+    s.set_defaults(fn=cmd_disbursement)
+
+    s = subparsers.add_parser("publicity", help="生成公示名单（不含银行账户）")
+    s.add_argument("batch", type=int, help="批次编号")
+    s.add_argument("-o", "--output", required=True, help="保存为，如 公示名单.xlsx")
+    s.add_argument("--include-provisional", action="store_true", help="包含依据征求意见稿测算的明细（测算稿）")
+    s.set_defaults(fn=cmd_publicity)
+
+
+def _store(args):
+    try:
+        from core.store import open_store
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("core.store"):
+            raise CliError("数据库模块尚未安装，无法执行此命令") from None
+        raise
+    return open_store(getattr(args, "db", None))
+
+
+def _batch(store, batch_id: int):
+    try:
+        batch = store.batch(batch_id)
+    except (KeyError, LookupError):
+        batch = None
+    if batch is None:
+        raise CliError(f"找不到批次{batch_id}")
+    return batch, store.lines(batch_id)
+
+
+def _write(fn, *a, **kw) -> Path:
+    from core.excel.files import ExportError
+
+    try:
+        return fn(*a, **kw)
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_template(args) -> int:
+    from core.excel.template import write_template
+
+    path = _write(write_template, args.output, award_year=args.year, batch_name=args.name)
+    print(f"已生成申报模板：{path}")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from core.excel.errorbook import error_workbook_path, write_error_workbook
+    from core.excel.files import ExportError
+    from core.excel.problems import WorkbookError, WorkbookRefused
+    from core.excel.reader import read_workbook
+
+    path = Path(args.file)
+    store = _store(args)
+    try:
+        data = read_workbook(path, args.year, args.name, known_uscc=store.known_uscc)
+    except WorkbookError as exc:
+        problems = exc.problems
+        if isinstance(exc, WorkbookRefused):
+            print(f"无法导入“{path.name}”：{exc.reason}", file=sys.stderr)
+        else:
+            print(f"“{path.name}”有{len(problems)}处问题，没有导入任何数据：", file=sys.stderr)
+            for p in problems[:MAX_PRINTED_PROBLEMS]:
+                print(f"  {p}", file=sys.stderr)
+            if len(problems) > MAX_PRINTED_PROBLEMS:
+                print(f"  ……其余{len(problems) - MAX_PRINTED_PROBLEMS}处见错误清单", file=sys.stderr)
+        out = error_workbook_path(path)
+        try:
+            write_error_workbook(problems, out, source=path)
+            print(f"已生成错误清单：{out}", file=sys.stderr)
+        except ExportError as err:
+            print(f"错误清单未能保存：{err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    batch_id, created = store.apply_import(data)
+    print(batch_id)
+    what = "已导入新批次" if created else "该工作簿此前已导入，批次"
+    print(f"{what}{batch_id}“{data.batch_name}”：{len(data.companies)}家企业，{len(data.claims)}项申报事项")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from core.excel.exports import write_results_workbook
+
+    batch, lines = _batch(_store(args), args.batch)
+    path = _write(write_results_workbook, batch, lines, args.output)
+    print(f"已导出批次{batch.id}的测算结果（{len(lines)}条明细）：{path}")
+    return EXIT_OK
+
+
+def cmd_disbursement(args) -> int:
+    from core.excel.exports import write_disbursement_sheet
+
+    batch, lines = _batch(_store(args), args.batch)
+    path = _write(write_disbursement_sheet, batch, lines, args.output, budget_subject=args.budget_subject,
+                  include_provisional=args.include_provisional)
+    print(f"已生成资金拨付明细表：{path}")
+    return EXIT_OK
+
+
+def cmd_publicity(args) -> int:
+    from core.excel.exports import write_publicity_list
+
+    batch, lines = _batch(_store(args), args.batch)
+    path = _write(write_publicity_list, batch, lines, args.output, include_provisional=args.include_provisional)
+    print(f"已生成公示名单：{path}")
+    return EXIT_OK

@@ -1,0 +1,439 @@
+"""Workbooks written from a batch: results, 资金拨付明细表 (disbursement sheet), 公示名单.
+
+Pure functions of a :class:`~core.records.BatchRecord` and its
+:class:`~core.records.LineRecord` list: ``build_*`` return an openpyxl
+Workbook, ``write_*`` save it through a temporary file in the target folder.
+Every total is summed in Decimal and checked against the sum of the lines
+before it is written; amounts are written as numbers with a thousands
+separator format, 大写金额 comes from :func:`core.money.amount_in_words`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from core.excel import styles as st
+from core.excel.files import ExportError, save_workbook
+from core.money import FEN, ZERO, amount_in_words, fmt_yuan
+from core.records import BatchRecord, LineRecord
+
+STATUS_LABELS = {"draft": "草稿（未审核）", "approved": "已审核", "paid": "已拨付"}
+DISBURSEMENT_TITLE = "科技创新奖补资金拨付明细表"
+PUBLICITY_TITLE = "拟兑现奖补名单（公示）"
+PROVISIONAL_MARK = "（测算稿，不得据此拨付）"
+DRAFT_MARK = "（未经审核）"
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _checked(batch: BatchRecord, lines: list[LineRecord]) -> list[LineRecord]:
+    """The lines in print order (company by first appearance, then line number), each checked."""
+    for line in lines:
+        if line.batch_id != batch.id:
+            raise ExportError(f"第{line.line_no}条明细不属于批次{batch.id}（属于批次{line.batch_id}）")
+        amount = line.amount
+        if not isinstance(amount, Decimal) or not amount.is_finite():
+            raise ExportError(f"第{line.line_no}条明细的金额不是Decimal：{amount!r}")
+        if amount <= 0 or amount != amount.quantize(FEN):
+            raise ExportError(f"第{line.line_no}条明细的金额{amount}不是正的、精确到分的金额")
+    first: dict[str, int] = {}
+    for line in sorted(lines, key=lambda l: l.line_no):
+        first.setdefault(line.uscc, len(first))
+    return sorted(lines, key=lambda l: (first[l.uscc], l.line_no))
+
+
+def check_total(total: Decimal, lines, what: str = "合计") -> Decimal:
+    """Raise unless ``total`` is exactly the sum of the lines' amounts (kept under python -O)."""
+    expected = sum((l.amount for l in lines), ZERO)
+    if total != expected:
+        raise AssertionError(f"{what}{total}不等于明细金额之和{expected}")
+    return total
+
+
+def _provisional_guard(lines, include_provisional: bool, what: str) -> bool:
+    drafts = [l for l in lines if l.provisional]
+    if drafts and not include_provisional:
+        docs = "、".join(dict.fromkeys(f"《{l.document_title}》" for l in drafts))
+        raise ExportError(f"批次中有{len(drafts)}条奖补依据征求意见稿测算（{docs}），文件正式印发前不得据此{what}。"
+                          "如只需打印测算稿供内部核对，请选择“包含测算明细”（命令行加 --include-provisional）")
+    return bool(drafts)
+
+
+def _group(lines, key) -> dict:
+    out: dict = {}
+    for line in lines:
+        out.setdefault(key(line), []).append(line)
+    return out
+
+
+# ---------------------------------------------------------------- trace text
+
+
+def trace_columns(trace: dict) -> dict[str, str]:
+    """The trace of a line, flattened into readable text for five columns."""
+    trace = trace or {}
+
+    def items(name):
+        value = trace.get(name) or []
+        return value if isinstance(value, list) else [value]
+
+    inputs = []
+    for i in items("inputs"):
+        inputs.append(f"{i.get('label', '')}：{i.get('value', '')}" if isinstance(i, dict) else str(i))
+    params = []
+    for p in items("params"):
+        if not isinstance(p, dict):
+            params.append(str(p))
+            continue
+        text = f"{p.get('label', '')}：{p.get('display') or p.get('value', '')}"
+        extra = []
+        if p.get("cite"):
+            extra.append(f"依据“{p['cite']}”")
+        if p.get("valid_from"):
+            extra.append(f"{p['valid_from']}起施行")
+        if p.get("read_at"):
+            extra.append(f"按{p['read_at']}取值")
+        params.append(text + (f"（{'，'.join(extra)}）" if extra else ""))
+    notes = [str(n) for n in items("notes")]
+    for r in items("readings"):
+        if isinstance(r, dict):
+            value = r.get("value")
+            value = "是" if value is True else "否" if value is False else value
+            notes.append(f"解读“{r.get('name', '')}”＝{value}：{r.get('note', '')}")
+        else:
+            notes.append(str(r))
+    return {
+        "formula": str(trace.get("formula") or ""),
+        "inputs": "\n".join(inputs),
+        "params": "\n".join(params),
+        "steps": "\n".join(str(s) for s in items("steps")),
+        "notes": "\n".join(notes),
+    }
+
+
+def _schedule_text(schedule) -> str:
+    if not schedule:
+        return ""
+    return "；".join(f"{year}年{fmt_yuan(Decimal(amount))}元" for year, amount in schedule)
+
+
+# ---------------------------------------------------------------- sheet helpers
+
+
+def _table(ws, top: int, headers: list[tuple[str, float]]) -> None:
+    for col, (text, width) in enumerate(headers, 1):
+        cell = ws.cell(top, col, text)
+        cell.font, cell.fill, cell.border, cell.alignment = st.HEADER_FONT, st.HEADER_FILL, st.BORDER, st.CENTER
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _row(ws, r: int, values, money_cols=(), center_cols=(), text_cols=(), fill=None, font=None) -> None:
+    for col, value in enumerate(values, 1):
+        cell = ws.cell(r, col, value)
+        cell.border = st.BORDER
+        cell.font = font or st.BODY_FONT
+        if col in money_cols:
+            cell.number_format = st.YUAN_FORMAT
+            cell.alignment = st.RIGHT
+        elif col in center_cols:
+            cell.alignment = st.CENTER
+        else:
+            cell.alignment = st.LEFT
+        if col in text_cols:
+            cell.number_format = st.TEXT_FORMAT
+        if fill is not None:
+            cell.fill = fill
+
+
+def _print_setup(ws, title_rows: str, last_col: int, last_row: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+
+
+def _title(ws, text: str, subtitle: str, right: str, last_col: int) -> None:
+    ws.cell(1, 1, text).font = st.TITLE_FONT
+    ws.cell(1, 1).alignment = st.CENTER
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    ws.row_dimensions[1].height = 30
+    split = max(last_col - 2, 1)
+    ws.cell(2, 1, subtitle).font = st.SUBTITLE_FONT
+    ws.cell(2, 1).alignment = st.LEFT
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=split)
+    if right:
+        ws.cell(2, split + 1, right).font = st.SUBTITLE_FONT
+        ws.cell(2, split + 1).alignment = st.RIGHT
+        if last_col > split + 1:
+            ws.merge_cells(start_row=2, start_column=split + 1, end_row=2, end_column=last_col)
+    ws.row_dimensions[2].height = 20
+
+
+def _marks(batch: BatchRecord, provisional: bool) -> str:
+    return (PROVISIONAL_MARK if provisional else "") + (DRAFT_MARK if batch.status == "draft" else "")
+
+
+# ---------------------------------------------------------------- results workbook
+
+
+def build_results_workbook(batch: BatchRecord, lines: list[LineRecord], *,
+                           exported_at: dt.datetime | None = None) -> Workbook:
+    lines = _checked(batch, lines)
+    total = check_total(sum((l.amount for l in lines), ZERO), lines)
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "汇总"
+    _summary_sheet(summary, batch, lines, total, exported_at or dt.datetime.now().replace(microsecond=0))
+    _company_sheet(wb.create_sheet("按企业汇总"), batch, lines, total)
+    _lines_sheet(wb.create_sheet("奖补明细"), batch, lines, total)
+    return wb
+
+
+def write_results_workbook(batch: BatchRecord, lines: list[LineRecord], path) -> Path:
+    return save_workbook(build_results_workbook(batch, lines), path)
+
+
+def _summary_sheet(ws, batch, lines, total, exported_at) -> None:
+    last_col = 6
+    provisional = [l for l in lines if l.provisional]
+    _title(ws, f"{batch.name} 奖补测算结果", "", "", last_col)
+    info = [
+        ("批次名称", batch.name),
+        ("兑现年度", f"{batch.award_year}年度"),
+        ("状态", STATUS_LABELS.get(batch.status, batch.status)),
+        ("来源文件", batch.source_name or ""),
+        ("经办人", batch.preparer or ""),
+        ("审核人", batch.reviewer or ""),
+        ("审核时间", batch.approved_at.strftime("%Y-%m-%d %H:%M") if batch.approved_at else ""),
+        ("导出时间", exported_at.strftime("%Y-%m-%d %H:%M")),
+        ("企业数", len({l.uscc for l in lines})),
+        ("奖补明细条数", len(lines)),
+        ("奖补总额（元）", total),
+        ("大写金额", amount_in_words(total)),
+    ]
+    if provisional:
+        ptotal = sum((l.amount for l in provisional), ZERO)
+        info.append(("测算明细", f"其中{len(provisional)}条依据征求意见稿测算，合计{fmt_yuan(ptotal)}元，"
+                              "文件正式印发前仅供参考，不得据此拨付"))
+    r = 3
+    for label, value in info:
+        _row(ws, r, [label, value], money_cols=(2,) if isinstance(value, Decimal) else ())
+        ws.cell(r, 1).font = st.BOLD_FONT
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last_col)
+        r += 1
+    r += 1
+    ws.cell(r, 1, "按政策文件汇总").font = st.SECTION_FONT
+    r += 1
+    headers = [("序号", 16), ("政策文件", 52), ("文号", 24), ("明细条数", 10), ("企业数", 10), ("金额（元）", 18)]
+    _table(ws, r, headers)
+    by_doc = _group(lines, lambda l: l.document_id)
+    doc_sum = ZERO
+    for i, (doc_id, doc_lines) in enumerate(by_doc.items(), 1):
+        r += 1
+        amount = sum((l.amount for l in doc_lines), ZERO)
+        doc_sum += amount
+        title = doc_lines[0].document_title + ("（征求意见稿，测算）" if doc_lines[0].provisional else "")
+        values = [i, title, doc_lines[0].doc_number or "", len(doc_lines), len({l.uscc for l in doc_lines}), amount]
+        _row(ws, r, values, money_cols=(6,), center_cols=(1, 4, 5))
+        st.fit_height(ws, r, values, [w for _, w in headers])
+    check_total(doc_sum, lines, "按政策文件汇总的合计")
+    r += 1
+    _row(ws, r, ["合计", None, None, len(lines), len({l.uscc for l in lines}), doc_sum],
+         money_cols=(6,), center_cols=(1, 4, 5), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+    _print_setup(ws, "", last_col, r)
+
+
+def _company_sheet(ws, batch, lines, total) -> None:
+    headers = [("序号", 6), ("企业名称", 30), ("统一社会信用代码", 22), ("开户行", 26), ("账号", 24),
+               ("明细条数", 9), ("金额（元）", 16), ("大写金额", 34)]
+    _title(ws, f"{batch.name} 按企业汇总", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers))
+    _table(ws, 3, headers)
+    r = 3
+    company_sum = ZERO
+    for i, (uscc, company_lines) in enumerate(_group(lines, lambda l: l.uscc).items(), 1):
+        r += 1
+        amount = check_total(sum((l.amount for l in company_lines), ZERO), company_lines)
+        company_sum += amount
+        first = company_lines[0]
+        _row(ws, r, [i, first.company_name, uscc, first.bank_name, first.bank_account, len(company_lines), amount,
+                     amount_in_words(amount)], money_cols=(7,), center_cols=(1, 6), text_cols=(3, 5))
+    check_total(company_sum, lines, "按企业汇总的合计")
+    r += 1
+    _row(ws, r, ["合计", None, None, None, None, len(lines), company_sum, amount_in_words(company_sum)],
+         money_cols=(7,), center_cols=(1, 6), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
+    ws.freeze_panes = "C4"
+    _print_setup(ws, "3:3", len(headers), r)
+
+
+_LINE_HEADERS = [("序号", 6), ("企业名称", 26), ("统一社会信用代码", 21), ("奖补项目", 30), ("政策文件", 30),
+                 ("文号", 18), ("条款", 8), ("金额（元）", 15), ("测算", 8), ("分年安排", 18), ("计算过程", 36),
+                 ("输入", 36), ("参数及依据", 48), ("上限、起付线与叠加", 36), ("说明", 36), ("条款原文", 48),
+                 ("规则编号", 24)]
+
+
+def _lines_sheet(ws, batch, lines, total) -> None:
+    headers = _LINE_HEADERS
+    _title(ws, f"{batch.name} 奖补明细（含计算过程）", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers))
+    _table(ws, 3, headers)
+    widths = [w for _, w in headers]
+    r = 3
+    line_sum = ZERO
+    for i, line in enumerate(lines, 1):
+        r += 1
+        t = trace_columns(line.trace)
+        values = [i, line.company_name, line.uscc, line.summary, line.document_title, line.doc_number or "",
+                  line.clause, line.amount, "是" if line.provisional else "", _schedule_text(line.schedule),
+                  t["formula"], t["inputs"], t["params"], t["steps"], t["notes"], line.sentence, line.rule_id]
+        line_sum += line.amount
+        _row(ws, r, values, money_cols=(8,), center_cols=(1, 7, 9), text_cols=(3,))
+        for col in range(11, 17):
+            ws.cell(r, col).alignment = st.LEFT_TOP
+        st.fit_height(ws, r, values, widths)
+    check_total(line_sum, lines)
+    r += 1
+    _row(ws, r, ["合计"] + [None] * 6 + [line_sum] + [None] * (len(headers) - 8),
+         money_cols=(8,), center_cols=(1,), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=7)
+    ws.freeze_panes = "D4"
+    _print_setup(ws, "3:3", len(headers), r)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3  # seventeen columns of trace: A4 would be unreadable
+
+
+# ---------------------------------------------------------------- disbursement sheet
+
+
+def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, budget_subject: str | None = None,
+                             include_provisional: bool = False) -> Workbook:
+    """资金拨付明细表: one row per award line with the company's bank account, 合计 in figures and words."""
+    lines = _checked(batch, lines)
+    if not lines:
+        raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成资金拨付明细表")
+    provisional = _provisional_guard(lines, include_provisional, "拨付")
+    missing = [l.company_name for l in lines if not (l.bank_name or "").strip() or not (l.bank_account or "").strip()]
+    if missing:
+        names = "、".join(dict.fromkeys(missing))
+        raise ExportError(f"以下企业缺少开户行或账号，无法生成资金拨付明细表，请先补齐企业信息：{names}")
+    headers = [("序号", 6), ("企业名称", 24), ("统一社会信用代码", 21), ("开户行", 22), ("账号", 23),
+               ("奖补项目", 24), ("政策依据", 36), ("金额（元）", 15), ("大写金额", 28)]
+    if budget_subject:
+        headers.append(("预算科目", 18))
+    last_col = len(headers)
+    amount_col = 8
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "资金拨付明细表"
+    _title(ws, DISBURSEMENT_TITLE + _marks(batch, provisional),
+           f"批次：{batch.name}　　兑现年度：{batch.award_year}年度", "单位：元", last_col)
+    _table(ws, 3, headers)
+    widths = [w for _, w in headers]
+    r = 3
+    running = ZERO
+    for i, line in enumerate(lines, 1):
+        r += 1
+        summary = line.summary + ("（测算）" if line.provisional else "")
+        values = [i, line.company_name, line.uscc, line.bank_name, line.bank_account, summary, line.basis,
+                  line.amount, amount_in_words(line.amount)]
+        if budget_subject:
+            values.append(budget_subject)
+        running += line.amount
+        _row(ws, r, values, money_cols=(amount_col,), center_cols=(1,), text_cols=(3, 5))
+        st.fit_height(ws, r, values, widths)
+    total = check_total(running, lines)
+    r += 1
+    total_row = ["合计"] + [None] * 6 + [total, amount_in_words(total)] + ([None] if budget_subject else [])
+    _row(ws, r, total_row, money_cols=(amount_col,), center_cols=(1,), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=amount_col - 1)
+    st.fit_height(ws, r, total_row, widths)
+    r += 2
+    sign = ["经办人：", "审核人：", "负责人：", "日期：　　　　年　　月　　日"]
+    spans = _spans(last_col, len(sign))
+    for text, (c0, c1) in zip(sign, spans):
+        cell = ws.cell(r, c0, text)
+        cell.font = st.BODY_FONT
+        cell.alignment = st.LEFT
+        if c1 > c0:
+            ws.merge_cells(start_row=r, start_column=c0, end_row=r, end_column=c1)
+    ws.row_dimensions[r].height = 36
+    ws.freeze_panes = "A4"
+    _print_setup(ws, "3:3", last_col, r)
+    if provisional:
+        ws.sheet_properties.tabColor = "C00000"
+    return wb
+
+
+def _spans(last_col: int, parts: int) -> list[tuple[int, int]]:
+    """Split columns 1..last_col into ``parts`` runs for the signature line."""
+    bounds = [round(i * last_col / parts) for i in range(parts + 1)]
+    return [(bounds[i] + 1, max(bounds[i + 1], bounds[i] + 1)) for i in range(parts)]
+
+
+def write_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], path, *, budget_subject: str | None = None,
+                             include_provisional: bool = False) -> Path:
+    wb = build_disbursement_sheet(batch, lines, budget_subject=budget_subject, include_provisional=include_provisional)
+    return save_workbook(wb, path)
+
+
+# ---------------------------------------------------------------- publicity list
+
+
+def build_publicity_list(batch: BatchRecord, lines: list[LineRecord], *, include_provisional: bool = False) -> Workbook:
+    """公示名单: company, code, item, basis and amount; no bank details."""
+    lines = _checked(batch, lines)
+    if not lines:
+        raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成公示名单")
+    provisional = _provisional_guard(lines, include_provisional, "公示")
+    headers = [("序号", 6), ("企业名称", 30), ("统一社会信用代码", 22), ("奖补项目", 32), ("政策依据", 48),
+               ("金额（元）", 16)]
+    last_col = len(headers)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "公示名单"
+    _title(ws, f"{batch.name} {PUBLICITY_TITLE}" + _marks(batch, provisional),
+           f"兑现年度：{batch.award_year}年度", "单位：元", last_col)
+    _table(ws, 3, headers)
+    widths = [w for _, w in headers]
+    r = 3
+    running = ZERO
+    for i, line in enumerate(lines, 1):
+        r += 1
+        values = [i, line.company_name, line.uscc, line.summary + ("（测算）" if line.provisional else ""),
+                  line.basis, line.amount]
+        running += line.amount
+        _row(ws, r, values, money_cols=(6,), center_cols=(1,), text_cols=(3,))
+        st.fit_height(ws, r, values, widths)
+    total = check_total(running, lines)
+    r += 1
+    _row(ws, r, ["合计", None, None, None, None, total], money_cols=(6,), center_cols=(1,),
+         fill=st.TOTAL_FILL, font=st.BOLD_FONT)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
+    r += 2
+    note = ws.cell(r, 1, "公示期：　　　　年　　月　　日至　　　　年　　月　　日。公示期内如有异议，请向　　　　　　　　反映，"
+                         "联系电话：　　　　　　　　。")
+    note.font = st.BODY_FONT
+    note.alignment = st.LEFT
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
+    ws.row_dimensions[r].height = 36
+    ws.freeze_panes = "A4"
+    _print_setup(ws, "3:3", last_col, r)
+    return wb
+
+
+def write_publicity_list(batch: BatchRecord, lines: list[LineRecord], path, *, include_provisional: bool = False) -> Path:
+    return save_workbook(build_publicity_list(batch, lines, include_provisional=include_provisional), path)

@@ -1,0 +1,71 @@
+"""Writing a workbook so that no half-written file ever sits under the final name."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+
+class ExportError(ValueError):
+    """A workbook that cannot be written; the message is for a clerk."""
+
+
+def save_workbook(wb, path, *, fixed_time: dt.datetime | None = None) -> Path:
+    """Save ``wb`` to a temporary file beside ``path``, then rename it into place.
+
+    With ``fixed_time`` the file's timestamps are set to it, so the same
+    workbook gives the same bytes (for generated files kept in git).
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"文件夹不存在：{folder}")
+    if path.is_dir():
+        raise ExportError(f"“{path}”是文件夹，请给出要保存的文件名")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".~{path.stem}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if fixed_time is not None:
+            wb.properties.creator = "科技创新奖补计算器"
+            wb.properties.created = fixed_time
+        wb.save(tmp)
+        if fixed_time is not None:
+            _fix_timestamps(tmp, fixed_time)
+        tmp.chmod(path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        try:
+            os.replace(tmp, path)
+        except PermissionError:
+            raise ExportError(f"无法写入“{path.name}”：文件可能正在Excel或WPS中打开，请关闭后重试") from None
+    except OSError as exc:
+        raise ExportError(f"无法保存“{path.name}”：{exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _fix_timestamps(file: Path, when: dt.datetime) -> None:
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(file) as zin:
+        parts = [(info.filename, zin.read(info)) for info in zin.infolist()]
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts:
+            if name == "docProps/core.xml":
+                data = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zout.writestr(info, data)

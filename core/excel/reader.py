@@ -1,0 +1,451 @@
+"""Read a filled batch workbook into ImportData, checking every cell first.
+
+``read_workbook`` either returns a complete :class:`~core.records.ImportData`
+or raises :class:`~core.excel.problems.WorkbookError` listing every problem
+found (sheet, row, column letter and header, the value, a Chinese reason),
+so a clerk fixes the workbook once instead of once per error. Nothing is
+half-imported: the store receives ImportData only when there are no problems.
+
+Hostile files are refused by :mod:`core.excel.package` before openpyxl opens
+them; openpyxl then reads in read-only mode, only as far as the last row that
+holds a value.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from core.excel.cells import blank, convert, to_int
+from core.excel.layout import (
+    BATCH_NAME_LABEL, BATCH_SHEET, BATCH_YEAR_LABEL, COMPANIES_SHEET, ERRORS_SHEET, LISTS_SHEET, NOTES_SHEET,
+    REMARK_HEADER, Column, SheetLayout, match_header, normalize_header, workbook_layout,
+)
+from core.excel.package import DEFAULT_LIMITS, Limits, PackageScan, SheetScan, inspect_package
+from core.excel.problems import Problem, WorkbookError, WorkbookRefused, show_value
+from core.model import Claim, RdYear, Recognition
+from core.records import CompanyProfile, ImportData
+from core.vocabulary import FieldError, FieldSpec, Vocabulary, load_vocabulary
+
+KnownUscc = Callable[[str], bool]
+HEADER_SEARCH_ROWS = 10
+IN_REGION = {"内蒙古", "内蒙古自治区", "区内", "本区", "自治区内"}
+_YEAR_SPEC = FieldSpec("award_year", "year", BATCH_YEAR_LABEL, True)
+
+
+def read_workbook(path, award_year: int | None = None, batch_name: str | None = None,
+                  known_uscc: KnownUscc | None = None, *, vocabulary: Vocabulary | None = None,
+                  limits: Limits = DEFAULT_LIMITS) -> ImportData:
+    """Parse and check the workbook at ``path``.
+
+    ``award_year`` and ``batch_name`` override the 批次信息 sheet. ``known_uscc``
+    says whether the store already has a company, so history and claims may
+    name companies that are not on the 企业信息 sheet.
+    """
+    path = Path(path)
+    scan = inspect_package(path, limits)
+    for s in scan.sheets:
+        if s.too_many_rows:
+            raise WorkbookRefused(f"工作表“{s.name}”有超过{limits.rows}行数据，一个申报批次用不到这么多行；"
+                                  "请检查是否误把其他数据粘贴进来，或分成几批导入", path.name)
+    vocab = vocabulary or load_vocabulary()
+    return _WorkbookReader(path, scan, vocab, limits, known_uscc).read(award_year, batch_name)
+
+
+@dataclass
+class _Row:
+    sheet: SheetLayout
+    number: int
+    values: dict = field(default_factory=dict)  # key -> typed value (None when blank)
+    letters: dict = field(default_factory=dict)  # key -> column letter
+    raws: dict = field(default_factory=dict)  # key -> cell value as read
+    headers: dict = field(default_factory=dict)  # key -> the header as written in the file
+    bad: set = field(default_factory=set)  # keys with a problem
+    failed: bool = False  # any problem in the row, or its sheet lacks a required column
+
+    @property
+    def uscc(self):
+        return self.values.get("uscc")
+
+
+class _WorkbookReader:
+    def __init__(self, path: Path, scan: PackageScan, vocab: Vocabulary, limits: Limits,
+                 known_uscc: KnownUscc | None):
+        self.path, self.scan, self.vocab, self.limits = path, scan, vocab, limits
+        self.known = known_uscc
+        self.layout = workbook_layout(vocab)
+        self.problems: list[Problem] = []
+        self.truncated = False
+
+    # ------------------------------------------------------------ problems
+
+    def problem(self, sheet: str, row: int | None, col: int | None, header: str, value, reason: str) -> None:
+        if len(self.problems) >= self.limits.problems:
+            self.truncated = True
+            return
+        letter = get_column_letter(col) if col else ""
+        self.problems.append(Problem(sheet, row, letter, header, show_value(value), reason))
+
+    def at(self, row: _Row, key: str, reason: str) -> None:
+        """A problem at the cell of ``key`` in ``row`` (or at the row when the column is absent)."""
+        letter = row.letters.get(key, "")
+        col = _column_index(letter) if letter else None
+        header = row.headers.get(key) or next((c.header for c in row.sheet.columns if c.key == key), "")
+        self.problem(row.sheet.name, row.number, col, header, row.raws.get(key), reason)
+        row.failed = True
+        row.bad.add(key)
+
+    # ------------------------------------------------------------ the workbook
+
+    def read(self, award_year, batch_name) -> ImportData:
+        name = self.path.name
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                wb = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
+            except Exception as exc:  # openpyxl raises many kinds on malformed parts
+                raise WorkbookRefused(f"文件已损坏或格式不受支持，无法打开（技术信息：{exc.__class__.__name__}）", name) from None
+            try:
+                sheets = self._match_sheets()
+                year, bname = self._batch_info(wb, sheets.get(BATCH_SHEET), award_year, batch_name)
+                rows: dict[str, list[_Row]] = {}
+                for layout in self.layout:
+                    actual = sheets.get(layout.name)
+                    if actual is None:
+                        if layout.name == COMPANIES_SHEET:
+                            self.problem(COMPANIES_SHEET, None, None, "", None,
+                                         "缺少工作表“企业信息”，请使用本程序生成的申报模板")
+                        rows[layout.name] = []
+                        continue
+                    rows[layout.name] = list(self._read_sheet(wb[actual.name], layout, actual))
+            except WorkbookError:
+                raise
+            except Exception as exc:
+                raise WorkbookRefused(f"文件已损坏，读取时出错（技术信息：{exc.__class__.__name__}）", name) from None
+            finally:
+                wb.close()
+        data = self._build(rows, year, bname)
+        order = {s.name: i for i, s in enumerate(self.scan.sheets)}
+        self.problems.sort(key=lambda p: (order.get(p.sheet, -1) if p.sheet else -2, p.row or 0,
+                                          _column_index(p.column) if p.column else 0))
+        if self.truncated:
+            self.problems.append(Problem("", None, "", "", "", f"问题过多，只列出前{self.limits.problems}处"))
+        if self.problems:
+            raise WorkbookError(self.problems, name)
+        return data
+
+    def _match_sheets(self) -> dict[str, SheetScan]:
+        """Layout name -> scanned sheet, matching names loosely; unknown sheets with data are problems."""
+        wanted = {normalize_header(s.name): s.name for s in self.layout}
+        for fixed in (NOTES_SHEET, BATCH_SHEET, LISTS_SHEET, ERRORS_SHEET):
+            wanted[normalize_header(fixed)] = fixed
+        found: dict[str, SheetScan] = {}
+        for s in self.scan.sheets:
+            key = wanted.get(normalize_header(s.name))
+            if key is not None and s.kind == "worksheet" and key not in found:
+                found[key] = s
+            elif s.kind == "worksheet" and s.state == "visible" and s.value_rows:
+                self.problem(s.name, None, None, "", None,
+                             "无法识别的工作表（不是申报模板中的工作表），其中的数据不会被导入；"
+                             "请把数据移到模板中对应的工作表，或删除该表")
+        if not any(k in found for k in (s.name for s in self.layout)):
+            raise WorkbookRefused("这不是本程序的申报模板：找不到“企业信息”等工作表。请先用“生成申报模板”得到模板，"
+                                  "按模板填写后再导入", self.path.name)
+        return found
+
+    def _batch_info(self, wb, scan: SheetScan | None, award_year, batch_name):
+        year_cell = name_cell = None
+        if scan is not None and scan.last_row:
+            ws = wb[scan.name]
+            ws.reset_dimensions()
+            for r, row in enumerate(ws.iter_rows(min_row=1, max_row=min(scan.last_row, 50), max_col=2), 1):
+                label = normalize_header(row[0].value) if row and not blank(row[0].value) else ""
+                if label == BATCH_YEAR_LABEL and len(row) > 1:
+                    year_cell = (r, row[1].value)
+                elif label == BATCH_NAME_LABEL and len(row) > 1:
+                    name_cell = (r, row[1].value)
+        if award_year is None:
+            if year_cell is None or blank(year_cell[1]):
+                row = year_cell[0] if year_cell else None
+                self.problem(BATCH_SHEET, row, 2 if row else None, BATCH_YEAR_LABEL, None,
+                             "未填写兑现年度：请在“批次信息”表中填写，或导入时指定年度")
+            else:
+                try:
+                    award_year = to_int(year_cell[1], _YEAR_SPEC, self.vocab)
+                except FieldError as exc:
+                    self.problem(BATCH_SHEET, year_cell[0], 2, BATCH_YEAR_LABEL, year_cell[1], str(exc))
+        elif isinstance(award_year, bool) or not isinstance(award_year, int) or not 2000 <= award_year <= 2100:
+            self.problem("", None, None, BATCH_YEAR_LABEL, award_year, "指定的兑现年度不合理")
+            award_year = None
+        if not batch_name and name_cell is not None and not blank(name_cell[1]):
+            batch_name = str(name_cell[1]).strip()
+        if not batch_name:
+            batch_name = f"{award_year or ''}年度 {self.path.stem}".strip()
+        return award_year, batch_name
+
+    # ------------------------------------------------------------ one sheet
+
+    def _read_sheet(self, ws, layout: SheetLayout, scan: SheetScan):
+        if not scan.last_row:
+            return
+        ws.reset_dimensions()  # the <dimension> a file declares may be wrong
+        formulas = set(scan.formulas_without_value)
+        formula_rows = {r for r, _ in formulas}
+        rows = ws.iter_rows(min_row=1, max_row=scan.last_row, max_col=max(scan.max_column, 1))
+        header_row = None
+        complete = True
+        mapping: dict[int, tuple[Column, str, str]] = {}
+        ignored: set[int] = set()
+        unlabeled_reported: set[int] = set()
+        for number, cells in enumerate(rows, 1):
+            if header_row is None:
+                if not _looks_like_header(layout, cells):  # blank, or a title above the table
+                    if number >= HEADER_SEARCH_ROWS:
+                        self.problem(layout.name, None, None, "", None,
+                                     f"前{HEADER_SEARCH_ROWS}行中找不到标题行（第一行应为“统一社会信用代码”等列标题）")
+                        return
+                    continue
+                header_row = number
+                mapping, ignored = self._headers(layout, number, cells)
+                keys = {c.key for c, _, _ in mapping.values()}
+                complete = all(c.key in keys for c in layout.columns if c.spec.required)
+                self._merges(layout, scan, header_row)
+                continue
+            if number not in formula_rows and all(blank(c.value) for i, c in enumerate(cells, 1) if i not in ignored):
+                continue  # a blank row, or only a remark
+            row = _Row(layout, number, failed=not complete)
+            for idx, cell in enumerate(cells, 1):
+                value = cell.value
+                entry = mapping.get(idx)
+                if entry is None:
+                    if idx not in ignored and idx not in unlabeled_reported and (
+                            not blank(value) or (number, idx) in formulas):
+                        unlabeled_reported.add(idx)
+                        self.problem(layout.name, number, idx, "", value,
+                                     "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容")
+                    continue
+                column, unit, header = entry
+                key = column.key
+                row.letters[key] = get_column_letter(idx)
+                row.raws[key] = value
+                row.headers[key] = header
+                if (number, idx) in formulas:
+                    self.at(row, key, "公式没有计算结果（文件不是在Excel中保存的，或未重新计算），"
+                                      "请在Excel中打开、确认显示出结果后保存，或直接填写数值")
+                    continue
+                if cell.data_type == "e":
+                    self.at(row, key, f"单元格是错误值“{value}”（公式计算出错），请改正")
+                    continue
+                if isinstance(value, str) and len(value) > self.limits.cell_chars:
+                    self.at(row, key, f"文字过长（{len(value)}字，Excel单元格最多{self.limits.cell_chars}字）")
+                    continue
+                if blank(value):
+                    row.values[key] = None
+                    continue
+                try:
+                    row.values[key] = convert(column, value, unit, self.vocab, header)
+                except FieldError as exc:
+                    self.at(row, key, str(exc))
+            for column, _, _ in mapping.values():
+                key = column.key
+                if row.values.get(key) is None and key not in row.bad:
+                    row.values[key] = None
+                    if column.spec.required:
+                        self.at(row, key, "必填项未填写")
+                    elif column.spec.default is not None:
+                        row.values[key] = column.spec.default
+            yield row
+
+    def _headers(self, layout: SheetLayout, number: int, cells):
+        mapping: dict[int, tuple[Column, str, str]] = {}
+        ignored: set[int] = set()
+        seen: dict[str, int] = {}
+        for idx, cell in enumerate(cells, 1):
+            text = cell.value
+            if blank(text):
+                continue
+            text = str(text)
+            if normalize_header(text) == REMARK_HEADER:
+                ignored.add(idx)
+                continue
+            for column in layout.columns:
+                unit = match_header(column, text)
+                if unit is not None:
+                    break
+            else:
+                expected = "、".join(c.header for c in layout.columns if c.header != REMARK_HEADER)
+                self.problem(layout.name, number, idx, text, None,
+                             f"无法识别的列标题，本表可用的列标题为：{expected}")
+                ignored.add(idx)
+                continue
+            if column.key in seen:
+                self.problem(layout.name, number, idx, text, None,
+                             f"列标题重复（与{get_column_letter(seen[column.key])}列相同）")
+                ignored.add(idx)
+                continue
+            if column.key == "remark":
+                ignored.add(idx)
+                continue
+            seen[column.key] = idx
+            mapping[idx] = (column, unit, text.strip())
+        for column in layout.columns:
+            if column.spec.required and column.key not in seen:
+                self.problem(layout.name, number, None, column.header, None, f"缺少必填列“{column.header}”")
+        return mapping, ignored
+
+    def _merges(self, layout: SheetLayout, scan: SheetScan, header_row: int) -> None:
+        for ref in scan.merges:
+            try:
+                min_col, min_row, max_col, max_row = range_boundaries(ref)
+            except (ValueError, TypeError):
+                continue
+            if max_row is None or max_row < header_row:
+                continue  # a title above the table
+            where = "标题行" if min_row <= header_row else "数据区"
+            self.problem(layout.name, max(min_row, header_row), min_col, "", None,
+                         f"{where}不能合并单元格（{ref}），请取消合并并在每一行分别填写")
+
+    # ------------------------------------------------------------ records
+
+    def _build(self, rows: dict[str, list[_Row]], award_year, batch_name) -> ImportData:
+        companies: dict[str, _Row] = {}
+        data = ImportData(self.path.name, self.scan.sha256, award_year or 0, batch_name)
+
+        for row in rows.get(COMPANIES_SHEET, []):
+            uscc = row.uscc
+            if uscc is None:
+                continue
+            first = companies.get(uscc)
+            if first is not None:
+                self.at(row, "uscc", f"统一社会信用代码与第{first.number}行重复（同一企业只能填一行）")
+                continue
+            companies[uscc] = row
+            v = row.values
+            if v.get("bank_account") and not v.get("bank_name"):
+                self.at(row, "bank_name", "填写了账号，开户行也必须填写")
+            if v.get("bank_name") and not v.get("bank_account") and "bank_account" in row.letters:
+                self.at(row, "bank_account", "填写了开户行，账号也必须填写")
+            if not row.failed:
+                data.companies.append(CompanyProfile(
+                    uscc=uscc, name=v["name"], city=v["city"], county=v.get("county") or "",
+                    size=v.get("size") or "medium", industry=v.get("industry") or "",
+                    bank_name=v.get("bank_name") or "", bank_account=v.get("bank_account") or "",
+                    contact=v.get("contact") or "", phone=v.get("phone") or "",
+                ))
+
+        known_cache: dict[str, bool] = {}
+
+        def check_company(row: _Row) -> bool:
+            uscc = row.uscc
+            if uscc is None:
+                return False
+            company = companies.get(uscc)
+            if company is None:
+                if uscc not in known_cache:
+                    known_cache[uscc] = bool(self.known(uscc)) if self.known else False
+                if not known_cache[uscc]:
+                    self.at(row, "uscc", "该统一社会信用代码不在“企业信息”表中，系统中也没有该企业；"
+                                         "请在“企业信息”表中补充该企业，或核对代码")
+                    return False
+            named = row.values.get("company_name")
+            if named and company is not None and _same_name(named, company.values.get("name")) is False:
+                self.at(row, "company_name", f"企业名称与“企业信息”表中该代码的企业“{company.values.get('name')}”"
+                                             "不一致，请核对统一社会信用代码")
+            return not row.failed
+
+        seen: dict[tuple, int] = {}
+
+        def duplicate(row: _Row, key: tuple, what: str, at_key: str) -> bool:
+            first = seen.get(key)
+            if first is not None:
+                self.at(row, at_key, f"与第{first}行重复：{what}")
+                return True
+            seen[key] = row.number
+            return False
+
+        tech_sme_history: dict[tuple, int] = {}
+        for layout in self.layout:
+            for row in rows.get(layout.name, []):
+                if not check_company(row):
+                    continue
+                v, uscc = row.values, row.uscc
+                if layout.kind == "recognitions":
+                    if duplicate(row, (layout.name, uscc, v["kind"], v.get("level"), v["date"]),
+                                 "同一企业的同一项认定只需填一行", "kind"):
+                        continue
+                    issued = v.get("issued_in") or ""
+                    data.recognitions.append((uscc, Recognition(
+                        v["kind"], v.get("level"), v["date"], v.get("number") or "",
+                        "" if issued in IN_REGION else issued)))
+                elif layout.kind == "tech_sme":
+                    if duplicate(row, (layout.name, uscc, v["year"]), "同一企业同一年度只需填一行", "year"):
+                        continue
+                    if award_year and v["year"] > award_year:
+                        self.at(row, "year", f"入库年度晚于兑现年度{award_year}")
+                        continue
+                    tech_sme_history[(uscc, v["year"])] = row
+                    data.tech_sme.append((uscc, v["year"]))
+                elif layout.kind == "rd":
+                    if duplicate(row, (layout.name, uscc, v["year"]), "同一企业同一年度的研发投入只能填一行", "year"):
+                        continue
+                    if v.get("deducted") is not None and not v.get("super_deduction"):
+                        self.at(row, "super_deduction", "填写了已加计扣除的研发费用，“享受研发费用加计扣除”应为“是”")
+                        continue
+                    if v.get("deducted") is not None and v["deducted"] > v["expense"]:
+                        self.at(row, "deducted", "已加计扣除的研发费用不能大于当年研发费用")
+                        continue
+                    data.rd.append((uscc, RdYear(v["year"], v["expense"], bool(v.get("super_deduction")),
+                                                 v.get("deducted"), v.get("revenue"))))
+                elif layout.kind == "claim":
+                    claim = self._claim(layout, row, award_year)
+                    if duplicate(row, (uscc, claim.subject), "同一事项重复申报", layout.columns[2].key
+                                 if len(layout.columns) > 3 else "uscc"):
+                        continue
+                    data.claims.append((uscc, claim))
+
+        # A registration entered both as history and as this year's claim.
+        for uscc, claim in data.claims:
+            if claim.type == "tech_sme_registration" and (uscc, claim.get("year")) in tech_sme_history:
+                self.at(tech_sme_history[(uscc, claim.get("year"))], "year",
+                        "该年度入库已在“申报-科技型中小企业入库”表中申报，历史表中请删除这一行")
+
+        if not any((data.companies, data.recognitions, data.tech_sme, data.rd, data.claims)) and not self.problems:
+            self.problem(COMPANIES_SHEET, None, None, "", None, "工作簿中没有任何企业或申报数据")
+        return data
+
+    def _claim(self, layout: SheetLayout, row: _Row, award_year) -> Claim:
+        ctype = self.vocab.claim_types[layout.claim_type]
+        fields = {}
+        for name, spec in ctype.fields.items():
+            value = row.values.get(name)
+            if value is None and spec.default is not None:
+                value = spec.default
+            if value is not None:
+                fields[name] = value
+        if ctype.name == "rd_post_subsidy" and "rd_year" not in fields and award_year:
+            fields["rd_year"] = award_year - 1
+        return Claim(ctype.name, f"{ctype.name}-{row.number}", fields, fields.get("date"))
+
+
+def _looks_like_header(layout: SheetLayout, cells) -> bool:
+    """Whether a row holds at least one of the sheet's column headers."""
+    for cell in cells:
+        if isinstance(cell.value, str) and not blank(cell.value):
+            if any(match_header(column, cell.value) is not None for column in layout.columns):
+                return True
+    return False
+
+
+def _same_name(a, b) -> bool:
+    return normalize_header(a) == normalize_header(b or "")
+
+
+def _column_index(letter: str) -> int:
+    n = 0
+    for ch in letter:
+        n = n * 26 + ord(ch) - 64
+    return n

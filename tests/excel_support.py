@@ -1,0 +1,126 @@
+"""Helpers for the Excel tests: workbooks filled programmatically, and award lines from the engine.
+
+The store (written elsewhere) turns ImportData into company cases and award
+lines; these helpers do the same in memory so the exports can be tested with
+real traces.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from core.engine import Context, evaluate
+from core.excel.files import save_workbook
+from core.excel.layout import normalize_header
+from core.excel.template import build_template
+from core.model import Company, CompanyCase, History
+from core.records import BatchRecord, ImportData, LineRecord
+from core.uscc import check_character
+
+
+def uscc(seed: int, admin: str = "150702") -> str:
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    n = seed * 7919 + 12345
+    body = "".join(alphabet[(n // 31 ** k) % 31] for k in range(7))
+    first17 = f"91{admin}MA{body}"
+    return first17 + check_character(first17)
+
+
+def put(ws, values: dict, row: int | None = None) -> int:
+    """Write ``values`` (header -> value) into the next row (or ``row``) of a template sheet."""
+    cols = {normalize_header(c.value): c.column for c in ws[1] if c.value}
+    row = row or ws.max_row + 1
+    for header, value in values.items():
+        ws.cell(row, cols[normalize_header(header)], value)
+    return row
+
+
+def template(award_year=2026):
+    return build_template(award_year=award_year)
+
+
+def save(wb, path) -> Path:
+    return save_workbook(wb, path)
+
+
+def company_cases(data: ImportData) -> list[CompanyCase]:
+    out = []
+    for p in data.companies:
+        recs = tuple(r for u, r in data.recognitions if u == p.uscc)
+        years = frozenset(y for u, y in data.tech_sme if u == p.uscc)
+        rd = {r.year: r for u, r in data.rd if u == p.uscc}
+        claims = tuple(c for u, c in data.claims if u == p.uscc)
+        company = Company(p.uscc, p.name, p.city, p.county, p.size, p.industry)
+        out.append(CompanyCase(company, History(recs, years, rd, ()), claims))
+    return out
+
+
+def batch_record(batch_id=7, name="2026年第一批科技创新奖补", status="approved") -> BatchRecord:
+    return BatchRecord(batch_id, name, 2026, status, dt.datetime(2026, 11, 20, 9, 30), "申报样例.xlsx",
+                       preparer="王丽", reviewer="张伟", approved_at=dt.datetime(2026, 11, 25, 16, 0))
+
+
+def engine_lines(data: ImportData, policies, batch_id=7) -> list[LineRecord]:
+    profiles = {p.uscc: p for p in data.companies}
+    ctx = Context(policies, data.award_year)
+    lines = []
+    for result in evaluate(company_cases(data), ctx):
+        p = profiles[result.company.uscc]
+        for line in result.lines:
+            doc = line.rule.document
+            lines.append(LineRecord(
+                batch_id=batch_id, line_no=len(lines) + 1, uscc=p.uscc, company_name=p.name,
+                bank_name=p.bank_name, bank_account=p.bank_account, rule_id=line.rule.id, document_id=doc.id,
+                document_title=doc.title, doc_number=doc.doc_number, clause=line.rule.clause,
+                summary=line.rule.summary, sentence=line.rule.sentence, amount=line.amount,
+                provisional=line.provisional, trace=line.trace.to_json(), schedule=line.schedule))
+    return lines
+
+
+def simple_line(n: int, amount: str, company: str = "甲", code: str | None = None, provisional=False,
+                batch_id=7, doc=("d1", "测试政策文件", "测政发〔2026〕1号")) -> LineRecord:
+    return LineRecord(batch_id, n, code or uscc(n), f"{company}科技有限公司", "中国工商银行测试支行",
+                      "0607002201201234567", f"rule-{n}", doc[0], doc[1], doc[2], "（一）", f"测试项目{n}",
+                      "条款原文。", Decimal(amount), provisional,
+                      {"inputs": [{"label": "基数", "value": "1,000.00元"}], "params": [],
+                       "formula": f"定额 {amount}元", "steps": [], "notes": []})
+
+
+def rewrite_zip(src: Path, dst: Path, replace: dict | None = None, add: dict | None = None,
+                drop: set | None = None) -> Path:
+    """Copy a workbook's zip, replacing, adding or dropping parts (values are bytes)."""
+    replace, add, drop = replace or {}, add or {}, drop or set()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename in drop:
+                continue
+            data = replace.get(info.filename, None)
+            zout.writestr(info.filename, data if data is not None else zin.read(info))
+        for name, data in add.items():
+            zout.writestr(name, data)
+    return dst
+
+
+def sheet_part(path: Path, sheet_name: str) -> str:
+    """The zip part holding a sheet, found through workbook.xml and its relationships."""
+    import re
+    with zipfile.ZipFile(path) as z:
+        wb = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(r'<sheet [^>]*name="' + re.escape(sheet_name) + r'"[^>]*r:id="([^"]+)"', wb)[1]
+    target = re.search(r'<Relationship [^>]*Id="' + rid + r'"[^>]*Target="([^"]+)"', rels)
+    if target is None:
+        target = re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="' + rid + '"', rels)
+    t = target[1]
+    return t.lstrip("/") if t.startswith("/") else "xl/" + t
+
+
+def read_part(path: Path, part: str) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(part)
+
+
+

@@ -1,0 +1,133 @@
+"""The headless commands over a stand-in store with the agreed API (open_store, apply_import, ...)."""
+import dataclasses
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from core.cli import main
+from core.excel.reader import read_workbook
+from core.paths import RESOURCES
+from excel_support import batch_record, engine_lines, simple_line
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = RESOURCES / "samples" / "申报样例.xlsx"
+
+
+class FakeStore:
+    def __init__(self, url=None):
+        self.url = url
+        self.imports = []
+        self.known = {"91150702MA0N8XKQ26"}
+        self.batches = {7: batch_record()}
+        self.batch_lines = {7: [simple_line(1, "100000.00"), simple_line(2, "2500.50", company="乙")]}
+
+    def known_uscc(self, uscc):
+        return uscc in self.known
+
+    def apply_import(self, data):
+        self.imports.append(data)
+        return 12, True
+
+    def batch(self, batch_id):
+        if batch_id not in self.batches:
+            raise KeyError(batch_id)
+        return self.batches[batch_id]
+
+    def lines(self, batch_id):
+        return self.batch_lines[batch_id]
+
+
+@pytest.fixture
+def store(monkeypatch):
+    fake = FakeStore()
+    module = types.ModuleType("core.store")
+    module.open_store = lambda url=None: setattr(fake, "url", url) or fake
+    monkeypatch.setitem(sys.modules, "core.store", module)
+    return fake
+
+
+def test_template_command(tmp_path, capsys):
+    out = tmp_path / "申报模板.xlsx"
+    assert main(["template", "-o", str(out), "--year", "2026"]) == 0
+    assert "已生成申报模板" in capsys.readouterr().out
+    assert load_workbook(out)["批次信息"]["B2"].value == 2026
+
+
+def test_import_prints_the_batch_id(store, capsys):
+    assert main(["--db", "sqlite:///x.db", "import", str(SAMPLE), "--name", "测试批次"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "12" and "已导入新批次12“测试批次”：30家企业" in out[1]
+    assert store.url == "sqlite:///x.db"
+    (data,) = store.imports
+    assert data.award_year == 2026 and len(data.companies) == 30
+
+
+def test_import_with_problems_writes_the_error_workbook_and_exits_2(store, tmp_path, capsys):
+    from excel_support import put, save, template
+    wb = template(2026)
+    put(wb["企业信息"], {"统一社会信用代码": "91150702MA0N8XKQ2X", "企业名称": "甲", "所属盟市": "呼伦贝尔市"})
+    path = save(wb, tmp_path / "有错.xlsx")
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "有1处问题，没有导入任何数据" in err and "校验位错误" in err and "第2行A列" in err
+    assert (tmp_path / "有错_错误清单.xlsx").exists()
+    assert store.imports == []
+
+
+def test_import_of_a_hostile_file_exits_2(store, tmp_path, capsys):
+    path = tmp_path / "旧.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    assert main(["import", str(path)]) == 2
+    assert "旧版Excel 97-2003格式" in capsys.readouterr().err
+    assert store.imports == []
+
+
+def test_import_asks_the_store_about_companies_not_on_the_sheet(store, tmp_path):
+    from excel_support import put, save, template
+    wb = template(2026)
+    put(wb["申报-科技型中小企业入库"], {"统一社会信用代码": "91150702MA0N8XKQ26", "入库年度": 2026})
+    assert main(["import", str(save(wb, tmp_path / "老企业.xlsx"))]) == 0
+    assert store.imports[0].claims[0][0] == "91150702MA0N8XKQ26"
+
+
+def test_export_disbursement_and_publicity(store, tmp_path, capsys):
+    assert main(["export", "7", "-o", str(tmp_path / "结果.xlsx")]) == 0
+    assert main(["disbursement", "7", "-o", str(tmp_path / "拨付.xlsx"), "--budget-subject", "2060499 其他技术研究与开发支出"]) == 0
+    assert main(["publicity", "7", "-o", str(tmp_path / "公示.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "已导出批次7" in out and "资金拨付明细表" in out and "公示名单" in out
+    ws = load_workbook(tmp_path / "拨付.xlsx").active
+    assert ws["J3"].value == "预算科目" and ws["J4"].value == "2060499 其他技术研究与开发支出"
+
+
+def test_unknown_batch_and_provisional_lines(store, tmp_path, capsys, policies):
+    assert main(["export", "99", "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert "找不到批次99" in capsys.readouterr().err
+    store.batch_lines[7] = engine_lines(read_workbook(SAMPLE), policies)
+    assert main(["disbursement", "7", "-o", str(tmp_path / "拨付.xlsx")]) == 2
+    assert "--include-provisional" in capsys.readouterr().err
+    assert not (tmp_path / "拨付.xlsx").exists()
+    assert main(["disbursement", "7", "-o", str(tmp_path / "拨付.xlsx"), "--include-provisional"]) == 0
+
+
+def test_commands_say_so_when_the_store_is_missing(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "core.store", None)  # import raises ModuleNotFoundError
+    assert main(["export", "7", "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert "数据库模块" in capsys.readouterr().err
+
+
+def test_main_py_runs_the_template_command(tmp_path):
+    out = tmp_path / "模板.xlsx"
+    result = subprocess.run([sys.executable, "main.py", "template", "-o", str(out)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+
+
+def test_lines_of_the_fake_store_are_plain_records():
+    line = FakeStore().lines(7)[0]
+    assert dataclasses.is_dataclass(line) and line.basis == "《测试政策文件》（测政发〔2026〕1号）（一）"
