@@ -61,3 +61,39 @@ def demo_lines(batch_id: int, companies: int, lines_per_company: int = 2, start:
             out.append(demo_line(batch_id, n, c, amount, summary=SUMMARIES[k % len(SUMMARIES)],
                                  clause=f"（{'一二三四五六七八九十'[k % 10]}）"))
     return out
+
+
+# The demonstration batch: batch 1 (approved) holds the three kinds of letter worth looking at and one
+# company that is withheld; batch 2 is a draft.
+ORDINARY, LONG, MULTI_YEAR, PROVISIONAL = 1, 2, 3, 4
+
+
+def hulunbuir_settings(**changes):
+    """Letter settings of an example bureau (呼伦贝尔市科学技术局, 呼科发)."""
+    import dataclasses
+
+    from core.letters.settings import default_letter_settings
+
+    return dataclasses.replace(default_letter_settings(), issuer="呼伦贝尔市科学技术局", letterhead="呼伦贝尔市科学技术局",
+                               code="呼科发", contact="联系人：王敏　联系电话：0470-8212345", **changes)
+
+
+def demo_store():
+    """A MemoryLetterStore with the demonstration batches."""
+    from core.letters.memory import MemoryLetterStore
+
+    lines = [demo_line(1, 1, ORDINARY, "150000", summary="高新技术企业首次认定奖励", clause="（四）"),
+             demo_line(1, 2, ORDINARY, "52345.67", summary="科技型中小企业入库奖励", clause="（五）")]
+    for k in range(15):
+        lines.append(demo_line(1, 10 + k, LONG, 100000 + 1000 * k, summary=SUMMARIES[k],
+                               clause=f"（{'一二三四五六七八九十'[k % 10]}）"))
+    lines.append(demo_line(1, 30, MULTI_YEAR, "3000000", summary="自治区技术创新中心运行经费",
+                           schedule=yearly(2026, 5, "3000000"), clause="（八）"))
+    lines.append(demo_line(1, 31, MULTI_YEAR, "500000", summary="研发投入后补助", clause="（十）"))
+    lines.append(demo_line(1, 40, PROVISIONAL, "200000", summary="技术合同交易额补助", provisional=True,
+                           document_title="关于进一步提升科技创新能力的政策措施（征求意见稿）", doc_number=None,
+                           clause="（十二）"))
+    store = MemoryLetterStore()
+    store.put_batch(demo_batch(1), lines)
+    store.put_batch(demo_batch(2, status="draft", name="2026年第二批"), demo_lines(2, 2, start=10))
+    return store
