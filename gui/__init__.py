@@ -1,4 +1,4 @@
 """The PySide6 desktop program over core. Thin: no policy logic, no SQL."""
-from gui.pyside_fix import protect_none
+from gui.pyside_fix import protect_singletons
 
-protect_none()
+protect_singletons()

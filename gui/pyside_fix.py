@@ -1,15 +1,18 @@
-"""Work around a reference-count bug of PySide6 6.12 on Python 3.11.
+"""Work around reference-count bugs of PySide6 6.12 on Python 3.11.
 
-Every call from Python of a Qt method that returns ``void`` (``painter.save()``,
-``palette.setColor(...)``, ``obj.setObjectName(...)`` ...) gives back ``None``
-without the reference it owes. From Python 3.12 ``None`` is immortal and
-nothing happens; on 3.11 its count falls by one per call, and after a few
-thousand calls (it starts near 5,000) Python aborts with "none_dealloc:
-deallocating None". Exporting a few hundred letters is enough to get there.
+Calls from Python give back a singleton without the reference they owe:
+every Qt method returning ``void`` (``painter.save()``, ``obj.setObjectName(...)``
+...) drops one reference to ``None``, and every ``Signal.emit(...)`` drops one
+to ``True``. From Python 3.12 these objects are immortal and nothing happens;
+on 3.11 their counts fall by one per call, and after a few thousand calls
+(``None`` starts near 5,000, ``True`` near 1,000) Python aborts with
+"none_dealloc" / "bool_dealloc". Exporting a few hundred letters, or one
+background operation reporting progress a thousand times, is enough.
 
-:func:`protect_none` does what 3.12 does: it gives ``None`` a count so large
-that no run of the program can use it up. It is called when the ``gui``
-package is imported, so every front end that touches Qt gets it.
+:func:`protect_singletons` does what 3.12 does: it gives ``None``, ``True``
+and ``False`` counts so large that no run of the program can use them up. It
+runs when the ``gui`` package is imported, so every front end that touches Qt
+gets it.
 """
 from __future__ import annotations
 
@@ -18,11 +21,12 @@ import sys
 _MARGIN = 1 << 40
 
 
-def protect_none() -> None:
+def protect_singletons() -> None:
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
     import ctypes
 
-    count = ctypes.c_ssize_t.from_address(id(None))  # ob_refcnt, the first field of every PyObject
-    if count.value < _MARGIN:
-        count.value += _MARGIN
+    for obj in (None, True, False):
+        count = ctypes.c_ssize_t.from_address(id(obj))  # ob_refcnt, the first field of every PyObject
+        if count.value < _MARGIN:
+            count.value += _MARGIN

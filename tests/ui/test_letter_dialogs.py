@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from core.letters.samples import LONG, MULTI_YEAR, ORDINARY, PROVISIONAL, demo_store, demo_uscc, hulunbuir_settings
+from core.letters.samples import LONG, MULTI_YEAR, ORDINARY, demo_store, demo_uscc, hulunbuir_settings
 from core.letters.settings import load_letter_settings, save_letter_settings
 from gui.operations import Operation
 
