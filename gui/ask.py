@@ -57,6 +57,7 @@ class Asker:
 
         dialog = QPrintDialog(printer, parent)
         dialog.setWindowTitle(title)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)  # what is asked for prints whole
         return dialog.exec() == QPrintDialog.DialogCode.Accepted
 
 

@@ -62,6 +62,14 @@ def _writer(path: Path, title: str) -> QPdfWriter:
     return writer
 
 
+def _paint_file(path: Path, title: str, letters, font_family: str, report=no_report, cancelled=never) -> int:
+    writer = _writer(path, title)
+    try:
+        return paint_letters(writer, letters, font_family, report, cancelled)
+    finally:
+        del writer  # closes the file: Windows can neither rename nor delete it while it is open
+
+
 def write_pdf(letters, path, font_family: str, report=no_report, cancelled=never, *, title: str = "") -> int:
     """All ``letters`` in one PDF at ``path`` (written to a temporary name first); returns the page count."""
     path = Path(path)
@@ -69,9 +77,8 @@ def write_pdf(letters, path, font_family: str, report=no_report, cancelled=never
         raise LetterError("没有可以输出的兑现通知书")
     part = path.with_name(path.name + ".part")
     try:
-        writer = _writer(part, title or (letters[0].doc_number if len(letters) == 1 else path.stem))
-        pages = paint_letters(writer, letters, font_family, report, cancelled)
-        del writer  # closes the file
+        title = title or (letters[0].doc_number if len(letters) == 1 else path.stem)
+        pages = _paint_file(part, title, letters, font_family, report, cancelled)
         os.replace(part, path)
     except BaseException:
         part.unlink(missing_ok=True)
@@ -104,9 +111,7 @@ def export_letters(letters, out_dir, font_family: str, *, merged: bool = False, 
             path = out_dir / letter_file_name(letter)
             part = path.with_name(path.name + ".part")
             parts.append((part, path))
-            writer = _writer(part, f"{letter.doc_number} {letter.company_name}")
-            paint_letters(writer, [letter], font_family)
-            del writer
+            _paint_file(part, f"{letter.doc_number} {letter.company_name}", [letter], font_family)
         report(total, total, "正在导出兑现通知书")
     except BaseException:
         for part, _ in parts:
