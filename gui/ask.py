@@ -47,6 +47,19 @@ class Asker:
         value, ok = QInputDialog.getText(parent, title, label, text=default)
         return value if ok else None
 
+    def directory(self, parent, title: str) -> str | None:
+        path = QFileDialog.getExistingDirectory(parent, title)
+        return path or None
+
+    def printer(self, parent, title: str, printer) -> bool:
+        """The system print dialog for ``printer`` (a QPrinter it configures); True when the clerk prints."""
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        dialog = QPrintDialog(printer, parent)
+        dialog.setWindowTitle(title)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)  # what is asked for prints whole
+        return dialog.exec() == QPrintDialog.DialogCode.Accepted
+
 
 class ScriptedAsker(Asker):
     """For tests: answers from a queue; records every question; fails on an unexpected one."""
@@ -78,6 +91,20 @@ class ScriptedAsker(Asker):
 
     def text(self, parent, title, label, default=""):
         return self._next("text", title, label)
+
+    def directory(self, parent, title):
+        return self._next("directory", title, "")
+
+    def printer(self, parent, title, printer):
+        """An answer that is a path prints to that PDF file instead of a printer; False cancels."""
+        answer = self._next("printer", title, "")
+        if isinstance(answer, (str, bytes)) or hasattr(answer, "__fspath__"):
+            from PySide6.QtPrintSupport import QPrinter
+
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(answer))
+            return True
+        return bool(answer)
 
 
 ASK: Asker = Asker()

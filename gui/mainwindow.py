@@ -102,7 +102,10 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
 
         quit_action = QAction("退出(&X)", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        self.file_menu.addAction(QAction("兑现通知书(&L)…", self, triggered=lambda: self.open_letters()))
+        self.file_menu.addSeparator()
         self.file_menu.addAction(quit_action)
+        self.tools_menu.addAction(QAction("兑现通知书设置(&S)…", self, triggered=self.edit_letter_settings))
         for i, (key, label, _) in enumerate(self.pages, 1):
             act = QAction(label, self, shortcut=QKeySequence(f"Ctrl+{i}"),
                           triggered=lambda checked=False, k=key: self.show_page(k))
@@ -110,6 +113,29 @@ class MainWindow(QMainWindow):
             self.toolbar.addAction(act)
         self.help_menu.addAction(QAction("日志文件位置(&L)", self, triggered=self.show_log_location))
         self.help_menu.addAction(QAction("关于(&A)", self, triggered=self.show_about))
+
+    def open_letters(self, batch_id: int | None = None):
+        """The letters of a batch (asked for by number when not given)."""
+        store = self.ctx.store
+        if store is None:
+            ask().error(self, "兑现通知书", "本程序尚未包含数据库模块，无法读取批次")
+            return None
+        if batch_id is None:
+            text = ask().text(self, "兑现通知书", "批次编号：")
+            if not text:
+                return None
+            if not text.strip().isdigit():
+                ask().error(self, "兑现通知书", f"批次编号应为数字，实际为“{text}”")
+                return None
+            batch_id = int(text.strip())
+        from gui.letters.preview_dialog import open_letters
+
+        return open_letters(self, store, batch_id)
+
+    def edit_letter_settings(self) -> bool:
+        from gui.letters.settings_dialog import LetterSettingsDialog
+
+        return LetterSettingsDialog(self).exec() == LetterSettingsDialog.DialogCode.Accepted
 
     def show_log_location(self) -> None:
         from gui.errors import log_path

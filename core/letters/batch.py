@@ -1,0 +1,100 @@
+"""All the letters of one batch: which companies get one, which are withheld and why."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.letters.document import Letter, build_letter
+from core.letters.errors import LetterError
+from core.letters.numbering import LetterNumber, companies_in_order, format_doc_number
+from core.letters.settings import LetterSettings, load_letter_settings
+from core.letters.template import LetterTemplate, load_template
+from core.records import BatchRecord
+
+LETTER_STATUSES = ("approved", "paid")
+STATUS_LABELS = {"draft": "草稿", "approved": "已审批", "paid": "已拨付"}
+PROVISIONAL_REASON = ("含按征求意见稿（未正式印发的政策）计算的奖补：{items}。"
+                      "政策正式印发并重新计算、审批后才能出具兑现通知书")
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A company of the batch that gets no letter (yet): its reserved number and the reason."""
+
+    uscc: str
+    company_name: str
+    doc_number: str
+    reason: str
+
+
+@dataclass
+class LetterBatch:
+    batch: BatchRecord
+    letters: list[Letter]
+    withheld: list[Withheld] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum((letter.total for letter in self.letters), Decimal("0"))
+
+
+def check_batch(batch: BatchRecord) -> None:
+    """Letters are for approved or paid batches only; LetterError says why not."""
+    if batch.status not in LETTER_STATUSES:
+        status = STATUS_LABELS.get(batch.status, batch.status)
+        raise LetterError(f"批次“{batch.name}”（编号{batch.id}）尚未审批（状态：{status}），"
+                          f"审批通过后才能出具兑现通知书")
+
+
+def build_letters(batch: BatchRecord, lines, numbers: dict, settings: LetterSettings,
+                  template: LetterTemplate) -> LetterBatch:
+    """Every company's letter, in 文号 order; companies with a provisional line are withheld.
+
+    A letter cites only policies in force: a line computed under a draft for
+    comment (``provisional``) withholds the whole letter of its company, which
+    keeps its reserved number for when the batch is recalculated.
+    """
+    check_batch(batch)
+    by_company: dict[str, list] = {}
+    for line in lines:
+        by_company.setdefault(line.uscc, []).append(line)
+    letters, withheld, warnings = [], [], []
+    for uscc in companies_in_order(lines):
+        company_lines = by_company[uscc]
+        name = company_lines[0].company_name
+        if uscc not in numbers:
+            raise LetterError(f"{name}（{uscc}）没有分配文号")
+        number = LetterNumber(*numbers[uscc])
+        provisional = [l for l in company_lines if l.provisional]
+        if provisional:
+            items = "、".join(f"“{l.summary}”" for l in provisional)
+            withheld.append(Withheld(uscc, name, format_doc_number(settings.code, *number),
+                                     PROVISIONAL_REASON.format(items=items)))
+            continue
+        letter = build_letter(batch, company_lines, number, settings, template)
+        if not letter.bank_account or not letter.bank_name:
+            warnings.append(f"{name}（{letter.doc_number}）没有登记开户行或账号，通知书中写为“未登记”")
+        letters.append(letter)
+    letters.sort(key=lambda l: l.number)
+    return LetterBatch(batch, letters, withheld, warnings)
+
+
+def prepare_letters(store, batch_id: int, settings: LetterSettings | None = None,
+                    template: LetterTemplate | None = None) -> LetterBatch:
+    """Read the batch from ``store``, number its companies (LetterRegistry) and build the letters.
+
+    A draft batch is refused before any number is given.
+    """
+    batch = store.batch(batch_id)
+    check_batch(batch)
+    lines = store.lines(batch_id)
+    if not lines:
+        raise LetterError(f"批次“{batch.name}”（编号{batch.id}）没有奖补明细，无需出具兑现通知书")
+    settings = settings if settings is not None else load_letter_settings()
+    template = template if template is not None else load_template()
+    problems = settings.problems()
+    if problems:
+        raise LetterError("兑现通知书设置有误：" + "；".join(problems))
+    numbers = store.letter_numbers(batch_id)
+    return build_letters(batch, lines, numbers, settings, template)
