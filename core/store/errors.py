@@ -1,0 +1,33 @@
+"""Errors the store raises; every message is written for a clerk (Chinese)."""
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Something the store refuses or cannot do; ``str(exc)`` is the clerk's message."""
+
+
+class NotFound(StoreError):
+    """A batch, company or record id that does not exist."""
+
+
+class InvalidData(StoreError):
+    """Data that does not pass validation (a USCC, a city, an amount ...)."""
+
+
+class BatchLocked(StoreError):
+    """A change to a batch that is no longer a draft, or an approval out of order."""
+
+
+class Stale(StoreError):
+    """What a calculation read has changed since; calculate again."""
+
+
+class SchemaMismatch(StoreError):
+    """The database's schema revision is not the one this program runs on."""
+
+
+class Cancelled(StoreError):
+    """A calculation stopped on request; nothing was written."""
+
+    def __init__(self, message: str = "计算已取消，数据库未作任何修改"):
+        super().__init__(message)
