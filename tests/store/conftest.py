@@ -1,0 +1,67 @@
+"""Store tests run twice: on a SQLite file and on PostgreSQL (a fresh schema per test).
+
+PostgreSQL comes from KJJB_TEST_PG_URL (see .ci/run). Without it the
+PostgreSQL half is skipped, unless KJJB_REQUIRE_PG=1 (CI), where a missing or
+unreachable server fails the tests instead.
+"""
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from core.store import open_store
+
+PG_URL = os.environ.get("KJJB_TEST_PG_URL")
+REQUIRE_PG = os.environ.get("KJJB_REQUIRE_PG") == "1"
+
+
+@pytest.fixture(scope="session")
+def pg_admin():
+    """An engine on the test server, or a skip (a failure when KJJB_REQUIRE_PG=1)."""
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("KJJB_REQUIRE_PG=1 but KJJB_TEST_PG_URL is not set")
+        pytest.skip("PostgreSQL tests need KJJB_TEST_PG_URL")
+    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL at {PG_URL} is unreachable: {exc}")
+        pytest.skip(f"PostgreSQL at {PG_URL} is unreachable")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """Each test gets its own data folder (database file, backups, connection setting)."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("KJJB_DATA_DIR", str(path))
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, data_dir):
+    if request.param == "sqlite":
+        yield f"sqlite:///{(data_dir / 'kjjb.sqlite3').as_posix()}"
+        return
+    admin = request.getfixturevalue("pg_admin")
+    schema = f"kjjb_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture
+def store(db_url):
+    s = open_store(db_url)
+    yield s
+    s.close()
