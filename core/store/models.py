@@ -136,6 +136,9 @@ class Batch(Base):
     members: Mapped[list["BatchCompany"]] = relationship(back_populates="batch", cascade="all, delete-orphan",
                                                          order_by="BatchCompany.seq")
 
+    # Batch numbers appear on exported sheets and letters: never reuse one of a deleted draft.
+    __table_args__ = {"sqlite_autoincrement": True}
+
 
 class BatchCompany(Base):
     """A company taking part in a batch, and its result from the last calculation."""

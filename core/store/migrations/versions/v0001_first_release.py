@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("approved_at", sa.DateTime(), nullable=True),
         sa.Column("paid_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_batches")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "companies",
