@@ -45,19 +45,23 @@ def data_dir(tmp_path, monkeypatch):
     return path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, data_dir):
-    if request.param == "sqlite":
-        yield f"sqlite:///{(data_dir / 'kjjb.sqlite3').as_posix()}"
-        return
-    admin = request.getfixturevalue("pg_admin")
+@pytest.fixture
+def pg_url(pg_admin):
+    """A URL on the test server whose search_path is a fresh, empty schema (dropped afterwards)."""
     schema = f"kjjb_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
+    with pg_admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
     yield url.render_as_string(hide_password=False)
-    with admin.connect() as conn:
+    with pg_admin.connect() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, data_dir):
+    if request.param == "sqlite":
+        return f"sqlite:///{(data_dir / 'kjjb.sqlite3').as_posix()}"
+    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture
