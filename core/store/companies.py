@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -162,13 +162,15 @@ def search(s: Session, f: CompanyFilter) -> list[int]:
     for column, value in ((Company.city, f.city), (Company.county, f.county), (Company.size, f.size)):
         if value:
             q = q.where(column == value)
+    # Uncorrelated IN (subquery): evaluated once through the (kind, date) / (year) index. A correlated
+    # EXISTS made SQLite walk that index once per company (85 s for 100,000 companies).
     if f.holds_valid:
         day = f.as_of or dt.date.today()
-        q = q.where(exists().where(RecognitionRow.company_id == Company.id, RecognitionRow.kind == f.holds_valid,
-                                   RecognitionRow.date <= day,
-                                   RecognitionRow.date > _years_before(day, f.valid_years)))
+        q = q.where(Company.id.in_(select(RecognitionRow.company_id).where(
+            RecognitionRow.kind == f.holds_valid, RecognitionRow.date <= day,
+            RecognitionRow.date > _years_before(day, f.valid_years))))
     if f.tech_sme_year is not None:
-        q = q.where(exists().where(TechSmeRow.company_id == Company.id, TechSmeRow.year == f.tech_sme_year))
+        q = q.where(Company.id.in_(select(TechSmeRow.company_id).where(TechSmeRow.year == f.tech_sme_year)))
     return list(s.scalars(q.order_by(Company.name, Company.id)))
 
 
