@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from core.paths import user_data_dir
 from core.store.errors import StoreError
@@ -97,7 +97,12 @@ def make_engine(url: str) -> Engine:
     u = parse_url(url)
     options = {"json_serializer": dumps}
     if u.get_backend_name() != "sqlite":
-        return create_engine(u, pool_pre_ping=True, **options)
+        try:
+            return create_engine(u, pool_pre_ping=True, **options)
+        except NoSuchModuleError:
+            raise StoreError(f"不支持的数据库类型：{u.drivername}（可用 sqlite 或 postgresql+psycopg2）") from None
+        except ImportError as exc:
+            raise StoreError(f"连接{u.get_backend_name()}数据库所需的驱动程序未安装（{exc.name}）") from None
     path = sqlite_path(u)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
