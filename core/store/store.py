@@ -36,6 +36,8 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self._writer = self.engine.execution_options(**{WRITE: True})
+        # Reads see one snapshot on both back ends (SQLite's BEGIN gives that already).
+        self._reader = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="REPEATABLE READ")
         self.vocabulary = vocabulary or load_vocabulary()
 
     # ------------------------------------------------------------ plumbing
@@ -55,7 +57,7 @@ class Store:
     @contextmanager
     def reading(self):
         """A session on one consistent snapshot (for reads only)."""
-        with Session(self.engine, expire_on_commit=False) as s, s.begin():
+        with Session(self._reader, expire_on_commit=False) as s, s.begin():
             yield s
 
     @contextmanager
@@ -147,15 +149,19 @@ class Store:
             return existing, False
         if self.is_sqlite and self.path is not None and self.path.exists():
             self.backup("import")
-        try:
-            with self.writing() as s:
-                return imports.apply_import(s, data, self.vocabulary), True
-        except IntegrityError:
-            with self.reading() as s:  # the same file imported at the same moment elsewhere
-                existing = imports.find_import(s, data.sha256)
-            if existing is None:
-                raise
-            return existing, False
+        for attempt in (1, 2):
+            try:
+                with self.writing() as s:
+                    return imports.apply_import(s, data, self.vocabulary), True
+            except IntegrityError:
+                # On a server, another clerk may have imported the same file, or created one of its new
+                # companies, at the same moment: the same file is then a re-import, a company is merged.
+                with self.reading() as s:
+                    existing = imports.find_import(s, data.sha256)
+                if existing is not None:
+                    return existing, False
+                if attempt == 2:
+                    raise
 
     def import_summary(self, batch_id: int) -> dict:
         """What the import of the batch's workbook added and changed (counts by kind)."""

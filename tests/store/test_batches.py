@@ -188,3 +188,40 @@ def test_stored_lines_read_the_same_after_policies_change(store, policies):
         "关于进一步提升科技创新能力的政策措施（征求意见稿）", "（一）", "首次获批国家高新技术企业")
     assert line.sentence.startswith("对首次获批的国家高新技术企业给予50万元经费支持")
     assert line.trace["params"][0]["value"] == "500000"
+
+
+def test_a_change_while_calculating_is_not_overwritten(store, policies):
+    """Evaluation runs outside any transaction; if a company changes meanwhile, nothing is saved."""
+    b, _ = store.apply_import(batch_data("第一批", 2026, [profile(n) for n in (17, 18)],
+                                         [(uscc(n), hte("2026-03-01")) for n in (17, 18)]))
+
+    def edit_midway(done, total):
+        if done == 1:
+            store.update_company(store.company_id(uscc(18)), phone="0470-6666666")
+
+    with pytest.raises(Stale, match="计算期间以下单位的资料被修改：呼伦贝尔测试18号科技有限公司"):
+        store.calculate(b, policies, progress=edit_midway)
+    assert store.lines(b) == []
+    assert store.calculate(b, policies).lines == 2
+
+
+def test_calculation_can_run_on_a_worker_thread(store, policies):
+    import threading
+
+    b, _ = store.apply_import(batch_data("第一批", 2026, [profile(n) for n in range(40, 60)],
+                                         [(uscc(n), hte("2026-03-01")) for n in range(40, 60)]))
+    outcome = {}
+
+    def work():
+        try:
+            outcome["summary"] = store.calculate(b, policies)
+        except Exception as exc:  # reported below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    while worker.is_alive():
+        store.batches()  # the screen keeps reading meanwhile
+        worker.join(0.01)
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["summary"].total == D("10000000.00")  # 20 x 500,000
