@@ -200,7 +200,8 @@ def company_id_for(s: Session, uscc: str) -> int | None:
 def detail(s: Session, company_id: int, vocab: Vocabulary) -> CompanyDetail:
     c = _company(s, company_id)
     recs = tuple(RecognitionItem(r.id, to_recognition(r), r.batch_id) for r in s.scalars(
-        select(RecognitionRow).where(RecognitionRow.company_id == c.id).order_by(RecognitionRow.date, RecognitionRow.id)))
+        select(RecognitionRow).where(RecognitionRow.company_id == c.id)
+        .order_by(RecognitionRow.date, RecognitionRow.id)))
     smes = tuple(TechSmeItem(r.id, r.year, r.number, r.batch_id) for r in s.scalars(
         select(TechSmeRow).where(TechSmeRow.company_id == c.id).order_by(TechSmeRow.year)))
     rds = tuple(RdItem(r.id, to_rd(r)) for r in s.scalars(
@@ -347,7 +348,8 @@ def set_rd_year(s: Session, company_id: int, rd: RdYear) -> int:
     if row is None:
         row = RdRow(company_id=company_id, year=rd.year)
         s.add(row)
-    row.expense, row.super_deduction, row.deducted, row.revenue = rd.expense, rd.super_deduction, rd.deducted, rd.revenue
+    row.expense, row.super_deduction = rd.expense, rd.super_deduction
+    row.deducted, row.revenue = rd.deducted, rd.revenue
     row.updated_at = now()
     bump_versions(s, [company_id])
     s.flush()

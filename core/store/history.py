@@ -55,7 +55,8 @@ def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabul
         for row in s.scalars(select(RecognitionRow).where(RecognitionRow.company_id.in_(ids))
                              .order_by(RecognitionRow.date, RecognitionRow.id)):
             parts[row.company_id].recognitions.append(to_recognition(row))
-        for cid, year in s.execute(select(TechSmeRow.company_id, TechSmeRow.year).where(TechSmeRow.company_id.in_(ids))):
+        for cid, year in s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
+                                   .where(TechSmeRow.company_id.in_(ids))):
             parts[cid].tech_sme.add(year)
         for row in s.scalars(select(RdRow).where(RdRow.company_id.in_(ids))):
             parts[row.company_id].rd[row.year] = to_rd(row)

@@ -44,6 +44,8 @@ def check_import(data: ImportData, vocab: Vocabulary, known_usccs: set[str]) -> 
         problems.append(p)
     if not (data.batch_name or "").strip():
         problems.append("批次名称不能为空")
+    if not data.companies and not data.claims:
+        problems.append("没有任何单位或申报事项")
     seen = Counter(p.uscc for p in data.companies)
     for uscc, n in seen.items():
         if n > 1:

@@ -37,7 +37,8 @@ class Store:
         self.engine = make_engine(url)
         self._writer = self.engine.execution_options(**{WRITE: True})
         # Reads see one snapshot on both back ends (SQLite's BEGIN gives that already).
-        self._reader = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="REPEATABLE READ")
+        self._reader = (self.engine if self.is_sqlite
+                        else self.engine.execution_options(isolation_level="REPEATABLE READ"))
         self.vocabulary = vocabulary or load_vocabulary()
 
     # ------------------------------------------------------------ plumbing

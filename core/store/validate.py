@@ -15,6 +15,7 @@ from core.uscc import uscc_problem
 from core.vocabulary import Vocabulary
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+MONEY_LIMIT = Decimal("1e16")  # NUMERIC(18, 2): 16 digits before the point
 PROFILE_LIMITS = {"name": 200, "county": 60, "industry": 100, "bank_name": 200, "bank_account": 60,
                   "contact": 60, "phone": 40}
 PROFILE_LABELS = {"uscc": "统一社会信用代码", "name": "单位名称", "city": "盟市", "county": "旗县区",
@@ -68,6 +69,8 @@ def money_problem(value, label: str, *, required: bool = True) -> str | None:
         return f"{label}应为Decimal金额，实际为{type(value).__name__}"
     if not value.is_finite() or value < 0:
         return f"{label}不能为负数：{value}"
+    if value >= MONEY_LIMIT:
+        return f"{label}过大：{value}"
     if value != value.quantize(FEN):
         return f"{label}最多保留两位小数（到分）：{value}"
     return None

@@ -27,7 +27,8 @@ def claim(raw: dict, award_year: int, claim_id: str):
 
 
 def hte(date: str, n: str = "c-hte"):
-    return {"type": "recognition", "kind": "high_tech", "level": "national", "date": date, "number": f"GR{date[:4]}", "id": n}
+    return {"type": "recognition", "kind": "high_tech", "level": "national", "date": date,
+            "number": f"GR{date[:4]}", "id": n}
 
 
 def contract(number: str, date: str, amount: str):

@@ -4,6 +4,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from storehelp import RdYear, Recognition, batch_data, contract, hte, profile, uscc
 
@@ -156,3 +158,26 @@ def test_deleting_a_draft_allows_importing_its_file_again(store):
     assert store.batches() == []
     new_id, created = store.apply_import(data)
     assert created and new_id != batch_id
+
+
+def test_an_empty_workbook_is_refused(store):
+    with pytest.raises(InvalidData, match="没有任何单位或申报事项"):
+        store.apply_import(batch_data("空批次", 2026, []))
+    assert store.batches() == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(amount=st.decimals(min_value=0, max_value=Decimal("9999999999999999.99"), places=2))
+def test_money_is_stored_exactly_never_through_a_float(store, amount):
+    """Up to the column's 16 digits before the point, on SQLite (text) and PostgreSQL (NUMERIC)."""
+    cid = store.company_id(uscc(99)) or store.add_company(profile(99))
+    store.set_rd_year(cid, RdYear(2025, amount, True, amount))
+    rd = store.history(cid).rd[2025]
+    assert (rd.expense, rd.deducted) == (amount, amount)
+    assert str(rd.expense) == str(amount.quantize(Decimal("0.01")))
+
+
+def test_amounts_beyond_the_column_are_refused(store):
+    cid = store.add_company(profile(98))
+    with pytest.raises(InvalidData, match="2025年度研发费用过大：10000000000000000"):
+        store.set_rd_year(cid, RdYear(2025, Decimal("1e16").quantize(Decimal(1))))
