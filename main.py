@@ -2,7 +2,7 @@
 import sys
 
 # Options that start the window rather than a headless command, and whether each takes a value.
-GUI_OPTIONS = {"--db": True, "--data-dir": True, "--demo": False}
+GUI_OPTIONS = {"--db": True, "--data-dir": True}
 
 
 def wants_gui(args: list[str]) -> bool:
@@ -13,7 +13,7 @@ def wants_gui(args: list[str]) -> bool:
         name, has_value, _ = args[i].partition("=")
         if name not in GUI_OPTIONS:
             return False
-        i += 1 if has_value or not GUI_OPTIONS[name] else 2
+        i += 1 if has_value else 2
     return True
 
 

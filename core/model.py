@@ -19,6 +19,8 @@ class Recognition:
     date: dt.date
     number: str = ""
     issued_in: str = ""  # "" = inside Inner Mongolia; otherwise the province that issued it
+    name: str = ""  # the platform's or carrier's name (rules may match on it, e.g. 稀土)
+    stage: str = "approved"  # approved | cultivation | renewed (vocabulary enum "stages")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,17 +10,15 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from core.model import Recognition
 from core.store.claimcodec import decode_claim
 from core.store.errors import BatchLocked, InvalidData, NotFound, Stale
-from core.store.history import bump_versions, chunks
+from core.store.history import bump_versions, chunks, recognition_index, recognition_values
 from core.store.models import (APPROVED, BATCH_STATUS_LABELS, DRAFT, PAID, AwardLineRow, Batch, ClaimRow, Company,
                                LedgerRow, RecognitionRow, TechSmeRow, now)
 from core.vocabulary import Vocabulary
 
 MAX_NAMED = 10  # companies named in one message
-
-# A recognition claim at this stage is not yet the recognition itself (培育期), so it is not history.
-NOT_YET_RECOGNISED = {"cultivation"}
 
 
 def locked_batch(s: Session, batch_id: int) -> Batch:
@@ -102,17 +100,19 @@ def _to_ledger(s: Session, batch: Batch) -> None:
 
 
 def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
-    """The batch's recognitions and tech-SME registrations become history (skipping ones already there)."""
+    """The batch's recognitions and tech-SME registrations become history (skipping ones already there).
+
+    A recognition keeps its stage: a platform approved for 培育期 is recorded
+    as such, and 'first time' checks do not count it as approved.
+    """
     stamp = now()
     rows = s.scalars(select(ClaimRow).where(ClaimRow.batch_id == batch.id,
                                             ClaimRow.type.in_(("recognition", "tech_sme_registration")))
                      .order_by(ClaimRow.seq)).all()
     company_ids = {r.company_id for r in rows}
-    recs, years = set(), set()
+    index = recognition_index(s, company_ids)
+    years = set()
     for ids in chunks(company_ids):
-        recs.update(map(tuple, s.execute(select(RecognitionRow.company_id, RecognitionRow.kind,
-                                                RecognitionRow.level, RecognitionRow.date)
-                                         .where(RecognitionRow.company_id.in_(ids)))))
         years.update(map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
                                           .where(TechSmeRow.company_id.in_(ids)))))
     for row in rows:
@@ -126,15 +126,21 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
                                  batch_id=batch.id, created_at=stamp))
                 years.add(key)
             continue
-        if claim.get("stage") in NOT_YET_RECOGNISED:
-            continue
-        key = (row.company_id, claim.get("kind"), claim.get("level") or "", claim.date)
-        if key not in recs:
-            issued_in = "区外" if claim.get("moved_in") == "region" else ""
-            s.add(RecognitionRow(company_id=row.company_id, kind=key[1], level=key[2], date=key[3],
-                                 number=claim.get("number", ""), issued_in=issued_in, batch_id=batch.id,
-                                 created_at=stamp))
-            recs.add(key)
+        rec = claim_recognition(claim)
+        if index.find(row.company_id, rec) is None:
+            new = RecognitionRow(company_id=row.company_id, batch_id=batch.id, created_at=stamp,
+                                 **recognition_values(rec))
+            s.add(new)
+            index.add(new)
+
+
+def claim_recognition(claim) -> Recognition:
+    """The recognition a recognition claim states, as history will hold it."""
+    return Recognition(
+        kind=claim.get("kind"), level=claim.get("level"), date=claim.date, number=claim.get("number", ""),
+        issued_in="区外" if claim.get("moved_in") == "region" else "", name=claim.get("name", ""),
+        stage=claim.get("stage") or "approved",
+    )
 
 
 def mark_paid(s: Session, batch_id: int) -> None:

@@ -18,7 +18,8 @@ from core.model import Claim, RdYear, Recognition
 from core.records import CompanyProfile
 from core.store.claimcodec import decode_claim
 from core.store.errors import InvalidData, NotFound
-from core.store.history import bump_versions, chunks, to_rd, to_recognition
+from core.store.history import (bump_versions, chunks, recognition_index, recognition_values, to_rd,
+                                to_recognition)
 from core.store.models import (APPROVED, BATCH_STATUS_LABELS, PAID, AwardLineRow, Batch, ClaimRow, Company, LedgerRow,
                                RdRow, RecognitionRow, TechSmeRow, now)
 from core.store.searchkey import normalize, search_key
@@ -300,21 +301,28 @@ def update_company(s: Session, company_id: int, changes: dict, vocab: Vocabulary
 
 def add_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabulary) -> int:
     _company(s, company_id)
-    _invalid(recognition_problems(rec, vocab))
-    row = RecognitionRow(company_id=company_id, kind=rec.kind, level=rec.level or "", date=rec.date,
-                         number=rec.number.strip(), issued_in=rec.issued_in.strip(), created_at=now())
-    _insert_unique(s, row, f"该单位已有{rec.date}的{vocab.label('recognition_kinds', rec.kind)}认定记录")
+    _check_new_recognition(s, company_id, rec, vocab)
+    row = RecognitionRow(company_id=company_id, created_at=now(), **recognition_values(rec))
+    s.add(row)
     bump_versions(s, [company_id])
+    s.flush()
     return row.id
 
 
 def update_recognition(s: Session, row_id: int, rec: Recognition, vocab: Vocabulary) -> None:
     row = _editable(s, RecognitionRow, row_id, "认定记录")
-    _invalid(recognition_problems(rec, vocab))
-    row.kind, row.level, row.date = rec.kind, rec.level or "", rec.date
-    row.number, row.issued_in = rec.number.strip(), rec.issued_in.strip()
-    _flush_unique(s, f"该单位已有{rec.date}的{vocab.label('recognition_kinds', rec.kind)}认定记录")
+    _check_new_recognition(s, row.company_id, rec, vocab, ignore=row)
+    for name, value in recognition_values(rec).items():
+        setattr(row, name, value)
     bump_versions(s, [row.company_id])
+    s.flush()
+
+
+def _check_new_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabulary, ignore=None) -> None:
+    _invalid(recognition_problems(rec, vocab))
+    if recognition_index(s, [company_id]).find(company_id, rec, ignore=ignore) is not None:
+        number = f"（{rec.number}）" if rec.number.strip() else ""
+        raise InvalidData(f"该单位已有{rec.date}的{vocab.label('recognition_kinds', rec.kind)}认定记录{number}")
 
 
 def delete_recognition(s: Session, row_id: int) -> None:
@@ -405,12 +413,8 @@ def _editable(s: Session, model, row_id: int, what: str):
 
 
 def _insert_unique(s: Session, row, message: str) -> None:
+    """Insert, reporting a unique-key clash as the clerk's message (the edit's transaction is then rolled back)."""
     s.add(row)
-    _flush_unique(s, message)
-
-
-def _flush_unique(s: Session, message: str) -> None:
-    """Flush, reporting a unique-key clash as the clerk's message (the edit's transaction is then rolled back)."""
     try:
         s.flush()
     except IntegrityError:

@@ -28,7 +28,57 @@ def chunks(ids):
 
 
 def to_recognition(row: RecognitionRow) -> Recognition:
-    return Recognition(row.kind, row.level or None, row.date, row.number, row.issued_in)
+    return Recognition(row.kind, row.level or None, row.date, row.number, row.issued_in, row.name, row.stage)
+
+
+def recognition_values(rec: Recognition) -> dict:
+    """The columns of a recognitions row for ``rec`` (no level is stored as "")."""
+    return {"kind": rec.kind, "level": rec.level or "", "date": rec.date, "number": rec.number.strip(),
+            "issued_in": rec.issued_in.strip(), "name": rec.name.strip(), "stage": rec.stage}
+
+
+class RecognitionIndex:
+    """A company's stored recognitions, to tell whether an incoming one is already there.
+
+    Two records are the same recognition when kind, level, date and stage
+    agree and so does the certificate number, because items recognised on one
+    day (varieties of one 国审 notice) differ only by it. A record without a
+    number is taken as one already there for that day; a number given later
+    fills in the one record of that day that had none.
+    """
+
+    def __init__(self, rows=()):
+        self._slots: dict[tuple, list[RecognitionRow]] = {}
+        for row in rows:
+            self.add(row)
+
+    @staticmethod
+    def _slot(company_id: int, kind: str, level: str, date, stage: str) -> tuple:
+        return company_id, kind, level, date, stage
+
+    def add(self, row: RecognitionRow) -> None:
+        self._slots.setdefault(self._slot(row.company_id, row.kind, row.level, row.date, row.stage), []).append(row)
+
+    def find(self, company_id: int, rec: Recognition, *, ignore: RecognitionRow | None = None):
+        rows = [r for r in self._slots.get(self._slot(company_id, rec.kind, rec.level or "", rec.date, rec.stage), ())
+                if r is not ignore]
+        number = rec.number.strip()
+        exact = [r for r in rows if r.number == number]
+        if exact:
+            return exact[0]
+        if not number:
+            return rows[0] if rows else None
+        if len(rows) == 1 and not rows[0].number:
+            return rows[0]
+        return None
+
+
+def recognition_index(s: Session, company_ids) -> RecognitionIndex:
+    index = RecognitionIndex()
+    for ids in chunks(company_ids):
+        for row in s.scalars(select(RecognitionRow).where(RecognitionRow.company_id.in_(ids))):
+            index.add(row)
+    return index
 
 
 def to_rd(row: RdRow) -> RdYear:

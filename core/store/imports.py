@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.records import CompanyProfile, ImportData
 from core.store.claimcodec import encode_fields
 from core.store.errors import InvalidData
-from core.store.history import bump_versions, chunks
+from core.store.history import bump_versions, chunks, recognition_index, recognition_values
 from core.store.models import (DRAFT, Batch, BatchCompany, ClaimRow, Company, ImportLog, RdRow, RecognitionRow,
                                TechSmeRow, now)
 from core.store.searchkey import search_key
@@ -140,46 +140,38 @@ def _new_company(s: Session, p: CompanyProfile) -> Company:
 
 def _merge_profile(row: Company, p: CompanyProfile) -> bool:
     """Copy the profile's non-empty fields that differ; True if anything changed."""
-    changed = False
-    for f in PROFILE_FIELDS:
-        value = getattr(p, f).strip()
-        if value and value != getattr(row, f):
-            setattr(row, f, value)
-            changed = True
-    if changed:
-        row.search_key = search_key(row.name, row.uscc)
-        row.updated_at = now()
-    return changed
+    if not _fill_in(row, {f: getattr(p, f).strip() for f in PROFILE_FIELDS}, PROFILE_FIELDS):
+        return False
+    row.search_key = search_key(row.name, row.uscc)
+    row.updated_at = now()
+    return True
 
 
 def _merge_recognitions(s: Session, data: ImportData, ids: dict, summary: Counter) -> set[int]:
     changed = set()
-    company_ids = {ids[u] for u, _ in data.recognitions}
-    existing = {}
-    for part in chunks(company_ids):
-        for row in s.scalars(select(RecognitionRow).where(RecognitionRow.company_id.in_(part))):
-            existing[(row.company_id, row.kind, row.level, row.date)] = row
+    index = recognition_index(s, {ids[u] for u, _ in data.recognitions})
     for uscc, rec in data.recognitions:
         cid = ids[uscc]
-        key = (cid, rec.kind, rec.level or "", rec.date)
-        row = existing.get(key)
+        row = index.find(cid, rec)
         if row is None:
-            row = RecognitionRow(company_id=cid, kind=rec.kind, level=rec.level or "", date=rec.date,
-                                 number=rec.number.strip(), issued_in=rec.issued_in.strip(), created_at=now())
+            row = RecognitionRow(company_id=cid, created_at=now(), **recognition_values(rec))
             s.add(row)
-            existing[key] = row
+            index.add(row)
             summary["recognitions_added"] += 1
             changed.add(cid)
-            continue
-        updated = False
-        for f in ("number", "issued_in"):
-            value = getattr(rec, f).strip()
-            if value and value != getattr(row, f):
-                setattr(row, f, value)
-                updated = True
-        if updated:
+        elif _fill_in(row, recognition_values(rec), ("number", "issued_in", "name")):
             summary["recognitions_updated"] += 1
             changed.add(cid)
+    return changed
+
+
+def _fill_in(row, values: dict, names) -> bool:
+    """Copy the non-empty values that differ; True if anything changed."""
+    changed = False
+    for name in names:
+        if values[name] and values[name] != getattr(row, name):
+            setattr(row, name, values[name])
+            changed = True
     return changed
 
 

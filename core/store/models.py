@@ -77,11 +77,14 @@ class RecognitionRow(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     number: Mapped[str] = mapped_column(String(100), default="")
     issued_in: Mapped[str] = mapped_column(String(40), default="")
+    name: Mapped[str] = mapped_column(String(200), default="")  # the platform's or carrier's name
+    stage: Mapped[str] = mapped_column(String(20), default="approved")  # approved | cultivation | renewed
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
+    # Items recognised on one day (varieties of one 国审 notice) differ by their number; see history.same_recognition.
     __table_args__ = (
-        UniqueConstraint("company_id", "kind", "level", "date"),
+        UniqueConstraint("company_id", "kind", "level", "date", "stage", "number"),
         Index(None, "kind", "date"),  # revision 0002: qualification search
     )
 

@@ -55,6 +55,12 @@ def recognition_problems(r: Recognition, vocab: Vocabulary) -> list[str]:
         out.append(f"认定类别“{r.kind}”不在词表中")
     if r.level is not None and r.level not in vocab.enums["levels"]:
         out.append(f"级别“{r.level}”不在可选范围内")
+    if r.stage not in vocab.enums["stages"]:
+        out.append(f"阶段“{r.stage}”不在可选范围内")
+    for name, label, limit in (("number", "证书或文件编号", 100), ("issued_in", "发证省份", 40), ("name", "平台或载体名称", 200)):
+        value = getattr(r, name)
+        if not isinstance(value, str) or len(value) > limit:
+            out.append(f"{label}应为不超过{limit}字的文本")
     if not isinstance(r.date, dt.date) or isinstance(r.date, dt.datetime):
         out.append(f"认定日期应为日期：{r.date!r}")
     elif (p := year_problem(r.date.year, "认定日期年份")) is not None:

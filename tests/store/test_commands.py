@@ -136,7 +136,8 @@ def test_bad_database_urls(capsys):
 
 
 def test_main_py_runs_a_command_after_global_options():
-    assert entry.wants_gui([]) and entry.wants_gui(["--db", "sqlite:///x"]) and entry.wants_gui(["--demo"])
+    assert entry.wants_gui([]) and entry.wants_gui(["--db", "sqlite:///x"])
+    assert entry.wants_gui(["--data-dir", "D:/kjjb", "--db=sqlite:///x"])
     assert not entry.wants_gui(["--db", "sqlite:///x", "batches"])
     assert not entry.wants_gui(["--db=sqlite:///x", "calc", "1"])
     assert not entry.wants_gui(["batches"])

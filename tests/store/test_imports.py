@@ -181,3 +181,40 @@ def test_amounts_beyond_the_column_are_refused(store):
     cid = store.add_company(profile(98))
     with pytest.raises(InvalidData, match="2025年度研发费用过大：10000000000000000"):
         store.set_rd_year(cid, RdYear(2025, Decimal("1e16").quantize(Decimal(1))))
+
+
+def test_recognitions_of_one_day_differ_by_their_number(store):
+    """Two 国审 varieties of one notice are two recognitions; a record without a number adds none."""
+    day = dt.date(2025, 9, 1)
+    first = batch_data("品种一", 2026, [profile(1)], recognitions=[
+        (uscc(1), Recognition("new_crop_variety", "national", day, "国审稻20250001")),
+        (uscc(1), Recognition("new_crop_variety", "national", day, "国审稻20250002"))])
+    store.apply_import(first)
+    again = batch_data("品种二", 2026, [profile(1)], recognitions=[
+        (uscc(1), Recognition("new_crop_variety", "national", day, "")),
+        (uscc(1), Recognition("new_crop_variety", "national", day, "国审稻20250002"))])
+    batch_id, _ = store.apply_import(again)
+    assert "recognitions_added" not in store.import_summary(batch_id)
+    assert [r.number for r in store.history(store.company_id(uscc(1))).recognitions] == [
+        "国审稻20250001", "国审稻20250002"]
+
+
+def test_a_number_given_later_fills_in_the_record(store):
+    day = dt.date(2024, 6, 1)
+    store.apply_import(batch_data("一", 2026, [profile(1)], recognitions=[
+        (uscc(1), Recognition("key_lab", "regional", day, ""))]))
+    batch_id, _ = store.apply_import(batch_data("二", 2026, [profile(1)], recognitions=[
+        (uscc(1), Recognition("key_lab", "regional", day, "NMKJ-2024-07", name="稀土功能材料重点实验室"))]))
+    assert store.import_summary(batch_id)["recognitions_updated"] == 1
+    assert store.history(store.company_id(uscc(1))).recognitions == (
+        Recognition("key_lab", "regional", day, "NMKJ-2024-07", "", "稀土功能材料重点实验室", "approved"),)
+
+
+def test_approval_records_a_recognition_with_its_stage_and_name(store, policies):
+    claim = {"type": "recognition", "kind": "key_lab", "level": "regional", "date": "2026-05-01",
+             "stage": "cultivation", "name": "草原生态重点实验室", "number": "PY-1", "id": "c1"}
+    batch_id, _ = store.apply_import(batch_data("一", 2026, [profile(1)], [(uscc(1), claim)]))
+    store.calculate(batch_id, policies)
+    store.approve(batch_id, "张三", "李四", allow_provisional=True)
+    assert store.history(store.company_id(uscc(1))).recognitions == (
+        Recognition("key_lab", "regional", dt.date(2026, 5, 1), "PY-1", "", "草原生态重点实验室", "cultivation"),)

@@ -54,7 +54,7 @@ def _tables_at_0001():
         "ledger": t("ledger", c("company_id"), c("batch_id"), c("line_id"), c("rule_id"), c("year"),
                     c("amount", Money()), c("subject"), c("person"), c("note"), c("recorded_at", sa.DateTime)),
         "recognitions": t("recognitions", c("company_id"), c("kind"), c("level"), c("date", sa.Date), c("number"),
-                          c("issued_in"), c("batch_id"), c("created_at", sa.DateTime)),
+                          c("issued_in"), c("name"), c("stage"), c("batch_id"), c("created_at", sa.DateTime)),
         "rd_years": t("rd_years", c("company_id"), c("year"), c("expense", Money()), c("super_deduction"),
                       c("deducted", Money()), c("revenue", Money()), c("updated_at", sa.DateTime)),
     }
@@ -89,8 +89,8 @@ def _fill_0001(conn):
                                              subject="recognition:high_tech:national:2026-03-01:approved",
                                              person="", note="", recorded_at=NOW)])
     conn.execute(t["recognitions"].insert(), [dict(company_id=1, kind="high_tech", level="national",
-                                                   date=dt.date(2026, 3, 1), number="GR1", issued_in="", batch_id=1,
-                                                   created_at=NOW)])
+                                                   date=dt.date(2026, 3, 1), number="GR1", issued_in="", name="",
+                                                   stage="approved", batch_id=1, created_at=NOW)])
     conn.execute(t["rd_years"].insert(), [dict(company_id=2, year=2025, expense=Decimal("1234567.89"),
                                                super_deduction=True, deducted=None, revenue=Decimal("0.01"),
                                                updated_at=NOW)])

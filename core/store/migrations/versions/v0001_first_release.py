@@ -179,14 +179,16 @@ def upgrade() -> None:
         sa.Column("date", sa.Date(), nullable=False),
         sa.Column("number", sa.String(length=100), nullable=False),
         sa.Column("issued_in", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("stage", sa.String(length=20), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["batch_id"], ["batches.id"], name=op.f("fk_recognitions_batch_id_batches")),
         sa.ForeignKeyConstraint(["company_id"], ["companies.id"], name=op.f("fk_recognitions_company_id_companies"),
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recognitions")),
-        sa.UniqueConstraint("company_id", "kind", "level", "date",
-                            name=op.f("uq_recognitions_company_id_kind_level_date")),
+        sa.UniqueConstraint("company_id", "kind", "level", "date", "stage", "number",
+                            name=op.f("uq_recognitions_company_id_kind_level_date_stage_number")),
     )
     op.create_table(
         "tech_sme_registrations",
