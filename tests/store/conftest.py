@@ -5,6 +5,7 @@ PostgreSQL half is skipped, unless KJJB_REQUIRE_PG=1 (CI), where a missing or
 unreachable server fails the tests instead.
 """
 import os
+import shutil
 import uuid
 
 import pytest
@@ -12,10 +13,32 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from core.paths import POLICIES
+from core.policy.loader import load_policies
 from core.store import open_store
 
 PG_URL = os.environ.get("KJJB_TEST_PG_URL")
 REQUIRE_PG = os.environ.get("KJJB_REQUIRE_PG") == "1"
+
+
+HLB = "hlb-2025-draft"
+
+
+@pytest.fixture(scope="session")
+def hlb_dir(tmp_path_factory):
+    """A policy folder holding only the Hulunbuir draft (and its text)."""
+    folder = tmp_path_factory.mktemp("policies-hlb")
+    shutil.copy(POLICIES / f"{HLB}.yaml", folder)
+    (folder / "texts").mkdir()
+    shutil.copy(POLICIES / "texts" / f"{HLB}.txt", folder / "texts")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def policies(hlb_dir):
+    """Store tests compute with the Hulunbuir draft alone, so every expected amount is the one worked out
+    by hand from its clauses, whatever other documents the program gains."""
+    return load_policies(hlb_dir)
 
 
 @pytest.fixture(scope="session")

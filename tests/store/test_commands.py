@@ -18,7 +18,7 @@ def run(capsys, *argv):
 
 
 @pytest.fixture
-def two_batches(db_url):
+def two_batches(db_url, hlb_dir):
     store = open_store(db_url)
     b1, _ = store.apply_import(batch_data("2026年第一批", 2026, [profile(1), profile(2)], [
         (uscc(1), hte("2026-03-01")), (uscc(2), contract("HT-1", "2026-04-01", "2000000"))]))
@@ -26,12 +26,12 @@ def two_batches(db_url):
            "id": "e1"}
     b2, _ = store.apply_import(batch_data("2026年第二批", 2026, [profile(3)], [(uscc(3), bad)]))
     store.close()
-    return db_url, b1, b2
+    return db_url, b1, b2, str(hlb_dir)
 
 
 def test_calc_approve_paid_and_list(capsys, two_batches):
-    url, b1, b2 = two_batches
-    code, out, _ = run(capsys, "--db", url, "calc", str(b1))
+    url, b1, b2, hlb = two_batches
+    code, out, _ = run(capsys, "--db", url, "--policies", hlb, "calc", str(b1))
     assert code == 0
     assert out.splitlines() == [
         f"批次{b1}“2026年第一批”计算完成：2家单位，2条奖补明细，合计600,000.00元",
@@ -57,8 +57,8 @@ def test_calc_approve_paid_and_list(capsys, two_batches):
 
 
 def test_errors_are_one_chinese_line_with_exit_code_2(capsys, two_batches):
-    url, b1, b2 = two_batches
-    code, out, _ = run(capsys, "--db", url, "calc", str(b2))
+    url, b1, b2, hlb = two_batches
+    code, out, _ = run(capsys, "--db", url, "--policies", hlb, "calc", str(b2))
     assert code == 0
     assert out.splitlines()[1:] == [
         "有1家单位的结果有错误，须处理后重新计算才能审批：",
@@ -75,15 +75,15 @@ def test_errors_are_one_chinese_line_with_exit_code_2(capsys, two_batches):
         code, _, err = run(capsys, "--db", url, *argv)
         assert code == 2, argv
         assert err.startswith(message), err
-    code, _, err = run(capsys, "--db", url, "calc", "abc")
+    code, _, err = run(capsys, "--db", url, "--policies", hlb, "calc", "abc")
     assert code == 2 and "批次编号应为正整数，实际为“abc”" in err
 
 
 def test_approved_batch_cannot_be_recalculated_from_the_command_line(capsys, two_batches):
-    url, b1, _ = two_batches
-    run(capsys, "--db", url, "calc", str(b1))
+    url, b1, _, hlb = two_batches
+    run(capsys, "--db", url, "--policies", hlb, "calc", str(b1))
     run(capsys, "--db", url, "approve", str(b1), "--preparer", "张三", "--reviewer", "李四", "--allow-provisional")
-    code, _, err = run(capsys, "--db", url, "calc", str(b1))
+    code, _, err = run(capsys, "--db", url, "--policies", hlb, "calc", str(b1))
     assert code == 2
     assert err.strip() == (f"错误：批次{b1}“2026年第一批”已审批，不能重新计算；已审批或已拨付的批次不允许任何修改")
 
