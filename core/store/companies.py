@@ -269,14 +269,19 @@ def _invalid(problems: list[str]) -> None:
         raise InvalidData("；".join(problems))
 
 
+def new_company_row(profile: CompanyProfile) -> Company:
+    """A companies row for a checked profile (not yet added to a session)."""
+    stamp = now()
+    return Company(**{f: getattr(profile, f).strip() for f in PROFILE_FIELDS},
+                   search_key=search_key(profile.name, profile.uscc), history_version=1,
+                   created_at=stamp, updated_at=stamp)
+
+
 def add_company(s: Session, profile: CompanyProfile, vocab: Vocabulary) -> int:
     _invalid(profile_problems(profile, vocab))
     if company_id_for(s, profile.uscc) is not None:
         raise InvalidData(f"统一社会信用代码{profile.uscc}已有单位")
-    stamp = now()
-    row = Company(**{f: getattr(profile, f).strip() for f in PROFILE_FIELDS},
-                  search_key=search_key(profile.name, profile.uscc), history_version=1,
-                  created_at=stamp, updated_at=stamp)
+    row = new_company_row(profile)
     s.add(row)
     s.flush()
     return row.id

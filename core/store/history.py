@@ -47,21 +47,15 @@ class RecognitionIndex:
     fills in the one record of that day that had none.
     """
 
-    def __init__(self, rows=()):
-        self._slots: dict[tuple, list[RecognitionRow]] = {}
-        for row in rows:
-            self.add(row)
-
-    @staticmethod
-    def _slot(company_id: int, kind: str, level: str, date, stage: str) -> tuple:
-        return company_id, kind, level, date, stage
+    def __init__(self):
+        self._slots: dict[tuple, list[RecognitionRow]] = {}  # (company, kind, level, date, stage) -> rows
 
     def add(self, row: RecognitionRow) -> None:
-        self._slots.setdefault(self._slot(row.company_id, row.kind, row.level, row.date, row.stage), []).append(row)
+        self._slots.setdefault((row.company_id, row.kind, row.level, row.date, row.stage), []).append(row)
 
     def find(self, company_id: int, rec: Recognition, *, ignore: RecognitionRow | None = None):
-        rows = [r for r in self._slots.get(self._slot(company_id, rec.kind, rec.level or "", rec.date, rec.stage), ())
-                if r is not ignore]
+        slot = (company_id, rec.kind, rec.level or "", rec.date, rec.stage)
+        rows = [r for r in self._slots.get(slot, ()) if r is not ignore]
         number = rec.number.strip()
         exact = [r for r in rows if r.number == number]
         if exact:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.records import CompanyProfile, ImportData
 from core.store.claimcodec import encode_fields
+from core.store.companies import PROFILE_FIELDS, new_company_row
 from core.store.errors import InvalidData
 from core.store.history import bump_versions, chunks, recognition_index, recognition_values
 from core.store.models import (DRAFT, Batch, BatchCompany, ClaimRow, Company, ImportLog, RdRow, RecognitionRow,
@@ -23,7 +24,7 @@ from core.store.validate import (claim_problems, profile_problems, rd_problems, 
                                  year_problem)
 from core.vocabulary import Vocabulary
 
-PROFILE_FIELDS = ("name", "city", "county", "size", "industry", "bank_name", "bank_account", "contact", "phone")
+MERGED_FIELDS = tuple(f for f in PROFILE_FIELDS if f != "uscc")  # the USCC is how a company is found
 MAX_LISTED = 20  # problems listed in one message
 
 
@@ -92,7 +93,8 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary) -> int:
     for profile in data.companies:
         row = companies.get(profile.uscc)
         if row is None:
-            companies[profile.uscc] = _new_company(s, profile)
+            companies[profile.uscc] = new_company_row(profile)
+            s.add(companies[profile.uscc])
             summary["companies_new"] += 1
         elif _merge_profile(row, profile):
             changed.add(row.id)
@@ -130,17 +132,9 @@ def _existing(s: Session, usccs) -> dict[str, Company]:
     return out
 
 
-def _new_company(s: Session, p: CompanyProfile) -> Company:
-    stamp = now()
-    row = Company(uscc=p.uscc, search_key=search_key(p.name, p.uscc), history_version=1,
-                  created_at=stamp, updated_at=stamp, **{f: getattr(p, f).strip() for f in PROFILE_FIELDS})
-    s.add(row)
-    return row
-
-
 def _merge_profile(row: Company, p: CompanyProfile) -> bool:
     """Copy the profile's non-empty fields that differ; True if anything changed."""
-    if not _fill_in(row, {f: getattr(p, f).strip() for f in PROFILE_FIELDS}, PROFILE_FIELDS):
+    if not _fill_in(row, {f: getattr(p, f).strip() for f in MERGED_FIELDS}, MERGED_FIELDS):
         return False
     row.search_key = search_key(row.name, row.uscc)
     row.updated_at = now()
