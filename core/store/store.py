@@ -81,32 +81,32 @@ class Store:
         several clerks may be using it, so its administrator upgrades it
         (``main.py db upgrade``) after backing it up.
         """
-        current, foreign = migrate.revision_state(self.engine)
-        if foreign:
-            raise SchemaMismatch(f"数据库{self.display_url}中已有其他程序的数据表，不是本程序的数据库")
-        migrate.check_revision(current)
+        current = self._usable_revision()
         head = migrate.head_revision()
-        if current == head:
-            return
-        if current is None:
-            migrate.upgrade(self.engine)
-            return
-        if not (auto_upgrade and self.is_sqlite):
+        if current not in (None, head) and not (auto_upgrade and self.is_sqlite):
             raise SchemaMismatch(f"数据库结构版本为{current}，本程序需要{head}；请先备份服务器数据库，"
                                  f"再运行 python main.py db upgrade 升级")
         self.upgrade()
 
     def upgrade(self) -> str | None:
-        """Bring the schema to the newest revision; a SQLite file is backed up first. Returns the backup path."""
-        current, foreign = migrate.revision_state(self.engine)
-        if foreign:
-            raise SchemaMismatch(f"数据库{self.display_url}中已有其他程序的数据表，不是本程序的数据库")
-        migrate.check_revision(current)
+        """Bring the schema to the newest revision (creating it in an empty database).
+
+        A SQLite file that holds data is backed up first; returns the backup's path.
+        """
+        current = self._usable_revision()
         if current == migrate.head_revision():
             return None
         saved = self.backup("migrate") if current is not None and self.is_sqlite else None
         migrate.upgrade(self.engine)
         return str(saved) if saved else None
+
+    def _usable_revision(self) -> str | None:
+        """The schema revision, after refusing a database of another program or of a newer version."""
+        current, foreign = migrate.revision_state(self.engine)
+        if foreign:
+            raise SchemaMismatch(f"数据库{self.display_url}中已有其他程序的数据表，不是本程序的数据库")
+        migrate.check_revision(current)
+        return current
 
     # ------------------------------------------------------------ backups
     def backup(self, reason: str = "manual") -> Path:
