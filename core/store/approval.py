@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.model import Recognition
 from core.store.claimcodec import decode_claim
-from core.store.errors import BatchLocked, InvalidData, NotFound, Stale
+from core.store.errors import BatchLocked, InvalidData, NotFound, Stale, name_list
 from core.store.history import bump_versions, chunks, recognition_index, recognition_values
 from core.store.models import (APPROVED, BATCH_STATUS_LABELS, DRAFT, PAID, AwardLineRow, Batch, ClaimRow, Company,
                                LedgerRow, RecognitionRow, TechSmeRow, now)
@@ -70,7 +70,7 @@ def _check_fresh(s: Session, batch: Batch, members, overrides_version: int) -> N
         changed += [name for cid, name, version in rows if version != used[cid]]
     if changed:
         raise Stale(f"批次{batch.id}计算后，以下单位的资料、历史记录或已审批奖补有变化："
-                    f"{_names(changed)}；请重新计算后再审批")
+                    f"{name_list(changed, MAX_NAMED)}；请重新计算后再审批")
 
 
 def _check_errors(s: Session, members) -> None:
@@ -158,7 +158,3 @@ def delete_draft(s: Session, batch_id: int) -> None:
     batch = locked_batch(s, batch_id)
     require_draft(batch, "删除")
     s.execute(delete(Batch).where(Batch.id == batch.id))
-
-
-def _names(names: list[str]) -> str:
-    return "、".join(names[:MAX_NAMED]) + (f"等{len(names)}家" if len(names) > MAX_NAMED else "")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core.engine import Context, evaluate_company
 from core.engine.result import AwardLine, CompanyResult
 from core.money import ZERO
-from core.store.errors import Cancelled, Stale
+from core.store.errors import Cancelled, Stale, name_list
 from core.store.history import LoadedCase, chunks
 from core.store.models import AwardLineRow, Batch, Company, now
 
@@ -98,8 +98,7 @@ def _check_versions(s: Session, loaded: list[LoadedCase]) -> None:
             if version != read[cid]:
                 changed.append(name)
     if changed:
-        raise Stale(f"计算期间以下单位的资料被修改：{'、'.join(changed[:10])}"
-                    f"{'等' if len(changed) > 10 else ''}，计算结果未保存，请重新计算")
+        raise Stale(f"计算期间以下单位的资料被修改：{name_list(changed)}，计算结果未保存，请重新计算")
 
 
 def line_row(batch_id: int, company_id: int, line_no: int, line: AwardLine) -> AwardLineRow:

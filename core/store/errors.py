@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 
+def name_list(names: list[str], limit: int = 10) -> str:
+    """Names for a message: the first ``limit`` joined with 、, then how many in all."""
+    return "、".join(names[:limit]) + (f"等{len(names)}家" if len(names) > limit else "")
+
+
 class StoreError(Exception):
     """Something the store refuses or cannot do; ``str(exc)`` is the clerk's message."""
 
