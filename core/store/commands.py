@@ -52,7 +52,7 @@ def _with_store(check_schema: bool = True):
                 store = open_store(args.db) if check_schema else Store(resolve_url(args.db))
                 return fn(args, store)
             except StoreError as exc:
-                raise CliError(str(exc)) from None
+                raise CliError(str(exc), exc.exit_code) from None
             except OperationalError as exc:
                 where = store.display_url if store else display_url(resolve_url(args.db))
                 raise CliError(f"无法访问数据库{where}：{exc.orig or exc}", EXIT_FAIL) from None

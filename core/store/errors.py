@@ -8,11 +8,22 @@ def name_list(names: list[str], limit: int = 10) -> str:
 
 
 class StoreError(Exception):
-    """Something the store refuses or cannot do; ``str(exc)`` is the clerk's message."""
+    """Something the store refuses or cannot do; ``str(exc)`` is the clerk's message.
+
+    ``exit_code`` is what a headless command exits with: 2 for what the user asked or gave.
+    """
+
+    exit_code = 2
 
 
-class NotFound(StoreError):
-    """A batch, company or record id that does not exist."""
+class NotFound(StoreError, LookupError):
+    """A batch, company or record id that does not exist (a LookupError too, as callers may expect)."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The database cannot be reached or opened (server down, file locked or unreadable)."""
+
+    exit_code = 1
 
 
 class InvalidData(StoreError):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.engine import Context
@@ -24,7 +24,7 @@ from core.records import BatchRecord, CompanyProfile, CompanyResultRecord, Impor
 from core.store import approval, backup, companies, imports, migrate, overrides, reads
 from core.store.calc import CalcSummary, evaluate_all, write_results
 from core.store.db import WRITE, display_url, is_sqlite, make_engine, resolve_url, sqlite_path
-from core.store.errors import SchemaMismatch, Stale, StoreError
+from core.store.errors import DatabaseUnavailable, SchemaMismatch, Stale, StoreError
 from core.store.history import load_batch_cases, load_histories
 from core.vocabulary import Vocabulary, load_vocabulary
 
@@ -102,7 +102,10 @@ class Store:
 
     def _usable_revision(self) -> str | None:
         """The schema revision, after refusing a database of another program or of a newer version."""
-        current, foreign = migrate.revision_state(self.engine)
+        try:
+            current, foreign = migrate.revision_state(self.engine)
+        except OperationalError as exc:
+            raise DatabaseUnavailable(f"无法访问数据库{self.display_url}：{str(exc.orig or exc).strip()}") from None
         if foreign:
             raise SchemaMismatch(f"数据库{self.display_url}中已有其他程序的数据表，不是本程序的数据库")
         migrate.check_revision(current)
@@ -239,6 +242,10 @@ class Store:
     def company_id(self, uscc: str) -> int | None:
         with self.reading() as s:
             return companies.company_id_for(s, uscc)
+
+    def known_uscc(self, uscc: str) -> bool:
+        """Whether the store has a company with this USCC (the workbook reader asks)."""
+        return self.company_id(uscc) is not None
 
     def company_detail(self, company_id: int) -> companies.CompanyDetail:
         with self.reading() as s:

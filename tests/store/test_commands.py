@@ -141,3 +141,23 @@ def test_main_py_runs_a_command_after_global_options():
     assert not entry.wants_gui(["--db", "sqlite:///x", "batches"])
     assert not entry.wants_gui(["--db=sqlite:///x", "calc", "1"])
     assert not entry.wants_gui(["batches"])
+
+
+def test_a_store_refusal_in_any_command_is_one_line(capsys, monkeypatch):
+    """Commands of other parts (Excel, letters) open the store too: its refusals never show a traceback."""
+    from core import cli
+    from core.store import NotFound
+
+    def command(args):
+        raise NotFound("找不到批次42")
+
+    monkeypatch.setattr(cli, "cmd_rules", command)
+    code, _, err = run(capsys, "rules")
+    assert (code, err) == (2, "错误：找不到批次42\n")
+
+
+def test_known_uscc_and_lookup_errors(store):
+    store.add_company(profile(1))
+    assert store.known_uscc(uscc(1)) and not store.known_uscc(uscc(2))
+    with pytest.raises(LookupError, match="找不到批次5"):
+        store.batch(5)
