@@ -271,3 +271,33 @@ class ImportLog(Base):
     source_name: Mapped[str] = mapped_column(String(260))
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
     summary: Mapped[dict] = mapped_column(JSON)
+
+
+class LetterNumberRow(Base):
+    """文号 of a company's award letter in a batch: 〔year〕serial号, given once and never reused (revision 0003)."""
+
+    __tablename__ = "letter_numbers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[int] = mapped_column(Integer)
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("batch_id", "company_id"), UniqueConstraint("year", "serial"))
+
+
+class LetterIssueRow(Base):
+    """Each time a letter was previewed, printed or written to PDF, by whom (revision 0003)."""
+
+    __tablename__ = "letter_issues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # preview | print | pdf
+    who: Mapped[str] = mapped_column(String(60))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index(None, "batch_id", "company_id"),)

@@ -21,7 +21,7 @@ from core.engine import Context
 from core.model import RdYear, Recognition
 from core.policy.policyset import Override, PolicySet
 from core.records import BatchRecord, CompanyProfile, CompanyResultRecord, ImportData, LineRecord
-from core.store import approval, backup, companies, imports, migrate, overrides, reads
+from core.store import approval, backup, companies, imports, letternumbers, migrate, overrides, reads
 from core.store.calc import CalcSummary, evaluate_all, write_results
 from core.store.db import WRITE, display_url, is_sqlite, make_engine, resolve_url, sqlite_path
 from core.store.errors import DatabaseUnavailable, SchemaMismatch, Stale, StoreError
@@ -229,6 +229,25 @@ class Store:
     def company_results(self, batch_id: int) -> list[CompanyResultRecord]:
         with self.reading() as s:
             return reads.company_results(s, batch_id)
+
+    # ------------------------------------------------------------ award letters (core.letters.numbering.LetterRegistry)
+    def letter_numbers(self, batch_id: int) -> dict:
+        """{uscc: (year, serial)} of the batch's letters; companies without one get the next serials of the year."""
+        for attempt in (1, 2, 3):
+            try:
+                with self.writing() as s:
+                    return letternumbers.letter_numbers(s, batch_id)
+            except IntegrityError:  # another clerk took the same serial at the same moment: count again
+                if attempt == 3:
+                    raise
+
+    def record_letter_issue(self, batch_id: int, uscc: str, kind: str, who: str) -> None:
+        with self.writing() as s:
+            letternumbers.record_letter_issue(s, batch_id, uscc, kind, who)
+
+    def letter_issues(self, batch_id: int) -> list[tuple]:
+        with self.reading() as s:
+            return letternumbers.letter_issues(s, batch_id)
 
     # ------------------------------------------------------------ companies
     def search_companies(self, f: companies.CompanyFilter | None = None) -> list[int]:
