@@ -1,13 +1,25 @@
 """科技创新奖补计算器: ``python main.py`` opens the program, ``python main.py <command>`` runs headless."""
 import sys
 
-# Options that start the window rather than a headless command.
-GUI_OPTIONS = {"--db", "--data-dir"}
+# Options that start the window rather than a headless command, and whether each takes a value.
+GUI_OPTIONS = {"--db": True, "--data-dir": True}
+
+
+def wants_gui(args: list[str]) -> bool:
+    """True when ``args`` hold only window options (``--db URL`` alone opens the window on that database);
+    anything else, such as ``--db URL batches``, is a headless command."""
+    i = 0
+    while i < len(args):
+        name, has_value, _ = args[i].partition("=")
+        if name not in GUI_OPTIONS:
+            return False
+        i += 1 if has_value else 2
+    return True
 
 
 def main() -> int:
     args = sys.argv[1:]
-    if args and args[0].split("=")[0] not in GUI_OPTIONS:
+    if not wants_gui(args):
         from core.cli import main as cli_main
 
         return cli_main(args)

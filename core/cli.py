@@ -145,3 +145,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return EXIT_FAIL
+    except Exception as exc:  # the store's refusals reach here from any command that opens it
+        from core.store.errors import StoreError
+
+        if not isinstance(exc, StoreError):
+            raise
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.exit_code

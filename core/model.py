@@ -97,6 +97,8 @@ class History:
     tech_sme_years: frozenset[int] = frozenset()
     rd: dict[int, RdYear] = field(default_factory=dict)
     ledger: tuple[LedgerEntry, ...] = ()
+    # (award year, claim) of earlier approved batches: contracts, investments, talents, ratings ...
+    claims: tuple[tuple[int, Claim], ...] = ()
 
 
 @dataclass(slots=True)

@@ -89,4 +89,23 @@ class LineRecord:
         return f"《{self.document_title}》{number}{self.clause}"
 
 
-__all__ = ["CompanyProfile", "ImportData", "BatchRecord", "LineRecord", "Claim", "RdYear", "Recognition"]
+@dataclass(frozen=True)
+class CompanyResultRecord:
+    """One company's result in a batch: its total and what the engine said about it."""
+
+    batch_id: int
+    company_id: int
+    uscc: str
+    company_name: str
+    city: str
+    county: str
+    calculated: bool
+    total: Decimal | None  # None until the batch is calculated
+    line_count: int
+    errors: tuple = ()  # Chinese sentences; any error blocks approval
+    warnings: tuple = ()
+    excluded: tuple = ()  # Exclusion.to_json() of rules that matched but pay nothing, with the reason
+
+
+__all__ = ["CompanyProfile", "ImportData", "BatchRecord", "LineRecord", "CompanyResultRecord", "Claim", "RdYear",
+           "Recognition"]

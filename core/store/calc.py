@@ -1,0 +1,114 @@
+"""Calculating a draft batch: read a snapshot, evaluate off the database, write the lines at once.
+
+Reading and writing are two short transactions with the engine in between,
+so the screen stays usable and nothing is locked while companies are
+evaluated. The write checks that nothing the evaluation read has changed in
+the meantime (the companies' history versions and the batch's status) and
+replaces the batch's lines in one transaction; a cancelled or failed run
+writes nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.engine import Context, evaluate_company
+from core.engine.result import AwardLine, CompanyResult
+from core.money import ZERO
+from core.store.errors import Cancelled, Stale, name_list
+from core.store.history import LoadedCase, chunks
+from core.store.models import AwardLineRow, Batch, Company, now
+
+
+@dataclass(frozen=True)
+class CalcSummary:
+    batch_id: int
+    companies: int
+    lines: int
+    total: Decimal
+    companies_with_errors: int
+    provisional_lines: int
+
+
+def evaluate_all(loaded: list[LoadedCase], ctx: Context, progress=None, cancel=None) -> list[CompanyResult]:
+    """One CompanyResult per loaded case, in order; raises Cancelled when ``cancel()`` says so."""
+    total = len(loaded)
+    if progress:
+        progress(0, total)
+    results = []
+    for done, item in enumerate(loaded, 1):
+        if cancel and cancel():
+            raise Cancelled()
+        results.append(_evaluate_one(item, ctx))
+        if progress:
+            progress(done, total)
+    if cancel and cancel():
+        raise Cancelled()
+    return results
+
+
+def _evaluate_one(item: LoadedCase, ctx: Context) -> CompanyResult:
+    company = item.case.company
+    if item.problems:
+        return CompanyResult(company, ctx.award_year, [], [], list(item.problems), [])
+    try:
+        return evaluate_company(item.case, ctx)
+    except Exception as exc:  # one company's failure must not lose the others' results
+        message = f"计算该单位时程序出错（{type(exc).__name__}：{exc}），请将此信息告知维护人员"
+        return CompanyResult(company, ctx.award_year, [], [], [message], [])
+
+
+def write_results(s: Session, batch: Batch, loaded: list[LoadedCase], results: list[CompanyResult],
+                  overrides_version: int) -> CalcSummary:
+    """Replace the batch's lines and per-company results. ``batch`` must be locked by the caller."""
+    _check_versions(s, loaded)
+    s.execute(delete(AwardLineRow).where(AwardLineRow.batch_id == batch.id))
+    by_company = {item.company_id: (item, result) for item, result in zip(loaded, results)}
+    line_no = 0
+    total, errors, provisional = ZERO, 0, 0
+    for member in batch.members:
+        item, result = by_company[member.company_id]
+        member.calculated = True
+        member.history_version = item.version
+        member.total = result.total
+        member.errors = list(result.errors)
+        member.warnings = list(result.warnings)
+        member.excluded = [e.to_json() for e in result.excluded]
+        for line in result.lines:
+            line_no += 1
+            s.add(line_row(batch.id, member.company_id, line_no, line))
+            provisional += line.provisional
+        total += result.total
+        errors += bool(result.errors)
+    batch.calculated_at = now()
+    batch.overrides_version = overrides_version
+    s.flush()
+    return CalcSummary(batch.id, len(loaded), line_no, total, errors, provisional)
+
+
+def _check_versions(s: Session, loaded: list[LoadedCase]) -> None:
+    read = {item.company_id: item.version for item in loaded}
+    changed = []
+    for ids in chunks(read):
+        for cid, name, version in s.execute(select(Company.id, Company.name, Company.history_version)
+                                            .where(Company.id.in_(ids))):
+            if version != read[cid]:
+                changed.append(name)
+    if changed:
+        raise Stale(f"计算期间以下单位的资料被修改：{name_list(changed)}，计算结果未保存，请重新计算")
+
+
+def line_row(batch_id: int, company_id: int, line_no: int, line: AwardLine) -> AwardLineRow:
+    """The stored line, with its rule's wording copied so it reads the same after the policy files change."""
+    rule, doc = line.rule, line.rule.document
+    schedule = [{"year": y, "amount": str(a)} for y, a in line.schedule] if line.schedule else None
+    return AwardLineRow(
+        batch_id=batch_id, company_id=company_id, line_no=line_no, claim_key=line.claim_id, subject=line.subject,
+        rule_id=rule.id, document_id=doc.id, document_title=doc.title, doc_number=doc.doc_number,
+        clause=rule.clause, summary=rule.summary, sentence=rule.sentence, amount=line.amount,
+        provisional=line.provisional, person=line.person, event_date=line.event_date,
+        trace=line.trace.to_json(), schedule=schedule,
+    )

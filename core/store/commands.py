@@ -1,0 +1,201 @@
+"""Headless store commands: batches, calc, approve, paid, backup, db.
+
+    python main.py batches [--json]
+    python main.py calc BATCH
+    python main.py approve BATCH --preparer 张三 --reviewer 李四 [--allow-provisional]
+    python main.py paid BATCH
+    python main.py backup list | create | restore FILE
+    python main.py db upgrade | status
+
+``--db URL`` (before the command) picks another database.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from core.cli import EXIT_FAIL, EXIT_OK, CliError, _policies
+from core.money import fmt_yuan
+from core.store import migrate
+from core.store.db import display_url, resolve_url
+from core.store.errors import StoreError
+from core.store.models import BATCH_STATUS_LABELS
+from core.store.store import Store, open_store
+
+
+def _batch_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"批次编号应为正整数，实际为“{text}”")
+    return value
+
+
+def _with_store(check_schema: bool = True):
+    """Run ``fn(args, store)`` on the database of ``--db``; store and database errors become one Chinese line.
+
+    Commands that repair or replace the database (``db``, ``backup``) open it
+    without the schema check, so they work on a database this version cannot use.
+    """
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(args):
+            store = None
+            try:
+                store = open_store(args.db) if check_schema else Store(resolve_url(args.db))
+                return fn(args, store)
+            except StoreError as exc:
+                raise CliError(str(exc), exc.exit_code) from None
+            except OperationalError as exc:
+                where = store.display_url if store else display_url(resolve_url(args.db))
+                raise CliError(f"无法访问数据库{where}：{exc.orig or exc}", EXIT_FAIL) from None
+            except SQLAlchemyError as exc:
+                raise CliError(f"数据库操作失败：{exc.__class__.__name__}：{exc}", EXIT_FAIL) from None
+            finally:
+                if store is not None:
+                    store.close()
+
+        return run
+
+    return wrap
+
+
+# ---------------------------------------------------------------- batches
+
+@_with_store()
+def cmd_batches(args, store: Store) -> int:
+    records = store.batches()
+    totals = store.batch_totals()
+    if args.json:
+        out = []
+        for b in records:
+            companies, lines, total = totals.get(b.id, (0, 0, 0))
+            out.append({"id": b.id, "name": b.name, "award_year": b.award_year, "status": b.status,
+                        "companies": companies, "lines": lines, "total": str(total),
+                        "preparer": b.preparer, "reviewer": b.reviewer,
+                        "approved_at": b.approved_at.isoformat() if b.approved_at else None,
+                        "paid_at": b.paid_at.isoformat() if b.paid_at else None})
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    if not records:
+        print(f"数据库{store.display_url}中还没有批次")
+        return EXIT_OK
+    for b in records:
+        companies, lines, total = totals.get(b.id, (0, 0, 0))
+        print(f"{b.id:>4}  {b.name}  {b.award_year}年度  {BATCH_STATUS_LABELS[b.status]}  "
+              f"{companies}家单位  {lines}条明细  合计{fmt_yuan(total)}元")
+    print(f"共{len(records)}个批次")
+    return EXIT_OK
+
+
+@_with_store()
+def cmd_calc(args, store: Store) -> int:
+    policies = _policies(args)
+    summary = store.calculate(args.batch, policies)
+    b = store.batch(args.batch)
+    print(f"批次{b.id}“{b.name}”计算完成：{summary.companies}家单位，{summary.lines}条奖补明细，"
+          f"合计{fmt_yuan(summary.total)}元")
+    if summary.provisional_lines:
+        print(f"注意：{summary.provisional_lines}条依据征求意见稿测算，文件正式印发前不得拨付")
+    if summary.companies_with_errors:
+        print(f"有{summary.companies_with_errors}家单位的结果有错误，须处理后重新计算才能审批：")
+        for r in store.company_results(args.batch):
+            for error in r.errors:
+                print(f"  {r.company_name}（{r.uscc}）：{error}")
+    return EXIT_OK
+
+
+@_with_store()
+def cmd_approve(args, store: Store) -> int:
+    store.approve(args.batch, args.preparer, args.reviewer, allow_provisional=args.allow_provisional)
+    b = store.batch(args.batch)
+    companies, lines, total = store.batch_totals().get(b.id, (0, 0, 0))
+    print(f"批次{b.id}“{b.name}”已审批（经办人{b.preparer}，审核人{b.reviewer}）：{lines}条奖补明细、"
+          f"合计{fmt_yuan(total)}元已记入台账")
+    return EXIT_OK
+
+
+@_with_store()
+def cmd_paid(args, store: Store) -> int:
+    store.mark_paid(args.batch)
+    b = store.batch(args.batch)
+    print(f"批次{b.id}“{b.name}”已标记为已拨付（{b.paid_at:%Y-%m-%d %H:%M}）")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- backups and schema
+
+@_with_store(check_schema=False)
+def cmd_backup(args, store: Store) -> int:
+    if args.action == "create":
+        print(f"已备份到 {store.backup()}")
+        return EXIT_OK
+    if args.action == "restore":
+        if not args.file:
+            raise CliError("请指定要恢复的备份文件：backup restore 文件名（可用 backup list 查看）")
+        safety = store.restore(args.file)
+        print(f"已从备份 {args.file} 恢复数据库；恢复前的数据已另存为 {safety}")
+        return EXIT_OK
+    items = store.backups()
+    if not items:
+        print("还没有备份")
+        return EXIT_OK
+    for item in items:
+        print(f"{item.path.name}  {item.created:%Y-%m-%d %H:%M:%S}  {item.reason_label}  {item.size / 1024:,.0f} KB")
+    print(f"共{len(items)}个备份，位于 {items[0].path.parent}")
+    return EXIT_OK
+
+
+@_with_store(check_schema=False)
+def cmd_db(args, store: Store) -> int:
+    current = store.revision()
+    head = migrate.head_revision()
+    if args.action == "status":
+        state = "最新" if current == head else ("空数据库" if current is None else f"需升级到{head}")
+        print(f"数据库：{store.display_url}\n结构版本：{current or '无'}（{state}）")
+        return EXIT_OK
+    if current == head:
+        print(f"数据库结构已是最新版本（{head}），无需升级")
+        return EXIT_OK
+    if not store.is_sqlite and current is not None:
+        print("提示：升级服务器数据库前，请确认管理员已备份该数据库", file=sys.stderr)
+    saved = store.upgrade()
+    print(f"数据库结构已从{current or '空'}升级到{head}" + (f"；升级前的备份：{saved}" if saved else ""))
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    s = sub.add_parser("batches", help="列出全部申报批次")
+    s.add_argument("--json", action="store_true", help="以JSON输出")
+    s.set_defaults(fn=cmd_batches)
+
+    s = sub.add_parser("calc", help="计算（或重新计算）草稿批次")
+    s.add_argument("batch", metavar="BATCH", type=_batch_id, help="批次编号")
+    s.set_defaults(fn=cmd_calc)
+
+    s = sub.add_parser("approve", help="审批批次：奖补记入台账，认定与入库记入历史")
+    s.add_argument("batch", metavar="BATCH", type=_batch_id, help="批次编号")
+    s.add_argument("--preparer", required=True, help="经办人")
+    s.add_argument("--reviewer", required=True, help="审核人（不能与经办人相同）")
+    s.add_argument("--allow-provisional", action="store_true", help="允许审批依据征求意见稿测算的金额")
+    s.set_defaults(fn=cmd_approve)
+
+    s = sub.add_parser("paid", help="将已审批批次标记为已拨付")
+    s.add_argument("batch", metavar="BATCH", type=_batch_id, help="批次编号")
+    s.set_defaults(fn=cmd_paid)
+
+    s = sub.add_parser("backup", help="数据库备份：list 列出，create 立即备份，restore 从备份恢复")
+    s.add_argument("action", choices=("list", "create", "restore"))
+    s.add_argument("file", nargs="?", help="restore 时的备份文件名或路径")
+    s.set_defaults(fn=cmd_backup)
+
+    s = sub.add_parser("db", help="数据库结构：upgrade 升级到本程序的版本，status 查看")
+    s.add_argument("action", choices=("upgrade", "status"))
+    s.set_defaults(fn=cmd_db)

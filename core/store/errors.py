@@ -1,0 +1,49 @@
+"""Errors the store raises; every message is written for a clerk (Chinese)."""
+from __future__ import annotations
+
+
+def name_list(names: list[str], limit: int = 10) -> str:
+    """Names for a message: the first ``limit`` joined with 、, then how many in all."""
+    return "、".join(names[:limit]) + (f"等{len(names)}家" if len(names) > limit else "")
+
+
+class StoreError(Exception):
+    """Something the store refuses or cannot do; ``str(exc)`` is the clerk's message.
+
+    ``exit_code`` is what a headless command exits with: 2 for what the user asked or gave.
+    """
+
+    exit_code = 2
+
+
+class NotFound(StoreError, LookupError):
+    """A batch, company or record id that does not exist (a LookupError too, as callers may expect)."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The database cannot be reached or opened (server down, file locked or unreadable)."""
+
+    exit_code = 1
+
+
+class InvalidData(StoreError):
+    """Data that does not pass validation (a USCC, a city, an amount ...)."""
+
+
+class BatchLocked(StoreError):
+    """A change to a batch that is no longer a draft, or an approval out of order."""
+
+
+class Stale(StoreError):
+    """What a calculation read has changed since; calculate again."""
+
+
+class SchemaMismatch(StoreError):
+    """The database's schema revision is not the one this program runs on."""
+
+
+class Cancelled(StoreError):
+    """A calculation stopped on request; nothing was written."""
+
+    def __init__(self, message: str = "计算已取消，数据库未作任何修改"):
+        super().__init__(message)

@@ -1,0 +1,159 @@
+"""What the engine reads about a company, assembled from the store.
+
+For one batch, a company's history is every recognition, registration and
+R&D year recorded (imported, typed in, or recorded by the approval of an
+earlier batch), and its ledger is every approved award except this batch's
+own. Claims of earlier approved batches come along as ``History.claims`` so
+rules can read contracts, investments, talents and ratings of past years.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from core.model import Claim, Company as EngineCompany, CompanyCase, History, LedgerEntry, RdYear, Recognition
+from core.store.claimcodec import decode_claim
+from core.store.models import APPROVED, PAID, Batch, ClaimRow, Company, LedgerRow, RdRow, RecognitionRow, TechSmeRow
+from core.vocabulary import Vocabulary
+
+CHUNK = 500  # ids per IN (...) list: well inside SQLite's and PostgreSQL's limits
+
+
+def chunks(ids):
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def to_recognition(row: RecognitionRow) -> Recognition:
+    return Recognition(row.kind, row.level or None, row.date, row.number, row.issued_in, row.name, row.stage)
+
+
+def recognition_values(rec: Recognition) -> dict:
+    """The columns of a recognitions row for ``rec`` (no level is stored as "")."""
+    return {"kind": rec.kind, "level": rec.level or "", "date": rec.date, "number": rec.number.strip(),
+            "issued_in": rec.issued_in.strip(), "name": rec.name.strip(), "stage": rec.stage}
+
+
+class RecognitionIndex:
+    """A company's stored recognitions, to tell whether an incoming one is already there.
+
+    Two records are the same recognition when kind, level, date and stage
+    agree and so does the certificate number, because items recognised on one
+    day (varieties of one 国审 notice) differ only by it. A record without a
+    number is taken as one already there for that day; a number given later
+    fills in the one record of that day that had none.
+    """
+
+    def __init__(self):
+        self._slots: dict[tuple, list[RecognitionRow]] = {}  # (company, kind, level, date, stage) -> rows
+
+    def add(self, row: RecognitionRow) -> None:
+        self._slots.setdefault((row.company_id, row.kind, row.level, row.date, row.stage), []).append(row)
+
+    def find(self, company_id: int, rec: Recognition, *, ignore: RecognitionRow | None = None):
+        slot = (company_id, rec.kind, rec.level or "", rec.date, rec.stage)
+        rows = [r for r in self._slots.get(slot, ()) if r is not ignore]
+        number = rec.number.strip()
+        exact = [r for r in rows if r.number == number]
+        if exact:
+            return exact[0]
+        if not number:
+            return rows[0] if rows else None
+        if len(rows) == 1 and not rows[0].number:
+            return rows[0]
+        return None
+
+
+def recognition_index(s: Session, company_ids) -> RecognitionIndex:
+    index = RecognitionIndex()
+    for ids in chunks(company_ids):
+        for row in s.scalars(select(RecognitionRow).where(RecognitionRow.company_id.in_(ids))):
+            index.add(row)
+    return index
+
+
+def to_rd(row: RdRow) -> RdYear:
+    return RdYear(row.year, row.expense, row.super_deduction, row.deducted, row.revenue)
+
+
+def to_engine_company(row: Company) -> EngineCompany:
+    return EngineCompany(row.uscc, row.name, row.city, row.county, row.size, row.industry)
+
+
+@dataclass
+class _Parts:
+    recognitions: list = field(default_factory=list)
+    tech_sme: set = field(default_factory=set)
+    rd: dict = field(default_factory=dict)
+    ledger: list = field(default_factory=list)
+    claims: list = field(default_factory=list)
+
+
+def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabulary) -> dict[int, History]:
+    """{company id: History} as seen by ``batch_id`` (None: as of now, every approved award)."""
+    parts = {cid: _Parts() for cid in company_ids}
+    for ids in chunks(parts):
+        for row in s.scalars(select(RecognitionRow).where(RecognitionRow.company_id.in_(ids))
+                             .order_by(RecognitionRow.date, RecognitionRow.id)):
+            parts[row.company_id].recognitions.append(to_recognition(row))
+        for cid, year in s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
+                                   .where(TechSmeRow.company_id.in_(ids))):
+            parts[cid].tech_sme.add(year)
+        for row in s.scalars(select(RdRow).where(RdRow.company_id.in_(ids))):
+            parts[row.company_id].rd[row.year] = to_rd(row)
+        ledger = select(LedgerRow).where(LedgerRow.company_id.in_(ids)).order_by(LedgerRow.id)
+        if batch_id is not None:
+            ledger = ledger.where(or_(LedgerRow.batch_id.is_(None), LedgerRow.batch_id != batch_id))
+        for row in s.scalars(ledger):
+            parts[row.company_id].ledger.append(LedgerEntry(row.rule_id, row.year, row.amount, row.subject, row.person))
+        earlier = (select(ClaimRow, Batch.award_year).join(Batch, Batch.id == ClaimRow.batch_id)
+                   .where(ClaimRow.company_id.in_(ids), Batch.status.in_((APPROVED, PAID)))
+                   .order_by(Batch.award_year, ClaimRow.batch_id, ClaimRow.seq))
+        if batch_id is not None:
+            earlier = earlier.where(ClaimRow.batch_id != batch_id)
+        for row, year in s.execute(earlier):
+            claim, _ = decode_claim(row.type, row.claim_key, row.fields, vocab)
+            parts[row.company_id].claims.append((year, claim))
+    return {cid: History(tuple(p.recognitions), frozenset(p.tech_sme), p.rd, tuple(p.ledger), tuple(p.claims))
+            for cid, p in parts.items()}
+
+
+@dataclass
+class LoadedCase:
+    company_id: int
+    version: int
+    case: CompanyCase
+    problems: list  # claims that no longer fit the vocabulary
+
+
+def load_batch_cases(s: Session, batch: Batch, vocab: Vocabulary) -> list[LoadedCase]:
+    """Every company of the batch with its history, ledger and this batch's claims, in batch order."""
+    members = list(batch.members)
+    company_ids = [m.company_id for m in members]
+    companies = {}
+    for ids in chunks(company_ids):
+        companies.update({c.id: c for c in s.scalars(select(Company).where(Company.id.in_(ids)))})
+    histories = load_histories(s, company_ids, batch.id, vocab)
+    claims: dict[int, list[Claim]] = {cid: [] for cid in company_ids}
+    problems: dict[int, list[str]] = {cid: [] for cid in company_ids}
+    for row in s.scalars(select(ClaimRow).where(ClaimRow.batch_id == batch.id).order_by(ClaimRow.seq)):
+        claim, trouble = decode_claim(row.type, row.claim_key, row.fields, vocab)
+        claims[row.company_id].append(claim)
+        problems[row.company_id].extend(trouble)
+    out = []
+    for cid in company_ids:
+        company = companies[cid]
+        case = CompanyCase(to_engine_company(company), histories[cid], tuple(claims[cid]))
+        out.append(LoadedCase(cid, company.history_version, case, problems[cid]))
+    return out
+
+
+def bump_versions(s: Session, company_ids) -> None:
+    """Mark that what the engine reads about these companies changed (see models.Company.history_version)."""
+    for ids in chunks(set(company_ids)):
+        s.execute(update(Company).where(Company.id.in_(ids))
+                  .values(history_version=Company.history_version + 1)
+                  .execution_options(synchronize_session=False))

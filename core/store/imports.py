@@ -1,0 +1,212 @@
+"""Writing a parsed batch workbook (ImportData): profiles and history merged, a draft batch created.
+
+All of it happens in the caller's one transaction; any problem raises before
+anything is committed. Merging never blanks a stored value: an empty cell in
+a later workbook leaves the profile field as it was.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.records import CompanyProfile, ImportData
+from core.store.claimcodec import encode_fields
+from core.store.companies import PROFILE_FIELDS, new_company_row
+from core.store.errors import InvalidData
+from core.store.history import bump_versions, chunks, recognition_index, recognition_values
+from core.store.models import (DRAFT, Batch, BatchCompany, ClaimRow, Company, ImportLog, RdRow, RecognitionRow,
+                               TechSmeRow, now)
+from core.store.searchkey import search_key
+from core.store.validate import (claim_problems, profile_problems, rd_problems, recognition_problems,
+                                 year_problem)
+from core.vocabulary import Vocabulary
+
+MERGED_FIELDS = tuple(f for f in PROFILE_FIELDS if f != "uscc")  # the USCC is how a company is found
+MAX_LISTED = 20  # problems listed in one message
+
+
+def find_import(s: Session, sha256: str) -> int | None:
+    return s.scalar(select(ImportLog.batch_id).where(ImportLog.sha256 == sha256))
+
+
+def summary(s: Session, batch_id: int) -> dict:
+    return dict(s.scalar(select(ImportLog.summary).where(ImportLog.batch_id == batch_id)) or {})
+
+
+def check_import(data: ImportData, vocab: Vocabulary, known_usccs: set[str]) -> None:
+    """Every problem of the data at once, or nothing."""
+    problems = []
+    if not re.fullmatch(r"[0-9a-f]{64}", data.sha256 or ""):
+        problems.append("文件校验值（sha256）缺失或格式不对")
+    if (p := year_problem(data.award_year, "兑现年度")) is not None:
+        problems.append(p)
+    if not (data.batch_name or "").strip():
+        problems.append("批次名称不能为空")
+    if not data.companies and not data.claims:
+        problems.append("没有任何单位或申报事项")
+    seen = Counter(p.uscc for p in data.companies)
+    for uscc, n in seen.items():
+        if n > 1:
+            problems.append(f"单位{uscc}在单位信息中出现{n}次")
+    for p in data.companies:
+        problems += [f"单位{p.uscc}（{p.name}）：{m}" for m in profile_problems(p, vocab)]
+    listed = set(seen)
+    for what, rows in (("认定记录", data.recognitions), ("入库记录", data.tech_sme), ("研发费用", data.rd),
+                       ("申报事项", data.claims)):
+        for uscc, _ in rows:
+            if uscc not in listed and uscc not in known_usccs:
+                problems.append(f"{what}中的单位{uscc}既不在单位信息中，也不在数据库中")
+                listed.add(uscc)  # report each unknown company once
+    for uscc, rec in data.recognitions:
+        problems += [f"单位{uscc}认定记录：{m}" for m in recognition_problems(rec, vocab)]
+    for uscc, year in data.tech_sme:
+        if (p := year_problem(year, "入库年度")) is not None:
+            problems.append(f"单位{uscc}：{p}")
+    rd_seen = Counter((uscc, rd.year) for uscc, rd in data.rd)
+    for (uscc, year), n in rd_seen.items():
+        if n > 1:
+            problems.append(f"单位{uscc}的{year}年度研发费用出现{n}次")
+    for uscc, rd in data.rd:
+        problems += [f"单位{uscc}：{m}" for m in rd_problems(rd)]
+    claim_ids = Counter((uscc, c.id) for uscc, c in data.claims)
+    for (uscc, cid), n in claim_ids.items():
+        if n > 1:
+            problems.append(f"单位{uscc}的事项编号“{cid}”重复{n}次")
+    for uscc, claim in data.claims:
+        problems += [f"单位{uscc}：{m}" for m in claim_problems(claim, vocab)]
+    if problems:
+        more = f"……等共{len(problems)}处" if len(problems) > MAX_LISTED else ""
+        raise InvalidData("导入数据有误，未写入任何内容：\n" + "\n".join(problems[:MAX_LISTED]) + more)
+
+
+def apply_import(s: Session, data: ImportData, vocab: Vocabulary) -> int:
+    """Write the data as a new draft batch; returns the batch id. The caller commits."""
+    usccs = {p.uscc for p in data.companies} | {u for rows in (data.recognitions, data.tech_sme, data.rd, data.claims)
+                                                 for u, _ in rows}
+    companies = _existing(s, usccs)
+    check_import(data, vocab, set(companies))
+    summary = Counter()
+    changed: set[int] = set()
+    for profile in data.companies:
+        row = companies.get(profile.uscc)
+        if row is None:
+            companies[profile.uscc] = new_company_row(profile)
+            s.add(companies[profile.uscc])
+            summary["companies_new"] += 1
+        elif _merge_profile(row, profile):
+            changed.add(row.id)
+            summary["companies_updated"] += 1
+    s.flush()
+    ids = {uscc: c.id for uscc, c in companies.items()}
+    changed |= _merge_recognitions(s, data, ids, summary)
+    changed |= _merge_tech_sme(s, data, ids, summary)
+    changed |= _merge_rd(s, data, ids, summary)
+    bump_versions(s, changed)
+
+    batch = Batch(name=data.batch_name.strip(), award_year=data.award_year, status=DRAFT,
+                  source_name=data.source_name or "", created_at=now())
+    s.add(batch)
+    s.flush()
+    members = list(dict.fromkeys([p.uscc for p in data.companies] + [u for u, _ in data.claims]))
+    for seq, uscc in enumerate(members, 1):
+        s.add(BatchCompany(batch_id=batch.id, company_id=ids[uscc], seq=seq, calculated=False,
+                           errors=[], warnings=[], excluded=[]))
+    for seq, (uscc, claim) in enumerate(data.claims, 1):
+        s.add(ClaimRow(batch_id=batch.id, company_id=ids[uscc], seq=seq, claim_key=claim.id, type=claim.type,
+                       date=claim.date, fields=encode_fields(claim)))
+    summary["members"] = len(members)
+    summary["claims"] = len(data.claims)
+    s.add(ImportLog(sha256=data.sha256, batch_id=batch.id, source_name=data.source_name or "",
+                    imported_at=now(), summary=dict(summary)))
+    s.flush()
+    return batch.id
+
+
+def _existing(s: Session, usccs) -> dict[str, Company]:
+    out = {}
+    for part in chunks(usccs):
+        out.update({c.uscc: c for c in s.scalars(select(Company).where(Company.uscc.in_(part)))})
+    return out
+
+
+def _merge_profile(row: Company, p: CompanyProfile) -> bool:
+    """Copy the profile's non-empty fields that differ; True if anything changed."""
+    if not _fill_in(row, {f: getattr(p, f).strip() for f in MERGED_FIELDS}, MERGED_FIELDS):
+        return False
+    row.search_key = search_key(row.name, row.uscc)
+    row.updated_at = now()
+    return True
+
+
+def _merge_recognitions(s: Session, data: ImportData, ids: dict, summary: Counter) -> set[int]:
+    changed = set()
+    index = recognition_index(s, {ids[u] for u, _ in data.recognitions})
+    for uscc, rec in data.recognitions:
+        cid = ids[uscc]
+        row = index.find(cid, rec)
+        if row is None:
+            row = RecognitionRow(company_id=cid, created_at=now(), **recognition_values(rec))
+            s.add(row)
+            index.add(row)
+            summary["recognitions_added"] += 1
+            changed.add(cid)
+        elif _fill_in(row, recognition_values(rec), ("number", "issued_in", "name")):
+            summary["recognitions_updated"] += 1
+            changed.add(cid)
+    return changed
+
+
+def _fill_in(row, values: dict, names) -> bool:
+    """Copy the non-empty values that differ; True if anything changed."""
+    changed = False
+    for name in names:
+        if values[name] and values[name] != getattr(row, name):
+            setattr(row, name, values[name])
+            changed = True
+    return changed
+
+
+def _merge_tech_sme(s: Session, data: ImportData, ids: dict, summary: Counter) -> set[int]:
+    changed = set()
+    company_ids = {ids[u] for u, _ in data.tech_sme}
+    existing = set()
+    for part in chunks(company_ids):
+        existing.update(map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
+                                             .where(TechSmeRow.company_id.in_(part)))))
+    for uscc, year in data.tech_sme:
+        key = (ids[uscc], year)
+        if key in existing:
+            continue
+        s.add(TechSmeRow(company_id=key[0], year=year, number="", created_at=now()))
+        existing.add(key)
+        summary["tech_sme_added"] += 1
+        changed.add(key[0])
+    return changed
+
+
+def _merge_rd(s: Session, data: ImportData, ids: dict, summary: Counter) -> set[int]:
+    changed = set()
+    company_ids = {ids[u] for u, _ in data.rd}
+    existing = {}
+    for part in chunks(company_ids):
+        for row in s.scalars(select(RdRow).where(RdRow.company_id.in_(part))):
+            existing[(row.company_id, row.year)] = row
+    for uscc, rd in data.rd:
+        cid = ids[uscc]
+        row = existing.get((cid, rd.year))
+        values = {"expense": rd.expense, "super_deduction": rd.super_deduction}
+        values.update({k: v for k, v in (("deducted", rd.deducted), ("revenue", rd.revenue)) if v is not None})
+        if row is None:
+            s.add(RdRow(company_id=cid, year=rd.year, updated_at=now(), **values))
+            summary["rd_added"] += 1
+            changed.add(cid)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.updated_at = now()
+            summary["rd_updated"] += 1
+            changed.add(cid)
+    return changed

@@ -1,0 +1,67 @@
+"""The letters' registry (core.letters.numbering.LetterRegistry): 文号 that stay, and an issue log.
+
+Numbers follow the letters part's own rule (``assign_numbers``: the next
+serials of the letter year, companies in the order of their first line), so
+the store and the in-memory registry agree. They are per database, written in
+the same transaction as they are given, and never change or get reused.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.store.errors import BatchLocked, InvalidData, NotFound
+from core.store.models import DRAFT, Company, LetterIssueRow, LetterNumberRow, now
+from core.store.reads import batch_record, get_batch, lines
+
+
+def _approved(s: Session, batch_id: int):
+    batch = get_batch(s, batch_id)
+    if batch.status == DRAFT:
+        raise BatchLocked(f"批次{batch.id}“{batch.name}”尚未审批，不能出具兑现通知书")
+    return batch
+
+
+def letter_numbers(s: Session, batch_id: int) -> dict:
+    """{uscc: LetterNumber(year, serial)} for every company with a line in the batch; new ones are written."""
+    from core.letters.numbering import LetterNumber, assign_numbers, companies_in_order, letter_year
+
+    batch = _approved(s, batch_id)
+    usccs = companies_in_order(lines(s, batch_id))
+    ids = dict(s.execute(select(Company.uscc, Company.id).where(Company.uscc.in_(usccs))).all()) if usccs else {}
+    held = {uscc: LetterNumber(year, serial) for uscc, year, serial in s.execute(
+        select(Company.uscc, LetterNumberRow.year, LetterNumberRow.serial)
+        .join(Company, Company.id == LetterNumberRow.company_id).where(LetterNumberRow.batch_id == batch_id))}
+    year = letter_year(batch_record(batch))
+    last = s.scalar(select(func.max(LetterNumberRow.serial)).where(LetterNumberRow.year == year)) or 0
+    new = assign_numbers(held, usccs, year, last)
+    stamp = now()
+    for uscc, number in new.items():
+        s.add(LetterNumberRow(batch_id=batch_id, company_id=ids[uscc], year=number.year, serial=number.serial,
+                              assigned_at=stamp))
+    s.flush()
+    held.update(new)
+    return {uscc: held[uscc] for uscc in usccs}
+
+
+def record_letter_issue(s: Session, batch_id: int, uscc: str, kind: str, who: str) -> None:
+    from core.letters.numbering import ISSUE_KINDS
+
+    if kind not in ISSUE_KINDS:
+        raise InvalidData(f"未知的出具方式“{kind}”（可用：{'、'.join(ISSUE_KINDS)}）")
+    _approved(s, batch_id)
+    company_id = s.scalar(select(Company.id).where(Company.uscc == uscc))
+    if company_id is None:
+        raise NotFound(f"找不到统一社会信用代码为{uscc}的单位")
+    s.add(LetterIssueRow(batch_id=batch_id, company_id=company_id, kind=kind, who=(who or "").strip()[:60],
+                         issued_at=now()))
+    s.flush()
+
+
+def letter_issues(s: Session, batch_id: int) -> list[tuple]:
+    """(uscc, company name, kind, who, when) of every letter issued for the batch, oldest first."""
+    get_batch(s, batch_id)
+    rows = s.execute(select(Company.uscc, Company.name, LetterIssueRow.kind, LetterIssueRow.who,
+                            LetterIssueRow.issued_at).join(Company, Company.id == LetterIssueRow.company_id)
+                     .where(LetterIssueRow.batch_id == batch_id).order_by(LetterIssueRow.id))
+    return [tuple(r) for r in rows]

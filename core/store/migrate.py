@@ -1,0 +1,116 @@
+"""Schema migrations with Alembic, run from code.
+
+The revisions live in ``core/store/migrations/versions`` inside the package,
+so an installed or bundled program can run them: no alembic.ini, no env.py,
+nothing read from the working directory. (A PyInstaller bundle must ship that
+folder's ``.py`` files as data.)
+
+To add a revision: copy the newest file in ``versions``, give it the next
+number as ``revision`` and the current head as ``down_revision``, write
+``upgrade``/``downgrade`` by hand, and change ``models.py`` to match;
+``tests/store/test_migrations.py`` checks that the migrated schema equals the
+models on SQLite and PostgreSQL.
+
+On SQLite, foreign-key enforcement is switched off while migrations run, as
+SQLite's ALTER TABLE procedure requires (rebuilding a table in batch mode
+would otherwise cascade deletes into the tables that point at it), and
+``PRAGMA foreign_key_check`` must come back empty before the change commits.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.runtime.environment import EnvironmentContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+
+from core.store.errors import SchemaMismatch, StoreError
+from core.store.models import Base
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revision() -> str:
+    return script_directory().get_current_head()
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def revision_state(engine: Engine) -> tuple[str | None, bool]:
+    """(current revision, whether the database holds tables that are not ours) for a database."""
+    with engine.connect() as conn:
+        current = current_revision(conn)
+        foreign = current is None and bool(set(inspect(conn).get_table_names()) - {"alembic_version"})
+    return current, foreign
+
+
+def is_known(revision: str) -> bool:
+    try:
+        return script_directory().get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for unknown ids
+        return False
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    _run(engine, target, up=True)
+
+
+def downgrade(engine: Engine, target: str) -> None:
+    """Only for tests and for an administrator undoing a failed upgrade by hand."""
+    _run(engine, target, up=False)
+
+
+def _run(engine: Engine, target: str, *, up: bool) -> None:
+    cfg = _config()
+    sd = ScriptDirectory.from_config(cfg)
+
+    def steps(rev, _context):
+        return sd._upgrade_revs(target, rev) if up else sd._downgrade_revs(target, rev)
+
+    with _migration_connection(engine) as conn:
+        env = EnvironmentContext(cfg, sd, fn=steps, destination_rev=target)
+        with env:
+            env.configure(connection=conn, target_metadata=Base.metadata, render_as_batch=True)
+            env.run_migrations()
+
+
+@contextmanager
+def _migration_connection(engine: Engine):
+    """A connection in one transaction for the whole migration; on SQLite with foreign keys off."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:  # outside any transaction, where SQLite honours it
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite:
+                    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if problems:
+                        raise StoreError(f"数据库升级后外键检查不通过（{problems[:3]}），已撤销升级")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def check_revision(current: str | None) -> None:
+    """Refuse a database created by a newer program."""
+    if current is not None and not is_known(current):
+        raise SchemaMismatch(f"数据库由较新版本的程序创建（结构版本{current}），本程序无法使用，请升级程序后再打开")

@@ -1,0 +1,71 @@
+"""Reading batches, their lines and per-company results for exports, letters and screens."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.money import ZERO
+from core.records import BatchRecord, CompanyResultRecord, LineRecord
+from core.store.errors import NotFound
+from core.store.models import AwardLineRow, Batch, BatchCompany, Company
+
+
+def batch_record(b: Batch) -> BatchRecord:
+    return BatchRecord(b.id, b.name, b.award_year, b.status, b.created_at, b.source_name, b.preparer, b.reviewer,
+                       b.approved_at, b.paid_at)
+
+
+def batches(s: Session) -> list[BatchRecord]:
+    return [batch_record(b) for b in s.scalars(select(Batch).order_by(Batch.id))]
+
+
+def get_batch(s: Session, batch_id: int) -> Batch:
+    batch = s.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"找不到批次{batch_id}")
+    return batch
+
+
+def lines(s: Session, batch_id: int) -> list[LineRecord]:
+    get_batch(s, batch_id)
+    rows = s.execute(select(AwardLineRow, Company.uscc, Company.name, Company.bank_name, Company.bank_account)
+                     .join(Company, Company.id == AwardLineRow.company_id)
+                     .where(AwardLineRow.batch_id == batch_id).order_by(AwardLineRow.line_no))
+    return [_line_record(line, uscc, name, bank, account) for line, uscc, name, bank, account in rows]
+
+
+def _line_record(r: AwardLineRow, uscc: str, name: str, bank: str, account: str) -> LineRecord:
+    schedule = tuple((item["year"], Decimal(item["amount"])) for item in r.schedule) if r.schedule else None
+    return LineRecord(
+        batch_id=r.batch_id, line_no=r.line_no, uscc=uscc, company_name=name, bank_name=bank, bank_account=account,
+        rule_id=r.rule_id, document_id=r.document_id, document_title=r.document_title, doc_number=r.doc_number,
+        clause=r.clause, summary=r.summary, sentence=r.sentence, amount=r.amount, provisional=r.provisional,
+        trace=r.trace, schedule=schedule,
+    )
+
+
+def company_results(s: Session, batch_id: int) -> list[CompanyResultRecord]:
+    get_batch(s, batch_id)
+    counts = dict(s.execute(select(AwardLineRow.company_id, func.count()).where(AwardLineRow.batch_id == batch_id)
+                            .group_by(AwardLineRow.company_id)).all())
+    rows = s.execute(select(BatchCompany, Company).join(Company, Company.id == BatchCompany.company_id)
+                     .where(BatchCompany.batch_id == batch_id).order_by(BatchCompany.seq))
+    return [CompanyResultRecord(
+        batch_id=batch_id, company_id=c.id, uscc=c.uscc, company_name=c.name, city=c.city, county=c.county,
+        calculated=m.calculated, total=m.total if m.calculated else None, line_count=counts.get(c.id, 0),
+        errors=tuple(m.errors), warnings=tuple(m.warnings), excluded=tuple(m.excluded),
+    ) for m, c in rows]
+
+
+def batch_totals(s: Session) -> dict[int, tuple[int, int, Decimal]]:
+    """{batch id: (companies, lines, total)}; money is summed in Python (see types.Money)."""
+    out: dict[int, list] = {}
+    for batch_id, n in s.execute(select(BatchCompany.batch_id, func.count()).group_by(BatchCompany.batch_id)):
+        out[batch_id] = [n, 0, ZERO]
+    for batch_id, amount in s.execute(select(AwardLineRow.batch_id, AwardLineRow.amount)):
+        entry = out.setdefault(batch_id, [0, 0, ZERO])
+        entry[1] += 1
+        entry[2] += amount
+    return {k: tuple(v) for k, v in out.items()}

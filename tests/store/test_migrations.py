@@ -1,0 +1,159 @@
+"""Schema revisions: the migrated schema equals the models, and upgrading keeps the data."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from storehelp import uscc
+
+from core.store import CompanyFilter, SchemaMismatch, Store, open_store
+from core.store import migrate
+from core.store.backup import backup_revision, list_backups
+from core.store.db import make_engine
+from core.store.models import Base
+from core.store.types import Money
+
+NOW = dt.datetime(2026, 3, 1, 9, 30)
+
+
+def test_revisions_are_a_single_line_ending_in_head():
+    revisions = [r.revision for r in migrate.script_directory().walk_revisions()]
+    assert revisions == ["0003", "0002", "0001"]
+    assert migrate.head_revision() == "0003"
+
+
+def test_migrated_schema_equals_the_models(db_url):
+    store = open_store(db_url)
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    assert store.revision() == "0003"
+    store.close()
+
+
+def _tables_at_0001():
+    t = sa.table
+    c = sa.column
+    return {
+        "companies": t("companies", c("id"), c("uscc"), c("name"), c("city"), c("county"), c("size"), c("industry"),
+                       c("bank_name"), c("bank_account"), c("contact"), c("phone"), c("history_version"),
+                       c("created_at", sa.DateTime), c("updated_at", sa.DateTime)),
+        "batches": t("batches", c("id"), c("name"), c("award_year"), c("status"), c("source_name"),
+                     c("created_at", sa.DateTime), c("calculated_at", sa.DateTime), c("overrides_version"),
+                     c("preparer"), c("reviewer"), c("approved_at", sa.DateTime)),
+        "batch_companies": t("batch_companies", c("batch_id"), c("company_id"), c("seq"), c("calculated"),
+                             c("history_version"), c("total", Money()), c("errors", sa.JSON), c("warnings", sa.JSON),
+                             c("excluded", sa.JSON)),
+        "claims": t("claims", c("batch_id"), c("company_id"), c("seq"), c("claim_key"), c("type"),
+                    c("date", sa.Date), c("fields", sa.JSON)),
+        "award_lines": t("award_lines", c("id"), c("batch_id"), c("company_id"), c("line_no"), c("claim_key"),
+                         c("subject"), c("rule_id"), c("document_id"), c("document_title"), c("doc_number"),
+                         c("clause"), c("summary"), c("sentence"), c("amount", Money()), c("provisional"),
+                         c("person"), c("event_date", sa.Date), c("trace", sa.JSON), c("schedule", sa.JSON)),
+        "ledger": t("ledger", c("company_id"), c("batch_id"), c("line_id"), c("rule_id"), c("year"),
+                    c("amount", Money()), c("subject"), c("person"), c("note"), c("recorded_at", sa.DateTime)),
+        "recognitions": t("recognitions", c("company_id"), c("kind"), c("level"), c("date", sa.Date), c("number"),
+                          c("issued_in"), c("name"), c("stage"), c("batch_id"), c("created_at", sa.DateTime)),
+        "rd_years": t("rd_years", c("company_id"), c("year"), c("expense", Money()), c("super_deduction"),
+                      c("deducted", Money()), c("revenue", Money()), c("updated_at", sa.DateTime)),
+    }
+
+
+def _fill_0001(conn):
+    t = _tables_at_0001()
+    company = dict(county="海拉尔区", size="medium", industry="", bank_name="工行", bank_account="0601", contact="",
+                   phone="", history_version=3, created_at=NOW, updated_at=NOW)
+    conn.execute(t["companies"].insert(), [
+        dict(id=1, uscc=uscc(1), name="ＡＢＣ呼伦贝尔科技有限公司", city="hulunbuir", **company),
+        dict(id=2, uscc=uscc(2), name="满洲里口岸物流有限公司", city="hulunbuir", **company),
+    ])
+    conn.execute(t["batches"].insert(), [dict(id=1, name="2026年第一批", award_year=2026, status="approved",
+                                              source_name="a.xlsx", created_at=NOW, calculated_at=NOW,
+                                              overrides_version=0, preparer="张三", reviewer="李四", approved_at=NOW)])
+    conn.execute(t["batch_companies"].insert(), [dict(batch_id=1, company_id=1, seq=1, calculated=True,
+                                                      history_version=2, total=Decimal("500000.00"), errors=[],
+                                                      warnings=["含测算金额"], excluded=[])])
+    conn.execute(t["claims"].insert(), [dict(batch_id=1, company_id=1, seq=1, claim_key="c1", type="recognition",
+                                             date=dt.date(2026, 3, 1),
+                                             fields={"kind": "high_tech", "level": "national", "date": "2026-03-01"})])
+    conn.execute(t["award_lines"].insert(), [dict(
+        id=1, batch_id=1, company_id=1, line_no=1, claim_key="c1",
+        subject="recognition:high_tech:national:2026-03-01:approved", rule_id="hlb-01-hte-first",
+        document_id="hlb-2025-draft", document_title="关于进一步提升科技创新能力的政策措施（征求意见稿）", doc_number=None,
+        clause="（一）", summary="首次获批国家高新技术企业", sentence="对首次获批的国家高新技术企业给予50万元经费支持。",
+        amount=Decimal("500000.00"), provisional=True, person="", event_date=dt.date(2026, 3, 1),
+        trace={"formula": "定额 500,000.00元"}, schedule=None)])
+    conn.execute(t["ledger"].insert(), [dict(company_id=1, batch_id=1, line_id=1, rule_id="hlb-01-hte-first",
+                                             year=2026, amount=Decimal("500000.00"),
+                                             subject="recognition:high_tech:national:2026-03-01:approved",
+                                             person="", note="", recorded_at=NOW)])
+    conn.execute(t["recognitions"].insert(), [dict(company_id=1, kind="high_tech", level="national",
+                                                   date=dt.date(2026, 3, 1), number="GR1", issued_in="", name="",
+                                                   stage="approved", batch_id=1, created_at=NOW)])
+    conn.execute(t["rd_years"].insert(), [dict(company_id=2, year=2025, expense=Decimal("1234567.89"),
+                                               super_deduction=True, deducted=None, revenue=Decimal("0.01"),
+                                               updated_at=NOW)])
+
+
+def test_upgrade_from_the_first_release_keeps_the_data(db_url):
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        _fill_0001(conn)
+    engine.dispose()
+
+    if db_url.startswith("sqlite"):
+        store = open_store(db_url)  # a clerk's SQLite file is upgraded on opening, after a backup
+        (saved,) = list_backups()
+        assert saved.reason == "migrate" and backup_revision(saved.path) == "0001"
+    else:
+        with pytest.raises(SchemaMismatch, match="再运行 python main.py db upgrade 升级"):
+            open_store(db_url)
+        store = Store(db_url)
+        assert store.upgrade() is None  # no backup of a server database
+    assert store.revision() == "0003"
+
+    # the new column was filled in for existing companies: a half-width query finds the full-width name
+    assert store.search_companies(CompanyFilter(text="abc呼伦贝尔")) == [1]
+    assert store.search_companies(CompanyFilter(text=uscc(2)[-6:].lower())) == [2]
+    (line,) = store.lines(1)
+    assert (line.company_name, line.amount, line.provisional, line.trace) == (
+        "ＡＢＣ呼伦贝尔科技有限公司", Decimal("500000.00"), True, {"formula": "定额 500,000.00元"})
+    (result,) = store.company_results(1)
+    assert (result.total, result.warnings) == (Decimal("500000.00"), ("含测算金额",))
+    h1, h2 = store.history(1), store.history(2)
+    assert [(e.rule_id, e.amount) for e in h1.ledger] == [("hlb-01-hte-first", Decimal("500000.00"))]
+    assert h1.claims[0][1].fields["date"] == dt.date(2026, 3, 1)
+    assert h2.rd[2025].expense == Decimal("1234567.89") and h2.rd[2025].revenue == Decimal("0.01")
+    batch = store.batch(1)
+    assert (batch.status, batch.preparer, batch.reviewer) == ("approved", "张三", "李四")
+    store.close()
+
+
+def test_a_database_from_a_newer_program_is_refused(db_url):
+    store = open_store(db_url)
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099'"))
+    store.close()
+    with pytest.raises(SchemaMismatch, match="数据库由较新版本的程序创建（结构版本0099）"):
+        open_store(db_url)
+
+
+def test_a_database_of_another_program_is_refused(db_url):
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE payroll (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    with pytest.raises(SchemaMismatch, match="已有其他程序的数据表"):
+        open_store(db_url)
+
+
+def test_downgrade_to_the_first_release_and_back(db_url):
+    store = open_store(db_url)
+    migrate.downgrade(store.engine, "0001")
+    assert store.revision() == "0001"
+    assert "search_key" not in {c["name"] for c in sa.inspect(store.engine).get_columns("companies")}
+    migrate.upgrade(store.engine)
+    assert store.revision() == "0003"
+    store.close()
