@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import re
 import tempfile
@@ -25,6 +26,7 @@ def save_workbook(wb, path, *, fixed_time: dt.datetime | None = None) -> Path:
         raise ExportError(f"文件夹不存在：{folder}")
     if path.is_dir():
         raise ExportError(f"“{path}”是文件夹，请给出要保存的文件名")
+    _remove_stale_temporaries(folder, path.stem)
     fd, tmp_name = tempfile.mkstemp(prefix=f".~{path.stem}.", suffix=".tmp", dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -46,6 +48,20 @@ def save_workbook(wb, path, *, fixed_time: dt.datetime | None = None) -> Path:
         if tmp.exists():
             tmp.unlink()
     return path
+
+
+STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def _remove_stale_temporaries(folder: Path, stem: str) -> None:
+    """Temporary files an earlier, killed export of the same file left behind."""
+    cutoff = dt.datetime.now().timestamp() - STALE_AFTER.total_seconds()
+    for old in folder.glob(f".~{glob.escape(stem)}.*.tmp"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass
 
 
 def _umask() -> int:

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,12 +55,15 @@ def create_backup(db_path: Path, reason: str = "manual") -> Path:
     folder = backup_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, db_path.stem, reason)
-    partial = target.with_name(target.name + ".partial")
+    fd, partial_name = tempfile.mkstemp(prefix=target.name + ".", suffix=".partial", dir=folder)
+    os.close(fd)
+    partial = Path(partial_name)
     try:
         _copy(db_path, partial)
         os.replace(partial, target)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         partial.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
         raise StoreError(f"备份失败：{exc}") from None
     if reason != "manual":
         _prune(db_path.stem)
@@ -82,13 +86,16 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def _free_name(folder: Path, stem: str, reason: str) -> Path:
+    """A new backup name, reserved by creating the file (two program instances may back up in the same second)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = folder / f"{stem}-{stamp}-{reason}.sqlite3"
-    n = 2
-    while path.exists():
-        path = folder / f"{stem}-{stamp}-{n}-{reason}.sqlite3"
-        n += 1
-    return path
+    n = 1
+    while True:
+        path = folder / (f"{stem}-{stamp}-{reason}.sqlite3" if n == 1 else f"{stem}-{stamp}-{n}-{reason}.sqlite3")
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            return path
+        except FileExistsError:
+            n += 1
 
 
 def list_backups() -> list[BackupInfo]:

@@ -116,6 +116,8 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # autocommit at driver level; BEGIN comes from _sqlite_begin
     cursor = dbapi_connection.cursor()
     try:
+        # Another program instance writing: wait for it (up to 30 s) rather than fail at once.
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
