@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Set up and run on a fresh machine: ``python3 dev.py start`` or ``python3 dev.py test``.
+"""Set up and run on a fresh machine: ``python3 dev.py start`` or ``python3 dev.py test``
+(``python3 dev.py bundle [--selftest]`` builds the program folder for an installer: installer/build.py).
 
 Creates ``.venv`` beside this file, installs the pinned dependencies from
 pyproject.toml into it (again only when pyproject.toml changed), and on Debian
@@ -65,7 +66,10 @@ def main() -> int:
         venv("test")
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=HERE, env=env)
-    print("用法：python3 dev.py start | test [参数...]", file=sys.stderr)
+    if what == "bundle":
+        venv("build")
+        return subprocess.call([str(PY), str(HERE / "installer" / "build.py"), *rest], cwd=HERE)
+    print("用法：python3 dev.py start | test | bundle [参数...]", file=sys.stderr)
     return 2
 
 
