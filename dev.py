@@ -25,10 +25,13 @@ DEBIAN_PACKAGES = [
 ]
 
 
-def system_packages() -> None:
+BUNDLE_PACKAGES = ["binutils"]  # PyInstaller reads and strips libraries with objdump and strip
+
+
+def system_packages(extra=()) -> None:
     if not sys.platform.startswith("linux") or not shutil.which("apt-get") or not shutil.which("dpkg-query"):
         return
-    missing = [p for p in DEBIAN_PACKAGES
+    missing = [p for p in DEBIAN_PACKAGES + list(extra)
                if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True)
                .stdout.find("ok installed") < 0]
     if not missing:
@@ -58,7 +61,7 @@ def venv(extras: str) -> None:
 def main() -> int:
     what = sys.argv[1] if len(sys.argv) > 1 else "start"
     rest = sys.argv[2:]
-    system_packages()
+    system_packages(BUNDLE_PACKAGES if what == "bundle" else ())
     if what == "start":
         venv("")
         return subprocess.call([str(PY), "main.py", *rest], cwd=HERE)

@@ -118,6 +118,8 @@ def _quiet_offscreen_warnings():
 def _output(real_data_dir: Path):
     """Where the report goes: the console, or for the windowed program on Windows (no console) a file."""
     if sys.stdout is not None:
+        if hasattr(sys.stdout, "reconfigure"):  # a pipe in a non-Chinese code page must not end the check
+            sys.stdout.reconfigure(errors="replace")
         return sys.stdout, None
     path = real_data_dir / "logs" / "selftest.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
