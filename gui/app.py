@@ -68,9 +68,8 @@ def run(args) -> int:
     _font(app)
     setup_logging()
     from gui.context import AppContext
-    from gui.mainwindow import MainWindow
-
     from gui.firstrun import open_database, start
+    from gui.mainwindow import MainWindow
 
     ctx = AppContext(opts.db)
     if not open_database(ctx):
