@@ -95,7 +95,18 @@ def check_window(t: SelfTest) -> str:
     return f"{len(labels)}个页面：{'、'.join(labels)}；“关于”列出{rows}个政策文件"
 
 
+def check_qt_chinese(t: SelfTest) -> str:
+    """Qt's own buttons (确定, 取消 in message boxes) come from its Chinese translation."""
+    from PySide6.QtCore import QCoreApplication
+
+    words = [QCoreApplication.translate("QPlatformTheme", w) for w in ("OK", "Cancel")]
+    if words != ["确定", "取消"]:
+        raise SelfTestError(f"Qt的中文翻译（qtbase_zh_CN.qm）未能载入，标准按钮显示为“{'、'.join(words)}”")
+    return f"标准按钮：{'、'.join(words)}"
+
+
 GUI_STEPS = (
+    ("Qt界面文字", check_qt_chinese),
     ("随程序提供的中文字体", check_fonts),
     ("兑现通知书PDF", check_letters),
     ("主窗口", check_window),
@@ -150,15 +161,15 @@ def main(args: list[str]) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # letters and the window are drawn without a screen
     started = time.perf_counter()
     write(f"{APP_NAME} {__version__} 自检（程序目录：{ROOT}；临时目录：{folder}）")
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from gui.app import app_icon
-
-    from PySide6.QtCore import qInstallMessageHandler
+    from gui.app import _qt_translations, app_icon
 
     previous_handler = _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setWindowIcon(app_icon())
+    _qt_translations(app)
     selftest = SelfTest(folder, write)
     try:
         ok = selftest.run(CORE_STEPS + GUI_STEPS)

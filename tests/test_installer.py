@@ -159,7 +159,7 @@ def test_python_main_py_selftest_passes(tmp_path):
     assert lines[-1].startswith("自检通过：") and all(l.startswith("[通过]") for l in lines[1:-1])
     names = [l.split("：")[0][5:] for l in lines[1:-1]]
     assert names == ["政策文件", "规则案例", "数据库升级", "数据库", "样例批次导入与计算", "审批", "测算结果工作簿",
-                     "随程序提供的中文字体", "兑现通知书PDF", "主窗口"]
+                     "Qt界面文字", "随程序提供的中文字体", "兑现通知书PDF", "主窗口"]
     assert (tmp_path / "out" / "自检_兑现通知书.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "out" / "自检_测算结果.xlsx").exists()
     assert not (tmp_path / "never").exists()  # the clerk's data folder is never touched
