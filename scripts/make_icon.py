@@ -3,7 +3,7 @@
     python scripts/make_icon.py [--font FILE]
 
 Needs a Chinese font (WenQuanYi Micro Hei from fonts-wqy-microhei is found
-by itself). The .ico holds PNG images of every size Windows asks for.
+by itself). The .ico holds every size Windows asks for (256 as PNG, the smaller ones as bitmaps).
 """
 from __future__ import annotations
 
@@ -77,12 +77,24 @@ def png_bytes(image) -> bytes:
     return bytes(data)
 
 
-def ico_bytes(pngs: dict[int, bytes]) -> bytes:
-    """An ICO file whose entries are PNG images (Windows Vista and later read these)."""
-    header = struct.pack("<HHH", 0, 1, len(pngs))
-    offset = len(header) + 16 * len(pngs)
+def dib_bytes(image) -> bytes:
+    """An icon image in the classic form: BITMAPINFOHEADER, 32-bit BGRA rows bottom-up, then the AND mask."""
+    from PySide6.QtGui import QImage
+
+    img = image.convertToFormat(QImage.Format.Format_ARGB32)  # BGRA in memory on little-endian machines
+    w, h = img.width(), img.height()
+    header = struct.pack("<IiiHHIIiiII", 40, w, 2 * h, 1, 32, 0, 0, 0, 0, 0, 0)
+    rows = [bytes(img.constScanLine(y))[: 4 * w] for y in range(h)]
+    mask_row = b"\0" * (((w + 31) // 32) * 4)  # all opaque: the alpha channel says what shows
+    return header + b"".join(reversed(rows)) + mask_row * h
+
+
+def ico_bytes(images: dict[int, bytes]) -> bytes:
+    """An ICO file of the given encoded images (PNG for 256, classic bitmaps below, as Windows expects)."""
+    header = struct.pack("<HHH", 0, 1, len(images))
+    offset = len(header) + 16 * len(images)
     entries, blobs = b"", b""
-    for size, data in sorted(pngs.items()):
+    for size, data in sorted(images.items()):
         dim = 0 if size >= 256 else size  # 0 means 256
         entries += struct.pack("<BBBBHHII", dim, dim, 0, 0, 1, 32, len(data), offset + len(blobs))
         blobs += data
@@ -101,9 +113,10 @@ def main() -> int:
     family = _family(args.font)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    pngs = {size: png_bytes(draw(size, family)) for size in ICO_SIZES}
-    (out / "kjjb.ico").write_bytes(ico_bytes(pngs))
-    (out / "kjjb.png").write_bytes(pngs[256])
+    images = {size: draw(size, family) for size in ICO_SIZES}
+    (out / "kjjb.ico").write_bytes(ico_bytes({size: png_bytes(img) if size >= 256 else dib_bytes(img)
+                                              for size, img in images.items()}))
+    (out / "kjjb.png").write_bytes(png_bytes(images[256]))
     print(f"已生成 {out / 'kjjb.ico'} 和 {out / 'kjjb.png'}（字体：{family}）")
     return 0
 

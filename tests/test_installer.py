@@ -163,3 +163,14 @@ def test_python_main_py_selftest_passes(tmp_path):
     assert (tmp_path / "out" / "自检_兑现通知书.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "out" / "自检_测算结果.xlsx").exists()
     assert not (tmp_path / "never").exists()  # the clerk's data folder is never touched
+
+
+def test_the_icon_holds_every_size_windows_asks_for():
+    import struct
+
+    data = (ROOT / "resources" / "icons" / "kjjb.ico").read_bytes()
+    reserved, kind, count = struct.unpack_from("<HHH", data)
+    assert (reserved, kind) == (0, 1)
+    sizes = {struct.unpack_from("<B", data, 6 + 16 * i)[0] or 256 for i in range(count)}
+    assert {16, 24, 32, 48, 256} <= sizes
+    assert (ROOT / "resources" / "icons" / "kjjb.png").read_bytes().startswith(b"\x89PNG")
