@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Set up and run on a fresh machine: ``python3 dev.py start`` or ``python3 dev.py test``.
+"""Set up and run on a fresh machine: ``python3 dev.py start`` or ``python3 dev.py test``
+(``python3 dev.py bundle [--selftest]`` builds the program folder for an installer: installer/build.py).
 
 Creates ``.venv`` beside this file, installs the pinned dependencies from
 pyproject.toml into it (again only when pyproject.toml changed), and on Debian
@@ -24,10 +25,13 @@ DEBIAN_PACKAGES = [
 ]
 
 
-def system_packages() -> None:
+BUNDLE_PACKAGES = ["binutils"]  # PyInstaller reads and strips libraries with objdump and strip
+
+
+def system_packages(extra=()) -> None:
     if not sys.platform.startswith("linux") or not shutil.which("apt-get") or not shutil.which("dpkg-query"):
         return
-    missing = [p for p in DEBIAN_PACKAGES
+    missing = [p for p in DEBIAN_PACKAGES + list(extra)
                if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True)
                .stdout.find("ok installed") < 0]
     if not missing:
@@ -57,7 +61,7 @@ def venv(extras: str) -> None:
 def main() -> int:
     what = sys.argv[1] if len(sys.argv) > 1 else "start"
     rest = sys.argv[2:]
-    system_packages()
+    system_packages(BUNDLE_PACKAGES if what == "bundle" else ())
     if what == "start":
         venv("")
         return subprocess.call([str(PY), "main.py", *rest], cwd=HERE)
@@ -65,7 +69,10 @@ def main() -> int:
         venv("test")
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=HERE, env=env)
-    print("用法：python3 dev.py start | test [参数...]", file=sys.stderr)
+    if what == "bundle":
+        venv("build")
+        return subprocess.call([str(PY), str(HERE / "installer" / "build.py"), *rest], cwd=HERE)
+    print("用法：python3 dev.py start | test | bundle [参数...]", file=sys.stderr)
     return 2
 
 

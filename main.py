@@ -1,4 +1,5 @@
-"""科技创新奖补计算器: ``python main.py`` opens the program, ``python main.py <command>`` runs headless."""
+"""科技创新奖补计算器: ``python main.py`` opens the program, ``python main.py <command>`` runs headless,
+``python main.py --selftest`` checks the program (as ``kjjb --selftest`` checks a bundle)."""
 import sys
 
 # Options that start the window rather than a headless command, and whether each takes a value.
@@ -19,6 +20,10 @@ def wants_gui(args: list[str]) -> bool:
 
 def main() -> int:
     args = sys.argv[1:]
+    if args[:1] == ["--selftest"]:  # check an installed program: gui/selftest.py
+        from gui.selftest import main as selftest
+
+        return selftest(args[1:])
     if not wants_gui(args):
         from core.cli import main as cli_main
 

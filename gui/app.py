@@ -26,6 +26,30 @@ def _font(app) -> None:
             return
 
 
+def app_icon():
+    """The program's icon (resources/icons, drawn by scripts/make_icon.py)."""
+    from PySide6.QtGui import QIcon
+
+    from core.paths import RESOURCES
+
+    icons = RESOURCES / "icons"
+    icon = QIcon()
+    for name in ("kjjb.ico", "kjjb.png"):
+        if (icons / name).exists():
+            icon.addFile(str(icons / name))
+    return icon
+
+
+def _qt_translations(app) -> None:
+    """Qt's own words (standard buttons, context menus) in Simplified Chinese."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+
+
 def run(args) -> int:
     opts = _parse(args)
     if opts.data_dir:
@@ -39,15 +63,21 @@ def run(args) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("kjjb")
+    app.setWindowIcon(app_icon())
+    _qt_translations(app)
     _font(app)
     setup_logging()
     from gui.context import AppContext
+    from gui.firstrun import open_database, start
     from gui.mainwindow import MainWindow
 
     ctx = AppContext(opts.db)
+    if not open_database(ctx):
+        return 1
     window = MainWindow(ctx)
     install_excepthook(lambda: window)
     window.show()
+    start(window)
     code = app.exec()
     ctx.close()
     return code

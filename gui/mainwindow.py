@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
                           triggered=lambda checked=False, k=key: self.show_page(k))
             self.view_menu.addAction(act)
             self.toolbar.addAction(act)
-        self.help_menu.addAction(QAction("日志文件位置(&L)", self, triggered=self.show_log_location))
+        self.help_menu.addAction(QAction("打开日志文件夹(&L)", self, triggered=self.open_log_folder))
         self.help_menu.addAction(QAction("关于(&A)", self, triggered=self.show_about))
 
     def open_letters(self, batch_id: int | None = None):
@@ -137,17 +137,16 @@ class MainWindow(QMainWindow):
 
         return LetterSettingsDialog(self).exec() == LetterSettingsDialog.DialogCode.Accepted
 
-    def show_log_location(self) -> None:
+    def open_log_folder(self) -> None:
         from gui.errors import log_path
+        from gui.folders import open_folder
 
-        ask().info(self, "日志文件", f"日志文件位于：\n{log_path()}")
+        open_folder(self, log_path().parent, "打开日志文件夹")
 
     def show_about(self) -> None:
-        docs = "\n".join(
-            f"· {d.title}（{d.doc_number or '无文号'}，{d.date.isoformat()}，{d.period_text}）"
-            for d in sorted(self.ctx.base_policies.documents.values(), key=lambda d: d.date)
-        )
-        ask().info(self, "关于", f"{APP_NAME} {__version__}\n\n已载入的政策文件：\n{docs}")
+        from gui.about import AboutDialog
+
+        AboutDialog(self, self.ctx).exec()
 
     # ---------------------------------------------------------------- layout
     def _restore(self) -> None:

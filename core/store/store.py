@@ -40,6 +40,8 @@ class Store:
         self._reader = (self.engine if self.is_sqlite
                         else self.engine.execution_options(isolation_level="REPEATABLE READ"))
         self.vocabulary = vocabulary or load_vocabulary()
+        # (from revision, to revision, backup file) once this object upgraded an existing database
+        self.last_upgrade: tuple[str, str, Path | None] | None = None
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -98,6 +100,8 @@ class Store:
             return None
         saved = self.backup("migrate") if current is not None and self.is_sqlite else None
         migrate.upgrade(self.engine)
+        if current is not None:
+            self.last_upgrade = (current, migrate.head_revision(), saved)
         return str(saved) if saved else None
 
     def _usable_revision(self) -> str | None:
