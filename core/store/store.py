@@ -30,6 +30,7 @@ from core.engine import Context
 from core.model import RdYear, Recognition
 from core.policy.policyset import Override, PolicySet
 from core.records import BatchRecord, CompanyProfile, CompanyResultRecord, ImportData, LineRecord
+from core.audit import identity
 from core.audit.passwords import hash_password, verify_password
 from core.audit.roles import ADMIN, PREPARER, REVIEWER
 from core.store import (adjustments, approval, audit, backup, companies, imports, letternumbers, migrate, overrides,
@@ -44,6 +45,7 @@ from core.vocabulary import Vocabulary, load_vocabulary
 INCLUDE_DRAFTS_KEY = "calc.include_drafts"
 LOCK_MINUTES_KEY = "security.lock_minutes"  # the screen locks after this many idle minutes
 DEFAULT_LOCK_MINUTES = 10
+UNVERIFIED = "unverified"  # Session.info: a change made before any user exists (warned about once committed)
 NO_USERS_WARNING = "警告：数据库尚未设置任何用户，本次修改未经身份验证；请用 python main.py user add 创建管理员"
 
 
@@ -96,16 +98,23 @@ class Store:
         with audit.AuditedSession(self._writer, expire_on_commit=False, info={audit.TRAIL: trail}) as s, s.begin():
             yield s
             audit.finish(s, trail)
+        if s.info.get(UNVERIFIED) and trail.entries:
+            self._warn_unverified()
 
     @contextmanager
     def _changing(self, role: str | None, doing: str):
         """A write transaction for the logged-in user holding ``role`` (anyone before users exist)."""
         with self.writing() as s:
-            users.check_actor(s, self.user, role, doing, self._warn_unverified)
+            self._actor(s, role, doing)
             yield s
 
+    def require(self, role: str | None, doing: str) -> str:
+        """Refuse unless the logged-in user holds ``role`` (anyone, before users exist); returns their name."""
+        with self.reading() as s:
+            return self._actor(s, role, doing)
+
     def _actor(self, s: Session, role: str | None, doing: str) -> str:
-        return users.check_actor(s, self.user, role, doing, self._warn_unverified)
+        return users.check_actor(s, self.user, role, doing, lambda: s.info.__setitem__(UNVERIFIED, True))
 
     def _warn_unverified(self) -> None:
         if self.on_unverified is not None and not self._warned:
@@ -611,12 +620,14 @@ def open_store(url: str | None = None, *, check: bool = True, vocabulary: Vocabu
     """The store at ``url`` (else the saved setting, else the SQLite file in the data folder).
 
     With ``check`` the schema is created or (SQLite) upgraded as needed; see Store.check_schema.
+    Inside a headless command, the command's ``--user`` is logged in (core.audit.identity).
     """
     store = Store(resolve_url(url), vocabulary)
-    if check:
-        try:
+    try:
+        if check:
             store.check_schema()
-        except BaseException:
-            store.close()
-            raise
+        identity.attach(store)  # a headless command's --user (nothing otherwise)
+    except BaseException:
+        store.close()
+        raise
     return store
