@@ -34,12 +34,16 @@ def get_batch(s: Session, batch_id: int) -> Batch:
 
 def lines(s: Session, batch_id: int) -> list[LineRecord]:
     get_batch(s, batch_id)
-    rows = s.execute(select(AwardLineRow, Company, BatchCompany)
+    rows = s.execute(select(AwardLineRow, Company.uscc, Company.name, Company.bank_name, Company.bank_account,
+                            BatchCompany.uscc, BatchCompany.company_name, BatchCompany.bank_name,
+                            BatchCompany.bank_account)
                      .join(Company, Company.id == AwardLineRow.company_id)
                      .outerjoin(BatchCompany, (BatchCompany.batch_id == AwardLineRow.batch_id)
                                 & (BatchCompany.company_id == AwardLineRow.company_id))
                      .where(AwardLineRow.batch_id == batch_id).order_by(AwardLineRow.line_no))
-    return [_line_record(line, *_as_approved(c, m)) for line, c, m in rows]
+    # An approved batch kept its companies as approved (name not NULL); a draft shows them as they are now.
+    return [_line_record(line, *(kept if kept[1] is not None else now)) for line, *values in rows
+            for now, kept in [(values[:4], values[4:])]]
 
 
 def _as_approved(c: Company, m: BatchCompany | None) -> tuple[str, str, str, str]:

@@ -74,20 +74,28 @@ def table(name: str):
 
 
 def plain(value):
-    """A column value as JSON-native data, the same on SQLite and PostgreSQL."""
+    """A column value as JSON-native data, the same on SQLite and PostgreSQL.
+
+    JSON columns come back from the database as JSON-native data already; anything else inside them would be
+    written by ``_json_default`` the way the store writes it (core.store.types).
+    """
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
     return value
 
 
+def _json_default(obj):
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if isinstance(obj, (dt.datetime, dt.date)):
+        return obj.isoformat()
+    raise TypeError(f"{type(obj).__name__} in a sealed row")
+
+
 def canonical_json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default)
 
 
 def row_digest(table_name: str, row) -> str:
