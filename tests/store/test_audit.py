@@ -277,3 +277,32 @@ def test_every_column_of_every_table_is_sealed_or_excluded_on_purpose():
         spec = PROTECTED[name]
         assert set(spec.columns) | set(spec.excluded) == set(t.c.keys()), name
         assert not set(spec.columns) & set(spec.excluded), name
+
+
+def test_changes_from_several_clerks_at_once_chain_without_gaps(db_url):
+    """Two programs writing at the same moment: entries are numbered in commit order, none lost or doubled."""
+    import threading
+
+    stores = [open_store(db_url) for _ in range(3)]
+    errors = []
+
+    def work(store, first):
+        try:
+            for n in range(first, first + 8):
+                store.add_company(profile(n))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s, 100 + 10 * i)) for i, s in enumerate(stores)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    entries = stores[0].audit_entries()
+    assert [e.seq for e in entries] == list(range(1, 26))
+    assert sum(e.action == "company.create" for e in entries) == 24
+    report = stores[0].verify_audit()
+    assert report.ok, report.problems
+    for s in stores:
+        s.close()
