@@ -31,7 +31,7 @@ from core.model import RdYear, Recognition
 from core.policy.policyset import Override, PolicySet
 from core.records import BatchRecord, CompanyProfile, CompanyResultRecord, ImportData, LineRecord
 from core.audit import identity
-from core.audit.passwords import hash_password, verify_password
+from core.audit.passwords import failure_delay, hash_password, verify_password
 from core.audit.roles import ADMIN, PREPARER, REVIEWER
 from core.store import (adjustments, approval, audit, backup, companies, imports, letternumbers, migrate, overrides,
                         reads, users, verify)
@@ -541,8 +541,6 @@ class Store:
             if row is not None:
                 return users.wait_seconds(row, now)
         failures, last = self._unknown_failures.get(name, (0, now))
-        from core.audit.passwords import failure_delay
-
         return max(0.0, failure_delay(failures) - (now - last).total_seconds())
 
     def login(self, name: str, password: str) -> UserRecord:
