@@ -92,6 +92,8 @@ def cmd_coverage(args) -> int:
     return EXIT_OK
 
 
+USER_HELP = "操作人用户名（数据库已设置用户时，修改数据的命令必须指定；密码取自环境变量KJJB_PASSWORD或提示输入）"
+
 # Modules that add their own commands: each has register(subparsers), and
 # its commands take the parsed args and return an exit code.
 COMMAND_MODULES = ("core.store.commands", "core.excel.commands", "core.letters.commands", "core.audit.commands")
@@ -103,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="main.py", description="科技创新奖补计算器（无界面命令）")
     p.add_argument("--policies", help="政策文件目录（默认为程序自带的 resources/policies）")
     p.add_argument("--db", help="数据库地址（SQLAlchemy URL），默认为用户数据目录中的 SQLite 文件")
+    p.add_argument("--user", help=USER_HELP)
     sub = p.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         try:
@@ -128,7 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("coverage", help="生成条款覆盖说明（docs/coverage.md）")
     s.add_argument("-o", "--output")
     s.set_defaults(fn=cmd_coverage)
+    _user_after_command(p)
     return p
+
+
+def _user_after_command(parser: argparse.ArgumentParser) -> None:
+    """``--user`` is accepted after any (sub)command too; SUPPRESS keeps a ``--user`` given before it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                if "--user" not in command._option_string_actions:
+                    command.add_argument("--user", default=argparse.SUPPRESS, help=USER_HELP)
+                _user_after_command(command)
 
 
 def main(argv=None) -> int:
@@ -137,6 +151,9 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message
         return EXIT_BAD_INPUT if exc.code else EXIT_OK
+    from core.audit import identity
+
+    identity.begin(args)
     try:
         return args.fn(args)
     except CliError as exc:
@@ -152,3 +169,5 @@ def main(argv=None) -> int:
             raise
         print(f"错误：{exc}", file=sys.stderr)
         return exc.exit_code
+    finally:
+        identity.end()

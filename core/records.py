@@ -58,6 +58,9 @@ class BatchRecord:
     reviewer: str = ""
     approved_at: dt.datetime | None = None
     paid_at: dt.datetime | None = None
+    created_by: str = ""  # who imported it (or created the adjustment), once the program has users
+    adjusts_batch_id: int | None = None  # an adjustment batch: the approved batch it corrects
+    adjust_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -71,11 +71,20 @@ def run(args) -> int:
     from gui.firstrun import open_database, start
     from gui.mainwindow import MainWindow
 
+    from gui.login import login_at_start
+
     ctx = AppContext(opts.db)
     if not open_database(ctx):
         return 1
+    if not login_at_start(ctx):  # the first administrator, or who is using the program
+        ctx.close()
+        return 0
     window = MainWindow(ctx)
     install_excepthook(lambda: window)
+    if ctx.db_ready() and ctx.store is not None:
+        from gui.lock import InactivityLock
+
+        window.lock = InactivityLock(window, ctx.store)  # the same user's password after idle minutes
     window.show()
     start(window)
     code = app.exec()

@@ -49,6 +49,10 @@ class AppContext:
             self._store = open_store(self.db_url)
         return self._store
 
+    def db_ready(self) -> bool:
+        """Whether the store is open already (the status bar does not open it just to show the user)."""
+        return self._store is not None
+
     def close(self) -> None:
         if self._store is not None and hasattr(self._store, "close"):
             self._store.close()

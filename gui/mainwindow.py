@@ -22,6 +22,7 @@ PAGES = (
     ("policies", "政策", "gui.pages.policies:PoliciesPage"),
     ("calculators", "计算工具", "gui.pages.calculators:CalculatorsPage"),
     ("targets", "目标监测", "gui.pages.targets:TargetsPage"),
+    ("audit", "审计日志", "gui.pages.audit:AuditPage"),
 )
 
 
@@ -62,6 +63,11 @@ class MainWindow(QMainWindow):
         self._menus()
         self.status = QLabel("就绪")
         self.statusBar().addPermanentWidget(self.status)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("current-user")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.lock = None  # gui.lock.InactivityLock, installed by gui.app
+        self.show_user()
         self._restore()
 
     # ---------------------------------------------------------------- pages
@@ -106,6 +112,10 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(quit_action)
         self.tools_menu.addAction(QAction("兑现通知书设置(&S)…", self, triggered=self.edit_letter_settings))
+        self.tools_menu.addSeparator()
+        self.tools_menu.addAction(QAction("用户管理(&U)…", self, triggered=self.manage_users))
+        self.tools_menu.addAction(QAction("修改密码(&P)…", self, triggered=self.change_password))
+        self.tools_menu.addAction(QAction("锁定(&K)", self, shortcut=QKeySequence("Ctrl+L"), triggered=self.lock_now))
         for i, (key, label, _) in enumerate(self.pages, 1):
             act = QAction(label, self, shortcut=QKeySequence(f"Ctrl+{i}"),
                           triggered=lambda checked=False, k=key: self.show_page(k))
@@ -131,6 +141,52 @@ class MainWindow(QMainWindow):
         from gui.letters.preview_dialog import open_letters
 
         return open_letters(self, store, batch_id)
+
+    # ---------------------------------------------------------------- users (gui.users, gui.lock)
+    def show_user(self) -> None:
+        from gui.login import user_text
+
+        self.user_label.setText(user_text(self.ctx.store if self.ctx.db_ready() else None))
+
+    def manage_users(self):
+        from gui.users import UsersDialog
+
+        store = self.ctx.store
+        if store is None:
+            return None
+        if store.user is None:
+            if store.has_users():
+                ask().error(self, "用户管理", "请先登录")
+                return None
+            from gui.login import FirstAdminDialog  # no users yet: the first is the administrator, logged in
+
+            dialog = FirstAdminDialog(store, self)
+            dialog.exec()
+            self.show_user()
+            return dialog
+        if store.user is not None and "admin" not in store.user.roles:
+            ask().error(self, "用户管理", "只有管理员可以管理用户")
+            return None
+        dialog = UsersDialog(store, self)
+        dialog.exec()
+        self.show_user()
+        return dialog
+
+    def change_password(self):
+        from gui.users import UserFormDialog
+
+        store = self.ctx.store
+        if store is None or store.user is None:
+            ask().error(self, "修改密码", "尚未登录：数据库还没有设置用户（工具 → 用户管理）")
+            return None
+        dialog = UserFormDialog(store, UserFormDialog.OWN, store.user.name, parent=self)
+        if dialog.exec() == UserFormDialog.DialogCode.Accepted:
+            ask().info(self, "修改密码", "密码已修改")
+        return dialog
+
+    def lock_now(self) -> None:
+        if self.lock is not None:
+            self.lock.lock()
 
     def edit_letter_settings(self) -> bool:
         from gui.letters.settings_dialog import LetterSettingsDialog

@@ -3,7 +3,18 @@
 Approval is where a batch starts to count for later batches: its lines go
 into the ledger (yearly caps, 'once' awards), its recognitions and tech-SME
 registrations into history ('first time', 'consecutive years'). Nothing of an
-approved batch changes afterwards.
+approved batch changes afterwards: a correction is an adjustment batch
+(core.store.adjustments).
+
+Maker-checker: once the database has users, the reviewer is the logged-in
+user, and the preparer is whoever imported and calculated the batch (both
+recorded on it); the reviewer may be neither. Before users exist, the two
+names are typed in and must differ, as they always had to.
+
+Approval also keeps each company's name, USCC and bank account as they were
+approved (``batch_companies``), so the batch's letters and disbursement
+sheet show what the reviewer approved even if the company's profile changes
+later.
 """
 from __future__ import annotations
 
@@ -11,11 +22,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from core.model import Recognition
+from core.money import ZERO
+from core.store.audit import log, touch
 from core.store.claimcodec import decode_claim
 from core.store.errors import BatchLocked, InvalidData, NotFound, Stale, name_list
 from core.store.history import bump_versions, chunks, recognition_index, recognition_values
-from core.store.models import (APPROVED, BATCH_STATUS_LABELS, DRAFT, PAID, AwardLineRow, Batch, ClaimRow, Company,
-                               LedgerRow, RecognitionRow, TechSmeRow, now)
+from core.store.models import (APPROVED, BATCH_STATUS_LABELS, DRAFT, PAID, AwardLineRow, Batch, BatchCompany, ClaimRow,
+                               Company, ImportLog, LedgerRow, RecognitionRow, TechSmeRow, now)
 from core.vocabulary import Vocabulary
 
 MAX_NAMED = 10  # companies named in one message
@@ -35,15 +48,18 @@ def require_draft(batch: Batch, doing: str) -> None:
                           f"已审批或已拨付的批次不允许任何修改")
 
 
-def approve(s: Session, batch_id: int, preparer: str, reviewer: str, overrides_version: int, vocab: Vocabulary,
-            allow_provisional: bool = False) -> None:
+def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | None, overrides_version: int,
+            vocab: Vocabulary, allow_provisional: bool = False, actor: str = "") -> None:
     preparer, reviewer = (preparer or "").strip(), (reviewer or "").strip()
-    if not preparer or not reviewer:
-        raise InvalidData("审批需填写经办人和审核人")
-    if preparer == reviewer:
-        raise InvalidData("经办人和审核人不能是同一人")
+    if not actor:
+        if not preparer or not reviewer:
+            raise InvalidData("审批需填写经办人和审核人")
+        if preparer == reviewer:
+            raise InvalidData("经办人和审核人不能是同一人")
     batch = locked_batch(s, batch_id)
     require_draft(batch, "再次审批")
+    if actor:
+        preparer, reviewer = _signed_by_users(batch, preparer, reviewer, actor)
     members = list(batch.members)
     if batch.calculated_at is None or not all(m.calculated for m in members):
         raise BatchLocked(f"批次{batch.id}尚未计算，请先计算再审批")
@@ -51,11 +67,43 @@ def approve(s: Session, batch_id: int, preparer: str, reviewer: str, overrides_v
     _check_errors(s, members)
     if not allow_provisional:
         _check_provisional(s, batch)
-    _to_ledger(s, batch)
+    ledger = _to_ledger(s, batch)
+    # The approval's entry seals the lines and claims it approved, not only the ledger rows it wrote.
+    touch(s, AwardLineRow, [r.line_id for r in ledger])
+    touch(s, ClaimRow, s.scalars(select(ClaimRow.id).where(ClaimRow.batch_id == batch.id)))
     _record_history(s, batch, vocab)
+    _snapshot_companies(s, members)
     bump_versions(s, [m.company_id for m in members])
     batch.status, batch.preparer, batch.reviewer, batch.approved_at = APPROVED, preparer, reviewer, now()
     s.flush()
+    log(s, "batch.approve", f"batch:{batch.id}", {"status": DRAFT}, {
+        "status": APPROVED, "preparer": preparer, "reviewer": reviewer, "lines": len(ledger),
+        "total": sum((r.amount for r in ledger), ZERO), "allow_provisional": allow_provisional,
+        "adjusts_batch_id": batch.adjusts_batch_id})
+
+
+def _signed_by_users(batch: Batch, preparer: str, reviewer: str, actor: str) -> tuple[str, str]:
+    """(preparer, reviewer) of a batch approved by the logged-in ``actor``; refuses the preparer's own batch."""
+    if reviewer and reviewer != actor:
+        raise InvalidData(f"审核人应为当前登录用户“{actor}”，不能代“{reviewer}”审批")
+    if not batch.preparer:
+        raise BatchLocked(f"批次{batch.id}不是由登录的经办人计算的，请经办人登录后重新计算，再审批")
+    if preparer and preparer != batch.preparer:
+        raise InvalidData(f"批次{batch.id}的经办人是“{batch.preparer}”，不是“{preparer}”")
+    if actor in (batch.preparer, batch.created_by):
+        did = "计算" if actor == batch.preparer else "导入"
+        raise InvalidData(f"经办人和审核人不能是同一人：批次{batch.id}由“{actor}”{did}，须由其他审核人审批")
+    return batch.preparer, actor
+
+
+def _snapshot_companies(s: Session, members) -> None:
+    ids = [m.company_id for m in members]
+    companies = {}
+    for part in chunks(ids):
+        companies.update({c.id: c for c in s.scalars(select(Company).where(Company.id.in_(part)))})
+    for m in members:
+        c = companies[m.company_id]
+        m.uscc, m.company_name, m.bank_name, m.bank_account = c.uscc, c.name, c.bank_name, c.bank_account
 
 
 def _check_fresh(s: Session, batch: Batch, members, overrides_version: int) -> None:
@@ -91,12 +139,17 @@ def _check_provisional(s: Session, batch: Batch) -> None:
                           f"如确需审批，请明确选择“允许审批测算金额”")
 
 
-def _to_ledger(s: Session, batch: Batch) -> None:
+def _to_ledger(s: Session, batch: Batch) -> list[LedgerRow]:
+    """Every line of the batch into the ledger (an adjustment's lines are differences: the ledger nets them)."""
     stamp = now()
+    note = f"调整批次{batch.adjusts_batch_id}：{batch.adjust_reason}" if batch.adjusts_batch_id else ""
+    rows = []
     for line in s.scalars(select(AwardLineRow).where(AwardLineRow.batch_id == batch.id).order_by(AwardLineRow.line_no)):
-        s.add(LedgerRow(company_id=line.company_id, batch_id=batch.id, line_id=line.id, rule_id=line.rule_id,
-                        year=batch.award_year, amount=line.amount, subject=line.subject, person=line.person,
-                        note="", recorded_at=stamp))
+        rows.append(LedgerRow(company_id=line.company_id, batch_id=batch.id, line_id=line.id, rule_id=line.rule_id,
+                              year=batch.award_year, amount=line.amount, subject=line.subject, person=line.person,
+                              note=note, recorded_at=stamp))
+    s.add_all(rows)
+    return rows
 
 
 def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
@@ -151,10 +204,18 @@ def mark_paid(s: Session, batch_id: int) -> None:
         raise BatchLocked(f"批次{batch.id}已于{batch.paid_at:%Y-%m-%d}标记为已拨付")
     batch.status, batch.paid_at = PAID, now()
     s.flush()
+    log(s, "batch.paid", f"batch:{batch.id}", {"status": APPROVED}, {"status": PAID, "paid_at": batch.paid_at})
 
 
 def delete_draft(s: Session, batch_id: int) -> None:
     """Remove a draft batch (its claims, lines and import record); history merged by its import stays."""
     batch = locked_batch(s, batch_id)
     require_draft(batch, "删除")
+    old = {"name": batch.name, "award_year": batch.award_year, "source_name": batch.source_name,
+           "created_by": batch.created_by, "adjusts_batch_id": batch.adjusts_batch_id}
+    for model in (BatchCompany, ClaimRow, AwardLineRow, ImportLog):  # deleted with it (ON DELETE CASCADE)
+        touch(s, model, s.scalars(select(model.id).where(model.batch_id == batch.id)))
+    touch(s, Batch, [batch.id])
+    old["lines"] = s.scalar(select(func.count()).select_from(AwardLineRow).where(AwardLineRow.batch_id == batch.id))
     s.execute(delete(Batch).where(Batch.id == batch.id))
+    log(s, "batch.delete", f"batch:{batch.id}", old, None)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.engine import Context, evaluate_company
 from core.engine.result import AwardLine, CompanyResult
 from core.money import ZERO
+from core.store.audit import log, touch
 from core.store.errors import Cancelled, Stale, name_list
 from core.store.history import LoadedCase, chunks
 from core.store.models import AwardLineRow, Batch, Company, now
@@ -62,30 +63,51 @@ def _evaluate_one(item: LoadedCase, ctx: Context) -> CompanyResult:
 
 
 def write_results(s: Session, batch: Batch, loaded: list[LoadedCase], results: list[CompanyResult],
-                  overrides_version: int) -> CalcSummary:
-    """Replace the batch's lines and per-company results. ``batch`` must be locked by the caller."""
+                  overrides_version: int, actor: str = "") -> CalcSummary:
+    """Replace the batch's lines and per-company results. ``batch`` must be locked by the caller.
+
+    ``actor`` (the logged-in user) becomes the batch's preparer. An adjustment batch stores, for each
+    company, the differences from what its original batch paid (core.store.adjustments).
+    """
+    from core.store.adjustments import Netting
+
     _check_versions(s, loaded)
+    old = s.execute(select(AwardLineRow.id, AwardLineRow.amount).where(AwardLineRow.batch_id == batch.id)).all()
+    touch(s, AwardLineRow, [i for i, _ in old])
     s.execute(delete(AwardLineRow).where(AwardLineRow.batch_id == batch.id))
+    netting = Netting(s, batch) if batch.adjusts_batch_id else None
     by_company = {item.company_id: (item, result) for item, result in zip(loaded, results)}
     line_no = 0
     total, errors, provisional = ZERO, 0, 0
     for member in batch.members:
         item, result = by_company[member.company_id]
+        rows = [line_row(batch.id, member.company_id, 0, line) for line in result.lines]
+        company_total = result.total
+        if netting is not None and not result.errors:
+            rows = netting.differences(member.company_id, rows)
+            company_total = sum((r.amount for r in rows), ZERO)
         member.calculated = True
         member.history_version = item.version
-        member.total = result.total
+        member.total = company_total
         member.errors = list(result.errors)
         member.warnings = list(result.warnings)
         member.excluded = [e.to_json() for e in result.excluded]
-        for line in result.lines:
+        for row in rows:
             line_no += 1
-            s.add(line_row(batch.id, member.company_id, line_no, line))
-            provisional += line.provisional
-        total += result.total
+            row.line_no = line_no
+            s.add(row)
+            provisional += row.provisional
+        total += company_total
         errors += bool(result.errors)
     batch.calculated_at = now()
     batch.overrides_version = overrides_version
+    if actor:
+        batch.preparer = actor
     s.flush()
+    log(s, "batch.calculate", f"batch:{batch.id}",
+        {"lines": len(old), "total": sum((a for _, a in old), ZERO)} if old else None,
+        {"lines": line_no, "total": total, "companies": len(loaded), "companies_with_errors": errors,
+         "provisional_lines": provisional, "overrides_version": overrides_version})
     return CalcSummary(batch.id, len(loaded), line_no, total, errors, provisional)
 
 

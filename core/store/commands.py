@@ -2,12 +2,15 @@
 
     python main.py batches [--json]
     python main.py calc BATCH
-    python main.py approve BATCH --preparer 张三 --reviewer 李四 [--allow-provisional]
+    python main.py approve BATCH [--preparer 张三 --reviewer 李四] [--allow-provisional]
     python main.py paid BATCH
+    python main.py delete BATCH                  # a draft
+    python main.py adjust BATCH --reason 原因 [--company USCC ...]
     python main.py backup list | create | restore FILE
     python main.py db upgrade | status
 
-``--db URL`` (before the command) picks another database.
+``--db URL`` (before the command) picks another database. Once the database
+has users, commands that change data need ``--user NAME`` (core.audit.identity).
 """
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ import sys
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from core.audit import identity
 from core.cli import EXIT_FAIL, EXIT_OK, CliError, _policies
+from core.audit.roles import ADMIN
 from core.money import fmt_yuan
 from core.store import migrate
 from core.store.db import display_url, resolve_url
@@ -49,7 +54,11 @@ def _with_store(check_schema: bool = True):
         def run(args):
             store = None
             try:
-                store = open_store(args.db) if check_schema else Store(resolve_url(args.db))
+                if check_schema:
+                    store = open_store(args.db)
+                else:
+                    store = Store(resolve_url(args.db))
+                    identity.attach(store)
                 return fn(args, store)
             except StoreError as exc:
                 raise CliError(str(exc), exc.exit_code) from None
@@ -123,6 +132,32 @@ def cmd_approve(args, store: Store) -> int:
 
 
 @_with_store()
+def cmd_delete(args, store: Store) -> int:
+    b = store.batch(args.batch)
+    store.delete_draft(args.batch)
+    print(f"已删除草稿批次{b.id}“{b.name}”")
+    return EXIT_OK
+
+
+@_with_store()
+def cmd_adjust(args, store: Store) -> int:
+    company_ids = None
+    if args.company:
+        company_ids = []
+        for uscc in args.company:
+            cid = store.company_id(uscc.strip().upper())
+            if cid is None:
+                raise CliError(f"找不到统一社会信用代码为{uscc}的单位")
+            company_ids.append(cid)
+    batch_id = store.create_adjustment(args.batch, None, args.reason, company_ids)
+    b = store.batch(batch_id)
+    print(batch_id)
+    print(f"已创建调整批次{b.id}“{b.name}”（调整批次{b.adjusts_batch_id}）：请计算后审批，"
+          f"其明细为与原批次已兑现金额的差额")
+    return EXIT_OK
+
+
+@_with_store()
 def cmd_paid(args, store: Store) -> int:
     store.mark_paid(args.batch)
     b = store.batch(args.batch)
@@ -164,6 +199,8 @@ def cmd_db(args, store: Store) -> int:
     if current == head:
         print(f"数据库结构已是最新版本（{head}），无需升级")
         return EXIT_OK
+    if current is not None and current >= "0004":
+        store.require(ADMIN, "升级数据库结构")
     if not store.is_sqlite and current is not None:
         print("提示：升级服务器数据库前，请确认管理员已备份该数据库", file=sys.stderr)
     saved = store.upgrade()
@@ -182,10 +219,20 @@ def register(sub) -> None:
 
     s = sub.add_parser("approve", help="审批批次：奖补记入台账，认定与入库记入历史")
     s.add_argument("batch", metavar="BATCH", type=_batch_id, help="批次编号")
-    s.add_argument("--preparer", required=True, help="经办人")
-    s.add_argument("--reviewer", required=True, help="审核人（不能与经办人相同）")
+    s.add_argument("--preparer", help="经办人（设置用户后为导入、计算该批次的用户，可不填）")
+    s.add_argument("--reviewer", help="审核人（不能与经办人相同；设置用户后为 --user 登录的审核人）")
     s.add_argument("--allow-provisional", action="store_true", help="允许审批依据征求意见稿测算的金额")
     s.set_defaults(fn=cmd_approve)
+
+    s = sub.add_parser("delete", help="删除草稿批次")
+    s.add_argument("batch", metavar="BATCH", type=_batch_id, help="批次编号")
+    s.set_defaults(fn=cmd_delete)
+
+    s = sub.add_parser("adjust", help="为已审批批次创建调整批次（更正不改原批次，差额由调整批次审批后记入台账）")
+    s.add_argument("batch", metavar="BATCH", type=_batch_id, help="原批次编号")
+    s.add_argument("--reason", required=True, help="调整原因")
+    s.add_argument("--company", action="append", metavar="USCC", help="只调整这些单位（可重复；默认全部）")
+    s.set_defaults(fn=cmd_adjust)
 
     s = sub.add_parser("paid", help="将已审批批次标记为已拨付")
     s.add_argument("batch", metavar="BATCH", type=_batch_id, help="批次编号")

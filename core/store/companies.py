@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.model import Claim, RdYear, Recognition
 from core.records import CompanyProfile
+from core.store.audit import log
 from core.store.claimcodec import decode_claim
 from core.store.errors import InvalidData, NotFound
 from core.store.history import (bump_versions, chunks, recognition_index, recognition_values, to_rd,
@@ -284,7 +285,17 @@ def add_company(s: Session, profile: CompanyProfile, vocab: Vocabulary) -> int:
     row = new_company_row(profile)
     s.add(row)
     s.flush()
+    log(s, "company.create", f"company:{row.id}", None, values_of(row, PROFILE_FIELDS))
     return row.id
+
+
+def values_of(row, names) -> dict:
+    """Column values of a row, for an audit entry."""
+    return {n: getattr(row, n) for n in names}
+
+
+RECOGNITION_FIELDS = ("kind", "level", "date", "number", "issued_in", "name", "stage")
+RD_FIELDS = ("year", "expense", "super_deduction", "deducted", "revenue")
 
 
 def update_company(s: Session, company_id: int, changes: dict, vocab: Vocabulary) -> None:
@@ -296,12 +307,17 @@ def update_company(s: Session, company_id: int, changes: dict, vocab: Vocabulary
     _invalid(profile_problems(merged, vocab))
     if merged.uscc != c.uscc and company_id_for(s, merged.uscc) is not None:
         raise InvalidData(f"统一社会信用代码{merged.uscc}已有单位")
-    for f in PROFILE_FIELDS:
+    changed = [f for f in PROFILE_FIELDS if getattr(merged, f).strip() != getattr(c, f)]
+    if not changed:
+        return
+    old = values_of(c, changed)
+    for f in changed:
         setattr(c, f, getattr(merged, f).strip())
     c.search_key = search_key(c.name, c.uscc)
     c.updated_at = now()
     bump_versions(s, [c.id])
     s.flush()
+    log(s, "company.update", f"company:{c.id}", old, values_of(c, changed))
 
 
 def add_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabulary) -> int:
@@ -311,16 +327,19 @@ def add_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabu
     s.add(row)
     bump_versions(s, [company_id])
     s.flush()
+    log(s, "recognition.add", f"company:{company_id}", None, {"id": row.id, **values_of(row, RECOGNITION_FIELDS)})
     return row.id
 
 
 def update_recognition(s: Session, row_id: int, rec: Recognition, vocab: Vocabulary) -> None:
     row = _editable(s, RecognitionRow, row_id, "认定记录")
     _check_new_recognition(s, row.company_id, rec, vocab, ignore=row)
+    old = {"id": row.id, **values_of(row, RECOGNITION_FIELDS)}
     for name, value in recognition_values(rec).items():
         setattr(row, name, value)
     bump_versions(s, [row.company_id])
     s.flush()
+    log(s, "recognition.update", f"company:{row.company_id}", old, {"id": row.id, **values_of(row, RECOGNITION_FIELDS)})
 
 
 def _check_new_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabulary, ignore=None) -> None:
@@ -332,9 +351,11 @@ def _check_new_recognition(s: Session, company_id: int, rec: Recognition, vocab:
 
 def delete_recognition(s: Session, row_id: int) -> None:
     row = _editable(s, RecognitionRow, row_id, "认定记录")
+    old = {"id": row.id, **values_of(row, RECOGNITION_FIELDS)}
     s.delete(row)
     bump_versions(s, [row.company_id])
     s.flush()
+    log(s, "recognition.delete", f"company:{row.company_id}", old, None)
 
 
 def add_tech_sme(s: Session, company_id: int, year: int, number: str = "") -> int:
@@ -343,14 +364,17 @@ def add_tech_sme(s: Session, company_id: int, year: int, number: str = "") -> in
     row = TechSmeRow(company_id=company_id, year=year, number=(number or "").strip(), created_at=now())
     _insert_unique(s, row, f"该单位已有{year}年度入库记录")
     bump_versions(s, [company_id])
+    log(s, "tech_sme.add", f"company:{company_id}", None, {"id": row.id, "year": row.year, "number": row.number})
     return row.id
 
 
 def delete_tech_sme(s: Session, row_id: int) -> None:
     row = _editable(s, TechSmeRow, row_id, "入库记录")
+    old = {"id": row.id, "year": row.year, "number": row.number}
     s.delete(row)
     bump_versions(s, [row.company_id])
     s.flush()
+    log(s, "tech_sme.delete", f"company:{row.company_id}", old, None)
 
 
 def set_rd_year(s: Session, company_id: int, rd: RdYear) -> int:
@@ -358,14 +382,21 @@ def set_rd_year(s: Session, company_id: int, rd: RdYear) -> int:
     _company(s, company_id)
     _invalid(rd_problems(rd))
     row = s.scalar(select(RdRow).where(RdRow.company_id == company_id, RdRow.year == rd.year))
+    old = None
     if row is None:
         row = RdRow(company_id=company_id, year=rd.year)
         s.add(row)
+    else:
+        old = values_of(row, RD_FIELDS)
+        if old == {"year": rd.year, "expense": rd.expense, "super_deduction": rd.super_deduction,
+                   "deducted": rd.deducted, "revenue": rd.revenue}:
+            return row.id
     row.expense, row.super_deduction = rd.expense, rd.super_deduction
     row.deducted, row.revenue = rd.deducted, rd.revenue
     row.updated_at = now()
     bump_versions(s, [company_id])
     s.flush()
+    log(s, "rd.set", f"company:{company_id}", old, {"id": row.id, **values_of(row, RD_FIELDS)})
     return row.id
 
 
@@ -373,9 +404,11 @@ def delete_rd_year(s: Session, row_id: int) -> None:
     row = s.get(RdRow, row_id)
     if row is None:
         raise NotFound(f"找不到研发费用记录{row_id}")
+    old = {"id": row.id, **values_of(row, RD_FIELDS)}
     s.delete(row)
     bump_versions(s, [row.company_id])
     s.flush()
+    log(s, "rd.delete", f"company:{row.company_id}", old, None)
 
 
 def add_ledger_entry(s: Session, company_id: int, rule_id: str, year: int, amount: Decimal, subject: str = "",
@@ -394,7 +427,11 @@ def add_ledger_entry(s: Session, company_id: int, rule_id: str, year: int, amoun
     s.add(row)
     bump_versions(s, [company_id])
     s.flush()
+    log(s, "ledger.add", f"company:{company_id}", None, {"id": row.id, **values_of(row, LEDGER_FIELDS)})
     return row.id
+
+
+LEDGER_FIELDS = ("rule_id", "year", "amount", "subject", "person", "note")
 
 
 def delete_ledger_entry(s: Session, row_id: int) -> None:
@@ -403,9 +440,11 @@ def delete_ledger_entry(s: Session, row_id: int) -> None:
         raise NotFound(f"找不到台账记录{row_id}")
     if row.batch_id is not None:
         raise InvalidData(f"该笔奖补由批次{row.batch_id}审批写入台账，不能删除")
+    old = {"id": row.id, **values_of(row, LEDGER_FIELDS)}
     s.delete(row)
     bump_versions(s, [row.company_id])
     s.flush()
+    log(s, "ledger.delete", f"company:{row.company_id}", old, None)
 
 
 def _editable(s: Session, model, row_id: int, what: str):

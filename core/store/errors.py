@@ -47,3 +47,15 @@ class Cancelled(StoreError):
 
     def __init__(self, message: str = "计算已取消，数据库未作任何修改"):
         super().__init__(message)
+
+
+class NotLoggedIn(StoreError):
+    """A change asked for without a logged-in user, once the database has users."""
+
+
+class PermissionDenied(StoreError):
+    """The logged-in user's roles do not allow the change."""
+
+
+class LoginFailed(StoreError):
+    """Wrong user name or password, or a deactivated user."""

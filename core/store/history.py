@@ -5,6 +5,13 @@ R&D year recorded (imported, typed in, or recorded by the approval of an
 earlier batch), and its ledger is every approved award except this batch's
 own. Claims of earlier approved batches come along as ``History.claims`` so
 rules can read contracts, investments, talents and ratings of past years.
+
+"The batch's own" means its family when adjustments are involved: an
+adjustment batch is calculated as if its original and the original's other
+adjustments had not been approved (core.store.adjustments). The ledger rows
+of one family are netted: an adjustment's differences are added to the
+original's award of the same rule, year, subject and person, and an award
+netted to nothing is no award.
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core.model import Claim, Company as EngineCompany, CompanyCase, History, LedgerEntry, RdYear, Recognition
+from core.money import ZERO
 from core.store.claimcodec import decode_claim
 from core.store.models import APPROVED, PAID, Batch, ClaimRow, Company, LedgerRow, RdRow, RecognitionRow, TechSmeRow
 from core.vocabulary import Vocabulary
@@ -94,6 +102,9 @@ class _Parts:
 
 def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabulary) -> dict[int, History]:
     """{company id: History} as seen by ``batch_id`` (None: as of now, every approved award)."""
+    from core.store.adjustments import family
+
+    own = family(s, batch_id)
     parts = {cid: _Parts() for cid in company_ids}
     for ids in chunks(parts):
         for row in s.scalars(select(RecognitionRow).where(RecognitionRow.company_id.in_(ids))
@@ -104,21 +115,43 @@ def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabul
             parts[cid].tech_sme.add(year)
         for row in s.scalars(select(RdRow).where(RdRow.company_id.in_(ids))):
             parts[row.company_id].rd[row.year] = to_rd(row)
-        ledger = select(LedgerRow).where(LedgerRow.company_id.in_(ids)).order_by(LedgerRow.id)
-        if batch_id is not None:
-            ledger = ledger.where(or_(LedgerRow.batch_id.is_(None), LedgerRow.batch_id != batch_id))
-        for row in s.scalars(ledger):
-            parts[row.company_id].ledger.append(LedgerEntry(row.rule_id, row.year, row.amount, row.subject, row.person))
+        ledger = (select(LedgerRow, Batch.adjusts_batch_id).outerjoin(Batch, Batch.id == LedgerRow.batch_id)
+                  .where(LedgerRow.company_id.in_(ids)).order_by(LedgerRow.id))
+        if own:
+            ledger = ledger.where(or_(LedgerRow.batch_id.is_(None), LedgerRow.batch_id.not_in(own)))
+        for cid, entries in _netted(s.execute(ledger)).items():
+            parts[cid].ledger.extend(entries)
         earlier = (select(ClaimRow, Batch.award_year).join(Batch, Batch.id == ClaimRow.batch_id)
                    .where(ClaimRow.company_id.in_(ids), Batch.status.in_((APPROVED, PAID)))
                    .order_by(Batch.award_year, ClaimRow.batch_id, ClaimRow.seq))
-        if batch_id is not None:
-            earlier = earlier.where(ClaimRow.batch_id != batch_id)
+        if own:
+            earlier = earlier.where(ClaimRow.batch_id.not_in(own))
         for row, year in s.execute(earlier):
             claim, _ = decode_claim(row.type, row.claim_key, row.fields, vocab)
             parts[row.company_id].claims.append((year, claim))
     return {cid: History(tuple(p.recognitions), frozenset(p.tech_sme), p.rd, tuple(p.ledger), tuple(p.claims))
             for cid, p in parts.items()}
+
+
+def _netted(rows) -> dict[int, list[LedgerEntry]]:
+    """Ledger entries per company, the rows of one batch family summed per rule, year, subject and person.
+
+    Typed-in rows (no batch) stay as they are; a family's award that nets to zero is left out.
+    """
+    groups: dict[tuple, list] = {}
+    for row, adjusts in rows:
+        family = adjusts or row.batch_id
+        who = family if family is not None else ("typed", row.id)
+        key = (row.company_id, who, row.rule_id, row.year, row.subject, row.person)
+        slot = groups.setdefault(key, [ZERO, 0])
+        slot[0] += row.amount
+        slot[1] += 1
+    out: dict[int, list[LedgerEntry]] = {}
+    for (cid, _, rule_id, year, subject, person), (amount, count) in groups.items():
+        if count > 1 and amount == 0:
+            continue
+        out.setdefault(cid, []).append(LedgerEntry(rule_id, year, amount, subject, person))
+    return out
 
 
 @dataclass

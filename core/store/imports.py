@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.records import CompanyProfile, ImportData
+from core.store.audit import log
 from core.store.claimcodec import encode_fields
 from core.store.companies import PROFILE_FIELDS, new_company_row
 from core.store.errors import InvalidData
@@ -82,8 +83,11 @@ def check_import(data: ImportData, vocab: Vocabulary, known_usccs: set[str]) -> 
         raise InvalidData("导入数据有误，未写入任何内容：\n" + "\n".join(problems[:MAX_LISTED]) + more)
 
 
-def apply_import(s: Session, data: ImportData, vocab: Vocabulary) -> int:
-    """Write the data as a new draft batch; returns the batch id. The caller commits."""
+def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "") -> int:
+    """Write the data as a new draft batch; returns the batch id. The caller commits.
+
+    ``actor`` (the logged-in user, "" before users exist) is the batch's preparer until someone calculates it.
+    """
     usccs = {p.uscc for p in data.companies} | {u for rows in (data.recognitions, data.tech_sme, data.rd, data.claims)
                                                  for u, _ in rows}
     companies = _existing(s, usccs)
@@ -107,7 +111,7 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary) -> int:
     bump_versions(s, changed)
 
     batch = Batch(name=data.batch_name.strip(), award_year=data.award_year, status=DRAFT,
-                  source_name=data.source_name or "", created_at=now())
+                  source_name=data.source_name or "", created_at=now(), created_by=actor, preparer=actor)
     s.add(batch)
     s.flush()
     members = list(dict.fromkeys([p.uscc for p in data.companies] + [u for u, _ in data.claims]))
@@ -122,6 +126,9 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary) -> int:
     s.add(ImportLog(sha256=data.sha256, batch_id=batch.id, source_name=data.source_name or "",
                     imported_at=now(), summary=dict(summary)))
     s.flush()
+    log(s, "batch.import", f"batch:{batch.id}", None, {
+        "name": batch.name, "award_year": batch.award_year, "source_name": batch.source_name,
+        "sha256": data.sha256, "summary": dict(summary)})
     return batch.id
 
 

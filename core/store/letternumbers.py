@@ -10,8 +10,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.store.audit import log
 from core.store.errors import BatchLocked, InvalidData, NotFound
-from core.store.models import DRAFT, Company, LetterIssueRow, LetterNumberRow, now
+from core.store.models import DRAFT, BatchCompany, Company, LetterIssueRow, LetterNumberRow, now
 from core.store.reads import batch_record, get_batch, lines
 
 
@@ -28,10 +29,11 @@ def letter_numbers(s: Session, batch_id: int) -> dict:
 
     batch = _approved(s, batch_id)
     usccs = companies_in_order(lines(s, batch_id))
-    ids = dict(s.execute(select(Company.uscc, Company.id).where(Company.uscc.in_(usccs))).all()) if usccs else {}
-    held = {uscc: LetterNumber(year, serial) for uscc, year, serial in s.execute(
-        select(Company.uscc, LetterNumberRow.year, LetterNumberRow.serial)
-        .join(Company, Company.id == LetterNumberRow.company_id).where(LetterNumberRow.batch_id == batch_id))}
+    ids = _company_ids(s, batch_id)
+    by_id = {cid: uscc for uscc, cid in ids.items()}
+    held = {by_id.get(cid, str(cid)): LetterNumber(year, serial) for cid, year, serial in s.execute(
+        select(LetterNumberRow.company_id, LetterNumberRow.year, LetterNumberRow.serial)
+        .where(LetterNumberRow.batch_id == batch_id))}
     year = letter_year(batch_record(batch))
     last = s.scalar(select(func.max(LetterNumberRow.serial)).where(LetterNumberRow.year == year)) or 0
     new = assign_numbers(held, usccs, year, last)
@@ -40,6 +42,9 @@ def letter_numbers(s: Session, batch_id: int) -> dict:
         s.add(LetterNumberRow(batch_id=batch_id, company_id=ids[uscc], year=number.year, serial=number.serial,
                               assigned_at=stamp))
     s.flush()
+    if new:
+        log(s, "letters.number", f"batch:{batch_id}", None,
+            {uscc: f"〔{n.year}〕{n.serial}号" for uscc, n in new.items()})
     held.update(new)
     return {uscc: held[uscc] for uscc in usccs}
 
@@ -50,12 +55,19 @@ def record_letter_issue(s: Session, batch_id: int, uscc: str, kind: str, who: st
     if kind not in ISSUE_KINDS:
         raise InvalidData(f"未知的出具方式“{kind}”（可用：{'、'.join(ISSUE_KINDS)}）")
     _approved(s, batch_id)
-    company_id = s.scalar(select(Company.id).where(Company.uscc == uscc))
+    company_id = _company_ids(s, batch_id).get(uscc) or s.scalar(select(Company.id).where(Company.uscc == uscc))
     if company_id is None:
         raise NotFound(f"找不到统一社会信用代码为{uscc}的单位")
     s.add(LetterIssueRow(batch_id=batch_id, company_id=company_id, kind=kind, who=(who or "").strip()[:60],
                          issued_at=now()))
     s.flush()
+
+
+def _company_ids(s: Session, batch_id: int) -> dict[str, int]:
+    """{uscc as the batch was approved: company id} of the batch's companies."""
+    rows = s.execute(select(BatchCompany.uscc, Company.uscc, Company.id)
+                     .join(Company, Company.id == BatchCompany.company_id).where(BatchCompany.batch_id == batch_id))
+    return {kept or now_uscc: cid for kept, now_uscc, cid in rows}
 
 
 def letter_issues(s: Session, batch_id: int) -> list[tuple]:

@@ -136,6 +136,11 @@ class Batch(Base):
     reviewer: Mapped[str] = mapped_column(String(60), default="")
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     paid_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Revision 0004: the user who imported it (or created the adjustment); "" before users existed.
+    created_by: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    # An adjustment batch corrects an approved one: its lines are differences the ledger nets against it.
+    adjusts_batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+    adjust_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     members: Mapped[list["BatchCompany"]] = relationship(back_populates="batch", cascade="all, delete-orphan",
                                                          order_by="BatchCompany.seq")
@@ -159,6 +164,11 @@ class BatchCompany(Base):
     errors: Mapped[list] = mapped_column(JSON, default=list)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     excluded: Mapped[list] = mapped_column(JSON, default=list)
+    # Revision 0004: the company as approved (what letters and disbursement sheets of an approved batch show).
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    bank_name: Mapped[str | None] = mapped_column(String(200))
+    bank_account: Mapped[str | None] = mapped_column(String(60))
 
     batch: Mapped[Batch] = relationship(back_populates="members")
 
@@ -301,3 +311,72 @@ class LetterIssueRow(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
     __table_args__ = (Index(None, "batch_id", "company_id"),)
+
+
+class User(Base):
+    """A person who uses the program, with roles (core.audit.roles) and a scrypt password hash (revision 0004).
+
+    Users are never deleted or renamed (the audit log names them); a user who
+    leaves is deactivated. The failure counters are not part of the user's
+    seal: they change on every wrong password without an audited change.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    roles: Mapped[str] = mapped_column(String(60))  # "preparer,reviewer"
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(60), default="")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuditRow(Base):
+    """One entry of the append-only, hash-chained audit log (core.audit.chain; revision 0004).
+
+    ``at`` is kept as the ISO text the hash covers. ``seals`` is the digest of
+    this entry's rows in ``audit_seals``.
+    """
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(19))
+    who: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200))
+    old: Mapped[dict | None] = mapped_column(JSON)
+    new: Mapped[dict | None] = mapped_column(JSON)
+    seals: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index(None, "target"), Index(None, "action"))
+
+
+class AuditSealRow(Base):
+    """The digest of one protected data row as an audited change left it; NULL = the change deleted it."""
+
+    __tablename__ = "audit_seals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(ForeignKey("audit_log.seq"))
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_key: Mapped[str] = mapped_column(String(100))
+    digest: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index(None, "seq"), Index(None, "table_name", "row_key"))
+
+
+class AuditHead(Base):
+    """The last entry of the audit log (one row, id 1): locked while appending, compared when verifying."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

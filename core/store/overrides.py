@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.policy.policyset import Override, OverrideError, PolicySet
+from core.store.audit import log
 from core.store.errors import InvalidData, NotFound
 from core.store.models import OverrideRow, Setting, now
 
@@ -44,6 +45,14 @@ def get_setting(s: Session, key: str, default: str | None = None) -> str | None:
 def set_setting(s: Session, key: str, value: str) -> None:
     if not isinstance(value, str):
         raise InvalidData(f"设置“{key}”的值应为文本")
+    old = get_setting(s, key)
+    if old == value:
+        return
+    _write_setting(s, key, value)
+    log(s, "setting.set", f"setting:{key}", None if old is None else {"value": old}, {"value": value})
+
+
+def _write_setting(s: Session, key: str, value: str) -> None:
     row = s.get(Setting, key)
     if row is None:
         s.add(Setting(key=key, value=value))
@@ -61,7 +70,8 @@ def overrides_version(s: Session) -> int:
 
 
 def _bump_version(s: Session) -> None:
-    set_setting(s, VERSION_KEY, str(overrides_version(s) + 1))
+    """Part of the override change that calls it (its audit entry seals the setting too)."""
+    _write_setting(s, VERSION_KEY, str(overrides_version(s) + 1))
 
 
 # ---------------------------------------------------------------- overrides
@@ -121,7 +131,13 @@ def add_override(s: Session, o: Override, policies: PolicySet | None = None) -> 
     s.add(row)
     _bump_version(s)
     s.flush()
+    log(s, "override.add", f"override:{row.id}", None, override_values(row))
     return row.id
+
+
+def override_values(row: OverrideRow) -> dict:
+    return {"target": row.target, "path": row.path, "value_type": row.value_type, "value": row.value,
+            "valid_from": row.valid_from, "valid_to": row.valid_to, "who": row.who, "reason": row.reason}
 
 
 def list_overrides(s: Session, include_revoked: bool = False) -> list[OverrideRecord]:
@@ -149,6 +165,7 @@ def revoke_override(s: Session, override_id: int, who: str) -> None:
     row.revoked_at, row.revoked_by = now(), who.strip()
     _bump_version(s)
     s.flush()
+    log(s, "override.revoke", f"override:{row.id}", override_values(row), {"revoked_by": row.revoked_by})
 
 
 def with_overrides(policies: PolicySet, records: list[OverrideRecord]) -> PolicySet:

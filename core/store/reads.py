@@ -1,4 +1,8 @@
-"""Reading batches, their lines and per-company results for exports, letters and screens."""
+"""Reading batches, their lines and per-company results for exports, letters and screens.
+
+An approved batch shows each company as it was approved (name, USCC, bank
+account kept in ``batch_companies``); a draft shows the companies as they are.
+"""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -14,7 +18,7 @@ from core.store.models import AwardLineRow, Batch, BatchCompany, Company
 
 def batch_record(b: Batch) -> BatchRecord:
     return BatchRecord(b.id, b.name, b.award_year, b.status, b.created_at, b.source_name, b.preparer, b.reviewer,
-                       b.approved_at, b.paid_at)
+                       b.approved_at, b.paid_at, b.created_by, b.adjusts_batch_id, b.adjust_reason)
 
 
 def batches(s: Session) -> list[BatchRecord]:
@@ -30,10 +34,23 @@ def get_batch(s: Session, batch_id: int) -> Batch:
 
 def lines(s: Session, batch_id: int) -> list[LineRecord]:
     get_batch(s, batch_id)
-    rows = s.execute(select(AwardLineRow, Company.uscc, Company.name, Company.bank_name, Company.bank_account)
+    rows = s.execute(select(AwardLineRow, Company.uscc, Company.name, Company.bank_name, Company.bank_account,
+                            BatchCompany.uscc, BatchCompany.company_name, BatchCompany.bank_name,
+                            BatchCompany.bank_account)
                      .join(Company, Company.id == AwardLineRow.company_id)
+                     .outerjoin(BatchCompany, (BatchCompany.batch_id == AwardLineRow.batch_id)
+                                & (BatchCompany.company_id == AwardLineRow.company_id))
                      .where(AwardLineRow.batch_id == batch_id).order_by(AwardLineRow.line_no))
-    return [_line_record(line, uscc, name, bank, account) for line, uscc, name, bank, account in rows]
+    # An approved batch kept its companies as approved (name not NULL); a draft shows them as they are now.
+    return [_line_record(line, *(kept if kept[1] is not None else now)) for line, *values in rows
+            for now, kept in [(values[:4], values[4:])]]
+
+
+def _as_approved(c: Company, m: BatchCompany | None) -> tuple[str, str, str, str]:
+    """(uscc, name, bank, account) of the company as its batch was approved (as it is now for a draft)."""
+    if m is not None and m.company_name is not None:
+        return m.uscc, m.company_name, m.bank_name, m.bank_account
+    return c.uscc, c.name, c.bank_name, c.bank_account
 
 
 def _line_record(r: AwardLineRow, uscc: str, name: str, bank: str, account: str) -> LineRecord:
@@ -53,7 +70,8 @@ def company_results(s: Session, batch_id: int) -> list[CompanyResultRecord]:
     rows = s.execute(select(BatchCompany, Company).join(Company, Company.id == BatchCompany.company_id)
                      .where(BatchCompany.batch_id == batch_id).order_by(BatchCompany.seq))
     return [CompanyResultRecord(
-        batch_id=batch_id, company_id=c.id, uscc=c.uscc, company_name=c.name, city=c.city, county=c.county,
+        batch_id=batch_id, company_id=c.id, uscc=_as_approved(c, m)[0], company_name=_as_approved(c, m)[1],
+        city=c.city, county=c.county,
         calculated=m.calculated, total=m.total if m.calculated else None, line_count=counts.get(c.id, 0),
         errors=tuple(m.errors), warnings=tuple(m.warnings), excluded=tuple(m.excluded),
     ) for m, c in rows]

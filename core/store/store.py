@@ -8,9 +8,18 @@
 
 Every method runs in its own transaction: it either completes or leaves the
 database as it was. Errors meant for the clerk are StoreError (Chinese).
+
+Who is acting: ``store.login(name, password)`` sets ``store.user``; once the
+database has users, every change needs a logged-in user with the right role
+(core.audit.roles) and is recorded under their name. Every change is written
+to the hash-chained audit log in its own transaction (core.store.audit), and
+``verify_audit()`` checks the chain and every protected row (core.store.verify).
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,14 +30,23 @@ from core.engine import Context
 from core.model import RdYear, Recognition
 from core.policy.policyset import Override, PolicySet
 from core.records import BatchRecord, CompanyProfile, CompanyResultRecord, ImportData, LineRecord
-from core.store import approval, backup, companies, imports, letternumbers, migrate, overrides, reads
+from core.audit import identity
+from core.audit.passwords import failure_delay, hash_password, verify_password
+from core.audit.roles import ADMIN, PREPARER, REVIEWER
+from core.store import (adjustments, approval, audit, backup, companies, imports, letternumbers, migrate, overrides,
+                        reads, users, verify)
 from core.store.calc import CalcSummary, evaluate_all, write_results
 from core.store.db import WRITE, display_url, is_sqlite, make_engine, resolve_url, sqlite_path
-from core.store.errors import DatabaseUnavailable, SchemaMismatch, Stale, StoreError
+from core.store.errors import DatabaseUnavailable, InvalidData, LoginFailed, SchemaMismatch, Stale, StoreError
 from core.store.history import load_batch_cases, load_histories
+from core.store.users import UserRecord
 from core.vocabulary import Vocabulary, load_vocabulary
 
 INCLUDE_DRAFTS_KEY = "calc.include_drafts"
+LOCK_MINUTES_KEY = "security.lock_minutes"  # the screen locks after this many idle minutes
+DEFAULT_LOCK_MINUTES = 10
+UNVERIFIED = "unverified"  # Session.info: a change made before any user exists (warned about once committed)
+NO_USERS_WARNING = "警告：数据库尚未设置任何用户，本次修改未经身份验证；请用 python main.py user add 创建管理员"
 
 
 class Store:
@@ -42,6 +60,12 @@ class Store:
         self.vocabulary = vocabulary or load_vocabulary()
         # (from revision, to revision, backup file) once this object upgraded an existing database
         self.last_upgrade: tuple[str, str, Path | None] | None = None
+        self.user: UserRecord | None = None  # who is logged in (None: nobody, or the database has no users yet)
+        self.clock = dt.datetime.now  # when things happen (tests move it)
+        self.sleep = time.sleep  # how a wrong password is slowed down (tests record it instead)
+        self.on_unverified = None  # called with NO_USERS_WARNING at a change made before any user exists
+        self._warned = False
+        self._unknown_failures: dict[str, tuple[int, dt.datetime]] = {}  # wrong names tried, in this process
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -64,10 +88,43 @@ class Store:
             yield s
 
     @contextmanager
-    def writing(self):
-        """A session in one write transaction: committed if the block ends normally, else rolled back."""
-        with Session(self._writer, expire_on_commit=False) as s, s.begin():
+    def writing(self, who: str | None = None):
+        """A session in one write transaction: committed if the block ends normally, else rolled back.
+
+        What it changes is appended to the audit log in the same transaction, under ``who`` (default: the
+        logged-in user). Changing protected rows without an audit entry is refused (core.store.audit).
+        """
+        if who is None:
+            who = self.user.name if self.user else ""
+        trail = audit.Trail(who, self._stamp())
+        with audit.AuditedSession(self._writer, expire_on_commit=False, info={audit.TRAIL: trail}) as s, s.begin():
             yield s
+            audit.finish(s, trail)
+        if s.info.get(UNVERIFIED) and trail.entries:
+            self._warn_unverified()
+
+    @contextmanager
+    def _changing(self, role: str | None, doing: str):
+        """A write transaction for the logged-in user holding ``role`` (anyone before users exist)."""
+        with self.writing() as s:
+            self._actor(s, role, doing)
+            yield s
+
+    def require(self, role: str | None, doing: str) -> str:
+        """Refuse unless the logged-in user holds ``role`` (anyone, before users exist); returns their name."""
+        with self.reading() as s:
+            return self._actor(s, role, doing)
+
+    def _actor(self, s: Session, role: str | None, doing: str) -> str:
+        return users.check_actor(s, self.user, role, doing, lambda: s.info.__setitem__(UNVERIFIED, True))
+
+    def _warn_unverified(self) -> None:
+        if self.on_unverified is not None and not self._warned:
+            self._warned = True
+            self.on_unverified(NO_USERS_WARNING)
+
+    def _stamp(self) -> str:
+        return self.clock().replace(microsecond=0).isoformat()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -89,6 +146,15 @@ class Store:
             raise SchemaMismatch(f"数据库结构版本为{current}，本程序需要{head}；请先备份服务器数据库，"
                                  f"再运行 python main.py db upgrade 升级")
         self.upgrade()
+        self._start_audit_log()
+
+    def _start_audit_log(self) -> None:
+        """A new or just-upgraded database: its log begins with an entry sealing every protected row as it is."""
+        with self.reading() as s:
+            if audit.head(s)[0] != 0:
+                return
+        with self.writing(audit.SYSTEM) as s:
+            audit.start_log(s, self._stamp())
 
     def upgrade(self) -> str | None:
         """Bring the schema to the newest revision (creating it in an empty database).
@@ -102,6 +168,7 @@ class Store:
         migrate.upgrade(self.engine)
         if current is not None:
             self.last_upgrade = (current, migrate.head_revision(), saved)
+        self._start_audit_log()
         return str(saved) if saved else None
 
     def _usable_revision(self) -> str | None:
@@ -125,8 +192,13 @@ class Store:
         return backup.list_backups()
 
     def restore(self, name: str) -> Path:
-        """Replace the database with a backup; a safety copy of the current state is made first (returned)."""
+        """Replace the database with a backup; a safety copy of the current state is made first (returned).
+
+        Administrators only (once users exist). The restored database's log records the restore, by whom.
+        """
         path = self._sqlite_file()
+        with self.writing() as s:
+            who = self._actor(s, ADMIN, "从备份恢复")
         source = backup.find_backup(name)
         revision = backup.backup_revision(source)
         migrate.check_revision(revision)
@@ -134,6 +206,8 @@ class Store:
         self.engine.dispose()
         backup.copy_into(source, path)
         self.check_schema()
+        with self.writing(who) as s:
+            audit.log(s, "backup.restore", "database", None, {"file": source.name, "safety_copy": safety.name})
         return safety
 
     def _sqlite_file(self) -> Path:
@@ -155,12 +229,15 @@ class Store:
             existing = imports.find_import(s, data.sha256)
         if existing is not None:
             return existing, False
+        with self.reading() as s:
+            self._actor(s, PREPARER, "导入申报")  # refuse before making a backup
         if self.is_sqlite and self.path is not None and self.path.exists():
             self.backup("import")
         for attempt in (1, 2):
             try:
                 with self.writing() as s:
-                    return imports.apply_import(s, data, self.vocabulary), True
+                    actor = self._actor(s, PREPARER, "导入申报")
+                    return imports.apply_import(s, data, self.vocabulary, actor), True
             except IntegrityError:
                 # On a server, another clerk may have imported the same file, or created one of its new
                 # companies, at the same moment: the same file is then a re-import, a company is merged.
@@ -185,6 +262,7 @@ class Store:
         nothing is written. Stored overrides are applied to ``policies``.
         """
         with self.reading() as s:
+            self._actor(s, PREPARER, "计算批次")
             batch = reads.get_batch(s, batch_id)
             approval.require_draft(batch, "重新计算")
             loaded = load_batch_cases(s, batch, self.vocabulary)
@@ -195,24 +273,53 @@ class Store:
         ctx = Context(overrides.with_overrides(policies, records), award_year, include_drafts=include_drafts)
         results = evaluate_all(loaded, ctx, progress, cancel)
         with self.writing() as s:
+            actor = self._actor(s, PREPARER, "计算批次")
             batch = approval.locked_batch(s, batch_id)
             approval.require_draft(batch, "重新计算")
             if overrides.overrides_version(s) != version:
                 raise Stale("计算期间参数调整有变化，计算结果未保存，请重新计算")
-            return write_results(s, batch, loaded, results, version)
+            return write_results(s, batch, loaded, results, version, actor)
 
-    def approve(self, batch_id: int, preparer: str, reviewer: str, allow_provisional: bool = False) -> None:
+    def approve(self, batch_id: int, preparer: str | None = None, reviewer: str | None = None,
+                allow_provisional: bool = False) -> None:
+        """Approve a calculated draft: its lines go into the ledger and nothing of it changes afterwards.
+
+        Once users exist, the reviewer is the logged-in user (``reviewer``, if given, must be that user) and
+        the preparer is who imported and calculated the batch; the two must be different people. Before
+        users exist, both names are given and must differ.
+        """
         with self.writing() as s:
+            actor = self._actor(s, REVIEWER, "审批批次")
             approval.approve(s, batch_id, preparer, reviewer, overrides.overrides_version(s), self.vocabulary,
-                             allow_provisional)
+                             allow_provisional, actor)
 
     def mark_paid(self, batch_id: int) -> None:
-        with self.writing() as s:
+        with self._changing(REVIEWER, "标记已拨付") as s:
             approval.mark_paid(s, batch_id)
 
     def delete_draft(self, batch_id: int) -> None:
-        with self.writing() as s:
+        with self._changing(PREPARER, "删除草稿批次") as s:
             approval.delete_draft(s, batch_id)
+
+    def create_adjustment(self, batch_id: int, who: str | None, reason: str, company_ids=None) -> int:
+        """A draft adjustment batch correcting an approved one (optionally only some companies); returns its id.
+
+        ``who`` is the preparer making it: once users exist it must be the logged-in user (or None). Its lines,
+        once calculated, are the differences from what the original paid (core.store.adjustments).
+        """
+        with self.writing() as s:
+            actor = self._actor(s, PREPARER, "创建调整批次")
+            return adjustments.create_adjustment(s, batch_id, reason, self._as_actor(actor, who, "经办人"),
+                                                 company_ids)
+
+    def _as_actor(self, actor: str, who: str | None, role_label: str) -> str:
+        """The name to record: the logged-in user (a different ``who`` is refused), else ``who`` as given."""
+        who = (who or "").strip()
+        if actor:
+            if who and who != actor:
+                raise InvalidData(f"{role_label}应为当前登录用户“{actor}”，不能以“{who}”的名义操作")
+            return actor
+        return who
 
     def batches(self) -> list[BatchRecord]:
         with self.reading() as s:
@@ -240,14 +347,17 @@ class Store:
         for attempt in (1, 2, 3):
             try:
                 with self.writing() as s:
+                    self._actor(s, None, "编排兑现通知书文号")
                     return letternumbers.letter_numbers(s, batch_id)
             except IntegrityError:  # another clerk took the same serial at the same moment: count again
                 if attempt == 3:
                     raise
 
     def record_letter_issue(self, batch_id: int, uscc: str, kind: str, who: str) -> None:
+        """Log a letter previewed, printed or written to PDF; once users exist, by the logged-in user."""
         with self.writing() as s:
-            letternumbers.record_letter_issue(s, batch_id, uscc, kind, who)
+            actor = self._actor(s, None, "出具兑现通知书")
+            letternumbers.record_letter_issue(s, batch_id, uscc, kind, actor or who)
 
     def letter_issues(self, batch_id: int) -> list[tuple]:
         with self.reading() as s:
@@ -280,48 +390,48 @@ class Store:
             return load_histories(s, [company_id], batch_id, self.vocabulary)[company_id]
 
     def add_company(self, profile: CompanyProfile) -> int:
-        with self.writing() as s:
+        with self._changing(PREPARER, "新增单位") as s:
             return companies.add_company(s, profile, self.vocabulary)
 
     def update_company(self, company_id: int, **changes) -> None:
-        with self.writing() as s:
+        with self._changing(PREPARER, "修改单位资料") as s:
             companies.update_company(s, company_id, changes, self.vocabulary)
 
     def add_recognition(self, company_id: int, rec: Recognition) -> int:
-        with self.writing() as s:
+        with self._changing(PREPARER, "录入认定记录") as s:
             return companies.add_recognition(s, company_id, rec, self.vocabulary)
 
     def update_recognition(self, row_id: int, rec: Recognition) -> None:
-        with self.writing() as s:
+        with self._changing(PREPARER, "修改认定记录") as s:
             companies.update_recognition(s, row_id, rec, self.vocabulary)
 
     def delete_recognition(self, row_id: int) -> None:
-        with self.writing() as s:
+        with self._changing(PREPARER, "删除认定记录") as s:
             companies.delete_recognition(s, row_id)
 
     def add_tech_sme(self, company_id: int, year: int, number: str = "") -> int:
-        with self.writing() as s:
+        with self._changing(PREPARER, "录入入库记录") as s:
             return companies.add_tech_sme(s, company_id, year, number)
 
     def delete_tech_sme(self, row_id: int) -> None:
-        with self.writing() as s:
+        with self._changing(PREPARER, "删除入库记录") as s:
             companies.delete_tech_sme(s, row_id)
 
     def set_rd_year(self, company_id: int, rd: RdYear) -> int:
-        with self.writing() as s:
+        with self._changing(PREPARER, "录入研发费用") as s:
             return companies.set_rd_year(s, company_id, rd)
 
     def delete_rd_year(self, row_id: int) -> None:
-        with self.writing() as s:
+        with self._changing(PREPARER, "删除研发费用") as s:
             companies.delete_rd_year(s, row_id)
 
     def add_ledger_entry(self, company_id: int, rule_id: str, year: int, amount, subject: str = "",
                          person: str = "", note: str = "") -> int:
-        with self.writing() as s:
+        with self._changing(PREPARER, "录入历史台账") as s:
             return companies.add_ledger_entry(s, company_id, rule_id, year, amount, subject, person, note)
 
     def delete_ledger_entry(self, row_id: int) -> None:
-        with self.writing() as s:
+        with self._changing(PREPARER, "删除历史台账") as s:
             companies.delete_ledger_entry(s, row_id)
 
     # ------------------------------------------------------------ overrides and settings
@@ -334,18 +444,27 @@ class Store:
             return overrides.get_override(s, override_id)
 
     def add_override(self, o: Override, policies: PolicySet | None = None) -> int:
-        """Store an override; with ``policies``, first check that it names a real rule and parameter."""
+        """Store an override; with ``policies``, first check that it names a real rule and parameter.
+
+        Administrators only once users exist; ``o.who`` is then the logged-in administrator.
+        """
         with self.writing() as s:
+            actor = self._actor(s, ADMIN, "调整政策参数")
+            o = dataclasses.replace(o, who=self._as_actor(actor, o.who, "调整人"))
             return overrides.add_override(s, o, policies)
 
-    def revoke_override(self, override_id: int, who: str) -> None:
+    def revoke_override(self, override_id: int, who: str | None = None) -> None:
         with self.writing() as s:
-            overrides.revoke_override(s, override_id, who)
+            actor = self._actor(s, ADMIN, "撤销参数调整")
+            overrides.revoke_override(s, override_id, self._as_actor(actor, who, "撤销人"))
 
-    def replace_override(self, override_id: int, new: Override, who: str, policies: PolicySet | None = None) -> int:
+    def replace_override(self, override_id: int, new: Override, who: str | None = None,
+                         policies: PolicySet | None = None) -> int:
         """Change an override: the old one is revoked and the new one stored, together."""
         with self.writing() as s:
-            overrides.revoke_override(s, override_id, who)
+            actor = self._actor(s, ADMIN, "调整政策参数")
+            overrides.revoke_override(s, override_id, self._as_actor(actor, who, "调整人"))
+            new = dataclasses.replace(new, who=self._as_actor(actor, new.who, "调整人"))
             return overrides.add_override(s, new, policies)
 
     def policies_with_overrides(self, policies: PolicySet) -> PolicySet:
@@ -357,24 +476,160 @@ class Store:
             return overrides.get_setting(s, key, default)
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.writing() as s:
+        """Change a setting (administrators only, once users exist)."""
+        with self._changing(ADMIN, "修改设置") as s:
             overrides.set_setting(s, key, value)
+
+    def lock_minutes(self) -> int:
+        """Idle minutes before the screen locks (setting ``security.lock_minutes``, default 10)."""
+        try:
+            value = int(self.setting(LOCK_MINUTES_KEY, str(DEFAULT_LOCK_MINUTES)))
+        except ValueError:
+            return DEFAULT_LOCK_MINUTES
+        return value if value > 0 else DEFAULT_LOCK_MINUTES
+
+    # ------------------------------------------------------------ users and logging in
+    def has_users(self) -> bool:
+        with self.reading() as s:
+            return users.has_users(s)
+
+    def users(self) -> list[UserRecord]:
+        with self.reading() as s:
+            return users.list_users(s)
+
+    def create_first_admin(self, name: str, password: str) -> UserRecord:
+        """The first-run administrator (only while the database has no users); they are logged in."""
+        with self.writing(who=(name or "").strip()) as s:
+            if users.has_users(s):
+                raise InvalidData("数据库已有用户，请由管理员登录后添加用户")
+            user = users.add_user(s, name, password, [ADMIN], by="")
+        self.user = user
+        return user
+
+    def add_user(self, name: str, password: str, roles) -> UserRecord:
+        """A new user (administrators only). Before any user exists, the first must be an administrator."""
+        with self.writing() as s:
+            if not users.has_users(s):
+                s.info[audit.TRAIL].who = (name or "").strip()
+                return users.add_user(s, name, password, roles, by="")
+            actor = self._actor(s, ADMIN, "添加用户")
+            return users.add_user(s, name, password, roles, by=actor)
+
+    def set_password(self, name: str, password: str, old_password: str | None = None) -> None:
+        """A new password: users change their own with the old one; an administrator resets anyone else's."""
+        with self.writing() as s:
+            actor = self._actor(s, None, "修改密码")
+            target = users.get(s, name)
+            if target.name == actor:
+                if old_password is None or not verify_password(old_password, target.password_hash):
+                    raise LoginFailed("原密码不正确")
+            else:
+                self._actor(s, ADMIN, "重设其他用户的密码")
+            users.set_password(s, target.name, password)
+
+    def set_roles(self, name: str, roles) -> None:
+        with self._changing(ADMIN, "修改用户角色") as s:
+            users.set_roles(s, name, roles)
+
+    def set_user_active(self, name: str, active: bool) -> None:
+        with self.writing() as s:
+            actor = self._actor(s, ADMIN, "停用或启用用户")
+            users.set_active(s, name, active, actor)
+
+    def login_wait(self, name: str) -> float:
+        """Seconds before an attempt to log in as ``name`` would be answered (after wrong passwords)."""
+        name = (name or "").strip()
+        now = self.clock()
+        with self.reading() as s:
+            row = users.find(s, name)
+            if row is not None:
+                return users.wait_seconds(row, now)
+        failures, last = self._unknown_failures.get(name, (0, now))
+        return max(0.0, failure_delay(failures) - (now - last).total_seconds())
+
+    def login(self, name: str, password: str) -> UserRecord:
+        """Log in: ``store.user`` becomes this user. Wrong passwords are answered ever more slowly.
+
+        Raises LoginFailed (the same message for an unknown name and a wrong password).
+        """
+        name = (name or "").strip()
+        wait = self.login_wait(name)
+        if wait > 0:
+            self.sleep(wait)
+        with self.reading() as s:
+            row = users.find(s, name)
+            stored = row.password_hash if row is not None else _dummy_hash()
+            found = users.record(row) if row is not None else None
+        ok = verify_password(password or "", stored) and found is not None
+        if not ok:
+            with self.writing(who="") as s:
+                failures = users.record_failure(s, name, self.clock())
+            if found is None:
+                count, _ = self._unknown_failures.get(name, (0, None))
+                self._unknown_failures[name] = (count + 1, self.clock())
+            raise LoginFailed("用户名或密码错误" + (f"（已连续{failures}次）" if failures > 1 else ""))
+        if not found.active:
+            raise LoginFailed(f"用户“{found.name}”已停用，请联系管理员")
+        with self.writing() as s:
+            users.record_login(s, found.name, self.clock())
+        self.user = found
+        return found
+
+    def unlock(self, password: str) -> UserRecord:
+        """The lock screen: the same user's password again."""
+        if self.user is None:
+            raise LoginFailed("没有已登录的用户")
+        return self.login(self.user.name, password)
+
+    def logout(self) -> None:
+        self.user = None
+
+    # ------------------------------------------------------------ audit log
+    def audit_entries(self, *, target: str | None = None, action: str | None = None, who: str | None = None,
+                      limit: int | None = None, newest_first: bool = False) -> list[audit.AuditRecord]:
+        with self.reading() as s:
+            return audit.entries(s, target=target, action=action, who=who, limit=limit, newest_first=newest_first)
+
+    def audit_head(self) -> tuple[int, str]:
+        """(number, hash) of the last audit entry: write it down to catch a rewritten log later."""
+        with self.reading() as s:
+            return audit.head(s)
+
+    def verify_audit(self, progress=None, expect: tuple[int, str] | None = None) -> verify.Report:
+        """Check the hash chain and every protected row against what the audited changes left.
+
+        ``expect``: (number, hash) of an entry written down earlier (``audit_head()``), which must still be there.
+        """
+        with self.reading() as s:
+            return verify.verify(s, progress, expect)
 
     def settings(self) -> dict[str, str]:
         with self.reading() as s:
             return overrides.all_settings(s)
 
 
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash to check an unknown user's password against, so the answer takes as long as for a real one."""
+    if not _DUMMY:
+        _DUMMY.append(hash_password("kjjb-no-such-user"))
+    return _DUMMY[0]
+
+
 def open_store(url: str | None = None, *, check: bool = True, vocabulary: Vocabulary | None = None) -> Store:
     """The store at ``url`` (else the saved setting, else the SQLite file in the data folder).
 
     With ``check`` the schema is created or (SQLite) upgraded as needed; see Store.check_schema.
+    Inside a headless command, the command's ``--user`` is logged in (core.audit.identity).
     """
     store = Store(resolve_url(url), vocabulary)
-    if check:
-        try:
+    try:
+        if check:
             store.check_schema()
-        except BaseException:
-            store.close()
-            raise
+        identity.attach(store)  # a headless command's --user (nothing otherwise)
+    except BaseException:
+        store.close()
+        raise
     return store

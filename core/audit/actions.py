@@ -1,0 +1,77 @@
+"""What audit entries are called on screen, and a one-line account of an entry's change."""
+from __future__ import annotations
+
+import json
+
+ACTION_LABELS = {
+    "audit.start": "启用审计日志",
+    "batch.import": "导入批次",
+    "batch.calculate": "计算批次",
+    "batch.approve": "审批批次",
+    "batch.paid": "标记已拨付",
+    "batch.delete": "删除草稿批次",
+    "batch.adjust": "创建调整批次",
+    "company.create": "新增单位",
+    "company.update": "修改单位资料",
+    "recognition.add": "录入认定记录",
+    "recognition.update": "修改认定记录",
+    "recognition.delete": "删除认定记录",
+    "tech_sme.add": "录入入库记录",
+    "tech_sme.delete": "删除入库记录",
+    "rd.set": "录入研发费用",
+    "rd.delete": "删除研发费用",
+    "ledger.add": "录入历史台账",
+    "ledger.delete": "删除历史台账",
+    "override.add": "调整政策参数",
+    "override.revoke": "撤销参数调整",
+    "setting.set": "修改设置",
+    "letters.number": "编排通知书文号",
+    "backup.restore": "从备份恢复",
+    "user.create": "添加用户",
+    "user.password": "修改密码",
+    "user.roles": "修改角色",
+    "user.disable": "停用用户",
+    "user.enable": "启用用户",
+    "user.login_failed": "登录失败",
+}
+TARGET_LABELS = {"batch": "批次", "company": "单位", "override": "参数调整", "setting": "设置", "user": "用户",
+                 "audit": "审计日志", "database": "数据库"}
+NOBODY = "（无用户）"
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def target_label(target: str) -> str:
+    """``batch:3`` → ``批次3``, ``user:张三`` → ``用户张三``."""
+    kind, _, rest = target.partition(":")
+    return f"{TARGET_LABELS.get(kind, kind)}{rest}"
+
+
+def who_label(who: str) -> str:
+    return who or NOBODY
+
+
+def _text(value) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, str):
+        return value or "空"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def change_summary(old, new, limit: int = 200) -> str:
+    """``phone：空 → 0470-1234567；bank_account：0601 → 0602`` (or the values, for a creation or deletion)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = list(dict.fromkeys([*old, *new]))
+        parts = [f"{k}：{_text(old.get(k))} → {_text(new.get(k))}" if k in old else f"{k}：{_text(new[k])}"
+                 for k in keys if old.get(k) != new.get(k) or k not in old]
+    elif isinstance(new, dict):
+        parts = [f"{k}：{_text(v)}" for k, v in new.items()]
+    elif isinstance(old, dict):
+        parts = ["删除：" + "，".join(f"{k}：{_text(v)}" for k, v in old.items())]
+    else:
+        parts = []
+    text = "；".join(parts)
+    return text if len(text) <= limit else text[:limit - 1] + "…"

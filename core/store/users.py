@@ -1,0 +1,196 @@
+"""Users: accounts with roles and scrypt password hashes, who is acting, and slowed-down wrong passwords.
+
+Before the first user exists the program behaves as it always did (nobody
+logs in; changes are recorded with an empty ``who``). Once a user exists,
+every change needs a logged-in, active user holding the role the change
+asks for; roles are read from the database at each change, so deactivating a
+user or taking a role away takes effect at once for every open session.
+
+Wrong passwords are counted per user in the database (so separate command
+runs count too); an attempt is answered only after
+``core.audit.passwords.failure_delay(failures)`` seconds have passed since
+the last failure. The counters change without an audit entry and are left
+out of the user's seal; each failure is itself an audit entry.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from core.audit.passwords import failure_delay, hash_password, password_problem
+from core.audit.roles import ADMIN, ROLE_LABELS, format_roles, parse_roles, role_labels, role_problem
+from core.store.audit import log
+from core.store.errors import InvalidData, NotFound, NotLoggedIn, PermissionDenied
+from core.store.models import User, now
+
+NAME_MAX = 60
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    name: str
+    roles: frozenset
+    active: bool
+    created_at: dt.datetime
+    created_by: str = ""
+    last_login_at: dt.datetime | None = None
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def label(self) -> str:
+        """``张三（经办人、审核人）``"""
+        return f"{self.name}（{role_labels(self.roles)}）"
+
+
+def record(row: User) -> UserRecord:
+    return UserRecord(row.id, row.name, parse_roles(row.roles), row.active, row.created_at, row.created_by,
+                      row.last_login_at)
+
+
+def has_users(s: Session) -> bool:
+    return bool(s.scalar(select(func.count()).select_from(User)))
+
+
+def list_users(s: Session) -> list[UserRecord]:
+    return [record(r) for r in s.scalars(select(User).order_by(User.name))]
+
+
+def find(s: Session, name: str) -> User | None:
+    return s.scalar(select(User).where(User.name == (name or "").strip()))
+
+
+def get(s: Session, name: str) -> User:
+    row = find(s, name)
+    if row is None:
+        raise NotFound(f"找不到用户“{name}”")
+    return row
+
+
+# ---------------------------------------------------------------- who is acting
+
+def check_actor(s: Session, user: UserRecord | None, role: str | None, doing: str, warn=None) -> str:
+    """The name of who is making a change (``""`` before any user exists), after checking they may."""
+    if user is None:
+        if has_users(s):
+            raise NotLoggedIn(f"{doing}须先登录（命令行：--user 用户名，密码取自环境变量KJJB_PASSWORD或提示输入）")
+        if warn is not None:
+            warn()
+        return ""
+    row = find(s, user.name)
+    if row is None or not row.active:
+        raise NotLoggedIn(f"用户“{user.name}”已停用，请重新登录")
+    roles = parse_roles(row.roles)
+    if role is not None and role not in roles:
+        raise PermissionDenied(f"用户“{row.name}”的角色为{role_labels(roles)}，不能{doing}（需要{ROLE_LABELS[role]}角色）")
+    return row.name
+
+
+# ---------------------------------------------------------------- accounts
+
+def _check_new(s: Session, name: str, password: str, roles) -> tuple[str, str]:
+    name = (name or "").strip()
+    problems = []
+    if not name:
+        problems.append("请填写用户名")
+    elif len(name) > NAME_MAX:
+        problems.append(f"用户名最长{NAME_MAX}个字符")
+    elif any(c in name for c in ":,\t\r\n"):
+        problems.append("用户名不能含有冒号、逗号或换行")
+    if (p := role_problem(roles)) is not None:
+        problems.append(p)
+    if (p := password_problem(password or "")) is not None:
+        problems.append(p)
+    if problems:
+        raise InvalidData("；".join(problems))
+    if find(s, name) is not None:
+        raise InvalidData(f"用户名“{name}”已被使用")
+    return name, format_roles(roles)
+
+
+def add_user(s: Session, name: str, password: str, roles, by: str) -> UserRecord:
+    first = not has_users(s)
+    name, stored_roles = _check_new(s, name, password, roles)
+    if first and ADMIN not in parse_roles(stored_roles):
+        raise InvalidData("第一个用户须为管理员（由其再添加经办人、审核人）")
+    row = User(name=name, roles=stored_roles, password_hash=hash_password(password), active=True, created_at=now(),
+               created_by=by, failed_logins=0)
+    s.add(row)
+    s.flush()
+    log(s, "user.create", f"user:{name}", None, {"name": name, "roles": stored_roles, "first": first})
+    return record(row)
+
+
+def set_password(s: Session, name: str, password: str) -> None:
+    row = get(s, name)
+    if (p := password_problem(password or "")) is not None:
+        raise InvalidData(p)
+    row.password_hash = hash_password(password)
+    s.flush()
+    s.execute(update(User).where(User.id == row.id).values(failed_logins=0, last_failed_at=None))
+    log(s, "user.password", f"user:{row.name}", None, {"password": "（已更改）"})
+
+
+def _admins_left(s: Session, without: User) -> int:
+    others = s.scalars(select(User).where(User.active.is_(True), User.id != without.id))
+    return sum(ADMIN in parse_roles(u.roles) for u in others)
+
+
+def set_roles(s: Session, name: str, roles) -> None:
+    row = get(s, name)
+    if (p := role_problem(roles)) is not None:
+        raise InvalidData(p)
+    new = format_roles(roles)
+    if ADMIN in parse_roles(row.roles) and ADMIN not in parse_roles(new) and row.active and not _admins_left(s, row):
+        raise InvalidData(f"“{row.name}”是唯一的管理员，不能取消其管理员角色")
+    if new == row.roles:
+        return
+    old, row.roles = row.roles, new
+    s.flush()
+    log(s, "user.roles", f"user:{row.name}", {"roles": old}, {"roles": new})
+
+
+def set_active(s: Session, name: str, active: bool, by: str) -> None:
+    row = get(s, name)
+    if row.active == active:
+        return
+    if not active:
+        if row.name == by:
+            raise InvalidData("不能停用自己的账户")
+        if ADMIN in parse_roles(row.roles) and not _admins_left(s, row):
+            raise InvalidData(f"“{row.name}”是唯一的管理员，不能停用")
+    row.active = active
+    s.flush()
+    log(s, "user.enable" if active else "user.disable", f"user:{row.name}", {"active": not active},
+        {"active": active})
+
+
+# ---------------------------------------------------------------- passwords tried
+
+def wait_seconds(row: User | None, at: dt.datetime) -> float:
+    """Seconds still to wait before an attempt for this user is answered."""
+    if row is None or not row.failed_logins or row.last_failed_at is None:
+        return 0.0
+    passed = (at - row.last_failed_at).total_seconds()
+    return max(0.0, failure_delay(row.failed_logins) - passed)
+
+
+def record_failure(s: Session, name: str, at: dt.datetime) -> int:
+    """Count a wrong password (audited); returns the user's consecutive failures (0 for an unknown name)."""
+    row = find(s, name)
+    failures = 0
+    if row is not None:
+        failures = row.failed_logins + 1
+        s.execute(update(User).where(User.id == row.id).values(failed_logins=failures, last_failed_at=at))
+    log(s, "user.login_failed", f"user:{(name or '').strip()[:NAME_MAX]}", None,
+        {"failures": failures} if row is not None else {"unknown_user": True})
+    return failures
+
+
+def record_login(s: Session, name: str, at: dt.datetime) -> None:
+    s.execute(update(User).where(User.name == name).values(failed_logins=0, last_failed_at=None, last_login_at=at))
