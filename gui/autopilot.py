@@ -3,6 +3,7 @@
 ``KJJB_AUTOPILOT=FILE.json`` names a JSON object:
 
     {"first_run": {"issuer": "...", "code": "...", "clerk": "...", "demo": true} | "later" | null,
+     "first_admin": {"name": "...", "password": "..."} | "skip",
      "report": "REPORT.json"}
 
 When the first-run dialog appears its fields are typed in and 开始使用 (or,
@@ -18,6 +19,29 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+
+
+def answer_first_admin(dialog) -> None:
+    """When the database has no users the 创建管理员 dialog comes first: create the
+    administrator from ``"first_admin": {"name": ..., "password": ...}``, or press
+    暂不设置 (the default), as a clerk would."""
+    import os
+
+    config = json.loads(Path(os.environ["KJJB_AUTOPILOT"]).read_text(encoding="utf-8"))
+    answers = config.get("first_admin")
+
+    def press():
+        if isinstance(answers, dict):
+            dialog.name_edit.setText(answers.get("name", ""))
+            dialog.password_edit.setText(answers.get("password", ""))
+            dialog.confirm_edit.setText(answers.get("password", ""))
+            dialog.ok_button.click()
+            if dialog.isVisible():
+                dialog.skip_button.click()
+        else:
+            dialog.skip_button.click()
+
+    QTimer.singleShot(0, press)
 
 
 def attach(startup, config_path: str) -> None:

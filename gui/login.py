@@ -11,6 +11,8 @@ asks the store again once it is over, so the window never freezes.
 """
 from __future__ import annotations
 
+import os
+
 import math
 
 from PySide6.QtCore import QTimer
@@ -184,7 +186,12 @@ def login_at_start(ctx, parent=None) -> bool:
         ask().error(parent, "数据库", str(exc))
         return True
     if not has_users:
-        FirstAdminDialog(store, parent).exec()
+        dialog = FirstAdminDialog(store, parent)
+        if os.environ.get("KJJB_AUTOPILOT"):
+            from gui.autopilot import answer_first_admin
+
+            answer_first_admin(dialog)
+        dialog.exec()
         return True
     dialog = LoginDialog(store, parent, name=str(ctx.settings.value(LAST_USER_KEY, "") or ""))
     if dialog.exec() != QDialog.DialogCode.Accepted:
