@@ -192,6 +192,14 @@ def rows(s: Session, ids) -> list[CompanyRow]:
     return [found[i] for i in ids if i in found]
 
 
+def counties(s: Session, city: str | None = None) -> list[str]:
+    """The 旗县区 written on companies (of ``city``), for a filter's choices."""
+    q = select(Company.county).where(Company.county != "").distinct()
+    if city:
+        q = q.where(Company.city == city)
+    return sorted(s.scalars(q))
+
+
 def company_id_for(s: Session, uscc: str) -> int | None:
     return s.scalar(select(Company.id).where(Company.uscc == uscc))
 

@@ -167,6 +167,11 @@ class Store:
                 if attempt == 2:
                     raise
 
+    def imported_batch(self, sha256: str) -> int | None:
+        """The batch a workbook with this sha256 was imported as, or None (a screen says so before importing)."""
+        with self.reading() as s:
+            return imports.find_import(s, sha256)
+
     def import_summary(self, batch_id: int) -> dict:
         """What the import of the batch's workbook added and changed (counts by kind)."""
         with self.reading() as s:
@@ -257,6 +262,10 @@ class Store:
     def company_rows(self, ids) -> list[companies.CompanyRow]:
         with self.reading() as s:
             return companies.rows(s, ids)
+
+    def counties(self, city: str | None = None) -> list[str]:
+        with self.reading() as s:
+            return companies.counties(s, city)
 
     def company_id(self, uscc: str) -> int | None:
         with self.reading() as s:
