@@ -42,6 +42,15 @@ class AppContext:
                     store, "policies_with_overrides") else base
             return self._policies
 
+    @property
+    def ready(self) -> bool:
+        """The store is open and the policies in force are read (screens can be built without waiting)."""
+        return self._policies is not None
+
+    def warm_up(self) -> None:
+        """Open the store and read the policies (called on a worker thread as the window shows)."""
+        self.policies  # noqa: B018 - the property opens the store and reads the files
+
     def policies_changed(self) -> None:
         """The overrides changed: the policies in force are read again, and every screen is told."""
         with self._lock:

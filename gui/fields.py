@@ -125,6 +125,10 @@ class CheckedEdit(QLineEdit):
         self.setText(text)
         self.recheck()
 
+    def set_check(self, check) -> None:
+        self._check = check
+        self.recheck()
+
     def recheck(self, *_args) -> None:
         self.value, self.problem, self.hint = self._check(self.text())
         shown = self.problem if self.problem and (self.text().strip() or self.isModified()) else None
