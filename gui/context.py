@@ -20,6 +20,7 @@ class AppContext:
         # Screens open the store and load the policies on worker threads (the window shows first): once.
         self._lock = threading.RLock()
         self.listeners: list = []  # called (on the GUI thread) after policies_changed()
+        self.data_listeners: list = []  # called (on the GUI thread) after data_changed()
 
     @property
     def base_policies(self):
@@ -56,6 +57,11 @@ class AppContext:
         with self._lock:
             self._policies = None
         for listener in list(self.listeners):
+            listener()
+
+    def data_changed(self) -> None:
+        """Companies or batches changed (import, calculation, approval, edits): screens showing them refresh."""
+        for listener in list(self.data_listeners):
             listener()
 
     @property

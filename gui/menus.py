@@ -70,6 +70,7 @@ def load_demo(window):
         page = _batches(window)
         if page is not None:
             page.refresh(select=batch_id)
+        ctx.data_changed()
 
     def cancelled():
         window.status.setText("已取消载入演示数据")

@@ -243,6 +243,11 @@ class BatchesPage(QWidget):
         Operation(self, "读取批次", work, on_success=self._batches_loaded, on_failure=self._load_failed,
                   progress=False).start()
 
+    def _changed(self, batch_id: int | None) -> None:
+        """This screen changed the data: show the batch, and let other screens refresh."""
+        self.refresh(select=batch_id)
+        self.ctx.data_changed()
+
     def _load_failed(self, exc) -> None:
         self.loading = False
         show_failure(self, "读取批次", exc)
@@ -391,7 +396,7 @@ class BatchesPage(QWidget):
         from gui.batches.import_wizard import ImportWizard
 
         wizard = ImportWizard(self.ctx, self, path)
-        wizard.imported.connect(lambda batch_id, created: self.refresh(select=batch_id))
+        wizard.imported.connect(lambda batch_id, created: self._changed(batch_id))
         wizard.calculate_requested.connect(lambda batch_id: self.calculate(batch_id))
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.open()
@@ -419,7 +424,7 @@ class BatchesPage(QWidget):
             if summary.provisional_lines:
                 text += f"；{summary.provisional_lines}条依据征求意见稿测算"
             self.window.status.setText(text)
-            self.refresh(select=batch_id)
+            self._changed(batch_id)
 
         def cancelled():
             self.window.status.setText("已取消计算，批次结果未改变")
@@ -471,7 +476,7 @@ class BatchesPage(QWidget):
 
         def done(_):
             self.window.status.setText(f"批次{batch_id}已审批（经办人{values['preparer']}，审核人{values['reviewer']}）")
-            self.refresh(select=batch_id)
+            self._changed(batch_id)
 
         return Operation(self, "审批", work, on_success=done, cancellable=False).start()
 
@@ -488,7 +493,7 @@ class BatchesPage(QWidget):
             show_failure(self, "标记已拨付", exc)
             return False
         self.window.status.setText(f"批次{b.id}已标记为已拨付")
-        self.refresh(select=b.id)
+        self._changed(b.id)
         return True
 
     def delete_draft(self) -> bool:
@@ -508,7 +513,7 @@ class BatchesPage(QWidget):
         def done(_):
             self.current = None
             self.window.status.setText(f"已删除草稿批次{b.id}“{b.name}”")
-            self.refresh()
+            self._changed(None)
 
         Operation(self, "删除草稿", work, on_success=done, cancellable=False).start()
         return True

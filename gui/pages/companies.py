@@ -111,6 +111,7 @@ class CompaniesPage(QWidget):
         for box in (self.size, self.qualification, self.county):
             box.currentIndexChanged.connect(lambda _i: self.search())
         self.city.currentIndexChanged.connect(self._city_changed)
+        ctx.data_listeners.append(self._data_changed)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self, activated=self.show_list)
 
@@ -122,6 +123,10 @@ class CompaniesPage(QWidget):
             Operation(self, "读取企业档案", self._first_load, on_success=self._loaded, progress=False).start()
         elif self.stack.currentWidget() is self.listing:
             self.search()  # imports and edits elsewhere may have changed the list
+
+    def _data_changed(self) -> None:
+        if self._started:
+            self.search()
 
     def _first_load(self, report, cancelled):
         store = self.ctx.store  # opens the database off the GUI thread
