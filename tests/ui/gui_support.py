@@ -26,3 +26,15 @@ def sample_batch(window, calculated: bool = True) -> int:
         window.ctx.store.calculate(batch_id, window.ctx.base_policies)
     window.ctx.data_changed()
     return batch_id
+
+
+def broken_sample(path):
+    """The sample workbook with a mistyped USCC, an impossible date and an amount in words."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLE)
+    wb["企业信息"]["A4"] = "91150702MAQTM6001X"  # wrong check character
+    wb["历史-认定记录"]["E3"] = "2023年13月1日"
+    wb["历史-研发投入"]["D5"] = "两百万"
+    wb.save(path)
+    return path
