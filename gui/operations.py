@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog
 
 from core.progress import Cancelled
+from gui import gcpolicy
 from gui.errors import show_failure
 
 
@@ -81,6 +82,7 @@ class Operation:
 
     def start(self) -> "Operation":
         Operation.running.add(self)
+        gcpolicy.work_started()
         QThreadPool.globalInstance().start(_Job(self.fn, self.signals, self.stop))
         return self
 
@@ -101,7 +103,9 @@ class Operation:
     def _finish(self) -> None:
         if self.dialog is not None:
             self.dialog.close()
-        Operation.running.discard(self)
+        if self in Operation.running:
+            Operation.running.discard(self)
+            gcpolicy.work_finished()
 
     def _succeeded(self, result) -> None:
         self._finish()

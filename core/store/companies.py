@@ -200,6 +200,14 @@ def counties(s: Session, city: str | None = None) -> list[str]:
     return sorted(s.scalars(q))
 
 
+def existing_usccs(s: Session, usccs) -> set[str]:
+    """Which of ``usccs`` the store has a company for (one query per thousand, not one per code)."""
+    found: set[str] = set()
+    for part in chunks(list(dict.fromkeys(usccs))):
+        found.update(s.scalars(select(Company.uscc).where(Company.uscc.in_(part))))
+    return found
+
+
 def company_id_for(s: Session, uscc: str) -> int | None:
     return s.scalar(select(Company.id).where(Company.uscc == uscc))
 

@@ -271,6 +271,11 @@ class Store:
         with self.reading() as s:
             return companies.company_id_for(s, uscc)
 
+    def existing_usccs(self, usccs) -> set[str]:
+        """The codes among ``usccs`` that already have a company (an import screen counts new and known ones)."""
+        with self.reading() as s:
+            return companies.existing_usccs(s, usccs)
+
     def known_uscc(self, uscc: str) -> bool:
         """Whether the store has a company with this USCC (the workbook reader asks)."""
         return self.company_id(uscc) is not None

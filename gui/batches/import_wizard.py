@@ -309,7 +309,7 @@ class ImportWizard(QDialog):
             store = ctx.store
             data = read_workbook(path, year, name, known_uscc=store.known_uscc, vocabulary=store.vocabulary,
                                  progress=report, cancel=cancelled)
-            known = sum(1 for c in data.companies if store.known_uscc(c.uscc))
+            known = len(store.existing_usccs(c.uscc for c in data.companies))
             return data, store.imported_batch(data.sha256), known
 
         self.operation = Operation(self, "检查工作簿", work, on_success=self._checked, on_failure=self._check_failed,

@@ -3,6 +3,12 @@
 Top-level rows are companies (CompanyResultRecord, in batch order); their
 children are the company's LineRecords. A child index carries its company's
 row + 1 as internal id, so parent() needs no lookups. ``data()`` never raises.
+Filtering is done here (a company stays when its name, code or one of its
+lines matches), not by a proxy: a QSortFilterProxyModel walks every child of
+10,000 companies on each reset, which froze the window for a third of a second.
+Companies are handed to the view a page at a time (canFetchMore/fetchMore), so
+a reset lays out 200 rows, not 10,000; ``prepare`` (grouping lines by company)
+runs on the worker thread that read them.
 """
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from core.money import fmt_yuan
 from gui.errors import log
 
+FETCH = 200  # companies handed to the view at a time
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 RED = QColor("#c62828")
 GREY = QColor("#777777")
@@ -42,17 +49,67 @@ def line_note(line) -> str:
 class BatchResultsModel(QAbstractItemModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.companies: list = []
+        self.companies: list = []  # shown (after the filter)
         self.lines_of: list[list] = []
+        self._all: list[tuple] = []  # (company, its lines, lower-cased text to match)
+        self.filter_text = ""
+        self.fetched = 0  # companies the view has been given
 
-    def set_results(self, companies, lines) -> None:
+    @staticmethod
+    def prepare(companies, lines) -> list[tuple]:
+        """(company, its lines, text to match) for each company; plain Python, for a worker thread."""
         by_uscc: dict[str, list] = {}
         for line in lines:
             by_uscc.setdefault(line.uscc, []).append(line)
+        out = []
+        for c in companies:
+            own = by_uscc.get(c.uscc, [])
+            words = " ".join([c.company_name, c.uscc, *(f"{l.summary} {l.basis}" for l in own)]).casefold()
+            out.append((c, own, words))
+        return out
+
+    def set_results(self, companies, lines) -> None:
+        self.set_prepared(self.prepare(companies, lines))
+
+    def set_prepared(self, prepared) -> list:
+        """Show ``prepared`` (from :meth:`prepare`); returns what was shown before, for the caller to let go."""
+        old, self._all = self._all, list(prepared)
+        self._show()
+        return old
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip().casefold()
+        self._show()
+
+    def _show(self) -> None:
+        key = self.filter_text
+        shown = [(c, own) for c, own, words in self._all if not key or key in words]
         self.beginResetModel()
-        self.companies = list(companies)
-        self.lines_of = [by_uscc.get(c.uscc, []) for c in self.companies]
+        self.companies = [c for c, _ in shown]
+        self.lines_of = [own for _, own in shown]
+        self.fetched = min(FETCH, len(self.companies))
         self.endResetModel()
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and self.fetched < len(self.companies)
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid():
+            return
+        more = min(FETCH, len(self.companies) - self.fetched)
+        if more > 0:
+            self.beginInsertRows(QModelIndex(), self.fetched, self.fetched + more - 1)
+            self.fetched += more
+            self.endInsertRows()
+
+    def fetch_through(self, row: int) -> None:
+        """Hand the view every company up to ``row`` (to select one further down)."""
+        while self.fetched <= row and self.canFetchMore():
+            self.fetchMore()
+
+    @property
+    def total_companies(self) -> int:
+        return len(self._all)
 
     def clear(self) -> None:
         self.set_results((), ())
@@ -63,17 +120,19 @@ class BatchResultsModel(QAbstractItemModel):
         if not index.isValid():
             return None
         row = index.internalId() - 1 if index.internalId() else index.row()
-        return self.companies[row] if 0 <= row < len(self.companies) else None
+        return self.companies[row] if 0 <= row < min(self.fetched, len(self.companies)) else None
 
     def line_at(self, index: QModelIndex):
         if not index.isValid() or not index.internalId():
             return None
-        lines = self.lines_of[index.internalId() - 1] if index.internalId() - 1 < len(self.lines_of) else []
+        parent = index.internalId() - 1
+        lines = self.lines_of[parent] if parent < min(self.fetched, len(self.lines_of)) else []
         return lines[index.row()] if 0 <= index.row() < len(lines) else None
 
     def company_index(self, uscc: str) -> QModelIndex:
         for row, c in enumerate(self.companies):
             if c.uscc == uscc:
+                self.fetch_through(row)
                 return self.index(row, 0)
         return QModelIndex()
 
@@ -82,7 +141,7 @@ class BatchResultsModel(QAbstractItemModel):
         if not 0 <= column < len(COLUMNS) or row < 0:
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, 0) if row < len(self.companies) else QModelIndex()
+            return self.createIndex(row, column, 0) if row < self.fetched else QModelIndex()
         if parent.internalId() or parent.column() != 0:
             return QModelIndex()  # lines have no children; children hang under column 0
         prow = parent.row()
@@ -97,7 +156,7 @@ class BatchResultsModel(QAbstractItemModel):
 
     def rowCount(self, parent=QModelIndex()) -> int:
         if not parent.isValid():
-            return len(self.companies)
+            return self.fetched
         if parent.internalId() or parent.column() != 0:
             return 0
         return len(self.lines_of[parent.row()]) if 0 <= parent.row() < len(self.lines_of) else 0

@@ -11,12 +11,13 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView,
                                QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget)
 
 from core.money import amount_in_words, fmt_yuan
+from gui import gcpolicy
 from gui.ask import ask
 from gui.errors import show_failure
 from gui.models.base import Column, ListTableModel
@@ -165,14 +166,9 @@ class BatchesPage(QWidget):
 
         # results
         self.results = BatchResultsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.results)
-        self.proxy.setRecursiveFilteringEnabled(True)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
         self.tree = QTreeView()
         self.tree.setObjectName("results")
-        self.tree.setModel(self.proxy)
+        self.tree.setModel(self.results)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -289,7 +285,8 @@ class BatchesPage(QWidget):
 
         def work(report, cancelled):
             store = ctx.store
-            return store.batch(batch_id), store.company_results(batch_id), store.lines(batch_id)
+            companies, lines = store.company_results(batch_id), store.lines(batch_id)
+            return store.batch(batch_id), companies, lines, BatchResultsModel.prepare(companies, lines)
 
         def done(result):
             if generation == self._batch_generation:
@@ -297,15 +294,18 @@ class BatchesPage(QWidget):
 
         Operation(self, "读取批次", work, on_success=done, on_failure=self._load_failed, progress=False).start()
 
-    def _show_batch(self, batch, companies, lines) -> None:
+    def _show_batch(self, batch, companies, lines, prepared=None) -> None:
         self.current = batch
-        self.lines = lines
+        old_lines, self.lines = self.lines, lines
         self.ctx.settings.setValue("batches/current", batch.id)
         self.provisional = sum(1 for l in lines if l.provisional)
         row = self.batch_model.row_object(self.batch_view.currentIndex().row())
         self.totals = (row.companies, row.lines, row.total) if row is not None and row.id == batch.id else (
             len(companies), len(lines), sum((l.amount for l in lines), start=Decimal(0)))
-        self.results.set_results(companies, lines)
+        if prepared is None:
+            prepared = BatchResultsModel.prepare(companies, lines)
+        old = self.results.set_prepared(prepared)
+        gcpolicy.drop_later(old, old_lines)  # the last batch shown is freed off the GUI thread
         calculated = sum(1 for c in companies if c.calculated)
         errors = sum(1 for c in companies if c.errors)
         total = sum((c.total for c in companies if c.total is not None), start=Decimal(0))
@@ -314,9 +314,9 @@ class BatchesPage(QWidget):
         self._banner(batch, calculated, len(companies), errors)
         self.loading = False
         self._update_actions()
-        first = self.proxy.index(0, 0)
+        first = self.results.index(0, 0)
         if first.isValid():
-            self.tree.setCurrentIndex(first)
+            QTimer.singleShot(0, lambda: self.tree.setCurrentIndex(self.results.index(0, 0)))
         else:
             self.trace.setHtml(CSS + "<p>该批次没有企业。</p>")
 
@@ -356,12 +356,12 @@ class BatchesPage(QWidget):
             "兑现通知书（审批后才能出具）" if draft else "兑现通知书（Ctrl+P）")
 
     def _filter(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
-        if text.strip():
+        self.results.set_filter(text)
+        if text.strip() and self.results.rowCount() <= 200:
             self.tree.expandAll()
 
     def _result_changed(self, current, _previous=None) -> None:
-        index = self.proxy.mapToSource(current)
+        index = current
         line = self.results.line_at(index)
         if line is not None:
             self.trace.setHtml(line_html(line))
@@ -382,10 +382,9 @@ class BatchesPage(QWidget):
             if row is None:
                 return False
             target = self.results.index(row, 0, company)
-        proxied = self.proxy.mapFromSource(target)
-        self.tree.expand(self.proxy.mapFromSource(company))
-        self.tree.setCurrentIndex(proxied)
-        self.tree.scrollTo(proxied)
+        self.tree.expand(company)
+        self.tree.setCurrentIndex(target)
+        self.tree.scrollTo(target)
         return True
 
     def wait_text(self) -> str:
