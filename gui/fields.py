@@ -41,8 +41,8 @@ def check_date(label: str, required: bool = True):
             return None, f"请填写{label}" if required else None, ""
         try:
             day = parse_date(text.strip(), label)
-        except FieldError as exc:
-            return None, str(exc), ""
+        except FieldError:
+            return None, "不是有效日期，可写作 2025-11-20、2025/11/20 或 2025年11月20日", ""
         return day, None, f"{day.year}年{day.month}月{day.day}日"
     return check
 
@@ -54,7 +54,7 @@ def check_money(label: str, required: bool = True):
         try:
             amount = parse_amount(text)
         except MoneyError:
-            return None, f"“{label}”无法识别：可写作 1,200,000 或 120万", ""
+            return None, "金额无法识别，可写作 1,200,000 或 120万", ""
         if amount < 0:
             return None, f"{label}不能为负数", ""
         if amount != amount.quantize(Decimal("0.01")):

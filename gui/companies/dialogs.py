@@ -55,7 +55,7 @@ def profile_values(fields: FieldSet) -> dict:
 class RecordDialog(QDialog):
     """A form with 确定 enabled only while every field is fine, and the store's answer shown in it."""
 
-    def __init__(self, parent, title: str, save, *, width: int = 460):
+    def __init__(self, parent, title: str, save, *, width: int = 540):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(width)

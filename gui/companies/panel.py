@@ -110,10 +110,9 @@ class CompanyPanel(QWidget):
 
         # profile
         box = QGroupBox("基本信息")
-        left, right = QFormLayout(), QFormLayout()
-        for form in (left, right):
-            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.fields = profile_fields(self.vocab, left, right)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.fields = profile_fields(self.vocab, form, form)
         self.fields.changed.connect(self._profile_edited)
         self.save_button = QPushButton("保存修改")
         self.save_button.setObjectName("save-profile")
@@ -127,8 +126,7 @@ class CompanyPanel(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         lay = QVBoxLayout(box)
-        lay.addLayout(left)
-        lay.addLayout(right)
+        lay.addLayout(form)
         lay.addStretch()
         lay.addLayout(buttons)
 
@@ -171,6 +169,7 @@ class CompanyPanel(QWidget):
 
         self.tabs = QTabWidget()
         self.timeline = HistoryTab(self.timeline_model, "timeline", 2, ())
+        self.timeline.view.setWordWrap(True)  # an award's basis and amount are long: the whole sentence shows
         self.recognitions = HistoryTab(self.recognition_model, "recognitions", 6, (
             ("新增…", self.add_recognition), ("修改…", self.edit_recognition), ("删除", self.delete_recognition)))
         self.tech_sme = HistoryTab(self.tech_sme_model, "tech-sme", None, (
@@ -213,6 +212,7 @@ class CompanyPanel(QWidget):
                            f"　<span style='color:#555'>{escape(c.uscc)}　{escape(where)}</span>")
         self._fill_profile(c)
         self.timeline_model.set_rows(reversed(d.timeline))  # newest first
+        self.timeline.view.resizeRowsToContents()
         self.recognition_model.set_rows(d.recognitions)
         self.tech_sme_model.set_rows(d.tech_sme)
         self.rd_model.set_rows(d.rd)

@@ -174,7 +174,7 @@ class BatchesPage(QWidget):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         th = self.tree.header()
-        for col, width in enumerate((270, 250, 120)):
+        for col, width in enumerate((250, 200, 112)):
             th.resizeSection(col, width)
         th.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         th.setStretchLastSection(True)
@@ -201,11 +201,11 @@ class BatchesPage(QWidget):
         bottom = QSplitter()
         bottom.addWidget(left)
         bottom.addWidget(self.trace)
-        bottom.setSizes([720, 480])
+        bottom.setSizes([760, 440])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.batch_view)
         split.addWidget(bottom)
-        split.setSizes([130, 500])
+        split.setSizes([110, 520])
         self.splitter = split
         outer = QVBoxLayout(self)
         outer.addWidget(self.toolbar)

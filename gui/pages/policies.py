@@ -175,6 +175,9 @@ class PoliciesPage(QWidget):
             self.detail.setHtml(rule_html(self.ctx.policies, rule))
         self._update_buttons()
 
+    def activated(self) -> None:
+        self.override_note.setText(f"调整人：{self.who()}")
+
     def current_rule(self):
         return self.rule_model.row_object(self.rules.currentIndex().row())
 

@@ -41,7 +41,7 @@ class OverrideDialog(RecordDialog):
     """Rule, parameter, new value (Decimal), effective from/to, reason; ``who`` is the current user."""
 
     def __init__(self, parent, policies, who: str, save, rule_id: str | None = None, path: str | None = None):
-        super().__init__(parent, "参数调整", save, width=640)
+        super().__init__(parent, "参数调整", save, width=780)
         self.policies = policies
         self.who = who
         intro = QLabel("调整后，事项日期在有效期内的计算按新取值；已审批的批次不受影响，草稿批次需重新计算。"
