@@ -279,7 +279,7 @@ class ImportWizard(QDialog):
 
             return write_template(path, award_year=year, batch_name=self.name_edit.text().strip())
 
-        Operation(self, "生成申报模板", work,
+        Operation(self, "生成申报模板", work, cancellable=False,
                   on_success=lambda p: ask().info(self, "生成申报模板", f"已生成申报模板：\n{p}")).start()
 
     # ------------------------------------------------------------ check
@@ -383,7 +383,7 @@ class ImportWizard(QDialog):
         def saved(path):
             ask().info(self, "保存错误清单", f"已保存错误清单：\n{path}\n\n问题单元格已标红并附批注，首页“错误清单”可逐条跳转。")
 
-        return Operation(self, "保存错误清单", work, on_success=saved).start()
+        return Operation(self, "保存错误清单", work, on_success=saved, cancellable=False).start()
 
     def _checked(self, result) -> None:
         self.operation = None

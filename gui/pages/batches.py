@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget)
 
 from core.money import amount_in_words, fmt_yuan
+from core.progress import Cancelled
 from gui import gcpolicy
 from gui.ask import ask
 from gui.errors import show_failure
@@ -206,12 +208,31 @@ class BatchesPage(QWidget):
         split.addWidget(self.batch_view)
         split.addWidget(bottom)
         split.setSizes([110, 520])
-        self.splitter = split
+        self.splitter, self.results_splitter = split, bottom
+        self._restore_state(ctx.settings)
         outer = QVBoxLayout(self)
         outer.addWidget(self.toolbar)
         outer.addWidget(self.banner)
         outer.addWidget(split, 1)
         self._update_actions()
+
+    # ------------------------------------------------------------ layout
+    STATE = (("batches/splitter", "splitter"), ("batches/results_splitter", "results_splitter"))
+
+    def _restore_state(self, settings) -> None:
+        for key, attr in self.STATE:
+            value = settings.value(key)
+            if value is not None:
+                getattr(self, attr).restoreState(value)
+        header = settings.value("batches/tree_header")
+        if header is not None:
+            self.tree.header().restoreState(header)
+
+    def save_state(self, settings) -> None:
+        """Called by the main window as it closes: the splitters and the columns as the clerk left them."""
+        for key, attr in self.STATE:
+            settings.setValue(key, getattr(self, attr).saveState())
+        settings.setValue("batches/tree_header", self.tree.header().saveState())
 
     # ------------------------------------------------------------ loading
     @property
@@ -526,14 +547,23 @@ class BatchesPage(QWidget):
         store = self.ctx.store
 
         def work(report, cancelled):
-            report(0, 0, f"正在生成{title}…")
-            return writer(store.batch(b.id), store.lines(b.id), target)
+            report(0, 0, f"正在读取批次{b.id}的奖补明细…")
+            batch, lines = store.batch(b.id), store.lines(b.id)
+            if cancelled():
+                raise Cancelled()
+            report(0, 0, f"正在生成{title}（{len(lines):,}条明细）…")
+            path = writer(batch, lines, target)
+            if cancelled():  # written already: the clerk asked not to have it
+                Path(path).unlink(missing_ok=True)
+                raise Cancelled()
+            return path
 
         def saved(path):
             self.window.status.setText(f"{done_text}：{path}")
             ask().info(self, title, f"{done_text}：\n{path}")
 
-        return Operation(self, title, work, on_success=saved, cancellable=False).start()
+        return Operation(self, title, work, on_success=saved,
+                         on_cancel=lambda: self.window.status.setText(f"已取消{title}，没有生成文件")).start()
 
     def _include_provisional(self, what: str) -> bool | None:
         """None = the clerk stopped; else whether to include lines computed under a draft."""

@@ -90,6 +90,9 @@ class CompaniesPage(QWidget):
         for i, (_, _, width) in enumerate(CompanyTableModel.COLUMNS):
             hh.resizeSection(i, width)
         hh.setStretchLastSection(True)
+        saved = ctx.settings.value("companies/header")
+        if saved is not None:
+            hh.restoreState(saved)
         self.view.doubleClicked.connect(lambda index: self.open_company(self.model.company_id(index.row())))
         self.view.activated.connect(lambda index: self.open_company(self.model.company_id(index.row())))
 
@@ -114,6 +117,10 @@ class CompaniesPage(QWidget):
         ctx.data_listeners.append(self._data_changed)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self, activated=self.show_list)
+
+    def save_state(self, settings) -> None:
+        """Called by the main window as it closes: the columns as the clerk left them."""
+        settings.setValue("companies/header", self.view.horizontalHeader().saveState())
 
     # ------------------------------------------------------------ search
     def activated(self) -> None:

@@ -154,3 +154,26 @@ def test_delete_a_draft_after_confirmation(window, qtbot, asker):
     settle(qtbot)
     assert window.ctx.store.batches() == []
     assert page.current is None and "还没有申报批次" in page.trace.toPlainText()
+
+
+def test_calculation_and_exports_can_be_cancelled(window, qtbot, asker, tmp_path):
+    batch_id = sample_batch(window, calculated=False)
+    page = shown(window, qtbot, batch_id)
+    operation = page.calculate()
+    operation.cancel()
+    settle(qtbot)
+    if "已取消计算" in window.status.text():  # a fast machine may finish the 30 companies first
+        assert not any(c.calculated for c in window.ctx.store.company_results(batch_id))
+    target = tmp_path / "结果.xlsx"
+    asker.answers = [str(target)]
+    page.export_results().cancel()
+    settle(qtbot)
+    assert not target.exists() and "已取消导出结果" in window.status.text()
+
+
+def test_the_layout_is_remembered(window, qtbot):
+    page = window.show_page("batches")
+    page.splitter.setSizes([200, 400])
+    window.close()
+    assert window.ctx.settings.value("batches/splitter") is not None
+    assert window.ctx.settings.value("companies/header") is not None
