@@ -96,10 +96,16 @@ class CompaniesPage(QWidget):
         self.view.doubleClicked.connect(lambda index: self.open_company(self.model.company_id(index.row())))
         self.view.activated.connect(lambda index: self.open_company(self.model.company_id(index.row())))
 
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("empty-hint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setStyleSheet("color: #555555; background: #f4f7fb; padding: 8px;")
+        self.empty_hint.hide()
         listing = QWidget()
         lay = QVBoxLayout(listing)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(bar)
+        lay.addWidget(self.empty_hint)
         lay.addWidget(self.view, 1)
         self.stack = QStackedWidget()
         self.stack.addWidget(listing)
@@ -197,6 +203,15 @@ class CompaniesPage(QWidget):
         self.model.set_ids(ids)
         self.searching = False
         self.count.setText(f"共{len(ids):,}家")
+        f = self.current_filter()
+        filtered = any((f.text, f.city, f.county, f.size, f.holds_valid, f.tech_sme_year))
+        if ids:
+            self.empty_hint.hide()
+        else:
+            self.empty_hint.setText("没有符合条件的企业，请减少搜索文字或放宽筛选条件。" if filtered else
+                                    "还没有企业档案。导入申报工作簿（文件 → 导入申报工作簿，Ctrl+I）时自动建立，"
+                                    "也可点“新增企业…”逐家录入；想先看看程序怎么用，请点“帮助 → 载入演示数据”。")
+            self.empty_hint.show()
         row = self.model.row_of(keep) if keep is not None else -1
         if row >= 0:
             self.view.selectRow(row)

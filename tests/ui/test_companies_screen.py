@@ -231,3 +231,16 @@ def test_new_company_dialog(window, qtbot):
     assert page.panel.detail.company.name == "呼伦贝尔新建科技有限公司"
     assert window.ctx.store.company_id(first17 + check_character(first17)) == dialog.result_value
 
+
+
+def test_an_empty_list_says_what_to_do(window, qtbot):
+    page = window.show_page("companies")
+    settle(qtbot)
+    assert page.model.rowCount() == 0 and "载入演示数据" in page.empty_hint.text()
+    sample_batch(window, calculated=False)
+    settle(qtbot)
+    assert page.empty_hint.isHidden()
+    page.search_edit.setText("没有这家")
+    page.search()
+    settle(qtbot)
+    assert "没有符合条件" in page.empty_hint.text()
