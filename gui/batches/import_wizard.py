@@ -330,11 +330,15 @@ class ImportWizard(QDialog):
 
     def _check_cancelled(self) -> None:
         self.operation = None
+        if not self.isVisible():
+            return
         self.choose_note.setText("已取消检查，没有导入任何数据")
         self.go(CHOOSE)
 
     def _check_failed(self, exc) -> None:
         self.operation = None
+        if not self.isVisible():
+            return
         from core.excel.problems import WorkbookError, WorkbookRefused
 
         if not isinstance(exc, WorkbookError):
@@ -387,6 +391,8 @@ class ImportWizard(QDialog):
 
     def _checked(self, result) -> None:
         self.operation = None
+        if not self.isVisible():
+            return  # closed while it was being checked
         self.data, self.previous_batch, known = result
         d = self.data
         claims = Counter(c.type for _, c in d.claims)

@@ -78,6 +78,7 @@ class RecordDialog(QDialog):
         self.body.addWidget(self.error)
         self.body.addWidget(self.buttons)
         self.result_value = None
+        self.finished.connect(self.deleteLater)  # opened with open(): gone once answered
 
     def _update(self) -> None:
         self.ok_button.setEnabled(self.fields.ok)

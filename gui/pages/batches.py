@@ -415,10 +415,12 @@ class BatchesPage(QWidget):
     def import_workbook(self, path: str | None = None):
         from gui.batches.import_wizard import ImportWizard
 
+        old = self.wizard
+        if old is not None and not old.isVisible() and old.operation is None:
+            old.deleteLater()  # not on close: a check still running reports to it
         wizard = ImportWizard(self.ctx, self, path)
         wizard.imported.connect(lambda batch_id, created: self._changed(batch_id))
         wizard.calculate_requested.connect(lambda batch_id: self.calculate(batch_id))
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.open()
         self.wizard = wizard
         return wizard

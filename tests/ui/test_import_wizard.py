@@ -105,3 +105,15 @@ def test_a_missing_or_foreign_file_is_explained(window, qtbot, tmp_path):
     settle(qtbot)
     assert wizard.step == PROBLEMS and wizard.refused
     assert "无法导入" in wizard.problems_label.text()
+
+
+def test_closing_the_wizard_while_it_checks_is_safe(window, qtbot, asker):
+    page, wizard = open_wizard(window)
+    wizard.file_edit.setText(str(SAMPLE))
+    wizard.start_check()
+    wizard.reject()
+    settle(qtbot)
+    assert not wizard.isVisible() and asker.asked == [] and window.ctx.store.batches() == []
+    again = page.import_workbook()
+    assert again is not wizard and again.isVisible()
+    again.reject()
