@@ -397,12 +397,14 @@ class ImportWizard(QDialog):
         d = self.data
         claims = Counter(c.type for _, c in d.claims)
         vocab = self.ctx.store.vocabulary
-        claim_text = "、".join(f"{vocab.claim_types[t].label if t in vocab.claim_types else t}{n}项"
+        claim_text = "、".join(f"{vocab.claim_types[t].label if t in vocab.claim_types else t}{n:,}项"
                                for t, n in claims.most_common()) or "无"
         rows = [("文件", self.path.name), ("批次名称", d.batch_name), ("兑现年度", f"{d.award_year}年度"),
-                ("企业", f"{len(d.companies)}家（其中{known}家已在企业档案中，将合并更新；{len(d.companies) - known}家为新企业）"),
-                ("历史记录", f"认定记录{len(d.recognitions)}条、科技型中小企业入库{len(d.tech_sme)}条、研发投入{len(d.rd)}条"),
-                ("申报事项", f"{len(d.claims)}项：{claim_text}")]
+                ("企业", f"{len(d.companies):,}家（其中{known:,}家已在企业档案中，将合并更新；"
+                       f"{len(d.companies) - known:,}家为新企业）"),
+                ("历史记录", f"认定记录{len(d.recognitions):,}条、科技型中小企业入库{len(d.tech_sme):,}条、"
+                         f"研发投入{len(d.rd):,}条"),
+                ("申报事项", f"{len(d.claims):,}项：{claim_text}")]
         html = "<p>检查通过，没有发现问题。将导入为一个新的<b>草稿批次</b>：</p><table cellpadding='4'>" + "".join(
             f"<tr><td style='color:#555'>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows) + "</table>"
         if self.previous_batch is not None:

@@ -435,7 +435,10 @@ class BatchesPage(QWidget):
             report(0, 0, "正在读取批次和企业历史…")
 
             def progress(done, total, text=""):
-                report(done, total, f"正在计算：{done:,}/{total:,}家单位")
+                if total and done >= total:
+                    report(done, total, f"已计算{total:,}家单位，正在保存计算结果…")
+                else:
+                    report(done, total, f"正在计算：{done:,}/{total:,}家单位")
             return ctx.store.calculate(batch_id, ctx.base_policies, progress, cancelled)
 
         def done(summary):
