@@ -45,8 +45,9 @@ class AppContext:
 
     @property
     def ready(self) -> bool:
-        """The store is open and the policies in force are read (screens can be built without waiting)."""
-        return self._policies is not None
+        """The store is open and the policy files are read (screens can be built without waiting; the
+        policies in force are then a quick read of the overrides, also after policies_changed())."""
+        return self._store is not None and self._base_policies is not None
 
     def warm_up(self) -> None:
         """Open the store and read the policies (called on a worker thread as the window shows)."""

@@ -93,3 +93,11 @@ def test_an_override_makes_a_calculated_draft_stale(window, qtbot, asker):
     settle(qtbot)
     assert asker.asked[-1][0] == "error" and "重新计算" in asker.asked[-1][2]
     assert window.ctx.store.batch(batch_id).status == "draft"
+
+
+def test_pages_built_after_an_override_do_not_wait_again(window, qtbot):
+    window.ctx.policies_changed()
+    assert window.ctx.ready
+    page = window.show_page("targets")
+    assert type(page).__name__ == "TargetsPage"
+    settle(qtbot)
