@@ -27,6 +27,35 @@ def setup_logging() -> Path:
     return path
 
 
+def clerk_message(exc: BaseException) -> str | None:
+    """The Chinese message of an error meant for the clerk (bad input, a refusal of the store, a file that
+    cannot be written), or None for an unexpected error (a bug: log it and show the details)."""
+    if isinstance(exc, ValueError):  # WorkbookError, ExportError, LetterError, MoneyError, FieldError ...
+        return str(exc)
+    if any(c.__name__ == "StoreError" and c.__module__.startswith("core.store") for c in type(exc).__mro__):
+        return str(exc)
+    if isinstance(exc, PermissionError):
+        return f"没有权限读写“{exc.filename or ''}”：文件可能正在其他程序中打开，或文件夹不允许写入"
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到文件“{exc.filename or ''}”"
+    return None
+
+
+def show_failure(parent, title: str, exc: BaseException, detail: str = "") -> None:
+    """Tell the clerk what went wrong: their message for known refusals, else logged with copyable details."""
+    from gui.ask import ask
+
+    message = clerk_message(exc)
+    if message is not None:
+        log.info("%s：%s", title, message)
+        ask().error(parent, title, message)
+        return
+    detail = detail or "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    log.error("%s 失败\n%s", title, detail)
+    ask().error(parent, title, f"{title}时程序出错（{type(exc).__name__}），已记录到日志文件：\n{log_path()}\n\n"
+                f"可以继续使用；如反复出现，请点“复制详情”发给技术支持。", detail)
+
+
 def install_excepthook(parent_getter=lambda: None) -> None:
     """Route uncaught exceptions to the log and a dialog instead of a silent crash."""
 

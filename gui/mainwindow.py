@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
         self.nav.selectionModel().currentChanged.connect(self._nav_changed)
 
         self._menus()
+        from gui import menus
+
+        menus.install(self)  # import, template, demonstration data
         self.status = QLabel("就绪")
         self.statusBar().addPermanentWidget(self.status)
         self.user_label = QLabel()
@@ -74,6 +77,10 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget:
         widget = self._widgets.get(key)
         if widget is None:
+            if not self.ctx.ready:  # the window first: store and policies are read on a worker thread
+                from gui.warmup import placeholder
+
+                return placeholder(self, key)
             spec = next(p for p in self.pages if p[0] == key)[2]
             module, cls = spec.split(":")
             widget = getattr(importlib.import_module(module), cls)(self.ctx, self)

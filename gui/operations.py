@@ -16,8 +16,8 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog
 
 from core.progress import Cancelled
-from gui.ask import ask
-from gui.errors import log
+from gui import gcpolicy
+from gui.errors import show_failure
 
 
 class _Signals(QObject):
@@ -45,7 +45,10 @@ class _Job(QRunnable):
         except Cancelled:
             self.signals.cancelled.emit()
         except BaseException as exc:  # reported on the main thread, never lost
-            self.signals.failed.emit(exc, traceback.format_exc())
+            if self.stop.is_set() and type(exc).__name__ == "Cancelled":  # the store's own Cancelled
+                self.signals.cancelled.emit()
+            else:
+                self.signals.failed.emit(exc, traceback.format_exc())
         else:
             self.signals.succeeded.emit(result)
 
@@ -56,9 +59,11 @@ class Operation:
     running: set["Operation"] = set()
 
     def __init__(self, parent, title: str, fn, *, on_success=None, on_failure=None, on_cancel=None,
-                 progress: bool = True, cancellable: bool = True):
+                 on_progress=None, progress: bool = True, cancellable: bool = True):
+        """``progress=False`` shows no dialog (the screen shows progress itself through ``on_progress``)."""
         self.parent, self.title, self.fn = parent, title, fn
         self.on_success, self.on_failure, self.on_cancel = on_success, on_failure, on_cancel
+        self.on_progress = on_progress
         self.stop = threading.Event()
         self.signals = _Signals()
         self.dialog = None
@@ -77,6 +82,7 @@ class Operation:
 
     def start(self) -> "Operation":
         Operation.running.add(self)
+        gcpolicy.work_started()
         QThreadPool.globalInstance().start(_Job(self.fn, self.signals, self.stop))
         return self
 
@@ -86,6 +92,8 @@ class Operation:
             self.dialog.setLabelText("正在取消…")
 
     def _progressed(self, done: int, total: int, text: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(done, total, text)
         if self.dialog is not None:
             self.dialog.setMaximum(max(total, 0))
             self.dialog.setValue(min(done, total) if total else 0)
@@ -95,7 +103,9 @@ class Operation:
     def _finish(self) -> None:
         if self.dialog is not None:
             self.dialog.close()
-        Operation.running.discard(self)
+        if self in Operation.running:
+            Operation.running.discard(self)
+            gcpolicy.work_finished()
 
     def _succeeded(self, result) -> None:
         self._finish()
@@ -107,9 +117,7 @@ class Operation:
         if self.on_failure:
             self.on_failure(exc)
             return
-        log.error("%s 失败\n%s", self.title, detail)
-        message = str(exc) if isinstance(exc, ValueError) else f"{self.title}失败：{exc.__class__.__name__}"
-        ask().error(self.parent, self.title, message, detail)
+        show_failure(self.parent, self.title, exc, detail)
 
     def _cancelled(self) -> None:
         self._finish()

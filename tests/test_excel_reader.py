@@ -445,3 +445,18 @@ def test_row_limit(tmp_path):
         wb[TECH_SME_SHEET].append([A, None, 1990 + i])
     with pytest.raises(WorkbookRefused, match="超过20行数据"):
         read_workbook(save(wb, tmp_path / "行多.xlsx"), limits=Limits(rows=20))
+
+
+def test_reading_reports_progress_and_can_be_cancelled():
+    from core.progress import Cancelled
+
+    seen = []
+    read_workbook(SAMPLE, progress=lambda done, total, text="": seen.append((done, total)))
+    total = seen[-1][1]
+    assert total > 0 and seen[-1] == (total, total)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    with pytest.raises(Cancelled):
+        read_workbook(SAMPLE, cancel=lambda: True)
+    asked = []
+    with pytest.raises(Cancelled):  # asked again while sheets are read, not only before
+        read_workbook(SAMPLE, cancel=lambda: asked.append(1) or len(asked) > 2)

@@ -28,18 +28,20 @@ from core.excel.layout import (
 from core.excel.package import DEFAULT_LIMITS, Limits, PackageScan, SheetScan, inspect_package
 from core.excel.problems import Problem, WorkbookError, WorkbookRefused, show_value
 from core.model import Claim, RdYear, Recognition
+from core.progress import Cancelled, never, no_report
 from core.records import CompanyProfile, ImportData
 from core.vocabulary import FieldError, FieldSpec, Vocabulary, load_vocabulary
 
 KnownUscc = Callable[[str], bool]
 HEADER_SEARCH_ROWS = 10
+PROGRESS_EVERY = 200  # rows between progress reports and cancel checks
 IN_REGION = {"内蒙古", "内蒙古自治区", "区内", "本区", "自治区内"}
 _YEAR_SPEC = FieldSpec("award_year", "year", BATCH_YEAR_LABEL, True)
 
 
 def read_workbook(path, award_year: int | None = None, batch_name: str | None = None,
                   known_uscc: KnownUscc | None = None, *, vocabulary: Vocabulary | None = None,
-                  limits: Limits = DEFAULT_LIMITS) -> ImportData:
+                  limits: Limits = DEFAULT_LIMITS, progress=no_report, cancel=never) -> ImportData:
     """Parse and check the workbook at ``path``.
 
     ``award_year`` and ``batch_name`` override the 批次信息 sheet. ``known_uscc``
@@ -53,7 +55,9 @@ def read_workbook(path, award_year: int | None = None, batch_name: str | None = 
             raise WorkbookRefused(f"工作表“{s.name}”有超过{limits.rows}行数据，一个申报批次用不到这么多行；"
                                   "请检查是否误把其他数据粘贴进来，或分成几批导入", path.name)
     vocab = vocabulary or load_vocabulary()
-    return _WorkbookReader(path, scan, vocab, limits, known_uscc).read(award_year, batch_name)
+    reader = _WorkbookReader(path, scan, vocab, limits, known_uscc)
+    reader.progress, reader.cancel = progress, cancel
+    return reader.read(award_year, batch_name)
 
 
 @dataclass
@@ -80,6 +84,14 @@ class _WorkbookReader:
         self.layout = workbook_layout(vocab)
         self.problems: list[Problem] = []
         self.truncated = False
+        self.progress, self.cancel = no_report, never
+        self.rows_total = self.rows_before = 0  # rows of the sheets to read; rows of the sheets read so far
+
+    def _advance(self, rows: int, sheet: str) -> None:
+        if self.cancel():
+            raise Cancelled()
+        done = min(self.rows_before + rows, self.rows_total)
+        self.progress(done, self.rows_total, f"正在读取“{sheet}”：{done:,}/{self.rows_total:,}行")
 
     # ------------------------------------------------------------ problems
 
@@ -113,6 +125,7 @@ class _WorkbookReader:
                 sheets = self._match_sheets()
                 year, bname = self._batch_info(wb, sheets.get(BATCH_SHEET), award_year, batch_name)
                 rows: dict[str, list[_Row]] = {}
+                self.rows_total = sum(sheets[s.name].last_row for s in self.layout if s.name in sheets)
                 for layout in self.layout:
                     actual = sheets.get(layout.name)
                     if actual is None:
@@ -122,7 +135,9 @@ class _WorkbookReader:
                         rows[layout.name] = []
                         continue
                     rows[layout.name] = list(self._read_sheet(wb[actual.name], layout, actual))
-            except WorkbookError:
+                    self.rows_before += actual.last_row
+                    self._advance(0, layout.name)
+            except (WorkbookError, Cancelled):
                 raise
             except Exception as exc:
                 raise WorkbookRefused(f"文件已损坏，读取时出错（技术信息：{exc.__class__.__name__}）", name) from None
@@ -202,6 +217,8 @@ class _WorkbookReader:
         ignored: set[int] = set()
         unlabeled_reported: set[int] = set()
         for number, cells in enumerate(rows, 1):
+            if number % PROGRESS_EVERY == 0:
+                self._advance(number, layout.name)
             if header_row is None:
                 if not _looks_like_header(layout, cells):  # blank, or a title above the table
                     if number >= HEADER_SEARCH_ROWS:

@@ -193,6 +193,22 @@ def rows(s: Session, ids) -> list[CompanyRow]:
     return [found[i] for i in ids if i in found]
 
 
+def counties(s: Session, city: str | None = None) -> list[str]:
+    """The 旗县区 written on companies (of ``city``), for a filter's choices."""
+    q = select(Company.county).where(Company.county != "").distinct()
+    if city:
+        q = q.where(Company.city == city)
+    return sorted(s.scalars(q))
+
+
+def existing_usccs(s: Session, usccs) -> set[str]:
+    """Which of ``usccs`` the store has a company for (one query per thousand, not one per code)."""
+    found: set[str] = set()
+    for part in chunks(list(dict.fromkeys(usccs))):
+        found.update(s.scalars(select(Company.uscc).where(Company.uscc.in_(part))))
+    return found
+
+
 def company_id_for(s: Session, uscc: str) -> int | None:
     return s.scalar(select(Company.id).where(Company.uscc == uscc))
 

@@ -248,6 +248,11 @@ class Store:
                 if attempt == 2:
                     raise
 
+    def imported_batch(self, sha256: str) -> int | None:
+        """The batch a workbook with this sha256 was imported as, or None (a screen says so before importing)."""
+        with self.reading() as s:
+            return imports.find_import(s, sha256)
+
     def import_summary(self, batch_id: int) -> dict:
         """What the import of the batch's workbook added and changed (counts by kind)."""
         with self.reading() as s:
@@ -372,9 +377,18 @@ class Store:
         with self.reading() as s:
             return companies.rows(s, ids)
 
+    def counties(self, city: str | None = None) -> list[str]:
+        with self.reading() as s:
+            return companies.counties(s, city)
+
     def company_id(self, uscc: str) -> int | None:
         with self.reading() as s:
             return companies.company_id_for(s, uscc)
+
+    def existing_usccs(self, usccs) -> set[str]:
+        """The codes among ``usccs`` that already have a company (an import screen counts new and known ones)."""
+        with self.reading() as s:
+            return companies.existing_usccs(s, usccs)
 
     def known_uscc(self, uscc: str) -> bool:
         """Whether the store has a company with this USCC (the workbook reader asks)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -51,23 +52,26 @@ class CalculatorTab(QWidget):
         self.choices = [c for c in ctx.policies.calculators.values() if c.function == function]
         form = QFormLayout()
         self.source = QComboBox()
+        # a document's citation is long: the combo box must not push the result pane aside
+        self.source.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.source.setMinimumContentsLength(24)
         for c in self.choices:
             self.source.addItem(f"{c.document.citation}{c.clause}", c.id)
+            self.source.setItemData(self.source.count() - 1, f"{c.document.citation}{c.clause}",
+                                    Qt.ItemDataRole.ToolTipRole)
         form.addRow("政策依据", self.source)
         self.fields: dict[str, QWidget] = {}
         for name, (label, kind, default) in self.spec.inputs.items():
-            if kind == "money_by_year":
-                box = QWidget()
-                grid = QFormLayout(box)
-                grid.setContentsMargins(0, 0, 0, 0)
-                edits = []
+            if kind == "money_by_year":  # one row per year, labelled with the year once it is known
+                edits, self.year_labels = [], []
                 for i in range(1, 7):
                     e = QLineEdit()
                     e.setPlaceholderText(MONEY_HINT)
                     edits.append(e)
-                    grid.addRow(f"第{i}年应纳企业所得税（元）", e)
+                    label = QLabel(f"第{i}年应纳企业所得税（元）")
+                    self.year_labels.append(label)
+                    form.addRow(label, e)
                 self.fields[name] = edits
-                form.addRow(box)
                 continue
             if kind == "year":
                 w = QSpinBox()
@@ -79,6 +83,10 @@ class CalculatorTab(QWidget):
             w.setObjectName(name)
             self.fields[name] = w
             form.addRow(label, w)
+        if "first_revenue_year" in self.fields and hasattr(self, "year_labels"):
+            first = self.fields["first_revenue_year"]
+            first.valueChanged.connect(self._label_years)
+            self._label_years()
         self.error = _Error()
         run = QPushButton("计算")
         run.clicked.connect(self.compute)
@@ -94,6 +102,11 @@ class CalculatorTab(QWidget):
         split.addWidget(self.output)
         split.setSizes([420, 600])
         QVBoxLayout(self).addWidget(split)
+
+    def _label_years(self, *_args) -> None:
+        first = self.fields["first_revenue_year"].value()
+        for i, label in enumerate(self.year_labels):
+            label.setText(f"第{i + 1}年（{first + i}年度）应纳企业所得税（元）")
 
     def inputs(self) -> dict:
         out = {}

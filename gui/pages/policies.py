@@ -1,13 +1,16 @@
-"""政策: the documents, their clauses and rules, each rule's sentence and parameters."""
+"""政策: the documents, their clauses and rules, each rule's sentence and parameters, and the
+administrator's parameter overrides (added with who, when and why; listed with revoke)."""
 from __future__ import annotations
 
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableView, QTabWidget,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
+                               QTableView, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from core.money import display_value
+from gui.ask import ask
+from gui.errors import show_failure
 from core.policy.loader import COVERAGE_STATUSES
 from core.policy.model import FORMULA_LABELS, STACKING_LABELS, STATUS_LABELS
 from gui.models.base import Column, ListTableModel
@@ -67,6 +70,22 @@ class PoliciesPage(QWidget):
         self.coverage = self._table(self.cov_model)
         self.coverage.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
+        self.override_model = ListTableModel([
+            Column("规则", lambda o: self._rule_text(o.override.target), tooltip=lambda o: o.override.target),
+            Column("参数", lambda o: self._param(o.override)[0]),
+            Column("新取值", lambda o: self._param(o.override)[1]),
+            Column("有效期", lambda o: f"{o.override.start.isoformat()}至{o.override.end.isoformat() if o.override.end else '今'}"),
+            Column("调整人", lambda o: o.override.who),
+            Column("调整时间", lambda o: f"{o.override.when:%Y-%m-%d %H:%M}"),
+            Column("理由", lambda o: o.override.reason, tooltip=lambda o: o.override.reason),
+            Column("状态", lambda o: "有效" if o.active else f"已撤销（{o.revoked_by} {o.revoked_at:%Y-%m-%d}）"),
+        ], (), self)
+        self.overrides = self._table(self.override_model)
+        self.overrides.setObjectName("overrides")
+        self.overrides.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.overrides.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.overrides.horizontalHeader().setStretchLastSection(False)
+
         self.detail = QTextBrowser()
         self.detail.setObjectName("rule-detail")
         self.doc_info = QLabel()
@@ -76,12 +95,26 @@ class PoliciesPage(QWidget):
         self.tabs = tabs = QTabWidget()
         tabs.addTab(self.rules, "规则与参数")
         tabs.addTab(self.coverage, "条款覆盖")
+        tabs.addTab(self.overrides, "参数调整记录")
+        self.override_button = QPushButton("调整参数…")
+        self.override_button.setObjectName("add-override")
+        self.override_button.setToolTip("管理员按新文件或通知调整所选规则的参数（保留调整人、时间和理由）")
+        self.override_button.clicked.connect(lambda: self.add_override())
+        self.revoke_button = QPushButton("撤销所选调整…")
+        self.revoke_button.clicked.connect(lambda: self.revoke_override())
+        self.override_note = QLabel()
+        self.override_note.setStyleSheet("color: #666666;")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.override_note, 1)
+        buttons.addWidget(self.override_button)
+        buttons.addWidget(self.revoke_button)
         right = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
         lay = QVBoxLayout(top)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.doc_info)
         lay.addWidget(tabs)
+        lay.addLayout(buttons)
         right.addWidget(top)
         right.addWidget(self.detail)
         right.setSizes([420, 260])
@@ -94,7 +127,12 @@ class PoliciesPage(QWidget):
 
         self.docs.selectionModel().currentRowChanged.connect(self._doc_changed)
         self.rules.selectionModel().currentRowChanged.connect(self._rule_changed)
+        self.tabs.currentChanged.connect(lambda _i: self._update_buttons())
+        self.overrides.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self.docs.selectRow(0)
+        self.dialog = None
+        self._load_overrides()
+        ctx.listeners.append(self.policies_changed)
 
     def _table(self, model) -> QTableView:
         view = QTableView()
@@ -124,7 +162,8 @@ class PoliciesPage(QWidget):
             f"<b>{escape(doc.citation)}</b>　{escape(doc.issuer)}　成文{doc.date.isoformat()}　"
             f"废止：{escape(repeals)}<br>叠加原则：{escape(doc.stacking_principle or '无')}"
             f"{'：' + escape(doc.stacking_note) if doc.stacking_note else ''}")
-        self.tabs.setCurrentIndex(0 if rules else 1)
+        if self.tabs.currentIndex() != 2:
+            self.tabs.setCurrentIndex(0 if rules else 1)
         if rules:
             self.rules.selectRow(0)
         else:
@@ -134,6 +173,108 @@ class PoliciesPage(QWidget):
         rule = self.rule_model.row_object(current.row())
         if rule is not None:
             self.detail.setHtml(rule_html(self.ctx.policies, rule))
+        self._update_buttons()
+
+    def activated(self) -> None:
+        self.override_note.setText(f"调整人：{self.who()}")
+
+    def current_rule(self):
+        return self.rule_model.row_object(self.rules.currentIndex().row())
+
+    # ------------------------------------------------------------ overrides
+    def _rule_text(self, rule_id: str) -> str:
+        rule = self.ctx.policies.rules.get(rule_id)
+        return f"{rule.document.citation}{rule.clause} {rule.summary}" if rule else rule_id
+
+    def _param(self, o) -> tuple[str, str]:
+        rule = self.ctx.policies.rules.get(o.target)
+        p = dict(rule.params()).get(o.path) if rule else None
+        if p is None:
+            return o.path, str(o.value)
+        return p.label, display_value(p.unit, o.value)
+
+    def _load_overrides(self) -> None:
+        store = self.ctx.store
+        records = store.overrides(include_revoked=True) if store is not None else []
+        self.override_model.set_rows(sorted(records, key=lambda r: (not r.active, -r.id)))
+        active = sum(1 for r in records if r.active)
+        self.tabs.setTabText(2, f"参数调整记录（{active}项有效）" if active else "参数调整记录")
+        self.override_note.setText(f"调整人：{self.who()}")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        on_overrides = self.tabs.currentWidget() is self.overrides
+        record = self.override_model.row_object(self.overrides.currentIndex().row())
+        self.revoke_button.setVisible(on_overrides)
+        self.revoke_button.setEnabled(record is not None and record.active)
+        self.override_button.setEnabled(on_overrides or self.current_rule() is not None)
+
+    def who(self) -> str:
+        """Who is changing parameters: the clerk's name from the settings (until users log in)."""
+        name = ""
+        try:
+            name = self.ctx.store.setting("clerk.name", "") or ""
+        except Exception:
+            pass
+        if not name:
+            from gui.printing.cli import current_user
+
+            name = str(self.ctx.settings.value("user/name", "") or "") or current_user()
+        return name
+
+    def add_override(self, path: str | None = None):
+        from gui.policies.override_dialog import OverrideDialog
+
+        rule = self.current_rule()
+        store, ctx = self.ctx.store, self.ctx
+
+        def save(values):
+            return store.add_override(values["override"], ctx.base_policies)
+
+        dialog = OverrideDialog(self, ctx.policies, self.who(), save, rule.id if rule else None, path)
+        dialog.accepted.connect(self._override_saved)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def _override_saved(self) -> None:
+        self.ctx.policies_changed()
+        self.window.status.setText("已保存参数调整；草稿批次需重新计算后才能审批")
+
+    def revoke_override(self) -> bool:
+        record = self.override_model.row_object(self.overrides.currentIndex().row())
+        if record is None or not record.active:
+            return False
+        o = record.override
+        name, value = self._param(o)
+        if not ask().confirm(self, "撤销参数调整",
+                             f"确定撤销这项参数调整？\n{self._rule_text(o.target)}：{name}调整为{value}"
+                             f"（{o.who}，{o.when:%Y-%m-%d}，理由：{o.reason}）\n\n撤销后恢复原取值，记录保留。",
+                             ok="撤销调整"):
+            return False
+        try:
+            self.ctx.store.revoke_override(record.id, self.who())
+        except Exception as exc:
+            show_failure(self, "撤销参数调整", exc)
+            return False
+        self.ctx.policies_changed()
+        self.window.status.setText("已撤销参数调整；草稿批次需重新计算后才能审批")
+        return True
+
+    def policies_changed(self) -> None:
+        """The policies in force changed: show them again, keeping the document and rule selected."""
+        doc = self.current_document()
+        rule = self.current_rule()
+        ps = self.ctx.policies
+        docs = sorted(ps.documents.values(), key=lambda d: (d.level != "region", d.date))
+        self.doc_model.set_rows(docs)
+        row = next((i for i, d in enumerate(docs) if doc is not None and d.id == doc.id), 0)
+        self.docs.selectRow(row)  # the reset cleared the current row: this shows the document again
+        if rule is not None:
+            rrow = next((i for i, r in enumerate(self.rule_model.rows) if r.id == rule.id), None)
+            if rrow is not None:
+                self.rules.selectRow(rrow)
+        self._load_overrides()
 
 
 def rule_html(ps, rule) -> str:

@@ -49,6 +49,15 @@ def test_search_filters(store):
     assert search(CompanyFilter(tech_sme_year=2024)) == []
 
 
+def test_counties_for_the_filter(store):
+    _seed(store)
+    assert store.counties() == sorted(["海拉尔区", "满洲里市", "昆都仑区"])
+    assert store.counties("hulunbuir") == sorted(["海拉尔区", "满洲里市"])
+    assert store.counties("tongliao") == []
+    assert store.existing_usccs([uscc(1), uscc(3), uscc(99), uscc(1)]) == {uscc(1), uscc(3)}
+    assert store.existing_usccs([]) == set()
+
+
 def test_rows_come_back_in_the_order_asked(store):
     ids = _seed(store)
     rows = store.company_rows([ids[3], 999999, ids[1]])

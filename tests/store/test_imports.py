@@ -68,7 +68,9 @@ def test_claims_keep_exact_decimals_and_dates(store, policies):
 
 def test_reimporting_the_same_file_changes_nothing(store):
     data = _first_import()
+    assert store.imported_batch(data.sha256) is None
     batch_id, created = store.apply_import(data)
+    assert store.imported_batch(data.sha256) == batch_id
     before = dump(store)
     assert store.apply_import(data) == (batch_id, False)
     assert store.apply_import(_first_import()) == (batch_id, False)

@@ -19,6 +19,7 @@ def window(qtbot, tmp_path, monkeypatch, asker):
     from gui.mainwindow import MainWindow
 
     ctx = AppContext(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+    ctx.warm_up()  # the program does this on a worker thread while the window shows; tests want pages at once
     w = MainWindow(ctx)
     qtbot.addWidget(w)
     w.resize(1366, 768)

@@ -47,6 +47,7 @@ def window(qtbot, db, store, asker):
     ctx = AppContext(f"sqlite:///{db}")
     ctx._store = store
     store.login("管理员", PW["管理员"])
+    ctx.warm_up()  # the program does this on a worker thread while the window shows
     w = MainWindow(ctx)
     qtbot.addWidget(w)
     w.show()

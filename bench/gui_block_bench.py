@@ -1,0 +1,151 @@
+"""How long the window's event loop is ever blocked while a 10,000-company batch is imported and calculated.
+
+A QTimer ticks every 5 ms on the GUI thread and records the gap between
+ticks; the longest gap beyond the interval is the longest freeze a clerk
+could see. The batch goes the clerk's way: the import wizard (check, confirm,
+import), 立即计算, then the results tree loading, all in the real window.
+
+    QT_QPA_PLATFORM=offscreen python bench/gui_block_bench.py [N] [--why]   # N companies (default 10000)
+
+``--why`` prints, for each gap over 90 ms, where the other threads were when
+the GUI thread got to run again (what held the interpreter).
+
+Aim: no gap over 100 ms.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+DATA = Path(tempfile.mkdtemp(prefix="kjjb-block-"))
+os.environ["KJJB_DATA_DIR"] = str(DATA)
+
+from bigbatch import big_workbook  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+TICK_MS = 5
+RECALCULATIONS = 3  # calculate again, to see that memory does not grow with each round (gui/gcpolicy.py)
+
+
+def rss_mb() -> float | None:
+    """Resident memory of this process in MB (Linux), else None."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+class Heartbeat:
+    """Gaps between timer ticks on the GUI thread, labelled with the phase they fell in."""
+
+    def __init__(self, why: bool = False):
+        self.why = why
+        self.phase = "start"
+        self.gaps: list[tuple[float, str]] = []
+        self.last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self.last, self.phase))
+        if self.why and now - self.last > 0.09:
+            import threading
+            import traceback
+
+            me = threading.get_ident()
+            print(f"--- {1000 * (now - self.last):.0f} ms during {self.phase}")
+            for ident, frame in sys._current_frames().items():
+                if ident != me:
+                    print("".join(traceback.format_stack(frame, limit=4)))
+        self.last = now
+
+    def worst(self, n: int = 5):
+        return sorted(self.gaps, reverse=True)[:n]
+
+
+def main(n: int, why: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from gui.ask import ScriptedAsker, set_asker
+    from gui.batches.import_wizard import CONFIRM, DONE
+    from gui.context import AppContext
+    from gui.mainwindow import MainWindow
+    from gui.operations import Operation
+
+    set_asker(ScriptedAsker())  # any question would be a failure: none is expected
+    workbook = big_workbook(n)
+    ctx = AppContext(f"sqlite:///{DATA / 'bench.sqlite3'}")
+    ctx.warm_up()
+    window = MainWindow(ctx)
+    window.resize(1366, 768)
+    window.show()
+    beat = Heartbeat(why)
+    phases: dict[str, float] = {}
+
+    def run_until(condition, phase: str, timeout: float = 600) -> None:
+        beat.phase = phase
+        t = time.perf_counter()
+        while not condition():
+            app.processEvents()
+            time.sleep(0.001)
+            if time.perf_counter() - t > timeout:
+                raise SystemExit(f"timed out in {phase}")
+        phases[phase] = time.perf_counter() - t
+
+    idle = lambda: not Operation.running  # noqa: E731
+    run_until(lambda: time.perf_counter() - beat.last < 0 or len(beat.gaps) > 20, "window shown")
+    page = window.show_page("batches")
+    run_until(idle, "batches page")
+    wizard = page.import_workbook(str(workbook))
+    wizard.start_check()
+    run_until(lambda: wizard.step == CONFIRM or (idle() and wizard.step != 1), "check workbook (read_workbook)")
+    assert wizard.step == CONFIRM, wizard.step
+    wizard.start_import()
+    run_until(lambda: wizard.step == DONE, "import (apply_import)")
+    wizard.calculate_button.click()
+    run_until(lambda: Operation.running, "start calculation", timeout=10)
+    run_until(idle, "calculate and load results")
+    run_until(lambda: False or not page.loading and idle(), "settle")
+    companies = window.show_page("companies")
+    run_until(lambda: not companies.searching and idle() and companies.model.rowCount() >= n, "companies list")
+    window.show_page("batches")
+    run_until(idle, "batches page again")
+    memory = [rss_mb()]
+    for i in range(RECALCULATIONS):
+        page.calculate()
+        run_until(idle, f"recalculation {i + 1}")
+        memory.append(rss_mb())
+    beat.timer.stop()
+    worst = beat.worst(8)
+    print(f"{n:,} companies: {page.results.total_companies:,} companies in the results, {len(page.lines):,} award lines, "
+          f"{companies.model.rowCount():,} companies listed")
+    for phase, seconds in phases.items():
+        print(f"  {phase:<34} {seconds:7.2f} s")
+    print(f"  heartbeat every {TICK_MS} ms, {len(beat.gaps):,} ticks; longest gaps between ticks:")
+    for gap, phase in worst:
+        print(f"    {gap * 1000:7.1f} ms  during {phase}")
+    if memory[0] is not None:
+        print("  memory after the first calculation and each recalculation: "
+              + ", ".join(f"{m:.0f} MB" for m in memory))
+    longest = worst[0][0] * 1000 if worst else 0.0
+    print(f"LONGEST BLOCK: {longest:.0f} ms ({'OK' if longest <= 100 else 'OVER'} the 100 ms aim)")
+    window.close()
+    ctx.close()
+    shutil.rmtree(DATA, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    sys.exit(main(int(args[0]) if args else 10_000, "--why" in sys.argv))

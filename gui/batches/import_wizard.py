@@ -1,0 +1,469 @@
+"""导入申报工作簿: choose a file, check every cell (off the GUI thread, with progress and 取消), show the
+problems, or what will be imported, then import it as a new draft batch.
+
+Steps: 选择文件 → 检查 → 发现问题 (a table; double-click shows the cell; the
+错误清单 workbook can be saved) or 确认导入 (what the file holds; says so when
+the same file was imported before) → 导入 → 完成. Nothing is written before
+the clerk presses 导入.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QProgressBar, QPushButton, QSpinBox, QStackedWidget, QTableView,
+                               QVBoxLayout, QWidget)
+
+from gui.ask import ask
+from gui.errors import clerk_message, show_failure
+from gui.models.base import Column, ListTableModel
+from gui.operations import Operation
+
+WORKBOOK_FILTER = "Excel 工作簿 (*.xlsx)"
+CHOOSE, CHECKING, PROBLEMS, CONFIRM, IMPORTING, DONE = range(6)
+STEP_TITLES = ("1 选择文件", "2 检查", "3 发现问题", "3 确认导入", "4 导入", "5 完成")
+
+
+def problem_detail(p) -> str:
+    """One problem as the clerk reads it in a message: where, what was written, why."""
+    lines = []
+    if p.sheet:
+        lines.append(f"工作表：{p.sheet}")
+    if p.cell:
+        lines.append(f"单元格：{p.cell}（第{p.row}行，{p.column}列）")
+    elif p.row:
+        lines.append(f"行：第{p.row}行")
+    if p.header:
+        lines.append(f"列标题：{p.header}")
+    lines.append(f"填写内容：{p.value}" if p.value else "填写内容：（空）")
+    lines.append(f"问题：{p.reason}")
+    return "\n".join(lines)
+
+
+class ImportWizard(QDialog):
+    imported = Signal(int, bool)  # batch id, created (False: the same file was imported before)
+    calculate_requested = Signal(int)
+
+    def __init__(self, ctx, parent=None, path: str | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("导入申报工作簿")
+        self.resize(980, 620)
+        self.path: Path | None = None
+        self.data = None
+        self.previous_batch: int | None = None
+        self.problems: list = []
+        self.refused = False
+        self.batch_id: int | None = None
+        self.operation: Operation | None = None
+
+        self.steps = QLabel()
+        self.steps.setObjectName("steps")
+        self.stack = QStackedWidget()
+        for build in (self._choose_page, self._checking_page, self._problems_page, self._confirm_page,
+                      self._importing_page, self._done_page):
+            self.stack.addWidget(build())
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.steps)
+        lay.addWidget(self.stack, 1)
+        self.go(CHOOSE)
+        if path:
+            self.file_edit.setText(str(path))
+
+    # ------------------------------------------------------------ pages
+    def _page(self, title: str, note: str = ""):
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        head = QLabel(f"<h3>{escape(title)}</h3>")
+        lay.addWidget(head)
+        if note:
+            text = QLabel(note)
+            text.setWordWrap(True)
+            lay.addWidget(text)
+        return page, lay
+
+    def _buttons(self, lay, *buttons) -> None:
+        row = QHBoxLayout()
+        row.addStretch()
+        for b in buttons:
+            row.addWidget(b)
+        lay.addLayout(row)
+
+    def _choose_page(self):
+        page, lay = self._page("选择申报工作簿", "请选择按本程序“申报模板”填好的工作簿（.xlsx）。导入前会逐个单元格检查，"
+                                          "有问题时不会导入任何数据，并列出每处问题的位置和原因。")
+        self.file_edit = QLineEdit()
+        self.file_edit.setObjectName("file")
+        self.file_edit.setPlaceholderText("工作簿路径")
+        self.file_edit.textChanged.connect(self._file_changed)
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.file_edit, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("工作簿", row)
+        self.year_check = QCheckBox("另行指定兑现年度")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(dt.date.today().year)
+        self.year.setEnabled(False)
+        self.year_check.toggled.connect(self.year.setEnabled)
+        year_row = QHBoxLayout()
+        year_row.addWidget(self.year_check)
+        year_row.addWidget(self.year)
+        year_row.addStretch()
+        form.addRow("兑现年度", year_row)
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("batch-name")
+        self.name_edit.setPlaceholderText("不填则取工作簿“批次信息”表中的批次名称")
+        form.addRow("批次名称", self.name_edit)
+        lay.addLayout(form)
+        self.choose_note = QLabel()
+        self.choose_note.setWordWrap(True)
+        self.choose_note.setStyleSheet("color: #c62828;")
+        lay.addWidget(self.choose_note)
+        lay.addStretch()
+        template = QPushButton("生成空白申报模板…")
+        template.clicked.connect(self.save_template)
+        self.check_button = QPushButton("检查(&N)")
+        self.check_button.setObjectName("check")
+        self.check_button.setDefault(True)
+        self.check_button.clicked.connect(self.start_check)
+        close = QPushButton("取消")
+        close.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(template)
+        row.addStretch()
+        row.addWidget(self.check_button)
+        row.addWidget(close)
+        lay.addLayout(row)
+        return page
+
+    def _checking_page(self):
+        page, lay = self._page("正在检查")
+        self.check_label = QLabel()
+        self.check_label.setWordWrap(True)
+        self.check_bar = QProgressBar()
+        self.check_bar.setObjectName("check-progress")
+        lay.addWidget(self.check_label)
+        lay.addWidget(self.check_bar)
+        lay.addStretch()
+        self.cancel_check_button = QPushButton("取消")
+        self.cancel_check_button.clicked.connect(self.cancel_check)
+        self._buttons(lay, self.cancel_check_button)
+        return page
+
+    def _problems_page(self):
+        page, lay = self._page("发现问题")
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        lay.addWidget(self.problems_label)
+        self.problem_model = ListTableModel([
+            Column("序号", lambda ip: ip[0] + 1),
+            Column("工作表", lambda ip: ip[1].sheet or "（整个文件）"),
+            Column("单元格", lambda ip: ip[1].cell or (f"第{ip[1].row}行" if ip[1].row else "")),
+            Column("列标题", lambda ip: ip[1].header),
+            Column("填写内容", lambda ip: ip[1].value, tooltip=lambda ip: ip[1].value or None),
+            Column("问题说明", lambda ip: ip[1].reason, tooltip=lambda ip: ip[1].reason),
+        ], (), self)
+        self.problem_view = QTableView()
+        self.problem_view.setObjectName("problems")
+        self.problem_view.setModel(self.problem_model)
+        self.problem_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.problem_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.problem_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problem_view.setAlternatingRowColors(True)
+        self.problem_view.verticalHeader().setVisible(False)
+        self.problem_view.setWordWrap(False)
+        h = self.problem_view.horizontalHeader()
+        for col, width in enumerate((44, 170, 70, 150, 150)):
+            h.resizeSection(col, width)
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        h.setStretchLastSection(True)
+        self.problem_view.doubleClicked.connect(lambda index: self.show_problem(index.row()))
+        lay.addWidget(self.problem_view, 1)
+        hint = QLabel("双击一行查看该单元格的详细说明。")
+        hint.setStyleSheet("color: #666666;")
+        lay.addWidget(hint)
+        self.save_errors_button = QPushButton("保存错误清单…")
+        self.save_errors_button.setObjectName("save-errors")
+        self.save_errors_button.clicked.connect(self.save_error_workbook)
+        again = QPushButton("重新检查")
+        again.clicked.connect(self.start_check)
+        other = QPushButton("选择其他文件")
+        other.clicked.connect(lambda: self.go(CHOOSE))
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        self._buttons(lay, self.save_errors_button, again, other, close)
+        return page
+
+    def _confirm_page(self):
+        page, lay = self._page("确认导入")
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(self.summary)
+        lay.addStretch()
+        back = QPushButton("返回")
+        back.clicked.connect(lambda: self.go(CHOOSE))
+        self.import_button = QPushButton("导入(&I)")
+        self.import_button.setObjectName("import")
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.start_import)
+        close = QPushButton("取消")
+        close.clicked.connect(self.reject)
+        self._buttons(lay, back, self.import_button, close)
+        return page
+
+    def _importing_page(self):
+        page, lay = self._page("正在导入")
+        self.import_label = QLabel("正在写入数据库（导入前已自动备份数据库）…")
+        self.import_bar = QProgressBar()
+        self.import_bar.setRange(0, 0)
+        lay.addWidget(self.import_label)
+        lay.addWidget(self.import_bar)
+        lay.addStretch()
+        return page
+
+    def _done_page(self):
+        page, lay = self._page("完成")
+        self.done_label = QLabel()
+        self.done_label.setObjectName("done")
+        self.done_label.setWordWrap(True)
+        lay.addWidget(self.done_label)
+        lay.addStretch()
+        self.calculate_button = QPushButton("立即计算")
+        self.calculate_button.setObjectName("calculate")
+        self.calculate_button.clicked.connect(self._calculate_now)
+        finish = QPushButton("完成")
+        finish.setDefault(True)
+        finish.clicked.connect(self.accept)
+        self._buttons(lay, self.calculate_button, finish)
+        return page
+
+    def go(self, step: int) -> None:
+        self.stack.setCurrentIndex(step)
+        shown = [t for i, t in enumerate(STEP_TITLES) if not (i == PROBLEMS and step != PROBLEMS)
+                 and not (i == CONFIRM and step == PROBLEMS)]
+        current = STEP_TITLES[step]
+        self.steps.setText("　›　".join(f"<b>{escape(t)}</b>" if t == current else
+                                       f"<span style='color:#888'>{escape(t)}</span>" for t in shown))
+
+    @property
+    def step(self) -> int:
+        return self.stack.currentIndex()
+
+    # ------------------------------------------------------------ choose
+    def browse(self) -> None:
+        path = ask().open_file(self, "选择申报工作簿", WORKBOOK_FILTER)
+        if path:
+            self.file_edit.setText(path)
+
+    def _file_changed(self, _text) -> None:
+        self.choose_note.setText("")
+
+    def save_template(self) -> None:
+        path = ask().save_file(self, "生成申报模板", "申报模板.xlsx", WORKBOOK_FILTER)
+        if not path:
+            return
+        year = self.year.value() if self.year_check.isChecked() else None
+
+        def work(report, cancelled):
+            from core.excel.template import write_template
+
+            return write_template(path, award_year=year, batch_name=self.name_edit.text().strip())
+
+        Operation(self, "生成申报模板", work, cancellable=False,
+                  on_success=lambda p: ask().info(self, "生成申报模板", f"已生成申报模板：\n{p}")).start()
+
+    # ------------------------------------------------------------ check
+    def start_check(self) -> None:
+        text = self.file_edit.text().strip()
+        if not text:
+            self.choose_note.setText("请先选择要导入的工作簿")
+            self.go(CHOOSE)
+            return
+        path = Path(text)
+        if not path.is_file():
+            self.choose_note.setText(f"找不到文件“{text}”，请检查路径，或点“浏览…”重新选择")
+            self.go(CHOOSE)
+            return
+        self.path = path
+        year = self.year.value() if self.year_check.isChecked() else None
+        name = self.name_edit.text().strip() or None
+        ctx = self.ctx
+        self.check_label.setText(f"正在检查“{path.name}”：逐个单元格核对格式、必填项、代码和日期…")
+        self.check_bar.setRange(0, 0)
+        self.cancel_check_button.setEnabled(True)
+        self.go(CHECKING)
+
+        def work(report, cancelled):
+            from core.excel.reader import read_workbook
+
+            store = ctx.store
+            data = read_workbook(path, year, name, known_uscc=store.known_uscc, vocabulary=store.vocabulary,
+                                 progress=report, cancel=cancelled)
+            known = len(store.existing_usccs(c.uscc for c in data.companies))
+            return data, store.imported_batch(data.sha256), known
+
+        self.operation = Operation(self, "检查工作簿", work, on_success=self._checked, on_failure=self._check_failed,
+                                   on_cancel=self._check_cancelled, on_progress=self._check_progress,
+                                   progress=False).start()
+
+    def _check_progress(self, done: int, total: int, text: str) -> None:
+        self.check_bar.setRange(0, max(total, 0))
+        self.check_bar.setValue(min(done, total) if total else 0)
+        if text:
+            self.check_label.setText(text)
+
+    def cancel_check(self) -> None:
+        if self.operation is not None:
+            self.operation.cancel()
+            self.cancel_check_button.setEnabled(False)
+            self.check_label.setText("正在取消…")
+
+    def _check_cancelled(self) -> None:
+        self.operation = None
+        if not self.isVisible():
+            return
+        self.choose_note.setText("已取消检查，没有导入任何数据")
+        self.go(CHOOSE)
+
+    def _check_failed(self, exc) -> None:
+        self.operation = None
+        if not self.isVisible():
+            return
+        from core.excel.problems import WorkbookError, WorkbookRefused
+
+        if not isinstance(exc, WorkbookError):
+            if clerk_message(exc) is not None:
+                self.choose_note.setText(clerk_message(exc))
+                self.go(CHOOSE)
+            else:
+                self.go(CHOOSE)
+                show_failure(self, "检查工作簿", exc)
+            return
+        self.problems = list(exc.problems)
+        self.refused = isinstance(exc, WorkbookRefused)
+        self.problem_model.set_rows(list(enumerate(self.problems)))
+        sheets = Counter(p.sheet for p in self.problems if p.sheet)
+        if self.refused:
+            text = f"“{self.path.name}”无法导入：{exc.reason}"
+        else:
+            where = "、".join(f"{s}{n}处" for s, n in sheets.most_common(4))
+            text = (f"“{self.path.name}”有<b>{len(self.problems)}</b>处问题（{escape(where)}），"
+                    f"<b>没有导入任何数据</b>。请按下表改正工作簿后重新导入；"
+                    f"可保存“错误清单”工作簿：问题单元格标红并附说明，交给填表单位修改。")
+        self.problems_label.setText(text)
+        self.save_errors_button.setEnabled(True)
+        self.go(PROBLEMS)
+        if self.problems:
+            self.problem_view.selectRow(0)
+
+    def show_problem(self, row: int) -> None:
+        if 0 <= row < len(self.problems):
+            ask().info(self, f"问题{row + 1}", problem_detail(self.problems[row]))
+
+    def save_error_workbook(self):
+        from core.excel.errorbook import error_workbook_path
+
+        default = str(error_workbook_path(self.path)) if self.path else "错误清单.xlsx"
+        target = ask().save_file(self, "保存错误清单", default, WORKBOOK_FILTER)
+        if not target:
+            return None
+        problems, source = self.problems, (None if self.refused else self.path)
+
+        def work(report, cancelled):
+            from core.excel.errorbook import write_error_workbook
+
+            return write_error_workbook(problems, target, source=source)
+
+        def saved(path):
+            ask().info(self, "保存错误清单", f"已保存错误清单：\n{path}\n\n问题单元格已标红并附批注，首页“错误清单”可逐条跳转。")
+
+        return Operation(self, "保存错误清单", work, on_success=saved, cancellable=False).start()
+
+    def _checked(self, result) -> None:
+        self.operation = None
+        if not self.isVisible():
+            return  # closed while it was being checked
+        self.data, self.previous_batch, known = result
+        d = self.data
+        claims = Counter(c.type for _, c in d.claims)
+        vocab = self.ctx.store.vocabulary
+        claim_text = "、".join(f"{vocab.claim_types[t].label if t in vocab.claim_types else t}{n:,}项"
+                               for t, n in claims.most_common()) or "无"
+        rows = [("文件", self.path.name), ("批次名称", d.batch_name), ("兑现年度", f"{d.award_year}年度"),
+                ("企业", f"{len(d.companies):,}家（其中{known:,}家已在企业档案中，将合并更新；"
+                       f"{len(d.companies) - known:,}家为新企业）"),
+                ("历史记录", f"认定记录{len(d.recognitions):,}条、科技型中小企业入库{len(d.tech_sme):,}条、"
+                         f"研发投入{len(d.rd):,}条"),
+                ("申报事项", f"{len(d.claims):,}项：{claim_text}")]
+        html = "<p>检查通过，没有发现问题。将导入为一个新的<b>草稿批次</b>：</p><table cellpadding='4'>" + "".join(
+            f"<tr><td style='color:#555'>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows) + "</table>"
+        if self.previous_batch is not None:
+            try:
+                before = self.ctx.store.batch(self.previous_batch)
+                name = f"批次{before.id}“{before.name}”"
+            except Exception:
+                name = f"批次{self.previous_batch}"
+            html += (f"<p style='color:#b26a00'><b>该文件此前已导入为{escape(name)}。</b>"
+                     "同一文件不会重复导入；点“打开该批次”查看。如有修改，请保存为新文件后再导入。</p>")
+            self.import_button.setText("打开该批次")
+        else:
+            html += "<p style='color:#555'>点“导入”后写入数据库（导入前自动备份）。导入后可在“申报批次”中计算、审核。</p>"
+            self.import_button.setText("导入(&I)")
+        self.summary.setText(html)
+        self.go(CONFIRM)
+
+    # ------------------------------------------------------------ import
+    def start_import(self) -> None:
+        if self.data is None:
+            return
+        if self.previous_batch is not None:
+            self._imported((self.previous_batch, False))
+            return
+        data, ctx = self.data, self.ctx
+        self.go(IMPORTING)
+
+        def work(report, cancelled):
+            return ctx.store.apply_import(data)
+
+        def failed(exc):
+            self.go(CONFIRM)
+            show_failure(self, "导入", exc)
+
+        self.operation = Operation(self, "导入", work, on_success=self._imported, on_failure=failed,
+                                   progress=False).start()
+
+    def _imported(self, result) -> None:
+        self.operation = None
+        self.batch_id, created = result
+        d = self.data
+        if created:
+            self.done_label.setText(f"已导入为批次{self.batch_id}“{d.batch_name}”（草稿）：{len(d.companies)}家企业，"
+                                    f"{len(d.claims)}项申报事项。\n\n下一步：计算奖补金额。")
+        else:
+            self.done_label.setText(f"该文件此前已导入为批次{self.batch_id}，没有重复导入。")
+        self.calculate_button.setVisible(created)
+        self.go(DONE)
+        self.imported.emit(self.batch_id, created)
+
+    def _calculate_now(self) -> None:
+        batch_id = self.batch_id
+        self.accept()
+        if batch_id is not None:
+            self.calculate_requested.emit(batch_id)
+
+    def reject(self) -> None:
+        if self.operation is not None and self.step == CHECKING:
+            self.cancel_check()
+        if self.step == IMPORTING:
+            return  # one transaction: it completes or not, but it cannot be left half-way
+        super().reject()

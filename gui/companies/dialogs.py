@@ -1,0 +1,212 @@
+"""Dialogs that add or change one piece of a company's record, checked as the clerk types.
+
+Each dialog is opened with ``open()`` (window-modal, never blocking the
+event loop) and saves through ``save(values)`` when 确定 is pressed: a store
+refusal (a duplicate certificate, a year already recorded) is shown in the
+dialog, which stays open so the clerk can correct it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+                               QVBoxLayout)
+
+from core.model import RdYear, Recognition
+from core.money import fmt_yuan
+from gui.errors import clerk_message, show_failure
+from gui.fields import (CheckedEdit, FieldSet, check_date, check_money, check_text, check_uscc, check_year,
+                        enum_combo)
+
+PROFILE_FIELDS = (  # (name, label, required, limit)
+    ("name", "企业名称", True, 200),
+    ("county", "旗县区", False, 60),
+    ("industry", "行业", False, 100),
+    ("bank_name", "开户行", False, 200),
+    ("bank_account", "账号", False, 60),
+    ("contact", "联系人", False, 60),
+    ("phone", "电话", False, 40),
+)
+
+
+def profile_fields(vocab, left: QFormLayout, right: QFormLayout, profile=None) -> FieldSet:
+    """The company profile's fields in two columns; ``profile`` fills them (a CompanyRow or CompanyProfile)."""
+    get = (lambda name: getattr(profile, name) or "") if profile is not None else (lambda name: "")
+    fields = FieldSet(left)
+    fields.add("uscc", "统一社会信用代码", CheckedEdit(check_uscc, get("uscc"), "18位，如 91150702MA0Q1234X5"))
+    fields.add("name", "企业名称", CheckedEdit(check_text("企业名称", True, 200), get("name")))
+    fields.add("city", "所属盟市", enum_combo(vocab.enums["cities"], get("city") or None))
+    fields.add("county", "旗县区", CheckedEdit(check_text("旗县区", False, 60), get("county")))
+    fields.add("size", "企业规模", enum_combo(vocab.enums["sizes"], get("size") or "medium"))
+    fields.form = right
+    for name, label, required, limit in PROFILE_FIELDS[2:]:
+        fields.add(name, label, CheckedEdit(check_text(label, required, limit), get(name)))
+    return fields
+
+
+def profile_values(fields: FieldSet) -> dict:
+    out = {"uscc": fields["uscc"].value or fields["uscc"].text().strip(),
+           "city": fields["city"].currentData(), "size": fields["size"].currentData()}
+    for name, *_ in PROFILE_FIELDS:
+        out[name] = fields[name].value if fields[name].value is not None else fields[name].text().strip()
+    return out
+
+
+class RecordDialog(QDialog):
+    """A form with 确定 enabled only while every field is fine, and the store's answer shown in it."""
+
+    def __init__(self, parent, title: str, save, *, width: int = 540):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(width)
+        self.save = save
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.fields = FieldSet(self.form)
+        self.fields.changed.connect(self._update)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828;")
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton("确定", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.body = QVBoxLayout(self)
+        self.body.addLayout(self.form)
+        self.body.addWidget(self.error)
+        self.body.addWidget(self.buttons)
+        self.result_value = None
+        self.finished.connect(self.deleteLater)  # opened with open(): gone once answered
+
+    def _update(self) -> None:
+        self.ok_button.setEnabled(self.fields.ok)
+        if self.fields.ok:
+            self.error.setText("")
+
+    def values(self) -> dict:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        problems = self.fields.problems()
+        if problems:
+            self.error.setText("；".join(problems))
+            return
+        try:
+            self.result_value = self.save(self.values())
+        except Exception as exc:
+            message = clerk_message(exc)
+            if message is None:
+                show_failure(self, self.windowTitle(), exc)
+                return
+            self.error.setText(message)
+            return
+        super().accept()
+
+
+class CompanyDialog(RecordDialog):
+    """新增企业: the profile, checked field by field."""
+
+    def __init__(self, parent, vocab, save):
+        super().__init__(parent, "新增企业", save, width=760)
+        left, right = QFormLayout(), QFormLayout()
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        self.body.insertLayout(0, columns)
+        self.fields = profile_fields(vocab, left, right)
+        self.fields.changed.connect(self._update)
+        self._update()
+
+    def values(self) -> dict:
+        return profile_values(self.fields)
+
+
+class RecognitionDialog(RecordDialog):
+    """认定记录: kind, level, date, number, where issued, platform name, stage."""
+
+    def __init__(self, parent, vocab, save, rec: Recognition | None = None):
+        super().__init__(parent, "修改认定记录" if rec else "新增认定记录", save)
+        enums = vocab.enums
+        f = self.fields
+        f.add("kind", "认定类别", enum_combo(enums["recognition_kinds"], rec.kind if rec else "high_tech"))
+        f.add("level", "级别", enum_combo(enums["levels"], rec.level if rec else "national", none_label="（无级别）"))
+        f.add("date", "认定日期", CheckedEdit(check_date("认定日期"), rec.date.isoformat() if rec else "",
+                                           "如 2025-11-20、2025/11/20 或 2025年11月20日"))
+        f.add("number", "证书或文件编号", CheckedEdit(check_text("证书或文件编号", False, 100), rec.number if rec else ""))
+        f.add("issued_in", "发证省份", CheckedEdit(check_text("发证省份", False, 40), rec.issued_in if rec else "",
+                                               "区外证书填写省份，区内的不填"))
+        f.add("name", "平台或载体名称", CheckedEdit(check_text("平台或载体名称", False, 200), rec.name if rec else ""))
+        f.add("stage", "阶段", enum_combo(enums["stages"], rec.stage if rec else "approved"))
+        self._update()
+
+    def values(self) -> dict:
+        f = self.fields
+        return {"recognition": Recognition(
+            kind=f["kind"].currentData(), level=f["level"].currentData(), date=f["date"].value,
+            number=f["number"].value or "", issued_in=f["issued_in"].value or "", name=f["name"].value or "",
+            stage=f["stage"].currentData())}
+
+
+class TechSmeDialog(RecordDialog):
+    def __init__(self, parent, save):
+        super().__init__(parent, "新增科技型中小企业入库记录", save)
+        self.fields.add("year", "入库年度", CheckedEdit(check_year("入库年度"), str(dt.date.today().year), "如 2025"))
+        self.fields.add("number", "入库登记编号", CheckedEdit(check_text("入库登记编号", False, 100)))
+        self._update()
+
+    def values(self) -> dict:
+        return {"year": self.fields["year"].value, "number": self.fields["number"].value or ""}
+
+
+class RdYearDialog(RecordDialog):
+    """研发投入 of one year (an existing year's figures are replaced)."""
+
+    def __init__(self, parent, save, rd: RdYear | None = None):
+        super().__init__(parent, f"修改{rd.year}年度研发投入" if rd else "新增研发投入", save)
+        f = self.fields
+        money = lambda v: fmt_yuan(v) if v is not None else ""  # noqa: E731
+        year = f.add("year", "年度", CheckedEdit(check_year("年度"), str(rd.year if rd else dt.date.today().year - 1)))
+        year.setReadOnly(rd is not None)
+        f.add("expense", "研发费用（元）", CheckedEdit(check_money("研发费用"), money(rd.expense) if rd else "",
+                                                 "如 1,200,000 或 120万"))
+        self.super_deduction = QCheckBox("享受研发费用加计扣除")
+        self.super_deduction.setChecked(rd.super_deduction if rd else True)
+        f.add("super_deduction", "", self.super_deduction)
+        f.add("deducted", "已加计扣除的研发费用（元）",
+              CheckedEdit(check_money("已加计扣除的研发费用", False), money(rd.deducted) if rd else "", "不填则按研发费用计"))
+        f.add("revenue", "营业收入（元）", CheckedEdit(check_money("营业收入", False), money(rd.revenue) if rd else ""))
+        self._update()
+
+    def values(self) -> dict:
+        f = self.fields
+        return {"rd": RdYear(f["year"].value, f["expense"].value, self.super_deduction.isChecked(),
+                             f["deducted"].value, f["revenue"].value)}
+
+
+class LedgerDialog(RecordDialog):
+    """An award paid before the program was used, typed in from the paper records."""
+
+    def __init__(self, parent, policies, save):
+        super().__init__(parent, "录入历史奖补", save, width=620)
+        f = self.fields
+        rule = QComboBox()
+        rule.setEditable(False)
+        for r in sorted(policies.rules.values(), key=lambda r: (r.document.date, r.document.id, r.order)):
+            if r.pays:
+                rule.addItem(f"{r.document.citation}{r.clause} {r.summary}", r.id)
+        rule.setMaxVisibleItems(20)
+        rule.setMinimumContentsLength(30)
+        f.add("rule", "政策条款", rule)
+        f.add("year", "兑现年度", CheckedEdit(check_year("兑现年度"), str(dt.date.today().year - 1)))
+        f.add("amount", "金额（元）", CheckedEdit(check_money("金额"), "", "如 300,000 或 30万"))
+        f.add("subject", "奖补事项", CheckedEdit(check_text("奖补事项", False, 200), "", "如 高新技术企业认定（GR2023…）"))
+        f.add("note", "来源", CheckedEdit(check_text("来源", True, 200), "", "如 原拨付文件 呼科发〔2024〕8号"))
+        self._update()
+
+    def values(self) -> dict:
+        f = self.fields
+        return {"rule_id": f["rule"].currentData(), "year": f["year"].value, "amount": f["amount"].value,
+                "subject": f["subject"].value or "", "note": f["note"].value}
+

@@ -1,0 +1,87 @@
+"""Keep Python's garbage collector (and the GIL) from freezing the window.
+
+A full (generation 2) collection walks every tracked object and holds the
+GIL while it does, whichever thread triggered it. While a 10,000-company
+batch is calculated the worker thread holds a few million objects, and each
+full collection stopped the event loop for 300-750 ms (measured by
+bench/gui_block_bench.py). So:
+
+- while background work runs, full collections are put off (the young
+  generations are still collected, which is where nearly all cyclic garbage
+  dies); the work's temporaries are freed by reference counting when it ends;
+- when the last piece of work ends, the young generations are collected and
+  what is left (what the screens keep: a batch's lines, the policies, Qt's
+  wrappers) is frozen (``gc.freeze``): later full collections skip it, so
+  they stay short. Frozen objects are still freed by reference counting when
+  a screen lets go of them; only cyclic garbage that was already old when
+  frozen is kept, which bench/gui_block_bench.py watches (memory growth over
+  repeated calculations).
+
+While work runs the interpreter also switches threads every millisecond
+instead of every five: each call from Qt into Python (a model's data(), a
+slot) must take the GIL back from the worker, and painting one screen makes
+dozens of such calls, each of which waited up to the switch interval.
+"""
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+import time
+
+QUIET_GEN2 = 1_000_000  # generation-1 collections before a full one: never, in practice
+BUSY_SWITCH_INTERVAL = 0.001  # seconds
+DROP_STEP, DROP_PAUSE = 100, 0.002  # items freed, then a pause (seconds)
+
+_busy = 0
+_normal: tuple[int, int, int] | None = None
+_normal_switch: float | None = None
+
+
+def work_started() -> None:
+    """Background work begins (GUI thread)."""
+    global _busy, _normal, _normal_switch
+    if _busy == 0:
+        _normal = gc.get_threshold()
+        gc.set_threshold(_normal[0], _normal[1], QUIET_GEN2)
+        _normal_switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(_normal_switch, BUSY_SWITCH_INTERVAL))
+    _busy += 1
+
+
+def work_finished() -> None:
+    """Background work ended (GUI thread); after the last one, freeze what survived."""
+    global _busy
+    _busy = max(_busy - 1, 0)
+    if _busy == 0:
+        settle()
+
+
+def settle() -> None:
+    gc.collect(1)
+    gc.freeze()
+    if _normal is not None:
+        gc.set_threshold(*_normal)
+    if _normal_switch is not None:
+        sys.setswitchinterval(_normal_switch)
+
+
+def drop_later(*lists) -> None:
+    """Let go of big lists on a worker thread, one item at a time.
+
+    Freeing a batch's 20,000 award lines (and their traces) at once took the
+    GUI thread 100 ms; freed item by item on another thread, the interpreter
+    switches back to the GUI thread between items.
+    """
+    lists = [l for l in lists if l]
+    if not lists:
+        return
+
+    def drop():
+        for items in lists:
+            while items:
+                for _ in range(min(DROP_STEP, len(items))):
+                    items.pop()
+                time.sleep(DROP_PAUSE)  # leave the interpreter to the GUI thread most of the time
+
+    threading.Thread(target=drop, name="drop-later", daemon=True).start()

@@ -1,0 +1,1 @@
+"""The 政策 screen's dialogs: parameter overrides."""

@@ -1,0 +1,179 @@
+"""申报批次: calculate, inspect a trace, approve (two people; provisional lines confirmed), export, pay, delete."""
+import openpyxl
+from gui_support import sample_batch, settle
+
+from gui.operations import Operation
+
+
+def shown(window, qtbot, batch_id=None):
+    page = window.show_page("batches")
+    settle(qtbot)
+    if batch_id is not None and (page.current is None or page.current.id != batch_id):
+        page.refresh(select=batch_id)
+        settle(qtbot)
+    return page
+
+
+def test_results_model_passes_the_model_tester(window, qtbot, qtmodeltester):
+    batch_id = sample_batch(window)
+    page = shown(window, qtbot, batch_id)
+    assert page.results.rowCount() == 30
+    qtmodeltester.check(page.results)
+
+
+def test_calculate_in_the_background_then_inspect_a_trace(window, qtbot):
+    batch_id = sample_batch(window, calculated=False)
+    page = shown(window, qtbot, batch_id)
+    assert "尚未计算" in page.banner.text()
+    assert page.results.companies[0].total is None
+    operation = page.calculate()
+    assert operation in Operation.running or not Operation.running
+    settle(qtbot)
+    assert "计算完成：30家单位" in window.status.text()
+    assert all(c.calculated for c in page.results.companies)
+    assert "已计算" in page.banner.text() and "征求意见稿" in page.banner.text()
+    # a line's trace: the clause's own sentence, inputs, parameters, formula
+    line = next(l for l in page.lines if l.rule_id == "hlb-02-rd-post-subsidy" and l.amount > 0)
+    assert page.select_line(line.uscc, line.line_no)
+    text = page.trace.toPlainText()
+    assert line.sentence in text
+    assert "研发投入增量" in text and "比例" in text and "给予企业5%的后补助支持" in text
+    assert "依据征求意见稿测算" in text
+    # a company row: total in words, its lines, what was not counted and why
+    assert page.select_line(line.uscc)
+    text = page.trace.toPlainText()
+    assert "合计" in text and "人民币" in text
+    # filtering the tree keeps companies whose lines match
+    page.filter_edit.setText("技术合同")
+    assert 0 < page.results.rowCount() < 30 and page.results.total_companies == 30
+
+
+def test_approve_names_two_people_and_confirms_provisional_lines(window, qtbot, asker):
+    batch_id = sample_batch(window)
+    page = shown(window, qtbot, batch_id)
+    assert page.provisional > 0
+    dialog = page.approve()
+    dialog.fields["preparer"].setText("王丽")
+    dialog.fields["reviewer"].setText("王丽")
+    assert not dialog.ok_button.isEnabled() and "同一人" in dialog.fields["reviewer"].message.text()
+    dialog.fields["reviewer"].setText("张伟")
+    assert dialog.ok_button.isEnabled()
+    asker.answers = [False]  # the provisional lines are not confirmed: nothing approved
+    dialog.accept()
+    assert dialog.isVisible() and "未审批" in dialog.error.text()
+    assert window.ctx.store.batch(batch_id).status == "draft"
+    asker.answers = [True]
+    dialog.accept()
+    settle(qtbot)
+    assert asker.asked[-1][1] == "审批测算金额"
+    b = window.ctx.store.batch(batch_id)
+    assert (b.status, b.preparer, b.reviewer) == ("approved", "王丽", "张伟")
+    # shown read-only
+    assert page.current.status == "approved" and "只读" in page.banner.text()
+    for name in ("calculate", "approve", "delete"):
+        assert not page.actions_by_name[name].isEnabled()
+    assert page.actions_by_name["letters"].isEnabled() and page.actions_by_name["paid"].isEnabled()
+    assert page.calculate() is None or page.current.status == "approved"
+    # 标记已拨付 is confirmed
+    asker.answers = [False]
+    assert not page.mark_paid()
+    asker.answers = [True]
+    assert page.mark_paid()
+    settle(qtbot)
+    assert window.ctx.store.batch(batch_id).status == "paid" and "已拨付" in page.banner.text()
+
+
+def test_exports_results_disbursement_and_publicity(window, qtbot, asker, tmp_path):
+    batch_id = sample_batch(window)
+    page = shown(window, qtbot, batch_id)
+    results = tmp_path / "结果.xlsx"
+    asker.answers = [str(results)]
+    page.export_results()
+    settle(qtbot)
+    wb = openpyxl.load_workbook(results)
+    assert wb.sheetnames[:3] == ["汇总", "按企业汇总", "奖补明细"]
+    assert asker.asked[-1][0] == "info" and "已导出测算结果" in asker.asked[-1][2]
+    # the disbursement sheet: the draft's provisional lines need the clerk's choice, then 预算科目
+    sheet = tmp_path / "拨付.xlsx"
+    asker.answers = [True, "2060499 其他技术研究与开发支出", str(sheet)]
+    page.export_disbursement()
+    settle(qtbot)
+    ws = openpyxl.load_workbook(sheet).active
+    cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any("测算稿" in c for c in cells) and "预算科目" in cells
+    assert any("2060499" in c for c in cells)
+    assert window.ctx.settings.value("batches/budget_subject") == "2060499 其他技术研究与开发支出"
+    # declining the provisional draft exports nothing
+    asker.answers = [False]
+    assert page.export_disbursement() is None
+    publicity = tmp_path / "公示.xlsx"
+    asker.answers = [True, str(publicity)]
+    page.export_publicity()
+    settle(qtbot)
+    assert publicity.exists()
+    # a refusal of the export (here: a folder that does not exist) is the clerk's message
+    asker.answers = [str(tmp_path / "没有的文件夹" / "结果.xlsx")]
+    page.export_results()
+    settle(qtbot)
+    assert asker.asked[-1][0] == "error" and "文件夹不存在" in asker.asked[-1][2]
+
+
+def test_disbursement_without_provisional_lines_asks_only_for_the_budget_subject(window, qtbot, asker, tmp_path):
+    batch_id = sample_batch(window)
+    page = shown(window, qtbot, batch_id)
+    page.provisional = 0  # as for a batch computed under published documents only
+    target = tmp_path / "拨付明细表.xlsx"
+    asker.answers = ["", str(target)]
+    page.export_disbursement()
+    settle(qtbot)
+    kinds = [a[0] for a in asker.asked]
+    assert kinds[:2] == ["text", "save_file"]
+    # the sample's lines do include draft ones, so the core refuses: its own message, nothing written
+    assert asker.asked[-1][0] == "error" and "征求意见稿" in asker.asked[-1][2] and "不得据此拨付" in asker.asked[-1][2]
+    assert not target.exists()
+
+
+def test_letters_open_for_an_approved_batch(window, qtbot, asker):
+    batch_id = sample_batch(window)
+    window.ctx.store.approve(batch_id, "王丽", "张伟", allow_provisional=True)
+    page = shown(window, qtbot, batch_id)
+    dialog = page.open_letters()
+    assert dialog is not None and dialog.batch_id == batch_id
+    assert dialog.companies.count() > 0
+    dialog.close()
+
+
+def test_delete_a_draft_after_confirmation(window, qtbot, asker):
+    batch_id = sample_batch(window)
+    page = shown(window, qtbot, batch_id)
+    asker.answers = [False]
+    assert not page.delete_draft()
+    assert window.ctx.store.batches()
+    asker.answers = [True]
+    assert page.delete_draft()
+    settle(qtbot)
+    assert window.ctx.store.batches() == []
+    assert page.current is None and "还没有申报批次" in page.trace.toPlainText()
+
+
+def test_calculation_and_exports_can_be_cancelled(window, qtbot, asker, tmp_path):
+    batch_id = sample_batch(window, calculated=False)
+    page = shown(window, qtbot, batch_id)
+    operation = page.calculate()
+    operation.cancel()
+    settle(qtbot)
+    if "已取消计算" in window.status.text():  # a fast machine may finish the 30 companies first
+        assert not any(c.calculated for c in window.ctx.store.company_results(batch_id))
+    target = tmp_path / "结果.xlsx"
+    asker.answers = [str(target)]
+    page.export_results().cancel()
+    settle(qtbot)
+    assert not target.exists() and "已取消导出结果" in window.status.text()
+
+
+def test_the_layout_is_remembered(window, qtbot):
+    page = window.show_page("batches")
+    page.splitter.setSizes([200, 400])
+    window.close()
+    assert window.ctx.settings.value("batches/splitter") is not None
+    assert window.ctx.settings.value("companies/header") is not None

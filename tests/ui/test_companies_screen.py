@@ -1,0 +1,246 @@
+"""企业档案: the lazy company model, search as you type, filters, and the company record with checked edits."""
+import datetime as dt
+from decimal import Decimal
+import time
+
+from gui_support import sample_batch, settle
+
+from core.store.companies import CompanyRow
+from core.uscc import check_character
+from gui.models.companies import PAGE, CompanyTableModel
+
+
+def fake_rows(ids):
+    return [CompanyRow(i, f"91150700{i:09d}"[:17] + "X", f"单位{i:06d}", "hulunbuir", "海拉尔区", "medium", "", "", "",
+                       "", "") for i in ids]
+
+
+def test_company_model_passes_the_model_tester(qtmodeltester):
+    model = CompanyTableModel(fake_rows)
+    model.set_ids(range(1, 1001))
+    qtmodeltester.check(model)
+
+
+def test_company_model_fetches_only_the_pages_it_shows_of_100000_rows(qtbot):
+    asked = []
+
+    def fetch(ids):
+        asked.append(len(ids))
+        return fake_rows(ids)
+
+    model = CompanyTableModel(fetch)
+    t = time.perf_counter()
+    model.set_ids(range(1, 100_001))
+    assert model.rowCount() == 100_000
+    assert model.index(99_999, 0).data() == "单位100000"
+    assert model.index(0, 1).data().startswith("91150700")
+    assert model.index(50_000, 0).data() == "单位050001"
+    assert model.index(50_001, 0).data() == "单位050002"  # same page: no new fetch
+    assert asked == [PAGE, PAGE, PAGE]
+    assert time.perf_counter() - t < 0.5
+    # an unreadable page shows empty cells instead of raising
+    model.fetch_rows = lambda ids: 1 / 0
+    model.set_ids([1, 2])
+    assert model.index(0, 0).data() is None and model.index(5, 0).data() is None
+
+
+def test_company_view_stays_smooth_with_100000_rows(qtbot):
+    from PySide6.QtWidgets import QTableView
+
+    model = CompanyTableModel(fake_rows)
+    model.set_ids(range(1, 100_001))
+    view = QTableView()
+    view.verticalHeader().setDefaultSectionSize(26)
+    from PySide6.QtWidgets import QHeaderView
+
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.setModel(model)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    t = time.perf_counter()
+    for row in (0, 25_000, 50_000, 99_999, 10):
+        view.scrollTo(model.index(row, 0))
+        view.repaint()
+    assert time.perf_counter() - t < 1.0
+
+
+def test_search_as_you_type_and_filters(window, qtbot):
+    sample_batch(window, calculated=False)
+    page = window.show_page("companies")
+    settle(qtbot)
+    assert page.model.rowCount() == 30 and page.count.text() == "共30家"
+    for ch in "呼伦贝尔":  # typed one character at a time (QTest cannot type Chinese)
+        page.search_edit.insert(ch)
+        assert page.debounce.isActive()  # waits for the clerk to stop typing
+    assert page.model.rowCount() == 30
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=5000)
+    names = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+    assert all("呼伦贝尔" in n for n in names)
+    page.search_edit.clear()
+    page.search_edit.setText("91150702MAAKD6")  # part of a USCC
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    assert page.model.index(0, 0).data() == "呼伦贝尔北疆乳业科技有限公司"
+    page.search_edit.clear()
+    settle(qtbot)
+    page.city.setCurrentIndex(page.city.findData("baotou"))
+    settle(qtbot)
+    assert page.model.rowCount() == 10 and {page.model.index(r, 2).data() for r in range(10)} == {"包头市"}
+    assert page.county.findData("稀土高新区") > 0 and page.county.findData("海拉尔区") < 0
+    page.county.setCurrentIndex(page.county.findData("稀土高新区"))
+    settle(qtbot)
+    assert page.model.rowCount() == 2
+    page.county.setCurrentIndex(0)
+    page.city.setCurrentIndex(0)
+    settle(qtbot)
+    page.size.setCurrentIndex(page.size.findData("large"))
+    settle(qtbot)
+    assert {page.model.index(r, 4).data() for r in range(page.model.rowCount())} == {"大型企业"}
+    page.size.setCurrentIndex(0)
+    page.qualification.setCurrentIndex(1)  # 有效期内高新技术企业 (today)
+    settle(qtbot)
+    store = window.ctx.store
+    from core.store import CompanyFilter
+
+    assert page.model.rowCount() == len(store.search_companies(CompanyFilter(holds_valid="high_tech")))
+
+
+def _open(window, qtbot, name):
+    page = window.show_page("companies")
+    settle(qtbot)
+    page.search_edit.setText(name)
+    page.search()
+    settle(qtbot)
+    assert page.model.rowCount() == 1
+    page.view.selectRow(0)
+    panel = page.open_current()
+    assert page.stack.currentWidget() is panel
+    return page, panel
+
+
+def test_company_record_shows_profile_and_timeline(window, qtbot):
+    batch_id = sample_batch(window)
+    window.ctx.store.approve(batch_id, "张三", "李四", allow_provisional=True)
+    page, panel = _open(window, qtbot, "呼伦贝尔北疆乳业")
+    assert "呼伦贝尔北疆乳业科技有限公司" in panel.title.text()
+    assert panel.fields["uscc"].text() == "91150702MAAKD60002"
+    kinds = {panel.timeline_model.index(r, 1).data() for r in range(panel.timeline_model.rowCount())}
+    assert {"认定", "研发投入", "奖补"} <= kinds
+    awards = panel.award_model.rows
+    assert awards and all(a.batch_id == batch_id for a in awards)
+    assert "累计" in panel.awards.note.text()
+
+
+def test_profile_edits_are_checked_as_typed(window, qtbot, asker):
+    sample_batch(window, calculated=False)
+    page, panel = _open(window, qtbot, "呼伦贝尔北疆乳业")
+    assert not panel.save_button.isEnabled()
+    uscc = panel.fields["uscc"]
+    uscc.setText("91150702MAAKD6000")
+    assert not uscc.ok and "18位" in uscc.message.text()
+    uscc.setText("91150702MAAKD60003")
+    assert "校验位错误" in uscc.message.text() and "“2”" in uscc.message.text()
+    assert not panel.save_button.isEnabled()
+    uscc.setText("91150702maakd60002")  # lower case is normalised
+    assert uscc.ok
+    panel.fields["name"].setText("")
+    assert not panel.save_button.isEnabled() and panel.fields["name"].problem == "请填写企业名称"
+    assert "需要改正" in panel.profile_note.text()
+    panel.fields["name"].setText("呼伦贝尔北疆乳业科技股份有限公司")
+    panel.fields["phone"].setText("0470-8000000")
+    assert panel.save_button.isEnabled() and panel.profile_changes() == {
+        "name": "呼伦贝尔北疆乳业科技股份有限公司", "phone": "0470-8000000"}
+    assert panel.save_profile()
+    row = window.ctx.store.company_rows([panel.company_id])[0]
+    assert (row.name, row.phone) == ("呼伦贝尔北疆乳业科技股份有限公司", "0470-8000000")
+    assert "已保存" in panel.profile_note.text()
+    # the list shows the new name without searching again
+    assert page.model.index(page.model.row_of(panel.company_id), 0).data() == "呼伦贝尔北疆乳业科技股份有限公司"
+    # leaving with unsaved changes asks first
+    panel.fields["contact"].setText("新联系人")
+    asker.answers = [False]
+    page.show_list()
+    assert page.stack.currentWidget() is panel
+    asker.answers = [True]
+    page.show_list()
+    assert page.stack.currentWidget() is page.listing
+
+
+def test_history_added_edited_and_deleted_with_confirmation(window, qtbot, asker):
+    sample_batch(window, calculated=False)
+    page, panel = _open(window, qtbot, "呼伦贝尔北疆乳业")
+    before = len(panel.detail.recognitions)
+    dialog = panel.add_recognition()
+    assert not dialog.ok_button.isEnabled()  # no date yet
+    dialog.fields["date"].setText("2026年2月30日")
+    assert not dialog.fields["date"].ok and "不是有效日期" in dialog.fields["date"].message.text()
+    dialog.fields["date"].setText("2025/6/18")
+    assert dialog.fields["date"].ok and dialog.ok_button.isEnabled()
+    dialog.fields["kind"].setCurrentIndex(dialog.fields["kind"].findData("key_lab"))
+    dialog.fields["level"].setCurrentIndex(dialog.fields["level"].findData("regional"))
+    dialog.fields["number"].setText("内科发〔2025〕18号")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert len(panel.detail.recognitions) == before + 1
+    added = next(i for i in panel.detail.recognitions if i.recognition.number == "内科发〔2025〕18号")
+    assert added.recognition.date == dt.date(2025, 6, 18) and added.recognition.kind == "key_lab"
+    # the same certificate again is refused in the dialog, which stays open
+    again = panel.add_recognition()
+    again.fields["date"].setText("2025-06-18")
+    again.fields["kind"].setCurrentIndex(again.fields["kind"].findData("key_lab"))
+    again.fields["level"].setCurrentIndex(again.fields["level"].findData("regional"))
+    again.fields["number"].setText("内科发〔2025〕18号")
+    again.accept()
+    assert again.isVisible() and "已有" in again.error.text()
+    again.reject()
+    # R&D of a year: money checked as typed
+    rd = panel.add_rd_year()
+    rd.fields["year"].setText("2019")
+    rd.fields["expense"].setText("两百万")
+    assert not rd.ok_button.isEnabled() and "无法识别" in rd.fields["expense"].message.text()
+    rd.fields["expense"].setText("120万")
+    assert rd.fields["expense"].message.text() == "= 1,200,000.00 元"
+    rd.accept()
+    assert any(i.rd.year == 2019 and i.rd.expense == Decimal("1200000") for i in panel.detail.rd)
+    # deleting asks; declining keeps the record
+    row = panel.recognition_model.rows.index(next(i for i in panel.recognition_model.rows if i.id == added.id))
+    panel.recognitions.select(row)
+    asker.answers = [False]
+    assert not panel.delete_recognition()
+    assert any(i.id == added.id for i in panel.detail.recognitions)
+    asker.answers = [True]
+    assert panel.delete_recognition()
+    assert not any(i.id == added.id for i in panel.detail.recognitions)
+    assert asker.asked[-1][0] == "confirm" and "删除" in asker.asked[-1][2]
+
+
+def test_new_company_dialog(window, qtbot):
+    page = window.show_page("companies")
+    settle(qtbot)
+    dialog = page.add_company()
+    first17 = "91150702MA0Q1234X"
+    dialog.fields["uscc"].setText(first17 + "0")
+    assert not dialog.ok_button.isEnabled()
+    dialog.fields["uscc"].setText(first17 + check_character(first17))
+    dialog.fields["name"].setText("呼伦贝尔新建科技有限公司")
+    dialog.fields["city"].setCurrentIndex(dialog.fields["city"].findData("hulunbuir"))
+    assert dialog.ok_button.isEnabled()
+    dialog.accept()
+    settle(qtbot)
+    assert page.panel is not None and page.stack.currentWidget() is page.panel
+    assert page.panel.detail.company.name == "呼伦贝尔新建科技有限公司"
+    assert window.ctx.store.company_id(first17 + check_character(first17)) == dialog.result_value
+
+
+
+def test_an_empty_list_says_what_to_do(window, qtbot):
+    page = window.show_page("companies")
+    settle(qtbot)
+    assert page.model.rowCount() == 0 and "载入演示数据" in page.empty_hint.text()
+    sample_batch(window, calculated=False)
+    settle(qtbot)
+    assert page.empty_hint.isHidden()
+    page.search_edit.setText("没有这家")
+    page.search()
+    settle(qtbot)
+    assert "没有符合条件" in page.empty_hint.text()

@@ -1,0 +1,119 @@
+"""导入申报工作簿: the wizard checks off the GUI thread, lists problems, saves the 错误清单, imports once."""
+import shutil
+
+import openpyxl
+from gui_support import SAMPLE, broken_sample, settle
+
+from gui.batches.import_wizard import CHOOSE, CONFIRM, DONE, PROBLEMS, problem_detail
+
+
+def open_wizard(window):
+    page = window.show_page("batches")
+    return page, page.import_workbook()
+
+
+def test_a_workbook_with_problems_is_not_imported_and_the_problems_are_shown(window, qtbot, asker, tmp_path):
+    page, wizard = open_wizard(window)
+    bad = broken_sample(tmp_path / "申报.xlsx")
+    asker.answers = [str(bad)]
+    wizard.browse()
+    assert wizard.file_edit.text() == str(bad)
+    wizard.start_check()
+    settle(qtbot)
+    assert wizard.step == PROBLEMS
+    problems = wizard.problems
+    cells = [(p.sheet, p.cell) for p in problems]
+    assert cells[:2] == [("企业信息", "A4"), ("历史-认定记录", "E3")] and ("历史-研发投入", "D5") in cells
+    # the mistyped code also leaves that company's history and claims without a company
+    assert ("历史-研发投入", "A5") in cells and len(problems) == 7
+    assert wizard.problem_model.rowCount() == 7
+    assert "没有导入任何数据" in wizard.problems_label.text()
+    assert window.ctx.store.batches() == []
+    # double-click: the cell, its value and the reason
+    index = wizard.problem_model.index(0, 1)
+    wizard.problem_view.doubleClicked.emit(index)
+    kind, title, text = asker.asked[-1]
+    assert kind == "info" and "单元格：A4（第4行，A列）" in text and "91150702MAQTM6001X" in text and "校验位" in text
+    assert problem_detail(problems[1]).startswith("工作表：历史-认定记录\n单元格：E3")
+    # the 错误清单 workbook: a marked copy with the list in front
+    out = tmp_path / "申报_错误清单.xlsx"
+    asker.answers = [str(out)]
+    wizard.save_error_workbook()
+    settle(qtbot)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "错误清单" and wb["企业信息"]["A4"].comment is not None
+    assert asker.asked[-1][0] == "info" and "已保存错误清单" in asker.asked[-1][2]
+    wizard.reject()
+
+
+def test_the_sample_is_checked_confirmed_and_imported_once(window, qtbot, asker, tmp_path):
+    page, wizard = open_wizard(window)
+    wizard.file_edit.setText(str(SAMPLE))
+    wizard.start_check()
+    assert wizard.check_bar.isVisible() or wizard.step != CHOOSE
+    settle(qtbot)
+    assert wizard.step == CONFIRM
+    summary = wizard.summary.text()
+    assert "检查通过" in summary and "30家" in summary and "2026年第一批科技创新奖补" in summary
+    assert window.ctx.store.batches() == []  # nothing written before 导入
+    wizard.start_import()
+    settle(qtbot)
+    assert wizard.step == DONE and "已导入为批次" in wizard.done_label.text()
+    batch_id = wizard.batch_id
+    assert [b.id for b in window.ctx.store.batches()] == [batch_id]
+    # 立即计算: the wizard closes and the batch is calculated with a progress bar
+    wizard.calculate_button.click()
+    settle(qtbot)
+    assert page.current is not None and page.current.id == batch_id
+    assert page.results.rowCount() == 30 and all(c.calculated for c in page.results.companies)
+    assert "计算完成" in window.status.text()
+    # the same file again: said so, nothing imported twice
+    copy = tmp_path / "同一文件.xlsx"
+    shutil.copy(SAMPLE, copy)
+    again = page.import_workbook(str(copy))
+    again.start_check()
+    settle(qtbot)
+    assert again.step == CONFIRM and f"此前已导入为批次{batch_id}" in again.summary.text()
+    assert again.import_button.text() == "打开该批次"
+    again.start_import()
+    settle(qtbot)
+    assert again.step == DONE and "没有重复导入" in again.done_label.text()
+    assert len(window.ctx.store.batches()) == 1
+
+
+def test_checking_can_be_cancelled(window, qtbot, tmp_path):
+    page, wizard = open_wizard(window)
+    wizard.file_edit.setText(str(SAMPLE))
+    wizard.start_check()
+    wizard.cancel_check()
+    settle(qtbot)
+    assert wizard.step in (CHOOSE, CONFIRM)  # a small file may be read before the request arrives
+    if wizard.step == CHOOSE:
+        assert "已取消" in wizard.choose_note.text()
+    assert window.ctx.store.batches() == []
+
+
+def test_a_missing_or_foreign_file_is_explained(window, qtbot, tmp_path):
+    page, wizard = open_wizard(window)
+    wizard.file_edit.setText(str(tmp_path / "没有这个文件.xlsx"))
+    wizard.start_check()
+    assert wizard.step == CHOOSE and "找不到文件" in wizard.choose_note.text()
+    text = tmp_path / "名单.xlsx"
+    text.write_text("不是工作簿", encoding="utf-8")
+    wizard.file_edit.setText(str(text))
+    wizard.start_check()
+    settle(qtbot)
+    assert wizard.step == PROBLEMS and wizard.refused
+    assert "无法导入" in wizard.problems_label.text()
+
+
+def test_closing_the_wizard_while_it_checks_is_safe(window, qtbot, asker):
+    page, wizard = open_wizard(window)
+    wizard.file_edit.setText(str(SAMPLE))
+    wizard.start_check()
+    wizard.reject()
+    settle(qtbot)
+    assert not wizard.isVisible() and asker.asked == [] and window.ctx.store.batches() == []
+    again = page.import_workbook()
+    assert again is not wizard and again.isVisible()
+    again.reject()

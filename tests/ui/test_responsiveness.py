@@ -1,0 +1,56 @@
+"""What keeps the window responsive with big batches: the GC policy, freeing off the GUI thread, lazy rows."""
+import gc
+import sys
+import time
+from decimal import Decimal
+
+from core.records import CompanyResultRecord, LineRecord
+from gui import gcpolicy
+from gui.models.results import FETCH, BatchResultsModel
+
+
+def test_full_collections_wait_while_work_runs_and_survivors_are_frozen():
+    before, switch = gc.get_threshold(), sys.getswitchinterval()
+    frozen = gc.get_freeze_count()
+    gcpolicy.work_started()
+    gcpolicy.work_started()
+    assert gc.get_threshold()[2] == gcpolicy.QUIET_GEN2
+    assert sys.getswitchinterval() <= gcpolicy.BUSY_SWITCH_INTERVAL
+    gcpolicy.work_finished()
+    assert gc.get_threshold()[2] == gcpolicy.QUIET_GEN2  # one piece of work still runs
+    keep = [[object()] for _ in range(1000)]
+    gcpolicy.work_finished()
+    assert gc.get_threshold() == before and sys.getswitchinterval() == switch
+    assert gc.get_freeze_count() >= frozen + 1000 and keep
+
+
+def test_big_lists_are_freed_on_another_thread():
+    a, b = [[i] for i in range(1000)], list(range(500))
+    gcpolicy.drop_later(a, b, [])
+    deadline = time.monotonic() + 5
+    while (a or b) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert a == [] and b == []
+
+
+def results(n):
+    companies = [CompanyResultRecord(1, i, f"U{i:05d}", f"单位{i:05d}", "hulunbuir", "", True, Decimal("100.00"), 1)
+                 for i in range(n)]
+    lines = [LineRecord(1, i + 1, f"U{i:05d}", f"单位{i:05d}", "", "", "r", "d", "文件", None, "（一）", "奖补", "原文",
+                        Decimal("100.00"), False, {}) for i in range(n)]
+    return companies, lines
+
+
+def test_results_are_handed_to_the_view_a_page_at_a_time(qtmodeltester):
+    checked = BatchResultsModel()
+    checked.set_results(*results(300))
+    qtmodeltester.check(checked)
+    model = BatchResultsModel()
+    model.set_results(*results(1000))
+    assert model.rowCount() == FETCH and model.canFetchMore()
+    index = model.company_index("U00950")  # selecting one further down fetches through it
+    assert index.isValid() and index.row() == 950 and model.rowCount() >= 951
+    model.set_filter("单位0099")
+    assert model.rowCount() == 10 and not model.canFetchMore() and model.total_companies == 1000
+    model.set_filter("")
+    assert model.rowCount() == FETCH

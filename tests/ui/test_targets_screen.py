@@ -1,0 +1,45 @@
+"""目标监测: counts from the store by year against the documents' targets, a chart and a table per metric."""
+from decimal import Decimal
+
+from gui_support import sample_batch, settle
+from PySide6.QtCharts import QBarSeries, QLineSeries, QScatterSeries
+
+from core.targets import REGION, series
+
+
+def test_targets_for_tongliao_chart_and_table(window, qtbot, qtmodeltester):
+    sample_batch(window)
+    page = window.show_page("targets")
+    page.scope.setCurrentIndex(page.scope.findData("tongliao"))
+    settle(qtbot)
+    assert "有目标" in page.scope.currentText()
+    hte = page.panels["hte_count"]
+    qtmodeltester.check(hte.model)
+    rows = {r.year: r for r in hte.model.rows}
+    assert rows[2025].target == Decimal("100") and rows[2022].baseline == Decimal("53")
+    expected = series(window.ctx.store, window.ctx.policies, "hte_count", "tongliao")
+    assert [(r.year, r.actual) for r in hte.model.rows] == [(r.year, r.actual) for r in expected.rows]
+    row_2025 = [r.year for r in hte.model.rows].index(2025)
+    assert hte.model.index(row_2025, 2).data() == "100"
+    kinds = {type(s) for s in hte.chart.series()}
+    assert kinds == {QBarSeries, QLineSeries, QScatterSeries}
+    assert "通辽市有效期内高新技术企业" in hte.chart.title()
+    assert "通创办发" in hte.source.text()
+    sme = page.panels["tech_sme_count"]
+    assert {r.year: r.target for r in sme.model.rows}[2024] == Decimal("130")
+
+
+def test_region_and_a_city_without_targets(window, qtbot):
+    sample_batch(window)
+    page = window.show_page("targets")
+    page.scope.setCurrentIndex(page.scope.findData(REGION))
+    settle(qtbot)
+    hte = page.panels["hte_count"]
+    assert {r.year: r.target for r in hte.model.rows}[2025] == Decimal("2000")
+    assert sum(r.actual for r in hte.model.rows) > 0
+    page.scope.setCurrentIndex(page.scope.findData("baotou"))
+    settle(qtbot)
+    assert not page.panels["hte_count"].series.has_targets
+    assert "没有规定" in page.panels["hte_count"].source.text()
+    assert [type(s) for s in page.panels["hte_count"].chart.series()] == [QBarSeries]
+    assert window.ctx.settings.value("targets/scope") == "baotou"
