@@ -96,14 +96,14 @@ def test_round_trip_gives_typed_values(tmp_path):
     assert data.rd == [(A, RdYear(2024, Decimal("2000000"), True, None, None)),
                        (A, RdYear(2025, Decimal("3000000"), True, Decimal("2900000"), None))]
     claims = {c.type: (u, c) for u, c in data.claims}
-    assert claims["tech_contract"] == (A, Claim("tech_contract", "tech_contract-2", {
+    assert claims["tech_contract"] == (A, Claim("tech_contract", "申报-技术合同（技术交易后补助）第2行", {
         "number": "2026150701000021", "date": dt.date(2026, 3, 18), "amount": Decimal("6000000.00"),
         "regional_post_subsidy": True}, dt.date(2026, 3, 18)))
     assert claims["rd_post_subsidy"][1].fields == {"rd_year": 2025}  # 兑现年度的上一年
     rec = claims["recognition"][1]
     assert rec.fields == {"kind": "high_tech", "level": "national", "date": dt.date(2026, 11, 1), "moved_in": "none",
                           "stage": "approved", "rating": "none", "lead": True, "ip_standard_certified": False}
-    assert claims["tech_sme_registration"] == (A, Claim("tech_sme_registration", "tech_sme_registration-2",
+    assert claims["tech_sme_registration"] == (A, Claim("tech_sme_registration", "申报-科技型中小企业入库第2行",
                                                         {"year": 2026}, None))
     assert all(isinstance(c.get("amount", Decimal(0)), Decimal) for _, c in data.claims)
 

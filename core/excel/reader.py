@@ -445,7 +445,8 @@ class _WorkbookReader:
                 fields[name] = value
         if ctype.name == "rd_post_subsidy" and "rd_year" not in fields and award_year:
             fields["rd_year"] = award_year - 1
-        return Claim(ctype.name, f"{ctype.name}-{row.number}", fields, fields.get("date"))
+        # the id a clerk can find again: the sheet and row the claim came from
+        return Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
 
 
 def _looks_like_header(layout: SheetLayout, cells) -> bool:
