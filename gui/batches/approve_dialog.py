@@ -15,7 +15,8 @@ MAX_NAME = 60
 class ApproveDialog(RecordDialog):
     """Names checked as typed; ``save`` receives {"preparer", "reviewer"}."""
 
-    def __init__(self, parent, batch, totals, provisional: int, save, preparer: str = ""):
+    def __init__(self, parent, batch, totals, provisional: int, save, preparer: str = "", reviewer: str = "",
+                 signed_in: bool = False):
         super().__init__(parent, f"审批批次{batch.id}", save, width=520)
         companies, lines, total = totals
         text = (f"<p>批次<b>{escape(batch.name)}</b>（{batch.award_year}年度）：{companies}家单位，{lines}条奖补明细，"
@@ -29,8 +30,14 @@ class ApproveDialog(RecordDialog):
         self.body.insertWidget(0, intro)
         f = self.fields
         f.add("preparer", "经办人", CheckedEdit(check_text("经办人", True, MAX_NAME), preparer, "经办人姓名"))
-        f.add("reviewer", "审核人", CheckedEdit(self._check_reviewer, "", "审核人姓名（不能与经办人相同）"))
+        f.add("reviewer", "审核人", CheckedEdit(self._check_reviewer, reviewer, "审核人姓名（不能与经办人相同）"))
         f["preparer"].textChanged.connect(lambda _t: f["reviewer"].recheck())
+        if signed_in:  # users exist: the preparer is who imported the batch, the reviewer who is logged in
+            for key in ("preparer", "reviewer"):
+                f[key].setReadOnly(True)
+            note = QLabel("经办人为导入本批次的用户，审核人为当前登录用户；二者不能是同一人。")
+            note.setStyleSheet("color: #555;")
+            self.body.addWidget(note)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.ok_button.setText("审批")
         self._update()

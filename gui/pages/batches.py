@@ -479,7 +479,12 @@ class BatchesPage(QWidget):
                 allow = True
             return {**values, "allow_provisional": allow}
 
-        dialog = ApproveDialog(self, b, self.totals or (0, 0, 0), provisional, check, preparer=self.clerk_name())
+        user = getattr(self.ctx.store, "user", None)
+        if user is not None:
+            dialog = ApproveDialog(self, b, self.totals or (0, 0, 0), provisional, check,
+                                   preparer=b.created_by or "（未记录）", reviewer=user.name, signed_in=True)
+        else:
+            dialog = ApproveDialog(self, b, self.totals or (0, 0, 0), provisional, check, preparer=self.clerk_name())
         dialog.accepted.connect(lambda: self._run_approval(b.id, dialog.result_value))
         dialog.open()
         self.dialog = dialog
@@ -496,7 +501,10 @@ class BatchesPage(QWidget):
 
         def work(report, cancelled):
             report(0, 0, "正在审批：写入台账和历史记录…")
-            store.approve(batch_id, values["preparer"], values["reviewer"], values["allow_provisional"])
+            if getattr(store, "user", None) is not None:  # the store names both from who imported and who is logged in
+                store.approve(batch_id, allow_provisional=values["allow_provisional"])
+            else:
+                store.approve(batch_id, values["preparer"], values["reviewer"], values["allow_provisional"])
             return batch_id
 
         def done(_):

@@ -177,3 +177,37 @@ def test_the_layout_is_remembered(window, qtbot):
     window.close()
     assert window.ctx.settings.value("batches/splitter") is not None
     assert window.ctx.settings.value("companies/header") is not None
+
+
+def test_signed_in_approval_names_the_importer_and_the_logged_in_reviewer(window, qtbot, asker):
+    store = window.ctx.store
+    store.create_first_admin("管理员", "Admin-2026")
+    store.add_user("王丽", "Wangli-2026", ["preparer"])
+    store.add_user("张伟", "Zhangwei-2026", ["reviewer"])
+    store.login("王丽", "Wangli-2026")
+    batch_id = sample_batch(window)  # imported and calculated by 王丽
+    store.login("张伟", "Zhangwei-2026")
+    page = shown(window, qtbot, batch_id)
+    dialog = page.approve()
+    assert dialog.fields["preparer"].text() == "王丽" and dialog.fields["preparer"].isReadOnly()
+    assert dialog.fields["reviewer"].text() == "张伟" and dialog.fields["reviewer"].isReadOnly()
+    asker.answers = [True]  # the provisional lines are confirmed
+    dialog.accept()
+    settle(qtbot)
+    b = store.batch(batch_id)
+    assert (b.status, b.preparer, b.reviewer) == ("approved", "王丽", "张伟")
+
+
+def test_the_importer_cannot_approve_their_own_batch_on_screen(window, qtbot, asker):
+    store = window.ctx.store
+    store.create_first_admin("管理员", "Admin-2026")
+    store.add_user("王丽", "Wangli-2026", ["preparer", "reviewer"])
+    store.login("王丽", "Wangli-2026")
+    batch_id = sample_batch(window)
+    page = shown(window, qtbot, batch_id)
+    dialog = page.approve()
+    asker.answers = [True]
+    dialog.accept()
+    settle(qtbot)
+    assert store.batch(batch_id).status == "draft"
+    assert any(kind == "error" for kind, _, _ in asker.asked) or dialog.error.text()
