@@ -72,6 +72,29 @@ def main() -> int:
             made = renamed
         written += made
 
+    # a letter from the real demonstration batch: engine-computed lines under the Baotou measures
+    import dataclasses
+
+    from core.demo import load_demo_data
+    from core.policy.loader import load_policies
+    from core.store import open_store
+
+    real = open_store(f"sqlite:///{(work / 'demo.sqlite3').as_posix()}")
+    batch_id = load_demo_data(real, load_policies())
+    real.approve(batch_id, "王丽", "张伟", allow_provisional=True)
+    baotou = dataclasses.replace(settings, issuer="包头市科学技术局", letterhead="包头市科学技术局", code="包科发",
+                                 contact="联系人：李明　联系电话：0472-5123456")
+    real_batch = prepare_letters(real, batch_id, baotou)
+    letter = max(real_batch.letters, key=lambda l: len(l.lines))
+    pdf = work / "letter-demo-batch.pdf"
+    write_pdf([letter], pdf, font)
+    for old in out.glob("letter-demo-batch*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(out / "letter-demo-batch")], check=True)
+    written.append(out / "letter-demo-batch.png")
+    real.close()
+
     from gui.letters.preview_dialog import LettersDialog
     from gui.letters.settings_dialog import LetterSettingsDialog
 

@@ -200,6 +200,33 @@ def main(out: Path) -> int:
     targets.scope.setCurrentIndex(targets.scope.findData("tongliao"))
     s.settle()
     s.save("screen-targets.png")
+
+    # 审计日志: every change with who and when, and the chain checked
+    audit = w.show_page("audit")
+    s.settle()
+    asker.answers = []
+    audit.verify()
+    s.settle()
+    audit.table.selectRow(0)
+    s.settle()
+    s.save("screen-audit.png")
+
+    # the dialogs before the window: first run, the first administrator, login
+    from gui.firstrun import FirstRunDialog
+    from gui.login import FirstAdminDialog, LoginDialog
+
+    dialog = FirstRunDialog(w, ctx.store, has_batches=False)
+    s.settle(0.2)
+    s.save("screen-first-run.png", dialog)
+    dialog.reject()
+    dialog = FirstAdminDialog(ctx.store, w)
+    s.settle(0.2)
+    s.save("screen-first-admin.png", dialog)
+    dialog.reject()
+    dialog = LoginDialog(ctx.store, w, name="张伟")
+    s.settle(0.2)
+    s.save("screen-login.png", dialog)
+    dialog.reject()
     w.close()
     ctx.close()
     return 0

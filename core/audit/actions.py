@@ -61,16 +61,37 @@ def _text(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# What an administrator reads for the field names the log stores.
+FIELD_LABELS = {
+    "status": "状态", "preparer": "经办人", "reviewer": "审核人", "lines": "明细条数", "total": "合计",
+    "allow_provisional": "允许审批测算金额", "companies": "单位数", "companies_with_errors": "有错误的单位数",
+    "provisional_lines": "测算明细条数", "overrides_version": "参数调整版本", "name": "名称", "award_year": "兑现年度",
+    "source_name": "导入文件", "sha256": "文件校验值", "value": "取值", "target": "规则", "path": "参数",
+    "value_type": "取值类型", "valid_from": "起始日期", "valid_to": "截止日期", "reason": "理由", "who": "操作人",
+    "uscc": "统一社会信用代码", "city": "盟市", "county": "旗县区", "size": "企业规模", "industry": "行业",
+    "bank_name": "开户行", "bank_account": "账号", "contact": "联系人", "phone": "电话", "kind": "类别",
+    "level": "级别", "date": "日期", "number": "编号", "issued_in": "发证地", "stage": "阶段", "year": "年度",
+    "expense": "研发费用", "super_deduction": "加计扣除", "deducted": "加计扣除额", "revenue": "营业收入",
+    "rule_id": "规则编号", "amount": "金额", "subject": "事项", "person": "人员", "roles": "角色", "active": "启用",
+    "rows": "封存行数", "claims": "申报事项数", "adjusts_batch_id": "更正的批次", "adjust_reason": "更正理由",
+}
+
+
+def field_label(key: str) -> str:
+    return FIELD_LABELS.get(key, key)
+
+
 def change_summary(old, new, limit: int = 200) -> str:
-    """``phone：空 → 0470-1234567；bank_account：0601 → 0602`` (or the values, for a creation or deletion)."""
+    """``电话：空 → 0470-1234567；账号：0601 → 0602`` (or the values, for a creation or deletion)."""
     if isinstance(old, dict) and isinstance(new, dict):
         keys = list(dict.fromkeys([*old, *new]))
-        parts = [f"{k}：{_text(old.get(k))} → {_text(new.get(k))}" if k in old else f"{k}：{_text(new[k])}"
+        parts = [f"{field_label(k)}：{_text(old.get(k))} → {_text(new.get(k))}" if k in old
+                 else f"{field_label(k)}：{_text(new[k])}"
                  for k in keys if old.get(k) != new.get(k) or k not in old]
     elif isinstance(new, dict):
-        parts = [f"{k}：{_text(v)}" for k, v in new.items()]
+        parts = [f"{field_label(k)}：{_text(v)}" for k, v in new.items()]
     elif isinstance(old, dict):
-        parts = ["删除：" + "，".join(f"{k}：{_text(v)}" for k, v in old.items())]
+        parts = ["删除：" + "，".join(f"{field_label(k)}：{_text(v)}" for k, v in old.items())]
     else:
         parts = []
     text = "；".join(parts)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from core.records import BatchRecord, LineRecord
 from core.uscc import check_character
 
-DEMO_TITLE = "关于加快推进“科技兴蒙”行动支持科技创新若干政策措施"
+DEMO_TITLE = "内蒙古自治区研发投入攻坚行动实施方案（2021—2025年）"  # with its own 文号 below
 DEMO_DOC = "内政办发〔2021〕35号"
 
 
