@@ -69,6 +69,28 @@ def launch(cmd: list[str], tmp: Path, data: Path, first_run) -> dict:
     return {"window": r["window_shown_at"] - started, "ready": r["finished_at"] - started, "exit": ended - started}
 
 
+BARE = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow()
+w.resize(1280, 760)
+w.show()
+QTimer.singleShot(0, lambda: (print(time.time(), flush=True), app.quit()))
+app.exec()
+"""
+
+
+def bare_window(tmp: Path) -> float:
+    """Seconds for a bare PySide6 window to reach its first event-loop turn: the baseline of this run."""
+    started = time.time()
+    result = subprocess.run([sys.executable, "-c", BARE], env=env(tmp), capture_output=True, text=True, timeout=120)
+    if result.returncode:
+        raise SystemExit(f"基准窗口启动失败：{result.stderr}")
+    return float(result.stdout.split()[-1]) - started
+
+
 def selftest(cmd: list[str], tmp: Path) -> float:
     started = time.time()
     result = subprocess.run(cmd + ["--selftest"], env=env(tmp), capture_output=True, text=True, encoding="utf-8",
@@ -113,14 +135,19 @@ def main() -> int:
     if args.source:
         targets.append(("source", [sys.executable, "main.py"], [sys.executable, "main.py"]))
     results["runs"] = [measure(name, w, c, args.runs, cold=(name == "bundle")) for name, w, c in targets]
+    tmp = Path(tempfile.mkdtemp(prefix="kjjb-bare-"))
+    results["bare_window"] = statistics.median(bare_window(tmp) for _ in range(args.runs))
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
         return 0
     if "bundle_size" in results:
         s = results["bundle_size"]
         print(f"程序文件夹 {BUNDLE}：{s['bytes'] / 2**20:.1f} MiB，{s['files']}个文件")
+    bare = results["bare_window"]
+    print(f"[基准] 空白PySide6窗口：中位数 {bare:.2f}秒")
     for r in results["runs"]:
         w = r["window"]
+        print(f"[{r['name']}] 到主窗口中位数为空白窗口的 {statistics.median(w) / bare:.1f} 倍")
         first = "冷启动（已清空页缓存）" if r["cold"] else "首次（页缓存未清空）"
         print(f"[{r['name']}] 到主窗口：{first} {r['first_start']['window']:.2f}秒；之后 中位数 {statistics.median(w[1:] or w):.2f}秒"
               f"（最快 {min(w):.2f}，{len(w)}次）；到退出 {r['first_start']['exit']:.2f}秒")
