@@ -125,6 +125,16 @@ def amount_in_words(value: Decimal) -> str:
     return "人民币" + out
 
 
+def difference_in_words(value: Decimal) -> str:
+    """An adjustment's difference in words: a negative one is written 冲减 before its amount.
+
+    The settlement rules write only amounts paid; a summary of differences
+    needs the sign, and 冲减 is what a bureau's ledger calls it.
+    """
+    value = to_fen(yuan(value))
+    return "冲减" + amount_in_words(-value) if value < 0 else amount_in_words(value)
+
+
 def _integer_words(n: int) -> str:
     if n == 0:
         return ""

@@ -211,6 +211,28 @@ def main(out: Path) -> int:
     s.settle()
     s.save("screen-audit.png")
 
+    # 调整: a correction of the approved batch (here: awards under the Hulunbuir draft taken back)
+    batches = w.show_page("batches")
+    s.settle()
+    taken = next((l for l in batches.lines if l.provisional), None)
+    if taken is not None:
+        batches.select_line(taken.uscc)
+        s.settle()
+        dialog = batches.adjust()
+        dialog.fields["reason"].setText("征求意见稿尚未正式印发，已兑现的测算金额冲减")
+        dialog.selected_button.setChecked(True)
+        s.settle(0.2)
+        s.save("screen-adjust.png", dialog)
+        dialog.accept()
+        s.settle()
+        ctx.store.set_setting("calc.include_drafts", "0")
+        batches.calculate()
+        s.settle()
+        batches.select_line(taken.uscc)
+        s.settle()
+        s.save("screen-batch-adjustment.png")
+        ctx.store.set_setting("calc.include_drafts", "1")
+
     # the dialogs before the window: first run, the first administrator, login
     from gui.firstrun import FirstRunDialog
     from gui.login import FirstAdminDialog, LoginDialog

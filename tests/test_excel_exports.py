@@ -7,14 +7,14 @@ import pytest
 from openpyxl import load_workbook
 
 from core.excel.exports import (
-    DISBURSEMENT_TITLE, build_disbursement_sheet, build_publicity_list, build_results_workbook, check_total,
+    DISBURSEMENT_TITLE, RECOVERY_TITLE, build_disbursement_sheet, build_publicity_list, build_results_workbook, check_total,
     trace_columns, write_disbursement_sheet, write_publicity_list, write_results_workbook,
 )
 from core.excel.files import ExportError, save_workbook
 from core.excel.reader import read_workbook
 from core.money import amount_in_words
 from core.paths import RESOURCES
-from excel_support import batch_record, engine_lines, simple_line
+from excel_support import batch_record, engine_lines, simple_line, uscc
 
 SAMPLE = RESOURCES / "samples" / "申报样例.xlsx"
 BUDGET = "2060499 其他技术研究与开发支出"
@@ -201,6 +201,42 @@ def test_disbursement_words_match_amount_in_words(amount, words):
     ws = build_disbursement_sheet(batch_record(), [simple_line(1, amount)]).active
     assert ws["I4"].value == words
     assert _total_row(ws)[8].value == words
+
+
+def adjustment_lines():
+    """An adjustment of batch 1: 甲 +40,000 -10,000 (net 30,000 paid), 乙 -50,000 (taken back), 丙 cancels out."""
+    ja, yi, bing = uscc(11), uscc(12), uscc(13)
+    return [simple_line(1, "40000", "甲", ja), simple_line(2, "-10000", "甲", ja),
+            simple_line(3, "-50000", "乙", yi), simple_line(4, "20000", "丙", bing), simple_line(5, "-20000", "丙", bing)]
+
+
+def test_adjustment_disbursement_pays_each_company_net_and_lists_recoveries_apart(tmp_path):
+    batch = dataclasses.replace(batch_record(name="2026年第一批（调整）"), adjusts_batch_id=1)
+    lines = adjustment_lines()
+    wb = load_workbook(write_disbursement_sheet(batch, lines, tmp_path / "拨付.xlsx"))
+    assert wb.sheetnames == ["资金拨付明细表", "应追回明细"]
+    _, paid = _table(wb["资金拨付明细表"], 3)
+    assert [(r["企业名称"], r["奖补项目"], r["金额（元）"], r["大写金额"]) for r in paid] == [
+        ("甲科技有限公司", "调整补发：测试项目1、测试项目2", 30000, "人民币叁万元整")]
+    ws = wb["应追回明细"]
+    assert ws["A1"].value == RECOVERY_TITLE
+    headers, back = _table(ws, 3)
+    assert "应追回金额（元）" in headers
+    assert [(r["企业名称"], r["应追回金额（元）"], r["大写金额"]) for r in back] == [
+        ("乙科技有限公司", 50000, "人民币伍万元整")]
+    assert _total_row(ws)[8].value == "人民币伍万元整"
+    # the results workbook and the publicity list show the differences as they are
+    build_results_workbook(batch, lines)
+    assert [c.value for c in build_publicity_list(batch, lines).active["F"][3:8]] == [40000, -10000, -50000, 20000,
+                                                                                      -20000]
+
+
+def test_negative_lines_belong_to_adjustment_batches_only():
+    with pytest.raises(ExportError, match="不是正的、精确到分的金额"):
+        build_disbursement_sheet(batch_record(), adjustment_lines())
+    batch = dataclasses.replace(batch_record(), adjusts_batch_id=1)
+    with pytest.raises(ExportError, match="增减相抵"):
+        build_disbursement_sheet(batch, adjustment_lines()[3:])
 
 
 # ---------------------------------------------------------------- publicity list

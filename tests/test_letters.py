@@ -354,3 +354,40 @@ def test_file_names_are_safe_on_windows(store, settings):
     assert safe_file_name('a/b\\c:d*e?f"g<h>i|j. ') == "a_b_c_d_e_f_g_h_i_j"
     assert safe_file_name("CON") == "_CON"
     assert safe_file_name("  ") == "_"
+
+
+# ---------------------------------------------------------------- adjustment batches
+def adjustment_store():
+    """Batch 5 corrects batch 1: 1号 +30,000 (one line up, one down), 2号 -50,000, 3号 cancels out to 0."""
+    s = MemoryLetterStore()
+    batch = dataclasses.replace(demo_batch(5, name="2026年第一批（调整）"), adjusts_batch_id=1,
+                                adjust_reason="复核更正研发费用")
+    s.put_batch(batch, [
+        demo_line(5, 1, 1, "40000", summary="研发投入后补助"),
+        demo_line(5, 2, 1, "-10000", summary="科技型中小企业入库奖励"),
+        demo_line(5, 3, 2, "-50000", summary="高新技术企业首次认定奖励"),
+        demo_line(5, 4, 3, "20000", summary="研发投入后补助"),
+        demo_line(5, 5, 3, "-20000", summary="技术合同交易额补助"),
+    ])
+    return s
+
+
+def test_adjustment_letter_pays_the_net_and_says_it_is_an_adjustment(settings):
+    batch = prepare_letters(adjustment_store(), 5, settings)
+    (letter,) = batch.letters
+    assert (letter.uscc, letter.doc_number, letter.total) == (demo_uscc(1), "呼科发〔2025〕1号", Decimal("30000"))
+    html = letter.html
+    for text in ("本通知为对编号1批次已兑现奖补的调整（调整原因：复核更正研发费用）", "40,000.00", "-10,000.00",
+                 "30,000.00", "人民币叁万元整"):
+        assert text in html, text
+
+
+def test_adjustment_company_taking_money_back_or_cancelling_out_gets_no_letter_and_no_number(settings):
+    store = adjustment_store()
+    batch = prepare_letters(store, 5, settings)
+    withheld = {w.uscc: w for w in batch.withheld}
+    assert set(withheld) == {demo_uscc(2), demo_uscc(3)}
+    assert all(w.kind == "nothing_due" and w.doc_number == "" for w in withheld.values())
+    assert "调整后应追回50,000.00元（大写：人民币伍万元整）" in withheld[demo_uscc(2)].reason
+    assert "增减相抵" in withheld[demo_uscc(3)].reason
+    assert store.letter_numbers(5) == {demo_uscc(1): LetterNumber(2025, 1)}  # no serial spent on them

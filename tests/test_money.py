@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from core.money import MoneyError, amount_in_words, parse_amount, to_fen
+from core.money import MoneyError, amount_in_words, difference_in_words, parse_amount, to_fen
 
 
 @pytest.mark.parametrize("amount, words", [
@@ -32,6 +32,11 @@ def test_amount_in_words_refuses_negative_and_float():
         amount_in_words(D("-1"))
     with pytest.raises(MoneyError):
         amount_in_words(1.5)
+
+
+def test_an_adjustments_negative_difference_is_written_as_taken_back():
+    assert difference_in_words(D("-100000.00")) == "冲减人民币壹拾万元整"
+    assert difference_in_words(D("1409.5")) == "人民币壹仟肆佰零玖元伍角"
 
 
 @pytest.mark.parametrize("text, unit, expected", [

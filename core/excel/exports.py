@@ -10,6 +10,7 @@ separator format, 大写金额 comes from :func:`core.money.amount_in_words`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,12 +19,13 @@ from openpyxl.utils import get_column_letter
 
 from core.excel import styles as st
 from core.excel.files import ExportError, save_workbook
-from core.money import FEN, ZERO, amount_in_words, fmt_yuan
+from core.money import FEN, ZERO, amount_in_words, difference_in_words, fmt_yuan
 from core.records import BatchRecord, LineRecord
 
 STATUS_LABELS = {"draft": "草稿（未审核）", "approved": "已审核", "paid": "已拨付"}
 DISBURSEMENT_TITLE = "科技创新奖补资金拨付明细表"
 PUBLICITY_TITLE = "拟兑现奖补名单（公示）"
+RECOVERY_TITLE = "科技创新奖补资金应追回明细表"
 PROVISIONAL_MARK = "（测算稿，不得据此拨付）"
 DRAFT_MARK = "（未经审核）"
 
@@ -32,15 +34,21 @@ DRAFT_MARK = "（未经审核）"
 
 
 def _checked(batch: BatchRecord, lines: list[LineRecord]) -> list[LineRecord]:
-    """The lines in print order (company by first appearance, then line number), each checked."""
+    """The lines in print order (company by first appearance, then line number), each checked.
+
+    Amounts are positive, except in an adjustment batch, whose lines are
+    differences from what its original paid (a negative one takes money back).
+    """
+    adjustment = bool(batch.adjusts_batch_id)
     for line in lines:
         if line.batch_id != batch.id:
             raise ExportError(f"第{line.line_no}条明细不属于批次{batch.id}（属于批次{line.batch_id}）")
         amount = line.amount
         if not isinstance(amount, Decimal) or not amount.is_finite():
             raise ExportError(f"第{line.line_no}条明细的金额不是Decimal：{amount!r}")
-        if amount <= 0 or amount != amount.quantize(FEN):
-            raise ExportError(f"第{line.line_no}条明细的金额{amount}不是正的、精确到分的金额")
+        if amount != amount.quantize(FEN) or (amount <= 0 and not adjustment) or amount == 0:
+            kind = "非零" if adjustment else "正的"
+            raise ExportError(f"第{line.line_no}条明细的金额{amount}不是{kind}、精确到分的金额")
     first: dict[str, int] = {}
     for line in sorted(lines, key=lambda l: l.line_no):
         first.setdefault(line.uscc, len(first))
@@ -224,8 +232,11 @@ def _summary_sheet(ws, batch, lines, total, exported_at) -> None:
         ("企业数", len({l.uscc for l in lines})),
         ("奖补明细条数", len(lines)),
         ("奖补总额（元）", total),
-        ("大写金额", amount_in_words(total)),
+        ("大写金额", difference_in_words(total)),
     ]
+    if batch.adjusts_batch_id:
+        info.insert(1, ("调整", f"本批次调整编号{batch.adjusts_batch_id}批次，明细为与原兑现金额的差额（负数为冲减）；"
+                              f"调整原因：{batch.adjust_reason or '未填写'}"))
     if provisional:
         ptotal = sum((l.amount for l in provisional), ZERO)
         info.append(("测算明细", f"其中{len(provisional)}条依据征求意见稿测算，合计{fmt_yuan(ptotal)}元，"
@@ -272,10 +283,10 @@ def _company_sheet(ws, batch, lines, total) -> None:
         company_sum += amount
         first = company_lines[0]
         _row(ws, r, [i, first.company_name, uscc, first.bank_name, first.bank_account, len(company_lines), amount,
-                     amount_in_words(amount)], money_cols=(7,), center_cols=(1, 6), text_cols=(3, 5))
+                     difference_in_words(amount)], money_cols=(7,), center_cols=(1, 6), text_cols=(3, 5))
     check_total(company_sum, lines, "按企业汇总的合计")
     r += 1
-    _row(ws, r, ["合计", None, None, None, None, len(lines), company_sum, amount_in_words(company_sum)],
+    _row(ws, r, ["合计", None, None, None, None, len(lines), company_sum, difference_in_words(company_sum)],
          money_cols=(7,), center_cols=(1, 6), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
     ws.freeze_panes = "C4"
@@ -319,43 +330,106 @@ def _lines_sheet(ws, batch, lines, total) -> None:
 # ---------------------------------------------------------------- disbursement sheet
 
 
+@dataclass(frozen=True)
+class Payment:
+    """One row of the disbursement sheet: an award line, or an adjustment's net for one company."""
+
+    company_name: str
+    uscc: str
+    bank_name: str
+    bank_account: str
+    item: str
+    basis: str
+    amount: Decimal
+
+
+def _payments(lines: list[LineRecord]) -> tuple[list[Payment], list[Payment]]:
+    """(payments, recoveries): a line each, or, once any line is negative, one net per company.
+
+    An adjustment batch holds differences from what its original paid; a bank
+    pays or recovers one net amount per company, never a negative line. A
+    company whose differences cancel out appears in neither list.
+    """
+    if all(l.amount > 0 for l in lines):
+        return [Payment(l.company_name, l.uscc, l.bank_name, l.bank_account,
+                        l.summary + ("（测算）" if l.provisional else ""), l.basis, l.amount) for l in lines], []
+    payments, recoveries = [], []
+    for uscc, company_lines in _group(lines, lambda l: l.uscc).items():
+        net = sum((l.amount for l in company_lines), ZERO)
+        if net == 0:
+            continue
+        first = next((l for l in company_lines if l.bank_account), company_lines[0])
+        items = "、".join(dict.fromkeys(l.summary + ("（测算）" if l.provisional else "") for l in company_lines))
+        basis = "；".join(dict.fromkeys(l.basis for l in company_lines))
+        if net > 0:
+            payments.append(Payment(first.company_name, uscc, first.bank_name, first.bank_account,
+                                    f"调整补发：{items}", basis, net))
+        else:
+            recoveries.append(Payment(first.company_name, uscc, first.bank_name, first.bank_account,
+                                      f"调整追回：{items}", basis, -net))
+    return payments, recoveries
+
+
 def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, budget_subject: str | None = None,
                              include_provisional: bool = False) -> Workbook:
-    """资金拨付明细表: one row per award line with the company's bank account, 合计 in figures and words."""
+    """资金拨付明细表: one row per award line with the company's bank account, 合计 in figures and words.
+
+    For an adjustment batch the rows are each company's net difference: the
+    sheet 资金拨付明细表 holds what is paid on top, a second sheet 应追回明细
+    what companies must pay back.
+    """
     lines = _checked(batch, lines)
     if not lines:
         raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成资金拨付明细表")
     provisional = _provisional_guard(lines, include_provisional, "拨付")
-    missing = [l.company_name for l in lines if not (l.bank_name or "").strip() or not (l.bank_account or "").strip()]
+    payments, recoveries = _payments(lines)
+    if sum((p.amount for p in payments), ZERO) - sum((p.amount for p in recoveries), ZERO) != \
+            sum((l.amount for l in lines), ZERO):
+        raise AssertionError("应拨付减应追回不等于明细金额之和")
+    if not payments and not recoveries:
+        raise ExportError(f"调整批次“{batch.name}”各单位增减相抵，没有应拨付或应追回的金额")
+    missing = [p.company_name for p in payments + recoveries
+               if not (p.bank_name or "").strip() or not (p.bank_account or "").strip()]
     if missing:
         names = "、".join(dict.fromkeys(missing))
         raise ExportError(f"以下企业缺少开户行或账号，无法生成资金拨付明细表，请先补齐企业信息：{names}")
+    wb = Workbook()
+    ws = wb.active
+    if payments:
+        _payment_sheet(ws, batch, payments, "资金拨付明细表", DISBURSEMENT_TITLE + _marks(batch, provisional),
+                       "金额（元）", budget_subject)
+        if provisional:
+            ws.sheet_properties.tabColor = "C00000"
+    if recoveries:
+        ws = wb.create_sheet() if payments else ws
+        _payment_sheet(ws, batch, recoveries, "应追回明细", RECOVERY_TITLE + _marks(batch, provisional),
+                       "应追回金额（元）", budget_subject)
+    return wb
+
+
+def _payment_sheet(ws, batch: BatchRecord, payments: list[Payment], sheet: str, title: str, amount_header: str,
+                   budget_subject: str | None) -> None:
     headers = [("序号", 6), ("企业名称", 24), ("统一社会信用代码", 21), ("开户行", 22), ("账号", 23),
-               ("奖补项目", 24), ("政策依据", 36), ("金额（元）", 15), ("大写金额", 28)]
+               ("奖补项目", 24), ("政策依据", 36), (amount_header, 15), ("大写金额", 28)]
     if budget_subject:
         headers.append(("预算科目", 18))
     last_col = len(headers)
     amount_col = 8
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "资金拨付明细表"
-    _title(ws, DISBURSEMENT_TITLE + _marks(batch, provisional),
-           f"批次：{batch.name}　　兑现年度：{batch.award_year}年度", "单位：元", last_col)
+    ws.title = sheet
+    _title(ws, title, f"批次：{batch.name}　　兑现年度：{batch.award_year}年度", "单位：元", last_col)
     _table(ws, 3, headers)
     widths = [w for _, w in headers]
     r = 3
-    running = ZERO
-    for i, line in enumerate(lines, 1):
+    total = ZERO
+    for i, p in enumerate(payments, 1):
         r += 1
-        summary = line.summary + ("（测算）" if line.provisional else "")
-        values = [i, line.company_name, line.uscc, line.bank_name, line.bank_account, summary, line.basis,
-                  line.amount, amount_in_words(line.amount)]
+        values = [i, p.company_name, p.uscc, p.bank_name, p.bank_account, p.item, p.basis, p.amount,
+                  amount_in_words(p.amount)]
         if budget_subject:
             values.append(budget_subject)
-        running += line.amount
+        total += p.amount
         _row(ws, r, values, money_cols=(amount_col,), center_cols=(1,), text_cols=(3, 5))
         st.fit_height(ws, r, values, widths)
-    total = check_total(running, lines)
     r += 1
     total_row = ["合计"] + [None] * 6 + [total, amount_in_words(total)] + ([None] if budget_subject else [])
     _row(ws, r, total_row, money_cols=(amount_col,), center_cols=(1,), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
@@ -373,9 +447,6 @@ def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, bud
     ws.row_dimensions[r].height = 36
     ws.freeze_panes = "A4"
     _print_setup(ws, "3:3", last_col, r)
-    if provisional:
-        ws.sheet_properties.tabColor = "C00000"
-    return wb
 
 
 def _spans(last_col: int, parts: int) -> list[tuple[int, int]]:

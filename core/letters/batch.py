@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.letters.document import Letter, build_letter
+from core.money import amount_in_words, fmt_yuan
 from core.letters.errors import LetterError
 from core.letters.numbering import LetterNumber, companies_in_order, format_doc_number
 from core.letters.settings import LetterSettings, load_letter_settings
@@ -15,16 +16,25 @@ LETTER_STATUSES = ("approved", "paid")
 STATUS_LABELS = {"draft": "草稿", "approved": "已审批", "paid": "已拨付"}
 PROVISIONAL_REASON = ("含按征求意见稿（未正式印发的政策）计算的奖补：{items}。"
                       "政策正式印发并重新计算、审批后才能出具兑现通知书")
+NOTHING_DUE_REASON = "调整后增减相抵，应补发金额为零，无需出具兑现通知书"
+RECOVERY_REASON = ("调整后应追回{amount}元（大写：{words}），兑现通知书只用于拨付，不出具；"
+                   "请另行书面通知企业退回，资金拨付明细表的“应追回明细”工作表列有此项")
 
 
 @dataclass(frozen=True)
 class Withheld:
-    """A company of the batch that gets no letter (yet): its reserved number and the reason."""
+    """A company of the batch that gets no letter: its reserved number (if any) and the reason.
+
+    ``kind`` is "provisional" (a line under a draft for comment: the number is
+    kept for when the batch is recalculated) or "nothing_due" (an adjustment
+    that pays nothing or takes money back: no number).
+    """
 
     uscc: str
     company_name: str
     doc_number: str
     reason: str
+    kind: str = "provisional"
 
 
 @dataclass
@@ -49,11 +59,13 @@ def check_batch(batch: BatchRecord) -> None:
 
 def build_letters(batch: BatchRecord, lines, numbers: dict, settings: LetterSettings,
                   template: LetterTemplate) -> LetterBatch:
-    """Every company's letter, in 文号 order; companies with a provisional line are withheld.
+    """Every company's letter, in 文号 order; companies with a provisional line or nothing due are withheld.
 
     A letter cites only policies in force: a line computed under a draft for
     comment (``provisional``) withholds the whole letter of its company, which
-    keeps its reserved number for when the batch is recalculated.
+    keeps its reserved number for when the batch is recalculated. A letter
+    pays: a company whose lines add up to zero or less (an adjustment batch
+    taking money back) gets none and no number (numbering.letter_companies).
     """
     check_batch(batch)
     by_company: dict[str, list] = {}
@@ -63,6 +75,12 @@ def build_letters(batch: BatchRecord, lines, numbers: dict, settings: LetterSett
     for uscc in companies_in_order(lines):
         company_lines = by_company[uscc]
         name = company_lines[0].company_name
+        total = sum((l.amount for l in company_lines), Decimal(0))
+        if total <= 0:
+            reason = NOTHING_DUE_REASON if total == 0 else RECOVERY_REASON.format(
+                amount=fmt_yuan(-total), words=amount_in_words(-total))
+            withheld.append(Withheld(uscc, name, "", reason, "nothing_due"))
+            continue
         if uscc not in numbers:
             raise LetterError(f"{name}（{uscc}）没有分配文号")
         number = LetterNumber(*numbers[uscc])

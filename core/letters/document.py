@@ -58,6 +58,15 @@ def schedule_note(line: LineRecord, award_year: int) -> str | None:
     return f"其中：该项连续支持{n}年，{each}，本年度为第{index}年"
 
 
+def adjustment_note(batch: BatchRecord) -> str:
+    """The sentence an adjustment batch's letter adds to the intro: its amounts are differences."""
+    if not batch.adjusts_batch_id:
+        return ""
+    reason = f"（调整原因：{batch.adjust_reason}）" if batch.adjust_reason else ""
+    return (f"本通知为对编号{batch.adjusts_batch_id}批次已兑现奖补的调整{reason}，下表金额为调整后与原兑现金额的差额"
+            "（负数为冲减），合计为应补发金额。")
+
+
 def _text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
@@ -97,7 +106,7 @@ class Letter:
             "doc_number": self.doc_number,
             "title": fill_text(s.title, base),
             "uscc": self.uscc,
-            "intro": fill_text(s.intro, base),
+            "intro": adjustment_note(self.batch) + fill_text(s.intro, base),
             "total_figures": fmt_yuan(self.total),
             "total_in_words": amount_in_words(self.total),
             "bank_name": self.bank_name or MISSING,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.letters.numbering import ISSUE_KINDS, LetterNumber, assign_numbers, companies_in_order, letter_year
+from core.letters.numbering import ISSUE_KINDS, LetterNumber, assign_numbers, letter_companies, letter_year
 from core.records import BatchRecord, LineRecord
 
 
@@ -39,7 +39,7 @@ class MemoryLetterStore:
     # LetterRegistry
     def letter_numbers(self, batch_id: int) -> dict[str, tuple[int, int]]:
         batch = self.batch(batch_id)
-        usccs = companies_in_order(self._lines[batch_id])
+        usccs = letter_companies(self._lines[batch_id])
         held = {u: n for (b, u), n in self._numbers.items() if b == batch_id}
         year = letter_year(batch)
         new = assign_numbers(held, usccs, year, self._last_serial.get(year, 0))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Iterable, NamedTuple, Protocol, runtime_checkable
 
 from core.letters.errors import LetterError
@@ -79,6 +80,20 @@ def companies_in_order(lines) -> list[str]:
     return sorted(first, key=lambda u: (first[u], u))
 
 
+def letter_companies(lines) -> list[str]:
+    """The companies that get a letter (and a 文号), in :func:`companies_in_order` order.
+
+    A company whose lines add up to zero or less gets none: in an adjustment
+    batch that is a correction that pays nothing or takes money back, which is
+    notified otherwise (core.letters.batch says so), and a 文号 given to it
+    would be a gap in the year's numbers.
+    """
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        totals[line.uscc] = totals.get(line.uscc, Decimal(0)) + line.amount
+    return [u for u in companies_in_order(lines) if totals[u] > 0]
+
+
 def assign_numbers(assigned: dict[str, LetterNumber], usccs: Iterable[str], year: int,
                    last_serial: int) -> dict[str, LetterNumber]:
     """The numbers to add: the next serials of ``year`` after ``last_serial``, in ``usccs`` order.
@@ -103,10 +118,10 @@ class LetterRegistry(Protocol):
     """What letters need from the store: numbers that stay, and a record of every issue.
 
     ``letter_numbers(batch_id)``
-        Returns ``{uscc: (year, serial)}`` for every company with an award line
-        in the batch. A company that has no number yet gets the next serial of
-        the year (``year = letter_year(batch)``), companies taken in
-        ``companies_in_order(lines)`` order (``assign_numbers`` does exactly
+        Returns ``{uscc: (year, serial)}`` for every company of
+        ``letter_companies(lines)`` (award lines adding up to more than zero).
+        A company that has no number yet gets the next serial of the year
+        (``year = letter_year(batch)``), companies taken in that order (``assign_numbers`` does exactly
         this). The numbers are written in the same transaction and never
         change or get reused: a company removed from a corrected batch keeps
         its number (and its serial stays used), a company put back gets the

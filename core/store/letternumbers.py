@@ -25,10 +25,10 @@ def _approved(s: Session, batch_id: int):
 
 def letter_numbers(s: Session, batch_id: int) -> dict:
     """{uscc: LetterNumber(year, serial)} for every company with a line in the batch; new ones are written."""
-    from core.letters.numbering import LetterNumber, assign_numbers, companies_in_order, letter_year
+    from core.letters.numbering import LetterNumber, assign_numbers, letter_companies, letter_year
 
     batch = _approved(s, batch_id)
-    usccs = companies_in_order(lines(s, batch_id))
+    usccs = letter_companies(lines(s, batch_id))
     ids = _company_ids(s, batch_id)
     by_id = {cid: uscc for uscc, cid in ids.items()}
     held = {by_id.get(cid, str(cid)): LetterNumber(year, serial) for cid, year, serial in s.execute(

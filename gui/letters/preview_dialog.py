@@ -57,7 +57,7 @@ class LettersDialog(QDialog):
             item.setData(ROLE_INDEX, i)
             self.companies.addItem(item)
         for i, w in enumerate(self.batch.withheld):
-            item = QListWidgetItem(f"{w.doc_number}（未出具）\n{w.company_name}")
+            item = QListWidgetItem(f"{w.doc_number or '无文号'}（未出具）\n{w.company_name}")
             item.setData(ROLE_INDEX, -1 - i)
             item.setForeground(QBrush(QColor("#888888")))
             item.setToolTip(w.reason)
@@ -145,9 +145,12 @@ class LettersDialog(QDialog):
         notes = []
         if is_default(self.settings):
             notes.append("兑现通知书设置仍是出厂示例（发文机关“××市科学技术局”）：请先在“工具 → 兑现通知书设置”中填写本单位信息。")
-        if self.batch.withheld:
-            notes.append(f"{len(self.batch.withheld)}家企业含按征求意见稿计算的奖补，暂不出具兑现通知书（列表中灰色）；"
-                         "其文号已保留。")
+        provisional = sum(1 for w in self.batch.withheld if w.kind == "provisional")
+        nothing_due = len(self.batch.withheld) - provisional
+        if provisional:
+            notes.append(f"{provisional}家企业含按征求意见稿计算的奖补，暂不出具兑现通知书（列表中灰色）；其文号已保留。")
+        if nothing_due:
+            notes.append(f"{nothing_due}家企业调整后无应补发金额或应追回，不出具兑现通知书（列表中灰色）。")
         notes += self.batch.warnings
         return "\n".join(notes)
 
@@ -170,7 +173,9 @@ class LettersDialog(QDialog):
             w.setEnabled(index >= 0)
         if index < 0:
             w = self.batch.withheld[-1 - index]
-            self.withheld_label.setText(f"{w.company_name}（{w.doc_number}）暂不出具兑现通知书：\n\n{w.reason}")
+            number = f"（{w.doc_number}）" if w.doc_number else ""
+            verb = "暂不出具" if w.kind == "provisional" else "不出具"
+            self.withheld_label.setText(f"{w.company_name}{number}{verb}兑现通知书：\n\n{w.reason}")
             self.stack.setCurrentWidget(self.withheld_label)
             self.page_label.setText("")
             for b in (self.prev_page_button, self.next_page_button):

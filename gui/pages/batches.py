@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView,
                                QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget)
 
-from core.money import amount_in_words, fmt_yuan
+from core.money import difference_in_words, fmt_yuan
 from core.progress import Cancelled
 from gui import gcpolicy
 from gui.ask import ask
@@ -65,7 +65,7 @@ def company_html(c, lines) -> str:
         out.append("<p>尚未计算。点“计算”后显示奖补金额和计算过程。</p>")
         return "".join(out)
     total = c.total
-    out.append(f"<p>合计：<span class='amount'>{fmt_yuan(total)} 元</span>（{escape(amount_in_words(total))}），"
+    out.append(f"<p>合计：<span class='amount'>{fmt_yuan(total)} 元</span>（{escape(difference_in_words(total))}），"
                f"{len(lines)}条明细。选中下面的明细查看计算过程。</p>")
     if lines:
         out.append("<table class='kv'>" + "".join(
@@ -140,6 +140,7 @@ class BatchesPage(QWidget):
                 ("calculate", "计算", "F9", self.calculate),
                 ("approve", "审批…", None, self.approve),
                 ("paid", "标记已拨付", None, self.mark_paid),
+                ("adjust", "调整…", None, self.adjust),
                 (None, None, None, None),
                 ("export", "导出结果…", "Ctrl+E", self.export_results),
                 ("disbursement", "资金拨付明细表…", None, self.export_disbursement),
@@ -357,8 +358,12 @@ class BatchesPage(QWidget):
             when = b.approved_at.strftime("%Y-%m-%d") if b.approved_at else ""
             paid = f"，{b.paid_at:%Y-%m-%d}已拨付" if b.paid_at else ""
             text = (f"<b>{STATUS_LABELS[b.status]}（只读）</b>：经办人{escape(b.preparer)}、审核人{escape(b.reviewer)}"
-                    f"于{when}审批{paid}。已审批的批次不能修改或重新计算，可导出和打印兑现通知书。")
+                    f"于{when}审批{paid}。已审批的批次不能修改或重新计算，可导出和打印兑现通知书；"
+                    "发现错误请用“调整…”创建调整批次。")
             color = "#eaf5ea"
+        if b.adjusts_batch_id:
+            text += (f"<br/><b>调整批次</b>：更正编号{b.adjusts_batch_id}批次（原因：{escape(b.adjust_reason or '未填写')}），"
+                     "明细为与原批次已兑现金额的差额，负数为冲减。")
         self.banner.setText(text)
         self.banner.setStyleSheet(f"background: {color}; padding: 5px; border-radius: 3px;")
 
@@ -369,6 +374,7 @@ class BatchesPage(QWidget):
         enable = {"import": True, "refresh": True,
                   "calculate": draft, "approve": draft, "delete": draft,
                   "paid": b is not None and b.status == "approved",
+                  "adjust": b is not None and b.status != "draft",
                   "export": b is not None, "disbursement": has_lines, "publicity": has_lines,
                   "letters": b is not None and b.status != "draft" and has_lines}
         for name, act in self.actions_by_name.items():
@@ -512,6 +518,38 @@ class BatchesPage(QWidget):
             self._changed(batch_id)
 
         return Operation(self, "审批", work, on_success=done, cancellable=False).start()
+
+    def adjust(self):
+        """Open 调整: a new draft adjustment batch linked to the approved one shown."""
+        b = self.current
+        if b is None or b.status == "draft":
+            return None
+        from gui.batches.adjust_dialog import AdjustDialog
+
+        company = self.results.company_at(self.tree.currentIndex())
+        companies = self.totals[0] if self.totals else len(self.results.companies)
+        dialog = AdjustDialog(self, b, companies, lambda values: values,
+                              selected=company.company_name if company is not None else None)
+        uscc = company.uscc if company is not None else None
+        dialog.accepted.connect(lambda: self._run_adjust(b.id, dialog.result_value, uscc))
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def _run_adjust(self, batch_id: int, values: dict, uscc: str | None):
+        store = self.ctx.store
+        who = None if getattr(store, "user", None) is not None else self.clerk_name()
+
+        def work(report, cancelled):
+            report(0, 0, "正在创建调整批次…")
+            ids = [store.company_id(uscc)] if values["only_selected"] and uscc else None
+            return store.create_adjustment(batch_id, who, values["reason"], ids)
+
+        def done(new_id):
+            self.window.status.setText(f"已创建调整批次{new_id}：请先更正企业资料或参数，再计算（F9）并提交审批")
+            self._changed(new_id)
+
+        return Operation(self, "创建调整批次", work, on_success=done, cancellable=False).start()
 
     def mark_paid(self) -> bool:
         b = self.current

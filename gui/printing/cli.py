@@ -67,7 +67,7 @@ def run(args) -> int:
             print("注意：兑现通知书设置仍是出厂示例（发文机关“××市科学技术局”），请在程序的“工具 → 兑现通知书设置”中填写本单位信息",
                   file=sys.stderr)
         for w in batch.withheld:
-            print(f"未出具 {w.doc_number} {w.company_name}：{w.reason}", file=sys.stderr)
+            print(f"未出具 {w.doc_number or '（无文号）'} {w.company_name}：{w.reason}", file=sys.stderr)
         for warning in batch.warnings:
             print(f"注意：{warning}", file=sys.stderr)
         if not batch.letters:

@@ -110,3 +110,27 @@ def test_the_preparer_of_an_adjustment_cannot_approve_it(db_url, policies):
     store.approve(a, allow_provisional=True)
     assert store.batch(a).status == "approved" and store.batch(a).created_by == "王五"
     store.close()
+
+
+def test_an_approved_take_back_exports_a_recovery_sheet_and_spends_no_letter_number(store, policies, tmp_path):
+    from openpyxl import load_workbook
+
+    from core.excel.exports import write_disbursement_sheet, write_results_workbook
+    from core.letters.batch import prepare_letters
+    from core.letters.samples import hulunbuir_settings
+
+    b = approved(store, policies)
+    store.set_setting("calc.include_drafts", "0")
+    a = store.create_adjustment(b, "张三", "征求意见稿不得兑现", company_ids=[store.company_id(uscc(2))])
+    store.calculate(a, policies)
+    store.approve(a, "张三", "李四", allow_provisional=True)
+    batch, lines = store.batch(a), store.lines(a)
+    wb = load_workbook(write_disbursement_sheet(batch, lines, tmp_path / "拨付.xlsx", include_provisional=True))
+    assert wb.sheetnames == ["应追回明细"]  # nothing is paid on top; 2号 pays back 100,000
+    ws = wb["应追回明细"]
+    assert (ws["B4"].value, ws["H4"].value, ws["I4"].value) == ("呼伦贝尔测试2号科技有限公司", 100000, "人民币壹拾万元整")
+    summary = load_workbook(write_results_workbook(batch, lines, tmp_path / "结果.xlsx")).worksheets[0]
+    assert "冲减人民币壹拾万元整" in [c.value for row in summary.iter_rows() for c in row]
+    assert store.letter_numbers(a) == {}
+    letters = prepare_letters(store, a, hulunbuir_settings())
+    assert letters.letters == [] and [w.kind for w in letters.withheld] == ["nothing_due"]

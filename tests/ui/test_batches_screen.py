@@ -211,3 +211,41 @@ def test_the_importer_cannot_approve_their_own_batch_on_screen(window, qtbot, as
     settle(qtbot)
     assert store.batch(batch_id).status == "draft"
     assert any(kind == "error" for kind, _, _ in asker.asked) or dialog.error.text()
+
+
+def test_an_approved_batch_is_corrected_by_an_adjustment_batch(window, qtbot, asker, tmp_path):
+    store = window.ctx.store
+    batch_id = sample_batch(window)
+    store.approve(batch_id, "王丽", "张伟", allow_provisional=True)
+    taken = next(l for l in store.lines(batch_id) if l.provisional)  # a line under the Hulunbuir draft
+    page = shown(window, qtbot, batch_id)
+    assert page.actions_by_name["adjust"].isEnabled() and "调整…" in page.banner.text()
+    assert page.select_line(taken.uscc)
+    dialog = page.adjust()
+    assert not dialog.ok_button.isEnabled()  # a reason is required
+    dialog.fields["reason"].setText("征求意见稿未正式印发，不得兑现")
+    dialog.selected_button.setChecked(True)
+    assert taken.company_name in dialog.selected_button.text()
+    dialog.accept()
+    settle(qtbot)
+    new = page.current
+    assert (new.adjusts_batch_id, new.status, new.adjust_reason) == (batch_id, "draft", "征求意见稿未正式印发，不得兑现")
+    assert [c.uscc for c in store.company_results(new.id)] == [taken.uscc]
+    assert "调整批次" in page.banner.text() and f"更正编号{batch_id}批次" in page.banner.text()
+    assert store.batch(batch_id).status == "approved"  # the original is untouched
+    store.set_setting("calc.include_drafts", "0")
+    page.calculate()
+    settle(qtbot)
+    lines = store.lines(new.id)
+    paid = sum(l.amount for l in store.lines(batch_id) if l.uscc == taken.uscc and l.provisional)
+    assert lines and sum(l.amount for l in lines) == -paid  # every draft-based award of the company taken back
+    assert page.select_line(taken.uscc) and "冲减人民币" in page.trace.toPlainText()
+    store.approve(new.id, "王丽", "张伟", allow_provisional=True)
+    page.refresh(select=new.id)
+    settle(qtbot)
+    sheet = tmp_path / "拨付.xlsx"
+    asker.answers = [True, "", str(sheet)]  # the lines taken back were paid under the draft: still marked 测算
+    page.export_disbursement()
+    settle(qtbot)
+    wb = openpyxl.load_workbook(sheet)
+    assert wb.sheetnames == ["应追回明细"] and wb.active["B4"].value == taken.company_name
