@@ -43,14 +43,23 @@ class _Job(QRunnable):
         try:
             result = self.fn(self.report, self.stop.is_set)
         except Cancelled:
-            self.signals.cancelled.emit()
+            self._emit(self.signals.cancelled)
         except BaseException as exc:  # reported on the main thread, never lost
             if self.stop.is_set() and type(exc).__name__ == "Cancelled":  # the store's own Cancelled
-                self.signals.cancelled.emit()
+                self._emit(self.signals.cancelled)
             else:
-                self.signals.failed.emit(exc, traceback.format_exc())
+                self._emit(self.signals.failed, exc, traceback.format_exc())
         else:
-            self.signals.succeeded.emit(result)
+            self._emit(self.signals.succeeded, result)
+
+    @staticmethod
+    def _emit(signal, *args) -> None:
+        """Report, unless the program quit meanwhile and took the receiving side with it."""
+        try:
+            signal.emit(*args)
+        except RuntimeError as exc:
+            if "deleted" not in str(exc):
+                raise
 
 
 class Operation:

@@ -18,13 +18,11 @@ would otherwise cascade deletes into the tables that point at it), and
 """
 from __future__ import annotations
 
+import functools
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.runtime.environment import EnvironmentContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 
@@ -32,25 +30,54 @@ from core.store.errors import SchemaMismatch, StoreError
 from core.store.models import Base
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$', re.MULTILINE)
+
+# Alembic (a tenth of a second to import) is loaded only to migrate: opening a
+# database that is up to date needs just the revision ids, read from the
+# revision files' own ``revision`` / ``down_revision`` lines
+# (tests/store/test_migrations.py checks they agree with Alembic's reading).
 
 
-def _config() -> Config:
+def _config():
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("path_separator", "os")
     return cfg
 
 
-def script_directory() -> ScriptDirectory:
+def script_directory():
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config())
 
 
+@functools.cache
+def revisions() -> dict[str, str | None]:
+    """{revision: down_revision} of every revision file."""
+    out: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = {key: value or None for key, value in _REVISION.findall(path.read_text(encoding="utf-8"))}
+        if "revision" in found:
+            out[found["revision"]] = found.get("down_revision")
+    return out
+
+
 def head_revision() -> str:
-    return script_directory().get_current_head()
+    graph = revisions()
+    (head,) = set(graph) - set(graph.values())
+    return head
 
 
 def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    """The revision stamped in ``alembic_version`` (None for a database without one)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    if len(rows) > 1:
+        raise StoreError(f"数据库结构版本记录有{len(rows)}条（{'、'.join(rows)}），无法判断结构版本")
+    return rows[0] if rows else None
 
 
 def revision_state(engine: Engine) -> tuple[str | None, bool]:
@@ -62,10 +89,7 @@ def revision_state(engine: Engine) -> tuple[str | None, bool]:
 
 
 def is_known(revision: str) -> bool:
-    try:
-        return script_directory().get_revision(revision) is not None
-    except Exception:  # alembic raises several kinds for unknown ids
-        return False
+    return revision in revisions()
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
@@ -78,6 +102,9 @@ def downgrade(engine: Engine, target: str) -> None:
 
 
 def _run(engine: Engine, target: str, *, up: bool) -> None:
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.script import ScriptDirectory
+
     cfg = _config()
     sd = ScriptDirectory.from_config(cfg)
 

@@ -22,6 +22,10 @@ def test_revisions_are_a_single_line_ending_in_head():
     revisions = [r.revision for r in migrate.script_directory().walk_revisions()]
     assert revisions == ["0004", "0003", "0002", "0001"]
     assert migrate.head_revision() == "0004"
+    # the quick reading used to open a database agrees with Alembic's
+    assert migrate.revisions() == {r.revision: r.down_revision for r in migrate.script_directory().walk_revisions()}
+    assert migrate.head_revision() == migrate.script_directory().get_current_head()
+    assert not migrate.is_known("0005") and migrate.is_known("0001")
 
 
 def test_migrated_schema_equals_the_models(db_url):
