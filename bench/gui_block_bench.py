@@ -52,10 +52,52 @@ class Heartbeat:
         self.phase = "start"
         self.gaps: list[tuple[float, str]] = []
         self.last = time.perf_counter()
+        self.collections: list[tuple[float, int, str]] = []  # (seconds, generation, phase) of slow collections
+        if why:
+            import gc
+
+            started = {}
+
+            def on_gc(stage, info):
+                if stage == "start":
+                    started["t"] = time.perf_counter()
+                elif "t" in started:
+                    took = time.perf_counter() - started.pop("t")
+                    if took > 0.03:
+                        self.collections.append((took, info["generation"], self.phase))
+                        print(f"--- garbage collection of generation {info['generation']} took {1000 * took:.0f} ms "
+                              f"during {self.phase}")
+
+            gc.callbacks.append(on_gc)
+            self._watch_gui_thread()
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
+
+    def _watch_gui_thread(self) -> None:
+        """A watchdog thread: when the heartbeat is 60 ms late, print where the GUI thread is."""
+        import threading
+        import traceback
+
+        gui = threading.get_ident()
+
+        self.watch_wakeups = []
+
+        def watch():
+            reported = None
+            while True:
+                time.sleep(0.01)
+                self.watch_wakeups.append(time.perf_counter())
+                last = self.last
+                if time.perf_counter() - last > 0.06 and reported != last:
+                    reported = last
+                    frame = sys._current_frames().get(gui)
+                    if frame is not None:
+                        print(f"--- GUI thread {1000 * (time.perf_counter() - last):.0f} ms after its last beat "
+                              f"({self.phase}):\n" + "".join(traceback.format_stack(frame, limit=8)))
+
+        threading.Thread(target=watch, daemon=True).start()
 
     def tick(self) -> None:
         now = time.perf_counter()
@@ -65,7 +107,9 @@ class Heartbeat:
             import traceback
 
             me = threading.get_ident()
-            print(f"--- {1000 * (now - self.last):.0f} ms during {self.phase}")
+            wakeups = [t for t in getattr(self, "watch_wakeups", ()) if t > self.last]
+            print(f"--- {1000 * (now - self.last):.0f} ms during {self.phase}; the watchdog thread ran "
+                  f"{len(wakeups)} times meanwhile (every 10 ms if the interpreter was free)")
             for ident, frame in sys._current_frames().items():
                 if ident != me:
                     print("".join(traceback.format_stack(frame, limit=4)))

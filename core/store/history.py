@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from core.model import Claim, Company as EngineCompany, CompanyCase, History, LedgerEntry, RdYear, Recognition
 from core.money import ZERO
 from core.store.claimcodec import decode_claim
+from core.store.errors import Cancelled
 from core.store.models import APPROVED, PAID, Batch, ClaimRow, Company, LedgerRow, RdRow, RecognitionRow, TechSmeRow
 from core.vocabulary import Vocabulary
 
@@ -100,33 +101,52 @@ class _Parts:
     claims: list = field(default_factory=list)
 
 
-def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabulary) -> dict[int, History]:
-    """{company id: History} as seen by ``batch_id`` (None: as of now, every approved award)."""
+YIELD_PER = 500  # rows built into objects at a time, so that ``cancel`` is asked while they are
+
+
+def _asking(s: Session, statement, cancel, scalars: bool = False):
+    """The statement's rows, asking ``cancel()`` before each (it may also pause: gui.operations.courtesy)."""
+    if cancel is None:
+        yield from (s.scalars(statement) if scalars else s.execute(statement))
+        return
+    statement = statement.execution_options(yield_per=YIELD_PER)
+    for row in (s.scalars(statement) if scalars else s.execute(statement)):
+        if cancel():
+            raise Cancelled()
+        yield row
+
+
+def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabulary,
+                   cancel=None) -> dict[int, History]:
+    """{company id: History} as seen by ``batch_id`` (None: as of now, every approved award).
+
+    ``cancel()``, if given, is asked before each row read; Cancelled is raised when it says so.
+    """
     from core.store.adjustments import family
 
     own = family(s, batch_id)
     parts = {cid: _Parts() for cid in company_ids}
     for ids in chunks(parts):
-        for row in s.scalars(select(RecognitionRow).where(RecognitionRow.company_id.in_(ids))
-                             .order_by(RecognitionRow.date, RecognitionRow.id)):
+        for row in _asking(s, select(RecognitionRow).where(RecognitionRow.company_id.in_(ids))
+                           .order_by(RecognitionRow.date, RecognitionRow.id), cancel, scalars=True):
             parts[row.company_id].recognitions.append(to_recognition(row))
-        for cid, year in s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
-                                   .where(TechSmeRow.company_id.in_(ids))):
+        for cid, year in _asking(s, select(TechSmeRow.company_id, TechSmeRow.year)
+                                 .where(TechSmeRow.company_id.in_(ids)), cancel):
             parts[cid].tech_sme.add(year)
-        for row in s.scalars(select(RdRow).where(RdRow.company_id.in_(ids))):
+        for row in _asking(s, select(RdRow).where(RdRow.company_id.in_(ids)), cancel, scalars=True):
             parts[row.company_id].rd[row.year] = to_rd(row)
         ledger = (select(LedgerRow, Batch.adjusts_batch_id).outerjoin(Batch, Batch.id == LedgerRow.batch_id)
                   .where(LedgerRow.company_id.in_(ids)).order_by(LedgerRow.id))
         if own:
             ledger = ledger.where(or_(LedgerRow.batch_id.is_(None), LedgerRow.batch_id.not_in(own)))
-        for cid, entries in _netted(s.execute(ledger)).items():
+        for cid, entries in _netted(_asking(s, ledger, cancel)).items():
             parts[cid].ledger.extend(entries)
         earlier = (select(ClaimRow, Batch.award_year).join(Batch, Batch.id == ClaimRow.batch_id)
                    .where(ClaimRow.company_id.in_(ids), Batch.status.in_((APPROVED, PAID)))
                    .order_by(Batch.award_year, ClaimRow.batch_id, ClaimRow.seq))
         if own:
             earlier = earlier.where(ClaimRow.batch_id.not_in(own))
-        for row, year in s.execute(earlier):
+        for row, year in _asking(s, earlier, cancel):
             claim, _ = decode_claim(row.type, row.claim_key, row.fields, vocab)
             parts[row.company_id].claims.append((year, claim))
     return {cid: History(tuple(p.recognitions), frozenset(p.tech_sme), p.rd, tuple(p.ledger), tuple(p.claims))
@@ -162,17 +182,21 @@ class LoadedCase:
     problems: list  # claims that no longer fit the vocabulary
 
 
-def load_batch_cases(s: Session, batch: Batch, vocab: Vocabulary) -> list[LoadedCase]:
-    """Every company of the batch with its history, ledger and this batch's claims, in batch order."""
+def load_batch_cases(s: Session, batch: Batch, vocab: Vocabulary, cancel=None) -> list[LoadedCase]:
+    """Every company of the batch with its history, ledger and this batch's claims, in batch order.
+
+    ``cancel`` as for :func:`load_histories`.
+    """
     members = list(batch.members)
     company_ids = [m.company_id for m in members]
     companies = {}
     for ids in chunks(company_ids):
         companies.update({c.id: c for c in s.scalars(select(Company).where(Company.id.in_(ids)))})
-    histories = load_histories(s, company_ids, batch.id, vocab)
+    histories = load_histories(s, company_ids, batch.id, vocab, cancel)
     claims: dict[int, list[Claim]] = {cid: [] for cid in company_ids}
     problems: dict[int, list[str]] = {cid: [] for cid in company_ids}
-    for row in s.scalars(select(ClaimRow).where(ClaimRow.batch_id == batch.id).order_by(ClaimRow.seq)):
+    for row in _asking(s, select(ClaimRow).where(ClaimRow.batch_id == batch.id).order_by(ClaimRow.seq), cancel,
+                       scalars=True):
         claim, trouble = decode_claim(row.type, row.claim_key, row.fields, vocab)
         claims[row.company_id].append(claim)
         problems[row.company_id].extend(trouble)

@@ -263,14 +263,14 @@ class Store:
         """Evaluate every company of a draft batch and replace its lines at once.
 
         ``progress(done, total)`` is called as companies are done and
-        ``cancel()`` is asked before each; on cancel, Cancelled is raised and
+        ``cancel()`` is asked before each (and before each row read); on cancel, Cancelled is raised and
         nothing is written. Stored overrides are applied to ``policies``.
         """
         with self.reading() as s:
             self._actor(s, PREPARER, "计算批次")
             batch = reads.get_batch(s, batch_id)
             approval.require_draft(batch, "重新计算")
-            loaded = load_batch_cases(s, batch, self.vocabulary)
+            loaded = load_batch_cases(s, batch, self.vocabulary, cancel)
             records = overrides.list_overrides(s)
             version = overrides.overrides_version(s)
             include_drafts = overrides.get_setting(s, INCLUDE_DRAFTS_KEY, "1") == "1"

@@ -179,6 +179,17 @@ def test_cancelled_calculation_writes_nothing(store, policies):
     assert seen[-1] == (5, 5) and summary.lines == 5 and summary.total == D("2500000.00")
 
 
+def test_a_calculation_can_be_cancelled_while_it_still_reads_the_companies(store, policies):
+    b, _ = store.apply_import(batch_data("第一批", 2026, [profile(n) for n in range(10, 13)],
+                                         [(uscc(n), hte("2026-03-01")) for n in range(10, 13)]))
+    asked, seen = [], []
+    with pytest.raises(Cancelled):  # asked once per row read: the third row is never reached
+        store.calculate(b, policies, progress=lambda done, total: seen.append(done),
+                        cancel=lambda: asked.append(1) or len(asked) > 2)
+    assert len(asked) == 3 and seen == []  # no company evaluated
+    assert store.lines(b) == [] and not any(r.calculated for r in store.company_results(b))
+
+
 def test_stored_lines_read_the_same_after_policies_change(store, policies):
     b = _import_calc(store, policies, batch_data("第一批", 2026, [profile(16)], [(uscc(16), hte("2026-03-01"))]))
     store.approve(b, "张三", "李四", allow_provisional=True)

@@ -54,3 +54,23 @@ def test_results_are_handed_to_the_view_a_page_at_a_time(qtmodeltester):
     assert model.rowCount() == 10 and not model.canFetchMore() and model.total_companies == 1000
     model.set_filter("")
     assert model.rowCount() == FETCH
+
+
+def test_background_work_pauses_a_millisecond_every_20_ms(monkeypatch):
+    from gui import operations
+
+    clock = [100.0]
+    sleeps = []
+    monkeypatch.setattr(operations.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(operations.time, "sleep", lambda s: sleeps.append(s))
+    monkeypatch.setattr(operations, "_courtesy", type(operations._courtesy)())  # this thread starts afresh
+    operations.courtesy()
+    clock[0] += 0.019
+    operations.courtesy()
+    assert sleeps == []
+    clock[0] += 0.002
+    operations.courtesy()
+    assert sleeps == [operations.COURTESY_PAUSE]
+    clock[0] += 0.005
+    operations.courtesy()
+    assert sleeps == [operations.COURTESY_PAUSE]  # counted afresh from the pause
