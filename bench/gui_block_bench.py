@@ -8,7 +8,10 @@ import), 立即计算, then the results tree loading, all in the real window.
     QT_QPA_PLATFORM=offscreen python bench/gui_block_bench.py [N] [--why]   # N companies (default 10000)
 
 ``--why`` prints, for each gap over 90 ms, where the other threads were when
-the GUI thread got to run again (what held the interpreter).
+the GUI thread got to run again (what held the interpreter) and how often a
+watchdog thread got the interpreter meanwhile (often: the GUI thread was
+starved, not blocked); every garbage collection over 30 ms; and where the GUI
+thread was when it was 60 ms late.
 
 Aim: no gap over 100 ms.
 """
