@@ -5,7 +5,7 @@ import datetime as dt
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
                                QPushButton, QSpinBox, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from core.calculators import CALCULATORS, CalculatorInputError, run_calculator
@@ -41,6 +41,25 @@ class _Error(QLabel):
         self.setStyleSheet("color: #b00020;")
         self.setWordWrap(True)
 
+
+def _lay_out(page, button: str, *blocks) -> None:
+    """Inputs (``blocks``: layouts or widgets), the button and the error on the left, the working on the right."""
+    page.error = _Error()
+    run = QPushButton(button)
+    run.clicked.connect(page.compute)
+    page.output = QTextBrowser()
+    left = QWidget()
+    lay = QVBoxLayout(left)
+    for block in blocks:
+        (lay.addLayout if isinstance(block, QLayout) else lay.addWidget)(block)
+    lay.addWidget(run)
+    lay.addWidget(page.error)
+    lay.addStretch()
+    split = QSplitter()
+    split.addWidget(left)
+    split.addWidget(page.output)
+    split.setSizes([420, 600])
+    QVBoxLayout(page).addWidget(split)
 
 class CalculatorTab(QWidget):
     """A form built from a calculator function's declared inputs."""
@@ -87,21 +106,7 @@ class CalculatorTab(QWidget):
             first = self.fields["first_revenue_year"]
             first.valueChanged.connect(self._label_years)
             self._label_years()
-        self.error = _Error()
-        run = QPushButton("计算")
-        run.clicked.connect(self.compute)
-        self.output = QTextBrowser()
-        left = QWidget()
-        lay = QVBoxLayout(left)
-        lay.addLayout(form)
-        lay.addWidget(run)
-        lay.addWidget(self.error)
-        lay.addStretch()
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self.output)
-        split.setSizes([420, 600])
-        QVBoxLayout(self).addWidget(split)
+        _lay_out(self, "计算", form)
 
     def _label_years(self, *_args) -> None:
         first = self.fields["first_revenue_year"].value()
@@ -171,22 +176,7 @@ class RdEstimateTab(QWidget):
         form.addRow("所属盟市", self.city)
         form.addRow("企业规模", self.size)
         form.addRow("兑现年度", self.year)
-        self.error = _Error()
-        run = QPushButton("测算")
-        run.clicked.connect(self.compute)
-        self.output = QTextBrowser()
-        left = QWidget()
-        lay = QVBoxLayout(left)
-        lay.addLayout(form)
-        lay.addWidget(group)
-        lay.addWidget(run)
-        lay.addWidget(self.error)
-        lay.addStretch()
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self.output)
-        split.setSizes([420, 600])
-        QVBoxLayout(self).addWidget(split)
+        _lay_out(self, "测算", form, group)
         self._relabel()
 
     def _relabel(self) -> None:
