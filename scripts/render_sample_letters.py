@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen python scripts/render_sample_letters.py [--dpi 70] [--out docs/screenshots]
 
 Writes letter-ordinary.png, letter-15-lines-1.png and -2.png (the award table
-continues on page 2 with its header repeated), letter-multi-year.png, and the
+continues on page 2 with its header repeated), letter-multi-year.png, letter-adjustment.png (an adjustment batch's), and the
 preview and settings dialogs (letters-preview.png, letters-settings.png).
 Needs pdftoppm (poppler-utils).
 """
@@ -71,6 +71,21 @@ def main() -> int:
                 renamed.append(target)
             made = renamed
         written += made
+
+    # an adjustment batch's letter: differences, the net paid on top
+    from core.letters.memory import MemoryLetterStore
+    from core.letters.samples import demo_adjustment
+
+    adjusted = MemoryLetterStore()
+    adjusted.put_batch(*demo_adjustment())
+    (letter,) = prepare_letters(adjusted, 5, settings).letters
+    pdf = work / "letter-adjustment.pdf"
+    write_pdf([letter], pdf, font)
+    for old in out.glob("letter-adjustment*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(out / "letter-adjustment")], check=True)
+    written.append(out / "letter-adjustment.png")
 
     # a letter from the real demonstration batch: engine-computed lines under the Baotou measures
     import dataclasses

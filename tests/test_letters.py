@@ -13,7 +13,7 @@ from core.letters.files import letter_file_name, safe_file_name
 from core.letters.memory import MemoryLetterStore
 from core.letters.numbering import (LetterNumber, LetterRegistry, assign_numbers, format_doc_number,
                                     parse_doc_number)
-from core.letters.samples import demo_batch, demo_line, demo_lines, demo_uscc, yearly
+from core.letters.samples import demo_adjustment, demo_batch, demo_line, demo_lines, demo_uscc, yearly
 from core.letters.settings import (default_letter_settings, load_letter_settings, save_letter_settings)
 from core.letters.template import load_template, parse_template, template_path
 from core.paths import RESOURCES
@@ -358,17 +358,9 @@ def test_file_names_are_safe_on_windows(store, settings):
 
 # ---------------------------------------------------------------- adjustment batches
 def adjustment_store():
-    """Batch 5 corrects batch 1: 1号 +30,000 (one line up, one down), 2号 -50,000, 3号 cancels out to 0."""
+    """Batch 5 corrects batch 1 (core.letters.samples.demo_adjustment)."""
     s = MemoryLetterStore()
-    batch = dataclasses.replace(demo_batch(5, name="2026年第一批（调整）"), adjusts_batch_id=1,
-                                adjust_reason="复核更正研发费用")
-    s.put_batch(batch, [
-        demo_line(5, 1, 1, "40000", summary="研发投入后补助"),
-        demo_line(5, 2, 1, "-10000", summary="科技型中小企业入库奖励"),
-        demo_line(5, 3, 2, "-50000", summary="高新技术企业首次认定奖励"),
-        demo_line(5, 4, 3, "20000", summary="研发投入后补助"),
-        demo_line(5, 5, 3, "-20000", summary="技术合同交易额补助"),
-    ])
+    s.put_batch(*demo_adjustment())
     return s
 
 

@@ -78,6 +78,22 @@ def hulunbuir_settings(**changes):
                                code="呼科发", contact="联系人：王敏　联系电话：0470-8212345", **changes)
 
 
+def demo_adjustment(batch_id: int = 5, adjusts: int = 1):
+    """(batch, lines) of an approved adjustment of batch ``adjusts``: 1号 +40,000 and -10,000 (30,000 paid on
+    top), 2号 -50,000 (taken back), 3号 +20,000 and -20,000 (cancels out)."""
+    import dataclasses
+
+    batch = dataclasses.replace(demo_batch(batch_id, name="2026年第一批（调整）"), adjusts_batch_id=adjusts,
+                                adjust_reason="复核更正研发费用")
+    return batch, [
+        demo_line(batch_id, 1, ORDINARY, "40000", summary="研发投入后补助", clause="（十）"),
+        demo_line(batch_id, 2, ORDINARY, "-10000", summary="科技型中小企业入库奖励", clause="（五）"),
+        demo_line(batch_id, 3, LONG, "-50000", summary="高新技术企业首次认定奖励"),
+        demo_line(batch_id, 4, MULTI_YEAR, "20000", summary="研发投入后补助", clause="（十）"),
+        demo_line(batch_id, 5, MULTI_YEAR, "-20000", summary="技术合同交易额补助", clause="（十二）"),
+    ]
+
+
 def demo_store():
     """A MemoryLetterStore with the demonstration batches."""
     from core.letters.memory import MemoryLetterStore
