@@ -72,6 +72,16 @@ def main() -> int:
             made = renamed
         written += made
 
+    def first_page(letter, name: str) -> Path:
+        """The letter's first page as OUT/NAME.png."""
+        pdf = work / f"{name}.pdf"
+        write_pdf([letter], pdf, font)
+        for old in out.glob(f"{name}*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(out / name)], check=True)
+        return out / f"{name}.png"
+
     # an adjustment batch's letter: differences, the net paid on top
     from core.letters.memory import MemoryLetterStore
     from core.letters.samples import demo_adjustment
@@ -79,13 +89,7 @@ def main() -> int:
     adjusted = MemoryLetterStore()
     adjusted.put_batch(*demo_adjustment())
     (letter,) = prepare_letters(adjusted, 5, settings).letters
-    pdf = work / "letter-adjustment.pdf"
-    write_pdf([letter], pdf, font)
-    for old in out.glob("letter-adjustment*.png"):
-        old.unlink()
-    subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(out / "letter-adjustment")], check=True)
-    written.append(out / "letter-adjustment.png")
+    written.append(first_page(letter, "letter-adjustment"))
 
     # a letter from the real demonstration batch: engine-computed lines under the Baotou measures
     import dataclasses
@@ -101,13 +105,7 @@ def main() -> int:
                                  contact="联系人：李明　联系电话：0472-5123456")
     real_batch = prepare_letters(real, batch_id, baotou)
     letter = max(real_batch.letters, key=lambda l: len(l.lines))
-    pdf = work / "letter-demo-batch.pdf"
-    write_pdf([letter], pdf, font)
-    for old in out.glob("letter-demo-batch*.png"):
-        old.unlink()
-    subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(out / "letter-demo-batch")], check=True)
-    written.append(out / "letter-demo-batch.png")
+    written.append(first_page(letter, "letter-demo-batch"))
     real.close()
 
     from gui.letters.preview_dialog import LettersDialog
