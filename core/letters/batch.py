@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.letters.document import Letter, build_letter
-from core.money import amount_in_words, fmt_yuan
 from core.letters.errors import LetterError
-from core.letters.numbering import LetterNumber, companies_in_order, format_doc_number
+from core.letters.numbering import LetterNumber, companies_in_order, format_doc_number, letter_companies
 from core.letters.settings import LetterSettings, load_letter_settings
 from core.letters.template import LetterTemplate, load_template
+from core.money import amount_in_words, fmt_yuan
 from core.records import BatchRecord
 
 LETTER_STATUSES = ("approved", "paid")
@@ -71,12 +71,13 @@ def build_letters(batch: BatchRecord, lines, numbers: dict, settings: LetterSett
     by_company: dict[str, list] = {}
     for line in lines:
         by_company.setdefault(line.uscc, []).append(line)
+    due = set(letter_companies(lines))
     letters, withheld, warnings = [], [], []
     for uscc in companies_in_order(lines):
         company_lines = by_company[uscc]
         name = company_lines[0].company_name
-        total = sum((l.amount for l in company_lines), Decimal(0))
-        if total <= 0:
+        if uscc not in due:
+            total = sum((l.amount for l in company_lines), Decimal(0))
             reason = NOTHING_DUE_REASON if total == 0 else RECOVERY_REASON.format(
                 amount=fmt_yuan(-total), words=amount_in_words(-total))
             withheld.append(Withheld(uscc, name, "", reason, "nothing_due"))
