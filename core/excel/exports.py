@@ -46,7 +46,7 @@ def _checked(batch: BatchRecord, lines: list[LineRecord]) -> list[LineRecord]:
         amount = line.amount
         if not isinstance(amount, Decimal) or not amount.is_finite():
             raise ExportError(f"第{line.line_no}条明细的金额不是Decimal：{amount!r}")
-        if amount != amount.quantize(FEN) or (amount <= 0 and not adjustment) or amount == 0:
+        if amount != amount.quantize(FEN) or amount == 0 or (amount < 0 and not adjustment):
             kind = "非零" if adjustment else "正的"
             raise ExportError(f"第{line.line_no}条明细的金额{amount}不是{kind}、精确到分的金额")
     first: dict[str, int] = {}
@@ -343,6 +343,11 @@ class Payment:
     amount: Decimal
 
 
+def _item(line: LineRecord) -> str:
+    """奖补项目 as the disbursement sheet and the publicity list name it: marked when only estimated."""
+    return line.summary + ("（测算）" if line.provisional else "")
+
+
 def _payments(lines: list[LineRecord]) -> tuple[list[Payment], list[Payment]]:
     """(payments, recoveries): a line each, or, once any line is negative, one net per company.
 
@@ -351,15 +356,15 @@ def _payments(lines: list[LineRecord]) -> tuple[list[Payment], list[Payment]]:
     company whose differences cancel out appears in neither list.
     """
     if all(l.amount > 0 for l in lines):
-        return [Payment(l.company_name, l.uscc, l.bank_name, l.bank_account,
-                        l.summary + ("（测算）" if l.provisional else ""), l.basis, l.amount) for l in lines], []
+        return [Payment(l.company_name, l.uscc, l.bank_name, l.bank_account, _item(l), l.basis, l.amount)
+                for l in lines], []
     payments, recoveries = [], []
     for uscc, company_lines in _group(lines, lambda l: l.uscc).items():
         net = sum((l.amount for l in company_lines), ZERO)
         if net == 0:
             continue
         first = next((l for l in company_lines if l.bank_account), company_lines[0])
-        items = "、".join(dict.fromkeys(l.summary + ("（测算）" if l.provisional else "") for l in company_lines))
+        items = "、".join(dict.fromkeys(_item(l) for l in company_lines))
         basis = "；".join(dict.fromkeys(l.basis for l in company_lines))
         if net > 0:
             payments.append(Payment(first.company_name, uscc, first.bank_name, first.bank_account,
@@ -383,9 +388,8 @@ def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, bud
         raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成资金拨付明细表")
     provisional = _provisional_guard(lines, include_provisional, "拨付")
     payments, recoveries = _payments(lines)
-    if sum((p.amount for p in payments), ZERO) - sum((p.amount for p in recoveries), ZERO) != \
-            sum((l.amount for l in lines), ZERO):
-        raise AssertionError("应拨付减应追回不等于明细金额之和")
+    check_total(sum((p.amount for p in payments), ZERO) - sum((p.amount for p in recoveries), ZERO), lines,
+                "应拨付减应追回")
     if not payments and not recoveries:
         raise ExportError(f"调整批次“{batch.name}”各单位增减相抵，没有应拨付或应追回的金额")
     missing = [p.company_name for p in payments + recoveries
@@ -484,8 +488,7 @@ def build_publicity_list(batch: BatchRecord, lines: list[LineRecord], *, include
     running = ZERO
     for i, line in enumerate(lines, 1):
         r += 1
-        values = [i, line.company_name, line.uscc, line.summary + ("（测算）" if line.provisional else ""),
-                  line.basis, line.amount]
+        values = [i, line.company_name, line.uscc, _item(line), line.basis, line.amount]
         running += line.amount
         _row(ws, r, values, money_cols=(6,), center_cols=(1,), text_cols=(3,))
         st.fit_height(ws, r, values, widths)
