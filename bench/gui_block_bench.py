@@ -55,7 +55,7 @@ class Heartbeat:
         self.phase = "start"
         self.gaps: list[tuple[float, str]] = []
         self.last = time.perf_counter()
-        self.collections: list[tuple[float, int, str]] = []  # (seconds, generation, phase) of slow collections
+        self.watch_wakeups: list[float] = []  # with --why: when the watchdog thread got the interpreter
         if why:
             import gc
 
@@ -67,7 +67,6 @@ class Heartbeat:
                 elif "t" in started:
                     took = time.perf_counter() - started.pop("t")
                     if took > 0.03:
-                        self.collections.append((took, info["generation"], self.phase))
                         print(f"--- garbage collection of generation {info['generation']} took {1000 * took:.0f} ms "
                               f"during {self.phase}")
 
@@ -84,8 +83,6 @@ class Heartbeat:
         import traceback
 
         gui = threading.get_ident()
-
-        self.watch_wakeups = []
 
         def watch():
             reported = None
@@ -110,7 +107,7 @@ class Heartbeat:
             import traceback
 
             me = threading.get_ident()
-            wakeups = [t for t in getattr(self, "watch_wakeups", ()) if t > self.last]
+            wakeups = [t for t in self.watch_wakeups if t > self.last]
             print(f"--- {1000 * (now - self.last):.0f} ms during {self.phase}; the watchdog thread ran "
                   f"{len(wakeups)} times meanwhile (every 10 ms if the interpreter was free)")
             for ident, frame in sys._current_frames().items():

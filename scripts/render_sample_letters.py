@@ -3,8 +3,9 @@
     QT_QPA_PLATFORM=offscreen python scripts/render_sample_letters.py [--dpi 70] [--out docs/screenshots]
 
 Writes letter-ordinary.png, letter-15-lines-1.png and -2.png (the award table
-continues on page 2 with its header repeated), letter-multi-year.png, letter-adjustment.png (an adjustment batch's), and the
-preview and settings dialogs (letters-preview.png, letters-settings.png).
+continues on page 2 with its header repeated), letter-multi-year.png,
+letter-adjustment.png (an adjustment batch's), and the preview and settings
+dialogs (letters-preview.png, letters-settings.png).
 Needs pdftoppm (poppler-utils).
 """
 from __future__ import annotations

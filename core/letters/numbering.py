@@ -119,16 +119,17 @@ class LetterRegistry(Protocol):
 
     ``letter_numbers(batch_id)``
         Returns ``{uscc: (year, serial)}`` for every company of
-        ``letter_companies(lines)`` (award lines adding up to more than zero).
-        A company that has no number yet gets the next serial of the year
-        (``year = letter_year(batch)``), companies taken in that order (``assign_numbers`` does exactly
-        this). The numbers are written in the same transaction and never
-        change or get reused: a company removed from a corrected batch keeps
-        its number (and its serial stays used), a company put back gets the
-        same number again, and the highest serial ever given in a year is what
-        the next one follows. Numbers are per bureau (one database), not per
-        batch. Read-only for a batch that is not approved or paid: the store
-        may refuse (letters refuse draft batches before asking).
+        ``letter_companies(lines)`` (award lines adding up to more than zero). A
+        company that has no number yet gets the next serial of the year
+        (``year = letter_year(batch)``), companies taken in that order
+        (``assign_numbers`` does exactly this). The numbers are written in the
+        same transaction and never change or get reused: a company removed from
+        a corrected batch keeps its number (and its serial stays used), a
+        company put back gets the same number again, and the highest serial ever
+        given in a year is what the next one follows. Numbers are per bureau
+        (one database), not per batch. Read-only for a batch that is not
+        approved or paid: the store may refuse (letters refuse draft batches
+        before asking).
 
     ``record_letter_issue(batch_id, uscc, kind, who)``
         Appends one row to the issue log: batch, company, ``kind`` (one of

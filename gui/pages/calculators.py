@@ -61,6 +61,7 @@ def _lay_out(page, button: str, *blocks) -> None:
     split.setSizes([420, 600])
     QVBoxLayout(page).addWidget(split)
 
+
 class CalculatorTab(QWidget):
     """A form built from a calculator function's declared inputs."""
 
