@@ -200,3 +200,10 @@ def test_the_words_of_respectively_must_be_in_the_sentence(policy_copy):
     _edit(policy_copy, "nmg-2021-35.yaml", "respectively: 科技型中小企业", "respectively: 科技型企业")
     with pytest.raises(PolicyError, match="目标nmg35-04-tech-sme-count-2025引用的“分别”句中找不到指明它的词语（科技型企业）"):
         load_policies(policy_copy)
+
+
+def test_respectively_outside_a_respectively_sentence_is_refused(policy_copy):
+    _edit(policy_copy, "nmg-2021-35.yaml", "    metric: region_rd_government\n",
+          "    metric: region_rd_government\n    respectively: 政府资金\n")
+    with pytest.raises(PolicyError, match="respectively 只用于引用“分别”句"):
+        load_policies(policy_copy)
