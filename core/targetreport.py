@@ -42,7 +42,7 @@ class Row:
 @dataclass(frozen=True)
 class Entry:
     target: object  # core.policy.model.Target
-    counted_in: str  # the units counted: 全区, 通辽市, 通辽市科尔沁区
+    counted_in: str | None  # the units counted: 全区, 通辽市, 通辽市科尔沁区; None when the store cannot count
     method: str | None  # how the store counts it; None when it cannot
     no_data: str | None  # why the store cannot give it
     rate_note: str | None  # why there is a value but no rate
@@ -101,7 +101,7 @@ def build(store, policies, flt: Filter = Filter(), cancel=None) -> list[Entry]:
             if value is not None and goal and own:
                 rate = (Decimal(value) / goal).quantize(RATE_PLACES, ROUND_HALF_UP)
             rows.append(Row(year, goal, goal_year, baseline, value, rate))
-        counted_in = place_label(vocab, city, flt.county)
+        counted_in = place_label(vocab, city, flt.county) if can else None
         rate_note = None
         if can and not own:
             rate_note = f"这是{place_label(vocab, t.scope)}的目标，这里只统计了{counted_in}的单位"

@@ -198,3 +198,13 @@ def test_bad_filters_are_one_chinese_line(capsys, small_store, db_url, args, mes
 def test_bad_year_is_refused(capsys, small_store, db_url):
     code, _, err = run(capsys, "--db", db_url, "targets", "--year", "25")
     assert code == 2 and "年度应为四位数年份（如2025），实际为“25”" in err
+
+
+def test_docs_describe_every_key(capsys, small_store, db_url):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "targets.md").read_text(encoding="utf-8")
+    data, by_id = targets_json(capsys, db_url)
+    keys = {f"filter.{k}" for k in data["filter"]} | set(data) - {"filter"}
+    keys |= set(by_id["tl-hte-count"]) | set(by_id["tl-hte-count"]["rows"][0])
+    assert all(f"| `{k}` |" in doc for k in keys), sorted(k for k in keys if f"| `{k}` |" not in doc)
