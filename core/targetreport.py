@@ -72,42 +72,43 @@ def method(metric: str, vocab) -> str | None:
     return None
 
 
-def build(store, policies, flt: Filter = Filter(), cancel=None) -> list[Entry]:
+def build(store, policies, flt: Filter = Filter()) -> list[Entry]:
+    """An entry for every target ``flt`` keeps, in the order of the policy files."""
+    counted: dict = {}  # (metric, city, county, year) -> count: targets of two documents share a metric
+
+    def value(metric: str, city: str | None, year: int) -> int:
+        key = (metric, city, flt.county, year)
+        if key not in counted:
+            counted[key] = count(store, metric, city or REGION, year, flt.county)
+        return counted[key]
+
     vocab = policies.vocabulary
-    counted: dict = {}
     out = []
     for t in policies.targets.values():
         if not included(t, flt):
             continue
         city = flt.city or (None if t.scope == REGION else t.scope)
+        if not counts(t.metric):
+            rows = tuple(_row(t, year, flt, None, False) for year in _years(t, flt.year))
+            out.append(Entry(t, None, None, NO_DATA.get(t.metric, NO_METHOD), None, rows))
+            continue
         own = flt.county is None and (flt.city is None or flt.city == t.scope)
-        can = counts(t.metric)
-        rows = []
-        for year in _years(t, flt.year):
-            if cancel is not None and cancel():
-                from core.progress import Cancelled
-
-                raise Cancelled()
-            goal_year = year if year in t.values else _next_goal_year(t, year) if flt.year else None
-            goal = Decimal(t.values[goal_year].value) if goal_year is not None else None
-            baseline = Decimal(t.baseline[year].value) if year in t.baseline else None
-            value = None
-            if can:
-                key = (t.metric, city, flt.county, year)
-                if key not in counted:
-                    counted[key] = count(store, t.metric, city or REGION, year, flt.county)
-                value = counted[key]
-            rate = None
-            if value is not None and goal and own:
-                rate = (Decimal(value) / goal).quantize(RATE_PLACES, ROUND_HALF_UP)
-            rows.append(Row(year, goal, goal_year, baseline, value, rate))
-        counted_in = place_label(vocab, city, flt.county) if can else None
-        rate_note = None
-        if can and not own:
-            rate_note = f"这是{place_label(vocab, t.scope)}的目标，这里只统计了{counted_in}的单位"
-        out.append(Entry(t, counted_in, method(t.metric, vocab), None if can else NO_DATA.get(t.metric, NO_METHOD),
-                         rate_note, tuple(rows)))
+        rows = tuple(_row(t, year, flt, value(t.metric, city, year), own) for year in _years(t, flt.year))
+        counted_in = place_label(vocab, city, flt.county)
+        rate_note = None if own else f"这是{place_label(vocab, t.scope)}的目标，这里只统计了{counted_in}的单位"
+        out.append(Entry(t, counted_in, method(t.metric, vocab), None, rate_note, rows))
     return out
+
+
+def _row(target, year: int, flt: Filter, value: int | None, own: bool) -> Row:
+    """``own``: the units counted are the target's own, so the value is measured against its goal."""
+    goal_year = year if year in target.values else _next_goal_year(target, year) if flt.year else None
+    goal = Decimal(target.values[goal_year].value) if goal_year is not None else None
+    baseline = Decimal(target.baseline[year].value) if year in target.baseline else None
+    rate = None
+    if value is not None and goal and own:
+        rate = (Decimal(value) / goal).quantize(RATE_PLACES, ROUND_HALF_UP)
+    return Row(year, goal, goal_year, baseline, value, rate)
 
 
 def _years(target, year: int | None) -> list[int]:
