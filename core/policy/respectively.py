@@ -75,10 +75,9 @@ class Member:
     """One value bound to a 分别 sentence."""
 
     what: str  # for messages: 规则X的amount.national, 目标Y
-    words: tuple  # what names it in the sentence, tried in order (alternatives) ...
-    sequential: bool  # ... or each searched after the one before
+    words: tuple  # alternative words naming it; when sequential, a tuple of such alternatives per `when` field
+    sequential: bool  # the words of each field searched after those of the one before
     values: tuple  # (Decimal, line) of each dated version
-    unit: str
     position: int | None = None
     found: str = ""
 
@@ -112,7 +111,7 @@ def check_document(doc, rules: list, targets: list, vocab) -> None:
             members.extend(found)
         if members:
             _place(members, sentence, doc)
-            _pair(members, listed, sentence, doc)
+            _pair(members, listed, doc)
 
 
 def _members(kind: str, node: Node, obj, listed, vocab) -> list[Member]:
@@ -122,7 +121,7 @@ def _members(kind: str, node: Node, obj, listed, vocab) -> list[Member]:
         if not isinstance(explicit, str):
             raise node.fail(f"目标{obj.id}的原文含“分别”，请用 respectively: 写明原文中指明该目标的词语", "id")
         return [Member(f"目标{obj.id}", (explicit,), False,
-                       tuple((v.value, v.line) for _, v in sorted(obj.values.items())), obj.unit)]
+                       tuple((v.value, v.line) for _, v in sorted(obj.values.items())))]
     rule = obj
     for name in _PARAMS:
         p = getattr(rule, name, None)
@@ -136,7 +135,7 @@ def _members(kind: str, node: Node, obj, listed, vocab) -> list[Member]:
             else:
                 words, sequential = _when_words(rule, vocab), True
             return [Member(f"规则{rule.id}的{p.label}", words, sequential,
-                           tuple((v.value, v.line) for v in p.versions), p.unit)]
+                           tuple((v.value, v.line) for v in p.versions))]
     return []
 
 
@@ -151,7 +150,7 @@ def _keyed_members(rule, name: str, p: Keyed, explicit, node: Node, vocab) -> li
     for key, q in p.entries.items():
         words = (explicit[key],) if key in explicit else _key_words(rule, p.by, key, vocab)
         out.append(Member(f"规则{rule.id}的{name}.{key}", words, False,
-                          tuple((v.value, v.line) for v in q.versions), q.unit))
+                          tuple((v.value, v.line) for v in q.versions)))
     return out
 
 
@@ -175,22 +174,24 @@ def _when_words(rule, vocab) -> tuple:
     return tuple(w for w in (_key_words(rule, f, v, vocab) for f, v in pairs) if w)
 
 
+def _locate(m: Member, sentence: str) -> tuple[int | None, str]:
+    """Where ``sentence`` names ``m`` and the words found there (joined with …… when sequential)."""
+    if not m.sequential:
+        return _first(sentence, m.words, 0) or (None, "")
+    at, found = None, []
+    for alternatives in m.words:
+        hit = _first(sentence, alternatives, 0 if at is None else at + 1)
+        if hit is None:
+            return None, ""
+        at, word = hit
+        found.append(word)
+    return at, "……".join(found)
+
+
 def _place(members: list[Member], sentence: str, doc) -> None:
     for m in members:
-        if m.sequential:
-            at, found = -1, []
-            for alternatives in m.words:
-                hit = _first(sentence, alternatives, at + 1)
-                if hit is None:
-                    at = None
-                    break
-                at, word = hit
-                found.append(word)
-            m.position, m.found = at, "……".join(found)
-        else:
-            hit = _first(sentence, m.words, 0)
-            m.position, m.found = hit if hit else (None, "")
-        if m.position is None or m.position < 0:
+        m.position, m.found = _locate(m, sentence)
+        if m.position is None:
             words = "、".join("/".join(w) if isinstance(w, tuple) else w for w in m.words) or "（无）"
             raise YamlError(doc.path, m.values[0][1],
                             f"{m.what}引用的“分别”句中找不到指明它的词语（{words}），无法核对数额顺序；"
@@ -213,7 +214,7 @@ def _first(sentence: str, alternatives, start: int):
     return min(hits, key=lambda hit: (hit[0], -len(hit[1]))) if hits else None
 
 
-def _pair(members: list[Member], listed, sentence: str, doc) -> None:
+def _pair(members: list[Member], listed, doc) -> None:
     members = sorted(members, key=lambda m: m.position)
     stated = "、".join(text for _, text in listed)
     named = "、".join(m.found for m in members)
@@ -228,16 +229,13 @@ def _pair(members: list[Member], listed, sentence: str, doc) -> None:
                 continue
             holder = next((o for o in members if o is not m and any(v.normalize() == expected
                                                                        for v, _ in o.values)), None)
-            swapped = f"；而{holder.what}写的是{_show(expected, holder.unit, expected_text)}" if holder else ""
+            swapped = f"；而{holder.what}写的是{_show(expected, expected_text)}" if holder else ""
             raise YamlError(doc.path, line,
                             f"{m.what}与“分别”句的顺序不符：原文依次为{named}，数额依次为{stated}，"
-                            f"“{m.found}”对应{expected_text}，写的却是{_show(value, m.unit, expected_text)}{swapped}")
+                            f"“{m.found}”对应{expected_text}，写的却是{_show(value, expected_text)}{swapped}")
 
 
-def _show(value: Decimal, unit: str, like: str) -> str:
-    """``value`` written the way the sentence writes its amounts (``like``: 万元, %, 家 ...)."""
+def _show(value: Decimal, like: str) -> str:
+    """``value`` written the way the sentence writes its amounts (``like``: 50万元, 5%, 2000家 ...)."""
     suffix = _AMOUNT.fullmatch(like).group(2)
-    scale = _SCALE.get(suffix, Decimal(1))
-    if unit == "yuan" and suffix not in _SCALE:
-        scale = Decimal(1)
-    return f"{(value / scale).normalize():f}{suffix}"
+    return f"{(value / _SCALE.get(suffix, Decimal(1))).normalize():f}{suffix}"
