@@ -207,3 +207,16 @@ def test_respectively_outside_a_respectively_sentence_is_refused(policy_copy):
           "    metric: region_rd_government\n    respectively: 政府资金\n")
     with pytest.raises(PolicyError, match="respectively 只用于引用“分别”句"):
         load_policies(policy_copy)
+
+
+def test_a_keyed_parameter_may_name_its_keys_words(policy_copy):
+    # 包头（九）“认定为国家级和自治区级科技企业孵化器，一次性分别给予200万元、50万元的资金支持”
+    anchor = "    when: {type: recognition, kind: incubator, level: [national, regional]}\n"
+    _edit(policy_copy, "bt-2021-24.yaml", anchor, anchor + "    respectively: {national: 国家级, regional: 自治区级}\n")
+    assert load_policies(policy_copy).rules["bt-09-incubator"].amount.pick("national").versions[0].value == 2000000
+    _edit(policy_copy, "bt-2021-24.yaml", "{national: 国家级, regional: 自治区级}", "{national: 自治区级, regional: 国家级}")
+    with pytest.raises(PolicyError, match="规则bt-09-incubator的amount.regional与“分别”句的顺序不符"):
+        load_policies(policy_copy)
+    _edit(policy_copy, "bt-2021-24.yaml", "{national: 自治区级, regional: 国家级}", "{national: 国家级, municipal: 市级}")
+    with pytest.raises(PolicyError, match="respectively 中的“municipal”不是amount的取值"):
+        load_policies(policy_copy)
