@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -79,6 +80,7 @@ def main(n: int) -> None:
         county = timed(lambda: build(store, policies, Filter(city="tongliao", county="甲区")))
     finally:
         store.close()
+        shutil.rmtree(os.environ["KJJB_DATA_DIR"], ignore_errors=True)
     print(f"{n} companies (SQLite)")
     print(f"  screen, region, both metrics (baseline): {baseline:.3f} s")
     print(f"  targets, every target:                   {report:.3f} s  ({report / baseline:.2f}× baseline)")
