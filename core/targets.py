@@ -9,6 +9,11 @@ against the targets the policy documents set.
 Counts are the store's (what the bureau has recorded), not official
 statistics; the screen says so. A target's ``scope`` is a city key or
 ``region``.
+
+Beyond those two (the screen's), ``python main.py targets`` (core.targetreport)
+counts the platform and zone targets of 科技兴蒙 from recorded recognitions
+(``RECOGNITION_METRICS``) and names, for every other metric of the policy
+files, why the store cannot give it (``NO_DATA``).
 """
 from __future__ import annotations
 
@@ -23,6 +28,41 @@ METRICS = {
 REGION = "region"
 HTE_VALID_YEARS = 3
 FIRST_YEAR = 2020
+STORE_NOTE = ("库内统计：本程序数据库中已记录的企业（导入或录入的认定记录、入库记录及已审批批次），"
+              "高新技术企业按证书日期起3年内有效、统计到当年12月31日；不是统计部门的正式数据。")
+
+# Targets counted as units holding a recognition of this kind and level (not in cultivation) by 31 December.
+RECOGNITION_METRICS = {
+    "national_key_lab_count": ("key_lab", "national"),
+    "regional_key_lab_count": ("key_lab", "regional"),
+    "national_high_tech_zone_count": ("high_tech_zone", "national"),
+    "regional_high_tech_zone_count": ("high_tech_zone", "regional"),
+    "regional_transfer_zone_count": ("transfer_demo_zone", "regional"),
+    "regional_transfer_agency_count": ("transfer_agency", "regional"),
+}
+
+_STATISTICS = "由统计部门核算，本程序只记录申报单位的研发费用，不能代替"
+_INDUSTRY = "需要全部规模以上工业企业的名录和研发情况，本程序只记录申报单位"
+_ZONES = "园区研发投入强度由园区研发投入统计体系核算，本程序不记录园区的研发投入和营业收入"
+# Metrics of the policy files the store cannot give, with the reason a clerk reads.
+NO_DATA = {
+    "region_rd_total": "全社会研发经费投入" + _STATISTICS,
+    "region_rd_total_growth": "全社会研发经费投入及其年均增长" + _STATISTICS,
+    "region_rd_government": "研发经费投入中的政府资金是统计和财政部门的数据，本程序不记录",
+    "region_rd_government_growth": "研发经费投入中的政府资金及其年均增长是统计和财政部门的数据，本程序不记录",
+    "enterprise_major_project_share": "本程序不记录自治区科技重大专项及其承担单位",
+    "industrial_rd_active_share": _INDUSTRY,
+    "enterprise_rd_intensity": "需要全部规模以上工业企业的研发经费和营业收入，本程序只记录申报单位",
+    "industrial_rd_institution_share": _INDUSTRY,
+    "leading_industry_platform_coverage": "需要主导产业、优势特色产业全部规模以上工业企业的名录，本程序只记录申报单位",
+    "national_zone_rd_intensity": _ZONES,
+    "aspiring_zone_rd_intensity": _ZONES,
+    "regional_zone_rd_intensity": _ZONES,
+    "agri_demo_zone_rd_intensity": _ZONES,
+    "national_agri_park_rd_intensity": _ZONES,
+    "regional_agri_park_rd_intensity": _ZONES,
+    "university_rd_growth": "本程序不记录高校、科研院所的研发经费",
+}
 
 
 @dataclass
@@ -68,18 +108,49 @@ def years_for(policies, metric: str, scope: str, today: dt.date | None = None) -
     return list(range(first, last + 1))
 
 
-def count(store, metric: str, scope: str, year: int) -> int:
-    """How many companies (of ``scope``: a city key, or ``region`` for all) count for ``metric`` in ``year``."""
+def counts(metric: str) -> bool:
+    """Whether the store can count ``metric``."""
+    return metric in METRICS or metric in RECOGNITION_METRICS
+
+
+def count(store, metric: str, scope: str, year: int, county: str | None = None) -> int:
+    """How many companies (of ``scope``: a city key, or ``region`` for all; of ``county`` when given)
+    count for ``metric`` in ``year``."""
     from core.store.companies import CompanyFilter
 
     city = None if scope == REGION else scope
     if metric == "hte_count":
-        f = CompanyFilter(city=city, holds_valid="high_tech", valid_years=HTE_VALID_YEARS, as_of=dt.date(year, 12, 31))
+        f = CompanyFilter(city=city, county=county, holds_valid="high_tech", valid_years=HTE_VALID_YEARS,
+                          as_of=dt.date(year, 12, 31))
     elif metric == "tech_sme_count":
-        f = CompanyFilter(city=city, tech_sme_year=year)
+        f = CompanyFilter(city=city, county=county, tech_sme_year=year)
+    elif metric in RECOGNITION_METRICS:
+        return _count_recognized(store, *RECOGNITION_METRICS[metric], city, county, year)
     else:
         raise ValueError(f"无法统计的指标：{metric}")
     return len(store.search_companies(f))
+
+
+def _count_recognized(store, kind: str, level: str, city, county, year: int) -> int:
+    """Units recorded as holding a ``kind`` recognition at ``level`` dated by 31 December of ``year``.
+
+    A platform is not certified for a term like a high-tech enterprise, so one recognized once counts from
+    then on; one in cultivation (培育期) does not count.
+    """
+    from sqlalchemy import func, select
+
+    from core.store.models import Company, RecognitionRow
+
+    q = (select(func.count(func.distinct(RecognitionRow.company_id)))
+         .join(Company, Company.id == RecognitionRow.company_id)
+         .where(RecognitionRow.kind == kind, RecognitionRow.level == level, RecognitionRow.stage != "cultivation",
+                RecognitionRow.date <= dt.date(year, 12, 31)))
+    if city:
+        q = q.where(Company.city == city)
+    if county:
+        q = q.where(Company.county == county)
+    with store.reading() as s:
+        return s.scalar(q) or 0
 
 
 def series(store, policies, metric: str, scope: str, years=None, cancel=None) -> TargetSeries:

@@ -22,7 +22,7 @@ _UNITS = {
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|亿元|万|亿|元|%|％)?")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _CN_COUNT = re.compile(r"([一二两三四五六七八九十])(?=个|次|年|倍|位|名)")
-_WORDS = {"等额": Decimal(1), "减半": Decimal("0.5"), "免征": Decimal(0)}
+_WORDS = {"等额": Decimal(1), "减半": Decimal("0.5"), "免征": Decimal(0), "全覆盖": Decimal(1)}
 _WHITESPACE = re.compile(r"\s+")
 
 # Full-width and half-width forms the seeds mix; compared as one.

@@ -9,7 +9,10 @@ Loading fails, naming file and line, when
 * a rule's sentence is not in the document's text, or a parameter's ``cite``
   is not in its rule's sentence, or the value is not a number the cite states,
 * a parameter's date lies outside the document's period,
-* a rule names an unknown claim type, field, enum value, requirement or base.
+* a rule names an unknown claim type, field, enum value, requirement or base,
+* the values of a "分别给予100万元、50万元" sentence are not assigned in the
+  order the sentence names what they are for (core.policy.respectively: how
+  a rule's place in the sentence is found, and its ``respectively:`` field).
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ from core.policy.model import (
     Target,
 )
 from core.policy.policyset import PolicySet
+from core.policy.respectively import check_document
 from core.policy.yamlio import Node, YamlError, load_yaml
 from core.vocabulary import Vocabulary, load_vocabulary
 
@@ -53,7 +57,7 @@ FORMULAS = {
 _PARAM_KEYS = {"amount", "rate", "factor", "step", "minimum", "maximum", "years"}
 _RULE_KEYS = {
     "id", "clause", "sentence", "summary", "qualifies", "when", "requires", "formula",
-    "base", "caps", "floor", "once", "group", "note",
+    "base", "caps", "floor", "once", "group", "note", "respectively",
 } | _PARAM_KEYS
 _UNIT_OF = {
     "amount": "yuan", "rate": "rate", "factor": "count", "step": "yuan", "minimum": "yuan",
@@ -113,11 +117,13 @@ def _load_file(path, vocab, documents, rules, groups, targets, calculators, cove
         raise data["document"].fail(f"文件编号“{doc.id}”与其他政策文件重复", "id")
     documents[doc.id] = doc
     text = squash(doc.text)
+    loaded_rules, loaded_targets = [], []
     for order, node in enumerate(data.get("rules") or []):
         rule = _rule(node, doc, text, vocab, order)
         if rule.id in rules:
             raise node.fail(f"规则编号“{rule.id}”重复", "id")
         rules[rule.id] = rule
+        loaded_rules.append((node, rule))
     for node in data.get("stacking_groups") or []:
         g = _group(node, doc)
         if g.id in groups:
@@ -126,6 +132,8 @@ def _load_file(path, vocab, documents, rules, groups, targets, calculators, cove
     for node in data.get("targets") or []:
         t = _target(node, doc, text)
         targets[t.id] = t
+        loaded_targets.append((node, t))
+    check_document(doc, loaded_rules, loaded_targets, vocab)
     for node in data.get("calculators") or []:
         c = _calculator(node, doc, text)
         calculators[c.id] = c
@@ -490,7 +498,8 @@ def _check_groups(groups: dict, rules: dict) -> None:
 
 
 def _target(node: Node, doc: Document, text: str) -> Target:
-    node.check_keys({"id", "clause", "sentence", "metric", "label", "scope", "unit", "values", "baseline"},
+    node.check_keys({"id", "clause", "sentence", "metric", "label", "scope", "unit", "values", "baseline",
+                     "respectively"},
                     {"id", "clause", "sentence", "metric", "label", "scope", "unit", "values"}, "目标：")
     sentence = str(node["sentence"])
     if squash(sentence) not in text:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QTableView, QVBoxLayout, QWidget)
 
-from core.targets import METRICS, REGION, series, targets_for
+from core.targets import METRICS, REGION, STORE_NOTE, series, targets_for
 from gui.models.base import Column, ListTableModel
 from gui.operations import Operation
 
@@ -145,8 +145,7 @@ class TargetsPage(QWidget):
         if saved is not None and self.scope.findData(saved) >= 0:
             self.scope.setCurrentIndex(self.scope.findData(saved))
         self.scope.currentIndexChanged.connect(lambda _i: self.reload())
-        note = QLabel("库内统计：本程序数据库中已记录的企业（导入或录入的认定记录、入库记录及已审批批次），"
-                      "高新技术企业按证书日期起3年内有效、统计到当年12月31日；不是统计部门的正式数据。")
+        note = QLabel(STORE_NOTE)
         note.setWordWrap(True)
         note.setStyleSheet("color: #555555;")
         self.status = QLabel()
