@@ -48,6 +48,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from core.version import APP_NAME, __version__  # noqa: E402
+from installer import batch_check  # noqa: E402
 
 LOCALE = "zh_CN.UTF-8"
 CODE_PAGE = "gbk"  # what a console program writes into a pipe on a Chinese Windows (code page 936)
@@ -225,77 +226,13 @@ class Check:
         return lines[-1]
 
     def batch(self) -> str:
-        from openpyxl import load_workbook
+        def kjjb(*args) -> str:
+            return self.wine.run(self.console, *args).out
 
-        work = self.wine.unix(self.work)
-        work.mkdir(parents=True, exist_ok=True)
-        sample = work / "申报样例（企业填报）.xlsx"
-        shutil.copy2(ROOT / "resources" / "samples" / "申报样例.xlsx", sample)
-        w = self.work
-        out = self.wine.run(self.console, "template", "-o", f"{w}\\申报模板.xlsx").out
-        expect("已生成申报模板" in out, out)
-        out = self.wine.run(self.console, "import", f"{w}\\{sample.name}").out
-        batch = out.strip().splitlines()[0].strip()
-        expect(batch.isdigit() and "已导入新批次" in out, out)
-        out = self.wine.run(self.console, "calc", batch).out
-        expect("计算完成" in out, out)
-        out = self.wine.run(self.console, "approve", batch, "--preparer", "张三", "--reviewer", "李四",
-                            "--allow-provisional").out
-        expect("已审批" in out, out)
-        exports = {"export": "测算结果.xlsx", "disbursement": "资金拨付明细表.xlsx", "publicity": "公示名单.xlsx"}
-        for command, name in exports.items():
-            extra = [] if command == "export" else ["--include-provisional"]
-            out = self.wine.run(self.console, command, batch, "-o", f"{w}\\{name}", *extra).out
-            expect(name in out, out)
-        windows = json.loads(self.wine.run(self.console, "batches", "--json").out)
+        got = batch_check.drive(kjjb, lambda name: f"{self.work}\\{name}", self.wine.unix(self.work))
         expect(self.wine.unix(self.data_dir + "\\kjjb.sqlite3").is_file(), f"数据库不在 {self.data_dir}")
-        sheets = {}
-        for name in ["申报模板.xlsx", *exports.values()]:
-            wb = load_workbook(work / name, read_only=True)
-            try:
-                sheets[name] = {ws.title: ws.max_row for ws in wb.worksheets}
-            finally:
-                wb.close()
-            expect(sheets[name] and all(rows and rows > 1 for rows in sheets[name].values())
-                   or name == "申报模板.xlsx", f"{name} 是空的：{sheets[name]}")
-        linux = self.linux_reference(sheets)
-        got = [{k: b[k] for k in ("status", "companies", "lines", "total")} for b in windows]
-        expect(got == linux["batches"], f"Windows 上的批次 {got} 与 Linux 上的 {linux['batches']} 不同")
-        expect(sheets == linux["sheets"], f"Windows 上导出的工作表 {sheets} 与 Linux 上的 {linux['sheets']} 不同")
-        total = windows[0]["total"]
-        return (f"批次{batch}：{windows[0]['companies']}家企业，{windows[0]['lines']}条明细，合计{total}元，"
-                f"与 Linux 上源码的结果相同；{len(sheets)}个工作簿（{'、'.join(sheets)}）在 {w}")
-
-    def linux_reference(self, sheets_wanted) -> dict:
-        """The same batch worked out by the source tree on Linux."""
-        from openpyxl import load_workbook
-
-        folder = self.wine.folder / "linux"
-        folder.mkdir(exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("KJJB_", "QT_"))}
-        env["KJJB_DATA_DIR"] = str(folder / "data")
-
-        def main(*args):
-            return subprocess.run([sys.executable, "main.py", *map(str, args)], cwd=ROOT, env=env, check=True,
-                                  capture_output=True, text=True).stdout
-
-        main("template", "-o", folder / "申报模板.xlsx")
-        batch = main("import", ROOT / "resources" / "samples" / "申报样例.xlsx").split()[0]
-        main("calc", batch)
-        main("approve", batch, "--preparer", "张三", "--reviewer", "李四", "--allow-provisional")
-        main("export", batch, "-o", folder / "测算结果.xlsx")
-        main("disbursement", batch, "-o", folder / "资金拨付明细表.xlsx", "--include-provisional")
-        main("publicity", batch, "-o", folder / "公示名单.xlsx", "--include-provisional")
-        batches = [{k: b[k] for k in ("status", "companies", "lines", "total")}
-                   for b in json.loads(main("batches", "--json"))]
-        sheets = {}
-        for name in sheets_wanted:
-            wb = load_workbook(folder / name, read_only=True)
-            try:
-                sheets[name] = {ws.title: ws.max_row for ws in wb.worksheets}
-            finally:
-                wb.close()
-        return {"batches": batches, "sheets": sheets}
+        want = batch_check.reference(self.wine.folder / "linux")
+        return batch_check.compare(got, want, "Windows 上") + f"；文件在 {self.work}，数据库在 {self.data_dir}"
 
     def window(self) -> str:
         if not shutil.which("Xvfb"):
@@ -422,7 +359,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     try:
         check.run()
-    except (CheckFailed, subprocess.SubprocessError, OSError) as exc:
+    except (CheckFailed, batch_check.BatchFailed, subprocess.SubprocessError, OSError) as exc:
         print(f"Windows 安装程序检查不通过：{exc}", file=sys.stderr)
         return 1
     finally:
