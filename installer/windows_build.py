@@ -77,11 +77,11 @@ def run(cmd, **kwargs) -> subprocess.CompletedProcess:
 
 
 def need_tools() -> None:
-    missing = [tool for tool, package in (("makensis", "nsis"), ("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64-win32"),
+    missing = [package for tool, package in (("makensis", "nsis"), ("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64-win32"),
                                           ("x86_64-w64-mingw32-windres", "binutils-mingw-w64-x86-64"),
                                           ("osslsigncode", "osslsigncode")) if not shutil.which(tool)]
     if missing:
-        raise BuildError("缺少构建工具：" + "、".join(missing) + "（python3 dev.py windows 会在 Debian/Ubuntu 上安装）")
+        raise BuildError("缺少构建工具，请安装 Debian 软件包：" + " ".join(missing) + "（python3 dev.py windows 会自动安装）")
 
 
 # ---------------------------------------------------------------- 1. the embeddable Python
