@@ -193,10 +193,12 @@ def main(argv=None) -> int:
         check.run()
     except (CheckFailed, batch_check.BatchFailed, subprocess.SubprocessError, OSError) as exc:
         print(f".deb 检查不通过：{exc}", file=sys.stderr)
+        print(f"deb: {len(check.times)} passed, 1 failed")
         return 1
     finally:
         check.cleanup()
     print(f".deb 检查通过：{len(check.times)}步，用时{time.perf_counter() - started:.0f}秒")
+    print(f"deb: {len(check.times)} passed, 0 failed")
     return 0
 
 

@@ -361,6 +361,7 @@ def main(argv=None) -> int:
         check.run()
     except (CheckFailed, batch_check.BatchFailed, subprocess.SubprocessError, OSError) as exc:
         print(f"Windows 安装程序检查不通过：{exc}", file=sys.stderr)
+        print(f"windows: {len(check.times)} passed, 1 failed")
         return 1
     finally:
         check.wine.stop()
@@ -369,6 +370,7 @@ def main(argv=None) -> int:
         else:
             shutil.rmtree(folder, ignore_errors=True)
     print(f"Windows 安装程序检查通过：{len(check.times)}步，用时{time.perf_counter() - started:.0f}秒")
+    print(f"windows: {len(check.times)} passed, 0 failed")
     return 0
 
 
