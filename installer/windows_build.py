@@ -125,18 +125,23 @@ def fetch_embedded_python(folder: Path) -> Path:
 def signature(path: Path) -> tuple[str, bool, bool, str]:
     """(signer organisation, whole signature valid, file digest intact, osslsigncode's report) of one file.
 
-    Checked offline: no revocation lists (-ignore-cdp -ignore-crl), certificates valid at the timestamp.
-    A catalog has no file digest of its own: for it "intact" is the signature's validity."""
+    Checked offline: no revocation lists (-ignore-cdp -ignore-crl), certificates valid at the timestamp."""
     result = subprocess.run(["osslsigncode", "verify", "-in", str(path), "-CAfile", str(CA_FILE),
                              "-TSA-CAfile", str(CA_FILE), "-ignore-cdp", "-ignore-crl"],
                             capture_output=True, text=True, errors="replace")
     report = result.stdout + result.stderr
-    leaf = re.search(r"Signer #0:\s*\n\s*Subject: ([^\n]*)", report)
+    return (*read_report(report, result.returncode == 0), report)
+
+
+def read_report(report: str, valid: bool) -> tuple[str, bool, bool]:
+    """(the signing certificate's organisation, valid, intact) from osslsigncode's report. The leaf is the
+    first "Signer #0" after "Signer's certificate:" (later ones are the timestamp's and the chain's).
+    A catalog has no file digest of its own: for it "intact" is the signature's validity."""
+    leaf = re.search(r"Signer's certificate:[\s-]*Signer #0:\s*\n\s*Subject: ([^\n]*)", report)
     org = re.search(r"/O=([^/]+)", leaf.group(1)) if leaf else None
     digest = re.search(r"Current message digest\s*: (\w+)\s*\n\s*Calculated message digest\s*: (\w+)", report)
-    valid = result.returncode == 0
     intact = digest.group(1) == digest.group(2) if digest else valid
-    return (org.group(1) if org else ""), valid, intact, report
+    return (org.group(1) if org else ""), valid, intact
 
 
 def verify_embedded_python(folder: Path) -> list[str]:

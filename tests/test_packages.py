@@ -135,6 +135,33 @@ def test_every_program_file_of_the_embedded_python_must_be_signed_by_its_maker(t
     assert lines[1].startswith("Microsoft Corporation：1个文件（文件与签名相符；其根证书不在 Debian 的 CA 证书中")
 
 
+# osslsigncode 2.9's report on python.exe of CPython 3.11.9 (trimmed): the leaf comes first, the
+# timestamp's and the chain's "Signer #0" later.
+REPORT = """Message digest algorithm  : SHA256
+Current message digest    : 03A6DEA94B64BA8F41B4296225B622C1FB1008E5FE20ACD318AA78070F2BB96A 
+Calculated message digest : 03A6DEA94B64BA8F41B4296225B622C1FB1008E5FE20ACD318AA78070F2BB96A 
+
+Signer's certificate:
+\t------------------
+\tSigner #0:
+\t\tSubject: /C=US/ST=Oregon/L=Beaverton/O=Python Software Foundation/CN=Python Software Foundation
+\t\tIssuer : /C=US/O=DigiCert, Inc./CN=DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1
+
+Timestamp verified using:
+\t------------------
+\tSigner #0:
+\t\tSubject: /C=US/O=DigiCert, Inc./CN=DigiCert Timestamp 2023
+Signature verification: ok
+"""
+
+
+def test_the_signer_is_read_from_the_signing_certificate_not_the_timestamps():
+    assert windows_build.read_report(REPORT, True) == ("Python Software Foundation", True, True)
+    changed = REPORT.replace("Calculated message digest : 03A6", "Calculated message digest : 13A6")
+    assert windows_build.read_report(changed, False) == ("Python Software Foundation", False, False)
+    assert windows_build.read_report("Signature verification: ok\n", True) == ("", True, True)  # a catalog
+
+
 @pytest.mark.parametrize("name, signed, problem", [
     ("python311.dll", ("Python Software Foundation", False, True), "python311.dll：签名无效"),  # chain or timestamp
     ("python311.dll", ("Python Software Foundation", True, False), "python311.dll：签名无效"),  # file changed
