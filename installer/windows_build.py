@@ -27,10 +27,8 @@ fonts-wqy-microhei (dev.py installs them).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.metadata
 import json
-import os
 import re
 import shutil
 import subprocess
