@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
-"""Set up and run on a fresh machine: ``python3 dev.py start`` or ``python3 dev.py test``
-(``python3 dev.py bundle [--selftest]`` builds the program folder for an installer: installer/build.py).
+"""Set up and run on a fresh machine: ``python3 dev.py start`` or ``python3 dev.py test``.
+
+Packages for clerks (docs/install.md):
+``python3 dev.py bundle [--selftest]`` builds the Linux program folder dist/kjjb (installer/build.py);
+``python3 dev.py deb [--check]`` packs it as dist/kjjb_<version>_amd64.deb (installer/deb_build.py) and
+with --check installs, runs and removes it (installer/deb_check.py, as root);
+``python3 dev.py windows [--check]`` builds dist/kjjb-setup-<version>.exe on Linux
+(installer/windows_build.py) and with --check runs it under Wine (installer/windows_check.py).
 
 Creates ``.venv`` beside this file, installs the pinned dependencies from
 pyproject.toml into it (again only when pyproject.toml changed), and on Debian
@@ -26,6 +32,11 @@ DEBIAN_PACKAGES = [
 
 
 BUNDLE_PACKAGES = ["binutils"]  # PyInstaller reads and strips libraries with objdump and strip
+# The Windows installer: NSIS, the launchers' compiler, the signature check of the embeddable Python.
+WINDOWS_PACKAGES = ["nsis", "gcc-mingw-w64-x86-64-win32", "binutils-mingw-w64-x86-64", "osslsigncode"]
+# Its check: 64-bit Wine, the Chinese locale's definition, a virtual screen for the window.
+WINE_PACKAGES = ["wine", "wine64", "locales", "xvfb"]
+PACKAGES_FOR = {"bundle": BUNDLE_PACKAGES, "deb": BUNDLE_PACKAGES, "windows": WINDOWS_PACKAGES}
 
 
 def system_packages(extra=()) -> None:
@@ -61,7 +72,9 @@ def venv(extras: str) -> None:
 def main() -> int:
     what = sys.argv[1] if len(sys.argv) > 1 else "start"
     rest = sys.argv[2:]
-    system_packages(BUNDLE_PACKAGES if what == "bundle" else ())
+    check = "--check" in rest
+    rest = [a for a in rest if a != "--check"] if what in ("deb", "windows") else rest
+    system_packages(PACKAGES_FOR.get(what, []) + (WINE_PACKAGES if what == "windows" and check else []))
     if what == "start":
         venv("")
         return subprocess.call([str(PY), "main.py", *rest], cwd=HERE)
@@ -72,7 +85,13 @@ def main() -> int:
     if what == "bundle":
         venv("build")
         return subprocess.call([str(PY), str(HERE / "installer" / "build.py"), *rest], cwd=HERE)
-    print("用法：python3 dev.py start | test | bundle [参数...]", file=sys.stderr)
+    if what in ("deb", "windows"):
+        venv("")
+        code = subprocess.call([str(PY), str(HERE / "installer" / f"{what}_build.py"), *rest], cwd=HERE)
+        if code or not check:
+            return code
+        return subprocess.call([str(PY), str(HERE / "installer" / f"{what}_check.py")], cwd=HERE)
+    print("用法：python3 dev.py start | test | bundle [--selftest] | deb [--check] | windows [--check]", file=sys.stderr)
     return 2
 
 

@@ -7,6 +7,7 @@ window with each of its pages, all on Qt's offscreen platform. Prints one
 line per step and a summary; exits 0 when everything passed, 1 otherwise.
 
     kjjb --selftest [--output DIR]   # DIR keeps what the check wrote
+    kjjb --selftest --headless       # only the steps without Qt (a machine where Qt cannot start)
 """
 from __future__ import annotations
 
@@ -137,9 +138,43 @@ def _output(real_data_dir: Path):
     return open(path, "w", encoding="utf-8"), path
 
 
+def _run_with_qt(folder: Path, write):
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    from gui.app import _qt_translations, app_icon
+
+    previous_handler = _quiet_offscreen_warnings()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setWindowIcon(app_icon())
+    _qt_translations(app)
+    selftest = SelfTest(folder, write)
+    try:
+        ok = selftest.run(CORE_STEPS + GUI_STEPS)
+    finally:
+        selftest.close()
+        qInstallMessageHandler(previous_handler)
+    return ok, selftest
+
+
+def _run_headless(folder: Path, write):
+    """core's steps only, for a machine where Qt cannot start; says plainly what was left unchecked."""
+    selftest = SelfTest(folder, write)
+    try:
+        ok = selftest.run(CORE_STEPS)
+    finally:
+        selftest.close()
+    if ok:
+        for name, _ in GUI_STEPS:
+            write(f"[跳过] {name}：需要 Qt，按 --headless 未检查")
+    return ok, selftest
+
+
 def main(args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="kjjb --selftest", description="检查安装的程序是否完整可用")
     parser.add_argument("--output", help="保留自检生成的文件的目录（默认用临时目录，结束后删除）")
+    parser.add_argument("--headless", action="store_true",
+                        help="只检查不需要 Qt 的部分（Qt 无法启动的环境，如 Wine）；界面部分跳过并注明")
     opts = parser.parse_args(args)
 
     from core.paths import ROOT, user_data_dir
@@ -161,25 +196,17 @@ def main(args: list[str]) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # letters and the window are drawn without a screen
     started = time.perf_counter()
     write(f"{APP_NAME} {__version__} 自检（程序目录：{ROOT}；临时目录：{folder}）")
-    from PySide6.QtCore import qInstallMessageHandler
-    from PySide6.QtWidgets import QApplication
-
-    from gui.app import _qt_translations, app_icon
-
-    previous_handler = _quiet_offscreen_warnings()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setWindowIcon(app_icon())
-    _qt_translations(app)
-    selftest = SelfTest(folder, write)
-    try:
-        ok = selftest.run(CORE_STEPS + GUI_STEPS)
-    finally:
-        selftest.close()
-        qInstallMessageHandler(previous_handler)
-        if not opts.output:
-            shutil.rmtree(folder, ignore_errors=True)
+    if opts.headless:
+        ok, selftest = _run_headless(folder, write)
+    else:
+        ok, selftest = _run_with_qt(folder, write)
+    if not opts.output:
+        shutil.rmtree(folder, ignore_errors=True)
     seconds = time.perf_counter() - started
-    if ok:
+    if ok and opts.headless:
+        write(f"自检通过（仅无界面部分）：{len(selftest.outcomes)}项检查全部通过，用时{seconds:.1f}秒；"
+              f"{'、'.join(name for name, _ in GUI_STEPS)}未检查")
+    elif ok:
         write(f"自检通过：{len(selftest.outcomes)}项检查全部通过，用时{seconds:.1f}秒")
     else:
         failed = selftest.outcomes[-1]

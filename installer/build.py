@@ -3,10 +3,12 @@
     python installer/build.py [--font FILE] [--selftest] [--clean]
 
 1. stages the Chinese font (WenQuanYi Micro Hei) and its licence for resources/fonts;
-2. writes installer/version.iss (the version for Inno Setup, from core/version.py);
-3. runs PyInstaller on installer/kjjb.spec into dist/kjjb;
-4. checks that the shipped files are there, writes dist/kjjb/build-info.json
+2. runs PyInstaller on installer/kjjb.spec into dist/kjjb;
+3. checks that the shipped files are there, writes dist/kjjb/build-info.json
    and prints the bundle's size; with --selftest runs ``kjjb --selftest`` (``kjjb-console`` on Windows).
+
+installer/deb_build.py packs dist/kjjb as a .deb. The Windows installer is
+built without PyInstaller: installer/windows_build.py.
 
 The font is taken from --font, else installer/fonts/ (put wqy-microhei.ttc and
 its copyright file there on Windows), else the system's fonts-wqy-microhei
@@ -112,20 +114,6 @@ def numeric_version(text: str) -> tuple[int, int, int, int]:
     return tuple((numbers + [0, 0, 0, 0])[:4])
 
 
-def write_iss_defines(path: Path | None = None) -> Path:
-    """installer/version.iss: what kjjb.iss needs to know about this build."""
-    name, ver = version()
-    path = path or HERE / "version.iss"
-    text = ("; Written by installer/build.py from core/version.py; do not edit.\n"
-            f'#define AppName "{name}"\n'
-            f'#define AppVersion "{ver}"\n'
-            f'#define AppVersionNumeric "{".".join(map(str, numeric_version(ver)))}"\n'
-            '#define AppExeName "kjjb.exe"\n'
-            '#define BundleDir "..\\dist\\kjjb"\n')
-    path.write_text(text, encoding="utf-8-sig")  # Inno Setup reads UTF-8 with a BOM
-    return path
-
-
 def write_version_resource() -> Path:
     """The Windows version resource of kjjb.exe (shown in the file's properties)."""
     name, ver = version()
@@ -192,7 +180,7 @@ def selftest() -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="生成本机系统的程序文件夹（dist/kjjb），供 Inno Setup 制作安装程序")
+    parser = argparse.ArgumentParser(description="生成本机系统的程序文件夹（dist/kjjb），供 .deb 软件包使用")
     parser.add_argument("--font", help="随程序提供的中文字体文件（同一目录下须有其许可证文件）")
     parser.add_argument("--selftest", action="store_true", help="生成后运行自检（kjjb --selftest；Windows 上为 kjjb-console --selftest）")
     parser.add_argument("--clean", action="store_true", help="清除 PyInstaller 缓存后重新分析")
@@ -203,8 +191,6 @@ def main(argv=None) -> int:
         font, licences = find_font(args.font)
         fonts = stage_fonts(font, licences)
         print(f"字体：{font}（许可证：{'、'.join(p.name for p in licences)}）")
-        iss = write_iss_defines()
-        print(f"已写入 {iss.relative_to(ROOT)}（版本 {version()[1]}）")
         run_pyinstaller(fonts, write_version_resource(), args.clean)
         info = check_bundle()
     except BuildError as exc:

@@ -51,7 +51,7 @@ _UNUSED_PLUGINS = ("assetimporters", "canbus", "designer", "egldeviceintegration
 # Single plugins of the folders kept: screens the program never runs on (it needs windows/xcb/cocoa and
 # offscreen for the self-test), the GTK theme (it drags in GTK), image formats it never reads.
 _UNUSED_PLUGIN_FILES = re.compile(
-    r"(^|[\\/])(lib)?q(eglfs|linuxfb|minimalegl|vkkhrdisplay|vnc|wayland[\w-]*|gtk3|pdf|tiff|webp|icns|tga|wbmp)"
+    r"(^|[\\/])(lib)?q(direct2d|eglfs|linuxfb|minimalegl|vkkhrdisplay|vnc|wayland[\w-]*|gtk3|pdf|tiff|webp|icns|tga|wbmp)"
     r"\.(so|dll|dylib)$", re.IGNORECASE)
 # Libraries only those plugins use.
 _UNUSED_SUPPORT = re.compile(r"(^|[\\/])(lib)?Qt6(EglFS\w*|EglFsKms\w*|Wayland\w*|WlShell\w*)\b[^\\/]*$",

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from core.selftest import SelfTest, SelfTestError
-from core.version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -79,27 +78,10 @@ def test_libraries_only_a_left_out_plugin_needs_are_left_out_too():
                                         "libcairo.so", "libgtk-link.so"}
 
 
-def test_version_defines_for_inno_setup_come_from_core_version(tmp_path):
-    path = build.write_iss_defines(tmp_path / "version.iss")
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as Inno Setup reads Chinese
-    text = raw.decode("utf-8-sig")
-    assert f'#define AppVersion "{__version__}"' in text
-    assert '#define AppName "科技创新奖补计算器"' in text and '#define AppExeName "kjjb.exe"' in text
+def test_windows_version_numbers_have_four_parts():
     assert build.numeric_version("0.1.0") == (0, 1, 0, 0)
     assert build.numeric_version("1.2.3rc4") == (1, 2, 3, 0)
     assert build.numeric_version("2.0.1.7.9") == (2, 0, 1, 7)
-
-
-def test_the_inno_setup_script_keeps_the_users_data():
-    text = (ROOT / "installer" / "kjjb.iss").read_text(encoding="utf-8-sig")
-    assert '#include "version.iss"' in text and "{#AppVersion}" in text
-    assert "AppId={{7F20ECA1-D44E-42E5-8918-E8ED5E39B8F5}" in text  # never changes: upgrades replace the install
-    assert "[UninstallDelete]" not in text  # the uninstaller removes only what it installed
-    setup_sections = "\n".join(line for line in text.split("[Code]")[0].splitlines() if not line.startswith(";"))
-    assert "localappdata" not in setup_sections.lower()  # the data folder is never written or deleted
-    assert '{autodesktop}\\{#AppName}' in text and '{autoprograms}\\{#AppName}' in text
-    assert 'Type: filesandordirs; Name: "{app}\\_internal"' in text
 
 
 def test_the_build_refuses_a_font_without_its_licence(tmp_path):
