@@ -212,8 +212,9 @@ def build_results_workbook(batch: BatchRecord, lines: list[LineRecord], *,
     return wb
 
 
-def write_results_workbook(batch: BatchRecord, lines: list[LineRecord], path) -> Path:
-    return save_workbook(build_results_workbook(batch, lines), path)
+def write_results_workbook(batch: BatchRecord, lines: list[LineRecord], path, *,
+                           exported_at: dt.datetime | None = None) -> Path:
+    return save_workbook(build_results_workbook(batch, lines, exported_at=exported_at), path)
 
 
 def _summary_sheet(ws, batch, lines, total, exported_at) -> None:
