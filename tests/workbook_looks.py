@@ -254,6 +254,26 @@ CASES = {
 }
 
 
+def _built(build, *args, **kw):
+    """A case written the other way: ``build_*``'s openpyxl cells, saved as they are."""
+    def make(i, out):
+        from core.excel.files import save_workbook
+        return save_workbook(build(i, *args, **kw), out)
+    return make
+
+
+def _built_cases() -> dict:
+    from core.excel.exports import build_disbursement_sheet, build_publicity_list, build_results_workbook
+    return {
+        "results": _built(lambda i: build_results_workbook(i["batch"], i["lines"], exported_at=EXPORTED_AT)),
+        "disbursement_adjustment": _built(lambda i: build_disbursement_sheet(
+            dataclasses.replace(i["batch"], name="2026年第一批（调整）", adjusts_batch_id=1), i["adjustment"],
+            budget_subject=BUDGET)),
+        "publicity_provisional": _built(lambda i: build_publicity_list(i["batch"], i["lines"],
+                                                                     include_provisional=True)),
+    }
+
+
 def capture(folder: Path) -> dict:
     DATA.mkdir(exist_ok=True)
     raw = _capture_inputs()
