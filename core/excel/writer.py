@@ -160,6 +160,8 @@ class Cells:
             cell.data_type = "s"
         else:
             cell.value = _finite(value, ws, row, col)
+            if isinstance(value, (dt.date, dt.time)):
+                style = self.styles.dated(style, value)
         if style is not None:
             cell._style = copy(self.styles.array(style, ws))
         return cell
