@@ -18,7 +18,7 @@ from core.excel.writer import Book, Cells, looks_like_formula
 from excel_support import PAYLOADS, formula_elements, written_cells
 
 ROOT = Path(__file__).resolve().parent.parent
-BODY = st.Style(st.BODY_FONT, None, st.BORDER, st.LEFT)
+BODY = st.Style(st.BOLD_FONT, None, st.BORDER, st.LEFT)
 
 
 def _write(tmp_path, stream: bool, rows) -> Path:
@@ -45,19 +45,25 @@ def test_every_payload_is_a_string_cell_kept_text_on_edit(tmp_path, stream):
     wb = load_workbook(path)
     assert [c.value for c in wb["测试"]["A"]] == [p if stream else p.replace("\r", "\n") for p in PAYLOADS]
     assert {c.data_type for c in wb["测试"]["A"]} == {"s"}  # "#N/A" too: text, not an error value
+    for cell in wb["测试"]["A"]:  # typed-in text stays text in a cell formatted as text, in every spreadsheet
+        assert cell.number_format == ("@" if looks_like_formula(cell.value) else "General")
+        assert cell.font.b and cell.border.left.style == "thin"  # the cell's own look is kept
 
 
 @pytest.mark.parametrize("stream", [True, False], ids=["streamed", "cells"])
 def test_numbers_stay_numbers_and_dates_dates(tmp_path, stream):
-    path = _write(tmp_path, stream, [[42, Decimal("1234.50"), -7.25, dt.date(2026, 3, 1), True, ""]])
+    path = _write(tmp_path, stream, [[42, Decimal("1234.50"), -7.25, dt.date(2026, 3, 1), True, "",
+                                      dt.datetime(2026, 3, 1, 9, 30), dt.time(14, 5)]])
     wb = load_workbook(path)
-    a, b, c, d, e, f = next(wb["测试"].iter_rows())
+    a, b, c, d, e, f, g, h = next(wb["测试"].iter_rows())
     assert (a.value, a.data_type) == (42, "n")
     assert (b.value, b.data_type) == (1234.5, "n")
     assert c.value == -7.25
     assert d.value == dt.datetime(2026, 3, 1) and d.is_date
     assert e.value is True
     assert f.value is None
+    assert (g.value, g.number_format) == (dt.datetime(2026, 3, 1, 9, 30), "yyyy-mm-dd h:mm:ss")
+    assert (h.value, h.number_format) == (dt.time(14, 5), "h:mm:ss")
     assert not any(x["quote_prefix"] for x in written_cells(path))
 
 

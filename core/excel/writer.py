@@ -12,10 +12,12 @@ Excel, WPS and LibreOffice show a string cell as text and never evaluate it.
 But when a clerk edits such a cell (F2, Enter) the program parses it again,
 and text starting with = + - @ (or their full-width forms, after blanks, or
 after a tab or line break) turns into a formula. Those cells also get the
-cell-format flag ``quotePrefix``: Excel's own mark for "typed with a leading
-apostrophe", which keeps the cell text when it is edited and shows nothing in
-the cell. No visible apostrophe is added (OWASP's advice for CSV files, which
-have no cell types): it would change the name or account a bank clerk copies.
+cell-format flag ``quotePrefix`` (Excel's own mark for "typed with a leading
+apostrophe", shown nowhere in the cell) and the text number format "@", which
+Excel, WPS and LibreOffice all honour for what is typed into a cell, and which
+survives a re-save by LibreOffice (it drops quotePrefix). No visible
+apostrophe is added (OWASP's advice for CSV files, which have no cell types):
+it would change the name or account a bank clerk copies.
 
 Fast
 ----
@@ -49,13 +51,13 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.cell_range import CellRange
 
 from core.excel.files import ExportError, save_workbook
-from core.excel.styles import DATE_FORMAT, Style
+from core.excel.styles import DATE_FORMAT, TEXT_FORMAT, Style
 
 FORMULA_SIGNS = frozenset("=+-@＝＋－＠")
 _LEADING_BLANKS = " \t\r\n\u3000\u00a0"
 _RISKY_HEADS = FORMULA_SIGNS | frozenset(_LEADING_BLANKS)
 CELL_CHARS = 32_767  # Excel's limit for one cell
-DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
+_TIME_FORMATS = ((dt.datetime, "yyyy-mm-dd h:mm:ss"), (dt.date, DATE_FORMAT), (dt.time, "h:mm:ss"))  # as openpyxl
 _PLAIN = Style()
 
 
@@ -96,21 +98,21 @@ class StyleTable:
         self._dated: dict = {}
 
     def guarded(self, style: Style | None) -> Style:
-        """``style`` with quotePrefix: the cell stays text when a clerk edits it."""
+        """``style`` with quotePrefix and the text format "@": the cell stays text when a clerk edits it."""
         found = self._guarded.get(style)
         if found is None:
-            found = self._guarded[style] = (style or _PLAIN).but(quote_prefix=True)
+            found = self._guarded[style] = (style or _PLAIN).but(quote_prefix=True, number_format=TEXT_FORMAT)
         return found
 
-    def dated(self, style: Style | None, value) -> Style | None:
-        """``style``, with a date format when it has none (a date must not show as a number)."""
+    def dated(self, style: Style | None, value) -> Style:
+        """``style``, with a date or time format when it has none (a date must not show as a number)."""
         if style is not None and style.number_format:
             return style
-        key = (style, isinstance(value, dt.datetime))
+        key = (style, type(value))
         found = self._dated.get(key)
         if found is None:
-            found = self._dated[key] = (style or _PLAIN).but(
-                number_format=DATETIME_FORMAT if key[1] else DATE_FORMAT)
+            fmt = next(f for kind, f in _TIME_FORMATS if isinstance(value, kind))
+            found = self._dated[key] = (style or _PLAIN).but(number_format=fmt)
         return found
 
     def array(self, style: Style, ws):
@@ -160,7 +162,7 @@ class Cells:
             cell.data_type = "s"
         else:
             cell.value = _finite(value, ws, row, col)
-            if isinstance(value, (dt.date, dt.time)):
+            if style is not None and isinstance(value, (dt.date, dt.time)):
                 style = self.styles.dated(style, value)
         if style is not None:
             cell._style = copy(self.styles.array(style, ws))
