@@ -99,7 +99,8 @@ def test_a_copied_sheet_gets_quote_prefix_on_formula_like_text(tmp_path):
     ws["A3"].value = "=1+1"
     ws["A3"].data_type = "s"  # a string cell as a loaded workbook holds it
     assert Cells(wb).guard(ws) == 1
-    assert ws["A3"].quotePrefix and not ws["A1"].quotePrefix
+    assert ws["A3"].quotePrefix and ws["A3"].number_format == "@"
+    assert not ws["A1"].quotePrefix and ws["A1"].number_format == "General"
 
 
 # ---------------------------------------------------------------- nothing writes cells around the writer

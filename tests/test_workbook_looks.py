@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from workbook_looks import BEFORE, CASES, _built_cases, describe, load_inputs
+from workbook_looks import BEFORE, CASES, built_cases, describe, load_inputs
 
 BEFORE_DATA = json.loads(BEFORE.read_text(encoding="utf-8"))
 
@@ -54,10 +54,10 @@ def test_workbook_looks_as_before(case, inputs, tmp_path):
     assert not diff, f"{case} changed:\n" + "\n".join(diff)
 
 
-@pytest.mark.parametrize("case", sorted(_built_cases()))
+@pytest.mark.parametrize("case", sorted(built_cases()))
 def test_workbooks_built_in_memory_look_the_same(case, inputs, tmp_path):
     """build_* (openpyxl cells, for callers that look at the workbook) gives what write_* streams."""
-    after = describe(_built_cases()[case](inputs, tmp_path / f"{case}.xlsx"))
+    after = describe(built_cases()[case](inputs, tmp_path / f"{case}.xlsx"))
     diff = _differences(_resolved(BEFORE_DATA["workbooks"][case]), _resolved(after))
     assert not diff, f"{case} built in memory differs:\n" + "\n".join(diff)
 

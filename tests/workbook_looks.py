@@ -262,7 +262,7 @@ def _built(build, *args, **kw):
     return make
 
 
-def _built_cases() -> dict:
+def built_cases() -> dict:
     from core.excel.exports import build_disbursement_sheet, build_publicity_list, build_results_workbook
     return {
         "results": _built(lambda i: build_results_workbook(i["batch"], i["lines"], exported_at=EXPORTED_AT)),

@@ -169,7 +169,7 @@ class Cells:
         return cell
 
     def guard(self, ws) -> int:
-        """Give quotePrefix to every text cell of ``ws`` that looks like a formula; returns how many.
+        """Keep every text cell of ``ws`` that looks like a formula text when edited; returns how many.
 
         For sheets this program did not write cell by cell (a copy of a clerk's workbook).
         """
@@ -178,6 +178,7 @@ class Cells:
             for cell in row:
                 if cell.data_type == "s" and isinstance(cell.value, str) and looks_like_formula(cell.value):
                     cell.quotePrefix = True
+                    cell.number_format = TEXT_FORMAT
                     count += 1
         return count
 
