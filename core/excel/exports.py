@@ -3,9 +3,10 @@
 Pure functions of a :class:`~core.records.BatchRecord` and its
 :class:`~core.records.LineRecord` list: ``build_*`` return an openpyxl
 Workbook, ``write_*`` stream the same rows to a temporary file in the target
-folder (:mod:`core.excel.writer`) and rename it into place. Every total is summed in Decimal and checked against the sum of the lines
-before it is written; amounts are written as numbers with a thousands
-separator format, 大写金额 comes from :func:`core.money.amount_in_words`.
+folder (:mod:`core.excel.writer`) and rename it into place. Every total is
+summed in Decimal and checked against the sum of the lines before it is
+written; amounts are written as numbers with a thousands separator format,
+大写金额 comes from :func:`core.money.amount_in_words`.
 """
 from __future__ import annotations
 

@@ -18,12 +18,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.excel import styles as st
 from core.excel.files import save_workbook
-from core.excel.styles import Style
-from core.excel.writer import Cells
 from core.excel.layout import (
     ACCOUNT, BATCH_NAME_LABEL, BATCH_SHEET, BATCH_YEAR_LABEL, COMPANY_NAME, LISTS_SHEET, NOTES_SHEET, PHONE,
     USCC, SheetLayout, workbook_layout,
 )
+from core.excel.styles import Style
+from core.excel.writer import Cells
 from core.vocabulary import Vocabulary, load_vocabulary
 
 TEMPLATE_ROWS = 2000  # rows that get drop-down lists and formats
