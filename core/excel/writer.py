@@ -174,12 +174,11 @@ class Cells:
         For sheets this program did not write cell by cell (a copy of a clerk's workbook).
         """
         count = 0
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "s" and isinstance(cell.value, str) and looks_like_formula(cell.value):
-                    cell.quotePrefix = True
-                    cell.number_format = TEXT_FORMAT
-                    count += 1
+        for cell in list(ws._cells.values()):  # the cells that exist (iter_rows would make the empty ones)
+            if cell.data_type == "s" and isinstance(cell.value, str) and looks_like_formula(cell.value):
+                cell.quotePrefix = True
+                cell.number_format = TEXT_FORMAT
+                count += 1
         return count
 
 
