@@ -21,6 +21,7 @@ import argparse
 import gc
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -88,6 +89,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("n", nargs="?", type=int, default=1000, help="companies")
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--keep", action="store_true", help="keep the database and workbooks (the folder is printed)")
     a = p.parse_args()
     start = time.perf_counter()
     batch, lines = approved_batch(a.n)
@@ -108,6 +110,10 @@ def main() -> None:
         print(f"{step:<14}{mine:>11.2f}{theirs:>12.2f}{mine / theirs:>8.2f}")
     print(f"{'all three':<14}{totals[0]:>11.2f}{totals[1]:>12.2f}{totals[0] / totals[1]:>8.2f}")
     print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+    if a.keep:
+        print(f"database and workbooks kept in {out}")
+    else:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 if __name__ == "__main__":
