@@ -124,3 +124,53 @@ def read_part(path: Path, part: str) -> bytes:
 
 
 
+
+# ---------------------------------------------------------------- formula payloads
+
+# Text that a spreadsheet would run or read as a formula (OWASP's CSV-injection list and their full-width forms).
+PAYLOADS = ('=HYPERLINK("http://x","点我")', "=cmd|' /C calc'!A0", "@SUM(1)", "+1+1", "-2+3", "\t=1+1", "\r=1",
+            " =1", "＝1＋1", "=1+1", "#N/A", "－1", "＠A1", "\n=2*3", "　=3")
+
+
+def written_cells(path: Path) -> list[dict]:
+    """Every cell of every worksheet in the .xlsx at ``path``, read from its XML.
+
+    Each is a dict: part, ref, t (the cell type), text (inline or shared string, or the value),
+    formula (the text of an <f> element, or None) and quote_prefix (its cell format's flag).
+    """
+    import xml.etree.ElementTree as ET
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        shared = []
+        if "xl/sharedStrings.xml" in names:
+            root = ET.fromstring(z.read("xl/sharedStrings.xml"))
+            shared = ["".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t")) for si in root.findall("m:si", ns)]
+        styles = ET.fromstring(z.read("xl/styles.xml"))
+        xfs = styles.find("m:cellXfs", ns).findall("m:xf", ns)
+        quoted = [xf.get("quotePrefix") in ("1", "true") for xf in xfs]
+        cells = []
+        for name in names:
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            for c in ET.fromstring(z.read(name)).iter(f"{{{ns['m']}}}c"):
+                f, v = c.find("m:f", ns), c.find("m:v", ns)
+                kind = c.get("t")
+                if kind == "inlineStr":
+                    text = "".join(t.text or "" for t in c.iter(f"{{{ns['m']}}}t"))
+                elif kind == "s":
+                    text = shared[int(v.text)]
+                else:
+                    text = v.text if v is not None else None
+                cells.append({"part": name, "ref": c.get("r"), "t": kind, "text": text,
+                              "formula": None if f is None else (f.text or ""),
+                              "quote_prefix": quoted[int(c.get("s", 0))]})
+    return cells
+
+
+def formula_elements(path: Path) -> list[str]:
+    """The <f> elements anywhere in the workbook's worksheets, as raw XML (none in anything we write)."""
+    import re
+    with zipfile.ZipFile(path) as z:
+        return [m[0] for name in z.namelist() if name.startswith("xl/worksheets/")
+                for m in re.finditer(rb"<(?:\w+:)?f(?:\s[^>]*)?/?>", z.read(name))]

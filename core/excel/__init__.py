@@ -6,5 +6,6 @@
 - :mod:`core.excel.reader`   ``read_workbook`` -> ImportData, or every problem at once
 - :mod:`core.excel.errorbook` a copy with the bad cells marked and a 错误清单
 - :mod:`core.excel.exports`  results workbook, 资金拨付明细表, 公示名单
+- :mod:`core.excel.writer`   every cell written goes through it: text stays text, rows stream fast
 - :mod:`core.excel.commands` the headless commands
 """

@@ -2,10 +2,11 @@
 
 Pure functions of a :class:`~core.records.BatchRecord` and its
 :class:`~core.records.LineRecord` list: ``build_*`` return an openpyxl
-Workbook, ``write_*`` save it through a temporary file in the target folder.
-Every total is summed in Decimal and checked against the sum of the lines
-before it is written; amounts are written as numbers with a thousands
-separator format, 大写金额 comes from :func:`core.money.amount_in_words`.
+Workbook, ``write_*`` stream the same rows to a temporary file in the target
+folder (:mod:`core.excel.writer`) and rename it into place. Every total is
+summed in Decimal and checked against the sum of the lines before it is
+written; amounts are written as numbers with a thousands separator format,
+大写金额 comes from :func:`core.money.amount_in_words`.
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from core.excel import styles as st
-from core.excel.files import ExportError, save_workbook
+from core.excel.files import ExportError
+from core.excel.styles import Style
+from core.excel.writer import Book
 from core.money import FEN, ZERO, amount_in_words, difference_in_words, fmt_yuan
 from core.records import BatchRecord, LineRecord
 
@@ -133,29 +136,34 @@ def _schedule_text(schedule) -> str:
 # ---------------------------------------------------------------- sheet helpers
 
 
-def _table(ws, top: int, headers: list[tuple[str, float]]) -> None:
-    for col, (text, width) in enumerate(headers, 1):
-        cell = ws.cell(top, col, text)
-        cell.font, cell.fill, cell.border, cell.alignment = st.HEADER_FONT, st.HEADER_FILL, st.BORDER, st.CENTER
-        ws.column_dimensions[get_column_letter(col)].width = width
+TITLE = Style(st.TITLE_FONT, alignment=st.CENTER)
+SUBTITLE = Style(st.SUBTITLE_FONT, alignment=st.LEFT)
+SUBTITLE_RIGHT = Style(st.SUBTITLE_FONT, alignment=st.RIGHT)
+SECTION = Style(st.SECTION_FONT)
+LABEL = Style(st.BOLD_FONT, None, st.BORDER, st.LEFT)
+NOTE = Style(st.BODY_FONT, alignment=st.LEFT)
 
 
-def _row(ws, r: int, values, money_cols=(), center_cols=(), text_cols=(), fill=None, font=None) -> None:
-    for col, value in enumerate(values, 1):
-        cell = ws.cell(r, col, value)
-        cell.border = st.BORDER
-        cell.font = font or st.BODY_FONT
-        if col in money_cols:
-            cell.number_format = st.YUAN_FORMAT
-            cell.alignment = st.RIGHT
-        elif col in center_cols:
-            cell.alignment = st.CENTER
-        else:
-            cell.alignment = st.LEFT
+def _table(sheet, top: int, headers: list[tuple[str, float]]) -> None:
+    sheet.row(top, [text for text, _ in headers], st.HEADER)
+    for col, (_, width) in enumerate(headers, 1):
+        sheet.ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _row_styles(count: int, money_cols=(), center_cols=(), text_cols=(), fill=None, font=None) -> list[Style]:
+    """The look of each cell of a table row with ``count`` columns: framed, money right-aligned."""
+    styles = []
+    for col in range(1, count + 1):
+        align, number_format = (st.RIGHT, st.YUAN_FORMAT) if col in money_cols else (
+            (st.CENTER if col in center_cols else st.LEFT), None)
         if col in text_cols:
-            cell.number_format = st.TEXT_FORMAT
-        if fill is not None:
-            cell.fill = fill
+            number_format = st.TEXT_FORMAT
+        styles.append(Style(font or st.BODY_FONT, fill, st.BORDER, align, number_format))
+    return styles
+
+
+def _total_styles(count: int, money_cols=(), center_cols=()) -> list[Style]:
+    return _row_styles(count, money_cols, center_cols, fill=st.TOTAL_FILL, font=st.BOLD_FONT)
 
 
 def _print_setup(ws, title_rows: str, last_col: int, last_row: int) -> None:
@@ -175,21 +183,16 @@ def _print_setup(ws, title_rows: str, last_col: int, last_row: int) -> None:
     ws.oddFooter.center.size = 9
 
 
-def _title(ws, text: str, subtitle: str, right: str, last_col: int) -> None:
-    ws.cell(1, 1, text).font = st.TITLE_FONT
-    ws.cell(1, 1).alignment = st.CENTER
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
-    ws.row_dimensions[1].height = 30
+def _title(sheet, text: str, subtitle: str, right: str, last_col: int) -> None:
+    sheet.row(1, [text], TITLE, height=30, merge=[(1, last_col)])
     split = max(last_col - 2, 1)
-    ws.cell(2, 1, subtitle).font = st.SUBTITLE_FONT
-    ws.cell(2, 1).alignment = st.LEFT
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=split)
+    values, styles, merge = [subtitle] + [None] * (split - 1), [SUBTITLE] + [None] * (split - 1), [(1, split)]
     if right:
-        ws.cell(2, split + 1, right).font = st.SUBTITLE_FONT
-        ws.cell(2, split + 1).alignment = st.RIGHT
+        values.append(right)
+        styles.append(SUBTITLE_RIGHT)
         if last_col > split + 1:
-            ws.merge_cells(start_row=2, start_column=split + 1, end_row=2, end_column=last_col)
-    ws.row_dimensions[2].height = 20
+            merge.append((split + 1, last_col))
+    sheet.row(2, values, styles, height=20, merge=merge)
 
 
 def _marks(batch: BatchRecord, provisional: bool) -> str:
@@ -201,25 +204,30 @@ def _marks(batch: BatchRecord, provisional: bool) -> str:
 
 def build_results_workbook(batch: BatchRecord, lines: list[LineRecord], *,
                            exported_at: dt.datetime | None = None) -> Workbook:
+    book = Book(stream=False)
+    _results(book, batch, lines, exported_at)
+    return book.wb
+
+
+def write_results_workbook(batch: BatchRecord, lines: list[LineRecord], path, *,
+                           exported_at: dt.datetime | None = None) -> Path:
+    with Book(stream=True) as book:
+        _results(book, batch, lines, exported_at)
+        return book.save(path)
+
+
+def _results(book: Book, batch, lines, exported_at) -> None:
     lines = _checked(batch, lines)
     total = check_total(sum((l.amount for l in lines), ZERO), lines)
-    wb = Workbook()
-    summary = wb.active
-    summary.title = "汇总"
-    _summary_sheet(summary, batch, lines, total, exported_at or dt.datetime.now().replace(microsecond=0))
-    _company_sheet(wb.create_sheet("按企业汇总"), batch, lines, total)
-    _lines_sheet(wb.create_sheet("奖补明细"), batch, lines, total)
-    return wb
+    _summary_sheet(book.sheet("汇总"), batch, lines, total, exported_at or dt.datetime.now().replace(microsecond=0))
+    _company_sheet(book.sheet("按企业汇总"), batch, lines, total)
+    _lines_sheet(book.sheet("奖补明细"), batch, lines, total)
 
 
-def write_results_workbook(batch: BatchRecord, lines: list[LineRecord], path) -> Path:
-    return save_workbook(build_results_workbook(batch, lines), path)
-
-
-def _summary_sheet(ws, batch, lines, total, exported_at) -> None:
+def _summary_sheet(sheet, batch, lines, total, exported_at) -> None:
     last_col = 6
     provisional = [l for l in lines if l.provisional]
-    _title(ws, f"{batch.name} 奖补测算结果", "", "", last_col)
+    _title(sheet, f"{batch.name} 奖补测算结果", "", "", last_col)
     info = [
         ("批次名称", batch.name),
         ("兑现年度", f"{batch.award_year}年度"),
@@ -242,16 +250,18 @@ def _summary_sheet(ws, batch, lines, total, exported_at) -> None:
         info.append(("测算明细", f"其中{len(provisional)}条依据征求意见稿测算，合计{fmt_yuan(ptotal)}元，"
                               "文件正式印发前仅供参考，不得据此拨付"))
     r = 3
+    text_row = [LABEL] + _row_styles(1)
+    money_row = [LABEL] + _row_styles(1, money_cols=(1,))
     for label, value in info:
-        _row(ws, r, [label, value], money_cols=(2,) if isinstance(value, Decimal) else ())
-        ws.cell(r, 1).font = st.BOLD_FONT
-        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last_col)
+        sheet.row(r, [label, value], money_row if isinstance(value, Decimal) else text_row, merge=[(2, last_col)])
         r += 1
     r += 1
-    ws.cell(r, 1, "按政策文件汇总").font = st.SECTION_FONT
+    sheet.row(r, ["按政策文件汇总"], SECTION)
     r += 1
     headers = [("序号", 16), ("政策文件", 52), ("文号", 24), ("明细条数", 10), ("企业数", 10), ("金额（元）", 18)]
-    _table(ws, r, headers)
+    _table(sheet, r, headers)
+    widths = [w for _, w in headers]
+    styles = _row_styles(len(headers), money_cols=(6,), center_cols=(1, 4, 5))
     by_doc = _group(lines, lambda l: l.document_id)
     doc_sum = ZERO
     for i, (doc_id, doc_lines) in enumerate(by_doc.items(), 1):
@@ -260,21 +270,20 @@ def _summary_sheet(ws, batch, lines, total, exported_at) -> None:
         doc_sum += amount
         title = doc_lines[0].document_title + ("（征求意见稿，测算）" if doc_lines[0].provisional else "")
         values = [i, title, doc_lines[0].doc_number or "", len(doc_lines), len({l.uscc for l in doc_lines}), amount]
-        _row(ws, r, values, money_cols=(6,), center_cols=(1, 4, 5))
-        st.fit_height(ws, r, values, [w for _, w in headers])
+        sheet.row(r, values, styles, height=st.row_height(values, widths))
     check_total(doc_sum, lines, "按政策文件汇总的合计")
     r += 1
-    _row(ws, r, ["合计", None, None, len(lines), len({l.uscc for l in lines}), doc_sum],
-         money_cols=(6,), center_cols=(1, 4, 5), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
-    _print_setup(ws, "", last_col, r)
+    sheet.row(r, ["合计", None, None, len(lines), len({l.uscc for l in lines}), doc_sum],
+              _total_styles(len(headers), money_cols=(6,), center_cols=(1, 4, 5)), merge=[(1, 3)])
+    _print_setup(sheet.ws, "", last_col, r)
 
 
-def _company_sheet(ws, batch, lines, total) -> None:
+def _company_sheet(sheet, batch, lines, total) -> None:
     headers = [("序号", 6), ("企业名称", 30), ("统一社会信用代码", 22), ("开户行", 26), ("账号", 24),
                ("明细条数", 9), ("金额（元）", 16), ("大写金额", 34)]
-    _title(ws, f"{batch.name} 按企业汇总", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers))
-    _table(ws, 3, headers)
+    _title(sheet, f"{batch.name} 按企业汇总", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers))
+    _table(sheet, 3, headers)
+    styles = _row_styles(len(headers), money_cols=(7,), center_cols=(1, 6), text_cols=(3, 5))
     r = 3
     company_sum = ZERO
     for i, (uscc, company_lines) in enumerate(_group(lines, lambda l: l.uscc).items(), 1):
@@ -282,15 +291,14 @@ def _company_sheet(ws, batch, lines, total) -> None:
         amount = check_total(sum((l.amount for l in company_lines), ZERO), company_lines)
         company_sum += amount
         first = company_lines[0]
-        _row(ws, r, [i, first.company_name, uscc, first.bank_name, first.bank_account, len(company_lines), amount,
-                     difference_in_words(amount)], money_cols=(7,), center_cols=(1, 6), text_cols=(3, 5))
+        sheet.row(r, [i, first.company_name, uscc, first.bank_name, first.bank_account, len(company_lines), amount,
+                      difference_in_words(amount)], styles)
     check_total(company_sum, lines, "按企业汇总的合计")
     r += 1
-    _row(ws, r, ["合计", None, None, None, None, len(lines), company_sum, difference_in_words(company_sum)],
-         money_cols=(7,), center_cols=(1, 6), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
-    ws.freeze_panes = "C4"
-    _print_setup(ws, "3:3", len(headers), r)
+    sheet.row(r, ["合计", None, None, None, None, len(lines), company_sum, difference_in_words(company_sum)],
+              _total_styles(len(headers), money_cols=(7,), center_cols=(1, 6)), merge=[(1, 5)])
+    sheet.ws.freeze_panes = "C4"
+    _print_setup(sheet.ws, "3:3", len(headers), r)
 
 
 _LINE_HEADERS = [("序号", 6), ("企业名称", 26), ("统一社会信用代码", 21), ("奖补项目", 30), ("政策文件", 30),
@@ -299,11 +307,13 @@ _LINE_HEADERS = [("序号", 6), ("企业名称", 26), ("统一社会信用代码
                  ("规则编号", 24)]
 
 
-def _lines_sheet(ws, batch, lines, total) -> None:
+def _lines_sheet(sheet, batch, lines, total) -> None:
     headers = _LINE_HEADERS
-    _title(ws, f"{batch.name} 奖补明细（含计算过程）", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers))
-    _table(ws, 3, headers)
+    _title(sheet, f"{batch.name} 奖补明细（含计算过程）", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers))
+    _table(sheet, 3, headers)
     widths = [w for _, w in headers]
+    styles = _row_styles(len(headers), money_cols=(8,), center_cols=(1, 7, 9), text_cols=(3,))
+    styles[10:16] = [Style(st.BODY_FONT, None, st.BORDER, st.LEFT_TOP)] * 6  # the trace reads from the top
     r = 3
     line_sum = ZERO
     for i, line in enumerate(lines, 1):
@@ -313,18 +323,14 @@ def _lines_sheet(ws, batch, lines, total) -> None:
                   line.clause, line.amount, "是" if line.provisional else "", _schedule_text(line.schedule),
                   t["formula"], t["inputs"], t["params"], t["steps"], t["notes"], line.sentence, line.rule_id]
         line_sum += line.amount
-        _row(ws, r, values, money_cols=(8,), center_cols=(1, 7, 9), text_cols=(3,))
-        for col in range(11, 17):
-            ws.cell(r, col).alignment = st.LEFT_TOP
-        st.fit_height(ws, r, values, widths)
+        sheet.row(r, values, styles, height=st.row_height(values, widths))
     check_total(line_sum, lines)
     r += 1
-    _row(ws, r, ["合计"] + [None] * 6 + [line_sum] + [None] * (len(headers) - 8),
-         money_cols=(8,), center_cols=(1,), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=7)
-    ws.freeze_panes = "D4"
-    _print_setup(ws, "3:3", len(headers), r)
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3  # seventeen columns of trace: A4 would be unreadable
+    sheet.row(r, ["合计"] + [None] * 6 + [line_sum] + [None] * (len(headers) - 8),
+              _total_styles(len(headers), money_cols=(8,), center_cols=(1,)), merge=[(1, 7)])
+    sheet.ws.freeze_panes = "D4"
+    _print_setup(sheet.ws, "3:3", len(headers), r)
+    sheet.ws.page_setup.paperSize = sheet.ws.PAPERSIZE_A3  # seventeen columns of trace: A4 would be unreadable
 
 
 # ---------------------------------------------------------------- disbursement sheet
@@ -383,6 +389,12 @@ def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, bud
     sheet 资金拨付明细表 holds what is paid on top, a second sheet 应追回明细
     what companies must pay back.
     """
+    book = Book(stream=False)
+    _disbursement(book, batch, lines, budget_subject, include_provisional)
+    return book.wb
+
+
+def _disbursement(book: Book, batch, lines, budget_subject, include_provisional) -> None:
     lines = _checked(batch, lines)
     if not lines:
         raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成资金拨付明细表")
@@ -397,21 +409,18 @@ def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, bud
     if missing:
         names = "、".join(dict.fromkeys(missing))
         raise ExportError(f"以下企业缺少开户行或账号，无法生成资金拨付明细表，请先补齐企业信息：{names}")
-    wb = Workbook()
-    ws = wb.active
     if payments:
-        _payment_sheet(ws, batch, payments, "资金拨付明细表", DISBURSEMENT_TITLE + _marks(batch, provisional),
-                       "金额（元）", budget_subject)
+        sheet = book.sheet("资金拨付明细表")
+        _payment_sheet(sheet, batch, payments, DISBURSEMENT_TITLE + _marks(batch, provisional), "金额（元）",
+                       budget_subject)
         if provisional:
-            ws.sheet_properties.tabColor = "C00000"
+            sheet.ws.sheet_properties.tabColor = "C00000"
     if recoveries:
-        ws = wb.create_sheet() if payments else ws
-        _payment_sheet(ws, batch, recoveries, "应追回明细", RECOVERY_TITLE + _marks(batch, provisional),
+        _payment_sheet(book.sheet("应追回明细"), batch, recoveries, RECOVERY_TITLE + _marks(batch, provisional),
                        "应追回金额（元）", budget_subject)
-    return wb
 
 
-def _payment_sheet(ws, batch: BatchRecord, payments: list[Payment], sheet: str, title: str, amount_header: str,
+def _payment_sheet(sheet, batch: BatchRecord, payments: list[Payment], title: str, amount_header: str,
                    budget_subject: str | None) -> None:
     headers = [("序号", 6), ("企业名称", 24), ("统一社会信用代码", 21), ("开户行", 22), ("账号", 23),
                ("奖补项目", 24), ("政策依据", 36), (amount_header, 15), ("大写金额", 28)]
@@ -419,10 +428,10 @@ def _payment_sheet(ws, batch: BatchRecord, payments: list[Payment], sheet: str, 
         headers.append(("预算科目", 18))
     last_col = len(headers)
     amount_col = 8
-    ws.title = sheet
-    _title(ws, title, f"批次：{batch.name}　　兑现年度：{batch.award_year}年度", "单位：元", last_col)
-    _table(ws, 3, headers)
+    _title(sheet, title, f"批次：{batch.name}　　兑现年度：{batch.award_year}年度", "单位：元", last_col)
+    _table(sheet, 3, headers)
     widths = [w for _, w in headers]
+    styles = _row_styles(last_col, money_cols=(amount_col,), center_cols=(1,), text_cols=(3, 5))
     r = 3
     total = ZERO
     for i, p in enumerate(payments, 1):
@@ -432,25 +441,21 @@ def _payment_sheet(ws, batch: BatchRecord, payments: list[Payment], sheet: str, 
         if budget_subject:
             values.append(budget_subject)
         total += p.amount
-        _row(ws, r, values, money_cols=(amount_col,), center_cols=(1,), text_cols=(3, 5))
-        st.fit_height(ws, r, values, widths)
+        sheet.row(r, values, styles, height=st.row_height(values, widths))
     r += 1
     total_row = ["合计"] + [None] * 6 + [total, amount_in_words(total)] + ([None] if budget_subject else [])
-    _row(ws, r, total_row, money_cols=(amount_col,), center_cols=(1,), fill=st.TOTAL_FILL, font=st.BOLD_FONT)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=amount_col - 1)
-    st.fit_height(ws, r, total_row, widths)
+    sheet.row(r, total_row, _total_styles(last_col, money_cols=(amount_col,), center_cols=(1,)),
+              height=st.row_height(total_row, widths), merge=[(1, amount_col - 1)])
     r += 2
     sign = ["经办人：", "审核人：", "负责人：", "日期：　　　　年　　月　　日"]
-    spans = _spans(last_col, len(sign))
-    for text, (c0, c1) in zip(sign, spans):
-        cell = ws.cell(r, c0, text)
-        cell.font = st.BODY_FONT
-        cell.alignment = st.LEFT
+    values, merge = [None] * last_col, []
+    for text, (c0, c1) in zip(sign, _spans(last_col, len(sign))):
+        values[c0 - 1] = text
         if c1 > c0:
-            ws.merge_cells(start_row=r, start_column=c0, end_row=r, end_column=c1)
-    ws.row_dimensions[r].height = 36
-    ws.freeze_panes = "A4"
-    _print_setup(ws, "3:3", last_col, r)
+            merge.append((c0, c1))
+    sheet.row(r, values, [NOTE if v is not None else None for v in values], height=36, merge=merge)
+    sheet.ws.freeze_panes = "A4"
+    _print_setup(sheet.ws, "3:3", last_col, r)
 
 
 def _spans(last_col: int, parts: int) -> list[tuple[int, int]]:
@@ -461,8 +466,9 @@ def _spans(last_col: int, parts: int) -> list[tuple[int, int]]:
 
 def write_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], path, *, budget_subject: str | None = None,
                              include_provisional: bool = False) -> Path:
-    wb = build_disbursement_sheet(batch, lines, budget_subject=budget_subject, include_provisional=include_provisional)
-    return save_workbook(wb, path)
+    with Book(stream=True) as book:
+        _disbursement(book, batch, lines, budget_subject, include_provisional)
+        return book.save(path)
 
 
 # ---------------------------------------------------------------- publicity list
@@ -470,6 +476,18 @@ def write_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], path, 
 
 def build_publicity_list(batch: BatchRecord, lines: list[LineRecord], *, include_provisional: bool = False) -> Workbook:
     """公示名单: company, code, item, basis and amount; no bank details."""
+    book = Book(stream=False)
+    _publicity(book, batch, lines, include_provisional)
+    return book.wb
+
+
+def write_publicity_list(batch: BatchRecord, lines: list[LineRecord], path, *, include_provisional: bool = False) -> Path:
+    with Book(stream=True) as book:
+        _publicity(book, batch, lines, include_provisional)
+        return book.save(path)
+
+
+def _publicity(book: Book, batch, lines, include_provisional) -> None:
     lines = _checked(batch, lines)
     if not lines:
         raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成公示名单")
@@ -477,37 +495,25 @@ def build_publicity_list(batch: BatchRecord, lines: list[LineRecord], *, include
     headers = [("序号", 6), ("企业名称", 30), ("统一社会信用代码", 22), ("奖补项目", 32), ("政策依据", 48),
                ("金额（元）", 16)]
     last_col = len(headers)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "公示名单"
-    _title(ws, f"{batch.name} {PUBLICITY_TITLE}" + _marks(batch, provisional),
+    sheet = book.sheet("公示名单")
+    _title(sheet, f"{batch.name} {PUBLICITY_TITLE}" + _marks(batch, provisional),
            f"兑现年度：{batch.award_year}年度", "单位：元", last_col)
-    _table(ws, 3, headers)
+    _table(sheet, 3, headers)
     widths = [w for _, w in headers]
+    styles = _row_styles(last_col, money_cols=(6,), center_cols=(1,), text_cols=(3,))
     r = 3
     running = ZERO
     for i, line in enumerate(lines, 1):
         r += 1
         values = [i, line.company_name, line.uscc, _item(line), line.basis, line.amount]
         running += line.amount
-        _row(ws, r, values, money_cols=(6,), center_cols=(1,), text_cols=(3,))
-        st.fit_height(ws, r, values, widths)
+        sheet.row(r, values, styles, height=st.row_height(values, widths))
     total = check_total(running, lines)
     r += 1
-    _row(ws, r, ["合计", None, None, None, None, total], money_cols=(6,), center_cols=(1,),
-         fill=st.TOTAL_FILL, font=st.BOLD_FONT)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
+    sheet.row(r, ["合计", None, None, None, None, total], _total_styles(last_col, money_cols=(6,), center_cols=(1,)),
+              merge=[(1, 5)])
     r += 2
-    note = ws.cell(r, 1, "公示期：　　　　年　　月　　日至　　　　年　　月　　日。公示期内如有异议，请向　　　　　　　　反映，"
-                         "联系电话：　　　　　　　　。")
-    note.font = st.BODY_FONT
-    note.alignment = st.LEFT
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
-    ws.row_dimensions[r].height = 36
-    ws.freeze_panes = "A4"
-    _print_setup(ws, "3:3", last_col, r)
-    return wb
-
-
-def write_publicity_list(batch: BatchRecord, lines: list[LineRecord], path, *, include_provisional: bool = False) -> Path:
-    return save_workbook(build_publicity_list(batch, lines, include_provisional=include_provisional), path)
+    sheet.row(r, ["公示期：　　　　年　　月　　日至　　　　年　　月　　日。公示期内如有异议，请向　　　　　　　　反映，"
+                  "联系电话：　　　　　　　　。"], NOTE, height=36, merge=[(1, last_col)])
+    sheet.ws.freeze_panes = "A4"
+    _print_setup(sheet.ws, "3:3", last_col, r)

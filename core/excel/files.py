@@ -14,11 +14,13 @@ class ExportError(ValueError):
     """A workbook that cannot be written; the message is for a clerk."""
 
 
-def save_workbook(wb, path, *, fixed_time: dt.datetime | None = None) -> Path:
+def save_workbook(wb, path, *, fixed_time: dt.datetime | None = None, streamed=()) -> Path:
     """Save ``wb`` to a temporary file beside ``path``, then rename it into place.
 
     With ``fixed_time`` the file's timestamps are set to it, so the same
     workbook gives the same bytes (for generated files kept in git).
+    ``streamed`` are :class:`~core.excel.writer.StreamRows` whose rows go into
+    their (empty) sheets as the file is finished.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -35,8 +37,8 @@ def save_workbook(wb, path, *, fixed_time: dt.datetime | None = None) -> Path:
             wb.properties.creator = "科技创新奖补计算器"
             wb.properties.created = fixed_time
         wb.save(tmp)
-        if fixed_time is not None:
-            _fix_timestamps(tmp, fixed_time)
+        if fixed_time is not None or streamed:
+            _finish(tmp, fixed_time, streamed)
         tmp.chmod(path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
         try:
             os.replace(tmp, path)
@@ -73,15 +75,27 @@ def _umask() -> int:
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def _fix_timestamps(file: Path, when: dt.datetime) -> None:
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+def _finish(file: Path, when: dt.datetime | None, streamed) -> None:
+    """Rewrite the zip openpyxl saved: streamed sheets get their rows, timestamps become ``when``."""
+    sheets = {rows.ws.path.lstrip("/"): rows for rows in streamed}
     with zipfile.ZipFile(file) as zin:
-        parts = [(info.filename, zin.read(info)) for info in zin.infolist()]
-    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in parts:
-            if name == "docProps/core.xml":
-                data = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
-            info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+        parts = [(info, zin.read(info)) for info in zin.infolist()]
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if when is not None else None
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
+        for old, data in parts:
+            name = old.filename
+            if when is not None:
+                if name == "docProps/core.xml":
+                    data = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+                info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+                info.external_attr = 0o600 << 16
+            else:
+                info = zipfile.ZipInfo(name, date_time=old.date_time)
+                info.external_attr = old.external_attr
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            zout.writestr(info, data)
+            rows = sheets.get(name)
+            if rows is None:
+                zout.writestr(info, data)
+            else:
+                with zout.open(info, "w") as out:
+                    rows.splice(data, out)

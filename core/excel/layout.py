@@ -101,8 +101,13 @@ def claim_sheet_name(label: str) -> str:
     return name[:31]
 
 
+_NARROW = re.compile("[^\u2e80-\U0010ffff]+")
+
+
 def display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
+    """Columns ``text`` takes: characters from U+2E80 on (CJK and full-width forms) count two."""
+    text = str(text)
+    return len(text) if text.isascii() else len(text) + len(_NARROW.sub("", text))
 
 
 # ---------------------------------------------------------------- columns

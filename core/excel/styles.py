@@ -1,7 +1,9 @@
 """The few cell styles the workbooks share, and row heights for wrapped text."""
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -29,16 +31,47 @@ DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
 
 
-def text_lines(text, width: float) -> int:
+
+
+@dataclass(frozen=True, eq=False)
+class Style:
+    """A cell's whole look, made once and given to every cell that wears it.
+
+    Compared and hashed by identity, so finding its number in a workbook's
+    style table costs a dictionary look-up, not a comparison of fonts.
+    """
+
+    font: Font | None = None
+    fill: PatternFill | None = None
+    border: Border | None = None
+    alignment: Alignment | None = None
+    number_format: str | None = None
+    quote_prefix: bool = False  # Excel keeps the cell text when a clerk edits it
+
+    def but(self, **changes) -> Style:
+        return dataclasses.replace(self, **changes)
+
+
+HEADER = Style(HEADER_FONT, HEADER_FILL, BORDER, CENTER)
+
+
+def text_lines(text, width: float, display_width=None) -> int:
     """Lines ``text`` takes when wrapped in a column ``width`` characters wide (CJK counts double)."""
+    per_line = max(width - 1.5, 1)
+    text = str(text)
+    if 2 * len(text) <= per_line and "\n" not in text:  # fits whatever its characters
+        return 1
+    if display_width is None:
+        from core.excel.layout import display_width
+    return sum(max(1, math.ceil(display_width(part) / per_line)) for part in text.split("\n"))
+
+
+def row_height(values, widths, line: float = 15.0) -> float:
+    """A row's height for its wrapped text: Excel does not grow the rows a program writes."""
     from core.excel.layout import display_width
 
-    per_line = max(width - 1.5, 1)
-    return sum(max(1, math.ceil(display_width(part) / per_line)) for part in str(text).split("\n"))
-
-
-def fit_height(ws, row: int, values, widths, line: float = 15.0) -> None:
-    """Set a row's height for its wrapped text: Excel does not grow the rows a program writes."""
-    lines = max([1] + [text_lines(v, w) for v, w in zip(values, widths)
-                       if v is not None and not isinstance(v, (int, float, Decimal))])
-    ws.row_dimensions[row].height = min(409, line * lines + 3)
+    lines = 1
+    for value, width in zip(values, widths):
+        if value is not None and not isinstance(value, (int, float, Decimal)):
+            lines = max(lines, text_lines(value, width, display_width))
+    return min(409, line * lines + 3)

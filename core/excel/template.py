@@ -22,10 +22,23 @@ from core.excel.layout import (
     ACCOUNT, BATCH_NAME_LABEL, BATCH_SHEET, BATCH_YEAR_LABEL, COMPANY_NAME, LISTS_SHEET, NOTES_SHEET, PHONE,
     USCC, SheetLayout, workbook_layout,
 )
+from core.excel.styles import Style
+from core.excel.writer import Cells
 from core.vocabulary import Vocabulary, load_vocabulary
 
 TEMPLATE_ROWS = 2000  # rows that get drop-down lists and formats
 BOOL_LIST = '"是,否"'
+_BATCH_HEAD = Style(st.HEADER_FONT, st.HEADER_FILL, st.BORDER, st.LEFT)
+_BATCH_LABEL = Style(st.HEADER_FONT, None, st.BORDER, st.LEFT)
+_BATCH_VALUE = Style(st.BODY_FONT, None, st.BORDER, st.LEFT)
+_REQUIRED_HEAD = Style(st.HEADER_FONT, st.REQUIRED_FILL, st.BORDER, st.CENTER)
+_TITLE = Style(st.TITLE_FONT)
+_SECTION = Style(st.SECTION_FONT)
+_NUMBER = Style(alignment=st.CENTER)
+_NOTE = Style(alignment=st.LEFT)
+_SHEET = Style(st.BOLD_FONT)
+_CENTER_TEXT = Style(st.BODY_FONT, None, st.BORDER, st.CENTER, st.TEXT_FORMAT)
+_LEFT_TEXT = Style(st.BODY_FONT, None, st.BORDER, st.LEFT, st.TEXT_FORMAT)
 
 GENERAL_NOTES = (
     "本工作簿由“科技创新奖补计算器”生成，用于企业申报和旗县区、盟市科技局汇总导入。",
@@ -46,13 +59,14 @@ def build_template(vocab: Vocabulary | None = None, award_year: int | None = Non
     vocab = vocab or load_vocabulary()
     layout = workbook_layout(vocab)
     wb = Workbook()
+    cells = Cells(wb)
     notes = wb.active
     notes.title = NOTES_SHEET
-    _batch_sheet(wb, award_year, batch_name)
-    lists = _lists_sheet(wb, vocab)
+    _batch_sheet(wb, cells, award_year, batch_name)
+    lists = _lists_sheet(wb, cells, vocab)
     for sheet in layout:
-        _data_sheet(wb, sheet, lists)
-    _notes_sheet(notes, layout)
+        _data_sheet(wb, cells, sheet, lists)
+    _notes_sheet(cells, notes, layout)
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
     wb.active = 0
     return wb
@@ -63,19 +77,14 @@ def write_template(path, vocab: Vocabulary | None = None, award_year: int | None
     return save_workbook(build_template(vocab, award_year, batch_name), path)
 
 
-def _batch_sheet(wb: Workbook, award_year, batch_name) -> None:
+def _batch_sheet(wb: Workbook, cells: Cells, award_year, batch_name) -> None:
     ws = wb.create_sheet(BATCH_SHEET)
     rows = [("项目", "内容", "说明"),
             (BATCH_YEAR_LABEL, award_year, "兑现奖补的年度（4位年份）。导入时也可以在程序中指定"),
             (BATCH_NAME_LABEL, batch_name or None, "如“2026年第一批科技奖补”。不填时按文件名命名")]
     for r, row in enumerate(rows, 1):
         for c, value in enumerate(row, 1):
-            cell = ws.cell(r, c, value)
-            cell.border = st.BORDER
-            cell.font = st.HEADER_FONT if r == 1 or c == 1 else st.BODY_FONT
-            cell.alignment = st.LEFT
-            if r == 1:
-                cell.fill = st.HEADER_FILL
+            cells.put(ws, r, c, value, _BATCH_HEAD if r == 1 else _BATCH_LABEL if c == 1 else _BATCH_VALUE)
     ws["B2"].number_format = "0"
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 30
@@ -87,16 +96,16 @@ def _batch_sheet(wb: Workbook, award_year, batch_name) -> None:
     dv.add("B2")
 
 
-def _lists_sheet(wb: Workbook, vocab: Vocabulary) -> dict:
+def _lists_sheet(wb: Workbook, cells: Cells, vocab: Vocabulary) -> dict:
     """A hidden sheet holding each enumeration's labels; returns enum -> defined name."""
     ws = wb.create_sheet(LISTS_SHEET)
     ws.sheet_state = "hidden"
     names = {}
     for col, (enum, values) in enumerate(vocab.enums.items(), 1):
         letter = get_column_letter(col)
-        ws.cell(1, col, enum)
+        cells.put(ws, 1, col, enum)
         for row, label in enumerate(values.values(), 2):
-            ws.cell(row, col, label)
+            cells.put(ws, row, col, label)
         name = f"list_{enum}"
         ref = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
@@ -105,16 +114,12 @@ def _lists_sheet(wb: Workbook, vocab: Vocabulary) -> dict:
     return names
 
 
-def _data_sheet(wb: Workbook, sheet: SheetLayout, lists: dict) -> None:
+def _data_sheet(wb: Workbook, cells: Cells, sheet: SheetLayout, lists: dict) -> None:
     ws = wb.create_sheet(sheet.name)
     last = TEMPLATE_ROWS + 1
     for col, column in enumerate(sheet.columns, 1):
         letter = get_column_letter(col)
-        cell = ws.cell(1, col, column.header)
-        cell.font = st.HEADER_FONT
-        cell.fill = st.REQUIRED_FILL if column.spec.required else st.HEADER_FILL
-        cell.alignment = st.CENTER
-        cell.border = st.BORDER
+        cell = cells.put(ws, 1, col, column.header, _REQUIRED_HEAD if column.spec.required else st.HEADER)
         tip = column.note + (f"\n示例：{column.example}" if column.example else "")
         comment = Comment(tip, "科技创新奖补计算器")
         comment.width, comment.height = 260, 110
@@ -169,45 +174,38 @@ def _height(text: str, width: float) -> float:
     return 15.0 * st.text_lines(text or "", width) + 3
 
 
-def _notes_sheet(ws, layout: list[SheetLayout]) -> None:
+def _notes_sheet(cells: Cells, ws, layout: list[SheetLayout]) -> None:
     widths = {"A": 8, "B": 30, "C": 8, "D": 70, "E": 28}
     for letter, w in widths.items():
         ws.column_dimensions[letter].width = w
-    ws.cell(1, 1, "科技创新奖补申报表　填表说明").font = st.TITLE_FONT
+    cells.put(ws, 1, 1, "科技创新奖补申报表　填表说明", _TITLE)
     ws.merge_cells("A1:E1")
     row = 3
-    ws.cell(row, 1, "一、总体要求").font = st.SECTION_FONT
+    cells.put(ws, row, 1, "一、总体要求", _SECTION)
     row += 1
     merged_width = sum(widths[c] for c in "BCDE")
     for i, text in enumerate(GENERAL_NOTES, 1):
-        ws.cell(row, 1, f"{i}.").alignment = st.CENTER
-        cell = ws.cell(row, 2, text)
-        cell.alignment = st.LEFT
+        cells.put(ws, row, 1, f"{i}.", _NUMBER)
+        cells.put(ws, row, 2, text, _NOTE)
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
         ws.row_dimensions[row].height = _height(text, merged_width)
         row += 1
     row += 1
-    ws.cell(row, 1, "二、各工作表的列").font = st.SECTION_FONT
+    cells.put(ws, row, 1, "二、各工作表的列", _SECTION)
     row += 1
     for sheet in layout:
         row += 1
-        cell = ws.cell(row, 1, f"工作表“{sheet.name}”：{sheet.description}")
-        cell.font = st.BOLD_FONT
+        cells.put(ws, row, 1, f"工作表“{sheet.name}”：{sheet.description}", _SHEET)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
         row += 1
         for col, title in enumerate(("列", "列标题", "必填", "填写说明", "示例"), 1):
-            c = ws.cell(row, col, title)
-            c.font, c.fill, c.border, c.alignment = st.HEADER_FONT, st.HEADER_FILL, st.BORDER, st.CENTER
+            cells.put(ws, row, col, title, st.HEADER)
         for i, column in enumerate(sheet.columns, 1):
             row += 1
             values = (get_column_letter(i), column.header, "是" if column.spec.required else "",
                       column.note, column.example)
             for col, value in enumerate(values, 1):
-                c = ws.cell(row, col, value)
-                c.border = st.BORDER
-                c.font = st.BODY_FONT
-                c.alignment = st.CENTER if col in (1, 3) else st.LEFT
-                c.number_format = st.TEXT_FORMAT
+                cells.put(ws, row, col, value, _CENTER_TEXT if col in (1, 3) else _LEFT_TEXT)
             ws.row_dimensions[row].height = max(_height(column.note, widths["D"]), _height(column.example, widths["E"]))
         row += 1
     ws.sheet_view.showGridLines = False
