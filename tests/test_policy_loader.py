@@ -86,21 +86,21 @@ def test_duplicate_key_fails(policy_dir):
 
 
 def test_unknown_field_in_condition_fails(policy_dir):
-    _edit(policy_dir, "when: {type: recognition, kind: postdoc_station}",
-          "when: {type: recognition, knd: postdoc_station}")
+    _edit(policy_dir, "when: {type: recognition, kind: postdoc_station, stage: approved}",
+          "when: {type: recognition, knd: postdoc_station, stage: approved}")
     with pytest.raises(PolicyError, match="没有字段“knd”"):
         load_policies(policy_dir)
 
 
 def test_unknown_enum_value_fails(policy_dir):
-    _edit(policy_dir, "when: {type: recognition, kind: postdoc_station}",
-          "when: {type: recognition, kind: postdoc_statoin}")
+    _edit(policy_dir, "when: {type: recognition, kind: postdoc_station, stage: approved}",
+          "when: {type: recognition, kind: postdoc_statoin, stage: approved}")
     with pytest.raises(PolicyError, match="不在词表"):
         load_policies(policy_dir)
 
 
 def test_unknown_requirement_fails(policy_dir):
-    _edit(policy_dir, "requires: [first_recognition]", "requires: [first_recogniton]")
+    _edit(policy_dir, "      - super_deduction_years: {years:", "      - super_deduction_yeras: {years:")
     with pytest.raises(PolicyError, match="未知判定"):
         load_policies(policy_dir)
 
