@@ -22,12 +22,15 @@ STACKING_LABELS = {"highest": "就高（取金额最高者）", "sum": "累加",
 # What a rule's "once" counts by: the claims of one key are added up (or the
 # highest taken), and what the ledger already paid for the key is deducted.
 ONCE_LABELS = {
-    "subject": "同一事项只支持一次（同一事项的多项申报合并计算，含以前年度）",
-    "subject_year": "同一事项每年支持一次（同一事项同一年度的多项申报合并计算）",
-    "event": "每次认定（评估、续签）各支持一次",
+    "subject": "按同一事项计：同一事项的各次申报（含以前年度）合并计算，已兑现的扣除",
+    "subject_year": "按同一事项每年计：同一事项同一年度的各次申报合并计算，已兑现的扣除",
+    "event": "按每次认定（评估、续签）计：同一次只支持一次",
     "company": "每个单位只享受一次",
     "company_year": "每个单位每年只享受一次",
 }
+ONCE_SHORT = {"subject": "按事项", "subject_year": "按事项每年", "event": "按每次认定", "company": "每单位一次",
+              "company_year": "每单位每年一次"}
+NEWLY_SHORT = {"company": "首次(单位)", "company_any_level": "首次(单位,不论级别)", "platform": "新认定(平台)"}
 # What "新认定/新获批/首次" counts by: which earlier recognitions make a claim not new.
 NEWLY_LABELS = {
     "company": "本单位此前没有同类同级认定（首次）",
