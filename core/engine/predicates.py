@@ -90,17 +90,19 @@ def newly_recognized(ev, mode: str) -> str | None:
         named = f"“{rec.name}”" if rec.name else ""
         number = f"，证书号{rec.number}" if rec.number else ""
         batch = f"（本批次事项{rec.source}）" if rec.source else ""
-        level = ev.vocabulary.label("levels", rec.level) if rec.level and same_level else ""
-        text = f"非首次获批（非新认定）：{rec.date.isoformat()}已获{level}{label}{named}认定{where}{number}{batch}"
-        if platform and not (rec.name and ev.claim.get("name")):
+        if not platform:
+            return f"非首次获批：{rec.date.isoformat()}已获{label}认定{where}{number}{batch}"
+        level = ev.vocabulary.label("levels", rec.level) if rec.level else ""
+        text = f"非新认定：{rec.date.isoformat()}已获{level}{label}{named}认定{where}{number}{batch}"
+        if not (rec.name and ev.claim.get("name")):
             text += "；如为另一平台，请在认定记录和本次申报中填写平台名称"
         return text
     paid = _paid_same_kind(ev, same_level, platform)
     if paid:
         e = min(paid, key=lambda x: x.year)
         batch = f"（批次{e.batch_id}）" if e.batch_id else ""
-        return (f"非首次获批（非新认定）：台账显示{e.year}年已按规则{e.rule_id}兑现{label}认定奖补"
-                f"{fmt_yuan(e.amount)}元{batch}")
+        what = "非新认定" if platform else "非首次获批"
+        return f"{what}：台账显示{e.year}年已按规则{e.rule_id}兑现{label}认定奖补{fmt_yuan(e.amount)}元{batch}"
     return None
 
 
