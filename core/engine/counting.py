@@ -172,7 +172,9 @@ def paid_for(case, ledger_ids, once: str, subject: str, year: int, day: dt.date)
             continue
         if once in ("subject_year", "company_year") and e.year != year:
             continue
-        if once == "event" and e.year < day.year:
+        if once == "event" and (e.year < day.year or e.batch_id is not None):
+            # The ledger does not say which event it paid: an approved batch's payment is known by its claims
+            # (History.claims, dated); only a payment typed in by hand is taken as one of this or a later date.
             continue
         out.append(e)
     return out
@@ -183,7 +185,8 @@ def earlier_award(subject: str, entries: list, earlier_apps: list, worth_before:
         subject=subject,
         subject_text=describe(subject, vocab) if subject else "",
         paid=sum((e.amount for e in entries), ZERO),
-        entries=tuple(sorted((e.year, e.batch_id, e.amount, e.rule_id) for e in entries)),
+        entries=tuple(sorted(((e.year, e.batch_id, e.amount, e.rule_id) for e in entries),
+                             key=lambda x: (x[0], x[1] or 0, x[3], x[2]))),
         claims=tuple(sorted({(a.year, a.claim.id) for a in earlier_apps})),
         worth=worth_before,
     )

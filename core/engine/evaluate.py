@@ -87,7 +87,8 @@ def _matches(rule: Rule, claim: Claim, day: dt.date, company=None) -> bool:
 
 
 def _claim_key(claim: Claim):
-    return (claim.date or dt.date.min, claim.type, claim.subject, repr(sorted((k, str(v)) for k, v in claim.fields.items())))
+    return (claim.date or dt.date.min, claim.type, claim.subject,
+            repr(sorted((k, str(v)) for k, v in claim.fields.items())), claim.id)
 
 
 # ---------------------------------------------------------------- the history a claim sees
@@ -126,18 +127,21 @@ def _recognition_claim(rec: Recognition, ctx) -> Claim:
     return Claim("recognition", f"历史:{rec.kind}:{rec.date.isoformat()}", fields, rec.date)
 
 
-def _history_installment_claims(case: CompanyCase, ctx: Context, batch_claims) -> list[Claim]:
-    """Recognitions of earlier years whose multi-year support may reach this year, one per subject."""
+def _history_installment_claims(case: CompanyCase, ctx: Context) -> list[Claim]:
+    """Recognitions of earlier years whose multi-year support may reach this year, one per subject.
+
+    A claim of this batch about the same platform does not replace it: both fall under one key (the
+    platform and the year), where the support is counted once.
+    """
     rules = ctx.policies.multi_year_rules(case.company.city)
     if not rules:
         return []
-    taken = {c.subject for c in batch_claims}
     out = {}
     for rec in sorted(case.history.recognitions, key=lambda r: (r.date, r.number, r.name)):
         if rec.date.year > ctx.award_year:
             continue
         claim = _recognition_claim(rec, ctx)
-        if claim.subject in taken or claim.subject in out:
+        if claim.subject in out:
             continue
         for rule in rules:
             if not _matches(rule, claim, rec.date, case.company):
@@ -391,7 +395,7 @@ def _exclusive(lines: list, ctx: Context, excluded: list, errors: list) -> list:
         if g is None or g.policy != "exclusive":
             kept.append(line)
             continue
-        groups.setdefault((g.id, line.subject), []).append(line)
+        groups.setdefault((g.id, line.claim_id), []).append(line)  # one claim that two exclusive rules both pay
     for (gid, _), members in groups.items():
         if len(members) == 1:
             kept.append(members[0])
@@ -472,7 +476,7 @@ def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
     lines, excluded, errors, warnings = [], [], [], []
     claims = sorted(case.claims, key=_claim_key)
     view = _with_own_claims(case, claims)
-    claims += _history_installment_claims(case, ctx, claims)
+    claims += _history_installment_claims(case, ctx)
     keys = _Keys(ctx)
     firsts: dict = {}
     for claim in claims:

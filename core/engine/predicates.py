@@ -142,16 +142,20 @@ def valid_certificate(ev, args):
     claim = ev.claim
     years = int(ev.reading("certificate_validity_years"))
     kind = args.get("kind") or claim.get("kind")
+    moved = claim.get("moved_in") not in (None, "none")
     for rec in ev.case.history.recognitions:
-        if rec.kind == kind and rec.date <= claim.date and rec.source != claim.id and rec.stage != "cultivation":
-            try:
-                end = rec.date.replace(year=rec.date.year + years)
-            except ValueError:  # 29 February
-                end = rec.date.replace(year=rec.date.year + years, day=28)
-            if claim.date < end:
-                return None
+        if rec.kind != kind or rec.date > claim.date or rec.source == claim.id or rec.stage == "cultivation":
+            continue
+        if moved and rec.date == claim.date and rec.issued_in:
+            continue  # the move itself, as approval records it: not the certificate the company moved in with
+        try:
+            end = rec.date.replace(year=rec.date.year + years)
+        except ValueError:  # 29 February
+            end = rec.date.replace(year=rec.date.year + years, day=28)
+        if claim.date < end:
+            return None
     label = ev.vocabulary.label("recognition_kinds", kind)
-    when = "迁入日期" if claim.get("moved_in") not in (None, "none") else "认定日期"
+    when = "迁入日期" if moved else "认定日期"
     return f"{when}{claim.date.isoformat()}时没有有效期内（{years}年）的{label}证书"
 
 
