@@ -82,8 +82,13 @@ def cmd_evaluate(args) -> int:
 def cmd_check(args) -> int:
     from core.rulecases import run_rule_cases
 
+    from core.policy.yamlio import YamlError
+
     ps = _policies(args)
-    report = run_rule_cases(ps, args.cases)
+    try:
+        report = run_rule_cases(ps, args.cases)
+    except YamlError as exc:
+        raise CliError(f"规则案例文件有误：{exc}") from None
     for failure in report.failures:
         print(f"不通过 {failure}")
     print(f"规则案例：{report.passed}项通过，{len(report.failures)}项不通过；"

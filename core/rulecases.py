@@ -37,7 +37,7 @@ from core.policy.yamlio import Node, YamlError, load_yaml
 from core.subjects import normalize
 
 _CASE_KEYS = {"name", "covers", "why", "award_year", "as_of", "include_drafts", "company", "history", "claims",
-              "expect", "calculator", "inputs", "documents"}
+              "expect", "calculator", "inputs", "documents", "readings"}
 _EXPECT_KEYS = {"lines", "excluded", "total", "schedule", "errors", "warnings", "outputs"}
 _LINE_KEYS = {"rule", "amount", "subject", "claim"}
 _DEFAULT_USCC = "91150000MA0000000X"
@@ -141,6 +141,11 @@ def check_case(rc: RuleCase, policies) -> list[str]:
             return [f"covers 中的规则“{rid}”不存在"]
     if "calculator" in node:
         return _check_calculator(node, exp, policies)
+    if node.get("readings"):
+        try:
+            policies = _with_readings(policies, node["readings"])
+        except ValueError as exc:
+            return [f"readings 有误：{exc}"]
     year = int(node.get("award_year", rc.defaults.get("award_year", 2026)))
     company = dict(rc.defaults.get("company") or {})
     company.update(node.get("company") or {})
@@ -192,6 +197,23 @@ def check_case(rc: RuleCase, policies) -> list[str]:
         if rid not in mentioned:
             problems.append(f"案例声明覆盖规则{rid}，但期望中没有写出它的金额或排除理由")
     return problems
+
+
+def _with_readings(policies, readings: Node):
+    """The policies with some readings taken the other way: ``readings: {document id: {name: value}}``."""
+    from core.policy.policyset import Override
+
+    overrides = []
+    for doc_id, values in readings.items():
+        doc = policies.documents.get(doc_id)
+        if doc is None or not isinstance(values, dict):
+            raise ValueError(f"没有文件“{doc_id}”")
+        for name, value in values.items():
+            if name not in doc.readings:
+                raise ValueError(f"文件{doc_id}没有解读“{name}”")
+            overrides.append(Override(doc_id, f"reading.{name}", value, doc.effective_from, None, "规则案例",
+                                      dt.datetime(2000, 1, 1), "案例改读"))
+    return policies.with_overrides(overrides)
 
 
 def _check_calculator(node: Node, exp: Node, policies) -> list[str]:

@@ -74,6 +74,7 @@ class Worth:
     reason: str = ""
     would: Decimal | None = None
     schedule: tuple | None = None
+    failed: list = field(default_factory=list)  # (app, Worth) of claims that give nothing beside one that pays
 
 
 @dataclass
@@ -137,6 +138,7 @@ def worth(rule, apps: list, ctx, warnings, room, window) -> Worth:
     else:
         groups = [[a] for a in apps]
     best = None
+    tried = []
     for group in groups:
         first = group[0]
         claim = merged_claim(group, ctx.vocabulary) if len(group) > 1 else first.claim
@@ -153,12 +155,15 @@ def worth(rule, apps: list, ctx, warnings, room, window) -> Worth:
             w = Worth(amount, ev, group, schedule=schedule)
         except Skip as skip:
             w = Worth(ZERO, ev, group, skip.reason, skip.amount)
+        tried.append(w)
         if best is None or w.amount > best.amount:
             best = w
     if len(groups) > 1 and best.amount > 0:
-        best.apps = apps
-        ids = "、".join(a.claim.id + (f"（{a.year}年已审批）" if a.earlier else "") for a in apps)
-        best.ev.trace.notes.append(f"同一事项的{len(apps)}项申报（{ids}）只计一次，取金额最高的一项")
+        best.failed = [(w.apps[0], w) for w in tried if w.amount <= 0]
+        best.apps = [a for a in apps if all(a is not f for f, _ in best.failed)]
+        if len(best.apps) > 1:
+            ids = "、".join(a.claim.id + (f"（{a.year}年已审批）" if a.earlier else "") for a in best.apps)
+            best.ev.trace.notes.append(f"同一事项的{len(best.apps)}项申报（{ids}）只计一次，取金额最高的一项")
     return best
 
 

@@ -356,6 +356,7 @@ def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list, exclud
         found = earlier_award(subject, entries, before, worth_before, vocab)
         due = to_fen(w.amount - found.deducted) if w.amount > found.deducted else ZERO
         for other, other_new, ow, _ in results:
+            other_new = [a for a in other_new if all(a is not f for f, _ in ow.failed)]
             if not other_new or (other is rule and due > 0):
                 continue
             if ow.amount <= 0:
@@ -366,8 +367,14 @@ def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list, exclud
                 excluded.extend(refusal(a, ow, found, vocab) for a in other_new)
             else:
                 _stacked_out(g, rule, w, other, other_new, ow, excluded)
+        for other, _, ow, _ in results:
+            for app, fw in ow.failed:
+                if not app.earlier:
+                    excluded.append(Exclusion(other, app.claim.id, app.subject, fw.reason or "计算金额为零",
+                                              fw.would, fw.ev.trace))
         if due <= 0:
             continue
+        mine = [a for a in mine if all(a is not f for f, _ in w.failed)]
         if g is not None and len(results) > 1:
             principle = g.document.stacking_principle or STACKING_LABELS[g.policy]
             w.ev.trace.steps.append(f"叠加：与{len(results) - 1}项同属“{g.label}”，按“{principle}”只计一项，"
