@@ -61,6 +61,7 @@ class Claim:
     id: str
     fields: dict
     date: dt.date | None = None
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # subject, identity: once
 
     def get(self, name, default=None):
         return self.fields.get(name, default)
@@ -68,12 +69,18 @@ class Claim:
     @property
     def subject(self) -> str:
         """A normalized key for what the claim is about (core.subjects), so one thing is not paid twice."""
-        return claim_subject(self.type, self.fields, self.date)
+        found = self._memo.get("subject")
+        if found is None:
+            found = self._memo["subject"] = claim_subject(self.type, self.fields, self.date)
+        return found
 
     @property
     def identity(self) -> tuple:
         """Everything the claim states: two claims with one identity are one claim entered twice."""
-        return claim_identity(self.type, self.fields)
+        found = self._memo.get("identity")
+        if found is None:
+            found = self._memo["identity"] = claim_identity(self.type, self.fields)
+        return found
 
 
 @dataclass(frozen=True, slots=True)

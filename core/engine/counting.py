@@ -141,9 +141,13 @@ def worth(rule, apps: list, ctx, warnings, room, window) -> Worth:
     tried = []
     for group in groups:
         first = group[0]
-        claim = merged_claim(group, ctx.vocabulary) if len(group) > 1 else first.claim
-        ev = Eval(ctx, rule, claim, first.ev.case, first.day, warnings, award_year=first.year)
-        _copy_readings(ev.trace, group)
+        if len(group) == 1 and not first.earlier and not first.ev.trace.formula:
+            ev = first.ev  # the qualification's own: its trace already holds what qualified the claim
+            ev.case_warnings = warnings
+        else:
+            claim = merged_claim(group, ctx.vocabulary) if len(group) > 1 else first.claim
+            ev = Eval(ctx, rule, claim, first.ev.case, first.day, warnings, award_year=first.year)
+            _copy_readings(ev.trace, group)
         if len(group) > 1:
             ids = "、".join(a.claim.id + (f"（{a.year}年已审批）" if a.earlier else "") for a in group)
             ev.trace.notes.append(f"同一事项的{len(group)}项申报合并计算：{ids}")

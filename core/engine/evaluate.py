@@ -87,8 +87,7 @@ def _matches(rule: Rule, claim: Claim, day: dt.date, company=None) -> bool:
 
 
 def _claim_key(claim: Claim):
-    return (claim.date or dt.date.min, claim.type, claim.subject,
-            repr(sorted((k, str(v)) for k, v in claim.fields.items())), claim.id)
+    return (claim.date or dt.date.min, claim.type, claim.subject, claim.identity, claim.id)
 
 
 # ---------------------------------------------------------------- the history a claim sees
@@ -276,6 +275,9 @@ def _earlier_apps(keys: _Keys, case: CompanyCase, ctx: Context, idx: dict, warni
 
 
 def _identity_deduped(apps: list[App], seen: set) -> list[App]:
+    if len(apps) == 1 and not seen:
+        seen.add((apps[0].rule.id, apps[0].claim.identity))
+        return apps
     out = []
     for a in apps:
         ident = (a.rule.id, a.claim.identity)
@@ -332,7 +334,7 @@ def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list, exclud
     """One line per key that is worth more than was already awarded for it; exclusions for the rest."""
     lines = []
     vocab = ctx.vocabulary
-    for key in sorted(keys.new, key=repr):
+    for key in keys.new:  # in the order of the (sorted) claims, whatever order they came in
         family, once = key[0], key[1]
         new = keys.new[key]
         seen: set = set()
@@ -353,8 +355,9 @@ def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list, exclud
         rule, mine, w, _ = max(results, key=lambda x: (x[2].amount, x[0].document.date, -order.get(x[0].id, 0)))
         worth_before = max((r[3].amount for r in results), default=ZERO)
         entries = paid_for(case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day)
-        found = earlier_award(subject, entries, before, worth_before, vocab)
-        due = to_fen(w.amount - found.deducted) if w.amount > found.deducted else ZERO
+        found = earlier_award(subject, entries, before, worth_before, vocab) if entries or before else None
+        deducted = found.deducted if found is not None else ZERO
+        due = to_fen(w.amount - deducted) if w.amount > deducted else ZERO
         for other, other_new, ow, _ in results:
             other_new = [a for a in other_new if all(a is not f for f, _ in ow.failed)]
             if not other_new or (other is rule and due > 0):
