@@ -28,7 +28,7 @@ from core.engine.bases import BASE_FIELDS
 from core.engine.formulas import Eval, Skip, caps_and_floor, formula
 from core.engine.result import AwardLine, EarlierAward, Exclusion, Trace
 from core.model import Claim
-from core.money import ZERO, fmt_yuan, to_fen
+from core.money import ZERO, fmt_yuan
 from core.subjects import describe, normalize, parse_recognition_subject
 
 ONCE_PHRASES = {
@@ -225,10 +225,6 @@ def same_platform(rec, subject: str) -> bool:
     if rec.kind != kind or (rec.level or None) != level:
         return False
     return not (name and rec.name and normalize(rec.name) != name)
-
-
-def to_fen_positive(amount: Decimal) -> Decimal:
-    return to_fen(amount) if amount > 0 else ZERO
 
 
 def make_line(w: Worth, new_apps: list, subject: str, due: Decimal, found: EarlierAward | None) -> AwardLine:

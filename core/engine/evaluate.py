@@ -18,11 +18,13 @@ One company at a time, in four passes:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
 from core.engine.counting import App, Families, earlier_award, make_line, paid_for, refusal, same_platform, worth
 from core.engine.formulas import Eval, Skip
 from core.engine.predicates import PREDICATES, newly_recognized
-from core.engine.result import AwardLine, CompanyResult, Exclusion
+from core.engine.result import AwardLine, CompanyResult, EarlierAward, Exclusion
 from core.model import Claim, CompanyCase, History, Recognition
 from core.money import ZERO, fmt_yuan, to_fen
 from core.policy.model import CAP_LABELS, STACKING_LABELS, Rule
@@ -330,59 +332,83 @@ def _room(case: CompanyCase, ctx: Context, family: str, subject: str, year: int)
     return room
 
 
+@dataclass
+class _Tally:
+    """What one key comes to: each rule's worth with and without this batch, the one that pays, and the due."""
+
+    results: list  # (rule, this batch's apps, Worth of all claims, Worth of the earlier ones)
+    winner: tuple  # the entry of ``results`` that pays
+    group: object  # the 'highest' stacking group, if the key's family is one
+    found: EarlierAward | None  # what was already awarded for the key
+    due: Decimal
+
+
+def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> _Tally:
+    family, once = key[0], key[1]
+    new = keys.new[key]
+    seen: set = set()
+    before = _identity_deduped(keys.earlier.get(key, []), seen)
+    new_kept = _identity_deduped(new, seen)
+    first = new[0]
+    window = _window(keys, case, ctx, family, first.subject)
+    room = _room(case, ctx, family, first.subject, first.year)
+    results = []
+    for rule in dict.fromkeys([a.rule for a in new] + [a.rule for a in before]):
+        mine_before = [a for a in before if a.rule is rule]
+        w_all = worth(rule, mine_before + [a for a in new_kept if a.rule is rule], ctx, warnings, room, window)
+        w_before = worth(rule, mine_before, ctx, [], room, window)
+        results.append((rule, [a for a in new if a.rule is rule], w_all, w_before))
+    group = ctx.policies.group_of(first.rule) if family.startswith("group:") else None
+    order = {rid: i for i, rid in enumerate(group.rules)} if group is not None else {}
+    winner = max(results, key=lambda x: (x[2].amount, x[0].document.date, -order.get(x[0].id, 0)))
+    worth_before = max(r[3].amount for r in results)
+    entries = paid_for(case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day)
+    subject = first.subject if once not in ("company", "company_year") else ""
+    found = earlier_award(subject, entries, before, worth_before, ctx.vocabulary) if entries or before else None
+    deducted = found.deducted if found is not None else ZERO
+    amount = winner[2].amount
+    return _Tally(results, winner, group, found, to_fen(amount - deducted) if amount > deducted else ZERO)
+
+
+def _not_failed(apps: list, w) -> list:
+    return [a for a in apps if all(a is not f for f, _ in w.failed)]
+
+
+def _verdict(t: _Tally, vocab, excluded: list) -> AwardLine | None:
+    """The key's line (what is due), and an exclusion for every claim of this batch that it does not pay."""
+    rule, mine, w, _ = t.winner
+    for other, other_new, ow, _ in t.results:
+        for app, fw in ow.failed:  # beside a claim that pays, one that gives nothing says why
+            if not app.earlier:
+                excluded.append(Exclusion(other, app.claim.id, app.subject, fw.reason or "计算金额为零", fw.would,
+                                          fw.ev.trace))
+        other_new = _not_failed(other_new, ow)
+        if not other_new or (other is rule and t.due > 0):
+            continue
+        if ow.amount <= 0:
+            excluded.extend(Exclusion(other, a.claim.id, a.subject, ow.reason or "计算金额为零", ow.would,
+                                      ow.ev.trace if ow.ev else a.ev.trace) for a in other_new)
+        elif t.due <= 0:
+            excluded.extend(refusal(a, ow, t.found, vocab) for a in other_new)
+        else:
+            _stacked_out(t.group, rule, w, other, other_new, ow, excluded)
+    if t.due <= 0:
+        return None
+    mine = _not_failed(mine, w)
+    if t.group is not None and len(t.results) > 1:
+        principle = t.group.document.stacking_principle or STACKING_LABELS[t.group.policy]
+        w.ev.trace.steps.append(f"叠加：与{len(t.results) - 1}项同属“{t.group.label}”，按“{principle}”只计一项，"
+                                f"本项{fmt_yuan(w.amount)}元保留")
+    return make_line(w, mine, mine[0].subject, t.due, t.found)
+
+
 def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list, excluded: list) -> list[AwardLine]:
     """One line per key that is worth more than was already awarded for it; exclusions for the rest."""
     lines = []
-    vocab = ctx.vocabulary
     for key in keys.new:  # in the order of the (sorted) claims, whatever order they came in
-        family, once = key[0], key[1]
-        new = keys.new[key]
-        seen: set = set()
-        before = _identity_deduped(keys.earlier.get(key, []), seen)
-        new_kept = _identity_deduped(new, seen)
-        first = new[0]
-        subject = first.subject if once not in ("company", "company_year") else ""
-        window = _window(keys, case, ctx, family, first.subject)
-        room = _room(case, ctx, family, first.subject, first.year)
-        results = []
-        for rule in dict.fromkeys([a.rule for a in new] + [a.rule for a in before]):
-            mine_before = [a for a in before if a.rule is rule]
-            w_all = worth(rule, mine_before + [a for a in new_kept if a.rule is rule], ctx, warnings, room, window)
-            w_before = worth(rule, mine_before, ctx, [], room, window)
-            results.append((rule, [a for a in new if a.rule is rule], w_all, w_before))
-        g = ctx.policies.group_of(first.rule) if family.startswith("group:") else None
-        order = {rid: i for i, rid in enumerate(g.rules)} if g is not None else {}
-        rule, mine, w, _ = max(results, key=lambda x: (x[2].amount, x[0].document.date, -order.get(x[0].id, 0)))
-        worth_before = max((r[3].amount for r in results), default=ZERO)
-        entries = paid_for(case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day)
-        found = earlier_award(subject, entries, before, worth_before, vocab) if entries or before else None
-        deducted = found.deducted if found is not None else ZERO
-        due = to_fen(w.amount - deducted) if w.amount > deducted else ZERO
-        for other, other_new, ow, _ in results:
-            other_new = [a for a in other_new if all(a is not f for f, _ in ow.failed)]
-            if not other_new or (other is rule and due > 0):
-                continue
-            if ow.amount <= 0:
-                for a in other_new:
-                    excluded.append(Exclusion(other, a.claim.id, a.subject, ow.reason or "计算金额为零", ow.would,
-                                              ow.ev.trace if ow.ev else a.ev.trace))
-            elif due <= 0:
-                excluded.extend(refusal(a, ow, found, vocab) for a in other_new)
-            else:
-                _stacked_out(g, rule, w, other, other_new, ow, excluded)
-        for other, _, ow, _ in results:
-            for app, fw in ow.failed:
-                if not app.earlier:
-                    excluded.append(Exclusion(other, app.claim.id, app.subject, fw.reason or "计算金额为零",
-                                              fw.would, fw.ev.trace))
-        if due <= 0:
-            continue
-        mine = [a for a in mine if all(a is not f for f, _ in w.failed)]
-        if g is not None and len(results) > 1:
-            principle = g.document.stacking_principle or STACKING_LABELS[g.policy]
-            w.ev.trace.steps.append(f"叠加：与{len(results) - 1}项同属“{g.label}”，按“{principle}”只计一项，"
-                                    f"本项{fmt_yuan(w.amount)}元保留")
-        lines.append(make_line(w, mine, mine[0].subject, due, found))
+        line = _verdict(_tally(key, keys, case, ctx, warnings), ctx.vocabulary, excluded)
+        if line is not None:
+            lines.append(line)
     return lines
 
 
