@@ -9,7 +9,10 @@ Loading fails, naming file and line, when
 * a rule's sentence is not in the document's text, or a parameter's ``cite``
   is not in its rule's sentence, or the value is not a number the cite states,
 * a parameter's date lies outside the document's period,
-* a rule names an unknown claim type, field, enum value, requirement or base.
+* a rule names an unknown claim type, field, enum value, requirement or base,
+* a paying rule does not say what its award counts by (``once``), or a
+  ``once``, ``newly`` or cap ``per`` is unknown or does not fit the others
+  (docs/policy-files.md).
 """
 from __future__ import annotations
 
