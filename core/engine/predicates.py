@@ -61,7 +61,11 @@ def _paid_same_kind(ev, same_level: bool, platform: bool):
     kind, level = claim.get("kind"), claim.get("level")
     name, number = normalize(claim.get("name", "")), normalize(claim.get("number", ""))
     found = []
+    rules = ev.ctx.policies.rules
     for entry in ev.case.history.ledger:
+        paid_by = rules.get(entry.rule_id)
+        if paid_by is not None and _before_approval(paid_by):
+            continue  # support in cultivation (培育期) is not a recognition
         parsed = parse_recognition_subject(entry.subject)
         if parsed is None or parsed[0] != kind or (same_level and parsed[1] != level):
             continue
@@ -76,6 +80,15 @@ def _paid_same_kind(ev, same_level: bool, platform: bool):
 
 
 NEWLY_READINGS = ("first_counts_out_of_region",)  # readings the 'newly' check reads when the document has them
+
+
+def _before_approval(rule) -> bool:
+    """Whether a rule pays only platforms in cultivation (培育期), not yet approved."""
+    for c in rule.conditions:
+        if c.field == "stage":
+            stages = (c.value,) if c.op == "eq" else tuple(c.value)
+            return set(stages) <= {"cultivation"}
+    return False
 
 
 def newly_recognized(ev, mode: str) -> str | None:
