@@ -325,3 +325,61 @@ def test_once_naming_an_undeclared_reading_fails(tmp_path):
 
     with pytest.raises(PolicyError, match="once 引用的解读“nope”未在 readings 中声明"):
         make_policies(tmp_path, ONCE_TEXT, ONCE_RULE.replace("{reading: twice_once,", "{reading: nope,"))
+
+
+# ------------------------------------------------------------------ paid once per subject, and saying what was found
+
+CONTRACT_TEXT = "对获得自治区技术交易后补助的合同，按技术交易额5%给予补贴，单个技术合同最高补贴50万元。"
+CONTRACT_RULE = """\
+rules:
+  - id: t-contract
+    clause: 对获得
+    sentence: 对获得自治区技术交易后补助的合同，按技术交易额5%给予补贴，单个技术合同最高补贴50万元。
+    summary: 技术交易补贴
+    when: {type: tech_contract, regional_post_subsidy: true}
+    formula: rate
+    base: amount
+    rate: {value: 0.05, cite: 按技术交易额5%给予补贴}
+    once: subject
+    caps:
+      - {per: subject, value: 500000, cite: 单个技术合同最高补贴50万元}
+coverage:
+  - {clause: 一, title: 测试, status: computed, rules: [t-contract], note: 测试}
+"""
+
+
+def test_a_refusal_as_already_paid_carries_what_was_found(tmp_path):
+    policies = make_policies(tmp_path, CONTRACT_TEXT, CONTRACT_RULE)
+    history = {"claims": [{"award_year": 2022, "type": "tech_contract", "number": "HT-1", "date": "2022-05-01",
+                           "amount": "12000000", "regional_post_subsidy": True}],
+               "ledger": [{"rule_id": "t-contract", "year": 2022, "amount": "500000", "subject": "contract:ht-1",
+                           "batch": 3}]}
+    # 2023: a supplement of HT-1: (12,000,000 + 2,000,000) × 5% = 700,000 → 500,000 per contract, all paid in 2022
+    result = run(policies, [{"type": "tech_contract", "number": "ht-1", "date": "2023-02-01", "amount": "2000000",
+                             "regional_post_subsidy": True}], history=history)
+    assert result.lines == []
+    (ex,) = result.excluded
+    assert ex.reason == ("同一事项只支持一次：技术合同HT-1，台账显示已于2022年兑现500,000.00元（批次3）；"
+                         "已在2022年审批的批次中申报（事项h1），按本条计应得500,000.00元；"
+                         "本次合计应得500,000.00元，已全部兑现或已审批，不再重复支持")
+    assert ex.earlier.to_json() == {
+        "subject": "contract:ht-1", "subject_text": "技术合同HT-1", "paid": "500000.00",
+        "entries": [{"year": 2022, "batch_id": 3, "amount": "500000.00", "rule_id": "t-contract"}],
+        "claims": [{"award_year": 2022, "claim_id": "h1"}], "worth": "500000.00", "deducted": "500000.00"}
+    assert ex.to_json()["earlier"]["entries"][0]["batch_id"] == 3
+    assert any("扣除已兑现或已审批部分" in step for step in ex.trace.steps)
+
+
+def test_a_top_up_line_says_what_it_deducted(tmp_path):
+    policies = make_policies(tmp_path, CONTRACT_TEXT, CONTRACT_RULE)
+    history = {"claims": [{"award_year": 2022, "type": "tech_contract", "number": "HT-1", "date": "2022-05-01",
+                           "amount": "6000000", "regional_post_subsidy": True}],
+               "ledger": [{"rule_id": "t-contract", "year": 2022, "amount": "300000", "subject": "contract:ht-1"}]}
+    # (6,000,000 + 3,000,000) × 5% = 450,000 ≤ 500,000; 300,000 paid in 2022 → 150,000
+    result = run(policies, [{"type": "tech_contract", "number": "HT-1", "date": "2023-02-01", "amount": "3000000",
+                             "regional_post_subsidy": True}], history=history)
+    (line,) = result.lines
+    assert line.amount == Decimal("150000") and line.subject == "contract:ht-1"
+    assert line.earlier.deducted == Decimal("300000")
+    assert "450,000.00 − 300,000.00 = 150,000.00" in line.trace.steps[-1]
+    assert line.to_json()["earlier"]["paid"] == "300000.00"

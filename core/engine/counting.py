@@ -252,5 +252,9 @@ def refusal(app: App, w: Worth, found: EarlierAward, vocab) -> Exclusion:
         reason += f"；本次合计应得{fmt_yuan(w.amount)}元，已全部兑现或已审批，不再重复支持"
     else:
         reason += "，不再重复支持"
-    return Exclusion(app.rule, app.claim.id, app.subject, reason, w.amount, w.ev.trace if w.ev else app.ev.trace,
-                     found)
+    trace = w.ev.trace if w.ev else app.ev.trace
+    step = (f"扣除已兑现或已审批部分：{earlier_text(found)}；应得{fmt_yuan(w.amount)}元不超过已扣除的"
+            f"{fmt_yuan(found.deducted)}元，本次为0")
+    if step not in trace.steps:
+        trace.steps.append(step)
+    return Exclusion(app.rule, app.claim.id, app.subject, reason, w.amount, trace, found)

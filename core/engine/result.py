@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.model import Company
-from core.money import ZERO, display_value
+from core.money import ZERO, display_value, to_fen
 from core.policy.model import Rule
 
 
@@ -85,11 +85,12 @@ class EarlierAward:
         return {
             "subject": self.subject,
             "subject_text": self.subject_text,
-            "paid": str(self.paid),
-            "entries": [{"year": y, "batch_id": b, "amount": str(a), "rule_id": r} for y, b, a, r in self.entries],
+            "paid": str(to_fen(self.paid)),
+            "entries": [{"year": y, "batch_id": b, "amount": str(to_fen(a)), "rule_id": r}
+                        for y, b, a, r in self.entries],
             "claims": [{"award_year": y, "claim_id": c} for y, c in self.claims],
-            "worth": str(self.worth),
-            "deducted": str(self.deducted),
+            "worth": str(to_fen(self.worth)),
+            "deducted": str(to_fen(self.deducted)),
         }
 
 
