@@ -83,6 +83,15 @@ class Claim:
         return found
 
 
+def claim_recognition(claim: Claim, source: str = "") -> Recognition:
+    """The recognition a recognition claim states, as history holds it once its batch is approved."""
+    return Recognition(
+        kind=claim.get("kind"), level=claim.get("level"), date=claim.date, number=claim.get("number", ""),
+        issued_in="区外" if claim.get("moved_in") == "region" else "", name=claim.get("name", ""),
+        stage=claim.get("stage") or "approved", source=source,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Company:
     uscc: str

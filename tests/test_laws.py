@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.engine import Context, evaluate_company
-from core.model import Claim, Company, CompanyCase, History, LedgerEntry, RdYear, Recognition
+from core.model import Claim, Company, CompanyCase, History, LedgerEntry, RdYear, Recognition, claim_recognition
 from core.money import ZERO, to_fen
 from core.policy.loader import load_policies
 
@@ -203,10 +203,7 @@ def approved(case: CompanyCase, result, batch_id: int) -> History:
     """The history after approving ``result`` (core.store.approval: ledger, claims, recognitions, registrations)."""
     h = case.history
     ledger = tuple(LedgerEntry(l.rule.id, YEAR, l.amount, l.subject, l.person, batch_id) for l in result.lines)
-    recs = tuple(Recognition(c.get("kind"), c.get("level"), c.date, c.get("number", ""),
-                             "区外" if c.get("moved_in") == "region" else "", c.get("name", ""),
-                             c.get("stage") or "approved")
-                 for c in case.claims if c.type == "recognition")
+    recs = tuple(claim_recognition(c) for c in case.claims if c.type == "recognition")
     years = frozenset(c.get("year") for c in case.claims if c.type == "tech_sme_registration")
     return History(h.recognitions + recs, h.tech_sme_years | years, h.rd, h.ledger + ledger,
                    h.claims + tuple((YEAR, c) for c in case.claims))

@@ -10,7 +10,7 @@ One company at a time, in four passes:
    or year, as the rule's ``once`` says) added up with the claims of earlier
    approved batches, less what was already awarded; of a 'highest' stacking
    group only the largest rule pays;
-3. an 'exclusive' group that fires twice on one subject is an error;
+3. an 'exclusive' group that fires twice on one claim is an error;
 4. caps that span subjects (per unit per year, per person), counting awards
    approved in earlier batches, allocated in a fixed order of claims so the
    result does not depend on the order they were given in.
@@ -25,7 +25,7 @@ from core.engine.counting import App, Families, earlier_award, make_line, paid_f
 from core.engine.formulas import Eval, Skip
 from core.engine.predicates import PREDICATES, newly_recognized
 from core.engine.result import AwardLine, CompanyResult, EarlierAward, Exclusion
-from core.model import Claim, CompanyCase, History, Recognition
+from core.model import Claim, CompanyCase, History, Recognition, claim_recognition
 from core.money import ZERO, fmt_yuan, to_fen
 from core.policy.model import CAP_LABELS, STACKING_LABELS, Rule
 from core.policy.policyset import PolicySet
@@ -94,15 +94,6 @@ def _claim_key(claim: Claim):
 
 # ---------------------------------------------------------------- the history a claim sees
 
-def _recognition_of(claim: Claim) -> Recognition:
-    """The recognition a recognition claim states, as approval will record it (core.store.approval)."""
-    return Recognition(
-        kind=claim.get("kind"), level=claim.get("level"), date=claim.date, number=claim.get("number", ""),
-        issued_in="区外" if claim.get("moved_in") == "region" else "", name=claim.get("name", ""),
-        stage=claim.get("stage") or "approved", source=claim.id,
-    )
-
-
 def _with_own_claims(case: CompanyCase, claims) -> CompanyCase:
     """The case with this batch's recognitions and registrations added to its history.
 
@@ -110,7 +101,7 @@ def _with_own_claims(case: CompanyCase, claims) -> CompanyCase:
     same facts whether two recognitions arrive in one batch or in two batches
     one after the other (approval records a batch's recognitions).
     """
-    recs = [_recognition_of(c) for c in claims if c.type == "recognition" and c.date is not None]
+    recs = [claim_recognition(c, source=c.id) for c in claims if c.type == "recognition" and c.date is not None]
     years = {c.get("year") for c in claims if c.type == "tech_sme_registration" and c.get("year") is not None}
     if not recs and not years:
         return case
