@@ -41,10 +41,10 @@ class Case:
 
 _CASE_KEYS = {"award_year", "as_of", "include_drafts", "companies", "calculators", "note"}
 _COMPANY_KEYS = {"uscc", "name", "city", "county", "size", "industry", "history", "claims", "note"}
-_HISTORY_KEYS = {"recognitions", "tech_sme_years", "rd", "ledger"}
+_HISTORY_KEYS = {"recognitions", "tech_sme_years", "rd", "ledger", "claims"}
 _REC_KEYS = {"kind", "level", "date", "number", "issued_in", "name", "stage"}
 _RD_KEYS = {"year", "expense", "super_deduction", "deducted", "revenue"}
-_LEDGER_KEYS = {"rule_id", "year", "amount", "subject", "person"}
+_LEDGER_KEYS = {"rule_id", "year", "amount", "subject", "person", "batch"}
 
 
 def _keys(obj, allowed: set, required: set, where: str):
@@ -113,7 +113,7 @@ def parse_company(data, vocab: Vocabulary, where: str, award_year: int) -> Compa
         size=_enum(vocab, "sizes", data.get("size", "medium"), f"{where}.size"),
         industry=str(data.get("industry", "")),
     )
-    history = parse_history(data.get("history") or {}, vocab, f"{where}.history")
+    history = parse_history(data.get("history") or {}, vocab, f"{where}.history", award_year)
     claims = []
     ids = set()
     for i, raw in enumerate(_list(data.get("claims"), f"{where}.claims")):
@@ -125,7 +125,7 @@ def parse_company(data, vocab: Vocabulary, where: str, award_year: int) -> Compa
     return CompanyCase(company, history, tuple(claims))
 
 
-def parse_history(data, vocab: Vocabulary, where: str) -> History:
+def parse_history(data, vocab: Vocabulary, where: str, award_year: int | None = None) -> History:
     _keys(data, _HISTORY_KEYS, set(), where)
     recs = []
     for i, r in enumerate(_list(data.get("recognitions"), f"{where}.recognitions")):
@@ -164,9 +164,20 @@ def parse_history(data, vocab: Vocabulary, where: str) -> History:
     for i, e in enumerate(_list(data.get("ledger"), f"{where}.ledger")):
         w = f"{where}.ledger[{i}]"
         _keys(e, _LEDGER_KEYS, {"rule_id", "year", "amount"}, w)
+        batch = _int(e["batch"], f"{w}.batch") if e.get("batch") is not None else None
         ledger.append(LedgerEntry(str(e["rule_id"]), _int(e["year"], f"{w}.year"), _money(e["amount"], f"{w}.amount"),
-                                  str(e.get("subject", "")), str(e.get("person", ""))))
-    return History(tuple(recs), years, rd, tuple(ledger))
+                                  str(e.get("subject", "")), str(e.get("person", "")), batch))
+    claims = []
+    for i, c in enumerate(_list(data.get("claims"), f"{where}.claims")):
+        w = f"{where}.claims[{i}]"
+        if not isinstance(c, dict) or "award_year" not in c:
+            raise CaseError(w, "以前批次的事项应为对象并写明 award_year（审批该事项的批次的兑现年度）")
+        year = _int(c["award_year"], f"{w}.award_year")
+        if award_year is not None and year > award_year:
+            raise CaseError(f"{w}.award_year", f"以前批次的兑现年度{year}晚于本次兑现年度{award_year}")
+        body = {k: v for k, v in c.items() if k != "award_year"}
+        claims.append((year, parse_claim(body, vocab, w, year, default_id=f"h{i + 1}")))
+    return History(tuple(recs), years, rd, tuple(ledger), tuple(claims))
 
 
 def parse_claim(data, vocab: Vocabulary, where: str, award_year: int, default_id: str) -> Claim:

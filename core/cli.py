@@ -41,9 +41,20 @@ def cmd_rules(args) -> int:
     if args.json:
         _print_json(rules)
         return EXIT_OK
+    from core.coverage import applied
+    from core.policy.model import NEWLY_SHORT, ONCE_SHORT
+
     for r in rules:
-        print(f"{r['id']:<34} {r['clause']:<8} {r['kind']:<13} {r['summary']}")
-    print(f"共{len(rules)}条规则，来自{len(ps.documents)}个政策文件")
+        rule = ps.rules[r["id"]]
+        counts = ""
+        if rule.pays:
+            counts = applied(rule, rule.once, ONCE_SHORT) or ""
+            newly = applied(rule, rule.newly, NEWLY_SHORT)
+            counts += f"，{newly}" if newly else ""
+            counts += "".join(f"，上限{c['per']}" for c in r["counting"]["caps"])
+        print(f"{r['id']:<34} {r['clause']:<8} {r['kind']:<13} {r['summary']}  [{counts}]")
+    print(f"共{len(rules)}条规则，来自{len(ps.documents)}个政策文件；[ ]内为按什么只支持一次、“新认定”、上限按什么计"
+          f"（取决于解读的按当前解读；--json 给出全部）")
     return EXIT_OK
 
 
@@ -71,8 +82,13 @@ def cmd_evaluate(args) -> int:
 def cmd_check(args) -> int:
     from core.rulecases import run_rule_cases
 
+    from core.policy.yamlio import YamlError
+
     ps = _policies(args)
-    report = run_rule_cases(ps, args.cases)
+    try:
+        report = run_rule_cases(ps, args.cases)
+    except YamlError as exc:
+        raise CliError(f"规则案例文件有误：{exc}") from None
     for failure in report.failures:
         print(f"不通过 {failure}")
     print(f"规则案例：{report.passed}项通过，{len(report.failures)}项不通过；"

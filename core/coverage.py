@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from core.money import display_value
 from core.policy.loader import COVERAGE_STATUSES
-from core.policy.model import FORMULA_LABELS, STATUS_LABELS, STACKING_LABELS
+from core.policy.model import CAP_LABELS, FORMULA_LABELS, NEWLY_LABELS, ONCE_LABELS, STACKING_LABELS, STATUS_LABELS, Choice
 
 HEADER = """# 条款覆盖说明 (clause coverage)
 
 由 `python main.py coverage -o docs/coverage.md` 从 `resources/policies/*.yaml` 生成，请勿手工修改；
 修改政策文件后重新生成（测试会核对本文件与政策文件一致）。
+
+每条规则写明按什么只支持一次（同一事项、同一事项每年、每次认定、每个单位、每个单位每年）、“新认定”按什么判断、
+各项上限按什么累计；取决于解读的，按当前解读的取值写出（即程序实际执行的口径）。同一事项的多项申报（合同的补充协议、
+项目的分次到账、平台的再次认定）合并计算，并扣除以前批次已兑现或已审批的部分。
 
 处理方式：程序计算 = 按条款自动计算金额；经办人录入 = 条款有支持但没有可计算的金额，由经办人录入并由程序核对上限；
 测算工具 = 条款给出数字但不拨付（税收减免、间接费用比例等）；目标监测 = 年度目标；说明性条款 = 没有金额；
@@ -21,16 +25,47 @@ HEADER = """# 条款覆盖说明 (clause coverage)
 """
 
 
+def applied(rule, value, labels: dict, quote: str = "") -> str | None:
+    """A rule setting as the engine applies it under the document's readings, in Chinese."""
+    if isinstance(value, Choice):
+        chosen = value.when_true if rule.document.readings[value.reading].value else value.when_false
+        return f"{labels[chosen]}（按解读{quote}{value.reading}{quote}）" if chosen else None
+    return labels[value] if value else None
+
+
+def counting_text(rule, quote: str = "`") -> list[str]:
+    """How the rule counts 'once', 'newly' and its caps, as applied under the current readings."""
+    out = []
+    if rule.years is not None:
+        n = display_value("count", rule.years.versions[0].value)
+        out.append(f"自该事项首次获批（兑现）年度起连续{n}年，每年支持一次，再次认定不重新起算")
+    else:
+        out.append(applied(rule, rule.once, ONCE_LABELS, quote))
+    newly = applied(rule, rule.newly, NEWLY_LABELS, quote)
+    if newly:
+        out.append(f"新认定：{newly}")
+    for cap in rule.caps:
+        reading = cap.if_reading or cap.unless_reading
+        if reading:
+            holds = bool(rule.document.readings[reading].value)
+            if holds != bool(cap.if_reading):
+                continue
+        text = f"{CAP_LABELS[cap.per]}上限{display_value('yuan', cap.param.versions[0].value)}"
+        out.append(text + (f"（按解读{quote}{reading}{quote}）" if reading else ""))
+    if rule.above_minimum:
+        out.append("核定金额高于下限的由经办人录入（不低于下限，同一平台每年只计一次）")
+    return out
+
+
 def _rule_cell(policies, rid: str) -> str:
     if rid in policies.rules:
         r = policies.rules[rid]
-        params = "；".join(f"{p.label}{display_value(p.unit, p.versions[0].value)}" for _, p in r.params())
-        extra = []
+        params = "；".join(f"{p.label}{display_value(p.unit, p.versions[0].value)}" for path, p in r.params()
+                          if not path.startswith("cap.") and path != "years")
+        extra = counting_text(r) if r.pays else []
         if r.group:
             g = policies.groups[r.group]
             extra.append(f"叠加组“{g.label}”（{STACKING_LABELS[g.policy]}）")
-        if r.once:
-            extra.append("每个单位只享受一次")
         bits = [f"`{rid}` {r.summary}（{FORMULA_LABELS[r.formula]}）"]
         if params:
             bits.append(params)

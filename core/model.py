@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.subjects import claim_identity, claim_subject
+
 
 @dataclass(frozen=True, slots=True)
 class Recognition:
@@ -21,6 +23,7 @@ class Recognition:
     issued_in: str = ""  # "" = inside Inner Mongolia; otherwise the province that issued it
     name: str = ""  # the platform's or carrier's name (rules may match on it, e.g. 稀土)
     stage: str = "approved"  # approved | cultivation | renewed (vocabulary enum "stages")
+    source: str = ""  # the id of the batch claim it was read from, when the engine adds this batch's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,7 @@ class LedgerEntry:
     amount: Decimal
     subject: str = ""  # what it was paid for (see Claim.subject)
     person: str = ""  # for per-person caps
+    batch_id: int | None = None  # the approved batch (its original, for adjustments); None when typed in
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,28 +61,35 @@ class Claim:
     id: str
     fields: dict
     date: dt.date | None = None
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # subject, identity: once
 
     def get(self, name, default=None):
         return self.fields.get(name, default)
 
     @property
     def subject(self) -> str:
-        """A stable key for what the claim is about, so one thing is not paid twice."""
-        f = self.fields
-        if self.type == "recognition":
-            key = f"recognition:{f.get('kind')}:{f.get('level') or ''}:{self.date}:{f.get('stage') or ''}"
-            # items recognised on one day (varieties of one 国审 notice) differ by their number
-            return f"{key}:{f['number']}" if f.get("number") else key
-        if self.type == "tech_sme_registration":
-            return f"tech_sme:{f.get('year')}"
-        if self.type == "entered":
-            # Not the rule id: the same thing entered under two rules that restate
-            # each other (region 001 and 004) must meet in one stacking group.
-            return f"entered:{self.date or ''}:{f.get('subject', '')}"
-        for key in ("number", "project", "person_id", "rule_id", "board"):
-            if key in f:
-                return f"{self.type}:{f[key]}:{self.date or ''}:{f.get('subject', '')}"
-        return f"{self.type}:{self.date or ''}:{f.get('year', '')}:{f.get('rd_year', '')}"
+        """A normalized key for what the claim is about (core.subjects), so one thing is not paid twice."""
+        found = self._memo.get("subject")
+        if found is None:
+            found = self._memo["subject"] = claim_subject(self.type, self.fields, self.date)
+        return found
+
+    @property
+    def identity(self) -> tuple:
+        """Everything the claim states: two claims with one identity are one claim entered twice."""
+        found = self._memo.get("identity")
+        if found is None:
+            found = self._memo["identity"] = claim_identity(self.type, self.fields)
+        return found
+
+
+def claim_recognition(claim: Claim, source: str = "") -> Recognition:
+    """The recognition a recognition claim states, as history holds it once its batch is approved."""
+    return Recognition(
+        kind=claim.get("kind"), level=claim.get("level"), date=claim.date, number=claim.get("number", ""),
+        issued_in="区外" if claim.get("moved_in") == "region" else "", name=claim.get("name", ""),
+        stage=claim.get("stage") or "approved", source=source,
+    )
 
 
 @dataclass(frozen=True, slots=True)

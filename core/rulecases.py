@@ -6,13 +6,21 @@ written down with the working in ``why``. The pytest suite runs every case, and
 so does ``python main.py check``, so a policy administrator who edits a policy
 file can see at once which hand-worked results it changes.
 
+Expected lines are compared one by one: each names its rule, the amount and,
+where the rule pays more than one line, which line (``subject``: the contract
+number, project or platform name as written in the claim, or the full subject
+key; or ``claim``: the claim id, c1, c2 ... in order when not given). A line
+the case does not expect fails it too, so two amounts swapped between levels
+or claims cannot pass.
+
     - name: （十二）单个合同5%封顶50万元
       covers: [hlb-12-tech-contract]
       why: 12,000,000 × 5% = 600,000 > 500,000 单个合同上限 → 500,000
       claims:
         - {type: tech_contract, number: HT-1, date: 2026-05-01, amount: 12000000, regional_post_subsidy: true}
       expect:
-        lines: {hlb-12-tech-contract: 500000}
+        lines:
+          - {rule: hlb-12-tech-contract, subject: HT-1, amount: 500000}
 """
 from __future__ import annotations
 
@@ -26,10 +34,12 @@ from core.casefile import CaseError, parse_company
 from core.engine import Context, evaluate_company
 from core.money import ZERO
 from core.policy.yamlio import Node, YamlError, load_yaml
+from core.subjects import normalize
 
 _CASE_KEYS = {"name", "covers", "why", "award_year", "as_of", "include_drafts", "company", "history", "claims",
-              "expect", "calculator", "inputs", "documents"}
+              "expect", "calculator", "inputs", "documents", "readings"}
 _EXPECT_KEYS = {"lines", "excluded", "total", "schedule", "errors", "warnings", "outputs"}
+_LINE_KEYS = {"rule", "amount", "subject", "claim"}
 _DEFAULT_USCC = "91150000MA0000000X"
 
 
@@ -67,13 +77,60 @@ def load_rule_cases(directory: Path) -> list[RuleCase]:
         for node in data["cases"]:
             node.check_keys(_CASE_KEYS, {"name", "covers", "why", "expect"}, "规则案例：")
             node["expect"].check_keys(_EXPECT_KEYS, set(), "期望：")
+            _check_line_shape(node["expect"])
             out.append(RuleCase(node["name"], str(path), node.line, tuple(node["covers"]), node, defaults))
     return out
 
 
-def _amounts(value) -> list[Decimal]:
-    values = value if isinstance(value, list) else [value]
-    return sorted(Decimal(v) for v in values)
+def _check_line_shape(exp: Node) -> None:
+    lines = exp.get("lines")
+    if lines is None:
+        return
+    if not isinstance(lines, list):
+        raise exp.fail("lines 应为明细列表，每项写 {rule: 规则编号, amount: 金额}，必要时加 subject 或 claim", "lines")
+    for item in lines:
+        if not isinstance(item, Node):
+            raise exp.fail("lines 的每一项应为 {rule: …, amount: …}", "lines")
+        item.check_keys(_LINE_KEYS, {"rule", "amount"}, "期望明细：")
+
+
+def subject_matches(subject: str, given) -> bool:
+    """Whether a line's subject key is the one a case names: the key itself or its last part as written."""
+    g = normalize(given)
+    return subject == str(given) or subject == g or subject.endswith(":" + g) or subject.endswith("=" + g)
+
+
+def _describe_line(line) -> str:
+    return f"规则{line.rule.id}（事项{'、'.join(line.claim_ids) or line.claim_id}，{line.subject}）{line.amount}元"
+
+
+def compare_lines(expected: list, lines: list) -> list[str]:
+    """Problems matching expected lines one by one against the lines computed."""
+    problems = []
+    used = set()
+    for item in expected:
+        rid, amount = str(item["rule"]), Decimal(item["amount"])
+        found = [i for i, l in enumerate(lines) if l.rule.id == rid
+                 and ("subject" not in item or subject_matches(l.subject, item["subject"]))
+                 and ("claim" not in item or str(item["claim"]) in (l.claim_ids or (l.claim_id,)))]
+        which = "".join(f"，{k} {item[k]}" for k in ("subject", "claim") if k in item)
+        if not found:
+            problems.append(f"期望规则{rid}{which}的明细{amount}元，实际没有")
+            continue
+        if len(found) > 1:
+            problems.append(f"期望规则{rid}{which}的明细能对应{len(found)}条，请写明 subject 或 claim")
+            continue
+        i = found[0]
+        if i in used:
+            problems.append(f"期望规则{rid}{which}的明细与另一项期望对应同一条明细")
+            continue
+        used.add(i)
+        if lines[i].amount != amount:
+            problems.append(f"规则{rid}{which}：期望{amount}元，实际{lines[i].amount}元")
+    for i, line in enumerate(lines):
+        if i not in used:
+            problems.append(f"多出明细：{_describe_line(line)}")
+    return problems
 
 
 def check_case(rc: RuleCase, policies) -> list[str]:
@@ -84,6 +141,11 @@ def check_case(rc: RuleCase, policies) -> list[str]:
             return [f"covers 中的规则“{rid}”不存在"]
     if "calculator" in node:
         return _check_calculator(node, exp, policies)
+    if node.get("readings"):
+        try:
+            policies = _with_readings(policies, node["readings"])
+        except ValueError as exc:
+            return [f"readings 有误：{exc}"]
     year = int(node.get("award_year", rc.defaults.get("award_year", 2026)))
     company = dict(rc.defaults.get("company") or {})
     company.update(node.get("company") or {})
@@ -104,19 +166,19 @@ def check_case(rc: RuleCase, policies) -> list[str]:
     problems = []
     mentioned = set()
     if "lines" in exp:
-        want = {rid: _amounts(v) for rid, v in (exp["lines"] or {}).items()}
-        got: dict = {}
-        for l in lines:
-            got.setdefault(l.rule.id, []).append(l.amount)
-        got = {k: sorted(v) for k, v in got.items()}
-        mentioned |= set(want)
-        if got != want:
-            problems.append(f"奖补明细不符：期望{_fmt(want)}，实际{_fmt(got)}" + _reasons(result))
+        expected = exp["lines"] or []
+        mentioned |= {str(item["rule"]) for item in expected}
+        found = compare_lines(expected, lines)
+        if found:
+            problems.append("奖补明细不符：" + "；".join(found) + _reasons(result))
     if "total" in exp:
         total = sum((l.amount for l in lines), ZERO)
         if total != Decimal(exp["total"]):
             problems.append(f"合计不符：期望{exp['total']}，实际{total}")
     for rid, text in (exp.get("excluded") or {}).items():
+        if rid not in policies.rules:
+            problems.append(f"excluded 中的规则“{rid}”不存在")
+            continue
         mentioned.add(rid)
         reasons = [e.reason for e in result.excluded if e.rule.id == rid]
         if not any(str(text) in r for r in reasons):
@@ -137,6 +199,23 @@ def check_case(rc: RuleCase, policies) -> list[str]:
     return problems
 
 
+def _with_readings(policies, readings: Node):
+    """The policies with some readings taken the other way: ``readings: {document id: {name: value}}``."""
+    from core.policy.policyset import Override
+
+    overrides = []
+    for doc_id, values in readings.items():
+        doc = policies.documents.get(doc_id)
+        if doc is None or not isinstance(values, dict):
+            raise ValueError(f"没有文件“{doc_id}”")
+        for name, value in values.items():
+            if name not in doc.readings:
+                raise ValueError(f"文件{doc_id}没有解读“{name}”")
+            overrides.append(Override(doc_id, f"reading.{name}", value, doc.effective_from, None, "规则案例",
+                                      dt.datetime(2000, 1, 1), "案例改读"))
+    return policies.with_overrides(overrides)
+
+
 def _check_calculator(node: Node, exp: Node, policies) -> list[str]:
     calc = policies.calculators.get(node["calculator"])
     if calc is None:
@@ -152,10 +231,6 @@ def _check_calculator(node: Node, exp: Node, policies) -> list[str]:
         if got is None or got != Decimal(value):
             problems.append(f"测算结果{name}不符：期望{value}，实际{got}")
     return problems
-
-
-def _fmt(d: dict) -> str:
-    return "{" + ", ".join(f"{k}: {'/'.join(str(a) for a in v)}" for k, v in sorted(d.items())) + "}"
 
 
 def _reasons(result) -> str:

@@ -30,6 +30,7 @@ class FieldSpec:
     label: str
     required: bool
     default: object = None
+    sums: bool = False  # an amount that adds up over the claims of one subject (a contract's parts)
 
     @property
     def enum(self) -> str | None:
@@ -160,14 +161,17 @@ def _read(path) -> Vocabulary:
         node.check_keys({"label", "fields"}, {"label", "fields"}, f"事项类型{name}：")
         fields = {}
         for fname, f in node["fields"].items():
-            f.check_keys({"type", "label", "required", "default"}, {"type", "label"}, f"字段{fname}：")
+            f.check_keys({"type", "label", "required", "default", "sums"}, {"type", "label"}, f"字段{fname}：")
             ftype = f["type"]
             if ftype not in FIELD_TYPES and not (ftype.startswith("enum:") and ftype[5:] in enums):
                 raise f.fail(f"未知字段类型“{ftype}”", "type")
             default = f.get("default")
             if default is not None and ftype.startswith("enum:") and default not in enums[ftype[5:]]:
                 raise f.fail(f"默认值“{default}”不在词表中", "default")
-            fields[fname] = FieldSpec(fname, ftype, f["label"], bool(f.get("required", False)), default)
+            if f.get("sums") and ftype not in ("money", "int"):
+                raise f.fail("只有金额或整数字段可以按事项累加（sums）", "sums")
+            fields[fname] = FieldSpec(fname, ftype, f["label"], bool(f.get("required", False)), default,
+                                      bool(f.get("sums", False)))
         claim_types[name] = ClaimType(name, node["label"], fields)
     return Vocabulary(enums, claim_types)
 

@@ -164,7 +164,7 @@ def main(out: Path) -> int:
     policies.rules.selectRow(next(i for i, r in enumerate(rules) if r.id == "hlb-12-tech-contract"))
     s.settle()
     s.save("screen-policies.png")
-    dialog = policies.add_override(path="cap.item")
+    dialog = policies.add_override(path="cap.subject")
     dialog.fields["value"].setText("60万")
     dialog.fields["start"].setText("2026-01-01")
     dialog.fields["reason"].setText("依据呼科发〔2026〕3号通知，单个技术合同补贴上限调整为60万元")

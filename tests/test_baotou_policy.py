@@ -1,5 +1,6 @@
 """The Baotou document (包党发〔2021〕24号) is encoded whole: every clause listed, every reading used."""
-from core.engine.predicates import PREDICATES
+from core.engine.predicates import NEWLY_READINGS, PREDICATES
+from core.policy.model import Choice
 
 CLAUSES = ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）", "（八）", "（九）", "（十）",
            "（十一）", "（十二）", "（十三）", "（十四）", "（十五）", "（十六）", "（十七）", "（十八）", "（十九）",
@@ -16,7 +17,9 @@ def test_every_reading_decides_something(policies):
     for rule in policies.rules.values():
         if rule.document is not doc:
             continue
-        used |= {rule.once_if_reading, rule.once_unless_reading}
+        used |= {v.reading for v in (rule.once, rule.newly) if isinstance(v, Choice)}
+        if rule.newly is not None:
+            used |= set(NEWLY_READINGS)
         used |= {c.if_reading for c in rule.caps} | {c.unless_reading for c in rule.caps}
         for req in rule.requires:
             used.add(req.args.get("if_reading"))

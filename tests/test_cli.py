@@ -44,7 +44,7 @@ def test_evaluate_prints_lines_with_trace(tmp_path):
     assert line["rule_id"] == "hlb-12-tech-contract" and line["clause"] == "（十二）"
     assert line["amount"] == "150000.00" and out["total"] == "150000.00"
     assert "5%" in line["trace"]["formula"]
-    assert {p["path"] for p in line["trace"]["params"]} >= {"rate", "cap.item", "cap.company_year"}
+    assert {p["path"] for p in line["trace"]["params"]} >= {"rate", "cap.subject", "cap.company_year"}
 
 
 @pytest.mark.parametrize("content, fragment", [

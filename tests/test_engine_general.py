@@ -70,6 +70,7 @@ rules:
     base: places_up
     step: {value: 5, cite: 每提升5位}
     amount: {value: 5000000, cite: 给予500万元资金支持}
+    once: subject
 coverage:
   - {clause: 一, title: 测试, status: computed, rules: [t-ranking], note: 测试}
 """
@@ -110,6 +111,7 @@ def test_per_step_on_money_keeps_yuan(tmp_path):
         base: turnover_increase
         step: {value: 50000000, cite: 每增加5000万元}
         amount: {value: 200000, cite: 20万元}
+        once: subject
     coverage:
       - {clause: 一, title: 测试, status: computed, rules: [t-turnover], note: 测试}
     """
@@ -136,6 +138,7 @@ rules:
     when: {type: recognition, kind: innovation_center, level: national, name: {contains: 稀土}}
     formula: at_least
     minimum: {value: 30000000, cite: 不低于3000万元}
+    once: subject
     group: t-center
   - id: t-center
     clause: 获批建设国家技术创新中心
@@ -144,6 +147,7 @@ rules:
     when: {type: recognition, kind: innovation_center, level: national}
     formula: fixed
     amount: {value: 20000000, cite: 2000万元}
+    once: subject
     group: t-center
 stacking_groups:
   - {id: t-center, label: 国家技术创新中心, policy: highest, rules: [t-rare-earth, t-center], note: 只计一项}
@@ -187,6 +191,7 @@ rules:
     formula: at_least
     minimum: {value: 30000000, cite: 不低于3000万元}
     years: {value: 5, cite: 连续支持5年}
+    once: subject_year
   - id: t-key-lab
     clause: 获批建设国家重点实验室
     sentence: 获批建设国家重点实验室，每年给予1000万元资金支持，连续支持5年。
@@ -195,6 +200,7 @@ rules:
     formula: fixed
     amount: {value: 10000000, cite: 1000万元}
     years: {value: 5, cite: 连续支持5年}
+    once: subject_year
 coverage:
   - {clause: 一, title: 测试, status: computed, rules: [t-rare-earth, t-key-lab], note: 测试}
 """
@@ -232,9 +238,10 @@ def test_cultivation_in_history_does_not_make_an_approval_a_repeat(tmp_path):
         sentence: 对首次获批国家重点实验室的给予100万元。
         summary: 首次获批
         when: {type: recognition, kind: key_lab, level: national}
-        requires: [first_recognition]
+        newly: company
         formula: fixed
         amount: {value: 1000000, cite: 100万元}
+        once: company
     coverage:
       - {clause: 一, title: 测试, status: computed, rules: [t-first], note: 测试}
     """
@@ -258,6 +265,7 @@ def test_two_items_recognised_the_same_day_are_two_items_when_numbered(tmp_path)
         when: {type: recognition, kind: new_crop_variety}
         formula: fixed
         amount: {value: 200000, cite: 20万元}
+        once: subject
     coverage:
       - {clause: 一, title: 测试, status: computed, rules: [t-variety], note: 测试}
     """
@@ -286,7 +294,7 @@ rules:
       - consecutive_tech_sme: {years: {value: 2, cite: 连续两次入库}}
     formula: fixed
     amount: {value: 50000, cite: 5万元}
-    once: {if_reading: twice_once}
+    once: {reading: twice_once, when_true: company, when_false: subject}
 coverage:
   - {clause: 一, title: 测试, status: computed, rules: [t-twice], note: 测试}
 """
@@ -316,4 +324,62 @@ def test_once_naming_an_undeclared_reading_fails(tmp_path):
     from core.policy.loader import PolicyError
 
     with pytest.raises(PolicyError, match="once 引用的解读“nope”未在 readings 中声明"):
-        make_policies(tmp_path, ONCE_TEXT, ONCE_RULE.replace("{if_reading: twice_once}", "{if_reading: nope}"))
+        make_policies(tmp_path, ONCE_TEXT, ONCE_RULE.replace("{reading: twice_once,", "{reading: nope,"))
+
+
+# ------------------------------------------------------------------ paid once per subject, and saying what was found
+
+CONTRACT_TEXT = "对获得自治区技术交易后补助的合同，按技术交易额5%给予补贴，单个技术合同最高补贴50万元。"
+CONTRACT_RULE = """\
+rules:
+  - id: t-contract
+    clause: 对获得
+    sentence: 对获得自治区技术交易后补助的合同，按技术交易额5%给予补贴，单个技术合同最高补贴50万元。
+    summary: 技术交易补贴
+    when: {type: tech_contract, regional_post_subsidy: true}
+    formula: rate
+    base: amount
+    rate: {value: 0.05, cite: 按技术交易额5%给予补贴}
+    once: subject
+    caps:
+      - {per: subject, value: 500000, cite: 单个技术合同最高补贴50万元}
+coverage:
+  - {clause: 一, title: 测试, status: computed, rules: [t-contract], note: 测试}
+"""
+
+
+def test_a_refusal_as_already_paid_carries_what_was_found(tmp_path):
+    policies = make_policies(tmp_path, CONTRACT_TEXT, CONTRACT_RULE)
+    history = {"claims": [{"award_year": 2022, "type": "tech_contract", "number": "HT-1", "date": "2022-05-01",
+                           "amount": "12000000", "regional_post_subsidy": True}],
+               "ledger": [{"rule_id": "t-contract", "year": 2022, "amount": "500000", "subject": "contract:ht-1",
+                           "batch": 3}]}
+    # 2023: a supplement of HT-1: (12,000,000 + 2,000,000) × 5% = 700,000 → 500,000 per contract, all paid in 2022
+    result = run(policies, [{"type": "tech_contract", "number": "ht-1", "date": "2023-02-01", "amount": "2000000",
+                             "regional_post_subsidy": True}], history=history)
+    assert result.lines == []
+    (ex,) = result.excluded
+    assert ex.reason == ("同一事项只支持一次：技术合同HT-1，台账显示已于2022年兑现500,000.00元（批次3）；"
+                         "已在2022年审批的批次中申报（事项h1），按本条计应得500,000.00元；"
+                         "本次合计应得500,000.00元，已全部兑现或已审批，不再重复支持")
+    assert ex.earlier.to_json() == {
+        "subject": "contract:ht-1", "subject_text": "技术合同HT-1", "paid": "500000.00",
+        "entries": [{"year": 2022, "batch_id": 3, "amount": "500000.00", "rule_id": "t-contract"}],
+        "claims": [{"award_year": 2022, "claim_id": "h1"}], "worth": "500000.00", "deducted": "500000.00"}
+    assert ex.to_json()["earlier"]["entries"][0]["batch_id"] == 3
+    assert any("扣除已兑现或已审批部分" in step for step in ex.trace.steps)
+
+
+def test_a_top_up_line_says_what_it_deducted(tmp_path):
+    policies = make_policies(tmp_path, CONTRACT_TEXT, CONTRACT_RULE)
+    history = {"claims": [{"award_year": 2022, "type": "tech_contract", "number": "HT-1", "date": "2022-05-01",
+                           "amount": "6000000", "regional_post_subsidy": True}],
+               "ledger": [{"rule_id": "t-contract", "year": 2022, "amount": "300000", "subject": "contract:ht-1"}]}
+    # (6,000,000 + 3,000,000) × 5% = 450,000 ≤ 500,000; 300,000 paid in 2022 → 150,000
+    result = run(policies, [{"type": "tech_contract", "number": "HT-1", "date": "2023-02-01", "amount": "3000000",
+                             "regional_post_subsidy": True}], history=history)
+    (line,) = result.lines
+    assert line.amount == Decimal("150000") and line.subject == "contract:ht-1"
+    assert line.earlier.deducted == Decimal("300000")
+    assert "450,000.00 − 300,000.00 = 150,000.00" in line.trace.steps[-1]
+    assert line.to_json()["earlier"]["paid"] == "300000.00"

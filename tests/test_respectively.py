@@ -211,7 +211,7 @@ def test_respectively_outside_a_respectively_sentence_is_refused(policy_copy):
 
 def test_a_keyed_parameter_may_name_its_keys_words(policy_copy):
     # 包头（九）“认定为国家级和自治区级科技企业孵化器，一次性分别给予200万元、50万元的资金支持”
-    anchor = "    when: {type: recognition, kind: incubator, level: [national, regional]}\n"
+    anchor = "    when: {type: recognition, kind: incubator, level: [national, regional], stage: approved}\n"
     _edit(policy_copy, "bt-2021-24.yaml", anchor, anchor + "    respectively: {national: 国家级, regional: 自治区级}\n")
     assert load_policies(policy_copy).rules["bt-09-incubator"].amount.pick("national").versions[0].value == 2000000
     _edit(policy_copy, "bt-2021-24.yaml", "{national: 国家级, regional: 自治区级}", "{national: 自治区级, regional: 国家级}")

@@ -63,6 +63,12 @@ BASES = {
     "rd_deducted": rd_deducted,
     "turnover_increase": turnover_increase,
 }
+# The claim fields each derived base reads (none: it reads history only).
+BASE_FIELDS = {
+    "rd_increment": (),
+    "rd_deducted": (),
+    "turnover_increase": ("turnover", "previous_turnover"),
+}
 
 
 def field_base(spec, claim):

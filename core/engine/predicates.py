@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from core.money import fmt_yuan
+from core.subjects import normalize, parse_recognition_subject
+
 
 @dataclass(frozen=True)
 class Predicate:
@@ -20,15 +23,25 @@ class Predicate:
     readings: tuple = ()
 
 
-def _earlier_same_kind(ev, same_level: bool):
+def _counts_outside(ev) -> bool:
+    if "first_counts_out_of_region" in ev.rule.document.readings:
+        return bool(ev.reading("first_counts_out_of_region"))
+    return True
+
+
+def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
+    """Recognitions of the claim's kind dated before it (this batch's own included), not in cultivation.
+
+    ``platform``: only those that may be the same platform, i.e. not known by
+    another name (a name on both sides that differs tells two platforms apart).
+    """
     claim = ev.claim
     kind, level = claim.get("kind"), claim.get("level")
-    counts_outside = True
-    if "first_counts_out_of_region" in ev.rule.document.readings:
-        counts_outside = bool(ev.reading("first_counts_out_of_region"))
+    name = normalize(claim.get("name", ""))
+    counts_outside = _counts_outside(ev)
     found = []
     for rec in ev.case.history.recognitions:
-        if rec.kind != kind or rec.date >= claim.date:
+        if rec.kind != kind or rec.date >= claim.date or rec.source == claim.id:
             continue
         if rec.stage == "cultivation":  # a platform in cultivation has not yet been approved
             continue
@@ -36,18 +49,73 @@ def _earlier_same_kind(ev, same_level: bool):
             continue
         if rec.issued_in and not counts_outside:
             continue
+        if platform and name and rec.name and normalize(rec.name) != name:
+            continue
         found.append(rec)
     return found
 
 
-def first_recognition(ev, args):
-    earlier = _earlier_same_kind(ev, args.get("same_level", True))
+def _paid_same_kind(ev, same_level: bool, platform: bool):
+    """Ledger entries paid for a recognition of the claim's kind (and level, and platform): earlier awards."""
+    claim = ev.claim
+    kind, level = claim.get("kind"), claim.get("level")
+    name, number = normalize(claim.get("name", "")), normalize(claim.get("number", ""))
+    found = []
+    rules = ev.ctx.policies.rules
+    for entry in ev.case.history.ledger:
+        paid_by = rules.get(entry.rule_id)
+        if paid_by is not None and _before_approval(paid_by):
+            continue  # support in cultivation (培育期) is not a recognition
+        parsed = parse_recognition_subject(entry.subject)
+        if parsed is None or parsed[0] != kind or (same_level and parsed[1] != level):
+            continue
+        if platform:
+            _, _, ename, enumber = parsed
+            same = (name and ename == name) or (number and enumber == number) or not (name or number or ename
+                                                                                   or enumber)
+            if not same:
+                continue
+        found.append(entry)
+    return found
+
+
+NEWLY_READINGS = ("first_counts_out_of_region",)  # readings the 'newly' check reads when the document has them
+
+
+def _before_approval(rule) -> bool:
+    """Whether a rule pays only platforms in cultivation (培育期), not yet approved."""
+    for c in rule.conditions:
+        if c.field == "stage":
+            stages = (c.value,) if c.op == "eq" else tuple(c.value)
+            return set(stages) <= {"cultivation"}
+    return False
+
+
+def newly_recognized(ev, mode: str) -> str | None:
+    """None when the claim is a new recognition counted by ``mode`` (core.policy.model.NEWLY_LABELS), else why not."""
+    same_level = mode != "company_any_level"
+    platform = mode == "platform"
+    label = ev.vocabulary.label("recognition_kinds", ev.claim.get("kind"))
+    earlier = _earlier_same_kind(ev, same_level, platform)
     if earlier:
         rec = min(earlier, key=lambda r: r.date)
         where = f"（{rec.issued_in}）" if rec.issued_in else ""
+        named = f"“{rec.name}”" if rec.name else ""
         number = f"，证书号{rec.number}" if rec.number else ""
-        label = ev.vocabulary.label("recognition_kinds", rec.kind)
-        return f"非首次获批：{rec.date.isoformat()}已获{label}认定{where}{number}"
+        batch = f"（本批次事项{rec.source}）" if rec.source else ""
+        if not platform:
+            return f"非首次获批：{rec.date.isoformat()}已获{label}认定{where}{number}{batch}"
+        level = ev.vocabulary.label("levels", rec.level) if rec.level else ""
+        text = f"非新认定：{rec.date.isoformat()}已获{level}{label}{named}认定{where}{number}{batch}"
+        if not (rec.name and ev.claim.get("name")):
+            text += "；如为另一平台，请在认定记录和本次申报中填写平台名称"
+        return text
+    paid = _paid_same_kind(ev, same_level, platform)
+    if paid:
+        e = min(paid, key=lambda x: x.year)
+        batch = f"（批次{e.batch_id}）" if e.batch_id else ""
+        what = "非新认定" if platform else "非首次获批"
+        return f"{what}：台账显示{e.year}年已按规则{e.rule_id}兑现{label}认定奖补{fmt_yuan(e.amount)}元{batch}"
     return None
 
 
@@ -83,29 +151,33 @@ def super_deduction_years(ev, args):
 
 
 def valid_certificate(ev, args):
-    """The company holds a certificate of the claim's kind still valid on the claim date."""
+    """The company holds a certificate of ``kind`` (default: the claim's) still valid on the claim date."""
     claim = ev.claim
     years = int(ev.reading("certificate_validity_years"))
-    kind = claim.get("kind")
+    kind = args.get("kind") or claim.get("kind")
+    moved = claim.get("moved_in") not in (None, "none")
     for rec in ev.case.history.recognitions:
-        if rec.kind == kind and rec.date <= claim.date:
-            try:
-                end = rec.date.replace(year=rec.date.year + years)
-            except ValueError:  # 29 February
-                end = rec.date.replace(year=rec.date.year + years, day=28)
-            if claim.date < end:
-                return None
+        if rec.kind != kind or rec.date > claim.date or rec.source == claim.id or rec.stage == "cultivation":
+            continue
+        if moved and rec.date == claim.date and rec.issued_in:
+            continue  # the move itself, as approval records it: not the certificate the company moved in with
+        try:
+            end = rec.date.replace(year=rec.date.year + years)
+        except ValueError:  # 29 February
+            end = rec.date.replace(year=rec.date.year + years, day=28)
+        if claim.date < end:
+            return None
     label = ev.vocabulary.label("recognition_kinds", kind)
-    return f"迁入日期{claim.date.isoformat()}时没有有效期内（{years}年）的{label}证书"
+    when = "迁入日期" if moved else "认定日期"
+    return f"{when}{claim.date.isoformat()}时没有有效期内（{years}年）的{label}证书"
 
 
 PREDICATES = {
-    "first_recognition": Predicate(first_recognition, "首次获批", frozenset({"same_level"}),
-                                   readings=("first_counts_out_of_region",)),
     "repeat_recognition": Predicate(repeat_recognition, "再次获批", frozenset({"same_level"}),
                                     readings=("first_counts_out_of_region",)),
     "consecutive_tech_sme": Predicate(consecutive_tech_sme, "科技型中小企业连续入库", param_args=frozenset({"years"})),
     "super_deduction_years": Predicate(super_deduction_years, "连续享受研发费用加计扣除",
                                        param_args=frozenset({"years"})),
-    "valid_certificate": Predicate(valid_certificate, "证书在有效期内", readings=("certificate_validity_years",)),
+    "valid_certificate": Predicate(valid_certificate, "证书在有效期内", frozenset({"kind"}),
+                                   readings=("certificate_validity_years",)),
 }

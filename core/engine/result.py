@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.model import Company
-from core.money import ZERO, display_value
+from core.money import ZERO, display_value, to_fen
 from core.policy.model import Rule
 
 
@@ -60,6 +60,40 @@ class Trace:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class EarlierAward:
+    """What was found already awarded for a subject, beside the Chinese reason: for screens and letters.
+
+    ``paid`` is what the ledger shows paid for the subject in the period the
+    rule counts by, entry by entry; ``claims`` are claims of earlier approved
+    batches about the same subject, and ``worth`` what they come to under the
+    rule today. The engine deducts the larger of ``paid`` and ``worth``.
+    """
+
+    subject: str
+    subject_text: str  # the subject as a clerk reads it
+    paid: Decimal
+    entries: tuple = ()  # ((year, batch_id or None, amount, rule_id), ...)
+    claims: tuple = ()  # ((award_year, claim_id), ...)
+    worth: Decimal = ZERO
+
+    @property
+    def deducted(self) -> Decimal:
+        return max(self.paid, self.worth)
+
+    def to_json(self) -> dict:
+        return {
+            "subject": self.subject,
+            "subject_text": self.subject_text,
+            "paid": str(to_fen(self.paid)),
+            "entries": [{"year": y, "batch_id": b, "amount": str(to_fen(a)), "rule_id": r}
+                        for y, b, a, r in self.entries],
+            "claims": [{"award_year": y, "claim_id": c} for y, c in self.claims],
+            "worth": str(to_fen(self.worth)),
+            "deducted": str(to_fen(self.deducted)),
+        }
+
+
 @dataclass(slots=True)
 class AwardLine:
     rule: Rule
@@ -71,6 +105,8 @@ class AwardLine:
     schedule: tuple | None = None  # ((year, Decimal), ...)
     person: str = ""
     provisional: bool = False
+    claim_ids: tuple = ()  # every claim of this batch the line adds up (claim_id first)
+    earlier: EarlierAward | None = None  # what was deducted as already awarded
 
     def to_json(self) -> dict:
         doc = self.rule.document
@@ -90,6 +126,10 @@ class AwardLine:
         }
         if self.schedule:
             out["schedule"] = [{"year": y, "amount": str(a)} for y, a in self.schedule]
+        if len(self.claim_ids) > 1:
+            out["claim_ids"] = list(self.claim_ids)
+        if self.earlier is not None:
+            out["earlier"] = self.earlier.to_json()
         return out
 
 
@@ -103,6 +143,7 @@ class Exclusion:
     reason: str
     amount: Decimal | None = None  # what it would have paid, where known
     trace: Trace | None = None
+    earlier: EarlierAward | None = None  # when refused as already awarded: what was found
 
     def to_json(self) -> dict:
         doc = self.rule.document
@@ -112,9 +153,12 @@ class Exclusion:
             "doc_number": doc.doc_number,
             "clause": self.rule.clause,
             "claim_id": self.claim_id,
+            "subject": self.subject,
             "reason": self.reason,
             "would_have_been": str(self.amount) if self.amount is not None else None,
         }
+        if self.earlier is not None:
+            out["earlier"] = self.earlier.to_json()
         if self.trace is not None:
             out["trace"] = self.trace.to_json()
         return out

@@ -12,7 +12,10 @@ Loading fails, naming file and line, when
 * a rule names an unknown claim type, field, enum value, requirement or base,
 * the values of a "分别给予100万元、50万元" sentence are not assigned in the
   order the sentence names what they are for (core.policy.respectively: how
-  a rule's place in the sentence is found, and its ``respectively:`` field).
+  a rule's place in the sentence is found, and its ``respectively:`` field),
+* a paying rule does not say what its award counts by (``once``), or a
+  ``once``, ``newly`` or cap ``per`` is unknown or does not fit the others
+  (docs/policy-files.md).
 """
 from __future__ import annotations
 
@@ -23,11 +26,15 @@ from pathlib import Path
 from core.paths import POLICIES
 from core.policy.cite import squash, value_matches
 from core.policy.model import (
+    CAP_LABELS,
     LEVEL_CITY,
     LEVEL_REGION,
+    NEWLY_LABELS,
+    ONCE_LABELS,
     STATUS_LABELS,
     Calculator,
     Cap,
+    Choice,
     Condition,
     Document,
     Keyed,
@@ -57,7 +64,7 @@ FORMULAS = {
 _PARAM_KEYS = {"amount", "rate", "factor", "step", "minimum", "maximum", "years"}
 _RULE_KEYS = {
     "id", "clause", "sentence", "summary", "qualifies", "when", "requires", "formula",
-    "base", "caps", "floor", "once", "group", "note", "respectively",
+    "base", "caps", "floor", "once", "newly", "above_minimum", "formerly", "group", "note", "respectively",
 } | _PARAM_KEYS
 _UNIT_OF = {
     "amount": "yuan", "rate": "rate", "factor": "count", "step": "yuan", "minimum": "yuan",
@@ -227,8 +234,7 @@ def _param_label(path: str) -> str:
     return base
 
 
-_CAP_LABELS = {"item": "单项上限", "company_year": "每个单位每年上限", "person_total": "同一人累计上限",
-               "person_year": "同一人每年上限"}
+_CAP_LABELS = {per: f"{label}上限" for per, label in CAP_LABELS.items()}
 _KEY_LABELS = {"national": "国家级", "regional": "自治区级", "municipal": "市级", "small_micro": "小微企业",
                "default": "其他", "excellent": "优秀", "good": "良好", "medium": "中型企业", "large": "大型企业",
                "approved": "新认定/获批建设", "renewed": "期满续签", "cultivation": "培育期"}
@@ -302,6 +308,13 @@ def _conditions(when: Node, vocab, doc, sentence, rule_id) -> tuple[str, tuple[C
     out = []
     for field, value in when.items():
         if field == "type":
+            continue
+        if field == "city" and "city" not in vocab.claim_types[ctype].fields:
+            cities = value if isinstance(value, list) else [value]
+            for c in cities:
+                if c not in vocab.enums["cities"]:
+                    raise when.fail(f"city 的取值“{c}”不在词表“cities”中", field)
+            out.append(Condition("city", "in", tuple(cities), of="company"))
             continue
         if field not in vocab.claim_types[ctype].fields:
             raise when.fail(f"事项类型“{ctype}”没有字段“{field}”", field)
@@ -416,19 +429,27 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
             kwargs[key] = _param_or_keyed(node[key], key, doc, sentence, node, vocab)
     caps = []
     for c in node.get("caps") or []:
-        c.check_keys({"scope", "value", "cite", "key", "from", "to", "if_reading", "unless_reading"},
-                     {"scope", "value", "cite"}, "上限：")
-        if c["scope"] not in ("item", "company_year", "person_total", "person_year"):
-            raise c.fail(f"未知上限范围“{c['scope']}”", "scope")
+        c.check_keys({"per", "scope", "value", "cite", "key", "from", "to", "if_reading", "unless_reading"},
+                     {"value", "cite"}, "上限：")
+        if "scope" in c:
+            raise c.fail("上限的 scope 已改为 per（按什么计：" + "、".join(CAP_LABELS) + "）", "scope")
+        if c.get("per") not in CAP_LABELS:
+            raise c.fail(f"未知上限范围“{c.get('per')}”（可用：{'、'.join(CAP_LABELS)}）", "per")
         for rk in ("if_reading", "unless_reading"):
             if rk in c and c[rk] not in doc.readings:
                 raise c.fail(f"上限引用的解读“{c[rk]}”未在 readings 中声明", rk)
         pv = Node({k: c[k] for k in ("value", "cite", "from", "to") if k in c})
         pv.line, pv.path, pv.key_lines = c.line, c.path, c.key_lines
-        p = _param(pv, f"cap.{c['scope']}", "yuan", doc, sentence, c, "value")
-        caps.append(Cap(c["scope"], p, c.get("key", rid), c.get("if_reading"), c.get("unless_reading")))
+        p = _param(pv, f"cap.{c['per']}", "yuan", doc, sentence, c, "value")
+        caps.append(Cap(c["per"], p, c.get("key", rid), c.get("if_reading"), c.get("unless_reading")))
     floor = _param(node["floor"], "floor", "yuan", doc, sentence, node, "floor") if "floor" in node else None
-    once, once_if, once_unless = _once(node.get("once", False), doc, node)
+    once, newly = _counting(node, formula, ctype, doc, caps, "years" in kwargs)
+    above = node.get("above_minimum")
+    if above is not None and (above != "entered" or formula != "at_least"):
+        raise node.fail("above_minimum 只能写 entered，且只用于“不低于”（at_least）的规则", "above_minimum")
+    formerly = node.get("formerly") or []
+    if not isinstance(formerly, list) or not all(isinstance(x, str) for x in formerly):
+        raise node.fail("formerly 应为规则原编号的列表", "formerly")
     return Rule(
         id=rid,
         document=doc,
@@ -444,8 +465,9 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
         caps=tuple(caps),
         floor=floor,
         once=once,
-        once_if_reading=once_if,
-        once_unless_reading=once_unless,
+        newly=newly,
+        above_minimum=above is not None,
+        formerly=tuple(formerly),
         group=node.get("group"),
         note=node.get("note", ""),
         line=node.line,
@@ -454,17 +476,48 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
     )
 
 
-def _once(raw, doc: Document, node: Node):
-    """``once: true``, or ``once: {if_reading: name}`` / ``{unless_reading: name}`` when the text is ambiguous."""
-    if isinstance(raw, bool):
-        return raw, None, None
-    if not isinstance(raw, Node) or len(raw) != 1:
-        raise node.fail("once 应为 true/false 或 {if_reading: 解读} / {unless_reading: 解读}", "once")
-    raw.check_keys({"if_reading", "unless_reading"}, set(), "once：")
-    key, name = next(iter(raw.items()))
-    if name not in doc.readings:
-        raise node.fail(f"once 引用的解读“{name}”未在 readings 中声明", "once")
-    return True, (name if key == "if_reading" else None), (name if key == "unless_reading" else None)
+def _choice(raw, allowed: dict, doc: Document, node: Node, key: str, none_ok: bool = False):
+    """A plain value from ``allowed``, or ``{reading: name, when_true: value, when_false: value}``."""
+    names = "、".join(allowed) + ("、none" if none_ok else "")
+
+    def one(value, where):
+        if none_ok and value == "none":
+            return None
+        if value not in allowed:
+            raise where.fail(f"{key} 的取值“{value}”未知（可用：{names}）", key)
+        return value
+
+    if isinstance(raw, Node):
+        raw.check_keys({"reading", "when_true", "when_false"}, {"reading", "when_true", "when_false"}, f"{key}：")
+        if raw["reading"] not in doc.readings:
+            raise node.fail(f"{key} 引用的解读“{raw['reading']}”未在 readings 中声明", key)
+        return Choice(raw["reading"], one(raw["when_true"], raw), one(raw["when_false"], raw))
+    if not isinstance(raw, str):
+        raise node.fail(f"{key} 应写成 {names} 之一，或 {{reading: 解读, when_true: …, when_false: …}}", key)
+    return one(raw, node)
+
+
+def _counting(node: Node, formula: str, ctype, doc: Document, caps, multi_year: bool):
+    """``once`` (required for a rule that pays) and ``newly``, checked against the caps and years."""
+    if "once" not in node:
+        if formula == "informational":
+            return "subject", None
+        raise node.fail("缺少 once：写明本条奖补按什么只支持一次（" + "、".join(ONCE_LABELS) + "）")
+    once = _choice(node["once"], ONCE_LABELS, doc, node, "once")
+    values = once.values() if isinstance(once, Choice) else (once,)
+    if multi_year and set(values) != {"subject_year"}:
+        raise node.fail("连续支持多年（years）的规则按事项每年支持一次，once 应为 subject_year", "once")
+    for cap in caps:
+        if cap.per == "subject_year" and set(values) != {"subject_year"}:
+            raise node.fail("上限按“同一事项每年”计（per: subject_year）时，once 应为 subject_year", "caps")
+        if cap.per == "subject" and not set(values) <= {"subject", "subject_year"}:
+            raise node.fail("上限按“同一事项累计”计（per: subject）时，once 应为 subject 或 subject_year", "caps")
+    newly = None
+    if "newly" in node:
+        if ctype != "recognition":
+            raise node.fail("newly（新认定）只用于认定/获批事项（type: recognition）的规则", "newly")
+        newly = _choice(node["newly"], NEWLY_LABELS, doc, node, "newly", none_ok=True)
+    return once, newly
 
 
 def _group(node: Node, doc: Document) -> StackingGroup:
@@ -488,7 +541,15 @@ def _check_groups(groups: dict, rules: dict) -> None:
             if rid in member_of:
                 raise YamlError(g.document.path, g.line, f"规则{rid}同时属于叠加组{member_of[rid]}和{g.id}")
             member_of[rid] = g.id
+    for g in groups.values():
+        members = [rules[rid] for rid in g.rules]
+        if g.policy == "highest" and len({(repr(m.once), m.years is None) for m in members}) > 1:
+            raise YamlError(g.document.path, g.line, f"叠加组{g.id}（就高）的规则必须按同一方式只支持一次"
+                                                     f"（once 和 years 一致），否则无法合并计算")
     for r in rules.values():
+        for old in r.formerly:
+            if old in rules:
+                raise YamlError(r.document.path, r.line, f"规则{r.id}的原编号“{old}”仍是另一条规则的编号")
         if r.group and r.group not in groups:
             raise YamlError(r.document.path, r.line, f"规则{r.id}的叠加组“{r.group}”不存在")
         if r.group and member_of.get(r.id) != r.group:

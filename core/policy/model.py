@@ -19,12 +19,44 @@ FORMULA_LABELS = {
     "informational": "不涉及金额",
 }
 STACKING_LABELS = {"highest": "就高（取金额最高者）", "sum": "累加", "exclusive": "互斥（只能有一项）"}
-SCOPE_LABELS = {
-    "item": "单项",
+# What a rule's "once" counts by: the claims of one key are added up (or the
+# highest taken), and what the ledger already paid for the key is deducted.
+ONCE_LABELS = {
+    "subject": "按同一事项计：同一事项的各次申报（含以前年度）合并计算，已兑现的扣除",
+    "subject_year": "按同一事项每年计：同一事项同一年度的各次申报合并计算，已兑现的扣除",
+    "event": "按每次认定（评估、续签）计：同一次只支持一次",
+    "company": "每个单位只享受一次",
+    "company_year": "每个单位每年只享受一次",
+}
+ONCE_SHORT = {"subject": "按事项", "subject_year": "按事项每年", "event": "按每次认定", "company": "每单位一次",
+              "company_year": "每单位每年一次"}
+NEWLY_SHORT = {"company": "首次(单位)", "company_any_level": "首次(单位,不论级别)", "platform": "新认定(平台)"}
+# What "新认定/新获批/首次" counts by: which earlier recognitions make a claim not new.
+NEWLY_LABELS = {
+    "company": "本单位此前没有同类同级认定（首次）",
+    "company_any_level": "本单位此前没有同类认定（不论级别）",
+    "platform": "该平台（载体）此前没有同类同级认定；名称不同的另一平台不受影响",
+}
+# What a cap counts by.
+CAP_LABELS = {
+    "subject": "同一事项累计",
+    "subject_year": "同一事项每年",
     "company_year": "每个单位每年",
     "person_total": "同一人累计",
     "person_year": "同一人每年",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A value that depends on a reading of the document: ``when_true`` if the reading holds, else ``when_false``."""
+
+    reading: str
+    when_true: str | None
+    when_false: str | None
+
+    def values(self) -> tuple:
+        return self.when_true, self.when_false
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +105,7 @@ class Keyed:
 
 @dataclass(frozen=True, slots=True)
 class Cap:
-    scope: str  # item | company_year | person_total | person_year
+    per: str  # subject | subject_year | company_year | person_total | person_year (CAP_LABELS)
     param: Param
     key: str  # caps with the same key share one limit
     if_reading: str | None = None
@@ -85,6 +117,7 @@ class Condition:
     field: str
     op: str  # eq | in | at_least | below | contains
     value: object  # str / tuple / Param
+    of: str = "claim"  # "claim": a field of the claim; "company": an attribute of the company (city)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +198,10 @@ class Rule:
     base: str | None = None
     caps: tuple[Cap, ...] = ()
     floor: Param | None = None
-    once: bool = False
-    once_if_reading: str | None = None  # once only when this reading holds
-    once_unless_reading: str | None = None  # once unless this reading holds
+    once: str | Choice = "subject"  # what the award counts by (ONCE_LABELS)
+    newly: str | Choice | None = None  # what makes a recognition not new (NEWLY_LABELS)
+    above_minimum: bool = False  # at_least: the clerk may enter the approved amount, not below the minimum
+    formerly: tuple[str, ...] = ()  # earlier ids of this rule: their ledger entries count as its own
     group: str | None = None
     note: str = ""
     line: int = 0
@@ -179,6 +213,10 @@ class Rule:
             if c.field == "kind":
                 return (c.value,) if c.op == "eq" else tuple(c.value)
         return None
+
+    @property
+    def family_ids(self) -> tuple[str, ...]:
+        return (self.id,) + self.formerly
 
     @property
     def pays(self) -> bool:

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from core.policy.model import Cap, Condition, Document, Keyed, Param, ParamVersion, Reading, Requirement, Rule
+from core.policy.model import Cap, Choice, Condition, Document, Keyed, Param, ParamVersion, Reading, Requirement, Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,11 @@ class Override:
 
 class OverrideError(ValueError):
     pass
+
+
+# Overrides stored by earlier versions name a rule's single-item cap "cap.item";
+# it is the rule's cap counted by the subject now (cap.subject / cap.subject_year).
+LEGACY_ITEM_CAP = "cap.item"
 
 
 class PolicySet:
@@ -92,10 +97,23 @@ class PolicySet:
                 readings[name] = Reading(name, o.value, old.note, old.line, o.source)
                 documents[o.target] = replace(doc, readings=readings)
                 continue
-            rule = rules.get(o.target)
-            if rule is None:
+            if o.target in rules:
+                rules[o.target] = _override_rule(rules[o.target], o)
+                continue
+            # A rule renamed or split since the override was made: it applies to the rules it became.
+            heirs = [rid for rid, r in rules.items() if o.target in r.formerly]
+            if not heirs:
                 raise OverrideError(f"找不到要修改参数的规则：{o.target}")
-            rules[o.target] = _override_rule(rule, o)
+            applied = 0
+            for rid in heirs:
+                try:
+                    rules[rid] = _override_rule(rules[rid], o)
+                    applied += 1
+                except OverrideError:
+                    if len(heirs) == 1:
+                        raise
+            if not applied:
+                raise OverrideError(f"规则{o.target}已拆分为{'、'.join(heirs)}，均没有参数“{o.path}”")
         # rules keep pointing at their (possibly new) document
         for rid, rule in rules.items():
             doc = documents[rule.document.id]
@@ -119,9 +137,28 @@ class PolicySet:
                 "sentence": rule.sentence,
                 "claim_type": rule.claim_type,
                 "group": rule.group,
+                "counting": counting_json(rule),
                 "params": {path: [_version_json(v) for v in p.versions] for path, p in rule.params()},
             })
         return out
+
+
+def _choice_json(value):
+    if isinstance(value, Choice):
+        return {"reading": value.reading, "when_true": value.when_true, "when_false": value.when_false}
+    return value
+
+
+def counting_json(rule: Rule) -> dict:
+    """What the rule's 'once', 'newly' and caps count by, as the policy file states them."""
+    return {
+        "once": _choice_json(rule.once),
+        "newly": _choice_json(rule.newly),
+        "caps": [{"per": c.per, "value": str(c.param.versions[0].value), "cite": c.param.versions[0].cite,
+                  "if_reading": c.if_reading, "unless_reading": c.unless_reading} for c in rule.caps],
+        "years": str(rule.years.versions[0].value) if rule.years is not None else None,
+        "above_minimum": "entered" if rule.above_minimum else None,
+    }
 
 
 def _version_json(v: ParamVersion) -> dict:
@@ -158,10 +195,15 @@ def _override_rule(rule: Rule, o: Override) -> Rule:
         return replace(rule, **{head: bump(getattr(rule, head))})
     if head == "cap":
         caps = list(rule.caps)
+        # stored before caps said what they count by: the item cap is the rule's cap(s) counted by the subject
+        paths = ({"cap.subject", "cap.subject_year"} if o.path == LEGACY_ITEM_CAP else {o.path})
+        hit = False
         for i, c in enumerate(caps):
-            if c.param.path == o.path:
-                caps[i] = Cap(c.scope, bump(c.param), c.key, c.if_reading, c.unless_reading)
-                return replace(rule, caps=tuple(caps))
+            if c.param.path in paths:
+                caps[i] = Cap(c.per, bump(c.param), c.key, c.if_reading, c.unless_reading)
+                hit = True
+        if hit:
+            return replace(rule, caps=tuple(caps))
     if head == "when":
         conds = list(rule.conditions)
         for i, c in enumerate(conds):

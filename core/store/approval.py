@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from core.model import Recognition
+from core.model import claim_recognition
 from core.money import ZERO
 from core.store.audit import log, touch
 from core.store.claimcodec import decode_claim
@@ -185,15 +185,6 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
                                  **recognition_values(rec))
             s.add(new)
             index.add(new)
-
-
-def claim_recognition(claim) -> Recognition:
-    """The recognition a recognition claim states, as history will hold it."""
-    return Recognition(
-        kind=claim.get("kind"), level=claim.get("level"), date=claim.date, number=claim.get("number", ""),
-        issued_in="区外" if claim.get("moved_in") == "region" else "", name=claim.get("name", ""),
-        stage=claim.get("stage") or "approved",
-    )
 
 
 def mark_paid(s: Session, batch_id: int) -> None:

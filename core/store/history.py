@@ -167,10 +167,11 @@ def _netted(rows) -> dict[int, list[LedgerEntry]]:
         slot[0] += row.amount
         slot[1] += 1
     out: dict[int, list[LedgerEntry]] = {}
-    for (cid, _, rule_id, year, subject, person), (amount, count) in groups.items():
+    for (cid, who, rule_id, year, subject, person), (amount, count) in groups.items():
         if count > 1 and amount == 0:
             continue
-        out.setdefault(cid, []).append(LedgerEntry(rule_id, year, amount, subject, person))
+        batch = who if isinstance(who, int) else None
+        out.setdefault(cid, []).append(LedgerEntry(rule_id, year, amount, subject, person, batch))
     return out
 
 

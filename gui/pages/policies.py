@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
                                QTableView, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
+from core.coverage import counting_text
 from core.money import display_value
 from gui.ask import ask
 from gui.errors import show_failure
@@ -305,8 +306,8 @@ def rule_html(ps, rule) -> str:
     if rule.group:
         g = ps.groups[rule.group]
         out.append(f"<p><b>叠加组：</b>{escape(g.label)}（{STACKING_LABELS[g.policy]}）— {escape(g.note)}</p>")
-    if rule.once:
-        out.append("<p>每个单位只享受一次。</p>")
+    if rule.pays:
+        out.append("<p><b>计算口径：</b>" + "；".join(escape(t) for t in counting_text(rule, quote="")) + "</p>")
     if rule.note:
         out.append(f"<p><b>说明：</b>{escape(rule.note)}</p>")
     readings = rule.document.readings

@@ -47,6 +47,30 @@ def test_unapproved_batch_is_not_history(store, policies):
     assert lines_by_rule(store.lines(b2), "hlb-01-hte-first") == [D("500000.00")]
 
 
+def test_a_platform_recognized_in_an_approved_batch_is_not_new_later(store, policies):
+    """（三）“对新认定的……自治区级重点实验室……给予50万元”: approval records the lab; its re-recognition is not new."""
+    u = uscc(9)
+
+    def lab(date, name, n):
+        return {"type": "recognition", "kind": "key_lab", "level": "regional", "date": date, "name": name, "id": n}
+
+    b1 = _import_calc(store, policies, batch_data("2026年第一批", 2026, [profile(9)], [
+        (u, lab("2026-03-01", "呼伦贝尔寒地作物重点实验室", "lab1"))]))
+    assert lines_by_rule(store.lines(b1), "hlb-03-platform") == [D("500000.00")]
+    store.approve(b1, "张三", "李四", allow_provisional=True)
+
+    # 2029: the same lab re-recognized after its review (a full-width space and a new certificate) pays nothing;
+    # another lab of the same company is newly recognized -> 500,000
+    b2 = _import_calc(store, policies, batch_data("2029年第一批", 2029, [profile(9)], [
+        (u, lab("2029-03-01", "呼伦贝尔寒地作物重点实验室\u3000", "lab1-again")),
+        (u, lab("2029-04-01", "呼伦贝尔草原生态重点实验室", "lab2"))]))
+    assert lines_by_rule(store.lines(b2), "hlb-03-platform") == [D("500000.00")]
+    (result,) = store.company_results(b2)
+    (refused,) = [e for e in result.excluded if e["rule_id"] == "hlb-03-platform"]
+    assert refused["claim_id"] == "lab1-again"
+    assert refused["reason"] == "非新认定：2026-03-01已获自治区级重点实验室“呼伦贝尔寒地作物重点实验室”认定"
+
+
 def test_tech_contract_cap_per_unit_per_year_spans_batches(store, policies):
     u = uscc(2)
     # batch 1 of 2026: 3 contracts x 10,000,000 x 5% = 500,000 each (item cap 50万 not exceeded) = 1,500,000
@@ -67,7 +91,7 @@ def test_tech_contract_cap_per_unit_per_year_spans_batches(store, policies):
     assert lines_by_rule(lines, "hlb-12-tech-contract") == [D("500000.00")]
     assert "已用1,500,000.00元" in " ".join(lines[0].trace["steps"])
     (result,) = store.company_results(b2)
-    assert [e["reason"] for e in result.excluded if e["rule_id"] == "hlb-12-tech-contract"] == ["已达到上限，本项不再支持"]
+    assert [e["reason"] for e in result.excluded if e["rule_id"] == "hlb-12-tech-contract"] == ["已达到每个单位每年上限，本项不再支持"]
     store.approve(b2, "张三", "李四", allow_provisional=True)
 
     # 2027: a new year, a new 200万

@@ -125,8 +125,8 @@ def test_detail_shows_history_awards_and_earlier_claims_as_a_timeline(store, pol
     assert [i.rd.expense for i in d.rd] == [Decimal("3000000.00")]
     assert [(a.year, a.rule_id, a.amount, a.batch_id) for a in d.awards] == [
         (2021, "hlb-old-rule", Decimal("80000.00"), None),
-        (2026, "hlb-12-tech-contract", Decimal("100000.00"), b),  # in the order of the batch's lines
-        (2026, "hlb-01-hte-first", Decimal("500000.00"), b)]
+        (2026, "hlb-01-hte-first", Decimal("500000.00"), b),  # in the order of the batch's lines
+        (2026, "hlb-12-tech-contract", Decimal("100000.00"), b)]
     assert [(c.claim.type, c.claim.get("amount")) for c in d.claims if c.claim.type == "tech_contract"] == [
         ("tech_contract", Decimal("2000000"))]
     assert [e.text for e in d.timeline] == [
@@ -135,8 +135,8 @@ def test_detail_shows_history_awards_and_earlier_claims_as_a_timeline(store, pol
         "2025年度研发费用3,000,000.00元，享受加计扣除",
         "获高新技术企业（国家级）认定，证书号GR2026",
         "申报技术合同（技术交易后补助）（2026年第一批）",
-        "2026年度兑现《关于进一步提升科技创新能力的政策措施（征求意见稿）》（十二）奖补100,000.00元（2026年第一批，已审批）",
         "2026年度兑现《关于进一步提升科技创新能力的政策措施（征求意见稿）》（一）奖补500,000.00元（2026年第一批，已审批）",
+        "2026年度兑现《关于进一步提升科技创新能力的政策措施（征求意见稿）》（十二）奖补100,000.00元（2026年第一批，已审批）",
     ]
 
 

@@ -60,7 +60,7 @@ def test_claims_keep_exact_decimals_and_dates(store, policies):
     assert contract_claim.get("amount") == Decimal("3000000.50")
     assert isinstance(contract_claim.get("amount"), Decimal)
     assert contract_claim.date == dt.date(2026, 4, 1)
-    assert contract_claim.subject == "tech_contract:HT-1:2026-04-01:"
+    assert contract_claim.subject == "contract:ht-1"
     store.calculate(batch_id, policies)
     # 3,000,000.50 x 5% = 150,000.025 -> 150,000.03 (rounded to fen, half up)
     assert [l.amount for l in store.lines(batch_id) if l.rule_id == "hlb-12-tech-contract"] == [Decimal("150000.03")]

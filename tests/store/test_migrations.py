@@ -20,19 +20,19 @@ NOW = dt.datetime(2026, 3, 1, 9, 30)
 
 def test_revisions_are_a_single_line_ending_in_head():
     revisions = [r.revision for r in migrate.script_directory().walk_revisions()]
-    assert revisions == ["0004", "0003", "0002", "0001"]
-    assert migrate.head_revision() == "0004"
+    assert revisions == ["0005", "0004", "0003", "0002", "0001"]
+    assert migrate.head_revision() == "0005"
     # the quick reading used to open a database agrees with Alembic's
     assert migrate.revisions() == {r.revision: r.down_revision for r in migrate.script_directory().walk_revisions()}
     assert migrate.head_revision() == migrate.script_directory().get_current_head()
-    assert not migrate.is_known("0005") and migrate.is_known("0001")
+    assert not migrate.is_known("0006") and migrate.is_known("0001")
 
 
 def test_migrated_schema_equals_the_models(db_url):
     store = open_store(db_url)
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
-    assert store.revision() == "0004"
+    assert store.revision() == "0005"
     store.close()
 
 
@@ -116,7 +116,7 @@ def test_upgrade_from_the_first_release_keeps_the_data(db_url):
             open_store(db_url)
         store = Store(db_url)
         assert store.upgrade() is None  # no backup of a server database
-    assert store.revision() == "0004"
+    assert store.revision() == "0005"
 
     # the new column was filled in for existing companies: a half-width query finds the full-width name
     assert store.search_companies(CompanyFilter(text="abc呼伦贝尔")) == [1]
@@ -128,6 +128,8 @@ def test_upgrade_from_the_first_release_keeps_the_data(db_url):
     assert (result.total, result.warnings) == (Decimal("500000.00"), ("含测算金额",))
     h1, h2 = store.history(1), store.history(2)
     assert [(e.rule_id, e.amount) for e in h1.ledger] == [("hlb-01-hte-first", Decimal("500000.00"))]
+    # 0005: the ledger's subject is rewritten from the claim it paid for (no date: a re-recognition meets it)
+    assert [e.subject for e in h1.ledger] == ["recognition:high_tech:national:"]
     assert h1.claims[0][1].fields["date"] == dt.date(2026, 3, 1)
     assert h2.rd[2025].expense == Decimal("1234567.89") and h2.rd[2025].revenue == Decimal("0.01")
     batch = store.batch(1)
@@ -159,5 +161,55 @@ def test_downgrade_to_the_first_release_and_back(db_url):
     assert store.revision() == "0001"
     assert "search_key" not in {c["name"] for c in sa.inspect(store.engine).get_columns("companies")}
     migrate.upgrade(store.engine)
-    assert store.revision() == "0004"
+    assert store.revision() == "0005"
+    store.close()
+
+
+def test_upgrade_rewrites_ledger_subjects_from_their_claims_and_seals_the_change(db_url, policies):
+    """0005 on a database whose audit log has begun: subjects in the new form, one audited entry, verify clean,
+    and the rewritten ledger makes a supplementary agreement meet the contract paid before."""
+    from sqlalchemy import select, update
+
+    from core.store.audit import log, touch
+    from core.store.models import LedgerRow
+    from storehelp import batch_data, contract, hte, profile
+
+    store = open_store(db_url)
+    u = uscc(7)
+    b, _ = store.apply_import(batch_data("2026年第一批", 2026, [profile(7)], [
+        (u, hte("2026-03-01")), (u, contract("HT-1", "2026-04-01", "6000000"))]))
+    store.calculate(b, policies)
+    store.approve(b, "张三", "李四", allow_provisional=True)
+    cid = store.company_id(u)
+    store.add_ledger_entry(cid, "hlb-12-tech-contract", 2025, Decimal("1000"), subject="旧台账手工录入",
+                           note="呼科发〔2025〕1号拨付")
+    # the database as the previous program left it: subjects in the old form, written (and sealed) by it
+    old = {"hlb-01-hte-first": "recognition:high_tech:national:2026-03-01:approved:GR2026",
+           "hlb-12-tech-contract": "tech_contract:HT-1:2026-04-01:"}
+    migrate.downgrade(store.engine, "0004")
+    with store.writing("旧版本") as s:
+        rows = s.execute(select(LedgerRow.id, LedgerRow.rule_id).where(LedgerRow.batch_id == b)).all()
+        touch(s, LedgerRow, [i for i, _ in rows])
+        for i, rule_id in rows:
+            s.execute(update(LedgerRow).where(LedgerRow.id == i).values(subject=old[rule_id]))
+        log(s, "test.legacy_subjects", "ledger")
+    assert store.verify_audit().ok
+
+    migrate.upgrade(store.engine)
+    assert store.revision() == "0005"
+    ledger = {(e.rule_id, e.year): e.subject for e in store.history(cid).ledger}
+    assert ledger == {("hlb-01-hte-first", 2026): "recognition:high_tech:national:no=gr2026",
+                      ("hlb-12-tech-contract", 2026): "contract:ht-1",
+                      ("hlb-12-tech-contract", 2025): "旧台账手工录入"}  # typed in by a clerk: kept
+    report = store.verify_audit()
+    assert report.ok, [str(p) for p in report.problems]
+    (entry,) = [e for e in store.audit_entries() if e.action == "ledger.subjects"]
+    assert entry.sealed_rows == 2 and set(entry.old["subjects"].values()) == set(old.values())
+
+    # 2027: a supplementary agreement of HT-1 for 6,000,000 meets the contract paid in 2026:
+    # (6,000,000 + 6,000,000) × 5% = 600,000 > 500,000 单个技术合同最高 → 500,000 − 300,000 paid = 200,000
+    b2, _ = store.apply_import(batch_data("2027年第一批", 2027, [profile(7)], [
+        (u, contract("HT-1", "2027-02-01", "6000000"))]))
+    store.calculate(b2, policies)
+    assert [(l.rule_id, l.amount) for l in store.lines(b2)] == [("hlb-12-tech-contract", Decimal("200000.00"))]
     store.close()

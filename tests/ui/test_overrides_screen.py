@@ -20,8 +20,8 @@ def test_override_a_parameter_then_revoke_it(window, qtbot, asker):
     dialog = page.add_override()
     assert dialog.rule.currentData() == RULE
     paths = [dialog.param.itemData(i) for i in range(dialog.param.count())]
-    assert "rate" in paths and "cap.item" in paths
-    dialog.param.setCurrentIndex(paths.index("cap.item"))
+    assert "rate" in paths and "cap.subject" in paths
+    dialog.param.setCurrentIndex(paths.index("cap.subject"))
     assert "500,000.00元" in dialog.current.text()
     assert dialog.fields["who"].text() == "赵管理"
     assert not dialog.ok_button.isEnabled()  # no value, no reason yet
@@ -40,7 +40,7 @@ def test_override_a_parameter_then_revoke_it(window, qtbot, asker):
     records = window.ctx.store.overrides()
     assert len(records) == 1
     o = records[0].override
-    assert (o.target, o.path, o.value, o.who) == (RULE, "cap.item", Decimal("600000.00"), "赵管理")
+    assert (o.target, o.path, o.value, o.who) == (RULE, "cap.subject", Decimal("600000.00"), "赵管理")
     # the policies in force now carry it: the rule's detail lists the new version with who changed it
     assert window.ctx.policies.rules[RULE].caps[0].param.versions[-1].value == Decimal("600000.00")
     assert page.current_rule().id == RULE

@@ -1,0 +1,206 @@
+"""One rule's formula on one claim (or on the claims of one subject added up), with its trace.
+
+The formula kinds of core.policy.model.FORMULA_LABELS: the parameters are read
+at the event date into the trace, the caps that count by the subject and the
+floor are applied, and a rule that pays nothing raises :class:`Skip` with the
+reason (Chinese).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_FLOOR, Decimal
+
+from core.engine.bases import BASES, field_base
+from core.engine.result import ParamUse, Trace
+from core.money import ZERO, fmt_rate, fmt_yuan, to_fen
+from core.policy.model import CAP_LABELS, Choice, Keyed, Param
+
+
+class Skip(Exception):
+    """A rule that matched but pays nothing; ``reason`` says why."""
+
+    def __init__(self, reason: str, amount: Decimal | None = None):
+        super().__init__(reason)
+        self.reason, self.amount = reason, amount
+
+
+class Eval:
+    """One rule applied to one claim: reads parameters at the event date into the trace."""
+
+    __slots__ = ("ctx", "rule", "claim", "case", "day", "trace", "vocabulary", "award_year", "case_warnings")
+
+    def __init__(self, ctx, rule, claim, case, day: dt.date, warnings=None, award_year: int | None = None):
+        self.ctx, self.rule, self.claim, self.case, self.day = ctx, rule, claim, case, day
+        self.case_warnings = warnings if warnings is not None else []
+        self.vocabulary = ctx.vocabulary
+        self.award_year = award_year if award_year is not None else ctx.award_year
+        self.trace = Trace()
+
+    def param(self, p: Param, record: bool = True) -> Decimal:
+        v = p.at(self.day)
+        if v is None:
+            raise Skip(f"参数“{p.label}”在{self.day.isoformat()}没有有效取值")
+        if record:
+            self.trace.params.append(ParamUse(p.path, p.label, v.value, p.unit, v.cite, v.start, self.day, v.source))
+        return v.value
+
+    def keyed(self, p: Param | Keyed, what: str) -> tuple[Decimal, str]:
+        if isinstance(p, Keyed):
+            key = self.claim.get(p.by)
+            if key is None:
+                key = getattr(self.case.company, p.by, None)
+            chosen = p.pick(key)
+            if chosen is None:
+                raise Skip(f"条款未规定{self._key_label(p.by, key)}的{what}")
+            return self.param(chosen), self._key_label(p.by, key) if chosen is p.entries.get(key) else "其他"
+        return self.param(p), ""
+
+    def _key_label(self, by: str, key) -> str:
+        enum = {"level": "levels", "size": "sizes", "kind": "recognition_kinds", "rating": "ratings",
+                "board": "boards", "mode": "purchase_modes", "grade": "prize_grades",
+                "stage": "stages"}.get(by)
+        return self.vocabulary.label(enum, key) if enum and key is not None else str(key)
+
+    def reading(self, name: str):
+        r = self.rule.document.readings[name]
+        if not any(n == name for n, _, _ in self.trace.readings):
+            self.trace.readings.append((name, r.value, r.note))
+        return r.value
+
+    def choose(self, value):
+        """A rule setting that may depend on a reading (core.policy.model.Choice), as it applies here."""
+        if isinstance(value, Choice):
+            return value.when_true if self.reading(value.reading) else value.when_false
+        return value
+
+    def cap_active(self, cap) -> bool:
+        if cap.if_reading and not self.reading(cap.if_reading):
+            return False
+        if cap.unless_reading and self.reading(cap.unless_reading):
+            return False
+        return True
+
+
+def base(ev: Eval) -> Decimal:
+    name = ev.rule.base
+    fn = BASES.get(name)
+    if fn is not None:
+        value, inputs, problem = fn(ev.claim, ev.case, ev.ctx)
+    else:
+        spec = ev.vocabulary.claim_types[ev.rule.claim_type].fields[name]
+        value, inputs, problem = field_base(spec, ev.claim)
+    ev.trace.inputs.extend(inputs)
+    if problem:
+        raise Skip(problem, ZERO if value is not None else None)
+    return value
+
+
+def formula(ev: Eval) -> Decimal:
+    """The amount the clause gives for ``ev.claim``, before the caps and the floor."""
+    rule, t = ev.rule, ev.trace
+    f = rule.formula
+    if f == "fixed":
+        amount, key = ev.keyed(rule.amount, "金额")
+        t.formula = f"{key + '：' if key else ''}定额 {fmt_yuan(amount)}元"
+    elif f == "rate":
+        b = base(ev)
+        rate, key = ev.keyed(rule.rate, "比例")
+        if b <= 0:
+            raise Skip(f"计算基数为{fmt_yuan(b)}元，没有可补助的金额", ZERO)
+        amount = to_fen(b * rate)
+        t.formula = f"{fmt_yuan(b)}元 × {fmt_rate(rate)}{'（' + key + '）' if key else ''} = {fmt_yuan(amount)}元"
+    elif f == "per_step":
+        amount = _per_step(ev)
+    elif f == "multiple":
+        b = base(ev)
+        factor = ev.param(rule.factor)
+        amount = to_fen(b * factor)
+        t.formula = f"{fmt_yuan(b)}元 × {factor.normalize():f}倍 = {fmt_yuan(amount)}元"
+    elif f == "at_least":
+        amount = _at_least(ev)
+    elif f == "entered":
+        amount = ev.claim.get("amount")
+        t.inputs.append(("事项说明", str(ev.claim.get("subject", ""))))
+        t.inputs.append(("经办人录入金额", fmt_yuan(amount) + "元"))
+        t.formula = f"经办人录入 {fmt_yuan(amount)}元"
+    else:  # pragma: no cover - loader refuses other formulas
+        raise AssertionError(f)
+    return to_fen(amount)
+
+
+def _per_step(ev: Eval) -> Decimal:
+    rule, t = ev.rule, ev.trace
+    b = base(ev)
+    step = ev.param(rule.step)
+    per, _ = ev.keyed(rule.amount, "每档金额")
+    steps = (b / step).to_integral_value(rounding=ROUND_FLOOR) if b > 0 else ZERO
+    amount = steps * per
+    if rule.step.unit == "count":  # places, pieces: print as counts, not yuan
+        bt, st, unit = f"{b.normalize():f}", f"{step.normalize():f}", ""
+    else:
+        bt, st, unit = fmt_yuan(b), fmt_yuan(step), "元"
+    t.formula = (f"{bt} ÷ {st} = {steps}档（不足一档不计）；"
+                 f"{steps} × {fmt_yuan(per)}元 = {fmt_yuan(amount)}元")
+    if steps <= 0:
+        what = "增加额" if unit else "计算基数"
+        raise Skip(f"{what}{bt}{unit}不足一档（每档{st}{unit}）", ZERO)
+    return amount
+
+
+def _at_least(ev: Eval) -> Decimal:
+    """The stated minimum, or (``above_minimum: entered``) the amount the clerk entered, not below it."""
+    rule, t = ev.rule, ev.trace
+    minimum, key = ev.keyed(rule.minimum, "下限")
+    if ev.claim.type == "entered":
+        amount = ev.claim.get("amount")
+        t.inputs.append(("事项说明", str(ev.claim.get("subject", ""))))
+        t.inputs.append(("经办人录入的当年核定金额", fmt_yuan(amount) + "元"))
+        if amount < minimum:
+            raise Skip(f"录入的当年核定金额{fmt_yuan(amount)}元低于条款规定的下限{fmt_yuan(minimum)}元，请核对核定文件",
+                       amount)
+        t.formula = f"经办人录入当年核定金额 {fmt_yuan(amount)}元（不低于条款下限{fmt_yuan(minimum)}元）"
+        return amount
+    t.formula = f"{key + '：' if key else ''}条款为“不低于{fmt_yuan(minimum)}元”，按下限计 {fmt_yuan(minimum)}元"
+    if rule.above_minimum:
+        t.notes.append("条款只规定下限；当年核定金额更高的，请以“经办人录入金额”按本规则编号录入核定金额（不低于下限），"
+                       "程序按核定金额计算且同一平台每年只计一次")
+    else:
+        t.notes.append("条款只规定下限；实际核定金额更高的，请以“经办人录入金额”另行申报并作说明")
+    return minimum
+
+
+def caps_and_floor(ev: Eval, amount: Decimal, room) -> Decimal:
+    """The caps counted by the subject, the entered-amount maximum and the floor, in that order.
+
+    ``room(cap, top)`` is what is left of a cap for this subject and period
+    after what other periods already used (the engine works it out).
+    """
+    rule, t = ev.rule, ev.trace
+    if rule.formula == "entered" and rule.maximum is not None:
+        top = ev.param(rule.maximum)
+        if amount > top:
+            t.steps.append(f"录入金额超过条款上限{fmt_yuan(top)}元，按上限计：{fmt_yuan(amount)} → {fmt_yuan(top)}")
+            ev.case_warnings.append(f"事项{ev.claim.id}录入金额{fmt_yuan(amount)}元超过{rule.document.citation}"
+                                    f"{rule.clause}规定的上限{fmt_yuan(top)}元，已按上限计")
+            amount = top
+    for cap in rule.caps:
+        if cap.per not in ("subject", "subject_year") or not ev.cap_active(cap):
+            continue
+        top = ev.param(cap.param)
+        left, used_text = room(cap, top)
+        label = CAP_LABELS[cap.per]
+        if amount > left:
+            t.steps.append(f"{label}上限{fmt_yuan(top)}元（“{cap.param.versions[0].cite}”）{used_text}："
+                           f"{fmt_yuan(amount)} → {fmt_yuan(left)}")
+            amount = to_fen(left)
+        else:
+            t.steps.append(f"{label}上限{fmt_yuan(top)}元{used_text}，未超出")
+    if rule.floor is not None:
+        floor = ev.param(rule.floor)
+        if amount < floor:
+            t.steps.append(f"起付线{fmt_yuan(floor)}元：计算金额{fmt_yuan(amount)}元低于起付线")
+            raise Skip(f"计算金额{fmt_yuan(amount)}元低于{fmt_yuan(floor)}元，不予补助", amount)
+        t.steps.append(f"起付线{fmt_yuan(floor)}元：已达到")
+    if amount <= 0:
+        raise Skip("计算金额为零", ZERO)
+    return amount
