@@ -6,18 +6,30 @@ found (sheet, row, column letter and header, the value, a Chinese reason),
 so a clerk fixes the workbook once instead of once per error. Nothing is
 half-imported: the store receives ImportData only when there are no problems.
 
-Hostile files are refused by :mod:`core.excel.package` before openpyxl opens
-them; openpyxl then reads in read-only mode, only as far as the last row that
-holds a value.
+Hostile files are refused by :mod:`core.excel.package` before any cell is
+read; python-calamine then parses the very bytes that were checked and hashed,
+only as far as the last row that holds a value. What calamine cannot see comes
+from the package scan: formulas without a cached value, error cells, merged
+cells, and what is hidden. Hidden rows, columns and sheets holding data are
+refused, because the clerk cannot see what would be imported; so are text
+cells with bidi or control characters (:mod:`core.text`, which also puts every
+text in one normal form), non-finite numbers, and text longer than the
+database column it is stored in.
+
+Numbers: calamine gives every number cell as a float parsed (correctly
+rounded) from the decimal text in the file, as openpyxl did. Money takes the
+shortest decimal that reads back as that float (``Decimal(repr(x))``), which is
+the text Excel wrote for any amount of up to 15 significant digits, so
+1234567.89 is exactly Decimal("1234567.89"); see :mod:`core.excel.cells`.
 """
 from __future__ import annotations
 
-import warnings
+import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from core.excel.cells import blank, convert, to_int
@@ -30,6 +42,7 @@ from core.excel.problems import Problem, WorkbookError, WorkbookRefused, show_va
 from core.model import Claim, RdYear, Recognition
 from core.progress import Cancelled, never, no_report
 from core.records import CompanyProfile, ImportData
+from core.text import TextError, clean_text
 from core.vocabulary import FieldError, FieldSpec, Vocabulary, load_vocabulary
 
 KnownUscc = Callable[[str], bool]
@@ -37,6 +50,12 @@ HEADER_SEARCH_ROWS = 10
 PROGRESS_EVERY = 200  # rows between progress reports and cancel checks
 IN_REGION = {"内蒙古", "内蒙古自治区", "区内", "本区", "自治区内"}
 _YEAR_SPEC = FieldSpec("award_year", "year", BATCH_YEAR_LABEL, True)
+BATCH_INFO_ROWS = 50  # the 批次信息 labels are looked for in these rows
+NOT_READ_SHEETS = (NOTES_SHEET, LISTS_SHEET, ERRORS_SHEET)  # template sheets the reader never reads
+HIDDEN_ROW = ("此行被隐藏（或行高接近0），其中的数据在Excel中看不到，不能导入；"
+              "请在Excel中取消隐藏{filter}，核对这一行后再导入，不需要的行请删除")
+HIDDEN_COLUMN = ("此列被隐藏（或列宽接近0），其中的数据在Excel中看不到，不能导入；"
+                 "请在Excel中取消隐藏该列，核对后再导入，不需要的内容请删除")
 
 
 def read_workbook(path, award_year: int | None = None, batch_name: str | None = None,
@@ -53,7 +72,8 @@ def read_workbook(path, award_year: int | None = None, batch_name: str | None = 
     for s in scan.sheets:
         if s.too_many_rows:
             raise WorkbookRefused(f"工作表“{s.name}”有超过{limits.rows}行数据，一个申报批次用不到这么多行；"
-                                  "请检查是否误把其他数据粘贴进来，或分成几批导入", path.name)
+                                  "请检查是否误把其他数据粘贴进来，或分成几批导入"
+                                  "（确需一次导入更多行的，可由管理员提高“每表导入行数上限”）", path.name)
     vocab = vocabulary or load_vocabulary()
     reader = _WorkbookReader(path, scan, vocab, limits, known_uscc)
     reader.progress, reader.cancel = progress, cancel
@@ -86,6 +106,7 @@ class _WorkbookReader:
         self.truncated = False
         self.progress, self.cancel = no_report, never
         self.rows_total = self.rows_before = 0  # rows of the sheets to read; rows of the sheets read so far
+        self.text_limits = _text_limits()
 
     def _advance(self, rows: int, sheet: str) -> None:
         if self.cancel():
@@ -115,34 +136,38 @@ class _WorkbookReader:
 
     def read(self, award_year, batch_name) -> ImportData:
         name = self.path.name
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                wb = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
-            except Exception as exc:  # openpyxl raises many kinds on malformed parts
-                raise WorkbookRefused(f"文件已损坏或格式不受支持，无法打开（技术信息：{exc.__class__.__name__}）", name) from None
-            try:
-                sheets = self._match_sheets()
-                year, bname = self._batch_info(wb, sheets.get(BATCH_SHEET), award_year, batch_name)
-                rows: dict[str, list[_Row]] = {}
-                self.rows_total = sum(sheets[s.name].last_row for s in self.layout if s.name in sheets)
-                for layout in self.layout:
-                    actual = sheets.get(layout.name)
-                    if actual is None:
-                        if layout.name == COMPANIES_SHEET:
-                            self.problem(COMPANIES_SHEET, None, None, "", None,
-                                         "缺少工作表“企业信息”，请使用本程序生成的申报模板")
-                        rows[layout.name] = []
-                        continue
-                    rows[layout.name] = list(self._read_sheet(wb[actual.name], layout, actual))
-                    self.rows_before += actual.last_row
-                    self._advance(0, layout.name)
-            except (WorkbookError, Cancelled):
-                raise
-            except Exception as exc:
-                raise WorkbookRefused(f"文件已损坏，读取时出错（技术信息：{exc.__class__.__name__}）", name) from None
-            finally:
-                wb.close()
+        try:
+            from python_calamine import CalamineWorkbook
+
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(self.scan.data))
+        except BaseException as exc:  # calamine raises its own kinds on malformed parts
+            _reraise_unless_parser_error(exc)
+            raise WorkbookRefused(f"文件已损坏或格式不受支持，无法打开（技术信息：{exc.__class__.__name__}）", name) from None
+        try:
+            sheets = self._match_sheets()
+            year, bname = self._batch_info(wb, sheets.get(BATCH_SHEET), award_year, batch_name)
+            rows: dict[str, list[_Row]] = {}
+            self.rows_total = sum(sheets[s.name].last_row for s in self.layout if s.name in sheets)
+            for layout in self.layout:
+                actual = sheets.get(layout.name)
+                if actual is None:
+                    if layout.name == COMPANIES_SHEET:
+                        self.problem(COMPANIES_SHEET, None, None, "", None,
+                                     "缺少工作表“企业信息”，请使用本程序生成的申报模板")
+                    rows[layout.name] = []
+                    continue
+                rows[layout.name] = list(self._read_sheet(wb, layout, actual))
+                if actual.hidden and rows[layout.name]:
+                    self._hidden_sheet(actual, f"其中有{len(rows[layout.name])}行数据")
+                self.rows_before += actual.last_row
+                self._advance(0, layout.name)
+        except (WorkbookError, Cancelled):
+            raise
+        except BaseException as exc:
+            _reraise_unless_parser_error(exc)
+            raise WorkbookRefused(f"文件已损坏，读取时出错（技术信息：{exc.__class__.__name__}）", name) from None
+        finally:
+            wb.close()
         data = self._build(rows, year, bname)
         order = {s.name: i for i, s in enumerate(self.scan.sheets)}
         self.problems.sort(key=lambda p: (order.get(p.sheet, -1) if p.sheet else -2, p.row or 0,
@@ -152,6 +177,12 @@ class _WorkbookReader:
         if self.problems:
             raise WorkbookError(self.problems, name)
         return data
+
+    def _hidden_sheet(self, scan: SheetScan, what: str) -> None:
+        how = "深度隐藏（只能用宏取消隐藏）" if scan.state == "veryHidden" else "隐藏"
+        self.problem(scan.name, None, None, "", None,
+                     f"工作表被{how}，{what}；隐藏的数据在Excel中看不到，不能导入。"
+                     "请在Excel中取消隐藏该工作表，核对其中的数据后再导入，不需要的请删除")
 
     def _match_sheets(self) -> dict[str, SheetScan]:
         """Layout name -> scanned sheet, matching names loosely; unknown sheets with data are problems."""
@@ -163,7 +194,9 @@ class _WorkbookReader:
             key = wanted.get(normalize_header(s.name))
             if key is not None and s.kind == "worksheet" and key not in found:
                 found[key] = s
-            elif s.kind == "worksheet" and s.state == "visible" and s.value_rows:
+            elif s.kind == "worksheet" and s.value_rows and s.hidden:
+                self._hidden_sheet(s, "它不是申报模板中的工作表，其中的数据不会被导入")
+            elif s.kind == "worksheet" and s.value_rows:
                 self.problem(s.name, None, None, "", None,
                              "无法识别的工作表（不是申报模板中的工作表），其中的数据不会被导入；"
                              "请把数据移到模板中对应的工作表，或删除该表")
@@ -175,14 +208,20 @@ class _WorkbookReader:
     def _batch_info(self, wb, scan: SheetScan | None, award_year, batch_name):
         year_cell = name_cell = None
         if scan is not None and scan.last_row:
-            ws = wb[scan.name]
-            ws.reset_dimensions()
-            for r, row in enumerate(ws.iter_rows(min_row=1, max_row=min(scan.last_row, 50), max_col=2), 1):
-                label = normalize_header(row[0].value) if row and not blank(row[0].value) else ""
-                if label == BATCH_YEAR_LABEL and len(row) > 1:
-                    year_cell = (r, row[1].value)
-                elif label == BATCH_NAME_LABEL and len(row) > 1:
-                    name_cell = (r, row[1].value)
+            for r, values in _sheet_rows(wb, scan, self.path.name, BATCH_INFO_ROWS):
+                values = [self._clean(BATCH_SHEET, r, c, v) for c, v in enumerate(values[:2], 1)]
+                label = normalize_header(values[0]) if values and not blank(values[0]) else ""
+                if label not in (BATCH_YEAR_LABEL, BATCH_NAME_LABEL) or len(values) < 2:
+                    continue
+                if not blank(values[1]) and (r in scan.hidden_rows or scan.column_hidden(2)):
+                    self.problem(BATCH_SHEET, r, 2, label, values[1],
+                                 HIDDEN_ROW.format(filter="") if r in scan.hidden_rows else HIDDEN_COLUMN)
+                if label == BATCH_YEAR_LABEL:
+                    year_cell = (r, values[1])
+                else:
+                    name_cell = (r, values[1])
+            if scan.hidden and any(c and not blank(c[1]) for c in (year_cell, name_cell)):
+                self._hidden_sheet(scan, "其中填写了兑现年度或批次名称")
         if award_year is None:
             if year_cell is None or blank(year_cell[1]):
                 row = year_cell[0] if year_cell else None
@@ -197,50 +236,85 @@ class _WorkbookReader:
             self.problem("", None, None, BATCH_YEAR_LABEL, award_year, "指定的兑现年度不合理")
             award_year = None
         if not batch_name and name_cell is not None and not blank(name_cell[1]):
-            batch_name = str(name_cell[1]).strip()
+            value = name_cell[1]
+            batch_name = str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
+            limit = self.text_limits.get(("batch", "name"))
+            if limit and len(batch_name) > limit:
+                self.problem(BATCH_SHEET, name_cell[0], 2, BATCH_NAME_LABEL, batch_name,
+                             f"批次名称过长（{len(batch_name)}字，最多{limit}字）")
         if not batch_name:
             batch_name = f"{award_year or ''}年度 {self.path.stem}".strip()
         return award_year, batch_name
 
+    def _clean(self, sheet: str, row: int, col: int, value):
+        """A cell's value in normal form (see _normal); a refused one is a problem and reads as blank."""
+        try:
+            return _normal(value, self.limits.cell_chars)
+        except FieldError as exc:
+            self.problem(sheet, row, col, "", value, str(exc))
+            return ""
+
     # ------------------------------------------------------------ one sheet
 
-    def _read_sheet(self, ws, layout: SheetLayout, scan: SheetScan):
+    def _read_sheet(self, wb, layout: SheetLayout, scan: SheetScan):
         if not scan.last_row:
             return
-        ws.reset_dimensions()  # the <dimension> a file declares may be wrong
         formulas = set(scan.formulas_without_value)
         formula_rows = {r for r, _ in formulas}
-        rows = ws.iter_rows(min_row=1, max_row=scan.last_row, max_col=max(scan.max_column, 1))
+        errors = scan.errors
+        error_rows = {r for r, _ in errors}
+        hidden_rows = scan.hidden_rows
         header_row = None
         complete = True
         mapping: dict[int, tuple[Column, str, str]] = {}
         ignored: set[int] = set()
+        hidden_columns: list[int] = []
         unlabeled_reported: set[int] = set()
-        for number, cells in enumerate(rows, 1):
+        hidden_reported: set[int] = set()
+        limits = {}
+        hidden_row_reason = HIDDEN_ROW.format(filter="（该表设置了筛选的，请清除筛选）" if scan.filtered else "")
+        for number, values in _sheet_rows(wb, scan, self.path.name):
             if number % PROGRESS_EVERY == 0:
                 self._advance(number, layout.name)
             if header_row is None:
-                if not _looks_like_header(layout, cells):  # blank, or a title above the table
+                values = [self._clean(layout.name, number, c, v) for c, v in enumerate(values, 1)]
+                if not _looks_like_header(layout, values):  # blank, or a title above the table
                     if number >= HEADER_SEARCH_ROWS:
                         self.problem(layout.name, None, None, "", None,
                                      f"前{HEADER_SEARCH_ROWS}行中找不到标题行（第一行应为“统一社会信用代码”等列标题）")
                         return
                     continue
                 header_row = number
-                mapping, ignored = self._headers(layout, number, cells)
+                mapping, ignored = self._headers(layout, number, values)
                 keys = {c.key for c, _, _ in mapping.values()}
                 complete = all(c.key in keys for c in layout.columns if c.spec.required)
                 self._merges(layout, scan, header_row)
+                if number in hidden_rows:
+                    self.problem(layout.name, number, None, "", None, "标题行被隐藏：" + hidden_row_reason)
+                hidden_columns = [c for c in range(1, scan.max_column + 1) if c not in ignored and scan.column_hidden(c)]
+                kind = layout.claim_type or layout.kind
+                limits = {idx: self.text_limits.get((kind, entry[0].key)) for idx, entry in mapping.items()}
                 continue
-            if number not in formula_rows and all(blank(c.value) for i, c in enumerate(cells, 1) if i not in ignored):
+            if (number not in formula_rows and number not in error_rows
+                    and all(blank(v) for i, v in enumerate(values, 1) if i not in ignored)):
                 continue  # a blank row, or only a remark
             row = _Row(layout, number, failed=not complete)
-            for idx, cell in enumerate(cells, 1):
-                value = cell.value
+            if number in hidden_rows:
+                self.problem(layout.name, number, None, "", None, hidden_row_reason)
+                row.failed = True
+            for idx in hidden_columns:
+                if idx <= len(values) and not blank(values[idx - 1]):
+                    row.failed = True
+                    if idx not in hidden_reported:
+                        hidden_reported.add(idx)
+                        entry = mapping.get(idx)
+                        self.problem(layout.name, number, idx, entry[2] if entry else "", values[idx - 1],
+                                     HIDDEN_COLUMN)
+            for idx, value in enumerate(values, 1):
                 entry = mapping.get(idx)
                 if entry is None:
                     if idx not in ignored and idx not in unlabeled_reported and (
-                            not blank(value) or (number, idx) in formulas):
+                            not blank(value) or (number, idx) in formulas or (number, idx) in errors):
                         unlabeled_reported.add(idx)
                         self.problem(layout.name, number, idx, "", value,
                                      "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容")
@@ -254,19 +328,26 @@ class _WorkbookReader:
                     self.at(row, key, "公式没有计算结果（文件不是在Excel中保存的，或未重新计算），"
                                       "请在Excel中打开、确认显示出结果后保存，或直接填写数值")
                     continue
-                if cell.data_type == "e":
-                    self.at(row, key, f"单元格是错误值“{value}”（公式计算出错），请改正")
+                if (number, idx) in errors:
+                    row.raws[key] = errors[(number, idx)]
+                    self.at(row, key, f"单元格是错误值“{errors[(number, idx)]}”（公式计算出错），请改正")
                     continue
-                if isinstance(value, str) and len(value) > self.limits.cell_chars:
-                    self.at(row, key, f"文字过长（{len(value)}字，Excel单元格最多{self.limits.cell_chars}字）")
+                try:
+                    value = _normal(value, self.limits.cell_chars)
+                except FieldError as exc:
+                    self.at(row, key, str(exc))
                     continue
                 if blank(value):
                     row.values[key] = None
                     continue
                 try:
-                    row.values[key] = convert(column, value, unit, self.vocab, header)
+                    row.values[key] = value = convert(column, value, unit, self.vocab, header)
                 except FieldError as exc:
                     self.at(row, key, str(exc))
+                    continue
+                limit = limits.get(idx)
+                if limit and isinstance(value, str) and len(value) > limit:
+                    self.at(row, key, f"“{header}”过长（{len(value)}字，最多{limit}字）")
             for column, _, _ in mapping.values():
                 key = column.key
                 if row.values.get(key) is None and key not in row.bad:
@@ -277,12 +358,11 @@ class _WorkbookReader:
                         row.values[key] = column.spec.default
             yield row
 
-    def _headers(self, layout: SheetLayout, number: int, cells):
+    def _headers(self, layout: SheetLayout, number: int, values):
         mapping: dict[int, tuple[Column, str, str]] = {}
         ignored: set[int] = set()
         seen: dict[str, int] = {}
-        for idx, cell in enumerate(cells, 1):
-            text = cell.value
+        for idx, text in enumerate(values, 1):
             if blank(text):
                 continue
             text = str(text)
@@ -449,13 +529,76 @@ class _WorkbookReader:
         return Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
 
 
-def _looks_like_header(layout: SheetLayout, cells) -> bool:
+def _looks_like_header(layout: SheetLayout, values) -> bool:
     """Whether a row holds at least one of the sheet's column headers."""
-    for cell in cells:
-        if isinstance(cell.value, str) and not blank(cell.value):
-            if any(match_header(column, cell.value) is not None for column in layout.columns):
+    for value in values:
+        if isinstance(value, str) and not blank(value):
+            if any(match_header(column, value) is not None for column in layout.columns):
                 return True
     return False
+
+
+def _sheet_rows(wb, scan: SheetScan, source: str, last: int | None = None):
+    """(row number, the row's values from column A) for the rows up to the sheet's last value row.
+
+    calamine gives a blank cell as "" and an error cell as "". The scan has
+    already counted every cell that holds a value, so a sheet reaching beyond
+    it means the two parsers disagree about the file: it is refused.
+    """
+    sheet = wb.get_sheet_by_name(scan.name)
+    start, end = sheet.start, sheet.end
+    if start is None or end is None:
+        return
+    if end[0] >= scan.last_row or end[1] >= scan.max_column:
+        raise WorkbookRefused(f"文件结构异常：工作表“{scan.name}”中的数据与检查结果不一致，文件可能是恶意构造的，拒绝读取",
+                              source)
+    pad = [""] * start[1]
+    last = min(last or scan.last_row, scan.last_row)
+    for number, values in enumerate(sheet.iter_rows(), 1):
+        if number > last:
+            break
+        yield number, (pad + values if pad else values)
+
+
+def _reraise_unless_parser_error(exc: BaseException) -> None:
+    """Let through what is not the parser failing on the file: interrupts, cancelling, our own refusals.
+
+    A panic inside calamine's Rust code reaches Python as pyo3's PanicException, which is not an
+    Exception; it is a broken file like any other.
+    """
+    if isinstance(exc, (WorkbookError, Cancelled)):
+        raise exc
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
+def _normal(value, cell_chars: int):
+    """A cell's value with its text in the one normal form (core.text), or FieldError.
+
+    Refused: text longer than an Excel cell holds, text with bidi or control
+    characters, and numbers that are not finite (NaN, INF: Excel never writes
+    them, calamine reads them from a forged <v>nan</v>).
+    """
+    if isinstance(value, str):
+        if not value:
+            return value
+        if len(value) > cell_chars:
+            raise FieldError(f"文字过长（{len(value)}字，Excel单元格最多{cell_chars}字）")
+        try:
+            return clean_text(value)
+        except TextError as exc:
+            raise FieldError(str(exc)) from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FieldError("单元格中的数值无效（不是有限的数），Excel本身不会保存这样的数，文件可能被其他程序改动过；"
+                         "请重新填写该单元格")
+    return value
+
+
+def _text_limits() -> dict[tuple[str, str], int]:
+    """(sheet kind or claim type, field) -> the length of the database column the text is stored in."""
+    from core.store.validate import TEXT_COLUMNS
+
+    return {key: column.type.length for key, column in TEXT_COLUMNS.items() if column.type.length}
 
 
 def _same_name(a, b) -> bool:
