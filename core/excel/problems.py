@@ -58,6 +58,8 @@ def show_value(value, limit: int = 60) -> str:
         text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text
     text = str(value).replace("\r", " ").replace("\n", " ")
+    if not text.isprintable():  # a bidi or invisible character would change how the message itself reads
+        text = "".join(ch if ch.isprintable() else " " if ch.isspace() else f"[U+{ord(ch):04X}]" for ch in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -85,15 +85,40 @@ class _Row:
     sheet: SheetLayout
     number: int
     values: dict = field(default_factory=dict)  # key -> typed value (None when blank)
-    letters: dict = field(default_factory=dict)  # key -> column letter
-    raws: dict = field(default_factory=dict)  # key -> cell value as read
-    headers: dict = field(default_factory=dict)  # key -> the header as written in the file
-    bad: set = field(default_factory=set)  # keys with a problem
+    letters: dict = field(default_factory=dict)  # key -> column letter (the sheet's, shared by its rows)
+    headers: dict = field(default_factory=dict)  # key -> the header as written in the file (shared too)
+    cells: list = field(default_factory=list)  # the row's values as read, from column A
     failed: bool = False  # any problem in the row, or its sheet lacks a required column
+
+    def raw(self, key: str):
+        """The value of ``key``'s cell as read (None when the sheet has no such column)."""
+        letter = self.letters.get(key)
+        if not letter:
+            return None
+        i = _column_index(letter) - 1
+        return self.cells[i] if i < len(self.cells) else None
 
     @property
     def uscc(self):
         return self.values.get("uscc")
+
+
+@dataclass
+class _Columns:
+    """What a sheet's header row says about its columns."""
+
+    cells: list  # (index from 0, Column, unit, header as written, text limit) of each recognised column
+    letters: dict  # key -> column letter
+    headers: dict  # key -> header as written
+    watched: list  # indices from 0 of the columns a data row is looked for in (recognised or unlabeled)
+    unlabeled: list  # column numbers with no recognisable header (remark columns are not among them)
+    hidden: list  # column numbers hidden or (almost) zero wide, remark columns left out
+    complete: bool  # every required column is there
+    reported: set = field(default_factory=set)  # unlabeled or hidden columns already reported
+
+    @property
+    def headers_by_index(self) -> dict:
+        return {i + 1: header for i, _, _, header, _ in self.cells}
 
 
 class _WorkbookReader:
@@ -123,14 +148,16 @@ class _WorkbookReader:
         letter = get_column_letter(col) if col else ""
         self.problems.append(Problem(sheet, row, letter, header, show_value(value), reason))
 
-    def at(self, row: _Row, key: str, reason: str) -> None:
-        """A problem at the cell of ``key`` in ``row`` (or at the row when the column is absent)."""
+    def at(self, row: _Row, key: str, reason: str, shown=None) -> None:
+        """A problem at the cell of ``key`` in ``row`` (or at the row when the column is absent).
+
+        ``shown`` is what the cell holds when calamine cannot say (an error value).
+        """
         letter = row.letters.get(key, "")
         col = _column_index(letter) if letter else None
         header = row.headers.get(key) or next((c.header for c in row.sheet.columns if c.key == key), "")
-        self.problem(row.sheet.name, row.number, col, header, row.raws.get(key), reason)
+        self.problem(row.sheet.name, row.number, col, header, shown if shown is not None else row.raw(key), reason)
         row.failed = True
-        row.bad.add(key)
 
     # ------------------------------------------------------------ the workbook
 
@@ -259,104 +286,101 @@ class _WorkbookReader:
     def _read_sheet(self, wb, layout: SheetLayout, scan: SheetScan):
         if not scan.last_row:
             return
-        formulas = set(scan.formulas_without_value)
-        formula_rows = {r for r, _ in formulas}
-        errors = scan.errors
-        error_rows = {r for r, _ in errors}
-        hidden_rows = scan.hidden_rows
-        header_row = None
-        complete = True
-        mapping: dict[int, tuple[Column, str, str]] = {}
-        ignored: set[int] = set()
-        hidden_columns: list[int] = []
-        unlabeled_reported: set[int] = set()
-        hidden_reported: set[int] = set()
-        limits = {}
-        hidden_row_reason = HIDDEN_ROW.format(filter="（该表设置了筛选的，请清除筛选）" if scan.filtered else "")
+        columns = None
+        special_rows = {r for r, _ in scan.formulas_without_value} | {r for r, _ in scan.errors}
         for number, values in _sheet_rows(wb, scan, self.path.name):
             if number % PROGRESS_EVERY == 0:
                 self._advance(number, layout.name)
-            if header_row is None:
-                values = [self._clean(layout.name, number, c, v) for c, v in enumerate(values, 1)]
-                if not _looks_like_header(layout, values):  # blank, or a title above the table
-                    if number >= HEADER_SEARCH_ROWS:
-                        self.problem(layout.name, None, None, "", None,
-                                     f"前{HEADER_SEARCH_ROWS}行中找不到标题行（第一行应为“统一社会信用代码”等列标题）")
-                        return
-                    continue
-                header_row = number
-                mapping, ignored = self._headers(layout, number, values)
-                keys = {c.key for c, _, _ in mapping.values()}
-                complete = all(c.key in keys for c in layout.columns if c.spec.required)
-                self._merges(layout, scan, header_row)
-                if number in hidden_rows:
-                    self.problem(layout.name, number, None, "", None, "标题行被隐藏：" + hidden_row_reason)
-                hidden_columns = [c for c in range(1, scan.max_column + 1) if c not in ignored and scan.column_hidden(c)]
-                kind = layout.claim_type or layout.kind
-                limits = {idx: self.text_limits.get((kind, entry[0].key)) for idx, entry in mapping.items()}
+            if columns is None:
+                columns = self._header(layout, scan, number, values)
+                if columns is None and number >= HEADER_SEARCH_ROWS:
+                    self.problem(layout.name, None, None, "", None,
+                                 f"前{HEADER_SEARCH_ROWS}行中找不到标题行（第一行应为“统一社会信用代码”等列标题）")
+                    return
                 continue
-            if (number not in formula_rows and number not in error_rows
-                    and all(blank(v) for i, v in enumerate(values, 1) if i not in ignored)):
-                continue  # a blank row, or only a remark
-            row = _Row(layout, number, failed=not complete)
-            if number in hidden_rows:
-                self.problem(layout.name, number, None, "", None, hidden_row_reason)
+            if number in special_rows or _has_data(values, columns.watched):
+                yield self._data_row(layout, scan, columns, number, values, number in special_rows)
+
+    def _header(self, layout: SheetLayout, scan: SheetScan, number: int, values) -> _Columns | None:
+        """The sheet's columns when row ``number`` is its header row, else None (blank, or a title above)."""
+        values = [self._clean(layout.name, number, c, v) for c, v in enumerate(values, 1)]
+        if not _looks_like_header(layout, values):
+            return None
+        mapping, ignored = self._headers(layout, number, values)
+        keys = {c.key for c, _, _ in mapping.values()}
+        self._merges(layout, scan, number)
+        if number in scan.hidden_rows:
+            self.problem(layout.name, number, None, "", None, "标题行被隐藏：" + _hidden_row_reason(scan))
+        kind = layout.claim_type or layout.kind
+        unlabeled = [c for c in range(1, scan.max_column + 1) if c not in mapping and c not in ignored]
+        return _Columns(
+            cells=[(idx - 1, column, unit, header, self.text_limits.get((kind, column.key)))
+                   for idx, (column, unit, header) in sorted(mapping.items())],
+            letters={column.key: get_column_letter(idx) for idx, (column, _, _) in mapping.items()},
+            headers={column.key: header for column, _, header in mapping.values()},
+            watched=sorted(c - 1 for c in (*mapping, *unlabeled)),
+            unlabeled=unlabeled,
+            hidden=[c for c in range(1, scan.max_column + 1) if c not in ignored and scan.column_hidden(c)],
+            complete=all(c.key in keys for c in layout.columns if c.spec.required),
+        )
+
+    def _data_row(self, layout: SheetLayout, scan: SheetScan, cols: _Columns, number: int, values,
+                  special: bool) -> _Row:
+        """One row below the header, every cell checked and converted; its problems recorded."""
+        row = _Row(layout, number, letters=cols.letters, headers=cols.headers, cells=values, failed=not cols.complete)
+        width = len(values)
+        if number in scan.hidden_rows:
+            self.problem(layout.name, number, None, "", None, _hidden_row_reason(scan))
+            row.failed = True
+        for idx in cols.hidden:
+            if idx <= width and not blank(values[idx - 1]):
                 row.failed = True
-            for idx in hidden_columns:
-                if idx <= len(values) and not blank(values[idx - 1]):
-                    row.failed = True
-                    if idx not in hidden_reported:
-                        hidden_reported.add(idx)
-                        entry = mapping.get(idx)
-                        self.problem(layout.name, number, idx, entry[2] if entry else "", values[idx - 1],
-                                     HIDDEN_COLUMN)
-            for idx, value in enumerate(values, 1):
-                entry = mapping.get(idx)
-                if entry is None:
-                    if idx not in ignored and idx not in unlabeled_reported and (
-                            not blank(value) or (number, idx) in formulas or (number, idx) in errors):
-                        unlabeled_reported.add(idx)
-                        self.problem(layout.name, number, idx, "", value,
-                                     "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容")
-                    continue
-                column, unit, header = entry
-                key = column.key
-                row.letters[key] = get_column_letter(idx)
-                row.raws[key] = value
-                row.headers[key] = header
-                if (number, idx) in formulas:
-                    self.at(row, key, "公式没有计算结果（文件不是在Excel中保存的，或未重新计算），"
-                                      "请在Excel中打开、确认显示出结果后保存，或直接填写数值")
-                    continue
-                if (number, idx) in errors:
-                    row.raws[key] = errors[(number, idx)]
-                    self.at(row, key, f"单元格是错误值“{errors[(number, idx)]}”（公式计算出错），请改正")
-                    continue
-                try:
-                    value = _normal(value, self.limits.cell_chars)
-                except FieldError as exc:
-                    self.at(row, key, str(exc))
-                    continue
-                if blank(value):
-                    row.values[key] = None
-                    continue
-                try:
-                    row.values[key] = value = convert(column, value, unit, self.vocab, header)
-                except FieldError as exc:
-                    self.at(row, key, str(exc))
-                    continue
-                limit = limits.get(idx)
-                if limit and isinstance(value, str) and len(value) > limit:
-                    self.at(row, key, f"“{header}”过长（{len(value)}字，最多{limit}字）")
-            for column, _, _ in mapping.values():
-                key = column.key
-                if row.values.get(key) is None and key not in row.bad:
-                    row.values[key] = None
-                    if column.spec.required:
-                        self.at(row, key, "必填项未填写")
-                    elif column.spec.default is not None:
-                        row.values[key] = column.spec.default
-            yield row
+                if idx not in cols.reported:
+                    cols.reported.add(idx)
+                    self.problem(layout.name, number, idx, cols.headers_by_index.get(idx, ""), values[idx - 1],
+                                 HIDDEN_COLUMN)
+        for idx in cols.unlabeled:
+            if idx <= width and idx not in cols.reported and (not blank(values[idx - 1]) or special and (
+                    (number, idx) in scan.errors or (number, idx) in scan.formulas_without_value)):
+                cols.reported.add(idx)
+                self.problem(layout.name, number, idx, "", values[idx - 1],
+                             "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容")
+        for i, column, unit, header, limit in cols.cells:
+            key = column.key
+            value = values[i] if i < width else ""
+            if special and self._special_cell(row, key, (number, i + 1), scan):
+                continue
+            try:
+                value = _normal(value, self.limits.cell_chars)
+            except FieldError as exc:
+                self.at(row, key, str(exc))
+                continue
+            if blank(value):
+                row.values[key] = None
+                if column.spec.required:
+                    self.at(row, key, "必填项未填写")
+                elif column.spec.default is not None:
+                    row.values[key] = column.spec.default
+                continue
+            try:
+                row.values[key] = value = convert(column, value, unit, self.vocab, header)
+            except FieldError as exc:
+                self.at(row, key, str(exc))
+                continue
+            if limit and isinstance(value, str) and len(value) > limit:
+                self.at(row, key, f"“{header}”过长（{len(value)}字，最多{limit}字）")
+        return row
+
+    def _special_cell(self, row: _Row, key: str, cell: tuple[int, int], scan: SheetScan) -> bool:
+        """A problem when the cell is a formula without a result or an error value (calamine reads both as blank)."""
+        if cell in scan.formulas_without_value:
+            self.at(row, key, "公式没有计算结果（文件不是在Excel中保存的，或未重新计算），"
+                              "请在Excel中打开、确认显示出结果后保存，或直接填写数值")
+            return True
+        if cell in scan.errors:
+            self.at(row, key, f"单元格是错误值“{scan.errors[cell]}”（公式计算出错），请改正", shown=scan.errors[cell])
+            return True
+        return False
 
     def _headers(self, layout: SheetLayout, number: int, values):
         mapping: dict[int, tuple[Column, str, str]] = {}
@@ -527,6 +551,21 @@ class _WorkbookReader:
             fields["rd_year"] = award_year - 1
         # the id a clerk can find again: the sheet and row the claim came from
         return Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
+
+
+def _has_data(values, watched) -> bool:
+    """Whether any of the ``watched`` cells (indices from 0) is not blank."""
+    width = len(values)
+    for i in watched:
+        if i < width:
+            v = values[i]
+            if v != "" and not blank(v):
+                return True
+    return False
+
+
+def _hidden_row_reason(scan: SheetScan) -> str:
+    return HIDDEN_ROW.format(filter="（该表设置了筛选的，请清除筛选）" if scan.filtered else "")
 
 
 def _looks_like_header(layout: SheetLayout, values) -> bool:
