@@ -3,8 +3,8 @@
 With the source workbook it is a copy of it with every bad cell shaded red
 and commented with the reason, the sheets with problems marked red, and a
 错误清单 sheet in front that lists each problem with a link to its cell. When
-the file itself was refused (not a workbook, hostile) or cannot be opened,
-only the 错误清单 sheet is written.
+the file itself was refused (not a workbook, hostile, too many rows), cannot
+be opened or is too big to copy, only the 错误清单 sheet is written.
 """
 from __future__ import annotations
 
@@ -45,9 +45,17 @@ def write_error_workbook(problems: list[Problem], path, source=None) -> Path:
 
 
 def _open_copy(source):
+    """The source workbook opened in full for marking, or None when it is refused or too big to copy.
+
+    Beyond DEFAULT_LIMITS.rows rows in a sheet (a bureau may import more, see
+    import.max_rows) openpyxl would take minutes and gigabytes to copy it; the
+    list alone names every cell.
+    """
     try:
-        inspect_package(source)
+        scan = inspect_package(source)
     except WorkbookRefused:
+        return None
+    if any(s.too_many_rows for s in scan.sheets):
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -69,12 +69,31 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-SHARED_STRINGS_PER_ROW = DEFAULT_LIMITS.shared_strings // DEFAULT_LIMITS.rows
+ROWS_SETTING = "import.max_rows"  # store setting: a bureau's own row limit per sheet (main.py import-limit)
+ROWS_RANGE = (1_000, 200_000)  # what the setting may be; docs/excel.md gives the memory each needs
 
 
 def limits_for_rows(rows: int, base: Limits = DEFAULT_LIMITS) -> Limits:
-    """``base`` with its row limit set to ``rows``, and the shared-string limit grown in proportion."""
-    return dataclasses.replace(base, rows=rows, shared_strings=max(base.shared_strings, rows * SHARED_STRINGS_PER_ROW))
+    """``base`` with its row limit set to ``rows``, and the shared-string limits grown in proportion
+    (more rows hold more distinct names and accounts); never below ``base``."""
+    grown = max(rows, base.rows)
+    return dataclasses.replace(base, rows=rows, shared_strings=base.shared_strings * grown // base.rows,
+                               shared_strings_bytes=base.shared_strings_bytes * grown // base.rows)
+
+
+def import_limits(setting=None) -> Limits:
+    """The limits of an import: the defaults, with the row limit of the store setting ``import.max_rows``.
+
+    ``setting`` is ``Store.setting`` (key, default) -> text or None. A stored
+    value that is not a whole number within ROWS_RANGE is ignored (the command
+    that sets it refuses such values).
+    """
+    text = setting(ROWS_SETTING, None) if setting is not None else None
+    try:
+        rows = int(text)
+    except (TypeError, ValueError):
+        return DEFAULT_LIMITS
+    return limits_for_rows(rows) if ROWS_RANGE[0] <= rows <= ROWS_RANGE[1] else DEFAULT_LIMITS
 
 
 @dataclass
