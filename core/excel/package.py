@@ -345,7 +345,9 @@ def inspect_package(path, limits: Limits = DEFAULT_LIMITS) -> PackageScan:
         _refuse(f"文件过大（{size / MB:.1f} MB），申报工作簿一般只有几百KB，上限为{limits.file_bytes // MB} MB", name)
     try:
         with path.open("rb") as f:
-            data = f.read(limits.file_bytes + 1)  # the file may have grown since it was measured
+            data = f.read(size + 1)
+            if len(data) > size:  # it grew since it was measured: read on, but never past the limit
+                data += f.read(limits.file_bytes + 1 - len(data))
     except OSError as exc:
         _refuse(f"无法读取文件：{exc.strerror or exc}", name)
     if len(data) > limits.file_bytes:

@@ -80,27 +80,27 @@ def read_workbook(path, award_year: int | None = None, batch_name: str | None = 
     return reader.read(award_year, batch_name)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     sheet: SheetLayout
     number: int
     values: dict = field(default_factory=dict)  # key -> typed value (None when blank)
     letters: dict = field(default_factory=dict)  # key -> column letter (the sheet's, shared by its rows)
     headers: dict = field(default_factory=dict)  # key -> the header as written in the file (shared too)
-    cells: list = field(default_factory=list)  # the row's values as read, from column A
+    cells: list | None = None  # the row's values as read, from column A; kept only for a row with a problem
     failed: bool = False  # any problem in the row, or its sheet lacks a required column
-
-    def raw(self, key: str):
-        """The value of ``key``'s cell as read (None when the sheet has no such column)."""
-        letter = self.letters.get(key)
-        if not letter:
-            return None
-        i = _column_index(letter) - 1
-        return self.cells[i] if i < len(self.cells) else None
 
     @property
     def uscc(self):
         return self.values.get("uscc")
+
+    def raw(self, key: str):
+        """The value of ``key``'s cell as read, or as converted once the cells are dropped."""
+        letter = self.letters.get(key)
+        if self.cells is None or not letter:
+            return self.values.get(key)
+        i = _column_index(letter) - 1
+        return self.cells[i] if i < len(self.cells) else None
 
 
 @dataclass
@@ -173,19 +173,21 @@ class _WorkbookReader:
         try:
             sheets = self._match_sheets()
             year, bname = self._batch_info(wb, sheets.get(BATCH_SHEET), award_year, batch_name)
-            rows: dict[str, list[_Row]] = {}
+            records = _Records(self, ImportData(name, self.scan.sha256, year or 0, bname))
             self.rows_total = sum(sheets[s.name].last_row for s in self.layout if s.name in sheets)
-            for layout in self.layout:
+            for layout in self.layout:  # 企业信息 first: the other sheets are checked against its companies
                 actual = sheets.get(layout.name)
                 if actual is None:
                     if layout.name == COMPANIES_SHEET:
                         self.problem(COMPANIES_SHEET, None, None, "", None,
                                      "缺少工作表“企业信息”，请使用本程序生成的申报模板")
-                    rows[layout.name] = []
                     continue
-                rows[layout.name] = list(self._read_sheet(wb, layout, actual))
-                if actual.hidden and rows[layout.name]:
-                    self._hidden_sheet(actual, f"其中有{len(rows[layout.name])}行数据")
+                count = 0
+                for row in self._read_sheet(wb, layout, actual):
+                    records.add(layout, row)
+                    count += 1
+                if actual.hidden and count:
+                    self._hidden_sheet(actual, f"其中有{count}行数据")
                 self.rows_before += actual.last_row
                 self._advance(0, layout.name)
         except (WorkbookError, Cancelled):
@@ -195,7 +197,7 @@ class _WorkbookReader:
             raise WorkbookRefused(f"文件已损坏，读取时出错（技术信息：{exc.__class__.__name__}）", name) from None
         finally:
             wb.close()
-        data = self._build(rows, year, bname)
+        data = records.finish()
         order = {s.name: i for i, s in enumerate(self.scan.sheets)}
         self.problems.sort(key=lambda p: (order.get(p.sheet, -1) if p.sheet else -2, p.row or 0,
                                           _column_index(p.column) if p.column else 0))
@@ -369,6 +371,8 @@ class _WorkbookReader:
                 continue
             if limit and isinstance(value, str) and len(value) > limit:
                 self.at(row, key, f"“{header}”过长（{len(value)}字，最多{limit}字）")
+        if not row.failed:
+            row.cells = None  # 400,000 rows at 100,000 companies: the checked values are enough from here on
         return row
 
     def _special_cell(self, row: _Row, key: str, cell: tuple[int, int], scan: SheetScan) -> bool:
@@ -430,116 +434,123 @@ class _WorkbookReader:
             self.problem(layout.name, max(min_row, header_row), min_col, "", None,
                          f"{where}不能合并单元格（{ref}），请取消合并并在每一行分别填写")
 
-    # ------------------------------------------------------------ records
 
-    def _build(self, rows: dict[str, list[_Row]], award_year, batch_name) -> ImportData:
-        companies: dict[str, _Row] = {}
-        data = ImportData(self.path.name, self.scan.sha256, award_year or 0, batch_name)
+class _Records:
+    """Checked rows become ImportData one by one, so a sheet's rows are dropped as soon as it is read.
 
-        for row in rows.get(COMPANIES_SHEET, []):
-            uscc = row.uscc
-            if uscc is None:
-                continue
-            first = companies.get(uscc)
-            if first is not None:
-                self.at(row, "uscc", f"统一社会信用代码与第{first.number}行重复（同一企业只能填一行）")
-                continue
-            companies[uscc] = row
-            v = row.values
-            if v.get("bank_account") and not v.get("bank_name"):
-                self.at(row, "bank_name", "填写了账号，开户行也必须填写")
-            if v.get("bank_name") and not v.get("bank_account") and "bank_account" in row.letters:
-                self.at(row, "bank_account", "填写了开户行，账号也必须填写")
-            if not row.failed:
-                data.companies.append(CompanyProfile(
-                    uscc=uscc, name=v["name"], city=v["city"], county=v.get("county") or "",
-                    size=v.get("size") or "medium", industry=v.get("industry") or "",
-                    bank_name=v.get("bank_name") or "", bank_account=v.get("bank_account") or "",
-                    contact=v.get("contact") or "", phone=v.get("phone") or "",
-                ))
+    The cross-row checks are here: a company listed twice, history and claims
+    naming a company that is neither on 企业信息 nor in the store, a name that
+    contradicts the code, duplicated history and claims.
+    """
 
-        known_cache: dict[str, bool] = {}
+    def __init__(self, reader: _WorkbookReader, data: ImportData):
+        self.reader, self.data = reader, data
+        self.companies: dict[str, tuple[int, str]] = {}  # uscc -> (row on 企业信息, name)
+        self.known: dict[str, bool] = {}  # the store's answers, asked once per code
+        self.seen: dict[tuple, int] = {}  # what a history or claim row is about -> its row
+        self.tech_sme_history: dict[tuple, _Row] = {}  # (uscc, year) -> the row on 历史-科技型中小企业入库
 
-        def check_company(row: _Row) -> bool:
-            uscc = row.uscc
-            if uscc is None:
-                return False
-            company = companies.get(uscc)
-            if company is None:
-                if uscc not in known_cache:
-                    known_cache[uscc] = bool(self.known(uscc)) if self.known else False
-                if not known_cache[uscc]:
-                    self.at(row, "uscc", "该统一社会信用代码不在“企业信息”表中，系统中也没有该企业；"
-                                         "请在“企业信息”表中补充该企业，或核对代码")
-                    return False
-            named = row.values.get("company_name")
-            if named and company is not None and _same_name(named, company.values.get("name")) is False:
-                self.at(row, "company_name", f"企业名称与“企业信息”表中该代码的企业“{company.values.get('name')}”"
-                                             "不一致，请核对统一社会信用代码")
-            return not row.failed
+    def add(self, layout: SheetLayout, row: _Row) -> None:
+        if layout.kind == "companies":
+            self._company(row)
+        elif self._company_known(row):
+            getattr(self, "_" + layout.kind)(layout, row)
 
-        seen: dict[tuple, int] = {}
-
-        def duplicate(row: _Row, key: tuple, what: str, at_key: str) -> bool:
-            first = seen.get(key)
-            if first is not None:
-                self.at(row, at_key, f"与第{first}行重复：{what}")
-                return True
-            seen[key] = row.number
-            return False
-
-        tech_sme_history: dict[tuple, int] = {}
-        for layout in self.layout:
-            for row in rows.get(layout.name, []):
-                if not check_company(row):
-                    continue
-                v, uscc = row.values, row.uscc
-                if layout.kind == "recognitions":
-                    if duplicate(row, (layout.name, uscc, v["kind"], v.get("level"), v["date"]),
-                                 "同一企业的同一项认定只需填一行", "kind"):
-                        continue
-                    issued = v.get("issued_in") or ""
-                    data.recognitions.append((uscc, Recognition(
-                        v["kind"], v.get("level"), v["date"], v.get("number") or "",
-                        "" if issued in IN_REGION else issued)))
-                elif layout.kind == "tech_sme":
-                    if duplicate(row, (layout.name, uscc, v["year"]), "同一企业同一年度只需填一行", "year"):
-                        continue
-                    if award_year and v["year"] > award_year:
-                        self.at(row, "year", f"入库年度晚于兑现年度{award_year}")
-                        continue
-                    tech_sme_history[(uscc, v["year"])] = row
-                    data.tech_sme.append((uscc, v["year"]))
-                elif layout.kind == "rd":
-                    if duplicate(row, (layout.name, uscc, v["year"]), "同一企业同一年度的研发投入只能填一行", "year"):
-                        continue
-                    if v.get("deducted") is not None and not v.get("super_deduction"):
-                        self.at(row, "super_deduction", "填写了已加计扣除的研发费用，“享受研发费用加计扣除”应为“是”")
-                        continue
-                    if v.get("deducted") is not None and v["deducted"] > v["expense"]:
-                        self.at(row, "deducted", "已加计扣除的研发费用不能大于当年研发费用")
-                        continue
-                    data.rd.append((uscc, RdYear(v["year"], v["expense"], bool(v.get("super_deduction")),
-                                                 v.get("deducted"), v.get("revenue"))))
-                elif layout.kind == "claim":
-                    claim = self._claim(layout, row, award_year)
-                    if duplicate(row, (uscc, claim.subject), "同一事项重复申报", layout.columns[2].key
-                                 if len(layout.columns) > 3 else "uscc"):
-                        continue
-                    data.claims.append((uscc, claim))
-
+    def finish(self) -> ImportData:
+        data, reader = self.data, self.reader
         # A registration entered both as history and as this year's claim.
         for uscc, claim in data.claims:
-            if claim.type == "tech_sme_registration" and (uscc, claim.get("year")) in tech_sme_history:
-                self.at(tech_sme_history[(uscc, claim.get("year"))], "year",
-                        "该年度入库已在“申报-科技型中小企业入库”表中申报，历史表中请删除这一行")
-
-        if not any((data.companies, data.recognitions, data.tech_sme, data.rd, data.claims)) and not self.problems:
-            self.problem(COMPANIES_SHEET, None, None, "", None, "工作簿中没有任何企业或申报数据")
+            if claim.type == "tech_sme_registration" and (uscc, claim.get("year")) in self.tech_sme_history:
+                reader.at(self.tech_sme_history[(uscc, claim.get("year"))], "year",
+                          "该年度入库已在“申报-科技型中小企业入库”表中申报，历史表中请删除这一行")
+        if not any((data.companies, data.recognitions, data.tech_sme, data.rd, data.claims)) and not reader.problems:
+            reader.problem(COMPANIES_SHEET, None, None, "", None, "工作簿中没有任何企业或申报数据")
         return data
 
-    def _claim(self, layout: SheetLayout, row: _Row, award_year) -> Claim:
-        ctype = self.vocab.claim_types[layout.claim_type]
+    def _company(self, row: _Row) -> None:
+        uscc, at = row.uscc, self.reader.at
+        if uscc is None:
+            return
+        first = self.companies.get(uscc)
+        if first is not None:
+            at(row, "uscc", f"统一社会信用代码与第{first[0]}行重复（同一企业只能填一行）")
+            return
+        v = row.values
+        self.companies[uscc] = (row.number, v.get("name"))
+        if v.get("bank_account") and not v.get("bank_name"):
+            at(row, "bank_name", "填写了账号，开户行也必须填写")
+        if v.get("bank_name") and not v.get("bank_account") and "bank_account" in row.letters:
+            at(row, "bank_account", "填写了开户行，账号也必须填写")
+        if not row.failed:
+            self.data.companies.append(CompanyProfile(
+                uscc=uscc, name=v["name"], city=v["city"], county=v.get("county") or "",
+                size=v.get("size") or "medium", industry=v.get("industry") or "",
+                bank_name=v.get("bank_name") or "", bank_account=v.get("bank_account") or "",
+                contact=v.get("contact") or "", phone=v.get("phone") or "",
+            ))
+
+    def _company_known(self, row: _Row) -> bool:
+        """Whether the row's company is on 企业信息 or in the store, its name (if given) agreeing."""
+        uscc, reader = row.uscc, self.reader
+        if uscc is None:
+            return False
+        company = self.companies.get(uscc)
+        if company is None:
+            if uscc not in self.known:
+                self.known[uscc] = bool(reader.known(uscc)) if reader.known else False
+            if not self.known[uscc]:
+                reader.at(row, "uscc", "该统一社会信用代码不在“企业信息”表中，系统中也没有该企业；"
+                                       "请在“企业信息”表中补充该企业，或核对代码")
+                return False
+        named = row.values.get("company_name")
+        if named and company is not None and _same_name(named, company[1]) is False:
+            reader.at(row, "company_name", f"企业名称与“企业信息”表中该代码的企业“{company[1]}”"
+                                           "不一致，请核对统一社会信用代码")
+        return not row.failed
+
+    def _duplicate(self, row: _Row, key: tuple, what: str, at_key: str) -> bool:
+        first = self.seen.get(key)
+        if first is not None:
+            self.reader.at(row, at_key, f"与第{first}行重复：{what}")
+            return True
+        self.seen[key] = row.number
+        return False
+
+    def _recognitions(self, layout: SheetLayout, row: _Row) -> None:
+        v, uscc = row.values, row.uscc
+        if self._duplicate(row, (layout.name, uscc, v["kind"], v.get("level"), v["date"]),
+                           "同一企业的同一项认定只需填一行", "kind"):
+            return
+        issued = v.get("issued_in") or ""
+        self.data.recognitions.append((uscc, Recognition(
+            v["kind"], v.get("level"), v["date"], v.get("number") or "", "" if issued in IN_REGION else issued)))
+
+    def _tech_sme(self, layout: SheetLayout, row: _Row) -> None:
+        v, uscc, award_year = row.values, row.uscc, self.data.award_year
+        if self._duplicate(row, (layout.name, uscc, v["year"]), "同一企业同一年度只需填一行", "year"):
+            return
+        if award_year and v["year"] > award_year:
+            self.reader.at(row, "year", f"入库年度晚于兑现年度{award_year}")
+            return
+        self.tech_sme_history[(uscc, v["year"])] = row
+        self.data.tech_sme.append((uscc, v["year"]))
+
+    def _rd(self, layout: SheetLayout, row: _Row) -> None:
+        v, uscc = row.values, row.uscc
+        if self._duplicate(row, (layout.name, uscc, v["year"]), "同一企业同一年度的研发投入只能填一行", "year"):
+            return
+        if v.get("deducted") is not None and not v.get("super_deduction"):
+            self.reader.at(row, "super_deduction", "填写了已加计扣除的研发费用，“享受研发费用加计扣除”应为“是”")
+            return
+        if v.get("deducted") is not None and v["deducted"] > v["expense"]:
+            self.reader.at(row, "deducted", "已加计扣除的研发费用不能大于当年研发费用")
+            return
+        self.data.rd.append((row.uscc, RdYear(v["year"], v["expense"], bool(v.get("super_deduction")),
+                                              v.get("deducted"), v.get("revenue"))))
+
+    def _claim(self, layout: SheetLayout, row: _Row) -> None:
+        ctype = self.reader.vocab.claim_types[layout.claim_type]
+        award_year = self.data.award_year
         fields = {}
         for name, spec in ctype.fields.items():
             value = row.values.get(name)
@@ -550,7 +561,11 @@ class _WorkbookReader:
         if ctype.name == "rd_post_subsidy" and "rd_year" not in fields and award_year:
             fields["rd_year"] = award_year - 1
         # the id a clerk can find again: the sheet and row the claim came from
-        return Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
+        claim = Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
+        if self._duplicate(row, (row.uscc, claim.subject), "同一事项重复申报",
+                           layout.columns[2].key if len(layout.columns) > 3 else "uscc"):
+            return
+        self.data.claims.append((row.uscc, claim))
 
 
 def _has_data(values, watched) -> bool:
