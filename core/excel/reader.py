@@ -331,8 +331,9 @@ class _WorkbookReader:
         """One row below the header, every cell checked and converted; its problems recorded."""
         row = _Row(layout, number, letters=cols.letters, headers=cols.headers, cells=values, failed=not cols.complete)
         width = len(values)
-        if number in scan.hidden_rows:
-            self.problem(layout.name, number, None, "", None, _hidden_row_reason(scan))
+        if number in scan.hidden_rows:  # shown with what the row holds, so the clerk can tell which it is
+            held = " ".join(str(show_value(v)) for v in values if not blank(v))
+            self.problem(layout.name, number, None, "", held, _hidden_row_reason(scan))
             row.failed = True
         for idx in cols.hidden:
             if idx <= width and not blank(values[idx - 1]):
