@@ -505,6 +505,13 @@ def hidden_batch_sheet(d, t):
     return _saved(wb, d / "隐藏批次信息.xlsx")
 
 
+def format_hides_amount(d, t):
+    """The amount cell formatted ;;; : Excel shows an empty cell, the file holds 6,000,000."""
+    wb = filled(t)
+    wb[CONTRACT]["E2"].number_format = ";;;"
+    return _saved(wb, d / "格式隐藏.xlsx")
+
+
 def right_to_left_name(d, t):
     wb = filled(t)
     wb["企业信息"]["B2"] = "\u202e司公甲试测"  # displays as 测试甲公司
@@ -569,6 +576,7 @@ FORGED = {
     "very_hidden_claim_sheet": (very_hidden_claim_sheet, [(CONTRACT, None, "", "工作表被深度隐藏")]),
     "very_hidden_other_sheet": (very_hidden_other_sheet, [("附表", None, "", "不是申报模板中的工作表")]),
     "hidden_batch_sheet": (hidden_batch_sheet, [("批次信息", None, "", "兑现年度或批次名称")]),
+    "format_hides_amount": (format_hides_amount, [(CONTRACT, 2, "E", "数字格式（;;;）使其中的内容在Excel中不显示")]),
     "right_to_left_name": (right_to_left_name, [("企业信息", 2, "B", "改变文字显示方向的控制字符（U+202E）")]),
     "isolate_in_account": (isolate_in_account, [("企业信息", 2, "H", "改变文字显示方向的控制字符（U+2066）")]),
     "control_character": (control_character, [("企业信息", 2, "I", "看不见的控制字符（U+0007）")]),

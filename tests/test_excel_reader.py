@@ -568,3 +568,27 @@ def test_the_row_limit_comes_from_the_store_setting():
         settings["import.max_rows"] = bad
         assert import_limits(lambda key, default=None: settings.get(key, default)) == DEFAULT_LIMITS
     assert import_limits() == DEFAULT_LIMITS
+
+
+@pytest.mark.parametrize("code, value, hidden", [
+    (";;;", 6000000.0, True), (";;;", "呼伦贝尔甲科技有限公司", True), (";;;", dt.date(2026, 3, 18), True),
+    (";;;", 0.0, False),  # a zero shown blank is a blank to the clerk
+    ('"";"";""', 5.0, True), (";;;@", 5.0, True), (";;;@", "文字", False),
+    ("0;-0;;@", 5.0, False), ("0;-0;;@", 0.0, False), ("0;;", -5.0, True), ("0;;", 5.0, False),
+    ("[>100]0;;", 5.0, True),  # conditional sections: any empty one may be chosen
+    ("#,##0.00;[Red]-#,##0.00", 5.0, False), ('_(* #,##0_);_(* (#,##0);_(* "-"??_);_(@_)', 5.0, False),
+    ("[$¥-804]#,##0;;", 5.0, False), ("_-;_-;_-", 5.0, True), ("* ;* ;* ", 5.0, True), ("[Red];;", 5.0, True),
+])
+def test_number_formats_that_show_nothing(code, value, hidden):
+    from core.excel.package import _number_format
+    assert _number_format(code).hides(value) is hidden
+
+
+def test_a_cell_formatted_to_show_nothing_is_refused_only_when_it_holds_something(tmp_path):
+    wb = valid_workbook()
+    for cell in ("E2", "F2"):  # 6,000,000 and 是
+        wb[CONTRACT][cell].number_format = ";;;"
+    wb[RD_SHEET]["D2"].number_format = "0;-0;;@"  # hides zeros only: 2,000,000 shows
+    problems = problems_of(save(wb, tmp_path / "格式.xlsx"))
+    assert [(p.sheet, p.cell) for p in problems] == [(CONTRACT, "E2"), (CONTRACT, "F2")]
+    assert "数字格式（;;;）" in problems[0].reason

@@ -113,6 +113,7 @@ class SheetScan:
     columns: list = field(default_factory=list)  # (first, last, hidden) of each <col> within Limits.columns
     columns_hidden_by_default: bool = False  # the sheet's default column width is (almost) zero
     filtered: bool = False  # the sheet has an autofilter (its filtered-out rows are hidden rows)
+    format_hidden: dict = field(default_factory=dict)  # (row, column number) -> NumberFormat that may show nothing
 
     @property
     def hidden(self) -> bool:
@@ -413,13 +414,17 @@ def _scan_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list:
 
     sheet_parts = {s.part: s for s in sheets if s.kind == "worksheet"}
     checked = {"_rels/.rels", wb_part}
-    for info in infolist:
+    styles_part = next((t for kind, t in wb_rels.values() if kind == "styles"), None)
+    hiding: dict[int, NumberFormat] = {}
+    for info in sorted(infolist, key=lambda i: i.filename != styles_part):  # the sheets need the styles' formats
         part = info.filename
         if part in checked or not part.lower().endswith(_XML_SUFFIXES):
             continue
         scan = sheet_parts.get(part)
         if scan is not None:
-            _scan_sheet(zf, info, scan, name, limits)
+            _scan_sheet(zf, info, scan, name, limits, hiding)
+        elif part == styles_part:
+            hiding = _scan_styles(zf, info, name, limits)
         elif part.lower().endswith("sharedstrings.xml"):
             count = 0
             for chunk in _stream(zf, info, limits.shared_strings_bytes, name, limits, text_run=True):
@@ -428,16 +433,106 @@ def _scan_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list:
                     _refuse(f"文件中的文字条目过多（超过{limits.shared_strings}条），一个申报批次用不到这么多，"
                             "疑似恶意构造，拒绝读取", name)
         elif part.lower().endswith("styles.xml"):
-            count = 0
-            for chunk in _stream(zf, info, limits.styles_bytes, name, limits):
-                count += _count_tag(chunk, b"xf")
-                if count > limits.cell_formats:
-                    _refuse(f"文件中的单元格格式过多（超过{limits.cell_formats}种，超出Excel本身的上限），"
-                            "疑似恶意构造，拒绝读取", name)
+            _count_formats(zf, info, name, limits)
         else:
             for _ in _stream(zf, info, limits.part_bytes, name, limits):
                 pass
     return sheets
+
+
+def _count_formats(zf, info, name: str, limits: Limits) -> list:
+    """The part's bytes, refusing more cell formats than Excel allows."""
+    count, chunks = 0, []
+    for chunk in _stream(zf, info, limits.styles_bytes, name, limits):
+        count += _count_tag(chunk, b"xf")
+        if count > limits.cell_formats:
+            _refuse(f"文件中的单元格格式过多（超过{limits.cell_formats}种，超出Excel本身的上限），"
+                    "疑似恶意构造，拒绝读取", name)
+        chunks.append(chunk)
+    return chunks
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """A custom number format with an empty section (``;;;`` shows nothing at all, ``0;-0;;@`` hides zeros).
+
+    ``empty`` says, for each of its sections (positive; negative; zero; text),
+    whether it shows nothing; ``conditional`` formats (``[>100]``) choose their
+    section by condition, so any empty one may hide the value.
+    """
+
+    code: str
+    empty: tuple
+    conditional: bool
+
+    def hides(self, value) -> bool:
+        """Whether a cell holding ``value`` shows nothing of it. A zero shown blank (the common
+        "hide zeros" format) is not counted: a blank and a zero mean the same to a clerk."""
+        if isinstance(value, bool) or value is None or value == "" or value == 0:
+            return False
+        if isinstance(value, str):
+            return len(self.empty) >= 4 and self.empty[3]
+        if self.conditional:
+            return any(self.empty[:3])
+        if isinstance(value, (int, float)) and value < 0 and len(self.empty) > 1:
+            return self.empty[1]
+        return self.empty[0]  # a positive number, or a date or time (a positive number in Excel)
+
+
+def _scan_styles(zf, info, name: str, limits: Limits) -> dict[int, NumberFormat]:
+    """The workbook's cell formats (counted and limited) -> those whose number format may show nothing."""
+    root = _xml(b"".join(_count_formats(zf, info, name, limits)), info.filename, name)
+    codes: dict[int, str] = {}
+    xfs = []
+    for elem in root.iter():
+        tag = _local(elem.tag)
+        if tag == "numFmt":
+            fid = elem.get("numFmtId", "")
+            if fid.isdigit():
+                codes[int(fid)] = elem.get("formatCode", "")
+        elif tag == "cellXfs":
+            xfs = [x for x in elem if _local(x.tag) == "xf"]
+    hiding = {}
+    for index, xf in enumerate(xfs):
+        code = codes.get(int(xf.get("numFmtId"))) if (xf.get("numFmtId") or "").isdigit() else None
+        if code is not None and ";" in code:
+            fmt = _number_format(code)
+            if any(fmt.empty):
+                hiding[index] = fmt
+    return hiding
+
+
+def _number_format(code: str) -> NumberFormat:
+    """Split a format code into its sections, noting which show nothing (only blanks, padding, colours)."""
+    sections, visible, conditional = [], False, False
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if ch == ";":
+            sections.append(not visible)
+            visible = False
+        elif ch == '"':
+            end = code.find('"', i + 1)
+            end = len(code) if end < 0 else end
+            visible |= bool(code[i + 1:end].strip())
+            i = end
+        elif ch in "\\*":  # an escaped character, or a fill character repeated across the cell
+            i += 1
+            visible |= i < len(code) and not code[i].isspace()
+        elif ch == "_":  # padding as wide as the next character: shows nothing
+            i += 1
+        elif ch == "[":
+            end = code.find("]", i + 1)
+            end = len(code) if end < 0 else end
+            inner = code[i + 1:end]
+            conditional |= inner[:1] in ("<", ">", "=")
+            visible |= inner.startswith("$") and bool(inner[1:].split("-")[0])  # [$¥-804] shows ¥
+            i = end
+        elif not ch.isspace():
+            visible = True
+        i += 1
+    sections.append(not visible)
+    return NumberFormat(code, tuple(sections[:4]), conditional)
 
 
 _SHEET_TAGS = frozenset(("row", "mergeCell", "col", "sheetFormatPr", "autoFilter"))
@@ -447,7 +542,7 @@ class _Stop(Exception):
     """Raised from inside the parser when the sheet has shown enough to be refused."""
 
 
-def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits) -> None:
+def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits, hiding: dict | None = None) -> None:
     """One expat pass over a worksheet part, filling ``scan``; nothing but the current row is kept.
 
     The handlers only look at start tags (and at the text of the few cells
@@ -466,6 +561,7 @@ def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits) -> None:
     captured: list | None = None
     rows_hidden_by_default = False
     max_value_column = limits.columns
+    cell_format = None  # the NumberFormat of the current cell when it may show nothing
 
     def finish_cell():
         nonlocal special, captured
@@ -496,7 +592,7 @@ def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits) -> None:
 
     def start(tag, attrs):
         nonlocal row, col, xml_rows, row_valued, row_hidden, cell_valued, cell_t, cell_f, special, captured, \
-            rows_hidden_by_default
+            rows_hidden_by_default, cell_format
         kind = names.get(tag)
         if kind is None:
             kind = names[tag] = tag.rpartition(":")[2]
@@ -509,9 +605,14 @@ def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits) -> None:
             cell_t = attrs.get("t")
             cell_valued = cell_f = False
             special = cell_t == "e"
+            if hiding:
+                style = attrs.get("s")
+                cell_format = hiding.get(int(style)) if style and style.isdigit() else None
         elif kind == "v" or kind == "is" or kind == "f":
             if not cell_valued:
                 cell_valued = row_valued = True
+                if cell_format is not None and len(scan.format_hidden) < limits.problems:
+                    scan.format_hidden[(row, col)] = cell_format
                 if col > scan.max_column:
                     scan.max_column = col
                     if col > max_value_column:

@@ -289,7 +289,7 @@ class _WorkbookReader:
         if not scan.last_row:
             return
         columns = None
-        special_rows = {r for r, _ in scan.formulas_without_value} | {r for r, _ in scan.errors}
+        special_rows = {r for cells in (scan.formulas_without_value, scan.errors, scan.format_hidden) for r, _ in cells}
         for number, values in _sheet_rows(wb, scan, self.path.name):
             if number % PROGRESS_EVERY == 0:
                 self._advance(number, layout.name)
@@ -351,7 +351,7 @@ class _WorkbookReader:
         for i, column, unit, header, limit in cols.cells:
             key = column.key
             value = values[i] if i < width else ""
-            if special and self._special_cell(row, key, (number, i + 1), scan):
+            if special and self._special_cell(row, key, (number, i + 1), value, scan):
                 continue
             try:
                 value = _normal(value, self.limits.cell_chars)
@@ -376,14 +376,20 @@ class _WorkbookReader:
             row.cells = None  # 400,000 rows at 100,000 companies: the checked values are enough from here on
         return row
 
-    def _special_cell(self, row: _Row, key: str, cell: tuple[int, int], scan: SheetScan) -> bool:
-        """A problem when the cell is a formula without a result or an error value (calamine reads both as blank)."""
+    def _special_cell(self, row: _Row, key: str, cell: tuple[int, int], value, scan: SheetScan) -> bool:
+        """A problem when the cell is a formula without a result or an error value (calamine reads both as
+        blank), or its number format shows nothing of its value (``;;;``)."""
         if cell in scan.formulas_without_value:
             self.at(row, key, "公式没有计算结果（文件不是在Excel中保存的，或未重新计算），"
                               "请在Excel中打开、确认显示出结果后保存，或直接填写数值")
             return True
         if cell in scan.errors:
             self.at(row, key, f"单元格是错误值“{scan.errors[cell]}”（公式计算出错），请改正", shown=scan.errors[cell])
+            return True
+        number_format = scan.format_hidden.get(cell)
+        if number_format is not None and number_format.hides(value):
+            self.at(row, key, f"单元格的数字格式（{number_format.code}）使其中的内容在Excel中不显示，不能导入；"
+                              "请把单元格格式改为“常规”，核对后再导入")
             return True
         return False
 
