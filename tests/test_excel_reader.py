@@ -109,6 +109,15 @@ def test_round_trip_gives_typed_values(tmp_path):
     assert all(isinstance(c.get("amount", Decimal(0)), Decimal) for _, c in data.claims)
 
 
+def test_a_batch_name_given_as_an_argument_is_checked_like_a_cell(tmp_path):
+    path = save(valid_workbook(), tmp_path / "申报.xlsx")
+    assert read_workbook(path, batch_name="２０２６年第二批\u200b").batch_name == "2026年第二批"
+    (p,) = problems_of(path, batch_name="\u202e批二第")
+    assert (p.sheet, p.header, p.value) == ("", "批次名称", "[U+202E]批二第") and "改变文字显示方向" in p.reason
+    (p,) = problems_of(path, batch_name="批" * 201)
+    assert "指定的批次名称过长（201字，最多200字）" in p.reason
+
+
 def test_arguments_override_the_batch_sheet(tmp_path):
     path = save(valid_workbook(), tmp_path / "申报.xlsx")
     data = read_workbook(path, award_year=2027, batch_name="2027年第二批")

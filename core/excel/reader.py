@@ -264,10 +264,18 @@ class _WorkbookReader:
         elif isinstance(award_year, bool) or not isinstance(award_year, int) or not 2000 <= award_year <= 2100:
             self.problem("", None, None, BATCH_YEAR_LABEL, award_year, "指定的兑现年度不合理")
             award_year = None
-        if not batch_name and name_cell is not None and not blank(name_cell[1]):
+        limit = self.text_limits.get(("batch", "name"))
+        if batch_name:  # given to the command or typed on the import screen: the same checks as a cell
+            try:
+                batch_name = clean_text(batch_name).strip()
+            except TextError as exc:
+                self.problem("", None, None, BATCH_NAME_LABEL, batch_name, f"指定的批次名称{exc}")
+            if limit and len(batch_name) > limit:
+                self.problem("", None, None, BATCH_NAME_LABEL, batch_name,
+                             f"指定的批次名称过长（{len(batch_name)}字，最多{limit}字）")
+        elif name_cell is not None and not blank(name_cell[1]):
             value = name_cell[1]
             batch_name = str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
-            limit = self.text_limits.get(("batch", "name"))
             if limit and len(batch_name) > limit:
                 self.problem(BATCH_SHEET, name_cell[0], 2, BATCH_NAME_LABEL, batch_name,
                              f"批次名称过长（{len(batch_name)}字，最多{limit}字）")
