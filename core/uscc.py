@@ -1,6 +1,8 @@
 """统一社会信用代码 (USCC) check under GB 32100-2015."""
 from __future__ import annotations
 
+from operator import mul
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -8,7 +10,7 @@ _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 
 def check_character(first17: str) -> str:
     """The 18th character for the first 17 (weights 3^(i-1) mod 31)."""
-    total = sum(_VALUE[c] * w for c, w in zip(first17, _WEIGHTS))
+    total = sum(map(mul, map(_VALUE.__getitem__, first17), _WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -33,6 +35,8 @@ def is_valid_uscc(code: str) -> bool:
 
 def normalize_uscc(code: str) -> str:
     """Trim and upper-case what a clerk typed (full-width characters too)."""
+    if isinstance(code, str) and code.isascii():
+        return code.strip().replace(" ", "").upper()
     out = []
     for ch in str(code).strip():
         o = ord(ch)

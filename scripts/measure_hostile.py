@@ -5,6 +5,8 @@
 Prints a Markdown table: the file's size, the wall time of read_workbook, the
 process's peak resident memory (VmHWM) after reading and, for reference,
 after only importing the program's modules, and the first words of the refusal.
+The hostile files (refused as files) come first, then the hidden and forged
+workbooks (refused cell by cell).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from hostile_files import HOSTILE  # noqa: E402
+from hostile_files import FORGED, HOSTILE  # noqa: E402
 
 from core.excel.template import write_template  # noqa: E402
 
@@ -60,10 +62,10 @@ def main() -> int:
         template = write_template(d / "模板.xlsx", award_year=2026)
         print("| 文件 | 大小 | 用时 | 峰值内存 | 导入后基线 | 拒绝原因 |")
         print("|---|---:|---:|---:|---:|---|")
-        for name, (maker, _) in HOSTILE.items():
+        for name, (maker, _) in [*HOSTILE.items(), *FORGED.items()]:
             path = maker(d, template)
             m = measure(path)
-            reason = m["message"].split("：", 1)[-1][:60]
+            reason = m["message"].split("：", 1)[-1][:60].replace("|", "｜")
             print(f"| {name} | {path.stat().st_size / 1e6:.2f} MB | {m['seconds']:.2f} s | "
                   f"{m['peak_kb'] / 1024:.0f} MB | {m['base_kb'] / 1024:.0f} MB | {reason} |")
     return 0

@@ -367,3 +367,223 @@ def many_cell_formats(d, t):
 HOSTILE["many_shared_strings"] = (many_shared_strings, "文字条目过多")
 HOSTILE["many_cell_formats"] = (many_cell_formats, "单元格格式过多")
 HEAVY = HEAVY + ("many_shared_strings", "many_cell_formats")
+
+
+# ---------------------------------------------------------------- hidden and forged content
+#
+# Workbooks that are well-formed and would be imported, but hold something the
+# clerk cannot see or that displays as something else. Each is refused cell by
+# cell: FORGED maps a case to (maker, [(sheet, row, column letter or "", words)]).
+
+CONTRACT = "申报-技术合同（技术交易后补助）"
+TALENT = "申报-柔性引进高端人才"
+A_USCC, B_USCC = "91150702MA0N8XKQ26", "91150203MA0N8XKQ2X"  # check characters worked out below
+
+
+def _uscc(first17: str) -> str:
+    from core.uscc import check_character
+    return first17 + check_character(first17)
+
+
+def filled(t: Path):
+    """The template with two companies and one technology contract: a workbook that imports cleanly."""
+    from openpyxl import load_workbook
+    wb = load_workbook(t)
+    a, b = _uscc(A_USCC[:17]), _uscc(B_USCC[:17])
+    _append(wb["企业信息"], {"统一社会信用代码": a, "企业名称": "呼伦贝尔甲科技有限公司", "所属盟市": "呼伦贝尔市",
+                           "开户行": "中国工商银行海拉尔支行", "账号": "0607002201201234567", "联系人": "王丽"})
+    _append(wb["企业信息"], {"统一社会信用代码": b, "企业名称": "包头乙新材料有限公司", "所属盟市": "包头市"})
+    _append(wb[CONTRACT], {"统一社会信用代码": a, "合同登记编号": "2026150701000021", "合同登记日期": "2026-03-18",
+                           "技术交易额（元）": 6000000, "已获自治区技术交易后补助": "否"})
+    return wb
+
+
+def _append(ws, values: dict) -> int:
+    from core.excel.layout import normalize_header
+    cols = {normalize_header(c.value): c.column for c in ws[1] if c.value}
+    row = max((c.row for col in ws.iter_cols(max_col=len(cols)) for c in col if c.value is not None), default=1) + 1
+    for header, value in values.items():
+        ws.cell(row, cols[normalize_header(header)], value)
+    return row
+
+
+def _saved(wb, out: Path) -> Path:
+    wb.save(out)
+    return out
+
+
+def _patched(path: Path, sheet: str, edit) -> Path:
+    """Rewrite one sheet's XML with ``edit(text) -> text`` (for what openpyxl will not write)."""
+    import re
+    with zipfile.ZipFile(path) as z:
+        wb = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(r'<sheet [^>]*name="' + re.escape(sheet) + r'"[^>]*r:id="([^"]+)"', wb)[1]
+    target = re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="' + rid + '"', rels) or re.search(
+        r'<Relationship [^>]*Id="' + rid + r'"[^>]*Target="([^"]+)"', rels)
+    part = target[1].lstrip("/") if target[1].startswith("/") else "xl/" + target[1]
+    with zipfile.ZipFile(path) as z:
+        text = z.read(part).decode()
+    out = path.with_name("改-" + path.name)
+    return _copy(path, out, replace={part: edit(text).encode()})
+
+
+def _cell(ref: str, xml: str):
+    """An edit putting ``xml`` in place of the cell ``ref`` (which must exist)."""
+    import re
+
+    def edit(text):
+        new, n = re.subn(r'<c r="' + ref + r'"[^>]*?(/>|>.*?</c>)', lambda _: xml, text, count=1)
+        assert n == 1, ref
+        return new
+    return edit
+
+
+def hidden_row(d, t):
+    """The issue's case: a second contract of 9,000,000 on a hidden row."""
+    wb = filled(t)
+    ws = wb[CONTRACT]
+    r = _append(ws, {"统一社会信用代码": ws["A2"].value, "合同登记编号": "2026150701000099", "合同登记日期": "2026-05-01",
+                     "技术交易额（元）": 9000000, "已获自治区技术交易后补助": "否"})
+    ws.row_dimensions[r].hidden = True
+    return _saved(wb, d / "隐藏行.xlsx")
+
+
+def filtered_row(d, t):
+    """An autofilter that filters out the second company (Excel marks such rows hidden)."""
+    wb = filled(t)
+    ws = wb["企业信息"]
+    ws.auto_filter.ref = "A1:K3"
+    ws.auto_filter.add_filter_column(2, ["呼伦贝尔市"])
+    ws.row_dimensions[3].hidden = True
+    return _saved(wb, d / "筛选.xlsx")
+
+
+def zero_height_row(d, t):
+    """A row one point high (openpyxl does not write a zero height, so the XML is edited)."""
+    path = _saved(filled(t), d / "行高为零.xlsx")
+    return _patched(path, "企业信息", lambda x: x.replace('<row r="3">', '<row r="3" ht="1" customHeight="1">'))
+
+
+def hidden_column(d, t):
+    wb = filled(t)
+    wb[CONTRACT].column_dimensions["E"].hidden = True
+    return _saved(wb, d / "隐藏列.xlsx")
+
+
+def zero_width_column(d, t):
+    path = _saved(filled(t), d / "列宽为零.xlsx")
+    return _patched(path, "企业信息", lambda x: x.replace('<col width="22" customWidth="1" style="13" min="8" max="8"',
+                                                        '<col width="0" customWidth="1" style="13" min="8" max="8"'))
+
+
+def hidden_claim_sheet(d, t):
+    wb = filled(t)
+    wb[CONTRACT].sheet_state = "hidden"
+    return _saved(wb, d / "隐藏工作表.xlsx")
+
+
+def very_hidden_claim_sheet(d, t):
+    wb = filled(t)
+    wb[CONTRACT].sheet_state = "veryHidden"
+    return _saved(wb, d / "深度隐藏工作表.xlsx")
+
+
+def very_hidden_other_sheet(d, t):
+    wb = filled(t)
+    ws = wb.create_sheet("附表")
+    ws.append(["统一社会信用代码", "金额"])
+    ws.append([wb["企业信息"]["A2"].value, 9000000])
+    ws.sheet_state = "veryHidden"
+    return _saved(wb, d / "深度隐藏附表.xlsx")
+
+
+def hidden_batch_sheet(d, t):
+    wb = filled(t)
+    wb["批次信息"]["B3"] = "2026年第一批"
+    wb["批次信息"].sheet_state = "hidden"
+    return _saved(wb, d / "隐藏批次信息.xlsx")
+
+
+def format_hides_amount(d, t):
+    """The amount cell formatted ;;; : Excel shows an empty cell, the file holds 6,000,000."""
+    wb = filled(t)
+    wb[CONTRACT]["E2"].number_format = ";;;"
+    return _saved(wb, d / "格式隐藏.xlsx")
+
+
+def right_to_left_name(d, t):
+    wb = filled(t)
+    wb["企业信息"]["B2"] = "\u202e司公甲试测"  # displays as 测试甲公司
+    return _saved(wb, d / "文字方向.xlsx")
+
+
+def isolate_in_account(d, t):
+    wb = filled(t)
+    wb["企业信息"]["H2"] = "0607002201\u2066201234567\u2069"
+    return _saved(wb, d / "账号方向控制.xlsx")
+
+
+def control_character(d, t):
+    """A bell character, written the way Excel escapes it (_x0007_)."""
+    path = _saved(filled(t), d / "控制字符.xlsx")
+    return _patched(path, "企业信息", _cell("I2", '<c r="I2" t="inlineStr"><is><t>王_x0007_丽</t></is></c>'))
+
+
+def tag_characters(d, t):
+    """Invisible Unicode tag characters smuggling text after a name."""
+    wb = filled(t)
+    wb["企业信息"]["B3"] = "包头乙新材料有限公司" + "".join(chr(0xE0000 + ord(c)) for c in "pay 6222")
+    return _saved(wb, d / "标签字符.xlsx")
+
+
+def nan_amount(d, t):
+    path = _saved(filled(t), d / "非数.xlsx")
+    return _patched(path, CONTRACT, _cell("E2", '<c r="E2"><v>NaN</v></c>'))
+
+
+def infinite_amount(d, t):
+    path = _saved(filled(t), d / "无穷大.xlsx")
+    return _patched(path, CONTRACT, _cell("E2", '<c r="E2"><v>1E+400</v></c>'))
+
+
+def long_name(d, t):
+    wb = filled(t)
+    wb["企业信息"]["B3"] = "包头" + "乙" * 199 + "公司"  # 203 characters; companies.name holds 200
+    return _saved(wb, d / "名称过长.xlsx")
+
+
+def long_person_id(d, t):
+    wb = filled(t)
+    _append(wb[TALENT], {"统一社会信用代码": wb["企业信息"]["A2"].value, "人才身份证号或编号": "P" * 61,
+                         "人才姓名": "张三", "申报日期": "2026-04-01", "上年度在本市纳税劳动报酬（元）": 300000})
+    return _saved(wb, d / "人才编号过长.xlsx")
+
+
+def long_batch_name(d, t):
+    wb = filled(t)
+    wb["批次信息"]["B3"] = "批" * 201
+    return _saved(wb, d / "批次名称过长.xlsx")
+
+
+FORGED = {
+    "hidden_row": (hidden_row, [(CONTRACT, 3, "", "此行被隐藏")]),
+    "filtered_row": (filtered_row, [("企业信息", 3, "", "请清除筛选")]),
+    "zero_height_row": (zero_height_row, [("企业信息", 3, "", "行高接近0")]),
+    "hidden_column": (hidden_column, [(CONTRACT, 2, "E", "此列被隐藏")]),
+    "zero_width_column": (zero_width_column, [("企业信息", 2, "H", "列宽接近0")]),
+    "hidden_claim_sheet": (hidden_claim_sheet, [(CONTRACT, None, "", "工作表被隐藏，其中有1行数据")]),
+    "very_hidden_claim_sheet": (very_hidden_claim_sheet, [(CONTRACT, None, "", "工作表被深度隐藏")]),
+    "very_hidden_other_sheet": (very_hidden_other_sheet, [("附表", None, "", "不是申报模板中的工作表")]),
+    "hidden_batch_sheet": (hidden_batch_sheet, [("批次信息", None, "", "兑现年度或批次名称")]),
+    "format_hides_amount": (format_hides_amount, [(CONTRACT, 2, "E", "数字格式（;;;）使其中的内容在Excel中不显示")]),
+    "right_to_left_name": (right_to_left_name, [("企业信息", 2, "B", "改变文字显示方向的控制字符（U+202E）")]),
+    "isolate_in_account": (isolate_in_account, [("企业信息", 2, "H", "改变文字显示方向的控制字符（U+2066）")]),
+    "control_character": (control_character, [("企业信息", 2, "I", "看不见的控制字符（U+0007）")]),
+    "tag_characters": (tag_characters, [("企业信息", 3, "B", "看不见的控制字符（U+E0070）")]),
+    "nan_amount": (nan_amount, [(CONTRACT, 2, "E", "数值无效")]),
+    "infinite_amount": (infinite_amount, [(CONTRACT, 2, "E", "数值无效")]),
+    "long_name": (long_name, [("企业信息", 3, "B", "“企业名称”过长（203字，最多200字）")]),
+    "long_person_id": (long_person_id, [(TALENT, 2, "C", "过长（61字，最多60字）")]),
+    "long_batch_name": (long_batch_name, [("批次信息", 3, "B", "批次名称过长（201字，最多200字）")]),
+}

@@ -2,6 +2,7 @@
 import dataclasses
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -24,6 +25,13 @@ class FakeStore:
         self.known = {"91150702MA0N8XKQ26"}
         self.batches = {7: batch_record()}
         self.batch_lines = {7: [simple_line(1, "100000.00"), simple_line(2, "2500.50", company="乙")]}
+        self.settings = {}
+
+    def setting(self, key, default=None):
+        return self.settings.get(key, default)
+
+    def set_setting(self, key, value):
+        self.settings[key] = value
 
     def known_uscc(self, uscc):
         return uscc in self.known
@@ -84,6 +92,43 @@ def test_import_of_a_hostile_file_exits_2(store, tmp_path, capsys):
     assert main(["import", str(path)]) == 2
     assert "旧版Excel 97-2003格式" in capsys.readouterr().err
     assert store.imports == []
+
+
+def test_import_limit_is_a_store_setting_the_import_reads(store, tmp_path, capsys):
+    """import.max_rows: shown, set within its range, and obeyed by the next import, which is refused
+    in seconds with the list alone (no marked copy of a workbook refused for its size)."""
+    assert main(["import-limit"]) == 0
+    assert "20,000行（默认）" in capsys.readouterr().out
+    assert main(["import-limit", "999"]) == 2
+    assert "1,000至200,000之间" in capsys.readouterr().err
+    assert main(["import-limit", "1000"]) == 0
+    assert store.settings == {"import.max_rows": "1000"}
+    assert main(["import-limit"]) == 0 and "1,000行" in capsys.readouterr().out
+
+    from excel_support import save, template, uscc
+    wb = template(2026)
+    for i in range(1, 1200):
+        wb["企业信息"].append([uscc(i), f"企业{i}", "通辽市"])
+    path = save(wb, tmp_path / "大.xlsx")
+    started = time.perf_counter()
+    assert main(["import", str(path)]) == 2
+    assert time.perf_counter() - started < 10
+    assert "有超过1000行数据" in capsys.readouterr().err
+    listing = load_workbook(tmp_path / "大_错误清单.xlsx")
+    assert listing.sheetnames == ["错误清单"] and store.imports == []
+
+
+def test_a_workbook_too_big_to_copy_gets_the_list_alone(monkeypatch, tmp_path):
+    """Beyond the default row limit (a bureau may raise the import's), the 错误清单 is not a marked copy."""
+    from core.excel import errorbook, package
+    from core.excel.problems import Problem
+    monkeypatch.setattr(errorbook, "inspect_package", lambda p: package.inspect_package(p, package.Limits(rows=20)))
+    problems = [Problem("企业信息", 2, "A", "统一社会信用代码", "x", "校验位错误")]
+    out = errorbook.write_error_workbook(problems, tmp_path / "清单.xlsx", source=SAMPLE)
+    assert load_workbook(out).sheetnames == ["错误清单"]
+    monkeypatch.undo()
+    out = errorbook.write_error_workbook(problems, tmp_path / "标记.xlsx", source=SAMPLE)
+    assert "企业信息" in load_workbook(out).sheetnames
 
 
 def test_import_asks_the_store_about_companies_not_on_the_sheet(store, tmp_path):

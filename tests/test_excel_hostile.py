@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from core.excel.layout import COMPANIES_SHEET, ERRORS_SHEET
 from core.excel.problems import WorkbookError, WorkbookRefused
 from core.excel.reader import read_workbook
 from core.excel.template import write_template
-from hostile_files import HEAVY, HOSTILE
+from hostile_files import FORGED, HEAVY, HOSTILE
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = 5.0
@@ -141,3 +142,70 @@ def test_a_marked_copy_can_be_fixed_and_imported_again(tmp_path):
     wb.save(out)
     data = read_workbook(out)  # the 错误清单 sheet is ignored
     assert [c.name for c in data.companies] == ["甲", "乙"]
+
+
+# ---------------------------------------------------------------- hidden and forged content (issue 13 item 4)
+
+
+def test_the_workbook_the_forgeries_start_from_imports(workdir):
+    from hostile_files import filled
+    d, template = workdir
+    path = d / "干净.xlsx"
+    filled(template).save(path)
+    data = read_workbook(path)
+    assert [c.name for c in data.companies] == ["呼伦贝尔甲科技有限公司", "包头乙新材料有限公司"]
+    assert [c.get("amount") for _, c in data.claims] == [Decimal("6000000.00")]
+
+
+@pytest.mark.parametrize("name", list(FORGED))
+def test_hidden_or_forged_content_is_refused_at_its_cell(workdir, name):
+    d, template = workdir
+    maker, expected = FORGED[name]
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(maker(d, template))
+    assert not isinstance(err.value, WorkbookRefused), "refused cell by cell, not as a broken file"
+    problems = err.value.problems
+    for sheet, row, column, words in expected:
+        hits = [p for p in problems if (p.sheet, p.row, p.column) == (sheet, row, column) and words in p.reason]
+        assert hits, f"expected {sheet} row {row} column {column} “{words}”, got:\n" + "\n".join(map(str, problems))
+
+
+def test_a_hidden_row_is_named_in_the_message_and_its_amount_is_not_imported(workdir, tmp_path):
+    """The issue's case: 9,000,000 on a hidden row. The headless import refuses and writes nothing."""
+    from hostile_files import hidden_row
+    d, template = workdir
+    path = hidden_row(d, template)
+    db = f"sqlite:///{(tmp_path / 'kjjb.sqlite3').as_posix()}"
+    out = subprocess.run([sys.executable, "main.py", "--db", db, "import", str(path)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                                                      "KJJB_DATA_DIR": str(tmp_path)})
+    assert out.returncode == 2, out.stderr
+    line = next(l for l in out.stderr.splitlines() if "此行被隐藏" in l)
+    assert line.strip().startswith("工作表“申报-技术合同（技术交易后补助）”第3行") and "9000000" in line
+    from core.store import open_store
+    assert open_store(db).batches() == []
+
+
+def test_shown_values_make_invisible_characters_visible(workdir):
+    from hostile_files import right_to_left_name
+    d, template = workdir
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(right_to_left_name(d, template))
+    assert err.value.problems[0].value == "[U+202E]司公甲试测"
+
+
+def test_text_is_normalized_and_zero_width_characters_removed(workdir):
+    """NFKC folds full-width letters and digits; full-width brackets stay; zero-width characters go."""
+    from hostile_files import filled
+    d, template = workdir
+    wb = filled(template)
+    ws = wb["企业信息"]
+    ws["B2"] = "呼伦贝尔\u200b甲科技有限公司（海拉尔分公司）"
+    ws["H2"] = "０６０７　００２２　０１２０\ufeff１２３４　５６７"
+    ws["I2"] = "王\u2060丽"
+    ws["F2"] = "ＩＴ服务"
+    path = d / "规范化.xlsx"
+    wb.save(path)
+    a = read_workbook(path).companies[0]
+    assert (a.name, a.bank_account, a.contact, a.industry) == (
+        "呼伦贝尔甲科技有限公司（海拉尔分公司）", "0607002201201234567", "王丽", "IT服务")

@@ -15,6 +15,7 @@ from core.model import Claim, RdYear, Recognition
 from core.paths import RESOURCES
 from core.records import CompanyProfile
 from excel_support import put, save, sheet_part, template, uscc
+from hostile_files import SHEET_NS
 
 A, B = uscc(1), uscc(2, "150203")
 CONTRACT = claim_sheet_name("技术合同（技术交易后补助）")
@@ -106,6 +107,15 @@ def test_round_trip_gives_typed_values(tmp_path):
     assert claims["tech_sme_registration"] == (A, Claim("tech_sme_registration", "申报-科技型中小企业入库第2行",
                                                         {"year": 2026}, None))
     assert all(isinstance(c.get("amount", Decimal(0)), Decimal) for _, c in data.claims)
+
+
+def test_a_batch_name_given_as_an_argument_is_checked_like_a_cell(tmp_path):
+    path = save(valid_workbook(), tmp_path / "申报.xlsx")
+    assert read_workbook(path, batch_name="２０２６年第二批\u200b").batch_name == "2026年第二批"
+    (p,) = problems_of(path, batch_name="\u202e批二第")
+    assert (p.sheet, p.header, p.value) == ("", "批次名称", "[U+202E]批二第") and "改变文字显示方向" in p.reason
+    (p,) = problems_of(path, batch_name="批" * 201)
+    assert "指定的批次名称过长（201字，最多200字）" in p.reason
 
 
 def test_arguments_override_the_batch_sheet(tmp_path):
@@ -460,3 +470,134 @@ def test_reading_reports_progress_and_can_be_cancelled():
     asked = []
     with pytest.raises(Cancelled):  # asked again while sheets are read, not only before
         read_workbook(SAMPLE, cancel=lambda: asked.append(1) or len(asked) > 2)
+
+
+# ---------------------------------------------------------------- numbers as calamine gives them
+
+
+@pytest.mark.parametrize("stored, expected", [
+    ("1234567.89", "1234567.89"), ("6000000", "6000000.00"), ("0.1", "0.10"), ("0.01", "0.01"), ("0", "0.00"),
+    ("100.10", "100.10"), ("999999999999.99", "999999999999.99"),  # the largest amount below 1万亿, 15 digits
+    ("1.5E3", "1500.00"), ("1E-2", "0.01"),
+    # 17 significant digits (Excel writes up to 17): the same double as 1234567.89, which is what Excel shows
+    ("1234567.8899999999", "1234567.89"),
+])
+def test_number_cells_become_exact_decimals(tmp_path, stored, expected):
+    """calamine gives a number cell as the float nearest the text in the file; the shortest decimal that
+    reads back as that float is that text for any amount of up to 15 significant digits."""
+    path = patch_sheet(save(valid_workbook(), tmp_path / "n.xlsx"), CONTRACT,
+                       set_cell_xml("E2", f'<c r="E2"><v>{stored}</v></c>'))
+    amount = next(c for _, c in read_workbook(path).claims if c.type == "tech_contract").get("amount")
+    assert isinstance(amount, Decimal) and str(amount) == expected
+
+
+@pytest.mark.parametrize("stored, words", [("1234567.891", "应精确到分"), ("1000000000000", "金额过大"),
+                                           ("-0.01", "不能为负数"), ("nan", "数值无效"), ("-inf", "数值无效")])
+def test_number_cells_that_are_not_an_amount(tmp_path, stored, words):
+    path = patch_sheet(save(valid_workbook(), tmp_path / "n.xlsx"), CONTRACT,
+                       set_cell_xml("E2", f'<c r="E2"><v>{stored}</v></c>'))
+    (p,) = [p for p in problems_of(path) if p.cell == "E2"]
+    assert words in p.reason
+
+
+# ---------------------------------------------------------------- what the package scan sees
+
+
+def _scan_of(tmp_path, patch, sheet=COMPANIES_SHEET, **limits):
+    from core.excel.package import inspect_package
+    path = patch_sheet(save(valid_workbook(), tmp_path / "s.xlsx"), sheet, patch)
+    return inspect_package(path, Limits(**limits)).sheet(sheet)
+
+
+@pytest.mark.parametrize("row_xml, hidden", [
+    ('<row r="3" hidden="1">', True), ('<row r="3" hidden="true">', True), ('<row r="3" hidden=" 1 ">', True),
+    ('<row r="3" hidden="&#49;">', True),  # a character reference Excel decodes, so the scan must too
+    ('<row r="3" hidden="0">', False), ('<row r="3" ht="2.5" customHeight="1">', True),
+    ('<row r="3" ht="3" customHeight="1">', False), ('<row r="3" x:hidden="1" xmlns:x="urn:other">', False),
+])
+def test_the_scan_finds_hidden_rows_however_written(tmp_path, row_xml, hidden):
+    scan = _scan_of(tmp_path, lambda x: x.replace('<row r="3">', row_xml, 1))
+    assert (3 in scan.hidden_rows) is hidden
+
+
+def test_the_scan_reads_prefixed_elements_and_default_column_widths(tmp_path):
+    def prefixed(x):
+        x = x.replace(f'<worksheet xmlns="{SHEET_NS}"', f'<s:worksheet xmlns:s="{SHEET_NS}"', 1)
+        x = re.sub(r"<(/?)(?!s:)([a-zA-Z]+)([ >/])", r"<\1s:\2\3", x[x.index("<s:worksheet"):])
+        return x.replace('<s:row r="2">', '<s:row r="2" hidden="1">')
+    scan = _scan_of(tmp_path, prefixed)
+    assert scan.hidden_rows == {2} and scan.last_row == 3
+    scan = _scan_of(tmp_path, lambda x: x.replace("<sheetFormatPr ", '<sheetFormatPr defaultColWidth="0" ', 1)
+                    .replace("<cols>", '<cols><col min="1" max="3" width="0.4" customWidth="1"/>'
+                                       '<col min="4" max="11" width="12" customWidth="1"/>'))
+    assert [c for c in range(1, 14) if scan.column_hidden(c)] == [1, 2, 3, 12, 13]
+
+
+def test_a_sheet_whose_values_end_beyond_the_row_limit_is_refused(tmp_path):
+    """The limit is on the last row holding a value, blank rows in between included: it bounds what the
+    cell reader allocates. (The template's 填表说明 sheet has about 200 rows, hence the figures.)"""
+    path = patch_sheet(save(valid_workbook(), tmp_path / "远.xlsx"), COMPANIES_SHEET,
+                       lambda x: x.replace("</sheetData>", '<row r="240"><c r="B240" t="inlineStr"><is><t>远处</t>'
+                                                           "</is></c></row></sheetData>"))
+    with pytest.raises(WorkbookRefused, match="工作表“企业信息”有超过230行数据"):
+        read_workbook(path, limits=Limits(rows=230))
+    assert [(p.cell, p.reason) for p in problems_of(path, limits=Limits(rows=240))] == [
+        ("A240", "必填项未填写"), ("C240", "必填项未填写")]
+
+
+def test_a_data_area_too_large_for_its_rows_is_refused(tmp_path):
+    path = patch_sheet(save(valid_workbook(), tmp_path / "宽.xlsx"), COMPANIES_SHEET,
+                       set_cell_xml("K3", '<c r="Z3" t="inlineStr"><is><t>远</t></is></c>'))
+    with pytest.raises(WorkbookRefused, match="数据区域过大（到第3行、第26列）"):
+        read_workbook(path, limits=Limits(rows=10, cells_per_row=7))
+
+
+def test_cells_beyond_what_the_scan_counted_are_refused(tmp_path, monkeypatch):
+    """The scan and calamine parse the same bytes; if they ever disagree about where the data ends, the
+    file is refused rather than read past what the safety checks saw."""
+    from core.excel import package, reader
+    real = package.inspect_package
+
+    def short(path, limits):
+        scan = real(path, limits)
+        scan.sheet(COMPANIES_SHEET).last_row = 2
+        return scan
+    monkeypatch.setattr(reader, "inspect_package", short)
+    with pytest.raises(WorkbookRefused, match="数据与检查结果不一致"):
+        read_workbook(save(valid_workbook(), tmp_path / "x.xlsx"))
+
+
+def test_the_row_limit_comes_from_the_store_setting():
+    from core.excel.package import DEFAULT_LIMITS, import_limits
+    settings = {"import.max_rows": "100000"}
+    raised = import_limits(lambda key, default=None: settings.get(key, default))
+    assert raised.rows == 100_000 and raised.shared_strings == 1_250_000  # grown with the rows
+    assert raised.file_bytes == DEFAULT_LIMITS.file_bytes
+    for bad in ("abc", "500", "5000000", None):
+        settings["import.max_rows"] = bad
+        assert import_limits(lambda key, default=None: settings.get(key, default)) == DEFAULT_LIMITS
+    assert import_limits() == DEFAULT_LIMITS
+
+
+@pytest.mark.parametrize("code, value, hidden", [
+    (";;;", 6000000.0, True), (";;;", "呼伦贝尔甲科技有限公司", True), (";;;", dt.date(2026, 3, 18), True),
+    (";;;", 0.0, False),  # a zero shown blank is a blank to the clerk
+    ('"";"";""', 5.0, True), (";;;@", 5.0, True), (";;;@", "文字", False),
+    ("0;-0;;@", 5.0, False), ("0;-0;;@", 0.0, False), ("0;;", -5.0, True), ("0;;", 5.0, False),
+    ("[>100]0;;", 5.0, True),  # conditional sections: any empty one may be chosen
+    ("#,##0.00;[Red]-#,##0.00", 5.0, False), ('_(* #,##0_);_(* (#,##0);_(* "-"??_);_(@_)', 5.0, False),
+    ("[$¥-804]#,##0;;", 5.0, False), ("_-;_-;_-", 5.0, True), ("* ;* ;* ", 5.0, True), ("[Red];;", 5.0, True),
+])
+def test_number_formats_that_show_nothing(code, value, hidden):
+    from core.excel.package import _number_format
+    assert _number_format(code).hides(value) is hidden
+
+
+def test_a_cell_formatted_to_show_nothing_is_refused_only_when_it_holds_something(tmp_path):
+    wb = valid_workbook()
+    for cell in ("E2", "F2"):  # 6,000,000 and 是
+        wb[CONTRACT][cell].number_format = ";;;"
+    wb[RD_SHEET]["D2"].number_format = "0;-0;;@"  # hides zeros only: 2,000,000 shows
+    problems = problems_of(save(wb, tmp_path / "格式.xlsx"))
+    assert [(p.sheet, p.cell) for p in problems] == [(CONTRACT, "E2"), (CONTRACT, "F2")]
+    assert "数字格式（;;;）" in problems[0].reason

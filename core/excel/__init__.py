@@ -2,7 +2,7 @@
 
 - :mod:`core.excel.layout`   sheets and columns, derived from the vocabulary
 - :mod:`core.excel.template` the 申报模板 a bureau sends to companies
-- :mod:`core.excel.package`  refusing hostile files before any XML is parsed
+- :mod:`core.excel.package`  refusing hostile files before any cell is read; what is hidden
 - :mod:`core.excel.reader`   ``read_workbook`` -> ImportData, or every problem at once
 - :mod:`core.excel.errorbook` a copy with the bad cells marked and a 错误清单
 - :mod:`core.excel.exports`  results workbook, 资金拨付明细表, 公示名单

@@ -1,4 +1,4 @@
-"""Headless commands for batch workbooks: template, import, export, disbursement, publicity.
+"""Headless commands for batch workbooks: template, import, import-limit, export, disbursement, publicity.
 
 Each command is a thin wrapper: parse arguments, open the store, call one
 function of core.excel, print one line. The store is imported only when a
@@ -26,6 +26,10 @@ def register(subparsers) -> None:
     s.add_argument("--year", type=int, help="兑现年度（默认取工作簿“批次信息”表）")
     s.add_argument("--name", help="批次名称（默认取工作簿“批次信息”表）")
     s.set_defaults(fn=cmd_import)
+
+    s = subparsers.add_parser("import-limit", help="查看或设置每个工作表导入的行数上限（默认20000行）")
+    s.add_argument("rows", nargs="?", type=int, help="新的上限（1000至200000行；设置须管理员）")
+    s.set_defaults(fn=cmd_import_limit)
 
     s = subparsers.add_parser("export", help="导出批次的奖补测算结果（含计算过程）")
     s.add_argument("batch", type=int, help="批次编号")
@@ -86,13 +90,15 @@ def cmd_template(args) -> int:
 def cmd_import(args) -> int:
     from core.excel.errorbook import error_workbook_path, write_error_workbook
     from core.excel.files import ExportError
+    from core.excel.package import import_limits
     from core.excel.problems import WorkbookError, WorkbookRefused
     from core.excel.reader import read_workbook
 
     path = Path(args.file)
     store = _store(args)
     try:
-        data = read_workbook(path, args.year, args.name, known_uscc=store.known_uscc)
+        data = read_workbook(path, args.year, args.name, known_uscc=store.known_uscc,
+                             limits=import_limits(store.setting))
     except WorkbookError as exc:
         problems = exc.problems
         if isinstance(exc, WorkbookRefused):
@@ -104,8 +110,8 @@ def cmd_import(args) -> int:
             if len(problems) > MAX_PRINTED_PROBLEMS:
                 print(f"  ……其余{len(problems) - MAX_PRINTED_PROBLEMS}处见错误清单", file=sys.stderr)
         out = error_workbook_path(path)
-        try:
-            write_error_workbook(problems, out, source=path)
+        try:  # a refused file has no cell to mark: the list alone, without opening the file again
+            write_error_workbook(problems, out, source=None if isinstance(exc, WorkbookRefused) else path)
             print(f"已生成错误清单：{out}", file=sys.stderr)
         except ExportError as err:
             print(f"错误清单未能保存：{err}", file=sys.stderr)
@@ -114,6 +120,23 @@ def cmd_import(args) -> int:
     print(batch_id)
     what = "已导入新批次" if created else "该工作簿此前已导入，批次"
     print(f"{what}{batch_id}“{data.batch_name}”：{len(data.companies)}家企业，{len(data.claims)}项申报事项")
+    return EXIT_OK
+
+
+def cmd_import_limit(args) -> int:
+    from core.excel.package import DEFAULT_LIMITS, ROWS_RANGE, ROWS_SETTING, import_limits
+
+    store = _store(args)
+    if args.rows is None:
+        rows = import_limits(store.setting).rows
+        note = "（默认）" if rows == DEFAULT_LIMITS.rows else ""
+        print(f"每个工作表导入的行数上限：{rows:,}行{note}")
+        return EXIT_OK
+    low, high = ROWS_RANGE
+    if not low <= args.rows <= high:
+        raise CliError(f"行数上限应在{low:,}至{high:,}之间，实际为{args.rows:,}")
+    store.set_setting(ROWS_SETTING, str(args.rows))
+    print(f"已将每个工作表导入的行数上限设为{args.rows:,}行")
     return EXIT_OK
 
 

@@ -71,7 +71,7 @@ def _open_copy(source, problems: list[Problem]):
         scan = inspect_package(source)
     except WorkbookRefused:
         return None, False
-    if sum(s.value_rows for s in scan.sheets) > COPY_ROWS:
+    if any(s.too_many_rows for s in scan.sheets) or sum(s.value_rows for s in scan.sheets) > COPY_ROWS:
         return None, True
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -1,6 +1,9 @@
-"""Look inside a workbook file before any XML of it is parsed, and refuse hostile ones.
+"""Look inside a workbook file before any cell of it is read, and refuse hostile ones.
 
-A .xlsx is a zip of XML parts. Before openpyxl sees the file this module
+A .xlsx is a zip of XML parts. The file is read into memory once (its size is
+checked first); the checks below, the sha256 the import log keeps and the cell
+reader (python-calamine, :mod:`core.excel.reader`) all see those same bytes.
+Before any cell is read this module
 
 - sniffs the first bytes: a PDF, a web page, a CSV, an old .xls or an
   encrypted workbook (both Compound File containers) each get their own message;
@@ -10,28 +13,33 @@ A .xlsx is a zip of XML parts. Before openpyxl sees the file this module
 - streams every XML part through a byte check that refuses DOCTYPE and ENTITY
   declarations (billion laughs, external entities) and giant text runs, and
   counts what really comes out of the decompressor;
-- parses each worksheet with a pull parser that keeps one row in memory, to
-  count the rows that hold values (and stop at the row limit), and to find
-  merged cells and formulas without a cached value, which openpyxl's read-only
-  mode cannot tell apart from empty cells.
+- runs expat over each worksheet once, keeping no tree: it counts the rows
+  that hold values (and stops at the row limit), and notes what the cell
+  reader cannot see: merged cells, formulas without a cached value, error
+  cells, hidden rows and columns and an autofilter.
 
-The result, :class:`PackageScan`, tells the reader which sheets exist and how
-far to read each one.
+The result, :class:`PackageScan`, tells the reader which sheets exist, how far
+to read each one and what is hidden in it.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree as ET
+from xml.parsers import expat
 
 from core.excel.problems import WorkbookRefused
 
 MB = 1024 * 1024
 EXCEL_MAX_ROWS = 1_048_576
+MIN_ROW_HEIGHT = 3.0  # points: a lower row shows nothing of its text, so it counts as hidden
+MIN_COLUMN_WIDTH = 0.5  # characters: a narrower column counts as hidden
 
 
 @dataclass(frozen=True)
@@ -52,28 +60,71 @@ class Limits:
     ratio: int = 200  # unpacked : packed, checked for parts larger than ratio_floor
     ratio_floor: int = 4 * MB
     sheets: int = 100
-    rows: int = 20_000  # rows holding values, per sheet
+    rows: int = 20_000  # a sheet's values must end by this row (the store setting import.max_rows raises it)
     columns: int = 256
+    cells_per_row: int = 64  # the data area (last row x last column holding a value) is at most rows x this
     text_run: int = 1 * MB  # bytes of text between two tags in a sheet or shared-string part
     cell_chars: int = 32_767  # Excel's own limit for one cell
     problems: int = 1000  # stop listing after this many
 
 
 DEFAULT_LIMITS = Limits()
+ROWS_SETTING = "import.max_rows"  # store setting: a bureau's own row limit per sheet (main.py import-limit)
+ROWS_RANGE = (1_000, 200_000)  # what the setting may be; docs/excel.md gives the memory each needs
+
+
+def limits_for_rows(rows: int, base: Limits = DEFAULT_LIMITS) -> Limits:
+    """``base`` with its row limit set to ``rows``, and the shared-string limits grown in proportion
+    (more rows hold more distinct names and accounts); never below ``base``."""
+    grown = max(rows, base.rows)
+    return dataclasses.replace(base, rows=rows, shared_strings=base.shared_strings * grown // base.rows,
+                               shared_strings_bytes=base.shared_strings_bytes * grown // base.rows)
+
+
+def import_limits(setting=None) -> Limits:
+    """The limits of an import: the defaults, with the row limit of the store setting ``import.max_rows``.
+
+    ``setting`` is ``Store.setting`` (key, default) -> text or None. A stored
+    value that is not a whole number within ROWS_RANGE is ignored (the command
+    that sets it refuses such values).
+    """
+    text = setting(ROWS_SETTING, None) if setting is not None else None
+    try:
+        rows = int(text)
+    except (TypeError, ValueError):
+        return DEFAULT_LIMITS
+    return limits_for_rows(rows) if ROWS_RANGE[0] <= rows <= ROWS_RANGE[1] else DEFAULT_LIMITS
 
 
 @dataclass
 class SheetScan:
     name: str
     part: str
-    state: str = "visible"
+    state: str = "visible"  # visible | hidden | veryHidden
     kind: str = "worksheet"  # worksheet | chartsheet | other
     value_rows: int = 0  # rows with at least one value or formula
     last_row: int = 0  # the last such row
     max_column: int = 0  # the right-most column holding a value
-    too_many_rows: bool = False
+    too_many_rows: bool = False  # values beyond Limits.rows (the scan stopped there)
     merges: list = field(default_factory=list)  # "A2:B3"
     formulas_without_value: list = field(default_factory=list)  # (row, column number)
+    errors: dict = field(default_factory=dict)  # (row, column number) -> "#DIV/0!", cells of type error
+    hidden_rows: set = field(default_factory=set)  # rows holding values that are hidden or (almost) zero high
+    columns: list = field(default_factory=list)  # (first, last, hidden) of each <col> within Limits.columns
+    columns_hidden_by_default: bool = False  # the sheet's default column width is (almost) zero
+    filtered: bool = False  # the sheet has an autofilter (its filtered-out rows are hidden rows)
+    format_hidden: dict = field(default_factory=dict)  # (row, column number) -> NumberFormat that may show nothing
+
+    @property
+    def hidden(self) -> bool:
+        return self.state != "visible"
+
+    def column_hidden(self, column: int) -> bool:
+        """Whether the column is hidden or (almost) zero wide."""
+        for first, last, hidden in self.columns:
+            if first <= column <= last:
+                return hidden
+        return self.columns_hidden_by_default
 
 
 @dataclass
@@ -82,6 +133,7 @@ class PackageScan:
     size: int
     sha256: str
     sheets: list  # SheetScan, in workbook order
+    data: bytes = b""  # the file as it was checked and hashed; the reader parses these bytes
 
     def sheet(self, name: str) -> SheetScan | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -106,10 +158,9 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
-def _sniff_not_zip(head: bytes, path: Path, name: str) -> None:
+def _sniff_not_zip(head: bytes, data: bytes, name: str) -> None:
     """Refuse a file that is not a zip, with the best guess of what it is."""
     if head.startswith(_CFB_MAGIC):
-        data = path.read_bytes()  # bounded by Limits.file_bytes, checked before
         if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
             _refuse("文件设置了打开密码（已加密），无法读取。请在Excel中打开，于“文件→信息→保护工作簿”中清除密码，"
                     "另存为.xlsx后再导入", name)
@@ -177,7 +228,7 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, name: str, l
                 if total > limit:
                     _refuse(f"文件中的部件“{info.filename}”解压后超过{limit // MB} MB，文件过大或是恶意构造的，拒绝读取", name)
                 window = tail + chunk
-                if _FORBIDDEN.search(window):
+                if (b"<!" in window or b"<\x00!" in window) and _FORBIDDEN.search(window):
                     _refuse(f"文件中的部件“{info.filename}”含有DOCTYPE/ENTITY声明，正常的Excel工作簿不会有，"
                             "疑似恶意构造（XML炸弹），拒绝读取", name)
                 tail = window[-_TAIL:]
@@ -195,19 +246,30 @@ def _count_tag(chunk: bytes, tag: bytes) -> int:
 
 
 def _text_run(chunk: bytes, run: int, limit: int, part: str, name: str) -> int:
-    pieces = chunk.split(b"<")
-    if len(pieces) == 1:
+    """The run of text (bytes without a "<") reaching the end of ``chunk``, refusing any longer than ``limit``."""
+    first = chunk.find(b"<")
+    if first < 0:
         run += len(chunk)
     else:
-        run += len(pieces[0])
-        if run <= limit and len(pieces) > 2:
-            run = max(run, max(map(len, pieces[1:-1])))
+        run += first
+        if run <= limit and _may_hold_run(chunk, first, limit):
+            run = max(run, max(map(len, chunk[first + 1:].split(b"<")[:-1]), default=0))
         if run <= limit:
-            run = len(pieces[-1])
+            run = len(chunk) - chunk.rfind(b"<") - 1
     if run > limit:
         _refuse(f"文件中有超长文字（部件“{part}”中一段文字超过{limit // MB} MB；Excel单元格最多32767个字），"
                 "疑似恶意构造，拒绝读取", name)
     return run
+
+
+def _may_hold_run(chunk: bytes, start: int, limit: int) -> bool:
+    """Whether some block of ``limit // 2`` bytes after ``start`` has no "<": a run longer than
+    ``limit`` always covers one whole block, so when every block has a "<" there is none."""
+    step = max(limit // 2, 1)
+    for at in range(start, len(chunk) - step + 1, step):
+        if chunk.find(b"<", at, at + step) < 0:
+            return True
+    return False
 
 
 def _read_small(zf, info, name, limits) -> bytes:
@@ -282,21 +344,27 @@ def inspect_package(path, limits: Limits = DEFAULT_LIMITS) -> PackageScan:
         _refuse("文件是空的（0字节），可能没有保存完整", name)
     if size > limits.file_bytes:
         _refuse(f"文件过大（{size / MB:.1f} MB），申报工作簿一般只有几百KB，上限为{limits.file_bytes // MB} MB", name)
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        head = f.read(8192)
-        digest.update(head)
-        for block in iter(lambda: f.read(_CHUNK), b""):
-            digest.update(block)
-    if not head.startswith(_ZIP_MAGICS):
-        _sniff_not_zip(head, path, name)
     try:
-        zf = zipfile.ZipFile(path)
+        with path.open("rb") as f:
+            data = f.read(size + 1)
+            if len(data) > size:  # it grew since it was measured: read on, but never past the limit
+                data += f.read(limits.file_bytes + 1 - len(data))
+    except OSError as exc:
+        _refuse(f"无法读取文件：{exc.strerror or exc}", name)
+    if len(data) > limits.file_bytes:
+        _refuse(f"文件过大，上限为{limits.file_bytes // MB} MB", name)
+    if not data:
+        _refuse("文件是空的（0字节），可能没有保存完整", name)
+    head = data[:8192]
+    if not head.startswith(_ZIP_MAGICS):
+        _sniff_not_zip(head, data, name)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         _refuse("文件已损坏，不是完整的Excel工作簿，请重新保存或向企业重新索要", name)
     with zf:
         sheets = _scan_zip(zf, name, limits)
-    return PackageScan(path, size, digest.hexdigest(), sheets)
+    return PackageScan(path, len(data), hashlib.sha256(data).hexdigest(), sheets, data)
 
 
 def _scan_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list:
@@ -346,13 +414,17 @@ def _scan_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list:
 
     sheet_parts = {s.part: s for s in sheets if s.kind == "worksheet"}
     checked = {"_rels/.rels", wb_part}
-    for info in infolist:
+    styles_part = next((t for kind, t in wb_rels.values() if kind == "styles"), None)
+    hiding: dict[int, NumberFormat] = {}
+    for info in sorted(infolist, key=lambda i: i.filename != styles_part):  # the sheets need the styles' formats
         part = info.filename
         if part in checked or not part.lower().endswith(_XML_SUFFIXES):
             continue
         scan = sheet_parts.get(part)
         if scan is not None:
-            _scan_sheet(zf, info, scan, name, limits)
+            _scan_sheet(zf, info, scan, name, limits, hiding)
+        elif part == styles_part:
+            hiding = _scan_styles(zf, info, name, limits)
         elif part.lower().endswith("sharedstrings.xml"):
             count = 0
             for chunk in _stream(zf, info, limits.shared_strings_bytes, name, limits, text_run=True):
@@ -361,98 +433,276 @@ def _scan_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list:
                     _refuse(f"文件中的文字条目过多（超过{limits.shared_strings}条），一个申报批次用不到这么多，"
                             "疑似恶意构造，拒绝读取", name)
         elif part.lower().endswith("styles.xml"):
-            count = 0
-            for chunk in _stream(zf, info, limits.styles_bytes, name, limits):
-                count += _count_tag(chunk, b"xf")
-                if count > limits.cell_formats:
-                    _refuse(f"文件中的单元格格式过多（超过{limits.cell_formats}种，超出Excel本身的上限），"
-                            "疑似恶意构造，拒绝读取", name)
+            _count_formats(zf, info, name, limits)
         else:
             for _ in _stream(zf, info, limits.part_bytes, name, limits):
                 pass
     return sheets
 
 
-def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits) -> None:
-    """Count value rows, find merged cells and formulas without a cached value.
+def _count_formats(zf, info, name: str, limits: Limits) -> list:
+    """The part's bytes, refusing more cell formats than Excel allows."""
+    count, chunks = 0, []
+    for chunk in _stream(zf, info, limits.styles_bytes, name, limits):
+        count += _count_tag(chunk, b"xf")
+        if count > limits.cell_formats:
+            _refuse(f"文件中的单元格格式过多（超过{limits.cell_formats}种，超出Excel本身的上限），"
+                    "疑似恶意构造，拒绝读取", name)
+        chunks.append(chunk)
+    return chunks
 
-    Every element is dropped from the tree as soon as it ends, so memory stays
-    at one element path whatever the size of the sheet.
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """A custom number format with an empty section (``;;;`` shows nothing at all, ``0;-0;;@`` hides zeros).
+
+    ``empty`` says, for each of its sections (positive; negative; zero; text),
+    whether it shows nothing; ``conditional`` formats (``[>100]``) choose their
+    section by condition, so any empty one may hide the value.
     """
-    parser = ET.XMLPullParser(events=("start", "end"))
-    stack: list[ET.Element] = []
-    local: dict[str, str] = {}  # "{namespace}c" -> "c"
-    row_no = col_no = xml_rows = 0
-    row_has_value = cell_v = cell_f = cell_is = False
+
+    code: str
+    empty: tuple
+    conditional: bool
+
+    def hides(self, value) -> bool:
+        """Whether a cell holding ``value`` shows nothing of it. A zero shown blank (the common
+        "hide zeros" format) is not counted: a blank and a zero mean the same to a clerk."""
+        if isinstance(value, bool) or value is None or value == "" or value == 0:
+            return False
+        if isinstance(value, str):
+            return len(self.empty) >= 4 and self.empty[3]
+        if self.conditional:
+            return any(self.empty[:3])
+        if isinstance(value, (int, float)) and value < 0 and len(self.empty) > 1:
+            return self.empty[1]
+        return self.empty[0]  # a positive number, or a date or time (a positive number in Excel)
+
+
+def _scan_styles(zf, info, name: str, limits: Limits) -> dict[int, NumberFormat]:
+    """The workbook's cell formats (counted and limited) -> those whose number format may show nothing."""
+    root = _xml(b"".join(_count_formats(zf, info, name, limits)), info.filename, name)
+    codes: dict[int, str] = {}
+    xfs = []
+    for elem in root.iter():
+        tag = _local(elem.tag)
+        if tag == "numFmt":
+            fid = elem.get("numFmtId", "")
+            if fid.isdigit():
+                codes[int(fid)] = elem.get("formatCode", "")
+        elif tag == "cellXfs":
+            xfs = [x for x in elem if _local(x.tag) == "xf"]
+    hiding = {}
+    for index, xf in enumerate(xfs):
+        code = codes.get(int(xf.get("numFmtId"))) if (xf.get("numFmtId") or "").isdigit() else None
+        if code is not None and ";" in code:
+            fmt = _number_format(code)
+            if any(fmt.empty):
+                hiding[index] = fmt
+    return hiding
+
+
+def _number_format(code: str) -> NumberFormat:
+    """Split a format code into its sections, noting which show nothing (only blanks, padding, colours)."""
+    sections, visible, conditional = [], False, False
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if ch == ";":
+            sections.append(not visible)
+            visible = False
+        elif ch == '"':
+            end = code.find('"', i + 1)
+            end = len(code) if end < 0 else end
+            visible |= bool(code[i + 1:end].strip())
+            i = end
+        elif ch in "\\*":  # an escaped character, or a fill character repeated across the cell
+            i += 1
+            visible |= i < len(code) and not code[i].isspace()
+        elif ch == "_":  # padding as wide as the next character: shows nothing
+            i += 1
+        elif ch == "[":
+            end = code.find("]", i + 1)
+            end = len(code) if end < 0 else end
+            inner = code[i + 1:end]
+            conditional |= inner[:1] in ("<", ">", "=")
+            visible |= inner.startswith("$") and bool(inner[1:].split("-")[0])  # [$¥-804] shows ¥
+            i = end
+        elif not ch.isspace():
+            visible = True
+        i += 1
+    sections.append(not visible)
+    return NumberFormat(code, tuple(sections[:4]), conditional)
+
+
+_SHEET_TAGS = frozenset(("row", "mergeCell", "col", "sheetFormatPr", "autoFilter"))
+
+
+class _Stop(Exception):
+    """Raised from inside the parser when the sheet has shown enough to be refused."""
+
+
+def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits, hiding: dict | None = None) -> None:
+    """One expat pass over a worksheet part, filling ``scan``; nothing but the current row is kept.
+
+    The handlers only look at start tags (and at the text of the few cells
+    whose value the cell reader cannot tell apart from a blank: formulas and
+    errors), which keeps the pass at about a third of a second for 10,000
+    companies. A cell holds a value when it has a <v>, <is> or <f> child.
+    """
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    names: dict[str, str] = {}  # "x:row" -> "row"
+    row = col = xml_rows = 0
+    row_valued = row_hidden = cell_valued = False
     cell_t = None
+    cell_f = False
+    special = False  # the current cell is a formula or an error: its <v> text is captured
+    captured: list | None = None
+    rows_hidden_by_default = False
+    max_value_column = limits.columns
+    cell_format = None  # the NumberFormat of the current cell when it may show nothing
+
+    def finish_cell():
+        nonlocal special, captured
+        text = "".join(captured).strip() if captured else ""
+        parser.CharacterDataHandler = None
+        captured = None
+        special = False
+        if cell_t == "e":
+            scan.errors[(row, col)] = text[:40]
+        elif cell_f and not text and cell_t != "str" and len(scan.formulas_without_value) < limits.problems:
+            scan.formulas_without_value.append((row, col))  # an empty <v/> holds a value only for a text formula
+
+    def finish_row():
+        nonlocal row_valued
+        if not row_valued:
+            return
+        row_valued = False
+        scan.value_rows += 1
+        scan.last_row = row
+        if row_hidden:
+            scan.hidden_rows.add(row)
+        if row > limits.rows:
+            scan.too_many_rows = True
+            raise _Stop()
+        if row * scan.max_column > limits.rows * limits.cells_per_row:
+            _refuse(f"工作表“{scan.name}”的数据区域过大（到第{row}行、第{scan.max_column}列），"
+                    "申报模板用不到这么大的表格，请删除多余的行和列后再导入", name)
+
+    def start(tag, attrs):
+        nonlocal row, col, xml_rows, row_valued, row_hidden, cell_valued, cell_t, cell_f, special, captured, \
+            rows_hidden_by_default, cell_format
+        kind = names.get(tag)
+        if kind is None:
+            kind = names[tag] = tag.rpartition(":")[2]
+        if captured is not None:
+            parser.CharacterDataHandler = None  # only the text directly in <v> counts
+        if kind == "c":
+            if special:
+                finish_cell()
+            col = _column_of(attrs.get("r"), col + 1)
+            cell_t = attrs.get("t")
+            cell_valued = cell_f = False
+            special = cell_t == "e"
+            if hiding:
+                style = attrs.get("s")
+                cell_format = hiding.get(int(style)) if style and style.isdigit() else None
+        elif kind == "v" or kind == "is" or kind == "f":
+            if not cell_valued:
+                cell_valued = row_valued = True
+                if cell_format is not None and len(scan.format_hidden) < limits.problems:
+                    scan.format_hidden[(row, col)] = cell_format
+                if col > scan.max_column:
+                    scan.max_column = col
+                    if col > max_value_column:
+                        _refuse(f"工作表“{scan.name}”在第{limits.columns}列之后还有数据，申报模板用不到这么多列，"
+                                "请删除多余的列后再导入", name)
+            if kind == "f":
+                cell_f = special = True
+            elif kind == "v" and special:
+                captured = []
+                parser.CharacterDataHandler = captured.append
+        elif kind not in _SHEET_TAGS:
+            return
+        elif kind == "row":
+            if special:
+                finish_cell()
+            finish_row()
+            r = attrs.get("r")
+            row = int(r) if r and r.isdigit() else row + 1
+            col = 0
+            xml_rows += 1
+            if xml_rows > EXCEL_MAX_ROWS or row > EXCEL_MAX_ROWS:
+                _refuse(f"工作表“{scan.name}”的行数超出Excel的上限，文件是恶意构造或已损坏的", name)
+            height = attrs.get("ht")
+            row_hidden = _true(attrs.get("hidden")) or (
+                _number(height, MIN_ROW_HEIGHT) < MIN_ROW_HEIGHT if height is not None else rows_hidden_by_default)
+        elif kind == "mergeCell":
+            if len(scan.merges) < limits.problems:
+                scan.merges.append(attrs.get("ref", ""))
+        elif kind == "col":
+            _column_element(scan, attrs, limits, name)
+        elif kind == "sheetFormatPr":
+            scan.columns_hidden_by_default = _number(attrs.get("defaultColWidth"), 8.43) < MIN_COLUMN_WIDTH
+            rows_hidden_by_default = (_true(attrs.get("customHeight"))
+                                      and _number(attrs.get("defaultRowHeight"), 15) < MIN_ROW_HEIGHT)
+        elif kind == "autoFilter":
+            scan.filtered = True
+
+    parser.StartElementHandler = start
     try:
         for chunk in _stream(zf, info, limits.sheet_bytes, name, limits, text_run=True):
-            parser.feed(chunk)
-            for event, elem in parser.read_events():
-                tag = local.get(elem.tag)
-                if tag is None:
-                    tag = local[elem.tag] = _local(elem.tag)
-                if event == "start":
-                    stack.append(elem)
-                    if tag == "c":
-                        col_no = _column_of(elem.get("r"), col_no + 1)
-                        cell_t = elem.get("t")
-                        cell_v = cell_f = cell_is = False
-                    elif tag == "row":
-                        r = elem.get("r")
-                        row_no = int(r) if r and r.isdigit() else row_no + 1
-                        col_no = 0
-                        xml_rows += 1
-                        if xml_rows > EXCEL_MAX_ROWS or row_no > EXCEL_MAX_ROWS:
-                            _refuse(f"工作表“{scan.name}”的行数超出Excel的上限，文件是恶意构造或已损坏的", name)
-                    continue
-                stack.pop()
-                if tag == "v":
-                    # an empty <v/> is a cached value only for a formula giving text
-                    cell_v = bool(elem.text) or cell_t == "str"
-                elif tag == "f":
-                    cell_f = True
-                elif tag == "is":
-                    cell_is = True
-                elif tag == "c":
-                    if cell_v or cell_f or cell_is:
-                        row_has_value = True
-                        if col_no > scan.max_column:
-                            scan.max_column = col_no
-                            if col_no > limits.columns:
-                                _refuse(f"工作表“{scan.name}”在第{limits.columns}列之后还有数据，申报模板用不到这么多列，"
-                                        "请删除多余的列后再导入", name)
-                        if cell_f and not cell_v and len(scan.formulas_without_value) < limits.problems:
-                            scan.formulas_without_value.append((row_no, col_no))
-                elif tag == "row":
-                    if row_has_value:
-                        scan.value_rows += 1
-                        scan.last_row = row_no
-                        row_has_value = False
-                        if scan.value_rows > limits.rows:
-                            scan.too_many_rows = True
-                            return
-                elif tag == "mergeCell":
-                    if len(scan.merges) < limits.problems:
-                        scan.merges.append(elem.get("ref", ""))
-                if stack:
-                    elem.clear()
-                    stack[-1].remove(elem)
-        parser.close()
-    except ET.ParseError as exc:
-        _refuse(f"文件已损坏（工作表“{scan.name}”不是有效的XML，{_at(exc)}）", name)
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+        if special:
+            finish_cell()
+        finish_row()
+    except _Stop:
+        return
+    except expat.ExpatError as exc:
+        _refuse(f"文件已损坏（工作表“{scan.name}”不是有效的XML，出错位置：第{exc.lineno}行第{exc.offset + 1}列）", name)
 
 
-_COORD = re.compile(r"([A-Z]{1,3})(\d+)")
+def _column_element(scan: SheetScan, attrs: dict, limits: Limits, name: str) -> None:
+    """A <col> element: the columns it covers, and whether they are hidden or (almost) zero wide."""
+    if len(scan.columns) >= EXCEL_MAX_COLUMNS:
+        _refuse(f"工作表“{scan.name}”的列定义超出Excel的上限，文件是恶意构造或已损坏的", name)
+    first, last = _number(attrs.get("min"), 0), _number(attrs.get("max"), 0)
+    if not 1 <= first <= last or first > limits.columns:
+        return
+    hidden = _true(attrs.get("hidden")) or (
+        "width" in attrs and _number(attrs.get("width"), MIN_COLUMN_WIDTH) < MIN_COLUMN_WIDTH)
+    scan.columns.append((int(first), int(min(last, limits.columns)), hidden))
+
+
+def _true(value) -> bool:
+    """An xsd:boolean attribute ("1", "true", with blanks around) that is set."""
+    return value is not None and value.strip() in ("1", "true")
+
+
+def _number(value, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+EXCEL_MAX_COLUMNS = 16_384
+_LETTERS: dict[str, int] = {}  # "AB" -> 28
 
 
 def _column_of(ref, default: int) -> int:
+    """The column number of a cell reference such as ``AB12`` (``default`` when it has none)."""
     if not ref:
         return default
-    m = _COORD.match(ref)
-    if not m:
-        return default
-    n = 0
-    for ch in m[1]:
-        n = n * 26 + ord(ch) - 64
+    letters = ref.rstrip("0123456789")
+    n = _LETTERS.get(letters)
+    if n is None:
+        if not (1 <= len(letters) <= 3 and letters.isascii() and letters.isupper() and letters.isalpha()):
+            return default
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        _LETTERS[letters] = n
     return n

@@ -49,10 +49,17 @@ def show_value(value, limit: int = 60) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return "NaN" if value != value else ("-INF" if value < 0 else "INF")
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))  # how Excel shows a whole number
     if hasattr(value, "isoformat"):
         text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text
     text = str(value).replace("\r", " ").replace("\n", " ")
+    if not text.isprintable():  # a bidi or invisible character would change how the message itself reads
+        text = "".join(ch if ch.isprintable() else " " if ch.isspace() else f"[U+{ord(ch):04X}]" for ch in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

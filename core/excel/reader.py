@@ -6,18 +6,30 @@ found (sheet, row, column letter and header, the value, a Chinese reason),
 so a clerk fixes the workbook once instead of once per error. Nothing is
 half-imported: the store receives ImportData only when there are no problems.
 
-Hostile files are refused by :mod:`core.excel.package` before openpyxl opens
-them; openpyxl then reads in read-only mode, only as far as the last row that
-holds a value.
+Hostile files are refused by :mod:`core.excel.package` before any cell is
+read; python-calamine then parses the very bytes that were checked and hashed,
+only as far as the last row that holds a value. What calamine cannot see comes
+from the package scan: formulas without a cached value, error cells, merged
+cells, and what is hidden. Hidden rows, columns and sheets holding data are
+refused, because the clerk cannot see what would be imported; so are text
+cells with bidi or control characters (:mod:`core.text`, which also puts every
+text in one normal form), non-finite numbers, and text longer than the
+database column it is stored in.
+
+Numbers: calamine gives every number cell as a float parsed (correctly
+rounded) from the decimal text in the file, as openpyxl did. Money takes the
+shortest decimal that reads back as that float (``Decimal(repr(x))``), which is
+the text Excel wrote for any amount of up to 15 significant digits, so
+1234567.89 is exactly Decimal("1234567.89"); see :mod:`core.excel.cells`.
 """
 from __future__ import annotations
 
-import warnings
+import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from core.excel.cells import blank, convert, to_int
@@ -30,6 +42,7 @@ from core.excel.problems import Problem, WorkbookError, WorkbookRefused, show_va
 from core.model import Claim, RdYear, Recognition
 from core.progress import Cancelled, never, no_report
 from core.records import CompanyProfile, ImportData
+from core.text import TextError, clean_text
 from core.vocabulary import FieldError, FieldSpec, Vocabulary, load_vocabulary
 
 KnownUscc = Callable[[str], bool]
@@ -37,6 +50,12 @@ HEADER_SEARCH_ROWS = 10
 PROGRESS_EVERY = 200  # rows between progress reports and cancel checks
 IN_REGION = {"内蒙古", "内蒙古自治区", "区内", "本区", "自治区内"}
 _YEAR_SPEC = FieldSpec("award_year", "year", BATCH_YEAR_LABEL, True)
+BATCH_INFO_ROWS = 50  # the 批次信息 labels are looked for in these rows
+NOT_READ_SHEETS = (NOTES_SHEET, LISTS_SHEET, ERRORS_SHEET)  # template sheets the reader never reads
+HIDDEN_ROW = ("此行被隐藏（或行高接近0），其中的数据在Excel中看不到，不能导入；"
+              "请在Excel中取消隐藏{filter}，核对这一行后再导入，不需要的行请删除")
+HIDDEN_COLUMN = ("此列被隐藏（或列宽接近0），其中的数据在Excel中看不到，不能导入；"
+                 "请在Excel中取消隐藏该列，核对后再导入，不需要的内容请删除")
 
 
 def read_workbook(path, award_year: int | None = None, batch_name: str | None = None,
@@ -53,27 +72,53 @@ def read_workbook(path, award_year: int | None = None, batch_name: str | None = 
     for s in scan.sheets:
         if s.too_many_rows:
             raise WorkbookRefused(f"工作表“{s.name}”有超过{limits.rows}行数据，一个申报批次用不到这么多行；"
-                                  "请检查是否误把其他数据粘贴进来，或分成几批导入", path.name)
+                                  "请检查是否误把其他数据粘贴进来，或分成几批导入"
+                                  "（确需一次导入更多行的，可由管理员提高“每表导入行数上限”）", path.name)
     vocab = vocabulary or load_vocabulary()
     reader = _WorkbookReader(path, scan, vocab, limits, known_uscc)
     reader.progress, reader.cancel = progress, cancel
     return reader.read(award_year, batch_name)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     sheet: SheetLayout
     number: int
     values: dict = field(default_factory=dict)  # key -> typed value (None when blank)
-    letters: dict = field(default_factory=dict)  # key -> column letter
-    raws: dict = field(default_factory=dict)  # key -> cell value as read
-    headers: dict = field(default_factory=dict)  # key -> the header as written in the file
-    bad: set = field(default_factory=set)  # keys with a problem
+    letters: dict = field(default_factory=dict)  # key -> column letter (the sheet's, shared by its rows)
+    headers: dict = field(default_factory=dict)  # key -> the header as written in the file (shared too)
+    cells: list | None = None  # the row's values as read, from column A; kept only for a row with a problem
     failed: bool = False  # any problem in the row, or its sheet lacks a required column
 
     @property
     def uscc(self):
         return self.values.get("uscc")
+
+    def raw(self, key: str):
+        """The value of ``key``'s cell as read, or as converted once the cells are dropped."""
+        letter = self.letters.get(key)
+        if self.cells is None or not letter:
+            return self.values.get(key)
+        i = _column_index(letter) - 1
+        return self.cells[i] if i < len(self.cells) else None
+
+
+@dataclass
+class _Columns:
+    """What a sheet's header row says about its columns."""
+
+    cells: list  # (index from 0, Column, unit, header as written, text limit) of each recognised column
+    letters: dict  # key -> column letter
+    headers: dict  # key -> header as written
+    watched: list  # indices from 0 of the columns a data row is looked for in (recognised or unlabeled)
+    unlabeled: list  # column numbers with no recognisable header (remark columns are not among them)
+    hidden: list  # column numbers hidden or (almost) zero wide, remark columns left out
+    complete: bool  # every required column is there
+    reported: set = field(default_factory=set)  # unlabeled or hidden columns already reported
+
+    @property
+    def headers_by_index(self) -> dict:
+        return {i + 1: header for i, _, _, header, _ in self.cells}
 
 
 class _WorkbookReader:
@@ -86,6 +131,7 @@ class _WorkbookReader:
         self.truncated = False
         self.progress, self.cancel = no_report, never
         self.rows_total = self.rows_before = 0  # rows of the sheets to read; rows of the sheets read so far
+        self.text_limits = _text_limits()
 
     def _advance(self, rows: int, sheet: str) -> None:
         if self.cancel():
@@ -102,48 +148,56 @@ class _WorkbookReader:
         letter = get_column_letter(col) if col else ""
         self.problems.append(Problem(sheet, row, letter, header, show_value(value), reason))
 
-    def at(self, row: _Row, key: str, reason: str) -> None:
-        """A problem at the cell of ``key`` in ``row`` (or at the row when the column is absent)."""
+    def at(self, row: _Row, key: str, reason: str, shown=None) -> None:
+        """A problem at the cell of ``key`` in ``row`` (or at the row when the column is absent).
+
+        ``shown`` is what the cell holds when calamine cannot say (an error value).
+        """
         letter = row.letters.get(key, "")
         col = _column_index(letter) if letter else None
         header = row.headers.get(key) or next((c.header for c in row.sheet.columns if c.key == key), "")
-        self.problem(row.sheet.name, row.number, col, header, row.raws.get(key), reason)
+        self.problem(row.sheet.name, row.number, col, header, shown if shown is not None else row.raw(key), reason)
         row.failed = True
-        row.bad.add(key)
 
     # ------------------------------------------------------------ the workbook
 
     def read(self, award_year, batch_name) -> ImportData:
         name = self.path.name
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                wb = load_workbook(self.path, read_only=True, data_only=True, keep_links=False)
-            except Exception as exc:  # openpyxl raises many kinds on malformed parts
-                raise WorkbookRefused(f"文件已损坏或格式不受支持，无法打开（技术信息：{exc.__class__.__name__}）", name) from None
-            try:
-                sheets = self._match_sheets()
-                year, bname = self._batch_info(wb, sheets.get(BATCH_SHEET), award_year, batch_name)
-                rows: dict[str, list[_Row]] = {}
-                self.rows_total = sum(sheets[s.name].last_row for s in self.layout if s.name in sheets)
-                for layout in self.layout:
-                    actual = sheets.get(layout.name)
-                    if actual is None:
-                        if layout.name == COMPANIES_SHEET:
-                            self.problem(COMPANIES_SHEET, None, None, "", None,
-                                         "缺少工作表“企业信息”，请使用本程序生成的申报模板")
-                        rows[layout.name] = []
-                        continue
-                    rows[layout.name] = list(self._read_sheet(wb[actual.name], layout, actual))
-                    self.rows_before += actual.last_row
-                    self._advance(0, layout.name)
-            except (WorkbookError, Cancelled):
-                raise
-            except Exception as exc:
-                raise WorkbookRefused(f"文件已损坏，读取时出错（技术信息：{exc.__class__.__name__}）", name) from None
-            finally:
-                wb.close()
-        data = self._build(rows, year, bname)
+        try:
+            from python_calamine import CalamineWorkbook
+
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(self.scan.data))
+        except BaseException as exc:  # calamine raises its own kinds on malformed parts
+            _reraise_unless_parser_error(exc)
+            raise WorkbookRefused(f"文件已损坏或格式不受支持，无法打开（技术信息：{exc.__class__.__name__}）", name) from None
+        try:
+            sheets = self._match_sheets()
+            year, bname = self._batch_info(wb, sheets.get(BATCH_SHEET), award_year, batch_name)
+            records = _Records(self, ImportData(name, self.scan.sha256, year or 0, bname))
+            self.rows_total = sum(sheets[s.name].last_row for s in self.layout if s.name in sheets)
+            for layout in self.layout:  # 企业信息 first: the other sheets are checked against its companies
+                actual = sheets.get(layout.name)
+                if actual is None:
+                    if layout.name == COMPANIES_SHEET:
+                        self.problem(COMPANIES_SHEET, None, None, "", None,
+                                     "缺少工作表“企业信息”，请使用本程序生成的申报模板")
+                    continue
+                count = 0
+                for row in self._read_sheet(wb, layout, actual):
+                    records.add(layout, row)
+                    count += 1
+                if actual.hidden and count:
+                    self._hidden_sheet(actual, f"其中有{count}行数据")
+                self.rows_before += actual.last_row
+                self._advance(0, layout.name)
+        except (WorkbookError, Cancelled):
+            raise
+        except BaseException as exc:
+            _reraise_unless_parser_error(exc)
+            raise WorkbookRefused(f"文件已损坏，读取时出错（技术信息：{exc.__class__.__name__}）", name) from None
+        finally:
+            wb.close()
+        data = records.finish()
         order = {s.name: i for i, s in enumerate(self.scan.sheets)}
         self.problems.sort(key=lambda p: (order.get(p.sheet, -1) if p.sheet else -2, p.row or 0,
                                           _column_index(p.column) if p.column else 0))
@@ -152,6 +206,12 @@ class _WorkbookReader:
         if self.problems:
             raise WorkbookError(self.problems, name)
         return data
+
+    def _hidden_sheet(self, scan: SheetScan, what: str) -> None:
+        how = "深度隐藏（只能用宏取消隐藏）" if scan.state == "veryHidden" else "隐藏"
+        self.problem(scan.name, None, None, "", None,
+                     f"工作表被{how}，{what}；隐藏的数据在Excel中看不到，不能导入。"
+                     "请在Excel中取消隐藏该工作表，核对其中的数据后再导入，不需要的请删除")
 
     def _match_sheets(self) -> dict[str, SheetScan]:
         """Layout name -> scanned sheet, matching names loosely; unknown sheets with data are problems."""
@@ -163,7 +223,9 @@ class _WorkbookReader:
             key = wanted.get(normalize_header(s.name))
             if key is not None and s.kind == "worksheet" and key not in found:
                 found[key] = s
-            elif s.kind == "worksheet" and s.state == "visible" and s.value_rows:
+            elif s.kind == "worksheet" and s.value_rows and s.hidden:
+                self._hidden_sheet(s, "它不是申报模板中的工作表，其中的数据不会被导入")
+            elif s.kind == "worksheet" and s.value_rows:
                 self.problem(s.name, None, None, "", None,
                              "无法识别的工作表（不是申报模板中的工作表），其中的数据不会被导入；"
                              "请把数据移到模板中对应的工作表，或删除该表")
@@ -175,14 +237,20 @@ class _WorkbookReader:
     def _batch_info(self, wb, scan: SheetScan | None, award_year, batch_name):
         year_cell = name_cell = None
         if scan is not None and scan.last_row:
-            ws = wb[scan.name]
-            ws.reset_dimensions()
-            for r, row in enumerate(ws.iter_rows(min_row=1, max_row=min(scan.last_row, 50), max_col=2), 1):
-                label = normalize_header(row[0].value) if row and not blank(row[0].value) else ""
-                if label == BATCH_YEAR_LABEL and len(row) > 1:
-                    year_cell = (r, row[1].value)
-                elif label == BATCH_NAME_LABEL and len(row) > 1:
-                    name_cell = (r, row[1].value)
+            for r, values in _sheet_rows(wb, scan, self.path.name, BATCH_INFO_ROWS):
+                values = [self._clean(BATCH_SHEET, r, c, v) for c, v in enumerate(values[:2], 1)]
+                label = normalize_header(values[0]) if values and not blank(values[0]) else ""
+                if label not in (BATCH_YEAR_LABEL, BATCH_NAME_LABEL) or len(values) < 2:
+                    continue
+                if not blank(values[1]) and (r in scan.hidden_rows or scan.column_hidden(2)):
+                    self.problem(BATCH_SHEET, r, 2, label, values[1],
+                                 HIDDEN_ROW.format(filter="") if r in scan.hidden_rows else HIDDEN_COLUMN)
+                if label == BATCH_YEAR_LABEL:
+                    year_cell = (r, values[1])
+                else:
+                    name_cell = (r, values[1])
+            if scan.hidden and any(c and not blank(c[1]) for c in (year_cell, name_cell)):
+                self._hidden_sheet(scan, "其中填写了兑现年度或批次名称")
         if award_year is None:
             if year_cell is None or blank(year_cell[1]):
                 row = year_cell[0] if year_cell else None
@@ -196,93 +264,148 @@ class _WorkbookReader:
         elif isinstance(award_year, bool) or not isinstance(award_year, int) or not 2000 <= award_year <= 2100:
             self.problem("", None, None, BATCH_YEAR_LABEL, award_year, "指定的兑现年度不合理")
             award_year = None
-        if not batch_name and name_cell is not None and not blank(name_cell[1]):
-            batch_name = str(name_cell[1]).strip()
+        limit = self.text_limits.get(("batch", "name"))
+        if batch_name:  # given to the command or typed on the import screen: the same checks as a cell
+            try:
+                batch_name = clean_text(batch_name).strip()
+            except TextError as exc:
+                self.problem("", None, None, BATCH_NAME_LABEL, batch_name, f"指定的批次名称{exc}")
+            if limit and len(batch_name) > limit:
+                self.problem("", None, None, BATCH_NAME_LABEL, batch_name,
+                             f"指定的批次名称过长（{len(batch_name)}字，最多{limit}字）")
+        elif name_cell is not None and not blank(name_cell[1]):
+            value = name_cell[1]
+            batch_name = str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
+            if limit and len(batch_name) > limit:
+                self.problem(BATCH_SHEET, name_cell[0], 2, BATCH_NAME_LABEL, batch_name,
+                             f"批次名称过长（{len(batch_name)}字，最多{limit}字）")
         if not batch_name:
             batch_name = f"{award_year or ''}年度 {self.path.stem}".strip()
         return award_year, batch_name
 
+    def _clean(self, sheet: str, row: int, col: int, value):
+        """A cell's value in normal form (see _normal); a refused one is a problem and reads as blank."""
+        try:
+            return _normal(value, self.limits.cell_chars)
+        except FieldError as exc:
+            self.problem(sheet, row, col, "", value, str(exc))
+            return ""
+
     # ------------------------------------------------------------ one sheet
 
-    def _read_sheet(self, ws, layout: SheetLayout, scan: SheetScan):
+    def _read_sheet(self, wb, layout: SheetLayout, scan: SheetScan):
         if not scan.last_row:
             return
-        ws.reset_dimensions()  # the <dimension> a file declares may be wrong
-        formulas = set(scan.formulas_without_value)
-        formula_rows = {r for r, _ in formulas}
-        rows = ws.iter_rows(min_row=1, max_row=scan.last_row, max_col=max(scan.max_column, 1))
-        header_row = None
-        complete = True
-        mapping: dict[int, tuple[Column, str, str]] = {}
-        ignored: set[int] = set()
-        unlabeled_reported: set[int] = set()
-        for number, cells in enumerate(rows, 1):
+        columns = None
+        special_rows = {r for cells in (scan.formulas_without_value, scan.errors, scan.format_hidden) for r, _ in cells}
+        for number, values in _sheet_rows(wb, scan, self.path.name):
             if number % PROGRESS_EVERY == 0:
                 self._advance(number, layout.name)
-            if header_row is None:
-                if not _looks_like_header(layout, cells):  # blank, or a title above the table
-                    if number >= HEADER_SEARCH_ROWS:
-                        self.problem(layout.name, None, None, "", None,
-                                     f"前{HEADER_SEARCH_ROWS}行中找不到标题行（第一行应为“统一社会信用代码”等列标题）")
-                        return
-                    continue
-                header_row = number
-                mapping, ignored = self._headers(layout, number, cells)
-                keys = {c.key for c, _, _ in mapping.values()}
-                complete = all(c.key in keys for c in layout.columns if c.spec.required)
-                self._merges(layout, scan, header_row)
+            if columns is None:
+                columns = self._header(layout, scan, number, values)
+                if columns is None and number >= HEADER_SEARCH_ROWS:
+                    self.problem(layout.name, None, None, "", None,
+                                 f"前{HEADER_SEARCH_ROWS}行中找不到标题行（第一行应为“统一社会信用代码”等列标题）")
+                    return
                 continue
-            if number not in formula_rows and all(blank(c.value) for i, c in enumerate(cells, 1) if i not in ignored):
-                continue  # a blank row, or only a remark
-            row = _Row(layout, number, failed=not complete)
-            for idx, cell in enumerate(cells, 1):
-                value = cell.value
-                entry = mapping.get(idx)
-                if entry is None:
-                    if idx not in ignored and idx not in unlabeled_reported and (
-                            not blank(value) or (number, idx) in formulas):
-                        unlabeled_reported.add(idx)
-                        self.problem(layout.name, number, idx, "", value,
-                                     "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容")
-                    continue
-                column, unit, header = entry
-                key = column.key
-                row.letters[key] = get_column_letter(idx)
-                row.raws[key] = value
-                row.headers[key] = header
-                if (number, idx) in formulas:
-                    self.at(row, key, "公式没有计算结果（文件不是在Excel中保存的，或未重新计算），"
-                                      "请在Excel中打开、确认显示出结果后保存，或直接填写数值")
-                    continue
-                if cell.data_type == "e":
-                    self.at(row, key, f"单元格是错误值“{value}”（公式计算出错），请改正")
-                    continue
-                if isinstance(value, str) and len(value) > self.limits.cell_chars:
-                    self.at(row, key, f"文字过长（{len(value)}字，Excel单元格最多{self.limits.cell_chars}字）")
-                    continue
-                if blank(value):
-                    row.values[key] = None
-                    continue
-                try:
-                    row.values[key] = convert(column, value, unit, self.vocab, header)
-                except FieldError as exc:
-                    self.at(row, key, str(exc))
-            for column, _, _ in mapping.values():
-                key = column.key
-                if row.values.get(key) is None and key not in row.bad:
-                    row.values[key] = None
-                    if column.spec.required:
-                        self.at(row, key, "必填项未填写")
-                    elif column.spec.default is not None:
-                        row.values[key] = column.spec.default
-            yield row
+            if number in special_rows or _has_data(values, columns.watched):
+                yield self._data_row(layout, scan, columns, number, values, number in special_rows)
 
-    def _headers(self, layout: SheetLayout, number: int, cells):
+    def _header(self, layout: SheetLayout, scan: SheetScan, number: int, values) -> _Columns | None:
+        """The sheet's columns when row ``number`` is its header row, else None (blank, or a title above)."""
+        values = [self._clean(layout.name, number, c, v) for c, v in enumerate(values, 1)]
+        if not _looks_like_header(layout, values):
+            return None
+        mapping, ignored = self._headers(layout, number, values)
+        keys = {c.key for c, _, _ in mapping.values()}
+        self._merges(layout, scan, number)
+        if number in scan.hidden_rows:
+            self.problem(layout.name, number, None, "", None, "标题行被隐藏：" + _hidden_row_reason(scan))
+        kind = layout.claim_type or layout.kind
+        unlabeled = [c for c in range(1, scan.max_column + 1) if c not in mapping and c not in ignored]
+        return _Columns(
+            cells=[(idx - 1, column, unit, header, self.text_limits.get((kind, column.key)))
+                   for idx, (column, unit, header) in sorted(mapping.items())],
+            letters={column.key: get_column_letter(idx) for idx, (column, _, _) in mapping.items()},
+            headers={column.key: header for column, _, header in mapping.values()},
+            watched=sorted(c - 1 for c in (*mapping, *unlabeled)),
+            unlabeled=unlabeled,
+            hidden=[c for c in range(1, scan.max_column + 1) if c not in ignored and scan.column_hidden(c)],
+            complete=all(c.key in keys for c in layout.columns if c.spec.required),
+        )
+
+    def _data_row(self, layout: SheetLayout, scan: SheetScan, cols: _Columns, number: int, values,
+                  special: bool) -> _Row:
+        """One row below the header, every cell checked and converted; its problems recorded."""
+        row = _Row(layout, number, letters=cols.letters, headers=cols.headers, cells=values, failed=not cols.complete)
+        width = len(values)
+        if number in scan.hidden_rows:  # shown with what the row holds, so the clerk can tell which it is
+            held = " ".join(str(show_value(v)) for v in values if not blank(v))
+            self.problem(layout.name, number, None, "", held, _hidden_row_reason(scan))
+            row.failed = True
+        for idx in cols.hidden:
+            if idx <= width and not blank(values[idx - 1]):
+                row.failed = True
+                if idx not in cols.reported:
+                    cols.reported.add(idx)
+                    self.problem(layout.name, number, idx, cols.headers_by_index.get(idx, ""), values[idx - 1],
+                                 HIDDEN_COLUMN)
+        for idx in cols.unlabeled:
+            if idx <= width and idx not in cols.reported and (not blank(values[idx - 1]) or special and (
+                    (number, idx) in scan.errors or (number, idx) in scan.formulas_without_value)):
+                cols.reported.add(idx)
+                self.problem(layout.name, number, idx, "", values[idx - 1],
+                             "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容")
+        for i, column, unit, header, limit in cols.cells:
+            key = column.key
+            value = values[i] if i < width else ""
+            if special and self._special_cell(row, key, (number, i + 1), value, scan):
+                continue
+            try:
+                value = _normal(value, self.limits.cell_chars)
+            except FieldError as exc:
+                self.at(row, key, str(exc))
+                continue
+            if blank(value):
+                row.values[key] = None
+                if column.spec.required:
+                    self.at(row, key, "必填项未填写")
+                elif column.spec.default is not None:
+                    row.values[key] = column.spec.default
+                continue
+            try:
+                row.values[key] = value = convert(column, value, unit, self.vocab, header)
+            except FieldError as exc:
+                self.at(row, key, str(exc))
+                continue
+            if limit and isinstance(value, str) and len(value) > limit:
+                self.at(row, key, f"“{header}”过长（{len(value)}字，最多{limit}字）")
+        if not row.failed:
+            row.cells = None  # 400,000 rows at 100,000 companies: the checked values are enough from here on
+        return row
+
+    def _special_cell(self, row: _Row, key: str, cell: tuple[int, int], value, scan: SheetScan) -> bool:
+        """A problem when the cell is a formula without a result or an error value (calamine reads both as
+        blank), or its number format shows nothing of its value (``;;;``)."""
+        if cell in scan.formulas_without_value:
+            self.at(row, key, "公式没有计算结果（文件不是在Excel中保存的，或未重新计算），"
+                              "请在Excel中打开、确认显示出结果后保存，或直接填写数值")
+            return True
+        if cell in scan.errors:
+            self.at(row, key, f"单元格是错误值“{scan.errors[cell]}”（公式计算出错），请改正", shown=scan.errors[cell])
+            return True
+        number_format = scan.format_hidden.get(cell)
+        if number_format is not None and number_format.hides(value):
+            self.at(row, key, f"单元格的数字格式（{number_format.code}）使其中的内容在Excel中不显示，不能导入；"
+                              "请把单元格格式改为“常规”，核对后再导入")
+            return True
+        return False
+
+    def _headers(self, layout: SheetLayout, number: int, values):
         mapping: dict[int, tuple[Column, str, str]] = {}
         ignored: set[int] = set()
         seen: dict[str, int] = {}
-        for idx, cell in enumerate(cells, 1):
-            text = cell.value
+        for idx, text in enumerate(values, 1):
             if blank(text):
                 continue
             text = str(text)
@@ -326,116 +449,123 @@ class _WorkbookReader:
             self.problem(layout.name, max(min_row, header_row), min_col, "", None,
                          f"{where}不能合并单元格（{ref}），请取消合并并在每一行分别填写")
 
-    # ------------------------------------------------------------ records
 
-    def _build(self, rows: dict[str, list[_Row]], award_year, batch_name) -> ImportData:
-        companies: dict[str, _Row] = {}
-        data = ImportData(self.path.name, self.scan.sha256, award_year or 0, batch_name)
+class _Records:
+    """Checked rows become ImportData one by one, so a sheet's rows are dropped as soon as it is read.
 
-        for row in rows.get(COMPANIES_SHEET, []):
-            uscc = row.uscc
-            if uscc is None:
-                continue
-            first = companies.get(uscc)
-            if first is not None:
-                self.at(row, "uscc", f"统一社会信用代码与第{first.number}行重复（同一企业只能填一行）")
-                continue
-            companies[uscc] = row
-            v = row.values
-            if v.get("bank_account") and not v.get("bank_name"):
-                self.at(row, "bank_name", "填写了账号，开户行也必须填写")
-            if v.get("bank_name") and not v.get("bank_account") and "bank_account" in row.letters:
-                self.at(row, "bank_account", "填写了开户行，账号也必须填写")
-            if not row.failed:
-                data.companies.append(CompanyProfile(
-                    uscc=uscc, name=v["name"], city=v["city"], county=v.get("county") or "",
-                    size=v.get("size") or "medium", industry=v.get("industry") or "",
-                    bank_name=v.get("bank_name") or "", bank_account=v.get("bank_account") or "",
-                    contact=v.get("contact") or "", phone=v.get("phone") or "",
-                ))
+    The cross-row checks are here: a company listed twice, history and claims
+    naming a company that is neither on 企业信息 nor in the store, a name that
+    contradicts the code, duplicated history and claims.
+    """
 
-        known_cache: dict[str, bool] = {}
+    def __init__(self, reader: _WorkbookReader, data: ImportData):
+        self.reader, self.data = reader, data
+        self.companies: dict[str, tuple[int, str]] = {}  # uscc -> (row on 企业信息, name)
+        self.known: dict[str, bool] = {}  # the store's answers, asked once per code
+        self.seen: dict[tuple, int] = {}  # what a history or claim row is about -> its row
+        self.tech_sme_history: dict[tuple, _Row] = {}  # (uscc, year) -> the row on 历史-科技型中小企业入库
 
-        def check_company(row: _Row) -> bool:
-            uscc = row.uscc
-            if uscc is None:
-                return False
-            company = companies.get(uscc)
-            if company is None:
-                if uscc not in known_cache:
-                    known_cache[uscc] = bool(self.known(uscc)) if self.known else False
-                if not known_cache[uscc]:
-                    self.at(row, "uscc", "该统一社会信用代码不在“企业信息”表中，系统中也没有该企业；"
-                                         "请在“企业信息”表中补充该企业，或核对代码")
-                    return False
-            named = row.values.get("company_name")
-            if named and company is not None and _same_name(named, company.values.get("name")) is False:
-                self.at(row, "company_name", f"企业名称与“企业信息”表中该代码的企业“{company.values.get('name')}”"
-                                             "不一致，请核对统一社会信用代码")
-            return not row.failed
+    def add(self, layout: SheetLayout, row: _Row) -> None:
+        if layout.kind == "companies":
+            self._company(row)
+        elif self._company_known(row):
+            getattr(self, "_" + layout.kind)(layout, row)
 
-        seen: dict[tuple, int] = {}
-
-        def duplicate(row: _Row, key: tuple, what: str, at_key: str) -> bool:
-            first = seen.get(key)
-            if first is not None:
-                self.at(row, at_key, f"与第{first}行重复：{what}")
-                return True
-            seen[key] = row.number
-            return False
-
-        tech_sme_history: dict[tuple, int] = {}
-        for layout in self.layout:
-            for row in rows.get(layout.name, []):
-                if not check_company(row):
-                    continue
-                v, uscc = row.values, row.uscc
-                if layout.kind == "recognitions":
-                    if duplicate(row, (layout.name, uscc, v["kind"], v.get("level"), v["date"]),
-                                 "同一企业的同一项认定只需填一行", "kind"):
-                        continue
-                    issued = v.get("issued_in") or ""
-                    data.recognitions.append((uscc, Recognition(
-                        v["kind"], v.get("level"), v["date"], v.get("number") or "",
-                        "" if issued in IN_REGION else issued)))
-                elif layout.kind == "tech_sme":
-                    if duplicate(row, (layout.name, uscc, v["year"]), "同一企业同一年度只需填一行", "year"):
-                        continue
-                    if award_year and v["year"] > award_year:
-                        self.at(row, "year", f"入库年度晚于兑现年度{award_year}")
-                        continue
-                    tech_sme_history[(uscc, v["year"])] = row
-                    data.tech_sme.append((uscc, v["year"]))
-                elif layout.kind == "rd":
-                    if duplicate(row, (layout.name, uscc, v["year"]), "同一企业同一年度的研发投入只能填一行", "year"):
-                        continue
-                    if v.get("deducted") is not None and not v.get("super_deduction"):
-                        self.at(row, "super_deduction", "填写了已加计扣除的研发费用，“享受研发费用加计扣除”应为“是”")
-                        continue
-                    if v.get("deducted") is not None and v["deducted"] > v["expense"]:
-                        self.at(row, "deducted", "已加计扣除的研发费用不能大于当年研发费用")
-                        continue
-                    data.rd.append((uscc, RdYear(v["year"], v["expense"], bool(v.get("super_deduction")),
-                                                 v.get("deducted"), v.get("revenue"))))
-                elif layout.kind == "claim":
-                    claim = self._claim(layout, row, award_year)
-                    if duplicate(row, (uscc, claim.subject), "同一事项重复申报", layout.columns[2].key
-                                 if len(layout.columns) > 3 else "uscc"):
-                        continue
-                    data.claims.append((uscc, claim))
-
+    def finish(self) -> ImportData:
+        data, reader = self.data, self.reader
         # A registration entered both as history and as this year's claim.
         for uscc, claim in data.claims:
-            if claim.type == "tech_sme_registration" and (uscc, claim.get("year")) in tech_sme_history:
-                self.at(tech_sme_history[(uscc, claim.get("year"))], "year",
-                        "该年度入库已在“申报-科技型中小企业入库”表中申报，历史表中请删除这一行")
-
-        if not any((data.companies, data.recognitions, data.tech_sme, data.rd, data.claims)) and not self.problems:
-            self.problem(COMPANIES_SHEET, None, None, "", None, "工作簿中没有任何企业或申报数据")
+            if claim.type == "tech_sme_registration" and (uscc, claim.get("year")) in self.tech_sme_history:
+                reader.at(self.tech_sme_history[(uscc, claim.get("year"))], "year",
+                          "该年度入库已在“申报-科技型中小企业入库”表中申报，历史表中请删除这一行")
+        if not any((data.companies, data.recognitions, data.tech_sme, data.rd, data.claims)) and not reader.problems:
+            reader.problem(COMPANIES_SHEET, None, None, "", None, "工作簿中没有任何企业或申报数据")
         return data
 
-    def _claim(self, layout: SheetLayout, row: _Row, award_year) -> Claim:
-        ctype = self.vocab.claim_types[layout.claim_type]
+    def _company(self, row: _Row) -> None:
+        uscc, at = row.uscc, self.reader.at
+        if uscc is None:
+            return
+        first = self.companies.get(uscc)
+        if first is not None:
+            at(row, "uscc", f"统一社会信用代码与第{first[0]}行重复（同一企业只能填一行）")
+            return
+        v = row.values
+        self.companies[uscc] = (row.number, v.get("name"))
+        if v.get("bank_account") and not v.get("bank_name"):
+            at(row, "bank_name", "填写了账号，开户行也必须填写")
+        if v.get("bank_name") and not v.get("bank_account") and "bank_account" in row.letters:
+            at(row, "bank_account", "填写了开户行，账号也必须填写")
+        if not row.failed:
+            self.data.companies.append(CompanyProfile(
+                uscc=uscc, name=v["name"], city=v["city"], county=v.get("county") or "",
+                size=v.get("size") or "medium", industry=v.get("industry") or "",
+                bank_name=v.get("bank_name") or "", bank_account=v.get("bank_account") or "",
+                contact=v.get("contact") or "", phone=v.get("phone") or "",
+            ))
+
+    def _company_known(self, row: _Row) -> bool:
+        """Whether the row's company is on 企业信息 or in the store, its name (if given) agreeing."""
+        uscc, reader = row.uscc, self.reader
+        if uscc is None:
+            return False
+        company = self.companies.get(uscc)
+        if company is None:
+            if uscc not in self.known:
+                self.known[uscc] = bool(reader.known(uscc)) if reader.known else False
+            if not self.known[uscc]:
+                reader.at(row, "uscc", "该统一社会信用代码不在“企业信息”表中，系统中也没有该企业；"
+                                       "请在“企业信息”表中补充该企业，或核对代码")
+                return False
+        named = row.values.get("company_name")
+        if named and company is not None and _same_name(named, company[1]) is False:
+            reader.at(row, "company_name", f"企业名称与“企业信息”表中该代码的企业“{company[1]}”"
+                                           "不一致，请核对统一社会信用代码")
+        return not row.failed
+
+    def _duplicate(self, row: _Row, key: tuple, what: str, at_key: str) -> bool:
+        first = self.seen.get(key)
+        if first is not None:
+            self.reader.at(row, at_key, f"与第{first}行重复：{what}")
+            return True
+        self.seen[key] = row.number
+        return False
+
+    def _recognitions(self, layout: SheetLayout, row: _Row) -> None:
+        v, uscc = row.values, row.uscc
+        if self._duplicate(row, (layout.name, uscc, v["kind"], v.get("level"), v["date"]),
+                           "同一企业的同一项认定只需填一行", "kind"):
+            return
+        issued = v.get("issued_in") or ""
+        self.data.recognitions.append((uscc, Recognition(
+            v["kind"], v.get("level"), v["date"], v.get("number") or "", "" if issued in IN_REGION else issued)))
+
+    def _tech_sme(self, layout: SheetLayout, row: _Row) -> None:
+        v, uscc, award_year = row.values, row.uscc, self.data.award_year
+        if self._duplicate(row, (layout.name, uscc, v["year"]), "同一企业同一年度只需填一行", "year"):
+            return
+        if award_year and v["year"] > award_year:
+            self.reader.at(row, "year", f"入库年度晚于兑现年度{award_year}")
+            return
+        self.tech_sme_history[(uscc, v["year"])] = row
+        self.data.tech_sme.append((uscc, v["year"]))
+
+    def _rd(self, layout: SheetLayout, row: _Row) -> None:
+        v, uscc = row.values, row.uscc
+        if self._duplicate(row, (layout.name, uscc, v["year"]), "同一企业同一年度的研发投入只能填一行", "year"):
+            return
+        if v.get("deducted") is not None and not v.get("super_deduction"):
+            self.reader.at(row, "super_deduction", "填写了已加计扣除的研发费用，“享受研发费用加计扣除”应为“是”")
+            return
+        if v.get("deducted") is not None and v["deducted"] > v["expense"]:
+            self.reader.at(row, "deducted", "已加计扣除的研发费用不能大于当年研发费用")
+            return
+        self.data.rd.append((row.uscc, RdYear(v["year"], v["expense"], bool(v.get("super_deduction")),
+                                              v.get("deducted"), v.get("revenue"))))
+
+    def _claim(self, layout: SheetLayout, row: _Row) -> None:
+        ctype = self.reader.vocab.claim_types[layout.claim_type]
+        award_year = self.data.award_year
         fields = {}
         for name, spec in ctype.fields.items():
             value = row.values.get(name)
@@ -446,16 +576,98 @@ class _WorkbookReader:
         if ctype.name == "rd_post_subsidy" and "rd_year" not in fields and award_year:
             fields["rd_year"] = award_year - 1
         # the id a clerk can find again: the sheet and row the claim came from
-        return Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
+        claim = Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
+        if self._duplicate(row, (row.uscc, claim.subject), "同一事项重复申报",
+                           layout.columns[2].key if len(layout.columns) > 3 else "uscc"):
+            return
+        self.data.claims.append((row.uscc, claim))
 
 
-def _looks_like_header(layout: SheetLayout, cells) -> bool:
-    """Whether a row holds at least one of the sheet's column headers."""
-    for cell in cells:
-        if isinstance(cell.value, str) and not blank(cell.value):
-            if any(match_header(column, cell.value) is not None for column in layout.columns):
+def _has_data(values, watched) -> bool:
+    """Whether any of the ``watched`` cells (indices from 0) is not blank."""
+    width = len(values)
+    for i in watched:
+        if i < width:
+            v = values[i]
+            if v != "" and not blank(v):
                 return True
     return False
+
+
+def _hidden_row_reason(scan: SheetScan) -> str:
+    return HIDDEN_ROW.format(filter="（该表设置了筛选的，请清除筛选）" if scan.filtered else "")
+
+
+def _looks_like_header(layout: SheetLayout, values) -> bool:
+    """Whether a row holds at least one of the sheet's column headers."""
+    for value in values:
+        if isinstance(value, str) and not blank(value):
+            if any(match_header(column, value) is not None for column in layout.columns):
+                return True
+    return False
+
+
+def _sheet_rows(wb, scan: SheetScan, source: str, last: int | None = None):
+    """(row number, the row's values from column A) for the rows up to the sheet's last value row.
+
+    calamine gives a blank cell as "" and an error cell as "". The scan has
+    already counted every cell that holds a value, so a sheet reaching beyond
+    it means the two parsers disagree about the file: it is refused.
+    """
+    sheet = wb.get_sheet_by_name(scan.name)
+    start, end = sheet.start, sheet.end
+    if start is None or end is None:
+        return
+    if end[0] >= scan.last_row or end[1] >= scan.max_column:
+        raise WorkbookRefused(f"文件结构异常：工作表“{scan.name}”中的数据与检查结果不一致，文件可能是恶意构造的，拒绝读取",
+                              source)
+    pad = [""] * start[1]
+    last = min(last or scan.last_row, scan.last_row)
+    for number, values in enumerate(sheet.iter_rows(), 1):
+        if number > last:
+            break
+        yield number, (pad + values if pad else values)
+
+
+def _reraise_unless_parser_error(exc: BaseException) -> None:
+    """Let through what is not the parser failing on the file: interrupts, cancelling, our own refusals.
+
+    A panic inside calamine's Rust code reaches Python as pyo3's PanicException, which is not an
+    Exception; it is a broken file like any other.
+    """
+    if isinstance(exc, (WorkbookError, Cancelled)):
+        raise exc
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
+def _normal(value, cell_chars: int):
+    """A cell's value with its text in the one normal form (core.text), or FieldError.
+
+    Refused: text longer than an Excel cell holds, text with bidi or control
+    characters, and numbers that are not finite (NaN, INF: Excel never writes
+    them, calamine reads them from a forged <v>nan</v>).
+    """
+    if isinstance(value, str):
+        if not value:
+            return value
+        if len(value) > cell_chars:
+            raise FieldError(f"文字过长（{len(value)}字，Excel单元格最多{cell_chars}字）")
+        try:
+            return clean_text(value)
+        except TextError as exc:
+            raise FieldError(str(exc)) from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FieldError("单元格中的数值无效（不是有限的数），Excel本身不会保存这样的数，文件可能被其他程序改动过；"
+                         "请重新填写该单元格")
+    return value
+
+
+def _text_limits() -> dict[tuple[str, str], int]:
+    """(sheet kind or claim type, field) -> the length of the database column the text is stored in."""
+    from core.store.validate import TEXT_COLUMNS
+
+    return {key: column.type.length for key, column in TEXT_COLUMNS.items() if column.type.length}
 
 
 def _same_name(a, b) -> bool:

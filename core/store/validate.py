@@ -11,13 +11,37 @@ from decimal import Decimal
 from core.model import Claim, RdYear, Recognition
 from core.money import FEN
 from core.records import CompanyProfile
+from core.store.models import AwardLineRow, Batch, Company, RecognitionRow, TechSmeRow
+from core.text import text_problem
 from core.uscc import uscc_problem
 from core.vocabulary import Vocabulary
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MONEY_LIMIT = Decimal("1e16")  # NUMERIC(18, 2): 16 digits before the point
-PROFILE_LIMITS = {"name": 200, "county": 60, "industry": 100, "bank_name": 200, "bank_account": 60,
-                  "contact": 60, "phone": 40}
+PROFILE_TEXT = ("name", "county", "industry", "bank_name", "bank_account", "contact", "phone")
+
+# Where a text read from a workbook ends up in a length-limited column: (sheet kind or claim type, field) -> column.
+# Claim fields not listed live in the claims' JSON and are limited only by Excel's 32,767 characters.
+TEXT_COLUMNS = {
+    **{("companies", f): Company.__table__.c[f] for f in PROFILE_TEXT},
+    ("recognitions", "number"): RecognitionRow.__table__.c.number,
+    ("recognitions", "issued_in"): RecognitionRow.__table__.c.issued_in,
+    ("recognitions", "name"): RecognitionRow.__table__.c.name,
+    ("recognition", "number"): RecognitionRow.__table__.c.number,  # recorded as history at approval
+    ("recognition", "name"): RecognitionRow.__table__.c.name,
+    ("tech_sme_registration", "number"): TechSmeRow.__table__.c.number,
+    ("flexible_talent", "person_id"): AwardLineRow.__table__.c.person,  # each line's person, and the ledger's
+    ("batch", "name"): Batch.__table__.c.name,
+}
+
+
+def text_limit(kind: str, field: str) -> int | None:
+    """The length of the column a workbook's text field is stored in, or None when it is not limited."""
+    column = TEXT_COLUMNS.get((kind, field))
+    return column.type.length if column is not None else None
+
+
+PROFILE_LIMITS = {f: text_limit("companies", f) for f in PROFILE_TEXT}
 PROFILE_LABELS = {"uscc": "统一社会信用代码", "name": "单位名称", "city": "盟市", "county": "旗县区",
                   "size": "企业规模", "industry": "行业", "bank_name": "开户行", "bank_account": "账号",
                   "contact": "联系人", "phone": "联系电话"}
@@ -40,6 +64,8 @@ def profile_problems(p: CompanyProfile, vocab: Vocabulary) -> list[str]:
             out.append(f"{PROFILE_LABELS[name]}应为文本")
         elif len(value) > limit:
             out.append(f"{PROFILE_LABELS[name]}过长（{len(value)}字，最多{limit}字）")
+        elif (problem := text_problem(value)) is not None:
+            out.append(f"{PROFILE_LABELS[name]}{problem}")
     return out
 
 
@@ -57,8 +83,8 @@ def recognition_problems(r: Recognition, vocab: Vocabulary) -> list[str]:
         out.append(f"级别“{r.level}”不在可选范围内")
     if r.stage not in vocab.enums["stages"]:
         out.append(f"阶段“{r.stage}”不在可选范围内")
-    for name, label, limit in (("number", "证书或文件编号", 100), ("issued_in", "发证省份", 40), ("name", "平台或载体名称", 200)):
-        value = getattr(r, name)
+    for name, label in (("number", "证书或文件编号"), ("issued_in", "发证省份"), ("name", "平台或载体名称")):
+        value, limit = getattr(r, name), text_limit("recognitions", name)
         if not isinstance(value, str) or len(value) > limit:
             out.append(f"{label}应为不超过{limit}字的文本")
     if not isinstance(r.date, dt.date) or isinstance(r.date, dt.datetime):

@@ -304,11 +304,12 @@ class ImportWizard(QDialog):
         self.go(CHECKING)
 
         def work(report, cancelled):
+            from core.excel.package import import_limits
             from core.excel.reader import read_workbook
 
             store = ctx.store
             data = read_workbook(path, year, name, known_uscc=store.known_uscc, vocabulary=store.vocabulary,
-                                 progress=report, cancel=cancelled)
+                                 limits=import_limits(store.setting), progress=report, cancel=cancelled)
             known = len(store.existing_usccs(c.uscc for c in data.companies))
             return data, store.imported_batch(data.sha256), known
 

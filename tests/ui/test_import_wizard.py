@@ -117,3 +117,41 @@ def test_closing_the_wizard_while_it_checks_is_safe(window, qtbot, asker):
     again = page.import_workbook()
     assert again is not wizard and again.isVisible()
     again.reject()
+
+
+def test_hidden_rows_and_direction_controls_are_listed_where_they_are(window, qtbot, tmp_path):
+    """Issue 13 item 4 in the wizard: a hidden row and a right-to-left override, each at its place,
+    the override shown as a code so the list itself cannot be reversed."""
+    from hostile_files import filled
+    from core.excel.template import write_template
+    wb = filled(write_template(tmp_path / "模板.xlsx", award_year=2026))
+    wb["企业信息"]["B2"] = "\u202e司公甲试测"
+    wb["企业信息"].row_dimensions[3].hidden = True
+    path = tmp_path / "伪造.xlsx"
+    wb.save(path)
+    page, wizard = open_wizard(window)
+    wizard.file_edit.setText(str(path))
+    wizard.start_check()
+    settle(qtbot)
+    assert wizard.step == PROBLEMS
+    shown = [(wizard.problem_model.index(r, 2).data(), wizard.problem_model.index(r, 4).data(),
+              wizard.problem_model.index(r, 5).data()) for r in range(wizard.problem_model.rowCount())]
+    assert ("B2", "[U+202E]司公甲试测", shown[0][2]) == shown[0] and "改变文字显示方向" in shown[0][2]
+    assert shown[1][0] == "第3行" and "此行被隐藏" in shown[1][2]
+    assert shown[1][1].startswith("91150203MA0N8XKQ") and "包头乙新材料有限公司" in shown[1][1]
+    assert window.ctx.store.batches() == []
+    wizard.reject()
+
+
+def test_the_wizard_reads_the_row_limit_setting(window, qtbot, tmp_path):
+    from excel_support import save, template, uscc
+    window.ctx.store.set_setting("import.max_rows", "1000")
+    wb = template(2026)
+    for i in range(1, 1100):
+        wb["企业信息"].append([uscc(i), f"企业{i}", "通辽市"])
+    page, wizard = open_wizard(window)
+    wizard.file_edit.setText(str(save(wb, tmp_path / "大.xlsx")))
+    wizard.start_check()
+    settle(qtbot)
+    assert wizard.step == PROBLEMS and wizard.refused and "超过1000行数据" in wizard.problems_label.text()
+    wizard.reject()
