@@ -27,6 +27,26 @@ class CompanyProfile:
     phone: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ImportNote:
+    """What a clerk should know before importing that is not a problem: rows of one subject counted together.
+
+    ``rows`` are worksheet row numbers on ``sheet``, all of the company ``uscc``.
+    """
+
+    sheet: str
+    rows: tuple
+    uscc: str
+    text: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}第{'、'.join(map(str, self.rows))}行"
+
+    def __str__(self) -> str:
+        return f"{self.where}：{self.text}"
+
+
 @dataclass
 class ImportData:
     """A batch workbook, parsed and checked, not yet written anywhere.
@@ -44,6 +64,7 @@ class ImportData:
     tech_sme: list = field(default_factory=list)  # (uscc, year)
     rd: list = field(default_factory=list)  # (uscc, RdYear)
     claims: list = field(default_factory=list)  # (uscc, Claim)
+    notes: list = field(default_factory=list)  # ImportNote: accepted, but said on the import screen
 
 
 @dataclass(frozen=True)
@@ -110,5 +131,5 @@ class CompanyResultRecord:
     excluded: tuple = ()  # Exclusion.to_json() of rules that matched but pay nothing, with the reason
 
 
-__all__ = ["CompanyProfile", "ImportData", "BatchRecord", "LineRecord", "CompanyResultRecord", "Claim", "RdYear",
-           "Recognition"]
+__all__ = ["CompanyProfile", "ImportData", "ImportNote", "BatchRecord", "LineRecord", "CompanyResultRecord", "Claim",
+           "RdYear", "Recognition"]
