@@ -72,3 +72,16 @@ def earlier_short(earlier: dict | None) -> str:
 def deducted(earlier: dict | None) -> Decimal:
     """What the engine deducted: the larger of what was paid and what the earlier claims are worth."""
     return _amount(earlier.get("deducted")) if earlier else ZERO
+
+
+def outcome(amount: Decimal | None) -> str:
+    """What the rule pays now for a subject awarded before (a line's amount, or None when refused)."""
+    if amount is None:
+        return "本次不再支持"
+    return f"扣除后本次应兑现{fmt_yuan(amount)}元"
+
+
+def paid_before_text(p) -> str:
+    """A core.records.PaidBefore in one line, for the import summary of ``main.py import``."""
+    claims = "、".join(p.claim_ids)
+    return f"{p.company_name}（{claims}）{p.summary}，{p.basis}：{earlier_text(p.earlier)}；{outcome(p.amount)}"

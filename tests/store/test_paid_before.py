@@ -85,3 +85,31 @@ def test_a_line_adding_up_two_claims_of_one_contract_names_both(store, policies)
     store.calculate(batch_id, policies)
     (line,) = store.lines(batch_id)
     assert line.amount == Decimal("200000.00") and line.claim_keys == ("第2行", "第3行") and line.earlier is None
+
+
+def test_the_import_command_says_what_is_counted_together_and_what_was_paid_before(store, policies, hlb_dir,
+                                                                                  db_url, tmp_path, capsys):
+    from excel_support import put, save, template
+
+    from core.cli import main
+    from core.excel.layout import claim_sheet_name
+
+    first = _approved_2026(store, policies)
+    wb = template(2027)
+    put(wb["企业信息"], {"统一社会信用代码": uscc(1), "企业名称": "呼伦贝尔测试1号科技有限公司", "所属盟市": "呼伦贝尔市"})
+    sheet = claim_sheet_name("技术合同（技术交易后补助）")
+    for number, day, amount in (("HT-1", "2027-03-01", 2000000), ("HT-9", "2027-03-02", 3000000),
+                                ("HT-9", "2027-06-01", 1000000)):
+        put(wb[sheet], {"统一社会信用代码": uscc(1), "合同登记编号": number, "合同登记日期": day,
+                        "技术交易额（元）": amount, "已获自治区技术交易后补助": "是"})
+    path = save(wb, tmp_path / "2027年申报.xlsx")
+    assert main(["--db", db_url, "--policies", str(hlb_dir), "import", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    batch = int(out[0])
+    assert out[1] == f"已导入新批次{batch}“2027年度 2027年申报”：1家企业，3项申报事项"
+    assert out[2:4] == ["同一事项的多行申报将合并计算（1处）：",
+                        f"  {sheet}第3、4行：同一合同（技术合同HT-9）的2项申报合并计算：技术交易额相加后按条款计算补贴和上限，不重复支持"]
+    assert out[4] == "以下1项申报的事项此前已兑现过，计算时扣除已兑现部分："
+    assert out[5].startswith(f"  呼伦贝尔测试1号科技有限公司（{sheet}第2行）技术交易补贴")
+    assert f"：该事项此前已兑现：批次{first}（2026年）200,000.00元；" in out[5]
+    assert out[5].endswith("；扣除后本次应兑现100,000.00元") and len(out) == 6
