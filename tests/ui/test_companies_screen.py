@@ -179,11 +179,13 @@ def test_history_added_edited_and_deleted_with_confirmation(window, qtbot, asker
     dialog.fields["kind"].setCurrentIndex(dialog.fields["kind"].findData("key_lab"))
     dialog.fields["level"].setCurrentIndex(dialog.fields["level"].findData("regional"))
     dialog.fields["number"].setText("内科发〔2025〕18号")
+    dialog.fields["name"].setText("内蒙古自治区乳品加工重点实验室")  # the platform's name: what 'newly' tells it by
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert len(panel.detail.recognitions) == before + 1
     added = next(i for i in panel.detail.recognitions if i.recognition.number == "内科发〔2025〕18号")
     assert added.recognition.date == dt.date(2025, 6, 18) and added.recognition.kind == "key_lab"
+    assert added.recognition.name == "内蒙古自治区乳品加工重点实验室"
     # the same certificate again is refused in the dialog, which stays open
     again = panel.add_recognition()
     again.fields["date"].setText("2025-06-18")
