@@ -27,6 +27,26 @@ class CompanyProfile:
     phone: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ImportNote:
+    """What a clerk should know before importing that is not a problem: rows of one subject counted together.
+
+    ``rows`` are worksheet row numbers on ``sheet``, all of the company ``uscc``.
+    """
+
+    sheet: str
+    rows: tuple
+    uscc: str
+    text: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}第{'、'.join(map(str, self.rows))}行"
+
+    def __str__(self) -> str:
+        return f"{self.where}：{self.text}"
+
+
 @dataclass
 class ImportData:
     """A batch workbook, parsed and checked, not yet written anywhere.
@@ -44,6 +64,7 @@ class ImportData:
     tech_sme: list = field(default_factory=list)  # (uscc, year)
     rd: list = field(default_factory=list)  # (uscc, RdYear)
     claims: list = field(default_factory=list)  # (uscc, Claim)
+    notes: list = field(default_factory=list)  # ImportNote: accepted, but said on the import screen
 
 
 @dataclass(frozen=True)
@@ -84,12 +105,49 @@ class LineRecord:
     provisional: bool
     trace: dict
     schedule: tuple | None = None  # ((year, Decimal), ...)
+    claim_key: str = ""  # the claim it pays for (the workbook's sheet and row)
+    subject: str = ""  # what it pays for (core.subjects)
+
+    @property
+    def earlier(self) -> dict | None:
+        """What was deducted as awarded before for the subject (EarlierAward.to_json()), if anything."""
+        return (self.trace or {}).get("earlier")
+
+    @property
+    def claim_keys(self) -> tuple:
+        """Every claim of the batch the line adds up (a contract and its supplement), its own first."""
+        return tuple((self.trace or {}).get("claims") or ()) or ((self.claim_key,) if self.claim_key else ())
 
     @property
     def basis(self) -> str:
         """政策依据: document (and 文号) and clause, as finance bureaus write it."""
         number = f"（{self.doc_number}）" if self.doc_number else ""
         return f"《{self.document_title}》{number}{self.clause}"
+
+
+@dataclass(frozen=True)
+class PaidBefore:
+    """A claim of a workbook being imported whose subject the engine found awarded before.
+
+    ``earlier`` is the engine's EarlierAward.to_json(): the ledger's payments
+    (batch, year, amount) and earlier approved claims of the subject.
+    ``amount`` is what the rule pays now, after deducting them; None when the
+    claim is refused as already awarded (``reason`` says why).
+    """
+
+    uscc: str
+    company_name: str
+    claim_ids: tuple  # the workbook's rows (sheet and row) the award adds up, the first one first
+    rule_id: str
+    basis: str  # 《document》（number）clause
+    summary: str
+    earlier: dict
+    amount: Decimal | None
+    reason: str = ""
+
+    @property
+    def subject_text(self) -> str:
+        return self.earlier.get("subject_text") or ""
 
 
 @dataclass(frozen=True)
@@ -107,8 +165,8 @@ class CompanyResultRecord:
     line_count: int
     errors: tuple = ()  # Chinese sentences; any error blocks approval
     warnings: tuple = ()
-    excluded: tuple = ()  # Exclusion.to_json() of rules that matched but pay nothing, with the reason
+    excluded: tuple = ()  # Exclusion.to_json() of rules that matched but pay nothing, with the reason (and "earlier")
 
 
-__all__ = ["CompanyProfile", "ImportData", "BatchRecord", "LineRecord", "CompanyResultRecord", "Claim", "RdYear",
-           "Recognition"]
+__all__ = ["CompanyProfile", "ImportData", "ImportNote", "BatchRecord", "LineRecord", "PaidBefore", "CompanyResultRecord",
+           "Claim", "RdYear", "Recognition"]

@@ -59,6 +59,26 @@ def _year(value) -> str:
     return str(value or "")[:4]
 
 
+# The fields each claim type's subject is built from (claim_subject below reads these and no others; a test
+# checks it). A form recording an award paid outside a batch asks for them, to name what it paid for.
+SUBJECT_FIELDS = {
+    "recognition": ("kind", "level", "name", "number"),
+    "tech_sme_registration": ("year",),
+    "rd_post_subsidy": ("rd_year",),
+    "tech_contract": ("number",),
+    "transfer_service": ("project",),
+    "investment": ("project",),
+    "tech_purchase": ("mode", "project"),
+    "contract_registration": ("year",),
+    "instrument_sharing": ("role", "date"),
+    "flexible_talent": ("person_id",),
+    "prize": ("level", "grade", "date"),
+    "listing": ("board",),
+    "zone_ranking": ("date",),
+    "entered": ("subject",),
+}
+
+
 def claim_subject(ctype: str, fields: dict, date=None) -> str:
     """The subject of a claim of type ``ctype`` with these fields (typed values or their text)."""
     f = fields

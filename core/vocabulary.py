@@ -31,6 +31,7 @@ class FieldSpec:
     required: bool
     default: object = None
     sums: bool = False  # an amount that adds up over the claims of one subject (a contract's parts)
+    note: str = ""  # what the clerk must know to fill it in (the template's 填表说明), e.g. how it names a subject
 
     @property
     def enum(self) -> str | None:
@@ -161,7 +162,7 @@ def _read(path) -> Vocabulary:
         node.check_keys({"label", "fields"}, {"label", "fields"}, f"事项类型{name}：")
         fields = {}
         for fname, f in node["fields"].items():
-            f.check_keys({"type", "label", "required", "default", "sums"}, {"type", "label"}, f"字段{fname}：")
+            f.check_keys({"type", "label", "required", "default", "sums", "note"}, {"type", "label"}, f"字段{fname}：")
             ftype = f["type"]
             if ftype not in FIELD_TYPES and not (ftype.startswith("enum:") and ftype[5:] in enums):
                 raise f.fail(f"未知字段类型“{ftype}”", "type")
@@ -171,7 +172,7 @@ def _read(path) -> Vocabulary:
             if f.get("sums") and ftype not in ("money", "int"):
                 raise f.fail("只有金额或整数字段可以按事项累加（sums）", "sums")
             fields[fname] = FieldSpec(fname, ftype, f["label"], bool(f.get("required", False)), default,
-                                      bool(f.get("sums", False)))
+                                      bool(f.get("sums", False)), str(f.get("note") or "").strip())
         claim_types[name] = ClaimType(name, node["label"], fields)
     return Vocabulary(enums, claim_types)
 

@@ -140,6 +140,15 @@ def main(out: Path) -> int:
     s.settle(0.2)
     s.save("screen-company-edit.png", dialog)
     dialog.reject()
+    dialog = companies.panel.add_ledger_entry()  # an award of before the program, named as claims name it
+    dialog.fields["rule"].setCurrentIndex(dialog.fields["rule"].findData("bt-12-tech-purchase"))
+    dialog.fields["year"].setText("2024")
+    dialog.fields["amount"].setText("40万")
+    dialog.subject_fields["project"].setText("稀土永磁废料再生利用专利")
+    dialog.fields["note"].setText("原拨付文件 包科发〔2024〕12号")
+    s.settle(0.2)
+    s.save("screen-ledger-entry.png", dialog)
+    dialog.reject()
     companies.show_list()
 
     # 导入: a workbook with mistakes, its problems listed
@@ -233,6 +242,25 @@ def main(out: Path) -> int:
         s.save("screen-batch-adjustment.png")
         ctx.store.set_setting("calc.include_drafts", "1")
 
+    # 导入 of a later year that comes back to contracts paid in the demo batch: what was paid before, per claim
+    batches = w.show_page("batches")
+    s.settle()
+    later = Path(os.environ["KJJB_DATA_DIR"]) / "2027年第一批科技创新奖补.xlsx"
+    uscc = _later_workbook(later)
+    wizard = batches.import_workbook(str(later))
+    wizard.resize(1000, 600)
+    wizard.start_check()
+    s.settle()
+    s.save("screen-import-paid-before.png", wizard)
+    wizard.start_import()
+    s.settle()
+    wizard.calculate_button.click()
+    s.settle()
+    topped = next(l for l in batches.lines if l.uscc == uscc and l.earlier)
+    batches.select_line(uscc, topped.line_no)
+    s.settle()
+    s.save("screen-batch-earlier.png")
+
     # the dialogs before the window: first run, the first administrator, login
     from gui.firstrun import FirstRunDialog
     from gui.login import FirstAdminDialog, LoginDialog
@@ -252,6 +280,34 @@ def main(out: Path) -> int:
     w.close()
     ctx.close()
     return 0
+
+
+def _later_workbook(path: Path) -> str:
+    """A 2027 workbook of 呼伦贝尔技术转移服务中心 (its contracts were paid in the demo batch); returns its USCC.
+
+    Contract …0021 (6,000,000 in 2026, 300,000 paid) gets a supplementary agreement of 1,500,000: 7,500,000 × 5%
+    = 375,000, less 300,000 = 75,000. Contract …0045 (12,000,000, the 500,000 cap paid) is claimed again: refused.
+    A new contract is entered with its supplement on two rows: counted together.
+    """
+    from core.excel.files import save_workbook
+    from core.excel.layout import claim_sheet_name, normalize_header
+    from core.excel.reader import read_workbook
+    from core.excel.template import build_template
+
+    sample = read_workbook(ROOT / "resources" / "samples" / "申报样例.xlsx")
+    uscc = next(c.uscc for c in sample.companies if c.name == "呼伦贝尔技术转移服务中心有限公司")
+    wb = build_template(award_year=2027, batch_name="2027年第一批科技创新奖补")
+    ws = wb[claim_sheet_name("技术合同（技术交易后补助）")]
+    cols = {normalize_header(c.value): c.column for c in ws[1] if c.value}
+    for row, (number, day, amount) in enumerate((
+            ("2026150701000021", "2027-03-10", 1_500_000), ("2026150701000045", "2027-04-02", 800_000),
+            ("2027150701000012", "2027-05-20", 2_000_000), ("2027150701000012", "2027-08-16", 500_000)), 2):
+        values = {"统一社会信用代码": uscc, "合同登记编号": number, "合同登记日期": day, "技术交易额（元）": amount,
+                  "已获自治区技术交易后补助": "是"}
+        for header, value in values.items():
+            ws.cell(row, cols[normalize_header(header)], value)
+    save_workbook(wb, path)
+    return uscc
 
 
 def _broken_sample(path: Path) -> None:

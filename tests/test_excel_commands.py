@@ -40,6 +40,10 @@ class FakeStore:
         self.imports.append(data)
         return 12, True
 
+    def paid_before(self, data, policies):
+        self.checked = (data, policies)
+        return []
+
     def batch(self, batch_id):
         if batch_id not in self.batches:
             raise KeyError(batch_id)

@@ -212,6 +212,86 @@ def test_a_wrong_dimension_does_not_hide_rows(tmp_path):
     assert len(read_workbook(path).companies) == 2
 
 
+# ---------------------------------------------------------------- one subject, several claims
+
+
+def _wide(text: str) -> str:
+    """Digits as full-width characters, as an input method may type them."""
+    return text.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+
+
+def _contract(number, day, amount, flag="是"):
+    return {"统一社会信用代码": A, "合同登记编号": number, "合同登记日期": day, "技术交易额（元）": amount,
+            "已获自治区技术交易后补助": flag}
+
+
+def test_a_supplementary_agreement_is_a_second_claim_counted_together(tmp_path):
+    """Issue 12: a contract's supplement (same number, another date and amount) is accepted, and said to be
+    counted together with the contract, naming the sheet and both rows."""
+    wb = valid_workbook()
+    put(wb[CONTRACT], _contract(_wide("2026150701000021") + " ", "2026-06-30", 1500000))  # the same number
+    put(wb[CONTRACT], _contract("2026150701000099", "2026-07-01", 100000))
+    data = read_workbook(save(wb, tmp_path / "s.xlsx"))
+    contracts = [c for _, c in data.claims if c.type == "tech_contract"]
+    assert [c.id for c in contracts] == [f"{CONTRACT}第{n}行" for n in (2, 3, 4)]
+    assert contracts[0].subject == contracts[1].subject != contracts[2].subject
+    (note,) = data.notes
+    assert (note.sheet, note.rows, note.uscc) == (CONTRACT, (2, 3), A)
+    assert note.text.startswith("同一合同（技术合同2026150701000021）的2项申报合并计算：技术交易额相加后按条款计算补贴和上限")
+    assert str(note).startswith(f"{CONTRACT}第2、3行：同一合同")
+
+
+def test_only_a_claim_that_says_exactly_the_same_is_a_duplicate(tmp_path):
+    """Text is compared in its normal form (full-width, spaces, case), so a row typed again differently is
+    still the same claim; one that differs in any field is another claim of the subject."""
+    wb = valid_workbook()
+    put(wb[CONTRACT], _contract(" " + _wide("2026150701000021"), dt.datetime(2026, 3, 18), "6,000,000.00"))
+    put(wb[CONTRACT], _contract("2026150701000021", dt.datetime(2026, 3, 18), 6000000, "否"))
+    problems = problems_of(save(wb, tmp_path / "d.xlsx"))
+    assert [(p.cell, p.header) for p in problems] == [("C3", "合同登记编号")]
+    assert problems[0].reason.startswith("与第2行重复：同一事项重复申报") and "请删除其中一行" in problems[0].reason
+
+
+def test_platforms_are_told_apart_by_name_on_the_claim_and_history_sheets(tmp_path):
+    wb = valid_workbook()
+    lab = {"统一社会信用代码": A, "认定类别": "重点实验室", "级别": "自治区级", "认定/获批日期": "2026-05-01"}
+    put(wb[RECOGNITION], {**lab, "平台或载体名称": "乳品加工重点实验室"})
+    put(wb[RECOGNITION], {**lab, "平台或载体名称": "牧草育种重点实验室"})
+    old = {"统一社会信用代码": A, "认定类别": "重点实验室", "级别": "自治区级", "认定日期": "2020-05-01"}
+    put(wb[RECOGNITIONS_SHEET], {**old, "平台或载体名称": "乳品加工重点实验室", "证书或文件编号": "ZD-1"})
+    put(wb[RECOGNITIONS_SHEET], {**old, "平台或载体名称": "牧草育种重点实验室", "证书或文件编号": "ZD-2"})
+    put(wb[RECOGNITIONS_SHEET], {**old, "平台或载体名称": "牧草育种重点实验室", "阶段": "培育期",
+                                 "认定日期": "2019-05-01"})
+    data = read_workbook(save(wb, tmp_path / "p.xlsx"))
+    labs = [c for _, c in data.claims if c.get("kind") == "key_lab"]
+    assert len(labs) == 2 and labs[0].subject != labs[1].subject and data.notes == []
+    assert [r for u, r in data.recognitions if u == A] == [
+        Recognition("key_lab", "regional", dt.date(2020, 5, 1), "ZD-1", "", "乳品加工重点实验室", "approved"),
+        Recognition("key_lab", "regional", dt.date(2020, 5, 1), "ZD-2", "", "牧草育种重点实验室", "approved"),
+        Recognition("key_lab", "regional", dt.date(2019, 5, 1), "", "", "牧草育种重点实验室", "cultivation")]
+    # history the store could not tell apart: one kind, level and day, no certificate numbers
+    put(wb[RECOGNITIONS_SHEET], {**old, "平台或载体名称": "草原生态重点实验室", "认定日期": "2021-05-01"})
+    put(wb[RECOGNITIONS_SHEET], {**old, "平台或载体名称": "饲草加工重点实验室", "认定日期": "2021-05-01"})
+    (problem,) = problems_of(save(wb, tmp_path / "h.xlsx"))
+    assert (problem.sheet, problem.cell) == (RECOGNITIONS_SHEET, "C7") and "请分别填写证书或文件编号" in problem.reason
+    # without a name, two rows of one kind, level and day say the same thing: one is a duplicate
+    wb = valid_workbook()
+    put(wb[RECOGNITION], lab)
+    put(wb[RECOGNITION], lab)
+    problems = problems_of(save(wb, tmp_path / "q.xlsx"))
+    assert [(p.sheet, p.cell) for p in problems] == [(RECOGNITION, "C4")] and "与第3行重复" in problems[0].reason
+
+
+def test_a_re_recognition_of_one_platform_is_noted_as_one_subject(tmp_path):
+    wb = valid_workbook()
+    lab = {"统一社会信用代码": A, "认定类别": "重点实验室", "级别": "自治区级", "平台或载体名称": "乳品加工重点实验室"}
+    put(wb[RECOGNITION], {**lab, "认定/获批日期": "2026-05-01"})
+    put(wb[RECOGNITION], {**lab, "认定/获批日期": "2026-09-01", "阶段": "期满续签"})
+    (note,) = read_workbook(save(wb, tmp_path / "r.xlsx")).notes
+    assert note.rows == (3, 4) and note.text.startswith("同一认定事项（自治区级重点实验室“乳品加工重点实验室”）的2项申报合并计算：")
+    assert "按次支持的条款（如再次认定、期满续签）逐次计算" in note.text
+
+
 def test_the_sample_workbook_reads_without_problems():
     data = read_workbook(SAMPLE)
     assert data.award_year == 2026 and data.batch_name == "2026年第一批科技创新奖补"
@@ -358,9 +438,12 @@ MALFORMED = [
      [(CONTRACT, "A3", "统一社会信用代码", "不在“企业信息”表中")]),
     ("company_name_mismatch", _set(CONTRACT, "B2", "呼伦贝尔丙公司"), [(CONTRACT, "B2", "企业名称", "不一致")]),
     ("duplicate_claim", _put(CONTRACT, {"统一社会信用代码": A, "合同登记编号": "2026150701000021",
-                                        "合同登记日期": dt.datetime(2026, 3, 18), "技术交易额（元）": 5,
+                                        "合同登记日期": dt.datetime(2026, 3, 18), "技术交易额（元）": 6000000,
                                         "已获自治区技术交易后补助": "是"}),
-     [(CONTRACT, "C3", "合同登记编号", "同一事项重复申报")]),
+     [(CONTRACT, "C3", "合同登记编号", "与第2行重复：同一事项重复申报（各列填写的内容完全相同）")]),
+    ("duplicate_history_recognition", _put(RECOGNITIONS_SHEET, {"统一社会信用代码": B, "认定类别": "高新技术企业",
+                                                                "级别": "国家级", "认定日期": "2023-11-01"}),
+     [(RECOGNITIONS_SHEET, "C3", "认定类别", "与第2行重复：同一企业的同一项认定只需填一行")]),
     ("registration_twice", _put(TECH_SME_SHEET, {"统一社会信用代码": A, "入库年度": 2026}),
      [(TECH_SME_SHEET, "C4", "入库年度", "历史表中请删除")]),
     ("history_in_the_future", _put(TECH_SME_SHEET, {"统一社会信用代码": A, "入库年度": 2027}),

@@ -102,6 +102,36 @@ def test_notes_sheet_explains_every_column_with_an_example(wb, vocab):
     assert row[2] == "是" and "万元" in row[3] and row[4] == "1,200,000.00"
 
 
+def test_history_recognitions_carry_the_platform_name_and_stage(wb):
+    """What 'newly' (新认定) reads of history: a platform named differently is another one, one in
+    cultivation (培育期) is not yet recognised."""
+    headers = [c.value for c in wb[RECOGNITIONS_SHEET][1]]
+    assert headers == ["统一社会信用代码", "企业名称", "认定类别", "级别", "认定日期", "证书或文件编号",
+                       "发证省份（区外证书填写）", "平台或载体名称", "阶段", "备注"]
+    stages = [dv for dv in wb[RECOGNITIONS_SHEET].data_validations.dataValidation if "I2" in str(dv.sqref)]
+    assert stages and stages[0].formula1 == "list_stages"
+
+
+def test_the_fields_a_subject_is_built_from_say_how_they_count(wb):
+    """Each field that names a claim's subject tells the clerk that rows naming it alike count as one."""
+    text = [[c.value for c in row] for row in wb[NOTES_SHEET].iter_rows()]
+
+    def note(header, sheet):
+        start = next(i for i, r in enumerate(text) if r[0] and str(r[0]).startswith(f"工作表“{sheet}”"))
+        return next(r[3] for r in text[start:] if r[1] == header)
+
+    contract = claim_sheet_name("技术合同（技术交易后补助）")
+    assert "补充协议另填一行，填写相同的合同登记编号：交易额合并计算" in note("合同登记编号", contract)
+    assert "分期到账的，每期填一行，项目名称相同" in note("项目名称", claim_sheet_name("技术转移服务（促成成果落地转化）"))
+    recognition = claim_sheet_name("认定/获批")
+    assert "名称相同的视为同一平台" in note("平台或载体名称", recognition)
+    assert "以证书或文件编号区分" in note("证书或文件编号", recognition)
+    assert "名称不同的视为另一个平台" in note("平台或载体名称", RECOGNITIONS_SHEET)
+    assert "培育期的不算已认定" in note("阶段", RECOGNITIONS_SHEET)
+    assert "按此编号合并计算" in note("人才身份证号或编号", claim_sheet_name("柔性引进高端人才"))
+    assert "加以区分" in note("获奖项目名称", claim_sheet_name("科学技术奖"))
+
+
 def test_batch_sheet_holds_the_award_year(wb):
     ws = wb[BATCH_SHEET]
     assert (ws["A2"].value, ws["B2"].value) == ("兑现年度", 2026)

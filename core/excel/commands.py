@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.cli import EXIT_BAD_INPUT, EXIT_OK, CliError
+from core.cli import EXIT_BAD_INPUT, EXIT_OK, CliError, _policies
 
 MAX_PRINTED_PROBLEMS = 50
 
@@ -120,7 +120,23 @@ def cmd_import(args) -> int:
     print(batch_id)
     what = "已导入新批次" if created else "该工作簿此前已导入，批次"
     print(f"{what}{batch_id}“{data.batch_name}”：{len(data.companies)}家企业，{len(data.claims)}项申报事项")
+    if created:
+        _print_import_notes(data, store.paid_before(data, _policies(args)))
     return EXIT_OK
+
+
+def _print_import_notes(data, found) -> None:
+    """Rows counted together as one subject, and claims whose subject was awarded before (engine's 'earlier')."""
+    from core.earlier import paid_before_text
+
+    if data.notes:
+        print(f"同一事项的多行申报将合并计算（{len(data.notes)}处）：")
+        for note in data.notes:
+            print(f"  {note}")
+    if found:
+        print(f"以下{len(found)}项申报的事项此前已兑现过，计算时扣除已兑现部分：")
+        for p in found:
+            print(f"  {paid_before_text(p)}")
 
 
 def cmd_import_limit(args) -> int:

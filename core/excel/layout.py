@@ -185,10 +185,22 @@ def _note(spec: FieldSpec, vocab: Vocabulary) -> str:
         default = vocab.label(spec.enum, spec.default) if spec.enum else (
             ("是" if spec.default else "否") if isinstance(spec.default, bool) else spec.default)
         parts.append(f"。不填按“{default}”")
+    if spec.note:
+        parts.append(("" if parts[-1].endswith("。") else "。") + spec.note)
     return "".join(parts)
 
 
+# Examples of fields whose name means another thing elsewhere (``name`` is also the company's name), by label.
+_EXAMPLES_BY_LABEL = {
+    "平台或载体名称": "呼伦贝尔市乳品加工重点实验室",
+    "获奖项目名称": "乳清蛋白高值化利用关键技术",
+    "合同登记编号": "2026150701000021",
+}
+
+
 def _example(spec: FieldSpec, vocab: Vocabulary) -> str:
+    if spec.label in _EXAMPLES_BY_LABEL:
+        return _EXAMPLES_BY_LABEL[spec.label]
     if spec.enum:
         values = vocab.enums[spec.enum]
         return values.get(spec.default) if spec.default in values else next(iter(values.values()))
@@ -242,6 +254,13 @@ def workbook_layout(vocab: Vocabulary) -> list[SheetLayout]:
                         c(vocab, "number", "text", "证书或文件编号", example="GR202315000045"),
                         c(vocab, "issued_in", "text", "发证省份（区外证书填写）",
                           note="选填。内蒙古自治区以外取得的证书填写发证省份，区内的不填", example=""),
+                        c(vocab, "name", "text", "平台或载体名称", example="呼伦贝尔市乳品加工重点实验室",
+                          note="选填。重点实验室、技术创新中心等平台或载体的名称，与申报表中的名称写法一致："
+                               "判断“新认定”“只支持一次”时，名称相同（或未填名称而证书编号相同）的视为同一平台，"
+                               "名称不同的视为另一个平台；高新技术企业等企业称号不填"),
+                        c(vocab, "stage", "enum:stages", "阶段", default="approved",
+                          note="选填。从下拉列表选择：认定/获批建设、培育期、期满续签。不填按“认定/获批建设”。"
+                               "处于培育期的不算已认定（之后正式获批仍按“新认定”支持）"),
                         _remark(vocab),
                     )),
         SheetLayout(TECH_SME_SHEET, "tech_sme",

@@ -35,13 +35,14 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from core.excel.cells import blank, convert, to_int
 from core.excel.layout import (
     BATCH_NAME_LABEL, BATCH_SHEET, BATCH_YEAR_LABEL, COMPANIES_SHEET, ERRORS_SHEET, LISTS_SHEET, NOTES_SHEET,
-    REMARK_HEADER, Column, SheetLayout, match_header, normalize_header, workbook_layout,
+    REMARK_HEADER, Column, SheetLayout, match_header, normalize_header, split_unit, workbook_layout,
 )
 from core.excel.package import DEFAULT_LIMITS, Limits, PackageScan, SheetScan, inspect_package
 from core.excel.problems import Problem, WorkbookError, WorkbookRefused, show_value
 from core.model import Claim, RdYear, Recognition
 from core.progress import Cancelled, never, no_report
-from core.records import CompanyProfile, ImportData
+from core.records import CompanyProfile, ImportData, ImportNote
+from core.subjects import describe, normalize
 from core.text import TextError, clean_text
 from core.vocabulary import FieldError, FieldSpec, Vocabulary, load_vocabulary
 
@@ -54,6 +55,9 @@ BATCH_INFO_ROWS = 50  # the 批次信息 labels are looked for in these rows
 NOT_READ_SHEETS = (NOTES_SHEET, LISTS_SHEET, ERRORS_SHEET)  # template sheets the reader never reads
 HIDDEN_ROW = ("此行被隐藏（或行高接近0），其中的数据在Excel中看不到，不能导入；"
               "请在Excel中取消隐藏{filter}，核对这一行后再导入，不需要的行请删除")
+# What two claims of one subject are called in the note that they are counted together, by the subject's kind.
+SUBJECT_NOUNS = {"contract": "合同", "transfer_service": "项目", "investment": "项目", "tech_purchase": "成果",
+                 "person": "人才", "recognition": "认定事项"}
 HIDDEN_COLUMN = ("此列被隐藏（或列宽接近0），其中的数据在Excel中看不到，不能导入；"
                  "请在Excel中取消隐藏该列，核对后再导入，不需要的内容请删除")
 
@@ -456,6 +460,11 @@ class _Records:
     The cross-row checks are here: a company listed twice, history and claims
     naming a company that is neither on 企业信息 nor in the store, a name that
     contradicts the code, duplicated history and claims.
+
+    A claim is refused as a duplicate only when it says exactly what an
+    earlier row says (``Claim.identity``); rows about one subject that differ
+    (a contract and its supplementary agreement) are two claims the engine
+    counts together, and the import screen says so (``ImportData.notes``).
     """
 
     def __init__(self, reader: _WorkbookReader, data: ImportData):
@@ -464,6 +473,7 @@ class _Records:
         self.known: dict[str, bool] = {}  # the store's answers, asked once per code
         self.seen: dict[tuple, int] = {}  # what a history or claim row is about -> its row
         self.tech_sme_history: dict[tuple, _Row] = {}  # (uscc, year) -> the row on 历史-科技型中小企业入库
+        self.subjects: dict[tuple, list[int]] = {}  # (sheet, claim type, uscc, subject) -> rows of its claims
 
     def add(self, layout: SheetLayout, row: _Row) -> None:
         if layout.kind == "companies":
@@ -480,7 +490,18 @@ class _Records:
                           "该年度入库已在“申报-科技型中小企业入库”表中申报，历史表中请删除这一行")
         if not any((data.companies, data.recognitions, data.tech_sme, data.rd, data.claims)) and not reader.problems:
             reader.problem(COMPANIES_SHEET, None, None, "", None, "工作簿中没有任何企业或申报数据")
+        data.notes = [self._together(*key, rows) for key, rows in self.subjects.items() if len(rows) > 1]
         return data
+
+    def _together(self, sheet: str, ctype: str, uscc: str, subject: str, rows: list[int]) -> ImportNote:
+        """The note that the claims on ``rows`` are about one subject and are counted as one."""
+        vocab = self.reader.vocab
+        noun = SUBJECT_NOUNS.get(subject.partition(":")[0], "事项")
+        sums = [split_unit(spec.label)[0] for spec in vocab.claim_types[ctype].fields.values() if spec.sums]
+        how = (f"{'、'.join(sums)}相加后按条款计算补贴和上限" if sums else
+               "只支持一次的条款只计其中金额最高的一项，按次支持的条款（如再次认定、期满续签）逐次计算")
+        return ImportNote(sheet, tuple(rows), uscc,
+                          f"同一{noun}（{describe(subject, vocab)}）的{len(rows)}项申报合并计算：{how}，不重复支持")
 
     def _company(self, row: _Row) -> None:
         uscc, at = row.uscc, self.reader.at
@@ -533,12 +554,16 @@ class _Records:
 
     def _recognitions(self, layout: SheetLayout, row: _Row) -> None:
         v, uscc = row.values, row.uscc
-        if self._duplicate(row, (layout.name, uscc, v["kind"], v.get("level"), v["date"]),
-                           "同一企业的同一项认定只需填一行", "kind"):
-            return
         issued = v.get("issued_in") or ""
-        self.data.recognitions.append((uscc, Recognition(
-            v["kind"], v.get("level"), v["date"], v.get("number") or "", "" if issued in IN_REGION else issued)))
+        rec = Recognition(v["kind"], v.get("level"), v["date"], v.get("number") or "",
+                          "" if issued in IN_REGION else issued, v.get("name") or "", v.get("stage") or "approved")
+        # What the store tells recognitions apart by (core.store.history.RecognitionIndex): two platforms of one
+        # kind and level recognised on one day are two records only with their certificate numbers.
+        key = (layout.name, uscc, rec.kind, rec.level, rec.date, rec.stage, normalize(rec.number))
+        if self._duplicate(row, key, "同一企业的同一项认定只需填一行（同一天认定的不同平台、品种，"
+                                     "请分别填写证书或文件编号加以区分）", "kind"):
+            return
+        self.data.recognitions.append((uscc, rec))
 
     def _tech_sme(self, layout: SheetLayout, row: _Row) -> None:
         v, uscc, award_year = row.values, row.uscc, self.data.award_year
@@ -577,9 +602,12 @@ class _Records:
             fields["rd_year"] = award_year - 1
         # the id a clerk can find again: the sheet and row the claim came from
         claim = Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
-        if self._duplicate(row, (row.uscc, claim.subject), "同一事项重复申报",
+        if self._duplicate(row, (row.uscc, claim.identity),
+                           "同一事项重复申报（各列填写的内容完全相同），请删除其中一行；"
+                           "如确为不同的事项，请填写能区分它们的内容（如名称、编号、日期）",
                            layout.columns[2].key if len(layout.columns) > 3 else "uscc"):
             return
+        self.subjects.setdefault((layout.name, ctype.name, row.uscc, claim.subject), []).append(row.number)
         self.data.claims.append((row.uscc, claim))
 
 

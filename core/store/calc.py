@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.engine import Context, evaluate_company
-from core.engine.result import AwardLine, CompanyResult
+from core.engine.result import AwardLine, CompanyResult, Exclusion
 from core.money import ZERO
 from core.store.audit import log, touch
 from core.store.errors import Cancelled, Stale, name_list
@@ -91,7 +91,7 @@ def write_results(s: Session, batch: Batch, loaded: list[LoadedCase], results: l
         member.total = company_total
         member.errors = list(result.errors)
         member.warnings = list(result.warnings)
-        member.excluded = [e.to_json() for e in result.excluded]
+        member.excluded = [exclusion_json(e) for e in result.excluded]
         for row in rows:
             line_no += 1
             row.line_no = line_no
@@ -124,13 +124,27 @@ def _check_versions(s: Session, loaded: list[LoadedCase]) -> None:
 
 
 def line_row(batch_id: int, company_id: int, line_no: int, line: AwardLine) -> AwardLineRow:
-    """The stored line, with its rule's wording copied so it reads the same after the policy files change."""
+    """The stored line, with its rule's wording copied so it reads the same after the policy files change.
+
+    Its trace keeps, beside the steps, what was deducted as awarded before (``earlier``) and the claims
+    of this batch it adds up (``claims``), for the results screen (core.records.LineRecord).
+    """
     rule, doc = line.rule, line.rule.document
     schedule = [{"year": y, "amount": str(a)} for y, a in line.schedule] if line.schedule else None
+    trace = line.trace.to_json()
+    if line.earlier is not None:
+        trace["earlier"] = line.earlier.to_json()
+    if len(line.claim_ids) > 1:
+        trace["claims"] = list(line.claim_ids)
     return AwardLineRow(
         batch_id=batch_id, company_id=company_id, line_no=line_no, claim_key=line.claim_id, subject=line.subject,
         rule_id=rule.id, document_id=doc.id, document_title=doc.title, doc_number=doc.doc_number,
         clause=rule.clause, summary=rule.summary, sentence=rule.sentence, amount=line.amount,
         provisional=line.provisional, person=line.person, event_date=line.event_date,
-        trace=line.trace.to_json(), schedule=schedule,
+        trace=trace, schedule=schedule,
     )
+
+
+def exclusion_json(e: Exclusion) -> dict:
+    """An exclusion as stored with its company's result: with the rule's wording, as a line keeps it."""
+    return {**e.to_json(), "summary": e.rule.summary, "sentence": e.rule.sentence}

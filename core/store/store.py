@@ -29,12 +29,12 @@ from sqlalchemy.orm import Session
 from core.engine import Context
 from core.model import RdYear, Recognition
 from core.policy.policyset import Override, PolicySet
-from core.records import BatchRecord, CompanyProfile, CompanyResultRecord, ImportData, LineRecord
+from core.records import BatchRecord, CompanyProfile, CompanyResultRecord, ImportData, LineRecord, PaidBefore
 from core.audit import identity
 from core.audit.passwords import failure_delay, hash_password, verify_password
 from core.audit.roles import ADMIN, PREPARER, REVIEWER
 from core.store import (adjustments, approval, audit, backup, companies, imports, letternumbers, migrate, overrides,
-                        reads, users, verify)
+                        preview, reads, users, verify)
 from core.store.calc import CalcSummary, evaluate_all, write_results
 from core.store.db import WRITE, display_url, is_sqlite, make_engine, resolve_url, sqlite_path
 from core.store.errors import DatabaseUnavailable, InvalidData, LoginFailed, SchemaMismatch, Stale, StoreError
@@ -252,6 +252,21 @@ class Store:
         """The batch a workbook with this sha256 was imported as, or None (a screen says so before importing)."""
         with self.reading() as s:
             return imports.find_import(s, sha256)
+
+    def paid_before(self, data: ImportData, policies: PolicySet, cancel=None) -> list[PaidBefore]:
+        """The workbook's claims whose subject was awarded before, as the engine finds them (core.store.preview).
+
+        Read as a calculation of the workbook would read it: stored overrides applied to ``policies``,
+        drafts included as the setting says. ``cancel()`` is asked per row read and per company.
+        """
+        with self.reading() as s:
+            cases = preview.cases_to_check(s, data, self.vocabulary, cancel)
+            records = overrides.list_overrides(s)
+            include_drafts = overrides.get_setting(s, INCLUDE_DRAFTS_KEY, "1") == "1"
+        if not cases:
+            return []
+        ctx = Context(overrides.with_overrides(policies, records), data.award_year, include_drafts=include_drafts)
+        return preview.paid_before(cases, ctx, cancel)
 
     def import_summary(self, batch_id: int) -> dict:
         """What the import of the batch's workbook added and changed (counts by kind)."""

@@ -3,8 +3,10 @@ problems, or what will be imported, then import it as a new draft batch.
 
 Steps: 选择文件 → 检查 → 发现问题 (a table; double-click shows the cell; the
 错误清单 workbook can be saved) or 确认导入 (what the file holds; says so when
-the same file was imported before) → 导入 → 完成. Nothing is written before
-the clerk presses 导入.
+the same file was imported before; lists the rows of one subject that will be
+counted together and the claims whose subject was awarded before, with the
+batch, year and amount, as the engine finds them) → 导入 → 完成. Nothing is
+written before the clerk presses 导入.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFormLayou
                                QLineEdit, QProgressBar, QPushButton, QSpinBox, QStackedWidget, QTableView,
                                QVBoxLayout, QWidget)
 
+from core.earlier import earlier_short, earlier_text, outcome
 from gui.ask import ask
 from gui.errors import clerk_message, show_failure
 from gui.models.base import Column, ListTableModel
@@ -26,6 +29,27 @@ from gui.operations import Operation
 WORKBOOK_FILTER = "Excel 工作簿 (*.xlsx)"
 CHOOSE, CHECKING, PROBLEMS, CONFIRM, IMPORTING, DONE = range(6)
 STEP_TITLES = ("1 选择文件", "2 检查", "3 发现问题", "3 确认导入", "4 导入", "5 完成")
+WRAPPED_ROWS = 200  # the confirm page's list fits rows to their text up to this many rows
+
+
+class Notice:
+    """A row of the confirm page's list: rows counted together (ImportNote) or a claim paid before (PaidBefore)."""
+
+    def __init__(self, kind: str, company: str, rows: str, what: str, before: str, text: str, detail: str):
+        self.kind, self.company, self.rows, self.what = kind, company, rows, what
+        self.before, self.text, self.detail = before, text, detail
+
+
+def notices(data, found) -> list[Notice]:
+    """The confirm page's list: each claim paid before, then each subject entered on several rows."""
+    names = {p.uscc: p.name for p in data.companies}
+    out = [Notice("此前已兑现", p.company_name, "、".join(p.claim_ids), p.subject_text, earlier_short(p.earlier),
+                  f"{p.summary}：{outcome(p.amount)}",
+                  f"{p.summary}，{p.basis}\n{earlier_text(p.earlier)}\n{p.reason or outcome(p.amount)}")
+           for p in found]
+    out += [Notice("合并计算", names.get(n.uscc, n.uscc), n.where, "", "", n.text, f"{n.where}：{n.text}")
+            for n in data.notes]
+    return out
 
 
 def problem_detail(p) -> str:
@@ -60,6 +84,7 @@ class ImportWizard(QDialog):
         self.refused = False
         self.batch_id: int | None = None
         self.operation: Operation | None = None
+        self.paid_before: list = []  # PaidBefore of the workbook checked
 
         self.steps = QLabel()
         self.steps.setObjectName("steps")
@@ -209,7 +234,33 @@ class ImportWizard(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.summary)
-        lay.addStretch()
+        self.notice_model = ListTableModel([
+            Column("类别", lambda n: n.kind),
+            Column("企业", lambda n: n.company, tooltip=lambda n: n.company),
+            Column("申报行", lambda n: n.rows, tooltip=lambda n: n.rows),
+            Column("事项", lambda n: n.what, tooltip=lambda n: n.what or None),
+            Column("此前已兑现", lambda n: n.before),
+            Column("说明", lambda n: n.text, tooltip=lambda n: n.detail),
+        ], (), self)
+        self.notice_view = QTableView()
+        self.notice_view.setObjectName("notices")
+        self.notice_view.setModel(self.notice_model)
+        self.notice_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.notice_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.notice_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.notice_view.setAlternatingRowColors(True)
+        self.notice_view.verticalHeader().setVisible(False)
+        self.notice_view.setWordWrap(True)
+        h = self.notice_view.horizontalHeader()
+        for col, width in enumerate((72, 150, 170, 130, 170)):
+            h.resizeSection(col, width)
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        h.setStretchLastSection(True)
+        self.notice_view.doubleClicked.connect(lambda index: self.show_notice(index.row()))
+        lay.addWidget(self.notice_view, 1)
+        self.notice_view.hide()
+        self.confirm_stretch = QWidget()
+        lay.addWidget(self.confirm_stretch, 1)
         back = QPushButton("返回")
         back.clicked.connect(lambda: self.go(CHOOSE))
         self.import_button = QPushButton("导入(&I)")
@@ -311,7 +362,12 @@ class ImportWizard(QDialog):
             data = read_workbook(path, year, name, known_uscc=store.known_uscc, vocabulary=store.vocabulary,
                                  limits=import_limits(store.setting), progress=report, cancel=cancelled)
             known = len(store.existing_usccs(c.uscc for c in data.companies))
-            return data, store.imported_batch(data.sha256), known
+            previous = store.imported_batch(data.sha256)
+            found = []
+            if previous is None:
+                report(0, 0, "正在核对台账：申报事项此前是否已兑现…")
+                found = store.paid_before(data, ctx.base_policies, cancelled)
+            return data, previous, known, found
 
         self.operation = Operation(self, "检查工作簿", work, on_success=self._checked, on_failure=self._check_failed,
                                    on_cancel=self._check_cancelled, on_progress=self._check_progress,
@@ -394,7 +450,8 @@ class ImportWizard(QDialog):
         self.operation = None
         if not self.isVisible():
             return  # closed while it was being checked
-        self.data, self.previous_batch, known = result
+        self.data, self.previous_batch, known, found = result
+        self.paid_before = found
         d = self.data
         claims = Counter(c.type for _, c in d.claims)
         vocab = self.ctx.store.vocabulary
@@ -406,8 +463,18 @@ class ImportWizard(QDialog):
                 ("历史记录", f"认定记录{len(d.recognitions):,}条、科技型中小企业入库{len(d.tech_sme):,}条、"
                          f"研发投入{len(d.rd):,}条"),
                 ("申报事项", f"{len(d.claims):,}项：{claim_text}")]
+        if found:
+            rows.append(("此前已兑现", f"{len(found):,}项申报的事项此前已兑现过（见下表），计算时扣除已兑现部分"))
+        if d.notes:
+            rows.append(("合并计算", f"{len(d.notes):,}处同一事项填了多行（如合同的补充协议），将合并计算，不重复支持"))
         html = "<p>检查通过，没有发现问题。将导入为一个新的<b>草稿批次</b>：</p><table cellpadding='4'>" + "".join(
             f"<tr><td style='color:#555'>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows) + "</table>"
+        listed = notices(d, found)
+        self.notice_model.set_rows(listed)
+        if len(listed) <= WRAPPED_ROWS:  # each row as tall as its text; a long list stays one line a row
+            self.notice_view.resizeRowsToContents()
+        self.notice_view.setVisible(bool(listed))
+        self.confirm_stretch.setVisible(not listed)
         if self.previous_batch is not None:
             try:
                 before = self.ctx.store.batch(self.previous_batch)
@@ -420,8 +487,15 @@ class ImportWizard(QDialog):
         else:
             html += "<p style='color:#555'>点“导入”后写入数据库（导入前自动备份）。导入后可在“申报批次”中计算、审核。</p>"
             self.import_button.setText("导入(&I)")
+        if listed:
+            html += "<p>请核对下表（双击一行查看详情）：</p>"
         self.summary.setText(html)
         self.go(CONFIRM)
+
+    def show_notice(self, row: int) -> None:
+        n = self.notice_model.row_object(row)
+        if n is not None:
+            ask().info(self, n.kind, f"{n.company}\n{n.detail}")
 
     # ------------------------------------------------------------ import
     def start_import(self) -> None:

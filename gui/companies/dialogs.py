@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QVBoxLayout)
+                               QVBoxLayout, QWidget)
 
 from core.model import RdYear, Recognition
 from core.money import fmt_yuan
+from core.subjects import SUBJECT_FIELDS, claim_subject, describe
 from gui.errors import clerk_message, show_failure
 from gui.fields import (CheckedEdit, FieldSet, check_date, check_money, check_text, check_uscc, check_year,
                         enum_combo)
@@ -186,10 +187,17 @@ class RdYearDialog(RecordDialog):
 
 
 class LedgerDialog(RecordDialog):
-    """An award paid before the program was used, typed in from the paper records."""
+    """An award paid before the program was used, typed in from the paper records.
+
+    What it paid for is asked field by field, as the rule's claims name their
+    subject (core.subjects.SUBJECT_FIELDS: a contract's number, a platform's
+    kind, level and name ...), so the engine meets it when the subject is
+    claimed again and pays it only once.
+    """
 
     def __init__(self, parent, policies, save):
         super().__init__(parent, "录入历史奖补", save, width=620)
+        self.policies, self.vocab = policies, policies.vocabulary
         f = self.fields
         rule = QComboBox()
         rule.setEditable(False)
@@ -201,12 +209,88 @@ class LedgerDialog(RecordDialog):
         f.add("rule", "政策条款", rule)
         f.add("year", "兑现年度", CheckedEdit(check_year("兑现年度"), str(dt.date.today().year - 1)))
         f.add("amount", "金额（元）", CheckedEdit(check_money("金额"), "", "如 300,000 或 30万"))
-        f.add("subject", "奖补事项", CheckedEdit(check_text("奖补事项", False, 200), "", "如 高新技术企业认定（GR2023…）"))
+        box = QWidget()
+        self.subject_form = QFormLayout(box)
+        self.subject_form.setContentsMargins(0, 0, 0, 0)
+        self.subject_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.addRow("奖补事项", box)
+        self.subject_label = QLabel()
+        self.subject_label.setObjectName("subject")
+        self.subject_label.setWordWrap(True)
+        self.subject_label.setStyleSheet("color: #555555;")
+        self.form.addRow("", self.subject_label)
+        self.subject_fields = FieldSet(self.subject_form)
         f.add("note", "来源", CheckedEdit(check_text("来源", True, 200), "", "如 原拨付文件 呼科发〔2024〕8号"))
+        rule.currentIndexChanged.connect(self._rule_changed)
+        self._rule_changed()
+
+    @property
+    def rule(self):
+        return self.policies.rules.get(self.fields["rule"].currentData())
+
+    def _rule_changed(self, *_args) -> None:
+        """Ask for the fields the chosen rule's claims name their subject by."""
+        while self.subject_form.rowCount():
+            self.subject_form.removeRow(0)
+        self.subject_fields = FieldSet(self.subject_form)
+        rule = self.rule
+        ctype = self.vocab.claim_types.get(rule.claim_type) if rule is not None else None
+        if ctype is None:
+            self.subject_fields.add("subject", "事项说明", CheckedEdit(check_text("奖补事项", False, 200)))
+        else:
+            allowed = {c.field: c.value for c in rule.conditions if c.of == "claim" and c.op in ("eq", "in")}
+            for name in SUBJECT_FIELDS.get(ctype.name, ()):
+                self.subject_fields.add(name, ctype.fields[name].label,
+                                        self._subject_widget(ctype.fields[name], allowed.get(name)))
+        self.subject_fields.changed.connect(self._update)
         self._update()
+
+    def _subject_widget(self, spec, allowed):
+        """An input for one subject field: a list of the values the rule takes, or a checked edit."""
+        if spec.enum:
+            values = self.vocab.enums[spec.enum]
+            if allowed is not None:
+                keep = set(allowed) if isinstance(allowed, (tuple, list, set, frozenset)) else {allowed}
+                values = {k: v for k, v in values.items() if k in keep}
+            return enum_combo(values, next(iter(values), None),
+                              none_label="（无级别）" if spec.name == "level" and allowed is None else None)
+        if spec.type == "year":
+            return CheckedEdit(check_year(spec.label), "", "如 2024")
+        if spec.type == "date":
+            return CheckedEdit(check_date(spec.label), "", "如 2024-06-30")
+        hint = "未填名称时以证书或文件编号区分" if spec.name in ("name", "number") else ""
+        return CheckedEdit(check_text(spec.label, spec.required, 200), "", hint)
+
+    def subject(self) -> tuple[str, str]:
+        """(subject, person) of the award as the engine keys it; ValueError names a field still wrong."""
+        problems = self.subject_fields.problems()
+        if problems:
+            raise ValueError("；".join(problems))
+        rule = self.rule
+        values = {}
+        for name, widget in self.subject_fields.fields.items():
+            value = widget.currentData() if isinstance(widget, QComboBox) else widget.value
+            if value not in (None, ""):
+                values[name] = value
+        if rule is None or rule.claim_type not in self.vocab.claim_types:
+            return values.get("subject", ""), ""
+        subject = claim_subject(rule.claim_type, values, values.get("date"))
+        return subject, str(values.get("person_id", "")) if rule.claim_type == "flexible_talent" else ""
+
+    def _update(self) -> None:
+        super()._update()
+        ok = self.fields.ok and self.subject_fields.ok
+        self.ok_button.setEnabled(ok)
+        try:
+            subject, _ = self.subject()
+        except ValueError:
+            subject = ""
+        self.subject_label.setText(f"计作：{describe(subject, self.vocab)}。以后申报同一事项时，按此扣除已兑现部分"
+                                   if subject and ":" in subject else "")
 
     def values(self) -> dict:
         f = self.fields
+        subject, person = self.subject()
         return {"rule_id": f["rule"].currentData(), "year": f["year"].value, "amount": f["amount"].value,
-                "subject": f["subject"].value or "", "note": f["note"].value}
+                "subject": subject, "person": person, "note": f["note"].value}
 

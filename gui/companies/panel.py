@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxL
                                QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from core.money import fmt_yuan
+from core.subjects import describe
 from gui.ask import ask
 from gui.companies.dialogs import (LedgerDialog, RdYearDialog, RecognitionDialog, TechSmeDialog, profile_fields,
                                    profile_values)
@@ -162,6 +163,8 @@ class CompanyPanel(QWidget):
         self.award_model = ListTableModel([
             Column("兑现年度", lambda a: a.year),
             Column("政策依据", lambda a: a.basis or a.rule_id, tooltip=lambda a: a.basis or a.rule_id),
+            Column("事项", lambda a: describe(a.subject, self.vocab) if a.subject else "—",
+                   tooltip=lambda a: describe(a.subject, self.vocab) if a.subject else None),
             Column("金额（元）", lambda a: fmt_yuan(a.amount), RIGHT),
             Column("批次", lambda a: a.batch_name or "历史台账录入"),
             Column("状态", lambda a: STATUS.get(a.status, "—") if a.batch_id else a.note),
@@ -367,7 +370,7 @@ class CompanyPanel(QWidget):
 
     def add_ledger_entry(self):
         return self._open(LedgerDialog(self, self.ctx.policies, lambda v: self.store.add_ledger_entry(
-            self.company_id, v["rule_id"], v["year"], v["amount"], v["subject"], "", v["note"])), "已录入历史奖补")
+            self.company_id, v["rule_id"], v["year"], v["amount"], v["subject"], v["person"], v["note"])), "已录入历史奖补")
 
     def delete_ledger_entry(self) -> bool:
         item = self.awards.current()

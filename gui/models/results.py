@@ -1,8 +1,13 @@
-"""A batch's results as a tree: each company with its total, expandable to its award lines.
+"""A batch's results as a tree: each company with its total, expandable to its award lines and refusals.
 
 Top-level rows are companies (CompanyResultRecord, in batch order); their
-children are the company's LineRecords. A child index carries its company's
-row + 1 as internal id, so parent() needs no lookups. ``data()`` never raises.
+children are the company's LineRecords, then the rules that matched a claim
+but pay nothing (:class:`Refusal`), with the engine's reason in the 说明
+column. A line whose subject was awarded before says in 说明 what was
+deducted (the engine's ``earlier``: amount, batch, year), in the colour of
+things to look at. A child index carries its company's row + 1 as internal
+id, so parent() needs no lookups.
+``data()`` never raises.
 Filtering is done here (a company stays when its name, code or one of its
 lines matches), not by a proxy: a QSortFilterProxyModel walks every child of
 10,000 companies on each reset, which froze the window for a third of a second.
@@ -15,6 +20,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from core.earlier import earlier_short, earlier_text
 from core.money import fmt_yuan
 from gui.errors import log
 
@@ -22,13 +28,48 @@ FETCH = 200  # companies handed to the view at a time
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 RED = QColor("#c62828")
 GREY = QColor("#777777")
+EARLIER = QColor("#b26a00")  # what was awarded before: to be looked at
 COLUMNS = ("企业 / 奖补项目", "统一社会信用代码 / 政策依据", "金额（元）", "说明")
+NOTE_COLUMN = 3
 
 
-def company_note(c) -> str:
+class Refusal:
+    """A rule that matched a claim but pays nothing (an Exclusion as stored with its company's result)."""
+
+    def __init__(self, uscc: str, company_name: str, data: dict):
+        self.uscc, self.company_name, self.data = uscc, company_name, data
+
+    @property
+    def summary(self) -> str:
+        return self.data.get("summary") or f"{self.data.get('clause', '')}（规则{self.data.get('rule_id', '')}）"
+
+    @property
+    def basis(self) -> str:
+        number = f"（{self.data['doc_number']}）" if self.data.get("doc_number") else ""
+        return f"《{self.data.get('document', '')}》{number}{self.data.get('clause', '')}"
+
+    @property
+    def reason(self) -> str:
+        return self.data.get("reason") or ""
+
+    @property
+    def earlier(self) -> dict | None:
+        return self.data.get("earlier")
+
+    @property
+    def claim_key(self) -> str:
+        return self.data.get("claim_id") or ""
+
+
+def company_note(c, earlier: int = 0) -> str:
+    """``earlier``: how many of its lines and refusals met something awarded before."""
     if not c.calculated:
         return "尚未计算"
     parts = [f"{c.line_count}条明细"]
+    if c.excluded:
+        parts.append(f"{len(c.excluded)}条未计入")
+    if earlier:
+        parts.append(f"{earlier}项此前已兑现")
     if c.errors:
         parts.append(f"错误：{c.errors[0]}")
     elif c.warnings:
@@ -38,6 +79,10 @@ def company_note(c) -> str:
 
 def line_note(line) -> str:
     parts = []
+    if line.earlier:
+        parts.append(f"此前已兑现{earlier_short(line.earlier)}，已扣除")
+    if len(line.claim_keys) > 1:
+        parts.append(f"合并{len(line.claim_keys)}项申报计算")
     if line.provisional:
         parts.append("依据征求意见稿测算，正式印发前不得拨付")
     if line.schedule:
@@ -51,21 +96,23 @@ class BatchResultsModel(QAbstractItemModel):
         super().__init__(parent)
         self.companies: list = []  # shown (after the filter)
         self.lines_of: list[list] = []
-        self._all: list[tuple] = []  # (company, its lines, lower-cased text to match)
+        self.children_of: list[list] = []  # each company's lines, then its refusals
+        self._all: list[tuple] = []  # (company, its lines, its refusals, lower-cased text to match)
         self.filter_text = ""
         self.fetched = 0  # companies the view has been given
 
     @staticmethod
     def prepare(companies, lines) -> list[tuple]:
-        """(company, its lines, text to match) for each company; plain Python, for a worker thread."""
+        """(company, its lines, its refusals, text to match) for each company; plain Python, for a worker thread."""
         by_uscc: dict[str, list] = {}
         for line in lines:
             by_uscc.setdefault(line.uscc, []).append(line)
         out = []
         for c in companies:
             own = by_uscc.get(c.uscc, [])
-            words = " ".join([c.company_name, c.uscc, *(f"{l.summary} {l.basis}" for l in own)]).casefold()
-            out.append((c, own, words))
+            refused = [Refusal(c.uscc, c.company_name, e) for e in c.excluded or ()]
+            words = " ".join([c.company_name, c.uscc, *(f"{l.summary} {l.basis}" for l in (*own, *refused))])
+            out.append((c, own, refused, words.casefold()))
         return out
 
     def set_results(self, companies, lines) -> None:
@@ -83,10 +130,11 @@ class BatchResultsModel(QAbstractItemModel):
 
     def _show(self) -> None:
         key = self.filter_text
-        shown = [(c, own) for c, own, words in self._all if not key or key in words]
+        shown = [(c, own, refused) for c, own, refused, words in self._all if not key or key in words]
         self.beginResetModel()
-        self.companies = [c for c, _ in shown]
-        self.lines_of = [own for _, own in shown]
+        self.companies = [c for c, _, _ in shown]
+        self.lines_of = [own for _, own, _ in shown]
+        self.children_of = [own + refused for _, own, refused in shown]
         self.fetched = min(FETCH, len(self.companies))
         self.endResetModel()
 
@@ -122,12 +170,24 @@ class BatchResultsModel(QAbstractItemModel):
         row = index.internalId() - 1 if index.internalId() else index.row()
         return self.companies[row] if 0 <= row < min(self.fetched, len(self.companies)) else None
 
-    def line_at(self, index: QModelIndex):
+    def child_at(self, index: QModelIndex):
+        """The line or refusal of a child row, else None."""
         if not index.isValid() or not index.internalId():
             return None
         parent = index.internalId() - 1
-        lines = self.lines_of[parent] if parent < min(self.fetched, len(self.lines_of)) else []
-        return lines[index.row()] if 0 <= index.row() < len(lines) else None
+        children = self.children_of[parent] if parent < min(self.fetched, len(self.children_of)) else []
+        return children[index.row()] if 0 <= index.row() < len(children) else None
+
+    def line_at(self, index: QModelIndex):
+        child = self.child_at(index)
+        return None if child is None or isinstance(child, Refusal) else child
+
+    def refusal_at(self, index: QModelIndex):
+        child = self.child_at(index)
+        return child if isinstance(child, Refusal) else None
+
+    def refusals_of(self, row: int) -> list:
+        return self.children_of[row][len(self.lines_of[row]):] if 0 <= row < len(self.children_of) else []
 
     def company_index(self, uscc: str) -> QModelIndex:
         for row, c in enumerate(self.companies):
@@ -145,7 +205,7 @@ class BatchResultsModel(QAbstractItemModel):
         if parent.internalId() or parent.column() != 0:
             return QModelIndex()  # lines have no children; children hang under column 0
         prow = parent.row()
-        if 0 <= prow < len(self.lines_of) and row < len(self.lines_of[prow]):
+        if 0 <= prow < len(self.children_of) and row < len(self.children_of[prow]):
             return self.createIndex(row, column, prow + 1)
         return QModelIndex()
 
@@ -159,7 +219,7 @@ class BatchResultsModel(QAbstractItemModel):
             return self.fetched
         if parent.internalId() or parent.column() != 0:
             return 0
-        return len(self.lines_of[parent.row()]) if 0 <= parent.row() < len(self.lines_of) else 0
+        return len(self.children_of[parent.row()]) if 0 <= parent.row() < len(self.children_of) else 0
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return len(COLUMNS)
@@ -176,27 +236,35 @@ class BatchResultsModel(QAbstractItemModel):
         if not index.isValid():
             return None
         try:
-            line = self.line_at(index)
-            if line is not None:
-                return self._line_data(line, index.column(), role)
+            child = self.child_at(index)
+            if isinstance(child, Refusal):
+                return self._refusal_data(child, index.column(), role)
+            if child is not None:
+                return self._line_data(child, index.column(), role)
             company = self.company_at(index)
-            return self._company_data(company, index.column(), role) if company is not None else None
+            return self._company_data(company, index.row(), index.column(), role) if company is not None else None
         except Exception:  # a bad row must not break the view
             log.exception("results row %s column %s", index.row(), index.column())
             return None
 
-    def _company_data(self, c, column: int, role):
+    def _earlier_count(self, row: int) -> int:
+        return sum(1 for item in self.children_of[row] if item.earlier) if 0 <= row < len(self.children_of) else 0
+
+    def _company_data(self, c, row: int, column: int, role):
         if role == Qt.ItemDataRole.DisplayRole:
-            return (c.company_name, c.uscc, fmt_yuan(c.total) if c.total is not None else "—",
-                    company_note(c))[column]
+            if column == NOTE_COLUMN:
+                return company_note(c, self._earlier_count(row))
+            return (c.company_name, c.uscc, fmt_yuan(c.total) if c.total is not None else "—")[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
             return RIGHT
         if role == Qt.ItemDataRole.ForegroundRole:
             if c.errors:
                 return QBrush(RED)
-            if column == 3 or (column == 2 and not c.total):
+            if column == NOTE_COLUMN and self._earlier_count(row):
+                return QBrush(EARLIER)
+            if column == NOTE_COLUMN or (column == 2 and not c.total):
                 return QBrush(GREY)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
+        if role == Qt.ItemDataRole.ToolTipRole and column == NOTE_COLUMN:
             notes = list(c.errors) + list(c.warnings)
             return "\n".join(notes) or None
         if role == Qt.ItemDataRole.FontRole and column in (0, 2):
@@ -210,8 +278,33 @@ class BatchResultsModel(QAbstractItemModel):
             return (line.summary, line.basis, fmt_yuan(line.amount), line_note(line))[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
             return RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and (line.provisional or column == 3):
-            return QBrush(GREY)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (0, 1):
-            return f"{line.basis}\n{line.sentence}"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == NOTE_COLUMN and line.earlier:
+                return QBrush(EARLIER)
+            if line.provisional or column == NOTE_COLUMN:
+                return QBrush(GREY)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column in (0, 1):
+                return f"{line.basis}\n{line.sentence}"
+            if column == NOTE_COLUMN:
+                return earlier_text(line.earlier) or line_note(line) or None
+        return None
+
+    def _refusal_data(self, r: Refusal, column: int, role):
+        """A refusal reads as what it is: 未计入, no amount, and why (the engine's reason) in 说明."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f"未计入：{r.summary}", r.basis, "—", r.reason)[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(EARLIER if column == NOTE_COLUMN and r.earlier else GREY)
+        if role == Qt.ItemDataRole.FontRole and column == 0:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column in (0, NOTE_COLUMN):
+                return f"{r.claim_key}：{r.reason}" if r.claim_key else r.reason
+            if column == 1:
+                return f"{r.basis}\n{r.data.get('sentence', '')}".strip()
         return None

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView,
                                QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget)
 
+from core.earlier import deducted, earlier_text
 from core.money import difference_in_words, fmt_yuan
 from core.progress import Cancelled
 from gui import gcpolicy
@@ -50,13 +51,44 @@ def line_rule(line) -> dict:
     return {"document": f"《{line.document_title}》{number}", "clause": line.clause, "sentence": line.sentence}
 
 
+EARLIER_BLOCK = "<p style='background:#fff4e5; padding:4px'>{}</p>"
+
+
+def earlier_html(earlier: dict | None, paid_now: str) -> str:
+    """The block saying what was awarded before for the subject (the engine's 'earlier') and what that means now."""
+    if not earlier:
+        return ""
+    return EARLIER_BLOCK.format(f"<b>{escape(earlier_text(earlier))}</b>。{escape(paid_now)}")
+
+
+def claims_html(keys) -> str:
+    if len(keys) > 1:
+        return f"<p><b>申报事项：</b>{escape('、'.join(keys))}（同一事项的{len(keys)}项申报合并计算）</p>"
+    return f"<p><b>申报事项：</b>{escape(keys[0])}</p>" if keys else ""
+
+
 def line_html(line) -> str:
     html = trace_html(line_rule(line), line.amount, line.trace or {}, line.schedule, title=line.summary)
     head = f"<p class='muted'>{escape(line.company_name)}　{escape(line.uscc)}　第{line.line_no}条明细</p>"
     if line.provisional:
         head += ("<p style='color:#b00020'><b>依据征求意见稿测算：</b>文件正式印发前不得据此审批拨付；"
                  "审批时需明确确认，拨付明细表、公示名单只能作为测算稿导出。</p>")
+    head += claims_html(line.claim_keys)
+    head += earlier_html(line.earlier, f"本条已扣除{fmt_yuan(deducted(line.earlier))}元，本次兑现{fmt_yuan(line.amount)}元。")
     return CSS + head + html
+
+
+def refusal_html(refusal) -> str:
+    """A rule that matched a claim but pays nothing: why, what was awarded before, and how far it got."""
+    e = refusal.data
+    rule = {"document": refusal.basis.removesuffix(e.get("clause", "")), "clause": e.get("clause", ""),
+            "sentence": e.get("sentence", "")}
+    head = (f"<p class='muted'>{escape(refusal.company_name)}　{escape(refusal.uscc)}　未计入的条款</p>"
+            + claims_html((refusal.claim_key,) if refusal.claim_key else ())
+            + f"<p style='color:#b00020'><b>未计入：</b>{escape(refusal.reason)}</p>")
+    head += earlier_html(refusal.earlier, "本次不再支持。")
+    trace = e.get("trace") or {}
+    return CSS + head + (trace_html(rule, None, trace, title=refusal.summary) if trace or rule["sentence"] else "")
 
 
 def company_html(c, lines) -> str:
@@ -177,7 +209,7 @@ class BatchesPage(QWidget):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         th = self.tree.header()
-        for col, width in enumerate((250, 200, 112)):
+        for col, width in enumerate((230, 170, 100)):
             th.resizeSection(col, width)
         th.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         th.setStretchLastSection(True)
@@ -393,9 +425,28 @@ class BatchesPage(QWidget):
         if line is not None:
             self.trace.setHtml(line_html(line))
             return
+        refusal = self.results.refusal_at(index)
+        if refusal is not None:
+            self.trace.setHtml(refusal_html(refusal))
+            return
         company = self.results.company_at(index)
         if company is not None:
             self.trace.setHtml(company_html(company, self.results.lines_of[self.results.companies.index(company)]))
+
+    def select_refusal(self, uscc: str, rule_id: str) -> bool:
+        """Select a company's refusal under ``rule_id`` in the results: the reason shows beside it."""
+        company = self.results.company_index(uscc)
+        if not company.isValid():
+            return False
+        refusals = self.results.refusals_of(company.row())
+        found = next((i for i, r in enumerate(refusals) if r.data.get("rule_id") == rule_id), None)
+        if found is None:
+            return False
+        target = self.results.index(len(self.results.lines_of[company.row()]) + found, 0, company)
+        self.tree.expand(company)
+        self.tree.setCurrentIndex(target)
+        self.tree.scrollTo(target)
+        return True
 
     def select_line(self, uscc: str, line_no: int | None = None) -> bool:
         """Select a company (and one of its lines) in the results: the trace shows beside it."""

@@ -1,4 +1,6 @@
 """申报批次: calculate, inspect a trace, approve (two people; provisional lines confirmed), export, pay, delete."""
+from decimal import Decimal
+
 import openpyxl
 from gui_support import sample_batch, settle
 
@@ -249,3 +251,45 @@ def test_an_approved_batch_is_corrected_by_an_adjustment_batch(window, qtbot, as
     settle(qtbot)
     wb = openpyxl.load_workbook(sheet)
     assert wb.sheetnames == ["应追回明细"] and wb.active["B4"].value == taken.company_name
+
+
+def test_results_show_what_was_paid_before_and_why_a_line_was_refused(window, qtbot, tmp_path, qtmodeltester):
+    """Issue 12, the clerk's side, on the results screen: the line of HT-1's supplement says what was deducted
+    (batch, year, amount), HT-2 claimed again is a 未计入 row with the engine's reason in the tree, and the trace
+    pane shows both in a block of their own. Hulunbuir（十二）, worked in gui_support.paid_before_workbooks."""
+    from core.excel.reader import read_workbook
+    from gui.models.results import NOTE_COLUMN
+    from gui_support import paid_before_workbooks
+
+    first, path = paid_before_workbooks(window, tmp_path)
+    store = window.ctx.store
+    batch_id, _ = store.apply_import(read_workbook(path, known_uscc=store.known_uscc))
+    store.calculate(batch_id, window.ctx.base_policies)
+    window.ctx.data_changed()
+    page = shown(window, qtbot, batch_id)
+    model = page.results
+    qtmodeltester.check(model)
+    company = model.index(0, 0)
+    assert model.rowCount(company) == 3  # two lines, one refusal
+    note = model.index(0, NOTE_COLUMN).data()
+    assert note.startswith("2条明细；1条未计入；2项此前已兑现")
+    rows = [[model.index(r, c, company).data() for c in range(model.columnCount())] for r in range(3)]
+    topped, together, refused = rows
+    assert topped[2] == "100,000.00" and topped[3].startswith(f"此前已兑现200,000.00元（批次{first}，2026年），已扣除")
+    assert together[2] == "200,000.00" and together[3].startswith("合并2项申报计算")
+    assert refused[0].startswith("未计入：技术交易补贴") and refused[1].endswith("（十二）") and refused[2] == "—"
+    assert refused[3].startswith("同一事项只支持一次：技术合同HT-2，台账显示已于2026年兑现500,000.00元")
+    assert model.refusal_at(model.index(2, 0, company)) is not None and model.line_at(model.index(2, 0, company)) is None
+    # the trace pane: a block of its own for what was awarded before
+    line = next(l for l in page.lines if l.amount == Decimal("100000.00"))
+    assert page.select_line(line.uscc, line.line_no)
+    text = page.trace.toPlainText()
+    assert f"该事项此前已兑现：批次{first}（2026年）200,000.00元" in text
+    assert "本条已扣除200,000.00元，本次兑现100,000.00元" in text and "申报事项：申报-技术合同（技术交易后补助）第2行" in text
+    assert page.select_refusal(line.uscc, "hlb-12-tech-contract")
+    text = page.trace.toPlainText()
+    assert "未计入：同一事项只支持一次" in text and f"该事项此前已兑现：批次{first}（2026年）500,000.00元" in text
+    assert "本次不再支持" in text and "单个技术合同最高补贴50万元" in text
+    # filtering finds a company by a refused rule's name too
+    page.filter_edit.setText("技术交易补贴")
+    assert model.rowCount() == 1

@@ -179,11 +179,13 @@ def test_history_added_edited_and_deleted_with_confirmation(window, qtbot, asker
     dialog.fields["kind"].setCurrentIndex(dialog.fields["kind"].findData("key_lab"))
     dialog.fields["level"].setCurrentIndex(dialog.fields["level"].findData("regional"))
     dialog.fields["number"].setText("内科发〔2025〕18号")
+    dialog.fields["name"].setText("内蒙古自治区乳品加工重点实验室")  # the platform's name: what 'newly' tells it by
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert len(panel.detail.recognitions) == before + 1
     added = next(i for i in panel.detail.recognitions if i.recognition.number == "内科发〔2025〕18号")
     assert added.recognition.date == dt.date(2025, 6, 18) and added.recognition.kind == "key_lab"
+    assert added.recognition.name == "内蒙古自治区乳品加工重点实验室"
     # the same certificate again is refused in the dialog, which stays open
     again = panel.add_recognition()
     again.fields["date"].setText("2025-06-18")
@@ -244,3 +246,48 @@ def test_an_empty_list_says_what_to_do(window, qtbot):
     page.search()
     settle(qtbot)
     assert "没有符合条件" in page.empty_hint.text()
+
+
+def test_an_award_typed_in_from_paper_records_names_its_subject_and_is_deducted(window, qtbot, asker):
+    """录入历史奖补 asks what the award paid for as the rule's claims name it, so a later claim of the same
+    contract meets it. Hulunbuir（十二）: 8,000,000 × 5% = 400,000, less 300,000 paid in 2025 = 100,000."""
+    from core.casefile import parse_claim
+
+    sample_batch(window, calculated=False)
+    page, panel = _open(window, qtbot, "呼伦贝尔北疆乳业")
+    dialog = panel.add_ledger_entry()
+    rules = dialog.fields["rule"]
+    rules.setCurrentIndex(rules.findData("hlb-14-alliance"))
+    kinds = dialog.subject_fields["kind"]
+    assert [kinds.itemData(i) for i in range(kinds.count())] == ["industry_alliance"]
+    levels = dialog.subject_fields["level"]
+    assert [levels.itemData(i) for i in range(levels.count())] == ["national", "regional"]
+    dialog.subject_fields["name"].setText("蒙东乳业产业技术创新战略联盟")
+    assert dialog.subject_label.text().startswith("计作：国家级产业技术创新战略联盟（牵头单位）“蒙东乳业产业技术创新战略联盟”")
+    rules.setCurrentIndex(rules.findData("hlb-12-tech-contract"))
+    assert list(dialog.subject_fields.fields) == ["number"]
+    dialog.fields["year"].setText("2025")
+    dialog.fields["amount"].setText("30万")
+    dialog.fields["note"].setText("原拨付文件 呼科发〔2025〕8号")
+    assert not dialog.ok_button.isEnabled()  # the contract number is required
+    dialog.subject_fields["number"].setText("HT-2025-01")
+    assert dialog.ok_button.isEnabled() and dialog.subject_label.text().startswith("计作：技术合同HT-2025-01")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    (award,) = [a for a in panel.award_model.rows if a.batch_id is None]
+    assert (award.subject, award.amount) == ("contract:ht-2025-01", Decimal("300000.00"))
+    row = panel.award_model.rows.index(award)
+    assert panel.award_model.index(row, 2).data() == "技术合同HT-2025-01"
+    # a claim of the same contract in a later batch: what was typed in is deducted
+    store = window.ctx.store
+    claim = parse_claim({"type": "tech_contract", "number": "HT-2025-01", "date": "2026-05-01", "amount": "8000000",
+                         "regional_post_subsidy": True}, store.vocabulary, "test", 2026, "补充协议")
+    from core.records import ImportData
+
+    data = ImportData("补充.xlsx", "ab" * 32, 2026, "补充", claims=[(panel.detail.company.uscc, claim)])
+    batch_id, _ = store.apply_import(data)
+    store.calculate(batch_id, window.ctx.base_policies)
+    (line,) = [l for l in store.lines(batch_id) if l.rule_id == "hlb-12-tech-contract"]
+    assert line.amount == Decimal("100000.00")
+    assert line.earlier["entries"] == [{"year": 2025, "batch_id": None, "amount": "300000.00",
+                                        "rule_id": "hlb-12-tech-contract"}]

@@ -155,3 +155,47 @@ def test_the_wizard_reads_the_row_limit_setting(window, qtbot, tmp_path):
     settle(qtbot)
     assert wizard.step == PROBLEMS and wizard.refused and "超过1000行数据" in wizard.problems_label.text()
     wizard.reject()
+
+
+def test_the_confirm_page_says_what_was_paid_before_and_what_is_counted_together(window, qtbot, asker, tmp_path):
+    """Issue 12, the clerk's side: before importing, per claim, which batch paid its subject in which year and how
+    much (the engine's 'earlier'), and which rows of one contract are counted together."""
+    from gui_support import paid_before_workbooks
+
+    first, path = paid_before_workbooks(window, tmp_path)
+    page, wizard = open_wizard(window)
+    wizard.file_edit.setText(str(path))
+    wizard.start_check()
+    settle(qtbot)
+    assert wizard.step == CONFIRM
+    summary = wizard.summary.text()
+    assert "2项申报的事项此前已兑现过" in summary and "1处同一事项填了多行" in summary
+    model = wizard.notice_model
+    rows = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    sheet = "申报-技术合同（技术交易后补助）"
+    assert rows[0][:2] == ["此前已兑现", "呼伦贝尔合同测试科技有限公司"] and rows[0][2] == f"{sheet}第2行"
+    assert rows[0][3] == "技术合同HT-1" and rows[0][4] == f"200,000.00元（批次{first}，2026年）"
+    assert rows[0][5].startswith("技术交易补贴") and rows[0][5].endswith("：扣除后本次应兑现100,000.00元")
+    assert rows[1][2] == f"{sheet}第3行" and rows[1][3:5] == ["技术合同HT-2", f"500,000.00元（批次{first}，2026年）"]
+    assert rows[1][5].endswith("：本次不再支持")
+    assert rows[2][0] == "合并计算" and rows[2][2] == f"{sheet}第4、5行"
+    assert rows[2][5].startswith("同一合同（技术合同HT-9）的2项申报合并计算") and len(rows) == 3
+    assert wizard.notice_view.isVisibleTo(wizard)
+    # double-click: the clause, every payment and what is paid now
+    wizard.notice_view.doubleClicked.emit(model.index(1, 0))
+    kind, title, text = asker.asked[-1]
+    assert title == "此前已兑现" and "（十二）" in text and f"该事项此前已兑现：批次{first}（2026年）500,000.00元" in text
+    assert "同一事项只支持一次" in text
+    wizard.start_import()
+    settle(qtbot)
+    assert wizard.step == DONE
+
+
+def test_nothing_to_say_leaves_the_list_hidden(window, qtbot):
+    page, wizard = open_wizard(window)
+    wizard.file_edit.setText(str(SAMPLE))
+    wizard.start_check()
+    settle(qtbot)
+    assert wizard.step == CONFIRM and wizard.notice_model.rowCount() == 0
+    assert not wizard.notice_view.isVisibleTo(wizard) and "此前已兑现" not in wizard.summary.text()
+    wizard.reject()
