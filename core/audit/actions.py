@@ -26,6 +26,10 @@ ACTION_LABELS = {
     "override.revoke": "撤销参数调整",
     "setting.set": "修改设置",
     "letters.number": "编排通知书文号",
+    "letters.issue": "出具兑现通知书",
+    "audit.extend": "扩大封存范围",
+    "audit.tamper": "拒绝写入被篡改的数据",
+    "user.login": "登录",
     "backup.restore": "从备份恢复",
     "user.create": "添加用户",
     "user.password": "修改密码",
@@ -35,7 +39,11 @@ ACTION_LABELS = {
     "user.login_failed": "登录失败",
 }
 TARGET_LABELS = {"batch": "批次", "company": "单位", "override": "参数调整", "setting": "设置", "user": "用户",
-                 "audit": "审计日志", "database": "数据库"}
+                 "audit": "审计日志", "database": "数据库",
+                 # rows named by a refusal (audit.tamper) by their table
+                 "recognitions": "认定记录", "tech_sme_registrations": "入库记录", "rd_years": "研发费用记录",
+                 "batch_companies": "批次单位记录", "claims": "申报事项", "award_lines": "奖补明细", "ledger": "台账记录",
+                 "import_log": "导入记录", "letter_numbers": "通知书编号记录", "letter_issues": "通知书出具记录"}
 NOBODY = "（无用户）"
 
 

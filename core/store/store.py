@@ -23,7 +23,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.engine import Context
@@ -34,10 +34,11 @@ from core.audit import identity
 from core.audit.passwords import failure_delay, hash_password, verify_password
 from core.audit.roles import ADMIN, PREPARER, REVIEWER
 from core.store import (adjustments, approval, audit, backup, companies, imports, letternumbers, migrate, overrides,
-                        reads, users, verify)
+                        reads, seals, users, verify)
 from core.store.calc import CalcSummary, evaluate_all, write_results
-from core.store.db import WRITE, display_url, is_sqlite, make_engine, resolve_url, sqlite_path
-from core.store.errors import DatabaseUnavailable, InvalidData, LoginFailed, SchemaMismatch, Stale, StoreError
+from core.store.db import WRITE, damage, display_url, file_problem, is_sqlite, make_engine, resolve_url, sqlite_path
+from core.store.errors import (DatabaseBroken, DatabaseUnavailable, InvalidData, LoginFailed, SchemaMismatch, Stale,
+                               StoreError, Tampered)
 from core.store.history import load_batch_cases, load_histories
 from core.store.users import UserRecord
 from core.vocabulary import Vocabulary, load_vocabulary
@@ -84,24 +85,69 @@ class Store:
     @contextmanager
     def reading(self):
         """A session on one consistent snapshot (for reads only)."""
-        with Session(self._reader, expire_on_commit=False) as s, s.begin():
-            yield s
+        who = self.user.name if self.user else ""
+        try:
+            with self._database_errors(), Session(self._reader, expire_on_commit=False) as s, s.begin():
+                yield s
+        except Tampered as exc:  # a row read to authorise something (the acting user) was changed directly
+            self._record_tamper(exc, who)
+            raise
 
     @contextmanager
     def writing(self, who: str | None = None):
         """A session in one write transaction: committed if the block ends normally, else rolled back.
 
         What it changes is appended to the audit log in the same transaction, under ``who`` (default: the
-        logged-in user). Changing protected rows without an audit entry is refused (core.store.audit).
+        logged-in user). Changing protected rows without an audit entry is refused, and so is writing a row that
+        does not match its seal (Tampered: the refusal is recorded in the log by a transaction of its own).
         """
         if who is None:
             who = self.user.name if self.user else ""
         trail = audit.Trail(who, self._stamp())
-        with audit.AuditedSession(self._writer, expire_on_commit=False, info={audit.TRAIL: trail}) as s, s.begin():
-            yield s
-            audit.finish(s, trail)
+        try:
+            with (self._database_errors(),
+                  audit.AuditedSession(self._writer, expire_on_commit=False, info={audit.TRAIL: trail}) as s,
+                  s.begin()):
+                yield s
+                audit.finish(s, trail)
+        except Tampered as exc:
+            self._record_tamper(exc, who)
+            raise
         if s.info.get(UNVERIFIED) and trail.entries:
             self._warn_unverified()
+
+    def _record_tamper(self, exc: Tampered, who: str) -> None:
+        """Chain the refusal into the log; the alarm reaches the clerk even if the database takes no write."""
+        if exc.recorded_seq is not None:
+            return
+        try:
+            with self._database_errors(), audit.AuditedSession(self._writer) as s, s.begin():
+                exc.recorded_seq = audit.record_tamper(s, exc, who, self._stamp())
+        except (DBAPIError, StoreError):
+            pass
+
+    @contextmanager
+    def _database_errors(self):
+        """A damaged SQLite file, met at any read or write, is one clear message (DatabaseBroken), not SQL."""
+        try:
+            yield
+        except DBAPIError as exc:
+            why = damage(exc)
+            if why is None:
+                raise
+            raise self._broken(why) from None
+
+    def _broken(self, why: str) -> DatabaseBroken:
+        path = self.path
+        if path is None:
+            return DatabaseBroken(f"无法读取数据库{self.display_url}：{why}")
+        return DatabaseBroken(f"数据库文件{path}无法使用：{why}。程序不会改写它，也不会用新的空数据库替换它。"
+                              f"{backup.restore_hint(path)}")
+
+    def _check_file(self) -> None:
+        """Refuse a SQLite file that is empty or not a database before anything connects to it."""
+        if self.is_sqlite and (why := file_problem(self.path)) is not None:
+            raise self._broken(why)
 
     @contextmanager
     def _changing(self, role: str | None, doing: str):
@@ -116,6 +162,9 @@ class Store:
             return self._actor(s, role, doing)
 
     def _actor(self, s: Session, role: str | None, doing: str) -> str:
+        t = s.info.get(audit.TRAIL)
+        if t is not None and not t.doing:
+            t.doing = doing
         return users.check_actor(s, self.user, role, doing, lambda: s.info.__setitem__(UNVERIFIED, True))
 
     def _warn_unverified(self) -> None:
@@ -131,7 +180,9 @@ class Store:
 
     # ------------------------------------------------------------ schema
     def revision(self) -> str | None:
-        return migrate.revision_state(self.engine)[0]
+        self._check_file()
+        with self._database_errors():
+            return migrate.revision_state(self.engine)[0]
 
     def check_schema(self, *, auto_upgrade: bool = True) -> None:
         """Create the schema in an empty database; upgrade an older SQLite one (after a backup).
@@ -165,16 +216,31 @@ class Store:
         if current == migrate.head_revision():
             return None
         saved = self.backup("migrate") if current is not None and self.is_sqlite else None
-        migrate.upgrade(self.engine)
+        with self._database_errors():
+            migrate.upgrade(self.engine)
         if current is not None:
             self.last_upgrade = (current, migrate.head_revision(), saved)
         self._start_audit_log()
+        self._seal_new_tables(current)
         return str(saved) if saved else None
 
+    def _seal_new_tables(self, before: str | None) -> None:
+        """Tables protected since a revision after ``before``, when the log had begun before the upgrade
+        (revision 0004 on): one entry seals the rows they already hold. A log begun by this upgrade sealed them."""
+        if before is None or before < "0004":
+            return
+        tables = [name for name, since in seals.SEALED_SINCE.items() if before < since]
+        if tables:
+            with self.writing(audit.SYSTEM) as s:
+                audit.seal_tables(s, tables, self._stamp())
+
     def _usable_revision(self) -> str | None:
-        """The schema revision, after refusing a database of another program or of a newer version."""
+        """The schema revision, after refusing a damaged file, a database of another program or of a newer
+        version."""
+        self._check_file()
         try:
-            current, foreign = migrate.revision_state(self.engine)
+            with self._database_errors():
+                current, foreign = migrate.revision_state(self.engine)
         except OperationalError as exc:
             raise DatabaseUnavailable(f"无法访问数据库{self.display_url}：{str(exc.orig or exc).strip()}") from None
         if foreign:

@@ -82,12 +82,12 @@ def test_every_change_is_an_entry_and_the_chain_verifies(store, policies):
     store.revoke_override(oid, "王")
     store.set_setting("bureau.name", "呼伦贝尔市科学技术局")
     store.letter_numbers(b1)
-    store.record_letter_issue(b1, uscc(1), "pdf", "张三")  # a log of its own, not an audit entry
+    store.record_letter_issue(b1, uscc(1), "pdf", "张三")
     assert actions(store) == [
         "audit.start", "batch.import", "batch.calculate", "batch.approve", "batch.paid", "batch.import",
         "batch.calculate", "batch.delete", "company.update", "recognition.add", "recognition.update",
         "recognition.delete", "tech_sme.add", "tech_sme.delete", "rd.set", "rd.delete", "ledger.add", "ledger.delete",
-        "override.add", "override.revoke", "setting.set", "letters.number"]
+        "override.add", "override.revoke", "setting.set", "letters.number", "letters.issue"]
     (update,) = store.audit_entries(action="company.update")
     assert (update.target, update.old, update.new) == (
         f"company:{cid}", {"phone": "", "bank_account": "0601000000000001"},
@@ -97,8 +97,8 @@ def test_every_change_is_an_entry_and_the_chain_verifies(store, policies):
                            "total": "500000.00", "allow_provisional": True, "adjusts_batch_id": None}
     assert approve.sealed_rows >= 4  # the batch, its line, its ledger row, the recorded recognition ...
     assert [e.action for e in store.audit_entries(target=f"batch:{b1}")] == [
-        "batch.import", "batch.calculate", "batch.approve", "batch.paid", "letters.number"]
-    assert len(store.audit_entries(target="batch")) == 8
+        "batch.import", "batch.calculate", "batch.approve", "batch.paid", "letters.number", "letters.issue"]
+    assert len(store.audit_entries(target="batch")) == 9
     assert actions(store, action="override") == ["override.add", "override.revoke"]
     report = store.verify_audit()
     assert report.ok, report.problems

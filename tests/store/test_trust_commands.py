@@ -143,7 +143,7 @@ def test_audit_commands_name_the_first_broken_row(people, hlb_dir, db_url, capsy
     assert code == 1
     assert lines[0].startswith("审计日志校验不通过：发现1处问题")
     assert lines[1].startswith(f"  批次{b}第1条奖补明细（编号1，单位编号1，规则hlb-01-hte-first，金额900000.00元）与第")
-    assert lines[1].endswith("李四，batch.approve）封存的内容不符（被直接改动）")
+    assert lines[1].endswith("李四，batch.approve）封存的内容不符（被直接改动），被改动的列：金额（amount）")
     code, out, _ = run(capsys, monkeypatch, "--db", url, "audit", "verify", "--json")
     assert code == 1 and json.loads(out)["problems"][0]["table"] == "award_lines"
     code, _, err = run(capsys, monkeypatch, "--db", url, "audit", "verify", "--expect", "12:abc")

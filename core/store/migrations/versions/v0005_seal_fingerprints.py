@@ -1,0 +1,25 @@
+"""Seal fingerprints: each row seal also keeps 16 bits per sealed column, so a refusal can name what changed.
+
+The column is diagnostic only (the digest stays the evidence); seals written
+before this revision have none. ``letter_issues`` becomes a sealed table: the
+first open after the upgrade seals the rows it already holds (Store.upgrade).
+
+Revision ID: 0005
+Revises: 0004
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # A plain ADD COLUMN on both back ends: rebuilding audit_seals (batch mode) would drop its append-only triggers.
+    op.add_column("audit_seals", sa.Column("fingerprint", sa.String(length=200), nullable=True))
+
+
+def downgrade() -> None:
+    op.execute("ALTER TABLE audit_seals DROP COLUMN fingerprint")
