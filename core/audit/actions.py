@@ -29,7 +29,7 @@ ACTION_LABELS = {
     "letters.issue": "出具兑现通知书",
     "audit.extend": "扩大封存范围",
     "audit.tamper": "拒绝写入被篡改的数据",
-    "user.login": "登录",
+    "user.login": "输错密码后登录成功",
     "backup.restore": "从备份恢复",
     "user.create": "添加用户",
     "user.password": "修改密码",

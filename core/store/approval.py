@@ -21,9 +21,10 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from core.audit.names import person_name
 from core.model import Recognition
 from core.money import ZERO
-from core.store.audit import log, touch
+from core.store.audit import keep, log, touch, verify_rows
 from core.store.claimcodec import decode_claim
 from core.store.errors import BatchLocked, InvalidData, NotFound, Stale, name_list
 from core.store.history import bump_versions, chunks, recognition_index, recognition_values
@@ -50,7 +51,8 @@ def require_draft(batch: Batch, doing: str) -> None:
 
 def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | None, overrides_version: int,
             vocab: Vocabulary, allow_provisional: bool = False, actor: str = "") -> None:
-    preparer, reviewer = (preparer or "").strip(), (reviewer or "").strip()
+    # Typed names in one spelling: 张三 and 张三 with a zero-width space are one person (core.audit.names).
+    preparer, reviewer = person_name(preparer), person_name(reviewer)
     if not actor:
         if not preparer or not reviewer:
             raise InvalidData("审批需填写经办人和审核人")
@@ -68,9 +70,10 @@ def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | Non
     if not allow_provisional:
         _check_provisional(s, batch)
     ledger = _to_ledger(s, batch)
-    # The approval's entry seals the lines and claims it approved, not only the ledger rows it wrote.
-    touch(s, AwardLineRow, [r.line_id for r in ledger])
-    touch(s, ClaimRow, s.scalars(select(ClaimRow.id).where(ClaimRow.batch_id == batch.id)))
+    # The approval's entry seals the lines and claims it approved, not only the ledger rows it wrote; each is
+    # checked against its seal first (a line edited in the file must not be approved as it now stands).
+    keep(s, AwardLineRow, [r.line_id for r in ledger])
+    keep(s, ClaimRow, s.scalars(select(ClaimRow.id).where(ClaimRow.batch_id == batch.id)))
     _record_history(s, batch, vocab)
     _snapshot_companies(s, members)
     bump_versions(s, [m.company_id for m in members])
@@ -97,7 +100,10 @@ def _signed_by_users(batch: Batch, preparer: str, reviewer: str, actor: str) -> 
 
 
 def _snapshot_companies(s: Session, members) -> None:
+    """Keep each company's name, USCC and bank account as approved, after checking each against its seal (the
+    payee is what the disbursement sheet pays)."""
     ids = [m.company_id for m in members]
+    verify_rows(s, Company, ids)
     companies = {}
     for part in chunks(ids):
         companies.update({c.id: c for c in s.scalars(select(Company).where(Company.id.in_(part)))})
@@ -111,7 +117,7 @@ def _check_fresh(s: Session, batch: Batch, members, overrides_version: int) -> N
         raise Stale(f"批次{batch.id}计算后参数调整有变化，请重新计算后再审批")
     used = {m.company_id: m.history_version for m in members}
     changed = []
-    for ids in chunks(used):
+    for ids in chunks(sorted(used)):  # locked in id order across chunks too: no deadlock with another approval
         # Lock the companies too: on PostgreSQL a concurrent approval touching them waits for this one.
         rows = s.execute(select(Company.id, Company.name, Company.history_version)
                          .where(Company.id.in_(ids)).order_by(Company.id).with_for_update())
@@ -202,6 +208,9 @@ def mark_paid(s: Session, batch_id: int) -> None:
         raise BatchLocked(f"批次{batch.id}尚未审批，不能标记为已拨付")
     if batch.status == PAID:
         raise BatchLocked(f"批次{batch.id}已于{batch.paid_at:%Y-%m-%d}标记为已拨付")
+    # What was paid is what the disbursement sheet showed: the lines and the payees kept at approval.
+    verify_rows(s, AwardLineRow, s.scalars(select(AwardLineRow.id).where(AwardLineRow.batch_id == batch.id)))
+    verify_rows(s, BatchCompany, [m.id for m in batch.members])
     batch.status, batch.paid_at = PAID, now()
     s.flush()
     log(s, "batch.paid", f"batch:{batch.id}", {"status": APPROVED}, {"status": PAID, "paid_at": batch.paid_at})

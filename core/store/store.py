@@ -31,7 +31,8 @@ from core.model import RdYear, Recognition
 from core.policy.policyset import Override, PolicySet
 from core.records import BatchRecord, CompanyProfile, CompanyResultRecord, ImportData, LineRecord
 from core.audit import identity
-from core.audit.passwords import failure_delay, hash_password, verify_password
+from core.audit.names import person_name
+from core.audit.passwords import verify_password
 from core.audit.roles import ADMIN, PREPARER, REVIEWER
 from core.store import (adjustments, approval, audit, backup, companies, imports, letternumbers, migrate, overrides,
                         reads, seals, users, verify)
@@ -40,6 +41,7 @@ from core.store.db import WRITE, damage, display_url, file_problem, is_sqlite, m
 from core.store.errors import (DatabaseBroken, DatabaseUnavailable, InvalidData, LoginFailed, SchemaMismatch, Stale,
                                StoreError, Tampered)
 from core.store.history import load_batch_cases, load_histories
+from core.store.models import User
 from core.store.users import UserRecord
 from core.vocabulary import Vocabulary, load_vocabulary
 
@@ -66,7 +68,6 @@ class Store:
         self.sleep = time.sleep  # how a wrong password is slowed down (tests record it instead)
         self.on_unverified = None  # called with NO_USERS_WARNING at a change made before any user exists
         self._warned = False
-        self._unknown_failures: dict[str, tuple[int, dt.datetime]] = {}  # wrong names tried, in this process
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -384,8 +385,9 @@ class Store:
                                                  company_ids)
 
     def _as_actor(self, actor: str, who: str | None, role_label: str) -> str:
-        """The name to record: the logged-in user (a different ``who`` is refused), else ``who`` as given."""
-        who = (who or "").strip()
+        """The name to record: the logged-in user (a different ``who`` is refused), else ``who`` as typed (in its
+        one spelling, core.audit.names)."""
+        who = person_name(who)
         if actor:
             if who and who != actor:
                 raise InvalidData(f"{role_label}应为当前登录用户“{actor}”，不能以“{who}”的名义操作")
@@ -579,7 +581,7 @@ class Store:
 
     def create_first_admin(self, name: str, password: str) -> UserRecord:
         """The first-run administrator (only while the database has no users); they are logged in."""
-        with self.writing(who=(name or "").strip()) as s:
+        with self.writing(who=person_name(name)) as s:
             if users.has_users(s):
                 raise InvalidData("数据库已有用户，请由管理员登录后添加用户")
             user = users.add_user(s, name, password, [ADMIN], by="")
@@ -590,7 +592,7 @@ class Store:
         """A new user (administrators only). Before any user exists, the first must be an administrator."""
         with self.writing() as s:
             if not users.has_users(s):
-                s.info[audit.TRAIL].who = (name or "").strip()
+                s.info[audit.TRAIL].who = person_name(name)
                 return users.add_user(s, name, password, roles, by="")
             actor = self._actor(s, ADMIN, "添加用户")
             return users.add_user(s, name, password, roles, by=actor)
@@ -617,41 +619,42 @@ class Store:
             users.set_active(s, name, active, actor)
 
     def login_wait(self, name: str) -> float:
-        """Seconds before an attempt to log in as ``name`` would be answered (after wrong passwords)."""
-        name = (name or "").strip()
-        now = self.clock()
+        """Seconds before an attempt to log in as ``name`` would be answered (after wrong passwords).
+
+        The same for a name that does not exist: the count comes from the audit log, by name.
+        """
         with self.reading() as s:
-            row = users.find(s, name)
-            if row is not None:
-                return users.wait_seconds(row, now)
-        failures, last = self._unknown_failures.get(name, (0, now))
-        return max(0.0, failure_delay(failures) - (now - last).total_seconds())
+            failures, last = users.recent_failures(s, name)
+        return users.wait_seconds(failures, last, self.clock())
 
     def login(self, name: str, password: str) -> UserRecord:
         """Log in: ``store.user`` becomes this user. Wrong passwords are answered ever more slowly.
 
-        Raises LoginFailed (the same message for an unknown name and a wrong password).
+        Raises LoginFailed with the same message, after the same wait and the same work (a password hash is
+        checked either way), whether the name exists or not. A user whose row was changed in the database
+        file (a role, a password hash) is refused with a tamper alarm.
         """
-        name = (name or "").strip()
-        wait = self.login_wait(name)
+        name = person_name(name)
+        with self.reading() as s:
+            failures, last = users.recent_failures(s, name)
+        wait = users.wait_seconds(failures, last, self.clock())
         if wait > 0:
             self.sleep(wait)
         with self.reading() as s:
             row = users.find(s, name)
-            stored = row.password_hash if row is not None else _dummy_hash()
+            if row is not None:
+                audit.verify_rows(s, User, [row.id], "登录")
+            stored = row.password_hash if row is not None else DUMMY_HASH
             found = users.record(row) if row is not None else None
         ok = verify_password(password or "", stored) and found is not None
         if not ok:
             with self.writing(who="") as s:
                 failures = users.record_failure(s, name, self.clock())
-            if found is None:
-                count, _ = self._unknown_failures.get(name, (0, None))
-                self._unknown_failures[name] = (count + 1, self.clock())
             raise LoginFailed("用户名或密码错误" + (f"（已连续{failures}次）" if failures > 1 else ""))
         if not found.active:
             raise LoginFailed(f"用户“{found.name}”已停用，请联系管理员")
-        with self.writing() as s:
-            users.record_login(s, found.name, self.clock())
+        with self.writing(found.name) as s:
+            users.record_login(s, found.name, self.clock(), failures)
         self.user = found
         return found
 
@@ -688,14 +691,10 @@ class Store:
             return overrides.all_settings(s)
 
 
-_DUMMY: list[str] = []
-
-
-def _dummy_hash() -> str:
-    """A hash to check an unknown user's password against, so the answer takes as long as for a real one."""
-    if not _DUMMY:
-        _DUMMY.append(hash_password("kjjb-no-such-user"))
-    return _DUMMY[0]
+# What an unknown name's password is checked against, so the answer takes as long as for a real user (the same
+# scrypt parameters as core.audit.passwords; a constant, so the first unknown name costs no extra hash).
+DUMMY_HASH = ("scrypt$16384$8$1$158d5d9d7cd69870a486cb304c90a36c$"
+              "8ebd59dae357d9822e6329b1f1f9e52ea32458a9a61f85105912bdc7750d8e2b")
 
 
 def open_store(url: str | None = None, *, check: bool = True, vocabulary: Vocabulary | None = None) -> Store:
