@@ -93,7 +93,10 @@ class Netting:
         self.paid: dict[int, dict[tuple, list]] = {}
         q = (select(LedgerRow, AwardLineRow).outerjoin(AwardLineRow, AwardLineRow.id == LedgerRow.line_id)
              .where(LedgerRow.batch_id.in_(others)).order_by(LedgerRow.id))
-        for entry, line in s.execute(q):
+        found = s.execute(q).all()
+        # The differences stored are what is paid or taken back: what they net against must be as approved.
+        verify_rows(s, LedgerRow, [entry.id for entry, _ in found])
+        for entry, line in found:
             slot = self.paid.setdefault(entry.company_id, {}).setdefault(
                 (entry.rule_id, entry.subject, entry.person), [ZERO, None])
             slot[0] += entry.amount

@@ -28,6 +28,7 @@ from core.store.validate import money_problem, profile_problems, rd_problems, re
 from core.vocabulary import Vocabulary
 
 PROFILE_FIELDS = ("uscc", "name", "city", "county", "size", "industry", "bank_name", "bank_account", "contact", "phone")
+PAYEE_FIELDS = ("name", "bank_name", "bank_account")  # who is paid: a change is a maker-checker fact (approval)
 
 
 # ---------------------------------------------------------------- records

@@ -85,3 +85,14 @@ class Tampered(StoreError):
         if self.recorded_seq is not None:
             text += f"（此次拒绝已记入第{self.recorded_seq}条审计记录）"
         return text
+
+
+class PayeeChanges(InvalidData):
+    """An import would change who is paid (a known company's name, bank or account) and that was not confirmed.
+
+    ``changes`` are the :class:`core.store.imports.PayeeChange` found.
+    """
+
+    def __init__(self, message: str, changes=()):
+        super().__init__(message)
+        self.changes = list(changes)

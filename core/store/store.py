@@ -286,11 +286,13 @@ class Store:
         return path
 
     # ------------------------------------------------------------ imports
-    def apply_import(self, data: ImportData) -> tuple[int, bool]:
+    def apply_import(self, data: ImportData, accept_payee_changes: bool = False) -> tuple[int, bool]:
         """Write a parsed workbook as a new draft batch: ``(batch id, True)``.
 
         The same file again (same sha256) changes nothing and returns
         ``(existing batch id, False)``. A SQLite database is backed up first.
+        A workbook that changes a known company's name, bank or account is refused (PayeeChanges, listing
+        them: ``payee_changes(data)``) unless the clerk confirmed them: ``accept_payee_changes=True``.
         """
         with self.reading() as s:
             existing = imports.find_import(s, data.sha256)
@@ -298,13 +300,15 @@ class Store:
             return existing, False
         with self.reading() as s:
             self._actor(s, PREPARER, "导入申报")  # refuse before making a backup
+            if not accept_payee_changes and (found := imports.payee_changes(s, data)):
+                imports.refuse_payee_changes(found)
         if self.is_sqlite and self.path is not None and self.path.exists():
             self.backup("import")
         for attempt in (1, 2):
             try:
                 with self.writing() as s:
                     actor = self._actor(s, PREPARER, "导入申报")
-                    return imports.apply_import(s, data, self.vocabulary, actor), True
+                    return imports.apply_import(s, data, self.vocabulary, actor, accept_payee_changes), True
             except IntegrityError:
                 # On a server, another clerk may have imported the same file, or created one of its new
                 # companies, at the same moment: the same file is then a re-import, a company is merged.
@@ -314,6 +318,12 @@ class Store:
                     return existing, False
                 if attempt == 2:
                     raise
+
+    def payee_changes(self, data: ImportData) -> list[imports.PayeeChange]:
+        """The known companies whose name, bank or account importing ``data`` would change (the import screen
+        lists them for the clerk to confirm)."""
+        with self.reading() as s:
+            return imports.payee_changes(s, data)
 
     def imported_batch(self, sha256: str) -> int | None:
         """The batch a workbook with this sha256 was imported as, or None (a screen says so before importing)."""
