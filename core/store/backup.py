@@ -58,7 +58,7 @@ def create_backup(db_path: Path, reason: str = "manual") -> Path:
     from core.store.db import file_problem
 
     if (problem := file_problem(db_path)) is not None:
-        raise DatabaseBroken(f"数据库文件{db_path}{problem}，不能备份")
+        raise DatabaseBroken(f"数据库文件{db_path}无法备份：{problem}；请从此前的备份恢复（python main.py backup list 查看）")
     folder = backup_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, db_path.stem, reason)
@@ -80,7 +80,7 @@ def create_backup(db_path: Path, reason: str = "manual") -> Path:
         from core.store.db import damage
 
         if (why := damage(exc)) is not None:
-            raise DatabaseBroken(f"数据库文件{db_path}{why}，不能备份；请从此前的备份恢复"
+            raise DatabaseBroken(f"数据库文件{db_path}无法备份：{why}；请从此前的备份恢复"
                                  f"（python main.py backup list 查看）") from None
         raise StoreError(f"备份失败：{exc}") from None
     if reason != "manual":
@@ -154,6 +154,13 @@ def find_backup(name: str) -> Path:
     return path
 
 
+def broken_database(db_path: Path, why: str) -> DatabaseBroken:
+    """The one message for a database file the program cannot use: what is wrong, that it is left alone, and
+    where the backups are."""
+    return DatabaseBroken(f"数据库文件{db_path}无法使用：{why}。程序不会改写它，也不会用新的空数据库替换它。"
+                          f"{restore_hint(db_path)}")
+
+
 def restore_hint(db_path: Path) -> str:
     """Where the backups of a database are and how to restore one (for the message about a broken database)."""
     own = [b for b in list_backups() if b.source == db_path.stem]
@@ -185,6 +192,70 @@ def backup_revision(path: Path) -> str | None:
         raise StoreError(f"{path.name}不是有效的数据库文件：{exc}") from None
     finally:
         con.close()
+
+
+def damage_of(db_path: Path) -> str | None:
+    """Why the database file cannot be used (empty, not a database, failing ``PRAGMA quick_check``), or None."""
+    from core.store.db import damage, file_problem
+
+    if (problem := file_problem(db_path)) is not None:
+        return problem
+    if not db_path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True, timeout=30)
+        try:
+            found = [r[0] for r in con.execute("PRAGMA quick_check")]
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return damage(exc) or f"无法读取（{exc}）"
+    return None if found == ["ok"] else f"完整性检查不通过（{found[0][:200]}）"
+
+
+def stage(source: Path, beside: Path) -> Path:
+    """A working copy of a backup next to the database file (same folder, so it can be renamed into place)."""
+    staged = beside.with_name(f".{beside.name}.restore-{os.getpid()}")
+    staged.unlink(missing_ok=True)
+    try:
+        _copy(source, staged)
+    except (sqlite3.Error, OSError) as exc:
+        staged.unlink(missing_ok=True)
+        raise StoreError(f"恢复失败，数据库未改变：{exc}") from None
+    return staged
+
+
+def settle(path: Path) -> None:
+    """Fold a database's write-ahead log into the file and switch it to a single self-contained file."""
+    con = sqlite3.connect(str(path))
+    try:
+        con.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        con.close()
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def set_aside(db_path: Path) -> Path:
+    """Move a damaged database file (and its -wal, -shm) into the backups folder, out of the way but kept;
+    returns where. It is not listed as a backup (nothing can be restored from it)."""
+    folder = backup_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{db_path.stem}-{stamp}-damaged.sqlite3.damaged"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{db_path.stem}-{stamp}-{n}-damaged.sqlite3.damaged"
+    try:
+        for suffix in ("-wal", "-shm"):
+            extra = db_path.with_name(db_path.name + suffix)
+            if extra.exists():
+                os.replace(extra, target.with_name(target.name + suffix))
+        os.replace(db_path, target)
+    except OSError as exc:
+        raise StoreError(f"无法移开损坏的数据库文件{db_path}（{exc}），数据库未改变；请关闭其他正在使用它的程序后重试") from None
+    return target
 
 
 def copy_into(backup: Path, db_path: Path) -> None:

@@ -14,6 +14,7 @@ failing half-way when another program writes.
 """
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -109,9 +110,19 @@ def make_engine(url: str) -> Engine:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(u, connect_args={"timeout": BUSY_TIMEOUT_S}, **options)
+    event.listen(engine, "do_connect", functools.partial(_sqlite_file_check, path))
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_file_check(path: Path | None, _dialect, _record, _cargs, _cparams) -> None:
+    """Before connecting (which creates a missing file), refuse an existing file that is not a database: setting
+    WAL would write a database header into an empty file and the program would take it for a new database."""
+    if (why := file_problem(path)) is not None:
+        from core.store.backup import broken_database
+
+        raise broken_database(path, why)
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

@@ -371,7 +371,8 @@ class AuditSealRow(Base):
     # Revision 0005: 4 hex digits per sealed column (core.store.seals), to name the columns changed; not evidence.
     fingerprint: Mapped[str | None] = mapped_column(String(200))
 
-    __table_args__ = (Index(None, "seq"), Index(None, "table_name", "row_key"))
+    # (table, row, seq): a row's last seal in one index lookup, which every write checks (revision 0005).
+    __table_args__ = (Index(None, "seq"), Index(None, "table_name", "row_key", "seq"))
 
 
 class AuditHead(Base):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,8 +39,8 @@ from core.store import (adjustments, approval, audit, backup, companies, imports
                         reads, seals, users, verify)
 from core.store.calc import CalcSummary, evaluate_all, write_results
 from core.store.db import WRITE, damage, display_url, file_problem, is_sqlite, make_engine, resolve_url, sqlite_path
-from core.store.errors import (DatabaseBroken, DatabaseUnavailable, InvalidData, LoginFailed, SchemaMismatch, Stale,
-                               StoreError, Tampered)
+from core.store.errors import (DatabaseBroken, DatabaseUnavailable, InvalidData, LoginFailed, NotLoggedIn,
+                               SchemaMismatch, Stale, StoreError, Tampered)
 from core.store.history import load_batch_cases, load_histories
 from core.store.models import User
 from core.store.users import UserRecord
@@ -142,8 +143,7 @@ class Store:
         path = self.path
         if path is None:
             return DatabaseBroken(f"无法读取数据库{self.display_url}：{why}")
-        return DatabaseBroken(f"数据库文件{path}无法使用：{why}。程序不会改写它，也不会用新的空数据库替换它。"
-                              f"{backup.restore_hint(path)}")
+        return backup.broken_database(path, why)
 
     def _check_file(self) -> None:
         """Refuse a SQLite file that is empty or not a database before anything connects to it."""
@@ -208,7 +208,7 @@ class Store:
         with self.writing(audit.SYSTEM) as s:
             audit.start_log(s, self._stamp())
 
-    def upgrade(self) -> str | None:
+    def upgrade(self, backup_first: bool = True) -> str | None:
         """Bring the schema to the newest revision (creating it in an empty database).
 
         A SQLite file that holds data is backed up first; returns the backup's path.
@@ -216,7 +216,7 @@ class Store:
         current = self._usable_revision()
         if current == migrate.head_revision():
             return None
-        saved = self.backup("migrate") if current is not None and self.is_sqlite else None
+        saved = self.backup("migrate") if current is not None and self.is_sqlite and backup_first else None
         with self._database_errors():
             migrate.upgrade(self.engine)
         if current is not None:
@@ -258,24 +258,76 @@ class Store:
         self._sqlite_file()
         return backup.list_backups()
 
-    def restore(self, name: str) -> Path:
-        """Replace the database with a backup; a safety copy of the current state is made first (returned).
+    def restore(self, name: str, credentials: tuple[str, str] | None = None) -> Path:
+        """Replace the database with a backup; the current state is kept first (returned).
 
-        Administrators only (once users exist). The restored database's log records the restore, by whom.
+        Who may: the logged-in administrator of the current database. When nobody is logged in to it (its file
+        is damaged, or its users cannot log in), an administrator of the backup being restored, by
+        ``credentials`` = (name, password) checked against the backup's own users; a backup without users
+        needs nobody, unless it would replace a sound database that has users. The current state is kept as a
+        safety backup, or, when its file is damaged, the file itself is moved aside into the backups folder.
+        The restored database's log records the restore, by whom.
         """
         path = self._sqlite_file()
-        with self.writing() as s:
-            who = self._actor(s, ADMIN, "从备份恢复")
         source = backup.find_backup(name)
-        revision = backup.backup_revision(source)
-        migrate.check_revision(revision)
-        safety = backup.create_backup(path, "restore")
-        self.engine.dispose()
-        backup.copy_into(source, path)
+        migrate.check_revision(backup.backup_revision(source))
+        broken = backup.damage_of(path)
+        staged = None
+        try:
+            if self.user is not None and broken is None:
+                with self.writing() as s:
+                    who = self._actor(s, ADMIN, "从备份恢复")
+            else:
+                staged, who = self._authorised_copy(source, path, credentials)
+                if not who and broken is None and self._current_has_users():
+                    raise NotLoggedIn("从备份恢复须由当前数据库的管理员登录（该备份中没有用户，不能凭备份授权）")
+            self.engine.dispose()
+            if broken is None:
+                safety = backup.create_backup(path, "restore")
+                backup.copy_into(staged or source, path)
+            else:
+                safety = backup.set_aside(path)
+                os.replace(staged, path)
+                staged = None
+        finally:
+            if staged is not None:
+                staged.unlink(missing_ok=True)
         self.check_schema()
         with self.writing(who) as s:
-            audit.log(s, "backup.restore", "database", None, {"file": source.name, "safety_copy": safety.name})
+            audit.log(s, "backup.restore", "database", None, {
+                "file": source.name, "safety_copy": safety.name, "damaged": broken or None})
         return safety
+
+    def _authorised_copy(self, source: Path, beside: Path, credentials) -> tuple[Path, str]:
+        """A working copy of the backup, brought to this program's revision, and who may restore it: an
+        administrator of the backup's own users (a copy is logged in to, so the backup file stays as it was;
+        ``""`` when the backup has no users)."""
+        staged = backup.stage(source, beside)
+        copy = Store(f"sqlite:///{staged.as_posix()}", self.vocabulary)
+        copy.clock, copy.sleep = self.clock, self.sleep
+        try:
+            copy.upgrade(backup_first=False)
+            who = ""
+            if copy.has_users():
+                if credentials is None or not credentials[0]:
+                    raise NotLoggedIn("从备份恢复须由管理员登录：当前数据库无法登录时，请以备份中的管理员用户名和密码授权"
+                                      "（命令行：--user 用户名，密码取自环境变量KJJB_PASSWORD或提示输入）")
+                copy.login(*credentials)
+                who = copy.require(ADMIN, "从备份恢复")
+        except BaseException:
+            copy.close()
+            staged.unlink(missing_ok=True)
+            raise
+        copy.close()
+        backup.settle(staged)
+        return staged, who
+
+    def _current_has_users(self) -> bool:
+        """Whether the current database has users (True when that cannot be told: it is protected then)."""
+        try:
+            return self.revision() is not None and self.revision() >= "0004" and self.has_users()
+        except (StoreError, DBAPIError):
+            return True
 
     def _sqlite_file(self) -> Path:
         if not self.is_sqlite:
