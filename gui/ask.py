@@ -43,7 +43,6 @@ class Asker:
                     "<p>本次操作已被拒绝，数据库未作任何修改，此事已记入审计日志。</p>"
                     "<p><b>请不要继续操作，立即通知管理员。</b></p>")
         box.setInformativeText(text)
-        box.setDetailedText(text)
         copy = box.addButton("复制详情", QMessageBox.ButtonRole.ActionRole)
         box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
         box.exec()
