@@ -146,7 +146,7 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
     """
     usccs = {p.uscc for p in data.companies} | {u for rows in (data.recognitions, data.tech_sme, data.rd, data.claims)
                                                  for u, _ in rows}
-    companies = _existing(s, usccs)
+    companies = _existing(s, usccs, lock=True)
     check_import(data, vocab, set(companies))
     if not accept_payee_changes and (found := payee_changes(s, data, companies)):
         refuse_payee_changes(found)
@@ -200,10 +200,13 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
     return batch.id
 
 
-def _existing(s: Session, usccs) -> dict[str, Company]:
+def _existing(s: Session, usccs, lock: bool = False) -> dict[str, Company]:
+    """The stored companies with these codes; ``lock``: locked for the merge (in id order, as approvals lock them),
+    so a clerk editing one meanwhile waits and then reads what the import wrote."""
     out = {}
-    for part in chunks(usccs):
-        out.update({c.uscc: c for c in s.scalars(select(Company).where(Company.uscc.in_(part)))})
+    for part in chunks(sorted(usccs)):
+        q = select(Company).where(Company.uscc.in_(part)).order_by(Company.id)
+        out.update({c.uscc: c for c in s.scalars(q.with_for_update() if lock else q)})
     return out
 
 

@@ -45,7 +45,8 @@ def get_setting(s: Session, key: str, default: str | None = None) -> str | None:
 def set_setting(s: Session, key: str, value: str) -> None:
     if not isinstance(value, str):
         raise InvalidData(f"设置“{key}”的值应为文本")
-    old = get_setting(s, key)
+    row = s.get(Setting, key, with_for_update=True)
+    old = row.value if row is not None else None
     if old == value:
         return
     _write_setting(s, key, value)
@@ -53,7 +54,7 @@ def set_setting(s: Session, key: str, value: str) -> None:
 
 
 def _write_setting(s: Session, key: str, value: str) -> None:
-    row = s.get(Setting, key)
+    row = s.get(Setting, key, with_for_update=True)
     if row is None:
         s.add(Setting(key=key, value=value))
     else:
@@ -70,8 +71,10 @@ def overrides_version(s: Session) -> int:
 
 
 def _bump_version(s: Session) -> None:
-    """Part of the override change that calls it (its audit entry seals the setting too)."""
-    _write_setting(s, VERSION_KEY, str(overrides_version(s) + 1))
+    """Part of the override change that calls it (its audit entry seals the setting too). The setting is read
+    under a lock: two administrators changing overrides at once make two versions, not one."""
+    row = s.get(Setting, VERSION_KEY, with_for_update=True)
+    _write_setting(s, VERSION_KEY, str(int(row.value if row is not None else "0") + 1))
 
 
 # ---------------------------------------------------------------- overrides
@@ -155,7 +158,7 @@ def get_override(s: Session, override_id: int) -> OverrideRecord:
 
 
 def revoke_override(s: Session, override_id: int, who: str) -> None:
-    row = s.get(OverrideRow, override_id)
+    row = s.get(OverrideRow, override_id, with_for_update=True)
     if row is None:
         raise NotFound(f"找不到参数调整记录{override_id}")
     if row.revoked_at is not None:

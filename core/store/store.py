@@ -592,10 +592,13 @@ class Store:
 
         Administrators only once users exist; ``o.who`` is then the logged-in administrator.
         """
-        with self.writing() as s:
-            actor = self._actor(s, ADMIN, "调整政策参数")
-            o = dataclasses.replace(o, who=self._as_actor(actor, o.who, "调整人"))
-            return overrides.add_override(s, o, policies)
+        def add():
+            with self.writing() as s:
+                actor = self._actor(s, ADMIN, "调整政策参数")
+                return overrides.add_override(s, dataclasses.replace(o, who=self._as_actor(actor, o.who, "调整人")),
+                                              policies)
+
+        return _once_more_on_clash(add)
 
     def revoke_override(self, override_id: int, who: str | None = None) -> None:
         with self.writing() as s:
@@ -621,8 +624,11 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         """Change a setting (administrators only, once users exist)."""
-        with self._changing(ADMIN, "修改设置") as s:
-            overrides.set_setting(s, key, value)
+        def change():
+            with self._changing(ADMIN, "修改设置") as s:
+                overrides.set_setting(s, key, value)
+
+        _once_more_on_clash(change)
 
     def lock_minutes(self) -> int:
         """Idle minutes before the screen locks (setting ``security.lock_minutes``, default 10)."""
@@ -751,6 +757,15 @@ class Store:
     def settings(self) -> dict[str, str]:
         with self.reading() as s:
             return overrides.all_settings(s)
+
+
+def _once_more_on_clash(change):
+    """Run a change again if it clashed with another clerk creating the same row (a setting written for the first
+    time by two programs at once): the second run finds the row and changes it under its lock."""
+    try:
+        return change()
+    except IntegrityError:
+        return change()
 
 
 # What an unknown name's password is checked against, so the answer takes as long as for a real user (the same

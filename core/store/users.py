@@ -72,12 +72,14 @@ def list_users(s: Session) -> list[UserRecord]:
     return [record(r) for r in s.scalars(select(User).order_by(User.name))]
 
 
-def find(s: Session, name: str) -> User | None:
-    return s.scalar(select(User).where(User.name == person_name(name)))
+def find(s: Session, name: str, lock: bool = False) -> User | None:
+    q = select(User).where(User.name == person_name(name))
+    return s.scalar(q.with_for_update() if lock else q)
 
 
 def get(s: Session, name: str) -> User:
-    row = find(s, name)
+    """A user to change, locked until the change commits (two administrators take turns)."""
+    row = find(s, name, lock=True)
     if row is None:
         raise NotFound(f"找不到用户“{name}”")
     return row
