@@ -82,6 +82,10 @@ FIELD_LABELS = {
     "expense": "研发费用", "super_deduction": "加计扣除", "deducted": "加计扣除额", "revenue": "营业收入",
     "rule_id": "规则编号", "amount": "金额", "subject": "事项", "person": "人员", "roles": "角色", "active": "启用",
     "rows": "封存行数", "claims": "申报事项数", "adjusts_batch_id": "更正的批次", "adjust_reason": "更正理由",
+    "imported_in": "导入批次", "companies_created": "新建的单位", "history_added": "补充了历史记录的单位",
+    "summary": "导入内容", "doing": "被拒绝的操作", "tampered": "被改动的数据", "count": "行数",
+    "failures": "连续输错次数", "after_failures": "此前连续输错次数", "tables": "数据表", "file": "备份文件",
+    "safety_copy": "恢复前的数据", "damaged": "原数据库文件的损坏情况",
 }
 
 

@@ -352,7 +352,7 @@ def record_tamper(s: Session, exc: Tampered, who: str, at: str) -> int:
     first = rows[0] if rows else None
     target = f"{_TARGET_KINDS.get(first.table, first.table)}:{first.key}" if first else "audit"
     append(s, who, at, [("audit.tamper", target, None, {
-        "doing": exc.doing, "rows": [r.as_json() for r in rows[:100]], "count": len(rows)})], [])
+        "doing": exc.doing, "tampered": [r.as_json() for r in rows[:100]], "count": len(rows)})], [])
     return head(s)[0]
 
 

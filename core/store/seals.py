@@ -244,20 +244,17 @@ def row_states(s: Session, table_name: str, keys) -> dict[str, RowState]:
     t = table(table_name)
     key_col = t.c[spec.key]
     seals = AuditSealRow.__table__
-    last = seals.alias("last_seal")
+    last, earlier = seals.alias("last_seal"), seals.alias("any_seal")
+    key_text = key_col if spec.key == "key" else cast(key_col, String)
+    # the row's last seal: (table, row, max seq), two lookups in the (table_name, row_key, seq) index
+    latest = (select(func.max(earlier.c.seq)).where(earlier.c.table_name == table_name, earlier.c.row_key == key_text)
+              .scalar_subquery())
+    joined = t.outerjoin(last, and_(last.c.table_name == table_name, last.c.row_key == key_text, last.c.seq == latest))
+    columns = (last.c.seq.label("_seal_seq"), last.c.digest.label("_seal_digest"),
+               last.c.fingerprint.label("_seal_fingerprint"))
     out = {}
     for part in chunks(_key_values(table_name, keys)):
-        texts = [str(k) for k in part]
-        latest = (select(seals.c.row_key, func.max(seals.c.seq).label("seq"))
-                  .where(seals.c.table_name == table_name, seals.c.row_key.in_(texts))
-                  .group_by(seals.c.row_key).subquery("latest"))
-        key_text = key_col if spec.key == "key" else cast(key_col, String)
-        q = (select(t, latest.c.seq.label("_seal_seq"), last.c.digest.label("_seal_digest"),
-                    last.c.fingerprint.label("_seal_fingerprint"))
-             .select_from(t.outerjoin(latest, latest.c.row_key == key_text)
-                          .outerjoin(last, and_(last.c.table_name == table_name, last.c.row_key == latest.c.row_key,
-                                                last.c.seq == latest.c.seq)))
-             .where(key_col.in_(part)))
+        q = select(t, *columns).select_from(joined).where(key_col.in_(part))
         for row in s.execute(q).mappings():
             key = row_key(table_name, row)
             digest, fingerprint = row_seal(table_name, row)

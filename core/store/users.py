@@ -219,9 +219,8 @@ def record_failure(s: Session, name: str, at: dt.datetime) -> int:
     """Count a wrong password (an audit entry, the same for a name that does not exist); returns the name's
     consecutive failures, this one included."""
     failures = recent_failures(s, name)[0] + 1
-    row = find(s, name)
-    if row is not None:  # the display copy of the count
-        s.execute(update(User).where(User.id == row.id).values(failed_logins=failures, last_failed_at=at))
+    # the display copy of the count (the same statement for a name that does not exist: it changes no row)
+    s.execute(update(User).where(User.name == person_name(name)).values(failed_logins=failures, last_failed_at=at))
     log(s, "user.login_failed", login_target(name), None, {"failures": failures})
     return failures
 

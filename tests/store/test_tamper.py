@@ -76,7 +76,7 @@ def refused(store, db_url, table, action, columns=None):
         assert exc.rows[0].columns == tuple(columns), message
         assert "被改动的列：" in message
     (entry,) = store.audit_entries(action="audit.tamper", limit=1, newest_first=True)
-    assert entry.seq == head[0] + 1 and entry.new["rows"][0]["table"] == table
+    assert entry.seq == head[0] + 1 and entry.new["tampered"][0]["table"] == table
     assert entry.sealed_rows == 0  # the refusal seals nothing: the row stays as found
     assert_still_named(store, table)
     return exc
@@ -298,3 +298,13 @@ def test_the_refusal_is_shown_in_the_log_and_by_the_command_line(store, policies
     code = main(["--db", db_url, "audit", "list", "--action", "audit.tamper"])
     out, _ = capsys.readouterr()
     assert code == 0 and "拒绝写入被篡改的数据" in out and "奖补明细" in out
+
+
+def test_every_sealed_table_is_changed_directly_by_one_of_these_tests():
+    """A table sealed later must get its tampering test here too."""
+    import re
+    from pathlib import Path
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    tampered = set(re.findall(r"(?:UPDATE|DELETE FROM|INSERT INTO) (\w+)", source))
+    assert set(PROTECTED) <= tampered, set(PROTECTED) - tampered
