@@ -37,14 +37,15 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import event, func, insert, select, update
+from sqlalchemy import event, func, inspect, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.base import NO_VALUE
 
 from core.audit.chain import GENESIS, seal
 from core.store.errors import Tampered
 from core.store.models import AuditHead, AuditRow, AuditSealRow
-from core.store.seals import (PROTECTED, all_rows, changed_columns, column_labels, describe, list_digest, row_key,
-                              row_seal, row_states)
+from core.store.seals import (PROTECTED, all_rows, changed_columns, column_labels, describe, last_seals, list_digest,
+                              row_key, row_seal, row_states)
 from core.store.types import dumps
 
 TRAIL = "audit_trail"  # key in Session.info
@@ -146,11 +147,30 @@ def refusal(rows: list[TamperedRow], doing: str) -> Tampered:
                     rows, doing)
 
 
+CONFIRMATIONS = 3  # reads of a row that does not match its seal before it is called tampering
+
+
 def _check_states(s: Session, table_name: str, keys: set[str], doing: str) -> None:
-    states = row_states(s, table_name, keys)
-    bad = [_problem(s, st) for st in states.values() if not st.matches]
+    bad = _mismatched(s, table_name, keys)
     if bad:
-        raise refusal(bad, doing)
+        raise refusal([_problem(s, st) for st in bad], doing)
+
+
+def _mismatched(s: Session, table_name: str, keys, states=None) -> list:
+    """The rows among ``keys`` that do not match their last seals, read again until they do or it is certain.
+
+    A row and its seal are read by two statements; on a server, a clerk's change committing between them looks
+    like a mismatch that the next read no longer shows. Tampering shows every time (and SQLite's writer, alone
+    in its transaction, sees the same thing every time).
+    """
+    states = states if states is not None else row_states(s, table_name, keys)
+    bad = [st for st in states.values() if not st.matches]
+    for _ in range(CONFIRMATIONS - 1):
+        if not bad or s.get_bind().dialect.name == "sqlite":
+            break
+        again = row_states(s, table_name, [st.key for st in bad])
+        bad = [st for st in again.values() if not st.matches]
+    return bad
 
 
 def check(s: Session, table_name: str, keys, doing: str = "") -> None:
@@ -221,13 +241,54 @@ def _check_before_flush(session: Session, _context, _instances) -> None:
     t = session.info.get(TRAIL)
     if t is None:
         return
-    wanted: dict[str, list] = defaultdict(list)
+    wanted: dict[str, dict] = defaultdict(dict)
     for obj in (*session.dirty, *session.deleted):
         name, key = _key_of(obj)
         if name is not None and key is not None:
-            wanted[name].append(key)
-    for name, keys in sorted(wanted.items()):
+            wanted[name][str(key)] = obj
+    loaded = session.get_bind().dialect.name == "sqlite"
+    for name, objects in sorted(wanted.items()):
+        keys = t.unchecked(name, objects)
+        if loaded and keys:
+            keys = _unmatched_as_loaded(session, name, {k: objects[k] for k in keys})
+            t.checked[name].update(set(t.unchecked(name, objects)) - keys)
         check(session, name, keys)
+
+
+def _unmatched_as_loaded(s: Session, table_name: str, objects: dict) -> set[str]:
+    """The keys whose rows, as this transaction loaded them, do not match their last seals (or were not fully
+    loaded): those are read again from the database by ``check``.
+
+    Only for SQLite, whose writer holds the database from the start of its transaction: what the session loaded in
+    it is what the file holds. A server's rows may be changed by another connection between loading and flushing,
+    so there the rows are always read from the database.
+    """
+    spec = PROTECTED[table_name]
+    digests = {}
+    for key, obj in objects.items():
+        values = _as_loaded(obj, spec.columns)
+        if values is not None:
+            digests[key] = row_seal(table_name, values)[0]
+    sealed = last_seals(s, table_name, digests)
+    return {k for k in objects if k not in digests or sealed.get(k, (None, None))[1] != digests[k]}
+
+
+def _as_loaded(obj, columns) -> dict | None:
+    """The column values of a persistent object as it was loaded (before this transaction's changes to it), or
+    None when one of them was never loaded."""
+    state = inspect(obj)
+    values = {}
+    for c in columns:
+        if c in state.committed_state:
+            value = state.committed_state[c]
+            if value is NO_VALUE:
+                return None
+        elif c in state.dict:
+            value = state.dict[c]
+        else:
+            return None
+        values[c] = value
+    return values
 
 
 @event.listens_for(AuditedSession, "after_flush")
@@ -259,22 +320,19 @@ def finish(s: Session, t: Trail) -> None:
         return
     seals, fingerprints, bad = [], {}, []
     for table_name, keys in sorted(t.touched.items()):
-        states = row_states(s, table_name, keys)
         created, checked = t.created[table_name], t.checked[table_name]
+        states = row_states(s, table_name, keys)
         for key in keys:
             state = states.get(key)
             if state is None:
                 seals.append((table_name, key, None))
                 continue
-            if key in checked:
-                pass  # its state before this transaction matched its seal (or it was deleted here and reused)
-            elif key in created:
-                if state.sealed_digest is not None:
-                    bad.append(_deleted(s, table_name, key, state.sealed_seq))
-            elif not state.matches:
-                bad.append(_problem(s, state))
+            if key in created and key not in checked and state.sealed_digest is not None:
+                bad.append(_deleted(s, table_name, key, state.sealed_seq))
             seals.append((table_name, key, state.digest))
             fingerprints[(table_name, key)] = state.fingerprint
+        kept = {k: st for k, st in states.items() if k not in checked and k not in created}
+        bad += [_problem(s, st) for st in _mismatched(s, table_name, kept, kept)]
     if bad:
         raise refusal(bad, t.doing)
     append(s, t.who, t.at, t.entries, seals, fingerprints)

@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import String, and_, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.store.history import chunks
@@ -150,6 +150,26 @@ class _Layout:
 _LAYOUTS = {name: _Layout(spec.columns) for name, spec in PROTECTED.items()}
 
 
+_STRING = json.encoder.encode_basestring  # what the canonical encoder writes for a str (ensure_ascii=False)
+
+
+def _value_json(value) -> str:
+    """One column value as the canonical encoder writes it, without building an encoder for a plain scalar."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _STRING(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, (Decimal, dt.datetime, dt.date)):
+        return _STRING(plain(value))
+    return _CANONICAL.encode(value)
+
+
 def row_seal(table_name: str, row) -> tuple[str, str]:
     """(digest, fingerprint) of a row (a mapping of column values) of a protected table.
 
@@ -157,7 +177,7 @@ def row_seal(table_name: str, row) -> tuple[str, str]:
     fingerprint is 4 hex digits per column (CRC-32 of its JSON, low 16 bits), in ``Spec.columns`` order.
     """
     layout = _LAYOUTS[table_name]
-    parts = [_CANONICAL.encode(plain(row[c])) for c in layout.columns]
+    parts = [_value_json(row[c]) for c in layout.columns]
     keys = layout.keys
     body = "{" + ",".join([keys[i] + parts[i] for i in layout.order]) + "}"
     fingerprint = layout.pack(*[zlib.crc32(p.encode("utf-8")) & 0xFFFF for p in parts]).hex()
@@ -231,35 +251,39 @@ class RowState:
         return self.sealed_seq is not None and self.sealed_digest is not None and self.digest == self.sealed_digest
 
 
-_SEAL_COLUMNS = ("_seal_seq", "_seal_digest", "_seal_fingerprint")
+def last_seals(s: Session, table_name: str, keys) -> dict[str, tuple[int, str | None, str | None]]:
+    """{key: (seq, digest, fingerprint)} of the last seal of each of these rows that has one (two lookups per key
+    in the (table_name, row_key, seq) index)."""
+    seals, other = AuditSealRow.__table__, AuditSealRow.__table__.alias("other")
+    latest = (select(func.max(other.c.seq))
+              .where(other.c.table_name == seals.c.table_name, other.c.row_key == seals.c.row_key).scalar_subquery())
+    out = {}
+    for part in chunks(sorted({str(k) for k in keys})):
+        q = (select(seals.c.row_key, seals.c.seq, seals.c.digest, seals.c.fingerprint)
+             .where(seals.c.table_name == table_name, seals.c.row_key.in_(part), seals.c.seq == latest))
+        out.update({key: (seq, digest, fingerprint) for key, seq, digest, fingerprint in s.execute(q)})
+    return out
 
 
 def row_states(s: Session, table_name: str, keys) -> dict[str, RowState]:
     """{key: RowState} of the rows with these keys that exist, read with their last seals.
 
-    One statement per 500 keys reads each row together with its last seal, so on PostgreSQL both come from
-    one snapshot even while other clerks commit (a change and its seal are committed together).
+    The rows and the seals are two statements: on a server another clerk's change and its seal may commit between
+    them, so a caller that finds a mismatch reads again before calling it tampering (core.store.audit).
     """
     spec = PROTECTED[table_name]
     t = table(table_name)
     key_col = t.c[spec.key]
-    seals = AuditSealRow.__table__
-    last, earlier = seals.alias("last_seal"), seals.alias("any_seal")
-    key_text = key_col if spec.key == "key" else cast(key_col, String)
-    # the row's last seal: (table, row, max seq), two lookups in the (table_name, row_key, seq) index
-    latest = (select(func.max(earlier.c.seq)).where(earlier.c.table_name == table_name, earlier.c.row_key == key_text)
-              .scalar_subquery())
-    joined = t.outerjoin(last, and_(last.c.table_name == table_name, last.c.row_key == key_text, last.c.seq == latest))
-    columns = (last.c.seq.label("_seal_seq"), last.c.digest.label("_seal_digest"),
-               last.c.fingerprint.label("_seal_fingerprint"))
-    out = {}
+    rows = {}
     for part in chunks(_key_values(table_name, keys)):
-        q = select(t, *columns).select_from(joined).where(key_col.in_(part))
-        for row in s.execute(q).mappings():
-            key = row_key(table_name, row)
-            digest, fingerprint = row_seal(table_name, row)
-            out[key] = RowState(table_name, key, row, digest, fingerprint, row["_seal_seq"], row["_seal_digest"],
-                                row["_seal_fingerprint"])
+        for row in s.execute(select(t).where(key_col.in_(part))).mappings():
+            rows[row_key(table_name, row)] = row
+    sealed = last_seals(s, table_name, rows)
+    out = {}
+    for key, row in rows.items():
+        digest, fingerprint = row_seal(table_name, row)
+        seq, sealed_digest, sealed_fingerprint = sealed.get(key, (None, None, None))
+        out[key] = RowState(table_name, key, row, digest, fingerprint, seq, sealed_digest, sealed_fingerprint)
     return out
 
 

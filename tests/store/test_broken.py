@@ -91,7 +91,8 @@ COMMANDS = [("batches",), ("export", "1", "-o", "{tmp}/结果.xlsx"), ("disburse
 
 @pytest.mark.parametrize("damage", DAMAGES)
 def test_every_command_gives_one_clear_message_and_leaves_the_file_as_it_is(good, damage, tmp_path, capsys,
-                                                                           monkeypatch):
+                                                                           monkeypatch, qapp):
+    # qapp: ``letters`` lays out pages with Qt; run in this process it must find the test session's QApplication
     damaged = DAMAGES[damage](good.read_bytes())
     good.write_bytes(damaged)
     newest = backups.list_backups()[0].path.name
