@@ -43,7 +43,8 @@ TARGET_LABELS = {"batch": "批次", "company": "单位", "override": "参数调�
                  # rows named by a refusal (audit.tamper) by their table
                  "recognitions": "认定记录", "tech_sme_registrations": "入库记录", "rd_years": "研发费用记录",
                  "batch_companies": "批次单位记录", "claims": "申报事项", "award_lines": "奖补明细", "ledger": "台账记录",
-                 "import_log": "导入记录", "letter_numbers": "通知书编号记录", "letter_issues": "通知书出具记录"}
+                 "import_log": "导入记录", "letter_numbers": "通知书编号记录", "letter_issues": "通知书出具记录",
+                 "users": "用户记录"}
 NOBODY = "（无用户）"
 
 

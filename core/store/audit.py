@@ -414,9 +414,9 @@ def record_tamper(s: Session, exc: Tampered, who: str, at: str) -> int:
     return head(s)[0]
 
 
-# A refusal's target reads like the entries of that row's own changes (company:12, batch:3 ...).
-_TARGET_KINDS = {"companies": "company", "batches": "batch", "users": "user", "settings": "setting",
-                 "overrides": "override"}
+# A refusal's target reads like the entries of that row's own changes (company:12, batch:3 ...); other rows are
+# named by their table (users too: user:NAME targets name a user, a refusal knows the row's id).
+_TARGET_KINDS = {"companies": "company", "batches": "batch", "settings": "setting", "overrides": "override"}
 
 
 def record(row: AuditRow, sealed: int = 0) -> AuditRecord:

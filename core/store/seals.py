@@ -221,17 +221,6 @@ def _key_values(table_name: str, keys):
     return sorted(keys) if spec.key == "key" else sorted(int(k) for k in keys)
 
 
-def current_digests(s: Session, table_name: str, keys) -> dict[str, str | None]:
-    """{key: digest of the row now, or None when it does not exist} for these keys."""
-    t = table(table_name)
-    key_col = t.c[PROTECTED[table_name].key]
-    out = {str(k): None for k in keys}
-    for part in chunks(_key_values(table_name, keys)):
-        for row in s.execute(select(t).where(key_col.in_(part))).mappings():
-            out[row_key(table_name, row)] = row_digest(table_name, row)
-    return out
-
-
 @dataclass(frozen=True)
 class RowState:
     """A protected row as it is now, beside the last seal the audit log holds for it."""
