@@ -49,12 +49,13 @@ def set_setting(s: Session, key: str, value: str) -> None:
     old = row.value if row is not None else None
     if old == value:
         return
-    _write_setting(s, key, value)
+    _write_setting(s, key, value, row)
     log(s, "setting.set", f"setting:{key}", None if old is None else {"value": old}, {"value": value})
 
 
-def _write_setting(s: Session, key: str, value: str) -> None:
-    row = s.get(Setting, key, with_for_update=True)
+def _write_setting(s: Session, key: str, value: str, row: Setting | None) -> None:
+    """Write through ``row``, read under a lock by the caller (None: there was none). Two programs creating the same
+    setting at once clash on its key; the store runs the loser's change again."""
     if row is None:
         s.add(Setting(key=key, value=value))
     else:
@@ -74,7 +75,7 @@ def _bump_version(s: Session) -> None:
     """Part of the override change that calls it (its audit entry seals the setting too). The setting is read
     under a lock: two administrators changing overrides at once make two versions, not one."""
     row = s.get(Setting, VERSION_KEY, with_for_update=True)
-    _write_setting(s, VERSION_KEY, str(int(row.value if row is not None else "0") + 1))
+    _write_setting(s, VERSION_KEY, str(int(row.value if row is not None else "0") + 1), row)
 
 
 # ---------------------------------------------------------------- overrides
