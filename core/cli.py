@@ -182,9 +182,21 @@ def main(argv=None) -> int:
     except Exception as exc:  # the store's refusals reach here from any command that opens it
         from core.store.errors import StoreError
 
-        if not isinstance(exc, StoreError):
+        if isinstance(exc, StoreError):
+            print(f"错误：{exc}", file=sys.stderr)
+            return exc.exit_code
+        if (message := _database_error(exc)) is None:
             raise
-        print(f"错误：{exc}", file=sys.stderr)
-        return exc.exit_code
+        print(f"错误：{message}", file=sys.stderr)
+        return EXIT_FAIL
     finally:
         identity.end()
+
+
+def _database_error(exc: BaseException) -> str | None:
+    """A database error no store method turned into a clerk's message: one line, never SQL or a traceback."""
+    if not any(c.__name__ == "DBAPIError" and c.__module__.startswith("sqlalchemy") for c in type(exc).__mro__):
+        return None
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [""])[0][:200]
+    return f"数据库操作失败（{type(orig).__name__}：{first}），本次操作未完成；如反复出现，请联系管理员"

@@ -79,6 +79,11 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+def visible_form(text: str) -> str:
+    """``text`` folded and stripped of zero-width characters, without refusing anything (see clean_text)."""
+    return _ZERO_WIDTH.sub("", _normalize(text))
+
+
 def _normalize(text: str) -> str:
     """NFKC, except that full-width punctuation stays as it was typed."""
     if unicodedata.is_normalized("NFKC", text):

@@ -5,6 +5,7 @@ A modal dialog nobody answers hangs a test suite; tests install a
 """
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 
@@ -32,6 +33,21 @@ class Asker:
         box.exec()
         if box.clickedButton() is copy:
             QApplication.clipboard().setText(f"{text}\n\n{detail}".strip())
+
+    def alarm(self, parent, title: str, text: str) -> None:
+        """A tamper alarm: not an ordinary error, so it looks like none (red, critical) and says what to do."""
+        box = QMessageBox(QMessageBox.Icon.Critical, title, "", parent=parent)
+        box.setObjectName("tamper-alarm")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText("<p style='color:#b00020; font-size:13pt'><b>数据库中的数据在本程序之外被改动过</b></p>"
+                    "<p>本次操作已被拒绝，数据库未作任何修改，此事已记入审计日志。</p>"
+                    "<p><b>请不要继续操作，立即通知管理员。</b></p>")
+        box.setInformativeText(text)
+        copy = box.addButton("复制详情", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is copy:
+            QApplication.clipboard().setText(text)
 
     def open_file(self, parent, title: str, filter: str) -> str | None:
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filter)
@@ -82,6 +98,9 @@ class ScriptedAsker(Asker):
 
     def error(self, parent, title, text, detail=""):
         self.asked.append(("error", title, text))
+
+    def alarm(self, parent, title, text):
+        self.asked.append(("alarm", title, text))
 
     def open_file(self, parent, title, filter):
         return self._next("open_file", title, filter)

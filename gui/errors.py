@@ -41,10 +41,26 @@ def clerk_message(exc: BaseException) -> str | None:
     return None
 
 
+def is_tampered(exc: BaseException) -> bool:
+    """Whether the store refused because a row was changed behind the program's back (core.store Tampered)."""
+    return any(c.__name__ == "Tampered" and c.__module__.startswith("core.store") for c in type(exc).__mro__)
+
+
+def show_alarm(parent, exc: BaseException) -> None:
+    """A tamper refusal gets its own dialog, never the ordinary error's, and goes to the log as an error."""
+    from gui.ask import ask
+
+    log.error("数据篡改警报：%s", exc)
+    ask().alarm(parent, "数据篡改警报", str(exc))
+
+
 def show_failure(parent, title: str, exc: BaseException, detail: str = "") -> None:
     """Tell the clerk what went wrong: their message for known refusals, else logged with copyable details."""
     from gui.ask import ask
 
+    if is_tampered(exc):
+        show_alarm(parent, exc)
+        return
     message = clerk_message(exc)
     if message is not None:
         log.info("%s：%s", title, message)

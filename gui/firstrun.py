@@ -28,15 +28,25 @@ def needed(ctx) -> bool:
 
 def open_database(ctx, parent=None) -> bool:
     """Open (create, or back up and upgrade) the database before anything reads it; False after telling
-    the clerk why it cannot be used (a database of a newer program, a server out of reach ...)."""
+    the clerk why it cannot be used (a database of a newer program, a server out of reach ...).
+
+    A SQLite file that is damaged, empty or not a database is never opened nor replaced: the clerk is told
+    so and offered the backups (gui.restore); once one is restored, the database is opened again.
+    """
     try:
         ctx.store  # noqa: B018 (the property opens it)
     except Exception as exc:
-        from core.store.errors import StoreError
+        from core.store.db import is_sqlite, resolve_url
+        from core.store.errors import DatabaseBroken, StoreError
 
         if not isinstance(exc, StoreError):
             raise
         log.error("打开数据库失败：%s", exc)
+        url = resolve_url(ctx.db_url)
+        if isinstance(exc, DatabaseBroken) and is_sqlite(url):
+            from gui.restore import offer_restore
+
+            return offer_restore(url, str(exc), parent) and open_database(ctx, parent)
         ask().error(parent, "无法打开数据库", f"{exc}\n\n数据文件夹：{user_data_dir()}")
         return False
     return True

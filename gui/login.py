@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from core.audit.roles import role_labels
 from core.store.errors import LoginFailed, StoreError
 from gui.ask import ask
+from gui.errors import is_tampered, show_alarm
 
 LAST_USER_KEY = "login/last_user"
 TICK_MS = 250
@@ -113,6 +114,8 @@ class LoginDialog(QDialog):
             self.tick()
             return
         except StoreError as exc:
+            if is_tampered(exc):
+                show_alarm(self, exc)
             self.message.setText(str(exc))
             return
         self.timer.stop()

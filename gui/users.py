@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
 from core.audit.roles import ROLE_DUTIES, ROLE_LABELS, ROLES, role_labels
 from core.store.errors import StoreError
 from gui.ask import ask
+from gui.errors import is_tampered, show_alarm, show_failure
 from gui.models.base import Column, ListTableModel
 
 
@@ -85,6 +86,8 @@ class UserFormDialog(QDialog):
             else:
                 self.store.set_password(self.name, self.password_edit.text(), self.old_edit.text())
         except StoreError as exc:
+            if is_tampered(exc):
+                show_alarm(self, exc)
             self.message.setText(str(exc))
             return
         self.accept()
@@ -183,6 +186,6 @@ class UsersDialog(QDialog):
         try:
             self.store.set_user_active(user.name, not user.active)
         except StoreError as exc:
-            ask().error(self, "用户管理", str(exc))
+            show_failure(self, "用户管理", exc)
         self.refresh()
         self.select(user.name)

@@ -36,12 +36,15 @@ class FakeStore:
     def known_uscc(self, uscc):
         return uscc in self.known
 
-    def apply_import(self, data):
+    def apply_import(self, data, accept_payee_changes=False):
         self.imports.append(data)
         return 12, True
 
     def paid_before(self, data, policies):
         self.checked = (data, policies)
+        return []
+
+    def payee_changes(self, data):
         return []
 
     def batch(self, batch_id):

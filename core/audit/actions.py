@@ -26,6 +26,10 @@ ACTION_LABELS = {
     "override.revoke": "撤销参数调整",
     "setting.set": "修改设置",
     "letters.number": "编排通知书文号",
+    "letters.issue": "出具兑现通知书",
+    "audit.extend": "扩大封存范围",
+    "audit.tamper": "拒绝写入被篡改的数据",
+    "user.login": "输错密码后登录成功",
     "backup.restore": "从备份恢复",
     "user.create": "添加用户",
     "user.password": "修改密码",
@@ -35,7 +39,12 @@ ACTION_LABELS = {
     "user.login_failed": "登录失败",
 }
 TARGET_LABELS = {"batch": "批次", "company": "单位", "override": "参数调整", "setting": "设置", "user": "用户",
-                 "audit": "审计日志", "database": "数据库"}
+                 "audit": "审计日志", "database": "数据库",
+                 # rows named by a refusal (audit.tamper) by their table
+                 "recognitions": "认定记录", "tech_sme_registrations": "入库记录", "rd_years": "研发费用记录",
+                 "batch_companies": "批次单位记录", "claims": "申报事项", "award_lines": "奖补明细", "ledger": "台账记录",
+                 "import_log": "导入记录", "letter_numbers": "通知书编号记录", "letter_issues": "通知书出具记录",
+                 "users": "用户记录"}
 NOBODY = "（无用户）"
 
 
@@ -74,6 +83,10 @@ FIELD_LABELS = {
     "expense": "研发费用", "super_deduction": "加计扣除", "deducted": "加计扣除额", "revenue": "营业收入",
     "rule_id": "规则编号", "amount": "金额", "subject": "事项", "person": "人员", "roles": "角色", "active": "启用",
     "rows": "封存行数", "claims": "申报事项数", "adjusts_batch_id": "更正的批次", "adjust_reason": "更正理由",
+    "imported_in": "导入批次", "companies_created": "新建的单位", "history_added": "补充了历史记录的单位",
+    "summary": "导入内容", "doing": "被拒绝的操作", "tampered": "被改动的数据", "count": "行数",
+    "failures": "连续输错次数", "after_failures": "此前连续输错次数", "tables": "数据表", "file": "备份文件",
+    "safety_copy": "恢复前的数据", "damaged": "原数据库文件的损坏情况",
 }
 
 

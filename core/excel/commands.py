@@ -25,6 +25,8 @@ def register(subparsers) -> None:
     s.add_argument("file", help="申报工作簿（.xlsx）")
     s.add_argument("--year", type=int, help="兑现年度（默认取工作簿“批次信息”表）")
     s.add_argument("--name", help="批次名称（默认取工作簿“批次信息”表）")
+    s.add_argument("--accept-payee-changes", action="store_true",
+                   help="确认导入会改变已有单位的名称、开户行或账号（先不加此项运行，核实列出的变更后再加）")
     s.set_defaults(fn=cmd_import)
 
     s = subparsers.add_parser("import-limit", help="查看或设置每个工作表导入的行数上限（默认20000行）")
@@ -116,7 +118,16 @@ def cmd_import(args) -> int:
         except ExportError as err:
             print(f"错误清单未能保存：{err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    batch_id, created = store.apply_import(data)
+    changes = store.payee_changes(data)
+    if changes:
+        print(f"该工作簿将改变{len({c.uscc for c in changes})}家已有单位的收款信息（拨付对象）：", file=sys.stderr)
+        for c in changes[:MAX_PRINTED_PROBLEMS]:
+            print(f"  {c}", file=sys.stderr)
+        if not args.accept_payee_changes:
+            print("未导入任何数据。请与申报单位核实以上变更，确认无误后加 --accept-payee-changes 重新导入",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
+    batch_id, created = store.apply_import(data, accept_payee_changes=args.accept_payee_changes)
     print(batch_id)
     what = "已导入新批次" if created else "该工作簿此前已导入，批次"
     print(f"{what}{batch_id}“{data.batch_name}”：{len(data.companies)}家企业，{len(data.claims)}项申报事项")

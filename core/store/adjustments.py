@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.money import ZERO, fmt_yuan
-from core.store.audit import log
+from core.store.audit import log, verify_rows
 from core.store.errors import BatchLocked, InvalidData, NotFound
 from core.store.models import DRAFT, AwardLineRow, Batch, BatchCompany, ClaimRow, LedgerRow, now
 
@@ -45,7 +45,9 @@ def create_adjustment(s: Session, batch_id: int, reason: str, actor: str, compan
     if not reason:
         raise InvalidData("请填写调整原因")
     root = s.get(Batch, original.adjusts_batch_id) if original.adjusts_batch_id else original
+    verify_rows(s, Batch, {original.id, root.id})
     members = list(root.members)
+    verify_rows(s, BatchCompany, [m.id for m in members])
     if company_ids is not None:
         wanted = set(company_ids)
         unknown = wanted - {m.company_id for m in members}
@@ -62,12 +64,13 @@ def create_adjustment(s: Session, batch_id: int, reason: str, actor: str, compan
     for m in members:
         s.add(BatchCompany(batch_id=batch.id, company_id=m.company_id, seq=m.seq, calculated=False, errors=[],
                            warnings=[], excluded=[]))
-    claims = 0
-    for c in s.scalars(select(ClaimRow).where(ClaimRow.batch_id == root.id).order_by(ClaimRow.seq)):
-        if c.company_id in kept:
-            s.add(ClaimRow(batch_id=batch.id, company_id=c.company_id, seq=c.seq, claim_key=c.claim_key, type=c.type,
-                           date=c.date, fields=c.fields))
-            claims += 1
+    copied = [c for c in s.scalars(select(ClaimRow).where(ClaimRow.batch_id == root.id).order_by(ClaimRow.seq))
+              if c.company_id in kept]
+    verify_rows(s, ClaimRow, [c.id for c in copied])  # a claim edited in the file is not carried into the correction
+    for c in copied:
+        s.add(ClaimRow(batch_id=batch.id, company_id=c.company_id, seq=c.seq, claim_key=c.claim_key, type=c.type,
+                       date=c.date, fields=c.fields))
+    claims = len(copied)
     s.flush()
     log(s, "batch.adjust", f"batch:{batch.id}", None, {
         "name": batch.name, "adjusts_batch_id": root.id, "reason": reason, "companies": len(members),
@@ -90,7 +93,10 @@ class Netting:
         self.paid: dict[int, dict[tuple, list]] = {}
         q = (select(LedgerRow, AwardLineRow).outerjoin(AwardLineRow, AwardLineRow.id == LedgerRow.line_id)
              .where(LedgerRow.batch_id.in_(others)).order_by(LedgerRow.id))
-        for entry, line in s.execute(q):
+        found = s.execute(q).all()
+        # The differences stored are what is paid or taken back: what they net against must be as approved.
+        verify_rows(s, LedgerRow, [entry.id for entry, _ in found])
+        for entry, line in found:
             slot = self.paid.setdefault(entry.company_id, {}).setdefault(
                 (entry.rule_id, entry.subject, entry.person), [ZERO, None])
             slot[0] += entry.amount

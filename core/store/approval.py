@@ -15,30 +15,42 @@ Approval also keeps each company's name, USCC and bank account as they were
 approved (``batch_companies``), so the batch's letters and disbursement
 sheet show what the reviewer approved even if the company's profile changes
 later.
+
+Maker-checker reaches the payee: a reviewer may not approve a batch that pays
+a company whose name, bank or account (``PAYEE_FIELDS``) or history they
+changed themselves — by editing it, or by an import that changed, created or
+added to it — since that company's details were last approved (the last
+approved batch it was part of; ever, if none was). Whoever entered a payee's
+details, or the facts an award rests on, is not the one who approves paying
+on them. The facts come from the audit log (``_own_changes``).
 """
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from core.audit.names import person_name
 from core.model import claim_recognition
 from core.money import ZERO
-from core.store.audit import log, touch
+from core.store.audit import keep, log, touch, verify_rows
 from core.store.claimcodec import decode_claim
 from core.store.errors import BatchLocked, InvalidData, NotFound, Stale, name_list
 from core.store.history import bump_versions, chunks, recognition_index, recognition_values
-from core.store.models import (APPROVED, BATCH_STATUS_LABELS, DRAFT, PAID, AwardLineRow, Batch, BatchCompany, ClaimRow,
-                               Company, ImportLog, LedgerRow, RecognitionRow, TechSmeRow, now)
+from core.store.companies import PAYEE_FIELDS
+from core.store.models import (APPROVED, BATCH_STATUS_LABELS, DRAFT, PAID, AuditRow, AwardLineRow, Batch, BatchCompany,
+                               ClaimRow, Company, ImportLog, LedgerRow, RecognitionRow, TechSmeRow, now)
 from core.vocabulary import Vocabulary
 
 MAX_NAMED = 10  # companies named in one message
 
 
 def locked_batch(s: Session, batch_id: int) -> Batch:
-    """The batch, locked against concurrent approval or calculation until the transaction ends."""
+    """The batch, locked against concurrent approval or calculation until the transaction ends, and checked
+    against its seal before anything is decided on it (who prepared it, its status)."""
     batch = s.get(Batch, batch_id, with_for_update=True)
     if batch is None:
         raise NotFound(f"找不到批次{batch_id}")
+    verify_rows(s, Batch, [batch.id])
     return batch
 
 
@@ -50,7 +62,8 @@ def require_draft(batch: Batch, doing: str) -> None:
 
 def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | None, overrides_version: int,
             vocab: Vocabulary, allow_provisional: bool = False, actor: str = "") -> None:
-    preparer, reviewer = (preparer or "").strip(), (reviewer or "").strip()
+    # Typed names in one spelling: 张三 and 张三 with a zero-width space are one person (core.audit.names).
+    preparer, reviewer = person_name(preparer), person_name(reviewer)
     if not actor:
         if not preparer or not reviewer:
             raise InvalidData("审批需填写经办人和审核人")
@@ -64,13 +77,16 @@ def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | Non
     if batch.calculated_at is None or not all(m.calculated for m in members):
         raise BatchLocked(f"批次{batch.id}尚未计算，请先计算再审批")
     _check_fresh(s, batch, members, overrides_version)
+    if actor:
+        _check_own_changes(s, batch, actor)
     _check_errors(s, members)
     if not allow_provisional:
         _check_provisional(s, batch)
     ledger = _to_ledger(s, batch)
-    # The approval's entry seals the lines and claims it approved, not only the ledger rows it wrote.
-    touch(s, AwardLineRow, [r.line_id for r in ledger])
-    touch(s, ClaimRow, s.scalars(select(ClaimRow.id).where(ClaimRow.batch_id == batch.id)))
+    # The approval's entry seals the lines and claims it approved, not only the ledger rows it wrote; each is
+    # checked against its seal first (a line edited in the file must not be approved as it now stands).
+    keep(s, AwardLineRow, [r.line_id for r in ledger])
+    keep(s, ClaimRow, s.scalars(select(ClaimRow.id).where(ClaimRow.batch_id == batch.id)))
     _record_history(s, batch, vocab)
     _snapshot_companies(s, members)
     bump_versions(s, [m.company_id for m in members])
@@ -96,8 +112,77 @@ def _signed_by_users(batch: Batch, preparer: str, reviewer: str, actor: str) -> 
     return batch.preparer, actor
 
 
+HISTORY_ACTIONS = ("recognition.add", "recognition.update", "recognition.delete", "tech_sme.add", "tech_sme.delete",
+                   "rd.set", "rd.delete", "ledger.add", "ledger.delete")
+_PAYEE_LABELS = {"name": "名称", "bank_name": "开户行", "bank_account": "银行账号"}
+_HISTORY = "历史记录"
+
+
+def _own_changes(s: Session, batch: Batch, actor: str) -> dict[int, dict[str, tuple[int, str]]]:
+    """{company id: {what: (entry seq, when)}} of the companies the batch pays whose payee fields or history
+    ``actor`` changed since the company's details were last approved (the latest entry of each kind)."""
+    paid = sorted(set(s.scalars(select(AwardLineRow.company_id).where(AwardLineRow.batch_id == batch.id))))
+    if not paid:
+        return {}
+    approvals = dict(s.execute(select(AuditRow.target, AuditRow.seq).where(AuditRow.action == "batch.approve")).all())
+    since: dict[int, int] = {}
+    for part in chunks(paid):
+        rows = s.execute(select(BatchCompany.company_id, BatchCompany.batch_id).join(Batch)
+                         .where(BatchCompany.company_id.in_(part), Batch.status.in_((APPROVED, PAID))))
+        for company_id, batch_id in rows:
+            seq = approvals.get(f"batch:{batch_id}", 0)
+            since[company_id] = max(since.get(company_id, 0), seq)
+    wanted = set(paid)
+    first = min(since.get(c, 0) for c in paid)
+    found: dict[int, dict[str, tuple[int, str]]] = {}
+    q = (select(AuditRow.seq, AuditRow.at, AuditRow.action, AuditRow.target, AuditRow.new)
+         .where(AuditRow.who == actor, AuditRow.seq > first,
+                AuditRow.action.in_(("company.create", "company.update", "batch.import", *HISTORY_ACTIONS)))
+         .order_by(AuditRow.seq))
+    for seq, at, action, target, new in s.execute(q):
+        for company_id, what in _companies_changed(action, target, new or {}):
+            if company_id in wanted and seq > since.get(company_id, 0):
+                found.setdefault(company_id, {})[what] = (seq, at)
+    return found
+
+
+def _companies_changed(action: str, target: str, new: dict):
+    """(company id, what changed) of one audit entry, as far as payee fields and history go."""
+    if action == "batch.import":
+        yield from ((c, "导入时新建单位") for c in new.get("companies_created", ()))
+        yield from ((c, "导入时补充" + _HISTORY) for c in new.get("history_added", ()))
+        return
+    kind, _, key = target.partition(":")
+    if kind != "company" or not key.isdigit():
+        return
+    if action == "company.create":
+        yield int(key), "新建单位（录入收款信息）"
+    elif action == "company.update":
+        fields = [_PAYEE_LABELS[f] for f in PAYEE_FIELDS if f in new]
+        if fields:
+            yield int(key), "修改" + "、".join(fields)
+    else:
+        yield int(key), "修改" + _HISTORY
+
+
+def _check_own_changes(s: Session, batch: Batch, actor: str) -> None:
+    found = _own_changes(s, batch, actor)
+    if not found:
+        return
+    names = dict(s.execute(select(Company.id, Company.name).where(Company.id.in_(sorted(found)[:MAX_NAMED]))).all())
+    detail = "；".join(f"单位“{names[c]}”：" + "、".join(f"{what}（第{seq}条审计记录，{at.replace('T', ' ')}）"
+                                                      for what, (seq, at) in changes.items())
+                      for c, changes in sorted(found.items())[:MAX_NAMED])
+    more = f"等{len(found)}家" if len(found) > MAX_NAMED else ""
+    raise InvalidData(f"审核人不能审批向自己修改过收款信息或历史记录的单位拨付的批次：“{actor}”在这些单位上次审批后"
+                      f"改动过{detail}{more}。批次{batch.id}须由其他审核人审批")
+
+
 def _snapshot_companies(s: Session, members) -> None:
+    """Keep each company's name, USCC and bank account as approved, after checking each against its seal (the
+    payee is what the disbursement sheet pays)."""
     ids = [m.company_id for m in members]
+    verify_rows(s, Company, ids)
     companies = {}
     for part in chunks(ids):
         companies.update({c.id: c for c in s.scalars(select(Company).where(Company.id.in_(part)))})
@@ -111,7 +196,7 @@ def _check_fresh(s: Session, batch: Batch, members, overrides_version: int) -> N
         raise Stale(f"批次{batch.id}计算后参数调整有变化，请重新计算后再审批")
     used = {m.company_id: m.history_version for m in members}
     changed = []
-    for ids in chunks(used):
+    for ids in chunks(sorted(used)):  # locked in id order across chunks too: no deadlock with another approval
         # Lock the companies too: on PostgreSQL a concurrent approval touching them waits for this one.
         rows = s.execute(select(Company.id, Company.name, Company.history_version)
                          .where(Company.id.in_(ids)).order_by(Company.id).with_for_update())
@@ -193,6 +278,9 @@ def mark_paid(s: Session, batch_id: int) -> None:
         raise BatchLocked(f"批次{batch.id}尚未审批，不能标记为已拨付")
     if batch.status == PAID:
         raise BatchLocked(f"批次{batch.id}已于{batch.paid_at:%Y-%m-%d}标记为已拨付")
+    # What was paid is what the disbursement sheet showed: the lines and the payees kept at approval.
+    verify_rows(s, AwardLineRow, s.scalars(select(AwardLineRow.id).where(AwardLineRow.batch_id == batch.id)))
+    verify_rows(s, BatchCompany, [m.id for m in batch.members])
     batch.status, batch.paid_at = PAID, now()
     s.flush()
     log(s, "batch.paid", f"batch:{batch.id}", {"status": APPROVED}, {"status": PAID, "paid_at": batch.paid_at})

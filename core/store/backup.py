@@ -4,7 +4,10 @@ Copies are made with SQLite's online backup API, so a copy is consistent even
 while the program is writing (a plain file copy of a WAL database can miss
 committed data or catch half a transaction). A copy is written to a temporary
 name, switched to journal_mode=DELETE so it is one self-contained file,
-flushed to disk and only then renamed into place.
+checked (``PRAGMA integrity_check`` for a manual copy, ``quick_check`` for the
+automatic ones before imports and upgrades), flushed to disk and only then
+renamed into place: a damaged database is refused, never kept as if it were a
+good backup.
 
 PostgreSQL databases are not copied by the program: that is the server
 administrator's job (pg_dump or the server's own backups).
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.paths import user_data_dir
-from core.store.errors import StoreError
+from core.store.errors import DatabaseBroken, StoreError
 
 REASONS = {"manual": "手动备份", "import": "导入前自动备份", "migrate": "升级前自动备份", "restore": "恢复前自动备份"}
 KEEP_AUTOMATIC = 30  # automatic backups kept per database; manual ones are never deleted
@@ -52,6 +55,10 @@ def create_backup(db_path: Path, reason: str = "manual") -> Path:
         raise ValueError(reason)
     if not db_path.exists():
         raise StoreError(f"数据库文件不存在：{db_path}")
+    from core.store.db import file_problem
+
+    if (problem := file_problem(db_path)) is not None:
+        raise DatabaseBroken(f"数据库文件{db_path}无法备份：{problem}；请从此前的备份恢复（python main.py backup list 查看）")
     folder = backup_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, db_path.stem, reason)
@@ -59,30 +66,48 @@ def create_backup(db_path: Path, reason: str = "manual") -> Path:
     os.close(fd)
     partial = Path(partial_name)
     try:
-        _copy(db_path, partial)
+        problems = _copy(db_path, partial, "integrity_check" if reason == "manual" else "quick_check")
+        if problems:
+            raise DatabaseBroken(f"数据库文件{db_path}已损坏，完整性检查不通过（{problems[0][:200]}"
+                                 f"{f'等{len(problems)}处' if len(problems) > 1 else ''}），不能作为正常备份保存；"
+                                 f"请从此前的备份恢复（python main.py backup list 查看）")
         os.replace(partial, target)
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, OSError, DatabaseBroken) as exc:
         partial.unlink(missing_ok=True)
         target.unlink(missing_ok=True)
+        if isinstance(exc, DatabaseBroken):
+            raise
+        from core.store.db import damage
+
+        if (why := damage(exc)) is not None:
+            raise DatabaseBroken(f"数据库文件{db_path}无法备份：{why}；请从此前的备份恢复"
+                                 f"（python main.py backup list 查看）") from None
         raise StoreError(f"备份失败：{exc}") from None
     if reason != "manual":
         _prune(db_path.stem)
     return target
 
 
-def _copy(source: Path, target: Path) -> None:
+def _copy(source: Path, target: Path, check: str = "quick_check") -> list[str]:
+    """Copy ``source`` into ``target``; returns what ``PRAGMA <check>`` finds wrong with the copy (empty: sound).
+
+    The copy is checked rather than the source: it is what will be kept, and checking it does not hold up the
+    program writing to the source meanwhile.
+    """
     src = sqlite3.connect(str(source))
     try:
         dst = sqlite3.connect(str(target))
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
+            problems = [r[0] for r in dst.execute(f"PRAGMA {check}")]
         finally:
             dst.close()
     finally:
         src.close()
     with open(target, "rb+") as f:
         os.fsync(f.fileno())
+    return [] if problems == ["ok"] else problems
 
 
 def _free_name(folder: Path, stem: str, reason: str) -> Path:
@@ -129,6 +154,26 @@ def find_backup(name: str) -> Path:
     return path
 
 
+def broken_database(db_path: Path, why: str) -> DatabaseBroken:
+    """The one message for a database file the program cannot use: what is wrong, that it is left alone, and
+    where the backups are."""
+    return DatabaseBroken(f"数据库文件{db_path}无法使用：{why}。程序不会改写它，也不会用新的空数据库替换它。"
+                          f"{restore_hint(db_path)}")
+
+
+def restore_hint(db_path: Path) -> str:
+    """Where the backups of a database are and how to restore one (for the message about a broken database)."""
+    own = [b for b in list_backups() if b.source == db_path.stem]
+    if not own:
+        return (f"备份文件夹{backup_dir()}中没有该数据库的备份；如有其他备份文件，可用 "
+                f"python main.py backup restore 备份文件路径 --user 管理员 恢复")
+    newest = own[0]
+    return (f"最近的备份是{newest.path.name}（{newest.created:%Y-%m-%d %H:%M}，{newest.reason_label}），"
+            f"共{len(own)}个，位于{backup_dir()}。恢复：图形界面启动时选择“从备份恢复”，或运行 "
+            f"python main.py backup list 查看、python main.py backup restore 文件名 --user 管理员 恢复"
+            f"（由该备份中的管理员凭其密码授权）")
+
+
 def backup_revision(path: Path) -> str | None:
     """The schema revision of a backup file, after checking it is a sound database of this program."""
     try:
@@ -147,6 +192,70 @@ def backup_revision(path: Path) -> str | None:
         raise StoreError(f"{path.name}不是有效的数据库文件：{exc}") from None
     finally:
         con.close()
+
+
+def damage_of(db_path: Path) -> str | None:
+    """Why the database file cannot be used (empty, not a database, failing ``PRAGMA quick_check``), or None."""
+    from core.store.db import damage, file_problem
+
+    if (problem := file_problem(db_path)) is not None:
+        return problem
+    if not db_path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True, timeout=30)
+        try:
+            found = [r[0] for r in con.execute("PRAGMA quick_check")]
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return damage(exc) or f"无法读取（{exc}）"
+    return None if found == ["ok"] else f"完整性检查不通过（{found[0][:200]}）"
+
+
+def stage(source: Path, beside: Path) -> Path:
+    """A working copy of a backup next to the database file (same folder, so it can be renamed into place)."""
+    staged = beside.with_name(f".{beside.name}.restore-{os.getpid()}")
+    staged.unlink(missing_ok=True)
+    try:
+        _copy(source, staged)
+    except (sqlite3.Error, OSError) as exc:
+        staged.unlink(missing_ok=True)
+        raise StoreError(f"恢复失败，数据库未改变：{exc}") from None
+    return staged
+
+
+def settle(path: Path) -> None:
+    """Fold a database's write-ahead log into the file and switch it to a single self-contained file."""
+    con = sqlite3.connect(str(path))
+    try:
+        con.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        con.close()
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def set_aside(db_path: Path) -> Path:
+    """Move a damaged database file (and its -wal, -shm) into the backups folder, out of the way but kept;
+    returns where. It is not listed as a backup (nothing can be restored from it)."""
+    folder = backup_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{db_path.stem}-{stamp}-damaged.sqlite3.damaged"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{db_path.stem}-{stamp}-{n}-damaged.sqlite3.damaged"
+    try:
+        for suffix in ("-wal", "-shm"):
+            extra = db_path.with_name(db_path.name + suffix)
+            if extra.exists():
+                os.replace(extra, target.with_name(target.name + suffix))
+        os.replace(db_path, target)
+    except OSError as exc:
+        raise StoreError(f"无法移开损坏的数据库文件{db_path}（{exc}），数据库未改变；请关闭其他正在使用它的程序后重试") from None
+    return target
 
 
 def copy_into(backup: Path, db_path: Path) -> None:

@@ -42,11 +42,13 @@ def _batch_id(text: str) -> int:
     return value
 
 
-def _with_store(check_schema: bool = True):
+def _with_store(check_schema: bool = True, login: bool = True):
     """Run ``fn(args, store)`` on the database of ``--db``; store and database errors become one Chinese line.
 
     Commands that repair or replace the database (``db``, ``backup``) open it
-    without the schema check, so they work on a database this version cannot use.
+    without the schema check, so they work on a database this version cannot use;
+    ``login=False`` leaves logging in ``--user`` to the command (``backup``: the
+    current file may be damaged).
     """
 
     def wrap(fn):
@@ -58,7 +60,8 @@ def _with_store(check_schema: bool = True):
                     store = open_store(args.db)
                 else:
                     store = Store(resolve_url(args.db))
-                    identity.attach(store)
+                    if login:
+                        identity.attach(store)
                 return fn(args, store)
             except StoreError as exc:
                 raise CliError(str(exc), exc.exit_code) from None
@@ -167,7 +170,7 @@ def cmd_paid(args, store: Store) -> int:
 
 # ---------------------------------------------------------------- backups and schema
 
-@_with_store(check_schema=False)
+@_with_store(check_schema=False, login=False)
 def cmd_backup(args, store: Store) -> int:
     if args.action == "create":
         print(f"已备份到 {store.backup()}")
@@ -175,8 +178,9 @@ def cmd_backup(args, store: Store) -> int:
     if args.action == "restore":
         if not args.file:
             raise CliError("请指定要恢复的备份文件：backup restore 文件名（可用 backup list 查看）")
-        safety = store.restore(args.file)
-        print(f"已从备份 {args.file} 恢复数据库；恢复前的数据已另存为 {safety}")
+        safety = store.restore(args.file, _restore_credentials(store))
+        kept = "损坏的数据库文件已移至" if safety.name.endswith(".damaged") else "恢复前的数据已另存为"
+        print(f"已从备份 {args.file} 恢复数据库；{kept} {safety}")
         return EXIT_OK
     items = store.backups()
     if not items:
@@ -186,6 +190,24 @@ def cmd_backup(args, store: Store) -> int:
         print(f"{item.path.name}  {item.created:%Y-%m-%d %H:%M:%S}  {item.reason_label}  {item.size / 1024:,.0f} KB")
     print(f"共{len(items)}个备份，位于 {items[0].path.parent}")
     return EXIT_OK
+
+
+def _restore_credentials(store: Store) -> tuple[str, str] | None:
+    """Log ``--user`` in to the current database if it can be (None then); otherwise (a damaged file, or a
+    user only the backup knows) the name and password for the backup's own users to decide."""
+    name = identity.acting_name()
+    if name is None:
+        return None
+    try:
+        identity.attach(store)
+    except StoreError:
+        pass
+    if store.user is not None:
+        return None
+    try:
+        return name, identity.acting_password()
+    except identity.CredentialsError as exc:
+        raise CliError(str(exc)) from None
 
 
 @_with_store(check_schema=False)

@@ -3,6 +3,12 @@
 Search returns only ids so a screen can hold 100,000 matches and fetch the
 rows it shows (``rows``) as the user scrolls. Rows of history that the
 approval of a batch recorded belong to that batch and cannot be edited here.
+
+Every edit locks the company row first (``SELECT … FOR UPDATE`` on a server),
+then the history row it changes: two clerks editing one company take turns,
+each reading what the other committed (no update lost, the log's old → new
+unbroken), and always in the order imports and approvals lock (company, then
+its history), so they cannot deadlock.
 """
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ from core.store.validate import money_problem, profile_problems, rd_problems, re
 from core.vocabulary import Vocabulary
 
 PROFILE_FIELDS = ("uscc", "name", "city", "county", "size", "industry", "bank_name", "bank_account", "contact", "phone")
+PAYEE_FIELDS = ("name", "bank_name", "bank_account")  # who is paid: a change is a maker-checker fact (approval)
 
 
 # ---------------------------------------------------------------- records
@@ -146,8 +153,8 @@ def _row(c: Company) -> CompanyRow:
     return CompanyRow(c.id, *(getattr(c, f) for f in PROFILE_FIELDS))
 
 
-def _company(s: Session, company_id: int) -> Company:
-    c = s.get(Company, company_id)
+def _company(s: Session, company_id: int, lock: bool = False) -> Company:
+    c = s.get(Company, company_id, with_for_update=True if lock else None)
     if c is None:
         raise NotFound(f"找不到单位{company_id}")
     return c
@@ -318,7 +325,7 @@ def update_company(s: Session, company_id: int, changes: dict, vocab: Vocabulary
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise InvalidData(f"单位资料没有这些字段：{'、'.join(sorted(unknown))}")
-    c = _company(s, company_id)
+    c = _company(s, company_id, lock=True)
     merged = CompanyProfile(**{f: changes.get(f, getattr(c, f)) for f in PROFILE_FIELDS})
     _invalid(profile_problems(merged, vocab))
     if merged.uscc != c.uscc and company_id_for(s, merged.uscc) is not None:
@@ -337,7 +344,7 @@ def update_company(s: Session, company_id: int, changes: dict, vocab: Vocabulary
 
 
 def add_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabulary) -> int:
-    _company(s, company_id)
+    _company(s, company_id, lock=True)
     _check_new_recognition(s, company_id, rec, vocab)
     row = RecognitionRow(company_id=company_id, created_at=now(), **recognition_values(rec))
     s.add(row)
@@ -375,7 +382,7 @@ def delete_recognition(s: Session, row_id: int) -> None:
 
 
 def add_tech_sme(s: Session, company_id: int, year: int, number: str = "") -> int:
-    _company(s, company_id)
+    _company(s, company_id, lock=True)
     _invalid([p] if (p := year_problem(year, "入库年度")) else [])
     row = TechSmeRow(company_id=company_id, year=year, number=(number or "").strip(), created_at=now())
     _insert_unique(s, row, f"该单位已有{year}年度入库记录")
@@ -395,7 +402,7 @@ def delete_tech_sme(s: Session, row_id: int) -> None:
 
 def set_rd_year(s: Session, company_id: int, rd: RdYear) -> int:
     """Add or replace the company's R&D figures of ``rd.year``."""
-    _company(s, company_id)
+    _company(s, company_id, lock=True)
     _invalid(rd_problems(rd))
     row = s.scalar(select(RdRow).where(RdRow.company_id == company_id, RdRow.year == rd.year))
     old = None
@@ -417,9 +424,7 @@ def set_rd_year(s: Session, company_id: int, rd: RdYear) -> int:
 
 
 def delete_rd_year(s: Session, row_id: int) -> None:
-    row = s.get(RdRow, row_id)
-    if row is None:
-        raise NotFound(f"找不到研发费用记录{row_id}")
+    row = _locked(s, RdRow, row_id, "研发费用记录")
     old = {"id": row.id, **values_of(row, RD_FIELDS)}
     s.delete(row)
     bump_versions(s, [row.company_id])
@@ -430,7 +435,7 @@ def delete_rd_year(s: Session, row_id: int) -> None:
 def add_ledger_entry(s: Session, company_id: int, rule_id: str, year: int, amount: Decimal, subject: str = "",
                      person: str = "", note: str = "") -> int:
     """An award paid before the program was used, typed in from the paper records."""
-    _company(s, company_id)
+    _company(s, company_id, lock=True)
     problems = [p for p in (year_problem(year, "兑现年度"), money_problem(amount, "金额")) if p]
     if not (rule_id or "").strip():
         problems.append("请填写规则编号")
@@ -451,9 +456,7 @@ LEDGER_FIELDS = ("rule_id", "year", "amount", "subject", "person", "note")
 
 
 def delete_ledger_entry(s: Session, row_id: int) -> None:
-    row = s.get(LedgerRow, row_id)
-    if row is None:
-        raise NotFound(f"找不到台账记录{row_id}")
+    row = _locked(s, LedgerRow, row_id, "台账记录")
     if row.batch_id is not None:
         raise InvalidData(f"该笔奖补由批次{row.batch_id}审批写入台账，不能删除")
     old = {"id": row.id, **values_of(row, LEDGER_FIELDS)}
@@ -463,10 +466,19 @@ def delete_ledger_entry(s: Session, row_id: int) -> None:
     log(s, "ledger.delete", f"company:{row.company_id}", old, None)
 
 
-def _editable(s: Session, model, row_id: int, what: str):
+def _locked(s: Session, model, row_id: int, what: str):
+    """A history row to change, after locking its company and then the row itself (read again under the lock)."""
     row = s.get(model, row_id)
+    if row is not None:
+        _company(s, row.company_id, lock=True)
+        row = s.get(model, row_id, with_for_update=True, populate_existing=True)
     if row is None:
         raise NotFound(f"找不到{what}{row_id}")
+    return row
+
+
+def _editable(s: Session, model, row_id: int, what: str):
+    row = _locked(s, model, row_id, what)
     if row.batch_id is not None:
         raise InvalidData(f"该{what}由批次{row.batch_id}审批时写入，不能修改或删除")
     return row

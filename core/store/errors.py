@@ -59,3 +59,40 @@ class PermissionDenied(StoreError):
 
 class LoginFailed(StoreError):
     """Wrong user name or password, or a deactivated user."""
+
+
+class DatabaseBroken(DatabaseUnavailable):
+    """The database file is damaged, empty or not a database: the program neither uses nor replaces it."""
+
+
+class Tampered(StoreError):
+    """A row about to be written no longer matches its seal: changed, inserted or deleted behind the program's
+    back. Nothing was written; the refusal itself is recorded in the audit log (Store.writing).
+
+    ``rows`` are the :class:`core.store.audit.TamperedRow` found; ``recorded_seq`` the audit entry recording it.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, rows=(), doing: str = ""):
+        super().__init__(message)
+        self.rows = list(rows)
+        self.doing = doing
+        self.recorded_seq: int | None = None
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.recorded_seq is not None:
+            text += f"（此次拒绝已记入第{self.recorded_seq}条审计记录）"
+        return text
+
+
+class PayeeChanges(InvalidData):
+    """An import would change who is paid (a known company's name, bank or account) and that was not confirmed.
+
+    ``changes`` are the :class:`core.store.imports.PayeeChange` found.
+    """
+
+    def __init__(self, message: str, changes=()):
+        super().__init__(message)
+        self.changes = list(changes)

@@ -3,11 +3,20 @@
 All of it happens in the caller's one transaction; any problem raises before
 anything is committed. Merging never blanks a stored value: an empty cell in
 a later workbook leaves the profile field as it was.
+
+An import that would change who is paid (a known company's name, bank or
+account: ``PAYEE_FIELDS``) is refused unless those changes were shown and
+confirmed (``accept_payee_changes``). Every value an import changes is in the
+audit log, old → new: one ``company.update`` entry per company whose profile
+changed, ``recognition.update`` and ``rd.set`` per history row it changed, and
+the ``batch.import`` entry lists the companies it created and those it added
+history to (``core.store.approval`` reads them for maker-checker).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,8 +24,8 @@ from sqlalchemy.orm import Session
 from core.records import CompanyProfile, ImportData
 from core.store.audit import log
 from core.store.claimcodec import encode_fields
-from core.store.companies import PROFILE_FIELDS, new_company_row
-from core.store.errors import InvalidData
+from core.store.companies import PAYEE_FIELDS, PROFILE_FIELDS, RD_FIELDS, RECOGNITION_FIELDS, new_company_row, values_of
+from core.store.errors import InvalidData, PayeeChanges
 from core.store.history import bump_versions, chunks, recognition_index, recognition_values
 from core.store.models import (DRAFT, Batch, BatchCompany, ClaimRow, Company, ImportLog, RdRow, RecognitionRow,
                                TechSmeRow, now)
@@ -27,6 +36,51 @@ from core.vocabulary import Vocabulary
 
 MERGED_FIELDS = tuple(f for f in PROFILE_FIELDS if f != "uscc")  # the USCC is how a company is found
 MAX_LISTED = 20  # problems listed in one message
+PAYEE_LABELS = {"name": "单位名称", "bank_name": "开户行", "bank_account": "银行账号"}
+
+
+@dataclass(frozen=True)
+class PayeeChange:
+    """A known company whose name, bank or account the workbook would change."""
+
+    uscc: str
+    company_id: int
+    company_name: str  # as stored
+    field: str  # name | bank_name | bank_account
+    old: str
+    new: str
+
+    @property
+    def label(self) -> str:
+        return PAYEE_LABELS[self.field]
+
+    def __str__(self) -> str:
+        return f"单位“{self.company_name}”（{self.uscc}）{self.label}：{self.old or '（空）'} → {self.new}"
+
+
+def payee_changes(s: Session, data: ImportData, companies: dict | None = None) -> list[PayeeChange]:
+    """What importing ``data`` would change in the payee fields of companies already stored (merging never
+    blanks a field, so only non-empty values that differ count)."""
+    companies = companies if companies is not None else _existing(s, {p.uscc for p in data.companies})
+    out = []
+    for p in data.companies:
+        row = companies.get(p.uscc)
+        if row is None or row.id is None:
+            continue
+        for f in PAYEE_FIELDS:
+            new = getattr(p, f).strip()
+            if new and new != getattr(row, f):
+                out.append(PayeeChange(p.uscc, row.id, row.name, f, getattr(row, f), new))
+    return out
+
+
+def refuse_payee_changes(changes: list[PayeeChange]) -> None:
+    listed = "\n".join(map(str, changes[:MAX_LISTED])) + (f"\n……等共{len(changes)}处" if len(changes) > MAX_LISTED
+                                                          else "")
+    companies = len({c.uscc for c in changes})
+    raise PayeeChanges(f"导入将改变{companies}家已有单位的收款信息（拨付对象），未写入任何内容：\n{listed}\n"
+                       f"请与申报单位核实后再确认导入（图形界面：勾选“已核实以上收款信息变更”；"
+                       f"命令行：加 --accept-payee-changes）", changes)
 
 
 def find_import(s: Session, sha256: str) -> int | None:
@@ -83,31 +137,41 @@ def check_import(data: ImportData, vocab: Vocabulary, known_usccs: set[str]) -> 
         raise InvalidData("导入数据有误，未写入任何内容：\n" + "\n".join(problems[:MAX_LISTED]) + more)
 
 
-def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "") -> int:
+def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "",
+                 accept_payee_changes: bool = False) -> int:
     """Write the data as a new draft batch; returns the batch id. The caller commits.
 
     ``actor`` (the logged-in user, "" before users exist) is the batch's preparer until someone calculates it.
+    Changes to known companies' payee fields are refused (PayeeChanges) unless ``accept_payee_changes``.
     """
     usccs = {p.uscc for p in data.companies} | {u for rows in (data.recognitions, data.tech_sme, data.rd, data.claims)
                                                  for u, _ in rows}
-    companies = _existing(s, usccs)
+    companies = _existing(s, usccs, lock=True)
     check_import(data, vocab, set(companies))
+    if not accept_payee_changes and (found := payee_changes(s, data, companies)):
+        refuse_payee_changes(found)
     summary = Counter()
     changed: set[int] = set()
+    created: list[Company] = []
+    entries: list[tuple] = []  # (action, company id, old, new) of each stored value the import changes
     for profile in data.companies:
         row = companies.get(profile.uscc)
         if row is None:
             companies[profile.uscc] = new_company_row(profile)
             s.add(companies[profile.uscc])
+            created.append(companies[profile.uscc])
             summary["companies_new"] += 1
-        elif _merge_profile(row, profile):
+        elif (old := _merge_profile(row, profile)) is not None:
             changed.add(row.id)
+            entries.append(("company.update", row.id, old, values_of(row, old)))
             summary["companies_updated"] += 1
     s.flush()
     ids = {uscc: c.id for uscc, c in companies.items()}
-    changed |= _merge_recognitions(s, data, ids, summary)
-    changed |= _merge_tech_sme(s, data, ids, summary)
-    changed |= _merge_rd(s, data, ids, summary)
+    added: set[int] = set()
+    for merge in (_merge_recognitions, _merge_tech_sme, _merge_rd):
+        company_ids, more = merge(s, data, ids, summary, entries)
+        changed |= company_ids
+        added |= more
     bump_versions(s, changed)
 
     batch = Batch(name=data.batch_name.strip(), award_year=data.award_year, status=DRAFT,
@@ -126,30 +190,38 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
     s.add(ImportLog(sha256=data.sha256, batch_id=batch.id, source_name=data.source_name or "",
                     imported_at=now(), summary=dict(summary)))
     s.flush()
+    for action, company_id, old, new in entries:
+        log(s, action, f"company:{company_id}", old, {**new, "imported_in": batch.id})
+    # The last entry carries the seals of everything the import wrote.
     log(s, "batch.import", f"batch:{batch.id}", None, {
         "name": batch.name, "award_year": batch.award_year, "source_name": batch.source_name,
-        "sha256": data.sha256, "summary": dict(summary)})
+        "sha256": data.sha256, "summary": dict(summary), "companies_created": sorted(c.id for c in created),
+        "history_added": sorted(added - {c.id for c in created})})
     return batch.id
 
 
-def _existing(s: Session, usccs) -> dict[str, Company]:
+def _existing(s: Session, usccs, lock: bool = False) -> dict[str, Company]:
+    """The stored companies with these codes; ``lock``: locked for the merge (in id order, as approvals lock them),
+    so a clerk editing one meanwhile waits and then reads what the import wrote."""
     out = {}
-    for part in chunks(usccs):
-        out.update({c.uscc: c for c in s.scalars(select(Company).where(Company.uscc.in_(part)))})
+    for part in chunks(sorted(usccs)):
+        q = select(Company).where(Company.uscc.in_(part)).order_by(Company.id)
+        out.update({c.uscc: c for c in s.scalars(q.with_for_update() if lock else q)})
     return out
 
 
-def _merge_profile(row: Company, p: CompanyProfile) -> bool:
-    """Copy the profile's non-empty fields that differ; True if anything changed."""
-    if not _fill_in(row, {f: getattr(p, f).strip() for f in MERGED_FIELDS}, MERGED_FIELDS):
-        return False
+def _merge_profile(row: Company, p: CompanyProfile) -> dict | None:
+    """Copy the profile's non-empty fields that differ; their old values, or None if nothing changed."""
+    old = _fill_in(row, {f: getattr(p, f).strip() for f in MERGED_FIELDS}, MERGED_FIELDS)
+    if not old:
+        return None
     row.search_key = search_key(row.name, row.uscc)
     row.updated_at = now()
-    return True
+    return old
 
 
-def _merge_recognitions(s: Session, data: ImportData, ids: dict, summary: Counter) -> set[int]:
-    changed = set()
+def _merge_recognitions(s: Session, data: ImportData, ids: dict, summary: Counter, entries: list):
+    changed, added = set(), set()
     index = recognition_index(s, {ids[u] for u, _ in data.recognitions})
     for uscc, rec in data.recognitions:
         cid = ids[uscc]
@@ -160,23 +232,27 @@ def _merge_recognitions(s: Session, data: ImportData, ids: dict, summary: Counte
             index.add(row)
             summary["recognitions_added"] += 1
             changed.add(cid)
-        elif _fill_in(row, recognition_values(rec), ("number", "issued_in", "name")):
+            added.add(cid)
+            continue
+        before = {"id": row.id, **values_of(row, RECOGNITION_FIELDS)}
+        if _fill_in(row, recognition_values(rec), ("number", "issued_in", "name")):
             summary["recognitions_updated"] += 1
             changed.add(cid)
-    return changed
+            entries.append(("recognition.update", cid, before, {"id": row.id, **values_of(row, RECOGNITION_FIELDS)}))
+    return changed, added
 
 
-def _fill_in(row, values: dict, names) -> bool:
-    """Copy the non-empty values that differ; True if anything changed."""
-    changed = False
+def _fill_in(row, values: dict, names) -> dict:
+    """Copy the non-empty values that differ; returns the old values of those changed."""
+    old = {}
     for name in names:
         if values[name] and values[name] != getattr(row, name):
+            old[name] = getattr(row, name)
             setattr(row, name, values[name])
-            changed = True
-    return changed
+    return old
 
 
-def _merge_tech_sme(s: Session, data: ImportData, ids: dict, summary: Counter) -> set[int]:
+def _merge_tech_sme(s: Session, data: ImportData, ids: dict, summary: Counter, entries: list):
     changed = set()
     company_ids = {ids[u] for u, _ in data.tech_sme}
     existing = set()
@@ -191,11 +267,11 @@ def _merge_tech_sme(s: Session, data: ImportData, ids: dict, summary: Counter) -
         existing.add(key)
         summary["tech_sme_added"] += 1
         changed.add(key[0])
-    return changed
+    return changed, set(changed)
 
 
-def _merge_rd(s: Session, data: ImportData, ids: dict, summary: Counter) -> set[int]:
-    changed = set()
+def _merge_rd(s: Session, data: ImportData, ids: dict, summary: Counter, entries: list):
+    changed, added = set(), set()
     company_ids = {ids[u] for u, _ in data.rd}
     existing = {}
     for part in chunks(company_ids):
@@ -210,10 +286,13 @@ def _merge_rd(s: Session, data: ImportData, ids: dict, summary: Counter) -> set[
             s.add(RdRow(company_id=cid, year=rd.year, updated_at=now(), **values))
             summary["rd_added"] += 1
             changed.add(cid)
+            added.add(cid)
         elif any(getattr(row, k) != v for k, v in values.items()):
+            before = {"id": row.id, **values_of(row, RD_FIELDS)}
             for k, v in values.items():
                 setattr(row, k, v)
             row.updated_at = now()
             summary["rd_updated"] += 1
             changed.add(cid)
-    return changed
+            entries.append(("rd.set", cid, before, {"id": row.id, **values_of(row, RD_FIELDS)}))
+    return changed, added

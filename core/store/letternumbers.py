@@ -4,15 +4,19 @@ Numbers follow the letters part's own rule (``assign_numbers``: the next
 serials of the letter year, companies in the order of their first line), so
 the store and the in-memory registry agree. They are per database, written in
 the same transaction as they are given, and never change or get reused.
+
+Numbering first checks the batch and the numbers it already holds against
+their seals (a serial changed in the file would otherwise be handed out
+again); every letter issued is an audit entry of its own (``letters.issue``).
 """
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.store.audit import log
+from core.store.audit import log, verify_rows
 from core.store.errors import BatchLocked, InvalidData, NotFound
-from core.store.models import DRAFT, BatchCompany, Company, LetterIssueRow, LetterNumberRow, now
+from core.store.models import DRAFT, Batch, BatchCompany, Company, LetterIssueRow, LetterNumberRow, now
 from core.store.reads import batch_record, get_batch, lines
 
 
@@ -31,10 +35,14 @@ def letter_numbers(s: Session, batch_id: int) -> dict:
     usccs = letter_companies(lines(s, batch_id))
     ids = _company_ids(s, batch_id)
     by_id = {cid: uscc for uscc, cid in ids.items()}
-    held = {by_id.get(cid, str(cid)): LetterNumber(year, serial) for cid, year, serial in s.execute(
-        select(LetterNumberRow.company_id, LetterNumberRow.year, LetterNumberRow.serial)
-        .where(LetterNumberRow.batch_id == batch_id))}
+    rows = s.execute(select(LetterNumberRow.id, LetterNumberRow.company_id, LetterNumberRow.year,
+                            LetterNumberRow.serial).where(LetterNumberRow.batch_id == batch_id)).all()
     year = letter_year(batch_record(batch))
+    last_id = s.scalar(select(LetterNumberRow.id).where(LetterNumberRow.year == year)
+                       .order_by(LetterNumberRow.serial.desc()).limit(1))
+    verify_rows(s, Batch, [batch.id])
+    verify_rows(s, LetterNumberRow, [r.id for r in rows] + ([last_id] if last_id is not None else []))
+    held = {by_id.get(cid, str(cid)): LetterNumber(y, serial) for _, cid, y, serial in rows}
     last = s.scalar(select(func.max(LetterNumberRow.serial)).where(LetterNumberRow.year == year)) or 0
     new = assign_numbers(held, usccs, year, last)
     stamp = now()
@@ -58,9 +66,11 @@ def record_letter_issue(s: Session, batch_id: int, uscc: str, kind: str, who: st
     company_id = _company_ids(s, batch_id).get(uscc) or s.scalar(select(Company.id).where(Company.uscc == uscc))
     if company_id is None:
         raise NotFound(f"找不到统一社会信用代码为{uscc}的单位")
-    s.add(LetterIssueRow(batch_id=batch_id, company_id=company_id, kind=kind, who=(who or "").strip()[:60],
-                         issued_at=now()))
+    row = LetterIssueRow(batch_id=batch_id, company_id=company_id, kind=kind, who=(who or "").strip()[:60],
+                         issued_at=now())
+    s.add(row)
     s.flush()
+    log(s, "letters.issue", f"batch:{batch_id}", None, {"uscc": uscc, "kind": kind, "who": row.who})
 
 
 def _company_ids(s: Session, batch_id: int) -> dict[str, int]:

@@ -368,8 +368,11 @@ class AuditSealRow(Base):
     table_name: Mapped[str] = mapped_column(String(40))
     row_key: Mapped[str] = mapped_column(String(100))
     digest: Mapped[str | None] = mapped_column(String(64))
+    # Revision 0005: 4 hex digits per sealed column (core.store.seals), to name the columns changed; not evidence.
+    fingerprint: Mapped[str | None] = mapped_column(String(200))
 
-    __table_args__ = (Index(None, "seq"), Index(None, "table_name", "row_key"))
+    # (table, row, seq): a row's last seal in one index lookup, which every write checks (revision 0005).
+    __table_args__ = (Index(None, "seq"), Index(None, "table_name", "row_key", "seq"))
 
 
 class AuditHead(Base):

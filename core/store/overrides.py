@@ -45,15 +45,17 @@ def get_setting(s: Session, key: str, default: str | None = None) -> str | None:
 def set_setting(s: Session, key: str, value: str) -> None:
     if not isinstance(value, str):
         raise InvalidData(f"设置“{key}”的值应为文本")
-    old = get_setting(s, key)
+    row = s.get(Setting, key, with_for_update=True)
+    old = row.value if row is not None else None
     if old == value:
         return
-    _write_setting(s, key, value)
+    _write_setting(s, key, value, row)
     log(s, "setting.set", f"setting:{key}", None if old is None else {"value": old}, {"value": value})
 
 
-def _write_setting(s: Session, key: str, value: str) -> None:
-    row = s.get(Setting, key)
+def _write_setting(s: Session, key: str, value: str, row: Setting | None) -> None:
+    """Write through ``row``, read under a lock by the caller (None: there was none). Two programs creating the same
+    setting at once clash on its key; the store runs the loser's change again."""
     if row is None:
         s.add(Setting(key=key, value=value))
     else:
@@ -70,8 +72,10 @@ def overrides_version(s: Session) -> int:
 
 
 def _bump_version(s: Session) -> None:
-    """Part of the override change that calls it (its audit entry seals the setting too)."""
-    _write_setting(s, VERSION_KEY, str(overrides_version(s) + 1))
+    """Part of the override change that calls it (its audit entry seals the setting too). The setting is read
+    under a lock: two administrators changing overrides at once make two versions, not one."""
+    row = s.get(Setting, VERSION_KEY, with_for_update=True)
+    _write_setting(s, VERSION_KEY, str(int(row.value if row is not None else "0") + 1), row)
 
 
 # ---------------------------------------------------------------- overrides
@@ -155,7 +159,7 @@ def get_override(s: Session, override_id: int) -> OverrideRecord:
 
 
 def revoke_override(s: Session, override_id: int, who: str) -> None:
-    row = s.get(OverrideRow, override_id)
+    row = s.get(OverrideRow, override_id, with_for_update=True)
     if row is None:
         raise NotFound(f"找不到参数调整记录{override_id}")
     if row.revoked_at is not None:

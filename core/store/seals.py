@@ -11,20 +11,28 @@ The digest covers an explicit list of columns per table, so a later revision
 adding a column does not change the digests of existing rows (it must decide
 whether to seal the new column; tests/store/test_audit.py checks every
 column is listed here or excluded on purpose).
+
+Beside the digest, a seal keeps a *fingerprint*: 16 bits of CRC-32 per
+column, in the order of ``Spec.columns`` (revision 0006). It is not evidence
+(the digest is, and only the digest is covered by the entry's hash); it lets a
+refusal name the columns that were changed. A column added to a table's
+seal later must therefore go at the end of its ``Spec.columns``.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import struct
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.store.history import chunks
-from core.store.models import Base
+from core.store.models import AuditSealRow, Base
 
 
 @dataclass(frozen=True)
@@ -62,11 +70,39 @@ PROTECTED: dict[str, Spec] = {
     "settings": Spec("设置", _cols("key value"), key="key"),
     "import_log": Spec("导入记录", _cols("id sha256 batch_id source_name imported_at summary")),
     "letter_numbers": Spec("兑现通知书编号", _cols("id batch_id company_id year serial assigned_at")),
+    # The login counters are a display cache: how long a wrong password waits is counted from the audit log's
+    # own chained entries (user.login_failed, user.login), which nobody can reset without breaking the chain.
     "users": Spec("用户", _cols("id name roles password_hash active created_at created_by"),
                   ("failed_logins", "last_failed_at", "last_login_at")),
+    "letter_issues": Spec("通知书出具记录", _cols("id batch_id company_id kind who issued_at")),
 }
-# Tables outside the seals: logs of their own (letter_issues), the audit tables and Alembic's.
-UNSEALED = frozenset({"letter_issues", "audit_log", "audit_seals", "audit_head", "alembic_version"})
+# Tables outside the seals: the audit tables themselves and Alembic's.
+UNSEALED = frozenset({"audit_log", "audit_seals", "audit_head", "alembic_version"})
+# Tables sealed from a later revision on: upgrading to it seals the rows they already hold (Store.upgrade).
+SEALED_SINCE = {"letter_issues": "0006"}
+
+# What a clerk calls a column, for a message naming what was changed behind the program's back.
+COLUMN_LABELS = {
+    "id": "编号", "uscc": "统一社会信用代码", "name": "名称", "city": "盟市", "county": "旗县区", "size": "企业规模",
+    "industry": "行业", "bank_name": "开户行", "bank_account": "银行账号", "contact": "联系人", "phone": "电话",
+    "search_key": "检索词", "created_at": "创建时间", "updated_at": "修改时间", "company_id": "单位编号",
+    "kind": "类别", "level": "级别", "date": "日期", "number": "编号（证书号）", "issued_in": "发证地",
+    "stage": "阶段", "batch_id": "批次编号", "year": "年度", "expense": "研发费用", "super_deduction": "加计扣除",
+    "deducted": "加计扣除额", "revenue": "营业收入", "award_year": "兑现年度", "status": "状态",
+    "source_name": "导入文件", "calculated_at": "计算时间", "overrides_version": "参数调整版本", "preparer": "经办人",
+    "reviewer": "审核人", "approved_at": "审批时间", "paid_at": "拨付时间", "created_by": "导入人",
+    "adjusts_batch_id": "更正的批次", "adjust_reason": "更正理由", "seq": "序号", "calculated": "已计算",
+    "history_version": "资料版本", "total": "合计金额", "errors": "错误", "warnings": "提示", "excluded": "未享受的奖补",
+    "company_name": "单位名称", "claim_key": "事项编号", "type": "事项类型", "fields": "申报内容",
+    "line_no": "明细序号", "subject": "事项", "rule_id": "规则编号", "document_id": "政策文件编号",
+    "document_title": "政策文件", "doc_number": "文号", "clause": "条款", "summary": "条款摘要", "sentence": "条款原文",
+    "amount": "金额", "provisional": "测算", "person": "人员", "event_date": "事项日期", "trace": "计算过程",
+    "schedule": "分年拨付", "line_id": "明细编号", "note": "备注", "recorded_at": "记入时间", "target": "规则",
+    "path": "参数", "value_type": "取值类型", "value": "取值", "valid_from": "起始日期", "valid_to": "截止日期",
+    "who": "操作人", "reason": "理由", "revoked_at": "撤销时间", "revoked_by": "撤销人", "key": "设置项",
+    "sha256": "文件校验值", "imported_at": "导入时间", "serial": "序号（文号）", "assigned_at": "编号时间",
+    "roles": "角色", "password_hash": "密码", "active": "启用", "issued_at": "出具时间",
+}
 
 
 def table(name: str):
@@ -94,15 +130,77 @@ def _json_default(obj):
     raise TypeError(f"{type(obj).__name__} in a sealed row")
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default)
+
+
 def canonical_json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default)
+    return _CANONICAL.encode(data)
+
+
+class _Layout:
+    """How a table's sealed columns are written: each value's JSON once, for the digest and the fingerprint."""
+
+    def __init__(self, columns: tuple[str, ...]):
+        self.columns = columns
+        self.order = sorted(range(len(columns)), key=lambda i: columns[i])  # the digest's JSON has sorted keys
+        self.keys = [canonical_json(c) + ":" for c in columns]
+        self.pack = struct.Struct(f">{len(columns)}H").pack
+
+
+_LAYOUTS = {name: _Layout(spec.columns) for name, spec in PROTECTED.items()}
+
+
+_STRING = json.encoder.encode_basestring  # what the canonical encoder writes for a str (ensure_ascii=False)
+
+
+def _value_json(value) -> str:
+    """One column value as the canonical encoder writes it, without building an encoder for a plain scalar."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _STRING(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, (Decimal, dt.datetime, dt.date)):
+        return _STRING(plain(value))
+    return _CANONICAL.encode(value)
+
+
+def row_seal(table_name: str, row) -> tuple[str, str]:
+    """(digest, fingerprint) of a row (a mapping of column values) of a protected table.
+
+    The digest is sha256 of the canonical JSON of the sealed columns (sorted keys, no whitespace); the
+    fingerprint is 4 hex digits per column (CRC-32 of its JSON, low 16 bits), in ``Spec.columns`` order.
+    """
+    layout = _LAYOUTS[table_name]
+    parts = [_value_json(row[c]) for c in layout.columns]
+    keys = layout.keys
+    body = "{" + ",".join([keys[i] + parts[i] for i in layout.order]) + "}"
+    fingerprint = layout.pack(*[zlib.crc32(p.encode("utf-8")) & 0xFFFF for p in parts]).hex()
+    return hashlib.sha256(body.encode("utf-8")).hexdigest(), fingerprint
 
 
 def row_digest(table_name: str, row) -> str:
     """The digest of a row (a mapping of column values) of a protected table."""
-    spec = PROTECTED[table_name]
-    body = {c: plain(row[c]) for c in spec.columns}
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    return row_seal(table_name, row)[0]
+
+
+def changed_columns(table_name: str, fingerprint: str | None, sealed: str | None) -> list[str] | None:
+    """The sealed columns whose fingerprints differ (None when the seal has none to compare: sealed before
+    revision 0006). A column added to the seal after ``sealed`` was taken is not compared."""
+    if not fingerprint or not sealed:
+        return None
+    columns = PROTECTED[table_name].columns
+    return [c for i, c in enumerate(columns) if sealed[4 * i:4 * i + 4] not in ("", fingerprint[4 * i:4 * i + 4])]
+
+
+def column_labels(columns) -> str:
+    """``金额（amount）、银行账号（bank_account）``"""
+    return "、".join(f"{COLUMN_LABELS.get(c, c)}（{c}）" for c in columns)
 
 
 def row_key(table_name: str, row) -> str:
@@ -123,14 +221,58 @@ def _key_values(table_name: str, keys):
     return sorted(keys) if spec.key == "key" else sorted(int(k) for k in keys)
 
 
-def current_digests(s: Session, table_name: str, keys) -> dict[str, str | None]:
-    """{key: digest of the row now, or None when it does not exist} for these keys."""
+@dataclass(frozen=True)
+class RowState:
+    """A protected row as it is now, beside the last seal the audit log holds for it."""
+
+    table: str
+    key: str
+    row: object  # the row's mapping, None when it does not exist
+    digest: str | None  # of the row now
+    fingerprint: str | None
+    sealed_seq: int | None  # the entry that sealed it last; None: never sealed
+    sealed_digest: str | None  # None with a sealed_seq: that entry deleted it
+    sealed_fingerprint: str | None
+
+    @property
+    def matches(self) -> bool:
+        """Whether the row is exactly as the program last left it (a row that does not exist matches no seal)."""
+        return self.sealed_seq is not None and self.sealed_digest is not None and self.digest == self.sealed_digest
+
+
+def last_seals(s: Session, table_name: str, keys) -> dict[str, tuple[int, str | None, str | None]]:
+    """{key: (seq, digest, fingerprint)} of the last seal of each of these rows that has one (two lookups per key
+    in the (table_name, row_key, seq) index)."""
+    seals, other = AuditSealRow.__table__, AuditSealRow.__table__.alias("other")
+    latest = (select(func.max(other.c.seq))
+              .where(other.c.table_name == seals.c.table_name, other.c.row_key == seals.c.row_key).scalar_subquery())
+    out = {}
+    for part in chunks(sorted({str(k) for k in keys})):
+        q = (select(seals.c.row_key, seals.c.seq, seals.c.digest, seals.c.fingerprint)
+             .where(seals.c.table_name == table_name, seals.c.row_key.in_(part), seals.c.seq == latest))
+        out.update({key: (seq, digest, fingerprint) for key, seq, digest, fingerprint in s.execute(q)})
+    return out
+
+
+def row_states(s: Session, table_name: str, keys) -> dict[str, RowState]:
+    """{key: RowState} of the rows with these keys that exist, read with their last seals.
+
+    The rows and the seals are two statements: on a server another clerk's change and its seal may commit between
+    them, so a caller that finds a mismatch reads again before calling it tampering (core.store.audit).
+    """
+    spec = PROTECTED[table_name]
     t = table(table_name)
-    key_col = t.c[PROTECTED[table_name].key]
-    out = {str(k): None for k in keys}
+    key_col = t.c[spec.key]
+    rows = {}
     for part in chunks(_key_values(table_name, keys)):
         for row in s.execute(select(t).where(key_col.in_(part))).mappings():
-            out[row_key(table_name, row)] = row_digest(table_name, row)
+            rows[row_key(table_name, row)] = row
+    sealed = last_seals(s, table_name, rows)
+    out = {}
+    for key, row in rows.items():
+        digest, fingerprint = row_seal(table_name, row)
+        seq, sealed_digest, sealed_fingerprint = sealed.get(key, (None, None, None))
+        out[key] = RowState(table_name, key, row, digest, fingerprint, seq, sealed_digest, sealed_fingerprint)
     return out
 
 
@@ -166,5 +308,6 @@ def describe(table_name: str, key: str, row=None) -> str:
         "import_log": lambda: f"导入记录{key}（批次{r['batch_id']}）",
         "letter_numbers": lambda: f"兑现通知书编号记录{key}（批次{r['batch_id']}，〔{r['year']}〕{r['serial']}号）",
         "users": lambda: f"用户“{r['name']}”",
+        "letter_issues": lambda: f"通知书出具记录{key}（批次{r['batch_id']}，单位编号{r['company_id']}，{r['who']}）",
     }[table_name]
     return text()

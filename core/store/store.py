@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.engine import Context
@@ -31,14 +32,17 @@ from core.model import RdYear, Recognition
 from core.policy.policyset import Override, PolicySet
 from core.records import BatchRecord, CompanyProfile, CompanyResultRecord, ImportData, LineRecord, PaidBefore
 from core.audit import identity
-from core.audit.passwords import failure_delay, hash_password, verify_password
+from core.audit.names import person_name
+from core.audit.passwords import verify_password
 from core.audit.roles import ADMIN, PREPARER, REVIEWER
 from core.store import (adjustments, approval, audit, backup, companies, imports, letternumbers, migrate, overrides,
-                        preview, reads, users, verify)
+                        preview, reads, seals, users, verify)
 from core.store.calc import CalcSummary, evaluate_all, write_results
-from core.store.db import WRITE, display_url, is_sqlite, make_engine, resolve_url, sqlite_path
-from core.store.errors import DatabaseUnavailable, InvalidData, LoginFailed, SchemaMismatch, Stale, StoreError
+from core.store.db import WRITE, damage, display_url, file_problem, is_sqlite, make_engine, resolve_url, sqlite_path
+from core.store.errors import (DatabaseBroken, DatabaseUnavailable, InvalidData, LoginFailed, NotLoggedIn,
+                               SchemaMismatch, Stale, StoreError, Tampered)
 from core.store.history import load_batch_cases, load_histories
+from core.store.models import User
 from core.store.users import UserRecord
 from core.vocabulary import Vocabulary, load_vocabulary
 
@@ -65,7 +69,6 @@ class Store:
         self.sleep = time.sleep  # how a wrong password is slowed down (tests record it instead)
         self.on_unverified = None  # called with NO_USERS_WARNING at a change made before any user exists
         self._warned = False
-        self._unknown_failures: dict[str, tuple[int, dt.datetime]] = {}  # wrong names tried, in this process
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -84,24 +87,68 @@ class Store:
     @contextmanager
     def reading(self):
         """A session on one consistent snapshot (for reads only)."""
-        with Session(self._reader, expire_on_commit=False) as s, s.begin():
-            yield s
+        who = self.user.name if self.user else ""
+        try:
+            with self._database_errors(), Session(self._reader, expire_on_commit=False) as s, s.begin():
+                yield s
+        except Tampered as exc:  # a row read to authorise something (the acting user) was changed directly
+            self._record_tamper(exc, who)
+            raise
 
     @contextmanager
     def writing(self, who: str | None = None):
         """A session in one write transaction: committed if the block ends normally, else rolled back.
 
         What it changes is appended to the audit log in the same transaction, under ``who`` (default: the
-        logged-in user). Changing protected rows without an audit entry is refused (core.store.audit).
+        logged-in user). Changing protected rows without an audit entry is refused, and so is writing a row that
+        does not match its seal (Tampered: the refusal is recorded in the log by a transaction of its own).
         """
         if who is None:
             who = self.user.name if self.user else ""
         trail = audit.Trail(who, self._stamp())
-        with audit.AuditedSession(self._writer, expire_on_commit=False, info={audit.TRAIL: trail}) as s, s.begin():
-            yield s
-            audit.finish(s, trail)
+        try:
+            with (self._database_errors(),
+                  audit.AuditedSession(self._writer, expire_on_commit=False, info={audit.TRAIL: trail}) as s,
+                  s.begin()):
+                yield s
+                audit.finish(s, trail)
+        except Tampered as exc:
+            self._record_tamper(exc, who)
+            raise
         if s.info.get(UNVERIFIED) and trail.entries:
             self._warn_unverified()
+
+    def _record_tamper(self, exc: Tampered, who: str) -> None:
+        """Chain the refusal into the log; the alarm reaches the clerk even if the database takes no write."""
+        if exc.recorded_seq is not None:
+            return
+        try:
+            with self._database_errors(), audit.AuditedSession(self._writer) as s, s.begin():
+                exc.recorded_seq = audit.record_tamper(s, exc, who, self._stamp())
+        except (DBAPIError, StoreError):
+            pass
+
+    @contextmanager
+    def _database_errors(self):
+        """A damaged SQLite file, met at any read or write, is one clear message (DatabaseBroken), not SQL."""
+        try:
+            yield
+        except DBAPIError as exc:
+            why = damage(exc)
+            if why is None:
+                raise
+            raise self._broken(why) from None
+
+    def _broken(self, why: str) -> DatabaseBroken:
+        path = self.path
+        if path is None:
+            return DatabaseBroken(f"无法读取数据库{self.display_url}：{why}")
+        return backup.broken_database(path, why)
+
+    def _check_file(self) -> None:
+        """Refuse a SQLite file that is empty or not a database before anything connects to it."""
+        if self.is_sqlite and (why := file_problem(self.path)) is not None:
+            raise self._broken(why)
 
     @contextmanager
     def _changing(self, role: str | None, doing: str):
@@ -116,6 +163,9 @@ class Store:
             return self._actor(s, role, doing)
 
     def _actor(self, s: Session, role: str | None, doing: str) -> str:
+        t = s.info.get(audit.TRAIL)
+        if t is not None and not t.doing:
+            t.doing = doing
         return users.check_actor(s, self.user, role, doing, lambda: s.info.__setitem__(UNVERIFIED, True))
 
     def _warn_unverified(self) -> None:
@@ -131,7 +181,9 @@ class Store:
 
     # ------------------------------------------------------------ schema
     def revision(self) -> str | None:
-        return migrate.revision_state(self.engine)[0]
+        self._check_file()
+        with self._database_errors():
+            return migrate.revision_state(self.engine)[0]
 
     def check_schema(self, *, auto_upgrade: bool = True) -> None:
         """Create the schema in an empty database; upgrade an older SQLite one (after a backup).
@@ -156,7 +208,7 @@ class Store:
         with self.writing(audit.SYSTEM) as s:
             audit.start_log(s, self._stamp())
 
-    def upgrade(self) -> str | None:
+    def upgrade(self, backup_first: bool = True) -> str | None:
         """Bring the schema to the newest revision (creating it in an empty database).
 
         A SQLite file that holds data is backed up first; returns the backup's path.
@@ -164,17 +216,32 @@ class Store:
         current = self._usable_revision()
         if current == migrate.head_revision():
             return None
-        saved = self.backup("migrate") if current is not None and self.is_sqlite else None
-        migrate.upgrade(self.engine)
+        saved = self.backup("migrate") if current is not None and self.is_sqlite and backup_first else None
+        with self._database_errors():
+            migrate.upgrade(self.engine)
         if current is not None:
             self.last_upgrade = (current, migrate.head_revision(), saved)
         self._start_audit_log()
+        self._seal_new_tables(current)
         return str(saved) if saved else None
 
+    def _seal_new_tables(self, before: str | None) -> None:
+        """Tables protected since a revision after ``before``, when the log had begun before the upgrade
+        (revision 0004 on): one entry seals the rows they already hold. A log begun by this upgrade sealed them."""
+        if before is None or before < "0004":
+            return
+        tables = [name for name, since in seals.SEALED_SINCE.items() if before < since]
+        if tables:
+            with self.writing(audit.SYSTEM) as s:
+                audit.seal_tables(s, tables, self._stamp())
+
     def _usable_revision(self) -> str | None:
-        """The schema revision, after refusing a database of another program or of a newer version."""
+        """The schema revision, after refusing a damaged file, a database of another program or of a newer
+        version."""
+        self._check_file()
         try:
-            current, foreign = migrate.revision_state(self.engine)
+            with self._database_errors():
+                current, foreign = migrate.revision_state(self.engine)
         except OperationalError as exc:
             raise DatabaseUnavailable(f"无法访问数据库{self.display_url}：{str(exc.orig or exc).strip()}") from None
         if foreign:
@@ -191,24 +258,76 @@ class Store:
         self._sqlite_file()
         return backup.list_backups()
 
-    def restore(self, name: str) -> Path:
-        """Replace the database with a backup; a safety copy of the current state is made first (returned).
+    def restore(self, name: str, credentials: tuple[str, str] | None = None) -> Path:
+        """Replace the database with a backup; the current state is kept first (returned).
 
-        Administrators only (once users exist). The restored database's log records the restore, by whom.
+        Who may: the logged-in administrator of the current database. When nobody is logged in to it (its file
+        is damaged, or its users cannot log in), an administrator of the backup being restored, by
+        ``credentials`` = (name, password) checked against the backup's own users; a backup without users
+        needs nobody, unless it would replace a sound database that has users. The current state is kept as a
+        safety backup, or, when its file is damaged, the file itself is moved aside into the backups folder.
+        The restored database's log records the restore, by whom.
         """
         path = self._sqlite_file()
-        with self.writing() as s:
-            who = self._actor(s, ADMIN, "从备份恢复")
         source = backup.find_backup(name)
-        revision = backup.backup_revision(source)
-        migrate.check_revision(revision)
-        safety = backup.create_backup(path, "restore")
-        self.engine.dispose()
-        backup.copy_into(source, path)
+        migrate.check_revision(backup.backup_revision(source))
+        broken = backup.damage_of(path)
+        staged = None
+        try:
+            if self.user is not None and broken is None:
+                with self.writing() as s:
+                    who = self._actor(s, ADMIN, "从备份恢复")
+            else:
+                staged, who = self._authorised_copy(source, path, credentials)
+                if not who and broken is None and self._current_has_users():
+                    raise NotLoggedIn("从备份恢复须由当前数据库的管理员登录（该备份中没有用户，不能凭备份授权）")
+            self.engine.dispose()
+            if broken is None:
+                safety = backup.create_backup(path, "restore")
+                backup.copy_into(staged or source, path)
+            else:
+                safety = backup.set_aside(path)
+                os.replace(staged, path)
+                staged = None
+        finally:
+            if staged is not None:
+                staged.unlink(missing_ok=True)
         self.check_schema()
         with self.writing(who) as s:
-            audit.log(s, "backup.restore", "database", None, {"file": source.name, "safety_copy": safety.name})
+            audit.log(s, "backup.restore", "database", None, {
+                "file": source.name, "safety_copy": safety.name, "damaged": broken or None})
         return safety
+
+    def _authorised_copy(self, source: Path, beside: Path, credentials) -> tuple[Path, str]:
+        """A working copy of the backup, brought to this program's revision, and who may restore it: an
+        administrator of the backup's own users (a copy is logged in to, so the backup file stays as it was;
+        ``""`` when the backup has no users)."""
+        staged = backup.stage(source, beside)
+        copy = Store(f"sqlite:///{staged.as_posix()}", self.vocabulary)
+        copy.clock, copy.sleep = self.clock, self.sleep
+        try:
+            copy.upgrade(backup_first=False)
+            who = ""
+            if copy.has_users():
+                if credentials is None or not credentials[0]:
+                    raise NotLoggedIn("从备份恢复须由管理员登录：当前数据库无法登录时，请以备份中的管理员用户名和密码授权"
+                                      "（命令行：--user 用户名，密码取自环境变量KJJB_PASSWORD或提示输入）")
+                copy.login(*credentials)
+                who = copy.require(ADMIN, "从备份恢复")
+        except BaseException:
+            copy.close()
+            staged.unlink(missing_ok=True)
+            raise
+        copy.close()
+        backup.settle(staged)
+        return staged, who
+
+    def _current_has_users(self) -> bool:
+        """Whether the current database has users (True when that cannot be told: it is protected then)."""
+        try:
+            return self.revision() is not None and self.revision() >= "0004" and self.has_users()
+        except (StoreError, DBAPIError):
+            return True
 
     def _sqlite_file(self) -> Path:
         if not self.is_sqlite:
@@ -219,11 +338,13 @@ class Store:
         return path
 
     # ------------------------------------------------------------ imports
-    def apply_import(self, data: ImportData) -> tuple[int, bool]:
+    def apply_import(self, data: ImportData, accept_payee_changes: bool = False) -> tuple[int, bool]:
         """Write a parsed workbook as a new draft batch: ``(batch id, True)``.
 
         The same file again (same sha256) changes nothing and returns
         ``(existing batch id, False)``. A SQLite database is backed up first.
+        A workbook that changes a known company's name, bank or account is refused (PayeeChanges, listing
+        them: ``payee_changes(data)``) unless the clerk confirmed them: ``accept_payee_changes=True``.
         """
         with self.reading() as s:
             existing = imports.find_import(s, data.sha256)
@@ -231,13 +352,15 @@ class Store:
             return existing, False
         with self.reading() as s:
             self._actor(s, PREPARER, "导入申报")  # refuse before making a backup
+            if not accept_payee_changes and (found := imports.payee_changes(s, data)):
+                imports.refuse_payee_changes(found)
         if self.is_sqlite and self.path is not None and self.path.exists():
             self.backup("import")
         for attempt in (1, 2):
             try:
                 with self.writing() as s:
                     actor = self._actor(s, PREPARER, "导入申报")
-                    return imports.apply_import(s, data, self.vocabulary, actor), True
+                    return imports.apply_import(s, data, self.vocabulary, actor, accept_payee_changes), True
             except IntegrityError:
                 # On a server, another clerk may have imported the same file, or created one of its new
                 # companies, at the same moment: the same file is then a re-import, a company is merged.
@@ -247,6 +370,12 @@ class Store:
                     return existing, False
                 if attempt == 2:
                     raise
+
+    def payee_changes(self, data: ImportData) -> list[imports.PayeeChange]:
+        """The known companies whose name, bank or account importing ``data`` would change (the import screen
+        lists them for the clerk to confirm)."""
+        with self.reading() as s:
+            return imports.payee_changes(s, data)
 
     def imported_batch(self, sha256: str) -> int | None:
         """The batch a workbook with this sha256 was imported as, or None (a screen says so before importing)."""
@@ -333,8 +462,9 @@ class Store:
                                                  company_ids)
 
     def _as_actor(self, actor: str, who: str | None, role_label: str) -> str:
-        """The name to record: the logged-in user (a different ``who`` is refused), else ``who`` as given."""
-        who = (who or "").strip()
+        """The name to record: the logged-in user (a different ``who`` is refused), else ``who`` as typed (in its
+        one spelling, core.audit.names)."""
+        who = person_name(who)
         if actor:
             if who and who != actor:
                 raise InvalidData(f"{role_label}应为当前登录用户“{actor}”，不能以“{who}”的名义操作")
@@ -477,10 +607,13 @@ class Store:
 
         Administrators only once users exist; ``o.who`` is then the logged-in administrator.
         """
-        with self.writing() as s:
-            actor = self._actor(s, ADMIN, "调整政策参数")
-            o = dataclasses.replace(o, who=self._as_actor(actor, o.who, "调整人"))
-            return overrides.add_override(s, o, policies)
+        def add():
+            with self.writing() as s:
+                actor = self._actor(s, ADMIN, "调整政策参数")
+                return overrides.add_override(s, dataclasses.replace(o, who=self._as_actor(actor, o.who, "调整人")),
+                                              policies)
+
+        return _once_more_on_clash(add)
 
     def revoke_override(self, override_id: int, who: str | None = None) -> None:
         with self.writing() as s:
@@ -506,8 +639,11 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         """Change a setting (administrators only, once users exist)."""
-        with self._changing(ADMIN, "修改设置") as s:
-            overrides.set_setting(s, key, value)
+        def change():
+            with self._changing(ADMIN, "修改设置") as s:
+                overrides.set_setting(s, key, value)
+
+        _once_more_on_clash(change)
 
     def lock_minutes(self) -> int:
         """Idle minutes before the screen locks (setting ``security.lock_minutes``, default 10)."""
@@ -528,7 +664,7 @@ class Store:
 
     def create_first_admin(self, name: str, password: str) -> UserRecord:
         """The first-run administrator (only while the database has no users); they are logged in."""
-        with self.writing(who=(name or "").strip()) as s:
+        with self.writing(who=person_name(name)) as s:
             if users.has_users(s):
                 raise InvalidData("数据库已有用户，请由管理员登录后添加用户")
             user = users.add_user(s, name, password, [ADMIN], by="")
@@ -539,7 +675,7 @@ class Store:
         """A new user (administrators only). Before any user exists, the first must be an administrator."""
         with self.writing() as s:
             if not users.has_users(s):
-                s.info[audit.TRAIL].who = (name or "").strip()
+                s.info[audit.TRAIL].who = person_name(name)
                 return users.add_user(s, name, password, roles, by="")
             actor = self._actor(s, ADMIN, "添加用户")
             return users.add_user(s, name, password, roles, by=actor)
@@ -566,41 +702,42 @@ class Store:
             users.set_active(s, name, active, actor)
 
     def login_wait(self, name: str) -> float:
-        """Seconds before an attempt to log in as ``name`` would be answered (after wrong passwords)."""
-        name = (name or "").strip()
-        now = self.clock()
+        """Seconds before an attempt to log in as ``name`` would be answered (after wrong passwords).
+
+        The same for a name that does not exist: the count comes from the audit log, by name.
+        """
         with self.reading() as s:
-            row = users.find(s, name)
-            if row is not None:
-                return users.wait_seconds(row, now)
-        failures, last = self._unknown_failures.get(name, (0, now))
-        return max(0.0, failure_delay(failures) - (now - last).total_seconds())
+            failures, last = users.recent_failures(s, name)
+        return users.wait_seconds(failures, last, self.clock())
 
     def login(self, name: str, password: str) -> UserRecord:
         """Log in: ``store.user`` becomes this user. Wrong passwords are answered ever more slowly.
 
-        Raises LoginFailed (the same message for an unknown name and a wrong password).
+        Raises LoginFailed with the same message, after the same wait and the same work (a password hash is
+        checked either way), whether the name exists or not. A user whose row was changed in the database
+        file (a role, a password hash) is refused with a tamper alarm.
         """
-        name = (name or "").strip()
-        wait = self.login_wait(name)
+        name = person_name(name)
+        with self.reading() as s:
+            failures, last = users.recent_failures(s, name)
+        wait = users.wait_seconds(failures, last, self.clock())
         if wait > 0:
             self.sleep(wait)
         with self.reading() as s:
             row = users.find(s, name)
-            stored = row.password_hash if row is not None else _dummy_hash()
+            # the same queries for a name that does not exist (no row has id 0): the timing tells nothing
+            audit.verify_rows(s, User, [row.id if row is not None else 0], "登录")
+            stored = row.password_hash if row is not None else DUMMY_HASH
             found = users.record(row) if row is not None else None
         ok = verify_password(password or "", stored) and found is not None
         if not ok:
             with self.writing(who="") as s:
                 failures = users.record_failure(s, name, self.clock())
-            if found is None:
-                count, _ = self._unknown_failures.get(name, (0, None))
-                self._unknown_failures[name] = (count + 1, self.clock())
             raise LoginFailed("用户名或密码错误" + (f"（已连续{failures}次）" if failures > 1 else ""))
         if not found.active:
             raise LoginFailed(f"用户“{found.name}”已停用，请联系管理员")
-        with self.writing() as s:
-            users.record_login(s, found.name, self.clock())
+        with self.writing(found.name) as s:
+            users.record_login(s, found.name, self.clock(), failures)
         self.user = found
         return found
 
@@ -637,14 +774,19 @@ class Store:
             return overrides.all_settings(s)
 
 
-_DUMMY: list[str] = []
+def _once_more_on_clash(change):
+    """Run a change again if it clashed with another clerk creating the same row (a setting written for the first
+    time by two programs at once): the second run finds the row and changes it under its lock."""
+    try:
+        return change()
+    except IntegrityError:
+        return change()
 
 
-def _dummy_hash() -> str:
-    """A hash to check an unknown user's password against, so the answer takes as long as for a real one."""
-    if not _DUMMY:
-        _DUMMY.append(hash_password("kjjb-no-such-user"))
-    return _DUMMY[0]
+# What an unknown name's password is checked against, so the answer takes as long as for a real user (the same
+# scrypt parameters as core.audit.passwords; a constant, so the first unknown name costs no extra hash).
+DUMMY_HASH = ("scrypt$16384$8$1$158d5d9d7cd69870a486cb304c90a36c$"
+              "8ebd59dae357d9822e6329b1f1f9e52ea32458a9a61f85105912bdc7750d8e2b")
 
 
 def open_store(url: str | None = None, *, check: bool = True, vocabulary: Vocabulary | None = None) -> Store:

@@ -6,11 +6,18 @@ every change needs a logged-in, active user holding the role the change
 asks for; roles are read from the database at each change, so deactivating a
 user or taking a role away takes effect at once for every open session.
 
-Wrong passwords are counted per user in the database (so separate command
-runs count too); an attempt is answered only after
+Wrong passwords are counted per name from the audit log itself: the
+``user.login_failed`` entries of the name since its last ``user.login`` (or
+password change). So separate command runs count too, a name that does not
+exist is counted and slowed down exactly like one that does (the answer and
+the wait reveal nothing about which names exist), and nobody can reset a count
+without breaking the hash chain. An attempt is answered only after
 ``core.audit.passwords.failure_delay(failures)`` seconds have passed since
-the last failure. The counters change without an audit entry and are left
-out of the user's seal; each failure is itself an audit entry.
+the last failure. The ``failed_logins``/``last_failed_at``/``last_login_at``
+columns are kept up to date for display only and are left out of the seal.
+
+Names are compared in one spelling (core.audit.names.person_name): 张三 and
+张三 followed by a zero-width space are the same user.
 """
 from __future__ import annotations
 
@@ -20,13 +27,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from core.audit.names import name_problem, person_name
 from core.audit.passwords import failure_delay, hash_password, password_problem
 from core.audit.roles import ADMIN, ROLE_LABELS, format_roles, parse_roles, role_labels, role_problem
-from core.store.audit import log
+from core.store.audit import log, verify_rows
 from core.store.errors import InvalidData, NotFound, NotLoggedIn, PermissionDenied
-from core.store.models import User, now
+from core.store.models import AuditRow, User, now
 
 NAME_MAX = 60
+FAILURES_COUNTED = 100  # consecutive wrong passwords read back from the log (the wait stops growing at 6)
+# What ends a run of wrong passwords for a name.
+_RESETS = ("user.login", "user.password", "user.create")
 
 
 @dataclass(frozen=True)
@@ -61,12 +72,14 @@ def list_users(s: Session) -> list[UserRecord]:
     return [record(r) for r in s.scalars(select(User).order_by(User.name))]
 
 
-def find(s: Session, name: str) -> User | None:
-    return s.scalar(select(User).where(User.name == (name or "").strip()))
+def find(s: Session, name: str, lock: bool = False) -> User | None:
+    q = select(User).where(User.name == person_name(name))
+    return s.scalar(q.with_for_update() if lock else q)
 
 
 def get(s: Session, name: str) -> User:
-    row = find(s, name)
+    """A user to change, locked until the change commits (two administrators take turns)."""
+    row = find(s, name, lock=True)
     if row is None:
         raise NotFound(f"找不到用户“{name}”")
     return row
@@ -85,6 +98,7 @@ def check_actor(s: Session, user: UserRecord | None, role: str | None, doing: st
     row = find(s, user.name)
     if row is None or not row.active:
         raise NotLoggedIn(f"用户“{user.name}”已停用，请重新登录")
+    verify_rows(s, User, [row.id], doing)  # roles given in the file, behind the administrator's back, count for nothing
     roles = parse_roles(row.roles)
     if role is not None and role not in roles:
         raise PermissionDenied(f"用户“{row.name}”的角色为{role_labels(roles)}，不能{doing}（需要{ROLE_LABELS[role]}角色）")
@@ -94,7 +108,7 @@ def check_actor(s: Session, user: UserRecord | None, role: str | None, doing: st
 # ---------------------------------------------------------------- accounts
 
 def _check_new(s: Session, name: str, password: str, roles) -> tuple[str, str]:
-    name = (name or "").strip()
+    name = person_name(name)
     problems = []
     if not name:
         problems.append("请填写用户名")
@@ -102,6 +116,8 @@ def _check_new(s: Session, name: str, password: str, roles) -> tuple[str, str]:
         problems.append(f"用户名最长{NAME_MAX}个字符")
     elif any(c in name for c in ":,\t\r\n"):
         problems.append("用户名不能含有冒号、逗号或换行")
+    elif (p := name_problem(name)) is not None:
+        problems.append(p)
     if (p := role_problem(roles)) is not None:
         problems.append(p)
     if (p := password_problem(password or "")) is not None:
@@ -172,25 +188,45 @@ def set_active(s: Session, name: str, active: bool, by: str) -> None:
 
 # ---------------------------------------------------------------- passwords tried
 
-def wait_seconds(row: User | None, at: dt.datetime) -> float:
-    """Seconds still to wait before an attempt for this user is answered."""
-    if row is None or not row.failed_logins or row.last_failed_at is None:
+def login_target(name: str) -> str:
+    """The audit target of attempts to log in as ``name`` (whether or not such a user exists)."""
+    return f"user:{person_name(name)[:NAME_MAX]}"
+
+
+def recent_failures(s: Session, name: str) -> tuple[int, dt.datetime | None]:
+    """(consecutive wrong passwords for this name, when the last one was), from the audit log."""
+    rows = s.execute(select(AuditRow.action, AuditRow.at)
+                     .where(AuditRow.target == login_target(name),
+                            AuditRow.action.in_(("user.login_failed", *_RESETS)))
+                     .order_by(AuditRow.seq.desc()).limit(FAILURES_COUNTED)).all()
+    count, last = 0, None
+    for action, at in rows:
+        if action != "user.login_failed":
+            break
+        count += 1
+        last = last or dt.datetime.fromisoformat(at)
+    return count, last
+
+
+def wait_seconds(failures: int, last: dt.datetime | None, at: dt.datetime) -> float:
+    """Seconds still to wait, at ``at``, before an attempt after ``failures`` wrong passwords is answered."""
+    if not failures or last is None:
         return 0.0
-    passed = (at - row.last_failed_at).total_seconds()
-    return max(0.0, failure_delay(row.failed_logins) - passed)
+    return max(0.0, failure_delay(failures) - (at - last).total_seconds())
 
 
 def record_failure(s: Session, name: str, at: dt.datetime) -> int:
-    """Count a wrong password (audited); returns the user's consecutive failures (0 for an unknown name)."""
-    row = find(s, name)
-    failures = 0
-    if row is not None:
-        failures = row.failed_logins + 1
-        s.execute(update(User).where(User.id == row.id).values(failed_logins=failures, last_failed_at=at))
-    log(s, "user.login_failed", f"user:{(name or '').strip()[:NAME_MAX]}", None,
-        {"failures": failures} if row is not None else {"unknown_user": True})
+    """Count a wrong password (an audit entry, the same for a name that does not exist); returns the name's
+    consecutive failures, this one included."""
+    failures = recent_failures(s, name)[0] + 1
+    # the display copy of the count (the same statement for a name that does not exist: it changes no row)
+    s.execute(update(User).where(User.name == person_name(name)).values(failed_logins=failures, last_failed_at=at))
+    log(s, "user.login_failed", login_target(name), None, {"failures": failures})
     return failures
 
 
-def record_login(s: Session, name: str, at: dt.datetime) -> None:
+def record_login(s: Session, name: str, at: dt.datetime, failures: int) -> None:
+    """A successful login: the display columns, and after wrong passwords an audit entry that ends their run."""
     s.execute(update(User).where(User.name == name).values(failed_logins=0, last_failed_at=None, last_login_at=at))
+    if failures:
+        log(s, "user.login", login_target(name), None, {"after_failures": failures})

@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 from core.audit.chain import Entry, verify_chain
 from core.store.audit import head
 from core.store.models import AuditRow, AuditSealRow
-from core.store.seals import PROTECTED, all_rows, describe, list_digest, row_digest, row_key
+from core.store.seals import (PROTECTED, all_rows, changed_columns, column_labels, describe, list_digest,
+                              row_key, row_seal)
 
 MAX_PROBLEMS = 1000  # problems kept in a report (all are counted)
 
@@ -73,7 +74,7 @@ def verify(s: Session, progress=None, expect: tuple[int, str] | None = None) -> 
     """Check everything; ``expect`` = (seq, hash) written down earlier, which must still be in the chain."""
     report = Report()
     steps = len(PROTECTED) + 1
-    latest: dict[str, dict[str, tuple[str | None, int]]] = {t: {} for t in PROTECTED}
+    latest: dict[str, dict[str, tuple[str | None, int, str | None]]] = {t: {} for t in PROTECTED}
     labels: dict[int, str] = {}
     last = _check_chain(s, report, latest, labels, expect)
     _check_head(s, report, last)
@@ -93,7 +94,7 @@ def _entry_label(row: AuditRow) -> str:
 
 def _check_chain(s: Session, report: Report, latest, labels, expect) -> tuple[int, str] | None:
     seals = _peekable(s.execute(select(AuditSealRow.seq, AuditSealRow.table_name, AuditSealRow.row_key,
-                                       AuditSealRow.digest)
+                                       AuditSealRow.digest, AuditSealRow.fingerprint)
                                 .order_by(AuditSealRow.seq, AuditSealRow.table_name, AuditSealRow.row_key,
                                           AuditSealRow.id).execution_options(yield_per=5000)))
     state = {"last": None}
@@ -103,15 +104,15 @@ def _check_chain(s: Session, report: Report, latest, labels, expect) -> tuple[in
         for row in s.scalars(select(AuditRow).order_by(AuditRow.seq).execution_options(yield_per=1000)):
             own = []
             while seals.peek() is not None and seals.peek()[0] <= row.seq:
-                seq, table_name, key, digest = next(seals)
+                seq, table_name, key, digest, fingerprint = next(seals)
                 if seq < row.seq:
                     report.add(Problem("seals", f"封存记录指向不存在的第{seq}条审计记录（该条记录被删除）", seq))
                     continue
-                own.append((table_name, key, digest))
-            _check_seals(report, row, own)
-            for table_name, key, digest in own:
+                own.append((table_name, key, digest, fingerprint))
+            _check_seals(report, row, [o[:3] for o in own])
+            for table_name, key, digest, fingerprint in own:
                 if table_name in latest:
-                    latest[table_name][key] = (digest, row.seq)
+                    latest[table_name][key] = (digest, row.seq, fingerprint)
             labels[row.seq] = _entry_label(row)
             report.entries += 1
             state["last"] = (row.seq, row.hash)
@@ -163,7 +164,7 @@ def _check_rows(s: Session, report: Report, table_name: str, sealed: dict, label
         key = row_key(table_name, row)
         seen.add(key)
         report.rows += 1
-        digest = row_digest(table_name, row)
+        digest, fingerprint = row_seal(table_name, row)
         expected = sealed.get(key)
         if expected is None:
             report.add(Problem("row", f"{describe(table_name, key, row)}没有任何审计记录，不是本程序写入的（被直接插入）",
@@ -172,9 +173,11 @@ def _check_rows(s: Session, report: Report, table_name: str, sealed: dict, label
             report.add(Problem("row", f"{describe(table_name, key, row)}已由{labels[expected[1]]}删除，"
                                       f"却又出现在数据库中（被直接插入）", expected[1], table_name, key))
         elif expected[0] != digest:
+            columns = changed_columns(table_name, fingerprint, expected[2])
+            what = f"，被改动的列：{column_labels(columns)}" if columns else ""
             report.add(Problem("row", f"{describe(table_name, key, row)}与{labels[expected[1]]}封存的内容不符"
-                                      f"（被直接改动）", expected[1], table_name, key))
-    for key, (digest, seq) in sealed.items():
+                                      f"（被直接改动）{what}", expected[1], table_name, key))
+    for key, (digest, seq, _) in sealed.items():
         if digest is not None and key not in seen:
             report.add(Problem("row", f"{describe(table_name, key)}在{labels[seq]}之后被直接删除", seq, table_name,
                                key))

@@ -7,6 +7,11 @@ the same file was imported before; lists the rows of one subject that will be
 counted together and the claims whose subject was awarded before, with the
 batch, year and amount, as the engine finds them) → 导入 → 完成. Nothing is
 written before the clerk presses 导入.
+
+When the workbook would change a known company's name, bank or account (who
+is paid), 确认导入 lists each change old → new and 导入 stays disabled until
+the clerk ticks that they verified them with the companies (the store refuses
+such an import otherwise).
 """
 from __future__ import annotations
 
@@ -85,6 +90,7 @@ class ImportWizard(QDialog):
         self.batch_id: int | None = None
         self.operation: Operation | None = None
         self.paid_before: list = []  # PaidBefore of the workbook checked
+        self.payee_changes: list = []
 
         self.steps = QLabel()
         self.steps.setObjectName("steps")
@@ -234,6 +240,32 @@ class ImportWizard(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.summary)
+        self.payee_label = QLabel()
+        self.payee_label.setObjectName("payee-changes-note")
+        self.payee_label.setWordWrap(True)
+        self.payee_label.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(self.payee_label)
+        self.payee_model = ListTableModel([
+            Column("统一社会信用代码", lambda c: c.uscc),
+            Column("单位", lambda c: c.company_name, tooltip=lambda c: c.company_name),
+            Column("项目", lambda c: c.label),
+            Column("数据库中", lambda c: c.old or "（空）", tooltip=lambda c: c.old or None),
+            Column("工作簿中（导入后）", lambda c: c.new, tooltip=lambda c: c.new),
+        ], (), self)
+        self.payee_view = QTableView()
+        self.payee_view.setObjectName("payee-changes")
+        self.payee_view.setModel(self.payee_model)
+        self.payee_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.payee_view.setAlternatingRowColors(True)
+        self.payee_view.verticalHeader().setVisible(False)
+        self.payee_view.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((170, 200, 70, 250)):
+            self.payee_view.horizontalHeader().resizeSection(col, width)
+        lay.addWidget(self.payee_view, 1)
+        self.payee_confirm = QCheckBox("已与申报单位核实以上收款信息变更，确认按工作簿导入")
+        self.payee_confirm.setObjectName("payee-confirm")
+        self.payee_confirm.toggled.connect(self._payee_confirmed)
+        lay.addWidget(self.payee_confirm)
         self.notice_model = ListTableModel([
             Column("类别", lambda n: n.kind),
             Column("企业", lambda n: n.company, tooltip=lambda n: n.company),
@@ -367,7 +399,7 @@ class ImportWizard(QDialog):
             if previous is None:
                 report(0, 0, "正在核对台账：申报事项此前是否已兑现…")
                 found = store.paid_before(data, ctx.base_policies, cancelled)
-            return data, previous, known, found
+            return data, previous, known, store.payee_changes(data), found
 
         self.operation = Operation(self, "检查工作簿", work, on_success=self._checked, on_failure=self._check_failed,
                                    on_cancel=self._check_cancelled, on_progress=self._check_progress,
@@ -450,7 +482,7 @@ class ImportWizard(QDialog):
         self.operation = None
         if not self.isVisible():
             return  # closed while it was being checked
-        self.data, self.previous_batch, known, found = result
+        self.data, self.previous_batch, known, changes, found = result
         self.paid_before = found
         d = self.data
         claims = Counter(c.type for _, c in d.claims)
@@ -490,12 +522,31 @@ class ImportWizard(QDialog):
         if listed:
             html += "<p>请核对下表（双击一行查看详情）：</p>"
         self.summary.setText(html)
+        self.show_payee_changes(changes if self.previous_batch is None else [])
         self.go(CONFIRM)
 
     def show_notice(self, row: int) -> None:
         n = self.notice_model.row_object(row)
         if n is not None:
             ask().info(self, n.kind, f"{n.company}\n{n.detail}")
+
+    def show_payee_changes(self, changes) -> None:
+        """The known companies whose name, bank or account the workbook changes: listed, to be confirmed."""
+        self.payee_changes = list(changes)
+        self.payee_model.set_rows(self.payee_changes)
+        for w in (self.payee_label, self.payee_view, self.payee_confirm):
+            w.setVisible(bool(changes))
+        self.payee_confirm.setChecked(False)
+        if changes:
+            companies = len({c.uscc for c in changes})
+            self.payee_label.setText(
+                f"<p style='color:#b00020'><b>注意：该工作簿将改变{companies}家已有单位的收款信息（拨付对象）。</b>"
+                "请逐条与申报单位核实（电话或书面），确认无误后勾选下方确认框再导入；"
+                "如有疑问，请退回申报单位。变更将记入审计日志，作出变更的人不能审批向这些单位拨付的批次。</p>")
+        self._payee_confirmed(False)
+
+    def _payee_confirmed(self, _checked) -> None:
+        self.import_button.setEnabled(not self.payee_changes or self.payee_confirm.isChecked())
 
     # ------------------------------------------------------------ import
     def start_import(self) -> None:
@@ -504,11 +555,14 @@ class ImportWizard(QDialog):
         if self.previous_batch is not None:
             self._imported((self.previous_batch, False))
             return
+        if self.payee_changes and not self.payee_confirm.isChecked():
+            return
         data, ctx = self.data, self.ctx
+        accepted = bool(self.payee_changes) and self.payee_confirm.isChecked()
         self.go(IMPORTING)
 
         def work(report, cancelled):
-            return ctx.store.apply_import(data)
+            return ctx.store.apply_import(data, accept_payee_changes=accepted)
 
         def failed(exc):
             self.go(CONFIRM)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from core.model import RdYear, Recognition
 from core.money import fmt_yuan
 from core.subjects import SUBJECT_FIELDS, claim_subject, describe
-from gui.errors import clerk_message, show_failure
+from gui.errors import clerk_message, is_tampered, show_failure
 from gui.fields import (CheckedEdit, FieldSet, check_date, check_money, check_text, check_uscc, check_year,
                         enum_combo)
 
@@ -98,7 +98,7 @@ class RecordDialog(QDialog):
             self.result_value = self.save(self.values())
         except Exception as exc:
             message = clerk_message(exc)
-            if message is None:
+            if message is None or is_tampered(exc):
                 show_failure(self, self.windowTitle(), exc)
                 return
             self.error.setText(message)

@@ -21,7 +21,8 @@ from gui.operations import Operation
 LIMIT = 2000
 KINDS = (("", "全部操作"), ("batch", "批次"), ("company", "单位资料"), ("recognition", "认定记录"),
          ("tech_sme", "入库记录"), ("rd", "研发费用"), ("ledger", "历史台账"), ("override", "参数调整"),
-         ("setting", "设置"), ("user", "用户"), ("letters", "通知书文号"), ("backup", "备份恢复"))
+         ("setting", "设置"), ("user", "用户"), ("letters", "通知书文号与出具"), ("backup", "备份恢复"),
+         ("audit.tamper", "篡改警报（被拒绝的写入）"))
 
 
 def entry_html(e) -> str:

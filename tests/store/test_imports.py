@@ -10,6 +10,7 @@ from sqlalchemy import select
 from storehelp import RdYear, Recognition, batch_data, contract, hte, profile, uscc
 
 from core.store import InvalidData, imports
+from core.store.errors import PayeeChanges
 from core.store.backup import list_backups
 from core.store.models import Base
 
@@ -88,10 +89,29 @@ def test_another_file_merges_without_duplicates_and_never_blanks(store):
         tech_sme=[(uscc(2), 2025)],
         rd=[(uscc(2), RdYear(2025, Decimal("1234567.89"), True, None, Decimal("9000000")))],
     )
-    batch_id, created = store.apply_import(second)
+    # a new name is a new payee: shown, and imported only once confirmed (issue 13 item 3)
+    with pytest.raises(PayeeChanges) as refused:
+        store.apply_import(second)
+    cid = store.company_id(uscc(1))
+    assert [str(c) for c in refused.value.changes] == [
+        f"单位“呼伦贝尔测试1号科技有限公司”（{uscc(1)}）单位名称：呼伦贝尔测试1号科技有限公司 → 呼伦贝尔测试1号科技股份有限公司"]
+    assert store.payee_changes(second) == refused.value.changes
+    assert store.imported_batch(second.sha256) is None
+    batch_id, created = store.apply_import(second, accept_payee_changes=True)
     assert created
     assert store.import_summary(batch_id) == {"companies_updated": 1, "recognitions_added": 1, "rd_updated": 1,
                                               "members": 1, "claims": 1}
+    # every value the import changed is in the log, old -> new, under the company it belongs to
+    (profile_entry,) = store.audit_entries(target=f"company:{cid}", action="company.update")
+    assert (profile_entry.old, profile_entry.new) == (
+        {"name": "呼伦贝尔测试1号科技有限公司", "phone": ""},
+        {"name": "呼伦贝尔测试1号科技股份有限公司", "phone": "0470-8888888", "imported_in": batch_id})
+    (rd_entry,) = store.audit_entries(action="rd.set")
+    assert rd_entry.target == f"company:{store.company_id(uscc(2))}"
+    assert (rd_entry.old["revenue"], rd_entry.new["revenue"], rd_entry.new["imported_in"]) == (
+        None, "9000000", batch_id)
+    (entry,) = store.audit_entries(target=f"batch:{batch_id}")
+    assert (entry.new["companies_created"], entry.new["history_added"]) == ([], [cid])
     (row,) = store.company_rows([store.company_id(uscc(1))])
     assert (row.name, row.phone) == ("呼伦贝尔测试1号科技股份有限公司", "0470-8888888")
     assert (row.bank_name, row.bank_account) == ("中国工商银行呼伦贝尔分行", "0601000000000001")  # blank cells kept
@@ -139,7 +159,7 @@ def test_a_failure_half_way_leaves_the_database_as_it_was(store, monkeypatch):
                       claims=[(uscc(7), hte("2026-03-01")), (uscc(1), contract("HT-7", "2026-04-01", "100"))],
                       tech_sme=[(uscc(7), 2025)])
     with pytest.raises(RuntimeError, match="disk unplugged"):
-        store.apply_import(data)
+        store.apply_import(data, accept_payee_changes=True)
     assert calls == ["c-hte", "HT-7"]
     assert dump(store) == before
 

@@ -143,7 +143,7 @@ def test_audit_commands_name_the_first_broken_row(people, hlb_dir, db_url, capsy
     assert code == 1
     assert lines[0].startswith("审计日志校验不通过：发现1处问题")
     assert lines[1].startswith(f"  批次{b}第1条奖补明细（编号1，单位编号1，规则hlb-01-hte-first，金额900000.00元）与第")
-    assert lines[1].endswith("李四，batch.approve）封存的内容不符（被直接改动）")
+    assert lines[1].endswith("李四，batch.approve）封存的内容不符（被直接改动），被改动的列：金额（amount）")
     code, out, _ = run(capsys, monkeypatch, "--db", url, "audit", "verify", "--json")
     assert code == 1 and json.loads(out)["problems"][0]["table"] == "award_lines"
     code, _, err = run(capsys, monkeypatch, "--db", url, "audit", "verify", "--expect", "12:abc")
@@ -175,3 +175,37 @@ def test_user_commands(people, capsys, monkeypatch):
     capsys.readouterr()
     code, out, _ = run(capsys, monkeypatch, "--db", url, "audit", "list", "--action", "user", "--limit", "3")
     assert [l.split()[4] for l in out.splitlines()[:-1]] == ["修改角色", "停用用户", "修改密码"]
+
+
+def test_a_headless_import_changing_a_payee_lists_it_and_needs_the_flag(db_url, tmp_path, capsys, monkeypatch):
+    """Issue 13 item 3: a known company's account changed by a workbook is printed, and imported only with
+    --accept-payee-changes; the log keeps old -> new."""
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "import", str(SAMPLE))
+    assert code == 0
+    wb = load_workbook(SAMPLE)
+    ws = wb["企业信息"]
+    assert (ws["A2"].value, ws["H2"].value) == ("91150702MAAKD60002", "0607000000113439891")
+    ws["H2"] = "6222020000000000001"
+    ws["G3"] = "中国建设银行股份有限公司呼伦贝尔分行"
+    changed = tmp_path / "改账户.xlsx"
+    wb.save(changed)
+    code, out, err = run(capsys, monkeypatch, "--db", db_url, "import", str(changed))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "该工作簿将改变2家已有单位的收款信息（拨付对象）：",
+        "  单位“呼伦贝尔北疆乳业科技有限公司”（91150702MAAKD60002）银行账号：0607000000113439891 → 6222020000000000001",
+        "  单位“呼伦贝尔草原绿源生物科技有限公司”（91150702MAQTM6001U）开户行：中国农业银行股份有限公司呼伦贝尔分行营业部 → "
+        "中国建设银行股份有限公司呼伦贝尔分行",
+        "未导入任何数据。请与申报单位核实以上变更，确认无误后加 --accept-payee-changes 重新导入"]
+    store = open_store(db_url)
+    assert len(store.batches()) == 1
+    store.close()
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "import", str(changed), "--accept-payee-changes")
+    assert code == 0
+    batch_id = int(out.splitlines()[0])
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "audit", "list", "--action", "company.update", "--json")
+    entries = json.loads(out)
+    assert [(e["old"], e["new"]) for e in entries] == [
+        ({"bank_account": "0607000000113439891"}, {"bank_account": "6222020000000000001", "imported_in": batch_id}),
+        ({"bank_name": "中国农业银行股份有限公司呼伦贝尔分行营业部"},
+         {"bank_name": "中国建设银行股份有限公司呼伦贝尔分行", "imported_in": batch_id})]

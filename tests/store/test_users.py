@@ -260,3 +260,85 @@ def test_an_approved_batch_cannot_be_changed_by_anything(people, policies):
     assert zhang.verify_audit().ok
     for s in (zhang, li, admin):
         s.close()
+
+
+def test_unknown_and_known_names_get_the_same_answer_after_the_same_wait_and_work(people, monkeypatch):
+    """Issue 13 item 6: nothing in the answer, the count, the wait or the work done tells which names exist."""
+    from core.store import store as store_module
+
+    checked = []
+    real = store_module.verify_password
+
+    def recording(password, stored):
+        checked.append(stored.rsplit("$", 2)[0])  # scrypt$n$r$p: the cost of the check, not the hash
+        return real(password, stored)
+
+    monkeypatch.setattr(store_module, "verify_password", recording)
+    store = open_store(people)
+    start = dt.datetime(2026, 11, 2, 9, 0, 0)
+    store.clock = lambda: start
+    seen = {}
+    for name in ("张三", "无此人"):
+        slept, answers = [], []
+        store.sleep = slept.append
+        for _ in range(3):
+            with pytest.raises(LoginFailed) as caught:
+                store.login(name, "wrong-password")
+            answers.append(str(caught.value))
+        seen[name] = (answers, slept, store.login_wait(name))
+    assert seen["张三"] == seen["无此人"] == (
+        ["用户名或密码错误", "用户名或密码错误（已连续2次）", "用户名或密码错误（已连续3次）"], [1.0, 2.0], 4.0)
+    assert len(checked) == 6 and len(set(checked)) == 1  # one scrypt check of the same cost every time
+    # another program run (the count lives in the audit log) waits just as long for both names
+    other = open_store(people)
+    other.clock = lambda: start + dt.timedelta(seconds=1)
+    assert other.login_wait("张三") == other.login_wait("无此人") == 3.0
+    entries = [(e.target, e.new) for e in other.audit_entries(action="user.login_failed")]
+    assert entries == [("user:张三", {"failures": n}) for n in (1, 2, 3)] + [
+        ("user:无此人", {"failures": n}) for n in (1, 2, 3)]
+    # the right password ends the run, and says so in the log
+    store.sleep = lambda s: None
+    store.login("张三", PW["张三"])
+    assert store.login_wait("张三") == 0 and store.login_wait("无此人") == 4.0
+    (ok,) = store.audit_entries(action="user.login")
+    assert (ok.target, ok.new) == ("user:张三", {"after_failures": 3})
+    assert store.verify_audit().ok
+    store.close()
+    other.close()
+
+
+def test_a_failure_count_reset_in_the_database_file_does_not_shorten_the_wait(people, db_url):
+    from test_audit import tamper
+
+    store = open_store(people)
+    start = dt.datetime(2026, 11, 2, 9, 0, 0)
+    store.clock = lambda: start
+    store.sleep = lambda s: None
+    for _ in range(4):
+        with pytest.raises(LoginFailed):
+            store.login("李四", "wrong-password")
+    tamper(db_url, "UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE name = '李四'")
+    assert store.login_wait("李四") == 8.0
+    store.close()
+
+
+def test_names_typed_with_invisible_characters_are_one_person(db_url, policies):
+    """Issue 13 item 4/6: before users exist, 张三 and 张三 + U+200B cannot sign as preparer and reviewer."""
+    store = open_store(db_url)
+    b = imported(store)
+    store.calculate(b, policies)
+    for reviewer in ("张三\u200b", "\ufeff张三", " 张三\u2060 "):
+        with pytest.raises(InvalidData, match="经办人和审核人不能是同一人"):
+            store.approve(b, "张三", reviewer, allow_provisional=True)
+    store.approve(b, "张三\u200b", "李四", allow_provisional=True)
+    assert (store.batch(b).preparer, store.batch(b).reviewer) == ("张三", "李四")
+    # once users exist, a look-alike name is the same user, and a name that displays as another is refused
+    store.create_first_admin("管理员\u200b", PW["管理员"])
+    assert [u.name for u in store.users()] == ["管理员"]
+    store.add_user("张三", PW["张三"], ["preparer"])
+    with pytest.raises(InvalidData, match="用户名“张三”已被使用"):
+        store.add_user("张三\u200d", PW["张三"], ["preparer"])
+    with pytest.raises(InvalidData, match="改变文字显示方向的控制字符"):
+        store.add_user("\u202e三张", PW["张三"], ["preparer"])
+    assert store.login("张三\u200b", PW["张三"]).name == "张三"
+    store.close()

@@ -199,3 +199,40 @@ def test_nothing_to_say_leaves_the_list_hidden(window, qtbot):
     assert wizard.step == CONFIRM and wizard.notice_model.rowCount() == 0
     assert not wizard.notice_view.isVisibleTo(wizard) and "此前已兑现" not in wizard.summary.text()
     wizard.reject()
+
+
+def test_a_workbook_changing_a_payee_lists_the_change_and_imports_only_once_confirmed(window, qtbot, asker,
+                                                                                     tmp_path):
+    """Issue 13 item 3: a known company's account changed by a workbook is shown old -> new and must be confirmed."""
+    page, wizard = open_wizard(window)
+    wizard.file_edit.setText(str(SAMPLE))
+    wizard.start_check()
+    settle(qtbot)
+    assert not wizard.payee_view.isVisibleTo(wizard)  # a first import changes no stored payee
+    wizard.start_import()
+    settle(qtbot)
+    wizard.reject()
+    wb = openpyxl.load_workbook(SAMPLE)
+    wb["企业信息"]["H2"] = "6222020000000000001"
+    wb["批次信息"]["B3"] = "账户变更批次"
+    changed = tmp_path / "改账户.xlsx"
+    wb.save(changed)
+    again = page.import_workbook(str(changed))
+    again.start_check()
+    settle(qtbot)
+    assert again.step == CONFIRM and again.payee_view.isVisibleTo(again)
+    assert again.payee_model.rowCount() == 1
+    row = [again.payee_model.index(0, c).data() for c in range(5)]
+    assert row == ["91150702MAAKD60002", "呼伦贝尔北疆乳业科技有限公司", "银行账号", "0607000000113439891",
+                   "6222020000000000001"]
+    assert "将改变1家已有单位的收款信息" in again.payee_label.text()
+    assert not again.import_button.isEnabled()
+    again.start_import()
+    assert again.step == CONFIRM and len(window.ctx.store.batches()) == 1  # not without the tick
+    again.payee_confirm.setChecked(True)
+    assert again.import_button.isEnabled()
+    again.start_import()
+    settle(qtbot)
+    assert again.step == DONE and len(window.ctx.store.batches()) == 2
+    (entry,) = window.ctx.store.audit_entries(action="company.update")
+    assert (entry.old, entry.new["bank_account"]) == ({"bank_account": "0607000000113439891"}, "6222020000000000001")
