@@ -81,7 +81,7 @@ def test_scaled_mix_with_earlier_batches_gives_identical_results(policies, befor
 
 
 def _capture() -> None:
-    from core.policy.loader import load_policies
+    from core.engine import load_policies
 
     policies = load_policies()
     BEFORE.write_text(_dump({"sample": sample_results(policies), "scaled": scaled_digests(policies)}) + "\n",

@@ -160,11 +160,11 @@ def load_inputs(before: dict) -> dict:
 def _capture_inputs() -> dict:
     from excel_support import batch_record, engine_lines, put, save, simple_line, template, uscc
 
+    from core.engine import load_policies
     from core.excel.layout import COMPANIES_SHEET
     from core.excel.problems import WorkbookError
     from core.excel.reader import read_workbook
     from core.paths import RESOURCES
-    from core.policy.loader import load_policies
 
     lines = engine_lines(read_workbook(RESOURCES / "samples" / "申报样例.xlsx"), load_policies())
     ja, yi, bing = uscc(11), uscc(12), uscc(13)

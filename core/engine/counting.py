@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.engine.bases import BASE_FIELDS
-from core.engine.formulas import Eval, Skip, caps_and_floor, formula
+from core.engine.formulas import FORMULAS, Eval, Skip, caps_and_floor, formula
 from core.engine.result import AwardLine, EarlierAward, Exclusion, Trace
 from core.model import Claim
 from core.money import ZERO, fmt_yuan
@@ -97,9 +97,10 @@ class Families:
 
 def additive(rule, vocabulary) -> bool:
     """Whether the rule's amount grows with fields that add up over one subject's claims."""
-    if rule.formula == "entered":
+    adds_up = FORMULAS[rule.formula].adds_up
+    if adds_up == "always":
         return True
-    if rule.formula not in ("rate", "per_step", "multiple") or rule.claim_type is None:
+    if adds_up != "base" or rule.claim_type is None:
         return False
     fields = vocabulary.claim_types[rule.claim_type].fields
     used = BASE_FIELDS.get(rule.base, (rule.base,))
