@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.engine.trace import Trace
 from core.model import Claim, RdYear, Recognition
 
 
@@ -82,7 +83,7 @@ class LineRecord:
     sentence: str
     amount: Decimal
     provisional: bool
-    trace: dict
+    trace: Trace
     schedule: tuple | None = None  # ((year, Decimal), ...)
 
     @property

@@ -2,9 +2,9 @@
 
 The graph is read from the source with ast, every import statement counted,
 those inside functions too (an import hidden in a function is still a
-dependency). ``from package import name`` is an edge to ``package.name`` when
-that is a module, else to the package. A package's ``__init__`` importing its
-own modules is not counted as a cycle: Python runs the package first anyway.
+dependency), and those under ``if TYPE_CHECKING`` (a lazy package names what
+it loads there). ``from package import name`` is an edge to ``package.name``
+when that is a module, else to the package.
 """
 from __future__ import annotations
 
@@ -53,10 +53,7 @@ def import_graph() -> dict[str, set[str]]:
                 for a in node.names:
                     sub = f"{base}.{a.name}"
                     targets.add(sub if sub in paths else base)
-        own = {t for t in targets if t in paths and t != name}
-        if path.name == "__init__.py":
-            own = {t for t in own if not t.startswith(name + ".")}
-        graph[name] = own
+        graph[name] = {t for t in targets if t in paths and t != name}
     return graph
 
 
@@ -150,6 +147,6 @@ def test_the_graph_sees_imports_inside_functions_and_submodules_named_by_from():
     graph = import_graph()
     assert "core.engine" in graph["core.cli"]  # imported inside _policies()
     assert "core.policy.loader" in graph["core.engine.registries"]
-    assert "core.engine.evaluate" not in graph["core.engine"]  # a package importing its own modules
+    assert {"core.engine.evaluate", "core.engine.registries"} <= graph["core.engine"]  # under TYPE_CHECKING
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
     assert cycles({"a": {"b"}, "b": set()}) == []

@@ -26,7 +26,8 @@ from decimal import Decimal
 
 from core.engine.bases import BASE_FIELDS
 from core.engine.formulas import FORMULAS, Eval, Skip, caps_and_floor, formula
-from core.engine.result import AwardLine, EarlierAward, Exclusion, Trace
+from core.engine.result import AwardLine, EarlierAward, Exclusion
+from core.engine.trace import Trace
 from core.model import Claim
 from core.money import ZERO, fmt_yuan
 from core.subjects import describe, normalize, parse_recognition_subject

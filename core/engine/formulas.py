@@ -14,7 +14,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Callable
 
 from core.engine.bases import BASES, field_base
-from core.engine.result import ParamUse, Trace
+from core.engine.trace import Input, ParamUse, ReadingUse, Trace
 from core.money import ZERO, fmt_rate, fmt_yuan, to_fen
 from core.policy.model import CAP_LABELS, Choice, Keyed, Param
 
@@ -67,7 +67,7 @@ class Eval:
     def reading(self, name: str):
         r = self.rule.document.readings[name]
         if not any(n == name for n, _, _ in self.trace.readings):
-            self.trace.readings.append((name, r.value, r.note))
+            self.trace.readings.append(ReadingUse(name, r.value, r.note))
         return r.value
 
     def choose(self, value):
@@ -130,8 +130,8 @@ def _multiple(ev: Eval) -> Decimal:
 def _entered(ev: Eval) -> Decimal:
     t = ev.trace
     amount = ev.claim.get("amount")
-    t.inputs.append(("事项说明", str(ev.claim.get("subject", ""))))
-    t.inputs.append(("经办人录入金额", fmt_yuan(amount) + "元"))
+    t.inputs.append(Input("事项说明", str(ev.claim.get("subject", ""))))
+    t.inputs.append(Input("经办人录入金额", fmt_yuan(amount) + "元"))
     t.formula = f"经办人录入 {fmt_yuan(amount)}元"
     return amount
 
@@ -161,8 +161,8 @@ def _at_least(ev: Eval) -> Decimal:
     minimum, key = ev.keyed(rule.minimum, "下限")
     if ev.claim.type == "entered":
         amount = ev.claim.get("amount")
-        t.inputs.append(("事项说明", str(ev.claim.get("subject", ""))))
-        t.inputs.append(("经办人录入的当年核定金额", fmt_yuan(amount) + "元"))
+        t.inputs.append(Input("事项说明", str(ev.claim.get("subject", ""))))
+        t.inputs.append(Input("经办人录入的当年核定金额", fmt_yuan(amount) + "元"))
         if amount < minimum:
             raise Skip(f"录入的当年核定金额{fmt_yuan(amount)}元低于条款规定的下限{fmt_yuan(minimum)}元，请核对核定文件",
                        amount)
