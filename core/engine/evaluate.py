@@ -18,7 +18,7 @@ One company at a time, in four passes:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from core.engine.counting import App, Families, earlier_award, make_line, paid_for, refusal, same_platform, worth
@@ -366,7 +366,7 @@ def _not_failed(apps: list, w) -> list:
 
 
 def _verdict(t: _Tally, vocab, excluded: list) -> AwardLine | None:
-    """The key's line (what is due), and an exclusion for every claim of this batch that it does not pay."""
+    """The key's line (what is due); an exclusion for every claim of this batch it does not pay goes to ``excluded``."""
     rule, mine, w, _ = t.winner
     for other, other_new, ow, _ in t.results:
         for app, fw in ow.failed:  # beside a claim that pays, one that gives nothing says why
@@ -393,14 +393,24 @@ def _verdict(t: _Tally, vocab, excluded: list) -> AwardLine | None:
     return make_line(w, mine, mine[0].subject, t.due, t.found)
 
 
-def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list, excluded: list) -> list[AwardLine]:
+@dataclass(frozen=True, slots=True)
+class Pass:
+    """What one pass over the lines keeps, and what it takes out (with the reason in each Exclusion)."""
+
+    kept: list[AwardLine]
+    excluded: list[Exclusion]
+    errors: tuple[str, ...] = ()
+
+
+def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> Pass:
     """One line per key that is worth more than was already awarded for it; exclusions for the rest."""
-    lines = []
+    lines: list[AwardLine] = []
+    excluded: list[Exclusion] = []
     for key in keys.new:  # in the order of the (sorted) claims, whatever order they came in
         line = _verdict(_tally(key, keys, case, ctx, warnings), ctx.vocabulary, excluded)
         if line is not None:
             lines.append(line)
-    return lines
+    return Pass(lines, excluded)
 
 
 def _stacked_out(g, winner: Rule, w, rule: Rule, new: list, ow, excluded: list) -> None:
@@ -414,9 +424,10 @@ def _stacked_out(g, winner: Rule, w, rule: Rule, new: list, ow, excluded: list) 
 
 # ---------------------------------------------------------------- exclusive groups
 
-def _exclusive(lines: list, ctx: Context, excluded: list, errors: list) -> list:
+def _exclusive(lines: list[AwardLine], ctx: Context) -> Pass:
+    """Lines of an 'exclusive' group that two rules pay for one claim are taken out, with an error to decide."""
     groups: dict = {}
-    kept = []
+    kept, excluded, errors = [], [], []
     for line in lines:
         g = ctx.policies.group_of(line.rule)
         if g is None or g.policy != "exclusive":
@@ -433,7 +444,7 @@ def _exclusive(lines: list, ctx: Context, excluded: list, errors: list) -> list:
         for m in members:
             excluded.append(Exclusion(m.rule, m.claim_id, m.subject,
                                       f"互斥组“{g.label}”同时适用多项，需人工核定", m.amount, m.trace))
-    return kept
+    return Pass(kept, excluded, tuple(errors))
 
 
 # ---------------------------------------------------------------- caps across subjects
@@ -452,9 +463,14 @@ def _ledger_used(case: CompanyCase, ctx: Context, cap, person: str) -> tuple:
     return used, entries
 
 
-def _period_caps(lines: list, case: CompanyCase, ctx: Context, excluded: list) -> list:
+def _period_caps(lines: list[AwardLine], case: CompanyCase, ctx: Context) -> Pass:
+    """Caps per unit and year or per person: each capped line is replaced by one of the amount left, with the step.
+
+    Lines are taken in a fixed order (event date, document, clause, subject),
+    so what a cap leaves does not depend on the order the claims came in.
+    """
     used: dict = {}
-    kept = []
+    kept, excluded = [], []
     for line in sorted(lines, key=lambda l: (l.event_date, l.rule.document.id, l.rule.order, l.subject, l.claim_id)):
         rule = line.rule
         caps = [c for c in rule.caps if c.per in ("company_year", "person_total", "person_year")]
@@ -462,7 +478,8 @@ def _period_caps(lines: list, case: CompanyCase, ctx: Context, excluded: list) -
             kept.append(line)
             continue
         ev = Eval(ctx, rule, None, case, line.event_date)
-        ev.trace = line.trace
+        ev.trace = trace = line.trace.copy()
+        amount = line.amount
         keys = []
         for cap in caps:
             if not ev.cap_active(cap):
@@ -477,30 +494,30 @@ def _period_caps(lines: list, case: CompanyCase, ctx: Context, excluded: list) -
             room = max(top - used[k], ZERO)
             scope_text = {"company_year": f"每个单位{ctx.award_year}年度", "person_total": "同一人累计",
                           "person_year": f"同一人{ctx.award_year}年度"}[cap.per]
-            if line.amount > room:
-                line.trace.steps.append(
+            if amount > room:
+                trace.steps.append(
                     f"{scope_text}上限{fmt_yuan(top)}元（“{cap.param.versions[0].cite}”），已用{fmt_yuan(used[k])}元，"
-                    f"剩余{fmt_yuan(room)}元：{fmt_yuan(line.amount)} → {fmt_yuan(room)}")
-                line.amount = to_fen(room)
+                    f"剩余{fmt_yuan(room)}元：{fmt_yuan(amount)} → {fmt_yuan(room)}")
+                amount = to_fen(room)
             else:
-                line.trace.steps.append(f"{scope_text}上限{fmt_yuan(top)}元，已用{fmt_yuan(used[k])}元，未超出")
+                trace.steps.append(f"{scope_text}上限{fmt_yuan(top)}元，已用{fmt_yuan(used[k])}元，未超出")
             keys.append(k)
         for k in keys:
-            used[k] += line.amount
-        if line.amount <= 0:
+            used[k] += amount
+        if amount <= 0:
             names = "、".join(CAP_LABELS[c.per] for c in caps)
             excluded.append(Exclusion(rule, line.claim_id, line.subject, f"已达到{names}上限，本项不再支持", ZERO,
-                                      line.trace, line.earlier))
+                                      trace, line.earlier))
         else:
-            kept.append(line)
-    return kept
+            kept.append(replace(line, amount=amount, trace=trace))
+    return Pass(kept, excluded)
 
 
 # ---------------------------------------------------------------- company
 
 def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
     idx = ctx.policies.index_for(case.company.city)
-    lines, excluded, errors, warnings = [], [], [], []
+    excluded, errors, warnings = [], [], []
     claims = sorted(case.claims, key=_claim_key)
     view = _with_own_claims(case, claims)
     claims += _history_installment_claims(case, ctx)
@@ -529,9 +546,12 @@ def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
             warnings.append(f"事项{claim.id}（{label}）没有适用于{ctx.vocabulary.label('cities', case.company.city)}"
                             f"单位的条款")
     _earlier_apps(keys, view, ctx, idx, warnings)
-    lines = _settle(keys, view, ctx, warnings, excluded)
-    lines = _exclusive(lines, ctx, excluded, errors)
-    lines = _period_caps(lines, view, ctx, excluded)
+    settled = _settle(keys, view, ctx, warnings)
+    exclusive = _exclusive(settled.kept, ctx)
+    capped = _period_caps(exclusive.kept, view, ctx)
+    lines = capped.kept
+    excluded += settled.excluded + exclusive.excluded + capped.excluded
+    errors += exclusive.errors
     if any(l.provisional for l in lines):
         warnings.append("含依据征求意见稿测算的金额，文件正式印发前不得拨付")
     return CompanyResult(case.company, ctx.award_year, lines, excluded, errors, warnings)

@@ -45,8 +45,10 @@ class EarlierAward:
         }
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class AwardLine:
+    """What one key pays (core.engine.counting), with its trace; a pass that changes it makes a new one."""
+
     rule: Rule
     claim_id: str
     subject: str
