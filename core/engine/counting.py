@@ -41,7 +41,7 @@ ONCE_PHRASES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class App:
     """A claim that qualifies under a rule: what remains is to count it with the others of its key."""
 
@@ -54,18 +54,24 @@ class App:
     once: str
     day: dt.date
 
-    @property
-    def period(self) -> tuple:
-        return {
-            "subject": (self.subject,),
-            "subject_year": (self.subject, self.year),
-            "event": (self.subject, self.day),
-            "company": (),
-            "company_year": (self.year,),
-        }[self.once]
 
 
-@dataclass
+def period(once: str, subject: str, year: int, day: dt.date) -> tuple:
+    """The part of a key that ``once`` counts by (core.policy.model.ONCE_LABELS)."""
+    if once == "subject":
+        return (subject,)
+    if once == "subject_year":
+        return (subject, year)
+    if once == "event":
+        return (subject, day)
+    if once == "company":
+        return ()
+    if once == "company_year":
+        return (year,)
+    raise KeyError(once)
+
+
+@dataclass(slots=True)
 class Worth:
     """What a rule gives for the claims of one key: the amount (ZERO if nothing) and how."""
 
@@ -135,7 +141,7 @@ def worth(rule, apps: list, ctx, warnings, room, window) -> Worth:
     """What ``rule`` gives for ``apps`` (one key) together."""
     if not apps:
         return Worth(ZERO, None, [])
-    if additive(rule, ctx.vocabulary):
+    if ctx.additive(rule):
         groups = [apps]
     else:
         groups = [[a] for a in apps]
@@ -239,7 +245,8 @@ def make_line(w: Worth, new_apps: list, subject: str, due: Decimal, found: Earli
     line = AwardLine(rule, first.claim.id, subject, due, trace, first.day, w.schedule,
                      person=str(first.claim.fields.get("person_id", "")),
                      provisional=rule.document.status == "draft",
-                     claim_ids=tuple(dict.fromkeys(a.claim.id for a in new_apps)),
+                     claim_ids=(first.claim.id,) if len(new_apps) == 1 else tuple(dict.fromkeys(
+                         a.claim.id for a in new_apps)),
                      earlier=found if found is not None and found.deducted > 0 else None)
     if line.provisional:
         trace.notes.append("依据征求意见稿测算，文件正式印发前仅供参考，不得据此拨付")

@@ -27,6 +27,11 @@ class Skip(Exception):
         self.reason, self.amount = reason, amount
 
 
+# The vocabulary enum of each field a parameter may depend on (Keyed.by), to name its value in Chinese.
+_KEY_ENUMS = {"level": "levels", "size": "sizes", "kind": "recognition_kinds", "rating": "ratings",
+              "board": "boards", "mode": "purchase_modes", "grade": "prize_grades", "stage": "stages"}
+
+
 class Eval:
     """One rule applied to one claim: reads parameters at the event date into the trace."""
 
@@ -59,9 +64,7 @@ class Eval:
         return self.param(p), ""
 
     def _key_label(self, by: str, key) -> str:
-        enum = {"level": "levels", "size": "sizes", "kind": "recognition_kinds", "rating": "ratings",
-                "board": "boards", "mode": "purchase_modes", "grade": "prize_grades",
-                "stage": "stages"}.get(by)
+        enum = _KEY_ENUMS.get(by)
         return self.vocabulary.label(enum, key) if enum and key is not None else str(key)
 
     def reading(self, name: str):

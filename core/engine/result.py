@@ -5,8 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.model import Company
 from core.engine.trace import Trace
+from core.model import Company
 from core.money import ZERO, to_fen
 from core.policy.model import Rule
 
@@ -60,6 +60,11 @@ class AwardLine:
     provisional: bool = False
     claim_ids: tuple = ()  # every claim of this batch the line adds up (claim_id first)
     earlier: EarlierAward | None = None  # what was deducted as already awarded
+
+    def capped(self, amount: Decimal, trace: Trace) -> AwardLine:
+        """This line with the amount a cap left and the trace that says so."""
+        return AwardLine(self.rule, self.claim_id, self.subject, amount, trace, self.event_date, self.schedule,
+                         self.person, self.provisional, self.claim_ids, self.earlier)
 
     def to_json(self) -> dict:
         doc = self.rule.document
