@@ -91,14 +91,17 @@ def test_a_stored_display_is_kept_even_where_todays_formatting_would_differ():
     assert fresh.display == "500,000.00元" and ReadingUse("x", 3, "n") == ("x", 3, "n")
 
 
-def test_screens_and_workbooks_show_every_stored_trace_as_before(stored):
-    """The trace HTML and the results workbook's five trace columns of the sample's 75 traces, the five traces
-    stored before issue 12 and a bare one, hashed: the digest is what the code before the typed Trace (reading
-    the stored dicts) gave for the same traces."""
+def test_screens_and_workbooks_show_every_stored_trace_as_before():
+    """The trace HTML and the results workbook's five trace columns of the sample's 75 traces (lines, then
+    exclusions), the five traces stored before issue 12 and a bare one, hashed: the digest is what the code
+    before the typed Trace (reading the stored dicts) gave for the same traces."""
     import hashlib
 
     from gui.tracehtml import trace_html
 
+    sample = json.loads((DATA / "engine_before.json").read_text(encoding="utf-8"))["sample"]
+    stored = [line["trace"] for c in sample for line in c["lines"]]
+    stored += [e["trace"] for c in sample for e in c["excluded"] if e.get("trace")]
     old = json.loads((DATA / "traces_before_issue12.json").read_text(encoding="utf-8"))
     bare = {"formula": "定额 500,000.00元", "inputs": [], "params": [], "readings": [], "steps": [], "notes": []}
     rule = {"document": "《文件》", "clause": "（一）", "sentence": "原文"}
