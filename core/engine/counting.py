@@ -224,15 +224,22 @@ def earlier_text(found: EarlierAward) -> str:
     return "；".join(parts)
 
 
-def same_platform(rec, subject: str) -> bool:
-    """Whether a recognition may be the platform of a recognition subject (a name that differs tells them apart)."""
+def same_platform(subject: str):
+    """Whether a recognition may be the platform of a recognition subject (a name that differs tells them apart).
+
+    Returns the test, ``test(rec) -> bool``, the subject read once for all recognitions.
+    """
     parsed = parse_recognition_subject(subject)
     if parsed is None:
-        return False
+        return lambda rec: False
     kind, level, name, _ = parsed
-    if rec.kind != kind or (rec.level or None) != level:
-        return False
-    return not (name and rec.name and normalize(rec.name) != name)
+
+    def test(rec) -> bool:
+        if rec.kind != kind or (rec.level or None) != level:
+            return False
+        return not (name and rec.name and normalize(rec.name) != name)
+
+    return test
 
 
 def make_line(w: Worth, new_apps: list, subject: str, due: Decimal, found: EarlierAward | None) -> AwardLine:

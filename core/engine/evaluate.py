@@ -380,8 +380,9 @@ def _window(keys: _Keys, case: CompanyCase, ctx: Context, family: str, subject: 
         rule = ev.rule
         n = int(ev.param(rule.years))
         starts = [d.year for d in keys.dates.get((family, subject), ())]
+        platform = same_platform(subject)
         for rec in case.history.recognitions:
-            if same_platform(rec, subject) and _matches(rule, _recognition_claim(rec, ctx), rec.date, case.company):
+            if platform(rec) and _matches(rule, _recognition_claim(rec, ctx), rec.date, case.company):
                 starts.append(rec.date.year)
         starts += [e.year for e in case.history.ledger
                    if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject]
