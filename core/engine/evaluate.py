@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from core.engine.counting import (App, Families, Worth, additive, earlier_award, make_line, paid_for, period,
                                   refusal, same_platform, worth)
-from core.engine.formulas import Eval, Skip
+from core.engine.formulas import FORMULAS, Eval, Skip
 from core.engine.predicates import PREDICATES, newly_recognized
 from core.engine.result import AwardLine, CompanyResult, EarlierAward, Exclusion
 from core.model import Claim, CompanyCase, History, Recognition, claim_recognition
@@ -279,7 +279,7 @@ def _rules_for(claim: Claim, case: CompanyCase, ctx: Context, idx: dict, errors:
 def _entered_rule(claim: Claim, case: CompanyCase, ctx: Context, errors: list):
     rid = claim.fields.get("rule_id")
     rule = ctx.policies.rules.get(rid)
-    if rule is None or not (rule.formula == "entered" or rule.above_minimum):
+    if rule is None or not (FORMULAS[rule.formula].claims == "entered" or rule.above_minimum):
         errors.append(f"事项{claim.id}：规则“{rid}”不存在或不是经办人录入金额的条款")
         return None
     if not rule.document.applies_to_city(case.company.city):
