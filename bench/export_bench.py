@@ -35,8 +35,8 @@ os.environ["KJJB_DATA_DIR"] = tempfile.mkdtemp(prefix="kjjb-export-bench-")
 from openpyxl import Workbook  # noqa: E402
 from storehelp import batch_data, contract, hte, profile, uscc  # noqa: E402
 
+from core.engine import load_policies  # noqa: E402
 from core.excel import exports  # noqa: E402
-from core.policy.loader import load_policies  # noqa: E402
 from core.store import open_store  # noqa: E402
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from storehelp import batch_data, contract, hte, profile, uscc  # noqa: E402
 
-from core.policy.loader import load_policies  # noqa: E402
+from core.engine import load_policies  # noqa: E402
 from core.store import open_store  # noqa: E402
 
 

@@ -66,7 +66,7 @@ def timed(fn, repeat: int = 3) -> float:
 
 
 def main(n: int) -> None:
-    from core.policy.loader import load_policies
+    from core.engine import load_policies
     from core.store import open_store
     from core.targetreport import Filter, build
     from core.targets import METRICS, REGION, series

@@ -23,7 +23,8 @@ class CliError(Exception):
 
 
 def _policies(args):
-    from core.policy.loader import PolicyError, load_policies
+    from core.engine import load_policies
+    from core.policy.loader import PolicyError
 
     try:
         return load_policies(getattr(args, "policies", None))

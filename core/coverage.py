@@ -5,9 +5,10 @@ parameters), so the document cannot drift from what the program computes.
 """
 from __future__ import annotations
 
+from core.engine.formulas import FORMULAS
 from core.money import display_value
 from core.policy.loader import COVERAGE_STATUSES
-from core.policy.model import CAP_LABELS, FORMULA_LABELS, NEWLY_LABELS, ONCE_LABELS, STACKING_LABELS, STATUS_LABELS, Choice
+from core.policy.model import CAP_LABELS, NEWLY_LABELS, ONCE_LABELS, STACKING_LABELS, STATUS_LABELS, Choice
 
 HEADER = """# 条款覆盖说明 (clause coverage)
 
@@ -66,7 +67,7 @@ def _rule_cell(policies, rid: str) -> str:
         if r.group:
             g = policies.groups[r.group]
             extra.append(f"叠加组“{g.label}”（{STACKING_LABELS[g.policy]}）")
-        bits = [f"`{rid}` {r.summary}（{FORMULA_LABELS[r.formula]}）"]
+        bits = [f"`{rid}` {r.summary}（{FORMULAS[r.formula].label}）"]
         if params:
             bits.append(params)
         bits += extra

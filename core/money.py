@@ -72,7 +72,7 @@ def yuan(value) -> Decimal:
 
 def fmt_yuan(value: Decimal) -> str:
     """``1234567.8`` -> ``1,234,567.80`` (always two decimals)."""
-    return f"{to_fen(value):,.2f}"
+    return f"{value.quantize(FEN, rounding=ROUND_HALF_UP):,.2f}"  # to_fen(), written out: it is called often
 
 
 def fmt_wan(value: Decimal) -> str:

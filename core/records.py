@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.engine.trace import Trace
 from core.model import Claim, RdYear, Recognition
 
 
@@ -103,7 +104,7 @@ class LineRecord:
     sentence: str
     amount: Decimal
     provisional: bool
-    trace: dict
+    trace: Trace
     schedule: tuple | None = None  # ((year, Decimal), ...)
     claim_key: str = ""  # the claim it pays for (the workbook's sheet and row)
     subject: str = ""  # what it pays for (core.subjects)
@@ -111,12 +112,12 @@ class LineRecord:
     @property
     def earlier(self) -> dict | None:
         """What was deducted as awarded before for the subject (EarlierAward.to_json()), if anything."""
-        return (self.trace or {}).get("earlier")
+        return getattr(self.trace, "earlier", None)
 
     @property
     def claim_keys(self) -> tuple:
         """Every claim of the batch the line adds up (a contract and its supplement), its own first."""
-        return tuple((self.trace or {}).get("claims") or ()) or ((self.claim_key,) if self.claim_key else ())
+        return tuple(getattr(self.trace, "claims", ())) or ((self.claim_key,) if self.claim_key else ())
 
     @property
     def basis(self) -> str:

@@ -72,7 +72,7 @@ class SelfTest:
 
 
 def check_policies(t: SelfTest) -> str:
-    from core.policy.loader import load_policies
+    from core.engine import load_policies
 
     t.policies = load_policies()
     return f"{len(t.policies.documents)}个政策文件，{len(t.policies.rules)}条规则"

@@ -27,7 +27,10 @@ RECOGNITION = "recognition"
 
 def normalize(text) -> str:
     """Text as a key: NFKC, one kind of dash, no whitespace at all, case folded."""
-    s = unicodedata.normalize("NFKC", str(text or "")).translate(_DASHES)
+    s = text if type(text) is str else str(text or "")
+    if s.isascii():  # NFKC and the dashes leave ASCII as it is; casefold() is lower() there
+        return "".join(s.split()).lower()
+    s = unicodedata.normalize("NFKC", s).translate(_DASHES)
     return "".join(s.split()).casefold()
 
 
@@ -115,18 +118,23 @@ def claim_subject(ctype: str, fields: dict, date=None) -> str:
 
 
 def _text(value) -> str:
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        return normalize(value)
+    if kind is bool:
         return "1" if value else "0"
-    if isinstance(value, Decimal):
+    if kind is Decimal:
         return f"{value.normalize():f}"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
     return normalize(value)
 
 
 def claim_identity(ctype: str, fields: dict) -> tuple:
     """Everything the claim states, normalized: equal identities are one claim entered twice."""
-    return (ctype,) + tuple((k, _text(v)) for k, v in sorted(fields.items()) if v is not None and v != "")
+    return (ctype, *[(k, _text(v)) for k, v in sorted(fields.items()) if v is not None and v != ""])
 
 
 def describe(subject: str, vocab=None) -> str:

@@ -27,7 +27,7 @@ class AppContext:
         """The policy files as shipped, without administrator overrides."""
         with self._lock:
             if self._base_policies is None:
-                from core.policy.loader import load_policies
+                from core.engine import load_policies
 
                 self._base_policies = load_policies()
             return self._base_policies

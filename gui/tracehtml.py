@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from html import escape
 
+from core.engine.trace import Trace
 from core.money import fmt_yuan
 
 CSS = """
@@ -21,8 +22,12 @@ def _list(items) -> str:
     return "<ul>" + "".join(f"<li>{escape(str(i))}</li>" for i in items) + "</ul>" if items else ""
 
 
-def trace_html(rule, amount, trace: dict, schedule=None, title: str | None = None) -> str:
-    """One line's trace (``trace`` as produced by Trace.to_json())."""
+def _day(day) -> str:
+    return day.isoformat() if day else ""
+
+
+def trace_html(rule, amount, trace: Trace, schedule=None, title: str | None = None) -> str:
+    """One line's trace."""
     doc = rule["document"] if isinstance(rule, dict) else rule.document.citation
     clause = rule["clause"] if isinstance(rule, dict) else rule.clause
     sentence = rule["sentence"] if isinstance(rule, dict) else rule.sentence
@@ -31,25 +36,25 @@ def trace_html(rule, amount, trace: dict, schedule=None, title: str | None = Non
     out.append(f"<p class='cite'>{escape(sentence)}</p>")
     if amount is not None:
         out.append(f"<p>金额：<span class='amount'>{fmt_yuan(amount)} 元</span></p>")
-    if trace.get("inputs"):
+    if trace.inputs:
         out.append("<p><b>输入</b></p><table class='kv'>" + "".join(
-            f"<tr><td>{escape(i['label'])}</td><td>{escape(i['value'])}</td></tr>" for i in trace["inputs"]) + "</table>")
-    if trace.get("params"):
+            f"<tr><td>{escape(i.label)}</td><td>{escape(i.value)}</td></tr>" for i in trace.inputs) + "</table>")
+    if trace.params:
         out.append("<p><b>参数</b></p><table class='kv'>" + "".join(
-            f"<tr><td>{escape(p['label'])}</td><td>{escape(p['display'])}</td>"
-            f"<td class='muted'>“{escape(p['cite'])}”，{escape(p['valid_from'])}起有效，按{escape(p['read_at'])}取值"
-            f"{'' if p['source'] == 'policy' else '；' + escape(p['source'])}</td></tr>" for p in trace["params"])
+            f"<tr><td>{escape(p.label)}</td><td>{escape(p.display)}</td>"
+            f"<td class='muted'>“{escape(p.cite)}”，{_day(p.start)}起有效，按{_day(p.read_at)}取值"
+            f"{'' if p.source == 'policy' else '；' + escape(p.source)}</td></tr>" for p in trace.params)
             + "</table>")
-    if trace.get("readings"):
-        out.append("<p><b>解读</b></p>" + _list(f"{r['name']} = {r['value']}：{r['note']}" for r in trace["readings"]))
-    if trace.get("formula"):
-        out.append(f"<p><b>算式：</b>{escape(trace['formula'])}</p>")
-    if trace.get("steps"):
-        out.append("<p><b>上限、起付线与叠加</b></p>" + _list(trace["steps"]))
+    if trace.readings:
+        out.append("<p><b>解读</b></p>" + _list(f"{r.name} = {r.value}：{r.note}" for r in trace.readings))
+    if trace.formula:
+        out.append(f"<p><b>算式：</b>{escape(trace.formula)}</p>")
+    if trace.steps:
+        out.append("<p><b>上限、起付线与叠加</b></p>" + _list(trace.steps))
     if schedule:
         out.append("<p><b>分年度安排</b></p>" + _list(f"{y}年：{fmt_yuan(a)} 元" for y, a in schedule))
-    if trace.get("notes"):
-        out.append("<p><b>说明</b></p>" + _list(trace["notes"]))
+    if trace.notes:
+        out.append("<p><b>说明</b></p>" + _list(trace.notes))
     return "".join(out)
 
 
@@ -58,7 +63,7 @@ def result_html(result) -> str:
     out = [CSS, f"<h3>合计：<span class='amount'>{fmt_yuan(result.total)} 元</span></h3>"]
     for line in result.lines:
         out.append("<hr>")
-        out.append(trace_html(line.rule, line.amount, line.trace.to_json(), line.schedule, title=line.rule.summary))
+        out.append(trace_html(line.rule, line.amount, line.trace, line.schedule, title=line.rule.summary))
     if result.excluded:
         out.append("<hr><h3>未计入的条款</h3>" + _list(
             f"{e.rule.document.citation}{e.rule.clause}（{e.rule.summary}）：{e.reason}" for e in result.excluded))

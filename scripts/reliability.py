@@ -72,7 +72,7 @@ def child(mode: str, url: str, arg: str) -> None:
         store.apply_import(make_import(f"kill-{n}", n))
         print("done", flush=True)
     elif mode == "calc":
-        from core.policy.loader import load_policies
+        from core.engine import load_policies
 
         print("start", flush=True)
         store.calculate(int(arg), load_policies())

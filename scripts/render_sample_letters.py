@@ -96,7 +96,7 @@ def main() -> int:
     import dataclasses
 
     from core.demo import load_demo_data
-    from core.policy.loader import load_policies
+    from core.engine import load_policies
     from core.store import open_store
 
     real = open_store(f"sqlite:///{(work / 'demo.sqlite3').as_posix()}")

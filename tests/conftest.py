@@ -6,7 +6,7 @@ os.environ.setdefault("KJJB_DATA_DIR", tempfile.mkdtemp(prefix="kjjb-test-"))
 
 import pytest  # noqa: E402
 
-from core.policy.loader import load_policies  # noqa: E402
+from core.engine import load_policies  # noqa: E402
 
 
 @pytest.fixture(scope="session")

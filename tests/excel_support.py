@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from core.engine import Context, evaluate
+from core.engine.trace import Input, Trace
 from core.excel.files import save_workbook
 from core.excel.layout import normalize_header
 from core.excel.template import build_template
@@ -76,7 +77,7 @@ def engine_lines(data: ImportData, policies, batch_id=7) -> list[LineRecord]:
                 bank_name=p.bank_name, bank_account=p.bank_account, rule_id=line.rule.id, document_id=doc.id,
                 document_title=doc.title, doc_number=doc.doc_number, clause=line.rule.clause,
                 summary=line.rule.summary, sentence=line.rule.sentence, amount=line.amount,
-                provisional=line.provisional, trace=line.trace.to_json(), schedule=line.schedule))
+                provisional=line.provisional, trace=Trace.from_json(line.trace.to_json()), schedule=line.schedule))
     return lines
 
 
@@ -85,8 +86,7 @@ def simple_line(n: int, amount: str, company: str = "甲", code: str | None = No
     return LineRecord(batch_id, n, code or uscc(n), f"{company}科技有限公司", "中国工商银行测试支行",
                       "0607002201201234567", f"rule-{n}", doc[0], doc[1], doc[2], "（一）", f"测试项目{n}",
                       "条款原文。", Decimal(amount), provisional,
-                      {"inputs": [{"label": "基数", "value": "1,000.00元"}], "params": [],
-                       "formula": f"定额 {amount}元", "steps": [], "notes": []})
+                      Trace([Input("基数", "1,000.00元")], formula=f"定额 {amount}元"))
 
 
 def rewrite_zip(src: Path, dst: Path, replace: dict | None = None, add: dict | None = None,

@@ -10,9 +10,8 @@ from decimal import Decimal
 import pytest
 
 from core.casefile import parse_company
-from core.engine import Context, evaluate_company
+from core.engine import Context, evaluate_company, load_policies
 from core.paths import POLICIES
-from core.policy.loader import load_policies
 
 USCC = "91150200MA0000000"
 

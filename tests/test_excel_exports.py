@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from core.engine.trace import Trace
 from core.excel.exports import (
     DISBURSEMENT_TITLE, RECOVERY_TITLE, build_disbursement_sheet, build_publicity_list, build_results_workbook, check_total,
     trace_columns, write_disbursement_sheet, write_publicity_list, write_results_workbook,
@@ -111,17 +112,17 @@ def test_lines_must_be_exact_positive_decimals_of_this_batch():
 
 
 def test_trace_flattening_is_readable():
-    cols = trace_columns({
+    cols = trace_columns(Trace.from_json({
         "inputs": [{"label": "技术交易额", "value": "6,000,000.00元"}],
         "params": [{"label": "比例", "display": "5%", "cite": "按技术交易额5%给予补贴", "valid_from": "2026-01-01",
                     "read_at": "2026-03-18"}],
         "readings": [{"name": "first_counts_out_of_region", "value": True, "note": "区外证书也算"}],
         "formula": "6,000,000.00元 × 5% = 300,000.00元",
-        "steps": ["单项上限500,000.00元：未超出"], "notes": ["依据征求意见稿测算"]})
+        "steps": ["单项上限500,000.00元：未超出"], "notes": ["依据征求意见稿测算"]}))
     assert cols["inputs"] == "技术交易额：6,000,000.00元"
     assert cols["params"] == "比例：5%（依据“按技术交易额5%给予补贴”，2026-01-01起施行，按2026-03-18取值）"
     assert cols["notes"] == "依据征求意见稿测算\n解读“first_counts_out_of_region”＝是：区外证书也算"
-    assert trace_columns({}) == {"formula": "", "inputs": "", "params": "", "steps": "", "notes": ""}
+    assert trace_columns(Trace()) == {"formula": "", "inputs": "", "params": "", "steps": "", "notes": ""}
 
 
 # ---------------------------------------------------------------- disbursement sheet

@@ -26,10 +26,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.engine import Context, evaluate_company
+from core.engine import Context, evaluate_company, load_policies
 from core.model import Claim, Company, CompanyCase, History, LedgerEntry, RdYear, Recognition, claim_recognition
 from core.money import ZERO, to_fen
-from core.policy.loader import load_policies
 
 POLICIES = load_policies()
 VOCAB = POLICIES.vocabulary

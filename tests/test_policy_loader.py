@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from core.engine import load_policies
 from core.paths import POLICIES
-from core.policy.loader import PolicyError, load_policies
+from core.policy.loader import PolicyError
 
 HLB = "hlb-2025-draft.yaml"
 
@@ -215,3 +216,29 @@ def test_an_override_of_a_split_rule_applies_to_the_rules_it_became(policies):
     ps = policies.with_overrides([o])
     for rid in ("nmg20-09-sustainable-zone", "nmg20-09-agri-demo-zone"):
         assert ps.rules[rid].amount.at(dt.date(2026, 5, 1)).value == Decimal("60000000")
+
+
+def test_the_loader_checks_against_the_registries_it_is_given(policy_dir):
+    """core.policy knows no formula or history check of its own: take one away and a rule using it is refused."""
+    from dataclasses import replace
+
+    from core.engine import ENGINE
+    from core.policy.loader import load_policies as load_with
+
+    no_rate = replace(ENGINE, formulas={k: v for k, v in ENGINE.formulas.items() if k != "rate"})
+    with pytest.raises(PolicyError, match="未知计算方式“rate”"):
+        load_with(policy_dir, registries=no_rate)
+    no_check = replace(ENGINE, predicates={k: v for k, v in ENGINE.predicates.items() if k != "consecutive_tech_sme"})
+    with pytest.raises(PolicyError, match="未知判定“consecutive_tech_sme”"):
+        load_with(policy_dir, registries=no_check)
+    assert len(load_with(policy_dir, registries=ENGINE).rules) == len(load_policies(policy_dir).rules)
+
+
+def test_every_formula_kind_declares_what_it_needs_and_computes_if_it_pays():
+    from core.engine.formulas import FORMULAS
+
+    assert set(FORMULAS) == {"fixed", "rate", "per_step", "multiple", "at_least", "entered", "informational"}
+    for kind in FORMULAS.values():
+        assert kind.label and (kind.compute is not None) == kind.pays, kind.name
+        assert not set(kind.required) & set(kind.optional), kind.name
+    assert [k for k, v in FORMULAS.items() if not v.pays] == ["informational"]

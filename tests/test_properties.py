@@ -12,10 +12,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.engine import Context, evaluate_company
+from core.engine import Context, evaluate_company, load_policies
 from core.model import Claim, Company, CompanyCase, History, LedgerEntry, RdYear, Recognition
 from core.money import ZERO
-from core.policy.loader import load_policies
 
 POLICIES = load_policies()
 VOCAB = POLICIES.vocabulary

@@ -14,9 +14,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.engine import load_policies
 from core.paths import POLICIES
 from core.policy.cite import squash
-from core.policy.loader import PolicyError, load_policies
+from core.policy.loader import PolicyError
 from core.policy.respectively import UNCHECKED
 from core.policy.yamlio import Node, load_yaml
 from core.rulecases import run_rule_cases

@@ -33,6 +33,7 @@ BUDGET = "2060499 其他技术研究与开发支出"
 if __name__ == "__main__":
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from core.engine.trace import Trace  # noqa: E402
 from core.records import BatchRecord, LineRecord  # noqa: E402
 from core.excel.problems import Problem  # noqa: E402
 
@@ -128,12 +129,13 @@ _PLAIN = json.dumps(["General", ["Calibri", 11.0, False, False, None, "theme:1"]
 def _line_json(line: LineRecord) -> dict:
     out = dataclasses.asdict(line)
     out["amount"] = str(line.amount)
+    out["trace"] = line.trace.to_json()
     out["schedule"] = [[y, str(a)] for y, a in line.schedule] if line.schedule else None
     return out
 
 
 def _line(data: dict) -> LineRecord:
-    data = dict(data, amount=Decimal(data["amount"]))
+    data = dict(data, amount=Decimal(data["amount"]), trace=Trace.from_json(data["trace"]))
     data["schedule"] = tuple((y, Decimal(a)) for y, a in data["schedule"]) if data["schedule"] else None
     return LineRecord(**data)
 
@@ -160,11 +162,11 @@ def load_inputs(before: dict) -> dict:
 def _capture_inputs() -> dict:
     from excel_support import batch_record, engine_lines, put, save, simple_line, template, uscc
 
+    from core.engine import load_policies
     from core.excel.layout import COMPANIES_SHEET
     from core.excel.problems import WorkbookError
     from core.excel.reader import read_workbook
     from core.paths import RESOURCES
-    from core.policy.loader import load_policies
 
     lines = engine_lines(read_workbook(RESOURCES / "samples" / "申报样例.xlsx"), load_policies())
     ja, yi, bing = uscc(11), uscc(12), uscc(13)

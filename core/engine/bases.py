@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.engine.trace import Input
 from core.money import ZERO, fmt_yuan
 
 
@@ -24,9 +25,9 @@ def rd_increment(claim, case, ctx):
         return None, [], f"缺少{missing}年度研发费用，无法计算研发投入增量"
     inc = cur.expense - prev.expense
     inputs = [
-        (f"{y}年度研发投入", fmt_yuan(cur.expense) + "元"),
-        (f"{y - 1}年度研发投入", fmt_yuan(prev.expense) + "元"),
-        ("研发投入增量", fmt_yuan(inc) + "元"),
+        Input(f"{y}年度研发投入", fmt_yuan(cur.expense) + "元"),
+        Input(f"{y - 1}年度研发投入", fmt_yuan(prev.expense) + "元"),
+        Input("研发投入增量", fmt_yuan(inc) + "元"),
     ]
     return inc, inputs, None
 
@@ -38,12 +39,12 @@ def rd_deducted(claim, case, ctx):
     if rd is None:
         return None, [], f"缺少{y}年度研发费用记录"
     if not rd.super_deduction:
-        return ZERO, [(f"{y}年度是否享受加计扣除", "否")], f"{y}年度未进行研发费用加计扣除"
+        return ZERO, [Input(f"{y}年度是否享受加计扣除", "否")], f"{y}年度未进行研发费用加计扣除"
     value = rd.deducted if rd.deducted is not None else rd.expense
     label = f"{y}年度已加计扣除的研发费用"
-    inputs = [(label, fmt_yuan(value) + "元")]
+    inputs = [Input(label, fmt_yuan(value) + "元")]
     if rd.deducted is None:
-        inputs.append(("说明", "未单独填写加计扣除金额，按当年研发费用计"))
+        inputs.append(Input("说明", "未单独填写加计扣除金额，按当年研发费用计"))
     return value, inputs, None
 
 
@@ -52,9 +53,9 @@ def turnover_increase(claim, case, ctx):
     cur, prev = claim.get("turnover"), claim.get("previous_turnover")
     inc = cur - prev
     return inc, [
-        ("本年度认定登记成交额", fmt_yuan(cur) + "元"),
-        ("上年度认定登记成交额", fmt_yuan(prev) + "元"),
-        ("增加额", fmt_yuan(inc) + "元"),
+        Input("本年度认定登记成交额", fmt_yuan(cur) + "元"),
+        Input("上年度认定登记成交额", fmt_yuan(prev) + "元"),
+        Input("增加额", fmt_yuan(inc) + "元"),
     ], None
 
 
@@ -78,4 +79,4 @@ def field_base(spec, claim):
         return None, [], f"缺少“{spec.label}”"
     value = Decimal(value)
     text = fmt_yuan(value) + "元" if spec.type == "money" else f"{value.normalize():f}"
-    return value, [(spec.label, text)], None
+    return value, [Input(spec.label, text)], None

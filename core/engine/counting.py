@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.engine.bases import BASE_FIELDS
-from core.engine.formulas import Eval, Skip, caps_and_floor, formula
-from core.engine.result import AwardLine, EarlierAward, Exclusion, Trace
+from core.engine.formulas import FORMULAS, Eval, Skip, caps_and_floor, formula
+from core.engine.result import AwardLine, EarlierAward, Exclusion
+from core.engine.trace import Trace
 from core.model import Claim
 from core.money import ZERO, fmt_yuan
 from core.subjects import describe, normalize, parse_recognition_subject
@@ -40,7 +41,7 @@ ONCE_PHRASES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class App:
     """A claim that qualifies under a rule: what remains is to count it with the others of its key."""
 
@@ -53,18 +54,24 @@ class App:
     once: str
     day: dt.date
 
-    @property
-    def period(self) -> tuple:
-        return {
-            "subject": (self.subject,),
-            "subject_year": (self.subject, self.year),
-            "event": (self.subject, self.day),
-            "company": (),
-            "company_year": (self.year,),
-        }[self.once]
 
 
-@dataclass
+def period(once: str, subject: str, year: int, day: dt.date) -> tuple:
+    """The part of a key that ``once`` counts by (core.policy.model.ONCE_LABELS)."""
+    if once == "subject":
+        return (subject,)
+    if once == "subject_year":
+        return (subject, year)
+    if once == "event":
+        return (subject, day)
+    if once == "company":
+        return ()
+    if once == "company_year":
+        return (year,)
+    raise KeyError(once)
+
+
+@dataclass(slots=True)
 class Worth:
     """What a rule gives for the claims of one key: the amount (ZERO if nothing) and how."""
 
@@ -97,9 +104,10 @@ class Families:
 
 def additive(rule, vocabulary) -> bool:
     """Whether the rule's amount grows with fields that add up over one subject's claims."""
-    if rule.formula == "entered":
+    adds_up = FORMULAS[rule.formula].adds_up
+    if adds_up == "always":
         return True
-    if rule.formula not in ("rate", "per_step", "multiple") or rule.claim_type is None:
+    if adds_up != "base" or rule.claim_type is None:
         return False
     fields = vocabulary.claim_types[rule.claim_type].fields
     used = BASE_FIELDS.get(rule.base, (rule.base,))
@@ -133,7 +141,7 @@ def worth(rule, apps: list, ctx, warnings, room, window) -> Worth:
     """What ``rule`` gives for ``apps`` (one key) together."""
     if not apps:
         return Worth(ZERO, None, [])
-    if additive(rule, ctx.vocabulary):
+    if ctx.additive(rule):
         groups = [apps]
     else:
         groups = [[a] for a in apps]
@@ -216,15 +224,22 @@ def earlier_text(found: EarlierAward) -> str:
     return "；".join(parts)
 
 
-def same_platform(rec, subject: str) -> bool:
-    """Whether a recognition may be the platform of a recognition subject (a name that differs tells them apart)."""
+def same_platform(subject: str):
+    """Whether a recognition may be the platform of a recognition subject (a name that differs tells them apart).
+
+    Returns the test, ``test(rec) -> bool``, the subject read once for all recognitions.
+    """
     parsed = parse_recognition_subject(subject)
     if parsed is None:
-        return False
+        return lambda rec: False
     kind, level, name, _ = parsed
-    if rec.kind != kind or (rec.level or None) != level:
-        return False
-    return not (name and rec.name and normalize(rec.name) != name)
+
+    def test(rec) -> bool:
+        if rec.kind != kind or (rec.level or None) != level:
+            return False
+        return not (name and rec.name and normalize(rec.name) != name)
+
+    return test
 
 
 def make_line(w: Worth, new_apps: list, subject: str, due: Decimal, found: EarlierAward | None) -> AwardLine:
@@ -237,7 +252,8 @@ def make_line(w: Worth, new_apps: list, subject: str, due: Decimal, found: Earli
     line = AwardLine(rule, first.claim.id, subject, due, trace, first.day, w.schedule,
                      person=str(first.claim.fields.get("person_id", "")),
                      provisional=rule.document.status == "draft",
-                     claim_ids=tuple(dict.fromkeys(a.claim.id for a in new_apps)),
+                     claim_ids=(first.claim.id,) if len(new_apps) == 1 else tuple(dict.fromkeys(
+                         a.claim.id for a in new_apps)),
                      earlier=found if found is not None and found.deducted > 0 else None)
     if line.provisional:
         trace.notes.append("依据征求意见稿测算，文件正式印发前仅供参考，不得据此拨付")

@@ -21,8 +21,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.engine.counting import App, Families, earlier_award, make_line, paid_for, refusal, same_platform, worth
-from core.engine.formulas import Eval, Skip
+from core.engine.counting import (App, Families, Worth, additive, earlier_award, make_line, paid_for, period,
+                                  refusal, same_platform, worth)
+from core.engine.formulas import FORMULAS, Eval, Skip
 from core.engine.predicates import PREDICATES, newly_recognized
 from core.engine.result import AwardLine, CompanyResult, EarlierAward, Exclusion
 from core.model import Claim, CompanyCase, History, Recognition, claim_recognition
@@ -44,6 +45,36 @@ class Context:
         self.include_drafts = include_drafts
         self.cap_rules = _cap_key_rules(policies)
         self.families = Families.build(policies)
+        spec = self.vocabulary.claim_types["recognition"].fields
+        self.recognition_defaults = {name: f.default for name, f in spec.items() if f.default is not None}
+        self._multi_year: dict[str, tuple] = {}
+        self._additive: dict[str, bool] = {}
+        self.period_caps = {rid: tuple(c for c in rule.caps if c.per in PERIOD_CAPS)
+                            for rid, rule in policies.rules.items()}
+
+    def additive(self, rule: Rule) -> bool:
+        """core.engine.counting.additive, once per rule."""
+        found = self._additive.get(rule.id)
+        if found is None:
+            found = self._additive[rule.id] = additive(rule, self.vocabulary)
+        return found
+
+    def multi_year(self, city: str) -> tuple[tuple[Rule, ...], frozenset | None]:
+        """The rules of ``city`` that pay for several years, and the recognition kinds they can match (None: any)."""
+        found = self._multi_year.get(city)
+        if found is None:
+            rules = self.policies.multi_year_rules(city)
+            kinds: set | None = set()
+            for rule in rules:
+                if rule.kind_filter is None:
+                    kinds = None
+                    break
+                kinds.update(rule.kind_filter)
+            found = self._multi_year[city] = (rules, frozenset(kinds) if kinds is not None else None)
+        return found
+
+
+PERIOD_CAPS = ("company_year", "person_total", "person_year")  # caps that span subjects (the last pass)
 
 
 def _cap_key_rules(policies: PolicySet) -> dict[str, frozenset]:
@@ -88,8 +119,39 @@ def _matches(rule: Rule, claim: Claim, day: dt.date, company=None) -> bool:
     return True
 
 
-def _claim_key(claim: Claim):
-    return (claim.date or dt.date.min, claim.type, claim.subject, claim.identity, claim.id)
+def _in_order(pairs: list) -> list:
+    """``(head, claim)`` pairs sorted by head, then by what the claim states and its id: a fixed order.
+
+    The order is that of the key (head, claim.identity, claim.id); the
+    identity, which normalizes every field, is worked out only for claims
+    whose heads are equal.
+    """
+    pairs.sort(key=_first)
+    n = len(pairs)
+    if n < 2 or len({p[0] for p in pairs}) == n:
+        return pairs
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and pairs[j][0] == pairs[i][0]:
+            j += 1
+        if j - i > 1:
+            pairs[i:j] = sorted(pairs[i:j], key=_tie)
+        i = j
+    return pairs
+
+
+def _first(pair):
+    return pair[0]
+
+
+def _tie(pair):
+    return pair[1].identity, pair[1].id
+
+
+def _sorted_claims(claims) -> list[Claim]:
+    """This batch's claims by date, type, subject (and what they state, and id), whatever order they came in."""
+    return [c for _, c in _in_order([((c.date or dt.date.min, c.type, c.subject), c) for c in claims])]
 
 
 # ---------------------------------------------------------------- the history a claim sees
@@ -111,8 +173,7 @@ def _with_own_claims(case: CompanyCase, claims) -> CompanyCase:
 
 
 def _recognition_claim(rec: Recognition, ctx) -> Claim:
-    defaults = ctx.vocabulary.claim_types["recognition"].fields
-    fields = {name: spec.default for name, spec in defaults.items() if spec.default is not None}
+    fields = dict(ctx.recognition_defaults)
     fields.update(kind=rec.kind, level=rec.level, date=rec.date, number=rec.number, stage=rec.stage)
     if rec.name:
         fields["name"] = rec.name
@@ -125,13 +186,13 @@ def _history_installment_claims(case: CompanyCase, ctx: Context) -> list[Claim]:
     A claim of this batch about the same platform does not replace it: both fall under one key (the
     platform and the year), where the support is counted once.
     """
-    rules = ctx.policies.multi_year_rules(case.company.city)
+    rules, kinds = ctx.multi_year(case.company.city)
     if not rules:
         return []
     out = {}
-    for rec in sorted(case.history.recognitions, key=lambda r: (r.date, r.number, r.name)):
-        if rec.date.year > ctx.award_year:
-            continue
+    recs = [r for r in case.history.recognitions
+            if r.date.year <= ctx.award_year and (kinds is None or r.kind in kinds)]
+    for rec in sorted(recs, key=lambda r: (r.date, r.number, r.name)):
         claim = _recognition_claim(rec, ctx)
         if claim.subject in out:
             continue
@@ -192,12 +253,14 @@ def _qualify(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, warnings
             reason = PREDICATES[req.name].fn(ev, req.args)
             if reason:
                 raise Skip(reason)
-        newly = ev.choose(rule.newly)
-        if newly:
-            reason = newly_recognized(ev, newly)
-            if reason:
-                raise Skip(reason)
-        once = ev.choose(rule.once)
+        newly = rule.newly
+        if newly is not None:
+            newly = ev.choose(newly)
+            if newly:
+                reason = newly_recognized(ev, newly)
+                if reason:
+                    raise Skip(reason)
+        once = rule.once if type(rule.once) is str else ev.choose(rule.once)
         if claim.type == "entered" and rule.formula == "at_least":
             subject = _platform_subject(rule, claim, case, ctx)
     except Skip as skip:
@@ -216,7 +279,7 @@ def _rules_for(claim: Claim, case: CompanyCase, ctx: Context, idx: dict, errors:
 def _entered_rule(claim: Claim, case: CompanyCase, ctx: Context, errors: list):
     rid = claim.fields.get("rule_id")
     rule = ctx.policies.rules.get(rid)
-    if rule is None or not (rule.formula == "entered" or rule.above_minimum):
+    if rule is None or not (FORMULAS[rule.formula].claims == "entered" or rule.above_minimum):
         errors.append(f"事项{claim.id}：规则“{rid}”不存在或不是经办人录入金额的条款")
         return None
     if not rule.document.applies_to_city(case.company.city):
@@ -238,7 +301,7 @@ class _Keys:
         self.dates: dict[tuple, set] = {}  # (family, subject) -> claim dates of any year (multi-year windows)
 
     def key(self, app: App) -> tuple:
-        return (self.ctx.families.of[app.rule.id], app.once) + app.period
+        return (self.ctx.families.of[app.rule.id], app.once) + period(app.once, app.subject, app.year, app.day)
 
     def add(self, app: App) -> None:
         (self.earlier if app.earlier else self.new).setdefault(self.key(app), []).append(app)
@@ -250,8 +313,10 @@ def _earlier_apps(keys: _Keys, case: CompanyCase, ctx: Context, idx: dict, warni
     """Claims of earlier approved batches under the families and subjects this batch touches."""
     if not case.history.claims:
         return
+    family_of = ctx.families.of
     wanted = {k[0] for k in keys.new}
-    for year, claim in sorted(case.history.claims, key=lambda yc: (yc[0], _claim_key(yc[1]))):
+    pending = []
+    for year, claim in case.history.claims:
         if claim.type == "entered":
             rule = ctx.policies.rules.get(claim.fields.get("rule_id"))
             rules = (rule,) if rule is not None and rule.document.applies_to_city(case.company.city) else ()
@@ -259,18 +324,46 @@ def _earlier_apps(keys: _Keys, case: CompanyCase, ctx: Context, idx: dict, warni
             rules = idx.get(("recognition", claim.fields.get("kind")), ())
         else:
             rules = idx.get((claim.type, None), ())
+        rules = [r for r in rules if family_of[r.id] in wanted]
+        if rules:
+            pending.append(((year, claim.date or dt.date.min, claim.type, claim.subject), claim, rules))
+    for (year, *_), claim, rules in _in_order(pending):
         for rule in rules:
-            if ctx.families.of[rule.id] not in wanted:
+            if not _may_count(rule, claim, year, keys, ctx):
                 continue
             out = _qualify(rule, claim, case, ctx, [], year, earlier=True)
             if isinstance(out, App):
                 keys.add(out)
 
 
-def _identity_deduped(apps: list[App], seen: set) -> list[App]:
-    if len(apps) == 1 and not seen:
-        seen.add((apps[0].rule.id, apps[0].claim.identity))
-        return apps
+def _may_count(rule: Rule, claim: Claim, year: int, keys: _Keys, ctx: Context) -> bool:
+    """Whether an earlier claim may fall under a key of this batch, as far as can be told before qualifying it.
+
+    A claim under a rule that pays for several years counts wherever it is:
+    its date starts the support period of its subject.
+    """
+    once = rule.once
+    if rule.years is not None or type(once) is not str or (claim.type == "entered" and rule.formula == "at_least"):
+        return True
+    day = claim.date or (ctx.as_of if year == ctx.award_year else dt.date(year, 12, 31))
+    return (ctx.families.of[rule.id], once) + period(once, claim.subject, year, day) in keys.new
+
+
+def _deduped(before: list[App], new: list[App]) -> tuple[list[App], list[App]]:
+    """The earlier and the new apps of a key with each claim stated twice under one rule counted once.
+
+    Two apps are one claim stated twice when their rule and their identity are
+    the same; apps of different rules never are, so identities (which
+    normalize every field) are worked out only where a rule repeats.
+    """
+    apps = before + new
+    if len(apps) < 2 or len({a.rule.id for a in apps}) == len(apps):
+        return before, new
+    seen: set = set()
+    return _first_statements(before, seen), _first_statements(new, seen)
+
+
+def _first_statements(apps: list[App], seen: set) -> list[App]:
     out = []
     for a in apps:
         ident = (a.rule.id, a.claim.identity)
@@ -287,8 +380,9 @@ def _window(keys: _Keys, case: CompanyCase, ctx: Context, family: str, subject: 
         rule = ev.rule
         n = int(ev.param(rule.years))
         starts = [d.year for d in keys.dates.get((family, subject), ())]
+        platform = same_platform(subject)
         for rec in case.history.recognitions:
-            if same_platform(rec, subject) and _matches(rule, _recognition_claim(rec, ctx), rec.date, case.company):
+            if platform(rec) and _matches(rule, _recognition_claim(rec, ctx), rec.date, case.company):
                 starts.append(rec.date.year)
         starts += [e.year for e in case.history.ledger
                    if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject]
@@ -337,22 +431,28 @@ class _Tally:
 def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> _Tally:
     family, once = key[0], key[1]
     new = keys.new[key]
-    seen: set = set()
-    before = _identity_deduped(keys.earlier.get(key, []), seen)
-    new_kept = _identity_deduped(new, seen)
+    before, new_kept = _deduped(keys.earlier.get(key, []), new)
     first = new[0]
     window = _window(keys, case, ctx, family, first.subject)
     room = _room(case, ctx, family, first.subject, first.year)
     results = []
-    for rule in dict.fromkeys([a.rule for a in new] + [a.rule for a in before]):
-        mine_before = [a for a in before if a.rule is rule]
-        w_all = worth(rule, mine_before + [a for a in new_kept if a.rule is rule], ctx, warnings, room, window)
-        w_before = worth(rule, mine_before, ctx, [], room, window)
-        results.append((rule, [a for a in new if a.rule is rule], w_all, w_before))
+    if not before and all(a.rule is first.rule for a in new):  # the common key: one rule, nothing earlier
+        results.append((first.rule, new, worth(first.rule, new_kept, ctx, warnings, room, window),
+                        Worth(ZERO, None, [])))
+    else:
+        for rule in dict.fromkeys([a.rule for a in new] + [a.rule for a in before]):
+            mine_before = [a for a in before if a.rule is rule]
+            w_all = worth(rule, mine_before + [a for a in new_kept if a.rule is rule], ctx, warnings, room, window)
+            w_before = worth(rule, mine_before, ctx, [], room, window)
+            results.append((rule, [a for a in new if a.rule is rule], w_all, w_before))
     group = ctx.policies.group_of(first.rule) if family.startswith("group:") else None
-    order = {rid: i for i, rid in enumerate(group.rules)} if group is not None else {}
-    winner = max(results, key=lambda x: (x[2].amount, x[0].document.date, -order.get(x[0].id, 0)))
-    worth_before = max(r[3].amount for r in results)
+    if len(results) == 1:
+        winner = results[0]
+        worth_before = winner[3].amount
+    else:
+        order = {rid: i for i, rid in enumerate(group.rules)} if group is not None else {}
+        winner = max(results, key=lambda x: (x[2].amount, x[0].document.date, -order.get(x[0].id, 0)))
+        worth_before = max(r[3].amount for r in results)
     entries = paid_for(case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day)
     subject = first.subject if once not in ("company", "company_year") else ""
     found = earlier_award(subject, entries, before, worth_before, ctx.vocabulary) if entries or before else None
@@ -362,11 +462,13 @@ def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: l
 
 
 def _not_failed(apps: list, w) -> list:
+    if not w.failed:
+        return apps
     return [a for a in apps if all(a is not f for f, _ in w.failed)]
 
 
 def _verdict(t: _Tally, vocab, excluded: list) -> AwardLine | None:
-    """The key's line (what is due), and an exclusion for every claim of this batch that it does not pay."""
+    """The key's line (what is due); an exclusion for every claim of this batch it does not pay goes to ``excluded``."""
     rule, mine, w, _ = t.winner
     for other, other_new, ow, _ in t.results:
         for app, fw in ow.failed:  # beside a claim that pays, one that gives nothing says why
@@ -393,14 +495,24 @@ def _verdict(t: _Tally, vocab, excluded: list) -> AwardLine | None:
     return make_line(w, mine, mine[0].subject, t.due, t.found)
 
 
-def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list, excluded: list) -> list[AwardLine]:
+@dataclass(frozen=True, slots=True)
+class Pass:
+    """What one pass over the lines keeps, and what it takes out (with the reason in each Exclusion)."""
+
+    kept: list[AwardLine]
+    excluded: list[Exclusion]
+    errors: tuple[str, ...] = ()
+
+
+def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> Pass:
     """One line per key that is worth more than was already awarded for it; exclusions for the rest."""
-    lines = []
+    lines: list[AwardLine] = []
+    excluded: list[Exclusion] = []
     for key in keys.new:  # in the order of the (sorted) claims, whatever order they came in
         line = _verdict(_tally(key, keys, case, ctx, warnings), ctx.vocabulary, excluded)
         if line is not None:
             lines.append(line)
-    return lines
+    return Pass(lines, excluded)
 
 
 def _stacked_out(g, winner: Rule, w, rule: Rule, new: list, ow, excluded: list) -> None:
@@ -414,9 +526,10 @@ def _stacked_out(g, winner: Rule, w, rule: Rule, new: list, ow, excluded: list) 
 
 # ---------------------------------------------------------------- exclusive groups
 
-def _exclusive(lines: list, ctx: Context, excluded: list, errors: list) -> list:
+def _exclusive(lines: list[AwardLine], ctx: Context) -> Pass:
+    """Lines of an 'exclusive' group that two rules pay for one claim are taken out, with an error to decide."""
     groups: dict = {}
-    kept = []
+    kept, excluded, errors = [], [], []
     for line in lines:
         g = ctx.policies.group_of(line.rule)
         if g is None or g.policy != "exclusive":
@@ -433,7 +546,7 @@ def _exclusive(lines: list, ctx: Context, excluded: list, errors: list) -> list:
         for m in members:
             excluded.append(Exclusion(m.rule, m.claim_id, m.subject,
                                       f"互斥组“{g.label}”同时适用多项，需人工核定", m.amount, m.trace))
-    return kept
+    return Pass(kept, excluded, tuple(errors))
 
 
 # ---------------------------------------------------------------- caps across subjects
@@ -452,17 +565,26 @@ def _ledger_used(case: CompanyCase, ctx: Context, cap, person: str) -> tuple:
     return used, entries
 
 
-def _period_caps(lines: list, case: CompanyCase, ctx: Context, excluded: list) -> list:
+def _period_caps(lines: list[AwardLine], case: CompanyCase, ctx: Context) -> Pass:
+    """Caps per unit and year or per person: each capped line is replaced by one of the amount left, with the step.
+
+    Lines are taken in a fixed order (event date, document, clause, subject),
+    so what a cap leaves does not depend on the order the claims came in.
+    """
     used: dict = {}
-    kept = []
-    for line in sorted(lines, key=lambda l: (l.event_date, l.rule.document.id, l.rule.order, l.subject, l.claim_id)):
+    kept, excluded = [], []
+    period_caps = ctx.period_caps
+    if len(lines) > 1:
+        lines = sorted(lines, key=lambda l: (l.event_date, l.rule.document.id, l.rule.order, l.subject, l.claim_id))
+    for line in lines:
         rule = line.rule
-        caps = [c for c in rule.caps if c.per in ("company_year", "person_total", "person_year")]
+        caps = period_caps[rule.id]
         if not caps:
             kept.append(line)
             continue
         ev = Eval(ctx, rule, None, case, line.event_date)
-        ev.trace = line.trace
+        ev.trace = trace = line.trace.copy()
+        amount = line.amount
         keys = []
         for cap in caps:
             if not ev.cap_active(cap):
@@ -475,42 +597,46 @@ def _period_caps(lines: list, case: CompanyCase, ctx: Context, excluded: list) -
                 used[k] = _ledger_used(case, ctx, cap, line.person)[0]
             top = ev.param(cap.param)
             room = max(top - used[k], ZERO)
-            scope_text = {"company_year": f"每个单位{ctx.award_year}年度", "person_total": "同一人累计",
-                          "person_year": f"同一人{ctx.award_year}年度"}[cap.per]
-            if line.amount > room:
-                line.trace.steps.append(
+            scope_text = (f"每个单位{ctx.award_year}年度" if cap.per == "company_year" else
+                          "同一人累计" if cap.per == "person_total" else f"同一人{ctx.award_year}年度")
+            if amount > room:
+                trace.steps.append(
                     f"{scope_text}上限{fmt_yuan(top)}元（“{cap.param.versions[0].cite}”），已用{fmt_yuan(used[k])}元，"
-                    f"剩余{fmt_yuan(room)}元：{fmt_yuan(line.amount)} → {fmt_yuan(room)}")
-                line.amount = to_fen(room)
+                    f"剩余{fmt_yuan(room)}元：{fmt_yuan(amount)} → {fmt_yuan(room)}")
+                amount = to_fen(room)
             else:
-                line.trace.steps.append(f"{scope_text}上限{fmt_yuan(top)}元，已用{fmt_yuan(used[k])}元，未超出")
+                trace.steps.append(f"{scope_text}上限{fmt_yuan(top)}元，已用{fmt_yuan(used[k])}元，未超出")
             keys.append(k)
         for k in keys:
-            used[k] += line.amount
-        if line.amount <= 0:
+            used[k] += amount
+        if amount <= 0:
             names = "、".join(CAP_LABELS[c.per] for c in caps)
             excluded.append(Exclusion(rule, line.claim_id, line.subject, f"已达到{names}上限，本项不再支持", ZERO,
-                                      line.trace, line.earlier))
+                                      trace, line.earlier))
         else:
-            kept.append(line)
-    return kept
+            kept.append(line.capped(amount, trace))
+    return Pass(kept, excluded)
 
 
 # ---------------------------------------------------------------- company
 
 def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
     idx = ctx.policies.index_for(case.company.city)
-    lines, excluded, errors, warnings = [], [], [], []
-    claims = sorted(case.claims, key=_claim_key)
+    excluded, errors, warnings = [], [], []
+    claims = _sorted_claims(case.claims)
     view = _with_own_claims(case, claims)
     claims += _history_installment_claims(case, ctx)
     keys = _Keys(ctx)
     firsts: dict = {}
+    of_type: dict = {}
+    for claim in claims:
+        of_type[claim.type] = of_type.get(claim.type, 0) + 1
     for claim in claims:
         rules = _rules_for(claim, view, ctx, idx, errors)
         if rules is None:
             continue
-        same = firsts.setdefault(claim.identity, claim)
+        # a claim stated twice has one identity; one alone of its type cannot have been
+        same = firsts.setdefault(claim.identity, claim) if of_type[claim.type] > 1 else claim
         produced = False
         for rule in rules:
             out = _qualify(rule, claim, view, ctx, warnings, ctx.award_year)
@@ -529,9 +655,12 @@ def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
             warnings.append(f"事项{claim.id}（{label}）没有适用于{ctx.vocabulary.label('cities', case.company.city)}"
                             f"单位的条款")
     _earlier_apps(keys, view, ctx, idx, warnings)
-    lines = _settle(keys, view, ctx, warnings, excluded)
-    lines = _exclusive(lines, ctx, excluded, errors)
-    lines = _period_caps(lines, view, ctx, excluded)
+    settled = _settle(keys, view, ctx, warnings)
+    exclusive = _exclusive(settled.kept, ctx)
+    capped = _period_caps(exclusive.kept, view, ctx)
+    lines = capped.kept
+    excluded += settled.excluded + exclusive.excluded + capped.excluded
+    errors += exclusive.errors
     if any(l.provisional for l in lines):
         warnings.append("含依据征求意见稿测算的金额，文件正式印发前不得拨付")
     return CompanyResult(case.company, ctx.award_year, lines, excluded, errors, warnings)

@@ -1,17 +1,20 @@
 """One rule's formula on one claim (or on the claims of one subject added up), with its trace.
 
-The formula kinds of core.policy.model.FORMULA_LABELS: the parameters are read
-at the event date into the trace, the caps that count by the subject and the
-floor are applied, and a rule that pays nothing raises :class:`Skip` with the
-reason (Chinese).
+:data:`FORMULAS` is the one list of formula kinds: what each needs in a policy
+file, its Chinese label and how it computes; the loader, the screens and the
+engine all read it. The parameters are read at the event date into the trace,
+the caps that count by the subject and the floor are applied, and a rule that
+pays nothing raises :class:`Skip` with the reason (Chinese).
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from typing import Callable
 
 from core.engine.bases import BASES, field_base
-from core.engine.result import ParamUse, Trace
+from core.engine.trace import Input, ParamUse, ReadingUse, Trace
 from core.money import ZERO, fmt_rate, fmt_yuan, to_fen
 from core.policy.model import CAP_LABELS, Choice, Keyed, Param
 
@@ -22,6 +25,11 @@ class Skip(Exception):
     def __init__(self, reason: str, amount: Decimal | None = None):
         super().__init__(reason)
         self.reason, self.amount = reason, amount
+
+
+# The vocabulary enum of each field a parameter may depend on (Keyed.by), to name its value in Chinese.
+_KEY_ENUMS = {"level": "levels", "size": "sizes", "kind": "recognition_kinds", "rating": "ratings",
+              "board": "boards", "mode": "purchase_modes", "grade": "prize_grades", "stage": "stages"}
 
 
 class Eval:
@@ -56,15 +64,13 @@ class Eval:
         return self.param(p), ""
 
     def _key_label(self, by: str, key) -> str:
-        enum = {"level": "levels", "size": "sizes", "kind": "recognition_kinds", "rating": "ratings",
-                "board": "boards", "mode": "purchase_modes", "grade": "prize_grades",
-                "stage": "stages"}.get(by)
+        enum = _KEY_ENUMS.get(by)
         return self.vocabulary.label(enum, key) if enum and key is not None else str(key)
 
     def reading(self, name: str):
         r = self.rule.document.readings[name]
         if not any(n == name for n, _, _ in self.trace.readings):
-            self.trace.readings.append((name, r.value, r.note))
+            self.trace.readings.append(ReadingUse(name, r.value, r.note))
         return r.value
 
     def choose(self, value):
@@ -97,35 +103,40 @@ def base(ev: Eval) -> Decimal:
 
 def formula(ev: Eval) -> Decimal:
     """The amount the clause gives for ``ev.claim``, before the caps and the floor."""
-    rule, t = ev.rule, ev.trace
-    f = rule.formula
-    if f == "fixed":
-        amount, key = ev.keyed(rule.amount, "金额")
-        t.formula = f"{key + '：' if key else ''}定额 {fmt_yuan(amount)}元"
-    elif f == "rate":
-        b = base(ev)
-        rate, key = ev.keyed(rule.rate, "比例")
-        if b <= 0:
-            raise Skip(f"计算基数为{fmt_yuan(b)}元，没有可补助的金额", ZERO)
-        amount = to_fen(b * rate)
-        t.formula = f"{fmt_yuan(b)}元 × {fmt_rate(rate)}{'（' + key + '）' if key else ''} = {fmt_yuan(amount)}元"
-    elif f == "per_step":
-        amount = _per_step(ev)
-    elif f == "multiple":
-        b = base(ev)
-        factor = ev.param(rule.factor)
-        amount = to_fen(b * factor)
-        t.formula = f"{fmt_yuan(b)}元 × {factor.normalize():f}倍 = {fmt_yuan(amount)}元"
-    elif f == "at_least":
-        amount = _at_least(ev)
-    elif f == "entered":
-        amount = ev.claim.get("amount")
-        t.inputs.append(("事项说明", str(ev.claim.get("subject", ""))))
-        t.inputs.append(("经办人录入金额", fmt_yuan(amount) + "元"))
-        t.formula = f"经办人录入 {fmt_yuan(amount)}元"
-    else:  # pragma: no cover - loader refuses other formulas
-        raise AssertionError(f)
-    return to_fen(amount)
+    return to_fen(FORMULAS[ev.rule.formula].compute(ev))
+
+
+def _fixed(ev: Eval) -> Decimal:
+    amount, key = ev.keyed(ev.rule.amount, "金额")
+    ev.trace.formula = f"{key + '：' if key else ''}定额 {fmt_yuan(amount)}元"
+    return amount
+
+
+def _rate(ev: Eval) -> Decimal:
+    b = base(ev)
+    rate, key = ev.keyed(ev.rule.rate, "比例")
+    if b <= 0:
+        raise Skip(f"计算基数为{fmt_yuan(b)}元，没有可补助的金额", ZERO)
+    amount = to_fen(b * rate)
+    ev.trace.formula = f"{fmt_yuan(b)}元 × {fmt_rate(rate)}{'（' + key + '）' if key else ''} = {fmt_yuan(amount)}元"
+    return amount
+
+
+def _multiple(ev: Eval) -> Decimal:
+    b = base(ev)
+    factor = ev.param(ev.rule.factor)
+    amount = to_fen(b * factor)
+    ev.trace.formula = f"{fmt_yuan(b)}元 × {factor.normalize():f}倍 = {fmt_yuan(amount)}元"
+    return amount
+
+
+def _entered(ev: Eval) -> Decimal:
+    t = ev.trace
+    amount = ev.claim.get("amount")
+    t.inputs.append(Input("事项说明", str(ev.claim.get("subject", ""))))
+    t.inputs.append(Input("经办人录入金额", fmt_yuan(amount) + "元"))
+    t.formula = f"经办人录入 {fmt_yuan(amount)}元"
+    return amount
 
 
 def _per_step(ev: Eval) -> Decimal:
@@ -153,8 +164,8 @@ def _at_least(ev: Eval) -> Decimal:
     minimum, key = ev.keyed(rule.minimum, "下限")
     if ev.claim.type == "entered":
         amount = ev.claim.get("amount")
-        t.inputs.append(("事项说明", str(ev.claim.get("subject", ""))))
-        t.inputs.append(("经办人录入的当年核定金额", fmt_yuan(amount) + "元"))
+        t.inputs.append(Input("事项说明", str(ev.claim.get("subject", ""))))
+        t.inputs.append(Input("经办人录入的当年核定金额", fmt_yuan(amount) + "元"))
         if amount < minimum:
             raise Skip(f"录入的当年核定金额{fmt_yuan(amount)}元低于条款规定的下限{fmt_yuan(minimum)}元，请核对核定文件",
                        amount)
@@ -167,6 +178,48 @@ def _at_least(ev: Eval) -> Decimal:
     else:
         t.notes.append("条款只规定下限；实际核定金额更高的，请以“经办人录入金额”另行申报并作说明")
     return minimum
+
+
+@dataclass(frozen=True)
+class FormulaKind:
+    """One ``formula:`` a policy file may name: what it needs, what a clerk calls it, how it computes.
+
+    ``claims`` says what makes a rule of this kind pay: a claim its ``when``
+    matches ("when"), an amount a clerk entered under its id ("entered"), or
+    nothing ("none": the clause states no amount). ``adds_up`` says when the
+    claims of one key are totalled before the formula rather than the highest
+    taken: "always" (entered amounts), "base" (when every field its base reads
+    adds up, vocabulary ``sums``) or "never".
+    """
+
+    name: str
+    label: str
+    required: frozenset = frozenset()  # keys a rule of this kind must give (parameters, ``base``)
+    optional: frozenset = frozenset()
+    compute: Callable[[Eval], Decimal] | None = None
+    claims: str = "when"
+    adds_up: str = "never"
+
+    @property
+    def pays(self) -> bool:
+        return self.claims != "none"
+
+
+def _kinds(*kinds: FormulaKind) -> dict[str, FormulaKind]:
+    return {k.name: k for k in kinds}
+
+
+FORMULAS = _kinds(
+    FormulaKind("fixed", "定额", frozenset({"amount"}), frozenset({"years"}), _fixed),
+    FormulaKind("rate", "比例", frozenset({"rate", "base"}), compute=_rate, adds_up="base"),
+    FormulaKind("per_step", "按档累进（每满一档）", frozenset({"step", "amount", "base"}), compute=_per_step,
+                adds_up="base"),
+    FormulaKind("multiple", "倍数/等额", frozenset({"factor", "base"}), compute=_multiple, adds_up="base"),
+    FormulaKind("at_least", "不低于（按下限）", frozenset({"minimum"}), frozenset({"years"}), _at_least),
+    FormulaKind("entered", "经办人录入金额", optional=frozenset({"maximum", "years"}), compute=_entered,
+                claims="entered", adds_up="always"),
+    FormulaKind("informational", "不涉及金额", claims="none"),
+)
 
 
 def caps_and_floor(ev: Eval, amount: Decimal, room) -> Decimal:

@@ -2,62 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
+from core.engine.trace import Trace
 from core.model import Company
-from core.money import ZERO, display_value, to_fen
+from core.money import ZERO, to_fen
 from core.policy.model import Rule
-
-
-@dataclass(slots=True)
-class ParamUse:
-    """A parameter value as read for one line, with the date it was read at."""
-
-    path: str
-    label: str
-    value: Decimal
-    unit: str
-    cite: str
-    start: dt.date
-    read_at: dt.date
-    source: str
-
-    @property
-    def display(self) -> str:
-        return display_value(self.unit, self.value)
-
-    def to_json(self) -> dict:
-        return {
-            "path": self.path,
-            "label": self.label,
-            "value": str(self.value),
-            "display": self.display,
-            "cite": self.cite,
-            "valid_from": self.start.isoformat(),
-            "read_at": self.read_at.isoformat(),
-            "source": self.source,
-        }
-
-
-@dataclass(slots=True)
-class Trace:
-    inputs: list = field(default_factory=list)  # (label, text)
-    params: list = field(default_factory=list)  # ParamUse
-    readings: list = field(default_factory=list)  # (name, value, note)
-    formula: str = ""
-    steps: list = field(default_factory=list)  # caps, floors, stacking, in order applied
-    notes: list = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return {
-            "inputs": [{"label": k, "value": v} for k, v in self.inputs],
-            "params": [p.to_json() for p in self.params],
-            "readings": [{"name": n, "value": v, "note": note} for n, v, note in self.readings],
-            "formula": self.formula,
-            "steps": list(self.steps),
-            "notes": list(self.notes),
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +45,10 @@ class EarlierAward:
         }
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class AwardLine:
+    """What one key pays (core.engine.counting), with its trace; a pass that changes it makes a new one."""
+
     rule: Rule
     claim_id: str
     subject: str
@@ -107,6 +60,11 @@ class AwardLine:
     provisional: bool = False
     claim_ids: tuple = ()  # every claim of this batch the line adds up (claim_id first)
     earlier: EarlierAward | None = None  # what was deducted as already awarded
+
+    def capped(self, amount: Decimal, trace: Trace) -> AwardLine:
+        """This line with the amount a cap left and the trace that says so."""
+        return AwardLine(self.rule, self.claim_id, self.subject, amount, trace, self.event_date, self.schedule,
+                         self.person, self.provisional, self.claim_ids, self.earlier)
 
     def to_json(self) -> dict:
         doc = self.rule.document

@@ -18,6 +18,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from core.engine.trace import Trace
 from core.excel import styles as st
 from core.excel.files import ExportError
 from core.excel.styles import Style
@@ -85,44 +86,29 @@ def _group(lines, key) -> dict:
 # ---------------------------------------------------------------- trace text
 
 
-def trace_columns(trace: dict) -> dict[str, str]:
+def trace_columns(trace: Trace) -> dict[str, str]:
     """The trace of a line, flattened into readable text for five columns."""
-    trace = trace or {}
-
-    def items(name):
-        value = trace.get(name) or []
-        return value if isinstance(value, list) else [value]
-
-    inputs = []
-    for i in items("inputs"):
-        inputs.append(f"{i.get('label', '')}：{i.get('value', '')}" if isinstance(i, dict) else str(i))
+    inputs = [f"{i.label}：{i.value}" for i in trace.inputs]
     params = []
-    for p in items("params"):
-        if not isinstance(p, dict):
-            params.append(str(p))
-            continue
-        text = f"{p.get('label', '')}：{p.get('display') or p.get('value', '')}"
+    for p in trace.params:
+        text = f"{p.label}：{p.display or (p.value if p.value is not None else '')}"
         extra = []
-        if p.get("cite"):
-            extra.append(f"依据“{p['cite']}”")
-        if p.get("valid_from"):
-            extra.append(f"{p['valid_from']}起施行")
-        if p.get("read_at"):
-            extra.append(f"按{p['read_at']}取值")
+        if p.cite:
+            extra.append(f"依据“{p.cite}”")
+        if p.start:
+            extra.append(f"{p.start.isoformat()}起施行")
+        if p.read_at:
+            extra.append(f"按{p.read_at.isoformat()}取值")
         params.append(text + (f"（{'，'.join(extra)}）" if extra else ""))
-    notes = [str(n) for n in items("notes")]
-    for r in items("readings"):
-        if isinstance(r, dict):
-            value = r.get("value")
-            value = "是" if value is True else "否" if value is False else value
-            notes.append(f"解读“{r.get('name', '')}”＝{value}：{r.get('note', '')}")
-        else:
-            notes.append(str(r))
+    notes = list(trace.notes)
+    for r in trace.readings:
+        value = "是" if r.value is True else "否" if r.value is False else r.value
+        notes.append(f"解读“{r.name}”＝{value}：{r.note}")
     return {
-        "formula": str(trace.get("formula") or ""),
+        "formula": trace.formula,
         "inputs": "\n".join(inputs),
         "params": "\n".join(params),
-        "steps": "\n".join(str(s) for s in items("steps")),
+        "steps": "\n".join(trace.steps),
         "notes": "\n".join(notes),
     }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from core.engine.trace import Trace
 from core.records import BatchRecord, LineRecord
 from core.uscc import check_character
 
@@ -34,7 +35,7 @@ def demo_line(batch_id: int, line_no: int, company: int, amount, *, summary: str
         company_name=name or f"内蒙古示例{company}号科技有限公司",
         bank_name="中国工商银行呼伦贝尔海拉尔支行", bank_account=f"0609 0012 0920 0{company:06d}",
         rule_id="demo", document_id="demo", document_title=document_title, doc_number=doc_number,
-        clause=clause, summary=summary, sentence="", amount=Decimal(amount), provisional=provisional, trace={},
+        clause=clause, summary=summary, sentence="", amount=Decimal(amount), provisional=provisional, trace=Trace(),
         schedule=schedule)
 
 

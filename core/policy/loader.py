@@ -47,20 +47,11 @@ from core.policy.model import (
     Target,
 )
 from core.policy.policyset import PolicySet
+from core.policy.registries import Registries
 from core.policy.respectively import check_document
 from core.policy.yamlio import Node, YamlError, load_yaml
 from core.vocabulary import Vocabulary, load_vocabulary
 
-FORMULAS = {
-    # formula -> (required params, optional params)
-    "fixed": ({"amount"}, {"years"}),
-    "rate": ({"rate", "base"}, set()),
-    "per_step": ({"step", "amount", "base"}, set()),
-    "multiple": ({"factor", "base"}, set()),
-    "at_least": ({"minimum"}, {"years"}),
-    "entered": (set(), {"maximum", "years"}),
-    "informational": (set(), set()),
-}
 _PARAM_KEYS = {"amount", "rate", "factor", "step", "minimum", "maximum", "years"}
 _RULE_KEYS = {
     "id", "clause", "sentence", "summary", "qualifies", "when", "requires", "formula",
@@ -88,7 +79,13 @@ class PolicyError(ValueError):
     """A policy file that cannot be trusted; the message names file and line."""
 
 
-def load_policies(directory: Path | str | None = None, vocabulary: Vocabulary | None = None) -> PolicySet:
+def load_policies(directory: Path | str | None = None, vocabulary: Vocabulary | None = None, *,
+                  registries: Registries) -> PolicySet:
+    """The policy files of ``directory`` (resources/policies), checked against ``registries``.
+
+    The program's registries are the engine's: ``core.engine.load_policies``
+    passes them.
+    """
     directory = Path(directory or POLICIES)
     vocab = vocabulary or load_vocabulary()
     files = sorted(p for p in directory.glob("*.yaml") if p.name != "vocabulary.yaml")
@@ -98,7 +95,7 @@ def load_policies(directory: Path | str | None = None, vocabulary: Vocabulary | 
     try:
         for path in files:
             try:
-                _load_file(path, vocab, documents, rules, groups, targets, calculators, coverage)
+                _load_file(path, vocab, registries, documents, rules, groups, targets, calculators, coverage)
             except (YamlError, PolicyError):
                 raise
             except Exception as exc:  # a shape the checks above did not foresee
@@ -110,7 +107,7 @@ def load_policies(directory: Path | str | None = None, vocabulary: Vocabulary | 
     return PolicySet(documents, rules, groups, targets, calculators, coverage, vocab)
 
 
-def _load_file(path, vocab, documents, rules, groups, targets, calculators, coverage):
+def _load_file(path, vocab, registries: Registries, documents, rules, groups, targets, calculators, coverage):
     data = load_yaml(path)
     if not isinstance(data, Node):
         raise YamlError(path, 1, "政策文件应为映射（document/rules/...）")
@@ -126,7 +123,7 @@ def _load_file(path, vocab, documents, rules, groups, targets, calculators, cove
     text = squash(doc.text)
     loaded_rules, loaded_targets = [], []
     for order, node in enumerate(data.get("rules") or []):
-        rule = _rule(node, doc, text, vocab, order)
+        rule = _rule(node, doc, text, vocab, order, registries)
         if rule.id in rules:
             raise node.fail(f"规则编号“{rule.id}”重复", "id")
         rules[rule.id] = rule
@@ -142,7 +139,7 @@ def _load_file(path, vocab, documents, rules, groups, targets, calculators, cove
         loaded_targets.append((node, t))
     check_document(doc, loaded_rules, loaded_targets, vocab)
     for node in data.get("calculators") or []:
-        c = _calculator(node, doc, text)
+        c = _calculator(node, doc, text, registries.calculators)
         calculators[c.id] = c
     coverage[doc.id] = _coverage(data["coverage"])
 
@@ -342,9 +339,7 @@ def _conditions(when: Node, vocab, doc, sentence, rule_id) -> tuple[str, tuple[C
     return ctype, tuple(out)
 
 
-def _requires(raw, doc: Document, node: Node, sentence: str) -> tuple[Requirement, ...]:
-    from core.engine.predicates import PREDICATES
-
+def _requires(raw, doc: Document, node: Node, sentence: str, predicates) -> tuple[Requirement, ...]:
     out = []
     for item in raw or []:
         if isinstance(item, str):
@@ -354,9 +349,9 @@ def _requires(raw, doc: Document, node: Node, sentence: str) -> tuple[Requiremen
             args = dict(args or {})
         else:
             raise node.fail("requires 的每一项应为判定名称或 {名称: {参数}}", "requires")
-        if name not in PREDICATES:
-            raise node.fail(f"未知判定“{name}”（可用：{'、'.join(sorted(PREDICATES))}）", "requires")
-        pred = PREDICATES[name]
+        if name not in predicates:
+            raise node.fail(f"未知判定“{name}”（可用：{'、'.join(sorted(predicates))}）", "requires")
+        pred = predicates[name]
         for a in list(args):
             if a == "if_reading":
                 if args[a] not in doc.readings:
@@ -376,9 +371,7 @@ def _requires(raw, doc: Document, node: Node, sentence: str) -> tuple[Requiremen
     return tuple(out)
 
 
-def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -> Rule:
-    from core.engine.bases import BASES
-
+def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int, registries: Registries) -> Rule:
     if not isinstance(node, Node):
         raise YamlError(doc.path, None, "rules 的每一项应为映射")
     node.check_keys(_RULE_KEYS, {"id", "clause", "sentence", "summary", "formula"}, "规则：")
@@ -393,20 +386,20 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
     if squash(node["clause"]) not in text:
         raise node.fail(f"规则{rid}的条款号“{node['clause']}”在原文中找不到", "clause")
     formula = node["formula"]
-    if formula not in FORMULAS:
-        raise node.fail(f"未知计算方式“{formula}”（可用：{'、'.join(FORMULAS)}）", "formula")
-    required, optional = FORMULAS[formula]
-    for key in required:
+    kind = registries.formulas.get(formula)
+    if kind is None:
+        raise node.fail(f"未知计算方式“{formula}”（可用：{'、'.join(registries.formulas)}）", "formula")
+    for key in sorted(kind.required):
         if key not in node:
             raise node.fail(f"计算方式{formula}需要“{key}”")
     for key in _PARAM_KEYS | {"base"}:
-        if key in node and key not in required | optional:
+        if key in node and key not in kind.required and key not in kind.optional:
             raise node.fail(f"计算方式{formula}不使用“{key}”", key)
-    if formula == "entered":
+    if kind.claims == "entered":
         if "when" in node:
             raise node.fail("经办人录入金额的规则由录入事项触发，不写 when", "when")
         ctype, conditions = "entered", (Condition("rule_id", "eq", rid),)
-    elif formula == "informational":
+    elif kind.claims == "none":
         ctype, conditions = None, ()
     else:
         if "when" not in node:
@@ -416,7 +409,7 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
     base_unit = "yuan"
     if base is not None:
         fields = vocab.claim_types[ctype].fields if ctype else {}
-        if base not in BASES and base not in fields:
+        if base not in registries.bases and base not in fields:
             raise node.fail(f"计算基数“{base}”既不是事项字段也不是已知派生基数", "base")
         if base in fields and fields[base].type in ("int", "year"):
             base_unit = "count"  # places, pieces: a step of such a base is a count, not yuan
@@ -443,7 +436,7 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
         p = _param(pv, f"cap.{c['per']}", "yuan", doc, sentence, c, "value")
         caps.append(Cap(c["per"], p, c.get("key", rid), c.get("if_reading"), c.get("unless_reading")))
     floor = _param(node["floor"], "floor", "yuan", doc, sentence, node, "floor") if "floor" in node else None
-    once, newly = _counting(node, formula, ctype, doc, caps, "years" in kwargs)
+    once, newly = _counting(node, kind.pays, ctype, doc, caps, "years" in kwargs)
     above = node.get("above_minimum")
     if above is not None and (above != "entered" or formula != "at_least"):
         raise node.fail("above_minimum 只能写 entered，且只用于“不低于”（at_least）的规则", "above_minimum")
@@ -458,9 +451,10 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int) -
         summary=node["summary"],
         qualifies=node.get("qualifies", ""),
         formula=formula,
+        pays=kind.pays,
         claim_type=ctype,
         conditions=conditions,
-        requires=_requires(node.get("requires"), doc, node, sentence),
+        requires=_requires(node.get("requires"), doc, node, sentence, registries.predicates),
         base=base,
         caps=tuple(caps),
         floor=floor,
@@ -497,10 +491,10 @@ def _choice(raw, allowed: dict, doc: Document, node: Node, key: str, none_ok: bo
     return one(raw, node)
 
 
-def _counting(node: Node, formula: str, ctype, doc: Document, caps, multi_year: bool):
+def _counting(node: Node, pays: bool, ctype, doc: Document, caps, multi_year: bool):
     """``once`` (required for a rule that pays) and ``newly``, checked against the caps and years."""
     if "once" not in node:
-        if formula == "informational":
+        if not pays:
             return "subject", None
         raise node.fail("缺少 once：写明本条奖补按什么只支持一次（" + "、".join(ONCE_LABELS) + "）")
     once = _choice(node["once"], ONCE_LABELS, doc, node, "once")
@@ -579,21 +573,19 @@ def _target(node: Node, doc: Document, text: str) -> Target:
                   read(node["values"], "values", sentence), read(node.get("baseline"), "baseline", doc.text), node.line)
 
 
-def _calculator(node: Node, doc: Document, text: str) -> Calculator:
-    from core.calculators import CALCULATORS
-
+def _calculator(node: Node, doc: Document, text: str, calculators) -> Calculator:
     node.check_keys({"id", "clause", "sentence", "summary", "function", "params", "note"},
                     {"id", "clause", "sentence", "summary", "function", "params"}, "测算工具：")
     sentence = str(node["sentence"])
     if squash(sentence) not in text:
         raise node.fail(f"测算工具{node['id']}的原文在文件中找不到", "sentence")
     fn = node["function"]
-    if fn not in CALCULATORS:
+    if fn not in calculators:
         raise node.fail(f"未知测算函数“{fn}”", "function")
     params = {}
     for name, v in node["params"].items():
         params[name] = _param(v, name, _calc_unit(name), doc, sentence, node["params"], name)
-    missing = set(CALCULATORS[fn].params) - set(params)
+    missing = set(calculators[fn].params) - set(params)
     if missing:
         raise node.fail(f"测算函数{fn}缺少参数：{'、'.join(sorted(missing))}", "params")
     return Calculator(node["id"], doc, node["clause"], sentence, node["summary"], fn, params, node.get("note", ""),

@@ -9,15 +9,6 @@ LEVEL_REGION = "region"
 LEVEL_CITY = "city"
 
 STATUS_LABELS = {"in_force": "现行有效", "draft": "征求意见稿", "expired": "已失效", "repealed": "已废止"}
-FORMULA_LABELS = {
-    "fixed": "定额",
-    "rate": "比例",
-    "per_step": "按档累进（每满一档）",
-    "multiple": "倍数/等额",
-    "at_least": "不低于（按下限）",
-    "entered": "经办人录入金额",
-    "informational": "不涉及金额",
-}
 STACKING_LABELS = {"highest": "就高（取金额最高者）", "sum": "累加", "exclusive": "互斥（只能有一项）"}
 # What a rule's "once" counts by: the claims of one key are added up (or the
 # highest taken), and what the ledger already paid for the key is deducted.
@@ -184,7 +175,7 @@ class Rule:
     sentence: str
     summary: str
     qualifies: str
-    formula: str
+    formula: str  # a kind of the formula registry the loader was given (core.engine.formulas.FORMULAS)
     claim_type: str | None
     conditions: tuple[Condition, ...]
     requires: tuple[Requirement, ...]
@@ -206,6 +197,7 @@ class Rule:
     note: str = ""
     line: int = 0
     order: int = 0
+    pays: bool = True  # False: the clause states no amount (the formula registry says which kinds pay)
 
     @property
     def kind_filter(self) -> tuple[str, ...] | None:
@@ -217,10 +209,6 @@ class Rule:
     @property
     def family_ids(self) -> tuple[str, ...]:
         return (self.id,) + self.formerly
-
-    @property
-    def pays(self) -> bool:
-        return self.formula != "informational"
 
     def params(self):
         """Every (path, Param) of the rule, for screens and overrides."""

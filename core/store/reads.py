@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.engine.trace import Trace
 from core.money import ZERO
 from core.records import BatchRecord, CompanyResultRecord, LineRecord
 from core.store.errors import NotFound
@@ -59,7 +60,7 @@ def _line_record(r: AwardLineRow, uscc: str, name: str, bank: str, account: str)
         batch_id=r.batch_id, line_no=r.line_no, uscc=uscc, company_name=name, bank_name=bank, bank_account=account,
         rule_id=r.rule_id, document_id=r.document_id, document_title=r.document_title, doc_number=r.doc_number,
         clause=r.clause, summary=r.summary, sentence=r.sentence, amount=r.amount, provisional=r.provisional,
-        trace=r.trace, schedule=schedule, claim_key=r.claim_key, subject=r.subject,
+        trace=Trace.from_json(r.trace), schedule=schedule, claim_key=r.claim_key, subject=r.subject,
     )
 
 

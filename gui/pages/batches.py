@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget)
 
 from core.earlier import deducted, earlier_text
+from core.engine.trace import Trace
 from core.money import difference_in_words, fmt_yuan
 from core.progress import Cancelled
 from gui import gcpolicy
@@ -68,7 +69,7 @@ def claims_html(keys) -> str:
 
 
 def line_html(line) -> str:
-    html = trace_html(line_rule(line), line.amount, line.trace or {}, line.schedule, title=line.summary)
+    html = trace_html(line_rule(line), line.amount, line.trace, line.schedule, title=line.summary)
     head = f"<p class='muted'>{escape(line.company_name)}　{escape(line.uscc)}　第{line.line_no}条明细</p>"
     if line.provisional:
         head += ("<p style='color:#b00020'><b>依据征求意见稿测算：</b>文件正式印发前不得据此审批拨付；"
@@ -87,8 +88,9 @@ def refusal_html(refusal) -> str:
             + claims_html((refusal.claim_key,) if refusal.claim_key else ())
             + f"<p style='color:#b00020'><b>未计入：</b>{escape(refusal.reason)}</p>")
     head += earlier_html(refusal.earlier, "本次不再支持。")
-    trace = e.get("trace") or {}
-    return CSS + head + (trace_html(rule, None, trace, title=refusal.summary) if trace or rule["sentence"] else "")
+    trace = e.get("trace")
+    shown = trace_html(rule, None, Trace.from_json(trace), title=refusal.summary) if trace or rule["sentence"] else ""
+    return CSS + head + shown
 
 
 def company_html(c, lines) -> str:

@@ -13,7 +13,8 @@ from core.money import display_value
 from gui.ask import ask
 from gui.errors import show_failure
 from core.policy.loader import COVERAGE_STATUSES
-from core.policy.model import FORMULA_LABELS, STACKING_LABELS, STATUS_LABELS
+from core.engine.formulas import FORMULAS
+from core.policy.model import STACKING_LABELS, STATUS_LABELS
 from gui.models.base import Column, ListTableModel
 from gui.tracehtml import CSS
 
@@ -50,7 +51,7 @@ class PoliciesPage(QWidget):
         self.rule_model = ListTableModel([
             Column("条款", lambda r: r.clause),
             Column("事项", lambda r: r.summary),
-            Column("计算方式", lambda r: FORMULA_LABELS[r.formula]),
+            Column("计算方式", lambda r: FORMULAS[r.formula].label),
             Column("参数", _params_text),
             Column("规则编号", lambda r: r.id),
         ], (), self)
@@ -284,7 +285,7 @@ def rule_html(ps, rule) -> str:
            f"<p class='cite'>{escape(rule.sentence)}</p>"]
     if rule.qualifies:
         out.append(f"<p><b>适用对象：</b>{escape(rule.qualifies)}</p>")
-    out.append(f"<p><b>计算方式：</b>{FORMULA_LABELS[rule.formula]}</p>")
+    out.append(f"<p><b>计算方式：</b>{FORMULAS[rule.formula].label}</p>")
     rows = []
     for _, p in rule.params():
         for v in p.versions:

@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from core.engine import load_policies
 from core.paths import POLICIES
-from core.policy.loader import load_policies
 from core.store import open_store
 
 PG_URL = os.environ.get("KJJB_TEST_PG_URL")

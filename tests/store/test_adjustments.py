@@ -41,7 +41,7 @@ def test_a_higher_amount_pays_the_difference_and_the_ledger_nets_it(store, polic
     (line,) = store.lines(a)
     assert (line.company_name, line.rule_id, line.amount) == ("呼伦贝尔测试1号科技有限公司", "hlb-01-hte-first",
                                                               D("100000.00"))
-    assert line.trace["steps"][-1] == "调整：原批次1已兑现500,000.00元，重新计算应为600,000.00元，本批次补发100,000.00元"
+    assert line.trace.steps[-1] == "调整：原批次1已兑现500,000.00元，重新计算应为600,000.00元，本批次补发100,000.00元"
     store.approve(a, "张三", "李四", allow_provisional=True)
     assert store.lines(b) == before  # the original stays as approved
     ledger = store.history(store.company_id(uscc(1))).ledger
@@ -57,7 +57,7 @@ def test_an_award_no_longer_due_is_taken_back(store, policies):
     (line,) = store.lines(a)
     assert (summary.total, line.company_name, line.amount, line.clause) == (
         D("-100000.00"), "呼伦贝尔测试2号科技有限公司", D("-100000.00"), "（十二）")
-    assert line.trace["steps"] == ["调整：重新计算后不再享受本项奖补，冲减原批次1已兑现的100,000.00元"]
+    assert line.trace.steps == ["调整：重新计算后不再享受本项奖补，冲减原批次1已兑现的100,000.00元"]
     store.approve(a, "张三", "李四", allow_provisional=True)
     assert store.history(store.company_id(uscc(2))).ledger == ()  # netted to nothing
     assert [e.amount for e in store.history(store.company_id(uscc(1))).ledger] == [D("500000.00")]

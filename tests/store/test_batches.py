@@ -89,7 +89,7 @@ def test_tech_contract_cap_per_unit_per_year_spans_batches(store, policies):
     ]))
     lines = store.lines(b2)
     assert lines_by_rule(lines, "hlb-12-tech-contract") == [D("500000.00")]
-    assert "已用1,500,000.00元" in " ".join(lines[0].trace["steps"])
+    assert "已用1,500,000.00元" in " ".join(lines[0].trace.steps)
     (result,) = store.company_results(b2)
     assert [e["reason"] for e in result.excluded if e["rule_id"] == "hlb-12-tech-contract"] == ["已达到每个单位每年上限，本项不再支持"]
     store.approve(b2, "张三", "李四", allow_provisional=True)
@@ -222,7 +222,7 @@ def test_stored_lines_read_the_same_after_policies_change(store, policies):
     assert (line.document_title, line.clause, line.summary) == (
         "关于进一步提升科技创新能力的政策措施（征求意见稿）", "（一）", "首次获批国家高新技术企业")
     assert line.sentence.startswith("对首次获批的国家高新技术企业给予50万元经费支持")
-    assert line.trace["params"][0]["value"] == "500000"
+    assert str(line.trace.params[0].value) == "500000"
 
 
 def test_a_change_while_calculating_is_not_overwritten(store, policies):

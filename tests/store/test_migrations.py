@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from storehelp import uscc
 
+from core.engine.trace import Trace
 from core.store import CompanyFilter, SchemaMismatch, Store, open_store
 from core.store import migrate
 from core.store.backup import backup_revision, list_backups
@@ -123,7 +124,7 @@ def test_upgrade_from_the_first_release_keeps_the_data(db_url):
     assert store.search_companies(CompanyFilter(text=uscc(2)[-6:].lower())) == [2]
     (line,) = store.lines(1)
     assert (line.company_name, line.amount, line.provisional, line.trace) == (
-        "ＡＢＣ呼伦贝尔科技有限公司", Decimal("500000.00"), True, {"formula": "定额 500,000.00元"})
+        "ＡＢＣ呼伦贝尔科技有限公司", Decimal("500000.00"), True, Trace(formula="定额 500,000.00元"))
     (result,) = store.company_results(1)
     assert (result.total, result.warnings) == (Decimal("500000.00"), ("含测算金额",))
     h1, h2 = store.history(1), store.history(2)

@@ -25,10 +25,10 @@ def test_override_changes_the_calculation_and_shows_in_the_trace(store, policies
     store.calculate(b, policies)
     (line,) = store.lines(b)
     assert line.amount == Decimal("120000.00")  # 2,000,000 x 6%
-    (param,) = [p for p in line.trace["params"] if p["path"] == "rate"]
-    assert param["value"] == "0.06"
-    assert param["source"].startswith("override:王管理员 ")
-    assert param["source"].endswith("市科技局会议纪要〔2026〕3号调整为6%")
+    (param,) = [p for p in line.trace.params if p.path == "rate"]
+    assert param.value == Decimal("0.06")
+    assert param.source.startswith("override:王管理员 ")
+    assert param.source.endswith("市科技局会议纪要〔2026〕3号调整为6%")
 
 
 def test_override_only_applies_to_events_in_its_period(store, policies):

@@ -9,14 +9,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from core.engine import Context, evaluate_company
+from core.engine import Context, evaluate_company, load_policies
 from core.excel.exports import write_disbursement_sheet, write_results_workbook
 from core.excel.reader import read_workbook
 from core.excel.template import write_template
 from core.model import Company, CompanyCase, History
 from core.money import amount_in_words
 from core.paths import RESOURCES
-from core.policy.loader import load_policies
 from core.uscc import check_character
 
 SAMPLE = RESOURCES / "samples" / "申报样例.xlsx"

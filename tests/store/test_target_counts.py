@@ -24,7 +24,7 @@ def test_counts_by_place_and_year(store, policies):
 
 
 def test_series_carries_targets_and_baselines():
-    from core.policy.loader import load_policies
+    from core.engine import load_policies
 
     class Empty:
         def search_companies(self, f):

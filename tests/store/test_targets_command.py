@@ -19,7 +19,7 @@ import pytest
 from storehelp import Recognition, profile
 
 from core.cli import main
-from core.policy.loader import load_policies
+from core.engine import load_policies
 from core.store import open_store
 from core.store.companies import CompanyFilter
 from core.targets import NO_DATA, count, counts, series

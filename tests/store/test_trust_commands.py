@@ -121,7 +121,7 @@ def test_audit_commands_name_the_first_broken_row(people, hlb_dir, db_url, capsy
     store = open_store(url)
     store.login("张三", PW["张三"])
     b, _ = store.apply_import(batch_data("第一批", 2026, [profile(1)], [(uscc(1), hte("2026-03-01"))]))
-    store.calculate(b, __import__("core.policy.loader", fromlist=["x"]).load_policies(hlb_dir))
+    store.calculate(b, __import__("core.engine", fromlist=["x"]).load_policies(hlb_dir))
     store.login("李四", PW["李四"])
     store.approve(b, allow_provisional=True)
     store.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from core.engine import load_policies
 from core.excel.errorbook import write_error_workbook
 from core.excel.exports import write_disbursement_sheet, write_publicity_list, write_results_workbook
 from core.excel.layout import BATCH_NAME_LABEL, BATCH_SHEET, COMPANIES_SHEET, normalize_header
@@ -19,7 +20,6 @@ from core.excel.problems import WorkbookError
 from core.excel.reader import read_workbook
 from core.excel.template import build_template, write_template
 from core.excel.writer import Cells, looks_like_formula
-from core.policy.loader import load_policies
 from excel_support import PAYLOADS, formula_elements, uscc, written_cells
 
 SOURCE_NAME = "@SUM(1)申报.xlsx"
