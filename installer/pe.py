@@ -22,6 +22,8 @@ SYSTEM_DLLS = frozenset(name.lower() for name in (
     "powrprof.dll", "d2d1.dll", "ntdsapi.dll", "mf.dll", "mfplat.dll", "mfreadwrite.dll", "ws2help.dll",
     # Windows 10 1703+ carries ICU as icuuc.dll/icuin.dll (Qt 6 uses it; Wine does not have it).
     "icuuc.dll", "icuin.dll", "icu.dll", "uiautomationcore.dll", "dwmapi.dll", "winspool.drv",
+    # Windows 10 carries bcryptprimitives.dll (ProcessPrng; Rust 1.78+ modules such as python-calamine's use it).
+    "bcryptprimitives.dll",
 ))
 
 

@@ -7,7 +7,10 @@ In a fresh 64-bit Wine prefix with a Chinese locale (Windows code page 936):
 1. the installer's file properties carry the version; a silent per-user install
    (/S) puts the program into %LOCALAPPDATA%\\Programs\\科技创新奖补计算器 with the
    Start-menu and desktop shortcuts and the uninstall entry;
-2. ``kjjb-console --selftest --headless`` passes on bare Wine; then, with a
+2. with a stand-in for Windows' bcryptprimitives.dll in System32 (Wine 8 has
+   none, and python-calamine's module imports ProcessPrng from it:
+   installer/windows/bcryptprimitives_stub.c, never shipped),
+   ``kjjb-console --selftest --headless`` passes; then, with a
    stand-in for Windows' icuuc.dll in System32 (Wine has none, and Qt6Core.dll
    needs it: installer/windows/icuuc_stub.c, never shipped), the full
    ``kjjb-console --selftest``: Qt's Chinese, the font, letters as PDF, the
@@ -210,12 +213,21 @@ class Check:
         expect("自检通过（仅无界面部分）" in result.out and "[失败]" not in result.out, result.out)
         return result.out.strip().splitlines()[-1]
 
-    def icu_stand_in(self) -> str:
-        work = self.wine.folder / "icu"
+    def stand_in(self, dll: str, source: str, *libraries: str) -> None:
+        """Build a check-only stand-in for a DLL Windows 10 has and Wine 8 lacks, into the prefix's System32."""
+        work = self.wine.folder / "stand-ins"
         work.mkdir(exist_ok=True)
-        subprocess.run(["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-s", "-o", work / "icuuc.dll",
-                        HERE / "windows" / "icuuc_stub.c"], check=True)
-        shutil.copy2(work / "icuuc.dll", self.wine.unix("C:\\windows\\system32") / "icuuc.dll")
+        subprocess.run(["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-s", "-o", work / dll,
+                        HERE / "windows" / source, *libraries], check=True)
+        shutil.copy2(work / dll, self.wine.unix("C:\\windows\\system32") / dll)
+
+    def prng_stand_in(self) -> str:
+        self.stand_in("bcryptprimitives.dll", "bcryptprimitives_stub.c", "-ladvapi32")
+        return ("System32\\bcryptprimitives.dll：仅供检查的替身（Wine 8 没有 Windows 10 自带的 ProcessPrng；"
+                "不随安装程序分发）")
+
+    def icu_stand_in(self) -> str:
+        self.stand_in("icuuc.dll", "icuuc_stub.c")
         return "System32\\icuuc.dll：仅供检查的替身（Wine 8 没有 Windows 10 自带的 ICU；不随安装程序分发）"
 
     def selftest(self) -> str:
@@ -331,7 +343,8 @@ class Check:
         self.step("Wine 前缀（中文代码页）", self.prefix)
         self.step("安装程序的文件属性", self.file_properties)
         self.step("静默安装（当前用户，/S）", self.install_per_user)
-        self.step("自检，仅无界面部分（Wine 原样）", self.selftest_headless)
+        self.step("ProcessPrng 替身", self.prng_stand_in)
+        self.step("自检，仅无界面部分", self.selftest_headless)
         self.step("ICU 替身", self.icu_stand_in)
         self.step("完整自检（含 Qt，offscreen）", self.selftest)
         self.step("命令行批次（Windows 路径、中文文件夹）", self.batch)
