@@ -202,8 +202,8 @@ def parse_claim(data, vocab: Vocabulary, where: str, award_year: int, default_id
             raise CaseError(f"{where}.{name}", str(exc)) from None
     if ctype.name == "rd_post_subsidy" and "rd_year" not in fields:
         fields["rd_year"] = award_year - 1
-    date = fields.get("date")
-    return Claim(ctype.name, str(data.get("id", default_id)), fields, date)
+    date = fields.get("date")  # parsed by the vocabulary: a date or None
+    return Claim(ctype.name, str(data.get("id", default_id)), fields, date)  # type: ignore[arg-type]
 
 
 def parse_case(data, vocab: Vocabulary) -> Case:

@@ -41,7 +41,7 @@ def counting_text(rule, quote: str = "`") -> list[str]:
         n = display_value("count", rule.years.versions[0].value)
         out.append(f"自该事项首次获批（兑现）年度起连续{n}年，每年支持一次，再次认定不重新起算")
     else:
-        out.append(applied(rule, rule.once, ONCE_LABELS, quote))
+        out.append(applied(rule, rule.once, ONCE_LABELS, quote) or "")
     newly = applied(rule, rule.newly, NEWLY_LABELS, quote)
     if newly:
         out.append(f"新认定：{newly}")

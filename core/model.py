@@ -86,7 +86,8 @@ class Claim:
 def claim_recognition(claim: Claim, source: str = "") -> Recognition:
     """The recognition a recognition claim states, as history holds it once its batch is approved."""
     return Recognition(
-        kind=claim.get("kind"), level=claim.get("level"), date=claim.date, number=claim.get("number", ""),
+        kind=claim.get("kind"), level=claim.get("level"), number=claim.get("number", ""),
+        date=claim.date,  # type: ignore[arg-type]  # a recognition claim always has its date (the template requires it)
         issued_in="区外" if claim.get("moved_in") == "region" else "", name=claim.get("name", ""),
         stage=claim.get("stage") or "approved", source=source,
     )

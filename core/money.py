@@ -28,7 +28,7 @@ def to_fen(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def parse_amount(text, *, unit: str = "元") -> Decimal:
+def parse_amount(text: object, *, unit: str = "元") -> Decimal:
     """Read an amount as clerks write it: ``1,234.5``, ``１２３４``, ``12.5万``, ``¥1,000``.
 
     ``unit`` is the column's unit ("元" or "万元"); a trailing 万/万元/元 in the
@@ -61,7 +61,7 @@ def parse_amount(text, *, unit: str = "元") -> Decimal:
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
 
 
-def yuan(value) -> Decimal:
+def yuan(value: Decimal | int | str) -> Decimal:
     """An exact Decimal from an int, Decimal or decimal string (never a float)."""
     if isinstance(value, Decimal):
         return value

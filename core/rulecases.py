@@ -184,9 +184,9 @@ def check_case(rc: RuleCase, policies) -> list[str]:
         if not any(str(text) in r for r in reasons):
             problems.append(f"期望规则{rid}被排除且理由含“{text}”，实际理由：{reasons or '未被排除'}")
     for rid, rows in (exp.get("schedule") or {}).items():
-        found = [l for l in lines if l.rule.id == rid]
+        matching = [l for l in lines if l.rule.id == rid]
         want = [(int(y), Decimal(a)) for y, a in rows]
-        got = [(y, a) for y, a in found[0].schedule] if found and found[0].schedule else None
+        got = [(y, a) for y, a in matching[0].schedule] if matching and matching[0].schedule else None
         if got != want:
             problems.append(f"规则{rid}分年度安排不符：期望{want}，实际{got}")
     for key in ("errors", "warnings"):

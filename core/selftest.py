@@ -14,6 +14,7 @@ import traceback
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Callable
 
 from core.money import ZERO
 
@@ -37,10 +38,10 @@ class Outcome:
 @dataclass
 class SelfTest:
     folder: Path  # where the check writes (a temporary folder)
-    write: object = print  # one line at a time
+    write: Callable[[str], object] = print  # one line at a time
     outcomes: list[Outcome] = field(default_factory=list)
-    policies: object = None
-    store: object = None
+    policies: Any = None  # core.policy.policyset.PolicySet, loaded by the first check
+    store: Any = None  # core.store.Store, opened by a later check (imported lazily: start-up time)
     batch_id: int | None = None
 
     def run(self, steps) -> bool:

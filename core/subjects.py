@@ -19,13 +19,17 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.vocabulary import Vocabulary
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 
 RECOGNITION = "recognition"
 
 
-def normalize(text) -> str:
+def normalize(text: object) -> str:
     """Text as a key: NFKC, one kind of dash, no whitespace at all, case folded."""
     s = text if type(text) is str else str(text or "")
     if s.isascii():  # NFKC and the dashes leave ASCII as it is; casefold() is lower() there
@@ -56,7 +60,7 @@ def parse_recognition_subject(subject: str) -> tuple[str, str | None, str, str] 
     return kind, (None if level == "-" else level), name, number
 
 
-def _year(value) -> str:
+def _year(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return str(value.year)
     return str(value or "")[:4]
@@ -82,11 +86,11 @@ SUBJECT_FIELDS = {
 }
 
 
-def claim_subject(ctype: str, fields: dict, date=None) -> str:
+def claim_subject(ctype: str, fields: dict, date: object = None) -> str:
     """The subject of a claim of type ``ctype`` with these fields (typed values or their text)."""
     f = fields
     if ctype == "recognition":
-        return recognition_subject(f.get("kind"), f.get("level"), f.get("name", ""), f.get("number", ""))
+        return recognition_subject(f.get("kind", ""), f.get("level"), f.get("name", ""), f.get("number", ""))
     if ctype == "tech_sme_registration":
         return f"tech_sme:{f.get('year')}"
     if ctype == "rd_post_subsidy":
@@ -117,14 +121,12 @@ def claim_subject(ctype: str, fields: dict, date=None) -> str:
     return f"{ctype}:" + ":".join(f"{k}={_text(v)}" for k, v in sorted(f.items()))
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     kind = type(value)
     if kind is str:
         return normalize(value)
     if kind is bool:
         return "1" if value else "0"
-    if kind is Decimal:
-        return f"{value.normalize():f}"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -137,11 +139,11 @@ def claim_identity(ctype: str, fields: dict) -> tuple:
     return (ctype, *[(k, _text(v)) for k, v in sorted(fields.items()) if v is not None and v != ""])
 
 
-def describe(subject: str, vocab=None) -> str:
+def describe(subject: str, vocab: Vocabulary | None = None) -> str:
     """A subject as a clerk reads it (Chinese), e.g. 技术合同HT-001, 自治区级重点实验室“某某实验室”."""
     head, _, rest = subject.partition(":")
 
-    def label(enum, key):
+    def label(enum: str, key: str | None) -> str:
         return vocab.label(enum, key) if vocab is not None and key else (key or "")
 
     if head == RECOGNITION:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.money import fmt_yuan
+from core.policy.model import Target
 from core.targets import HTE_VALID_YEARS, NO_DATA, RECOGNITION_METRICS, REGION, STORE_NOTE, count, counts
 
 RATE_PLACES = Decimal("0.0001")
@@ -41,7 +42,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Entry:
-    target: object  # core.policy.model.Target
+    target: Target
     counted_in: str | None  # the units counted: 全区, 通辽市, 通辽市科尔沁区; None when the store cannot count
     method: str | None  # how the store counts it; None when it cannot
     no_data: str | None  # why the store cannot give it

@@ -82,6 +82,7 @@ class Vocabulary:
         if kind == "bool":
             return parse_bool(raw, spec.label)
         enum = spec.enum
+        assert enum is not None  # a field that is neither date, number nor yes/no names its enum
         key = self.key_for_label(enum, str(raw).strip()) if raw is not None else None
         if key is None:
             allowed = "、".join(self.enums[enum].values())

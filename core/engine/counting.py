@@ -29,6 +29,7 @@ from core.engine.formulas import FORMULAS, Eval, Skip, caps_and_floor, formula
 from core.engine.result import AwardLine, EarlierAward, Exclusion
 from core.engine.trace import Trace
 from core.model import Claim
+from core.policy.model import Rule
 from core.money import ZERO, fmt_yuan
 from core.subjects import describe, normalize, parse_recognition_subject
 
@@ -45,7 +46,7 @@ ONCE_PHRASES = {
 class App:
     """A claim that qualifies under a rule: what remains is to count it with the others of its key."""
 
-    rule: object
+    rule: Rule
     claim: Claim
     subject: str
     year: int  # the award year it belongs to: this batch's, or the earlier batch's
@@ -145,7 +146,7 @@ def worth(rule, apps: list, ctx, warnings, room, window) -> Worth:
         groups = [apps]
     else:
         groups = [[a] for a in apps]
-    best = None
+    best: Worth | None = None
     tried = []
     for group in groups:
         first = group[0]
@@ -170,10 +171,11 @@ def worth(rule, apps: list, ctx, warnings, room, window) -> Worth:
         tried.append(w)
         if best is None or w.amount > best.amount:
             best = w
+    assert best is not None  # ``groups`` is not empty
     if len(groups) > 1 and best.amount > 0:
         best.failed = [(w.apps[0], w) for w in tried if w.amount <= 0]
         best.apps = [a for a in apps if all(a is not f for f, _ in best.failed)]
-        if len(best.apps) > 1:
+        if len(best.apps) > 1 and best.ev is not None:
             ids = "、".join(a.claim.id + (f"（{a.year}年已审批）" if a.earlier else "") for a in best.apps)
             best.ev.trace.notes.append(f"同一事项的{len(best.apps)}项申报（{ids}）只计一次，取金额最高的一项")
     return best
@@ -243,6 +245,7 @@ def same_platform(subject: str):
 
 
 def make_line(w: Worth, new_apps: list, subject: str, due: Decimal, found: EarlierAward | None) -> AwardLine:
+    assert w.ev is not None  # a line is made only from a worth that pays
     rule = w.ev.rule
     first = new_apps[0]
     trace = w.ev.trace

@@ -18,6 +18,7 @@ One company at a time, in four passes:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ from core.engine.predicates import PREDICATES, newly_recognized
 from core.engine.result import AwardLine, CompanyResult, EarlierAward, Exclusion
 from core.model import Claim, CompanyCase, History, Recognition, claim_recognition
 from core.money import ZERO, fmt_yuan, to_fen
-from core.policy.model import CAP_LABELS, STACKING_LABELS, Rule
+from core.policy.model import CAP_LABELS, STACKING_LABELS, Rule, StackingGroup
 from core.policy.policyset import PolicySet
 from core.subjects import normalize, recognition_subject
 
@@ -64,13 +65,10 @@ class Context:
         found = self._multi_year.get(city)
         if found is None:
             rules = self.policies.multi_year_rules(city)
-            kinds: set | None = set()
-            for rule in rules:
-                if rule.kind_filter is None:
-                    kinds = None
-                    break
-                kinds.update(rule.kind_filter)
-            found = self._multi_year[city] = (rules, frozenset(kinds) if kinds is not None else None)
+            filters = [rule.kind_filter for rule in rules]
+            kinds = (None if any(f is None for f in filters)
+                     else frozenset(kind for f in filters if f is not None for kind in f))
+            found = self._multi_year[city] = (rules, kinds)
         return found
 
 
@@ -199,6 +197,7 @@ def _history_installment_claims(case: CompanyCase, ctx: Context) -> list[Claim]:
         for rule in rules:
             if not _matches(rule, claim, rec.date, case.company):
                 continue
+            assert rule.years is not None  # multi-year rules state their years
             years = rule.years.at(rec.date)
             if years is not None and rec.date.year + int(years.value) > ctx.award_year:
                 out[claim.subject] = claim
@@ -278,7 +277,7 @@ def _rules_for(claim: Claim, case: CompanyCase, ctx: Context, idx: dict, errors:
 
 def _entered_rule(claim: Claim, case: CompanyCase, ctx: Context, errors: list):
     rid = claim.fields.get("rule_id")
-    rule = ctx.policies.rules.get(rid)
+    rule = ctx.policies.rules.get(rid or "")
     if rule is None or not (FORMULAS[rule.formula].claims == "entered" or rule.above_minimum):
         errors.append(f"事项{claim.id}：规则“{rid}”不存在或不是经办人录入金额的条款")
         return None
@@ -318,8 +317,8 @@ def _earlier_apps(keys: _Keys, case: CompanyCase, ctx: Context, idx: dict, warni
     pending = []
     for year, claim in case.history.claims:
         if claim.type == "entered":
-            rule = ctx.policies.rules.get(claim.fields.get("rule_id"))
-            rules = (rule,) if rule is not None and rule.document.applies_to_city(case.company.city) else ()
+            rule = ctx.policies.rules.get(claim.fields.get("rule_id") or "")
+            rules: Sequence[Rule] = (rule,) if rule is not None and rule.document.applies_to_city(case.company.city) else ()
         elif claim.type == "recognition":
             rules = idx.get(("recognition", claim.fields.get("kind")), ())
         else:
@@ -423,7 +422,7 @@ class _Tally:
 
     results: list  # (rule, this batch's apps, Worth of all claims, Worth of the earlier ones)
     winner: tuple  # the entry of ``results`` that pays
-    group: object  # the 'highest' stacking group, if the key's family is one
+    group: StackingGroup | None  # the 'highest' stacking group, if the key's family is one
     found: EarlierAward | None  # what was already awarded for the key
     due: Decimal
 
@@ -482,7 +481,9 @@ def _verdict(t: _Tally, vocab, excluded: list) -> AwardLine | None:
             excluded.extend(Exclusion(other, a.claim.id, a.subject, ow.reason or "计算金额为零", ow.would,
                                       ow.ev.trace if ow.ev else a.ev.trace) for a in other_new)
         elif t.due <= 0:
-            excluded.extend(refusal(a, ow, t.found, vocab) for a in other_new)
+            found = t.found
+            assert found is not None  # worth something yet nothing due: an earlier award took it
+            excluded.extend(refusal(a, ow, found, vocab) for a in other_new)
         else:
             _stacked_out(t.group, rule, w, other, other_new, ow, excluded)
     if t.due <= 0:
@@ -589,6 +590,7 @@ def _period_caps(lines: list[AwardLine], case: CompanyCase, ctx: Context) -> Pas
         for cap in caps:
             if not ev.cap_active(cap):
                 continue
+            k: tuple
             if cap.per == "company_year":
                 k = (cap.key, ctx.award_year)
             else:
@@ -622,7 +624,9 @@ def _period_caps(lines: list[AwardLine], case: CompanyCase, ctx: Context) -> Pas
 
 def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
     idx = ctx.policies.index_for(case.company.city)
-    excluded, errors, warnings = [], [], []
+    excluded: list[Exclusion] = []
+    errors: list[str] = []
+    warnings: list[str] = []
     claims = _sorted_claims(case.claims)
     view = _with_own_claims(case, claims)
     claims += _history_installment_claims(case, ctx)

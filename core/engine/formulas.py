@@ -103,7 +103,9 @@ def base(ev: Eval) -> Decimal:
 
 def formula(ev: Eval) -> Decimal:
     """The amount the clause gives for ``ev.claim``, before the caps and the floor."""
-    return to_fen(FORMULAS[ev.rule.formula].compute(ev))
+    compute = FORMULAS[ev.rule.formula].compute
+    assert compute is not None, ev.rule.formula  # rules whose formula computes nothing never reach here
+    return to_fen(compute(ev))
 
 
 def _fixed(ev: Eval) -> Decimal:

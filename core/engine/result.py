@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from core.engine.trace import Trace
 from core.model import Company
@@ -68,7 +69,7 @@ class AwardLine:
 
     def to_json(self) -> dict:
         doc = self.rule.document
-        out = {
+        out: dict[str, Any] = {
             "rule_id": self.rule.id,
             "document": doc.title,
             "document_id": doc.id,
@@ -105,7 +106,7 @@ class Exclusion:
 
     def to_json(self) -> dict:
         doc = self.rule.document
-        out = {
+        out: dict[str, Any] = {
             "rule_id": self.rule.id,
             "document": doc.title,
             "doc_number": doc.doc_number,

@@ -42,7 +42,7 @@ def _unit_of(display: str) -> str:
     return "count"
 
 
-def _date(text) -> dt.date | None:
+def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
@@ -115,7 +115,7 @@ class Trace:
                      list(self.notes), self.earlier, list(self.claims))
 
     def to_json(self) -> dict:
-        out = {
+        out: dict[str, Any] = {
             "inputs": [{"label": k, "value": v} for k, v in self.inputs],
             "params": [p.to_json() for p in self.params],
             "readings": [{"name": n, "value": v, "note": note} for n, v, note in self.readings],

@@ -91,7 +91,12 @@ def load_policies(directory: Path | str | None = None, vocabulary: Vocabulary | 
     files = sorted(p for p in directory.glob("*.yaml") if p.name != "vocabulary.yaml")
     if not files:
         raise PolicyError(f"{directory}：没有找到政策文件")
-    documents, rules, groups, targets, calculators, coverage = {}, {}, {}, {}, {}, {}
+    documents: dict[str, Document] = {}
+    rules: dict[str, Rule] = {}
+    groups: dict[str, StackingGroup] = {}
+    targets: dict[str, Target] = {}
+    calculators: dict = {}
+    coverage: dict = {}
     try:
         for path in files:
             try:
@@ -156,11 +161,16 @@ def _text(node: Node, key: str, required: bool = True) -> str:
     return value
 
 
-def _date(node: Node, key: str, required=True) -> dt.date | None:
+def _date(node: Node, key: str) -> dt.date:
+    value = _optional_date(node, key)
+    if value is None:
+        raise node.fail(f"缺少日期“{key}”", key)
+    return value
+
+
+def _optional_date(node: Node, key: str) -> dt.date | None:
     value = node.get(key)
     if value is None:
-        if required:
-            raise node.fail(f"缺少日期“{key}”", key)
         return None
     if not isinstance(value, dt.date):
         raise node.fail(f"“{key}”应为日期（如2021-08-14），实际为“{value}”", key)
@@ -185,7 +195,7 @@ def _document(node: Node, readings_node, path: Path) -> Document:
     text_path = path.parent / node["text"]
     if not text_path.is_file():
         raise node.fail(f"找不到原文文件 {text_path}", "text")
-    start, end = _date(node, "effective_from"), _date(node, "effective_to", required=False)
+    start, end = _date(node, "effective_from"), _optional_date(node, "effective_to")
     if end and end < start:
         raise node.fail("effective_to 早于 effective_from", "effective_to")
     stacking = node.get("stacking") or Node()
@@ -343,7 +353,7 @@ def _requires(raw, doc: Document, node: Node, sentence: str, predicates) -> tupl
     out = []
     for item in raw or []:
         if isinstance(item, str):
-            name, args = item, {}
+            name, args = item, {}  # type: tuple[str, dict]
         elif isinstance(item, Node) and len(item) == 1:
             name, args = next(iter(item.items()))
             args = dict(args or {})
@@ -398,6 +408,7 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int, r
     if kind.claims == "entered":
         if "when" in node:
             raise node.fail("经办人录入金额的规则由录入事项触发，不写 when", "when")
+        conditions: tuple[Condition, ...]
         ctype, conditions = "entered", (Condition("rule_id", "eq", rid),)
     elif kind.claims == "none":
         ctype, conditions = None, ()
@@ -561,9 +572,11 @@ def _target(node: Node, doc: Document, text: str) -> Target:
         raise node.fail(f"目标{node['id']}的原文在文件中找不到", "sentence")
     unit = node["unit"]
 
-    def read(values: Node, key: str, source: str) -> dict:
-        out = {}
-        for year, v in (values or {}).items():
+    def read(values: Node | None, key: str, source: str) -> dict:
+        out: dict[int, ParamVersion] = {}
+        if values is None:
+            return out
+        for year, v in values.items():
             p = _param(v, f"{key}.{year}", unit, doc, source, values, str(year))
             out[int(year)] = p.versions[0]
         return out

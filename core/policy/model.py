@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 LEVEL_REGION = "region"
 LEVEL_CITY = "city"
@@ -90,7 +92,7 @@ class Keyed:
     by: str
     entries: dict  # key -> Param; key "default" matches anything else
 
-    def pick(self, key) -> Param | None:
+    def pick(self, key: str) -> Param | None:
         return self.entries.get(key) or self.entries.get("default")
 
 
@@ -107,7 +109,7 @@ class Cap:
 class Condition:
     field: str
     op: str  # eq | in | at_least | below | contains
-    value: object  # str / tuple / Param
+    value: Any  # str, tuple of str, or Param (by op)
     of: str = "claim"  # "claim": a field of the claim; "company": an attribute of the company (city)
 
 
@@ -154,7 +156,7 @@ class Document:
     def applies_to_city(self, city: str) -> bool:
         return self.level == LEVEL_REGION or self.city == city
 
-    def reading(self, name: str):
+    def reading(self, name: str) -> object:
         return self.readings[name].value
 
     @property
@@ -203,14 +205,14 @@ class Rule:
     def kind_filter(self) -> tuple[str, ...] | None:
         for c in self.conditions:
             if c.field == "kind":
-                return (c.value,) if c.op == "eq" else tuple(c.value)
+                return (str(c.value),) if c.op == "eq" else tuple(c.value)
         return None
 
     @property
     def family_ids(self) -> tuple[str, ...]:
         return (self.id,) + self.formerly
 
-    def params(self):
+    def params(self) -> Iterator[tuple[str, Param]]:
         """Every (path, Param) of the rule, for screens and overrides."""
         for name in ("amount", "rate", "minimum"):
             p = getattr(self, name)
@@ -224,9 +226,9 @@ class Rule:
                 yield p.path, p
         for c in self.caps:
             yield c.param.path, c.param
-        for c in self.conditions:
-            if isinstance(c.value, Param):
-                yield c.value.path, c.value
+        for cond in self.conditions:
+            if isinstance(cond.value, Param):
+                yield cond.value.path, cond.value
         for req in self.requires:
             for value in req.args.values():
                 if isinstance(value, Param):

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
-from core.policy.model import Cap, Choice, Condition, Document, Keyed, Param, ParamVersion, Reading, Requirement, Rule
+from core.policy.model import Cap, Choice, Condition, Document, Keyed, Param, ParamVersion, Reading, Requirement, Rule, StackingGroup
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +45,13 @@ class PolicySet:
     def __init__(self, documents, rules, groups, targets, calculators, coverage, vocabulary):
         self.documents: dict[str, Document] = documents
         self.rules: dict[str, Rule] = rules
-        self.groups = groups
+        self.groups: dict[str, StackingGroup] = groups
         self.targets = targets
         self.calculators = calculators
         self.coverage = coverage
         self.vocabulary = vocabulary
         self._index: dict[str, dict] = {}
+        self._multi_year: dict[str, tuple[Rule, ...]] = {}
 
     # ----- engine index -------------------------------------------------
     def index_for(self, city: str) -> dict:
@@ -68,17 +70,16 @@ class PolicySet:
         return idx
 
     def multi_year_rules(self, city: str) -> tuple[Rule, ...]:
-        key = ("__multi_year__", city)
-        found = self._index.get(key)
+        found = self._multi_year.get(city)
         if found is None:
             found = tuple(
                 r for r in self.rules.values()
                 if r.pays and r.years is not None and r.claim_type == "recognition" and r.document.applies_to_city(city)
             )
-            self._index[key] = found
+            self._multi_year[city] = found
         return found
 
-    def group_of(self, rule: Rule):
+    def group_of(self, rule: Rule) -> StackingGroup | None:
         return self.groups.get(rule.group) if rule.group else None
 
     # ----- overrides ----------------------------------------------------
@@ -187,12 +188,12 @@ def _override_rule(rule: Rule, o: Override) -> Rule:
                 raise OverrideError(f"规则{rule.id}的参数{head}没有取值“{rest}”")
             entries = dict(p.entries)
             entries[rest] = bump(entries[rest])
-            return replace(rule, **{head: Keyed(p.by, entries)})
+            return _with(rule, head, Keyed(p.by, entries))
         if rest:
             raise OverrideError(f"规则{rule.id}的参数{head}不区分取值")
-        return replace(rule, **{head: bump(p)})
+        return _with(rule, head, bump(p))
     if head in ("factor", "step", "maximum", "years", "floor") and not rest and getattr(rule, head) is not None:
-        return replace(rule, **{head: bump(getattr(rule, head))})
+        return _with(rule, head, bump(getattr(rule, head)))
     if head == "cap":
         caps = list(rule.caps)
         # stored before caps said what they count by: the item cap is the rule's cap(s) counted by the subject
@@ -206,9 +207,9 @@ def _override_rule(rule: Rule, o: Override) -> Rule:
             return replace(rule, caps=tuple(caps))
     if head == "when":
         conds = list(rule.conditions)
-        for i, c in enumerate(conds):
-            if isinstance(c.value, Param) and c.value.path == o.path:
-                conds[i] = Condition(c.field, c.op, bump(c.value))
+        for i, cond in enumerate(conds):
+            if isinstance(cond.value, Param) and cond.value.path == o.path:
+                conds[i] = Condition(cond.field, cond.op, bump(cond.value))
                 return replace(rule, conditions=tuple(conds))
     if head == "requires":
         reqs = list(rule.requires)
@@ -220,3 +221,9 @@ def _override_rule(rule: Rule, o: Override) -> Rule:
                     reqs[i] = Requirement(r.name, args)
                     return replace(rule, requires=tuple(reqs))
     raise OverrideError(f"规则{rule.id}没有参数“{o.path}”")
+
+
+def _with(rule: Rule, name: str, value: Any) -> Rule:
+    """``rule`` with the one field ``name`` replaced (a field chosen by the override's path)."""
+    changes: dict[str, Any] = {name: value}
+    return replace(rule, **changes)

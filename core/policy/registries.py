@@ -13,25 +13,34 @@ from dataclasses import dataclass
 from typing import Protocol
 
 
+# Members are read-only properties, so frozen dataclasses satisfy them.
 class FormulaSpec(Protocol):
-    label: str
-    required: Collection[str]  # keys a rule of this formula must give (its parameters, ``base``)
-    optional: Collection[str]
-    claims: str  # "when": a claim its ``when`` matches; "entered": an amount entered under its id; "none"
-
+    @property
+    def label(self) -> str: ...
+    @property
+    def required(self) -> Collection[str]: ...  # keys a rule of this formula must give (its parameters, ``base``)
+    @property
+    def optional(self) -> Collection[str]: ...
+    @property
+    def claims(self) -> str: ...  # "when": a claim its ``when`` matches; "entered": an amount entered under its id
     @property
     def pays(self) -> bool: ...
 
 
 class PredicateSpec(Protocol):
-    label: str
-    args: Collection[str]  # plain options
-    param_args: Collection[str]  # cited numbers
-    readings: Collection[str]  # readings of the document it reads
+    @property
+    def label(self) -> str: ...
+    @property
+    def args(self) -> Collection[str]: ...  # plain options
+    @property
+    def param_args(self) -> Collection[str]: ...  # cited numbers
+    @property
+    def readings(self) -> Collection[str]: ...  # readings of the document it reads
 
 
 class CalculatorSpec(Protocol):
-    params: Collection[str]  # cited numbers the policy file must give
+    @property
+    def params(self) -> Collection[str]: ...  # cited numbers the policy file must give
 
 
 @dataclass(frozen=True)

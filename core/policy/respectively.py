@@ -196,7 +196,7 @@ def _place(members: list[Member], sentence: str, doc) -> None:
             raise YamlError(doc.path, m.values[0][1],
                             f"{m.what}引用的“分别”句中找不到指明它的词语（{words}），无法核对数额顺序；"
                             f"请在规则或目标中用 respectively: 写明原文中指明它的词语")
-    seen: dict[int, Member] = {}
+    seen: dict[int | None, Member] = {}
     for m in members:
         if m.position in seen:
             other = seen[m.position]
@@ -215,7 +215,7 @@ def _first(sentence: str, alternatives, start: int):
 
 
 def _pair(members: list[Member], listed, doc) -> None:
-    members = sorted(members, key=lambda m: m.position)
+    members = sorted(members, key=lambda m: m.position or 0)  # every position is set by _place
     stated = "、".join(text for _, text in listed)
     named = "、".join(m.found for m in members)
     if len(members) != len(listed):
@@ -237,5 +237,7 @@ def _pair(members: list[Member], listed, doc) -> None:
 
 def _show(value: Decimal, like: str) -> str:
     """``value`` written the way the sentence writes its amounts (``like``: 50万元, 5%, 2000家 ...)."""
-    suffix = _AMOUNT.fullmatch(like).group(2)
+    match = _AMOUNT.fullmatch(like)
+    assert match is not None, like  # ``like`` is one of the amounts _AMOUNT found in the sentence
+    suffix = match.group(2)
     return f"{(value / _SCALE.get(suffix, Decimal(1))).normalize():f}{suffix}"

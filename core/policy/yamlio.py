@@ -26,6 +26,9 @@ class Node(dict):
     """A mapping from a YAML file, with the line it starts on and its file."""
 
     __slots__ = ("line", "path", "key_lines")
+    line: int
+    path: str
+    key_lines: dict[str, int]
 
     def where(self, key: str | None = None) -> int:
         if key is not None and key in self.key_lines:
@@ -35,7 +38,7 @@ class Node(dict):
     def fail(self, message: str, key: str | None = None) -> YamlError:
         return YamlError(self.path, self.where(key), message)
 
-    def check_keys(self, allowed: set[str], required: set[str] = frozenset(), what: str = "") -> None:
+    def check_keys(self, allowed: set[str] | frozenset[str], required: set[str] | frozenset[str] = frozenset(), what: str = "") -> None:
         for key in self:
             if key not in allowed:
                 known = "、".join(sorted(allowed))
