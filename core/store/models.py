@@ -432,7 +432,8 @@ class ListEntry(Base):
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
     match: Mapped[str] = mapped_column(String(10), default="")
     score: Mapped[int | None] = mapped_column(Integer)
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id", ondelete="SET NULL"))
+    # No foreign key: deleting a draft batch leaves the row as it was sealed; a batch that is gone holds no claim.
+    batch_id: Mapped[int | None] = mapped_column(Integer)
     claim_key: Mapped[str] = mapped_column(String(100), default="")
     consent: Mapped[str] = mapped_column(String(10), default="")
     consent_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -54,8 +54,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["list_id"], ["official_lists.id"], name=op.f("fk_list_entries_list_id_official_lists"),
                                 ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["company_id"], ["companies.id"], name=op.f("fk_list_entries_company_id_companies")),
-        sa.ForeignKeyConstraint(["batch_id"], ["batches.id"], name=op.f("fk_list_entries_batch_id_batches"),
-                                ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_list_entries")),
         sa.UniqueConstraint("list_id", "row_no", name=op.f("uq_list_entries_list_id_row_no")),
     )
