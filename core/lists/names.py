@@ -43,7 +43,8 @@ REGIONS = sorted({
     "东胜区", "康巴什区", "准格尔旗", "伊金霍洛旗", "达拉特旗", "鄂托克旗", "鄂托克前旗", "杭锦旗", "乌审旗",
 }, key=len, reverse=True)
 _REGION_IN_BRACKETS = re.compile(r"\((" + "|".join(map(re.escape, REGIONS)) + r")\)")
-_FORMS = ("股份有限公司", "有限公司", "集团公司", "公司")
+# The legal form at the end of a name, also when the last characters were lost (有限公, 有限).
+_FORM = re.compile(r"(股份有限公?司?|有限公?司?|集团公司|公司)$")
 
 
 def normalize_name(name: str) -> str:
@@ -74,10 +75,8 @@ def strip_region(norm: str) -> str:
 def distinctive(norm: str) -> str:
     """字号 and trade: the name without places and without its legal form."""
     s = strip_region(norm)
-    for form in _FORMS:
-        if s.endswith(form) and len(s) > len(form):
-            return s[: -len(form)]
-    return s
+    m = _FORM.search(s)
+    return s[: m.start()] if m and m.start() > 0 else s
 
 
 @dataclass(frozen=True)

@@ -239,7 +239,7 @@ def lists(store) -> list[ListRecord]:
     with store.reading() as s:
         counts = {lid: (n, m, c) for lid, n, m, c in s.execute(
             select(ListEntry.list_id, func.count(), func.count(ListEntry.company_id),
-                   func.sum(func.length(ListEntry.claim_key) > 0)).group_by(ListEntry.list_id))}
+                   func.count(func.nullif(ListEntry.claim_key, ""))).group_by(ListEntry.list_id))}
         out = []
         for r in s.scalars(select(OfficialList).order_by(OfficialList.id)):
             n, m, c = counts.get(r.id, (0, 0, 0))
@@ -337,6 +337,9 @@ def make_claims(store, list_id: int, *, batch_id: int | None = None, award_year:
                 continue
             if e.claim_key and e.batch_id in live:
                 skipped.append(f"第{e.row_no}行已在批次{e.batch_id}中")
+                continue
+            if e.consent == DECLINED:
+                skipped.append(f"第{e.row_no}行“{e.company_name}”已于{e.consent_on}表示放弃（批次{e.batch_id}）")
                 continue
             todo.append(e)
         if batch_id is None:
