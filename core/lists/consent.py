@@ -23,7 +23,14 @@ from core.excel.problems import Problem, WorkbookError, show_value
 from core.excel.styles import Style
 from core.excel.writer import Book
 from core.lists.read import read_list
-from core.lists.service import CONFIRMED, CONSENT_LABELS, DECLINED, PENDING, _apply_consent, entries
+from core.lists.service import (
+    CONFIRMED,
+    CONSENT_LABELS,
+    DECLINED,
+    PENDING,
+    _apply_consent,
+    entries,
+)
 from core.money import ZERO
 from core.store.errors import InvalidData
 from core.vocabulary import FieldError, parse_date

@@ -19,7 +19,6 @@ default), as a workbook row left blank is.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 

@@ -16,7 +16,14 @@ from openpyxl.utils import get_column_letter
 
 from core.excel.layout import normalize_header
 from core.excel.problems import Problem, show_value
-from core.lists.kinds import FIELDS, KIND_FIELDS, PLATFORMS, REQUIRED, TECH_SME, field_label
+from core.lists.kinds import (
+    FIELDS,
+    KIND_FIELDS,
+    PLATFORMS,
+    REQUIRED,
+    TECH_SME,
+    field_label,
+)
 from core.uscc import normalize_uscc, uscc_problem
 from core.vocabulary import FieldError, Vocabulary, parse_date
 
@@ -144,7 +151,7 @@ def read_entries(raw, header: Header, mapping: dict, kind: str, vocab: Vocabular
         if number <= header.row:
             continue
 
-        def cell(name):
+        def cell(name, values=values):
             col = mapping.get(name)
             if col is None or col > len(values):
                 return None

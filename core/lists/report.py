@@ -20,8 +20,9 @@ def write_entitled_workbook(items, year: int, path, city_label=lambda key: key):
         sheet.row(1, [f"{year}年度应享未享奖补清单"] + [None] * (last - 1),
                   [Style(st.TITLE_FONT, alignment=st.CENTER)] + [None] * (last - 1), height=30, merge=[(1, last)])
         total = sum((i.amount for i in items), ZERO)
-        sheet.row(2, [f"共{len({i.uscc for i in items})}家单位、{len(items)}项，合计{total:,.2f}元；"
-                      "按库中认定、入库记录和台账测算，兑现前请核实"] + [None] * (last - 1),
+        note = (f"共{len({i.uscc for i in items})}家单位、{len(items)}项，合计{total:,.2f}元；"
+                "按库中认定、入库记录和台账测算，兑现前请核实")
+        sheet.row(2, [note] + [None] * (last - 1),
                   [Style(st.SUBTITLE_FONT, alignment=st.LEFT)] + [None] * (last - 1), merge=[(1, last)])
         sheet.row(3, [h for h, _ in HEADERS], st.HEADER)
         for col, (_, width) in enumerate(HEADERS, 1):

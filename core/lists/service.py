@@ -16,8 +16,13 @@ from sqlalchemy import delete, func, select
 from core.audit.roles import PREPARER
 from core.excel.problems import Problem, WorkbookError
 from core.lists import kinds
-from core.lists.claims import claim_key, entry_claim
-from core.lists.mapping import Entry, find_header, guess_mapping, mapping_by_header, read_entries
+from core.lists.claims import entry_claim
+from core.lists.mapping import (
+    find_header,
+    guess_mapping,
+    mapping_by_header,
+    read_entries,
+)
 from core.lists.matching import Matcher, Stored
 from core.lists.read import read_list
 from core.records import CompanyProfile
@@ -25,9 +30,17 @@ from core.store import approval, companies
 from core.store.audit import log, touch
 from core.store.claimcodec import encode_fields
 from core.store.errors import InvalidData, NotFound
-from core.store.models import (DRAFT, AwardLineRow, Batch, BatchCompany, ClaimRow, Company, ListEntry, OfficialList,
-                               now)
-from core.store.overrides import get_setting
+from core.store.models import (
+    DRAFT,
+    AwardLineRow,
+    Batch,
+    BatchCompany,
+    ClaimRow,
+    Company,
+    ListEntry,
+    OfficialList,
+    now,
+)
 from core.store.validate import claim_problems, year_problem
 
 PENDING, CONFIRMED, DECLINED = "pending", "confirmed", "declined"

@@ -8,9 +8,26 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton,
-                               QSpinBox, QTabWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.lists import kinds
 from gui.ask import ask
@@ -599,7 +616,7 @@ class ListsPage(QWidget):
         year, items = self.year.value(), list(self.entitled_items)
         path = ask().save_file(self, "导出应享未享", f"{year}年度应享未享.xlsx", "Excel 工作簿 (*.xlsx)")
         if path:
-            label = lambda k: self.vocab.label("cities", k)  # noqa: E731
+            label = lambda k: self.vocab.label("cities", k)
             _run(self, "导出应享未享", lambda: write_entitled_workbook(items, year, path, label),
                  lambda p: ask().info(self, "导出应享未享", f"已导出：{p}"))
 

@@ -10,8 +10,20 @@ import json
 from decimal import Decimal
 
 import pytest
-from listhelp import (BEIJIANG, CHENBA, DONGHE, HIGH_TECH_DATE, HIGH_TECH_LIST, JIUYUAN, KUNLUN, LINGNAN, LVYUAN,
-                      QINGSHAN, TECH_SME_DATE, TECH_SME_LIST, YUMI, add_sample_companies)
+from listhelp import (
+    BEIJIANG,
+    DONGHE,
+    HIGH_TECH_DATE,
+    HIGH_TECH_LIST,
+    JIUYUAN,
+    KUNLUN,
+    LVYUAN,
+    QINGSHAN,
+    TECH_SME_DATE,
+    TECH_SME_LIST,
+    YUMI,
+    add_sample_companies,
+)
 from openpyxl import load_workbook
 
 from core.cli import main

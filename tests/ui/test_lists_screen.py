@@ -4,20 +4,27 @@
 Amounts are those worked out by hand in tests/store/test_lists_workflow.py.
 """
 import os
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from gui_support import settle
+from listhelp import (
+    BEIJIANG,
+    DONGHE,
+    HIGH_TECH_DATE,
+    HIGH_TECH_LIST,
+    JIUYUAN,
+    KUNLUN,
+    QINGSHAN,
+    TECH_SME_DATE,
+    TECH_SME_LIST,
+    add_sample_companies,
+)
 from openpyxl import load_workbook
 
 from core.excel.exports import build_disbursement_sheet
 from core.lists import service
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
-from listhelp import (BEIJIANG, DONGHE, HIGH_TECH_DATE, HIGH_TECH_LIST, JIUYUAN, KUNLUN, QINGSHAN,  # noqa: E402
-                      TECH_SME_DATE, TECH_SME_LIST, add_sample_companies)
 
 
 @pytest.fixture
@@ -87,7 +94,7 @@ def test_high_tech_list_names_only_on_screen(window, qtbot, qtmodeltester, asker
     asker.answers.append("")  # a new batch
     page.findChild(QPushButton, "lists-claims").click()
     settle(qtbot)
-    kind, title, text = asker.asked[-1]
+    kind, _title, text = asker.asked[-1]
     assert kind == "info" and "生成申报事项5项" in text and "合计2,450,000.00元" in text
     batch_id = max(b.id for b in store.batches())
     # 意愿确认 on screen: 昆仑 confirms, the others have not answered
