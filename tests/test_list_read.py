@@ -6,7 +6,12 @@ import pytest
 from openpyxl import Workbook
 
 from core.excel.problems import WorkbookRefused
-from core.lists.mapping import find_header, guess_mapping, parse_platform_kind, read_entries
+from core.lists.mapping import (
+    find_header,
+    guess_mapping,
+    parse_platform_kind,
+    read_entries,
+)
 from core.lists.read import read_list
 from core.vocabulary import load_vocabulary
 
