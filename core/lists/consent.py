@@ -63,7 +63,10 @@ class ConsentRow:
 
 
 def consent_rows(store, batch_id: int) -> list[ConsentRow]:
-    """Per company of the batch with list claims: what it is awarded from them and its answer so far."""
+    """Per company of the batch with list claims: what it is awarded from them and its answer so far.
+
+    A company whose list claims were calculated to nothing and that has not answered is left out.
+    """
     found = entries(store, batch_id=batch_id)
     lines = store.lines(batch_id)
     by_company: dict[int, list] = {}
@@ -76,12 +79,18 @@ def consent_rows(store, batch_id: int) -> list[ConsentRow]:
         uscc = rows[0].company_uscc
         mine = [l for l in lines if l.uscc == uscc and set(l.claim_keys) & keys]
         amount = sum((l.amount for l in mine), ZERO) if lines else None
+        if amount == ZERO and first_answer(rows) == PENDING:
+            continue  # calculated to nothing: there is nothing to confirm
         items = "；".join(dict.fromkeys(l.summary for l in mine)) or "（尚未计算或无奖补）"
         c = stored[cid]
         first = rows[0]
         out.append(ConsentRow(cid, uscc, rows[0].stored_name, items, amount, c.bank_name or "", c.bank_account or "",
                               first.consent, first.consent_on, first.consent_by, first.consent_note))
     return out
+
+
+def first_answer(rows) -> str:
+    return rows[0].consent
 
 
 def write_consent_sheet(store, batch_id: int, path) -> tuple:
