@@ -168,3 +168,21 @@ def test_tech_sme_list_consent_sheet_and_entitled_on_screen(window, qtbot, asker
     page.findChild(QPushButton, "entitled-run").click()
     settle(qtbot)
     assert page.entitled_model.rows == [] and list_id
+
+
+def test_count_on_the_navigation_entry_once_the_store_is_open(window, qtbot, monkeypatch):
+    import datetime as dt
+
+    from gui.pages import lists as page_module
+
+    class In2026(dt.date):
+        @classmethod
+        def today(cls):
+            return cls(2026, 12, 1)
+
+    add_sample_companies(window.ctx.store)
+    monkeypatch.setattr(page_module.dt, "date", In2026)
+    page_module.announce_entitled(window)  # what gui.warmup does once the store is open
+    settle(qtbot)
+    row = [p[0] for p in window.pages].index("lists")
+    assert window.nav_model.item(row).text() == "免申即享（2）"  # 九原 and 东河: 连续两次入库, never paid
