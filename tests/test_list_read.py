@@ -66,3 +66,13 @@ def test_unknown_platform_kind():
     vocab = load_vocabulary()
     assert parse_platform_kind("自治区级技术创新中心", vocab) == ("innovation_center", "regional")
     assert parse_platform_kind("什么平台", vocab) == ("", "")
+
+
+def test_xls_reads_as_its_xlsx(tmp_path):
+    """tests/data/高企名单样例.xls is resources/samples/高新技术企业认定名单样例.xlsx saved as Excel 97-2003 by LibreOffice."""
+    from core.paths import ROOT
+
+    xls = read_list(ROOT / "tests" / "data" / "高企名单样例.xls")
+    xlsx = read_list(ROOT / "resources" / "samples" / "高新技术企业认定名单样例.xlsx")
+    assert xls.problems == [] and xls.sheet == xlsx.sheet == "名单"
+    assert [values[:3] for _, values in xls.rows] == [values[:3] for _, values in xlsx.rows]
