@@ -27,7 +27,7 @@ from core.lists.matching import Matcher, Stored
 from core.lists.read import read_list
 from core.records import CompanyProfile
 from core.store import approval, companies
-from core.store.audit import log, touch
+from core.store.audit import log, touch, verify_rows
 from core.store.claimcodec import encode_fields
 from core.store.errors import InvalidData, NotFound
 from core.store.models import (
@@ -482,6 +482,9 @@ def withheld(store, batch_id: int) -> set:
     """(uscc, claim key) of the batch's list claims whose company has not confirmed its account: kept off the
     disbursement sheet (core.excel.exports)."""
     with store.reading() as s:
+        # the answers decide who is paid: refused (a tamper alarm) if any was changed outside the program
+        ids = list(s.scalars(select(ListEntry.id).where(ListEntry.batch_id == batch_id)))
+        verify_rows(s, ListEntry, ids, "生成资金拨付明细表")
         return {(u, k) for u, k in s.execute(
             select(Company.uscc, ListEntry.claim_key).join(Company, Company.id == ListEntry.company_id)
             .where(ListEntry.batch_id == batch_id, ListEntry.claim_key != "", ListEntry.consent != CONFIRMED))}

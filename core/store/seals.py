@@ -319,5 +319,7 @@ def describe(table_name: str, key: str, row=None) -> str:
         "letter_numbers": lambda: f"兑现通知书编号记录{key}（批次{r['batch_id']}，〔{r['year']}〕{r['serial']}号）",
         "users": lambda: f"用户“{r['name']}”",
         "letter_issues": lambda: f"通知书出具记录{key}（批次{r['batch_id']}，单位编号{r['company_id']}，{r['who']}）",
+        "official_lists": lambda: f"名单{key}“{r['title']}”",
+        "list_entries": lambda: f"名单{r['list_id']}第{r['row_no']}行“{r['company_name']}”（编号{key}）",
     }[table_name]
     return text()
