@@ -52,6 +52,9 @@ def _ready(window) -> None:
                 page.activated()
         window.stack.removeWidget(label)
         label.deleteLater()
+    from gui.pages.lists import announce_entitled
+
+    announce_entitled(window)  # 应享未享 counted for the navigation entry
 
 
 def _failed(window, exc) -> None:

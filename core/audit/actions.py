@@ -37,6 +37,11 @@ ACTION_LABELS = {
     "user.disable": "停用用户",
     "user.enable": "启用用户",
     "user.login_failed": "登录失败",
+    "list.import": "导入名单",
+    "list.match": "确认名单匹配",
+    "list.claims": "由名单生成申报事项",
+    "list.consent": "记录意愿确认",
+    "list.withdraw": "撤回名单申报事项",
 }
 TARGET_LABELS = {"batch": "批次", "company": "单位", "override": "参数调整", "setting": "设置", "user": "用户",
                  "audit": "审计日志", "database": "数据库",
@@ -44,7 +49,7 @@ TARGET_LABELS = {"batch": "批次", "company": "单位", "override": "参数调�
                  "recognitions": "认定记录", "tech_sme_registrations": "入库记录", "rd_years": "研发费用记录",
                  "batch_companies": "批次单位记录", "claims": "申报事项", "award_lines": "奖补明细", "ledger": "台账记录",
                  "import_log": "导入记录", "letter_numbers": "通知书编号记录", "letter_issues": "通知书出具记录",
-                 "users": "用户记录"}
+                 "users": "用户记录", "list": "名单", "official_lists": "名单", "list_entries": "名单条目"}
 NOBODY = "（无用户）"
 
 

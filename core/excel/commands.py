@@ -179,9 +179,12 @@ def cmd_export(args) -> int:
 def cmd_disbursement(args) -> int:
     from core.excel.exports import write_disbursement_sheet
 
-    batch, lines = _batch(_store(args), args.batch)
+    from core.lists.service import withheld
+
+    store = _store(args)
+    batch, lines = _batch(store, args.batch)
     path = _write(write_disbursement_sheet, batch, lines, args.output, budget_subject=args.budget_subject,
-                  include_provisional=args.include_provisional)
+                  include_provisional=args.include_provisional, withheld=withheld(store, batch.id))
     print(f"已生成资金拨付明细表：{path}")
     return EXIT_OK
 

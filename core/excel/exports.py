@@ -368,7 +368,7 @@ def _payments(lines: list[LineRecord]) -> tuple[list[Payment], list[Payment]]:
 
 
 def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, budget_subject: str | None = None,
-                             include_provisional: bool = False) -> Workbook:
+                             include_provisional: bool = False, withheld=frozenset()) -> Workbook:
     """资金拨付明细表: one row per award line with the company's bank account, 合计 in figures and words.
 
     For an adjustment batch the rows are each company's net difference: the
@@ -376,8 +376,16 @@ def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, bud
     what companies must pay back.
     """
     book = Book(stream=False)
-    _disbursement(book, batch, lines, budget_subject, include_provisional)
+    _disbursement(book, batch, _paid_out(lines, withheld), budget_subject, include_provisional)
     return book.wb
+
+
+def _paid_out(lines: list[LineRecord], withheld) -> list[LineRecord]:
+    """The lines without those of ``withheld`` claims ((uscc, claim key): list claims of companies that have not
+    confirmed their account, core.lists.service.withheld)."""
+    if not withheld:
+        return lines
+    return [l for l in lines if not all((l.uscc, k) in withheld for k in l.claim_keys)]
 
 
 def _disbursement(book: Book, batch, lines, budget_subject, include_provisional) -> None:
@@ -451,9 +459,9 @@ def _spans(last_col: int, parts: int) -> list[tuple[int, int]]:
 
 
 def write_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], path, *, budget_subject: str | None = None,
-                             include_provisional: bool = False) -> Path:
+                             include_provisional: bool = False, withheld=frozenset()) -> Path:
     with Book(stream=True) as book:
-        _disbursement(book, batch, lines, budget_subject, include_provisional)
+        _disbursement(book, batch, _paid_out(lines, withheld), budget_subject, include_provisional)
         return book.save(path)
 
 

@@ -383,3 +383,61 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class OfficialList(Base):
+    """An official list as published (高企认定名单, 科技型中小企业入库名单, 平台认定名单), imported (revision 0007).
+
+    ``kind`` is a core.lists.kinds key; ``platform_kind`` and ``level`` are what the whole list is about when its
+    rows do not say (a 重点实验室 list), ``mapping`` the header each field was read from.
+    """
+
+    __tablename__ = "official_lists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    source_name: Mapped[str] = mapped_column(String(260), default="")
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    list_date: Mapped[dt.date | None] = mapped_column(Date)
+    platform_kind: Mapped[str] = mapped_column(String(60), default="")
+    level: Mapped[str] = mapped_column(String(20), default="")
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    imported_by: Mapped[str] = mapped_column(String(60), default="")
+
+
+class ListEntry(Base):
+    """One row of an official list: what it says, the company it was matched to, the claim made of it, and the
+    company's answer (意愿确认) once the claim is in a batch (revision 0007).
+
+    ``match``: "" not matched, ``uscc`` / ``name`` matched automatically, ``confirmed`` by the clerk (``score`` is
+    the proposal's, in percent), ``created`` the company was created from the row. ``batch_id``/``claim_key`` name
+    the claim; ``consent`` is ``pending`` / ``confirmed`` / ``declined`` with the day and who recorded it.
+    """
+
+    __tablename__ = "list_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("official_lists.id", ondelete="CASCADE"))
+    row_no: Mapped[int] = mapped_column(Integer)
+    company_name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str] = mapped_column(String(18), default="")
+    number: Mapped[str] = mapped_column(String(100), default="")
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(100), default="")
+    platform_name: Mapped[str] = mapped_column(String(200), default="")
+    platform_kind: Mapped[str] = mapped_column(String(60), default="")
+    level: Mapped[str] = mapped_column(String(20), default="")
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    match: Mapped[str] = mapped_column(String(10), default="")
+    score: Mapped[int | None] = mapped_column(Integer)
+    # No foreign key: deleting a draft batch leaves the row as it was sealed; a batch that is gone holds no claim.
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    claim_key: Mapped[str] = mapped_column(String(100), default="")
+    consent: Mapped[str] = mapped_column(String(10), default="")
+    consent_on: Mapped[dt.date | None] = mapped_column(Date)
+    consent_by: Mapped[str] = mapped_column(String(60), default="")
+    consent_note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("list_id", "row_no"), Index(None, "company_id"), Index(None, "batch_id"))

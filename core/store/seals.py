@@ -75,11 +75,17 @@ PROTECTED: dict[str, Spec] = {
     "users": Spec("用户", _cols("id name roles password_hash active created_at created_by"),
                   ("failed_logins", "last_failed_at", "last_login_at")),
     "letter_issues": Spec("通知书出具记录", _cols("id batch_id company_id kind who issued_at")),
+    # Revision 0007: official lists (core.lists) and each row's match, claim and the company's answer (意愿确认).
+    "official_lists": Spec("名单", _cols("id kind title source_name sha256 list_date platform_kind level mapping "
+                                       "imported_at imported_by")),
+    "list_entries": Spec("名单条目", _cols("id list_id row_no company_name uscc number date region platform_name "
+                                       "platform_kind level company_id match score batch_id claim_key consent "
+                                       "consent_on consent_by consent_note")),
 }
 # Tables outside the seals: the audit tables themselves and Alembic's.
 UNSEALED = frozenset({"audit_log", "audit_seals", "audit_head", "alembic_version"})
 # Tables sealed from a later revision on: upgrading to it seals the rows they already hold (Store.upgrade).
-SEALED_SINCE = {"letter_issues": "0006"}
+SEALED_SINCE = {"letter_issues": "0006", "official_lists": "0007", "list_entries": "0007"}
 
 # What a clerk calls a column, for a message naming what was changed behind the program's back.
 COLUMN_LABELS = {
@@ -102,6 +108,10 @@ COLUMN_LABELS = {
     "who": "操作人", "reason": "理由", "revoked_at": "撤销时间", "revoked_by": "撤销人", "key": "设置项",
     "sha256": "文件校验值", "imported_at": "导入时间", "serial": "序号（文号）", "assigned_at": "编号时间",
     "roles": "角色", "password_hash": "密码", "active": "启用", "issued_at": "出具时间",
+    "title": "名单名称", "list_date": "名单日期", "platform_kind": "平台类别", "mapping": "表头对应",
+    "imported_by": "导入人", "list_id": "名单编号", "row_no": "名单行号", "region": "所在地区",
+    "platform_name": "平台名称", "match": "匹配方式", "score": "相似度", "consent": "意愿确认",
+    "consent_on": "确认日期", "consent_by": "确认记录人", "consent_note": "确认备注",
 }
 
 
@@ -309,5 +319,7 @@ def describe(table_name: str, key: str, row=None) -> str:
         "letter_numbers": lambda: f"兑现通知书编号记录{key}（批次{r['batch_id']}，〔{r['year']}〕{r['serial']}号）",
         "users": lambda: f"用户“{r['name']}”",
         "letter_issues": lambda: f"通知书出具记录{key}（批次{r['batch_id']}，单位编号{r['company_id']}，{r['who']}）",
+        "official_lists": lambda: f"名单{key}“{r['title']}”",
+        "list_entries": lambda: f"名单{r['list_id']}第{r['row_no']}行“{r['company_name']}”（编号{key}）",
     }[table_name]
     return text()

@@ -701,10 +701,13 @@ class BatchesPage(QWidget):
         subject = subject.strip()
         self.ctx.settings.setValue(BUDGET_KEY, subject)
         from core.excel.exports import write_disbursement_sheet
+        from core.lists.service import withheld
+
+        store = self.ctx.store
 
         def writer(batch, lines, path):
             return write_disbursement_sheet(batch, lines, path, budget_subject=subject or None,
-                                            include_provisional=include)
+                                            include_provisional=include, withheld=withheld(store, batch.id))
 
         return self._export("资金拨付明细表", f"{b.name}_资金拨付明细表.xlsx", writer, "已生成资金拨付明细表")
 

@@ -116,12 +116,12 @@ def test_db_upgrade_and_status(capsys, db_url):
     migrate.upgrade(engine, "0001")
     engine.dispose()
     code, out, _ = run(capsys, "--db", db_url, "db", "status")
-    assert code == 0 and out.splitlines()[1] == "结构版本：0001（需升级到0006）"
+    assert code == 0 and out.splitlines()[1] == "结构版本：0001（需升级到0007）"
     code, out, _ = run(capsys, "--db", db_url, "db", "upgrade")
-    assert code == 0 and out.startswith("数据库结构已从0001升级到0006")
+    assert code == 0 and out.startswith("数据库结构已从0001升级到0007")
     assert ("；升级前的备份：" in out) == db_url.startswith("sqlite")
     code, out, _ = run(capsys, "--db", db_url, "db", "upgrade")
-    assert out.strip() == "数据库结构已是最新版本（0006），无需升级"
+    assert out.strip() == "数据库结构已是最新版本（0007），无需升级"
 
 
 def test_bad_database_urls(capsys):

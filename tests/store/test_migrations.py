@@ -21,19 +21,19 @@ NOW = dt.datetime(2026, 3, 1, 9, 30)
 
 def test_revisions_are_a_single_line_ending_in_head():
     revisions = [r.revision for r in migrate.script_directory().walk_revisions()]
-    assert revisions == ["0006", "0005", "0004", "0003", "0002", "0001"]
-    assert migrate.head_revision() == "0006"
+    assert revisions == ["0007", "0006", "0005", "0004", "0003", "0002", "0001"]
+    assert migrate.head_revision() == "0007"
     # the quick reading used to open a database agrees with Alembic's
     assert migrate.revisions() == {r.revision: r.down_revision for r in migrate.script_directory().walk_revisions()}
     assert migrate.head_revision() == migrate.script_directory().get_current_head()
-    assert not migrate.is_known("0007") and migrate.is_known("0001")
+    assert not migrate.is_known("0008") and migrate.is_known("0001")
 
 
 def test_migrated_schema_equals_the_models(db_url):
     store = open_store(db_url)
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
-    assert store.revision() == "0006"
+    assert store.revision() == "0007"
     store.close()
 
 
@@ -117,7 +117,7 @@ def test_upgrade_from_the_first_release_keeps_the_data(db_url):
             open_store(db_url)
         store = Store(db_url)
         assert store.upgrade() is None  # no backup of a server database
-    assert store.revision() == "0006"
+    assert store.revision() == "0007"
 
     # the new column was filled in for existing companies: a half-width query finds the full-width name
     assert store.search_companies(CompanyFilter(text="abc呼伦贝尔")) == [1]
@@ -162,7 +162,7 @@ def test_downgrade_to_the_first_release_and_back(db_url):
     assert store.revision() == "0001"
     assert "search_key" not in {c["name"] for c in sa.inspect(store.engine).get_columns("companies")}
     migrate.upgrade(store.engine)
-    assert store.revision() == "0006"
+    assert store.revision() == "0007"
     store.close()
 
 
@@ -197,7 +197,7 @@ def test_upgrade_rewrites_ledger_subjects_from_their_claims_and_seals_the_change
     migrate.downgrade(store.engine, "0004")  # the schema that program had (the old subjects are kept)
 
     migrate.upgrade(store.engine)
-    assert store.revision() == "0006"
+    assert store.revision() == "0007"
     ledger = {(e.rule_id, e.year): e.subject for e in store.history(cid).ledger}
     assert ledger == {("hlb-01-hte-first", 2026): "recognition:high_tech:national:no=gr2026",
                       ("hlb-12-tech-contract", 2026): "contract:ht-1",

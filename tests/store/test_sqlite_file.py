@@ -13,7 +13,7 @@ from core.store.db import configured_url, default_url, save_configured_url
 def test_default_database_is_created_in_the_data_folder_on_first_run(data_dir):
     store = open_store()
     assert store.path == data_dir / "kjjb.sqlite3"
-    assert store.path.exists() and store.revision() == "0006"
+    assert store.path.exists() and store.revision() == "0007"
     assert store.url == default_url()
     store.close()
 

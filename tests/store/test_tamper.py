@@ -308,3 +308,22 @@ def test_every_sealed_table_is_changed_directly_by_one_of_these_tests():
     source = Path(__file__).read_text(encoding="utf-8")
     tampered = set(re.findall(r"(?:UPDATE|DELETE FROM|INSERT INTO) (\w+)", source))
     assert set(PROTECTED) <= tampered, set(PROTECTED) - tampered
+
+
+def test_a_list_answer_changed_in_the_file_is_not_paid_nor_written_over(store, policies, db_url, tmp_path):
+    """免申即享: who confirmed their account decides the disbursement sheet; a list's kind decides its claims."""
+    from core.lists import service
+
+    ids = world(store, policies)
+    f = tmp_path / "名单.csv"
+    f.write_text(f"序号,企业名称,统一社会信用代码\n1,{profile(3).name},{uscc(3)}\n", encoding="utf-8")
+    list_id, _ = service.import_list(store, service.prepare(store, f, "high_tech", list_date=dt.date(2026, 11, 18)))
+    batch, added, _ = service.make_claims(store, list_id, award_year=2026)
+    store.calculate(batch, policies)
+    assert added == 1 and service.withheld(store, batch)
+    tamper(db_url, f"UPDATE list_entries SET consent = 'confirmed' WHERE list_id = {list_id}")
+    refused(store, db_url, "list_entries", lambda: service.withheld(store, batch), ["consent"])
+    refused(store, db_url, "list_entries",
+            lambda: service.set_consent(store, batch, ids["history_company"], service.DECLINED), ["consent"])
+    tamper(db_url, f"UPDATE official_lists SET kind = 'tech_sme' WHERE id = {list_id}")
+    assert_still_named(store, "official_lists")
