@@ -75,3 +75,47 @@ def register(sub) -> None:
     s.add_argument("--no-pdf", action="store_true", help="不写PDF")
     s.add_argument("--json", action="store_true", help="以JSON输出")
     s.set_defaults(fn=cmd_forecast)
+    register_effect(sub)
+
+
+@_with_store()
+def cmd_effect(args, store) -> int:
+    from core.forecast.effect import CAVEAT, FUNDED, GROUP_LABELS, OTHERS, effect, effect_report
+    from core.scenario.tables import show, write_workbook
+
+    policies = _policies(args)
+    city = _city(args.city, policies.vocabulary)
+    e = effect(store, policies, city)
+    written = []
+    if args.output:
+        report = effect_report(e)
+        written.append(write_workbook(report, args.output))
+        if not args.no_pdf:
+            from core.scenario.commands import write_pdf_beside
+            written.append(write_pdf_beside(report, args.output))
+    if args.json:
+        data = e.to_json()
+        data["files"] = [str(p) for p in written]
+        _print_json(data)
+        return EXIT_OK
+    out = [f"{e.place}政策效益（获得奖补的企业{e.funded}家，其他企业{e.others}家）："]
+    for y in e.years:
+        for g in (FUNDED, OTHERS):
+            r = e.rows[(g, y)]
+            out.append(f"  {y}年 {GROUP_LABELS[g]}：{r.companies}家有研发记录，研发费用{fmt_yuan(r.expense)}元，"
+                       f"增长{show(r.growth, 'rate')}，强度{show(r.intensity, 'rate')}")
+    for m, s, y, a, t, r, _ in e.targets:
+        out.append(f"  {s}{m} {y}年：库内{a}家" + (f"，目标{int(t)}家，完成{show(r, 'rate')}" if t is not None else ""))
+    out.append(CAVEAT)
+    out += [f"已写入 {p}" for p in written]
+    sys.stdout.write("\n".join(out) + "\n")
+    return EXIT_OK
+
+
+def register_effect(sub) -> None:
+    s = sub.add_parser("effect", help="政策效益：获得奖补的企业与其他企业的研发投入对比，高企和科技型中小企业数与目标")
+    s.add_argument("--city", help="只看该盟市的企业")
+    s.add_argument("-o", "--output", help="政策效益.xlsx（同时写出同名PDF）")
+    s.add_argument("--no-pdf", action="store_true", help="不写PDF")
+    s.add_argument("--json", action="store_true", help="以JSON输出")
+    s.set_defaults(fn=cmd_effect)
