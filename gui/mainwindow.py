@@ -22,6 +22,7 @@ PAGES = (
     ("policies", "政策", "gui.pages.policies:PoliciesPage"),
     ("calculators", "计算工具", "gui.pages.calculators:CalculatorsPage"),
     ("targets", "目标监测", "gui.pages.targets:TargetsPage"),
+    ("sandbox", "政策沙盘", "gui.pages.sandbox:SandboxPage"),
     ("audit", "审计日志", "gui.pages.audit:AuditPage"),
 )
 
