@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from core.model import Claim, CompanyCase, History
-from core.store.history import LoadedCase, chunks, load_batch_cases, load_histories
+from core.model import Claim, Company as EngineCompany, CompanyCase, History
+from core.store.history import LoadedCase, load_batch_cases, load_histories
 from core.store.models import Batch, Company
 from core.store.reads import get_batch
 
@@ -50,25 +50,24 @@ def batch_population(store, batch_id: int, cancel=None) -> Population:
 def store_population(store, award_year: int, city: str | None = None, county: str | None = None,
                      cancel=None) -> Population:
     """Every company of the store (of ``city``/``county``) with claims read from its history for ``award_year``."""
-    from core.store.history import to_engine_company
-
     vocab = store.vocabulary
     defaults = recognition_defaults(vocab)
+    columns = (Company.id, Company.history_version, Company.uscc, Company.name, Company.city, Company.county,
+               Company.size, Company.industry)
     with store.reading() as s:
-        q = select(Company).order_by(Company.id)
+        q = select(*columns).order_by(Company.id)
         if city:
             q = q.where(Company.city == city)
         if county:
             q = q.where(Company.county == county)
-        companies = list(s.scalars(q))
-        ids = [c.id for c in companies]
-        histories = load_histories(s, ids, None, vocab, cancel)
+        companies = s.execute(q).all()
+        histories = load_histories(s, [c[0] for c in companies], None, vocab, cancel)
         year_batches = set(s.scalars(select(Batch.id).where(Batch.award_year == award_year)))
     cases = []
-    for row in companies:
-        history, claims = claims_for_year(histories[row.id], award_year, year_batches, defaults)
-        case = CompanyCase(to_engine_company(row), history, tuple(claims))
-        cases.append(LoadedCase(row.id, row.history_version, case, []))
+    for cid, version, *profile in companies:
+        history, claims = claims_for_year(histories[cid], award_year, year_batches, defaults)
+        case = CompanyCase(EngineCompany(*profile), history, tuple(claims))
+        cases.append(LoadedCase(cid, version, case, []))
     place = vocab.label("cities", city) if city else "全区"
     if county:
         place += county
@@ -84,6 +83,11 @@ def recognition_defaults(vocab) -> dict:
 def claims_for_year(history: History, year: int, year_batches=frozenset(),
                     defaults: dict | None = None) -> tuple[History, list[Claim]]:
     """(the history the claims are evaluated against, the claims of ``year``) as the module docstring says."""
+    if (year not in history.tech_sme_years and year - 1 not in history.rd
+            and not any(r.date.year == year for r in history.recognitions)
+            and not any(y == year for y, _ in history.claims)
+            and not any(e.year == year and e.batch_id in year_batches for e in history.ledger)):
+        return history, []  # nothing happened in the year: the history is evaluated as it is
     batch_claims = [c for y, c in history.claims if y == year]
     from_batches = {(c.get("kind"), c.get("level"), c.date) for c in batch_claims if c.type == "recognition"}
     claims: list[Claim] = list(batch_claims)
