@@ -102,15 +102,21 @@ class Expected:
 # ---------------------------------------------------------------- defaults from history
 
 def default_assumptions(histories: dict, first_year: int, valid_years: int = 3) -> Assumptions:
-    """Rates observed in the store before ``first_year``; 100% (an upper bound) where it shows nothing."""
+    """Rates observed in the store in years before the one before ``first_year``; 100% (an upper bound) where it
+    shows nothing.
+
+    The year before the forecast is the current one: its renewals and registrations may not all be recorded
+    yet, so it is left out of both rates.
+    """
     out = Assumptions(hte_valid_years=valid_years)
+    closed = first_year - 2  # the last year whose records are taken as complete
     expired = renewed = 0
     continued = registered = 0
     for h in histories.values():
         dates = sorted(r.date for r in h.recognitions if r.kind == "high_tech" and r.stage != "cultivation")
         for i, d in enumerate(dates):
             due = d.year + valid_years
-            if due >= first_year:
+            if due > closed:
                 continue
             if i + 1 < len(dates) and dates[i + 1].year < due:
                 continue  # superseded before it expired
@@ -118,17 +124,18 @@ def default_assumptions(histories: dict, first_year: int, valid_years: int = 3) 
             renewed += any(later.year == due for later in dates[i + 1:])
         years = h.tech_sme_years
         for y in years:
-            if y + 1 < first_year:
+            if y + 1 <= closed:
                 registered += 1
                 continued += (y + 1) in years
     if expired:
         out.hte_renewal_rate = (Decimal(renewed) / expired).quantize(RATE_PLACES, ROUND_HALF_UP)
-        out.basis["hte_renewal_rate"] = f"库内{expired}张已到期证书中{renewed}张当年再次认定"
+        out.basis["hte_renewal_rate"] = f"库内{closed}年及以前到期的{expired}张证书中{renewed}张当年再次认定"
     else:
-        out.basis["hte_renewal_rate"] = "库内没有已到期的证书，按全部再次认定计（上限）"
+        out.basis["hte_renewal_rate"] = f"库内没有{closed}年及以前到期的证书，按全部再次认定计（上限）"
     if registered:
         out.tech_sme_continue_rate = (Decimal(continued) / registered).quantize(RATE_PLACES, ROUND_HALF_UP)
-        out.basis["tech_sme_continue_rate"] = f"库内{registered}个入库年度中{continued}个次年继续入库"
+        out.basis["tech_sme_continue_rate"] = (f"库内{closed - 1}年及以前的{registered}个入库年度中"
+                                               f"{continued}个次年继续入库")
     else:
         out.basis["tech_sme_continue_rate"] = "库内没有可比较的入库记录，按全部继续入库计（上限）"
     out.basis["hte_valid_years"] = "高新技术企业证书有效期三年（目标监测同此）"

@@ -147,6 +147,7 @@ class ScenarioTab(QWidget):
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("scenario-text")
         self.editor.setFont(QFont("Monospace", 9))
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setToolTip("测算方案（YAML，格式见 docs/scenarios.md）：可直接修改参数后运行；不会保存任何数据")
         self.by_batch = QRadioButton("按批次")
         self.by_store = QRadioButton("按库内企业（历史记录）")

@@ -129,11 +129,12 @@ def test_default_assumptions_come_from_history(store, ps):
     store.add_tech_sme(b, 2024)
     _, histories = exp.load_population(store)
     d = exp.default_assumptions(histories, 2027)
-    # certificates due 2023: a's renewed, b's not → 50%; a's 2023 one is due 2026: not renewed → 1 of 3
-    assert d.hte_renewal_rate == D("0.3333")
-    # 2024 → 2025: a yes, b no; 2025 → 2026: a no → 1 of 3
-    assert d.tech_sme_continue_rate == D("0.3333")
-    assert "3张已到期证书中1张" in d.basis["hte_renewal_rate"]
+    # records up to 2025 are complete (2026 is the current year): certificates due 2023: a's renewed, b's not →
+    # 50% (a's 2023 one, due 2026, is not counted yet)
+    assert d.hte_renewal_rate == D("0.5000")
+    # 2024 → 2025: a yes, b no → 50% (2025 → 2026 is not counted yet)
+    assert d.tech_sme_continue_rate == D("0.5000")
+    assert "2025年及以前到期的2张证书中1张" in d.basis["hte_renewal_rate"]
 
 
 def test_forecast_command(store, db_url, ps, two_docs, tmp_path, capsys):
