@@ -6,6 +6,7 @@ QtCharts is imported when this page is first shown, not at start-up.
 """
 from __future__ import annotations
 
+import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -149,6 +150,23 @@ class ScenarioTab(QWidget):
         self.editor.setFont(QFont("Monospace", 9))
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setToolTip("测算方案（YAML，格式见 docs/scenarios.md）：可直接修改参数后运行；不会保存任何数据")
+        self.rule = QComboBox()
+        self.rule.setObjectName("scenario-rule")
+        self.rule.setToolTip("选择要调整的规则和参数，填写测算值后插入到光标所在行之后（条款和原文自动填写）")
+        for rule in sorted(ctx.base_policies.rules.values(), key=lambda r: (r.document.id, r.order)):
+            if rule.pays and any(True for _ in rule.params()):
+                self.rule.addItem(f"{rule.clause}{rule.summary}（{rule.id}）", rule.id)
+        self.param = QComboBox()
+        self.param.setObjectName("scenario-param")
+        self.rule.currentIndexChanged.connect(lambda _i: self._fill_params())
+        self.value = QLineEdit()
+        self.value.setObjectName("scenario-value")
+        self.value.setPlaceholderText("测算值")
+        self.value.setMaximumWidth(110)
+        insert = QPushButton("插入调整")
+        insert.setObjectName("scenario-insert")
+        insert.clicked.connect(self.insert_change)
+        self._fill_params()
         self.by_batch = QRadioButton("按批次")
         self.by_store = QRadioButton("按库内企业（历史记录）")
         self.by_store.setChecked(True)
@@ -190,6 +208,12 @@ class ScenarioTab(QWidget):
         row.addWidget(open_button)
         left.addLayout(row)
         left.addWidget(self.editor, 1)
+        helper = QHBoxLayout()
+        helper.addWidget(self.rule, 2)
+        helper.addWidget(self.param, 1)
+        helper.addWidget(self.value)
+        helper.addWidget(insert)
+        left.addLayout(helper)
         who = QFormLayout()
         b = QHBoxLayout()
         b.addWidget(self.by_batch)
@@ -228,6 +252,41 @@ class ScenarioTab(QWidget):
         QVBoxLayout(self).addWidget(split)
         if self.file.count():
             self.load_file(self.file.currentData())
+
+    def _fill_params(self) -> None:
+        self.param.clear()
+        rule = self.ctx.base_policies.rules.get(self.rule.currentData())
+        for path, p in rule.params() if rule is not None else ():
+            self.param.addItem(f"{p.label}（{path}，现为{p.versions[0].value}）", path)
+
+    def insert_change(self) -> None:
+        """A change of the chosen rule and parameter, its clause and cite filled in, after the cursor's line.
+
+        It takes the indentation of that line (written as a list item of ``changes:``).
+        """
+        rule = self.ctx.base_policies.rules.get(self.rule.currentData())
+        path = self.param.currentData()
+        value = self.value.text().strip()
+        if rule is None or path is None:
+            return
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            self.status.setText("测算值应为数值（金额以元计，比例如0.04）")
+            return
+        cite = dict(rule.params())[path].versions[0].cite
+        cursor = self.editor.textCursor()
+        line = cursor.block().text()
+        indent = line[:len(line) - len(line.lstrip())]
+        if line.strip().endswith("changes:"):
+            indent += "  "
+        reason = f"由{dict(rule.params())[path].versions[0].value}调为{value}"
+        text = (f"{indent}- {{rule: {rule.id}, param: {path}, value: {value}, clause: {rule.clause}, "
+                f"cite: {json.dumps(cite, ensure_ascii=False)}, reason: {json.dumps(reason, ensure_ascii=False)}}}")
+        cursor.movePosition(cursor.MoveOperation.EndOfBlock)
+        cursor.insertText("\n" + text)
+        self.editor.setTextCursor(cursor)
+        self.status.setText(f"已插入：{rule.clause}{rule.summary} {path} → {value}")
 
     def refresh_batches(self) -> None:
         current = self.batch.currentData()

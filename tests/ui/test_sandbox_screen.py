@@ -121,3 +121,23 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_sandbox_tab_inserts_a_change_with_its_clause(window, qtbot):
+    three_companies(window.ctx.store)
+    page = window.show_page("sandbox")
+    tab = page.scenario
+    tab.editor.setPlainText("title: 试算\nbase: [hlb-2025-draft]\nname: 首次高企30万\nchanges:")
+    cursor = tab.editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    tab.editor.setTextCursor(cursor)
+    tab.rule.setCurrentIndex(tab.rule.findData("hlb-01-hte-first"))
+    tab.param.setCurrentIndex(tab.param.findData("amount"))
+    tab.value.setText("300000")
+    tab.insert_change()
+    assert "clause: （一）" in tab.editor.toPlainText()
+    assert "对首次获批的国家高新技术企业给予50万元经费支持" in tab.editor.toPlainText()
+    tab.year.setValue(2026)
+    tab.run()
+    settle(qtbot)
+    assert tab.comparison.totals == [D("1280000.00"), D("880000.00")]
