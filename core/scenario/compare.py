@@ -157,9 +157,14 @@ def _tabulate(spec, population, columns, results, base, vocab) -> Comparison:
     changes = []
     errors = []
     provisional = False
+    key_cache: dict[tuple, dict] = {}
+    clause_labels: dict[str, str] = {}
     for c, item in enumerate(population.cases):
         company = item.case.company
-        keys = _company_keys(company, vocab)
+        place = (company.city, company.county, company.size, company.industry)
+        keys = key_cache.get(place)
+        if keys is None:
+            keys = key_cache[place] = _company_keys(company, vocab)
         amounts = []
         for col in range(k):
             result = results[col][c]
@@ -172,8 +177,10 @@ def _tabulate(spec, population, columns, results, base, vocab) -> Comparison:
                     continue
                 total += line.amount
                 provisional = provisional or line.provisional
-                label = f"{rule.document.citation}{rule.clause}"
-                order.setdefault(label, (list(spec.base).index(rule.document.id), rule.order))
+                label = clause_labels.get(rule.id)
+                if label is None:
+                    label = clause_labels[rule.id] = f"{rule.document.citation}{rule.clause}"
+                    order.setdefault(label, (list(spec.base).index(rule.document.id), rule.order))
                 _add(tables["clause"], label, col, k, line.amount, company.uscc)
             amounts.append(total)
             totals[col] += total
