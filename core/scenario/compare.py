@@ -131,7 +131,7 @@ def compare(policies, spec: ScenarioFile, population: Population, *, include_dra
         engine += time.perf_counter() - t0
     if cancelled and cancelled():
         raise Cancelled()
-    out = _tabulate(spec, population, columns, results, base, vocab)
+    out = _tabulate(spec, population, columns, results, base, vocab, cancelled)
     out.change_rows = [row for s in spec.scenarios for row in describe_changes(policies, s)]
     out.engine_seconds = engine
     out.total_seconds = time.perf_counter() - started
@@ -148,7 +148,7 @@ def _company_keys(company, vocab) -> dict:
     }
 
 
-def _tabulate(spec, population, columns, results, base, vocab) -> Comparison:
+def _tabulate(spec, population, columns, results, base, vocab, cancelled=None) -> Comparison:
     k = len(columns)
     tables: dict[str, dict] = {key: {} for key, _ in BREAKDOWNS}
     order: dict[str, tuple] = {}
@@ -160,6 +160,8 @@ def _tabulate(spec, population, columns, results, base, vocab) -> Comparison:
     key_cache: dict[tuple, dict] = {}
     clause_labels: dict[str, str] = {}
     for c, item in enumerate(population.cases):
+        if cancelled is not None and c % 200 == 0 and cancelled():  # also lets the window have the interpreter
+            raise Cancelled()
         company = item.case.company
         place = (company.city, company.county, company.size, company.industry)
         keys = key_cache.get(place)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from core.model import Claim, Company as EngineCompany, CompanyCase, History
+from core.progress import Cancelled
 from core.store.history import LoadedCase, load_batch_cases, load_histories
 from core.store.models import Batch, Company
 from core.store.reads import get_batch
@@ -64,7 +65,9 @@ def store_population(store, award_year: int, city: str | None = None, county: st
         histories = load_histories(s, [c[0] for c in companies], None, vocab, cancel)
         year_batches = set(s.scalars(select(Batch.id).where(Batch.award_year == award_year)))
     cases = []
-    for cid, version, *profile in companies:
+    for i, (cid, version, *profile) in enumerate(companies):
+        if cancel is not None and i % 200 == 0 and cancel():
+            raise Cancelled()
         history, claims = claims_for_year(histories[cid], award_year, year_batches, defaults)
         case = CompanyCase(EngineCompany(*profile), history, tuple(claims))
         cases.append(LoadedCase(cid, version, case, []))
