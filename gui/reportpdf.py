@@ -47,10 +47,15 @@ def pdf_path_for(xlsx_path) -> Path:
 
 
 def write_pdf_headless(report: Report, path) -> int:
-    """For headless commands: a QGuiApplication if none runs, the letters' Chinese font, then the PDF."""
+    """For headless commands: an application if none runs, the letters' Chinese font, then the PDF.
+
+    The application made is a QApplication (not only a QGuiApplication), so that widgets can still be made in
+    the same process afterwards (a test run, a script that opens a screen).
+    """
     import sys
 
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     from core.letters.settings import load_letter_settings
     from gui.printing.fonts import resolve_font
@@ -58,7 +63,7 @@ def write_pdf_headless(report: Report, path) -> int:
     if QGuiApplication.instance() is None:
         if sys.platform != "win32" and not os.environ.get("QT_QPA_PLATFORM"):
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        _APP.append(QGuiApplication(sys.argv[:1]))
+        _APP.append(QApplication(sys.argv[:1]))
     return write_report_pdf(report, path, resolve_font(load_letter_settings().fonts))
 
 
