@@ -97,6 +97,7 @@ class Expected:
     summary: str
     company: str
     city: str
+    provisional: bool = False  # priced under a draft for comment
 
 
 # ---------------------------------------------------------------- defaults from history
@@ -212,7 +213,7 @@ def project(policies, companies: list, histories: dict, assumptions: Assumptions
                 w = weights[line.claim_id]
                 out.append(Expected(kinds[line.claim_id], year, to_fen(line.amount * w), line.amount, w, level,
                                     citation, line.rule.clause, line.rule.id, line.rule.summary, st.company.name,
-                                    st.company.city))
+                                    st.company.city, line.provisional))
                 st.ledger.append(LedgerEntry(line.rule.id, year, line.amount, line.subject, line.person))
             for f in facts:
                 if isinstance(f, Recognition):

@@ -115,6 +115,7 @@ def test_expected_outlays_by_hand(store, ps):
     assert [f.by_year()[y][EXPECTED] for y in range(2027, 2032)] == [
         D("180000.00"), D("11000.00"), D("12100.00"), D("109310.00"), D("14641.00")]
     assert {e.level for e in f.expected} == {"city"}
+    assert all(e.provisional for e in f.expected) and "征求意见稿" in f.notes[-1]  # the Hulunbuir draft
 
 
 def test_default_assumptions_come_from_history(store, ps):
