@@ -166,3 +166,48 @@ def test_bad_changes_are_refused_with_a_reason(policies, text, message):
     spec = parse_scenario_text(text)
     with pytest.raises(ScenarioError, match=message):
         apply_scenario(policies, spec, spec.scenarios[0])
+
+
+def test_the_documented_example_by_hand(store, policies):
+    """resources/scenarios/hlb-2025-draft-example.yaml (docs/scenarios.md) over the three companies.
+
+    压减方案 takes effect 2026-07-01, so the recognitions of March and May 2026 fall before the draft applies
+    (0); 连续3年 is switched off; （二）at 4%: (1,600,000 − 1,000,000) × 4% = 24,000 (dated by the award year,
+    31 December: in effect; the 300万 cap and the 1万 floor do not bind).
+    """
+    from core.paths import RESOURCES
+    from core.scenario.spec import load_scenario_file
+
+    three_companies(store)
+    cmp = run_scenario(store, policies, load_scenario_file(RESOURCES / "scenarios" / "hlb-2025-draft-example.yaml"),
+                       year=2026)
+    assert cmp.columns == ["征求意见稿原文", "首次获批高企30万元", "压减方案"]
+    assert cmp.totals == [D("1280000.00"), D("880000.00"), D("24000.00")]
+    assert {r["what"] for r in cmp.change_rows} >= {"研发投入增量后补助：比例", "施行日期改为2026-07-01"}
+
+
+def test_a_reading_taken_the_other_way(store, policies):
+    """（三）“对新认定的……自治区级重点实验室……给予……50万元”: with newly_per_platform (the draft's reading) a
+    second, differently named lab of the company is new (500,000); read per company it is not (0)."""
+    c = store.add_company(profile(5))
+    store.add_recognition(c, Recognition("key_lab", "regional", dt.date(2024, 5, 1), "L1", name="寒地作物重点实验室"))
+    store.add_recognition(c, Recognition("key_lab", "regional", dt.date(2026, 5, 1), "L2", name="草原生态重点实验室"))
+    spec = parse_scenario_text("""
+base: [hlb-2025-draft]
+name: 按单位判断新认定
+readings:
+  - {document: hlb-2025-draft, name: newly_per_platform, value: false, reason: 测算按单位判断}
+""")
+    cmp = run_scenario(store, policies, spec, year=2026)
+    assert cmp.totals == [D("500000.00"), D("0")]
+    assert cmp.change_rows[0]["was"] == "是" and cmp.change_rows[0]["becomes"] == "否"
+
+
+def test_a_cancelled_run_raises_and_changes_nothing(store, policies):
+    from core.progress import Cancelled
+    from core.store.errors import Cancelled as StoreCancelled
+
+    three_companies(store)
+    with pytest.raises((Cancelled, StoreCancelled)):  # reading (the store's) or evaluating: both end the run
+        run_scenario(store, policies, parse_scenario_text(HTE_30), year=2026, cancelled=lambda: True)
+    assert store.batches() == [] and store.overrides() == []
