@@ -99,8 +99,9 @@ def forecast(store, policies, first_year: int, years: int = 5, *, level: str | N
     companies, histories = exp.load_population(store, city, cancelled)
     if assumptions is None:
         assumptions = exp.default_assumptions(histories, first_year)
+    failed: list = []
     expected = exp.project(ps, companies, histories, assumptions, first_year, years,
-                           include_drafts=include_drafts, report=report, cancelled=cancelled)
+                           include_drafts=include_drafts, report=report, cancelled=cancelled, failed=failed)
     if level is not None:
         committed = [c for c in committed if c.level == level]
         expected = [e for e in expected if e.level == level]
@@ -108,10 +109,13 @@ def forecast(store, policies, first_year: int, years: int = 5, *, level: str | N
     drafts = sorted({e.document for e in expected if e.provisional})
     notes = [
         "已承诺：已审批批次中尚未拨付的奖补，以及多年度支持在以后年度的应付额（已有该年度批次的以该批次为准）。",
-        "预计：按库内历史记录和下列假设推算，由计算引擎按现行政策文件（含已保存的参数调整）逐户计算后按假设的比例折算；"
-        "只含高企再次认定、科技型中小企业连续入库和研发投入后补助三类，其他事项无法从历史推算，未列入。",
+        ("预计：按库内历史记录和下列假设推算，由计算引擎按现行政策文件（含已保存的参数调整）逐户计算后按假设的比例折算；"
+         "只含高企再次认定、科技型中小企业连续入库和研发投入后补助三类，其他事项无法从历史推算，未列入。"),
         "财政层级按发文机关：自治区文件由自治区财政、盟市文件由盟市财政承担；文件规定分级分担的，需另行拆分。",
     ]
+    if failed:
+        names = "、".join(sorted({n for n, _, _ in failed})[:5])
+        notes.append(f"{len({n for n, _, _ in failed})}家企业无法测算，未计入预计金额（如{names}），请将此情况告知维护人员。")
     if drafts:
         notes.append(f"预计金额含依据征求意见稿测算的部分（{'、'.join(drafts)}），文件正式印发前仅供参考。")
     return Forecast(first_year, years, assumptions, committed, expected, level, place, notes)

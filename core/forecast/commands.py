@@ -80,7 +80,14 @@ def register(sub) -> None:
 
 @_with_store()
 def cmd_effect(args, store) -> int:
-    from core.forecast.effect import CAVEAT, FUNDED, GROUP_LABELS, OTHERS, effect, effect_report
+    from core.forecast.effect import (
+        CAVEAT,
+        FUNDED,
+        GROUP_LABELS,
+        OTHERS,
+        effect,
+        effect_report,
+    )
     from core.scenario.tables import show, write_workbook
 
     policies = _policies(args)

@@ -58,15 +58,12 @@ def commitments(store, policies, first_year: int, years: int, city: str | None =
             docs[line.document_id] = (fiscal_level(policies, line.document_id),
                                       doc.citation if doc else f"《{line.document_title}》")
         level, citation = docs[line.document_id]
-
-        def add(kind, year, amount):
-            out.append(Commitment(kind, year, amount, level, citation, line.clause, line.rule_id, line.summary,
-                                  line.batch_id, batch_name, company, company_city))
-
+        where = (level, citation, line.clause, line.rule_id, line.summary, line.batch_id, batch_name, company,
+                 company_city)
         if status == APPROVED and line.amount:
             due = max(award_year, first_year)
             if due <= last:
-                add(UNPAID, due, line.amount)
+                out.append(Commitment(UNPAID, due, line.amount, *where))
         for item in line.schedule or ():
             year, amount = int(item["year"]), Decimal(item["amount"])
             if year <= award_year or not first_year <= year <= last:
@@ -75,5 +72,5 @@ def commitments(store, policies, first_year: int, years: int, city: str | None =
             if key in held or key in scheduled:
                 continue  # an approved batch of that year holds the installment, or a later line repeats it
             scheduled.add(key)
-            add(SCHEDULED, year, amount)
+            out.append(Commitment(SCHEDULED, year, amount, *where))
     return out

@@ -26,12 +26,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+from typing import ClassVar
 
 from sqlalchemy import select
 
 from core.engine import Context, evaluate_company
 from core.forecast.levels import fiscal_level
-from core.model import Claim, Company as EngineCompany, CompanyCase, History, LedgerEntry, RdYear, Recognition
+from core.model import Claim, CompanyCase, History, LedgerEntry, RdYear, Recognition
+from core.model import Company as EngineCompany
 from core.money import ZERO, to_fen
 from core.progress import Cancelled
 from core.store.history import load_histories, to_engine_company
@@ -56,7 +59,7 @@ class Assumptions:
     rd_growth_ceiling: Decimal = Decimal("0.30")
     basis: dict = field(default_factory=dict)  # field name -> where the value came from
 
-    LABELS = {
+    LABELS: ClassVar[dict] = {
         "hte_renewal_rate": ("高企证书到期后再次认定的比例", "rate"),
         "hte_valid_years": ("高企证书有效期（年）", "count"),
         "tech_sme_continue_rate": ("科技型中小企业次年继续入库的比例", "rate"),
@@ -174,7 +177,9 @@ def load_population(store, city: str | None = None, cancel=None) -> tuple[list, 
 
 
 def project(policies, companies: list, histories: dict, assumptions: Assumptions, first_year: int, years: int, *,
-            include_drafts: bool = True, report=None, cancelled=None) -> list[Expected]:
+            include_drafts: bool = True, report=None, cancelled=None, failed: list | None = None) -> list[Expected]:
+    """Expected awards year by year (see the module docstring). ``failed`` collects (company, year, reason) of
+    companies the engine could not evaluate: they are left out, and the forecast says how many."""
     a = assumptions
     states = {cid: _State(company, histories[cid], list(histories[cid].recognitions), {},
                           {y: ONE for y in histories[cid].tech_sme_years}, dict(histories[cid].rd),
@@ -187,7 +192,7 @@ def project(policies, companies: list, histories: dict, assumptions: Assumptions
     done = 0
     for year in range(first_year, first_year + years):
         ctx = Context(policies, year, include_drafts=include_drafts)
-        for cid, st in states.items():
+        for st in states.values():
             done += 1
             if cancelled and cancelled():
                 raise Cancelled()
@@ -201,7 +206,9 @@ def project(policies, companies: list, histories: dict, assumptions: Assumptions
                               st.history.claims)
             try:
                 result = evaluate_company(CompanyCase(st.company, history, tuple(claims)), ctx)
-            except Exception:  # one company the engine cannot evaluate must not stop the forecast
+            except Exception as exc:  # one company the engine cannot evaluate must not stop the forecast
+                if failed is not None:
+                    failed.append((st.company.name, year, f"{type(exc).__name__}：{exc}"))
                 continue
             for line in result.lines:
                 if line.claim_id not in weights or not line.amount:
@@ -266,7 +273,7 @@ def rd_growth(rd: dict, a: Assumptions) -> Decimal | None:
     """The company's R&D trend: mean of its last ``rd_trend_years`` yearly growths, within the bounds."""
     years = sorted(rd)
     growths = []
-    for prev, cur in zip(years, years[1:]):
+    for prev, cur in pairwise(years):
         if cur == prev + 1 and rd[prev].expense > 0:
             growths.append(rd[cur].expense / rd[prev].expense - 1)
     growths = growths[-a.rd_trend_years:] if a.rd_trend_years > 0 else []

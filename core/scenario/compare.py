@@ -208,8 +208,8 @@ def _tabulate(spec, population, columns, results, base, vocab, cancelled=None) -
         down = [ch.amounts[s] - ch.amounts[0] for ch in changes if ch.amounts[s] < ch.amounts[0]]
         gainers.append((len(up), sum(up, ZERO)))
         losers.append((len(down), sum(down, ZERO)))
-    notes = ["金额为按库内资料和政策文件测算的应兑现金额（元），不是已拨付数；"
-             "只统计方案所复制文件的条款，其他文件照常参与计算（上限、就高等）但不列入。"]
+    notes = [("金额为按库内资料和政策文件测算的应兑现金额（元），不是已拨付数；"
+              "只统计方案所复制文件的条款，其他文件照常参与计算（上限、就高等）但不列入。")]
     if provisional:
         notes.append("含依据征求意见稿测算的金额，文件正式印发前仅供参考。")
     return Comparison(

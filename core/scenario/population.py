@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from core.model import Claim, Company as EngineCompany, CompanyCase, History
+from core.model import Claim, CompanyCase, History
+from core.model import Company as EngineCompany
 from core.progress import Cancelled
 from core.store.history import LoadedCase, load_batch_cases, load_histories
 from core.store.models import Batch, Company

@@ -10,13 +10,37 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries,
-                              QStackedBarSeries, QValueAxis)
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QSpinBox, QSplitter,
-                               QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.money import WAN, fmt_yuan
 from core.paths import RESOURCES
@@ -90,6 +114,14 @@ def _short(label: str, limit: int = 14) -> str:
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
 
+def _item(key):
+    return lambda row: row[key]
+
+
+def _year_amount(year):
+    return lambda row: fmt_yuan(row[2][year])
+
+
 def _cities(ctx) -> list[tuple[str, str | None]]:
     return [("全区", None), *((label, key) for key, label in ctx.base_policies.vocabulary.enums["cities"].items())]
 
@@ -110,10 +142,9 @@ class _Export:
             return write_workbook(report, path)
 
         def written(xlsx):
+            from core.letters.settings import load_letter_settings
             from gui.printing.fonts import resolve_font
             from gui.reportpdf import write_report_pdf
-
-            from core.letters.settings import load_letter_settings
 
             pdf = xlsx.with_suffix(".pdf")
             try:
@@ -368,8 +399,7 @@ class ScenarioTab(QWidget):
     def _draw(self) -> None:
         cmp = self.comparison
         _clear(self.chart)
-        title, rows = cmp.breakdowns["clause"]
-        rows = rows[:CHART_ROWS]
+        rows = cmp.breakdowns["clause"][1][:CHART_ROWS]
         series = QBarSeries()
         top = 0.0
         for i, name in enumerate(cmp.columns):
@@ -397,7 +427,7 @@ class ScenarioTab(QWidget):
             return lambda r: fmt_yuan(r.amounts[i] - r.amounts[0])
 
         if key == "parameters":
-            columns = [Column(t, (lambda k: lambda r: r[k])(k)) for t, k in (
+            columns = [Column(t, _item(k)) for t, k in (
                 ("方案", "scenario"), ("条款", "clause"), ("调整事项", "what"), ("原值", "was"), ("测算值", "becomes"),
                 ("原文", "cite"), ("说明", "reason"))]
             rows = cmp.change_rows
@@ -407,7 +437,7 @@ class ScenarioTab(QWidget):
             columns += [Column(t, amount(i), RIGHT) for t, i in money] + [Column(t, diff(i), RIGHT) for t, i in diffs]
             rows = cmp.changes
         else:
-            title, rows = cmp.breakdowns[key]
+            rows = cmp.breakdowns[key][1]
             columns = [Column(dict(self.BREAKDOWNS)[key][1:], lambda r: r.label)]
             columns += [Column(t, amount(i), RIGHT) for t, i in money] + [Column(t, diff(i), RIGHT) for t, i in diffs]
             columns.append(Column("获奖补企业（家）", lambda r: r.companies[0], RIGHT))
@@ -573,7 +603,7 @@ class ForecastTab(QWidget):
         _bars(self.chart, series, [str(y) for y in f.year_list], top, f"{f.place}奖补支出测算（万元）")
         rows = [(LEVEL_LABELS[lv], GROUP_LABELS[g], row) for (lv, g), row in f.by_level().items()]
         columns = [Column("财政层级", lambda r: r[0]), Column("类别", lambda r: r[1])]
-        columns += [Column(f"{y}年（元）", (lambda y: lambda r: fmt_yuan(r[2][y]))(y), RIGHT) for y in f.year_list]
+        columns += [Column(f"{y}年（元）", _year_amount(y), RIGHT) for y in f.year_list]
         columns.append(Column("合计（元）", lambda r: fmt_yuan(sum(r[2].values(), Decimal(0))), RIGHT))
         self.model.beginResetModel()
         self.model.columns = columns

@@ -154,10 +154,10 @@ def _hlb_dir(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("base: [nope]\nname: x\n", "未知政策文件"),
-    ("base: [hlb-2025-draft]\nname: x\nchanges:\n  - {rule: hlb-01-hte-first, param: amount, value: 1, clause: （一）,"
-     " cite: 给予15万元经费支持}\n", "没有写到规则"),
-    ("base: [hlb-2025-draft]\nname: x\nchanges:\n  - {rule: hlb-01-hte-first, param: rate, value: 1, clause: （一）,"
-     " cite: 50万元}\n", "没有参数“rate”"),
+    (("base: [hlb-2025-draft]\nname: x\nchanges:\n  - {rule: hlb-01-hte-first, param: amount, value: 1, clause: （一）,"
+      " cite: 给予15万元经费支持}\n"), "没有写到规则"),
+    (("base: [hlb-2025-draft]\nname: x\nchanges:\n  - {rule: hlb-01-hte-first, param: rate, value: 1, clause: （一）,"
+      " cite: 50万元}\n"), "没有参数“rate”"),
     ("base: [hlb-2025-draft]\nname: x\nrules_off:\n  - {rule: nmg-x}\n", "不在方案复制的文件"),
 ])
 def test_bad_changes_are_refused_with_a_reason(policies, text, message):
