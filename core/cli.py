@@ -114,7 +114,7 @@ USER_HELP = "操作人用户名（数据库已设置用户时，修改数据的�
 # Modules that add their own commands: each has register(subparsers), and
 # its commands take the parsed args and return an exit code.
 COMMAND_MODULES = ("core.store.commands", "core.excel.commands", "core.letters.commands", "core.audit.commands",
-                   "core.targetcommand", "core.lists.commands")
+                   "core.targetcommand", "core.lists.commands", "core.scenario.commands", "core.forecast.commands")
 
 
 def build_parser() -> argparse.ArgumentParser:

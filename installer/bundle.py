@@ -143,7 +143,7 @@ def expected_files(bundle: Path, root: Path) -> list[Path]:
     inside = contents_dir(bundle)
     out = [bundle / exe_name("kjjb"), bundle / exe_name(console_program())]
     for folder in ("resources/policies", "resources/templates", "resources/samples", "resources/icons",
-                   "core/store/migrations/versions"):
+                   "resources/scenarios", "core/store/migrations/versions"):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 out.append(inside / path.relative_to(root))

@@ -268,7 +268,7 @@ def drop_unneeded_dlls(stage: Path) -> list[str]:
 
 # ---------------------------------------------------------------- 4. the program
 APP_PARTS = ("main.py", "core", "gui", "resources/policies", "resources/templates", "resources/samples",
-             "resources/icons")
+             "resources/icons", "resources/scenarios")
 
 
 def stage_program(app: Path, fonts: Path) -> None:
