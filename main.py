@@ -34,4 +34,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):  # a frozen build starts the calculation's worker process (gui/calcworker.py)
+        from multiprocessing import freeze_support
+
+        freeze_support()
     sys.exit(main())
