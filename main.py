@@ -26,6 +26,9 @@ def main() -> int:
         return selftest(args[1:])
     if not wants_gui(args):
         from core.cli import main as cli_main
+        from core.collector import bulk_work
+
+        bulk_work()  # a headless command is bulk work in a process of its own
 
         return cli_main(args)
     from gui.app import run

@@ -102,9 +102,11 @@ def _in_process(ctx, store, batch_id, policies, report, cancelled):
 
 def work(job_bytes: bytes, messages, stop) -> None:
     """The worker process: open the store, calculate, send back the summary (or what went wrong)."""
+    from core.collector import bulk_work
     from core.store import open_store
     from core.store.errors import Cancelled as StoreCancelled
 
+    bulk_work()
     job = pickle.loads(job_bytes)
     store = open_store(job["url"], check=False, vocabulary=job["vocabulary"])
     store.user = job["user"]
