@@ -13,7 +13,7 @@ watchdog thread got the interpreter meanwhile (often: the GUI thread was
 starved, not blocked); every garbage collection over 30 ms; and where the GUI
 thread was when it was 60 ms late.
 
-Aim: no gap over 100 ms.
+Aim (issue 14): no gap over 50 ms, in 8 runs of 8.
 """
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 TICK_MS = 5
+AIM_MS = 50
 RECALCULATIONS = 3  # calculate again, to see that memory does not grow with each round (gui/gcpolicy.py)
 
 
@@ -183,7 +184,7 @@ def main(n: int, why: bool = False) -> int:
         print("  memory after the first calculation and each recalculation: "
               + ", ".join(f"{m:.0f} MB" for m in memory))
     longest = worst[0][0] * 1000 if worst else 0.0
-    print(f"LONGEST BLOCK: {longest:.0f} ms ({'OK' if longest <= 100 else 'OVER'} the 100 ms aim)")
+    print(f"LONGEST BLOCK: {longest:.0f} ms ({'OK' if longest <= AIM_MS else 'OVER'} the {AIM_MS} ms aim)")
     window.close()
     ctx.close()
     shutil.rmtree(DATA, ignore_errors=True)

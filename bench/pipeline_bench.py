@@ -1,6 +1,7 @@
 """A clerk's whole year for N companies, against openpyxl reading and writing the same files, in one run.
 
     python bench/pipeline_bench.py N [--runs 1] [--source DIR] [--json]
+    python bench/pipeline_bench.py N --profile     # where each step's time goes, by area
 
 Builds (once, cached in the temp folder) the N-company workbook of
 bench/bigbatch.py in the program's template format. Then, per run:
@@ -94,11 +95,34 @@ def timed(cmd: list[str], cwd: Path, env: dict) -> dict:
     return {"cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024, "stdout": out}
 
 
-def program_run(n: int, source: Path, workbook: Path, folder: Path) -> dict:
+# Where a step's time goes (--profile): the own time of its functions, summed by where they live.
+AREAS = (("core/store/", "store"), ("core/audit/", "store"), ("core/records", "store"), ("core/excel/", "excel"),
+         ("core/engine/", "engine"), ("core/subjects", "engine"), ("core/model", "engine"), ("core/money", "engine"),
+         ("core/policy/", "policy files"), ("/sqlalchemy/", "SQLAlchemy"), ("sqlite3", "SQLite"),
+         ("/openpyxl/", "openpyxl"), ("calamine", "calamine"), ("/yaml/", "policy files"),
+         ("xml.", "XML scan"), ("expat", "XML scan"), ("zipfile", "zip"), ("zlib", "zip"), ("json", "json"),
+         ("hashlib", "hashes"), ("<method 'digest'", "hashes"), ("<frozen importlib", "imports"),
+         ("<built-in method builtins.exec>", "imports"), ("<built-in method _imp.", "imports"))
+
+
+def areas(profile: Path) -> dict[str, float]:
+    import pstats
+
+    out: dict[str, float] = {}
+    for (file, _, name), (_, _, tottime, _, _) in pstats.Stats(str(profile)).stats.items():
+        where = f"{file}:{name}"
+        area = next((a for key, a in AREAS if key in where), "built-ins" if file == "~" else "other")
+        out[area] = out.get(area, 0.0) + tottime
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def program_run(n: int, source: Path, workbook: Path, folder: Path, profile: bool = False) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "KJJB_", "QT_"))}
     env.update(KJJB_DATA_DIR=str(folder / "data"), PYTHONPATH=str(source), HOME=str(folder))
     db = f"sqlite:///{folder / 'kjjb.sqlite3'}"
     main = [sys.executable, str(source / "main.py"), "--db", db]
+    if profile:
+        main[1:1] = ["-m", "cProfile", "-o", str(folder / "step.prof")]
     if n + 1 > DEFAULT_ROWS:
         timed(main + ["import-limit", str(max(n + 1, 1000))], source, env)
     out: dict[str, dict] = {}
@@ -115,6 +139,26 @@ def program_run(n: int, source: Path, workbook: Path, folder: Path) -> dict:
     return out
 
 
+def profiled_run(n: int, source: Path, workbook: Path, folder: Path) -> dict[str, dict[str, float]]:
+    """Each step once more under cProfile (slower), its time summed by area."""
+    shown: dict[str, dict[str, float]] = {}
+    real = timed
+
+    def step(cmd, cwd, env):
+        result = real(cmd, cwd, env)
+        name = next((s for s in STEPS if s in cmd), None)
+        if name is not None:
+            shown[name] = areas(folder / "step.prof")
+        return result
+
+    globals()["timed"] = step
+    try:
+        program_run(n, source, workbook, folder, profile=True)
+    finally:
+        globals()["timed"] = real
+    return shown
+
+
 def baseline_run(workbook: Path, folder: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "KJJB_", "QT_"))}
     r = timed([sys.executable, "-c", BASELINE, str(workbook), str(folder / "结果.xlsx"),
@@ -129,8 +173,19 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=1)
     p.add_argument("--source", type=Path, default=ROOT, help="the checkout whose program is measured")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--profile", action="store_true", help="then each step under cProfile: where its time goes")
     a = p.parse_args()
     workbook = big_workbook(a.n)
+    if a.profile:
+        folder = Path(tempfile.mkdtemp(prefix="kjjb-pipeline-"))
+        try:
+            for name, spent in profiled_run(a.n, a.source.resolve(), workbook, folder).items():
+                total = sum(spent.values())
+                print(f"{name:<14}{total:6.1f} s under cProfile: "
+                      + ", ".join(f"{k} {v / total:.0%}" for k, v in spent.items() if v / total >= 0.02))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return 0
     program: list[dict] = []
     baseline: list[dict] = []
     for _ in range(a.runs):
