@@ -1,6 +1,6 @@
 """Whether the window's memory returns to where it was after each recalculation of a batch.
 
-    QT_QPA_PLATFORM=offscreen python bench/gui_memory_bench.py [N] [--rounds 5]   # N companies (default 10000)
+    QT_QPA_PLATFORM=offscreen python bench/gui_memory_bench.py [N] [--rounds 5] [--source DIR]   # N (default 10000)
 
 The N-company workbook of bench/bigbatch.py is imported straight through the
 store (not timed, not the window's concern here) and calculated once in the
@@ -41,7 +41,10 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("n", nargs="?", type=int, default=10_000)
     p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--source", type=Path, help="run another checkout's window (the \"before\" figure)")
     a = p.parse_args()
+    if a.source:
+        sys.path.insert(0, str(a.source.resolve()))
     data = Path(tempfile.mkdtemp(prefix="kjjb-memory-"))
     os.environ["KJJB_DATA_DIR"] = str(data)
     from bigbatch import big_workbook
