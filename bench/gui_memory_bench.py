@@ -10,7 +10,7 @@ settled, prints:
 
 - resident memory of the window's process (what the task manager shows);
 - memory held by Python objects (``sys.getallocatedblocks`` and the
-  objects the collector tracks, after ``gc.collect``), which tells whether the
+  objects the collector tracks or has frozen, after ``gc.collect``), which tells whether the
   screens keep what they no longer show, or only the allocator keeps its pages.
 
 "Returns" means: every round ends within 5% (resident) and 2% (Python blocks)
@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -71,7 +72,8 @@ def main() -> int:
     page = window.show_page("batches")
 
     def settle() -> None:
-        while Operation.running or page.loading:
+        """Until the screen shows the results and what it let go of is freed (gui/gcpolicy.py's drop_later)."""
+        while Operation.running or page.loading or any(t.name == "drop-later" for t in threading.enumerate()):
             app.processEvents()
             time.sleep(0.005)
         for _ in range(20):
@@ -88,7 +90,8 @@ def main() -> int:
         settle()
         took = time.perf_counter() - started
         gc.collect()
-        figures.append((rss_mb(), sys.getallocatedblocks(), len(gc.get_objects()), took, len(page.lines)))
+        figures.append((rss_mb(), sys.getallocatedblocks(), len(gc.get_objects()) + gc.get_freeze_count(), took,
+                        len(page.lines)))
     print(f"{a.n:,} companies, {figures[0][4]:,} award lines shown; after each calculation (the first, then "
           f"{a.rounds} recalculations):")
     first = figures[0]
