@@ -73,7 +73,8 @@ def main() -> int:
 
     def settle() -> None:
         """Until the screen shows the results and what it let go of is freed (gui/gcpolicy.py's drop_later)."""
-        while Operation.running or page.loading or any(t.name == "drop-later" for t in threading.enumerate()):
+        while Operation.running or page.loading or any(t.name in ("drop-later", "malloc-trim")
+                                                             for t in threading.enumerate()):
             app.processEvents()
             time.sleep(0.005)
         for _ in range(20):
