@@ -26,6 +26,9 @@ def main() -> int:
         return selftest(args[1:])
     if not wants_gui(args):
         from core.cli import main as cli_main
+        from core.collector import bulk_work
+
+        bulk_work()  # a headless command is bulk work in a process of its own
 
         return cli_main(args)
     from gui.app import run
@@ -34,4 +37,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):  # a frozen build starts the calculation's worker process (gui/calcworker.py)
+        from multiprocessing import freeze_support
+
+        freeze_support()
     sys.exit(main())

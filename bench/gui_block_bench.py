@@ -6,6 +6,7 @@ could see. The batch goes the clerk's way: the import wizard (check, confirm,
 import), 立即计算, then the results tree loading, all in the real window.
 
     QT_QPA_PLATFORM=offscreen python bench/gui_block_bench.py [N] [--why]   # N companies (default 10000)
+    QT_QPA_PLATFORM=offscreen python bench/gui_block_bench.py [N] --runs=8   # 8 runs, each its own process
 
 ``--why`` prints, for each gap over 90 ms, where the other threads were when
 the GUI thread got to run again (what held the interpreter) and how often a
@@ -13,7 +14,7 @@ watchdog thread got the interpreter meanwhile (often: the GUI thread was
 starved, not blocked); every garbage collection over 30 ms; and where the GUI
 thread was when it was 60 ms late.
 
-Aim: no gap over 100 ms.
+Aim (issue 14): no gap over 50 ms, in 8 runs of 8.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 TICK_MS = 5
+AIM_MS = 50
 RECALCULATIONS = 3  # calculate again, to see that memory does not grow with each round (gui/gcpolicy.py)
 
 
@@ -183,13 +185,34 @@ def main(n: int, why: bool = False) -> int:
         print("  memory after the first calculation and each recalculation: "
               + ", ".join(f"{m:.0f} MB" for m in memory))
     longest = worst[0][0] * 1000 if worst else 0.0
-    print(f"LONGEST BLOCK: {longest:.0f} ms ({'OK' if longest <= 100 else 'OVER'} the 100 ms aim)")
+    print(f"LONGEST BLOCK: {longest:.0f} ms ({'OK' if longest <= AIM_MS else 'OVER'} the {AIM_MS} ms aim)")
     window.close()
     ctx.close()
     shutil.rmtree(DATA, ignore_errors=True)
     return 0
 
 
+def runs(n: int, count: int) -> int:
+    """``count`` runs, each in a process of its own; prints each run's longest block and how many met the aim."""
+    import re
+    import subprocess
+
+    longest = []
+    for i in range(count):
+        done = subprocess.run([sys.executable, __file__, str(n)], capture_output=True, text=True, encoding="utf-8")
+        found = re.search(r"LONGEST BLOCK: (\d+) ms", done.stdout)
+        if done.returncode or not found:
+            raise SystemExit(f"run {i + 1} failed:\n{done.stdout}\n{done.stderr}")
+        longest.append(int(found.group(1)))
+        print(f"run {i + 1}: longest block {longest[-1]} ms", flush=True)
+    met = sum(1 for ms in longest if ms <= AIM_MS)
+    print(f"{met} of {count} runs within {AIM_MS} ms (longest blocks: {', '.join(map(str, longest))} ms)")
+    return 0
+
+
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    count = next((int(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--runs=")), 0)
+    if count:
+        sys.exit(runs(int(args[0]) if args else 10_000, count))
     sys.exit(main(int(args[0]) if args else 10_000, "--why" in sys.argv))

@@ -116,8 +116,45 @@ USER_HELP = "操作人用户名（数据库已设置用户时，修改数据的�
 COMMAND_MODULES = ("core.store.commands", "core.excel.commands", "core.letters.commands", "core.audit.commands",
                    "core.targetcommand", "core.lists.commands", "core.scenario.commands", "core.forecast.commands")
 
+# The commands each module registers, so that a command imports only its own module (start-up time:
+# the store's modules and SQLAlchemy are not loaded for ``rules``, nor the audit's for ``batches``).
+# A module missing here is still found: an unlisted command builds the whole parser.
+# tests/test_cli.py checks these names against what each module registers.
+COMMANDS_OF = {
+    "core.store.commands": ("batches", "calc", "approve", "delete", "adjust", "paid", "backup", "db"),
+    "core.excel.commands": ("template", "import", "import-limit", "export", "disbursement", "publicity"),
+    "core.letters.commands": ("letters",),
+    "core.audit.commands": ("audit", "user"),
+    "core.targetcommand": ("targets",),
+}
+OWN_COMMANDS = ("rules", "evaluate", "check", "coverage")
+GLOBAL_OPTIONS = ("--policies", "--db", "--user")
 
-def build_parser() -> argparse.ArgumentParser:
+
+def command_modules(argv: list[str] | None) -> tuple[str, ...]:
+    """The command modules needed to parse ``argv``: the one module of its command, or all of them
+    when the command is not known here (help, a misspelling, a module not in COMMANDS_OF)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in GLOBAL_OPTIONS:
+            i += 2
+            continue
+        if arg.partition("=")[0] in GLOBAL_OPTIONS:
+            i += 1
+            continue
+        if arg in OWN_COMMANDS:
+            return ()
+        for module, names in COMMANDS_OF.items():
+            if arg in names:
+                return (module,)
+        break
+    return COMMAND_MODULES
+
+
+def build_parser(argv: list[str] | None = None, *, everything: bool = True) -> argparse.ArgumentParser:
+    """The parser of every command, or (``everything=False``) of just what ``argv`` runs."""
     import importlib
 
     p = argparse.ArgumentParser(prog="main.py", description="科技创新奖补计算器（无界面命令）")
@@ -125,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="数据库地址（SQLAlchemy URL），默认为用户数据目录中的 SQLite 文件")
     p.add_argument("--user", help=USER_HELP)
     sub = p.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
+    for name in (COMMAND_MODULES if everything else command_modules(argv)):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -164,7 +201,7 @@ def _user_after_command(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv=None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv, everything=False)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message

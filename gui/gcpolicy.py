@@ -24,6 +24,7 @@ dozens of such calls, each of which waited up to the switch interval.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 import threading
@@ -64,6 +65,32 @@ def settle() -> None:
         gc.set_threshold(*_normal)
     if _normal_switch is not None:
         sys.setswitchinterval(_normal_switch)
+    give_back_memory()
+
+
+def give_back_memory() -> None:
+    """Hand the memory freed by the last piece of work back to the system (glibc; elsewhere nothing).
+
+    A batch's lines are read on worker threads, and glibc keeps what a thread's heap arena freed for
+    later: without this the window's resident memory grew by about 110 MB at each recalculation of a
+    10,000-company batch, while the memory its Python objects held stayed the same
+    (bench/gui_memory_bench.py). ``malloc_trim`` runs on a thread of its own (ctypes lets go of the GIL).
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        threading.Thread(target=trim, args=(0,), name="malloc-trim", daemon=True).start()
+
+
+@functools.cache
+def _malloc_trim():
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return None
 
 
 def drop_later(*lists) -> None:

@@ -21,7 +21,7 @@ from core.earlier import deducted, earlier_text
 from core.engine.trace import Trace
 from core.money import difference_in_words, fmt_yuan
 from core.progress import Cancelled
-from gui import gcpolicy
+from gui import calcworker, gcpolicy
 from gui.ask import ask
 from gui.errors import show_failure
 from gui.models.base import Column, ListTableModel
@@ -489,6 +489,8 @@ class BatchesPage(QWidget):
         if batch_id is None:
             return None
         ctx = self.ctx
+        rows = (self.batch_model.row_object(i) for i in range(self.batch_model.rowCount()))
+        size = next((r.companies for r in rows if r is not None and r.id == batch_id), None)
 
         def work(report, cancelled):
             report(0, 0, "正在读取批次和企业历史…")
@@ -498,7 +500,7 @@ class BatchesPage(QWidget):
                     report(done, total, f"已计算{total:,}家单位，正在保存计算结果…")
                 else:
                     report(done, total, f"正在计算：{done:,}/{total:,}家单位")
-            return ctx.store.calculate(batch_id, ctx.base_policies, progress, cancelled)
+            return calcworker.calculate(ctx.store, batch_id, ctx.base_policies, progress, cancelled, size)
 
         def done(summary):
             text = (f"批次{summary.batch_id}计算完成：{summary.companies}家单位，{summary.lines}条奖补明细，"

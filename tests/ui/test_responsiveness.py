@@ -24,6 +24,24 @@ def test_full_collections_wait_while_work_runs_and_survivors_are_frozen():
     assert gc.get_freeze_count() >= frozen + 1000 and keep
 
 
+def test_memory_freed_by_the_work_goes_back_to_the_system_when_it_ends(monkeypatch):
+    """gcpolicy.give_back_memory: glibc's malloc_trim, on a thread, once the last piece of work ended."""
+    import threading
+
+    trimmed = []
+    monkeypatch.setattr(gcpolicy, "_malloc_trim", lambda: lambda pad: trimmed.append((pad, threading.current_thread())))
+    gcpolicy.work_started()
+    assert not trimmed
+    gcpolicy.work_finished()
+    deadline = time.monotonic() + 5
+    while not trimmed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert trimmed and trimmed[0][0] == 0 and trimmed[0][1] is not threading.main_thread()
+    if sys.platform.startswith("linux"):
+        monkeypatch.undo()
+        assert gcpolicy._malloc_trim() is not None
+
+
 def test_big_lists_are_freed_on_another_thread():
     a, b = [[i] for i in range(1000)], list(range(500))
     gcpolicy.drop_later(a, b, [])
