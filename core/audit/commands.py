@@ -17,7 +17,7 @@ import sys
 
 from core.audit.actions import action_label, change_summary, target_label, who_label
 from core.audit.identity import NEW_PASSWORD_ENV, CredentialsError, acting_name, acting_password, read_password
-from core.audit.roles import ADMIN, ROLES, ROLE_LABELS, role_labels
+from core.audit.roles import ROLES, ROLE_LABELS, role_labels
 from core.cli import EXIT_FAIL, EXIT_OK, CliError
 from core.store.commands import _with_store
 
@@ -98,7 +98,7 @@ def _new_password(name: str) -> str:
 def cmd_user_add(args, store) -> int:
     first = not store.has_users()
     if not first:
-        store.require(ADMIN, "添加用户")  # before asking for the new password
+        store.require("add_user")  # before asking for the new password
     user = store.add_user(args.name, _new_password(args.name), args.role or [])
     print(f"已添加用户{user.label}" + ("；这是第一个用户，此后修改数据的命令须用 --user 指定操作人" if first else ""))
     return EXIT_OK
@@ -125,7 +125,7 @@ def cmd_user_list(args, store) -> int:
 
 @_with_store()
 def cmd_user_passwd(args, store) -> int:
-    store.require(None, "修改密码")
+    store.require("set_password")
     own = acting_name() == args.name.strip()
     try:
         old = acting_password() if own else None

@@ -23,7 +23,6 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from core.audit import identity
 from core.cli import EXIT_FAIL, EXIT_OK, CliError, _policies
-from core.audit.roles import ADMIN
 from core.money import fmt_yuan
 from core.store import migrate
 from core.store.db import display_url, resolve_url
@@ -222,7 +221,7 @@ def cmd_db(args, store: Store) -> int:
         print(f"数据库结构已是最新版本（{head}），无需升级")
         return EXIT_OK
     if current is not None and current >= "0004":
-        store.require(ADMIN, "升级数据库结构")
+        store.require("upgrade_schema")
     if not store.is_sqlite and current is not None:
         print("提示：升级服务器数据库前，请确认管理员已备份该数据库", file=sys.stderr)
     saved = store.upgrade()

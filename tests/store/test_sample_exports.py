@@ -7,6 +7,7 @@ which was generated before the rework: ``python tests/store/test_sample_exports.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -18,6 +19,7 @@ import openpyxl
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / "tests" / "data" / "sample_exports.json"
 EXPORTED_AT = dt.datetime(2026, 12, 1, 9, 30)
+APPROVED_AT = dt.datetime(2026, 11, 25, 16, 0)
 
 
 def _sheet_digest(ws) -> str:
@@ -51,7 +53,9 @@ def sample_export_digests(folder: Path) -> dict[str, dict[str, str]]:
         out["draft results"] = _book_digest(write_results_workbook(
             store.batch(batch_id), store.lines(batch_id), folder / "draft.xlsx", exported_at=EXPORTED_AT))
         store.approve(batch_id, preparer="张三", reviewer="李四", allow_provisional=True)
-        batch, lines = store.batch(batch_id), store.lines(batch_id)
+        # the approval's time is the wall clock's (core.store.approval), so the sheet shows a fixed one
+        batch = dataclasses.replace(store.batch(batch_id), approved_at=APPROVED_AT)
+        lines = store.lines(batch_id)
         out["results"] = _book_digest(write_results_workbook(batch, lines, folder / "results.xlsx",
                                                              exported_at=EXPORTED_AT))
         out["disbursement"] = _book_digest(write_disbursement_sheet(batch, lines, folder / "disbursement.xlsx",
