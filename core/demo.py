@@ -21,7 +21,6 @@ def load_demo_data(store, policies, progress=no_report, cancel=never) -> int:
     left as it is once approved).
     """
     from core.excel.reader import read_workbook
-    from core.store.errors import Cancelled as CalcCancelled
 
     progress(0, 0, "正在读取演示数据…")
     data = read_workbook(SAMPLE_WORKBOOK, known_uscc=store.known_uscc, vocabulary=store.vocabulary)
@@ -37,7 +36,7 @@ def load_demo_data(store, policies, progress=no_report, cancel=never) -> int:
 
     try:
         store.calculate(batch_id, policies, calculated, cancel)
-    except (CalcCancelled, Cancelled):
+    except Cancelled:
         if created:
             store.delete_draft(batch_id)
         raise Cancelled() from None

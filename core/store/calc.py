@@ -19,7 +19,8 @@ from core.engine import Context, evaluate_company
 from core.engine.result import AwardLine, CompanyResult, Exclusion
 from core.money import ZERO
 from core.store.audit import log, touch
-from core.store.errors import Cancelled, Stale, name_list
+from core.progress import Cancelled
+from core.store.errors import Stale, name_list
 from core.store.history import LoadedCase, chunks
 from core.store.models import AwardLineRow, Batch, Company, now
 
@@ -42,12 +43,12 @@ def evaluate_all(loaded: list[LoadedCase], ctx: Context, progress=None, cancel=N
     results = []
     for done, item in enumerate(loaded, 1):
         if cancel and cancel():
-            raise Cancelled()
+            raise Cancelled("计算已取消，数据库未作任何修改")
         results.append(_evaluate_one(item, ctx))
         if progress:
             progress(done, total)
     if cancel and cancel():
-        raise Cancelled()
+        raise Cancelled("计算已取消，数据库未作任何修改")
     return results
 
 
