@@ -6,9 +6,8 @@ imported or calculated themselves (core.store.approval).
 """
 from __future__ import annotations
 
-PREPARER, REVIEWER, ADMIN = "preparer", "reviewer", "admin"
-ROLES = (PREPARER, REVIEWER, ADMIN)
-ROLE_LABELS = {PREPARER: "经办人", REVIEWER: "审核人", ADMIN: "管理员"}
+from core.vocabulary import ADMIN, PREPARER, REVIEWER, ROLE_LABELS, ROLES  # noqa: F401 (the words live there)
+
 ROLE_DUTIES = {
     PREPARER: "导入申报、维护企业档案、计算批次、创建调整批次",
     REVIEWER: "审批批次、标记已拨付",

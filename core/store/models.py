@@ -20,6 +20,7 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Intege
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from core.store.types import Money
+from core.vocabulary import APPROVED, BATCH_STATUS_LABELS, DRAFT, PAID  # noqa: F401 (imported from here too)
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -29,8 +30,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-DRAFT, APPROVED, PAID = "draft", "approved", "paid"
-BATCH_STATUS_LABELS = {DRAFT: "草稿", APPROVED: "已审批", PAID: "已拨付"}
 
 
 def now() -> dt.datetime:
