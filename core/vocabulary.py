@@ -24,7 +24,7 @@ DRAFT, APPROVED, PAID = "draft", "approved", "paid"
 BATCH_STATUSES = (DRAFT, APPROVED, PAID)
 BATCH_STATUS_LABELS = {DRAFT: "草稿", APPROVED: "已审批", PAID: "已拨付"}
 
-# A user's roles (core.audit.roles: what each may do is core.audit.permissions).
+# A user's roles (core.identity.roles: what each may do is core.identity.permissions).
 PREPARER, REVIEWER, ADMIN = "preparer", "reviewer", "admin"
 ROLES = (PREPARER, REVIEWER, ADMIN)
 ROLE_LABELS = {PREPARER: "经办人", REVIEWER: "审核人", ADMIN: "管理员"}

@@ -29,7 +29,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from core.audit.names import person_name
+from core.identity.names import person_name
 from core.model import claim_recognition
 from core.money import ZERO
 from core.store.audit import keep, log, touch, verify_rows
@@ -62,7 +62,7 @@ def require_draft(batch: Batch, doing: str) -> None:
 
 def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | None, overrides_version: int,
             vocab: Vocabulary, allow_provisional: bool = False, actor: str = "") -> None:
-    # Typed names in one spelling: 张三 and 张三 with a zero-width space are one person (core.audit.names).
+    # Typed names in one spelling: 张三 and 张三 with a zero-width space are one person (core.identity.names).
     preparer, reviewer = person_name(preparer), person_name(reviewer)
     if not actor:
         if not preparer or not reviewer:

@@ -41,7 +41,7 @@ from sqlalchemy import event, func, inspect, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
-from core.audit.chain import GENESIS, seal
+from core.auditlog.chain import GENESIS, seal
 from core.store.errors import Tampered
 from core.store.models import AuditHead, AuditRow, AuditSealRow
 from core.store.seals import (PROTECTED, all_rows, changed_columns, column_labels, describe, last_seals, list_digest,

@@ -10,7 +10,7 @@
     python main.py db upgrade | status
 
 ``--db URL`` (before the command) picks another database. Once the database
-has users, commands that change data need ``--user NAME`` (core.audit.identity).
+has users, commands that change data need ``--user NAME`` (core.identity.acting).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import sys
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from core.audit import identity
+from core.identity import acting as identity
 from core.cli import EXIT_FAIL, EXIT_OK, CliError, _policies
 from core.money import fmt_yuan
 from core.store import migrate

@@ -313,7 +313,7 @@ class LetterIssueRow(Base):
 
 
 class User(Base):
-    """A person who uses the program, with roles (core.audit.roles) and a scrypt password hash (revision 0004).
+    """A person who uses the program, with roles (core.identity.roles) and a scrypt password hash (revision 0004).
 
     Users are never deleted or renamed (the audit log names them); a user who
     leaves is deactivated. The failure counters are not part of the user's
@@ -335,7 +335,7 @@ class User(Base):
 
 
 class AuditRow(Base):
-    """One entry of the append-only, hash-chained audit log (core.audit.chain; revision 0004).
+    """One entry of the append-only, hash-chained audit log (core.auditlog.chain; revision 0004).
 
     ``at`` is kept as the ISO text the hash covers. ``seals`` is the digest of
     this entry's rows in ``audit_seals``.

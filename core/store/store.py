@@ -17,7 +17,7 @@ database as it was. Errors meant for the clerk are StoreError (Chinese).
 
 Who is acting: ``store.login(name, password)`` sets ``store.user``; once the
 database has users, every change needs a logged-in user with the role its action needs
-(core.audit.permissions) and is recorded under their name. Every change is written
+(core.identity.permissions) and is recorded under their name. Every change is written
 to the hash-chained audit log in its own transaction (core.store.audit), and
 ``verify_audit()`` checks the chain and every protected row (core.store.verify).
 """
@@ -32,8 +32,8 @@ from typing import ClassVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from core.audit import identity
-from core.audit.permissions import permission
+from core.identity import acting as identity
+from core.identity.permissions import permission
 from core.store import audit, users
 from core.store.backup import broken_database
 from core.store.changes import NOTHING, Changes, from_entries
@@ -247,7 +247,7 @@ def open_store(url: str | None = None, *, check: bool = True, vocabulary: Vocabu
     """The store at ``url`` (else the saved setting, else the SQLite file in the data folder).
 
     With ``check`` the schema is created or (SQLite) upgraded as needed; see Store.check_schema.
-    Inside a headless command, the command's ``--user`` is logged in (core.audit.identity).
+    Inside a headless command, the command's ``--user`` is logged in (core.identity.acting).
     """
     store = Store(resolve_url(url), vocabulary)
     try:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from storehelp import batch_data, hte, profile, uscc
 
-from core.audit.permissions import PERMISSIONS, can
-from core.audit.roles import ADMIN, PREPARER, REVIEWER
+from core.identity.permissions import PERMISSIONS, can
+from core.identity.roles import ADMIN, PREPARER, REVIEWER
 from core.policy.policyset import Override
 from core.store import open_store
 from core.store.changes import Changes, from_entries

@@ -8,7 +8,7 @@
     store.batches.approve(batch_id)     # callers never pass tx
 
 The decorator opens one write transaction (``Store.writing``: audited, committed or rolled back as a whole),
-refuses a user without the action's role (core.audit.permissions), and gives the method a ``Tx`` holding the
+refuses a user without the action's role (core.identity.permissions), and gives the method a ``Tx`` holding the
 session and the acting user's name. What the transaction touched is left in ``store.last_changes``.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.audit.names import person_name
-from core.audit.permissions import permission
+from core.identity.names import person_name
+from core.identity.permissions import permission
 from core.store.errors import InvalidData
 
 EXTRA_CHANGES = "changes"  # Session.info: {Changes field: values} a change adds to what its audit entries say
@@ -45,7 +45,7 @@ class Tx:
 
     def as_actor(self, who: str | None, role_label: str) -> str:
         """The name to record: the logged-in user (a different ``who`` is refused), else ``who`` as typed (in its
-        one spelling, core.audit.names)."""
+        one spelling, core.identity.names)."""
         who = person_name(who)
         if self.actor:
             if who and who != self.actor:
@@ -65,7 +65,7 @@ class Manager:
 
 
 def change(action: str, *, once_more_on_clash: bool = False):
-    """Mark a manager method as the store action ``action`` (a key of core.audit.permissions.PERMISSIONS).
+    """Mark a manager method as the store action ``action`` (a key of core.identity.permissions.PERMISSIONS).
 
     ``once_more_on_clash``: run the whole change again if it clashed with another clerk creating the same row at
     the same moment (IntegrityError): the second run finds the row and changes it under its lock.

@@ -1,9 +1,9 @@
 """``store.users``: the program's users, logging in and out, passwords and roles."""
 from __future__ import annotations
 
-from core.audit.names import person_name
-from core.audit.passwords import verify_password
-from core.audit.roles import ADMIN
+from core.identity.names import person_name
+from core.identity.passwords import verify_password
+from core.identity.roles import ADMIN
 from core.store import audit, users
 from core.store.errors import InvalidData, LoginFailed
 from core.store.managers.base import Manager, Tx, change
@@ -11,7 +11,7 @@ from core.store.models import User
 from core.store.users import UserRecord
 
 # What an unknown name's password is checked against, so the answer takes as long as for a real user (the same
-# scrypt parameters as core.audit.passwords; a constant, so the first unknown name costs no extra hash).
+# scrypt parameters as core.identity.passwords; a constant, so the first unknown name costs no extra hash).
 DUMMY_HASH = ("scrypt$16384$8$1$158d5d9d7cd69870a486cb304c90a36c$"
               "8ebd59dae357d9822e6329b1f1f9e52ea32458a9a61f85105912bdc7750d8e2b")
 
