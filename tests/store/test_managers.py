@@ -134,3 +134,36 @@ def test_changes_from_entries_and_union():
     assert c.batches == {3} and c.companies == {7, 8} and c.letters == {3} and c.database and c.audit
     assert c.policies  # a restored database may hold other overrides
     assert not Changes() and (Changes() | c) == c
+
+
+def test_rows_written_in_bulk_are_sealed_from_their_values_as_they_read_back(db_url, monkeypatch):
+    """Issue 14: claims, members, lines and ledger rows are sealed from the values written, not read back at the
+    end of the change that wrote them; the seals are those a reading of the rows gives (the audit check reads
+    them all). Rows a change updates, or relies on (the lines an approval approves), are still read: that is
+    their check."""
+    from core.engine import load_policies
+    from core.excel.reader import read_workbook
+    from core.paths import RESOURCES
+    from core.store import audit
+
+    read_back: list[str] = []
+    real = audit.row_states
+    monkeypatch.setattr(audit, "row_states", lambda s, table_name, keys: (
+        read_back.append(table_name) if list(keys) else None, real(s, table_name, keys))[1])
+    store = open_store(db_url)
+    try:
+        data = read_workbook(RESOURCES / "samples" / "申报样例.xlsx", vocabulary=store.vocabulary)
+        batch_id, _ = store.batches.apply_import(data)  # the sample: amounts with fen, traces, dates
+        assert not {"claims", "batch_companies"} & set(read_back)
+        read_back.clear()
+        store.batches.calculate(batch_id, load_policies())
+        assert "award_lines" not in read_back and "batch_companies" in read_back  # members updated: checked
+        read_back.clear()
+        store.batches.approve(batch_id, preparer="张三", reviewer="李四", allow_provisional=True)
+        assert "ledger" not in read_back and {"award_lines", "claims"} <= set(read_back)
+        monkeypatch.setattr(audit, "row_states", real)
+        report = store.audit.verify()
+        assert report.ok, report
+        assert len(store.batches.lines(batch_id)) == 54
+    finally:
+        store.close()
