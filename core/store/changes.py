@@ -62,4 +62,6 @@ def from_entries(entries, extra: dict[str, set] | None = None) -> Changes:
             flags[name] = flags[name] or bool(values)
         else:
             found[name].update(values)
-    return Changes(**{k: _ids(v) for k, v in found.items()}, **flags)
+    return Changes(batches=_ids(found["batches"]), companies=_ids(found["companies"]), users=_ids(found["users"]),
+                   settings=_ids(found["settings"]), overrides=_ids(found["overrides"]), letters=_ids(found["letters"]),
+                   audit=flags["audit"], database=flags["database"])

@@ -61,6 +61,7 @@ class Backups(Manager):
                 safety = backup.create_backup(path, "restore")
                 backup.copy_into(staged or source, path)
             else:
+                assert staged is not None  # a damaged file is replaced only by an authorised copy
                 safety = backup.set_aside(path)
                 os.replace(staged, path)
                 staged = None

@@ -6,6 +6,7 @@ import dataclasses
 from core.policy.policyset import Override, PolicySet
 from core.store import overrides
 from core.store.managers.base import Manager, Tx, change
+from core.store.overrides import OverrideRecord
 
 LOCK_MINUTES_KEY = "security.lock_minutes"  # the screen locks after this many idle minutes
 DEFAULT_LOCK_MINUTES = 10
@@ -37,10 +38,10 @@ class Settings(Manager):
         return value if value > 0 else DEFAULT_LOCK_MINUTES
 
     # ------------------------------------------------------------ overrides of policy parameters
-    def overrides(self, include_revoked: bool = False) -> list[overrides.OverrideRecord]:
+    def overrides(self, include_revoked: bool = False) -> list[OverrideRecord]:
         return self._read(overrides.list_overrides, include_revoked)
 
-    def override(self, override_id: int) -> overrides.OverrideRecord:
+    def override(self, override_id: int) -> OverrideRecord:
         return self._read(overrides.get_override, override_id)
 
     @change("add_override", once_more_on_clash=True)
