@@ -36,7 +36,7 @@ def _expect(text: str) -> tuple[int, str]:
 @_with_store()
 def cmd_verify(args, store) -> int:
     expect = _expect(args.expect) if args.expect else None
-    report = store.verify_audit(expect=expect)
+    report = store.audit.verify(expect=expect)
     if args.json:
         sys.stdout.write(json.dumps({
             "ok": report.ok, "entries": report.entries, "head": {"seq": report.head_seq, "hash": report.head_hash},
@@ -58,7 +58,7 @@ def cmd_verify(args, store) -> int:
 
 @_with_store()
 def cmd_list(args, store) -> int:
-    entries = store.audit_entries(target=args.target, action=args.action, who=args.who, limit=args.limit,
+    entries = store.audit.entries(target=args.target, action=args.action, who=args.who, limit=args.limit,
                                   newest_first=bool(args.limit))
     if args.limit:
         entries.reverse()
@@ -78,7 +78,7 @@ def cmd_list(args, store) -> int:
 
 @_with_store()
 def cmd_head(args, store) -> int:
-    seq, digest = store.audit_head()
+    seq, digest = store.audit.head()
     print(f"{seq}:{digest}")
     print(f"审计日志最后一条为第{seq}条。请将上面一行抄录或打印留存；日后运行 "
           f"python main.py audit verify --expect {seq}:{digest[:8]}… 可发现审计日志被整体重写", file=sys.stderr)
@@ -96,17 +96,17 @@ def _new_password(name: str) -> str:
 
 @_with_store()
 def cmd_user_add(args, store) -> int:
-    first = not store.has_users()
+    first = not store.users.exist()
     if not first:
         store.require("add_user")  # before asking for the new password
-    user = store.add_user(args.name, _new_password(args.name), args.role or [])
+    user = store.users.add(args.name, _new_password(args.name), args.role or [])
     print(f"已添加用户{user.label}" + ("；这是第一个用户，此后修改数据的命令须用 --user 指定操作人" if first else ""))
     return EXIT_OK
 
 
 @_with_store()
 def cmd_user_list(args, store) -> int:
-    users = store.users()
+    users = store.users.all()
     if args.json:
         sys.stdout.write(json.dumps([{
             "name": u.name, "roles": sorted(u.roles), "active": u.active, "created_at": u.created_at.isoformat(),
@@ -131,14 +131,14 @@ def cmd_user_passwd(args, store) -> int:
         old = acting_password() if own else None
     except CredentialsError as exc:
         raise CliError(str(exc)) from None
-    store.set_password(args.name, _new_password(args.name), old)
+    store.users.set_password(args.name, _new_password(args.name), old)
     print(f"已修改用户“{args.name}”的密码")
     return EXIT_OK
 
 
 @_with_store()
 def cmd_user_roles(args, store) -> int:
-    store.set_roles(args.name, args.role or [])
+    store.users.set_roles(args.name, args.role or [])
     print(f"用户“{args.name}”的角色已设为{role_labels(args.role or [])}")
     return EXIT_OK
 
@@ -146,7 +146,7 @@ def cmd_user_roles(args, store) -> int:
 @_with_store()
 def cmd_user_active(args, store) -> int:
     active = args.action == "enable"
-    store.set_user_active(args.name, active)
+    store.users.set_active(args.name, active)
     print(f"已{'启用' if active else '停用'}用户“{args.name}”")
     return EXIT_OK
 
