@@ -21,24 +21,23 @@ def load_demo_data(store, policies, progress=no_report, cancel=never) -> int:
     left as it is once approved).
     """
     from core.excel.reader import read_workbook
-    from core.store.errors import Cancelled as CalcCancelled
 
     progress(0, 0, "正在读取演示数据…")
-    data = read_workbook(SAMPLE_WORKBOOK, known_uscc=store.known_uscc, vocabulary=store.vocabulary)
+    data = read_workbook(SAMPLE_WORKBOOK, known_uscc=store.companies.known_uscc, vocabulary=store.vocabulary)
     if cancel():
         raise Cancelled()
     progress(0, 0, f"正在导入演示数据：{len(data.companies)}家企业…")
-    batch_id, created = store.apply_import(data)
-    if store.batch(batch_id).status != "draft":
+    batch_id, created = store.batches.apply_import(data)
+    if store.batches.get(batch_id).status != "draft":
         return batch_id
 
     def calculated(done: int, total: int, text: str = "") -> None:
         progress(done, total, text or f"正在计算演示批次：{done}/{total}家企业")
 
     try:
-        store.calculate(batch_id, policies, calculated, cancel)
-    except (CalcCancelled, Cancelled):
+        store.batches.calculate(batch_id, policies, calculated, cancel)
+    except Cancelled:
         if created:
-            store.delete_draft(batch_id)
+            store.batches.delete_draft(batch_id)
         raise Cancelled() from None
     return batch_id

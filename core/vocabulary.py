@@ -18,6 +18,21 @@ from core.policy.yamlio import load_yaml
 
 FIELD_TYPES = ("text", "date", "year", "int", "money", "bool")
 
+# The program's own words, each with its one Chinese label (screens, messages, exports and letters all say it so).
+# A batch's status: imported and calculated (draft), approved by a reviewer, paid out.
+DRAFT, APPROVED, PAID = "draft", "approved", "paid"
+BATCH_STATUSES = (DRAFT, APPROVED, PAID)
+BATCH_STATUS_LABELS = {DRAFT: "草稿", APPROVED: "已审批", PAID: "已拨付"}
+
+# A user's roles (core.identity.roles: what each may do is core.identity.permissions).
+PREPARER, REVIEWER, ADMIN = "preparer", "reviewer", "admin"
+ROLES = (PREPARER, REVIEWER, ADMIN)
+ROLE_LABELS = {PREPARER: "经办人", REVIEWER: "审核人", ADMIN: "管理员"}
+
+
+def batch_status_label(status: str) -> str:
+    return BATCH_STATUS_LABELS.get(status, status)
+
 
 class FieldError(ValueError):
     """A field value that does not fit its type; the message is for a clerk."""

@@ -1,7 +1,7 @@
 from dataclasses import replace
 
-from core.audit.chain import GENESIS, seal, verify_chain
-from core.audit.passwords import failure_delay, hash_password, password_problem, verify_password
+from core.auditlog.chain import GENESIS, seal, verify_chain
+from core.identity.passwords import failure_delay, hash_password, password_problem, verify_password
 
 
 def _chain(n=4):

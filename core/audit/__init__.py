@@ -1,1 +1,5 @@
-"""Trust: users and roles, password hashing, and the hash-chained audit log."""
+"""The old name of core.identity (users, roles, passwords, who acts) and core.auditlog (the hash chain).
+
+Each ``core.audit.<module>`` is the module it moved to (the same object, so patching either patches both), for
+code written against the old names. New code imports from core.identity and core.auditlog.
+"""

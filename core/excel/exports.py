@@ -25,8 +25,8 @@ from core.excel.styles import Style
 from core.excel.writer import Book
 from core.money import FEN, ZERO, amount_in_words, difference_in_words, fmt_yuan
 from core.records import BatchRecord, LineRecord
+from core.vocabulary import BATCH_STATUS_LABELS as STATUS_LABELS
 
-STATUS_LABELS = {"draft": "草稿（未审核）", "approved": "已审核", "paid": "已拨付"}
 DISBURSEMENT_TITLE = "科技创新奖补资金拨付明细表"
 PUBLICITY_TITLE = "拟兑现奖补名单（公示）"
 RECOVERY_TITLE = "科技创新奖补资金应追回明细表"

@@ -11,9 +11,9 @@ from core.letters.settings import LetterSettings, load_letter_settings
 from core.letters.template import LetterTemplate, load_template
 from core.money import amount_in_words, fmt_yuan
 from core.records import BatchRecord
+from core.vocabulary import BATCH_STATUS_LABELS as STATUS_LABELS
 
 LETTER_STATUSES = ("approved", "paid")
-STATUS_LABELS = {"draft": "草稿", "approved": "已审批", "paid": "已拨付"}
 PROVISIONAL_REASON = ("含按征求意见稿（未正式印发的政策）计算的奖补：{items}。"
                       "政策正式印发并重新计算、审批后才能出具兑现通知书")
 NOTHING_DUE_REASON = "调整后增减相抵，应补发金额为零，无需出具兑现通知书"

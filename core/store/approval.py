@@ -29,10 +29,10 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from core.audit.names import person_name
+from core.identity.names import person_name
 from core.model import claim_recognition
 from core.money import ZERO
-from core.store.audit import keep, log, touch, verify_rows
+from core.store.audit import insert_many, keep, log, touch, verify_rows
 from core.store.claimcodec import decode_claim
 from core.store.errors import BatchLocked, InvalidData, NotFound, Stale, name_list
 from core.store.history import bump_versions, chunks, recognition_index, recognition_values
@@ -62,7 +62,7 @@ def require_draft(batch: Batch, doing: str) -> None:
 
 def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | None, overrides_version: int,
             vocab: Vocabulary, allow_provisional: bool = False, actor: str = "") -> None:
-    # Typed names in one spelling: 张三 and 张三 with a zero-width space are one person (core.audit.names).
+    # Typed names in one spelling: 张三 and 张三 with a zero-width space are one person (core.identity.names).
     preparer, reviewer = person_name(preparer), person_name(reviewer)
     if not actor:
         if not preparer or not reviewer:
@@ -85,7 +85,7 @@ def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | Non
     ledger = _to_ledger(s, batch)
     # The approval's entry seals the lines and claims it approved, not only the ledger rows it wrote; each is
     # checked against its seal first (a line edited in the file must not be approved as it now stands).
-    keep(s, AwardLineRow, [r.line_id for r in ledger])
+    keep(s, AwardLineRow, [r["line_id"] for r in ledger])
     keep(s, ClaimRow, s.scalars(select(ClaimRow.id).where(ClaimRow.batch_id == batch.id)))
     _record_history(s, batch, vocab)
     _snapshot_companies(s, members)
@@ -94,7 +94,7 @@ def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | Non
     s.flush()
     log(s, "batch.approve", f"batch:{batch.id}", {"status": DRAFT}, {
         "status": APPROVED, "preparer": preparer, "reviewer": reviewer, "lines": len(ledger),
-        "total": sum((r.amount for r in ledger), ZERO), "allow_provisional": allow_provisional,
+        "total": sum((r["amount"] for r in ledger), ZERO), "allow_provisional": allow_provisional,
         "adjusts_batch_id": batch.adjusts_batch_id})
 
 
@@ -224,16 +224,18 @@ def _check_provisional(s: Session, batch: Batch) -> None:
                           f"如确需审批，请明确选择“允许审批测算金额”")
 
 
-def _to_ledger(s: Session, batch: Batch) -> list[LedgerRow]:
-    """Every line of the batch into the ledger (an adjustment's lines are differences: the ledger nets them)."""
+def _to_ledger(s: Session, batch: Batch) -> list[dict]:
+    """Every line of the batch into the ledger (an adjustment's lines are differences: the ledger nets them);
+    the ledger rows' values, written in one statement."""
     stamp = now()
     note = f"调整批次{batch.adjusts_batch_id}：{batch.adjust_reason}" if batch.adjusts_batch_id else ""
-    rows = []
-    for line in s.scalars(select(AwardLineRow).where(AwardLineRow.batch_id == batch.id).order_by(AwardLineRow.line_no)):
-        rows.append(LedgerRow(company_id=line.company_id, batch_id=batch.id, line_id=line.id, rule_id=line.rule_id,
-                              year=batch.award_year, amount=line.amount, subject=line.subject, person=line.person,
-                              note=note, recorded_at=stamp))
-    s.add_all(rows)
+    lines = s.execute(select(AwardLineRow.id, AwardLineRow.company_id, AwardLineRow.rule_id, AwardLineRow.amount,
+                             AwardLineRow.subject, AwardLineRow.person)
+                      .where(AwardLineRow.batch_id == batch.id).order_by(AwardLineRow.line_no))
+    rows = [dict(company_id=company_id, batch_id=batch.id, line_id=line_id, rule_id=rule_id, year=batch.award_year,
+                 amount=amount, subject=subject, person=person, note=note, recorded_at=stamp)
+            for line_id, company_id, rule_id, amount, subject, person in lines]
+    insert_many(s, LedgerRow, rows)
     return rows
 
 

@@ -36,17 +36,19 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
-from sqlalchemy import event, func, inspect, insert, select, update
+from sqlalchemy import JSON, event, func, inspect, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
-from core.audit.chain import GENESIS, seal
+from core.auditlog.chain import GENESIS, seal
+from core.money import FEN
 from core.store.errors import Tampered
 from core.store.models import AuditHead, AuditRow, AuditSealRow
-from core.store.seals import (PROTECTED, all_rows, changed_columns, column_labels, describe, last_seals, list_digest,
-                              row_key, row_seal, row_states)
-from core.store.types import dumps
+from core.store.seals import (PROTECTED, RowState, all_rows, changed_columns, column_labels, describe, last_seals,
+                              list_digest, row_key, row_seal, row_states)
+from core.store.types import Money, dumps
 
 TRAIL = "audit_trail"  # key in Session.info
 SYSTEM = "系统"  # who, for what the program does by itself (starting the log)
@@ -75,6 +77,8 @@ class Trail:
         self.touched: dict[str, set[str]] = defaultdict(set)
         self.checked: dict[str, set[str]] = defaultdict(set)  # compared with their seals before being written
         self.created: dict[str, set[str]] = defaultdict(set)  # inserted by this transaction
+        # (digest, fingerprint) of rows inserted by insert_many, from the values written: not read back to seal
+        self.written: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
 
     def log(self, action: str, target: str, old=None, new=None) -> None:
         self.entries.append((action, target, as_json(old), as_json(new)))
@@ -218,6 +222,61 @@ def touch(s: Session, model, keys) -> None:
     trail(s).touch(model.__tablename__, keys)
 
 
+def insert_many(s: Session, model, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` (column values) into ``model``'s table as one executemany statement (SQLAlchemy Core's
+    insertmanyvalues), without building an ORM object per row; returns their ids in the order given.
+
+    The rows are noted in the trail as the ORM's flush would note them (created, so sealed at the end), each with
+    its seal worked out once from the values written, as they read back: the end of the change does not read
+    them again. Nothing may change them later in the same transaction.
+    """
+    if not rows:
+        return []
+    table = model.__table__
+    ids = list(s.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
+    name = model.__tablename__
+    if name in PROTECTED:
+        t = trail(s)
+        keys = [str(i) for i in ids]
+        t.created[name].update(keys)
+        t.touch(name, keys)
+        written = t.written[name]
+        columns = _read_back(table)
+        for key, id_, values in zip(keys, ids, rows):
+            row = {"id": id_}
+            for c, (read, default) in columns.items():
+                row[c] = read(values[c]) if c in values else default
+            if all(v is not _UNKNOWN for v in row.values()):
+                written[key] = row_seal(name, row)
+    return ids
+
+
+_UNKNOWN = object()  # a column left out whose default is worked out at insert: the row is read back to seal
+
+
+def _same(value):
+    return value
+
+
+def _money(value):
+    return None if value is None else Decimal(value).quantize(FEN)
+
+
+def _read_back(table) -> dict:
+    """{column: (how a value written to it reads back, what it holds when left out)}."""
+    out = {}
+    for c in table.columns:
+        if c.key == "id":
+            continue
+        read = _money if isinstance(c.type, Money) else as_json if isinstance(c.type, JSON) else _same
+        if c.server_default is not None or (c.default is not None and not c.default.is_scalar):
+            default = _UNKNOWN
+        else:
+            default = read(c.default.arg) if c.default is not None else None
+        out[c.key] = (read, default)
+    return out
+
+
 def keep(s: Session, model, keys) -> None:
     """Name rows this change relies on and seals again unchanged (the lines and claims an approval approves);
     they are checked against their last seals when the change is sealed."""
@@ -321,7 +380,9 @@ def finish(s: Session, t: Trail) -> None:
     seals, fingerprints, bad = [], {}, []
     for table_name, keys in sorted(t.touched.items()):
         created, checked = t.created[table_name], t.checked[table_name]
-        states = row_states(s, table_name, keys)
+        written = t.written.get(table_name, {})
+        states = row_states(s, table_name, [k for k in keys if k not in written])
+        states.update(_written_states(s, table_name, written, keys))
         for key in keys:
             state = states.get(key)
             if state is None:
@@ -336,6 +397,19 @@ def finish(s: Session, t: Trail) -> None:
     if bad:
         raise refusal(bad, t.doing)
     append(s, t.who, t.at, t.entries, seals, fingerprints)
+
+
+def _written_states(s: Session, table_name: str, written: dict, keys) -> dict[str, RowState]:
+    """RowStates of rows written by insert_many, from their seals worked out then (and their last seals, so a row
+    created under the key of a row the log says still exists is refused as before)."""
+    wanted = [k for k in keys if k in written]
+    sealed = last_seals(s, table_name, wanted) if wanted else {}
+    out = {}
+    for key in wanted:
+        digest, fingerprint = written[key]
+        seq, sealed_digest, sealed_fingerprint = sealed.get(key, (None, None, None))
+        out[key] = RowState(table_name, key, None, digest, fingerprint, seq, sealed_digest, sealed_fingerprint)
+    return out
 
 
 def append(s: Session, who: str, at: str, entries, seals, fingerprints=None) -> None:

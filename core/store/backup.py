@@ -24,6 +24,7 @@ from pathlib import Path
 
 from core.paths import user_data_dir
 from core.store.errors import DatabaseBroken, StoreError
+from core.store.sqlitefile import damage, file_problem
 
 REASONS = {"manual": "手动备份", "import": "导入前自动备份", "migrate": "升级前自动备份", "restore": "恢复前自动备份"}
 KEEP_AUTOMATIC = 30  # automatic backups kept per database; manual ones are never deleted
@@ -55,8 +56,6 @@ def create_backup(db_path: Path, reason: str = "manual") -> Path:
         raise ValueError(reason)
     if not db_path.exists():
         raise StoreError(f"数据库文件不存在：{db_path}")
-    from core.store.db import file_problem
-
     if (problem := file_problem(db_path)) is not None:
         raise DatabaseBroken(f"数据库文件{db_path}无法备份：{problem}；请从此前的备份恢复（python main.py backup list 查看）")
     folder = backup_dir()
@@ -77,8 +76,6 @@ def create_backup(db_path: Path, reason: str = "manual") -> Path:
         target.unlink(missing_ok=True)
         if isinstance(exc, DatabaseBroken):
             raise
-        from core.store.db import damage
-
         if (why := damage(exc)) is not None:
             raise DatabaseBroken(f"数据库文件{db_path}无法备份：{why}；请从此前的备份恢复"
                                  f"（python main.py backup list 查看）") from None
@@ -196,8 +193,6 @@ def backup_revision(path: Path) -> str | None:
 
 def damage_of(db_path: Path) -> str | None:
     """Why the database file cannot be used (empty, not a database, failing ``PRAGMA quick_check``), or None."""
-    from core.store.db import damage, file_problem
-
     if (problem := file_problem(db_path)) is not None:
         return problem
     if not db_path.exists():

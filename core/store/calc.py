@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from core.engine import Context, evaluate_company
 from core.engine.result import AwardLine, CompanyResult, Exclusion
 from core.money import ZERO
-from core.store.audit import log, touch
-from core.store.errors import Cancelled, Stale, name_list
+from core.store.audit import insert_many, log, touch
+from core.progress import Cancelled
+from core.store.errors import Stale, name_list
 from core.store.history import LoadedCase, chunks
 from core.store.models import AwardLineRow, Batch, Company, now
 
@@ -42,12 +43,12 @@ def evaluate_all(loaded: list[LoadedCase], ctx: Context, progress=None, cancel=N
     results = []
     for done, item in enumerate(loaded, 1):
         if cancel and cancel():
-            raise Cancelled()
+            raise Cancelled("计算已取消，数据库未作任何修改")
         results.append(_evaluate_one(item, ctx))
         if progress:
             progress(done, total)
     if cancel and cancel():
-        raise Cancelled()
+        raise Cancelled("计算已取消，数据库未作任何修改")
     return results
 
 
@@ -79,6 +80,7 @@ def write_results(s: Session, batch: Batch, loaded: list[LoadedCase], results: l
     by_company = {item.company_id: (item, result) for item, result in zip(loaded, results)}
     line_no = 0
     total, errors, provisional = ZERO, 0, 0
+    written: list[dict] = []
     for member in batch.members:
         item, result = by_company[member.company_id]
         rows = [line_row(batch.id, member.company_id, 0, line) for line in result.lines]
@@ -95,10 +97,11 @@ def write_results(s: Session, batch: Batch, loaded: list[LoadedCase], results: l
         for row in rows:
             line_no += 1
             row.line_no = line_no
-            s.add(row)
+            written.append(_values(row))
             provisional += row.provisional
         total += company_total
         errors += bool(result.errors)
+    insert_many(s, AwardLineRow, written)
     batch.calculated_at = now()
     batch.overrides_version = overrides_version
     if actor:
@@ -109,6 +112,14 @@ def write_results(s: Session, batch: Batch, loaded: list[LoadedCase], results: l
         {"lines": line_no, "total": total, "companies": len(loaded), "companies_with_errors": errors,
          "provisional_lines": provisional, "overrides_version": overrides_version})
     return CalcSummary(batch.id, len(loaded), line_no, total, errors, provisional)
+
+
+_LINE_COLUMNS = tuple(c.key for c in AwardLineRow.__table__.columns if c.key != "id")
+
+
+def _values(row: AwardLineRow) -> dict:
+    """A line's column values, for one insert of all of them (the object itself is never added to the session)."""
+    return {c: getattr(row, c) for c in _LINE_COLUMNS}
 
 
 def _check_versions(s: Session, loaded: list[LoadedCase]) -> None:

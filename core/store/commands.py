@@ -10,7 +10,7 @@
     python main.py db upgrade | status
 
 ``--db URL`` (before the command) picks another database. Once the database
-has users, commands that change data need ``--user NAME`` (core.audit.identity).
+has users, commands that change data need ``--user NAME`` (core.identity.acting).
 """
 from __future__ import annotations
 
@@ -21,9 +21,8 @@ import sys
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from core.audit import identity
+from core.identity import acting as identity
 from core.cli import EXIT_FAIL, EXIT_OK, CliError, _policies
-from core.audit.roles import ADMIN
 from core.money import fmt_yuan
 from core.store import migrate
 from core.store.db import display_url, resolve_url
@@ -83,8 +82,8 @@ def _with_store(check_schema: bool = True, login: bool = True):
 
 @_with_store()
 def cmd_batches(args, store: Store) -> int:
-    records = store.batches()
-    totals = store.batch_totals()
+    records = store.batches.all()
+    totals = store.batches.totals()
     if args.json:
         out = []
         for b in records:
@@ -110,15 +109,15 @@ def cmd_batches(args, store: Store) -> int:
 @_with_store()
 def cmd_calc(args, store: Store) -> int:
     policies = _policies(args)
-    summary = store.calculate(args.batch, policies)
-    b = store.batch(args.batch)
+    summary = store.batches.calculate(args.batch, policies)
+    b = store.batches.get(args.batch)
     print(f"批次{b.id}“{b.name}”计算完成：{summary.companies}家单位，{summary.lines}条奖补明细，"
           f"合计{fmt_yuan(summary.total)}元")
     if summary.provisional_lines:
         print(f"注意：{summary.provisional_lines}条依据征求意见稿测算，文件正式印发前不得拨付")
     if summary.companies_with_errors:
         print(f"有{summary.companies_with_errors}家单位的结果有错误，须处理后重新计算才能审批：")
-        for r in store.company_results(args.batch):
+        for r in store.batches.company_results(args.batch):
             for error in r.errors:
                 print(f"  {r.company_name}（{r.uscc}）：{error}")
     return EXIT_OK
@@ -126,9 +125,9 @@ def cmd_calc(args, store: Store) -> int:
 
 @_with_store()
 def cmd_approve(args, store: Store) -> int:
-    store.approve(args.batch, args.preparer, args.reviewer, allow_provisional=args.allow_provisional)
-    b = store.batch(args.batch)
-    companies, lines, total = store.batch_totals().get(b.id, (0, 0, 0))
+    store.batches.approve(args.batch, args.preparer, args.reviewer, allow_provisional=args.allow_provisional)
+    b = store.batches.get(args.batch)
+    companies, lines, total = store.batches.totals().get(b.id, (0, 0, 0))
     print(f"批次{b.id}“{b.name}”已审批（经办人{b.preparer}，审核人{b.reviewer}）：{lines}条奖补明细、"
           f"合计{fmt_yuan(total)}元已记入台账")
     return EXIT_OK
@@ -136,8 +135,8 @@ def cmd_approve(args, store: Store) -> int:
 
 @_with_store()
 def cmd_delete(args, store: Store) -> int:
-    b = store.batch(args.batch)
-    store.delete_draft(args.batch)
+    b = store.batches.get(args.batch)
+    store.batches.delete_draft(args.batch)
     print(f"已删除草稿批次{b.id}“{b.name}”")
     return EXIT_OK
 
@@ -148,12 +147,12 @@ def cmd_adjust(args, store: Store) -> int:
     if args.company:
         company_ids = []
         for uscc in args.company:
-            cid = store.company_id(uscc.strip().upper())
+            cid = store.companies.id_of(uscc.strip().upper())
             if cid is None:
                 raise CliError(f"找不到统一社会信用代码为{uscc}的单位")
             company_ids.append(cid)
-    batch_id = store.create_adjustment(args.batch, None, args.reason, company_ids)
-    b = store.batch(batch_id)
+    batch_id = store.batches.create_adjustment(args.batch, None, args.reason, company_ids)
+    b = store.batches.get(batch_id)
     print(batch_id)
     print(f"已创建调整批次{b.id}“{b.name}”（调整批次{b.adjusts_batch_id}）：请计算后审批，"
           f"其明细为与原批次已兑现金额的差额")
@@ -162,8 +161,8 @@ def cmd_adjust(args, store: Store) -> int:
 
 @_with_store()
 def cmd_paid(args, store: Store) -> int:
-    store.mark_paid(args.batch)
-    b = store.batch(args.batch)
+    store.batches.mark_paid(args.batch)
+    b = store.batches.get(args.batch)
     print(f"批次{b.id}“{b.name}”已标记为已拨付（{b.paid_at:%Y-%m-%d %H:%M}）")
     return EXIT_OK
 
@@ -173,16 +172,16 @@ def cmd_paid(args, store: Store) -> int:
 @_with_store(check_schema=False, login=False)
 def cmd_backup(args, store: Store) -> int:
     if args.action == "create":
-        print(f"已备份到 {store.backup()}")
+        print(f"已备份到 {store.backups.create()}")
         return EXIT_OK
     if args.action == "restore":
         if not args.file:
             raise CliError("请指定要恢复的备份文件：backup restore 文件名（可用 backup list 查看）")
-        safety = store.restore(args.file, _restore_credentials(store))
+        safety = store.backups.restore(args.file, _restore_credentials(store))
         kept = "损坏的数据库文件已移至" if safety.name.endswith(".damaged") else "恢复前的数据已另存为"
         print(f"已从备份 {args.file} 恢复数据库；{kept} {safety}")
         return EXIT_OK
-    items = store.backups()
+    items = store.backups.all()
     if not items:
         print("还没有备份")
         return EXIT_OK
@@ -212,7 +211,7 @@ def _restore_credentials(store: Store) -> tuple[str, str] | None:
 
 @_with_store(check_schema=False)
 def cmd_db(args, store: Store) -> int:
-    current = store.revision()
+    current = store.schema.revision()
     head = migrate.head_revision()
     if args.action == "status":
         state = "最新" if current == head else ("空数据库" if current is None else f"需升级到{head}")
@@ -222,10 +221,10 @@ def cmd_db(args, store: Store) -> int:
         print(f"数据库结构已是最新版本（{head}），无需升级")
         return EXIT_OK
     if current is not None and current >= "0004":
-        store.require(ADMIN, "升级数据库结构")
+        store.require("upgrade_schema")
     if not store.is_sqlite and current is not None:
         print("提示：升级服务器数据库前，请确认管理员已备份该数据库", file=sys.stderr)
-    saved = store.upgrade()
+    saved = store.schema.upgrade()
     print(f"数据库结构已从{current or '空'}升级到{head}" + (f"；升级前的备份：{saved}" if saved else ""))
     return EXIT_OK
 

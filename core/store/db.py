@@ -23,15 +23,15 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from core.paths import user_data_dir
+from core.store.backup import broken_database
 from core.store.errors import StoreError
+from core.store.sqlitefile import SQLITE_HEADER, damage, file_problem  # noqa: F401 (imported from here too)
 from core.store.types import dumps
 
 DB_FILENAME = "kjjb.sqlite3"
 CONNECTION_FILE = "connection.json"
 WRITE = "kjjb_write"  # execution option: this connection will write
 BUSY_TIMEOUT_S = 30
-SQLITE_HEADER = b"SQLite format 3\x00"
-SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26  # primary result codes (the low byte of an extended code)
 
 
 def default_url() -> str:
@@ -120,8 +120,6 @@ def _sqlite_file_check(path: Path | None, _dialect, _record, _cargs, _cparams) -
     """Before connecting (which creates a missing file), refuse an existing file that is not a database: setting
     WAL would write a database header into an empty file and the program would take it for a new database."""
     if (why := file_problem(path)) is not None:
-        from core.store.backup import broken_database
-
         raise broken_database(path, why)
 
 
@@ -143,40 +141,3 @@ def _sqlite_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         connection.exec_driver_sql("BEGIN")
-
-
-def file_problem(path: Path | None) -> str | None:
-    """Why an existing SQLite file cannot be this program's database (None: absent, or it looks like one).
-
-    A zero-byte file or another kind of file is never opened: SQLite would take it for a new, empty database
-    (or fail on the first read), and the program would create an empty database over what may be the bureau's
-    data in a damaged state.
-    """
-    if path is None:
-        return None
-    try:
-        size = path.stat().st_size
-        if size == 0:
-            return "文件为空（0字节），不是有效的数据库"
-        with open(path, "rb") as f:
-            head = f.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        return f"文件无法读取（{exc.strerror or exc}）"
-    if head != SQLITE_HEADER:
-        return "不是SQLite数据库文件（文件头不符，可能已损坏或被其他文件替换）"
-    return None
-
-
-def damage(exc: BaseException) -> str | None:
-    """Why a database error means the SQLite file itself is damaged, or None for any other error."""
-    orig = getattr(exc, "orig", None) or exc
-    code = getattr(orig, "sqlite_errorcode", None)
-    if code is None:
-        return None
-    if code & 0xFF == SQLITE_CORRUPT:
-        return "文件已损坏（database disk image is malformed）"
-    if code & 0xFF == SQLITE_NOTADB:
-        return "不是有效的数据库文件（file is not a database）"
-    return None

@@ -1,6 +1,8 @@
 """Errors the store raises; every message is written for a clerk (Chinese)."""
 from __future__ import annotations
 
+from core.progress import Cancelled  # noqa: F401 (the one Cancelled; imported from here too)
+
 
 def name_list(names: list[str], limit: int = 10) -> str:
     """Names for a message: the first ``limit`` joined with 、, then how many in all."""
@@ -40,13 +42,6 @@ class Stale(StoreError):
 
 class SchemaMismatch(StoreError):
     """The database's schema revision is not the one this program runs on."""
-
-
-class Cancelled(StoreError):
-    """A calculation stopped on request; nothing was written."""
-
-    def __init__(self, message: str = "计算已取消，数据库未作任何修改"):
-        super().__init__(message)
 
 
 class NotLoggedIn(StoreError):

@@ -22,19 +22,11 @@ from sqlalchemy.orm import Session
 
 from core.model import Claim, Company as EngineCompany, CompanyCase, History, LedgerEntry, RdYear, Recognition
 from core.money import ZERO
+from core.store.chunks import CHUNK, chunks  # noqa: F401 (imported from here by other modules)
 from core.store.claimcodec import decode_claim
-from core.store.errors import Cancelled
+from core.progress import Cancelled
 from core.store.models import APPROVED, PAID, Batch, ClaimRow, Company, LedgerRow, RdRow, RecognitionRow, TechSmeRow
 from core.vocabulary import Vocabulary
-
-CHUNK = 500  # ids per IN (...) list: well inside SQLite's and PostgreSQL's limits
-
-
-def chunks(ids):
-    ids = list(ids)
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
-
 
 def to_recognition(row: RecognitionRow) -> Recognition:
     return Recognition(row.kind, row.level or None, row.date, row.number, row.issued_in, row.name, row.stage)

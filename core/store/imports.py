@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.records import CompanyProfile, ImportData
-from core.store.audit import log
+from core.store.audit import insert_many, log
 from core.store.claimcodec import encode_fields
 from core.store.companies import PAYEE_FIELDS, PROFILE_FIELDS, RD_FIELDS, RECOGNITION_FIELDS, new_company_row, values_of
 from core.store.errors import InvalidData, PayeeChanges
@@ -179,12 +179,11 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
     s.add(batch)
     s.flush()
     members = list(dict.fromkeys([p.uscc for p in data.companies] + [u for u, _ in data.claims]))
-    for seq, uscc in enumerate(members, 1):
-        s.add(BatchCompany(batch_id=batch.id, company_id=ids[uscc], seq=seq, calculated=False,
-                           errors=[], warnings=[], excluded=[]))
-    for seq, (uscc, claim) in enumerate(data.claims, 1):
-        s.add(ClaimRow(batch_id=batch.id, company_id=ids[uscc], seq=seq, claim_key=claim.id, type=claim.type,
-                       date=claim.date, fields=encode_fields(claim)))
+    insert_many(s, BatchCompany, [dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, calculated=False,
+                                       errors=[], warnings=[], excluded=[]) for seq, uscc in enumerate(members, 1)])
+    insert_many(s, ClaimRow, [dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, claim_key=claim.id,
+                                   type=claim.type, date=claim.date, fields=encode_fields(claim))
+                              for seq, (uscc, claim) in enumerate(data.claims, 1)])
     summary["members"] = len(members)
     summary["claims"] = len(data.claims)
     s.add(ImportLog(sha256=data.sha256, batch_id=batch.id, source_name=data.source_name or "",

@@ -20,6 +20,7 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Intege
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from core.store.types import Money
+from core.vocabulary import APPROVED, BATCH_STATUS_LABELS, DRAFT, PAID  # noqa: F401 (imported from here too)
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -29,8 +30,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-DRAFT, APPROVED, PAID = "draft", "approved", "paid"
-BATCH_STATUS_LABELS = {DRAFT: "草稿", APPROVED: "已审批", PAID: "已拨付"}
 
 
 def now() -> dt.datetime:
@@ -314,7 +313,7 @@ class LetterIssueRow(Base):
 
 
 class User(Base):
-    """A person who uses the program, with roles (core.audit.roles) and a scrypt password hash (revision 0004).
+    """A person who uses the program, with roles (core.identity.roles) and a scrypt password hash (revision 0004).
 
     Users are never deleted or renamed (the audit log names them); a user who
     leaves is deactivated. The failure counters are not part of the user's
@@ -336,7 +335,7 @@ class User(Base):
 
 
 class AuditRow(Base):
-    """One entry of the append-only, hash-chained audit log (core.audit.chain; revision 0004).
+    """One entry of the append-only, hash-chained audit log (core.auditlog.chain; revision 0004).
 
     ``at`` is kept as the ISO text the hash covers. ``seals`` is the digest of
     this entry's rows in ``audit_seals``.

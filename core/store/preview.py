@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.engine import Context, evaluate_company
 from core.model import Company as EngineCompany, CompanyCase, History
 from core.records import ImportData, PaidBefore
-from core.store.errors import Cancelled
+from core.progress import Cancelled
 from core.store.history import chunks, load_histories, to_engine_company
 from core.store.models import Company
 from core.vocabulary import Vocabulary

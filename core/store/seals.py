@@ -31,7 +31,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.store.history import chunks
+from core.store.chunks import chunks
 from core.store.models import AuditSealRow, Base
 
 

@@ -12,11 +12,11 @@ password change). So separate command runs count too, a name that does not
 exist is counted and slowed down exactly like one that does (the answer and
 the wait reveal nothing about which names exist), and nobody can reset a count
 without breaking the hash chain. An attempt is answered only after
-``core.audit.passwords.failure_delay(failures)`` seconds have passed since
+``core.identity.passwords.failure_delay(failures)`` seconds have passed since
 the last failure. The ``failed_logins``/``last_failed_at``/``last_login_at``
 columns are kept up to date for display only and are left out of the seal.
 
-Names are compared in one spelling (core.audit.names.person_name): 张三 and
+Names are compared in one spelling (core.identity.names.person_name): 张三 and
 张三 followed by a zero-width space are the same user.
 """
 from __future__ import annotations
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from core.audit.names import name_problem, person_name
-from core.audit.passwords import failure_delay, hash_password, password_problem
-from core.audit.roles import ADMIN, ROLE_LABELS, format_roles, parse_roles, role_labels, role_problem
+from core.identity.names import name_problem, person_name
+from core.identity.passwords import failure_delay, hash_password, password_problem
+from core.identity.roles import ADMIN, ROLE_LABELS, format_roles, parse_roles, role_labels, role_problem
 from core.store.audit import log, verify_rows
 from core.store.errors import InvalidData, NotFound, NotLoggedIn, PermissionDenied
 from core.store.models import AuditRow, User, now

@@ -1,7 +1,7 @@
 """Checking the audit log and the protected data against it.
 
 1. The chain: every entry's hash covers its content and the previous hash
-   (core.audit.chain); an entry edited, deleted or inserted in the database
+   (core.auditlog.chain); an entry edited, deleted or inserted in the database
    breaks it at that entry.
 2. Each entry's seals: the digest in the entry must match its rows in
    ``audit_seals``; the head row must point at the last entry (entries cut
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.audit.chain import Entry, verify_chain
+from core.auditlog.chain import Entry, verify_chain
 from core.store.audit import head
 from core.store.models import AuditRow, AuditSealRow
 from core.store.seals import (PROTECTED, all_rows, changed_columns, column_labels, describe, list_digest,

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxL
 
 from core.money import fmt_yuan
 from core.subjects import describe
+from core.vocabulary import BATCH_STATUS_LABELS as STATUS
 from gui.ask import ask
 from gui.companies.dialogs import (LedgerDialog, RdYearDialog, RecognitionDialog, TechSmeDialog, profile_fields,
                                    profile_values)
@@ -24,7 +25,6 @@ from gui.models.base import Column, ListTableModel
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 EVENT_KINDS = {"recognition": "认定", "tech_sme": "入库", "rd": "研发投入", "award": "奖补", "claim": "申报"}
-STATUS = {"approved": "已审批", "paid": "已拨付", "draft": "草稿"}
 
 
 def _event_date(e) -> str:

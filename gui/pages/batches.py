@@ -21,6 +21,7 @@ from core.earlier import deducted, earlier_text
 from core.engine.trace import Trace
 from core.money import difference_in_words, fmt_yuan
 from core.progress import Cancelled
+from core.vocabulary import BATCH_STATUS_LABELS as STATUS_LABELS
 from gui import calcworker, gcpolicy
 from gui.ask import ask
 from gui.errors import show_failure
@@ -30,7 +31,6 @@ from gui.operations import Operation
 from gui.tracehtml import CSS, trace_html
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-STATUS_LABELS = {"draft": "草稿", "approved": "已审批", "paid": "已拨付"}
 WORKBOOK_FILTER = "Excel 工作簿 (*.xlsx)"
 BUDGET_KEY = "batches/budget_subject"
 

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from storehelp import RdYear, Recognition, batch_data, contract, hte, profile, uscc
 
-from core.audit.chain import GENESIS, entry_hash
+from core.auditlog.chain import GENESIS, entry_hash
 from core.policy.policyset import Override
 from core.store import open_store
 from core.store.models import Base

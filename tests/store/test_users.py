@@ -264,7 +264,7 @@ def test_an_approved_batch_cannot_be_changed_by_anything(people, policies):
 
 def test_unknown_and_known_names_get_the_same_answer_after_the_same_wait_and_work(people, monkeypatch):
     """Issue 13 item 6: nothing in the answer, the count, the wait or the work done tells which names exist."""
-    from core.store import store as store_module
+    from core.store.managers import users as store_module
 
     checked = []
     real = store_module.verify_password

@@ -21,7 +21,7 @@ import hashlib
 import sqlalchemy as sa
 from alembic import op
 
-from core.audit.chain import GENESIS, seal
+from core.auditlog.chain import GENESIS, seal
 from core.subjects import claim_subject, normalize, recognition_subject
 from core.store.seals import canonical_json, list_digest, plain
 from core.store.types import Money

@@ -1,0 +1,5 @@
+"""Moved to core.identity.permissions (this old name is the same module)."""
+import importlib
+import sys
+
+sys.modules[__name__] = importlib.import_module("core.identity.permissions")

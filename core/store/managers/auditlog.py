@@ -1,0 +1,23 @@
+"""``store.audit``: reading and checking the hash-chained audit log (writing it is Store.writing's part)."""
+from __future__ import annotations
+
+from core.store import audit, verify
+from core.store.managers.base import Manager
+
+
+class AuditLog(Manager):
+    def entries(self, *, target: str | None = None, action: str | None = None, who: str | None = None,
+                limit: int | None = None, newest_first: bool = False) -> list[audit.AuditRecord]:
+        return self._read(lambda s: audit.entries(s, target=target, action=action, who=who, limit=limit,
+                                                  newest_first=newest_first))
+
+    def head(self) -> tuple[int, str]:
+        """(number, hash) of the last audit entry: write it down to catch a rewritten log later."""
+        return self._read(audit.head)
+
+    def verify(self, progress=None, expect: tuple[int, str] | None = None) -> verify.Report:
+        """Check the hash chain and every protected row against what the audited changes left.
+
+        ``expect``: (number, hash) of an entry written down earlier (``head()``), which must still be there.
+        """
+        return self._read(verify.verify, progress, expect)

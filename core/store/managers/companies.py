@@ -1,0 +1,84 @@
+"""``store.companies``: the company register and each company's history (recognitions, registrations, R&D, ledger)."""
+from __future__ import annotations
+
+from core.model import RdYear, Recognition
+from core.records import CompanyProfile
+from core.store import companies
+from core.store.history import load_histories
+from core.store.managers.base import Manager, Tx, change
+
+
+class Companies(Manager):
+    # ------------------------------------------------------------ reads
+    def search(self, f: companies.CompanyFilter | None = None) -> list[int]:
+        return self._read(companies.search, f or companies.CompanyFilter())
+
+    def rows(self, ids) -> list[companies.CompanyRow]:
+        return self._read(companies.rows, ids)
+
+    def counties(self, city: str | None = None) -> list[str]:
+        return self._read(companies.counties, city)
+
+    def id_of(self, uscc: str) -> int | None:
+        return self._read(companies.company_id_for, uscc)
+
+    def existing_usccs(self, usccs) -> set[str]:
+        """The codes among ``usccs`` that already have a company (an import screen counts new and known ones)."""
+        return self._read(companies.existing_usccs, usccs)
+
+    def known_uscc(self, uscc: str) -> bool:
+        """Whether the store has a company with this USCC (the workbook reader asks)."""
+        return self.id_of(uscc) is not None
+
+    def detail(self, company_id: int) -> companies.CompanyDetail:
+        return self._read(companies.detail, company_id, self.store.vocabulary)
+
+    def history(self, company_id: int, batch_id: int | None = None):
+        """The History the engine would read for the company (in ``batch_id``, or now)."""
+        return self._read(lambda s: load_histories(s, [company_id], batch_id, self.store.vocabulary)[company_id])
+
+    # ------------------------------------------------------------ changes
+    @change("add_company")
+    def add(self, tx: Tx, profile: CompanyProfile) -> int:
+        return companies.add_company(tx.s, profile, self.store.vocabulary)
+
+    @change("update_company")
+    def update(self, tx: Tx, company_id: int, **changes) -> None:
+        companies.update_company(tx.s, company_id, changes, self.store.vocabulary)
+
+    @change("add_recognition")
+    def add_recognition(self, tx: Tx, company_id: int, rec: Recognition) -> int:
+        return companies.add_recognition(tx.s, company_id, rec, self.store.vocabulary)
+
+    @change("update_recognition")
+    def update_recognition(self, tx: Tx, row_id: int, rec: Recognition) -> None:
+        companies.update_recognition(tx.s, row_id, rec, self.store.vocabulary)
+
+    @change("delete_recognition")
+    def delete_recognition(self, tx: Tx, row_id: int) -> None:
+        companies.delete_recognition(tx.s, row_id)
+
+    @change("add_tech_sme")
+    def add_tech_sme(self, tx: Tx, company_id: int, year: int, number: str = "") -> int:
+        return companies.add_tech_sme(tx.s, company_id, year, number)
+
+    @change("delete_tech_sme")
+    def delete_tech_sme(self, tx: Tx, row_id: int) -> None:
+        companies.delete_tech_sme(tx.s, row_id)
+
+    @change("set_rd_year")
+    def set_rd_year(self, tx: Tx, company_id: int, rd: RdYear) -> int:
+        return companies.set_rd_year(tx.s, company_id, rd)
+
+    @change("delete_rd_year")
+    def delete_rd_year(self, tx: Tx, row_id: int) -> None:
+        companies.delete_rd_year(tx.s, row_id)
+
+    @change("add_ledger_entry")
+    def add_ledger_entry(self, tx: Tx, company_id: int, rule_id: str, year: int, amount, subject: str = "",
+                         person: str = "", note: str = "") -> int:
+        return companies.add_ledger_entry(tx.s, company_id, rule_id, year, amount, subject, person, note)
+
+    @change("delete_ledger_entry")
+    def delete_ledger_entry(self, tx: Tx, row_id: int) -> None:
+        companies.delete_ledger_entry(tx.s, row_id)
