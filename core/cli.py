@@ -126,6 +126,9 @@ COMMANDS_OF = {
     "core.letters.commands": ("letters",),
     "core.audit.commands": ("audit", "user"),
     "core.targetcommand": ("targets",),
+    "core.lists.commands": ("list", "entitled"),
+    "core.scenario.commands": ("scenario",),
+    "core.forecast.commands": ("forecast", "effect"),
 }
 OWN_COMMANDS = ("rules", "evaluate", "check", "coverage")
 GLOBAL_OPTIONS = ("--policies", "--db", "--user")
