@@ -104,7 +104,6 @@ def work(job_bytes: bytes, messages, stop) -> None:
     """The worker process: open the store, calculate, send back the summary (or what went wrong)."""
     from core.collector import bulk_work
     from core.store import open_store
-    from core.store.errors import Cancelled as StoreCancelled
 
     bulk_work()
     job = pickle.loads(job_bytes)
@@ -121,7 +120,7 @@ def work(job_bytes: bytes, messages, stop) -> None:
 
     try:
         summary = store.calculate(job["batch_id"], job["policies"], progress, stop.is_set)
-    except (Cancelled, StoreCancelled):
+    except Cancelled:
         messages.put(("cancelled",))
     except BaseException as exc:  # sent to the window, which shows it as from a thread
         messages.put(("failed", _picklable(exc)))

@@ -27,15 +27,15 @@ from sqlalchemy import select
 from core.engine import Context, evaluate_company
 from core.model import Claim, CompanyCase, History
 from core.money import ZERO, fmt_yuan
+from core.progress import Cancelled
 from core.store import overrides
 from core.store.claimcodec import decode_claim
-from core.store.errors import Cancelled
 from core.store.history import load_histories, to_engine_company
+from core.store.managers.batches import INCLUDE_DRAFTS_KEY
 from core.store.models import DRAFT, Batch, ClaimRow, Company
 from core.subjects import describe
 
 DEFAULT_SPAN = 3  # years of history looked at, the award year included
-INCLUDE_DRAFTS_KEY = "calc.include_drafts"
 
 
 @dataclass(frozen=True)

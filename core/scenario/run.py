@@ -8,7 +8,7 @@ from core.scenario.spec import ScenarioFile
 
 def baseline_policies(store, policies):
     """The policies as the store calculates batches: stored overrides applied; and whether drafts count."""
-    from core.store.store import INCLUDE_DRAFTS_KEY
+    from core.store.managers.batches import INCLUDE_DRAFTS_KEY
 
     return store.policies_with_overrides(policies), store.setting(INCLUDE_DRAFTS_KEY, "1") == "1"
 
