@@ -30,6 +30,14 @@ PERMISSIONS: dict[str, Permission] = _table(
     ("mark_paid", REVIEWER, "标记已拨付"),
     ("delete_draft", PREPARER, "删除草稿批次"),
     ("create_adjustment", PREPARER, "创建调整批次"),
+    # official lists (免申即享)
+    ("import_list", PREPARER, "导入名单"),
+    ("match_list", PREPARER, "匹配名单"),
+    ("confirm_list_match", PREPARER, "确认名单匹配"),
+    ("create_company_from_list", PREPARER, "由名单新建单位"),
+    ("make_list_claims", PREPARER, "由名单生成申报事项"),
+    ("record_consent", PREPARER, "记录意愿确认"),
+    ("import_consent", PREPARER, "导入意愿确认表"),
     # award letters
     ("number_letters", None, "编排兑现通知书文号"),
     ("issue_letter", None, "出具兑现通知书"),

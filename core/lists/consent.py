@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
-from core.audit.roles import PREPARER
 from core.excel import styles as st
 from core.excel.layout import normalize_header
 from core.excel.problems import Problem, WorkbookError, show_value
@@ -183,8 +182,8 @@ def read_consent_sheet(store, path) -> tuple[int, int]:
         answers.append((row.company_id, state, day, str(cell(values, "备注") or "")))
     if problems:
         raise WorkbookError(problems, raw.source_name)
-    with store._changing(PREPARER, "导入意愿确认表") as s:
-        actor = store._actor(s, PREPARER, "导入意愿确认表")
+    with store.writing() as s:
+        actor = store.actor(s, "import_consent")
         for company_id, state, day, note in answers:
             _apply_consent(s, batch_id, company_id, state, day, note, actor)
     return batch_id, len(answers)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
 
-from core.audit.roles import PREPARER
 from core.excel.problems import Problem, WorkbookError
 from core.lists import kinds
 from core.lists.claims import entry_claim
@@ -118,8 +117,8 @@ def import_list(store, p: Prepared, title: str | None = None) -> tuple[int, bool
     existing = find_list(store, p.raw.sha256)
     if existing is not None:
         return existing, False
-    with store._changing(PREPARER, "导入名单") as s:
-        actor = store._actor(s, PREPARER, "导入名单")
+    with store.writing() as s:
+        actor = store.actor(s, "import_list")
         row = OfficialList(kind=p.kind, title=(title or p.title or p.raw.source_name)[:200],
                            source_name=p.raw.source_name[:260], sha256=p.raw.sha256, list_date=p.list_date,
                            platform_kind=p.platform_kind, level=p.level,
@@ -181,7 +180,8 @@ def _auto_match(s, list_id: int) -> dict:
 
 def match_again(store, list_id: int) -> dict:
     """Match the rows still unmatched (after companies were added); returns counts by how."""
-    with store._changing(PREPARER, "匹配名单") as s:
+    with store.writing() as s:
+        store.actor(s, "match_list")
         _list(s, list_id)
         counts = _auto_match(s, list_id)
         if any(k != "unmatched" for k in counts):
@@ -289,7 +289,8 @@ def proposals(store, list_id: int) -> dict:
 
 def confirm_match(store, entry_id: int, company_id: int | None, score: int | None = None) -> None:
     """The clerk's choice for a row: this company (a proposal confirmed), or None to undo a match."""
-    with store._changing(PREPARER, "确认名单匹配") as s:
+    with store.writing() as s:
+        store.actor(s, "confirm_list_match")
         e = s.get(ListEntry, entry_id, with_for_update=True)
         if e is None:
             raise NotFound(f"找不到名单条目{entry_id}")
@@ -304,7 +305,8 @@ def confirm_match(store, entry_id: int, company_id: int | None, score: int | Non
 
 def create_company(store, entry_id: int, *, uscc: str = "", city: str = "", county: str = "") -> int:
     """A company created from a list row (its name; the row's code, else ``uscc``), matched to the row."""
-    with store._changing(PREPARER, "由名单新建单位") as s:
+    with store.writing() as s:
+        store.actor(s, "create_company_from_list")
         e = s.get(ListEntry, entry_id, with_for_update=True)
         if e is None:
             raise NotFound(f"找不到名单条目{entry_id}")
@@ -337,8 +339,8 @@ def make_claims(store, list_id: int, *, batch_id: int | None = None, award_year:
 
     Returns (batch id, claims added, why rows were left out). The batch is left to be calculated.
     """
-    with store._changing(PREPARER, "由名单生成申报事项") as s:
-        actor = store._actor(s, PREPARER, "由名单生成申报事项")
+    with store.writing() as s:
+        actor = store.actor(s, "make_list_claims")
         lst = _list(s, list_id)
         rows = list(s.scalars(select(ListEntry).where(ListEntry.list_id == list_id).order_by(ListEntry.row_no)
                               .with_for_update()))
@@ -431,8 +433,8 @@ def set_consent(store, batch_id: int, company_id: int, state: str, *, on: dt.dat
     """
     if state not in CONSENT_LABELS:
         raise InvalidData(f"意愿确认应为{'、'.join(CONSENT_LABELS.values())}之一")
-    with store._changing(PREPARER, "记录意愿确认") as s:
-        actor = store._actor(s, PREPARER, "记录意愿确认")
+    with store.writing() as s:
+        actor = store.actor(s, "record_consent")
         _apply_consent(s, batch_id, company_id, state, on or dt.date.today(), note, actor)
 
 
