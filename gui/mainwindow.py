@@ -22,9 +22,9 @@ PAGES = (
     ("policies", "政策", "gui.pages.policies:PoliciesPage"),
     ("calculators", "计算工具", "gui.pages.calculators:CalculatorsPage"),
     ("targets", "目标监测", "gui.pages.targets:TargetsPage"),
-    ("lists", "免申即享", "gui.pages.lists:ListsPage"),
-    ("sandbox", "政策沙盘", "gui.pages.sandbox:SandboxPage"),
     ("audit", "审计日志", "gui.pages.audit:AuditPage"),
+    ("sandbox", "政策沙盘", "gui.pages.sandbox:SandboxPage"),
+    ("lists", "免申即享", "gui.pages.lists:ListsPage"),
 )
 
 

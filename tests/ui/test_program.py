@@ -29,8 +29,8 @@ def test_menus_and_shortcuts(window):
     assert window.import_action.shortcut().toString() == "Ctrl+I"
     assert window.demo_action in window.help_menu.actions()
     labels = [a.text() for a in window.view_menu.actions()]
-    assert labels == ["企业档案", "申报批次", "政策", "计算工具", "目标监测", "政策沙盘", "审计日志"]
-    assert [a.shortcut().toString() for a in window.view_menu.actions()] == [f"Ctrl+{i}" for i in range(1, 8)]
+    assert labels == ["企业档案", "申报批次", "政策", "计算工具", "目标监测", "审计日志", "政策沙盘", "免申即享"]
+    assert [a.shortcut().toString() for a in window.view_menu.actions()] == [f"Ctrl+{i}" for i in range(1, 9)]
 
 
 def test_load_demo_data_from_the_help_menu(window, qtbot, asker):
