@@ -132,10 +132,22 @@ def compare(policies, spec: ScenarioFile, population: Population, *, include_dra
     if cancelled and cancelled():
         raise Cancelled()
     out = _tabulate(spec, population, columns, results, base, vocab, cancelled)
+    release(*results)
     out.change_rows = [row for s in spec.scenarios for row in describe_changes(policies, s)]
     out.engine_seconds = engine
     out.total_seconds = time.perf_counter() - started
     return out
+
+
+def release(*lists) -> None:
+    """Empty big lists one item at a time.
+
+    Freed at once, a run's results (every company's lines and traces, per column) are one long cascade of
+    deallocations that holds the interpreter; item by item, another thread (the window) gets it in between.
+    """
+    for items in lists:
+        while items:
+            items.pop()
 
 
 def _company_keys(company, vocab) -> dict:

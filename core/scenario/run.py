@@ -1,7 +1,7 @@
 """Running a scenario file against the store: the one path the command and the screen share."""
 from __future__ import annotations
 
-from core.scenario.compare import Comparison, compare
+from core.scenario.compare import Comparison, compare, release
 from core.scenario.population import batch_population, store_population
 from core.scenario.spec import ScenarioFile
 
@@ -25,4 +25,7 @@ def run_scenario(store, policies, spec: ScenarioFile, *, batch: int | None = Non
     else:
         population = store_population(store, year, city, county, cancelled)
     base, include_drafts = baseline_policies(store, policies)
-    return compare(base, spec, population, include_drafts=include_drafts, report=report, cancelled=cancelled)
+    try:
+        return compare(base, spec, population, include_drafts=include_drafts, report=report, cancelled=cancelled)
+    finally:
+        release(population.cases)
