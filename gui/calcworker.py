@@ -38,13 +38,12 @@ def worker_context():
     ctx = multiprocessing.get_context("spawn")
     if sys.platform == "win32" and not getattr(sys, "frozen", False) \
             and Path(sys.executable).stem.lower() not in ("python", "pythonw"):
-        for name in ("pythonw.exe", "python.exe"):
-            candidate = Path(sys.prefix) / name
-            if candidate.is_file():
-                ctx.set_executable(str(candidate))
-                break
-        else:
-            return None
+        folders = (Path(sys.prefix), Path(sys.executable).parent / "python")  # the launcher's python\ folder
+        candidate = next((f / name for f in folders for name in ("pythonw.exe", "python.exe")
+                          if (f / name).is_file()), None)
+        if candidate is None:
+            return None  # then the calculation runs on the thread, as before
+        ctx.set_executable(str(candidate))
     return ctx
 
 

@@ -89,3 +89,20 @@ def test_the_batches_screen_calculates_a_big_batch_in_a_process(window, qtbot, m
     settle(qtbot)
     assert started and "计算完成：30家单位" in window.status.text()
     assert all(c.calculated for c in page.results.companies)
+
+
+def test_under_the_windows_launcher_the_worker_is_the_embedded_pythonw(monkeypatch, tmp_path):
+    """installer/windows/launcher.c always runs app\\main.py: the worker is started with python\\pythonw.exe,
+    and without one the calculation stays on the thread."""
+    from multiprocessing import spawn
+
+    monkeypatch.setattr(spawn, "_python_exe", spawn.get_executable())  # put back after the test
+    (tmp_path / "python").mkdir()
+    monkeypatch.setattr(calcworker.sys, "platform", "win32")
+    monkeypatch.setattr(calcworker.sys, "executable", str(tmp_path / "kjjb.exe"))
+    monkeypatch.setattr(calcworker.sys, "prefix", str(tmp_path / "elsewhere"))
+    assert calcworker.worker_context() is None
+    (tmp_path / "python" / "pythonw.exe").write_bytes(b"")
+    ctx = calcworker.worker_context()
+    assert ctx is not None and ctx.get_start_method() == "spawn"
+    assert spawn.get_executable() == str(tmp_path / "python" / "pythonw.exe")
