@@ -19,6 +19,7 @@ from core.subjects import describe
 from gui.ask import ask
 from gui.companies.dialogs import (LedgerDialog, RdYearDialog, RecognitionDialog, TechSmeDialog, profile_fields,
                                    profile_values)
+from gui.elided import ElidedLabel
 from gui.errors import show_failure
 from gui.models.base import Column, ListTableModel
 
@@ -101,13 +102,21 @@ class CompanyPanel(QWidget):
         back = QPushButton("← 返回企业列表")
         back.setObjectName("back")
         back.clicked.connect(self.back)
-        self.title = QLabel()
+        self.title = ElidedLabel()  # a 60-character name is shortened, never widens the window
         self.title.setObjectName("company-title")
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSize(14)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("company-subtitle")
+        self.subtitle.setStyleSheet("color: #555555;")
+        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         head = QHBoxLayout()
         head.addWidget(back)
         head.addSpacing(12)
         head.addWidget(self.title, 1)
+        head.addWidget(self.subtitle)
 
         # profile
         box = QGroupBox("基本信息")
@@ -211,8 +220,8 @@ class CompanyPanel(QWidget):
         d = self.detail = self.store.company_detail(self.company_id)
         c = d.company
         where = self.vocab.label("cities", c.city) + (c.county or "")
-        self.title.setText(f"<span style='font-size:14pt; font-weight:bold'>{escape(c.name)}</span>"
-                           f"　<span style='color:#555'>{escape(c.uscc)}　{escape(where)}</span>")
+        self.title.setText(c.name)
+        self.subtitle.setText(f"{c.uscc}　{where}")
         self._fill_profile(c)
         self.timeline_model.set_rows(reversed(d.timeline))  # newest first
         self.timeline.view.resizeRowsToContents()

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import replace
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QVBoxLayout)
+                               QVBoxLayout, QWidget)
 
 from core.letters.document import format_date
 from core.letters.errors import LetterError
@@ -14,13 +14,14 @@ from core.letters.settings import (DATE_STYLES, FIELDS, LetterSettings, default_
                                    load_letter_settings, save_letter_settings, settings_path)
 from core.letters.template import TEXT_PLACEHOLDERS
 from gui.printing.fonts import FontMissing, resolve_font
+from gui.screenfit import fit, scrolling
 
 
 class LetterSettingsDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("兑现通知书设置")
-        self.resize(720, 640)
+        fit(self, 720, 640)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
@@ -64,12 +65,16 @@ class LetterSettingsDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.reset_button.clicked.connect(lambda: self.show_settings(default_letter_settings()))
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(form)
+        inner.addWidget(hint)
+        inner.addWidget(self.example)
+        inner.addStretch()
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.example)
+        layout.addWidget(scrolling(body), 1)  # on a 600 px screen the fields scroll, the buttons stay
         layout.addWidget(self.error)
-        layout.addStretch()
         layout.addWidget(where)
         layout.addWidget(buttons)
         self.show_settings(current)

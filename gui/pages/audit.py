@@ -66,6 +66,7 @@ class AuditPage(QWidget):
         self.verify_button.clicked.connect(self.verify)
         self.head_label = QLabel()
         self.head_label.setObjectName("audit-head")
+        self.head_label.setWordWrap(True)  # the hash is long: it wraps, never widens the window
         self.head_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("对象："))
