@@ -76,6 +76,22 @@ class Asker:
         dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)  # what is asked for prints whole
         return dialog.exec() == QPrintDialog.DialogCode.Accepted
 
+    def login(self, parent, store, name: str = "", cancel: str = "取消"):
+        """The login dialog (切换用户, 注销): the user now logged in to ``store``, or None when cancelled."""
+        from gui.login import LoginDialog
+
+        dialog = LoginDialog(store, parent, name=name, cancel=cancel)
+        return dialog.user if dialog.exec() == LoginDialog.DialogCode.Accepted else None
+
+    def new_user(self, parent, store, name: str, roles) -> tuple[str, str] | None:
+        """The 添加用户 form, filled in with ``name`` and ``roles``: (name, password) of the user added, or None."""
+        from gui.users import UserFormDialog
+
+        form = UserFormDialog(store, UserFormDialog.NEW, name, roles, parent)
+        if form.exec() != UserFormDialog.DialogCode.Accepted:
+            return None
+        return form.name_edit.text().strip(), form.password_edit.text()
+
 
 class ScriptedAsker(Asker):
     """For tests: answers from a queue; records every question; fails on an unexpected one."""
@@ -113,6 +129,19 @@ class ScriptedAsker(Asker):
 
     def directory(self, parent, title):
         return self._next("directory", title, "")
+
+    def login(self, parent, store, name="", cancel="取消"):
+        """An answer (name, password) logs in through the store (LoginFailed propagates); None cancels."""
+        answer = self._next("login", "登录", name)
+        return store.login(*answer) if answer is not None else None
+
+    def new_user(self, parent, store, name, roles):
+        """An answer (name, password) adds that user with ``roles`` through the store; None cancels."""
+        answer = self._next("new_user", "添加用户", name)
+        if answer is None:
+            return None
+        store.add_user(answer[0], answer[1], roles)
+        return answer
 
     def printer(self, parent, title, printer):
         """An answer that is a path prints to that PDF file instead of a printer; False cancels."""

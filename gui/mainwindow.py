@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
     def edit_letter_settings(self) -> bool:
         from gui.letters.settings_dialog import LetterSettingsDialog
 
-        return LetterSettingsDialog(self).exec() == LetterSettingsDialog.DialogCode.Accepted
+        return LetterSettingsDialog(self, self.ctx.store).exec() == LetterSettingsDialog.DialogCode.Accepted
 
     def open_log_folder(self) -> None:
         from gui.errors import log_path

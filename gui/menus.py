@@ -1,4 +1,5 @@
-"""The program-wide menu items that belong to no one screen: import, template, demonstration data.
+"""The program-wide menu items that belong to no one screen: import, template, demonstration data,
+切换用户 and 注销.
 
 ``install(window)`` adds them to the main window's menus (kept out of
 mainwindow.py so that file stays small).
@@ -20,6 +21,12 @@ def install(window) -> None:
     file_menu.insertAction(first, window.import_action)
     file_menu.insertAction(first, window.template_action)
     file_menu.insertSeparator(first)
+    quit_action = file_menu.actions()[-1]
+    window.switch_user_action = QAction("切换用户(&W)…", window, triggered=lambda: switch_user(window))
+    window.logout_action = QAction("注销(&O)", window, triggered=lambda: log_out(window))
+    file_menu.insertAction(quit_action, window.switch_user_action)
+    file_menu.insertAction(quit_action, window.logout_action)
+    file_menu.insertSeparator(quit_action)
     window.demo_action = QAction("载入演示数据(&D)…", window, triggered=lambda: load_demo(window))
     actions = help_menu.actions()
     help_menu.insertAction(actions[0] if actions else None, window.demo_action)
@@ -51,9 +58,103 @@ def save_template(window):
                      on_success=lambda p: ask().info(window, "生成申报模板", f"已生成申报模板：\n{p}")).start()
 
 
+# ---------------------------------------------------------------- who is using the program
+def user_changed(window) -> None:
+    """Another user logged in (or nobody): the status bar, the remembered name and every screen follow."""
+    from gui.login import LAST_USER_KEY
+
+    store = window.ctx.store
+    window.show_user()
+    if store.user is not None:
+        window.ctx.settings.setValue(LAST_USER_KEY, store.user.name)
+    window.ctx.data_changed()
+    for widget in window._widgets.values():
+        if hasattr(widget, "user_changed"):
+            widget.user_changed()
+
+
+def _has_users(window, title: str) -> bool:
+    store = window.ctx.store
+    if store is None or not store.has_users():
+        ask().info(window, title, "本数据库尚未设置用户，无需登录。可在“工具 → 用户管理”中创建管理员。")
+        return False
+    return True
+
+
+def switch_user(window):
+    """文件 → 切换用户: another user logs in (the second person of an approval); cancelled, nothing changes."""
+    if not _has_users(window, "切换用户"):
+        return None
+    store = window.ctx.store
+    user = ask().login(window, store, "", cancel="取消")
+    if user is not None:
+        user_changed(window)
+        window.status.setText(f"已切换为用户“{user.name}”")
+    return user
+
+
+def log_out(window):
+    """文件 → 注销: nobody is logged in until someone logs in again; 退出程序 on the login dialog closes the program."""
+    if not _has_users(window, "注销"):
+        return None
+    store = window.ctx.store
+    old = store.user.name if store.user is not None else ""
+    store.logout()
+    user_changed(window)
+    window.hide()
+    user = ask().login(window, store, old, cancel="退出程序")
+    if user is None:
+        window.close()
+        return None
+    window.show()
+    user_changed(window)
+    window.status.setText(f"用户“{user.name}”已登录")
+    return user
+
+
+def ensure_preparer(window, doing: str) -> bool:
+    """Whether the logged-in user may import and calculate (经办人), after offering a way when they may not.
+
+    At first start the only user is the administrator. A bureau keeps the administrator out of batches
+    (maker-checker: the 经办人 imports, another person reviews), so the administrator is offered to log in as a
+    经办人 (an existing one, or one added now with the name given at first run), not to do it themselves.
+    """
+    from core.audit.roles import ADMIN, PREPARER, role_labels
+    from core.firstrun import clerk_name
+
+    store = window.ctx.store
+    user = store.user
+    if user is None or PREPARER in user.roles:
+        return True
+    preparers = [u for u in store.users() if u.active and PREPARER in u.roles] if ADMIN in user.roles else []
+    if ADMIN not in user.roles or preparers:
+        if not ask().confirm(window, doing, f"{doing}需要经办人角色，当前用户“{user.name}”的角色为{role_labels(user.roles)}。"
+                                            "\n\n现在以经办人身份登录吗？", ok="切换用户"):
+            return False
+        name = preparers[0].name if len(preparers) == 1 else ""
+        if ask().login(window, store, name, cancel="取消") is None:
+            return False
+        user_changed(window)
+        return PREPARER in store.user.roles or ensure_preparer(window, doing)
+    clerk = clerk_name(store)
+    if not ask().confirm(window, doing, f"{doing}要由经办人导入和计算，管理员“{user.name}”不经办批次"
+                                        "（批次须由经办人以外的审核人审批）。\n\n"
+                                        f"现在添加经办人账户{f'“{clerk}”' if clerk else ''}并以其身份登录吗？",
+                         ok="添加经办人并登录"):
+        return False
+    answer = ask().new_user(window, store, clerk, (PREPARER,))
+    if answer is None:
+        return False
+    store.login(*answer)
+    user_changed(window)
+    return True
+
+
 def load_demo(window):
     """帮助 → 载入演示数据: the sample workbook imported into this database and calculated (confirmed first)."""
     ctx = window.ctx
+    if not ensure_preparer(window, "载入演示数据"):
+        return None
     if not ask().confirm(window, "载入演示数据",
                          "将把示例工作簿（30家示例企业、2026年度）导入当前数据库，作为一个草稿批次并计算。\n\n"
                          "示例企业会出现在企业档案中；演示批次可在“申报批次”中随时删除。导入前自动备份数据库。",

@@ -18,8 +18,12 @@ from gui.screenfit import fit, scrolling
 
 
 class LetterSettingsDialog(QDialog):
-    def __init__(self, parent=None):
+    """The letter's fields, and (given the store) the 经办人 named at first run, which the first-run dialog says
+    can be changed here."""
+
+    def __init__(self, parent=None, store=None):
         super().__init__(parent)
+        self.store = store
         self.setWindowTitle("兑现通知书设置")
         fit(self, 720, 640)
         self.error = QLabel()
@@ -50,6 +54,14 @@ class LetterSettingsDialog(QDialog):
             w.setObjectName(name)
             self.fields[name] = w
             form.addRow(label + ("" if required else "（可不填）"), w)
+        self.clerk = None
+        if store is not None:
+            from core.firstrun import clerk_name
+
+            self.clerk = QLineEdit(clerk_name(store))
+            self.clerk.setObjectName("clerk")
+            self.clerk.setPlaceholderText("如：张三（没有设置用户时，批次和调整以此人为经办人）")
+            form.addRow("经办人", self.clerk)
         self.example = QLabel()
         self.example.setWordWrap(True)
         hint = QLabel("文字中可以使用：" + "　".join(f"{{{{{p}}}}}" for p in TEXT_PLACEHOLDERS)
@@ -106,6 +118,19 @@ class LetterSettingsDialog(QDialog):
                 values[name] = w.text().strip()
         return replace(default_letter_settings(), **values)
 
+    def _save_clerk(self, name: str) -> bool:
+        from core.firstrun import clerk_name, save_clerk_name
+        from core.store.errors import StoreError
+
+        if name == clerk_name(self.store):
+            return True
+        try:
+            save_clerk_name(self.store, name)
+        except (StoreError, ValueError) as exc:
+            self.error.setText(f"通知书设置已保存，经办人未能保存：{exc}")
+            return False
+        return True
+
     def _update_example(self) -> None:
         s = self.settings()
         try:
@@ -122,6 +147,12 @@ class LetterSettingsDialog(QDialog):
     def save(self) -> bool:
         settings = self.settings()
         problems = settings.problems()
+        clerk = self.clerk.text().strip() if self.clerk is not None else None
+        if clerk is not None:
+            from core.firstrun import clerk_problem
+
+            if (problem := clerk_problem(clerk)) is not None:
+                problems = [*problems, problem]
         if problems:
             self.error.setText("\n".join(problems))
             return False
@@ -129,6 +160,8 @@ class LetterSettingsDialog(QDialog):
             save_letter_settings(settings)
         except (LetterError, OSError) as exc:
             self.error.setText(f"无法保存：{exc}")
+            return False
+        if clerk is not None and not self._save_clerk(clerk):
             return False
         self.error.setText("")
         self.accept()

@@ -212,10 +212,15 @@ class PoliciesPage(QWidget):
         self.override_button.setEnabled(on_overrides or self.current_rule() is not None)
 
     def who(self) -> str:
-        """Who is changing parameters: the clerk's name from the settings (until users log in)."""
+        """Who is changing parameters: the logged-in user (the store accepts no one else); before users exist,
+        the clerk's name from the first run."""
+        store = self.ctx.store
+        user = getattr(store, "user", None)
+        if user is not None:
+            return user.name
         name = ""
         try:
-            name = self.ctx.store.setting("clerk.name", "") or ""
+            name = store.setting("clerk.name", "") or ""
         except Exception:
             pass
         if not name:
