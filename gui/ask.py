@@ -76,6 +76,27 @@ class Asker:
         dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)  # what is asked for prints whole
         return dialog.exec() == QPrintDialog.DialogCode.Accepted
 
+    def saved(self, parent, title: str, text: str, path) -> str | None:
+        """A file was written: say so, with 打开文件 and 打开所在文件夹 ("file", "folder" or None: closed)."""
+        from pathlib import Path
+
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+        open_file = box.addButton("打开文件", QMessageBox.ButtonRole.ActionRole)
+        open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        path = Path(path)
+        if box.clickedButton() is open_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            return "file"
+        if box.clickedButton() is open_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+            return "folder"
+        return None
+
     def login(self, parent, store, name: str = "", cancel: str = "取消"):
         """The login dialog (切换用户, 注销): the user now logged in to ``store``, or None when cancelled."""
         from gui.login import LoginDialog
@@ -129,6 +150,11 @@ class ScriptedAsker(Asker):
 
     def directory(self, parent, title):
         return self._next("directory", title, "")
+
+    def saved(self, parent, title, text, path):
+        """Recorded, not asked: the clerk may close it without choosing."""
+        self.asked.append(("saved", title, text))
+        return None
 
     def login(self, parent, store, name="", cancel="取消"):
         """An answer (name, password) logs in through the store (LoginFailed propagates); None cancels."""

@@ -18,6 +18,7 @@ from gui.ask import ask
 from gui.companies.dialogs import (LedgerDialog, RdYearDialog, RecognitionDialog, TechSmeDialog, profile_fields,
                                    profile_values)
 from gui.elided import ElidedLabel
+from gui.tables import equip
 from gui.errors import show_failure
 from gui.models.base import Column, ListTableModel
 
@@ -34,7 +35,7 @@ def _source(batch_id) -> str:
     return "录入或导入" if batch_id is None else f"批次{batch_id}审批写入"
 
 
-def table(model, name: str, stretch: int | None = None) -> QTableView:
+def table(model, name: str, stretch: int | None = None, title: str = "企业历史记录") -> QTableView:
     view = QTableView()
     view.setObjectName(name)
     view.setModel(model)
@@ -50,6 +51,7 @@ def table(model, name: str, stretch: int | None = None) -> QTableView:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     else:
         header.setStretchLastSection(True)
+    equip(view, title)
     return view
 
 

@@ -17,6 +17,7 @@ from core.audit.actions import action_label, change_summary, target_label, who_l
 from gui.ask import ask
 from gui.models.base import Column, ListTableModel
 from gui.operations import Operation
+from gui.tables import equip
 
 LIMIT = 2000
 KINDS = (("", "全部操作"), ("batch", "批次"), ("company", "单位资料"), ("recognition", "认定记录"),
@@ -95,6 +96,7 @@ class AuditPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._show_entry)
+        equip(self.table, "审计日志", settings=ctx.settings)
         self.detail = QTextBrowser()
         self.detail.setObjectName("audit-detail")
         split = QSplitter(Qt.Orientation.Vertical)

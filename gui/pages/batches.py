@@ -26,6 +26,7 @@ from gui.errors import show_failure
 from gui.models.base import Column, ListTableModel
 from gui.models.results import BatchResultsModel
 from gui.operations import Operation
+from gui.tables import equip
 from gui.tracehtml import CSS
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -85,6 +86,7 @@ class BatchesPage(BatchActions, BatchExports, QWidget):
             h.resizeSection(col, width)
         h.setStretchLastSection(True)
         self.batch_view.selectionModel().currentRowChanged.connect(self._batch_changed)
+        equip(self.batch_view, "申报批次", settings=ctx.settings)
 
         # actions
         self.toolbar = QToolBar()
@@ -139,6 +141,8 @@ class BatchesPage(BatchActions, BatchExports, QWidget):
         th.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         th.setStretchLastSection(True)
         self.tree.selectionModel().currentChanged.connect(self._result_changed)
+        equip(self.tree, "计算结果", settings=ctx.settings, sortable=False,
+              note=lambda: f"批次{self.current.id}“{self.current.name}”" if self.current else "")
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("results-filter")
         self.filter_edit.setPlaceholderText("筛选企业或奖补项目")
@@ -238,10 +242,11 @@ class BatchesPage(BatchActions, BatchExports, QWidget):
         self.batch_view.selectionModel().blockSignals(True)
         self.batch_model.set_rows(rows)
         self.batch_view.selectionModel().blockSignals(False)
-        row = next((i for i, b in enumerate(rows) if b.id == wanted), 0 if rows else -1)
+        shown = self.batch_model.rows  # in the order the clerk sorted them
+        row = next((i for i, b in enumerate(shown) if b.id == wanted), 0 if shown else -1)
         if row >= 0:
             self.batch_view.selectRow(row)
-            self._load_batch(rows[row].id)
+            self._load_batch(shown[row].id)
         else:
             self.current = None
             self.results.clear()

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
+from gui.tables import equip
 from gui.models.companies import CompanyTableModel
 from gui.operations import Operation
 
@@ -95,6 +96,9 @@ class CompaniesPage(QWidget):
             hh.restoreState(saved)
         self.view.doubleClicked.connect(lambda index: self.open_company(self.model.company_id(index.row())))
         self.view.activated.connect(lambda index: self.open_company(self.model.company_id(index.row())))
+        equip(self.view, "企业档案", settings=ctx.settings, sortable=False,  # ordered by the store's search
+              open_row=lambda index: self.open_company(self.model.company_id(index.row())),
+              note=lambda: self.count.text())
 
         self.empty_hint = QLabel()
         self.empty_hint.setObjectName("empty-hint")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from core.coverage import counting_text
 from core.money import display_value
+from gui.tables import equip
 from gui.ask import ask
 from gui.errors import show_failure
 from core.policy.loader import COVERAGE_STATUSES
@@ -146,6 +147,7 @@ class PoliciesPage(QWidget):
         view.setWordWrap(False)
         view.horizontalHeader().setStretchLastSection(True)
         view.setAlternatingRowColors(True)
+        equip(view, "政策", settings=self.ctx.settings)
         return view
 
     def current_document(self):
@@ -275,7 +277,7 @@ class PoliciesPage(QWidget):
         ps = self.ctx.policies
         docs = sorted(ps.documents.values(), key=lambda d: (d.level != "region", d.date))
         self.doc_model.set_rows(docs)
-        row = next((i for i, d in enumerate(docs) if doc is not None and d.id == doc.id), 0)
+        row = next((i for i, d in enumerate(self.doc_model.rows) if doc is not None and d.id == doc.id), 0)
         self.docs.selectRow(row)  # the reset cleared the current row: this shows the document again
         if rule is not None:
             rrow = next((i for i, r in enumerate(self.rule_model.rows) if r.id == rule.id), None)

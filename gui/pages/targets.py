@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLay
                                QTableView, QVBoxLayout, QWidget)
 
 from core.targets import METRICS, REGION, STORE_NOTE, series, targets_for
+from gui.tables import equip
 from gui.models.base import Column, ListTableModel
 from gui.operations import Operation
 
@@ -58,6 +59,7 @@ class MetricPanel(QGroupBox):
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setFixedWidth(400)
+        equip(self.table, "目标监测", sortable=False)
         self.source = QLabel()
         self.source.setWordWrap(True)
         self.source.setStyleSheet("color: #555555; font-size: 9pt;")
