@@ -76,6 +76,15 @@ class Asker:
         dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)  # what is asked for prints whole
         return dialog.exec() == QPrintDialog.DialogCode.Accepted
 
+    def choose(self, parent, title: str, text: str, options: list[str]) -> int | None:
+        """One of ``options`` (its index), or None when cancelled."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options]
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return next((i for i, b in enumerate(buttons) if b is clicked), None)
+
     def saved(self, parent, title: str, text: str, path) -> str | None:
         """A file was written: say so, with 打开文件 and 打开所在文件夹 ("file", "folder" or None: closed)."""
         from pathlib import Path
@@ -150,6 +159,10 @@ class ScriptedAsker(Asker):
 
     def directory(self, parent, title):
         return self._next("directory", title, "")
+
+    def choose(self, parent, title, text, options):
+        """An answer is the index of the option chosen (None cancels); the options are recorded with the text."""
+        return self._next("choose", title, text + "\n" + "\n".join(options))
 
     def saved(self, parent, title, text, path):
         """Recorded, not asked: the clerk may close it without choosing."""
