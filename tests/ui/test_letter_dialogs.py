@@ -45,7 +45,7 @@ def wait_for(qtbot, operation):
 def test_preview_pages_through_the_companies_of_the_batch(dialog, store):
     assert dialog.companies.count() == 4
     assert dialog.companies.item(0).text().startswith("呼科发〔2025〕1号\n内蒙古示例1号科技有限公司　202,345.67元")
-    assert dialog.companies.item(3).text() == "呼科发〔2025〕4号（未出具）\n内蒙古示例4号科技有限公司"
+    assert dialog.companies.item(3).text() == "无文号（未出具）\n内蒙古示例4号科技有限公司"
     assert dialog.current_letter().uscc == demo_uscc(ORDINARY)
     assert dialog.preview.pageCount() == 1 and dialog.page_label.text() == "第1页，共1页"
     dialog.next_company()
