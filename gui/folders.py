@@ -39,3 +39,12 @@ def save_path(settings, name: str) -> str:
 def remember_folder(settings, path) -> None:
     """The next save dialog opens where ``path`` was saved."""
     settings.setValue(FOLDER_KEY, str(Path(path).parent))
+
+
+def app_settings():
+    """The program's settings file (as gui.context.AppContext opens it), for dialogs opened without a context."""
+    from PySide6.QtCore import QSettings
+
+    from core.paths import user_data_dir
+
+    return QSettings(str(user_data_dir() / "settings.ini"), QSettings.Format.IniFormat)

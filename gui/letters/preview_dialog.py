@@ -257,9 +257,14 @@ class LettersDialog(QDialog):
         letter = self.current_letter()
         if letter is None:
             return None
-        answer = ask().save_file(self, "导出兑现通知书PDF", letter_file_name(letter), "PDF 文件 (*.pdf)")
+        from gui.folders import app_settings, remember_folder, save_path
+
+        settings = app_settings()
+        answer = ask().save_file(self, "导出兑现通知书PDF", save_path(settings, letter_file_name(letter)),
+                                 "PDF 文件 (*.pdf)")
         if not answer:
             return None
+        remember_folder(settings, answer)
         path = Path(answer)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
@@ -270,6 +275,7 @@ class LettersDialog(QDialog):
             return None
         self._record([letter], "pdf")
         self.status.setText(f"已导出：{path}")
+        ask().saved(self, "导出兑现通知书PDF", f"已导出{letter.doc_number} {letter.company_name}的兑现通知书：\n{path}", path)
         return path
 
     def export_batch(self) -> Operation | None:
@@ -287,7 +293,8 @@ class LettersDialog(QDialog):
             self._record(letters, "pdf")
             where = paths[0] if merged else Path(folder)
             self.status.setText(f"已导出{len(letters)}份兑现通知书：{where}")
-            ask().info(self, "导出兑现通知书", f"已导出{len(letters)}份兑现通知书，共{len(paths)}个PDF文件：\n{where}")
+            ask().saved(self, "导出兑现通知书", f"已导出{len(letters)}份兑现通知书，共{len(paths)}个PDF文件：\n{where}",
+                        paths[0])
 
         self.operation = Operation(self, "导出兑现通知书", work, on_success=done,
                                    on_cancel=lambda: self.status.setText("导出已取消，没有写入文件")).start()

@@ -98,10 +98,18 @@ def test_export_one_pdf(dialog, store, asker, tmp_path):
     asker.answers = [str(tmp_path / "letter")]
     path = dialog.export_current()
     assert path == tmp_path / "letter.pdf"
-    assert asker.asked[-1] == ("save_file", "导出兑现通知书PDF", "内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf")
+    kind, title, default = asker.asked[-2]
+    assert (kind, title) == ("save_file", "导出兑现通知书PDF")
+    assert default.endswith("内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf")
     assert "人民币贰拾万零贰仟叁佰肆拾伍元陆角柒分" in pdf_text(path).replace("\n", "")
     assert store.issues[-1][1:3] == (demo_uscc(ORDINARY), "pdf")
     assert dialog.status.text() == f"已导出：{path}"
+    # confirmed, with 打开文件 / 打开所在文件夹; the next save dialog starts in this folder
+    assert asker.asked[-1] == ("saved", "导出兑现通知书PDF",
+                               f"已导出呼科发〔2025〕1号 内蒙古示例1号科技有限公司的兑现通知书：\n{path}")
+    asker.answers = [None]
+    dialog.export_current()
+    assert asker.asked[-1][2] == str(tmp_path / "内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf")
 
 
 @needs_poppler
@@ -112,7 +120,7 @@ def test_export_all_runs_in_the_background(qtbot, dialog, store, asker, tmp_path
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert files == ["内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf", "内蒙古示例2号科技有限公司_呼科发〔2025〕2号.pdf",
                      "内蒙古示例3号科技有限公司_呼科发〔2025〕3号.pdf"]
-    assert asker.asked[-1][0] == "info" and "已导出3份兑现通知书，共3个PDF文件" in asker.asked[-1][2]
+    assert asker.asked[-1][0] == "saved" and "已导出3份兑现通知书，共3个PDF文件" in asker.asked[-1][2]
     assert [i[1:3] for i in store.issues[-3:]] == [(demo_uscc(c), "pdf") for c in (ORDINARY, LONG, MULTI_YEAR)]
 
 
