@@ -73,7 +73,7 @@ def copy_selection(view) -> str:
     return text
 
 
-def export_shown(view, title: str, settings=None, note: str = ""):
+def export_shown(view, title: str, settings=None, note: str = "", store=None):
     """导出当前列表: ask where, then write the rows as shown (returns the Operation, or None when not asked for)."""
     from gui.folders import remember_folder, save_path
     from gui.operations import Operation
@@ -91,7 +91,12 @@ def export_shown(view, title: str, settings=None, note: str = ""):
         from core.listexport import write_list
 
         report(0, 0, f"正在导出{len(rows):,}行…")
-        return write_list(target, title, names, rows, note)
+        path = write_list(target, title, names, rows, note)
+        if store is not None:
+            from gui.batches.exports import log_export
+
+            log_export(store, f"导出当前列表：{title}（{len(rows)}行）", f"list:{title}", path)
+        return path
 
     def done(path):
         ask().saved(view, "导出当前列表", f"已导出{title}（{len(rows):,}行）：\n{path}", path)
@@ -99,7 +104,7 @@ def export_shown(view, title: str, settings=None, note: str = ""):
     return Operation(view, "导出当前列表", work, on_success=done, cancellable=False).start()
 
 
-def equip(view, title: str, *, settings=None, open_row=None, note="", sortable: bool = True) -> None:
+def equip(view, title: str, *, settings=None, open_row=None, note="", sortable: bool = True, store=None) -> None:
     """Give ``view`` sorting (when its model sorts), 复制 (Ctrl+C), 打开 (``open_row(index)``), 导出当前列表."""
     if sortable and hasattr(view, "setSortingEnabled"):
         header = view.horizontalHeader() if hasattr(view, "horizontalHeader") else view.header()
@@ -115,7 +120,7 @@ def equip(view, title: str, *, settings=None, open_row=None, note="", sortable: 
         opener = QAction("打开", view)
         opener.triggered.connect(lambda: view.currentIndex().isValid() and open_row(view.currentIndex()))
     export = QAction("导出当前列表…", view)
-    export.triggered.connect(lambda: export_shown(view, title, settings, note))
+    export.triggered.connect(lambda: export_shown(view, title, settings, note, store() if callable(store) else store))
     view.table_actions = {"copy": copy, "open": opener, "export": export}
 
     def menu(pos) -> None:

@@ -37,9 +37,10 @@ ACTION_LABELS = {
     "user.disable": "停用用户",
     "user.enable": "启用用户",
     "user.login_failed": "登录失败",
+    "export.write": "导出文件",
 }
 TARGET_LABELS = {"batch": "批次", "company": "单位", "override": "参数调整", "setting": "设置", "user": "用户",
-                 "audit": "审计日志", "database": "数据库",
+                 "audit": "审计日志", "database": "数据库", "list": "列表",
                  # rows named by a refusal (audit.tamper) by their table
                  "recognitions": "认定记录", "tech_sme_registrations": "入库记录", "rd_years": "研发费用记录",
                  "batch_companies": "批次单位记录", "claims": "申报事项", "award_lines": "奖补明细", "ledger": "台账记录",
@@ -87,6 +88,7 @@ FIELD_LABELS = {
     "summary": "导入内容", "doing": "被拒绝的操作", "tampered": "被改动的数据", "count": "行数",
     "failures": "连续输错次数", "after_failures": "此前连续输错次数", "tables": "数据表", "file": "备份文件",
     "safety_copy": "恢复前的数据", "damaged": "原数据库文件的损坏情况",
+    "what": "导出内容", "lines_left_out": "未列入的测算明细条数", "saved_to": "保存位置",
 }
 
 

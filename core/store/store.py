@@ -509,6 +509,12 @@ class Store:
             actor = self._actor(s, None, "出具兑现通知书")
             letternumbers.record_letter_issue(s, batch_id, uscc, kind, actor or who)
 
+    def record_export(self, what: str, target: str, detail: dict | None = None) -> None:
+        """Log a file written for use outside the program (资金拨付明细表, 公示名单, a list): what, of what, where."""
+        with self.writing() as s:
+            self._actor(s, None, "导出文件")
+            audit.log(s, "export.write", target, None, {"what": what, **(detail or {})})
+
     def letter_issues(self, batch_id: int) -> list[tuple]:
         with self.reading() as s:
             return letternumbers.letter_issues(s, batch_id)

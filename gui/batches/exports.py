@@ -17,6 +17,18 @@ BUDGET_KEY = "batches/budget_subject"
 IN_FORCE, WITH_DRAFTS = "in_force", "with_drafts"
 
 
+def log_export(store, what: str, target: str, path) -> None:
+    """The export in the audit log (who wrote what of which batch, where); a log that cannot be written does not
+    undo a file already handed over, it is noted in the program's log."""
+    from core.store.errors import StoreError
+    from gui.errors import log
+
+    try:
+        store.record_export(what, target, {"saved_to": str(path)})
+    except StoreError as exc:
+        log.warning("导出未能记入审计日志：%s", exc)
+
+
 class BatchExports:
     def _export(self, title: str, default: str, writer, done_text: str):
         from gui.folders import remember_folder, save_path
@@ -38,6 +50,7 @@ class BatchExports:
             if cancelled():  # written already: the clerk asked not to have it
                 Path(path).unlink(missing_ok=True)
                 raise Cancelled()
+            log_export(store, title, f"batch:{b.id}", path)
             return path
 
         def saved(path):

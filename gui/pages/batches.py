@@ -86,7 +86,7 @@ class BatchesPage(BatchActions, BatchExports, QWidget):
             h.resizeSection(col, width)
         h.setStretchLastSection(True)
         self.batch_view.selectionModel().currentRowChanged.connect(self._batch_changed)
-        equip(self.batch_view, "申报批次", settings=ctx.settings)
+        equip(self.batch_view, "申报批次", settings=ctx.settings, store=lambda: ctx.store)
 
         # actions
         self.toolbar = QToolBar()
@@ -141,7 +141,7 @@ class BatchesPage(BatchActions, BatchExports, QWidget):
         th.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         th.setStretchLastSection(True)
         self.tree.selectionModel().currentChanged.connect(self._result_changed)
-        equip(self.tree, "计算结果", settings=ctx.settings, sortable=False,
+        equip(self.tree, "计算结果", settings=ctx.settings, sortable=False, store=lambda: ctx.store,
               note=lambda: f"批次{self.current.id}“{self.current.name}”" if self.current else "")
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("results-filter")

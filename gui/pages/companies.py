@@ -96,7 +96,7 @@ class CompaniesPage(QWidget):
             hh.restoreState(saved)
         self.view.doubleClicked.connect(lambda index: self.open_company(self.model.company_id(index.row())))
         self.view.activated.connect(lambda index: self.open_company(self.model.company_id(index.row())))
-        equip(self.view, "企业档案", settings=ctx.settings, sortable=False,  # ordered by the store's search
+        equip(self.view, "企业档案", settings=ctx.settings, sortable=False, store=lambda: ctx.store,  # the store orders
               open_row=lambda index: self.open_company(self.model.company_id(index.row())),
               note=lambda: self.count.text())
 

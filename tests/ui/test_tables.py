@@ -98,3 +98,26 @@ def test_an_exported_name_that_looks_like_a_formula_stays_text(qtbot, tmp_path, 
     ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
     assert ws["A4"].value == '=HYPERLINK("http://x","点我")' and ws["A4"].data_type == "s"
     assert ws["A5"].value == "+86-471" and ws["A5"].data_type == "s"
+
+
+def test_exports_are_in_the_audit_log(qtbot, window, asker, tmp_path):
+    """Issue 15: exports are logged (who wrote what, of which batch, where); letters were logged already."""
+    batch_id = sample_batch(window)
+    page = window.show_page("batches")
+    page.refresh(select=batch_id)
+    settle(qtbot)
+    asker.answers = [str(tmp_path / "结果.xlsx")]
+    page.export_results()
+    settle(qtbot)
+    asker.answers = [str(tmp_path / "批次.xlsx")]
+    page.batch_view.table_actions["export"].trigger()
+    settle(qtbot)
+    entries = [e for e in window.ctx.store.audit_entries(action="export") if e.action == "export.write"]
+    assert [(e.target, e.new["what"]) for e in entries] == [(f"batch:{batch_id}", "导出结果"),
+                                                            ("list:申报批次", "导出当前列表：申报批次（1行）")]
+    assert entries[0].new["saved_to"] == str(tmp_path / "结果.xlsx")
+    audit = window.show_page("audit")
+    audit.kind_box.setCurrentIndex(audit.kind_box.findData("export"))
+    assert audit.model.rowCount() == 2 and audit.model.index(0, 3).data() == "导出文件"
+    audit.table.selectRow(1)
+    assert "保存位置" in audit.detail.toPlainText() and "导出内容" in audit.detail.toPlainText()
