@@ -1,12 +1,14 @@
-"""The program-wide menu items that belong to no one screen: import, template, demonstration data,
-切换用户 and 注销.
+"""The program-wide menu items that belong to no one screen: import, template, recent workbooks,
+demonstration data, 切换用户 and 注销, backup and restore, and the manual (F1).
 
 ``install(window)`` adds them to the main window's menus (kept out of
 mainwindow.py so that file stays small).
 """
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 from gui.ask import ask
 from gui.operations import Operation
@@ -19,6 +21,10 @@ def install(window) -> None:
                                    triggered=lambda: import_workbook(window))
     window.template_action = QAction("生成申报模板(&T)…", window, triggered=lambda: save_template(window))
     file_menu.insertAction(first, window.import_action)
+    window.recent_menu = QMenu("最近导入的工作簿(&R)", window)
+    file_menu.insertMenu(first, window.recent_menu)
+    window.recent_menu.aboutToShow.connect(lambda: fill_recent(window))
+    fill_recent(window)
     file_menu.insertAction(first, window.template_action)
     file_menu.insertSeparator(first)
     quit_action = file_menu.actions()[-1]
@@ -28,9 +34,64 @@ def install(window) -> None:
     file_menu.insertAction(quit_action, window.logout_action)
     file_menu.insertSeparator(quit_action)
     window.demo_action = QAction("载入演示数据(&D)…", window, triggered=lambda: load_demo(window))
+    window.manual_action = QAction("帮助手册(&M)", window, shortcut=QKeySequence.StandardKey.HelpContents,
+                                   triggered=lambda: show_manual(window))
+    window.manual_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # F1 in any window
     actions = help_menu.actions()
+    help_menu.insertAction(actions[0] if actions else None, window.manual_action)
     help_menu.insertAction(actions[0] if actions else None, window.demo_action)
     help_menu.insertSeparator(actions[0] if actions else None)
+    tools = window.tools_menu
+    window.backup_action = QAction("备份数据库(&B)", window, triggered=lambda: _backups().back_up(window))
+    window.restore_action = QAction("从备份恢复(&R)…", window, triggered=lambda: _backups().restore(window))
+    tools.addSeparator()
+    tools.addAction(window.backup_action)
+    tools.addAction(window.restore_action)
+
+
+def _backups():
+    from gui import backups
+
+    return backups
+
+
+def show_manual(window):
+    """F1: the manual, at the section of the page shown."""
+    from gui.manual import open_manual
+
+    current = window.nav.currentIndex()
+    key = current.data(Qt.ItemDataRole.UserRole) if current.isValid() else None
+    return open_manual(window, key)
+
+
+RECENT_KEY = "files/recent_workbooks"
+RECENT_COUNT = 8
+
+
+def recent_workbooks(settings) -> list[str]:
+    value = settings.value(RECENT_KEY) or []
+    return [str(v) for v in ([value] if isinstance(value, str) else value) if v]
+
+
+def remember_workbook(settings, path) -> None:
+    """``path`` first in 最近导入的工作簿 (once; at most RECENT_COUNT)."""
+    path = str(path)
+    paths = [path] + [p for p in recent_workbooks(settings) if p != path]
+    settings.setValue(RECENT_KEY, paths[:RECENT_COUNT])
+
+
+def fill_recent(window) -> None:
+    from pathlib import Path
+
+    menu = window.recent_menu
+    menu.clear()
+    paths = recent_workbooks(window.ctx.settings)
+    for i, path in enumerate(paths, 1):
+        act = menu.addAction(f"&{i} {Path(path).name}", lambda p=path: import_workbook(window, p))
+        act.setToolTip(path)
+        act.setEnabled(Path(path).is_file())
+    if not paths:
+        menu.addAction("（还没有导入过工作簿）").setEnabled(False)
 
 
 def _batches(window):
