@@ -562,6 +562,27 @@ class Store:
         with self._changing(PREPARER, "修改单位资料") as s:
             companies.update_company(s, company_id, changes, self.vocabulary)
 
+    def delete_company(self, company_id: int) -> str:
+        """Delete a company no batch, line, ledger row or letter refers to, with its history; returns its name."""
+        from core.store import companydelete
+
+        with self._changing(PREPARER, "删除单位") as s:
+            return companydelete.delete_company(s, company_id)
+
+    def company_references(self, company_id: int) -> list[str]:
+        """What refers to a company (empty: it can be deleted), in the clerk's words."""
+        from core.store import companydelete
+
+        with self.reading() as s:
+            return companydelete.references(s, company_id)
+
+    def companies_only_in_import(self, batch_id: int) -> list[int]:
+        """Companies a draft's import created that no other batch or ledger row refers to."""
+        from core.store import companydelete
+
+        with self.reading() as s:
+            return companydelete.only_in_import(s, batch_id)
+
     def add_recognition(self, company_id: int, rec: Recognition) -> int:
         with self._changing(PREPARER, "录入认定记录") as s:
             return companies.add_recognition(s, company_id, rec, self.vocabulary)

@@ -170,14 +170,31 @@ class BatchActions:
                              "导入时合并进企业档案的资料和历史记录保留；需要时可重新导入该工作簿。", ok="删除"):
             return False
         store = self.ctx.store
+        only_here = store.companies_only_in_import(b.id)
+        drop = bool(only_here) and ask().confirm(
+            self, "删除草稿批次", f"该批次导入时新建了{len(only_here)}家企业，它们不在其他批次中，也没有奖补记录。\n\n"
+                                 "是否把这些企业连同其历史记录一并从企业档案中删除？（试导入的企业通常应删除）",
+            ok="一并删除企业")
 
         def work(report, cancelled):
             store.delete_draft(b.id)
-            return b.id
+            removed, kept = 0, []
+            for i, company_id in enumerate(only_here if drop else (), 1):
+                report(i, len(only_here), f"正在删除试导入的企业：{i}/{len(only_here)}")
+                try:
+                    store.delete_company(company_id)
+                    removed += 1
+                except Exception as exc:  # a company another clerk used meanwhile stays, and is named
+                    kept.append(str(exc))
+            return removed, kept
 
-        def done(_):
+        def done(result):
+            removed, kept = result
             self.current = None
-            self.window.status.setText(f"已删除草稿批次{b.id}“{b.name}”")
+            more = f"，并删除了{removed}家仅由该批次导入的企业" if removed else ""
+            self.window.status.setText(f"已删除草稿批次{b.id}“{b.name}”{more}")
+            if kept:
+                ask().info(self, "删除草稿批次", "以下企业未删除：\n" + "\n".join(kept[:10]))
             self._changed(None)
 
         Operation(self, "删除草稿", work, on_success=done, cancellable=False).start()

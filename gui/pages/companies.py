@@ -65,6 +65,9 @@ class CompaniesPage(QWidget):
         add.clicked.connect(self.add_company)
         self.open_button = QPushButton("打开档案")
         self.open_button.clicked.connect(self.open_current)
+        self.delete_button = QPushButton("删除企业…")
+        self.delete_button.setToolTip("删除没有任何申报、奖补记录的企业（如试导入的企业）")
+        self.delete_button.clicked.connect(lambda: self.delete_current())
         bar = QHBoxLayout()
         bar.addWidget(self.search_edit, 3)
         for w in (self.city, self.county, self.size, self.qualification):
@@ -72,6 +75,7 @@ class CompaniesPage(QWidget):
         bar.addWidget(self.count)
         bar.addWidget(self.open_button)
         bar.addWidget(add)
+        bar.addWidget(self.delete_button)
 
         self.model = CompanyTableModel(self._fetch_rows, None, self)
         self.view = QTableView()
@@ -274,6 +278,33 @@ class CompaniesPage(QWidget):
         self.stack.setCurrentWidget(self.panel)
         self.window.status.setText(f"企业档案：{self.panel.detail.company.name}")
         return self.panel
+
+    def delete_current(self) -> bool:
+        """Delete the selected company when no batch refers to it (confirmed; the store checks again)."""
+        from gui.ask import ask
+        from gui.errors import show_failure
+
+        company_id = self.current_company_id()
+        if company_id is None:
+            return False
+        store = self.ctx.store
+        name = self.model.index(self.view.currentIndex().row(), 0).data()
+        refs = store.company_references(company_id)
+        if refs:
+            ask().error(self, "删除企业", f"“{name}”有{'、'.join(refs)}，不能删除（已申报或已兑现的企业须保留）。")
+            return False
+        if not ask().confirm(self, "删除企业", f"确定删除“{name}”？\n企业的基本信息和历史记录（认定、入库、研发投入）"
+                                               "将一并删除，删除记入审计日志。", ok="删除"):
+            return False
+        try:
+            store.delete_company(company_id)
+        except Exception as exc:
+            show_failure(self, "删除企业", exc)
+            return False
+        self.window.status.setText(f"已删除企业“{name}”")
+        self.search()
+        self.ctx.data_changed()
+        return True
 
     def show_list(self) -> None:
         if self.panel is not None and self.stack.currentWidget() is self.panel and self.panel.has_unsaved_changes():

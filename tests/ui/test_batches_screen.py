@@ -152,11 +152,52 @@ def test_delete_a_draft_after_confirmation(window, qtbot, asker):
     asker.answers = [False]
     assert not page.delete_draft()
     assert window.ctx.store.batches()
-    asker.answers = [True]
+    store = window.ctx.store
+    companies = len(store.search_companies())
+    asker.answers = [True, False]  # delete the draft, keep the companies its import brought in
     assert page.delete_draft()
     settle(qtbot)
-    assert window.ctx.store.batches() == []
+    assert store.batches() == [] and len(store.search_companies()) == companies
     assert page.current is None and "还没有申报批次" in page.trace.toPlainText()
+    assert asker.asked[-1][2].startswith(f"该批次导入时新建了{companies}家企业")
+
+
+def test_deleting_a_trial_import_also_deletes_the_companies_only_it_brought_in(window, qtbot, asker):
+    """Issue 15: after a trial import the store kept every test company."""
+    batch_id = sample_batch(window)
+    store = window.ctx.store
+    from core.records import CompanyProfile
+
+    kept = store.add_company(CompanyProfile("91150702MA0N8XKQ26", "另行录入的企业", "hulunbuir", "海拉尔区",
+                                            "small_micro"))
+    page = shown(window, qtbot, batch_id)
+    asker.answers = [True, True]
+    assert page.delete_draft()
+    settle(qtbot)
+    assert store.search_companies() == [kept]
+    assert "并删除了" in window.status.text()
+    assert [e.action for e in store.audit_entries(action="company")].count("company.delete") == 30
+
+
+def test_a_company_is_deleted_from_the_list_only_when_nothing_refers_to_it(window, qtbot, asker):
+    from core.records import CompanyProfile
+
+    store = window.ctx.store
+    sample_batch(window)
+    lone = store.add_company(CompanyProfile("91150702MA0N8XKQ26", "另行录入的企业", "hulunbuir", "海拉尔区",
+                                            "small_micro"))
+    page = window.show_page("companies")
+    page.search()  # the list shown at start-up, read again with the company just added
+    settle(qtbot)
+    in_batch = next(i for i in range(page.model.rowCount()) if page.model.company_id(i) != lone)
+    page.view.selectRow(in_batch)
+    assert not page.delete_current()
+    assert asker.asked[-1][0] == "error" and "不能删除" in asker.asked[-1][2]
+    page.view.selectRow(page.model.row_of(lone))
+    asker.answers = [True]
+    assert page.delete_current()
+    settle(qtbot)
+    assert store.company_id("91150702MA0N8XKQ26") is None and page.model.row_of(lone) == -1
 
 
 def test_calculation_and_exports_can_be_cancelled(window, qtbot, asker, tmp_path):

@@ -151,6 +151,11 @@ def dialogs(qtbot, window, asker):
     yield LoginDialog(store, window)
     yield UsersDialog(store, window)
     yield UserFormDialog(store, UserFormDialog.NEW, parent=window)
+    from gui.backups import BackupsDialog
+    from gui.manual import ManualDialog
+
+    yield BackupsDialog(window)
+    yield ManualDialog(window, "batches")
 
 
 def test_every_dialog_fits(screen, qtbot, window, asker):
@@ -165,4 +170,4 @@ def test_every_dialog_fits(screen, qtbot, window, asker):
         assert outside(window, screen) == []
         dialog.close()
         seen += 1
-    assert seen == 17
+    assert seen == 19
