@@ -104,7 +104,7 @@ def check_phone(text: str):
     if not t:
         return "", None, ""
     if any(c not in PHONE_CHARS for c in t):
-        return None, "电话只能包含数字、“-”、括号和“转”，如 0470-8221234 或 13912345678", ""
+        return None, "电话只能含数字、“-”、括号和“转”", ""
     digits = sum(c.isdigit() for c in t)
     if not 7 <= digits <= 20:
         return None, f"电话号码位数不对（{digits}位数字）", ""

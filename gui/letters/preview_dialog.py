@@ -105,6 +105,7 @@ class LettersDialog(QDialog):
         self.notice = QLabel(self._notice_text())
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #8a5300;")
+        self.notice.setToolTip("\n".join(self.batch.warnings))
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.print_one = QPushButton("打印…")
@@ -148,10 +149,14 @@ class LettersDialog(QDialog):
         provisional = sum(1 for w in self.batch.withheld if w.kind == "provisional")
         nothing_due = len(self.batch.withheld) - provisional
         if provisional:
-            notes.append(f"{provisional}家企业含按征求意见稿计算的奖补，暂不出具兑现通知书（列表中灰色）；其文号已保留。")
+            notes.append(f"{provisional}家企业的奖补全部依据征求意见稿测算，暂不出具兑现通知书，不编文号（列表中灰色）。")
         if nothing_due:
             notes.append(f"{nothing_due}家企业调整后无应补发金额或应追回，不出具兑现通知书（列表中灰色）。")
-        notes += self.batch.warnings
+        partial = [w for w in self.batch.warnings if "依据征求意见稿测算" in w]
+        if partial:  # one line here, each company in the tooltip: the preview keeps its room
+            notes.append(f"{len(partial)}家企业另有依据征求意见稿测算的奖补，未列入通知书，政策正式印发后另行兑现"
+                         "（鼠标停在此处查看明细）。")
+        notes += [w for w in self.batch.warnings if w not in partial]
         return "\n".join(notes)
 
     # ------------------------------------------------------------ what is shown

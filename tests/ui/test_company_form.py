@@ -40,7 +40,7 @@ def test_phone_must_look_like_a_phone_number(qtbot, window, asker):
     dialog.fields["city"].setCurrentIndex(dialog.fields["city"].findData("hulunbuir"))
     phone = dialog.fields["phone"]
     phone.setText("abc-123")
-    assert not phone.ok and "电话只能包含数字" in phone.problem and not dialog.ok_button.isEnabled()
+    assert not phone.ok and "电话只能含数字" in phone.problem and not dialog.ok_button.isEnabled()
     phone.setText("123")
     assert not phone.ok and "位数不对" in phone.problem
     for good in ("0470-8221234", "13912345678", "0470-8221234转801", "(0470) 8221234"):

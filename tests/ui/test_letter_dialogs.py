@@ -67,7 +67,7 @@ def test_preview_pages_through_the_companies_of_the_batch(dialog, store):
     # each letter shown is recorded once per dialog, the withheld one never
     assert [(i[1], i[2], i[3]) for i in store.issues] == [(demo_uscc(c), "preview", "张三")
                                                           for c in (ORDINARY, LONG, MULTI_YEAR)]
-    assert "1家企业含按征求意见稿计算的奖补" in dialog.notice.text()
+    assert "1家企业的奖补全部依据征求意见稿测算，暂不出具兑现通知书，不编文号" in dialog.notice.text()
     assert "出厂示例" not in dialog.notice.text()
 
 
