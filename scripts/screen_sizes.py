@@ -156,6 +156,7 @@ def reviewer_view(out: Path, s) -> None:
     from gui import menus, screenfit
 
     screenfit.set_screen(SIZES["1366"])
+    s.window.resize(SIZES["1366"].width(), SIZES["1366"].height())
     store = s.ctx.store
     store.create_first_admin("管理员", "Admin-2026")
     store.add_user("李审", "Check-2026", ["reviewer"])
