@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.lock = None  # gui.lock.InactivityLock, installed by gui.app
         self.show_user()
+        menus.gate_menus(self)
         self._restore()
 
     # ---------------------------------------------------------------- pages

@@ -132,6 +132,16 @@ def user_changed(window) -> None:
     for widget in window._widgets.values():
         if hasattr(widget, "user_changed"):
             widget.user_changed()
+    gate_menus(window)
+
+
+def gate_menus(window) -> None:
+    """The menu items of roles the user lacks, greyed with the reason (the store refuses them anyway)."""
+    from core.audit.roles import ADMIN, PREPARER
+    from gui.roles import gate
+
+    gate(window.import_action, window.ctx, PREPARER, "导入申报工作簿（Ctrl+I）")
+    gate(window.restore_action, window.ctx, ADMIN, "用备份替换当前数据库（管理员）")
 
 
 def _has_users(window, title: str) -> bool:

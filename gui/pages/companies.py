@@ -61,7 +61,7 @@ class CompaniesPage(QWidget):
         self.count = QLabel("正在读取…")
         self.count.setObjectName("count")
         self.count.setMinimumWidth(110)
-        add = QPushButton("新增企业…")
+        add = self.add_button = QPushButton("新增企业…")
         add.clicked.connect(self.add_company)
         self.open_button = QPushButton("打开档案")
         self.open_button.clicked.connect(self.open_current)
@@ -131,6 +131,15 @@ class CompaniesPage(QWidget):
         ctx.data_listeners.append(self._data_changed)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self, activated=self.show_list)
+        self.user_changed()
+
+    def user_changed(self) -> None:
+        """What the logged-in user may do: adding and deleting companies need a 经办人."""
+        from core.audit.roles import PREPARER
+        from gui.roles import gate
+
+        gate(self.add_button, self.ctx, PREPARER, "新增企业")
+        gate(self.delete_button, self.ctx, PREPARER, "删除没有任何申报、奖补记录的企业（如试导入的企业）")
 
     def save_state(self, settings) -> None:
         """Called by the main window as it closes: the columns as the clerk left them."""

@@ -241,11 +241,20 @@ class PoliciesPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        from core.audit.roles import ADMIN
+        from gui.roles import gate
+
         on_overrides = self.tabs.currentWidget() is self.overrides
         record = self.override_model.row_object(self.overrides.currentIndex().row())
         self.revoke_button.setVisible(on_overrides)
-        self.revoke_button.setEnabled(record is not None and record.active)
-        self.override_button.setEnabled(on_overrides or self.current_rule() is not None)
+        admin = gate(self.override_button, self.ctx, ADMIN, "管理员按新文件或通知调整所选规则的参数（保留调整人、时间和理由）")
+        gate(self.revoke_button, self.ctx, ADMIN, "撤销所选参数调整")
+        self.revoke_button.setEnabled(admin and record is not None and record.active)
+        self.override_button.setEnabled(admin and (on_overrides or self.current_rule() is not None))
+
+    def user_changed(self) -> None:
+        self._update_buttons()
+        self.override_note.setText(f"调整人：{self.who()}")
 
     def who(self) -> str:
         """Who is changing parameters: the logged-in user (the store accepts no one else); before users exist,
