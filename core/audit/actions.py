@@ -14,6 +14,7 @@ ACTION_LABELS = {
     "company.create": "新增单位",
     "company.update": "修改单位资料",
     "company.delete": "删除单位",
+    "company.merge": "合并单位",
     "recognition.add": "录入认定记录",
     "recognition.update": "修改认定记录",
     "recognition.delete": "删除认定记录",
@@ -90,6 +91,7 @@ FIELD_LABELS = {
     "failures": "连续输错次数", "after_failures": "此前连续输错次数", "tables": "数据表", "file": "备份文件",
     "safety_copy": "恢复前的数据", "damaged": "原数据库文件的损坏情况",
     "what": "导出内容", "lines_left_out": "未列入的测算明细条数", "saved_to": "保存位置", "history_rows": "一并删除的历史记录",
+    "merged_from": "并入的单位", "moved_rows": "移入的历史记录", "dropped_rows": "重复而删去的历史记录",
 }
 
 

@@ -68,3 +68,43 @@ def only_in_import(s: Session, batch_id: int) -> list[int]:
         if elsewhere is None and ledger is None:
             out.append(cid)
     return out
+
+
+# the columns that make a history row the same fact (the tables' unique keys without company_id)
+SAME = {RecognitionRow: ("kind", "level", "date", "stage", "number"), TechSmeRow: ("year",), RdRow: ("year",)}
+
+
+def merge_company(s: Session, source_id: int, into_id: int) -> dict:
+    """Merge a duplicate company (``source``, typed in twice or under a wrong code) into ``into``.
+
+    The duplicate must be one no batch refers to (its batches deleted first, or never imported): its history
+    rows move to ``into``, a row ``into`` already holds (the same certificate, the same year) is dropped as
+    a duplicate (``into``'s own stays), and the duplicate is deleted. Returns what was moved and dropped.
+    """
+    if source_id == into_id:
+        raise InvalidData("不能把企业合并到它自己")
+    source, into = _company(s, source_id, lock=True), _company(s, into_id, lock=True)
+    refs = references(s, source_id)
+    if refs:
+        raise InvalidData(f"“{source.name}”有{'、'.join(refs)}，不能合并到其他企业（已申报或已兑现的企业须保留）；"
+                          f"可反过来把其他企业合并到它")
+    moved, dropped = 0, 0
+    for model, keys in SAME.items():
+        held = {tuple(getattr(r, k) for k in keys) for r in s.scalars(select(model).where(model.company_id == into_id))}
+        for row in list(s.scalars(select(model).where(model.company_id == source_id))):
+            if tuple(getattr(row, k) for k in keys) in held:
+                s.delete(row)
+                dropped += 1
+            else:
+                row.company_id = into_id
+                moved += 1
+    s.flush()
+    from core.store.history import bump_versions
+
+    bump_versions(s, [into_id])
+    summary = {"merged_from": f"{source.name}（{source.uscc}）", "moved_rows": moved, "dropped_rows": dropped}
+    old = {f: getattr(source, f) for f in PROFILE_FIELDS}
+    s.delete(source)
+    s.flush()
+    log(s, "company.merge", f"company:{into_id}", {**old, "id": source_id}, summary)
+    return summary

@@ -569,6 +569,13 @@ class Store:
         with self._changing(PREPARER, "删除单位") as s:
             return companydelete.delete_company(s, company_id)
 
+    def merge_company(self, source_id: int, into_id: int) -> dict:
+        """Merge a duplicate company no batch refers to into another (its history moves, it is deleted)."""
+        from core.store import companydelete
+
+        with self._changing(PREPARER, "合并单位") as s:
+            return companydelete.merge_company(s, source_id, into_id)
+
     def company_references(self, company_id: int) -> list[str]:
         """What refers to a company (empty: it can be deleted), in the clerk's words."""
         from core.store import companydelete

@@ -76,6 +76,9 @@ class CompaniesPage(QWidget):
         bar.addWidget(self.open_button)
         bar.addWidget(add)
         bar.addWidget(self.delete_button)
+        self.merge_button = QPushButton("合并到…")
+        self.merge_button.clicked.connect(lambda: self.merge_current())
+        bar.addWidget(self.merge_button)
 
         self.model = CompanyTableModel(self._fetch_rows, None, self)
         self.view = QTableView()
@@ -140,6 +143,7 @@ class CompaniesPage(QWidget):
 
         gate(self.add_button, self.ctx, PREPARER, "新增企业")
         gate(self.delete_button, self.ctx, PREPARER, "删除没有任何申报、奖补记录的企业（如试导入的企业）")
+        gate(self.merge_button, self.ctx, PREPARER, "把重复录入的企业（没有申报、奖补记录）合并到另一家企业")
 
     def save_state(self, settings) -> None:
         """Called by the main window as it closes: the columns as the clerk left them."""
@@ -311,6 +315,41 @@ class CompaniesPage(QWidget):
             show_failure(self, "删除企业", exc)
             return False
         self.window.status.setText(f"已删除企业“{name}”")
+        self.search()
+        self.ctx.data_changed()
+        return True
+
+    def merge_current(self) -> bool:
+        """Merge the selected company (a duplicate no batch refers to) into the one whose USCC the clerk types."""
+        from core.uscc import normalize_uscc
+        from gui.ask import ask
+        from gui.errors import show_failure
+
+        company_id = self.current_company_id()
+        if company_id is None:
+            return False
+        store = self.ctx.store
+        name = self.model.index(self.view.currentIndex().row(), 0).data()
+        code = ask().text(self, "合并企业", f"把“{name}”合并到哪家企业？请输入该企业的统一社会信用代码：")
+        if not code:
+            return False
+        into = store.company_id(normalize_uscc(code))
+        if into is None:
+            ask().error(self, "合并企业", f"库内没有统一社会信用代码为“{code.strip()}”的企业")
+            return False
+        target = store.company_detail(into).company.name
+        if not ask().confirm(self, "合并企业", f"把“{name}”合并到“{target}”？\n\n“{name}”的认定、入库、研发投入记录移到"
+                                               f"“{target}”名下（相同的记录只保留一份），随后删除“{name}”。记入审计日志。",
+                             ok="合并"):
+            return False
+        try:
+            summary = store.merge_company(company_id, into)
+        except Exception as exc:
+            show_failure(self, "合并企业", exc)
+            return False
+        self.window.status.setText(f"已把“{name}”合并到“{target}”：移入{summary['moved_rows']}条记录，"
+                                   f"重复的{summary['dropped_rows']}条未重复保存")
+        self._pending_select = into
         self.search()
         self.ctx.data_changed()
         return True

@@ -40,3 +40,31 @@ def test_the_companies_only_a_draft_brought_in(store, policies):
     store.delete_draft(second)
     assert store.delete_company(ids[3]) and store.company_id(uscc(3)) is None
     assert store.verify_audit().ok
+
+
+def test_a_duplicate_is_merged_into_the_real_company(store, policies):
+    from decimal import Decimal
+
+    real = store.add_company(profile(1))
+    dup = store.add_company(profile(2, name="呼伦贝尔测试1号科技有限公司（重复录入）"))
+    store.add_tech_sme(real, 2024)
+    store.add_tech_sme(dup, 2024)  # the same registration twice: the real company's stays
+    store.add_tech_sme(dup, 2025)
+    store.set_rd_year(dup, RdYear(2025, Decimal("800000"), True))
+    summary = store.merge_company(dup, real)
+    assert summary == {"merged_from": f"呼伦贝尔测试1号科技有限公司（重复录入）（{uscc(2)}）", "moved_rows": 2,
+                       "dropped_rows": 1}
+    assert store.company_id(uscc(2)) is None
+    detail = store.company_detail(real)
+    assert sorted(t.year for t in detail.tech_sme) == [2024, 2025] and [r.rd.year for r in detail.rd] == [2025]
+    assert store.verify_audit().ok
+    with pytest.raises(InvalidData, match="合并到它自己"):
+        store.merge_company(real, real)
+
+
+def test_a_company_a_batch_refers_to_is_not_merged_away(store, policies):
+    store.apply_import(batch_data("第一批", 2026, [profile(1)], [(uscc(1), hte("2026-03-01"))]))
+    other = store.add_company(profile(2))
+    with pytest.raises(InvalidData, match="可反过来把其他企业合并到它"):
+        store.merge_company(store.company_id(uscc(1)), other)
+    assert store.merge_company(other, store.company_id(uscc(1)))["moved_rows"] == 0

@@ -65,3 +65,25 @@ def test_date_fields_have_a_calendar(qtbot, window, asker):
     assert date.text() == "2026-03-01" and date.value == dt.date(2026, 3, 1)
     assert not popup.isVisible()
     dialog.reject()
+
+
+def test_a_duplicate_company_is_merged_from_the_list(qtbot, window, asker):
+    from core.records import CompanyProfile
+
+    store = window.ctx.store
+    real = store.add_company(CompanyProfile("91150702MA0N8XKQ26", "呼伦贝尔合同测试科技有限公司", "hulunbuir", "海拉尔区",
+                                            "small_micro"))
+    dup_code = "91150781MA0Q1234X"[:17]
+    dup = store.add_company(CompanyProfile(dup_code + check_character(dup_code), "呼伦贝尔合同测试科技公司（重复）",
+                                           "hulunbuir", "海拉尔区", "small_micro"))
+    store.add_tech_sme(dup, 2025)
+    page = window.show_page("companies")
+    page.search()
+    settle(qtbot)
+    page.view.selectRow(page.model.row_of(dup))
+    asker.answers = ["91150702MA0N8XKQ26", True]
+    assert page.merge_current()
+    settle(qtbot)
+    assert store.company_id(dup_code + check_character(dup_code)) is None
+    assert [t.year for t in store.company_detail(real).tech_sme] == [2025]
+    assert "移入1条记录" in window.status.text()
