@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+                               QMenu, QPushButton, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from gui.tables import equip
 from gui.models.companies import CompanyTableModel
@@ -65,9 +65,18 @@ class CompaniesPage(QWidget):
         add.clicked.connect(self.add_company)
         self.open_button = QPushButton("打开档案")
         self.open_button.clicked.connect(self.open_current)
-        self.delete_button = QPushButton("删除企业…")
-        self.delete_button.setToolTip("删除没有任何申报、奖补记录的企业（如试导入的企业）")
-        self.delete_button.clicked.connect(lambda: self.delete_current())
+        # deleting and merging are rare: in a menu, so the bar fits a 1024 px screen
+        self.delete_button = QAction("删除企业…", self, triggered=lambda: self.delete_current())
+        self.merge_button = QAction("合并到…", self, triggered=lambda: self.merge_current())
+        more = QToolButton()
+        more.setText("更多")
+        more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(more)
+        menu.setToolTipsVisible(True)
+        menu.addAction(self.delete_button)
+        menu.addAction(self.merge_button)
+        more.setMenu(menu)
+        self.more_button = more
         bar = QHBoxLayout()
         bar.addWidget(self.search_edit, 3)
         for w in (self.city, self.county, self.size, self.qualification):
@@ -75,10 +84,7 @@ class CompaniesPage(QWidget):
         bar.addWidget(self.count)
         bar.addWidget(self.open_button)
         bar.addWidget(add)
-        bar.addWidget(self.delete_button)
-        self.merge_button = QPushButton("合并到…")
-        self.merge_button.clicked.connect(lambda: self.merge_current())
-        bar.addWidget(self.merge_button)
+        bar.addWidget(more)
 
         self.model = CompanyTableModel(self._fetch_rows, None, self)
         self.view = QTableView()
