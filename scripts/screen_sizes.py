@@ -34,7 +34,7 @@ def shoot(out: Path, size: str, shots) -> None:
     from gui import screenfit
 
     screenfit.set_screen(SIZES[size])
-    w, ctx, asker, s = shots.window, shots.ctx, shots.asker, shots
+    w, ctx, s = shots.window, shots.ctx, shots
     area = SIZES[size]
     w.resize(area.width(), area.height())
     screenfit.clamp(w)

@@ -83,7 +83,8 @@ def merge_company(s: Session, source_id: int, into_id: int) -> dict:
     """
     if source_id == into_id:
         raise InvalidData("不能把企业合并到它自己")
-    source, into = _company(s, source_id, lock=True), _company(s, into_id, lock=True)
+    source = _company(s, source_id, lock=True)
+    _company(s, into_id, lock=True)  # there, and locked while its history grows
     refs = references(s, source_id)
     if refs:
         raise InvalidData(f"“{source.name}”有{'、'.join(refs)}，不能合并到其他企业（已申报或已兑现的企业须保留）；"
