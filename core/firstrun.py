@@ -35,16 +35,31 @@ class FirstRunAnswers:
             out.append("请填写发文机关（如“呼伦贝尔市科学技术局”）")
         if problem := code_problem(a.code):
             out.append(problem)
-        if not a.clerk:
-            out.append("请填写经办人姓名")
-        elif len(a.clerk) > MAX_NAME:
-            out.append(f"经办人姓名不能超过{MAX_NAME}个字")
+        if problem := clerk_problem(a.clerk):
+            out.append(problem)
         return out
 
 
 def clerk_name(store) -> str:
     """The clerk's name given at first run ("" when not given)."""
     return store.setting(CLERK_NAME_KEY, "") or ""
+
+
+def clerk_problem(name: str) -> str | None:
+    """Why ``name`` cannot be the 经办人 (None when it can)."""
+    name = name.strip()
+    if not name:
+        return "请填写经办人姓名"
+    if len(name) > MAX_NAME:
+        return f"经办人姓名不能超过{MAX_NAME}个字"
+    return None
+
+
+def save_clerk_name(store, name: str) -> None:
+    """Change the 经办人 given at first run (工具 → 兑现通知书设置); ValueError when the name cannot be one."""
+    if (problem := clerk_problem(name)) is not None:
+        raise ValueError(problem)
+    store.set_setting(CLERK_NAME_KEY, name.strip())
 
 
 def current_answers(store) -> FirstRunAnswers:

@@ -153,10 +153,15 @@ def _count_recognized(store, kind: str, level: str, city, county, year: int) -> 
         return s.scalar(q) or 0
 
 
-def series(store, policies, metric: str, scope: str, years=None, cancel=None) -> TargetSeries:
-    """Counts by year with the targets and baselines of the documents for ``scope``."""
+def series(store, policies, metric: str, scope: str, years=None, cancel=None,
+           county: str | None = None) -> TargetSeries:
+    """Counts by year with the targets and baselines of the documents for ``scope``.
+
+    With ``county`` (a 旗县区 of the city ``scope``) the counts are that county's; the documents set no targets
+    for a county, so none are drawn against them (a county's few companies against its city's thousands
+    said nothing)."""
     years = list(years) if years is not None else years_for(policies, metric, scope)
-    found = targets_for(policies, metric, scope)
+    found = [] if county else targets_for(policies, metric, scope)
     out = TargetSeries(metric, scope)
     for t in found:
         out.sources.append((f"{t.document.citation}{t.clause}", t.sentence))
@@ -165,7 +170,7 @@ def series(store, policies, metric: str, scope: str, years=None, cancel=None) ->
             from core.progress import Cancelled
 
             raise Cancelled()
-        row = YearRow(year, count(store, metric, scope, year))
+        row = YearRow(year, count(store, metric, scope, year, county))
         for t in found:
             if year in t.values:
                 row.target = Decimal(t.values[year].value)

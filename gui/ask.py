@@ -76,6 +76,52 @@ class Asker:
         dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, False)  # what is asked for prints whole
         return dialog.exec() == QPrintDialog.DialogCode.Accepted
 
+    def choose(self, parent, title: str, text: str, options: list[str]) -> int | None:
+        """One of ``options`` (its index), or None when cancelled."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options]
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return next((i for i, b in enumerate(buttons) if b is clicked), None)
+
+    def saved(self, parent, title: str, text: str, path) -> str | None:
+        """A file was written: say so, with 打开文件 and 打开所在文件夹 ("file", "folder" or None: closed)."""
+        from pathlib import Path
+
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+        open_file = box.addButton("打开文件", QMessageBox.ButtonRole.ActionRole)
+        open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        path = Path(path)
+        if box.clickedButton() is open_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            return "file"
+        if box.clickedButton() is open_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+            return "folder"
+        return None
+
+    def login(self, parent, store, name: str = "", cancel: str = "取消"):
+        """The login dialog (切换用户, 注销): the user now logged in to ``store``, or None when cancelled."""
+        from gui.login import LoginDialog
+
+        dialog = LoginDialog(store, parent, name=name, cancel=cancel)
+        return dialog.user if dialog.exec() == LoginDialog.DialogCode.Accepted else None
+
+    def new_user(self, parent, store, name: str, roles) -> tuple[str, str] | None:
+        """The 添加用户 form, filled in with ``name`` and ``roles``: (name, password) of the user added, or None."""
+        from gui.users import UserFormDialog
+
+        form = UserFormDialog(store, UserFormDialog.NEW, name, roles, parent)
+        if form.exec() != UserFormDialog.DialogCode.Accepted:
+            return None
+        return form.name_edit.text().strip(), form.password_edit.text()
+
 
 class ScriptedAsker(Asker):
     """For tests: answers from a queue; records every question; fails on an unexpected one."""
@@ -113,6 +159,28 @@ class ScriptedAsker(Asker):
 
     def directory(self, parent, title):
         return self._next("directory", title, "")
+
+    def choose(self, parent, title, text, options):
+        """An answer is the index of the option chosen (None cancels); the options are recorded with the text."""
+        return self._next("choose", title, text + "\n" + "\n".join(options))
+
+    def saved(self, parent, title, text, path):
+        """Recorded, not asked: the clerk may close it without choosing."""
+        self.asked.append(("saved", title, text))
+        return None
+
+    def login(self, parent, store, name="", cancel="取消"):
+        """An answer (name, password) logs in through the store (LoginFailed propagates); None cancels."""
+        answer = self._next("login", "登录", name)
+        return store.login(*answer) if answer is not None else None
+
+    def new_user(self, parent, store, name, roles):
+        """An answer (name, password) adds that user with ``roles`` through the store; None cancels."""
+        answer = self._next("new_user", "添加用户", name)
+        if answer is None:
+            return None
+        store.add_user(answer[0], answer[1], roles)
+        return answer
 
     def printer(self, parent, title, printer):
         """An answer that is a path prints to that PDF file instead of a printer; False cancels."""

@@ -44,6 +44,7 @@ def check_date(label: str, required: bool = True):
         except FieldError:
             return None, "不是有效日期，可写作 2025-11-20、2025/11/20 或 2025年11月20日", ""
         return day, None, f"{day.year}年{day.month}月{day.day}日"
+    check.is_date = True  # CheckedEdit offers a calendar for it
     return check
 
 
@@ -94,6 +95,40 @@ def check_decimal(label: str):
     return check
 
 
+PHONE_CHARS = frozenset("0123456789-－—() （）+＋ 转")
+
+
+def check_phone(text: str):
+    """A telephone number as bureaus write them: 0470-8221234, 13912345678, 0470-8221234转801."""
+    t = text.strip()
+    if not t:
+        return "", None, ""
+    if any(c not in PHONE_CHARS for c in t):
+        return None, "电话只能含数字、“-”、括号和“转”", ""
+    digits = sum(c.isdigit() for c in t)
+    if not 7 <= digits <= 20:
+        return None, f"电话号码位数不对（{digits}位数字）", ""
+    return t, None, ""
+
+
+def check_county(city):
+    """A 旗县区 of the city ``city()`` returns (core.regions): old spellings give the standard name."""
+    from core.regions import regions
+
+    def check(text: str):
+        t = text.strip()
+        if not t:
+            return "", None, ""
+        c = city()
+        if c is None:
+            return None, "请先选择所属盟市", ""
+        standard = regions().resolve(c, t)
+        if standard is None:
+            return None, regions().problem(c, t), ""
+        return standard, None, (f"即“{standard}”" if standard != t else "")
+    return check
+
+
 def check_text(label: str, required: bool = False, limit: int = 200):
     def check(text: str):
         t = text.strip()
@@ -124,6 +159,41 @@ class CheckedEdit(QLineEdit):
         self.textChanged.connect(self.recheck)
         self.setText(text)
         self.recheck()
+        if getattr(check, "is_date", False):
+            self._calendar_action()
+
+    def _calendar_action(self) -> None:
+        """A calendar at the end of a date field: click, pick a day, the date is typed in."""
+        from PySide6.QtGui import QIcon
+        from PySide6.QtWidgets import QStyle
+
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        self.calendar_action = self.addAction(QIcon(icon), QLineEdit.ActionPosition.TrailingPosition)
+        self.calendar_action.setToolTip("选择日期")
+        self.calendar_action.triggered.connect(self.pick_date)
+
+    def pick_date(self):
+        """Show the calendar under the field (the date typed so far selected); returns the popup."""
+        from PySide6.QtCore import QDate, Qt
+        from PySide6.QtWidgets import QCalendarWidget
+
+        popup = QCalendarWidget(self)
+        popup.setWindowFlags(Qt.WindowType.Popup)
+        popup.setGridVisible(True)
+        if self.value is not None:
+            popup.setSelectedDate(QDate(self.value.year, self.value.month, self.value.day))
+
+        def picked(day) -> None:
+            self.setText(f"{day.year():04d}-{day.month():02d}-{day.day():02d}")
+            self.setModified(True)
+            popup.close()
+
+        popup.clicked.connect(picked)
+        popup.activated.connect(picked)
+        popup.move(self.mapToGlobal(self.rect().bottomLeft()))
+        popup.show()
+        self.calendar = popup
+        return popup
 
     def set_check(self, check) -> None:
         self._check = check
@@ -178,16 +248,28 @@ class FieldSet(QObject):
         return self.fields[name]
 
     def problems(self) -> list[str]:
-        return [w.problem for w in self.fields.values() if isinstance(w, CheckedEdit) and w.problem]
+        out = [w.problem for w in self.fields.values() if isinstance(w, CheckedEdit) and w.problem]
+        for w in self.fields.values():  # a choice that must be made (no default: 请选择…)
+            if isinstance(w, QComboBox) and w.property("required_label") and w.currentData() is None:
+                out.append(f"请选择{w.property('required_label')}")
+        return out
 
     @property
     def ok(self) -> bool:
         return not self.problems()
 
 
-def enum_combo(values: dict[str, str], current: str | None = None, none_label: str | None = None) -> QComboBox:
-    """A combo box of an enumeration's Chinese labels (data = the enum name; None for ``none_label``)."""
+def enum_combo(values: dict[str, str], current: str | None = None, none_label: str | None = None,
+               required: str | None = None) -> QComboBox:
+    """A combo box of an enumeration's Chinese labels (data = the enum name; None for ``none_label``).
+
+    ``required`` (what is chosen, e.g. 所属盟市): no default; it starts at 请选择… and the form is not done
+    until a value is chosen."""
     box = QComboBox()
+    if required is not None:
+        box.setProperty("required_label", required)
+        if none_label is None and current is None:
+            none_label = f"请选择{required}"
     if none_label is not None:
         box.addItem(none_label, None)
     for key, label in values.items():

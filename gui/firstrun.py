@@ -176,7 +176,12 @@ class Startup(QObject):
         from core.demo import load_demo_data
         from gui.operations import Operation
 
+        from gui.menus import ensure_preparer
+
         store, policies = self.ctx.store, self.ctx.base_policies
+        if not ensure_preparer(self.window, "载入演示数据"):
+            self.notice("未载入演示数据：需要经办人登录（可随时在“帮助 → 载入演示数据”中载入）")
+            return self._finish()
 
         def work(report, cancelled):
             return load_demo_data(store, policies, report, cancelled)

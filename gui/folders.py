@@ -21,3 +21,30 @@ def open_folder(parent, path: Path, title: str = "打开文件夹") -> bool:
         return True
     ask().info(parent, title, f"无法自动打开文件夹，请在资源管理器中打开：\n{path}")
     return False
+
+
+FOLDER_KEY = "folders/last_saved"
+
+
+def save_path(settings, name: str) -> str:
+    """``name`` in the folder the clerk last saved to (the documents folder the first time)."""
+    from PySide6.QtCore import QStandardPaths
+
+    folder = str(settings.value(FOLDER_KEY, "") or "")
+    if not folder or not Path(folder).is_dir():
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    return str(Path(folder) / name)
+
+
+def remember_folder(settings, path) -> None:
+    """The next save dialog opens where ``path`` was saved."""
+    settings.setValue(FOLDER_KEY, str(Path(path).parent))
+
+
+def app_settings():
+    """The program's settings file (as gui.context.AppContext opens it), for dialogs opened without a context."""
+    from PySide6.QtCore import QSettings
+
+    from core.paths import user_data_dir
+
+    return QSettings(str(user_data_dir() / "settings.ini"), QSettings.Format.IniFormat)

@@ -45,7 +45,7 @@ def _message_label() -> QLabel:
 class LoginDialog(QDialog):
     """User name and password; ``locked=True`` is the lock screen (the same user, 解锁 or 退出程序)."""
 
-    def __init__(self, store, parent=None, *, name: str = "", locked: bool = False):
+    def __init__(self, store, parent=None, *, name: str = "", locked: bool = False, cancel: str = "退出程序"):
         super().__init__(parent)
         self.store, self.locked = store, locked
         self.user = None
@@ -66,7 +66,7 @@ class LoginDialog(QDialog):
         self.ok_button = self.buttons.addButton("解锁" if locked else "登录", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("login-ok")
         self.ok_button.setDefault(True)
-        self.quit_button = self.buttons.addButton("退出程序", QDialogButtonBox.ButtonRole.RejectRole)
+        self.quit_button = self.buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.try_login)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -10,7 +10,7 @@ import importlib.util
 
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QMainWindow, QScrollArea, QSizePolicy, QStackedWidget, QWidget
 
 from core.version import APP_NAME, __version__
 from gui.ask import ask
@@ -28,6 +28,38 @@ PAGES = (
 )
 
 
+class PageStack(QStackedWidget):
+    """The pages, each in a scroll area: a page that needs more room than the screen has scrolls, and never
+    raises the window's minimum size past the screen. Callers add, show and read the pages themselves."""
+
+    def _holder(self, page: QWidget) -> QWidget:
+        parent = page.parentWidget()
+        while parent is not None and parent is not self:
+            if isinstance(parent, QScrollArea) and parent.parentWidget() is self:
+                return parent
+            parent = parent.parentWidget()
+        return page
+
+    def addWidget(self, page: QWidget) -> int:
+        from gui.screenfit import scrolling
+
+        return super().addWidget(scrolling(page))
+
+    def setCurrentWidget(self, page: QWidget) -> None:
+        super().setCurrentWidget(self._holder(page))
+
+    def currentWidget(self) -> QWidget | None:
+        holder = super().currentWidget()
+        return holder.widget() if isinstance(holder, QScrollArea) else holder
+
+    def removeWidget(self, page: QWidget) -> None:
+        holder = self._holder(page)
+        super().removeWidget(holder)
+        if holder is not page:
+            holder.takeWidget()
+            holder.deleteLater()
+
+
 def available_pages():
     return [p for p in PAGES if importlib.util.find_spec(p[2].split(":")[0]) is not None]
 
@@ -37,7 +69,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(f"{APP_NAME} {__version__}")
-        self.resize(1280, 760)
+        from gui import screenfit
+
+        screenfit.install()  # every window and dialog is kept inside the screen as it shows
+        screenfit.fit(self, 1280, 760)
         self.pages = available_pages()
         self._widgets: dict[str, QWidget] = {}
 
@@ -53,7 +88,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(130)
         self.nav.setStyleSheet("QListView#nav { font-size: 11pt; } QListView#nav::item { padding-left: 14px; }")
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(4, 4, 4, 4)
@@ -67,12 +102,14 @@ class MainWindow(QMainWindow):
 
         menus.install(self)  # import, template, demonstration data
         self.status = QLabel("就绪")
-        self.statusBar().addPermanentWidget(self.status)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # a long path never widens the window
+        self.statusBar().addPermanentWidget(self.status, 1)
         self.user_label = QLabel()
         self.user_label.setObjectName("current-user")
         self.statusBar().addPermanentWidget(self.user_label)
         self.lock = None  # gui.lock.InactivityLock, installed by gui.app
         self.show_user()
+        menus.gate_menus(self)
         self._restore()
 
     # ---------------------------------------------------------------- pages
@@ -200,7 +237,7 @@ class MainWindow(QMainWindow):
     def edit_letter_settings(self) -> bool:
         from gui.letters.settings_dialog import LetterSettingsDialog
 
-        return LetterSettingsDialog(self).exec() == LetterSettingsDialog.DialogCode.Accepted
+        return LetterSettingsDialog(self, self.ctx.store).exec() == LetterSettingsDialog.DialogCode.Accepted
 
     def open_log_folder(self) -> None:
         from gui.errors import log_path
@@ -218,7 +255,10 @@ class MainWindow(QMainWindow):
         s = self.ctx.settings
         geometry = s.value("window/geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)
+            self.restoreGeometry(geometry)  # saved on another screen perhaps: kept inside this one
+            from gui.screenfit import clamp
+
+            clamp(self)
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)

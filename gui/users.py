@@ -14,6 +14,7 @@ from core.store.errors import StoreError
 from gui.ask import ask
 from gui.errors import is_tampered, show_alarm, show_failure
 from gui.models.base import Column, ListTableModel
+from gui.tables import equip
 
 
 def _password_edit(name: str) -> QLineEdit:
@@ -115,6 +116,7 @@ class UsersDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        equip(self.table, "用户")
         self.add_button = QPushButton("添加用户…")
         self.roles_button = QPushButton("设置角色…")
         self.reset_button = QPushButton("重设密码…")

@@ -268,7 +268,7 @@ def drop_unneeded_dlls(stage: Path) -> list[str]:
 
 # ---------------------------------------------------------------- 4. the program
 APP_PARTS = ("main.py", "core", "gui", "resources/policies", "resources/templates", "resources/samples",
-             "resources/icons", "resources/scenarios")
+             "resources/icons", "resources/scenarios", "resources/regions.yaml", "resources/manual")
 
 
 def stage_program(app: Path, fonts: Path) -> None:
@@ -276,7 +276,7 @@ def stage_program(app: Path, fonts: Path) -> None:
     for part in APP_PARTS:
         source = ROOT / part
         if source.is_file():
-            app.mkdir(parents=True, exist_ok=True)
+            (app / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, app / part)
         else:
             shutil.copytree(source, app / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

@@ -178,14 +178,50 @@ def test_paid_batch_gets_letters(settings):
     assert len(prepare_letters(s, 1, settings).letters) == 2
 
 
-def test_company_with_a_provisional_line_is_withheld_and_keeps_its_number(store, settings):
+def test_company_with_a_draft_line_gets_its_letter_for_the_lines_in_force(store, settings):
     batch = prepare_letters(store, 1, settings)
-    assert [l.uscc for l in batch.letters] == [demo_uscc(1), demo_uscc(2)]
+    assert [l.uscc for l in batch.letters] == [demo_uscc(1), demo_uscc(2), demo_uscc(3)]
+    assert batch.withheld == []
+    third = letter_of(batch, demo_uscc(3))
+    assert third.total == Decimal("80000") and third.doc_number == "呼科发〔2025〕3号"
+    assert "“技术合同交易额补助”" in batch.warnings[0] and "未列入通知书" in batch.warnings[0]
+
+
+def test_company_whose_every_award_rests_on_a_draft_is_withheld_without_a_number(settings):
+    s = MemoryLetterStore()
+    s.put_batch(demo_batch(1), [demo_line(1, 1, 1, "150000"),
+                                demo_line(1, 2, 3, "200000", summary="技术合同交易额补助", provisional=True)])
+    batch = prepare_letters(s, 1, settings)
     [withheld] = batch.withheld
     assert withheld.uscc == demo_uscc(3)
-    assert withheld.doc_number == "呼科发〔2025〕3号"
+    assert withheld.doc_number == ""  # issue 15: no 文号 for a company that gets no letter
+    assert demo_uscc(3) not in s.letter_numbers(1)
     assert "“技术合同交易额补助”" in withheld.reason and "征求意见稿" in withheld.reason
     assert "政策正式印发并重新计算、审批后才能出具兑现通知书" in withheld.reason
+
+
+def test_the_first_letter_is_number_one_when_draft_companies_come_first(settings):
+    """Issue 15: the sample batch numbered its 12 draft-only companies first, so its first letter was 13号."""
+    s = MemoryLetterStore()
+    drafts = [demo_line(1, n, n, "100000", provisional=True) for n in range(1, 4)]
+    s.put_batch(demo_batch(1), drafts + demo_lines(1, 2, start=10)[:1] + [
+        dataclasses.replace(l, line_no=10 + l.line_no) for l in demo_lines(1, 2, start=10)[1:]])
+    letters = prepare_letters(s, 1, settings)
+    assert [l.doc_number for l in letters.letters] == ["呼科发〔2025〕1号", "呼科发〔2025〕2号"]
+    assert [w.doc_number for w in letters.withheld] == ["", "", ""]
+
+
+def test_a_company_with_lines_in_force_and_on_a_draft_gets_a_letter_for_those_in_force(settings):
+    """The letter pays what rests on documents in force, as the disbursement sheet may; the draft's line waits."""
+    s = MemoryLetterStore()
+    s.put_batch(demo_batch(1), [demo_line(1, 1, 1, "150000"),
+                                demo_line(1, 2, 1, "200000", provisional=True, summary="技术合同交易额补助")])
+    letters = prepare_letters(s, 1, settings)
+    [letter] = letters.letters
+    assert letter.total == Decimal("150000") and letter.doc_number == "呼科发〔2025〕1号"
+    assert letters.withheld == []
+    assert letters.warnings == ["内蒙古示例1号科技有限公司（呼科发〔2025〕1号）另有1条奖补依据征求意见稿测算"
+                                "（“技术合同交易额补助”），未列入通知书，政策正式印发后另行兑现"]
 
 
 # ---------------------------------------------------------------- numbering

@@ -13,6 +13,8 @@ ACTION_LABELS = {
     "batch.adjust": "创建调整批次",
     "company.create": "新增单位",
     "company.update": "修改单位资料",
+    "company.delete": "删除单位",
+    "company.merge": "合并单位",
     "recognition.add": "录入认定记录",
     "recognition.update": "修改认定记录",
     "recognition.delete": "删除认定记录",
@@ -42,6 +44,7 @@ ACTION_LABELS = {
     "list.claims": "由名单生成申报事项",
     "list.consent": "记录意愿确认",
     "list.withdraw": "撤回名单申报事项",
+    "export.write": "导出文件",
 }
 TARGET_LABELS = {"batch": "批次", "company": "单位", "override": "参数调整", "setting": "设置", "user": "用户",
                  "audit": "审计日志", "database": "数据库",
@@ -49,7 +52,7 @@ TARGET_LABELS = {"batch": "批次", "company": "单位", "override": "参数调�
                  "recognitions": "认定记录", "tech_sme_registrations": "入库记录", "rd_years": "研发费用记录",
                  "batch_companies": "批次单位记录", "claims": "申报事项", "award_lines": "奖补明细", "ledger": "台账记录",
                  "import_log": "导入记录", "letter_numbers": "通知书编号记录", "letter_issues": "通知书出具记录",
-                 "users": "用户记录", "list": "名单", "official_lists": "名单", "list_entries": "名单条目"}
+                 "users": "用户记录", "list": "名单", "view": "列表", "official_lists": "名单", "list_entries": "名单条目"}
 NOBODY = "（无用户）"
 
 
@@ -92,6 +95,8 @@ FIELD_LABELS = {
     "summary": "导入内容", "doing": "被拒绝的操作", "tampered": "被改动的数据", "count": "行数",
     "failures": "连续输错次数", "after_failures": "此前连续输错次数", "tables": "数据表", "file": "备份文件",
     "safety_copy": "恢复前的数据", "damaged": "原数据库文件的损坏情况",
+    "what": "导出内容", "lines_left_out": "未列入的测算明细条数", "saved_to": "保存位置", "history_rows": "一并删除的历史记录",
+    "merged_from": "并入的单位", "moved_rows": "移入的历史记录", "dropped_rows": "重复而删去的历史记录",
 }
 
 

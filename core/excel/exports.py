@@ -335,9 +335,25 @@ class Payment:
     amount: Decimal
 
 
-def _item(line: LineRecord) -> str:
-    """奖补项目 as the disbursement sheet and the publicity list name it: marked when only estimated."""
-    return line.summary + ("（测算）" if line.provisional else "")
+def _item(line: LineRecord, repeated=frozenset()) -> str:
+    """奖补项目 as the disbursement sheet and the publicity list name it: marked when only estimated; a company's
+    second line of the same item names its claim (the workbook's sheet and row), so the rows can be told apart."""
+    claim = f"（{line.claim_key}）" if line.line_no in repeated and line.claim_key else ""
+    return line.summary + claim + ("（测算）" if line.provisional else "")
+
+
+def _repeated(lines) -> frozenset:
+    """Line numbers of lines whose company has another line of the same item (summary)."""
+    seen: dict = {}
+    for l in lines:
+        seen.setdefault((l.uscc, l.summary), []).append(l.line_no)
+    return frozenset(n for numbers in seen.values() if len(numbers) > 1 for n in numbers)
+
+
+def left_out_note(left_out: int) -> str:
+    """The note on a sheet written without the lines computed under a draft (征求意见稿)."""
+    return (f"注：本批次另有{left_out}条奖补依据征求意见稿测算，文件正式印发前不得拨付或公示，未列入本表。"
+            if left_out else "")
 
 
 def _payments(lines: list[LineRecord]) -> tuple[list[Payment], list[Payment]]:
@@ -348,7 +364,8 @@ def _payments(lines: list[LineRecord]) -> tuple[list[Payment], list[Payment]]:
     company whose differences cancel out appears in neither list.
     """
     if all(l.amount > 0 for l in lines):
-        return [Payment(l.company_name, l.uscc, l.bank_name, l.bank_account, _item(l), l.basis, l.amount)
+        repeated = _repeated(lines)
+        return [Payment(l.company_name, l.uscc, l.bank_name, l.bank_account, _item(l, repeated), l.basis, l.amount)
                 for l in lines], []
     payments, recoveries = [], []
     for uscc, company_lines in _group(lines, lambda l: l.uscc).items():
@@ -368,7 +385,7 @@ def _payments(lines: list[LineRecord]) -> tuple[list[Payment], list[Payment]]:
 
 
 def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, budget_subject: str | None = None,
-                             include_provisional: bool = False, withheld=frozenset()) -> Workbook:
+                             include_provisional: bool = False, withheld=frozenset(), left_out: int = 0) -> Workbook:
     """资金拨付明细表: one row per award line with the company's bank account, 合计 in figures and words.
 
     For an adjustment batch the rows are each company's net difference: the
@@ -376,7 +393,7 @@ def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, bud
     what companies must pay back.
     """
     book = Book(stream=False)
-    _disbursement(book, batch, _paid_out(lines, withheld), budget_subject, include_provisional)
+    _disbursement(book, batch, _paid_out(lines, withheld), budget_subject, include_provisional, left_out)
     return book.wb
 
 
@@ -388,7 +405,7 @@ def _paid_out(lines: list[LineRecord], withheld) -> list[LineRecord]:
     return [l for l in lines if not all((l.uscc, k) in withheld for k in l.claim_keys)]
 
 
-def _disbursement(book: Book, batch, lines, budget_subject, include_provisional) -> None:
+def _disbursement(book: Book, batch, lines, budget_subject, include_provisional, left_out: int = 0) -> None:
     lines = _checked(batch, lines)
     if not lines:
         raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成资金拨付明细表")
@@ -406,7 +423,7 @@ def _disbursement(book: Book, batch, lines, budget_subject, include_provisional)
     if payments:
         sheet = book.sheet("资金拨付明细表")
         _payment_sheet(sheet, batch, payments, DISBURSEMENT_TITLE + _marks(batch, provisional), "金额（元）",
-                       budget_subject)
+                       budget_subject, left_out_note(left_out))
         if provisional:
             sheet.ws.sheet_properties.tabColor = "C00000"
     if recoveries:
@@ -415,7 +432,7 @@ def _disbursement(book: Book, batch, lines, budget_subject, include_provisional)
 
 
 def _payment_sheet(sheet, batch: BatchRecord, payments: list[Payment], title: str, amount_header: str,
-                   budget_subject: str | None) -> None:
+                   budget_subject: str | None, note: str = "") -> None:
     headers = [("序号", 6), ("企业名称", 24), ("统一社会信用代码", 21), ("开户行", 22), ("账号", 23),
                ("奖补项目", 24), ("政策依据", 36), (amount_header, 15), ("大写金额", 28)]
     if budget_subject:
@@ -448,6 +465,9 @@ def _payment_sheet(sheet, batch: BatchRecord, payments: list[Payment], title: st
         if c1 > c0:
             merge.append((c0, c1))
     sheet.row(r, values, [NOTE if v is not None else None for v in values], height=36, merge=merge)
+    if note:
+        r += 1
+        sheet.row(r, [note], NOTE, height=30, merge=[(1, last_col)])
     sheet.ws.freeze_panes = "A4"
     _print_setup(sheet.ws, "3:3", last_col, r)
 
@@ -459,29 +479,34 @@ def _spans(last_col: int, parts: int) -> list[tuple[int, int]]:
 
 
 def write_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], path, *, budget_subject: str | None = None,
-                             include_provisional: bool = False, withheld=frozenset()) -> Path:
+                             include_provisional: bool = False, withheld=frozenset(), left_out: int = 0) -> Path:
+    """``left_out``: lines computed under a draft that were left out (the sheet says so below its total)."""
     with Book(stream=True) as book:
-        _disbursement(book, batch, _paid_out(lines, withheld), budget_subject, include_provisional)
+        _disbursement(book, batch, _paid_out(lines, withheld), budget_subject, include_provisional, left_out)
         return book.save(path)
 
 
 # ---------------------------------------------------------------- publicity list
 
 
-def build_publicity_list(batch: BatchRecord, lines: list[LineRecord], *, include_provisional: bool = False) -> Workbook:
-    """公示名单: company, code, item, basis and amount; no bank details."""
+def build_publicity_list(batch: BatchRecord, lines: list[LineRecord], *, include_provisional: bool = False,
+                         left_out: int = 0, contact_unit: str = "", contact: str = "") -> Workbook:
+    """公示名单: company, code, item, basis and amount; no bank details. ``contact_unit`` (the bureau) and
+    ``contact`` (联系人、电话) fill the objection sentence; blank, it keeps spaces to write them in by hand."""
     book = Book(stream=False)
-    _publicity(book, batch, lines, include_provisional)
+    _publicity(book, batch, lines, include_provisional, left_out, contact_unit, contact)
     return book.wb
 
 
-def write_publicity_list(batch: BatchRecord, lines: list[LineRecord], path, *, include_provisional: bool = False) -> Path:
+def write_publicity_list(batch: BatchRecord, lines: list[LineRecord], path, *, include_provisional: bool = False,
+                         left_out: int = 0, contact_unit: str = "", contact: str = "") -> Path:
     with Book(stream=True) as book:
-        _publicity(book, batch, lines, include_provisional)
+        _publicity(book, batch, lines, include_provisional, left_out, contact_unit, contact)
         return book.save(path)
 
 
-def _publicity(book: Book, batch, lines, include_provisional) -> None:
+def _publicity(book: Book, batch, lines, include_provisional, left_out: int = 0, contact_unit: str = "",
+               contact: str = "") -> None:
     lines = _checked(batch, lines)
     if not lines:
         raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成公示名单")
@@ -497,9 +522,10 @@ def _publicity(book: Book, batch, lines, include_provisional) -> None:
     styles = _row_styles(last_col, money_cols=(6,), center_cols=(1,), text_cols=(3,))
     r = 3
     running = ZERO
+    repeated = _repeated(lines)
     for i, line in enumerate(lines, 1):
         r += 1
-        values = [i, line.company_name, line.uscc, _item(line), line.basis, line.amount]
+        values = [i, line.company_name, line.uscc, _item(line, repeated), line.basis, line.amount]
         running += line.amount
         sheet.row(r, values, styles, height=st.row_height(values, widths))
     total = check_total(running, lines)
@@ -507,7 +533,12 @@ def _publicity(book: Book, batch, lines, include_provisional) -> None:
     sheet.row(r, ["合计", None, None, None, None, total], _total_styles(last_col, money_cols=(6,), center_cols=(1,)),
               merge=[(1, 5)])
     r += 2
-    sheet.row(r, ["公示期：　　　　年　　月　　日至　　　　年　　月　　日。公示期内如有异议，请向　　　　　　　　反映，"
-                  "联系电话：　　　　　　　　。"], NOTE, height=36, merge=[(1, last_col)])
+    unit = contact_unit.strip() or "　　　　　　　　"
+    reach = contact.strip().rstrip("。") or "联系电话：　　　　　　　　"
+    sheet.row(r, [f"公示期：　　　　年　　月　　日至　　　　年　　月　　日。公示期内如有异议，请向{unit}反映，{reach}。"],
+              NOTE, height=36, merge=[(1, last_col)])
+    if left_out:
+        r += 1
+        sheet.row(r, [left_out_note(left_out)], NOTE, height=30, merge=[(1, last_col)])
     sheet.ws.freeze_panes = "A4"
     _print_setup(sheet.ws, "3:3", last_col, r)

@@ -474,6 +474,7 @@ class _Records:
         self.seen: dict[tuple, int] = {}  # what a history or claim row is about -> its row
         self.tech_sme_history: dict[tuple, _Row] = {}  # (uscc, year) -> the row on 历史-科技型中小企业入库
         self.subjects: dict[tuple, list[int]] = {}  # (sheet, claim type, uscc, subject) -> rows of its claims
+        self.county_notes: list[ImportNote] = []  # 旗县区 written in an old spelling, recorded as the standard name
 
     def add(self, layout: SheetLayout, row: _Row) -> None:
         if layout.kind == "companies":
@@ -491,6 +492,7 @@ class _Records:
         if not any((data.companies, data.recognitions, data.tech_sme, data.rd, data.claims)) and not reader.problems:
             reader.problem(COMPANIES_SHEET, None, None, "", None, "工作簿中没有任何企业或申报数据")
         data.notes = [self._together(*key, rows) for key, rows in self.subjects.items() if len(rows) > 1]
+        data.notes += self.county_notes
         return data
 
     def _together(self, sheet: str, ctype: str, uscc: str, subject: str, rows: list[int]) -> ImportNote:
@@ -517,13 +519,30 @@ class _Records:
             at(row, "bank_name", "填写了账号，开户行也必须填写")
         if v.get("bank_name") and not v.get("bank_account") and "bank_account" in row.letters:
             at(row, "bank_account", "填写了开户行，账号也必须填写")
+        county = self._county(row)
         if not row.failed:
             self.data.companies.append(CompanyProfile(
-                uscc=uscc, name=v["name"], city=v["city"], county=v.get("county") or "",
+                uscc=uscc, name=v["name"], city=v["city"], county=county,
                 size=v.get("size") or "medium", industry=v.get("industry") or "",
                 bank_name=v.get("bank_name") or "", bank_account=v.get("bank_account") or "",
                 contact=v.get("contact") or "", phone=v.get("phone") or "",
             ))
+
+    def _county(self, row: _Row) -> str:
+        """The row's 旗县区 as the controlled list names it (core.regions); one not on it is refused at its cell."""
+        from core.regions import normalize, regions
+
+        written, city = row.values.get("county") or "", row.values.get("city")
+        if not written or not city:
+            return written
+        standard = regions().resolve(city, written)
+        if standard is None:
+            self.reader.at(row, "county", regions().problem(city, written))
+            return written
+        if standard != normalize(written):
+            self.county_notes.append(ImportNote(row.sheet.name, (row.number,), row.uscc,
+                                                f"旗县区“{written}”按标准名称记为“{standard}”"))
+        return standard
 
     def _company_known(self, row: _Row) -> bool:
         """Whether the row's company is on 企业信息 or in the store, its name (if given) agreeing."""

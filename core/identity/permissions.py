@@ -41,8 +41,11 @@ PERMISSIONS: dict[str, Permission] = _table(
     # award letters
     ("number_letters", None, "编排兑现通知书文号"),
     ("issue_letter", None, "出具兑现通知书"),
+    ("record_export", None, "导出文件"),
     # companies and their history
     ("add_company", PREPARER, "新增单位"),
+    ("delete_company", PREPARER, "删除单位"),
+    ("merge_company", PREPARER, "合并单位"),
     ("update_company", PREPARER, "修改单位资料"),
     ("add_recognition", PREPARER, "录入认定记录"),
     ("update_recognition", PREPARER, "修改认定记录"),

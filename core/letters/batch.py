@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from core.letters.document import Letter, build_letter
 from core.letters.errors import LetterError
-from core.letters.numbering import LetterNumber, companies_in_order, format_doc_number, letter_companies
+from core.letters.numbering import LetterNumber, companies_in_order, format_doc_number
 from core.letters.settings import LetterSettings, load_letter_settings
 from core.letters.template import LetterTemplate, load_template
 from core.money import amount_in_words, fmt_yuan
@@ -23,11 +23,11 @@ RECOVERY_REASON = ("调整后应追回{amount}元（大写：{words}），兑现
 
 @dataclass(frozen=True)
 class Withheld:
-    """A company of the batch that gets no letter: its reserved number (if any) and the reason.
+    """A company of the batch that gets no letter, and the reason; neither kind gets a number.
 
-    ``kind`` is "provisional" (a line under a draft for comment: the number is
-    kept for when the batch is recalculated) or "nothing_due" (an adjustment
-    that pays nothing or takes money back: no number).
+    ``kind`` is "provisional" (every award of it rests on a draft for comment: an
+    adjustment batch pays it once the policy is published, and numbers its letter then) or
+    "nothing_due" (an adjustment that pays nothing or takes money back).
     """
 
     uscc: str
@@ -59,11 +59,13 @@ def check_batch(batch: BatchRecord) -> None:
 
 def build_letters(batch: BatchRecord, lines, numbers: dict, settings: LetterSettings,
                   template: LetterTemplate) -> LetterBatch:
-    """Every company's letter, in 文号 order; companies with a provisional line or nothing due are withheld.
+    """Every company's letter, in 文号 order; companies with nothing due under documents in force are withheld.
 
-    A letter cites only policies in force: a line computed under a draft for
-    comment (``provisional``) withholds the whole letter of its company, which
-    keeps its reserved number for when the batch is recalculated. A letter
+    A letter cites only policies in force: it lists the company's lines under
+    documents in force, and the lines computed under a draft for comment
+    (``provisional``) are left out (named in ``warnings``), as on the
+    disbursement sheet that pays the lines in force on their own; a company
+    with nothing but such lines is withheld, without a number. A letter
     pays: a company whose lines add up to zero or less (an adjustment batch
     taking money back) gets none and no number (numbering.letter_companies).
     """
@@ -71,26 +73,30 @@ def build_letters(batch: BatchRecord, lines, numbers: dict, settings: LetterSett
     by_company: dict[str, list] = {}
     for line in lines:
         by_company.setdefault(line.uscc, []).append(line)
-    due = set(letter_companies(lines))
     letters, withheld, warnings = [], [], []
     for uscc in companies_in_order(lines):
         company_lines = by_company[uscc]
         name = company_lines[0].company_name
-        if uscc not in due:
-            total = sum((l.amount for l in company_lines), Decimal(0))
+        total = sum((l.amount for l in company_lines), Decimal(0))
+        if total <= 0:
             reason = NOTHING_DUE_REASON if total == 0 else RECOVERY_REASON.format(
                 amount=fmt_yuan(-total), words=amount_in_words(-total))
             withheld.append(Withheld(uscc, name, "", reason, "nothing_due"))
             continue
-        if uscc not in numbers:
+        provisional = [l for l in company_lines if l.provisional]
+        in_force = [l for l in company_lines if not l.provisional]
+        if uscc not in numbers:  # numbering.letter_companies: nothing under documents in force, no 文号
+            if provisional:
+                items = "、".join(f"“{l.summary}”" for l in provisional)
+                withheld.append(Withheld(uscc, name, "", PROVISIONAL_REASON.format(items=items)))
+                continue
             raise LetterError(f"{name}（{uscc}）没有分配文号")
         number = LetterNumber(*numbers[uscc])
-        provisional = [l for l in company_lines if l.provisional]
         if provisional:
             items = "、".join(f"“{l.summary}”" for l in provisional)
-            withheld.append(Withheld(uscc, name, format_doc_number(settings.code, *number),
-                                     PROVISIONAL_REASON.format(items=items)))
-            continue
+            warnings.append(f"{name}（{format_doc_number(settings.code, *number)}）另有{len(provisional)}条奖补依据"
+                            f"征求意见稿测算（{items}），未列入通知书，政策正式印发后另行兑现")
+        company_lines = in_force
         letter = build_letter(batch, company_lines, number, settings, template)
         if not letter.bank_account or not letter.bank_name:
             warnings.append(f"{name}（{letter.doc_number}）没有登记开户行或账号，通知书中写为“未登记”")

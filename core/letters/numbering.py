@@ -83,14 +83,19 @@ def companies_in_order(lines) -> list[str]:
 def letter_companies(lines) -> list[str]:
     """The companies that get a letter (and a 文号), in :func:`companies_in_order` order.
 
-    A company whose lines add up to zero or less gets none: in an adjustment
-    batch that is a correction that pays nothing or takes money back, which is
-    notified otherwise (core.letters.batch says so), and a 文号 given to it
-    would be a gap in the year's numbers.
+    A letter pays what rests on documents in force: a company whose lines
+    under them add up to zero or less gets none. In an adjustment batch that
+    is a correction that pays nothing or takes money back, which is notified
+    otherwise (core.letters.batch says so); a company whose every award rests
+    on a draft for comment (``provisional``) waits for the published policy.
+    A 文号 given to either would be a gap in the year's numbers (issue 15: the
+    first real letter was 13号).
     """
     totals: dict[str, Decimal] = {}
     for line in lines:
-        totals[line.uscc] = totals.get(line.uscc, Decimal(0)) + line.amount
+        totals.setdefault(line.uscc, Decimal(0))
+        if not line.provisional:
+            totals[line.uscc] += line.amount
     return [u for u in companies_in_order(lines) if totals[u] > 0]
 
 
@@ -119,7 +124,8 @@ class LetterRegistry(Protocol):
 
     ``letter_numbers(batch_id)``
         Returns ``{uscc: (year, serial)}`` for every company of
-        ``letter_companies(lines)`` (award lines adding up to more than zero). A
+        ``letter_companies(lines)`` (award lines under documents in force adding
+        up to more than zero). A
         company that has no number yet gets the next serial of the year
         (``year = letter_year(batch)``), companies taken in that order
         (``assign_numbers`` does exactly this). The numbers are written in the

@@ -164,6 +164,16 @@ class Document:
         end = self.effective_to.isoformat() if self.effective_to else "今"
         return f"{self.effective_from.isoformat()}至{end}"
 
+    def status_on(self, day: dt.date) -> str:
+        """The status a clerk reads on ``day``: a document in force past its end date has expired (issue 15:
+        documents valid to 2025-12-31 showed as 现行有效 on 2026-12-01), one not yet in effect says so."""
+        if self.status == "in_force":
+            if self.effective_to is not None and day > self.effective_to:
+                return f"已失效（{self.effective_to.isoformat()}到期）"
+            if day < self.effective_from:
+                return f"尚未施行（{self.effective_from.isoformat()}起）"
+        return STATUS_LABELS[self.status]
+
     @property
     def citation(self) -> str:
         return f"《{self.title}》" + (f"（{self.doc_number}）" if self.doc_number else "")

@@ -213,7 +213,9 @@ class Store:
         "delete_recognition": "companies.delete_recognition", "add_tech_sme": "companies.add_tech_sme",
         "delete_tech_sme": "companies.delete_tech_sme", "set_rd_year": "companies.set_rd_year",
         "delete_rd_year": "companies.delete_rd_year", "add_ledger_entry": "companies.add_ledger_entry",
-        "delete_ledger_entry": "companies.delete_ledger_entry",
+        "delete_ledger_entry": "companies.delete_ledger_entry", "delete_company": "companies.delete",
+        "merge_company": "companies.merge", "company_references": "companies.references",
+        "companies_only_in_import": "companies.only_in_import",
         # overrides and settings
         "overrides": "settings.overrides", "override": "settings.override", "add_override": "settings.add_override",
         "revoke_override": "settings.revoke_override", "replace_override": "settings.replace_override",
@@ -224,7 +226,7 @@ class Store:
         "set_password": "users.set_password", "set_roles": "users.set_roles", "set_user_active": "users.set_active",
         "login_wait": "users.login_wait", "login": "users.login", "unlock": "users.unlock", "logout": "users.logout",
         # the audit log
-        "audit_entries": "audit.entries", "audit_head": "audit.head", "verify_audit": "audit.verify",
+        "audit_entries": "audit.entries", "record_export": "audit.record_export", "audit_head": "audit.head", "verify_audit": "audit.verify",
     }
 
 

@@ -378,6 +378,9 @@ class ImportWizard(QDialog):
             self.go(CHOOSE)
             return
         self.path = path
+        from gui.menus import remember_workbook
+
+        remember_workbook(self.ctx.settings, path.resolve())  # 文件 → 最近导入的工作簿
         year = self.year.value() if self.year_check.isChecked() else None
         name = self.name_edit.text().strip() or None
         ctx = self.ctx

@@ -16,8 +16,8 @@ from core.model import RdYear, Recognition
 from core.money import fmt_yuan
 from core.subjects import SUBJECT_FIELDS, claim_subject, describe
 from gui.errors import clerk_message, is_tampered, show_failure
-from gui.fields import (CheckedEdit, FieldSet, check_date, check_money, check_text, check_uscc, check_year,
-                        enum_combo)
+from gui.fields import (CheckedEdit, FieldSet, check_county, check_date, check_money, check_phone, check_text,
+                        check_uscc, check_year, enum_combo)
 
 PROFILE_FIELDS = (  # (name, label, required, limit)
     ("name", "企业名称", True, 200),
@@ -36,13 +36,33 @@ def profile_fields(vocab, left: QFormLayout, right: QFormLayout, profile=None) -
     fields = FieldSet(left)
     fields.add("uscc", "统一社会信用代码", CheckedEdit(check_uscc, get("uscc"), "18位，如 91150702MA0Q1234X5"))
     fields.add("name", "企业名称", CheckedEdit(check_text("企业名称", True, 200), get("name")))
-    fields.add("city", "所属盟市", enum_combo(vocab.enums["cities"], get("city") or None))
-    fields.add("county", "旗县区", CheckedEdit(check_text("旗县区", False, 60), get("county")))
-    fields.add("size", "企业规模", enum_combo(vocab.enums["sizes"], get("size") or "medium"))
+    # no default city or size (issue 15: every new company was 呼和浩特市, 中型企业 unless changed)
+    city = fields.add("city", "所属盟市", enum_combo(vocab.enums["cities"], get("city") or None, required="所属盟市"))
+    county = fields.add("county", "旗县区", CheckedEdit(check_county(city.currentData), get("county"),
+                                                     "从列表选择，或输入如“莫旗”"))
+    _county_choices(county, city)
+    city.currentIndexChanged.connect(lambda _i: (_county_choices(county, city), county.recheck()))
+    fields.add("size", "企业规模", enum_combo(vocab.enums["sizes"], get("size") or None, required="企业规模"))
     fields.form = right
     for name, label, required, limit in PROFILE_FIELDS[2:]:
-        fields.add(name, label, CheckedEdit(check_text(label, required, limit), get(name)))
+        check = check_phone if name == "phone" else check_text(label, required, limit)
+        fields.add(name, label, CheckedEdit(check, get(name)))
     return fields
+
+
+def _county_choices(edit, city) -> None:
+    """The 旗县区 of the chosen city, offered as the clerk types (any part of the name)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QCompleter
+
+    from core.regions import regions
+
+    c = regions().city(city.currentData()) if city.currentData() else None
+    completer = QCompleter(c.county_names() if c is not None else [], edit)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion if not edit.text()
+                                else QCompleter.CompletionMode.PopupCompletion)
+    edit.setCompleter(completer)
 
 
 def profile_values(fields: FieldSet) -> dict:

@@ -8,8 +8,6 @@ buttons say so first). Every deletion is confirmed.
 """
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
@@ -20,6 +18,8 @@ from core.vocabulary import BATCH_STATUS_LABELS as STATUS
 from gui.ask import ask
 from gui.companies.dialogs import (LedgerDialog, RdYearDialog, RecognitionDialog, TechSmeDialog, profile_fields,
                                    profile_values)
+from gui.elided import ElidedLabel
+from gui.tables import equip
 from gui.errors import show_failure
 from gui.models.base import Column, ListTableModel
 
@@ -35,7 +35,7 @@ def _source(batch_id) -> str:
     return "录入或导入" if batch_id is None else f"批次{batch_id}审批写入"
 
 
-def table(model, name: str, stretch: int | None = None) -> QTableView:
+def table(model, name: str, stretch: int | None = None, title: str = "企业历史记录") -> QTableView:
     view = QTableView()
     view.setObjectName(name)
     view.setModel(model)
@@ -51,6 +51,7 @@ def table(model, name: str, stretch: int | None = None) -> QTableView:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     else:
         header.setStretchLastSection(True)
+    equip(view, title)
     return view
 
 
@@ -101,13 +102,21 @@ class CompanyPanel(QWidget):
         back = QPushButton("← 返回企业列表")
         back.setObjectName("back")
         back.clicked.connect(self.back)
-        self.title = QLabel()
+        self.title = ElidedLabel()  # a 60-character name is shortened, never widens the window
         self.title.setObjectName("company-title")
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSize(14)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("company-subtitle")
+        self.subtitle.setStyleSheet("color: #555555;")
+        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         head = QHBoxLayout()
         head.addWidget(back)
         head.addSpacing(12)
         head.addWidget(self.title, 1)
+        head.addWidget(self.subtitle)
 
         # profile
         box = QGroupBox("基本信息")
@@ -211,8 +220,8 @@ class CompanyPanel(QWidget):
         d = self.detail = self.store.company_detail(self.company_id)
         c = d.company
         where = self.vocab.label("cities", c.city) + (c.county or "")
-        self.title.setText(f"<span style='font-size:14pt; font-weight:bold'>{escape(c.name)}</span>"
-                           f"　<span style='color:#555'>{escape(c.uscc)}　{escape(where)}</span>")
+        self.title.setText(c.name)
+        self.subtitle.setText(f"{c.uscc}　{where}")
         self._fill_profile(c)
         self.timeline_model.set_rows(reversed(d.timeline))  # newest first
         self.timeline.view.resizeRowsToContents()

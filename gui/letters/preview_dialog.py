@@ -105,6 +105,7 @@ class LettersDialog(QDialog):
         self.notice = QLabel(self._notice_text())
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #8a5300;")
+        self.notice.setToolTip("\n".join(self.batch.warnings))
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.print_one = QPushButton("打印…")
@@ -148,10 +149,14 @@ class LettersDialog(QDialog):
         provisional = sum(1 for w in self.batch.withheld if w.kind == "provisional")
         nothing_due = len(self.batch.withheld) - provisional
         if provisional:
-            notes.append(f"{provisional}家企业含按征求意见稿计算的奖补，暂不出具兑现通知书（列表中灰色）；其文号已保留。")
+            notes.append(f"{provisional}家企业的奖补全部依据征求意见稿测算，暂不出具兑现通知书，不编文号（列表中灰色）。")
         if nothing_due:
             notes.append(f"{nothing_due}家企业调整后无应补发金额或应追回，不出具兑现通知书（列表中灰色）。")
-        notes += self.batch.warnings
+        partial = [w for w in self.batch.warnings if "依据征求意见稿测算" in w]
+        if partial:  # one line here, each company in the tooltip: the preview keeps its room
+            notes.append(f"{len(partial)}家企业另有依据征求意见稿测算的奖补，未列入通知书，政策正式印发后另行兑现"
+                         "（鼠标停在此处查看明细）。")
+        notes += [w for w in self.batch.warnings if w not in partial]
         return "\n".join(notes)
 
     # ------------------------------------------------------------ what is shown
@@ -257,9 +262,14 @@ class LettersDialog(QDialog):
         letter = self.current_letter()
         if letter is None:
             return None
-        answer = ask().save_file(self, "导出兑现通知书PDF", letter_file_name(letter), "PDF 文件 (*.pdf)")
+        from gui.folders import app_settings, remember_folder, save_path
+
+        settings = app_settings()
+        answer = ask().save_file(self, "导出兑现通知书PDF", save_path(settings, letter_file_name(letter)),
+                                 "PDF 文件 (*.pdf)")
         if not answer:
             return None
+        remember_folder(settings, answer)
         path = Path(answer)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
@@ -270,6 +280,7 @@ class LettersDialog(QDialog):
             return None
         self._record([letter], "pdf")
         self.status.setText(f"已导出：{path}")
+        ask().saved(self, "导出兑现通知书PDF", f"已导出{letter.doc_number} {letter.company_name}的兑现通知书：\n{path}", path)
         return path
 
     def export_batch(self) -> Operation | None:
@@ -287,7 +298,8 @@ class LettersDialog(QDialog):
             self._record(letters, "pdf")
             where = paths[0] if merged else Path(folder)
             self.status.setText(f"已导出{len(letters)}份兑现通知书：{where}")
-            ask().info(self, "导出兑现通知书", f"已导出{len(letters)}份兑现通知书，共{len(paths)}个PDF文件：\n{where}")
+            ask().saved(self, "导出兑现通知书", f"已导出{len(letters)}份兑现通知书，共{len(paths)}个PDF文件：\n{where}",
+                        paths[0])
 
         self.operation = Operation(self, "导出兑现通知书", work, on_success=done,
                                    on_cancel=lambda: self.status.setText("导出已取消，没有写入文件")).start()

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import replace
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QVBoxLayout)
+                               QVBoxLayout, QWidget)
 
 from core.letters.document import format_date
 from core.letters.errors import LetterError
@@ -14,13 +14,18 @@ from core.letters.settings import (DATE_STYLES, FIELDS, LetterSettings, default_
                                    load_letter_settings, save_letter_settings, settings_path)
 from core.letters.template import TEXT_PLACEHOLDERS
 from gui.printing.fonts import FontMissing, resolve_font
+from gui.screenfit import fit, scrolling
 
 
 class LetterSettingsDialog(QDialog):
-    def __init__(self, parent=None):
+    """The letter's fields, and (given the store) the 经办人 named at first run, which the first-run dialog says
+    can be changed here."""
+
+    def __init__(self, parent=None, store=None):
         super().__init__(parent)
+        self.store = store
         self.setWindowTitle("兑现通知书设置")
-        self.resize(720, 640)
+        fit(self, 720, 640)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
@@ -49,6 +54,14 @@ class LetterSettingsDialog(QDialog):
             w.setObjectName(name)
             self.fields[name] = w
             form.addRow(label + ("" if required else "（可不填）"), w)
+        self.clerk = None
+        if store is not None:
+            from core.firstrun import clerk_name
+
+            self.clerk = QLineEdit(clerk_name(store))
+            self.clerk.setObjectName("clerk")
+            self.clerk.setPlaceholderText("如：张三（没有设置用户时，批次和调整以此人为经办人）")
+            form.addRow("经办人", self.clerk)
         self.example = QLabel()
         self.example.setWordWrap(True)
         hint = QLabel("文字中可以使用：" + "　".join(f"{{{{{p}}}}}" for p in TEXT_PLACEHOLDERS)
@@ -64,12 +77,16 @@ class LetterSettingsDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.reset_button.clicked.connect(lambda: self.show_settings(default_letter_settings()))
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(form)
+        inner.addWidget(hint)
+        inner.addWidget(self.example)
+        inner.addStretch()
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.example)
+        layout.addWidget(scrolling(body), 1)  # on a 600 px screen the fields scroll, the buttons stay
         layout.addWidget(self.error)
-        layout.addStretch()
         layout.addWidget(where)
         layout.addWidget(buttons)
         self.show_settings(current)
@@ -101,6 +118,19 @@ class LetterSettingsDialog(QDialog):
                 values[name] = w.text().strip()
         return replace(default_letter_settings(), **values)
 
+    def _save_clerk(self, name: str) -> bool:
+        from core.firstrun import clerk_name, save_clerk_name
+        from core.store.errors import StoreError
+
+        if name == clerk_name(self.store):
+            return True
+        try:
+            save_clerk_name(self.store, name)
+        except (StoreError, ValueError) as exc:
+            self.error.setText(f"通知书设置已保存，经办人未能保存：{exc}")
+            return False
+        return True
+
     def _update_example(self) -> None:
         s = self.settings()
         try:
@@ -117,6 +147,12 @@ class LetterSettingsDialog(QDialog):
     def save(self) -> bool:
         settings = self.settings()
         problems = settings.problems()
+        clerk = self.clerk.text().strip() if self.clerk is not None else None
+        if clerk is not None:
+            from core.firstrun import clerk_problem
+
+            if (problem := clerk_problem(clerk)) is not None:
+                problems = [*problems, problem]
         if problems:
             self.error.setText("\n".join(problems))
             return False
@@ -124,6 +160,8 @@ class LetterSettingsDialog(QDialog):
             save_letter_settings(settings)
         except (LetterError, OSError) as exc:
             self.error.setText(f"无法保存：{exc}")
+            return False
+        if clerk is not None and not self._save_clerk(clerk):
             return False
         self.error.setText("")
         self.accept()

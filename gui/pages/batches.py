@@ -10,29 +10,26 @@ from __future__ import annotations
 
 from decimal import Decimal
 from html import escape
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView,
                                QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget)
 
-from core.earlier import deducted, earlier_text
-from core.engine.trace import Trace
-from core.money import difference_in_words, fmt_yuan
-from core.progress import Cancelled
-from core.vocabulary import BATCH_STATUS_LABELS as STATUS_LABELS
-from gui import calcworker, gcpolicy
-from gui.ask import ask
+from core.batchactions import STATUS_LABELS, allowed_actions
+from core.money import fmt_yuan
+from gui import gcpolicy
+from gui.batches.actions import BatchActions
+from gui.batches.exports import BUDGET_KEY, WORKBOOK_FILTER, BatchExports  # noqa: F401 - where they were
+from gui.batches.html import company_html, line_html, refusal_html
 from gui.errors import show_failure
 from gui.models.base import Column, ListTableModel
 from gui.models.results import BatchResultsModel
 from gui.operations import Operation
-from gui.tracehtml import CSS, trace_html
+from gui.tables import equip
+from gui.tracehtml import CSS
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-WORKBOOK_FILTER = "Excel 工作簿 (*.xlsx)"
-BUDGET_KEY = "batches/budget_subject"
 
 
 class BatchRow:
@@ -47,82 +44,7 @@ class BatchRow:
         return self.record.id
 
 
-def line_rule(line) -> dict:
-    number = f"（{line.doc_number}）" if line.doc_number else ""
-    return {"document": f"《{line.document_title}》{number}", "clause": line.clause, "sentence": line.sentence}
-
-
-EARLIER_BLOCK = "<p style='background:#fff4e5; padding:4px'>{}</p>"
-
-
-def earlier_html(earlier: dict | None, paid_now: str) -> str:
-    """The block saying what was awarded before for the subject (the engine's 'earlier') and what that means now."""
-    if not earlier:
-        return ""
-    return EARLIER_BLOCK.format(f"<b>{escape(earlier_text(earlier))}</b>。{escape(paid_now)}")
-
-
-def claims_html(keys) -> str:
-    if len(keys) > 1:
-        return f"<p><b>申报事项：</b>{escape('、'.join(keys))}（同一事项的{len(keys)}项申报合并计算）</p>"
-    return f"<p><b>申报事项：</b>{escape(keys[0])}</p>" if keys else ""
-
-
-def line_html(line) -> str:
-    html = trace_html(line_rule(line), line.amount, line.trace, line.schedule, title=line.summary)
-    head = f"<p class='muted'>{escape(line.company_name)}　{escape(line.uscc)}　第{line.line_no}条明细</p>"
-    if line.provisional:
-        head += ("<p style='color:#b00020'><b>依据征求意见稿测算：</b>文件正式印发前不得据此审批拨付；"
-                 "审批时需明确确认，拨付明细表、公示名单只能作为测算稿导出。</p>")
-    head += claims_html(line.claim_keys)
-    head += earlier_html(line.earlier, f"本条已扣除{fmt_yuan(deducted(line.earlier))}元，本次兑现{fmt_yuan(line.amount)}元。")
-    return CSS + head + html
-
-
-def refusal_html(refusal) -> str:
-    """A rule that matched a claim but pays nothing: why, what was awarded before, and how far it got."""
-    e = refusal.data
-    rule = {"document": refusal.basis.removesuffix(e.get("clause", "")), "clause": e.get("clause", ""),
-            "sentence": e.get("sentence", "")}
-    head = (f"<p class='muted'>{escape(refusal.company_name)}　{escape(refusal.uscc)}　未计入的条款</p>"
-            + claims_html((refusal.claim_key,) if refusal.claim_key else ())
-            + f"<p style='color:#b00020'><b>未计入：</b>{escape(refusal.reason)}</p>")
-    head += earlier_html(refusal.earlier, "本次不再支持。")
-    trace = e.get("trace")
-    shown = trace_html(rule, None, Trace.from_json(trace), title=refusal.summary) if trace or rule["sentence"] else ""
-    return CSS + head + shown
-
-
-def company_html(c, lines) -> str:
-    out = [CSS, f"<h3>{escape(c.company_name)}</h3><p class='muted'>{escape(c.uscc)}</p>"]
-    if not c.calculated:
-        out.append("<p>尚未计算。点“计算”后显示奖补金额和计算过程。</p>")
-        return "".join(out)
-    total = c.total
-    out.append(f"<p>合计：<span class='amount'>{fmt_yuan(total)} 元</span>（{escape(difference_in_words(total))}），"
-               f"{len(lines)}条明细。选中下面的明细查看计算过程。</p>")
-    if lines:
-        out.append("<table class='kv'>" + "".join(
-            f"<tr><td>{escape(l.summary)}</td><td class='muted'>{escape(l.basis)}</td>"
-            f"<td align='right'>{fmt_yuan(l.amount)}</td></tr>" for l in lines) + "</table>")
-    if c.errors:
-        out.append("<h3 style='color:#b00020'>错误（须处理后重新计算才能审批）</h3><ul>" +
-                   "".join(f"<li>{escape(e)}</li>" for e in c.errors) + "</ul>")
-    if c.warnings:
-        out.append("<h3>提示</h3><ul>" + "".join(f"<li>{escape(w)}</li>" for w in c.warnings) + "</ul>")
-    if c.excluded:
-        out.append("<h3>未计入的条款</h3><ul>")
-        for e in c.excluded:
-            number = f"（{e.get('doc_number')}）" if e.get("doc_number") else ""
-            would = e.get("would_have_been")
-            amount = f"（按条款应为{fmt_yuan(Decimal(would))}元）" if would else ""
-            out.append(f"<li>《{escape(e.get('document', ''))}》{escape(number)}{escape(e.get('clause', ''))}："
-                       f"{escape(e.get('reason', ''))}{amount}</li>")
-        out.append("</ul>")
-    return "".join(out)
-
-
-class BatchesPage(QWidget):
+class BatchesPage(BatchActions, BatchExports, QWidget):
     def __init__(self, ctx, window):
         super().__init__()
         self.ctx, self.window = ctx, window
@@ -134,6 +56,7 @@ class BatchesPage(QWidget):
         self.totals = None
         self.lines: list = []
         self.provisional = 0
+        self.calculated_all = False  # every company of the batch shown is calculated
         self.wizard = None
         self.dialog = None
 
@@ -163,6 +86,7 @@ class BatchesPage(QWidget):
             h.resizeSection(col, width)
         h.setStretchLastSection(True)
         self.batch_view.selectionModel().currentRowChanged.connect(self._batch_changed)
+        equip(self.batch_view, "申报批次", settings=ctx.settings, store=lambda: ctx.store)
 
         # actions
         self.toolbar = QToolBar()
@@ -187,10 +111,11 @@ class BatchesPage(QWidget):
                 self.toolbar.addSeparator()
                 continue
             act = QAction(label, self)
+            act.setData(f"{label.rstrip('…')}（{shortcut}）" if shortcut else label.rstrip("…"))  # the tooltip when enabled
             if shortcut:
                 act.setShortcut(QKeySequence(shortcut))
-                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                act.setToolTip(f"{label.rstrip('…')}（{shortcut}）")
+                # the whole window's while this page shows (focus in the navigation list too)
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             act.triggered.connect(lambda checked=False, s=slot: s())
             self.addAction(act)
             self.toolbar.addAction(act)
@@ -216,6 +141,8 @@ class BatchesPage(QWidget):
         th.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         th.setStretchLastSection(True)
         self.tree.selectionModel().currentChanged.connect(self._result_changed)
+        equip(self.tree, "计算结果", settings=ctx.settings, sortable=False, store=lambda: ctx.store,
+              note=lambda: f"批次{self.current.id}“{self.current.name}”" if self.current else "")
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("results-filter")
         self.filter_edit.setPlaceholderText("筛选企业或奖补项目")
@@ -315,10 +242,11 @@ class BatchesPage(QWidget):
         self.batch_view.selectionModel().blockSignals(True)
         self.batch_model.set_rows(rows)
         self.batch_view.selectionModel().blockSignals(False)
-        row = next((i for i, b in enumerate(rows) if b.id == wanted), 0 if rows else -1)
+        shown = self.batch_model.rows  # in the order the clerk sorted them
+        row = next((i for i, b in enumerate(shown) if b.id == wanted), 0 if shown else -1)
         if row >= 0:
             self.batch_view.selectRow(row)
-            self._load_batch(rows[row].id)
+            self._load_batch(shown[row].id)
         else:
             self.current = None
             self.results.clear()
@@ -363,6 +291,7 @@ class BatchesPage(QWidget):
         old = self.results.set_prepared(prepared)
         gcpolicy.drop_later(old, old_lines)  # the last batch shown is freed off the GUI thread
         calculated = sum(1 for c in companies if c.calculated)
+        self.calculated_all = calculated == len(companies)
         errors = sum(1 for c in companies if c.errors)
         total = sum((c.total for c in companies if c.total is not None), start=Decimal(0))
         self.results_note.setText(f"{len(companies)}家单位，{len(lines)}条明细，合计{fmt_yuan(total)}元"
@@ -402,19 +331,18 @@ class BatchesPage(QWidget):
         self.banner.setStyleSheet(f"background: {color}; padding: 5px; border-radius: 3px;")
 
     def _update_actions(self) -> None:
-        b = self.current
-        draft = b is not None and b.status == "draft"
-        has_lines = bool(self.lines)
-        enable = {"import": True, "refresh": True,
-                  "calculate": draft, "approve": draft, "delete": draft,
-                  "paid": b is not None and b.status == "approved",
-                  "adjust": b is not None and b.status != "draft",
-                  "export": b is not None, "disbursement": has_lines, "publicity": has_lines,
-                  "letters": b is not None and b.status != "draft" and has_lines}
+        """Enable each action as core.batchactions says for this batch and the logged-in user; a disabled one's
+        tooltip says why."""
+        user = getattr(self.ctx.store, "user", None) if self.ctx.db_ready() else None
+        allowed = allowed_actions(self.current, user, lines=len(self.lines), calculated=self.calculated_all)
         for name, act in self.actions_by_name.items():
-            act.setEnabled(bool(enable.get(name, False)))
-        self.actions_by_name["letters"].setToolTip(
-            "兑现通知书（审批后才能出具）" if draft else "兑现通知书（Ctrl+P）")
+            enabled, reason = allowed[name]
+            act.setEnabled(enabled)
+            act.setToolTip(act.data() if enabled else f"{act.data()}：{reason}")
+
+    def user_changed(self) -> None:
+        """Another user logged in (文件 → 切换用户): what they may do differs."""
+        self._update_actions()
 
     def _filter(self, text: str) -> None:
         self.results.set_filter(text)
@@ -469,266 +397,3 @@ class BatchesPage(QWidget):
 
     def wait_text(self) -> str:
         return "正在读取…" if self.loading else ""
-
-    # ------------------------------------------------------------ actions
-    def import_workbook(self, path: str | None = None):
-        from gui.batches.import_wizard import ImportWizard
-
-        old = self.wizard
-        if old is not None and not old.isVisible() and old.operation is None:
-            old.deleteLater()  # not on close: a check still running reports to it
-        wizard = ImportWizard(self.ctx, self, path)
-        wizard.imported.connect(lambda batch_id, created: self._changed(batch_id))
-        wizard.calculate_requested.connect(lambda batch_id: self.calculate(batch_id))
-        wizard.open()
-        self.wizard = wizard
-        return wizard
-
-    def calculate(self, batch_id: int | None = None):
-        batch_id = batch_id if batch_id is not None else (self.current.id if self.current else None)
-        if batch_id is None:
-            return None
-        ctx = self.ctx
-        rows = (self.batch_model.row_object(i) for i in range(self.batch_model.rowCount()))
-        size = next((r.companies for r in rows if r is not None and r.id == batch_id), None)
-
-        def work(report, cancelled):
-            report(0, 0, "正在读取批次和企业历史…")
-
-            def progress(done, total, text=""):
-                if total and done >= total:
-                    report(done, total, f"已计算{total:,}家单位，正在保存计算结果…")
-                else:
-                    report(done, total, f"正在计算：{done:,}/{total:,}家单位")
-            return calcworker.calculate(ctx.store, batch_id, ctx.base_policies, progress, cancelled, size)
-
-        def done(summary):
-            text = (f"批次{summary.batch_id}计算完成：{summary.companies}家单位，{summary.lines}条奖补明细，"
-                    f"合计{fmt_yuan(summary.total)}元")
-            if summary.companies_with_errors:
-                text += f"；{summary.companies_with_errors}家单位有错误"
-            if summary.provisional_lines:
-                text += f"；{summary.provisional_lines}条依据征求意见稿测算"
-            self.window.status.setText(text)
-            self._changed(batch_id)
-
-        def cancelled():
-            self.window.status.setText("已取消计算，批次结果未改变")
-
-        return Operation(self, "计算", work, on_success=done, on_cancel=cancelled).start()
-
-    def approve(self):
-        b = self.current
-        if b is None or b.status != "draft":
-            return None
-        if not self.lines and not ask().confirm(self, "审批", "该批次没有奖补明细（可能尚未计算）。仍要审批吗？", ok="继续"):
-            return None
-        from gui.batches.approve_dialog import ApproveDialog
-
-        provisional = self.provisional
-
-        def check(values):
-            allow = False
-            if provisional:
-                if not ask().confirm(
-                        self, "审批测算金额",
-                        f"批次中有{provisional}条奖补依据征求意见稿测算。征求意见稿不是正式文件，"
-                        "正式印发前不得据此拨付。\n\n确定仍要审批这些测算金额吗？",
-                        detail="审批后这些金额记入台账；兑现通知书不会为含测算金额的企业出具，拨付明细表只能导出为测算稿。",
-                        ok="仍要审批"):
-                    raise ValueError("未审批：含依据征求意见稿测算的金额，未确认")
-                allow = True
-            return {**values, "allow_provisional": allow}
-
-        user = getattr(self.ctx.store, "user", None)
-        if user is not None:
-            dialog = ApproveDialog(self, b, self.totals or (0, 0, 0), provisional, check,
-                                   preparer=b.created_by or "（未记录）", reviewer=user.name, signed_in=True)
-        else:
-            dialog = ApproveDialog(self, b, self.totals or (0, 0, 0), provisional, check, preparer=self.clerk_name())
-        dialog.accepted.connect(lambda: self._run_approval(b.id, dialog.result_value))
-        dialog.open()
-        self.dialog = dialog
-        return dialog
-
-    def clerk_name(self) -> str:
-        try:
-            return self.ctx.store.setting("clerk.name", "") or ""
-        except Exception:
-            return ""
-
-    def _run_approval(self, batch_id: int, values: dict):
-        store = self.ctx.store
-
-        def work(report, cancelled):
-            report(0, 0, "正在审批：写入台账和历史记录…")
-            if getattr(store, "user", None) is not None:  # the store names both from who imported and who is logged in
-                store.approve(batch_id, allow_provisional=values["allow_provisional"])
-            else:
-                store.approve(batch_id, values["preparer"], values["reviewer"], values["allow_provisional"])
-            return batch_id
-
-        def done(_):
-            self.window.status.setText(f"批次{batch_id}已审批（经办人{values['preparer']}，审核人{values['reviewer']}）")
-            self._changed(batch_id)
-
-        return Operation(self, "审批", work, on_success=done, cancellable=False).start()
-
-    def adjust(self):
-        """Open 调整: a new draft adjustment batch linked to the approved one shown."""
-        b = self.current
-        if b is None or b.status == "draft":
-            return None
-        from gui.batches.adjust_dialog import AdjustDialog
-
-        company = self.results.company_at(self.tree.currentIndex())
-        companies = self.totals[0] if self.totals else len(self.results.companies)
-        dialog = AdjustDialog(self, b, companies, lambda values: values,
-                              selected=company.company_name if company is not None else None)
-        uscc = company.uscc if company is not None else None
-        dialog.accepted.connect(lambda: self._run_adjust(b.id, dialog.result_value, uscc))
-        dialog.open()
-        self.dialog = dialog
-        return dialog
-
-    def _run_adjust(self, batch_id: int, values: dict, uscc: str | None):
-        store = self.ctx.store
-        who = None if getattr(store, "user", None) is not None else self.clerk_name()
-
-        def work(report, cancelled):
-            report(0, 0, "正在创建调整批次…")
-            ids = [store.company_id(uscc)] if values["only_selected"] and uscc else None
-            return store.create_adjustment(batch_id, who, values["reason"], ids)
-
-        def done(new_id):
-            self.window.status.setText(f"已创建调整批次{new_id}：请先更正企业资料或参数，再计算（F9）并提交审批")
-            self._changed(new_id)
-
-        return Operation(self, "创建调整批次", work, on_success=done, cancellable=False).start()
-
-    def mark_paid(self) -> bool:
-        b = self.current
-        if b is None or b.status != "approved":
-            return False
-        if not ask().confirm(self, "标记已拨付", f"确定批次{b.id}“{b.name}”的奖补资金已经拨付到位？\n标记后不能撤销。",
-                             ok="标记已拨付"):
-            return False
-        try:
-            self.store.mark_paid(b.id)
-        except Exception as exc:
-            show_failure(self, "标记已拨付", exc)
-            return False
-        self.window.status.setText(f"批次{b.id}已标记为已拨付")
-        self._changed(b.id)
-        return True
-
-    def delete_draft(self) -> bool:
-        b = self.current
-        if b is None or b.status != "draft":
-            return False
-        if not ask().confirm(self, "删除草稿批次",
-                             f"确定删除草稿批次{b.id}“{b.name}”？\n批次的申报事项和计算结果将被删除，"
-                             "导入时合并进企业档案的资料和历史记录保留；需要时可重新导入该工作簿。", ok="删除"):
-            return False
-        store = self.ctx.store
-
-        def work(report, cancelled):
-            store.delete_draft(b.id)
-            return b.id
-
-        def done(_):
-            self.current = None
-            self.window.status.setText(f"已删除草稿批次{b.id}“{b.name}”")
-            self._changed(None)
-
-        Operation(self, "删除草稿", work, on_success=done, cancellable=False).start()
-        return True
-
-    # ------------------------------------------------------------ exports
-    def _export(self, title: str, default: str, writer, done_text: str):
-        b = self.current
-        target = ask().save_file(self, title, default, WORKBOOK_FILTER)
-        if not target:
-            return None
-        store = self.ctx.store
-
-        def work(report, cancelled):
-            report(0, 0, f"正在读取批次{b.id}的奖补明细…")
-            batch, lines = store.batch(b.id), store.lines(b.id)
-            if cancelled():
-                raise Cancelled()
-            report(0, 0, f"正在生成{title}（{len(lines):,}条明细）…")
-            path = writer(batch, lines, target)
-            if cancelled():  # written already: the clerk asked not to have it
-                Path(path).unlink(missing_ok=True)
-                raise Cancelled()
-            return path
-
-        def saved(path):
-            self.window.status.setText(f"{done_text}：{path}")
-            ask().info(self, title, f"{done_text}：\n{path}")
-
-        return Operation(self, title, work, on_success=saved,
-                         on_cancel=lambda: self.window.status.setText(f"已取消{title}，没有生成文件")).start()
-
-    def _include_provisional(self, what: str) -> bool | None:
-        """None = the clerk stopped; else whether to include lines computed under a draft."""
-        if not self.provisional:
-            return False
-        if ask().confirm(self, what, f"批次中有{self.provisional}条奖补依据征求意见稿测算，正式文件印发前不得拨付或公示。\n\n"
-                                     f"是否导出含这些金额的测算稿（标题注明“测算稿，不得据此拨付”）供内部核对？",
-                         ok="导出测算稿"):
-            return True
-        return None
-
-    def export_results(self):
-        b = self.current
-        if b is None:
-            return None
-        from core.excel.exports import write_results_workbook
-
-        return self._export("导出结果", f"{b.name}_测算结果.xlsx", write_results_workbook, "已导出测算结果")
-
-    def export_disbursement(self):
-        b = self.current
-        if b is None or not self.lines:
-            return None
-        include = self._include_provisional("资金拨付明细表")
-        if include is None:
-            return None
-        subject = ask().text(self, "资金拨付明细表", "预算科目（可不填）：",
-                             str(self.ctx.settings.value(BUDGET_KEY, "") or ""))
-        if subject is None:
-            return None
-        subject = subject.strip()
-        self.ctx.settings.setValue(BUDGET_KEY, subject)
-        from core.excel.exports import write_disbursement_sheet
-        from core.lists.service import withheld
-
-        store = self.ctx.store
-
-        def writer(batch, lines, path):
-            return write_disbursement_sheet(batch, lines, path, budget_subject=subject or None,
-                                            include_provisional=include, withheld=withheld(store, batch.id))
-
-        return self._export("资金拨付明细表", f"{b.name}_资金拨付明细表.xlsx", writer, "已生成资金拨付明细表")
-
-    def export_publicity(self):
-        b = self.current
-        if b is None or not self.lines:
-            return None
-        include = self._include_provisional("公示名单")
-        if include is None:
-            return None
-        from core.excel.exports import write_publicity_list
-
-        def writer(batch, lines, path):
-            return write_publicity_list(batch, lines, path, include_provisional=include)
-
-        return self._export("公示名单", f"{b.name}_公示名单.xlsx", writer, "已生成公示名单")
-
-    def open_letters(self):
-        b = self.current
-        if b is None:
-            return None
-        return self.window.open_letters(b.id)

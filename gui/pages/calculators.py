@@ -12,6 +12,7 @@ from core.calculators import CALCULATORS, CalculatorInputError, run_calculator
 from core.engine import Context, evaluate_company
 from core.model import Claim, Company, CompanyCase, History, RdYear
 from core.money import MoneyError, fmt_yuan, parse_amount
+from gui.ask import ask
 from gui.tracehtml import CSS, result_html
 
 # The calculator functions a clerk is offered, in this order, with a tab title.
@@ -53,13 +54,64 @@ def _lay_out(page, button: str, *blocks) -> None:
     for block in blocks:
         (lay.addLayout if isinstance(block, QLayout) else lay.addWidget)(block)
     lay.addWidget(run)
+    row = QHBoxLayout()
+    page.print_button, page.pdf_button = QPushButton("打印…"), QPushButton("导出PDF…")
+    page.print_button.clicked.connect(lambda: print_result(page))
+    page.pdf_button.clicked.connect(lambda: export_result(page))
+    row.addWidget(page.print_button)
+    row.addWidget(page.pdf_button)
+    lay.addLayout(row)
     lay.addWidget(page.error)
     lay.addStretch()
+    for edit in left.findChildren(QLineEdit):  # Enter in any field runs the calculation (spin boxes' too)
+        edit.returnPressed.connect(page.compute)
     split = QSplitter()
     split.addWidget(left)
     split.addWidget(page.output)
     split.setSizes([420, 600])
     QVBoxLayout(page).addWidget(split)
+
+
+def _result_ready(page, title: str) -> bool:
+    if not page.output.toPlainText().strip():
+        ask().info(page, title, "请先填写并点“计算”（或按回车），再打印或导出计算过程")
+        return False
+    return True
+
+
+def print_result(page) -> bool:
+    """The working shown on the right, on paper (the system's print dialog)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    if not _result_ready(page, "打印计算过程"):
+        return False
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if not ask().printer(page, "打印计算过程", printer):
+        return False
+    page.output.document().print_(printer)
+    return True
+
+
+def export_result(page):
+    """The working shown on the right as a PDF (asked where; the next time in the same folder)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from gui.folders import app_settings, remember_folder, save_path
+
+    if not _result_ready(page, "导出计算过程"):
+        return None
+    settings = app_settings()
+    answer = ask().save_file(page, "导出计算过程", save_path(settings, "测算过程.pdf"), "PDF 文件 (*.pdf)")
+    if not answer:
+        return None
+    path = answer if answer.lower().endswith(".pdf") else answer + ".pdf"
+    remember_folder(settings, path)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(path)
+    page.output.document().print_(printer)
+    ask().saved(page, "导出计算过程", f"已导出计算过程：\n{path}", path)
+    return path
 
 
 class CalculatorTab(QWidget):

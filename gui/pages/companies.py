@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+                               QMenu, QPushButton, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
 
+from gui.tables import equip
 from gui.models.companies import CompanyTableModel
 from gui.operations import Operation
 
@@ -60,10 +61,22 @@ class CompaniesPage(QWidget):
         self.count = QLabel("正在读取…")
         self.count.setObjectName("count")
         self.count.setMinimumWidth(110)
-        add = QPushButton("新增企业…")
+        add = self.add_button = QPushButton("新增企业…")
         add.clicked.connect(self.add_company)
         self.open_button = QPushButton("打开档案")
         self.open_button.clicked.connect(self.open_current)
+        # deleting and merging are rare: in a menu, so the bar fits a 1024 px screen
+        self.delete_button = QAction("删除企业…", self, triggered=lambda: self.delete_current())
+        self.merge_button = QAction("合并到…", self, triggered=lambda: self.merge_current())
+        more = QToolButton()
+        more.setText("更多")
+        more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(more)
+        menu.setToolTipsVisible(True)
+        menu.addAction(self.delete_button)
+        menu.addAction(self.merge_button)
+        more.setMenu(menu)
+        self.more_button = more
         bar = QHBoxLayout()
         bar.addWidget(self.search_edit, 3)
         for w in (self.city, self.county, self.size, self.qualification):
@@ -71,6 +84,7 @@ class CompaniesPage(QWidget):
         bar.addWidget(self.count)
         bar.addWidget(self.open_button)
         bar.addWidget(add)
+        bar.addWidget(more)
 
         self.model = CompanyTableModel(self._fetch_rows, None, self)
         self.view = QTableView()
@@ -95,6 +109,9 @@ class CompaniesPage(QWidget):
             hh.restoreState(saved)
         self.view.doubleClicked.connect(lambda index: self.open_company(self.model.company_id(index.row())))
         self.view.activated.connect(lambda index: self.open_company(self.model.company_id(index.row())))
+        equip(self.view, "企业档案", settings=ctx.settings, sortable=False, store=lambda: ctx.store,  # the store orders
+              open_row=lambda index: self.open_company(self.model.company_id(index.row())),
+              note=lambda: self.count.text())
 
         self.empty_hint = QLabel()
         self.empty_hint.setObjectName("empty-hint")
@@ -123,6 +140,16 @@ class CompaniesPage(QWidget):
         ctx.data_listeners.append(self._data_changed)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self, activated=self.show_list)
+        self.user_changed()
+
+    def user_changed(self) -> None:
+        """What the logged-in user may do: adding and deleting companies need a 经办人."""
+        from core.audit.roles import PREPARER
+        from gui.roles import gate
+
+        gate(self.add_button, self.ctx, PREPARER, "新增企业")
+        gate(self.delete_button, self.ctx, PREPARER, "删除没有任何申报、奖补记录的企业（如试导入的企业）")
+        gate(self.merge_button, self.ctx, PREPARER, "把重复录入的企业（没有申报、奖补记录）合并到另一家企业")
 
     def save_state(self, settings) -> None:
         """Called by the main window as it closes: the columns as the clerk left them."""
@@ -270,6 +297,68 @@ class CompaniesPage(QWidget):
         self.stack.setCurrentWidget(self.panel)
         self.window.status.setText(f"企业档案：{self.panel.detail.company.name}")
         return self.panel
+
+    def delete_current(self) -> bool:
+        """Delete the selected company when no batch refers to it (confirmed; the store checks again)."""
+        from gui.ask import ask
+        from gui.errors import show_failure
+
+        company_id = self.current_company_id()
+        if company_id is None:
+            return False
+        store = self.ctx.store
+        name = self.model.index(self.view.currentIndex().row(), 0).data()
+        refs = store.company_references(company_id)
+        if refs:
+            ask().error(self, "删除企业", f"“{name}”有{'、'.join(refs)}，不能删除（已申报或已兑现的企业须保留）。")
+            return False
+        if not ask().confirm(self, "删除企业", f"确定删除“{name}”？\n企业的基本信息和历史记录（认定、入库、研发投入）"
+                                               "将一并删除，删除记入审计日志。", ok="删除"):
+            return False
+        try:
+            store.delete_company(company_id)
+        except Exception as exc:
+            show_failure(self, "删除企业", exc)
+            return False
+        self.window.status.setText(f"已删除企业“{name}”")
+        self.search()
+        self.ctx.data_changed()
+        return True
+
+    def merge_current(self) -> bool:
+        """Merge the selected company (a duplicate no batch refers to) into the one whose USCC the clerk types."""
+        from core.uscc import normalize_uscc
+        from gui.ask import ask
+        from gui.errors import show_failure
+
+        company_id = self.current_company_id()
+        if company_id is None:
+            return False
+        store = self.ctx.store
+        name = self.model.index(self.view.currentIndex().row(), 0).data()
+        code = ask().text(self, "合并企业", f"把“{name}”合并到哪家企业？请输入该企业的统一社会信用代码：")
+        if not code:
+            return False
+        into = store.company_id(normalize_uscc(code))
+        if into is None:
+            ask().error(self, "合并企业", f"库内没有统一社会信用代码为“{code.strip()}”的企业")
+            return False
+        target = store.company_detail(into).company.name
+        if not ask().confirm(self, "合并企业", f"把“{name}”合并到“{target}”？\n\n“{name}”的认定、入库、研发投入记录移到"
+                                               f"“{target}”名下（相同的记录只保留一份），随后删除“{name}”。记入审计日志。",
+                             ok="合并"):
+            return False
+        try:
+            summary = store.merge_company(company_id, into)
+        except Exception as exc:
+            show_failure(self, "合并企业", exc)
+            return False
+        self.window.status.setText(f"已把“{name}”合并到“{target}”：移入{summary['moved_rows']}条记录，"
+                                   f"重复的{summary['dropped_rows']}条未重复保存")
+        self._pending_select = into
+        self.search()
+        self.ctx.data_changed()
+        return True
 
     def show_list(self) -> None:
         if self.panel is not None and self.stack.currentWidget() is self.panel and self.panel.has_unsaved_changes():

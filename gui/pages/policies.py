@@ -2,19 +2,21 @@
 administrator's parameter overrides (added with who, when and why; listed with revoke)."""
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
                                QTableView, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
 from core.coverage import counting_text
 from core.money import display_value
+from gui.tables import equip
 from gui.ask import ask
 from gui.errors import show_failure
 from core.policy.loader import COVERAGE_STATUSES
 from core.engine.formulas import FORMULAS
-from core.policy.model import STACKING_LABELS, STATUS_LABELS
+from core.policy.model import STACKING_LABELS
 from gui.models.base import Column, ListTableModel
 from gui.tracehtml import CSS
 
@@ -37,7 +39,7 @@ class PoliciesPage(QWidget):
             Column("政策文件", lambda d: d.title),
             Column("文号", lambda d: d.doc_number or "—"),
             Column("层级", lambda d: _level(ctx, d)),
-            Column("状态", lambda d: STATUS_LABELS[d.status]),
+            Column("状态", lambda d: d.status_on(dt.date.today())),
             Column("有效期", lambda d: d.period_text),
             Column("叠加原则", lambda d: d.stacking_principle or "—"),
         ], docs, self)
@@ -54,6 +56,7 @@ class PoliciesPage(QWidget):
             Column("计算方式", lambda r: FORMULAS[r.formula].label),
             Column("参数", _params_text),
             Column("规则编号", lambda r: r.id),
+            Column("政策文件", lambda r: r.document.citation),
         ], (), self)
         self.rules = self._table(self.rule_model)
         self.rules.setObjectName("rules")
@@ -94,6 +97,11 @@ class PoliciesPage(QWidget):
         self.doc_info.setWordWrap(True)
         self.doc_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("rule-search")
+        self.search_edit.setPlaceholderText("搜索规则：事项、条款、原文或规则编号（所有政策文件）")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self.search_rules)
         self.tabs = tabs = QTabWidget()
         tabs.addTab(self.rules, "规则与参数")
         tabs.addTab(self.coverage, "条款覆盖")
@@ -115,6 +123,7 @@ class PoliciesPage(QWidget):
         lay = QVBoxLayout(top)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.doc_info)
+        lay.addWidget(self.search_edit)
         lay.addWidget(tabs)
         lay.addLayout(buttons)
         right.addWidget(top)
@@ -146,15 +155,42 @@ class PoliciesPage(QWidget):
         view.setWordWrap(False)
         view.horizontalHeader().setStretchLastSection(True)
         view.setAlternatingRowColors(True)
+        equip(view, "政策", settings=self.ctx.settings)
         return view
 
     def current_document(self):
         return self.doc_model.row_object(self.docs.currentIndex().row())
 
+    def search_rules(self, text: str = "") -> list:
+        """Rules of every document whose summary, clause, sentence, id or document holds ``text`` (the current
+        document's rules again when it is cleared)."""
+        words = text.split()
+        if not words:
+            self._doc_changed(self.docs.currentIndex())
+            return self.rule_model.rows
+        ps = self.ctx.policies
+
+        def hit(r) -> bool:
+            hay = f"{r.summary} {r.clause} {r.sentence} {r.id} {r.document.citation}"
+            return all(w.lower() in hay.lower() for w in words)
+        found = sorted((r for r in ps.rules.values() if hit(r)), key=lambda r: (r.document.date, r.document.id, r.order))
+        self.rule_model.set_rows(found)
+        self.tabs.setCurrentIndex(0)
+        self.tabs.setTabText(0, f"规则与参数（搜索到{len(found)}条）")
+        if found:
+            self.rules.selectRow(0)
+        else:
+            self.detail.setHtml(CSS + f"<p>没有含“{escape(text.strip())}”的规则。</p>")
+        return found
+
     def _doc_changed(self, current, _previous=None) -> None:
         doc = self.doc_model.row_object(current.row())
         if doc is None:
             return
+        if self.search_edit.text().strip():
+            self.search_edit.clear()  # a document chosen: its rules, not the search's
+            return
+        self.tabs.setTabText(0, "规则与参数")
         ps = self.ctx.policies
         rules = sorted((r for r in ps.rules.values() if r.document.id == doc.id), key=lambda r: r.order)
         self.rule_model.set_rows(rules)
@@ -205,17 +241,31 @@ class PoliciesPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        from core.audit.roles import ADMIN
+        from gui.roles import gate
+
         on_overrides = self.tabs.currentWidget() is self.overrides
         record = self.override_model.row_object(self.overrides.currentIndex().row())
         self.revoke_button.setVisible(on_overrides)
-        self.revoke_button.setEnabled(record is not None and record.active)
-        self.override_button.setEnabled(on_overrides or self.current_rule() is not None)
+        admin = gate(self.override_button, self.ctx, ADMIN, "管理员按新文件或通知调整所选规则的参数（保留调整人、时间和理由）")
+        gate(self.revoke_button, self.ctx, ADMIN, "撤销所选参数调整")
+        self.revoke_button.setEnabled(admin and record is not None and record.active)
+        self.override_button.setEnabled(admin and (on_overrides or self.current_rule() is not None))
+
+    def user_changed(self) -> None:
+        self._update_buttons()
+        self.override_note.setText(f"调整人：{self.who()}")
 
     def who(self) -> str:
-        """Who is changing parameters: the clerk's name from the settings (until users log in)."""
+        """Who is changing parameters: the logged-in user (the store accepts no one else); before users exist,
+        the clerk's name from the first run."""
+        store = self.ctx.store
+        user = getattr(store, "user", None)
+        if user is not None:
+            return user.name
         name = ""
         try:
-            name = self.ctx.store.setting("clerk.name", "") or ""
+            name = store.setting("clerk.name", "") or ""
         except Exception:
             pass
         if not name:
@@ -270,7 +320,7 @@ class PoliciesPage(QWidget):
         ps = self.ctx.policies
         docs = sorted(ps.documents.values(), key=lambda d: (d.level != "region", d.date))
         self.doc_model.set_rows(docs)
-        row = next((i for i, d in enumerate(docs) if doc is not None and d.id == doc.id), 0)
+        row = next((i for i, d in enumerate(self.doc_model.rows) if doc is not None and d.id == doc.id), 0)
         self.docs.selectRow(row)  # the reset cleared the current row: this shows the document again
         if rule is not None:
             rrow = next((i for i, r in enumerate(self.rule_model.rows) if r.id == rule.id), None)

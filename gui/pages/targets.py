@@ -6,13 +6,14 @@ QtCharts is imported when this page is first shown, not at start-up.
 from __future__ import annotations
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries,
-                              QScatterSeries, QValueAxis)
+                              QLogValueAxis, QScatterSeries, QValueAxis)
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QTableView, QVBoxLayout, QWidget)
 
 from core.targets import METRICS, REGION, STORE_NOTE, series, targets_for
+from gui.tables import equip
 from gui.models.base import Column, ListTableModel
 from gui.operations import Operation
 
@@ -24,6 +25,22 @@ BASELINE_COLOR = QColor("#6a9955")
 
 def _num(value) -> str:
     return "—" if value is None else f"{value:,.0f}"
+
+
+def reached_text(reached) -> str:
+    """完成率 that never reads 0% for a few companies: 0.03% below 1%, 2.5% below 10%, else whole percents."""
+    if reached is None:
+        return "—"
+    if reached == 0:
+        return "0%"
+    if reached < 0.01:
+        return f"{reached:.2%}"
+    if reached < 0.1:
+        return f"{reached:.1%}"
+    return f"{reached:.0%}"
+
+
+LOG_FROM = 50  # a target this many times the largest count: the counts would be invisible bars on a linear axis
 
 
 class MetricPanel(QGroupBox):
@@ -44,7 +61,7 @@ class MetricPanel(QGroupBox):
             Column("年度", lambda r: r.year),
             Column("库内统计", lambda r: _num(r.actual), RIGHT),
             Column("目标", lambda r: _num(r.target), RIGHT),
-            Column("完成率", lambda r: f"{r.reached:.0%}" if r.reached is not None else "—", RIGHT),
+            Column("完成率", lambda r: reached_text(r.reached), RIGHT),
             Column("文件所列基数", lambda r: _num(r.baseline), RIGHT),
         ], (), self)
         self.table = QTableView()
@@ -58,6 +75,7 @@ class MetricPanel(QGroupBox):
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setFixedWidth(400)
+        equip(self.table, "目标监测", sortable=False)
         self.source = QLabel()
         self.source.setWordWrap(True)
         self.source.setStyleSheet("color: #555555; font-size: 9pt;")
@@ -89,13 +107,20 @@ class MetricPanel(QGroupBox):
         chart.addSeries(bar_series)
         x = QBarCategoryAxis()
         x.append(years)
-        y = QValueAxis()
-        y.setLabelFormat("%d")
+        top = max([r.actual for r in s.rows] + [1])
+        highest = max([float(v) for r in s.rows for v in (r.target, r.baseline) if v is not None] + [top])
+        self.log_scale = highest / top >= LOG_FROM
+        if self.log_scale:  # a county's few companies stay visible beside the region's thousands
+            y = QLogValueAxis()
+            y.setBase(10)
+            y.setLabelFormat("%d")
+        else:
+            y = QValueAxis()
+            y.setLabelFormat("%d")
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         bar_series.attachAxis(x)
         bar_series.attachAxis(y)
-        top = max([r.actual for r in s.rows] + [1])
         if s.has_targets:
             line = QLineSeries()
             line.setName("目标")
@@ -120,9 +145,12 @@ class MetricPanel(QGroupBox):
             chart.addSeries(dots)
             dots.attachAxis(x)
             dots.attachAxis(y)
-        y.setRange(0, top * 1.15)
-        y.applyNiceNumbers()
-        chart.setTitle(f"{scope_label}{METRICS[s.metric]}（家）")
+        if self.log_scale:
+            y.setRange(0.8, top * 2)
+        else:
+            y.setRange(0, top * 1.15)
+            y.applyNiceNumbers()
+        chart.setTitle(f"{scope_label}{METRICS[s.metric]}（家）" + ("　对数刻度" if self.log_scale else ""))
         if s.sources:
             self.source.setText("目标依据：" + "；".join(f"{c}“{t}”" for c, t in s.sources))
         else:
@@ -144,7 +172,11 @@ class TargetsPage(QWidget):
         saved = ctx.settings.value("targets/scope")
         if saved is not None and self.scope.findData(saved) >= 0:
             self.scope.setCurrentIndex(self.scope.findData(saved))
-        self.scope.currentIndexChanged.connect(lambda _i: self.reload())
+        self.scope.currentIndexChanged.connect(self._scope_changed)
+        self.county = QComboBox()
+        self.county.setObjectName("county")
+        self._fill_counties()
+        self.county.currentIndexChanged.connect(lambda _i: self.reload())
         note = QLabel(STORE_NOTE)
         note.setWordWrap(True)
         note.setStyleSheet("color: #555555;")
@@ -152,6 +184,7 @@ class TargetsPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("统计范围"))
         bar.addWidget(self.scope)
+        bar.addWidget(self.county)
         bar.addWidget(self.status)
         bar.addStretch()
         self.panels = {m: MetricPanel(m) for m in METRICS}
@@ -164,9 +197,27 @@ class TargetsPage(QWidget):
     def activated(self) -> None:
         self.reload()  # approvals and imports elsewhere change the counts
 
+    def _fill_counties(self) -> None:
+        """The 旗县区 of the city chosen (core.regions); none for the whole region."""
+        from core.regions import regions
+
+        city = regions().city(self.scope.currentData() or "")
+        self.county.blockSignals(True)
+        self.county.clear()
+        self.county.addItem("全部旗县区", None)
+        for name in city.county_names() if city is not None else ():
+            self.county.addItem(name, name)
+        self.county.setEnabled(city is not None)
+        self.county.blockSignals(False)
+
+    def _scope_changed(self, _index) -> None:
+        self._fill_counties()
+        self.reload()
+
     def reload(self) -> None:
         scope = self.scope.currentData()
-        label = self.scope.currentText().replace("（有目标）", "")
+        county = self.county.currentData()
+        label = self.scope.currentText().replace("（有目标）", "") + (county or "")
         self.ctx.settings.setValue("targets/scope", scope)
         self._generation += 1
         generation = self._generation
@@ -175,7 +226,7 @@ class TargetsPage(QWidget):
         ctx = self.ctx
 
         def work(report, cancelled):
-            return [series(ctx.store, ctx.policies, m, scope, cancel=cancelled) for m in METRICS]
+            return [series(ctx.store, ctx.policies, m, scope, cancel=cancelled, county=county) for m in METRICS]
 
         def done(result):
             if generation != self._generation:

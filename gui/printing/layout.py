@@ -5,11 +5,18 @@ means in a browser) and scaled to the device when painted. A row of the award
 table is never split by a page end: where Qt would split or push one, the
 table is ended there and a new one, header repeated, starts on the next page
 (core.letters.document.award_table_html ``breaks``).
+
+The 落款 and 成文日期 are never alone on a page, nor split from each other
+(issue 15): as GB/T 9704 asks, the space is found on the page of the text
+first (fewer blank lines above the 落款, where the seal is stamped over it,
+then tighter lines below the award table); only when that is not enough does
+the last paragraph of the text go to the next page with them.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSizeF, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QImage, QPalette, QTextDocument, QTextTable
+from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QImage, QPalette, QTextBlockFormat, QTextCursor,
+                           QTextDocument, QTextFormat, QTextTable)
 
 from core.letters.document import Letter, letter_html
 
@@ -61,6 +68,8 @@ class LetterLayout:
                 break
             self.breaks |= wanted
             self.doc = self._document(letter_html(letter, self.breaks))
+        self.signature_moves: list[str] = []  # what was done to keep the 落款 with the text (tests look)
+        self._keep_signature()
 
     def _document(self, html: str) -> QTextDocument:
         doc = QTextDocument()
@@ -108,6 +117,125 @@ class LetterLayout:
                     out.add(group)
                 prev_bottom = bottom
         return out
+
+    # ------------------------------------------------------------ 落款 and date
+    def _signature(self):
+        """(table, block, start of the 落款, end of the 成文日期) in the signature cell, or None."""
+        text = self.letter.text_values()
+        first = next((l.strip() for l in text["signature"].splitlines() if l.strip()), "")
+        date = text["issue_date"].strip()
+        if not first or not date:
+            return None
+        tables = [t for t in _tables(self.doc.rootFrame()) if t.format().headerRowCount() < 1]
+        for table in reversed(tables):
+            for r in range(table.rows()):
+                for c in range(table.columns()):
+                    cell = table.cellAt(r, c)
+                    block, last = cell.firstCursorPosition().block(), cell.lastCursorPosition().block()
+                    while block.isValid():
+                        i = block.text().find(first)
+                        j = block.text().find(date, max(i, 0))
+                        if i >= 0 and j >= 0:
+                            return table, block, i, j + len(date)
+                        if block == last:
+                            break
+                        block = block.next()
+        return None
+
+    def _text_before(self, table):
+        """The last block with text before ``table`` (the end of the letter's text)."""
+        block = table.firstCursorPosition().block().previous()
+        while block.isValid() and not block.text().strip():
+            block = block.previous()
+        return block
+
+    def _signature_pages(self):
+        """(page where the text before it ends, page of the 落款, page of the date's end), or None."""
+        found = self._signature()
+        if found is None:
+            return None
+        table, block, start, end = found
+        layout, lines = self.doc.documentLayout(), block.layout()
+        top = layout.blockBoundingRect(block).top()
+        sig, date = lines.lineForTextPosition(start), lines.lineForTextPosition(end - 1)
+        before = self._text_before(table)
+        text_end = layout.blockBoundingRect(before).bottom() if before.isValid() else 0.0
+        return (int((text_end - 0.5) // TEXT_H), int((top + sig.y()) // TEXT_H),
+                int((top + date.y() + date.height() - 0.5) // TEXT_H))
+
+    def signature_alone(self) -> bool:
+        """Whether the 落款 starts a page the text does not reach, or its date is on another page."""
+        pages = self._signature_pages()
+        return pages is not None and not (pages[0] == pages[1] == pages[2])
+
+    def _keep_signature(self) -> None:
+        if not self.signature_alone():
+            self._trim_after_date()
+            return
+        while self.signature_alone() and self._drop_blank_line_before_signature():
+            pass
+        if self.signature_alone():
+            self._tighten_after_awards(1.2)
+        if self.signature_alone():  # no room on the text's page: the last paragraph goes with the 落款
+            self.doc = self._document(letter_html(self.letter, self.breaks))
+            self.signature_moves = ["keep_with_text"]
+            table = self._signature()[0]
+            before = self._text_before(table)
+            cursor = QTextCursor(before)
+            fmt = cursor.blockFormat()
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            cursor.setBlockFormat(fmt)
+        self._trim_after_date()
+
+    def _drop_blank_line_before_signature(self) -> bool:
+        """One blank line less above the 落款 (the seal is stamped over the 落款 and date anyway)."""
+        _table, block, start, _end = self._signature()
+        text = block.text()
+        k = start - 1
+        while k >= 0 and text[k] == " ":
+            k -= 1
+        if k < 0 or text[k] not in "\u2028\n":
+            return False
+        cursor = QTextCursor(self.doc)
+        cursor.setPosition(block.position() + k)
+        cursor.deleteChar()
+        self.signature_moves.append("fewer_blank_lines")
+        return True
+
+    def _tighten_after_awards(self, factor: float) -> None:
+        """Lines of the text after the last award table at ``factor`` of the font's height (instead of 1.5)."""
+        awards = [t for t in _tables(self.doc.rootFrame()) if t.format().headerRowCount() >= 1]
+        if not awards:
+            return
+        block = awards[-1].lastCursorPosition().block().next()
+        found = self._signature()
+        stop = found[0].firstCursorPosition().block() if found else None
+        cursor = QTextCursor(self.doc)
+        while block.isValid() and block != stop:
+            cursor.setPosition(block.position())
+            fmt = cursor.blockFormat()
+            fmt.setLineHeight(factor * 100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+            cursor.setBlockFormat(fmt)
+            block = block.next()
+        self.signature_moves.append("tighter_lines")
+
+    def _trim_after_date(self) -> None:
+        """Blank lines after the date that would open a page of their own are dropped."""
+        found = self._signature()
+        if found is None:
+            return
+        _table, block, _start, end = found
+        text = block.text()
+        if text[end:].strip("\u2028\n "):
+            return
+        pages = self._signature_pages()
+        if self.doc.pageCount() - 1 <= pages[2]:
+            return
+        cursor = QTextCursor(self.doc)
+        cursor.setPosition(block.position() + end)
+        cursor.setPosition(block.position() + len(text), QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self.signature_moves.append("trimmed_after_date")
 
     @property
     def page_count(self) -> int:

@@ -42,6 +42,18 @@ def policies(hlb_dir):
 
 
 @pytest.fixture(scope="session")
+def published_policies(tmp_path_factory, hlb_dir):
+    """The Hulunbuir draft as if published (status in_force): its lines are not provisional, so its companies get
+    award letters and 文号 (a company whose every award rests on a draft gets neither, core.letters.numbering)."""
+    folder = tmp_path_factory.mktemp("policies-hlb-published")
+    text = (hlb_dir / f"{HLB}.yaml").read_text(encoding="utf-8")
+    assert text.count("  status: draft\n") == 1
+    (folder / f"{HLB}.yaml").write_text(text.replace("  status: draft\n", "  status: in_force\n"), encoding="utf-8")
+    shutil.copytree(hlb_dir / "texts", folder / "texts")
+    return load_policies(folder)
+
+
+@pytest.fixture(scope="session")
 def pg_admin():
     """An engine on the test server, or a skip (a failure when KJJB_REQUIRE_PG=1)."""
     if not PG_URL:

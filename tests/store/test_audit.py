@@ -58,12 +58,12 @@ def test_a_new_database_starts_its_log_and_verifies(store):
     assert store.audit_head() == (1, first.hash)
 
 
-def test_every_change_is_an_entry_and_the_chain_verifies(store, policies):
-    b1 = approved_batch(store, policies, 1)
+def test_every_change_is_an_entry_and_the_chain_verifies(store, published_policies):
+    b1 = approved_batch(store, published_policies, 1)
     store.mark_paid(b1)
     b2, _ = store.apply_import(batch_data("第二批", 2026, [profile(2)], [(uscc(2), contract("HT-1", "2026-04-01",
                                                                                                "2000000"))]))
-    store.calculate(b2, policies)
+    store.calculate(b2, published_policies)
     store.delete_draft(b2)
     cid = store.company_id(uscc(1))
     store.update_company(cid, phone="0470-1234567", bank_account="0601999")
@@ -78,7 +78,7 @@ def test_every_change_is_an_entry_and_the_chain_verifies(store, policies):
     lid = store.add_ledger_entry(cid, "hlb-01-hte-first", 2019, D("100000"), note="2019年拨付文件")
     store.delete_ledger_entry(lid)
     oid = store.add_override(Override("hlb-12-tech-contract", "rate", D("0.06"), dt.date(2026, 1, 1), None, "王",
-                                      dt.datetime(2026, 1, 1), "会议纪要"), policies)
+                                      dt.datetime(2026, 1, 1), "会议纪要"), published_policies)
     store.revoke_override(oid, "王")
     store.set_setting("bureau.name", "呼伦贝尔市科学技术局")
     store.letter_numbers(b1)

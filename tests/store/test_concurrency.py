@@ -174,13 +174,13 @@ def test_two_administrators_changing_overrides_at_once_make_two_versions(clerks,
     assert a.verify_audit().ok
 
 
-def test_two_clerks_numbering_letters_at_once_get_distinct_gapless_numbers(db_url, policies):
+def test_two_clerks_numbering_letters_at_once_get_distinct_gapless_numbers(db_url, published_policies):
     setup = open_store(db_url)
     batches = []
     for name, first in (("甲", 1), ("乙", 20)):
         b, _ = setup.apply_import(batch_data(name, 2026, [profile(n) for n in range(first, first + 5)],
                                              [(uscc(n), hte("2026-03-01")) for n in range(first, first + 5)]))
-        setup.calculate(b, policies)
+        setup.calculate(b, published_policies)
         setup.approve(b, "张三", "李四", allow_provisional=True)
         batches.append(b)
     setup.close()

@@ -226,15 +226,15 @@ def test_a_setting_deleted_in_the_file_is_not_silently_created_again(store, poli
     assert exc.rows[0].problem == "deleted" and "被直接删除" in str(exc)
 
 
-def test_a_letter_number_changed_in_the_file_is_not_numbered_over(store, policies, db_url):
-    ids = world(store, policies)
+def test_a_letter_number_changed_in_the_file_is_not_numbered_over(store, published_policies, db_url):
+    ids = world(store, published_policies)
     tamper(db_url, f"UPDATE letter_numbers SET serial = 7 WHERE batch_id = {ids['approved']}")
     refused(store, db_url, "letter_numbers", lambda: store.letter_numbers(ids["approved"]), ["serial"])
 
 
-def test_a_letter_issue_changed_in_the_file_stays_named(store, policies, db_url):
+def test_a_letter_issue_changed_in_the_file_stays_named(store, published_policies, db_url):
     """No write path changes a letter issue again: the record stays named by audit verify."""
-    ids = world(store, policies)
+    ids = world(store, published_policies)
     tamper(db_url, "UPDATE letter_issues SET who = '王五'")
     store.record_letter_issue(ids["approved"], uscc(2), "print", "张三")
     (problem,) = store.verify_audit().problems

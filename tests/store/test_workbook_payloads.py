@@ -1,6 +1,7 @@
 """Formula payloads typed into a batch workbook never come out of the program as formulas (issue 13, item 1).
 
-Every payload goes in as a company's name, 旗县区, 行业, 开户行 and 联系人 and a
+Every payload goes in as a company's name, 行业, 开户行 and 联系人 (旗县区 is from a controlled list: a payload
+there is refused at its cell, tests/test_import_counties.py) and a
 certificate number, with the batch name, the source file name, the preparer and
 the reviewer and the budget subject; the batch is imported, calculated and
 approved, then every workbook the program writes is opened as a zip and its
@@ -52,7 +53,7 @@ def _payload_workbook(folder: Path, phone=None) -> Path:
     Cells(wb).put(batch, row, 2, PAYLOADS[0])
     for i, payload in enumerate(PAYLOADS, 1):
         code = uscc(100 + i)
-        company = {"统一社会信用代码": code, "企业名称": payload, "所属盟市": "呼伦贝尔市", "旗县区": payload,
+        company = {"统一社会信用代码": code, "企业名称": payload, "所属盟市": "呼伦贝尔市", "旗县区": "海拉尔区",
                    "行业": payload, "开户行": payload, "账号": f"0607{i:015d}", "联系人": payload}
         if phone:
             company["电话"] = phone

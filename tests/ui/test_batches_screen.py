@@ -94,10 +94,10 @@ def test_exports_results_disbursement_and_publicity(window, qtbot, asker, tmp_pa
     settle(qtbot)
     wb = openpyxl.load_workbook(results)
     assert wb.sheetnames[:3] == ["汇总", "按企业汇总", "奖补明细"]
-    assert asker.asked[-1][0] == "info" and "已导出测算结果" in asker.asked[-1][2]
-    # the disbursement sheet: the draft's provisional lines need the clerk's choice, then 预算科目
+    assert asker.asked[-1][0] == "saved" and "已导出测算结果" in asker.asked[-1][2]
+    # the disbursement sheet: the draft's provisional lines need the clerk's choice (here the 测算稿), then 预算科目
     sheet = tmp_path / "拨付.xlsx"
-    asker.answers = [True, "2060499 其他技术研究与开发支出", str(sheet)]
+    asker.answers = [1, "2060499 其他技术研究与开发支出", str(sheet)]
     page.export_disbursement()
     settle(qtbot)
     ws = openpyxl.load_workbook(sheet).active
@@ -105,11 +105,11 @@ def test_exports_results_disbursement_and_publicity(window, qtbot, asker, tmp_pa
     assert any("测算稿" in c for c in cells) and "预算科目" in cells
     assert any("2060499" in c for c in cells)
     assert window.ctx.settings.value("batches/budget_subject") == "2060499 其他技术研究与开发支出"
-    # declining the provisional draft exports nothing
-    asker.answers = [False]
+    # declining the choice exports nothing
+    asker.answers = [None]
     assert page.export_disbursement() is None
     publicity = tmp_path / "公示.xlsx"
-    asker.answers = [True, str(publicity)]
+    asker.answers = [1, str(publicity)]
     page.export_publicity()
     settle(qtbot)
     assert publicity.exists()
@@ -129,10 +129,11 @@ def test_disbursement_without_provisional_lines_asks_only_for_the_budget_subject
     page.export_disbursement()
     settle(qtbot)
     kinds = [a[0] for a in asker.asked]
-    assert kinds[:2] == ["text", "save_file"]
-    # the sample's lines do include draft ones, so the core refuses: its own message, nothing written
-    assert asker.asked[-1][0] == "error" and "征求意见稿" in asker.asked[-1][2] and "不得据此拨付" in asker.asked[-1][2]
-    assert not target.exists()
+    assert kinds == ["text", "save_file", "saved"]
+    # the sample's lines do include draft ones: they stay out of the payable sheet all the same, with a note
+    cells = [str(c.value) for row in openpyxl.load_workbook(target).active.iter_rows() for c in row if c.value]
+    assert not any("测算" in c for c in cells if not c.startswith("注："))
+    assert any(c.startswith("注：本批次另有") for c in cells)
 
 
 def test_letters_open_for_an_approved_batch(window, qtbot, asker):
@@ -151,11 +152,52 @@ def test_delete_a_draft_after_confirmation(window, qtbot, asker):
     asker.answers = [False]
     assert not page.delete_draft()
     assert window.ctx.store.batches()
-    asker.answers = [True]
+    store = window.ctx.store
+    companies = len(store.search_companies())
+    asker.answers = [True, False]  # delete the draft, keep the companies its import brought in
     assert page.delete_draft()
     settle(qtbot)
-    assert window.ctx.store.batches() == []
+    assert store.batches() == [] and len(store.search_companies()) == companies
     assert page.current is None and "还没有申报批次" in page.trace.toPlainText()
+    assert asker.asked[-1][2].startswith(f"该批次导入时新建了{companies}家企业")
+
+
+def test_deleting_a_trial_import_also_deletes_the_companies_only_it_brought_in(window, qtbot, asker):
+    """Issue 15: after a trial import the store kept every test company."""
+    batch_id = sample_batch(window)
+    store = window.ctx.store
+    from core.records import CompanyProfile
+
+    kept = store.add_company(CompanyProfile("91150702MA0N8XKQ26", "另行录入的企业", "hulunbuir", "海拉尔区",
+                                            "small_micro"))
+    page = shown(window, qtbot, batch_id)
+    asker.answers = [True, True]
+    assert page.delete_draft()
+    settle(qtbot)
+    assert store.search_companies() == [kept]
+    assert "并删除了" in window.status.text()
+    assert [e.action for e in store.audit_entries(action="company")].count("company.delete") == 30
+
+
+def test_a_company_is_deleted_from_the_list_only_when_nothing_refers_to_it(window, qtbot, asker):
+    from core.records import CompanyProfile
+
+    store = window.ctx.store
+    sample_batch(window)
+    lone = store.add_company(CompanyProfile("91150702MA0N8XKQ26", "另行录入的企业", "hulunbuir", "海拉尔区",
+                                            "small_micro"))
+    page = window.show_page("companies")
+    page.search()  # the list shown at start-up, read again with the company just added
+    settle(qtbot)
+    in_batch = next(i for i in range(page.model.rowCount()) if page.model.company_id(i) != lone)
+    page.view.selectRow(in_batch)
+    assert not page.delete_current()
+    assert asker.asked[-1][0] == "error" and "不能删除" in asker.asked[-1][2]
+    page.view.selectRow(page.model.row_of(lone))
+    asker.answers = [True]
+    assert page.delete_current()
+    settle(qtbot)
+    assert store.company_id("91150702MA0N8XKQ26") is None and page.model.row_of(lone) == -1
 
 
 def test_calculation_and_exports_can_be_cancelled(window, qtbot, asker, tmp_path):
@@ -246,7 +288,7 @@ def test_an_approved_batch_is_corrected_by_an_adjustment_batch(window, qtbot, as
     page.refresh(select=new.id)
     settle(qtbot)
     sheet = tmp_path / "拨付.xlsx"
-    asker.answers = [True, "", str(sheet)]  # the lines taken back were paid under the draft: still marked 测算
+    asker.answers = [0, "", str(sheet)]  # all taken back was paid under the draft: the 测算稿 is the one choice
     page.export_disbursement()
     settle(qtbot)
     wb = openpyxl.load_workbook(sheet)
@@ -293,3 +335,41 @@ def test_results_show_what_was_paid_before_and_why_a_line_was_refused(window, qt
     # filtering finds a company by a refused rule's name too
     page.filter_edit.setText("技术交易补贴")
     assert model.rowCount() == 1
+
+
+def test_lines_under_documents_in_force_are_payable_on_their_own(window, qtbot, asker, tmp_path):
+    """Issue 15: one line on the draft (征求意见稿) no longer makes the whole batch a 测算稿."""
+    from decimal import Decimal
+
+    from core.letters.settings import load_letter_settings, save_letter_settings
+    from dataclasses import replace
+
+    save_letter_settings(replace(load_letter_settings(), issuer="呼伦贝尔市科学技术局", contact="联系人：王敏，电话：0470-8221234"))
+    batch_id = sample_batch(window)
+    window.ctx.store.approve(batch_id, "王丽", "张伟", allow_provisional=True)
+    page = shown(window, qtbot, batch_id)
+    lines = window.ctx.store.lines(batch_id)
+    drafts = [l for l in lines if l.provisional]
+    in_force = [l for l in lines if not l.provisional]
+    assert drafts and in_force
+    sheet = tmp_path / "拨付.xlsx"
+    asker.answers = [0, "", str(sheet)]
+    page.export_disbursement()
+    settle(qtbot)
+    choose = next(a for a in asker.asked if a[0] == "choose")
+    assert f"只列依据正式文件的{len(in_force)}条明细（{len(drafts)}条测算明细不列入，表中注明）" in choose[2]
+    ws = openpyxl.load_workbook(sheet).active
+    title = ws["A1"].value
+    assert "测算稿" not in title
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert len(rows) == len(in_force)
+    total = next(r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] == "合计")
+    assert Decimal(str(total[7])) == sum(l.amount for l in in_force)
+    notes = [r[0] for r in ws.iter_rows(values_only=True) if isinstance(r[0], str) and r[0].startswith("注：")]
+    assert notes == [f"注：本批次另有{len(drafts)}条奖补依据征求意见稿测算，文件正式印发前不得拨付或公示，未列入本表。"]
+    publicity = tmp_path / "公示.xlsx"
+    asker.answers = [0, str(publicity)]
+    page.export_publicity()
+    settle(qtbot)
+    cells = [str(c) for row in openpyxl.load_workbook(publicity).active.iter_rows(values_only=True) for c in row if c]
+    assert any("请向呼伦贝尔市科学技术局反映，联系人：王敏，电话：0470-8221234。" in c for c in cells)

@@ -45,7 +45,7 @@ def wait_for(qtbot, operation):
 def test_preview_pages_through_the_companies_of_the_batch(dialog, store):
     assert dialog.companies.count() == 4
     assert dialog.companies.item(0).text().startswith("呼科发〔2025〕1号\n内蒙古示例1号科技有限公司　202,345.67元")
-    assert dialog.companies.item(3).text() == "呼科发〔2025〕4号（未出具）\n内蒙古示例4号科技有限公司"
+    assert dialog.companies.item(3).text() == "无文号（未出具）\n内蒙古示例4号科技有限公司"
     assert dialog.current_letter().uscc == demo_uscc(ORDINARY)
     assert dialog.preview.pageCount() == 1 and dialog.page_label.text() == "第1页，共1页"
     dialog.next_company()
@@ -67,7 +67,7 @@ def test_preview_pages_through_the_companies_of_the_batch(dialog, store):
     # each letter shown is recorded once per dialog, the withheld one never
     assert [(i[1], i[2], i[3]) for i in store.issues] == [(demo_uscc(c), "preview", "张三")
                                                           for c in (ORDINARY, LONG, MULTI_YEAR)]
-    assert "1家企业含按征求意见稿计算的奖补" in dialog.notice.text()
+    assert "1家企业的奖补全部依据征求意见稿测算，暂不出具兑现通知书，不编文号" in dialog.notice.text()
     assert "出厂示例" not in dialog.notice.text()
 
 
@@ -98,10 +98,18 @@ def test_export_one_pdf(dialog, store, asker, tmp_path):
     asker.answers = [str(tmp_path / "letter")]
     path = dialog.export_current()
     assert path == tmp_path / "letter.pdf"
-    assert asker.asked[-1] == ("save_file", "导出兑现通知书PDF", "内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf")
+    kind, title, default = asker.asked[-2]
+    assert (kind, title) == ("save_file", "导出兑现通知书PDF")
+    assert default.endswith("内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf")
     assert "人民币贰拾万零贰仟叁佰肆拾伍元陆角柒分" in pdf_text(path).replace("\n", "")
     assert store.issues[-1][1:3] == (demo_uscc(ORDINARY), "pdf")
     assert dialog.status.text() == f"已导出：{path}"
+    # confirmed, with 打开文件 / 打开所在文件夹; the next save dialog starts in this folder
+    assert asker.asked[-1] == ("saved", "导出兑现通知书PDF",
+                               f"已导出呼科发〔2025〕1号 内蒙古示例1号科技有限公司的兑现通知书：\n{path}")
+    asker.answers = [None]
+    dialog.export_current()
+    assert asker.asked[-1][2] == str(tmp_path / "内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf")
 
 
 @needs_poppler
@@ -112,7 +120,7 @@ def test_export_all_runs_in_the_background(qtbot, dialog, store, asker, tmp_path
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert files == ["内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf", "内蒙古示例2号科技有限公司_呼科发〔2025〕2号.pdf",
                      "内蒙古示例3号科技有限公司_呼科发〔2025〕3号.pdf"]
-    assert asker.asked[-1][0] == "info" and "已导出3份兑现通知书，共3个PDF文件" in asker.asked[-1][2]
+    assert asker.asked[-1][0] == "saved" and "已导出3份兑现通知书，共3个PDF文件" in asker.asked[-1][2]
     assert [i[1:3] for i in store.issues[-3:]] == [(demo_uscc(c), "pdf") for c in (ORDINARY, LONG, MULTI_YEAR)]
 
 

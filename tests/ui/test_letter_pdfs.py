@@ -164,7 +164,7 @@ def test_letters_command_writes_a_pdf_per_company_and_records_the_issue(cli_stor
     assert main(["letters", "1", "-o", str(out), "--who", "张三"]) == 0
     printed = capsys.readouterr()
     assert "已生成3份兑现通知书（呼科发〔2025〕1号至呼科发〔2025〕3号），共3个PDF文件" in printed.out
-    assert "未出具 呼科发〔2025〕4号 内蒙古示例4号科技有限公司：含按征求意见稿" in printed.err
+    assert "未出具 （无文号） 内蒙古示例4号科技有限公司：含按征求意见稿" in printed.err
     assert len(list(out.glob("*.pdf"))) == 3
     assert [(i[1], i[2], i[3]) for i in cli_store.issues] == [(demo_uscc(c), "pdf", "张三")
                                                               for c in (ORDINARY, LONG, MULTI_YEAR)]

@@ -67,3 +67,27 @@ def test_window_remembers_the_page(window, qtbot):
     window.show_page("calculators")
     window.close()
     assert window.ctx.settings.value("window/page") == "calculators"
+
+
+def test_enter_runs_the_calculation_and_the_working_prints_and_exports(window, qtbot, asker, tmp_path):
+    """Issue 15: Enter in a field runs 测算; the working can be printed and saved as a PDF."""
+    from PySide6.QtCore import Qt
+
+    page = window.show_page("calculators")
+    tab = page.rd
+    asker.answers = []
+    assert not tab.pdf_button.click() and asker.asked[-1][0] == "info"  # nothing worked out yet
+    tab.city.setCurrentIndex(tab.city.findData("hulunbuir"))
+    tab.rd_prev.setText("2,000,000")
+    tab.rd_last.setText("350万")
+    qtbot.keyClick(tab.rd_last, Qt.Key.Key_Return)
+    assert "增量 1,500,000.00 元" in tab.output.toPlainText()
+    printed = tmp_path / "printed.pdf"
+    asker.answers = [str(printed)]
+    tab.print_button.click()
+    assert printed.exists() and printed.stat().st_size > 1000
+    saved = tmp_path / "测算"
+    asker.answers = [str(saved)]
+    tab.pdf_button.click()
+    assert (tmp_path / "测算.pdf").exists()
+    assert asker.asked[-1] == ("saved", "导出计算过程", f"已导出计算过程：\n{tmp_path / '测算.pdf'}")

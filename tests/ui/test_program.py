@@ -25,7 +25,9 @@ def test_the_window_shows_first_and_pages_are_built_when_the_store_is_open(qtbot
 
 def test_menus_and_shortcuts(window):
     texts = [a.text() for a in window.file_menu.actions()]
-    assert texts[:2] == ["导入申报工作簿(&I)…", "生成申报模板(&T)…"]
+    assert texts[:3] == ["导入申报工作簿(&I)…", "最近导入的工作簿(&R)", "生成申报模板(&T)…"]
+    assert texts[-4:] == ["切换用户(&W)…", "注销(&O)", "", "退出(&X)"]
+    assert window.manual_action.shortcut().toString() == "F1"
     assert window.import_action.shortcut().toString() == "Ctrl+I"
     assert window.demo_action in window.help_menu.actions()
     labels = [a.text() for a in window.view_menu.actions()]

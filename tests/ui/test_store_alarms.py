@@ -25,7 +25,7 @@ def test_a_refused_write_over_a_changed_row_is_a_tamper_alarm_not_an_error(windo
     con.execute("UPDATE award_lines SET amount = '5000000.00' WHERE id = 1")
     con.commit()
     con.close()
-    asker.answers = [True]
+    asker.answers = [True, False]  # delete the draft, keep its companies
     page.delete_draft()
     settle(qtbot)
     kind, title, text = asker.asked[-1]

@@ -43,3 +43,36 @@ def test_region_and_a_city_without_targets(window, qtbot):
     assert "没有规定" in page.panels["hte_count"].source.text()
     assert [type(s) for s in page.panels["hte_count"].chart.series()] == [QBarSeries]
     assert window.ctx.settings.value("targets/scope") == "baotou"
+
+
+def test_small_counts_stay_visible_and_a_county_can_be_chosen(window, qtbot, asker, tmp_path):
+    """Issue 15: a few companies against the region's thousands: a log axis and 完成率 that is not 0%."""
+    from PySide6.QtCharts import QLogValueAxis
+
+    from gui.pages.targets import reached_text
+
+    assert [reached_text(v) for v in (None, 0, 1 / 4000, 0.025, 0.5)] == ["—", "0%", "0.03%", "2.5%", "50%"]
+    sample_batch(window)
+    page = window.show_page("targets")
+    page.scope.setCurrentIndex(page.scope.findData(REGION))
+    settle(qtbot)
+    hte = page.panels["hte_count"]
+    assert hte.log_scale and "对数刻度" in hte.chart.title()
+    assert any(isinstance(a, QLogValueAxis) for a in hte.chart.axes())
+    row = [r.year for r in hte.model.rows].index(2025)
+    actual = hte.model.rows[row].actual
+    assert 0 < actual < 20 and hte.model.index(row, 3).data() == reached_text(Decimal(actual) / Decimal(2000))
+    assert not page.county.isEnabled()
+    page.scope.setCurrentIndex(page.scope.findData("hulunbuir"))
+    settle(qtbot)
+    assert page.county.isEnabled() and page.county.itemText(1) == "海拉尔区"
+    page.county.setCurrentIndex(page.county.findData("海拉尔区"))
+    settle(qtbot)
+    expected = series(window.ctx.store, window.ctx.policies, "hte_count", "hulunbuir", county="海拉尔区")
+    assert [(r.year, r.actual, r.target) for r in hte.model.rows] == [(r.year, r.actual, None) for r in expected.rows]
+    assert "呼伦贝尔市海拉尔区" in hte.chart.title()
+    target = tmp_path / "目标.xlsx"
+    asker.answers = [str(target)]
+    hte.table.table_actions["export"].trigger()  # 导出当前列表
+    settle(qtbot)
+    assert target.exists()

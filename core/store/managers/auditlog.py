@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from core.store import audit, verify
-from core.store.managers.base import Manager
+from core.store.managers.base import Manager, Tx, change
 
 
 class AuditLog(Manager):
@@ -10,6 +10,11 @@ class AuditLog(Manager):
                 limit: int | None = None, newest_first: bool = False) -> list[audit.AuditRecord]:
         return self._read(lambda s: audit.entries(s, target=target, action=action, who=who, limit=limit,
                                                   newest_first=newest_first))
+
+    @change("record_export")
+    def record_export(self, tx: Tx, what: str, target: str, detail: dict | None = None) -> None:
+        """Log a file written for use outside the program (资金拨付明细表, 公示名单, a list): what, of what, where."""
+        audit.log(tx.s, "export.write", target, None, {"what": what, **(detail or {})})
 
     def head(self) -> tuple[int, str]:
         """(number, hash) of the last audit entry: write it down to catch a rewritten log later."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from core.model import RdYear, Recognition
 from core.records import CompanyProfile
-from core.store import companies
+from core.store import companies, companydelete
 from core.store.history import load_histories
 from core.store.managers.base import Manager, Tx, change
 
@@ -37,7 +37,25 @@ class Companies(Manager):
         """The History the engine would read for the company (in ``batch_id``, or now)."""
         return self._read(lambda s: load_histories(s, [company_id], batch_id, self.store.vocabulary)[company_id])
 
+    def references(self, company_id: int) -> list[str]:
+        """What refers to a company (empty: it can be deleted), in the clerk's words."""
+        return self._read(companydelete.references, company_id)
+
+    def only_in_import(self, batch_id: int) -> list[int]:
+        """Companies a draft's import created that no other batch or ledger row refers to."""
+        return self._read(companydelete.only_in_import, batch_id)
+
     # ------------------------------------------------------------ changes
+    @change("delete_company")
+    def delete(self, tx: Tx, company_id: int) -> str:
+        """Delete a company no batch, line, ledger row or letter refers to, with its history; returns its name."""
+        return companydelete.delete_company(tx.s, company_id)
+
+    @change("merge_company")
+    def merge(self, tx: Tx, source_id: int, into_id: int) -> dict:
+        """Merge a duplicate company no batch refers to into another (its history moves, it is deleted)."""
+        return companydelete.merge_company(tx.s, source_id, into_id)
+
     @change("add_company")
     def add(self, tx: Tx, profile: CompanyProfile) -> int:
         return companies.add_company(tx.s, profile, self.store.vocabulary)

@@ -1,0 +1,139 @@
+"""The batch page's exports: the results workbook, the 资金拨付明细表 and the 公示名单 (on a worker thread).
+
+A mixin of gui.pages.batches.BatchesPage (``self`` is the page).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.progress import Cancelled
+from gui.ask import ask
+from gui.operations import Operation
+
+WORKBOOK_FILTER = "Excel 工作簿 (*.xlsx)"
+BUDGET_KEY = "batches/budget_subject"
+
+
+IN_FORCE, WITH_DRAFTS = "in_force", "with_drafts"
+
+
+def log_export(store, what: str, target: str, path) -> None:
+    """The export in the audit log (who wrote what of which batch, where); a log that cannot be written does not
+    undo a file already handed over, it is noted in the program's log."""
+    from core.store.errors import StoreError
+    from gui.errors import log
+
+    try:
+        store.record_export(what, target, {"saved_to": str(path)})
+    except StoreError as exc:
+        log.warning("导出未能记入审计日志：%s", exc)
+
+
+class BatchExports:
+    def _export(self, title: str, default: str, writer, done_text: str):
+        from gui.folders import remember_folder, save_path
+
+        b = self.current
+        target = ask().save_file(self, title, save_path(self.ctx.settings, default), WORKBOOK_FILTER)
+        if not target:
+            return None
+        remember_folder(self.ctx.settings, target)
+        store = self.ctx.store
+
+        def work(report, cancelled):
+            report(0, 0, f"正在读取批次{b.id}的奖补明细…")
+            batch, lines = store.batch(b.id), store.lines(b.id)
+            if cancelled():
+                raise Cancelled()
+            report(0, 0, f"正在生成{title}（{len(lines):,}条明细）…")
+            path = writer(batch, lines, target)
+            if cancelled():  # written already: the clerk asked not to have it
+                Path(path).unlink(missing_ok=True)
+                raise Cancelled()
+            log_export(store, title, f"batch:{b.id}", path)
+            return path
+
+        def saved(path):
+            self.window.status.setText(f"{done_text}：{path}")
+            ask().saved(self, title, f"{done_text}：\n{path}", path)
+
+        return Operation(self, title, work, on_success=saved,
+                         on_cancel=lambda: self.window.status.setText(f"已取消{title}，没有生成文件")).start()
+
+    def _draft_choice(self, what: str) -> str | None:
+        """With lines computed under a draft (征求意见稿): the lines under documents in force on their own (the
+        sheet notes the rest), or a 测算稿 of them all; None when the clerk stopped. Without such lines: IN_FORCE."""
+        n = self.provisional
+        if not n:
+            return IN_FORCE
+        in_force = len(self.lines) - n
+        options = [f"导出测算稿（含全部{len(self.lines)}条，标题注明“测算稿，不得据此拨付”，供内部核对）"]
+        if in_force:
+            options.insert(0, f"只列依据正式文件的{in_force}条明细（{n}条测算明细不列入，表中注明）")
+        choice = ask().choose(self, what, f"批次中有{n}条奖补依据征求意见稿测算，正式文件印发前不得拨付或公示。"
+                                          "请选择导出方式：", options)
+        if choice is None:
+            return None
+        return WITH_DRAFTS if options[choice].startswith("导出测算稿") else IN_FORCE
+
+    @staticmethod
+    def _lines_for(mode: str, lines) -> tuple[list, int]:
+        """(the lines to write, how many computed under a draft were left out)."""
+        if mode == WITH_DRAFTS:
+            return lines, 0
+        kept = [l for l in lines if not l.provisional]
+        return kept, len(lines) - len(kept)
+
+    def export_results(self):
+        b = self.current
+        if b is None:
+            return None
+        from core.excel.exports import write_results_workbook
+
+        return self._export("导出结果", f"{b.name}_测算结果.xlsx", write_results_workbook, "已导出测算结果")
+
+    def export_disbursement(self):
+        b = self.current
+        if b is None or not self.lines:
+            return None
+        mode = self._draft_choice("资金拨付明细表")
+        if mode is None:
+            return None
+        subject = ask().text(self, "资金拨付明细表", "预算科目（可不填）：",
+                             str(self.ctx.settings.value(BUDGET_KEY, "") or ""))
+        if subject is None:
+            return None
+        subject = subject.strip()
+        self.ctx.settings.setValue(BUDGET_KEY, subject)
+        from core.excel.exports import write_disbursement_sheet
+
+        def writer(batch, lines, path):
+            lines, left_out = self._lines_for(mode, lines)
+            return write_disbursement_sheet(batch, lines, path, budget_subject=subject or None,
+                                            include_provisional=mode == WITH_DRAFTS, left_out=left_out)
+
+        return self._export("资金拨付明细表", f"{b.name}_资金拨付明细表.xlsx", writer, "已生成资金拨付明细表")
+
+    def export_publicity(self):
+        b = self.current
+        if b is None or not self.lines:
+            return None
+        mode = self._draft_choice("公示名单")
+        if mode is None:
+            return None
+        from core.excel.exports import write_publicity_list
+        from core.letters.errors import LetterError
+        from core.letters.settings import load_letter_settings
+
+        try:
+            letter = load_letter_settings()  # the bureau and its contact, as on the award letters
+            unit, contact = letter.issuer, letter.contact
+        except LetterError:
+            unit, contact = "", ""
+
+        def writer(batch, lines, path):
+            lines, left_out = self._lines_for(mode, lines)
+            return write_publicity_list(batch, lines, path, include_provisional=mode == WITH_DRAFTS,
+                                        left_out=left_out, contact_unit=unit, contact=contact)
+
+        return self._export("公示名单", f"{b.name}_公示名单.xlsx", writer, "已生成公示名单")
