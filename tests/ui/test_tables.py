@@ -114,7 +114,7 @@ def test_exports_are_in_the_audit_log(qtbot, window, asker, tmp_path):
     settle(qtbot)
     entries = [e for e in window.ctx.store.audit_entries(action="export") if e.action == "export.write"]
     assert [(e.target, e.new["what"]) for e in entries] == [(f"batch:{batch_id}", "导出结果"),
-                                                            ("list:申报批次", "导出当前列表：申报批次（1行）")]
+                                                            ("view:申报批次", "导出当前列表：申报批次（1行）")]
     assert entries[0].new["saved_to"] == str(tmp_path / "结果.xlsx")
     audit = window.show_page("audit")
     audit.kind_box.setCurrentIndex(audit.kind_box.findData("export"))
