@@ -82,6 +82,10 @@ def main() -> int:
         venv("test")
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=HERE, env=env)
+    if what == "check":  # lint (ruff) and types (mypy over core/), as CI runs them
+        venv("test")
+        code = subprocess.call([str(PY), "-m", "ruff", "check", "."], cwd=HERE)
+        return code or subprocess.call([str(PY), "-m", "mypy"], cwd=HERE)
     if what == "bundle":
         venv("build")
         return subprocess.call([str(PY), str(HERE / "installer" / "build.py"), *rest], cwd=HERE)
@@ -91,7 +95,7 @@ def main() -> int:
         if code or not check:
             return code
         return subprocess.call([str(PY), str(HERE / "installer" / f"{what}_check.py")], cwd=HERE)
-    print("用法：python3 dev.py start | test | bundle [--selftest] | deb [--check] | windows [--check]", file=sys.stderr)
+    print("用法：python3 dev.py start | test | check | bundle [--selftest] | deb [--check] | windows [--check]", file=sys.stderr)
     return 2
 
 

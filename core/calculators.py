@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
+from collections.abc import Callable
 
 from core.money import ZERO, fmt_rate, fmt_yuan, parse_amount, to_fen
 

@@ -23,7 +23,7 @@ class FirstRunAnswers:
     clerk: str  # 经办人
     demo: bool = False  # load the demonstration batch
 
-    def stripped(self) -> "FirstRunAnswers":
+    def stripped(self) -> FirstRunAnswers:
         return dataclasses.replace(self, issuer=self.issuer.strip(), code=self.code.strip(),
                                    clerk=self.clerk.strip())
 

@@ -14,7 +14,8 @@ import traceback
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from core.money import ZERO
 
@@ -107,7 +108,7 @@ def check_upgrade(t: SelfTest) -> str:
         engine.dispose()
     store = open_store(url)
     try:
-        if store.revision() != head or store.last_upgrade is None:
+        if store.schema.revision() != head or store.last_upgrade is None:
             raise SelfTestError(f"结构版本{oldest}的数据库打开后未升级到{head}")
         backup = store.last_upgrade[2]
         if backup is None or not Path(backup).is_file():

@@ -93,7 +93,7 @@ class _Job(QRunnable):
 class Operation:
     """One piece of background work with its progress dialog."""
 
-    running: set["Operation"] = set()
+    running: set[Operation] = set()
 
     def __init__(self, parent, title: str, fn, *, on_success=None, on_failure=None, on_cancel=None,
                  on_progress=None, progress: bool = True, cancellable: bool = True):
@@ -117,7 +117,7 @@ class Operation:
         self.signals.failed.connect(self._failed)
         self.signals.cancelled.connect(self._cancelled)
 
-    def start(self) -> "Operation":
+    def start(self) -> Operation:
         Operation.running.add(self)
         gcpolicy.work_started()
         QThreadPool.globalInstance().start(_Job(self.fn, self.signals, self.stop))

@@ -93,7 +93,7 @@ class Families:
     ledger_ids: dict = field(default_factory=dict)  # family id -> rule ids whose ledger entries count
 
     @classmethod
-    def build(cls, policies) -> "Families":
+    def build(cls, policies) -> Families:
         out = cls()
         for rule in policies.rules.values():
             g = policies.group_of(rule)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
-from typing import Callable
+from collections.abc import Callable
 
 from core.engine.bases import BASES, field_base
 from core.engine.trace import Input, ParamUse, ReadingUse, Trace

@@ -8,7 +8,7 @@ document, so the choice is written down and can be changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from core.money import fmt_yuan
 from core.subjects import normalize, parse_recognition_subject

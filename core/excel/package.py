@@ -235,7 +235,7 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, name: str, l
                 if text_run:
                     run = _text_run(chunk, run, limits.text_run, info.filename, name)
                 yield chunk
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         _refuse(f"文件已损坏（部件“{info.filename}”无法解压或校验不符），请重新保存或向企业重新索要", name)
 
 
@@ -360,7 +360,7 @@ def inspect_package(path, limits: Limits = DEFAULT_LIMITS) -> PackageScan:
         _sniff_not_zip(head, data, name)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         _refuse("文件已损坏，不是完整的Excel工作簿，请重新保存或向企业重新索要", name)
     with zf:
         sheets = _scan_zip(zf, name, limits)

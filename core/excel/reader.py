@@ -28,7 +28,7 @@ import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from openpyxl.utils import get_column_letter, range_boundaries
 

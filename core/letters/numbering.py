@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Iterable, NamedTuple, Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
+from collections.abc import Iterable
 
 from core.letters.errors import LetterError
 

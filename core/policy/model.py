@@ -81,7 +81,7 @@ class Param:
                 found = v
         return found
 
-    def with_version(self, version: ParamVersion) -> "Param":
+    def with_version(self, version: ParamVersion) -> Param:
         return replace(self, versions=self.versions + (version,))
 
 

@@ -83,7 +83,7 @@ class PolicySet:
         return self.groups.get(rule.group) if rule.group else None
 
     # ----- overrides ----------------------------------------------------
-    def with_overrides(self, overrides) -> "PolicySet":
+    def with_overrides(self, overrides) -> PolicySet:
         """A new PolicySet with each override added as the newest version of its parameter."""
         documents = dict(self.documents)
         rules = dict(self.rules)

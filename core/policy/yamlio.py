@@ -48,7 +48,10 @@ class Node(dict):
                 raise self.fail(f"{what}缺少必填字段“{key}”")
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):
     """libyaml's parser where PyYAML has it: reading the policy files takes a quarter of the time
     (0.04 s, not 0.18 s, in every command and the window's start)."""
 

@@ -141,7 +141,7 @@ class Batch(Base):
     adjusts_batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
     adjust_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    members: Mapped[list["BatchCompany"]] = relationship(back_populates="batch", cascade="all, delete-orphan",
+    members: Mapped[list[BatchCompany]] = relationship(back_populates="batch", cascade="all, delete-orphan",
                                                          order_by="BatchCompany.seq")
 
     # Batch numbers appear on exported sheets and letters: never reuse one of a deleted draft.

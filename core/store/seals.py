@@ -291,8 +291,7 @@ def all_rows(s: Session, table_name: str, batch: int = 2000):
     t = table(table_name)
     key_col = t.c[PROTECTED[table_name].key]
     result = s.execute(select(t).order_by(key_col).execution_options(yield_per=batch))
-    for row in result.mappings():
-        yield row
+    yield from result.mappings()
 
 
 def describe(table_name: str, key: str, row=None) -> str:

@@ -616,7 +616,9 @@ class ListsPage(QWidget):
         year, items = self.year.value(), list(self.entitled_items)
         path = ask().save_file(self, "导出应享未享", f"{year}年度应享未享.xlsx", "Excel 工作簿 (*.xlsx)")
         if path:
-            label = lambda k: self.vocab.label("cities", k)
+            def label(k):
+                return self.vocab.label("cities", k)
+
             _run(self, "导出应享未享", lambda: write_entitled_workbook(items, year, path, label),
                  lambda p: ask().info(self, "导出应享未享", f"已导出：{p}"))
 

@@ -15,6 +15,7 @@ from core.auditlog.chain import GENESIS, entry_hash
 from core.policy.policyset import Override
 from core.store import open_store
 from core.store.models import Base
+from core.store.errors import StoreError
 from core.store.seals import PROTECTED, UNSEALED, list_digest, row_digest
 
 D = Decimal
@@ -108,9 +109,9 @@ def test_every_change_is_an_entry_and_the_chain_verifies(store, published_polici
 def test_a_failed_change_leaves_no_entry(store, policies):
     b = approved_batch(store, policies)
     before = store.audit_head()
-    with pytest.raises(Exception):
+    with pytest.raises(StoreError):
         store.calculate(b, policies)
-    with pytest.raises(Exception):
+    with pytest.raises(StoreError):
         store.add_ledger_entry(store.company_id(uscc(1)), "", 2019, D("1"), note="")
     assert store.audit_head() == before
 

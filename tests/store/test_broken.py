@@ -37,7 +37,7 @@ def empty(good: bytes) -> bytes:
 
 
 def text_file(good: bytes) -> bytes:
-    return "这不是数据库，是一份名单。\n".encode("utf-8") * 200
+    return "这不是数据库，是一份名单。\n".encode() * 200
 
 
 DAMAGES = {"truncated": truncated, "random-pages": random_pages, "zero-byte": empty, "text-file": text_file}

@@ -82,7 +82,7 @@ def test_a_preparer_cannot_approve_their_own_batch_from_the_command_line(people,
     code, _, err = run(capsys, monkeypatch, "--db", url, "approve", str(b), "--allow-provisional", user="王五")
     assert (code, err) == (2, f"错误：经办人和审核人不能是同一人：批次{b}由“王五”计算，须由其他审核人审批\n")
     code, out, _ = run(capsys, monkeypatch, "--db", url, "approve", str(b), "--allow-provisional", user="李四")
-    assert code == 0 and f"已审批（经办人王五，审核人李四）" in out
+    assert code == 0 and "已审批（经办人王五，审核人李四）" in out
 
 
 def test_an_approved_batch_cannot_be_changed_through_any_command(people, hlb_dir, tmp_path, capsys, monkeypatch):
