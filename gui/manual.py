@@ -10,7 +10,7 @@ MANUAL_DIR = RESOURCES / "manual"
 INDEX = MANUAL_DIR / "index.html"
 # the main window's page -> the manual's section (an anchor in index.html)
 SECTIONS = {"companies": "companies", "batches": "batches", "policies": "policies", "calculators": "calculators",
-            "targets": "targets", "audit": "audit"}
+            "targets": "targets", "audit": "audit", "sandbox": "sandbox", "lists": "lists"}
 
 
 class ManualDialog(QDialog):
