@@ -266,8 +266,11 @@ class ListsPage(QWidget):
         self.entries_view.selectionModel().selectionChanged.connect(lambda *_: self._entry_selected())
         self.candidates = QComboBox()
         self.candidates.setObjectName("candidates")
-        self.candidates.setMinimumWidth(320)
-        buttons = QHBoxLayout()
+        self.candidates.setMinimumWidth(240)
+        # two rows, so the page fits a 1024-pixel screen: the list's actions, then matching one row
+        buttons, matching = QHBoxLayout(), QHBoxLayout()
+        matching.addWidget(QLabel("相近单位："))
+        matching.addWidget(self.candidates)
         for name, text, slot in (("import", "导入名单…", self.import_list), ("rematch", "重新自动匹配", self.rematch),
                                  ("confirm", "确认为所选单位", self.confirm), ("unmatch", "撤销匹配", self.unmatch),
                                  ("create", "由名单新建单位…", self.create_company),
@@ -275,17 +278,16 @@ class ListsPage(QWidget):
             b = QPushButton(text)
             b.setObjectName(f"lists-{name}")
             b.clicked.connect(slot)
-            buttons.addWidget(b)
-            if name == "rematch":
-                buttons.addWidget(QLabel("相近单位："))
-                buttons.addWidget(self.candidates)
+            (matching if name in ("confirm", "unmatch") else buttons).addWidget(b)
         buttons.addStretch()
+        matching.addStretch()
         self.entries_note = QLabel()
         self.entries_note.setObjectName("entries-note")
         w = QWidget()
         lay = QVBoxLayout(w)
         lay.addWidget(self.lists_view)
         lay.addLayout(buttons)
+        lay.addLayout(matching)
         lay.addWidget(self.entries_view, 1)
         lay.addWidget(self.entries_note)
         return w
