@@ -1,0 +1,171 @@
+"""A worksheet as built for export, as an HTML table: what 打印预览 shows and prints.
+
+The table is read from the openpyxl cells themselves (not from the records the
+sheet was built from), so the preview holds exactly the workbook's rows, totals
+and 大写金额 line. Merged ranges become colspan/rowspan, bold and centred cells
+keep their look, numbers are formatted as their number format says, column
+widths are the sheet's, in proportion. The rows Excel repeats on every printed
+page (``print_title_rows``) become the table's header, which Qt's text layout
+repeats on every page too. The HTML is the subset QTextDocument understands.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from html import escape
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+DEFAULT_WIDTH = 8.43  # Excel's width of a column nobody sized
+BORDER_CSS = "border: 1px solid #808080;"
+PAGE_BREAK = '<p style="page-break-before: always; margin: 0;"></p>'
+
+
+def cell_text(cell) -> str:
+    """The text Excel shows for ``cell``: money with thousands separators and two decimals, dates as dates."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    fmt = cell.number_format or "General"
+    if isinstance(value, (int, float, Decimal)):
+        if fmt in ("General", "@") or "0" not in fmt:
+            return str(value)
+        section = fmt.split(";")[0]
+        decimals = section.split(".", 1)[1].count("0") if "." in section else 0
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return f"{number:{',' if ',' in section else ''}.{decimals}f}"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour, value.minute) != (0, 0) else value.strftime("%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _extent(ws: Worksheet) -> tuple[int, int]:
+    """(last row, last column) to show: the print area when one is set, else every cell written."""
+    area = ws.print_area
+    if area:
+        ref = area[0] if isinstance(area, (list, tuple)) else str(area)
+        last = ref.split("!")[-1].split(",")[0].split(":")[-1].replace("$", "")
+        letters = "".join(ch for ch in last if ch.isalpha())
+        digits = "".join(ch for ch in last if ch.isdigit())
+        if letters and digits:
+            from openpyxl.utils import column_index_from_string
+
+            return int(digits), column_index_from_string(letters)
+    return ws.max_row, ws.max_column
+
+
+def _title_rows(ws: Worksheet) -> tuple[int, int] | None:
+    """The rows printed on every page ("3:3" -> (3, 3)), or None."""
+    rows = ws.print_title_rows
+    if not rows:
+        return None
+    first, _, last = str(rows).split("!")[-1].replace("$", "").partition(":")
+    try:
+        return int(first), int(last or first)
+    except ValueError:
+        return None
+
+
+def _spans(ws: Worksheet) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+    """({top-left (row, col): (rowspan, colspan)}, the cells a merge covers besides its top-left)."""
+    starts, covered = {}, set()
+    for rng in ws.merged_cells.ranges:
+        starts[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if (r, c) != (rng.min_row, rng.min_col):
+                    covered.add((r, c))
+    return starts, covered
+
+
+def column_percents(ws: Worksheet, last_col: int) -> list[float]:
+    """Each column's share of the page width (in per cent), in proportion to its width in the sheet."""
+    widths = []
+    for col in range(1, last_col + 1):
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        widths.append(dim.width if dim is not None and dim.width else DEFAULT_WIDTH)
+    whole = sum(widths)
+    return [100 * w / whole for w in widths]
+
+
+def _cell_style(cell, numeric: bool) -> str:
+    css = []
+    font = cell.font
+    if font is not None:
+        if font.b:
+            css.append("font-weight: bold;")
+        if font.sz:
+            css.append(f"font-size: {float(font.sz):g}pt;")
+        color = getattr(font.color, "rgb", None) if font.color is not None else None
+        if isinstance(color, str) and len(color) >= 6 and color[-6:] != "000000":
+            css.append(f"color: #{color[-6:]};")
+    fill = cell.fill
+    if fill is not None and fill.fill_type == "solid":
+        rgb = getattr(fill.fgColor, "rgb", None)
+        if isinstance(rgb, str) and len(rgb) >= 6:
+            css.append(f"background-color: #{rgb[-6:]};")
+    if cell.border is not None and cell.border.left is not None and cell.border.left.style:
+        css.append(BORDER_CSS)
+    align = cell.alignment.horizontal if cell.alignment is not None else None
+    if align in (None, "general"):
+        align = "right" if numeric else "left"
+    css.append(f"text-align: {'justify' if align == 'justify' else align};")
+    valign = cell.alignment.vertical if cell.alignment is not None else None
+    css.append(f"vertical-align: {'top' if valign == 'top' else 'middle'};")
+    return " ".join(css)
+
+
+def _row_html(ws, r: int, last_col: int, percents, starts, covered) -> str:
+    cells = []
+    for c in range(1, last_col + 1):
+        if (r, c) in covered:
+            continue
+        rowspan, colspan = starts.get((r, c), (1, 1))
+        colspan = min(colspan, last_col - c + 1)
+        cell = ws.cell(r, c)
+        numeric = isinstance(cell.value, (int, float, Decimal)) and not isinstance(cell.value, bool)
+        attrs = f' width="{sum(percents[c - 1:c - 1 + colspan]):.1f}%"'
+        if colspan > 1:
+            attrs += f' colspan="{colspan}"'
+        if rowspan > 1:
+            attrs += f' rowspan="{rowspan}"'
+        text = escape(cell_text(cell)).replace("\n", "<br/>")
+        cells.append(f'<td{attrs} style="{_cell_style(cell, numeric)}">{text}</td>')
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _table(rows_html: list[str], head_html: list[str] = ()) -> str:
+    head = f"<thead>{''.join(head_html)}</thead>" if head_html else ""
+    return ('<table width="100%" cellspacing="0" cellpadding="3" style="border-collapse: collapse;">'
+            f"{head}<tbody>{''.join(rows_html)}</tbody></table>")
+
+
+def sheet_html(ws: Worksheet) -> str:
+    """The worksheet ``ws`` as HTML tables (no <html> around): the rows above the print title rows as one table,
+    then the title rows (repeated on each printed page) and the rest as the second."""
+    last_row, last_col = _extent(ws)
+    if last_row < 1 or last_col < 1:
+        return ""
+    percents = column_percents(ws, last_col)
+    starts, covered = _spans(ws)
+    rows = [_row_html(ws, r, last_col, percents, starts, covered) for r in range(1, last_row + 1)]
+    titles = _title_rows(ws)
+    if titles is None or titles[1] > last_row:
+        return _table(rows)
+    first, last = titles
+    parts = [_table(rows[:first - 1])] if first > 1 else []
+    parts.append(_table(rows[last:], rows[first - 1:last]))
+    return "".join(parts)
+
+
+def workbook_html(wb, font_family: str = "") -> str:
+    """Every sheet of ``wb`` as one HTML document, each sheet starting on a new page."""
+    family = f"font-family: '{escape(font_family)}';" if font_family else ""
+    body = PAGE_BREAK.join(sheet_html(ws) for ws in wb.worksheets)
+    return (f'<html><head><meta charset="utf-8"/></head><body style="{family} font-size: 10pt;">'
+            f"{body}</body></html>")
