@@ -124,3 +124,15 @@ def test_every_sheet_of_an_adjustment_starts_on_a_new_page():
     wb.create_sheet("二")["A1"] = "二"
     html = workbook_html(wb, "宋体")
     assert html.count("page-break-before: always") == 1 and "font-family: '宋体'" in html
+
+
+def test_print_scale_shrinks_a_fit_to_width_sheet_as_excel_does(final_lines):
+    """The disbursement sheet without 预算科目: nine columns 6+24+21+22+23+24+36+15+28 = 199 characters, which Excel
+    prints as 199×7 + 9×5 = 1438 px at 96 dpi = 380.47 mm; landscape A4 less 0.4 in margins each side is
+    297 − 20.32 = 276.68 mm, so the sheet is shrunk to 276.68 / 380.47 ≈ 0.7272 and 11 pt prints as 8.0 pt."""
+    from core.excel.sheethtml import print_scale
+
+    ws = build_disbursement_sheet(batch_record(), final_lines)["资金拨付明细表"]
+    assert print_scale(ws) == pytest.approx(276.68 / (1438 * 25.4 / 96), abs=1e-4)
+    assert "font-size: 8.0pt" in sheet_html(ws)
+    assert "font-size: 11.0pt" in sheet_html(ws, scale=1.0)

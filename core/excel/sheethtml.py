@@ -18,6 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 DEFAULT_WIDTH = 8.43  # Excel's width of a column nobody sized
+PAPER_MM = {9: (210, 297), 8: (297, 420)}  # openpyxl paperSize -> (width, height) portrait: A4, A3
+MM_PER_PX = 25.4 / 96
 BORDER_CSS = "border: 1px solid #808080;"
 PAGE_BREAK = '<p style="page-break-before: always; margin: 0;"></p>'
 
@@ -85,22 +87,50 @@ def _spans(ws: Worksheet) -> tuple[dict[tuple[int, int], tuple[int, int]], set[t
 
 def column_percents(ws: Worksheet, last_col: int) -> list[float]:
     """Each column's share of the page width (in per cent), in proportion to its width in the sheet."""
-    widths = []
-    for col in range(1, last_col + 1):
-        dim = ws.column_dimensions.get(get_column_letter(col))
-        widths.append(dim.width if dim is not None and dim.width else DEFAULT_WIDTH)
+    widths = _widths(ws, last_col)
     whole = sum(widths)
     return [100 * w / whole for w in widths]
 
 
-def _cell_style(cell, numeric: bool) -> str:
+def column_mm(width: float) -> float:
+    """A column ``width`` characters wide as Excel prints it (its pixels at 96 dpi: 7 a character, 5 of padding)."""
+    return (width * 7 + 5) * MM_PER_PX
+
+
+def paper_mm(ws: Worksheet) -> tuple[float, float]:
+    """(width, height) of the sheet's paper as it is turned for printing, A4 when not set."""
+    width, height = PAPER_MM.get(int(ws.page_setup.paperSize or 9), PAPER_MM[9])
+    return (height, width) if ws.page_setup.orientation == "landscape" else (width, height)
+
+
+def print_scale(ws: Worksheet) -> float:
+    """How much Excel shrinks the sheet to print it: a sheet set to fit one page wide is scaled to the paper's
+    width between the margins; 1 when it fits already or is not set to fit."""
+    setup = ws.sheet_properties.pageSetUpPr
+    if not (setup is not None and setup.fitToPage and ws.page_setup.fitToWidth == 1):
+        return 1.0
+    last_row, last_col = _extent(ws)
+    sheet = sum(column_mm(w) for w in _widths(ws, last_col))
+    usable = paper_mm(ws)[0] - 25.4 * ((ws.page_margins.left or 0) + (ws.page_margins.right or 0))
+    return min(1.0, usable / sheet) if sheet > 0 else 1.0
+
+
+def _widths(ws: Worksheet, last_col: int) -> list[float]:
+    widths = []
+    for col in range(1, last_col + 1):
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        widths.append(dim.width if dim is not None and dim.width else DEFAULT_WIDTH)
+    return widths
+
+
+def _cell_style(cell, numeric: bool, scale: float = 1.0) -> str:
     css = []
     font = cell.font
     if font is not None:
         if font.b:
             css.append("font-weight: bold;")
         if font.sz:
-            css.append(f"font-size: {float(font.sz):g}pt;")
+            css.append(f"font-size: {float(font.sz) * scale:.1f}pt;")
         color = getattr(font.color, "rgb", None) if font.color is not None else None
         if isinstance(color, str) and len(color) >= 6 and color[-6:] != "000000":
             css.append(f"color: #{color[-6:]};")
@@ -120,7 +150,7 @@ def _cell_style(cell, numeric: bool) -> str:
     return " ".join(css)
 
 
-def _row_html(ws, r: int, last_col: int, percents, starts, covered) -> str:
+def _row_html(ws, r: int, last_col: int, percents, starts, covered, scale: float) -> str:
     cells = []
     for c in range(1, last_col + 1):
         if (r, c) in covered:
@@ -135,7 +165,7 @@ def _row_html(ws, r: int, last_col: int, percents, starts, covered) -> str:
         if rowspan > 1:
             attrs += f' rowspan="{rowspan}"'
         text = escape(cell_text(cell)).replace("\n", "<br/>")
-        cells.append(f'<td{attrs} style="{_cell_style(cell, numeric)}">{text}</td>')
+        cells.append(f'<td{attrs} style="{_cell_style(cell, numeric, scale)}">{text}</td>')
     return "<tr>" + "".join(cells) + "</tr>"
 
 
@@ -145,15 +175,18 @@ def _table(rows_html: list[str], head_html: list[str] = ()) -> str:
             f"{head}<tbody>{''.join(rows_html)}</tbody></table>")
 
 
-def sheet_html(ws: Worksheet) -> str:
+def sheet_html(ws: Worksheet, scale: float | None = None) -> str:
     """The worksheet ``ws`` as HTML tables (no <html> around): the rows above the print title rows as one table,
-    then the title rows (repeated on each printed page) and the rest as the second."""
+    then the title rows (repeated on each printed page) and the rest as the second. Font sizes are multiplied by
+    ``scale``, by default the sheet's own :func:`print_scale`, so the page holds what Excel's would."""
+    if scale is None:
+        scale = print_scale(ws)
     last_row, last_col = _extent(ws)
     if last_row < 1 or last_col < 1:
         return ""
     percents = column_percents(ws, last_col)
     starts, covered = _spans(ws)
-    rows = [_row_html(ws, r, last_col, percents, starts, covered) for r in range(1, last_row + 1)]
+    rows = [_row_html(ws, r, last_col, percents, starts, covered, scale) for r in range(1, last_row + 1)]
     titles = _title_rows(ws)
     if titles is None or titles[1] > last_row:
         return _table(rows)
