@@ -136,3 +136,19 @@ def test_print_scale_shrinks_a_fit_to_width_sheet_as_excel_does(final_lines):
     assert print_scale(ws) == pytest.approx(276.68 / (1438 * 25.4 / 96), abs=1e-4)
     assert "font-size: 8.0pt" in sheet_html(ws)
     assert "font-size: 11.0pt" in sheet_html(ws, scale=1.0)
+
+
+def test_breaks_cut_the_body_into_a_table_per_page_each_under_the_header(final_lines):
+    ws = build_disbursement_sheet(batch_record(), final_lines)["资金拨付明细表"]
+    header = [ws.cell(3, c).value for c in range(1, ws.max_column + 1)]
+    html = sheet_html(ws, breaks=[10, 20])
+    tables = re.findall(r"<table[^>]*>(.*?)</table>", html, flags=re.S)
+    assert len(tables) == 4  # the title rows above, then rows 4-9, 10-19, 20-end
+    for table in tables[1:]:
+        assert _cells(re.search(r"<thead>(.*?)</thead>", table, flags=re.S).group(1)) == header
+    firsts = [_cells(re.search(r"<tbody>(.*?)</tbody>", t, flags=re.S).group(1))[0] for t in tables[1:]]
+    assert firsts == [str(ws.cell(r, 1).value) for r in (4, 10, 20)]
+    assert html.count("page-break-before: always") == 2  # before the second and third pages' tables
+    # every row is still there once, in order
+    assert _cells(html).count(ws.cell(4, 2).value) == _cells(sheet_html(ws)).count(ws.cell(4, 2).value)
+    assert len(_cells(html)) == len(_cells(sheet_html(ws))) + 2 * len(header)

@@ -11,6 +11,7 @@ repeats on every page too. The HTML is the subset QTextDocument understands.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
@@ -21,7 +22,6 @@ DEFAULT_WIDTH = 8.43  # Excel's width of a column nobody sized
 PAPER_MM = {9: (210, 297), 8: (297, 420)}  # openpyxl paperSize -> (width, height) portrait: A4, A3
 MM_PER_PX = 25.4 / 96
 BORDER_CSS = "border: 1px solid #808080;"
-PAGE_BREAK = '<p style="page-break-before: always; margin: 0;"></p>'
 
 
 def cell_text(cell) -> str:
@@ -123,7 +123,7 @@ def _widths(ws: Worksheet, last_col: int) -> list[float]:
     return widths
 
 
-def _cell_style(cell, numeric: bool, scale: float = 1.0) -> str:
+def _cell_style(cell, numeric: bool, scale: float = 1.0, measuring: bool = False) -> str:
     css = []
     font = cell.font
     if font is not None:
@@ -141,16 +141,18 @@ def _cell_style(cell, numeric: bool, scale: float = 1.0) -> str:
             css.append(f"background-color: #{rgb[-6:]};")
     if cell.border is not None and cell.border.left is not None and cell.border.left.style:
         css.append(BORDER_CSS)
+    if numeric or cell.number_format == "@":  # an amount, a code or an account number is read whole
+        css.append("white-space: nowrap;")
     align = cell.alignment.horizontal if cell.alignment is not None else None
     if align in (None, "general"):
         align = "right" if numeric else "left"
     css.append(f"text-align: {'justify' if align == 'justify' else align};")
     valign = cell.alignment.vertical if cell.alignment is not None else None
-    css.append(f"vertical-align: {'top' if valign == 'top' else 'middle'};")
+    css.append(f"vertical-align: {'top' if valign == 'top' or measuring else 'middle'};")
     return " ".join(css)
 
 
-def _row_html(ws, r: int, last_col: int, percents, starts, covered, scale: float) -> str:
+def _row_html(ws, r: int, last_col: int, percents, starts, covered, scale: float, measuring: bool) -> str:
     cells = []
     for c in range(1, last_col + 1):
         if (r, c) in covered:
@@ -165,20 +167,50 @@ def _row_html(ws, r: int, last_col: int, percents, starts, covered, scale: float
         if rowspan > 1:
             attrs += f' rowspan="{rowspan}"'
         text = escape(cell_text(cell)).replace("\n", "<br/>")
-        cells.append(f'<td{attrs} style="{_cell_style(cell, numeric, scale)}">{text}</td>')
+        cells.append(f'<td{attrs} style="{_cell_style(cell, numeric, scale, measuring)}">{text}</td>')
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def _table(rows_html: list[str], head_html: list[str] = ()) -> str:
+@dataclass(frozen=True)
+class SheetRows:
+    """How a sheet's rows are set: those above the print title rows as a table of their own, the title rows as the
+    header of every page's table, and the rows below them (sheet row numbers). No title rows: all are ``body``."""
+
+    above: tuple[int, ...]
+    head: tuple[int, ...]
+    body: tuple[int, ...]
+
+    @property
+    def tables(self) -> int:
+        return 2 if self.above else 1
+
+
+def sheet_rows(ws: Worksheet) -> SheetRows:
+    last_row, _ = _extent(ws)
+    titles = _title_rows(ws)
+    if titles is None or titles[1] > last_row:
+        return SheetRows((), (), tuple(range(1, last_row + 1)))
+    first, last = titles
+    return SheetRows(tuple(range(1, first)), tuple(range(first, last + 1)), tuple(range(last + 1, last_row + 1)))
+
+
+def _table(rows_html: list[str], head_html: list[str] = (), new_page: bool = False) -> str:
     head = f"<thead>{''.join(head_html)}</thead>" if head_html else ""
-    return ('<table width="100%" cellspacing="0" cellpadding="3" style="border-collapse: collapse;">'
+    brk = " page-break-before: always;" if new_page else ""
+    return (f'<table width="100%" cellspacing="0" cellpadding="3" style="border-collapse: collapse;{brk}">'
             f"{head}<tbody>{''.join(rows_html)}</tbody></table>")
 
 
-def sheet_html(ws: Worksheet, scale: float | None = None) -> str:
-    """The worksheet ``ws`` as HTML tables (no <html> around): the rows above the print title rows as one table,
-    then the title rows (repeated on each printed page) and the rest as the second. Font sizes are multiplied by
-    ``scale``, by default the sheet's own :func:`print_scale`, so the page holds what Excel's would."""
+def sheet_html(ws: Worksheet, scale: float | None = None, *, breaks=(), new_page: bool = False,
+               measuring: bool = False) -> str:
+    """The worksheet ``ws`` as HTML tables (no <html> around), set as :func:`sheet_rows` says.
+
+    Font sizes are multiplied by ``scale``, by default the sheet's own :func:`print_scale`, so the page holds what
+    Excel's would. ``breaks``: body rows that start a printed page; the body is cut there into tables of their own,
+    each with the title rows as its header, so no row is split across pages. ``new_page``: the sheet starts on a
+    new page. ``measuring``: every cell's text at its top (row heights unchanged), so a row's top can be read
+    from any cell of it, to choose the breaks.
+    """
     if scale is None:
         scale = print_scale(ws)
     last_row, last_col = _extent(ws)
@@ -186,19 +218,22 @@ def sheet_html(ws: Worksheet, scale: float | None = None) -> str:
         return ""
     percents = column_percents(ws, last_col)
     starts, covered = _spans(ws)
-    rows = [_row_html(ws, r, last_col, percents, starts, covered, scale) for r in range(1, last_row + 1)]
-    titles = _title_rows(ws)
-    if titles is None or titles[1] > last_row:
-        return _table(rows)
-    first, last = titles
-    parts = [_table(rows[:first - 1])] if first > 1 else []
-    parts.append(_table(rows[last:], rows[first - 1:last]))
+    rows = {r: _row_html(ws, r, last_col, percents, starts, covered, scale, measuring) for r in range(1, last_row + 1)}
+    plan = sheet_rows(ws)
+    parts = [_table([rows[r] for r in plan.above], new_page=new_page)] if plan.above else []
+    head = [rows[r] for r in plan.head]
+    cuts = [i for i, r in enumerate(plan.body) if r in set(breaks) and i > 0]
+    for n, (a, b) in enumerate(zip([0] + cuts, cuts + [len(plan.body)])):
+        parts.append(_table([rows[r] for r in plan.body[a:b]], head,
+                            new_page=bool(n) or (new_page and not plan.above)))
     return "".join(parts)
 
 
-def workbook_html(wb, font_family: str = "") -> str:
-    """Every sheet of ``wb`` as one HTML document, each sheet starting on a new page."""
+def workbook_html(wb, font_family: str = "", breaks=None, *, measuring: bool = False) -> str:
+    """Every sheet of ``wb`` as one HTML document, each sheet starting on a new page; ``breaks``: for each sheet
+    the rows that start a page (see :func:`sheet_html`)."""
     family = f"font-family: '{escape(font_family)}';" if font_family else ""
-    body = PAGE_BREAK.join(sheet_html(ws) for ws in wb.worksheets)
+    body = "".join(sheet_html(ws, breaks=breaks[i] if breaks else (), new_page=i > 0, measuring=measuring)
+                   for i, ws in enumerate(wb.worksheets))
     return (f'<html><head><meta charset="utf-8"/></head><body style="{family} font-size: 10pt;">'
             f"{body}</body></html>")

@@ -9,8 +9,9 @@ recorded in the audit log like an export.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QPageLayout, QPageSize, QPainter, QTextDocument,
+                           QTextTable)
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 
 from core.progress import Cancelled
@@ -18,6 +19,7 @@ from gui.batches.exports import WITH_DRAFTS
 from gui.operations import Operation
 
 MM_PER_INCH = 25.4
+FOOTER_PT = 9
 
 
 def chinese_font() -> str:
@@ -46,24 +48,111 @@ def page_layout(ws) -> QPageLayout:
     return QPageLayout(QPageSize(size), orientation, margins, QPageLayout.Unit.Millimeter)
 
 
-def sheet_document(html: str, font_family: str, scale: float = 1.0) -> QTextDocument:
-    doc = QTextDocument()
-    doc.setDocumentMargin(0)
-    if font_family:
-        doc.setDefaultFont(QFont(font_family, max(6, round(10 * scale))))
-    doc.setHtml(html)
-    return doc
+class SheetPrint:
+    """A workbook on a paint device (the preview's or a printer): the pages cut between rows, as Excel cuts them,
+    each page's table under the sheet's header rows, and the footer 第 n 页，共 N 页.
+
+    Qt's own pagination splits a tall row across two pages and then draws the repeated header over the part that
+    moved, so the pages are chosen here: the sheet is laid out once on one long page to read each row's height,
+    then set again with a table per page (core.excel.sheethtml breaks).
+    """
+
+    def __init__(self, wb, font_family: str = "", scale: float = 1.0):
+        self.wb, self.font_family, self.scale = wb, font_family, scale
+        self.document: QTextDocument | None = None  # as last painted
+        self.pages = 0
+
+    def _document(self, html: str, device) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.documentLayout().setPaintDevice(device)
+        if self.font_family:
+            doc.setDefaultFont(QFont(self.font_family, max(6, round(10 * self.scale))))
+        doc.setHtml(html)
+        return doc
+
+    def breaks(self, device, width: float, height: float) -> list[list[int]]:
+        """For each sheet, the rows that start a page ``height`` device pixels tall."""
+        from core.excel.sheethtml import sheet_rows, workbook_html
+
+        doc = self._document(workbook_html(self.wb, self.font_family, measuring=True), device)
+        doc.setTextWidth(width)
+        layout = doc.documentLayout()
+        tables = iter(f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable))
+        out = []
+        for ws in self.wb.worksheets:
+            plan = sheet_rows(ws)
+            above = next(tables) if plan.above else None
+            table = next(tables)
+            tops = [_row_top(layout, table, row) for row in range(table.rows())]
+            tops.append(layout.frameBoundingRect(table).bottom())
+            heights = [b - a for a, b in zip(tops, tops[1:])]
+            head = sum(heights[:len(plan.head)])
+            used = head + (tops[0] - layout.frameBoundingRect(above).top() if above is not None else 0)
+            on_page, cuts = 0, []
+            for row, h in zip(plan.body, heights[len(plan.head):]):
+                if on_page and used + h > height:
+                    cuts.append(row)
+                    used, on_page = head, 0
+                used += h
+                on_page += 1
+            out.append(cuts)
+        return out
+
+    def paint(self, device) -> int:
+        """Paint every page on ``device`` within its margins; returns the page count."""
+        from core.excel.sheethtml import workbook_html
+
+        width, height = device.width(), device.height()
+        footer = QFont(self.font_family) if self.font_family else QFont()
+        footer.setPointSizeF(FOOTER_PT)
+        footer_height = FOOTER_PT / 72 * device.logicalDpiY() * 2
+        body = height - footer_height
+        doc = self._document(workbook_html(self.wb, self.font_family, self.breaks(device, width, body * 0.99)),
+                             device)
+        doc.setPageSize(QSizeF(width, body))
+        layout = doc.documentLayout()
+        self.document, self.pages = doc, doc.pageCount()
+        painter = QPainter()
+        if not painter.begin(device):
+            return 0
+        try:
+            for page in range(self.pages):
+                if page:
+                    device.newPage()
+                painter.save()
+                painter.setClipRect(QRectF(0, 0, width, body))
+                painter.translate(0, -page * body)
+                context = QAbstractTextDocumentLayout.PaintContext()
+                context.clip = QRectF(0, page * body, width, body)
+                layout.draw(painter, context)
+                painter.restore()
+                painter.setFont(footer)
+                painter.drawText(QRectF(0, body, width, footer_height), Qt.AlignmentFlag.AlignCenter,
+                                 f"第 {page + 1} 页，共 {self.pages} 页")
+        finally:
+            painter.end()
+        return self.pages
 
 
-def preview_dialog(parent, title: str, doc: QTextDocument, layout: QPageLayout) -> QPrintPreviewDialog:
-    """A print preview of ``doc`` on ``layout``; its 打印 prints the same document."""
+def _row_top(layout, table: QTextTable, row: int) -> float:
+    """The top of a table row's text (every cell's text at its top when measuring: any cell that starts here)."""
+    for col in range(table.columns()):
+        cell = table.cellAt(row, col)
+        if cell.row() == row:
+            return layout.blockBoundingRect(cell.firstCursorPosition().block()).top()
+    return layout.blockBoundingRect(table.cellAt(row, 0).firstCursorPosition().block()).top()
+
+
+def preview_dialog(parent, title: str, sheet: SheetPrint, layout: QPageLayout) -> QPrintPreviewDialog:
+    """A print preview of ``sheet`` on ``layout``; its 打印 prints the same pages."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(layout)
     printer.setDocName(title)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"打印预览 - {title}")
-    dialog.paintRequested.connect(doc.print_)
-    dialog.printer, dialog.document = printer, doc  # both live as long as the dialog
+    dialog.paintRequested.connect(sheet.paint)
+    dialog.printer, dialog.sheet = printer, sheet  # both live as long as the dialog
     return dialog
 
 
@@ -90,7 +179,7 @@ class BatchPreviews:
         store = self.ctx.store
 
         def work(report, cancelled):
-            from core.excel.sheethtml import print_scale, workbook_html
+            from core.excel.sheethtml import print_scale
 
             report(0, 0, f"正在读取批次{b.id}的奖补明细…")
             batch, lines = store.batch(b.id), store.lines(b.id)
@@ -98,22 +187,19 @@ class BatchPreviews:
                 raise Cancelled()
             report(0, 0, f"正在排版{title}（{len(lines):,}条明细）…")
             wb = builder(batch, lines)
-            first = wb.worksheets[0]
-            return workbook_html(wb, font), print_scale(first), first
+            return wb, print_scale(wb.worksheets[0])
 
         def show(result):
-            html, scale, ws = result
+            wb, scale = result
             self.window.status.setText(f"已打开{title}的打印预览")
-            self.dialog = self.open_sheet_preview(title, html, scale, ws, b.id, font)
+            self.dialog = self.open_sheet_preview(title, SheetPrint(wb, font, scale), b.id)
 
         font = chinese_font()
         return Operation(self, f"{title}打印预览", work, on_success=show,
                          on_cancel=lambda: self.window.status.setText(f"已取消{title}的打印预览")).start()
 
-    def open_sheet_preview(self, title: str, html: str, scale: float, ws, batch_id: int,
-                           font: str) -> QPrintPreviewDialog:
-        doc = sheet_document(html, font, scale)
-        dialog = preview_dialog(self, title, doc, page_layout(ws))
+    def open_sheet_preview(self, title: str, sheet: SheetPrint, batch_id: int) -> QPrintPreviewDialog:
+        dialog = preview_dialog(self, title, sheet, page_layout(sheet.wb.worksheets[0]))
         store = self.ctx.store
         # QPrintPreviewDialog accepts only after its 打印 has printed
         dialog.accepted.connect(lambda: (log_print(store, title, f"batch:{batch_id}", dialog.printer),

@@ -42,7 +42,7 @@ def test_disbursement_preview_shows_the_exported_sheet_and_a_print_is_logged(win
     store = window.ctx.store
     kept = [l for l in store.lines(batch_id) if not l.provisional]
     ws = build_disbursement_sheet(store.batch(batch_id), kept, left_out=page.provisional).active
-    text = dialog.document.toPlainText()
+    text = dialog.sheet.document.toPlainText()
     rows = [r for r in range(4, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, int)]
     assert len(rows) == len(kept) > 0
     for r in rows:
@@ -51,6 +51,12 @@ def test_disbursement_preview_shows_the_exported_sheet_and_a_print_is_logged(win
     assert Decimal(str(ws.cell(total, 8).value)) == sum(l.amount for l in kept)
     assert cell_text(ws.cell(total, 8)) in text and ws.cell(total, 9).value in text
     assert "注：本批次另有" in text and "测算稿" not in text
+    # pages are cut between rows: one table per page under the repeated header, after the title's own table
+    from PySide6.QtGui import QTextTable
+
+    tables = [f for f in dialog.sheet.document.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    assert dialog.sheet.pages == len(tables) - 1 == preview_widget(dialog).pageCount() > 1
+    assert all(t.format().headerRowCount() == 1 for t in tables[1:])
     # 打印 (here into a PDF, as the dialog's print button does after the system dialog) is in the audit log
     pdf = tmp_path / "拨付.pdf"
     dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -72,7 +78,7 @@ def test_publicity_preview_as_a_draft_copy_of_everything(window, qtbot, asker):
     store = window.ctx.store
     lines = store.lines(batch_id)
     ws = build_publicity_list(store.batch(batch_id), lines, include_provisional=True).active
-    text = dialog.document.toPlainText()
+    text = dialog.sheet.document.toPlainText()
     assert ws["A1"].value in text and "测算稿" in ws["A1"].value
     for r in range(4, 4 + len(lines)):
         assert ws.cell(r, 2).value in text and cell_text(ws.cell(r, 6)) in text
