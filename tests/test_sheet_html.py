@@ -100,7 +100,9 @@ def test_cell_text_as_excel_shows_it():
     ws["A1"].number_format = "#,##0.00"
     ws["A2"] = 12
     ws["A3"] = "<a&b>"
-    assert [cell_text(ws[f"A{i}"]) for i in (1, 2, 3)] == ["1,234,567.50", "12", "<a&b>"]
+    ws["A4"] = 0.125  # Excel shows halves rounded away from zero
+    ws["A4"].number_format = "0.00"
+    assert [cell_text(ws[f"A{i}"]) for i in (1, 2, 3, 4)] == ["1,234,567.50", "12", "<a&b>", "0.13"]
     assert "&lt;a&amp;b&gt;" in sheet_html(ws)
 
 

@@ -5,14 +5,16 @@ sheet was built from), so the preview holds exactly the workbook's rows, totals
 and 大写金额 line. Merged ranges become colspan/rowspan, bold and centred cells
 keep their look, numbers are formatted as their number format says, column
 widths are the sheet's, in proportion. The rows Excel repeats on every printed
-page (``print_title_rows``) become the table's header, which Qt's text layout
-repeats on every page too. The HTML is the subset QTextDocument understands.
+page (``print_title_rows``) become the header of each page's table: given the
+rows that start a page (chosen by the GUI, which can measure), the body is cut
+into one table per page, so no row is split. The HTML is the subset
+QTextDocument understands.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from openpyxl.utils import get_column_letter
@@ -37,7 +39,8 @@ def cell_text(cell) -> str:
             return str(value)
         section = fmt.split(";")[0]
         decimals = section.split(".", 1)[1].count("0") if "." in section else 0
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        number = (value if isinstance(value, Decimal) else Decimal(str(value)))
+        number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # as Excel shows it
         return f"{number:{',' if ',' in section else ''}.{decimals}f}"
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M") if (value.hour, value.minute) != (0, 0) else value.strftime("%Y-%m-%d")
