@@ -197,7 +197,7 @@ def sheet_rows(ws: Worksheet) -> SheetRows:
     return SheetRows(tuple(range(1, first)), tuple(range(first, last + 1)), tuple(range(last + 1, last_row + 1)))
 
 
-def _table(rows_html: list[str], head_html: list[str] = (), new_page: bool = False) -> str:
+def _table(rows_html: list[str], head_html: list[str] | None = None, new_page: bool = False) -> str:
     head = f"<thead>{''.join(head_html)}</thead>" if head_html else ""
     brk = " page-break-before: always;" if new_page else ""
     return (f'<table width="100%" cellspacing="0" cellpadding="3" style="border-collapse: collapse;{brk}">'
