@@ -94,3 +94,16 @@ def test_preview_is_greyed_with_the_reason_when_the_batch_has_no_lines(window, q
     act = page.preview_actions["disbursement"]
     assert not act.isEnabled() and "批次没有奖补明细" in act.toolTip()
     assert page.preview_disbursement() is None and not asker.asked
+
+
+def test_a_large_sheet_asks_before_the_long_layout(window, qtbot, asker, monkeypatch):
+    from gui.batches import preview
+
+    batch_id = sample_batch(window)
+    page = shown(window, qtbot, batch_id)
+    monkeypatch.setattr(preview, "LARGE_SHEET", len(page.lines) - 1)
+    asker.answers = [1, False]  # the 测算稿, then not now
+    assert page.preview_publicity() is None
+    assert asker.asked[-1][0] == "confirm" and f"{len(page.lines)}条明细" in asker.asked[-1][2]
+    settle(qtbot)
+    assert not isinstance(page.dialog, QPrintPreviewDialog)
