@@ -53,7 +53,7 @@ def page_layout(ws) -> QPageLayout:
 
 
 class SheetPrint:
-    """A workbook on a paint device (the preview's or a printer): the pages cut between rows, as Excel cuts them,
+    """A workbook on a paint device (the preview's or a printer): the pages cut between rows (as Excel does),
     each page's table under the sheet's header rows, and the footer 第 n 页，共 N 页.
 
     Qt's own pagination splits a tall row across two pages and then draws the repeated header over the part that
@@ -213,6 +213,7 @@ class BatchPreviews:
         # QPrintPreviewDialog accepts only after its 打印 has printed
         dialog.accepted.connect(lambda: (log_print(store, title, f"batch:{batch_id}", dialog.printer),
                                          self.window.status.setText(f"已打印{title}")))
+        dialog.finished.connect(dialog.deleteLater)  # its document can be large
         dialog.open()
         return dialog
 
