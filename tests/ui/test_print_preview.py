@@ -107,3 +107,27 @@ def test_a_large_sheet_asks_before_the_long_layout(window, qtbot, asker, monkeyp
     assert asker.asked[-1][0] == "confirm" and f"{len(page.lines)}条明细" in asker.asked[-1][2]
     settle(qtbot)
     assert not isinstance(page.dialog, QPrintPreviewDialog)
+
+
+def test_an_adjustment_prints_what_is_paid_and_what_is_taken_back_each_from_a_new_page(qapp, tmp_path):
+    """An adjustment's 资金拨付明细表 has two sheets (应拨付, 应追回): each starts a page, each page under its header."""
+    import dataclasses
+
+    from excel_support import batch_record, simple_line, uscc
+    from PySide6.QtGui import QTextTable
+
+    from gui.batches.preview import SheetPrint, chinese_font
+
+    lines = [simple_line(1, "40000", "甲", uscc(11)), simple_line(2, "-50000", "乙", uscc(12))]
+    batch = dataclasses.replace(batch_record(name="2026年第一批（调整）"), adjusts_batch_id=1)
+    wb = build_disbursement_sheet(batch, lines)
+    assert wb.sheetnames == ["资金拨付明细表", "应追回明细"]
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "调整.pdf"))
+    sheet = SheetPrint(wb, chinese_font())
+    assert sheet.paint(printer) == 2
+    text = sheet.document.toPlainText()
+    assert text.index("甲科技有限公司") < text.index("人民币肆万元整") < text.index("乙科技有限公司") < text.index("人民币伍万元整")
+    tables = [f for f in sheet.document.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    assert len(tables) == 4 and tables[2].format().pageBreakPolicy() & tables[2].format().PageBreakFlag.PageBreak_AlwaysBefore
