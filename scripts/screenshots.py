@@ -124,6 +124,16 @@ def main(out: Path) -> int:
     s.settle()
     s.save("screen-batch-approved.png")
 
+    # 打印预览 of the 资金拨付明细表 (the lines under documents in force) and of the 公示名单
+    asker.answers = [0, "2060499 其他技术研究与开发支出"]
+    batches.preview_disbursement()
+    s.settle()
+    _save_preview(s, batches.dialog, "screen-print-preview-disbursement.png")
+    asker.answers = [0]
+    batches.preview_publicity()
+    s.settle()
+    _save_preview(s, batches.dialog, "screen-print-preview-publicity.png")
+
     # the company's record after approval: awards in its timeline
     w.show_page("companies")
     s.settle()
@@ -280,6 +290,20 @@ def main(out: Path) -> int:
     w.close()
     ctx.close()
     return 0
+
+
+def _save_preview(s: Shots, dialog, name: str) -> None:
+    """A print preview window on its own, a page wide, then closed."""
+    from gui.batches.preview import preview_widget
+
+    dialog.resize(1200, 740)
+    s.settle(0.5)
+    preview_widget(dialog).fitToWidth()
+    s.settle(0.5)
+    path = s.out / name
+    dialog.grab().save(str(path))
+    print(path)
+    dialog.reject()
 
 
 def _later_workbook(path: Path) -> str:

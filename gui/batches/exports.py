@@ -76,6 +76,31 @@ class BatchExports:
             return None
         return WITH_DRAFTS if options[choice].startswith("导出测算稿") else IN_FORCE
 
+    def _disbursement_choice(self) -> tuple[str, str] | None:
+        """(draft mode, 预算科目) for the 资金拨付明细表, asked as the export asks them; None when the clerk stopped."""
+        mode = self._draft_choice("资金拨付明细表")
+        if mode is None:
+            return None
+        subject = ask().text(self, "资金拨付明细表", "预算科目（可不填）：",
+                             str(self.ctx.settings.value(BUDGET_KEY, "") or ""))
+        if subject is None:
+            return None
+        subject = subject.strip()
+        self.ctx.settings.setValue(BUDGET_KEY, subject)
+        return mode, subject
+
+    @staticmethod
+    def _publicity_contact() -> tuple[str, str]:
+        """(unit, contact) the 公示名单's objection sentence names: the bureau as on the award letters."""
+        from core.letters.errors import LetterError
+        from core.letters.settings import load_letter_settings
+
+        try:
+            letter = load_letter_settings()
+            return letter.issuer, letter.contact
+        except LetterError:
+            return "", ""
+
     @staticmethod
     def _lines_for(mode: str, lines) -> tuple[list, int]:
         """(the lines to write, how many computed under a draft were left out)."""
@@ -96,15 +121,10 @@ class BatchExports:
         b = self.current
         if b is None or not self.lines:
             return None
-        mode = self._draft_choice("资金拨付明细表")
-        if mode is None:
+        choice = self._disbursement_choice()
+        if choice is None:
             return None
-        subject = ask().text(self, "资金拨付明细表", "预算科目（可不填）：",
-                             str(self.ctx.settings.value(BUDGET_KEY, "") or ""))
-        if subject is None:
-            return None
-        subject = subject.strip()
-        self.ctx.settings.setValue(BUDGET_KEY, subject)
+        mode, subject = choice
         from core.excel.exports import write_disbursement_sheet
 
         def writer(batch, lines, path):
@@ -122,14 +142,8 @@ class BatchExports:
         if mode is None:
             return None
         from core.excel.exports import write_publicity_list
-        from core.letters.errors import LetterError
-        from core.letters.settings import load_letter_settings
 
-        try:
-            letter = load_letter_settings()  # the bureau and its contact, as on the award letters
-            unit, contact = letter.issuer, letter.contact
-        except LetterError:
-            unit, contact = "", ""
+        unit, contact = self._publicity_contact()
 
         def writer(batch, lines, path):
             lines, left_out = self._lines_for(mode, lines)

@@ -13,8 +13,8 @@ from html import escape
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter, QTableView,
-                               QTextBrowser, QToolBar, QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QSplitter,
+                               QTableView, QTextBrowser, QToolBar, QToolButton, QTreeView, QVBoxLayout, QWidget)
 
 from core.batchactions import STATUS_LABELS, allowed_actions
 from core.money import fmt_yuan
@@ -22,6 +22,7 @@ from gui import gcpolicy
 from gui.batches.actions import BatchActions
 from gui.batches.exports import BUDGET_KEY, WORKBOOK_FILTER, BatchExports  # noqa: F401 - where they were
 from gui.batches.html import company_html, line_html, refusal_html
+from gui.batches.preview import BatchPreviews
 from gui.errors import show_failure
 from gui.models.base import Column, ListTableModel
 from gui.models.results import BatchResultsModel
@@ -44,7 +45,7 @@ class BatchRow:
         return self.record.id
 
 
-class BatchesPage(BatchActions, BatchExports, QWidget):
+class BatchesPage(BatchActions, BatchExports, BatchPreviews, QWidget):
     def __init__(self, ctx, window):
         super().__init__()
         self.ctx, self.window = ctx, window
@@ -120,6 +121,8 @@ class BatchesPage(BatchActions, BatchExports, QWidget):
             self.addAction(act)
             self.toolbar.addAction(act)
             self.actions_by_name[name] = act
+            if name == "publicity":
+                self._add_print_preview()
 
         self.banner = QLabel()
         self.banner.setObjectName("banner")
@@ -177,6 +180,24 @@ class BatchesPage(BatchActions, BatchExports, QWidget):
         outer.addWidget(self.banner)
         outer.addWidget(split, 1)
         self._update_actions()
+
+    def _add_print_preview(self) -> None:
+        """打印预览 ▾ beside the exports: the 资金拨付明细表 or the 公示名单, each enabled as its export is."""
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        self.preview_actions: dict[str, QAction] = {}
+        for name, label, slot in (("disbursement", "资金拨付明细表…", self.preview_disbursement),
+                                  ("publicity", "公示名单…", self.preview_publicity)):
+            act = menu.addAction(label)
+            act.setData(f"打印预览{label.rstrip('…')}")
+            act.triggered.connect(lambda checked=False, s=slot: s())
+            self.preview_actions[name] = act
+        self.preview_button = QToolButton()
+        self.preview_button.setObjectName("print-preview")
+        self.preview_button.setText("打印预览")
+        self.preview_button.setMenu(menu)
+        self.preview_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.toolbar.addWidget(self.preview_button)
 
     # ------------------------------------------------------------ layout
     STATE = (("batches/splitter", "splitter"), ("batches/results_splitter", "results_splitter"))
@@ -339,6 +360,14 @@ class BatchesPage(BatchActions, BatchExports, QWidget):
             enabled, reason = allowed[name]
             act.setEnabled(enabled)
             act.setToolTip(act.data() if enabled else f"{act.data()}：{reason}")
+        for name, act in self.preview_actions.items():  # as the export of the same sheet
+            enabled, reason = allowed[name]
+            act.setEnabled(enabled)
+            act.setToolTip(act.data() if enabled else f"{act.data()}：{reason}")
+        enabled = [a for a in self.preview_actions.values() if a.isEnabled()]
+        self.preview_button.setEnabled(bool(enabled))
+        self.preview_button.setToolTip("打印前预览资金拨付明细表或公示名单" if enabled else
+                                       self.preview_actions["disbursement"].toolTip())
 
     def user_changed(self) -> None:
         """Another user logged in (文件 → 切换用户): what they may do differs."""
