@@ -188,7 +188,7 @@ class Startup(QObject):
 
         def done(batch_id):
             self.demo_batch = batch_id
-            self.ctx.policies_changed()
+            self.ctx.data_changed()
             self.notice(f"已载入演示数据：批次{batch_id}“{store.batch(batch_id).name}”")
             if any(p[0] == "batches" for p in self.window.pages):
                 self.window.show_page("batches")

@@ -6,7 +6,6 @@ the heavier screens (and their imports) are built.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
@@ -60,10 +59,6 @@ class PageStack(QStackedWidget):
             holder.deleteLater()
 
 
-def available_pages():
-    return [p for p in PAGES if importlib.util.find_spec(p[2].split(":")[0]) is not None]
-
-
 class MainWindow(QMainWindow):
     def __init__(self, ctx):
         super().__init__()
@@ -73,7 +68,7 @@ class MainWindow(QMainWindow):
 
         screenfit.install()  # every window and dialog is kept inside the screen as it shows
         screenfit.fit(self, 1280, 760)
-        self.pages = available_pages()
+        self.pages = list(PAGES)
         self._widgets: dict[str, QWidget] = {}
 
         self.nav_model = QStandardItemModel(self)
@@ -173,9 +168,6 @@ class MainWindow(QMainWindow):
     def open_letters(self, batch_id: int | None = None):
         """The letters of a batch (asked for by number when not given)."""
         store = self.ctx.store
-        if store is None:
-            ask().error(self, "兑现通知书", "本程序尚未包含数据库模块，无法读取批次")
-            return None
         if batch_id is None:
             text = ask().text(self, "兑现通知书", "批次编号：")
             if not text:
