@@ -312,7 +312,7 @@ class BatchesPage(BatchActions, BatchExports, QWidget):
         self._update_actions()
         first = self.results.index(0, 0)
         if first.isValid():
-            QTimer.singleShot(0, lambda: self.tree.setCurrentIndex(self.results.index(0, 0)))
+            QTimer.singleShot(0, self.tree, lambda: self.tree.setCurrentIndex(self.results.index(0, 0)))
         else:
             self.trace.setHtml(CSS + "<p>该批次没有企业。</p>")
 
