@@ -124,6 +124,7 @@ class Startup(QObject):
     """The steps after the window shows; ``finished`` is emitted when they are all done."""
 
     finished = Signal()
+    asking = Signal(object)  # the first-run dialog, just opened (gui/autopilot.py answers it)
 
     def __init__(self, window):
         super().__init__(window)
@@ -149,6 +150,7 @@ class Startup(QObject):
         self.dialog = FirstRunDialog(self.window, store, has_batches=has_batches)
         self.dialog.finished.connect(self._answered)
         self.dialog.open()
+        self.asking.emit(self.dialog)
 
     def _open_store(self):
         return self.ctx.store if open_database(self.ctx, self.window) else None
