@@ -218,7 +218,7 @@ class MappingDialog(QDialog):
             self.result_id = result[0]
             self.accept()
 
-        _run(self, "导入名单", lambda: service.import_list(store, p), done, progress=True)
+        _change(self, "导入名单", lambda: service.import_list(store, p), done, progress=True)
 
 
 # ---------------------------------------------------------------- the page
