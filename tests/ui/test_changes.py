@@ -113,3 +113,28 @@ def test_policies_in_force_are_read_again_only_when_the_change_touched_them(wind
     assert ctx.policies is before
     ctx.changed(Changes(overrides=frozenset({1})))
     assert ctx.policies is not before
+
+
+def test_a_merge_on_the_companies_page_tells_the_other_screens_but_not_itself(window, qtbot, asker, monkeypatch):
+    from core.records import CompanyProfile
+    from core.uscc import check_character
+
+    store = window.ctx.store
+    real = store.add_company(CompanyProfile("91150702MA0N8XKQ26", "呼伦贝尔合同测试科技有限公司", "hulunbuir", "海拉尔区",
+                                            "small_micro"))
+    dup_code = "91150781MA0Q1234X"[:17]
+    dup = store.add_company(CompanyProfile(dup_code + check_character(dup_code), "呼伦贝尔合同测试科技公司（重复）",
+                                           "hulunbuir", "海拉尔区", "small_micro"))
+    page = window.show_page("companies")
+    page.search()
+    settle(qtbot)
+    heard = []
+    window.ctx.subscribe(heard.append)
+    searches = _counting(monkeypatch, page, "search")
+    page.view.selectRow(page.model.row_of(dup))
+    asker.answers = ["91150702MA0N8XKQ26", True]
+    assert page.merge_current()
+    settle(qtbot)
+    # the store names the company merged into (its audit entry's target); the one merged away is gone
+    assert len(heard) == 1 and real in heard[0].companies and heard[0].audit
+    assert len(searches) == 1  # its own search after the merge, not a second one for being told
