@@ -15,10 +15,8 @@ COLUMNS = ("政策文件", "文号", "发文机关", "印发日期", "有效期"
 
 def database_location(ctx) -> str:
     """The database the program uses: the SQLite file, or the server's URL without its password."""
-    try:
-        from core.store.db import display_url, resolve_url, sqlite_path
-    except ModuleNotFoundError:
-        return "（本程序未包含数据库模块）"
+    from core.store.db import display_url, resolve_url, sqlite_path
+
     try:
         url = ctx.store.url if ctx._store is not None else resolve_url(ctx.db_url)
         path = sqlite_path(url)

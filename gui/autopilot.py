@@ -53,13 +53,8 @@ def attach(startup, config_path: str) -> None:
         report["window_shown_at"] = time.time()
 
     QTimer.singleShot(0, shown)  # the first turn of the event loop: the window is on screen
-    original_run = startup.run
 
-    def run():
-        original_run()
-        dialog = startup.dialog
-        if dialog is None:
-            return
+    def answer(dialog):
         report["first_run_dialog"] = True
         report["dialog_prefill"] = {"issuer": dialog.issuer.text(), "code": dialog.code.text(),
                                     "clerk": dialog.clerk.text(), "demo_offered": dialog.demo.isVisible()}
@@ -78,7 +73,7 @@ def attach(startup, config_path: str) -> None:
             report["problems"].append(dialog.error.text())
             dialog.later.click()
 
-    startup.run = run
+    startup.asking.connect(answer)
 
     def finished():
         report.update(

@@ -6,6 +6,9 @@ import threading
 from PySide6.QtCore import QSettings
 
 from core.paths import user_data_dir
+from core.store.changes import Changes
+
+EVERYTHING = Changes(database=True)  # what an unknown change is taken to have touched: every screen refreshes
 
 
 class AppContext:
@@ -19,8 +22,7 @@ class AppContext:
         self._store = None
         # Screens open the store and load the policies on worker threads (the window shows first): once.
         self._lock = threading.RLock()
-        self.listeners: list = []  # called (on the GUI thread) after policies_changed()
-        self.data_listeners: list = []  # called (on the GUI thread) after data_changed()
+        self._subscribers: list = []  # (fn, owner): fn(changes) is called on the GUI thread by changed()
 
     @property
     def base_policies(self):
@@ -39,8 +41,7 @@ class AppContext:
             if self._policies is None:
                 store = self.store
                 base = self.base_policies
-                self._policies = store.policies_with_overrides(base) if store is not None and hasattr(
-                    store, "policies_with_overrides") else base
+                self._policies = store.policies_with_overrides(base)
             return self._policies
 
     @property
@@ -53,27 +54,41 @@ class AppContext:
         """Open the store and read the policies (called on a worker thread as the window shows)."""
         self.policies  # noqa: B018 - the property opens the store and reads the files
 
-    def policies_changed(self) -> None:
-        """The overrides changed: the policies in force are read again, and every screen is told."""
-        with self._lock:
-            self._policies = None
-        for listener in list(self.listeners):
-            listener()
+    def subscribe(self, fn, owner=None) -> None:
+        """Call ``fn(changes)`` after every change (Anki's operation_did_execute); ``owner`` is the screen, so
+        that a change it made itself (``changed(..., initiator=owner)``) is not reported back to it."""
+        self._subscribers.append((fn, owner))
+
+    def unsubscribe(self, fn) -> None:
+        self._subscribers = [(f, o) for f, o in self._subscribers if f != fn]
+
+    def changed(self, changes: Changes, initiator=None) -> None:
+        """A change to the store committed (GUI thread): the policies in force are read again if it touched
+        them, and each subscriber but the initiator is told, to refresh what it shows of it."""
+        if not changes:
+            return
+        if changes.policies:
+            with self._lock:
+                self._policies = None
+        for fn, owner in list(self._subscribers):
+            if initiator is None or owner is not initiator:
+                fn(changes)
 
     def data_changed(self) -> None:
-        """Companies or batches changed (import, calculation, approval, edits): screens showing them refresh."""
-        for listener in list(self.data_listeners):
-            listener()
+        """Something changed, what is not known (a restore, another user logged in): every screen refreshes."""
+        self.changed(EVERYTHING)
+
+    def policies_changed(self) -> None:
+        """The overrides changed, which is not known: as :meth:`data_changed` (the calculations follow them)."""
+        self.changed(EVERYTHING)
 
     @property
     def store(self):
-        """The store, or None while the store package is not part of the program."""
+        """The store, opened on first use (a screen asks for it on a worker thread as the window shows)."""
         with self._lock:
             if self._store is None:
-                try:
-                    from core.store import open_store
-                except ModuleNotFoundError:
-                    return None
+                from core.store import open_store
+
                 self._store = open_store(self.db_url)
             return self._store
 
@@ -82,6 +97,6 @@ class AppContext:
         return self._store is not None
 
     def close(self) -> None:
-        if self._store is not None and hasattr(self._store, "close"):
+        if self._store is not None:
             self._store.close()
             self._store = None

@@ -124,6 +124,7 @@ class Startup(QObject):
     """The steps after the window shows; ``finished`` is emitted when they are all done."""
 
     finished = Signal()
+    asking = Signal(object)  # the first-run dialog, just opened (gui/autopilot.py answers it)
 
     def __init__(self, window):
         super().__init__(window)
@@ -149,6 +150,7 @@ class Startup(QObject):
         self.dialog = FirstRunDialog(self.window, store, has_batches=has_batches)
         self.dialog.finished.connect(self._answered)
         self.dialog.open()
+        self.asking.emit(self.dialog)
 
     def _open_store(self):
         return self.ctx.store if open_database(self.ctx, self.window) else None
@@ -188,7 +190,7 @@ class Startup(QObject):
 
         def done(batch_id):
             self.demo_batch = batch_id
-            self.ctx.policies_changed()
+            self.ctx.data_changed()
             self.notice(f"已载入演示数据：批次{batch_id}“{store.batch(batch_id).name}”")
             if any(p[0] == "batches" for p in self.window.pages):
                 self.window.show_page("batches")

@@ -182,8 +182,6 @@ def login_at_start(ctx, parent=None) -> bool:
     """Before the main window: True to go on, False when the clerk chose 退出程序."""
     try:
         store = ctx.store
-        if store is None:
-            return True
         has_users = store.has_users()
     except StoreError as exc:  # the pages show the problem too; nothing to log in to
         ask().error(parent, "数据库", str(exc))

@@ -6,7 +6,6 @@ the heavier screens (and their imports) are built.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QMainWindow, QScro
 from core.version import APP_NAME, __version__
 from gui.ask import ask
 
-# (key, label, "module:Class"); a page whose module is not part of the program is not listed.
+# (key, label, "module:Class")
 PAGES = (
     ("companies", "企业档案", "gui.pages.companies:CompaniesPage"),
     ("batches", "申报批次", "gui.pages.batches:BatchesPage"),
@@ -60,10 +59,6 @@ class PageStack(QStackedWidget):
             holder.deleteLater()
 
 
-def available_pages():
-    return [p for p in PAGES if importlib.util.find_spec(p[2].split(":")[0]) is not None]
-
-
 class MainWindow(QMainWindow):
     def __init__(self, ctx):
         super().__init__()
@@ -73,7 +68,7 @@ class MainWindow(QMainWindow):
 
         screenfit.install()  # every window and dialog is kept inside the screen as it shows
         screenfit.fit(self, 1280, 760)
-        self.pages = available_pages()
+        self.pages = list(PAGES)
         self._widgets: dict[str, QWidget] = {}
 
         self.nav_model = QStandardItemModel(self)
@@ -173,9 +168,6 @@ class MainWindow(QMainWindow):
     def open_letters(self, batch_id: int | None = None):
         """The letters of a batch (asked for by number when not given)."""
         store = self.ctx.store
-        if store is None:
-            ask().error(self, "兑现通知书", "本程序尚未包含数据库模块，无法读取批次")
-            return None
         if batch_id is None:
             text = ask().text(self, "兑现通知书", "批次编号：")
             if not text:
@@ -186,7 +178,21 @@ class MainWindow(QMainWindow):
             batch_id = int(text.strip())
         from gui.letters.preview_dialog import open_letters
 
-        return open_letters(self, store, batch_id)
+        before = store.last_changes
+        dialog = open_letters(self, store, batch_id)
+        if store.last_changes is not before:  # the letters were numbered as the dialog opened
+            self.ctx.changed(store.last_changes)
+        if dialog is not None:
+            opened = store.last_changes
+            dialog.finished.connect(lambda _r: self._letters_closed(batch_id, opened))
+        return dialog
+
+    def _letters_closed(self, batch_id: int, opened) -> None:
+        """The letters dialog records what was previewed, printed and exported: the screens showing it are told."""
+        from core.store.changes import Changes
+
+        if self.ctx.store.last_changes is not opened:
+            self.ctx.changed(Changes(letters=frozenset({batch_id}), audit=True))
 
     # ---------------------------------------------------------------- users (gui.users, gui.lock)
     def show_user(self) -> None:
@@ -198,8 +204,6 @@ class MainWindow(QMainWindow):
         from gui.users import UsersDialog
 
         store = self.ctx.store
-        if store is None:
-            return None
         if store.user is None:
             if store.has_users():
                 ask().error(self, "用户管理", "请先登录")
@@ -222,7 +226,7 @@ class MainWindow(QMainWindow):
         from gui.users import UserFormDialog
 
         store = self.ctx.store
-        if store is None or store.user is None:
+        if store.user is None:
             ask().error(self, "修改密码", "尚未登录：数据库还没有设置用户（工具 → 用户管理）")
             return None
         dialog = UserFormDialog(store, UserFormDialog.OWN, store.user.name, parent=self)

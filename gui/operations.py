@@ -5,6 +5,11 @@ run on a worker thread; ``report(done, total, text)`` moves the progress bar,
 ``cancelled()`` tells it the clerk pressed 取消 (it should then raise
 :class:`core.progress.Cancelled`). Success and failure callbacks run on the
 main thread. The window never freezes.
+
+Two entry points on Anki's pattern (``QueryOp`` and ``CollectionOp``): :func:`run_read`
+only reads; :func:`run_change` changes the store, and on success broadcasts what the
+change touched (the store's ``last_changes``, read on the worker right after the work) through
+``ctx.changed`` so that each screen refreshes only what it shows.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog
 
 from core.progress import Cancelled
+from core.store.changes import NOTHING
 from gui import gcpolicy
 from gui.errors import show_failure
 
@@ -160,3 +166,52 @@ class Operation:
         self._finish()
         if self.on_cancel:
             self.on_cancel()
+
+
+class ReadOp(Operation):
+    """Background work that only reads: its result goes to ``on_success``; nothing is broadcast."""
+
+
+class ChangeOp(Operation):
+    """Background work that changes the store: ``fn`` returns its result; on success the screens are told.
+
+    The store's ``last_changes`` is read on the worker as soon as ``fn`` returns (another change committed
+    later on another thread would replace it; a work that makes several changes is reported by its last,
+    and one that changed nothing by ``NOTHING``). Then on the main thread ``ctx.changed(changes, initiator)``
+    runs before ``on_success(result)``. ``initiator`` (a screen) is not told of its own change: it
+    refreshes itself in ``on_success``, usually with more to say (the row to select).
+    """
+
+    def __init__(self, ctx, parent, title: str, fn, *, initiator=None, **kwargs):
+        self.ctx, self.initiator = ctx, initiator
+        self.changes = None
+        on_success = kwargs.pop("on_success", None)
+        super().__init__(parent, title, self._work(fn), on_success=self._changed, **kwargs)
+        self.after_change = on_success
+
+    def _work(self, fn):
+        ctx = self.ctx
+
+        def work(report, cancelled):
+            store = ctx.store
+            before = store.last_changes
+            result = fn(report, cancelled)
+            after = store.last_changes
+            return result, (NOTHING if after is before else after)
+        return work
+
+    def _changed(self, outcome) -> None:
+        result, self.changes = outcome
+        self.ctx.changed(self.changes, initiator=self.initiator)
+        if self.after_change is not None:
+            self.after_change(result)
+
+
+def run_read(parent, title: str, fn, **kwargs) -> ReadOp:
+    """Start ``fn(report, cancelled)`` that only reads (see :class:`Operation` for the keywords)."""
+    return ReadOp(parent, title, fn, **kwargs).start()
+
+
+def run_change(ctx, parent, title: str, fn, **kwargs) -> ChangeOp:
+    """Start ``fn(report, cancelled)`` that changes the store; its Changes reach every other screen."""
+    return ChangeOp(ctx, parent, title, fn, **kwargs).start()

@@ -13,6 +13,8 @@ from core.records import BatchRecord, LineRecord
 
 
 class MemoryLetterStore:
+    last_changes = None  # the store's record of what its last change touched (core.store.changes): none kept here
+
     def __init__(self):
         self._batches: dict[int, BatchRecord] = {}
         self._lines: dict[int, list[LineRecord]] = {}
@@ -21,6 +23,9 @@ class MemoryLetterStore:
         self.issues: list[tuple[int, str, str, str, dt.datetime]] = []
 
     # what a real store has
+    def close(self) -> None:
+        """Nothing to close: the screens close the store they were given as the program ends."""
+
     def put_batch(self, batch: BatchRecord, lines: list[LineRecord]) -> None:
         """Add or correct a batch (a correction keeps every number already given)."""
         self._batches[batch.id] = batch

@@ -150,6 +150,7 @@ class AuditPage(QWidget):
         layout.addWidget(self.head_label)
         self.operation = None
         self.refresh()
+        ctx.subscribe(self._on_changes, owner=self)
 
     @property
     def store(self):
@@ -158,12 +159,13 @@ class AuditPage(QWidget):
     def activated(self) -> None:
         self.refresh()
 
+    def _on_changes(self, changes) -> None:
+        """A change wrote to the audit log: show it (when on screen; activated() reads it otherwise)."""
+        if self.isVisible() and (changes.audit or changes.database):
+            self.refresh()
+
     def refresh(self) -> None:
         store = self.store
-        if store is None:
-            self.model.set_rows([])
-            self.head_label.setText("本程序尚未包含数据库模块")
-            return
         self._fill_choices(store)
         who = self.who_box.currentData()
         entries = store.audit_entries(target=self.target_edit.text().strip() or self.batch_box.currentData() or None,

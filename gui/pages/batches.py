@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from core.batchactions import STATUS_LABELS, allowed_actions
 from core.money import fmt_yuan
+from core.store.changes import Changes
 from gui import gcpolicy
 from gui.batches.actions import BatchActions
 from gui.batches.exports import BUDGET_KEY, WORKBOOK_FILTER, BatchExports  # noqa: F401 - where they were
@@ -180,6 +181,7 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, QWidget):
         outer.addWidget(self.banner)
         outer.addWidget(split, 1)
         self._update_actions()
+        ctx.subscribe(self._on_changes, owner=self)
 
     def _add_print_preview(self) -> None:
         """打印预览 ▾ beside the exports: the 资金拨付明细表 or the 公示名单, each enabled as its export is."""
@@ -244,9 +246,18 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, QWidget):
                   progress=False).start()
 
     def _changed(self, batch_id: int | None) -> None:
-        """This screen changed the data: show the batch, and let other screens refresh."""
+        """This screen changed the data: show the batch, and tell the other screens.
+
+        Called on the GUI thread once the change is done: what the store says it touched last, with the batch
+        (a work of several changes, like deleting a draft and its trial companies, is reported by its last)."""
         self.refresh(select=batch_id)
-        self.ctx.data_changed()
+        touched = Changes(batches=frozenset({batch_id} if batch_id is not None else ()), audit=True)
+        self.ctx.changed(touched | self.ctx.store.last_changes, initiator=self)
+
+    def _on_changes(self, changes) -> None:
+        """Another screen changed the store: read the list again if batches or their letters changed."""
+        if self.isVisible() and (changes.batches or changes.letters or changes.database):
+            self.refresh()
 
     def _load_failed(self, exc) -> None:
         self.loading = False
@@ -322,7 +333,7 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, QWidget):
         self._update_actions()
         first = self.results.index(0, 0)
         if first.isValid():
-            QTimer.singleShot(0, lambda: self.tree.setCurrentIndex(self.results.index(0, 0)))
+            QTimer.singleShot(0, self.tree, lambda: self.tree.setCurrentIndex(self.results.index(0, 0)))
         else:
             self.trace.setHtml(CSS + "<p>该批次没有企业。</p>")
 

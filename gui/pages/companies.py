@@ -137,7 +137,7 @@ class CompaniesPage(QWidget):
         for box in (self.size, self.qualification, self.county):
             box.currentIndexChanged.connect(lambda _i: self.search())
         self.city.currentIndexChanged.connect(self._city_changed)
-        ctx.data_listeners.append(self._data_changed)
+        ctx.subscribe(self._on_changes, owner=self)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence("Alt+Left"), self, activated=self.show_list)
         self.user_changed()
@@ -164,9 +164,14 @@ class CompaniesPage(QWidget):
         elif self.stack.currentWidget() is self.listing:
             self.search()  # imports and edits elsewhere may have changed the list
 
-    def _data_changed(self) -> None:
-        if self._started:
+    def _on_changes(self, changes) -> None:
+        """Another screen changed the store: search again when companies, or the batches they are in, changed."""
+        if self._started and (changes.companies or changes.batches or changes.database):
             self.search()
+
+    def _tell_others(self) -> None:
+        """This screen changed the store (on the GUI thread, just now): the other screens are told."""
+        self.ctx.changed(self.ctx.store.last_changes, initiator=self)
 
     def _first_load(self, report, cancelled):
         store = self.ctx.store  # opens the database off the GUI thread
@@ -322,7 +327,7 @@ class CompaniesPage(QWidget):
             return False
         self.window.status.setText(f"已删除企业“{name}”")
         self.search()
-        self.ctx.data_changed()
+        self._tell_others()
         return True
 
     def merge_current(self) -> bool:
@@ -357,7 +362,7 @@ class CompaniesPage(QWidget):
                                    f"重复的{summary['dropped_rows']}条未重复保存")
         self._pending_select = into
         self.search()
-        self.ctx.data_changed()
+        self._tell_others()
         return True
 
     def show_list(self) -> None:
@@ -373,6 +378,7 @@ class CompaniesPage(QWidget):
     def _company_changed(self, company_id: int) -> None:
         self.model.refresh_company(company_id)
         self.window.status.setText("企业档案已更新")
+        self._tell_others()
 
     def add_company(self):
         from gui.companies.dialogs import CompanyDialog
@@ -388,6 +394,7 @@ class CompaniesPage(QWidget):
         def added():
             self._pending_select = dialog.result_value
             self.search()
+            self._tell_others()
             self.open_company(dialog.result_value)
 
         dialog.accepted.connect(added)

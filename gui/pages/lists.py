@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from core.lists import kinds
 from gui.ask import ask
 from gui.models.base import Column, ListTableModel
-from gui.operations import Operation
+from gui.operations import Operation, run_change, run_read
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 NAV_LABEL = "免申即享"
@@ -72,7 +72,13 @@ def _selected(view: QTableView):
 
 def _run(parent, title, work, done, progress=False):
     """Store work off the GUI thread; a refusal is shown to the clerk."""
-    return Operation(parent, title, lambda report, cancelled: work(), on_success=done, progress=progress).start()
+    return run_read(parent, title, lambda report, cancelled: work(), on_success=done, progress=progress)
+
+
+def _change(page, title, work, done, progress=False):
+    """A change to the store off the GUI thread: ``page`` refreshes itself in ``done``, the other screens are told."""
+    return run_change(page.ctx, page, title, lambda report, cancelled: work(), on_success=done, progress=progress,
+                      initiator=page)
 
 
 # ---------------------------------------------------------------- the mapping dialog
@@ -212,7 +218,7 @@ class MappingDialog(QDialog):
             self.result_id = result[0]
             self.accept()
 
-        _run(self, "导入名单", lambda: service.import_list(store, p), done, progress=True)
+        _change(self, "导入名单", lambda: service.import_list(store, p), done, progress=True)
 
 
 # ---------------------------------------------------------------- the page
@@ -230,10 +236,11 @@ class ListsPage(QWidget):
         self.tabs.addTab(self._entitled_tab(), "应享未享")
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
-        ctx.data_listeners.append(self._data_changed)
+        ctx.subscribe(self._on_changes, owner=self)
 
-    def _data_changed(self) -> None:
-        if self.isVisible():
+    def _on_changes(self, changes) -> None:
+        """Another screen changed the store: the lists and the batches' consent follow companies and batches."""
+        if self.isVisible() and (changes.companies or changes.batches or changes.database):
             self.reload()
 
     def activated(self) -> None:
@@ -356,14 +363,13 @@ class ListsPage(QWidget):
 
     def _after(self, _result=None) -> None:
         self.reload_lists()
-        self.ctx.data_changed()
 
     def rematch(self) -> None:
         from core.lists import service
 
         lst, store = self.current_list(), self.ctx.store
         if lst is not None:
-            _run(self, "重新匹配", lambda: service.match_again(store, lst.id), self._after)
+            _change(self, "重新匹配", lambda: service.match_again(store, lst.id), self._after)
 
     def confirm(self) -> None:
         from core.lists import service
@@ -373,14 +379,14 @@ class ListsPage(QWidget):
         if e is None or choice is None:
             ask().info(self, "确认匹配", "请先选择名单中的一行和一个相近单位")
             return
-        _run(self, "确认匹配", lambda: service.confirm_match(store, e.id, *choice), self._after)
+        _change(self, "确认匹配", lambda: service.confirm_match(store, e.id, *choice), self._after)
 
     def unmatch(self) -> None:
         from core.lists import service
 
         e, store = self.current_entry(), self.ctx.store
         if e is not None and e.company_id is not None:
-            _run(self, "撤销匹配", lambda: service.confirm_match(store, e.id, None), self._after)
+            _change(self, "撤销匹配", lambda: service.confirm_match(store, e.id, None), self._after)
 
     def create_company(self) -> None:
         from core.lists import service
@@ -400,8 +406,8 @@ class ListsPage(QWidget):
             city = next((k for k, label in labels if text and text.strip() in (label, k)), "")
             if not city:
                 return
-        _run(self, "由名单新建单位", lambda: service.create_company(store, e.id, uscc=code.strip().upper(), city=city),
-             self._after)
+        _change(self, "由名单新建单位",
+                lambda: service.create_company(store, e.id, uscc=code.strip().upper(), city=city), self._after)
 
     def make_claims(self) -> None:
         from core.lists import service
@@ -409,7 +415,7 @@ class ListsPage(QWidget):
         lst, store, policies = self.current_list(), self.ctx.store, self.ctx.base_policies
         if lst is None:
             return
-        drafts = [b for b in store.batches() if b.status == "draft"] if hasattr(store, "batches") else []
+        drafts = [b for b in store.batches() if b.status == "draft"]
         choices = "、".join(f"{b.id}" for b in drafts)
         text = ask().text(self, "生成申报事项", f"加入草稿批次（填批次编号：{choices or '无'}），或留空新建"
                                          f"{dt.date.today().year}年度批次：")
@@ -432,7 +438,7 @@ class ListsPage(QWidget):
             ask().info(self, "生成申报事项", text)
             self._after()
 
-        _run(self, "生成申报事项并计算", work, done, progress=True)
+        _change(self, "生成申报事项并计算", work, done, progress=True)
 
     # ------------------------------------------------------------ 意愿确认
     def _consent_tab(self) -> QWidget:
@@ -525,9 +531,8 @@ class ListsPage(QWidget):
 
         def done(_r):
             self.reload_consent()
-            self.ctx.data_changed()
 
-        _run(self, "意愿确认", work, done)
+        _change(self, "意愿确认", work, done)
 
     def export_consent(self) -> None:
         from core.lists.consent import write_consent_sheet
@@ -546,9 +551,9 @@ class ListsPage(QWidget):
         store = self.ctx.store
         path = ask().open_file(self, "导入确认表", "Excel 工作簿 (*.xlsx)")
         if path:
-            _run(self, "导入确认表", lambda: read_consent_sheet(store, path),
-                 lambda r: (ask().info(self, "导入确认表", f"已导入批次{r[0]}的意愿确认：{r[1]}家单位"),
-                            self.reload_consent()))
+            _change(self, "导入确认表", lambda: read_consent_sheet(store, path),
+                    lambda r: (ask().info(self, "导入确认表", f"已导入批次{r[0]}的意愿确认：{r[1]}家单位"),
+                               self.reload_consent()))
 
     # ------------------------------------------------------------ 应享未享
     def _entitled_tab(self) -> QWidget:

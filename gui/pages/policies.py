@@ -143,7 +143,7 @@ class PoliciesPage(QWidget):
         self.docs.selectRow(0)
         self.dialog = None
         self._load_overrides()
-        ctx.listeners.append(self.policies_changed)
+        ctx.subscribe(self._on_changes, owner=self)
 
     def _table(self, model) -> QTableView:
         view = QTableView()
@@ -290,7 +290,7 @@ class PoliciesPage(QWidget):
         return dialog
 
     def _override_saved(self) -> None:
-        self.ctx.policies_changed()
+        self._tell_all()
         self.window.status.setText("已保存参数调整；草稿批次需重新计算后才能审批")
 
     def revoke_override(self) -> bool:
@@ -309,9 +309,18 @@ class PoliciesPage(QWidget):
         except Exception as exc:
             show_failure(self, "撤销参数调整", exc)
             return False
-        self.ctx.policies_changed()
+        self._tell_all()
         self.window.status.setText("已撤销参数调整；草稿批次需重新计算后才能审批")
         return True
+
+    def _tell_all(self) -> None:
+        """This screen changed the overrides (on the GUI thread, just now): every screen, this one too, is told."""
+        self.ctx.changed(self.ctx.store.last_changes)
+
+    def _on_changes(self, changes) -> None:
+        """The overrides or the settings (the issuer's name in the rules' texts) changed: show the policies again."""
+        if changes.overrides or changes.settings or changes.database:
+            self.policies_changed()
 
     def policies_changed(self) -> None:
         """The policies in force changed: show them again, keeping the document and rule selected."""

@@ -21,12 +21,8 @@ def current_user() -> str:
 
 def _open_store(url):
     """The store the command reads (tests put an in-memory one here)."""
-    try:
-        from core.store import open_store
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("core.store"):
-            raise CliError("本程序尚未包含数据库模块，无法读取批次", EXIT_FAIL) from None
-        raise
+    from core.store import open_store
+
     return open_store(url)
 
 
@@ -81,8 +77,7 @@ def run(args) -> int:
         for letter in batch.letters:
             store.record_letter_issue(batch.batch.id, letter.uscc, "pdf", who)
     finally:
-        if hasattr(store, "close"):
-            store.close()
+        store.close()
     seconds = time.perf_counter() - started
     where = paths[0] if args.merged else args.output
     print(f"已生成{len(batch.letters)}份兑现通知书（{batch.letters[0].doc_number}至{batch.letters[-1].doc_number}），"
