@@ -7,13 +7,12 @@ old database, and the clerk starts again on the restored one.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QVBoxLayout
 
 from gui.ask import ask
 from gui.errors import show_failure
-from gui.models.base import Column, ListTableModel
 from gui.operations import Operation
+from gui.restore import backups_table
 
 
 def _sqlite_only(window, title: str) -> bool:
@@ -48,22 +47,7 @@ class BackupsDialog(QDialog):
         self.setWindowTitle("从备份恢复")
         stem = self.store.path.stem if self.store.path is not None else None
         self.backups = [b for b in self.store.backups() if stem is None or b.source == stem]
-        self.model = ListTableModel([
-            Column("备份文件", lambda b: b.path.name),
-            Column("时间", lambda b: f"{b.created:%Y-%m-%d %H:%M:%S}"),
-            Column("类型", lambda b: b.reason_label),
-            Column("大小", lambda b: f"{b.size / 1024:,.0f} KB"),
-        ], self.backups, self)
-        self.view = QTableView()
-        self.view.setObjectName("backups")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        if self.backups:
-            self.view.selectRow(0)
+        self.model, self.view = backups_table(self, self.backups, QHeaderView.ResizeMode.Stretch)
         note = QLabel("恢复会用所选备份替换当前数据库；替换前当前数据库自动另存为一个备份（可再恢复回来）。"
                       "恢复后程序关闭，请重新启动。只有管理员可以恢复。")
         note.setWordWrap(True)

@@ -18,6 +18,27 @@ from gui.models.base import Column, ListTableModel
 from gui.operations import Operation
 
 
+def backups_table(parent, backups: list, resize: QHeaderView.ResizeMode) -> tuple[ListTableModel, QTableView]:
+    """The list of backups a clerk picks one from (newest first), the newest selected."""
+    model = ListTableModel([
+        Column("备份文件", lambda b: b.path.name),
+        Column("时间", lambda b: f"{b.created:%Y-%m-%d %H:%M:%S}"),
+        Column("类型", lambda b: b.reason_label),
+        Column("大小", lambda b: f"{b.size / 1024:,.0f} KB"),
+    ], backups, parent)
+    view = QTableView()
+    view.setObjectName("backups")
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(resize)
+    if backups:
+        view.selectRow(0)
+    return model, view
+
+
 class RestoreDialog(QDialog):
     def __init__(self, url: str, problem: str, parent=None):
         super().__init__(parent)
@@ -34,22 +55,7 @@ class RestoreDialog(QDialog):
         note.setStyleSheet("color: #b00020;")
         path = sqlite_path(url)
         self.backups = [b for b in backup.list_backups() if path is None or b.source == path.stem]
-        self.model = ListTableModel([
-            Column("备份文件", lambda b: b.path.name),
-            Column("时间", lambda b: f"{b.created:%Y-%m-%d %H:%M:%S}"),
-            Column("类型", lambda b: b.reason_label),
-            Column("大小", lambda b: f"{b.size / 1024:,.0f} KB"),
-        ], self.backups, self)
-        self.view = QTableView()
-        self.view.setObjectName("backups")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        if self.backups:
-            self.view.selectRow(0)
+        self.model, self.view = backups_table(self, self.backups, QHeaderView.ResizeMode.ResizeToContents)
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("restore-name")
         self.password_edit = QLineEdit()
