@@ -47,6 +47,15 @@ class ListTableModel(QAbstractTableModel):
             self.rows.sort(key=self._key(self.sorted_by[0]), reverse=self.sorted_by[1] == Qt.SortOrder.DescendingOrder)
         self.endResetModel()
 
+    def set_table(self, columns, rows) -> None:
+        """New columns and their rows (a table whose columns depend on what is shown): any header sort is
+        dropped, since its column may no longer exist or mean the same."""
+        self.beginResetModel()
+        self.columns = list(columns)
+        self.rows = list(rows)
+        self.sorted_by = None
+        self.endResetModel()
+
     def _key(self, column: int):
         col = self.columns[column]
 

@@ -445,10 +445,7 @@ class ScenarioTab(QWidget):
             columns = [Column(dict(self.BREAKDOWNS)[key][1:], lambda r: r.label)]
             columns += [Column(t, amount(i), RIGHT) for t, i in money] + [Column(t, diff(i), RIGHT) for t, i in diffs]
             columns.append(Column("获奖补企业（家）", lambda r: r.companies[0], RIGHT))
-        self.model.beginResetModel()
-        self.model.columns = columns
-        self.model.rows = list(rows)
-        self.model.endResetModel()
+        self.model.set_table(columns, rows)
 
     def _export_asked(self) -> None:
         path = ask().save_file(self, "导出测算报告", f"{self.comparison.title}测算报告.xlsx", "Excel 工作簿 (*.xlsx)")
@@ -609,10 +606,7 @@ class ForecastTab(QWidget):
         columns = [Column("财政层级", lambda r: r[0]), Column("类别", lambda r: r[1])]
         columns += [Column(f"{y}年（元）", _year_amount(y), RIGHT) for y in f.year_list]
         columns.append(Column("合计（元）", lambda r: fmt_yuan(sum(r[2].values(), Decimal(0))), RIGHT))
-        self.model.beginResetModel()
-        self.model.columns = columns
-        self.model.rows = rows
-        self.model.endResetModel()
+        self.model.set_table(columns, rows)
         self.notes.setText("\n".join(f.notes))
 
     def _export_asked(self) -> None:
