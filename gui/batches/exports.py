@@ -15,6 +15,7 @@ BUDGET_KEY = "batches/budget_subject"
 
 
 IN_FORCE, WITH_DRAFTS = "in_force", "with_drafts"
+DISBURSEMENT, PUBLICITY = "资金拨付明细表", "公示名单"
 
 
 def log_export(store, what: str, target: str, path) -> None:
@@ -76,18 +77,36 @@ class BatchExports:
             return None
         return WITH_DRAFTS if options[choice].startswith("导出测算稿") else IN_FORCE
 
-    def _disbursement_choice(self) -> tuple[str, str] | None:
-        """(draft mode, 预算科目) for the 资金拨付明细表, asked as the export asks them; None when the clerk stopped."""
-        mode = self._draft_choice("资金拨付明细表")
+    def _sheet_request(self, sheet: str):
+        """Ask what the 资金拨付明细表 or the 公示名单 needs (export and print preview ask alike): a function
+        ``(batch, lines) -> (lines to show, keyword arguments of its builder)``, run by the work off the GUI
+        thread, or None when the clerk stopped. The 资金拨付明细表 leaves out the list claims of companies that
+        have not confirmed their account (免申即享, core.lists.service.withheld)."""
+        mode = self._draft_choice(sheet)
         if mode is None:
             return None
-        subject = ask().text(self, "资金拨付明细表", "预算科目（可不填）：",
-                             str(self.ctx.settings.value(BUDGET_KEY, "") or ""))
-        if subject is None:
-            return None
-        subject = subject.strip()
-        self.ctx.settings.setValue(BUDGET_KEY, subject)
-        return mode, subject
+        options: dict = {"include_provisional": mode == WITH_DRAFTS}
+        if sheet == DISBURSEMENT:
+            subject = ask().text(self, sheet, "预算科目（可不填）：", str(self.ctx.settings.value(BUDGET_KEY, "") or ""))
+            if subject is None:
+                return None
+            subject = subject.strip()
+            self.ctx.settings.setValue(BUDGET_KEY, subject)
+            options["budget_subject"] = subject or None
+        else:
+            options["contact_unit"], options["contact"] = self._publicity_contact()
+
+        store = self.ctx.store
+
+        def prepared(batch, lines) -> tuple[list, dict]:
+            lines, left_out = self._lines_for(mode, lines)
+            if sheet == DISBURSEMENT:
+                from core.lists.service import withheld
+
+                return lines, {**options, "left_out": left_out, "withheld": withheld(store, batch.id)}
+            return lines, {**options, "left_out": left_out}
+
+        return prepared
 
     @staticmethod
     def _publicity_contact() -> tuple[str, str]:
@@ -118,36 +137,25 @@ class BatchExports:
         return self._export("导出结果", f"{b.name}_测算结果.xlsx", write_results_workbook, "已导出测算结果")
 
     def export_disbursement(self):
-        b = self.current
-        if b is None or not self.lines:
-            return None
-        choice = self._disbursement_choice()
-        if choice is None:
-            return None
-        mode, subject = choice
         from core.excel.exports import write_disbursement_sheet
 
-        def writer(batch, lines, path):
-            lines, left_out = self._lines_for(mode, lines)
-            return write_disbursement_sheet(batch, lines, path, budget_subject=subject or None,
-                                            include_provisional=mode == WITH_DRAFTS, left_out=left_out)
-
-        return self._export("资金拨付明细表", f"{b.name}_资金拨付明细表.xlsx", writer, "已生成资金拨付明细表")
+        return self._export_sheet(DISBURSEMENT, write_disbursement_sheet, "已生成资金拨付明细表")
 
     def export_publicity(self):
+        from core.excel.exports import write_publicity_list
+
+        return self._export_sheet(PUBLICITY, write_publicity_list, "已生成公示名单")
+
+    def _export_sheet(self, sheet: str, write, done_text: str):
         b = self.current
         if b is None or not self.lines:
             return None
-        mode = self._draft_choice("公示名单")
-        if mode is None:
+        prepare = self._sheet_request(sheet)
+        if prepare is None:
             return None
-        from core.excel.exports import write_publicity_list
-
-        unit, contact = self._publicity_contact()
 
         def writer(batch, lines, path):
-            lines, left_out = self._lines_for(mode, lines)
-            return write_publicity_list(batch, lines, path, include_provisional=mode == WITH_DRAFTS,
-                                        left_out=left_out, contact_unit=unit, contact=contact)
+            lines, options = prepare(batch, lines)
+            return write(batch, lines, path, **options)
 
-        return self._export("公示名单", f"{b.name}_公示名单.xlsx", writer, "已生成公示名单")
+        return self._export(sheet, f"{b.name}_{sheet}.xlsx", writer, done_text)

@@ -16,7 +16,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewW
 
 from core.progress import Cancelled
 from gui.ask import ask
-from gui.batches.exports import WITH_DRAFTS
+from gui.batches.exports import DISBURSEMENT, PUBLICITY
 from gui.operations import Operation
 
 MM_PER_INCH = 25.4
@@ -218,36 +218,25 @@ class BatchPreviews:
         return dialog
 
     def preview_disbursement(self):
-        b = self.current
-        if b is None or not self.lines:
-            return None
-        choice = self._disbursement_choice()
-        if choice is None:
-            return None
-        mode, subject = choice
         from core.excel.exports import build_disbursement_sheet
 
-        def builder(batch, lines):
-            lines, left_out = self._lines_for(mode, lines)
-            return build_disbursement_sheet(batch, lines, budget_subject=subject or None,
-                                            include_provisional=mode == WITH_DRAFTS, left_out=left_out)
-
-        return self._preview("资金拨付明细表", builder)
+        return self._preview_sheet(DISBURSEMENT, build_disbursement_sheet)
 
     def preview_publicity(self):
+        from core.excel.exports import build_publicity_list
+
+        return self._preview_sheet(PUBLICITY, build_publicity_list)
+
+    def _preview_sheet(self, sheet: str, build):
         b = self.current
         if b is None or not self.lines:
             return None
-        mode = self._draft_choice("公示名单")
-        if mode is None:
+        prepare = self._sheet_request(sheet)
+        if prepare is None:
             return None
-        from core.excel.exports import build_publicity_list
-
-        unit, contact = self._publicity_contact()
 
         def builder(batch, lines):
-            lines, left_out = self._lines_for(mode, lines)
-            return build_publicity_list(batch, lines, include_provisional=mode == WITH_DRAFTS, left_out=left_out,
-                                        contact_unit=unit, contact=contact)
+            lines, options = prepare(batch, lines)
+            return build(batch, lines, **options)
 
-        return self._preview("公示名单", builder)
+        return self._preview(sheet, builder)

@@ -38,7 +38,10 @@ def shots(tmp_path):
 def _disbursed(store, batch_id) -> dict:
     wb = build_disbursement_sheet(store.batch(batch_id), store.lines(batch_id), include_provisional=True,
                                   withheld=service.withheld(store, batch_id))
-    ws = wb["资金拨付明细表"]
+    return _paid_in(wb["资金拨付明细表"])
+
+
+def _paid_in(ws) -> dict:
     out = {}
     for row in ws.iter_rows(values_only=True):
         for i, v in enumerate(row):
@@ -163,6 +166,16 @@ def test_tech_sme_list_consent_sheet_and_entitled_on_screen(window, qtbot, asker
     answers = {r.uscc: r.consent for r in page.consent_model.rows}
     assert answers[BEIJIANG] == answers[JIUYUAN] == "confirmed" and answers[DONGHE] == "pending"
     assert _disbursed(store, batch_id) == {BEIJIANG: Decimal("100000.00"), JIUYUAN: Decimal("50000.00")}
+    # the batch page's export leaves the unconfirmed company off too (the 测算稿, then no 预算科目)
+    batches = window.show_page("batches")
+    batches.refresh(select=batch_id)
+    settle(qtbot)
+    exported = tmp_path / "拨付.xlsx"
+    asker.answers.extend([1, "", str(exported)])
+    batches.export_disbursement()
+    settle(qtbot)
+    assert _paid_in(load_workbook(exported)["资金拨付明细表"]) == _disbursed(store, batch_id)
+    page = window.show_page("lists")
     # everything entitled is now in hand
     page.tabs.setCurrentIndex(2)
     page.findChild(QPushButton, "entitled-run").click()
