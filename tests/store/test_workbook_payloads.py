@@ -117,3 +117,18 @@ def test_no_payload_comes_out_of_the_error_workbook_or_the_template_as_a_formula
     _check(listed, {"=1+1"})
     template = write_template(tmp_path / "模板.xlsx", award_year=2026, batch_name=PAYLOADS[1])
     _check(template, {PAYLOADS[1]})
+
+
+def test_no_payload_comes_out_of_the_report_or_list_workbooks_as_a_formula(tmp_path):
+    """The 测算报告 / 预算测算表 writer (core.scenario.tables) and 导出当前列表 (core.listexport) write company
+    names, clauses and notes typed by people: each payload stays text."""
+    from core.listexport import write_list
+    from core.scenario.tables import TEXT, Report, Sheet, Table, write_workbook
+
+    texts = [p for p in PAYLOADS if p.strip()]
+    printable = {p for p in texts if p.isprintable()}  # a CR is written escaped; every cell is still checked
+    table = Table([("单位", 30, TEXT), ("说明", 30, TEXT)], [[p, p] for p in texts], title=texts[0])
+    report = Report(texts[1], texts[2], [Sheet("汇总", texts[3], [table], notes=[texts[4]])])
+    _check(write_workbook(report, tmp_path / "测算报告.xlsx"), printable)
+    _check(write_list(tmp_path / "列表.xlsx", texts[5], ["单位", "说明"], [[p, p] for p in texts], note=texts[6]),
+           printable)
