@@ -234,7 +234,8 @@ def project(policies, companies: list, histories: dict, assumptions: Assumptions
 
 
 def _events(st: _State, year: int, a: Assumptions, defaults: dict):
-    claims, weights, kinds, facts = [], {}, {}, []
+    claims, weights, kinds = [], {}, {}
+    facts: list[Recognition | str] = []  # recognitions made, and the ids of the 入库 claims (the year is in the pool)
     hte = [r for r in st.recognitions if r.kind == "high_tech" and r.stage != "cultivation"]
     if hte:
         newest = max(hte, key=lambda r: r.date)

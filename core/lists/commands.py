@@ -211,9 +211,9 @@ def cmd_match(args) -> int:
     from core.lists import service
 
     store = _store(args)
-    rows = {e.row_no: e for e in service.entries(store, args.list)}
+    by_row = {e.row_no: e for e in service.entries(store, args.list)}
     if args.row is not None:
-        e = rows.get(args.row)
+        e = by_row.get(args.row)
         if e is None:
             raise CliError(f"名单{args.list}中没有第{args.row}行")
         if args.create:

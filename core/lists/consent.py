@@ -70,7 +70,8 @@ def consent_rows(store, batch_id: int) -> list[ConsentRow]:
     lines = store.lines(batch_id)
     by_company: dict[int, list] = {}
     for e in found:
-        by_company.setdefault(e.company_id, []).append(e)
+        if e.company_id is not None:  # always, for an entry carried into a batch as a claim
+            by_company.setdefault(e.company_id, []).append(e)
     stored = {r.id: r for r in store.company_rows(list(by_company))}
     out = []
     for cid, rows in by_company.items():

@@ -89,7 +89,8 @@ def _why(claim: Claim, history, line, vocab) -> str:
         level = vocab.label("levels", claim.get("level")) if claim.get("level") else ""
         number = f"（证书号{claim.get('number')}）" if claim.get("number") else ""
         name = f"“{claim.get('name')}”" if claim.get("name") else ""
-        fact = f"{claim.date.isoformat()}获{level}{kind}{name}认定{number}"
+        day = claim.date.isoformat() if claim.date is not None else ""
+        fact = f"{day}获{level}{kind}{name}认定{number}"
         if claim.id.startswith("历史:"):
             fact = f"多年支持：{fact}，{line.event_date.year}年起按年支持"
     else:
@@ -116,9 +117,9 @@ def entitled(store, policies, year: int, *, span: int = DEFAULT_SPAN, company_id
         drafts: dict[int, list] = {}
         for row, award_year in s.execute(select(ClaimRow, Batch.award_year).join(Batch, Batch.id == ClaimRow.batch_id)
                                          .where(Batch.status == DRAFT)):
-            claim, _ = decode_claim(row.type, row.claim_key, row.fields, vocab)
-            in_hand.setdefault(row.company_id, set()).add(claim.subject)
-            drafts.setdefault(row.company_id, []).append((award_year, claim))
+            draft, _ = decode_claim(row.type, row.claim_key, row.fields, vocab)
+            in_hand.setdefault(row.company_id, set()).add(draft.subject)
+            drafts.setdefault(row.company_id, []).append((award_year, draft))
         records = overrides.list_overrides(s)
         include_drafts = overrides.get_setting(s, INCLUDE_DRAFTS_KEY, "1") == "1"
     ctx = Context(overrides.with_overrides(policies, records), year, include_drafts=include_drafts)

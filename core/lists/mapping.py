@@ -146,7 +146,9 @@ def read_entries(raw, header: Header, mapping: dict, kind: str, vocab: Vocabular
             out.problem(header.row, None, None, f"没有找到“{field_label(name)}”列，请在表头对应中指定")
     if out.problems:
         return [], out.problems
-    entries, heading, seen = [], "", {}
+    entries: list[Entry] = []
+    heading = ""
+    seen: dict[tuple[str, str, str, str], int] = {}
     for number, values in raw.rows:
         if number <= header.row:
             continue

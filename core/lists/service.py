@@ -17,13 +17,14 @@ from core.excel.problems import Problem, WorkbookError
 from core.lists import kinds
 from core.lists.claims import entry_claim
 from core.lists.mapping import (
+    Header,
     find_header,
     guess_mapping,
     mapping_by_header,
     read_entries,
 )
 from core.lists.matching import Matcher, Stored
-from core.lists.read import read_list
+from core.lists.read import RawList, read_list
 from core.records import CompanyProfile
 from core.store import approval, companies
 from core.store.audit import log, touch, verify_rows
@@ -54,8 +55,8 @@ class Prepared:
 
     path: str
     kind: str
-    raw: object  # core.lists.read.RawList
-    header: object  # core.lists.mapping.Header
+    raw: RawList
+    header: Header
     mapping: dict  # field -> column number
     list_date: dt.date | None = None
     platform_kind: str = ""
@@ -166,7 +167,7 @@ def _matcher(s) -> Matcher:
 
 def _auto_match(s, list_id: int) -> dict:
     matcher = _matcher(s)
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for e in s.scalars(select(ListEntry).where(ListEntry.list_id == list_id, ListEntry.company_id.is_(None))
                        .order_by(ListEntry.row_no)):
         found = matcher.match(e.company_name, e.uscc)

@@ -83,13 +83,11 @@ def _switched(policies: PolicySet, base: set, scenario: Scenario, spec: Scenario
     documents = dict(policies.documents)
     for doc_id in base:
         doc = documents[doc_id]
-        changes = {}
         if scenario.effective_from is not None:
-            changes["effective_from"] = scenario.effective_from
+            doc = replace(doc, effective_from=scenario.effective_from)
         if scenario.status is not None:
-            changes["status"] = scenario.status
-        if changes:
-            documents[doc_id] = replace(doc, **changes)
+            doc = replace(doc, status=scenario.status)
+        documents[doc_id] = doc
     rules = {}
     for rid, rule in policies.rules.items():
         doc = documents[rule.document.id]

@@ -23,6 +23,7 @@ def run_scenario(store, policies, spec: ScenarioFile, *, batch: int | None = Non
     if batch is not None:
         population = batch_population(store, batch, cancelled)
     else:
+        assert year is not None  # one of the two, checked above
         population = store_population(store, year, city, county, cancelled)
     base, include_drafts = baseline_policies(store, policies)
     try:

@@ -45,6 +45,8 @@ def create_adjustment(s: Session, batch_id: int, reason: str, actor: str, compan
     if not reason:
         raise InvalidData("请填写调整原因")
     root = s.get(Batch, original.adjusts_batch_id) if original.adjusts_batch_id else original
+    if root is None:
+        raise NotFound(f"找不到批次{original.id}“{original.name}”所调整的原批次{original.adjusts_batch_id}")
     verify_rows(s, Batch, {original.id, root.id})
     members = list(root.members)
     verify_rows(s, BatchCompany, [m.id for m in members])

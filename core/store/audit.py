@@ -37,8 +37,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import JSON, event, func, inspect, insert, select, update
+from sqlalchemy import JSON, Table, event, func, inspect, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
@@ -103,7 +104,7 @@ class TamperedRow:
     sealed_seq: int | None = None
 
     def as_json(self) -> dict:
-        out = {"table": self.table, "key": self.key, "problem": self.problem}
+        out: dict[str, object] = {"table": self.table, "key": self.key, "problem": self.problem}
         if self.columns is not None:
             out["columns"] = list(self.columns)
         if self.sealed_seq is not None:
@@ -377,7 +378,9 @@ def finish(s: Session, t: Trail) -> None:
             names = "、".join(sorted(k for k, v in t.touched.items() if v))
             raise RuntimeError(f"unaudited change to protected tables: {names}")
         return
-    seals, fingerprints, bad = [], {}, []
+    seals: list[tuple[str, str, str | None]] = []
+    fingerprints: dict[tuple[str, str], str | None] = {}
+    bad: list[TamperedRow] = []
     for table_name, keys in sorted(t.touched.items()):
         created, checked = t.created[table_name], t.checked[table_name]
         written = t.written.get(table_name, {})
@@ -388,7 +391,8 @@ def finish(s: Session, t: Trail) -> None:
             if state is None:
                 seals.append((table_name, key, None))
                 continue
-            if key in created and key not in checked and state.sealed_digest is not None:
+            if key in created and key not in checked and state.sealed_seq is not None \
+                    and state.sealed_digest is not None:
                 bad.append(_deleted(s, table_name, key, state.sealed_seq))
             seals.append((table_name, key, state.digest))
             fingerprints[(table_name, key)] = state.fingerprint
@@ -429,9 +433,12 @@ def append(s: Session, who: str, at: str, entries, seals, fingerprints=None) -> 
             rows = [dict(seq=seq, table_name=tn, row_key=k, digest=d, fingerprint=fingerprints.get((tn, k)))
                     for tn, k, d in sorted(seals, key=_seal_order)]
             for start in range(0, len(rows), 1000):
-                s.execute(insert(AuditSealRow.__table__), rows[start:start + 1000])  # Core: no ORM bulk path
+                s.execute(insert(_SEAL_TABLE), rows[start:start + 1000])  # Core: no ORM bulk path
         prev = e.hash
     s.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+
+
+_SEAL_TABLE = cast(Table, AuditSealRow.__table__)  # a declarative model's table (typed as a FromClause)
 
 
 def _seal_order(item):
@@ -512,7 +519,7 @@ def entries(s: Session, *, target: str | None = None, action: str | None = None,
     if limit:
         q = q.limit(limit)
     rows = list(s.scalars(q))
-    counts = {}
+    counts: dict[int, int] = {}
     if rows:
         seqs = [r.seq for r in rows if r.seals]
         for start in range(0, len(seqs), 500):

@@ -7,6 +7,8 @@ a deletion by hand, then the company, in one transaction.
 """
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -71,7 +73,9 @@ def only_in_import(s: Session, batch_id: int) -> list[int]:
 
 
 # the columns that make a history row the same fact (the tables' unique keys without company_id)
-SAME = {RecognitionRow: ("kind", "level", "date", "stage", "number"), TechSmeRow: ("year",), RdRow: ("year",)}
+HistoryRow = RecognitionRow | TechSmeRow | RdRow
+SAME: dict[type[HistoryRow], tuple[str, ...]] = {
+    RecognitionRow: ("kind", "level", "date", "stage", "number"), TechSmeRow: ("year",), RdRow: ("year",)}
 
 
 def merge_company(s: Session, source_id: int, into_id: int) -> dict:
@@ -92,7 +96,8 @@ def merge_company(s: Session, source_id: int, into_id: int) -> dict:
     moved, dropped = 0, 0
     for model, keys in SAME.items():
         held = {tuple(getattr(r, k) for k in keys) for r in s.scalars(select(model).where(model.company_id == into_id))}
-        for row in list(s.scalars(select(model).where(model.company_id == source_id))):
+        rows = cast(list[HistoryRow], list(s.scalars(select(model).where(model.company_id == source_id))))
+        for row in rows:
             if tuple(getattr(row, k) for k in keys) in held:
                 s.delete(row)
                 dropped += 1

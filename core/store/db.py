@@ -119,7 +119,7 @@ def make_engine(url: str) -> Engine:
 def _sqlite_file_check(path: Path | None, _dialect, _record, _cargs, _cparams) -> None:
     """Before connecting (which creates a missing file), refuse an existing file that is not a database: setting
     WAL would write a database header into an empty file and the program would take it for a new database."""
-    if (why := file_problem(path)) is not None:
+    if path is not None and (why := file_problem(path)) is not None:
         raise broken_database(path, why)
 
 

@@ -59,8 +59,8 @@ def revisions() -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for path in sorted((MIGRATIONS / "versions").glob("*.py")):
         found = {key: value or None for key, value in _REVISION.findall(path.read_text(encoding="utf-8"))}
-        if "revision" in found:
-            out[found["revision"]] = found.get("down_revision")
+        if (revision := found.get("revision")) is not None:
+            out[revision] = found.get("down_revision")
     return out
 
 
@@ -124,7 +124,7 @@ def _migration_connection(engine: Engine):
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         if sqlite:  # outside any transaction, where SQLite honours it
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _driver_pragma(conn, "PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 yield conn
@@ -134,7 +134,15 @@ def _migration_connection(engine: Engine):
                         raise StoreError(f"数据库升级后外键检查不通过（{problems[:3]}），已撤销升级")
         finally:
             if sqlite:
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                _driver_pragma(conn, "PRAGMA foreign_keys=ON")
+
+
+def _driver_pragma(conn: Connection, sql: str) -> None:
+    """Run a PRAGMA on the driver's connection, outside SQLAlchemy's transaction (where SQLite honours it)."""
+    driver = conn.connection.driver_connection
+    if driver is None:
+        raise StoreError("与数据库的连接已断开，无法升级数据库，请重新打开程序")
+    driver.execute(sql)
 
 
 def check_revision(current: str | None) -> None:

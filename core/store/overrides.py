@@ -9,6 +9,7 @@ batch calculated before the last change.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -68,7 +69,8 @@ def all_settings(s: Session) -> dict[str, str]:
 
 
 def overrides_version(s: Session) -> int:
-    return int(get_setting(s, VERSION_KEY, "0"))
+    row = s.get(Setting, VERSION_KEY)
+    return int(row.value) if row is not None else 0
 
 
 def _bump_version(s: Session) -> None:
@@ -94,9 +96,13 @@ def _encode(value) -> tuple[str, str]:
     raise InvalidData(f"参数值只能是数值、是/否或文本，实际为{type(value).__name__}")
 
 
+_DECODERS: dict[str, Callable[[str], object]] = {"bool": lambda t: t == "true", "int": int, "decimal": Decimal,
+                                                  "text": str}
+
+
 def _decode(kind: str, text: str):
     try:
-        return {"bool": lambda t: t == "true", "int": int, "decimal": Decimal, "text": str}[kind](text)
+        return _DECODERS[kind](text)
     except (KeyError, ValueError, InvalidOperation):
         raise InvalidData(f"数据库中的参数值无法读取：{kind} {text!r}") from None
 
