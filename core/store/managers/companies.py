@@ -54,7 +54,9 @@ class Companies(Manager):
     @change("merge_company")
     def merge(self, tx: Tx, source_id: int, into_id: int) -> dict:
         """Merge a duplicate company no batch refers to into another (its history moves, it is deleted)."""
-        return companydelete.merge_company(tx.s, source_id, into_id)
+        summary = companydelete.merge_company(tx.s, source_id, into_id)
+        tx.changed(companies=[source_id])  # gone: the audit entry names only the company it went into
+        return summary
 
     @change("add_company")
     def add(self, tx: Tx, profile: CompanyProfile) -> int:

@@ -50,11 +50,14 @@ class Settings(Manager):
 
         Administrators only once users exist; ``o.who`` is then the logged-in administrator.
         """
-        return overrides.add_override(tx.s, dataclasses.replace(o, who=tx.as_actor(o.who, "调整人")), policies)
+        oid = overrides.add_override(tx.s, dataclasses.replace(o, who=tx.as_actor(o.who, "调整人")), policies)
+        tx.changed(settings=[overrides.VERSION_KEY])  # the overrides' version counter went up with it
+        return oid
 
     @change("revoke_override")
     def revoke_override(self, tx: Tx, override_id: int, who: str | None = None) -> None:
         overrides.revoke_override(tx.s, override_id, tx.as_actor(who, "撤销人"))
+        tx.changed(settings=[overrides.VERSION_KEY])
 
     @change("add_override")
     def replace_override(self, tx: Tx, override_id: int, new: Override, who: str | None = None,
@@ -62,7 +65,9 @@ class Settings(Manager):
         """Change an override: the old one is revoked and the new one stored, together."""
         overrides.revoke_override(tx.s, override_id, tx.as_actor(who, "调整人"))
         new = dataclasses.replace(new, who=tx.as_actor(new.who, "调整人"))
-        return overrides.add_override(tx.s, new, policies)
+        oid = overrides.add_override(tx.s, new, policies)
+        tx.changed(settings=[overrides.VERSION_KEY])
+        return oid
 
     def policies_with_overrides(self, policies: PolicySet) -> PolicySet:
         return self._read(lambda s: overrides.with_overrides(policies, overrides.list_overrides(s)))
