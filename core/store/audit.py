@@ -35,39 +35,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import cast
 
-from sqlalchemy import JSON, Table, event, func, inspect, insert, select, update
+from sqlalchemy import JSON, event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
-from core.auditlog.chain import GENESIS, seal
 from core.money import FEN
+from core.store.audit_log import append, head
+from core.store.audit_tampered import TamperedRow, deleted_row, refusal, tampered_row
 from core.store.errors import Tampered
-from core.store.models import AuditHead, AuditRow, AuditSealRow
-from core.store.seals import (PROTECTED, RowState, all_rows, changed_columns, column_labels, describe, last_seals,
-                              list_digest, row_key, row_seal, row_states)
+from core.store.seals import PROTECTED, RowState, last_seals, row_seal, row_states
 from core.store.types import Money, dumps
 
 TRAIL = "audit_trail"  # key in Session.info
-SYSTEM = "系统"  # who, for what the program does by itself (starting the log)
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    """One audit entry as the screens and commands show it."""
-
-    seq: int
-    at: str
-    who: str
-    action: str
-    target: str
-    old: dict | None
-    new: dict | None
-    hash: str
-    sealed_rows: int  # protected rows whose state this entry recorded
 
 
 class Trail:
@@ -92,73 +73,13 @@ class Trail:
         return {str(k) for k in keys} - self.checked[table_name] - self.created[table_name]
 
 
-@dataclass(frozen=True)
-class TamperedRow:
-    """A protected row that is not as the program last left it."""
-
-    table: str
-    key: str
-    problem: str  # changed | inserted | deleted
-    text: str  # the row as a clerk can find it, and what is wrong (Chinese)
-    columns: tuple[str, ...] | None = None  # the columns changed (None: not known)
-    sealed_seq: int | None = None
-
-    def as_json(self) -> dict:
-        out: dict[str, object] = {"table": self.table, "key": self.key, "problem": self.problem}
-        if self.columns is not None:
-            out["columns"] = list(self.columns)
-        if self.sealed_seq is not None:
-            out["sealed_by"] = self.sealed_seq
-        return out
-
-
-def _entry_label(s: Session, seq: int) -> str:
-    row = s.execute(select(AuditRow.at, AuditRow.who, AuditRow.action).where(AuditRow.seq == seq)).one_or_none()
-    if row is None:
-        return f"第{seq}条审计记录"
-    return f"第{seq}条审计记录（{row.at.replace('T', ' ')}，{row.who or '（无用户）'}，{row.action}）"
-
-
-def _problem(s: Session, state) -> TamperedRow:
-    where = f"数据表{state.table}中的{describe(state.table, state.key, state.row)}"
-    if state.sealed_seq is None:
-        return TamperedRow(state.table, state.key, "inserted",
-                           f"{where}没有任何审计记录，不是本程序写入的（被直接插入）")
-    entry = _entry_label(s, state.sealed_seq)
-    if state.sealed_digest is None:
-        return TamperedRow(state.table, state.key, "inserted",
-                           f"{where}已由{entry}删除，却又出现在数据库中（被直接插入）", sealed_seq=state.sealed_seq)
-    columns = changed_columns(state.table, state.fingerprint, state.sealed_fingerprint)
-    what = f"，被改动的列：{column_labels(columns)}" if columns else ""
-    return TamperedRow(state.table, state.key, "changed", f"{where}与{entry}封存的内容不符（被直接改动）{what}",
-                       tuple(columns) if columns is not None else None, state.sealed_seq)
-
-
-def _deleted(s: Session, table_name: str, key: str, seq: int) -> TamperedRow:
-    return TamperedRow(table_name, key, "deleted",
-                       f"数据表{table_name}中的{describe(table_name, key)}在{_entry_label(s, seq)}之后被直接删除",
-                       sealed_seq=seq)
-
-
-MAX_NAMED = 3  # tampered rows named in a refusal's message (all are recorded)
-
-
-def refusal(rows: list[TamperedRow], doing: str) -> Tampered:
-    what = f"“{doing}”" if doing else "本次修改"
-    named = "；".join(r.text for r in rows[:MAX_NAMED]) + (f"；……共{len(rows)}行" if len(rows) > MAX_NAMED else "")
-    return Tampered(f"【数据篡改警报】{what}已被拒绝，数据库未作任何修改。{named}。"
-                    f"这些数据在本程序之外被改动过，程序不会在其上继续写入，以免改动被当作正常数据封存。"
-                    f"请立即通知管理员：运行 python main.py audit verify 查看全部改动，核实后从改动前的备份恢复",
-                    rows, doing)
-
-
 CONFIRMATIONS = 3  # reads of a row that does not match its seal before it is called tampering
 
 
 def _check_states(s: Session, table_name: str, keys: set[str], doing: str) -> None:
     bad = _mismatched(s, table_name, keys)
     if bad:
-        raise refusal([_problem(s, st) for st in bad], doing)
+        raise refusal([tampered_row(s, st) for st in bad], doing)
 
 
 def _mismatched(s: Session, table_name: str, keys, states=None) -> list:
@@ -393,11 +314,11 @@ def finish(s: Session, t: Trail) -> None:
                 continue
             if key in created and key not in checked and state.sealed_seq is not None \
                     and state.sealed_digest is not None:
-                bad.append(_deleted(s, table_name, key, state.sealed_seq))
+                bad.append(deleted_row(s, table_name, key, state.sealed_seq))
             seals.append((table_name, key, state.digest))
             fingerprints[(table_name, key)] = state.fingerprint
         kept = {k: st for k, st in states.items() if k not in checked and k not in created}
-        bad += [_problem(s, st) for st in _mismatched(s, table_name, kept, kept)]
+        bad += [tampered_row(s, st) for st in _mismatched(s, table_name, kept, kept)]
     if bad:
         raise refusal(bad, t.doing)
     append(s, t.who, t.at, t.entries, seals, fingerprints)
@@ -416,74 +337,6 @@ def _written_states(s: Session, table_name: str, written: dict, keys) -> dict[st
     return out
 
 
-def append(s: Session, who: str, at: str, entries, seals, fingerprints=None) -> None:
-    head = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).one_or_none()
-    if head is None:
-        raise RuntimeError("audit_head is missing")
-    seq, prev = head
-    for i, (action, target, old, new) in enumerate(entries):
-        seq += 1
-        last = i == len(entries) - 1
-        digest = list_digest(seals) if last and seals else None
-        e = seal(seq, at, who, action, target, old, new, prev, digest)
-        s.execute(insert(AuditRow).values(seq=seq, at=at, who=who, action=action, target=target, old=old, new=new,
-                                          seals=digest, prev_hash=prev, hash=e.hash))
-        if digest is not None:
-            fingerprints = fingerprints or {}
-            rows = [dict(seq=seq, table_name=tn, row_key=k, digest=d, fingerprint=fingerprints.get((tn, k)))
-                    for tn, k, d in sorted(seals, key=_seal_order)]
-            for start in range(0, len(rows), 1000):
-                s.execute(insert(_SEAL_TABLE), rows[start:start + 1000])  # Core: no ORM bulk path
-        prev = e.hash
-    s.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
-
-
-_SEAL_TABLE = cast(Table, AuditSealRow.__table__)  # a declarative model's table (typed as a FromClause)
-
-
-def _seal_order(item):
-    return item[0], item[1]
-
-
-def head(s: Session) -> tuple[int, str]:
-    row = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one_or_none()
-    return (row[0], row[1]) if row else (0, GENESIS)
-
-
-def start_log(s: Session, at: str) -> bool:
-    """The first entry of a database's log: seals every protected row as it is (an empty or upgraded database).
-
-    Does nothing when the log has begun. Returns whether it wrote the entry.
-    """
-    seq, _ = head(s)
-    if seq != 0 or s.scalar(select(func.count()).select_from(AuditRow)):
-        return False
-    seals, fingerprints, counts = _seal_all(s, PROTECTED)
-    append(s, SYSTEM, at, [("audit.start", "audit", None, {"rows": counts})], seals, fingerprints)
-    return True
-
-
-def _seal_all(s: Session, tables):
-    seals, fingerprints, counts = [], {}, {}
-    for table_name in tables:
-        n = 0
-        for row in all_rows(s, table_name):
-            key = row_key(table_name, row)
-            digest, fingerprints[(table_name, key)] = row_seal(table_name, row)
-            seals.append((table_name, key, digest))
-            n += 1
-        if n:
-            counts[table_name] = n
-    return seals, fingerprints, counts
-
-
-def seal_tables(s: Session, tables, at: str) -> None:
-    """After an upgrade that made ``tables`` protected: one entry sealing the rows they already hold."""
-    seals, fingerprints, counts = _seal_all(s, tables)
-    append(s, SYSTEM, at, [("audit.extend", "audit", None, {"tables": sorted(tables), "rows": counts})], seals,
-           fingerprints)
-
-
 def record_tamper(s: Session, exc: Tampered, who: str, at: str) -> int:
     """Record a refusal (in its own transaction, after the refused one rolled back): an entry sealing nothing,
     so the rows stay as found for ``audit verify`` and the administrator. Returns its number."""
@@ -498,31 +351,3 @@ def record_tamper(s: Session, exc: Tampered, who: str, at: str) -> int:
 # A refusal's target reads like the entries of that row's own changes (company:12, batch:3 ...); other rows are
 # named by their table (users too: user:NAME targets name a user, a refusal knows the row's id).
 _TARGET_KINDS = {"companies": "company", "batches": "batch", "settings": "setting", "overrides": "override"}
-
-
-def record(row: AuditRow, sealed: int = 0) -> AuditRecord:
-    return AuditRecord(row.seq, row.at, row.who, row.action, row.target, row.old, row.new, row.hash, sealed)
-
-
-def entries(s: Session, *, target: str | None = None, action: str | None = None, who: str | None = None,
-            limit: int | None = None, newest_first: bool = False) -> list[AuditRecord]:
-    """Entries, filtered: ``target`` matches exactly or as a prefix before ``:`` (``batch`` or ``batch:3``)."""
-    q = select(AuditRow)
-    if target:
-        q = q.where((AuditRow.target == target) | AuditRow.target.startswith(target + ":", autoescape=True)
-                    if ":" not in target else AuditRow.target == target)
-    if action:
-        q = q.where((AuditRow.action == action) | AuditRow.action.startswith(action + ".", autoescape=True))
-    if who is not None:
-        q = q.where(AuditRow.who == who)
-    q = q.order_by(AuditRow.seq.desc() if newest_first else AuditRow.seq)
-    if limit:
-        q = q.limit(limit)
-    rows = list(s.scalars(q))
-    counts: dict[int, int] = {}
-    if rows:
-        seqs = [r.seq for r in rows if r.seals]
-        for start in range(0, len(seqs), 500):
-            counts.update(s.execute(select(AuditSealRow.seq, func.count()).where(
-                AuditSealRow.seq.in_(seqs[start:start + 500])).group_by(AuditSealRow.seq)).all())
-    return [record(r, counts.get(r.seq, 0)) for r in rows]

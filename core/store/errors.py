@@ -64,7 +64,7 @@ class Tampered(StoreError):
     """A row about to be written no longer matches its seal: changed, inserted or deleted behind the program's
     back. Nothing was written; the refusal itself is recorded in the audit log (Store.writing).
 
-    ``rows`` are the :class:`core.store.audit.TamperedRow` found; ``recorded_seq`` the audit entry recording it.
+    ``rows`` are the :class:`core.store.audit_tampered.TamperedRow` found; ``recorded_seq`` the audit entry recording it.
     """
 
     exit_code = 1

@@ -1,14 +1,14 @@
 """``store.audit``: reading and checking the hash-chained audit log (writing it is Store.writing's part)."""
 from __future__ import annotations
 
-from core.store import audit, verify
+from core.store import audit, audit_log, verify
 from core.store.managers.base import Manager, Tx, change
 
 
 class AuditLog(Manager):
     def entries(self, *, target: str | None = None, action: str | None = None, who: str | None = None,
-                limit: int | None = None, newest_first: bool = False) -> list[audit.AuditRecord]:
-        return self._read(lambda s: audit.entries(s, target=target, action=action, who=who, limit=limit,
+                limit: int | None = None, newest_first: bool = False) -> list[audit_log.AuditRecord]:
+        return self._read(lambda s: audit_log.entries(s, target=target, action=action, who=who, limit=limit,
                                                   newest_first=newest_first))
 
     @change("record_export")
@@ -18,7 +18,7 @@ class AuditLog(Manager):
 
     def head(self) -> tuple[int, str]:
         """(number, hash) of the last audit entry: write it down to catch a rewritten log later."""
-        return self._read(audit.head)
+        return self._read(audit_log.head)
 
     def verify(self, progress=None, expect: tuple[int, str] | None = None) -> verify.Report:
         """Check the hash chain and every protected row against what the audited changes left.

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from core.store import audit, migrate, seals
+from core.store import audit_log, migrate, seals
 from core.store.errors import DatabaseUnavailable, SchemaMismatch
 from core.store.managers.base import Manager
 
@@ -52,10 +52,10 @@ class Schema(Manager):
 
     def _start_audit_log(self) -> None:
         """A new or just-upgraded database: its log begins with an entry sealing every protected row as it is."""
-        if self._read(audit.head)[0] != 0:
+        if self._read(audit_log.head)[0] != 0:
             return
-        with self.store.writing(audit.SYSTEM) as s:
-            audit.start_log(s, self.store.stamp())
+        with self.store.writing(audit_log.SYSTEM) as s:
+            audit_log.start_log(s, self.store.stamp())
 
     def _seal_new_tables(self, before: str | None) -> None:
         """Tables protected since a revision after ``before``, when the log had begun before the upgrade
@@ -64,8 +64,8 @@ class Schema(Manager):
             return
         tables = [name for name, since in seals.SEALED_SINCE.items() if before < since]
         if tables:
-            with self.store.writing(audit.SYSTEM) as s:
-                audit.seal_tables(s, tables, self.store.stamp())
+            with self.store.writing(audit_log.SYSTEM) as s:
+                audit_log.seal_tables(s, tables, self.store.stamp())
 
     def _usable_revision(self) -> str | None:
         """The schema revision, after refusing a damaged file, a database of another program or of a newer

@@ -1,0 +1,129 @@
+"""The audit log itself: appending hash-chained entries with their seals, its head, its first entry, and reading it.
+
+Entries are numbered without gaps in commit order: ``append`` takes a lock on ``audit_head`` and writes after the
+last entry, in the transaction of the change it records (core.store.audit). The first entry of a database seals
+every protected row as it is (``start_log``); an upgrade that makes more tables protected seals theirs
+(``seal_tables``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from core.auditlog.chain import GENESIS, seal
+from core.store.models import AuditHead, AuditRow, AuditSealRow
+from core.store.seals import PROTECTED, all_rows, list_digest, row_key, row_seal
+
+SYSTEM = "系统"  # who, for what the program does by itself (starting the log)
+_SEAL_TABLE = cast(Table, AuditSealRow.__table__)  # a declarative model's table (typed as a FromClause)
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audit entry as the screens and commands show it."""
+
+    seq: int
+    at: str
+    who: str
+    action: str
+    target: str
+    old: dict | None
+    new: dict | None
+    hash: str
+    sealed_rows: int  # protected rows whose state this entry recorded
+
+
+def append(s: Session, who: str, at: str, entries, seals, fingerprints=None) -> None:
+    head = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).one_or_none()
+    if head is None:
+        raise RuntimeError("audit_head is missing")
+    seq, prev = head
+    for i, (action, target, old, new) in enumerate(entries):
+        seq += 1
+        last = i == len(entries) - 1
+        digest = list_digest(seals) if last and seals else None
+        e = seal(seq, at, who, action, target, old, new, prev, digest)
+        s.execute(insert(AuditRow).values(seq=seq, at=at, who=who, action=action, target=target, old=old, new=new,
+                                          seals=digest, prev_hash=prev, hash=e.hash))
+        if digest is not None:
+            fingerprints = fingerprints or {}
+            rows = [dict(seq=seq, table_name=tn, row_key=k, digest=d, fingerprint=fingerprints.get((tn, k)))
+                    for tn, k, d in sorted(seals, key=_seal_order)]
+            for start in range(0, len(rows), 1000):
+                s.execute(insert(_SEAL_TABLE), rows[start:start + 1000])  # Core: no ORM bulk path
+        prev = e.hash
+    s.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+
+
+def _seal_order(item):
+    return item[0], item[1]
+
+
+def head(s: Session) -> tuple[int, str]:
+    row = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one_or_none()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def start_log(s: Session, at: str) -> bool:
+    """The first entry of a database's log: seals every protected row as it is (an empty or upgraded database).
+
+    Does nothing when the log has begun. Returns whether it wrote the entry.
+    """
+    seq, _ = head(s)
+    if seq != 0 or s.scalar(select(func.count()).select_from(AuditRow)):
+        return False
+    seals, fingerprints, counts = _seal_all(s, PROTECTED)
+    append(s, SYSTEM, at, [("audit.start", "audit", None, {"rows": counts})], seals, fingerprints)
+    return True
+
+
+def _seal_all(s: Session, tables):
+    seals, fingerprints, counts = [], {}, {}
+    for table_name in tables:
+        n = 0
+        for row in all_rows(s, table_name):
+            key = row_key(table_name, row)
+            digest, fingerprints[(table_name, key)] = row_seal(table_name, row)
+            seals.append((table_name, key, digest))
+            n += 1
+        if n:
+            counts[table_name] = n
+    return seals, fingerprints, counts
+
+
+def seal_tables(s: Session, tables, at: str) -> None:
+    """After an upgrade that made ``tables`` protected: one entry sealing the rows they already hold."""
+    seals, fingerprints, counts = _seal_all(s, tables)
+    append(s, SYSTEM, at, [("audit.extend", "audit", None, {"tables": sorted(tables), "rows": counts})], seals,
+           fingerprints)
+
+
+def record(row: AuditRow, sealed: int = 0) -> AuditRecord:
+    return AuditRecord(row.seq, row.at, row.who, row.action, row.target, row.old, row.new, row.hash, sealed)
+
+
+def entries(s: Session, *, target: str | None = None, action: str | None = None, who: str | None = None,
+            limit: int | None = None, newest_first: bool = False) -> list[AuditRecord]:
+    """Entries, filtered: ``target`` matches exactly or as a prefix before ``:`` (``batch`` or ``batch:3``)."""
+    q = select(AuditRow)
+    if target:
+        q = q.where((AuditRow.target == target) | AuditRow.target.startswith(target + ":", autoescape=True)
+                    if ":" not in target else AuditRow.target == target)
+    if action:
+        q = q.where((AuditRow.action == action) | AuditRow.action.startswith(action + ".", autoescape=True))
+    if who is not None:
+        q = q.where(AuditRow.who == who)
+    q = q.order_by(AuditRow.seq.desc() if newest_first else AuditRow.seq)
+    if limit:
+        q = q.limit(limit)
+    rows = list(s.scalars(q))
+    counts: dict[int, int] = {}
+    if rows:
+        seqs = [r.seq for r in rows if r.seals]
+        for start in range(0, len(seqs), 500):
+            counts.update(s.execute(select(AuditSealRow.seq, func.count()).where(
+                AuditSealRow.seq.in_(seqs[start:start + 500])).group_by(AuditSealRow.seq)).all())
+    return [record(r, counts.get(r.seq, 0)) for r in rows]
