@@ -1,6 +1,7 @@
 """The company store: SQLAlchemy models, migrations, backups, batches and their award lines."""
 from core.store.calc import CalcSummary
-from core.store.companies import CompanyDetail, CompanyFilter, CompanyRow
+from core.store.companies import CompanyFilter, CompanyRow
+from core.store.company_detail import CompanyDetail
 from core.store.errors import (BatchLocked, Cancelled, DatabaseBroken, InvalidData, LoginFailed, NotFound, NotLoggedIn,
                                PayeeChanges, PermissionDenied, SchemaMismatch, Stale, StoreError, Tampered)
 from core.store.overrides import OverrideRecord

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.store.audit import log
-from core.store.companies import PROFILE_FIELDS, _company
+from core.store.companies import PROFILE_FIELDS, get_company
 from core.store.errors import InvalidData
 from core.store.models import (AwardLineRow, BatchCompany, ClaimRow, LedgerRow, LetterIssueRow, LetterNumberRow,
                                RdRow, RecognitionRow, TechSmeRow)
@@ -37,7 +37,7 @@ def references(s: Session, company_id: int) -> list[str]:
 
 def delete_company(s: Session, company_id: int) -> str:
     """Delete the company and its history; returns its name. InvalidData when something refers to it."""
-    company = _company(s, company_id, lock=True)
+    company = get_company(s, company_id, lock=True)
     refs = references(s, company_id)
     if refs:
         raise InvalidData(f"“{company.name}”有{'、'.join(refs)}，不能删除（已申报或已兑现的单位须保留）")
@@ -87,8 +87,8 @@ def merge_company(s: Session, source_id: int, into_id: int) -> dict:
     """
     if source_id == into_id:
         raise InvalidData("不能把企业合并到它自己")
-    source = _company(s, source_id, lock=True)
-    _company(s, into_id, lock=True)  # there, and locked while its history grows
+    source = get_company(s, source_id, lock=True)
+    get_company(s, into_id, lock=True)  # there, and locked while its history grows
     refs = references(s, source_id)
     if refs:
         raise InvalidData(f"“{source.name}”有{'、'.join(refs)}，不能合并到其他企业（已申报或已兑现的企业须保留）；"

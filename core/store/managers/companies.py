@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from core.model import RdYear, Recognition
 from core.records import CompanyProfile
-from core.store import companies, companydelete
+from core.store import companies, company_detail, company_history, companydelete
 from core.store.history import load_histories
 from core.store.managers.base import Manager, Tx, change
 
@@ -30,8 +30,8 @@ class Companies(Manager):
         """Whether the store has a company with this USCC (the workbook reader asks)."""
         return self.id_of(uscc) is not None
 
-    def detail(self, company_id: int) -> companies.CompanyDetail:
-        return self._read(companies.detail, company_id, self.store.vocabulary)
+    def detail(self, company_id: int) -> company_detail.CompanyDetail:
+        return self._read(company_detail.detail, company_id, self.store.vocabulary)
 
     def history(self, company_id: int, batch_id: int | None = None):
         """The History the engine would read for the company (in ``batch_id``, or now)."""
@@ -68,37 +68,37 @@ class Companies(Manager):
 
     @change("add_recognition")
     def add_recognition(self, tx: Tx, company_id: int, rec: Recognition) -> int:
-        return companies.add_recognition(tx.s, company_id, rec, self.store.vocabulary)
+        return company_history.add_recognition(tx.s, company_id, rec, self.store.vocabulary)
 
     @change("update_recognition")
     def update_recognition(self, tx: Tx, row_id: int, rec: Recognition) -> None:
-        companies.update_recognition(tx.s, row_id, rec, self.store.vocabulary)
+        company_history.update_recognition(tx.s, row_id, rec, self.store.vocabulary)
 
     @change("delete_recognition")
     def delete_recognition(self, tx: Tx, row_id: int) -> None:
-        companies.delete_recognition(tx.s, row_id)
+        company_history.delete_recognition(tx.s, row_id)
 
     @change("add_tech_sme")
     def add_tech_sme(self, tx: Tx, company_id: int, year: int, number: str = "") -> int:
-        return companies.add_tech_sme(tx.s, company_id, year, number)
+        return company_history.add_tech_sme(tx.s, company_id, year, number)
 
     @change("delete_tech_sme")
     def delete_tech_sme(self, tx: Tx, row_id: int) -> None:
-        companies.delete_tech_sme(tx.s, row_id)
+        company_history.delete_tech_sme(tx.s, row_id)
 
     @change("set_rd_year")
     def set_rd_year(self, tx: Tx, company_id: int, rd: RdYear) -> int:
-        return companies.set_rd_year(tx.s, company_id, rd)
+        return company_history.set_rd_year(tx.s, company_id, rd)
 
     @change("delete_rd_year")
     def delete_rd_year(self, tx: Tx, row_id: int) -> None:
-        companies.delete_rd_year(tx.s, row_id)
+        company_history.delete_rd_year(tx.s, row_id)
 
     @change("add_ledger_entry")
     def add_ledger_entry(self, tx: Tx, company_id: int, rule_id: str, year: int, amount, subject: str = "",
                          person: str = "", note: str = "") -> int:
-        return companies.add_ledger_entry(tx.s, company_id, rule_id, year, amount, subject, person, note)
+        return company_history.add_ledger_entry(tx.s, company_id, rule_id, year, amount, subject, person, note)
 
     @change("delete_ledger_entry")
     def delete_ledger_entry(self, tx: Tx, row_id: int) -> None:
-        companies.delete_ledger_entry(tx.s, row_id)
+        company_history.delete_ledger_entry(tx.s, row_id)
