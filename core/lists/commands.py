@@ -138,7 +138,7 @@ def _mapping(args, prepared) -> dict | None:
 
 def cmd_import(args) -> int:
     from core.excel.problems import WorkbookError
-    from core.lists import service
+    from core.lists import importing, records
     from core.lists.mapping import parse_level, parse_platform_kind
 
     store = _store(args)
@@ -152,13 +152,13 @@ def cmd_import(args) -> int:
             raise CliError(f"未知平台类别“{args.platform_kind}”")
         level = level or found
     try:
-        p = service.prepare(store, args.file, args.kind, list_date=args.date, platform_kind=pkind, level=level)
+        p = importing.prepare(store, args.file, args.kind, list_date=args.date, platform_kind=pkind, level=level)
         if (mapping := _mapping(args, p)) is not None:
-            service.remap(store, p, mapping)
-        list_id, created = service.import_list(store, p, args.title)
+            importing.remap(store, p, mapping)
+        list_id, created = importing.import_list(store, p, args.title)
     except WorkbookError as exc:
         return _problems(exc, args.file)
-    rows = service.entries(store, list_id)
+    rows = records.entries(store, list_id)
     matched = sum(1 for e in rows if e.company_id is not None)
     if args.json:
         _print_json({"list": list_id, "created": created, "rows": len(rows), "matched": matched,
@@ -171,21 +171,21 @@ def cmd_import(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from core.lists import service
+    from core.lists import records
 
     store = _store(args)
     if args.list is None:
-        records = service.lists(store)
+        imported = records.lists(store)
         if args.json:
             _print_json([{"id": r.id, "kind": r.kind, "title": r.title, "rows": r.rows, "matched": r.matched,
-                          "claimed": r.claimed} for r in records])
+                          "claimed": r.claimed} for r in imported])
             return EXIT_OK
-        for r in records:
+        for r in imported:
             print(f"{r.id:>4}  {r.kind_label:<8} {r.title}  共{r.rows}行，已匹配{r.matched}，已生成事项{r.claimed}")
-        if not records:
+        if not imported:
             print("尚未导入任何名单")
         return EXIT_OK
-    rows = service.entries(store, args.list)
+    rows = records.entries(store, args.list)
     if args.json:
         _print_json([_entry_json(e) for e in rows])
         return EXIT_OK
@@ -208,35 +208,35 @@ def _entry_text(e) -> str:
 
 
 def cmd_match(args) -> int:
-    from core.lists import service
+    from core.lists import matches, records
 
     store = _store(args)
-    by_row = {e.row_no: e for e in service.entries(store, args.list)}
+    by_row = {e.row_no: e for e in records.entries(store, args.list)}
     if args.row is not None:
         e = by_row.get(args.row)
         if e is None:
             raise CliError(f"名单{args.list}中没有第{args.row}行")
         if args.create:
-            cid = service.create_company(store, e.id, uscc=args.uscc.strip().upper(),
+            cid = matches.create_company(store, e.id, uscc=args.uscc.strip().upper(),
                                          city=store.vocabulary.key_for_label("cities", args.city) or args.city)
             print(f"已由第{e.row_no}行新建单位（编号{cid}）并匹配")
         elif args.none:
-            service.confirm_match(store, e.id, None)
+            matches.confirm_match(store, e.id, None)
             print(f"已撤销第{e.row_no}行的匹配")
         elif args.company:
             cid = store.company_id(args.company.strip().upper())
             if cid is None:
                 raise CliError(f"库中没有统一社会信用代码为{args.company}的单位")
-            score = next((p.score for p in service.proposals(store, args.list).get(e.id, []) if p.company_id == cid),
+            score = next((p.score for p in matches.proposals(store, args.list).get(e.id, []) if p.company_id == cid),
                          None)
-            service.confirm_match(store, e.id, cid, score)
+            matches.confirm_match(store, e.id, cid, score)
             print(f"已确认第{e.row_no}行匹配单位{args.company}")
         else:
             raise CliError("--row 须与 --company、--none 或 --create 之一同用")
         return EXIT_OK
-    counts = service.match_again(store, args.list)
-    proposals = service.proposals(store, args.list)
-    rows = service.entries(store, args.list)
+    counts = matches.match_again(store, args.list)
+    proposals = matches.proposals(store, args.list)
+    rows = records.entries(store, args.list)
     if args.json:
         _print_json({"automatic": counts, "rows": [
             {**_entry_json(e), "proposals": [{"uscc": p.uscc, "name": p.name, "score": p.score, "reason": p.reason}
@@ -251,10 +251,10 @@ def cmd_match(args) -> int:
 
 
 def cmd_claims(args) -> int:
-    from core.lists import service
+    from core.lists import batchclaims
 
     store = _store(args)
-    batch_id, added, skipped = service.make_claims(store, args.list, batch_id=args.batch, award_year=args.year,
+    batch_id, added, skipped = batchclaims.make_claims(store, args.list, batch_id=args.batch, award_year=args.year,
                                                    batch_name=args.name)
     for why in skipped[:MAX_PRINTED]:
         print(f"  未生成：{why}")
@@ -268,7 +268,7 @@ def cmd_claims(args) -> int:
 
 def _answer(text: str) -> str:
     from core.lists.consent import ANSWERS
-    from core.lists.service import CONSENT_LABELS
+    from core.lists.records import CONSENT_LABELS
 
     t = text.strip()
     if t in CONSENT_LABELS:
@@ -280,16 +280,16 @@ def _answer(text: str) -> str:
 
 
 def cmd_consent(args) -> int:
-    from core.lists import service
+    from core.lists import answers, records
 
     store = _store(args)
     cid = store.company_id(args.company.strip().upper())
     if cid is None:
         raise CliError(f"库中没有统一社会信用代码为{args.company}的单位")
     state = _answer(args.answer)
-    service.set_consent(store, args.batch, cid, state, on=args.date, note=args.note)
-    print(f"已记录：批次{args.batch}单位{args.company}{service.CONSENT_LABELS[state]}")
-    if state == service.DECLINED and store.batch(args.batch).status == "draft":
+    answers.set_consent(store, args.batch, cid, state, on=args.date, note=args.note)
+    print(f"已记录：批次{args.batch}单位{args.company}{records.CONSENT_LABELS[state]}")
+    if state == records.DECLINED and store.batch(args.batch).status == "draft":
         print(f"该单位由名单生成的事项已移出草稿批次，请重新计算：python main.py calc {args.batch}")
     return EXIT_OK
 

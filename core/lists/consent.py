@@ -21,15 +21,9 @@ from core.excel.layout import normalize_header
 from core.excel.problems import Problem, WorkbookError, show_value
 from core.excel.styles import Style
 from core.excel.writer import Book
+from core.lists.answers import apply_consent
 from core.lists.read import read_list
-from core.lists.service import (
-    CONFIRMED,
-    CONSENT_LABELS,
-    DECLINED,
-    PENDING,
-    _apply_consent,
-    entries,
-)
+from core.lists.records import CONFIRMED, CONSENT_LABELS, DECLINED, PENDING, entries
 from core.money import ZERO
 from core.store.errors import InvalidData
 from core.vocabulary import FieldError, parse_date
@@ -186,5 +180,5 @@ def read_consent_sheet(store, path) -> tuple[int, int]:
     with store.writing() as s:
         actor = store.actor(s, "import_consent")
         for company_id, state, day, note in answers:
-            _apply_consent(s, batch_id, company_id, state, day, note, actor)
+            apply_consent(s, batch_id, company_id, state, day, note, actor)
     return batch_id, len(answers)

@@ -4,7 +4,7 @@ The header row is the row, among the first ``HEADER_SEARCH_ROWS``, that names
 the most known fields and names the company; what stands above it is the
 list's title. A mapping is ``{field: column number}``; the clerk may change it,
 and the store remembers each kind's mapping by header text for the next list of
-that kind (core.lists.service).
+that kind (core.lists.importing).
 """
 from __future__ import annotations
 
