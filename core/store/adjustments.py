@@ -15,6 +15,8 @@ The original stays exactly as approved.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,7 +37,8 @@ def family(s: Session, batch_id: int | None) -> set[int]:
     return {root, batch_id} | set(s.scalars(select(Batch.id).where(Batch.adjusts_batch_id == root)))
 
 
-def create_adjustment(s: Session, batch_id: int, reason: str, actor: str, company_ids=None) -> int:
+def create_adjustment(s: Session, batch_id: int, reason: str, actor: str,
+                      company_ids: Iterable[int] | None = None) -> int:
     original = s.get(Batch, batch_id, with_for_update=True)
     if original is None:
         raise NotFound(f"找不到批次{batch_id}")

@@ -35,16 +35,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import JSON, event, insert, inspect
+from sqlalchemy import JSON, Table, event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from core.money import FEN
 from core.store.audit_log import append, head
 from core.store.audit_tampered import TamperedRow, deleted_row, refusal, tampered_row
 from core.store.errors import Tampered
+from core.store.models import Base
 from core.store.seals import PROTECTED, RowState, last_seals, row_seal, row_states
 from core.store.types import Money, dumps
 
@@ -62,14 +66,14 @@ class Trail:
         # (digest, fingerprint) of rows inserted by insert_many, from the values written: not read back to seal
         self.written: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
 
-    def log(self, action: str, target: str, old=None, new=None) -> None:
+    def log(self, action: str, target: str, old: object = None, new: object = None) -> None:
         self.entries.append((action, target, as_json(old), as_json(new)))
 
-    def touch(self, table_name: str, keys) -> None:
+    def touch(self, table_name: str, keys: Iterable[object]) -> None:
         if table_name in PROTECTED:
             self.touched[table_name].update(str(k) for k in keys)
 
-    def unchecked(self, table_name: str, keys) -> set[str]:
+    def unchecked(self, table_name: str, keys: Iterable[object]) -> set[str]:
         return {str(k) for k in keys} - self.checked[table_name] - self.created[table_name]
 
 
@@ -82,7 +86,8 @@ def _check_states(s: Session, table_name: str, keys: set[str], doing: str) -> No
         raise refusal([tampered_row(s, st) for st in bad], doing)
 
 
-def _mismatched(s: Session, table_name: str, keys, states=None) -> list:
+def _mismatched(s: Session, table_name: str, keys: Iterable[str],
+                states: dict[str, RowState] | None = None) -> list[RowState]:
     """The rows among ``keys`` that do not match their last seals, read again until they do or it is certain.
 
     A row and its seal are read by two statements; on a server, a clerk's change committing between them looks
@@ -99,7 +104,7 @@ def _mismatched(s: Session, table_name: str, keys, states=None) -> list:
     return bad
 
 
-def check(s: Session, table_name: str, keys, doing: str = "") -> None:
+def check(s: Session, table_name: str, keys: Iterable[object], doing: str = "") -> None:
     """Refuse (Tampered) unless each of these rows that exists is exactly as its last seal says.
 
     Inside a write transaction, rows checked already (or created by it) are skipped and the rest are marked.
@@ -114,13 +119,13 @@ def check(s: Session, table_name: str, keys, doing: str = "") -> None:
         t.checked[table_name].update(wanted)
 
 
-def verify_rows(s: Session, model, keys, doing: str = "") -> None:
+def verify_rows(s: Session, model: type[Base], keys: Iterable[object], doing: str = "") -> None:
     """Refuse unless rows this change relies on without writing them are as sealed (the payee an approval copies,
     the acting user). They are not sealed again."""
     check(s, model.__tablename__, keys, doing)
 
 
-def as_json(value):
+def as_json(value: object) -> Any:
     """Values as they read back from a JSON column (Decimal and dates as text), so the hash stays the same."""
     return None if value is None else json.loads(dumps(value))
 
@@ -132,11 +137,11 @@ def trail(s: Session) -> Trail:
     return found
 
 
-def log(s: Session, action: str, target: str, old=None, new=None) -> None:
+def log(s: Session, action: str, target: str, old: object = None, new: object = None) -> None:
     trail(s).log(action, target, old, new)
 
 
-def touch(s: Session, model, keys) -> None:
+def touch(s: Session, model: type[Base], keys: Iterable[object]) -> None:
     """Name rows that a bulk statement (not the session) is about to change or delete: checked against their
     seals now, sealed as they are left at the end."""
     keys = [str(k) for k in keys]
@@ -144,7 +149,7 @@ def touch(s: Session, model, keys) -> None:
     trail(s).touch(model.__tablename__, keys)
 
 
-def insert_many(s: Session, model, rows: list[dict]) -> list[int]:
+def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
     """Insert ``rows`` (column values) into ``model``'s table as one executemany statement (SQLAlchemy Core's
     insertmanyvalues), without building an ORM object per row; returns their ids in the order given.
 
@@ -154,7 +159,7 @@ def insert_many(s: Session, model, rows: list[dict]) -> list[int]:
     """
     if not rows:
         return []
-    table = model.__table__
+    table = cast(Table, model.__table__)  # a declarative model's table (typed as a FromClause)
     ids = list(s.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
     name = model.__tablename__
     if name in PROTECTED:
@@ -176,30 +181,31 @@ def insert_many(s: Session, model, rows: list[dict]) -> list[int]:
 _UNKNOWN = object()  # a column left out whose default is worked out at insert: the row is read back to seal
 
 
-def _same(value):
+def _same(value: object) -> object:
     return value
 
 
-def _money(value):
+def _money(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(FEN)
 
 
-def _read_back(table) -> dict:
+def _read_back(table: Table) -> dict:
     """{column: (how a value written to it reads back, what it holds when left out)}."""
     out = {}
     for c in table.columns:
         if c.key == "id":
             continue
         read = _money if isinstance(c.type, Money) else as_json if isinstance(c.type, JSON) else _same
-        if c.server_default is not None or (c.default is not None and not c.default.is_scalar):
+        given = c.default
+        if c.server_default is not None or (given is not None and not isinstance(given, ScalarElementColumnDefault)):
             default = _UNKNOWN
         else:
-            default = read(c.default.arg) if c.default is not None else None
+            default = read(given.arg) if given is not None else None
         out[c.key] = (read, default)
     return out
 
 
-def keep(s: Session, model, keys) -> None:
+def keep(s: Session, model: type[Base], keys: Iterable[object]) -> None:
     """Name rows this change relies on and seals again unchanged (the lines and claims an approval approves);
     they are checked against their last seals when the change is sealed."""
     trail(s).touch(model.__tablename__, keys)
@@ -210,7 +216,7 @@ class AuditedSession(Session):
     protected row they insert, change or delete."""
 
 
-def _key_of(obj):
+def _key_of(obj: object) -> tuple[str | None, object]:
     name = getattr(obj, "__tablename__", None)
     if name not in PROTECTED:
         return None, None
@@ -218,7 +224,7 @@ def _key_of(obj):
 
 
 @event.listens_for(AuditedSession, "before_flush")
-def _check_before_flush(session: Session, _context, _instances) -> None:
+def _check_before_flush(session: Session, _context: object, _instances: object) -> None:
     t = session.info.get(TRAIL)
     if t is None:
         return
@@ -254,7 +260,7 @@ def _unmatched_as_loaded(s: Session, table_name: str, objects: dict) -> set[str]
     return {k for k in objects if k not in digests or sealed.get(k, (None, None))[1] != digests[k]}
 
 
-def _as_loaded(obj, columns) -> dict | None:
+def _as_loaded(obj: object, columns: Iterable[str]) -> dict | None:
     """The column values of a persistent object as it was loaded (before this transaction's changes to it), or
     None when one of them was never loaded."""
     state = inspect(obj)
@@ -273,7 +279,7 @@ def _as_loaded(obj, columns) -> dict | None:
 
 
 @event.listens_for(AuditedSession, "after_flush")
-def _note_flushed(session: Session, _context) -> None:
+def _note_flushed(session: Session, _context: object) -> None:
     t = session.info.get(TRAIL)
     if t is None:
         return
@@ -324,7 +330,7 @@ def finish(s: Session, t: Trail) -> None:
     append(s, t.who, t.at, t.entries, seals, fingerprints)
 
 
-def _written_states(s: Session, table_name: str, written: dict, keys) -> dict[str, RowState]:
+def _written_states(s: Session, table_name: str, written: dict, keys: Iterable[str]) -> dict[str, RowState]:
     """RowStates of rows written by insert_many, from their seals worked out then (and their last seals, so a row
     created under the key of a row the log says still exists is refused as before)."""
     wanted = [k for k in keys if k in written]

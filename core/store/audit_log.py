@@ -7,6 +7,7 @@ every protected row as it is (``start_log``); an upgrade that makes more tables 
 """
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -18,6 +19,8 @@ from core.store.models import AuditHead, AuditRow, AuditSealRow
 from core.store.seals import PROTECTED, all_rows, list_digest, row_key, row_seal
 
 SYSTEM = "系统"  # who, for what the program does by itself (starting the log)
+Entry = tuple[str, str, object, object]  # action, target, old, new (as JSON values)
+Seal = tuple[str, str, str | None]  # table, row key, digest (None: the row is gone)
 _SEAL_TABLE = cast(Table, AuditSealRow.__table__)  # a declarative model's table (typed as a FromClause)
 
 
@@ -36,7 +39,8 @@ class AuditRecord:
     sealed_rows: int  # protected rows whose state this entry recorded
 
 
-def append(s: Session, who: str, at: str, entries, seals, fingerprints=None) -> None:
+def append(s: Session, who: str, at: str, entries: Sequence[Entry], seals: Sequence[Seal],
+           fingerprints: Mapping[tuple[str, str], str | None] | None = None) -> None:
     head = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).one_or_none()
     if head is None:
         raise RuntimeError("audit_head is missing")
@@ -58,7 +62,7 @@ def append(s: Session, who: str, at: str, entries, seals, fingerprints=None) -> 
     s.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
 
 
-def _seal_order(item):
+def _seal_order(item: Seal) -> tuple[str, str]:
     return item[0], item[1]
 
 
@@ -80,8 +84,10 @@ def start_log(s: Session, at: str) -> bool:
     return True
 
 
-def _seal_all(s: Session, tables):
-    seals, fingerprints, counts = [], {}, {}
+def _seal_all(s: Session, tables: Iterable[str]) -> tuple[list[Seal], dict[tuple[str, str], str | None], dict[str, int]]:
+    seals: list[Seal] = []
+    fingerprints: dict[tuple[str, str], str | None] = {}
+    counts: dict[str, int] = {}
     for table_name in tables:
         n = 0
         for row in all_rows(s, table_name):
@@ -94,7 +100,7 @@ def _seal_all(s: Session, tables):
     return seals, fingerprints, counts
 
 
-def seal_tables(s: Session, tables, at: str) -> None:
+def seal_tables(s: Session, tables: Collection[str], at: str) -> None:
     """After an upgrade that made ``tables`` protected: one entry sealing the rows they already hold."""
     seals, fingerprints, counts = _seal_all(s, tables)
     append(s, SYSTEM, at, [("audit.extend", "audit", None, {"tables": sorted(tables), "rows": counts})], seals,

@@ -6,10 +6,14 @@ return values stay as they were.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
-def _ids(values) -> frozenset:
+def _ids(values: Iterable[T]) -> frozenset[T]:
     return frozenset(values)
 
 
@@ -43,7 +47,7 @@ _KINDS = {"batch": "batches", "company": "companies", "user": "users", "setting"
 _INT_KINDS = {"batches", "companies", "overrides", "letters"}
 
 
-def from_entries(entries, extra: dict[str, set] | None = None) -> Changes:
+def from_entries(entries: Sequence[tuple[str, str, object, object]], extra: dict[str, set] | None = None) -> Changes:
     """The Changes of audit entries ``(action, target, old, new)`` plus ``extra`` {field: values}."""
     found: dict[str, set] = {name: set() for name in ("batches", "companies", "users", "settings", "overrides",
                                                       "letters")}

@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from core.identity import acting as identity
 from core.cli import EXIT_FAIL, EXIT_OK, CliError, _policies
-from core.money import fmt_yuan
+from core.money import ZERO, fmt_yuan
 from core.store import migrate
 from core.store.db import display_url, resolve_url
 from core.store.errors import StoreError
@@ -87,7 +87,7 @@ def cmd_batches(args, store: Store) -> int:
     if args.json:
         out = []
         for b in records:
-            companies, lines, total = totals.get(b.id, (0, 0, 0))
+            companies, lines, total = totals.get(b.id, (0, 0, ZERO))
             out.append({"id": b.id, "name": b.name, "award_year": b.award_year, "status": b.status,
                         "companies": companies, "lines": lines, "total": str(total),
                         "preparer": b.preparer, "reviewer": b.reviewer,
@@ -99,7 +99,7 @@ def cmd_batches(args, store: Store) -> int:
         print(f"数据库{store.display_url}中还没有批次")
         return EXIT_OK
     for b in records:
-        companies, lines, total = totals.get(b.id, (0, 0, 0))
+        companies, lines, total = totals.get(b.id, (0, 0, ZERO))
         print(f"{b.id:>4}  {b.name}  {b.award_year}年度  {BATCH_STATUS_LABELS[b.status]}  "
               f"{companies}家单位  {lines}条明细  合计{fmt_yuan(total)}元")
     print(f"共{len(records)}个批次")
@@ -127,7 +127,7 @@ def cmd_calc(args, store: Store) -> int:
 def cmd_approve(args, store: Store) -> int:
     store.batches.approve(args.batch, args.preparer, args.reviewer, allow_provisional=args.allow_provisional)
     b = store.batches.get(args.batch)
-    companies, lines, total = store.batches.totals().get(b.id, (0, 0, 0))
+    companies, lines, total = store.batches.totals().get(b.id, (0, 0, ZERO))
     print(f"批次{b.id}“{b.name}”已审批（经办人{b.preparer}，审核人{b.reviewer}）：{lines}条奖补明细、"
           f"合计{fmt_yuan(total)}元已记入台账")
     return EXIT_OK

@@ -14,6 +14,7 @@ its history), so they cannot deadlock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -114,7 +115,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def rows(s: Session, ids) -> list[CompanyRow]:
+def rows(s: Session, ids: Iterable[int]) -> list[CompanyRow]:
     """The companies with these ids, in the order given (unknown ids are left out)."""
     ids = list(ids)
     found = {}
@@ -131,7 +132,7 @@ def counties(s: Session, city: str | None = None) -> list[str]:
     return sorted(s.scalars(q))
 
 
-def existing_usccs(s: Session, usccs) -> set[str]:
+def existing_usccs(s: Session, usccs: Iterable[str]) -> set[str]:
     """Which of ``usccs`` the store has a company for (one query per thousand, not one per code)."""
     found: set[str] = set()
     for part in chunks(list(dict.fromkeys(usccs))):
@@ -169,7 +170,7 @@ def add_company(s: Session, profile: CompanyProfile, vocab: Vocabulary) -> int:
     return row.id
 
 
-def values_of(row, names) -> dict:
+def values_of(row: object, names: Iterable[str]) -> dict:
     """Column values of a row, for an audit entry."""
     return {n: getattr(row, n) for n in names}
 

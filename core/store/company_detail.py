@@ -3,6 +3,7 @@ timeline of all of them in the clerk's words."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -104,7 +105,7 @@ def detail(s: Session, company_id: int, vocab: Vocabulary) -> CompanyDetail:
     return CompanyDetail(company_row(c), recs, smes, rds, awards, claims, _timeline(recs, smes, rds, awards, claims, vocab))
 
 
-def _awards(s: Session, company_id: int):
+def _awards(s: Session, company_id: int) -> Iterator[AwardItem]:
     q = (select(LedgerRow, Batch, AwardLineRow).outerjoin(Batch, Batch.id == LedgerRow.batch_id)
          .outerjoin(AwardLineRow, AwardLineRow.id == LedgerRow.line_id)
          .where(LedgerRow.company_id == company_id).order_by(LedgerRow.year, LedgerRow.id))
@@ -117,7 +118,7 @@ def _awards(s: Session, company_id: int):
                         b.status if b else "", basis, e.note)
 
 
-def _earlier_claims(s: Session, company_id: int, vocab: Vocabulary):
+def _earlier_claims(s: Session, company_id: int, vocab: Vocabulary) -> Iterator[EarlierClaim]:
     q = (select(ClaimRow, Batch).join(Batch, Batch.id == ClaimRow.batch_id)
          .where(ClaimRow.company_id == company_id, Batch.status.in_((APPROVED, PAID)))
          .order_by(Batch.award_year, Batch.id, ClaimRow.seq))
@@ -126,7 +127,8 @@ def _earlier_claims(s: Session, company_id: int, vocab: Vocabulary):
         yield EarlierClaim(b.id, b.name, b.award_year, b.status, claim)
 
 
-def _timeline(recs, smes, rds, awards, claims, vocab: Vocabulary) -> tuple:
+def _timeline(recs: tuple[RecognitionItem, ...], smes: tuple[TechSmeItem, ...], rds: tuple[RdItem, ...],
+              awards: tuple[AwardItem, ...], claims: tuple[EarlierClaim, ...], vocab: Vocabulary) -> tuple:
     events = []
     for item in recs:
         r = item.recognition
@@ -135,10 +137,10 @@ def _timeline(recs, smes, rds, awards, claims, vocab: Vocabulary) -> tuple:
         where = f"，{r.issued_in}取得" if r.issued_in else ""
         events.append(TimelineEvent(r.date, "recognition",
                                     f"获{vocab.label('recognition_kinds', r.kind)}{level}认定{number}{where}"))
-    for item in smes:
-        events.append(TimelineEvent(dt.date(item.year, 1, 1), "tech_sme", f"{item.year}年度入库科技型中小企业"))
-    for item in rds:
-        rd = item.rd
+    for sme in smes:
+        events.append(TimelineEvent(dt.date(sme.year, 1, 1), "tech_sme", f"{sme.year}年度入库科技型中小企业"))
+    for rd_item in rds:
+        rd = rd_item.rd
         deduction = "，享受加计扣除" if rd.super_deduction else ""
         events.append(TimelineEvent(dt.date(rd.year, 12, 31), "rd", f"{rd.year}年度研发费用{rd.expense:,.2f}元{deduction}"))
     for a in awards:

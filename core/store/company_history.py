@@ -7,6 +7,7 @@ company, then the row (core.store.companies), bumps the company's history versio
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,9 @@ from core.store.history import bump_versions, recognition_index, recognition_val
 from core.store.models import LedgerRow, RdRow, RecognitionRow, TechSmeRow, now
 from core.store.validate import money_problem, rd_problems, recognition_problems, year_problem
 from core.vocabulary import Vocabulary
+
+_Row = TypeVar("_Row", RecognitionRow, TechSmeRow, RdRow, LedgerRow)  # a history row
+_Batched = TypeVar("_Batched", RecognitionRow, TechSmeRow)  # one an approval may have written
 
 
 def add_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabulary) -> int:
@@ -44,7 +48,8 @@ def update_recognition(s: Session, row_id: int, rec: Recognition, vocab: Vocabul
     log(s, "recognition.update", f"company:{row.company_id}", old, {"id": row.id, **values_of(row, RECOGNITION_FIELDS)})
 
 
-def _check_new_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabulary, ignore=None) -> None:
+def _check_new_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabulary,
+                           ignore: RecognitionRow | None = None) -> None:
     reject_problems(recognition_problems(rec, vocab))
     if recognition_index(s, [company_id]).find(company_id, rec, ignore=ignore) is not None:
         number = f"（{rec.number}）" if rec.number.strip() else ""
@@ -145,7 +150,7 @@ def delete_ledger_entry(s: Session, row_id: int) -> None:
     log(s, "ledger.delete", f"company:{row.company_id}", old, None)
 
 
-def _locked(s: Session, model, row_id: int, what: str):
+def _locked(s: Session, model: type[_Row], row_id: int, what: str) -> _Row:
     """A history row to change, after locking its company and then the row itself (read again under the lock)."""
     row = s.get(model, row_id)
     if row is not None:
@@ -156,14 +161,14 @@ def _locked(s: Session, model, row_id: int, what: str):
     return row
 
 
-def _editable(s: Session, model, row_id: int, what: str):
+def _editable(s: Session, model: type[_Batched], row_id: int, what: str) -> _Batched:
     row = _locked(s, model, row_id, what)
     if row.batch_id is not None:
         raise InvalidData(f"该{what}由批次{row.batch_id}审批时写入，不能修改或删除")
     return row
 
 
-def _insert_unique(s: Session, row, message: str) -> None:
+def _insert_unique(s: Session, row: object, message: str) -> None:
     """Insert, reporting a unique-key clash as the clerk's message (the edit's transaction is then rolled back)."""
     s.add(row)
     try:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from core.paths import user_data_dir
@@ -116,14 +117,14 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _sqlite_file_check(path: Path | None, _dialect, _record, _cargs, _cparams) -> None:
+def _sqlite_file_check(path: Path | None, _dialect: object, _record: object, _cargs: object, _cparams: object) -> None:
     """Before connecting (which creates a missing file), refuse an existing file that is not a database: setting
     WAL would write a database header into an empty file and the program would take it for a new database."""
     if path is not None and (why := file_problem(path)) is not None:
         raise broken_database(path, why)
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
     dbapi_connection.isolation_level = None  # autocommit at driver level; BEGIN comes from _sqlite_begin
     cursor = dbapi_connection.cursor()
     try:
@@ -136,7 +137,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
         cursor.close()
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection: Connection) -> None:
     if connection.get_execution_options().get(WRITE):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:

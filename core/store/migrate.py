@@ -20,14 +20,20 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 
 from core.store.errors import SchemaMismatch, StoreError
 from core.store.models import Base
+
+if TYPE_CHECKING:  # Alembic is imported only to migrate (see below)
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _REVISION = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$', re.MULTILINE)
@@ -38,7 +44,7 @@ _REVISION = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$'
 # (tests/store/test_migrations.py checks they agree with Alembic's reading).
 
 
-def _config():
+def _config() -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -47,7 +53,7 @@ def _config():
     return cfg
 
 
-def script_directory():
+def script_directory() -> ScriptDirectory:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_config())
@@ -108,7 +114,7 @@ def _run(engine: Engine, target: str, *, up: bool) -> None:
     cfg = _config()
     sd = ScriptDirectory.from_config(cfg)
 
-    def steps(rev, _context):
+    def steps(rev: Any, _context: object) -> list:  # the current heads; Alembic's own annotations disagree
         return sd._upgrade_revs(target, rev) if up else sd._downgrade_revs(target, rev)
 
     with _migration_connection(engine) as conn:
@@ -119,7 +125,7 @@ def _run(engine: Engine, target: str, *, up: bool) -> None:
 
 
 @contextmanager
-def _migration_connection(engine: Engine):
+def _migration_connection(engine: Engine) -> Iterator[Connection]:
     """A connection in one transaction for the whole migration; on SQLite with foreign keys off."""
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:

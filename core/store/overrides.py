@@ -82,7 +82,7 @@ def _bump_version(s: Session) -> None:
 
 # ---------------------------------------------------------------- overrides
 
-def _encode(value) -> tuple[str, str]:
+def _encode(value: object) -> tuple[str, str]:
     if isinstance(value, bool):
         return "bool", "true" if value else "false"
     if isinstance(value, int):
@@ -100,7 +100,7 @@ _DECODERS: dict[str, Callable[[str], object]] = {"bool": lambda t: t == "true", 
                                                   "text": str}
 
 
-def _decode(kind: str, text: str):
+def _decode(kind: str, text: str) -> object:
     try:
         return _DECODERS[kind](text)
     except (KeyError, ValueError, InvalidOperation):

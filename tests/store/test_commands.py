@@ -161,3 +161,23 @@ def test_known_uscc_and_lookup_errors(store):
     assert store.known_uscc(uscc(1)) and not store.known_uscc(uscc(2))
     with pytest.raises(LookupError, match="找不到批次5"):
         store.batch(5)
+
+
+def test_batches_lists_a_batch_without_companies(capsys, db_url):
+    """A 免申即享 batch whose list rows all went unmatched has no companies and no lines: it is listed with a total
+    of 0.00 (it used to stop the command with a traceback)."""
+    from listhelp import TECH_SME_DATE, TECH_SME_LIST
+
+    from core.lists import kinds, service
+
+    store = open_store(db_url)
+    try:
+        list_id, _ = service.import_list(store, service.prepare(store, TECH_SME_LIST, kinds.TECH_SME,
+                                                                list_date=TECH_SME_DATE))
+        batch_id, added, skipped = service.make_claims(store, list_id, award_year=2026)
+        assert added == 0 and skipped
+    finally:
+        store.close()
+    code, out, _ = run(capsys, "--db", db_url, "batches")
+    assert code == 0
+    assert out.splitlines()[0].endswith("草稿  0家单位  0条明细  合计0.00元")

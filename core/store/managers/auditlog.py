@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from core.store import audit, audit_log, verify
-from core.store.managers.base import Manager, Tx, change
+from core.store.managers.base import Manager, Progress, Tx, change
 
 
 class AuditLog(Manager):
@@ -20,7 +20,7 @@ class AuditLog(Manager):
         """(number, hash) of the last audit entry: write it down to catch a rewritten log later."""
         return self._read(audit_log.head)
 
-    def verify(self, progress=None, expect: tuple[int, str] | None = None) -> verify.Report:
+    def verify(self, progress: Progress | None = None, expect: tuple[int, str] | None = None) -> verify.Report:
         """Check the hash chain and every protected row against what the audited changes left.
 
         ``expect``: (number, hash) of an entry written down earlier (``head()``), which must still be there.

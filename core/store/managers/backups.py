@@ -74,7 +74,7 @@ class Backups(Manager):
                 "file": source.name, "safety_copy": safety.name, "damaged": broken or None})
         return safety
 
-    def _authorised_copy(self, source: Path, beside: Path, credentials) -> tuple[Path, str]:
+    def _authorised_copy(self, source: Path, beside: Path, credentials: tuple[str, str] | None) -> tuple[Path, str]:
         """A working copy of the backup, brought to this program's revision, and who may restore it: an
         administrator of the backup's own users (a copy is logged in to, so the backup file stays as it was;
         ``""`` when the backup has no users)."""

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,6 +24,12 @@ from sqlalchemy.orm import Session
 from core.identity.names import person_name
 from core.identity.permissions import permission
 from core.store.errors import InvalidData
+
+Progress = Callable[[int, int], None]  # progress(done, total)
+Cancel = Callable[[], bool]  # cancel(): whether the clerk asked to stop
+P = ParamSpec("P")
+R = TypeVar("R")
+M = TypeVar("M", bound="Manager")
 
 EXTRA_CHANGES = "changes"  # Session.info: {Changes field: values} a change adds to what its audit entries say
 
@@ -37,7 +43,7 @@ class Tx:
     action: str = ""
     store: Any = field(default=None, repr=False)
 
-    def changed(self, **kinds) -> None:
+    def changed(self, **kinds: Iterable[object] | bool) -> None:
         """Note what this change touched beyond what its audit entries name (e.g. ``companies=ids``)."""
         extra = self.s.info.setdefault(EXTRA_CHANGES, {})
         for name, values in kinds.items():
@@ -58,13 +64,14 @@ class Manager:
     def __init__(self, store: Any):
         self.store = store  # the core.store.store.Store facade (not imported: it imports the managers)
 
-    def _read(self, fn: Callable, *args, **kwargs):
+    def _read(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """``fn(session, *args)`` on one consistent snapshot."""
         with self.store.reading() as s:
             return fn(s, *args, **kwargs)
 
 
-def change(action: str, *, once_more_on_clash: bool = False):
+def change(action: str, *, once_more_on_clash: bool = False
+           ) -> Callable[[Callable[Concatenate[M, Tx, P], R]], Callable[Concatenate[M, P], R]]:
     """Mark a manager method as the store action ``action`` (a key of core.identity.permissions.PERMISSIONS).
 
     ``once_more_on_clash``: run the whole change again if it clashed with another clerk creating the same row at
@@ -72,10 +79,10 @@ def change(action: str, *, once_more_on_clash: bool = False):
     """
     permission(action)  # an undeclared action fails at import, not when a clerk first uses it
 
-    def decorate(method: Callable) -> Callable:
+    def decorate(method: Callable[Concatenate[M, Tx, P], R]) -> Callable[Concatenate[M, P], R]:
         @functools.wraps(method)
-        def run(self: Manager, *args, **kwargs):
-            def once():
+        def run(self: M, *args: P.args, **kwargs: P.kwargs) -> R:
+            def once() -> R:
                 with self.store.writing() as s:
                     tx = Tx(s, self.store.actor(s, action), action, self.store)
                     return method(self, tx, *args, **kwargs)

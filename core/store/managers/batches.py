@@ -1,17 +1,21 @@
 """``store.batches``: import a workbook as a batch, calculate, approve, pay, adjust, and read batches back."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.engine import Context
+from core.engine.result import CompanyResult
 from core.policy.policyset import PolicySet
 from core.records import BatchRecord, CompanyResultRecord, ImportData, LineRecord, PaidBefore
 from core.store import adjustments, approval, imports, overrides, preview, reads
 from core.store.calc import CalcSummary, evaluate_all, write_results
 from core.store.errors import Stale
-from core.store.history import load_batch_cases
-from core.store.managers.base import Manager, Tx, change
+from core.store.history import LoadedCase, load_batch_cases
+from core.store.managers.base import Cancel, Manager, Progress, Tx, change
 from core.store.models import BatchCompany
 
 INCLUDE_DRAFTS_KEY = "calc.include_drafts"
@@ -29,7 +33,7 @@ class Batches(Manager):
     def get(self, batch_id: int) -> BatchRecord:
         return self._read(lambda s: reads.batch_record(reads.get_batch(s, batch_id)))
 
-    def totals(self):
+    def totals(self) -> dict[int, tuple[int, int, Decimal]]:
         return self._read(reads.batch_totals)
 
     def lines(self, batch_id: int) -> list[LineRecord]:
@@ -85,7 +89,7 @@ class Batches(Manager):
         """The batch a workbook with this sha256 was imported as, or None (a screen says so before importing)."""
         return self._read(imports.find_import, sha256)
 
-    def paid_before(self, data: ImportData, policies: PolicySet, cancel=None) -> list[PaidBefore]:
+    def paid_before(self, data: ImportData, policies: PolicySet, cancel: Cancel | None = None) -> list[PaidBefore]:
         """The workbook's claims whose subject was awarded before, as the engine finds them (core.store.preview).
 
         Read as a calculation of the workbook would read it: stored overrides applied to ``policies``,
@@ -105,7 +109,8 @@ class Batches(Manager):
         return self._read(imports.summary, batch_id)
 
     # ------------------------------------------------------------ the lifecycle
-    def calculate(self, batch_id: int, policies: PolicySet, progress=None, cancel=None) -> CalcSummary:
+    def calculate(self, batch_id: int, policies: PolicySet, progress: Progress | None = None,
+                  cancel: Cancel | None = None) -> CalcSummary:
         """Evaluate every company of a draft batch and replace its lines at once.
 
         ``progress(done, total)`` is called as companies are done and
@@ -126,7 +131,8 @@ class Batches(Manager):
         return self._write_results(batch_id, loaded, results, version)
 
     @change("calculate")
-    def _write_results(self, tx: Tx, batch_id: int, loaded, results, version) -> CalcSummary:
+    def _write_results(self, tx: Tx, batch_id: int, loaded: list[LoadedCase], results: list[CompanyResult],
+                       version: int) -> CalcSummary:
         batch = approval.locked_batch(tx.s, batch_id)
         approval.require_draft(batch, "重新计算")
         if overrides.overrides_version(tx.s) != version:
@@ -155,7 +161,8 @@ class Batches(Manager):
         approval.delete_draft(tx.s, batch_id)
 
     @change("create_adjustment")
-    def create_adjustment(self, tx: Tx, batch_id: int, who: str | None, reason: str, company_ids=None) -> int:
+    def create_adjustment(self, tx: Tx, batch_id: int, who: str | None, reason: str,
+                          company_ids: Iterable[int] | None = None) -> int:
         """A draft adjustment batch correcting an approved one (optionally only some companies); returns its id.
 
         ``who`` is the preparer making it: once users exist it must be the logged-in user (or None). Its lines,

@@ -1,7 +1,10 @@
 """``store.companies``: the company register and each company's history (recognitions, registrations, R&D, ledger)."""
 from __future__ import annotations
 
-from core.model import RdYear, Recognition
+from collections.abc import Iterable
+from decimal import Decimal
+
+from core.model import History, RdYear, Recognition
 from core.records import CompanyProfile
 from core.store import companies, company_detail, company_history, companydelete
 from core.store.history import load_histories
@@ -13,7 +16,7 @@ class Companies(Manager):
     def search(self, f: companies.CompanyFilter | None = None) -> list[int]:
         return self._read(companies.search, f or companies.CompanyFilter())
 
-    def rows(self, ids) -> list[companies.CompanyRow]:
+    def rows(self, ids: Iterable[int]) -> list[companies.CompanyRow]:
         return self._read(companies.rows, ids)
 
     def counties(self, city: str | None = None) -> list[str]:
@@ -22,7 +25,7 @@ class Companies(Manager):
     def id_of(self, uscc: str) -> int | None:
         return self._read(companies.company_id_for, uscc)
 
-    def existing_usccs(self, usccs) -> set[str]:
+    def existing_usccs(self, usccs: Iterable[str]) -> set[str]:
         """The codes among ``usccs`` that already have a company (an import screen counts new and known ones)."""
         return self._read(companies.existing_usccs, usccs)
 
@@ -33,7 +36,7 @@ class Companies(Manager):
     def detail(self, company_id: int) -> company_detail.CompanyDetail:
         return self._read(company_detail.detail, company_id, self.store.vocabulary)
 
-    def history(self, company_id: int, batch_id: int | None = None):
+    def history(self, company_id: int, batch_id: int | None = None) -> History:
         """The History the engine would read for the company (in ``batch_id``, or now)."""
         return self._read(lambda s: load_histories(s, [company_id], batch_id, self.store.vocabulary)[company_id])
 
@@ -63,7 +66,7 @@ class Companies(Manager):
         return companies.add_company(tx.s, profile, self.store.vocabulary)
 
     @change("update_company")
-    def update(self, tx: Tx, company_id: int, **changes) -> None:
+    def update(self, tx: Tx, company_id: int, **changes: str) -> None:
         companies.update_company(tx.s, company_id, changes, self.store.vocabulary)
 
     @change("add_recognition")
@@ -95,7 +98,7 @@ class Companies(Manager):
         company_history.delete_rd_year(tx.s, row_id)
 
     @change("add_ledger_entry")
-    def add_ledger_entry(self, tx: Tx, company_id: int, rule_id: str, year: int, amount, subject: str = "",
+    def add_ledger_entry(self, tx: Tx, company_id: int, rule_id: str, year: int, amount: Decimal, subject: str = "",
                          person: str = "", note: str = "") -> int:
         return company_history.add_ledger_entry(tx.s, company_id, rule_id, year, amount, subject, person, note)
 

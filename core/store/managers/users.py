@@ -1,6 +1,8 @@
 """``store.users``: the program's users, logging in and out, passwords and roles."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from core.identity.names import person_name
 from core.identity.passwords import verify_password
 from core.identity.roles import ADMIN
@@ -37,7 +39,7 @@ class Users(Manager):
         self.store.user = user
         return user
 
-    def add(self, name: str, password: str, roles) -> UserRecord:
+    def add(self, name: str, password: str, roles: Iterable[str]) -> UserRecord:
         """A new user (administrators only). Before any user exists, the first must be an administrator."""
         with self.store.writing() as s:
             if not users.has_users(s):
@@ -57,7 +59,7 @@ class Users(Manager):
         users.set_password(tx.s, target.name, password)
 
     @change("set_roles")
-    def set_roles(self, tx: Tx, name: str, roles) -> None:
+    def set_roles(self, tx: Tx, name: str, roles: Iterable[str]) -> None:
         users.set_roles(tx.s, name, roles)
 
     @change("set_user_active")
