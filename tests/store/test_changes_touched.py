@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 from storehelp import RdYear, Recognition, batch_data, hte, profile, uscc
 
+from core.engine import load_policies
 from core.policy.policyset import Override
 from core.store import open_store
 from core.store.changes import Changes
@@ -95,6 +96,11 @@ class Watch:
         return result
 
 
+@pytest.fixture(scope="module")
+def all_policies():
+    return load_policies()
+
+
 @pytest.fixture
 def people(db_url):
     store = open_store(db_url)
@@ -159,6 +165,29 @@ def test_every_change_reports_what_it_wrote(people, published_policies):
     watch("管理员", "set_roles", admin.users.set_roles, "张三", ["preparer", "reviewer"])
     watch("管理员", "set_active", admin.users.set_active, "张三", False)
     watch("管理员", "reset_password", admin.users.set_password, "李四", "Li-2027xy")
+
+
+def test_every_list_action_reports_what_it_wrote(people, all_policies):
+    """The 免申即享 actions (core.lists) are change operations too: a company created from a row, the claims made,
+    an answer that takes a company out of a draft."""
+    from listhelp import BEIJIANG, LVYUAN, TECH_SME_DATE, TECH_SME_LIST, add_sample_companies
+
+    from core.lists import service
+
+    zhang = people["张三"]
+    watch = Watch(people)
+    ids = add_sample_companies(zhang)
+    p = service.prepare(zhang, TECH_SME_LIST, "tech_sme", list_date=TECH_SME_DATE)
+    list_id, _ = watch("张三", "import_list", service.import_list, zhang, p)  # the column mapping is remembered
+    new = next(e for e in service.entries(zhang, list_id) if e.company_id is None)
+    watch("张三", "create_company_from_list", service.create_company, zhang, new.id)
+    batch_id, added, _ = watch("张三", "make_list_claims", service.make_claims, zhang, list_id, award_year=2026)
+    assert added == 7
+    zhang.batches.calculate(batch_id, all_policies)
+    service.set_consent(zhang, batch_id, ids[BEIJIANG], service.CONFIRMED)  # only the list row changes
+    assert zhang.last_changes.batches == {batch_id}  # the batch page shows the answers
+    watch("张三", "record_consent (declined)", service.set_consent, zhang, batch_id, ids[LVYUAN], service.DECLINED)
+    assert watch.seen["record_consent (declined)"].batches == {batch_id}
 
 
 def test_under_reported_names_what_is_missing():
