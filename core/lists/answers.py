@@ -2,9 +2,12 @@
 declined in a draft leaves the batch, and an unconfirmed one stays off the disbursement sheet."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from core.lists.records import CONFIRMED, CONSENT_LABELS, DECLINED
 from core.store import approval
@@ -12,8 +15,11 @@ from core.store.audit import log, touch, verify_rows
 from core.store.errors import InvalidData, NotFound
 from core.store.models import DRAFT, AwardLineRow, BatchCompany, ClaimRow, Company, ListEntry
 
+if TYPE_CHECKING:
+    from core.store.store import Store
 
-def set_consent(store, batch_id: int, company_id: int, state: str, *, on: dt.date | None = None,
+
+def set_consent(store: Store, batch_id: int, company_id: int, state: str, *, on: dt.date | None = None,
                 note: str = "") -> None:
     """Record a company's answer for its list claims in the batch (待确认 / 已确认账户 / 放弃), by whom and when.
 
@@ -27,7 +33,8 @@ def set_consent(store, batch_id: int, company_id: int, state: str, *, on: dt.dat
         apply_consent(s, batch_id, company_id, state, on or dt.date.today(), note, actor)
 
 
-def apply_consent(s, batch_id, company_id, state, on, note, actor) -> None:
+def apply_consent(s: Session, batch_id: int, company_id: int, state: str, on: dt.date | None, note: str,
+                  actor: str) -> None:
     rows = list(s.scalars(select(ListEntry).where(ListEntry.batch_id == batch_id, ListEntry.company_id == company_id,
                                                   ListEntry.claim_key != "").with_for_update()))
     if not rows:
@@ -46,7 +53,7 @@ def apply_consent(s, batch_id, company_id, state, on, note, actor) -> None:
                                                       "note": note, "withdrawn": withdrawn})
 
 
-def _withdraw(s, batch_id: int, company_id: int, keys: list[str]) -> None:
+def _withdraw(s: Session, batch_id: int, company_id: int, keys: list[str]) -> None:
     """Take a company's claims out of a draft batch; the company too when nothing of it is left."""
     ids = list(s.scalars(select(ClaimRow.id).where(ClaimRow.batch_id == batch_id, ClaimRow.company_id == company_id,
                                                    ClaimRow.claim_key.in_(keys))))
@@ -69,7 +76,7 @@ def _withdraw(s, batch_id: int, company_id: int, keys: list[str]) -> None:
     log(s, "list.withdraw", f"batch:{batch_id}", {"company_id": company_id, "claims": keys}, None)
 
 
-def withheld(store, batch_id: int) -> set:
+def withheld(store: Store, batch_id: int) -> set[tuple[str, str]]:
     """(uscc, claim key) of the batch's list claims whose company has not confirmed its account: kept off the
     disbursement sheet (core.excel.exports)."""
     with store.reading() as s:

@@ -1,9 +1,14 @@
 """A list's matched rows made into claims of a draft batch (免申即享: the company does not apply)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from core.lists import kinds
 from core.lists.claims import entry_claim
@@ -15,8 +20,11 @@ from core.store.errors import InvalidData
 from core.store.models import DRAFT, Batch, BatchCompany, ClaimRow, ListEntry, OfficialList, now
 from core.store.validate import claim_problems, year_problem
 
+if TYPE_CHECKING:
+    from core.store.store import Store
 
-def make_claims(store, list_id: int, *, batch_id: int | None = None, award_year: int | None = None,
+
+def make_claims(store: Store, list_id: int, *, batch_id: int | None = None, award_year: int | None = None,
                 batch_name: str | None = None) -> tuple[int, int, list[str]]:
     """One claim per matched row not yet claimed, in a new draft batch or the draft ``batch_id``.
 
@@ -90,18 +98,18 @@ def make_claims(store, list_id: int, *, batch_id: int | None = None, award_year:
         return batch.id, added, skipped
 
 
-def _live_batches(s, ids) -> set:
+def _live_batches(s: Session, ids: Iterable[int | None]) -> set[int]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return set()
     return set(s.scalars(select(Batch.id).where(Batch.id.in_(ids))))
 
 
-def _entry_day(e: ListEntry, lst: OfficialList):
+def _entry_day(e: ListEntry, lst: OfficialList) -> dt.date | None:
     if lst.kind == kinds.TECH_SME:
         return None
     return e.date or lst.list_date
 
 
-def _year(e: ListEntry):
+def _year(e: ListEntry) -> int | None:
     return e.date.year if e.date else None

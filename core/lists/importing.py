@@ -2,11 +2,15 @@
 rows automatically (``import_list``). The mapping a clerk settles on is remembered for the kind of list."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.excel.problems import Problem, WorkbookError
 from core.lists import kinds
@@ -16,6 +20,9 @@ from core.lists.read import RawList, read_list
 from core.store.audit import log
 from core.store.errors import InvalidData
 from core.store.models import ListEntry, OfficialList, now
+
+if TYPE_CHECKING:
+    from core.store.store import Store
 
 
 @dataclass
@@ -38,15 +45,15 @@ class Prepared:
         return self.header.title if self.header else ""
 
 
-def _remembered(store, kind: str) -> dict | None:
-    text = store.setting(kinds.MAPPING_SETTING.format(kind=kind))
+def _remembered(store: Store, kind: str) -> dict | None:
+    text = store.settings.get(kinds.MAPPING_SETTING.format(kind=kind))
     try:
         return json.loads(text) if text else None
     except ValueError:
         return None
 
 
-def prepare(store, path, kind: str, *, list_date: dt.date | None = None, platform_kind: str = "", level: str = "",
+def prepare(store: Store, path: str | Path, kind: str, *, list_date: dt.date | None = None, platform_kind: str = "", level: str = "",
             mapping: dict | None = None) -> Prepared:
     """Read the file and map its columns (``mapping`` as given, else remembered for the kind, else guessed)."""
     if kind not in kinds.KIND_LABELS:
@@ -63,7 +70,7 @@ def prepare(store, path, kind: str, *, list_date: dt.date | None = None, platfor
     return p
 
 
-def remap(store, p: Prepared, mapping: dict) -> Prepared:
+def remap(store: Store, p: Prepared, mapping: dict) -> Prepared:
     """Read the entries again under a changed mapping (the clerk picked another column for a field)."""
     p.mapping = {k: int(v) for k, v in mapping.items() if v}
     p.entries, problems = read_entries(p.raw, p.header, p.mapping, p.kind, store.vocabulary, list_date=p.list_date,
@@ -72,12 +79,12 @@ def remap(store, p: Prepared, mapping: dict) -> Prepared:
     return p
 
 
-def find_list(store, sha256: str) -> int | None:
+def find_list(store: Store, sha256: str) -> int | None:
     with store.reading() as s:
         return s.scalar(select(OfficialList.id).where(OfficialList.sha256 == sha256))
 
 
-def import_list(store, p: Prepared, title: str | None = None) -> tuple[int, bool]:
+def import_list(store: Store, p: Prepared, title: str | None = None) -> tuple[int, bool]:
     """Write the list and match its rows automatically: ``(list id, True)``; the same file again: ``(id, False)``.
 
     Nothing is written while any row has a problem (WorkbookError lists them all).
@@ -110,12 +117,12 @@ def import_list(store, p: Prepared, title: str | None = None) -> tuple[int, bool
         return row.id, True
 
 
-def _year_day(year):
+def _year_day(year: int | None) -> dt.date | None:
     """A 科技型中小企业 row known only by its year is stored as that year's 1 January (its ``date`` column)."""
     return dt.date(year, 1, 1) if year else None
 
 
-def _remember(s, kind: str, mapping: dict) -> None:
+def _remember(s: Session, kind: str, mapping: dict) -> None:
     from core.store.models import Setting
 
     key = kinds.MAPPING_SETTING.format(kind=kind)

@@ -2,24 +2,31 @@
 choice among proposals, or by creating the company from the row."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections import Counter
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from core.lists.matching import Matcher, Stored
+from core.lists.matching import Matcher, Proposal, Stored
 from core.lists.records import list_row
 from core.records import CompanyProfile
 from core.store import companies
 from core.store.audit import log
 from core.store.errors import InvalidData, NotFound
 from core.store.models import Company, ListEntry
+from core.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from core.store.store import Store
 
 
-def company_matcher(s) -> Matcher:
+def company_matcher(s: Session) -> Matcher:
     return Matcher([Stored(i, u, n) for i, u, n in s.execute(select(Company.id, Company.uscc, Company.name))])
 
 
-def auto_match(s, list_id: int) -> dict:
+def auto_match(s: Session, list_id: int) -> dict[str, int]:
     matcher = company_matcher(s)
     counts: Counter[str] = Counter()
     for e in s.scalars(select(ListEntry).where(ListEntry.list_id == list_id, ListEntry.company_id.is_(None))
@@ -33,7 +40,7 @@ def auto_match(s, list_id: int) -> dict:
     return dict(counts)
 
 
-def match_again(store, list_id: int) -> dict:
+def match_again(store: Store, list_id: int) -> dict[str, int]:
     """Match the rows still unmatched (after companies were added); returns counts by how."""
     with store.writing() as s:
         store.actor(s, "match_list")
@@ -44,7 +51,7 @@ def match_again(store, list_id: int) -> dict:
         return counts
 
 
-def proposals(store, list_id: int) -> dict:
+def proposals(store: Store, list_id: int) -> dict[int, list[Proposal]]:
     """{entry id: [Proposal]} for the rows not matched: stored companies with near names, best first."""
     with store.reading() as s:
         matcher = company_matcher(s)
@@ -52,7 +59,7 @@ def proposals(store, list_id: int) -> dict:
         return {e.id: matcher.match(e.company_name, e.uscc).proposals for e in rows}
 
 
-def confirm_match(store, entry_id: int, company_id: int | None, score: int | None = None) -> None:
+def confirm_match(store: Store, entry_id: int, company_id: int | None, score: int | None = None) -> None:
     """The clerk's choice for a row: this company (a proposal confirmed), or None to undo a match."""
     with store.writing() as s:
         store.actor(s, "confirm_list_match")
@@ -68,7 +75,7 @@ def confirm_match(store, entry_id: int, company_id: int | None, score: int | Non
         log(s, "list.match", f"list:{e.list_id}", old, {"row": e.row_no, "company_id": company_id, "score": score})
 
 
-def create_company(store, entry_id: int, *, uscc: str = "", city: str = "", county: str = "") -> int:
+def create_company(store: Store, entry_id: int, *, uscc: str = "", city: str = "", county: str = "") -> int:
     """A company created from a list row (its name; the row's code, else ``uscc``), matched to the row."""
     with store.writing() as s:
         store.actor(s, "create_company_from_list")
@@ -90,7 +97,7 @@ def create_company(store, entry_id: int, *, uscc: str = "", city: str = "", coun
         return cid
 
 
-def region_city(region: str, vocab) -> str:
+def region_city(region: str, vocab: Vocabulary) -> str:
     """The city key a region text names (呼伦贝尔市海拉尔区 -> hulunbuir), or ""."""
     for key, label in vocab.enums["cities"].items():
         if label and (label in region or label.rstrip("市盟") in region):

@@ -44,7 +44,7 @@ class Found:
 
 
 class Matcher:
-    def __init__(self, companies):
+    def __init__(self, companies: list[Stored]) -> None:
         self.companies = {c.id: c for c in companies}
         self.by_uscc = {c.uscc: c for c in companies}
         self.by_name: dict[str, list[Stored]] = {}

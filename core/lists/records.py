@@ -1,14 +1,20 @@
 """Official lists and their rows as the screens and commands show them, and the words for a row's match and answer."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from core.lists import kinds
 from core.store.errors import NotFound
 from core.store.models import Company, ListEntry, OfficialList
+
+if TYPE_CHECKING:
+    from core.store.store import Store
 
 
 PENDING, CONFIRMED, DECLINED = "pending", "confirmed", "declined"
@@ -17,7 +23,7 @@ MATCH_LABELS = {"": "未匹配", "uscc": "按统一社会信用代码", "name": 
                 "created": "由名单新建"}
 
 
-def list_row(s, list_id: int) -> OfficialList:
+def list_row(s: Session, list_id: int) -> OfficialList:
     row = s.get(OfficialList, list_id)
     if row is None:
         raise NotFound(f"找不到名单{list_id}")
@@ -76,7 +82,7 @@ class ListRecord:
         return kinds.KIND_SHORT.get(self.kind, self.kind)
 
 
-def lists(store) -> list[ListRecord]:
+def lists(store: Store) -> list[ListRecord]:
     with store.reading() as s:
         counts = {lid: (n, m, c) for lid, n, m, c in s.execute(
             select(ListEntry.list_id, func.count(), func.count(ListEntry.company_id),
@@ -89,7 +95,7 @@ def lists(store) -> list[ListRecord]:
         return out
 
 
-def entries(store, list_id: int | None = None, batch_id: int | None = None) -> list[EntryRecord]:
+def entries(store: Store, list_id: int | None = None, batch_id: int | None = None) -> list[EntryRecord]:
     with store.reading() as s:
         q = (select(ListEntry, Company.uscc, Company.name).outerjoin(Company, Company.id == ListEntry.company_id)
              .order_by(ListEntry.list_id, ListEntry.row_no))
