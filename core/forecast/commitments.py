@@ -11,12 +11,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from core.forecast.levels import fiscal_level
+from core.policy.policyset import PolicySet
 from core.store.models import APPROVED, PAID, AwardLineRow, Batch, Company
+
+if TYPE_CHECKING:
+    from core.store.store import Store
 
 UNPAID = "approved_unpaid"
 SCHEDULED = "scheduled"
@@ -39,7 +44,8 @@ class Commitment:
     city: str
 
 
-def commitments(store, policies, first_year: int, years: int, city: str | None = None) -> list[Commitment]:
+def commitments(store: Store, policies: PolicySet, first_year: int, years: int, city: str | None = None
+                ) -> list[Commitment]:
     last = first_year + years - 1
     with store.reading() as s:
         q = (select(AwardLineRow, Batch.award_year, Batch.status, Batch.name, Company.name, Company.city)

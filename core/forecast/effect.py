@@ -13,11 +13,17 @@ already recognised or investing, so their figures would differ anyway.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.money import ZERO
+from core.policy.policyset import PolicySet
 from core.scenario.tables import COUNT, MONEY, RATE, TEXT, Report, Sheet, Table
+
+if TYPE_CHECKING:
+    from core.store.store import Store
 
 FUNDED, OTHERS = "funded", "others"
 GROUP_LABELS = {FUNDED: "获得奖补的企业", OTHERS: "其他企业"}
@@ -48,7 +54,7 @@ class Effect:
     targets: list = field(default_factory=list)  # (label, scope label, year, actual, target, reached, source)
 
     def to_json(self) -> dict:
-        def num(v):
+        def num(v: object) -> str | None:
             return None if v is None else str(v)
 
         return {
@@ -96,7 +102,8 @@ def rd_comparison(histories: dict) -> tuple[list, dict, int, int]:
     return years, rows, funded, len(groups) - funded
 
 
-def effect(store, policies, city: str | None = None, cancelled=None) -> Effect:
+def effect(store: Store, policies: PolicySet, city: str | None = None,
+           cancelled: Callable[[], bool] | None = None) -> Effect:
     from core.forecast.expected import load_population
     from core.targets import METRICS, series
 

@@ -131,7 +131,7 @@ def describe_changes(policies: PolicySet, scenario: Scenario) -> list[dict]:
     return rows
 
 
-def _yes_no(value) -> str:
+def _yes_no(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)

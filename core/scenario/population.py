@@ -19,7 +19,9 @@ claims are evaluated against, as a batch's own are until it is approved.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -29,6 +31,10 @@ from core.progress import Cancelled
 from core.store.history import LoadedCase, load_batch_cases, load_histories
 from core.store.models import Batch, Company
 from core.store.reads import get_batch
+from core.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from core.store.store import Store
 
 
 @dataclass
@@ -42,15 +48,15 @@ class Population:
         return len(self.cases)
 
 
-def batch_population(store, batch_id: int, cancel=None) -> Population:
+def batch_population(store: Store, batch_id: int, cancel: Callable[[], bool] | None = None) -> Population:
     with store.reading() as s:
         batch = get_batch(s, batch_id)
         cases = load_batch_cases(s, batch, store.vocabulary, cancel)
         return Population(f"批次{batch.id}“{batch.name}”", batch.award_year, cases, batch.id)
 
 
-def store_population(store, award_year: int, city: str | None = None, county: str | None = None,
-                     cancel=None) -> Population:
+def store_population(store: Store, award_year: int, city: str | None = None, county: str | None = None,
+                     cancel: Callable[[], bool] | None = None) -> Population:
     """Every company of the store (of ``city``/``county``) with claims read from its history for ``award_year``."""
     vocab = store.vocabulary
     defaults = recognition_defaults(vocab)
@@ -78,13 +84,13 @@ def store_population(store, award_year: int, city: str | None = None, county: st
     return Population(f"{award_year}年度 {place}库内全部企业（按历史记录）", award_year, cases)
 
 
-def recognition_defaults(vocab) -> dict:
+def recognition_defaults(vocab: Vocabulary) -> dict:
     """The defaults a recognition claim read from a workbook gets for fields the history does not hold."""
     spec = vocab.claim_types["recognition"].fields
     return {name: f.default for name, f in spec.items() if f.default is not None}
 
 
-def claims_for_year(history: History, year: int, year_batches=frozenset(),
+def claims_for_year(history: History, year: int, year_batches: Collection[int] = frozenset(),
                     defaults: dict | None = None) -> tuple[History, list[Claim]]:
     """(the history the claims are evaluated against, the claims of ``year``) as the module docstring says."""
     if (year not in history.tech_sme_years and year - 1 not in history.rd

@@ -1,7 +1,9 @@
 """The 测算报告: a Comparison as a Report (core.scenario.tables) for the workbook and the PDF."""
 from __future__ import annotations
 
-from core.scenario.compare import Comparison
+from collections.abc import Iterable
+
+from core.scenario.compare import Comparison, Row
 from core.scenario.tables import COUNT, MONEY, TEXT, Report, Sheet, Table
 
 
@@ -40,7 +42,7 @@ def _summary(cmp: Comparison) -> Sheet:
     return Sheet("汇总", f"{cmp.title}：汇总", [totals, moved], notes)
 
 
-def _breakdown(cmp: Comparison, title: str, rows, key: str) -> Sheet:
+def _breakdown(cmp: Comparison, title: str, rows: Iterable[Row], key: str) -> Sheet:
     label = {"clause": "文件及条款", "city": "盟市", "county": "旗县区", "size": "企业规模", "industry": "行业"}[key]
     heads = [(label, 48 if key == "clause" else 24, TEXT), *_amount_headers(cmp), ("获得奖补的企业（家，现行）", 16, COUNT)]
     table_rows = [[r.label, *r.amounts, *r.diffs(), r.companies[0] if r.companies else 0] for r in rows]

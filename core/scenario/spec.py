@@ -76,7 +76,7 @@ _SCENARIO_KEYS = {"name", "note", "changes", "rules_off", "readings", "effective
 _STATUSES = ("draft", "in_force")
 
 
-def load_scenario_file(path) -> ScenarioFile:
+def load_scenario_file(path: str | Path) -> ScenarioFile:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -87,7 +87,7 @@ def load_scenario_file(path) -> ScenarioFile:
     return parse_scenario_text(text, path)
 
 
-def parse_scenario_text(text: str, path="<方案>") -> ScenarioFile:
+def parse_scenario_text(text: str, path: str | Path = "<方案>") -> ScenarioFile:
     """A scenario file from YAML text. A file without ``scenarios:`` is one scenario written at the top level."""
     try:
         data = load_yaml(path, text)
@@ -99,7 +99,7 @@ def parse_scenario_text(text: str, path="<方案>") -> ScenarioFile:
         raise ScenarioError(str(exc)) from None
 
 
-def _parse(data, path: str) -> ScenarioFile:
+def _parse(data: object, path: str) -> ScenarioFile:
     if not isinstance(data, Node):
         raise YamlError(path, None, "测算方案文件应为键值结构（见 docs/scenarios.md）")
     single = "scenarios" not in data
