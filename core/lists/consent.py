@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl.utils import get_column_letter
 
@@ -23,10 +25,13 @@ from core.excel.styles import Style
 from core.excel.writer import Book
 from core.lists.answers import apply_consent
 from core.lists.read import read_list
-from core.lists.records import CONFIRMED, CONSENT_LABELS, DECLINED, PENDING, entries
+from core.lists.records import CONFIRMED, CONSENT_LABELS, DECLINED, PENDING, EntryRecord, entries
 from core.money import ZERO
 from core.store.errors import InvalidData
 from core.vocabulary import FieldError, parse_date
+
+if TYPE_CHECKING:
+    from core.store.store import Store
 
 TITLE = "免申即享意愿确认表"
 HEADERS = (("序号", 6), ("统一社会信用代码", 22), ("企业名称", 30), ("奖补事项", 40), ("金额（元）", 14),
@@ -55,18 +60,18 @@ class ConsentRow:
         return CONSENT_LABELS.get(self.consent, "")
 
 
-def consent_rows(store, batch_id: int) -> list[ConsentRow]:
+def consent_rows(store: Store, batch_id: int) -> list[ConsentRow]:
     """Per company of the batch with list claims: what it is awarded from them and its answer so far.
 
     A company whose list claims were calculated to nothing and that has not answered is left out.
     """
     found = entries(store, batch_id=batch_id)
-    lines = store.lines(batch_id)
+    lines = store.batches.lines(batch_id)
     by_company: dict[int, list] = {}
     for e in found:
         if e.company_id is not None:  # always, for an entry carried into a batch as a claim
             by_company.setdefault(e.company_id, []).append(e)
-    stored = {r.id: r for r in store.company_rows(list(by_company))}
+    stored = {r.id: r for r in store.companies.rows(list(by_company))}
     out = []
     for cid, rows in by_company.items():
         keys = {e.claim_key for e in rows}
@@ -83,16 +88,16 @@ def consent_rows(store, batch_id: int) -> list[ConsentRow]:
     return out
 
 
-def first_answer(rows) -> str:
+def first_answer(rows: list[EntryRecord]) -> str:
     return rows[0].consent
 
 
-def write_consent_sheet(store, batch_id: int, path) -> tuple:
+def write_consent_sheet(store: Store, batch_id: int, path: str | Path) -> tuple[Path, int]:
     """The 确认表 of the batch at ``path``; returns (path, rows)."""
     rows = consent_rows(store, batch_id)
     if not rows:
         raise InvalidData(f"批次{batch_id}中没有由名单生成的申报事项")
-    batch = store.batch(batch_id)
+    batch = store.batches.get(batch_id)
     with Book(stream=False) as book:
         sheet = book.sheet("意愿确认表")
         last = len(HEADERS)
@@ -114,7 +119,7 @@ def write_consent_sheet(store, batch_id: int, path) -> tuple:
         return book.save(path), len(rows)
 
 
-def read_consent_sheet(store, path) -> tuple[int, int]:
+def read_consent_sheet(store: Store, path: str | Path) -> tuple[int, int]:
     """Apply the answers of a returned 确认表: (batch id, answers recorded). All or nothing."""
     raw = read_list(path)
     problems = list(raw.problems)
@@ -136,12 +141,12 @@ def read_consent_sheet(store, path) -> tuple[int, int]:
     known = {r.uscc: r for r in consent_rows(store, batch_id)}
     answers = []
 
-    def at(number, header, value, reason):
+    def at(number: int, header: str, value: object, reason: str) -> None:
         col = cols.get(header)
         problems.append(Problem(raw.sheet, number, get_column_letter(col) if col else "", header, show_value(value),
                                 reason))
 
-    def cell(values, header):
+    def cell(values: list, header: str) -> object:
         col = cols.get(header)
         return values[col - 1] if col and col <= len(values) else ""
 

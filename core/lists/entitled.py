@@ -19,12 +19,15 @@ default), as a workbook row left blank is.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from core.engine import Context, evaluate_company
+from core.engine.result import AwardLine
 from core.model import Claim, CompanyCase, History
 from core.money import ZERO, fmt_yuan
 from core.progress import Cancelled
@@ -33,7 +36,12 @@ from core.store.claimcodec import decode_claim
 from core.store.history import load_histories, to_engine_company
 from core.store.managers.batches import INCLUDE_DRAFTS_KEY
 from core.store.models import DRAFT, Batch, ClaimRow, Company
+from core.policy.policyset import PolicySet
 from core.subjects import describe
+from core.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from core.store.store import Store
 
 DEFAULT_SPAN = 3  # years of history looked at, the award year included
 
@@ -60,7 +68,7 @@ class Entitlement:
                 "why": self.why, "provisional": self.provisional, "subject": self.subject}
 
 
-def history_claims(history, year: int, span: int, defaults: dict) -> list[Claim]:
+def history_claims(history: History, year: int, span: int, defaults: dict) -> list[Claim]:
     """The facts of ``history`` dated in the ``span`` years up to ``year``, as claims."""
     first = year - span + 1
     out = []
@@ -80,7 +88,7 @@ def history_claims(history, year: int, span: int, defaults: dict) -> list[Claim]
     return out
 
 
-def _why(claim: Claim, history, line, vocab) -> str:
+def _why(claim: Claim, history: History, line: AwardLine, vocab: Vocabulary) -> str:
     if claim.type == "tech_sme_registration":
         years = sorted(y for y in history.tech_sme_years if y <= claim.get("year"))
         fact = f"科技型中小企业入库年度：{'、'.join(map(str, years))}"
@@ -103,8 +111,9 @@ def _why(claim: Claim, history, line, vocab) -> str:
     return f"{fact}；{paid}"
 
 
-def entitled(store, policies, year: int, *, span: int = DEFAULT_SPAN, company_ids=None, progress=None,
-             cancel=None) -> list[Entitlement]:
+def entitled(store: Store, policies: PolicySet, year: int, *, span: int = DEFAULT_SPAN,
+             company_ids: Iterable[int] | None = None, progress: Callable[[int, int], None] | None = None,
+             cancel: Callable[[], bool] | None = None) -> list[Entitlement]:
     """Every award the store's companies are entitled to in award year ``year`` and have not been paid."""
     vocab = store.vocabulary
     with store.reading() as s:

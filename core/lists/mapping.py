@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from openpyxl.utils import get_column_letter
 
@@ -26,6 +28,9 @@ from core.lists.kinds import (
 )
 from core.uscc import normalize_uscc, uscc_problem
 from core.vocabulary import FieldError, Vocabulary, parse_date
+
+if TYPE_CHECKING:
+    from core.lists.read import RawList
 
 HEADER_SEARCH_ROWS = 10
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
@@ -56,7 +61,7 @@ class Entry:
     level: str = ""
 
 
-def _field_of(text: str, fields) -> str | None:
+def _field_of(text: str, fields: Iterable[str]) -> str | None:
     h = normalize_header(text)
     for name in fields:
         if any(normalize_header(s) == h for s in FIELDS[name][1]):
@@ -64,7 +69,7 @@ def _field_of(text: str, fields) -> str | None:
     return None
 
 
-def find_header(rows, kind: str) -> Header | None:
+def find_header(rows: list[tuple[int, list]], kind: str) -> Header | None:
     """The header row of a list's rows ((number, values) pairs), or None when no row names the company."""
     best, best_count = None, 0
     fields = KIND_FIELDS[kind]
@@ -127,14 +132,14 @@ class _Rows:
         self.sheet, self.header, self.mapping = sheet, header, mapping
         self.problems: list[Problem] = []
 
-    def problem(self, row: int, name: str | None, value, reason: str) -> None:
+    def problem(self, row: int, name: str | None, value: object, reason: str) -> None:
         col = self.mapping.get(name) if name else None
         self.problems.append(Problem(self.sheet, row, get_column_letter(col) if col else "",
                                      self.header.texts.get(col, field_label(name) if name else "") if col or name
                                      else "", show_value(value), reason))
 
 
-def read_entries(raw, header: Header, mapping: dict, kind: str, vocab: Vocabulary, *, list_date: dt.date | None = None,
+def read_entries(raw: RawList, header: Header, mapping: dict, kind: str, vocab: Vocabulary, *, list_date: dt.date | None = None,
                  platform_kind: str = "", level: str = "") -> tuple[list[Entry], list[Problem]]:
     """The list's rows below the header as entries, and every problem found (sheet, row, column, reason).
 
@@ -153,7 +158,7 @@ def read_entries(raw, header: Header, mapping: dict, kind: str, vocab: Vocabular
         if number <= header.row:
             continue
 
-        def cell(name, values=values):
+        def cell(name: str, values: list = values) -> object:
             col = mapping.get(name)
             if col is None or col > len(values):
                 return None
@@ -222,7 +227,7 @@ def read_entries(raw, header: Header, mapping: dict, kind: str, vocab: Vocabular
     return entries, out.problems
 
 
-def _date(out: _Rows, number: int, value, list_date):
+def _date(out: _Rows, number: int, value: object, list_date: dt.date | None) -> tuple[dt.date | None, int | None]:
     """(day, year) of a row: its own date, else the year of its 批次 text with the list's date, else the list's."""
     if value is None:
         return list_date, (list_date.year if list_date else None)

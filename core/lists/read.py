@@ -18,6 +18,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
@@ -39,7 +40,7 @@ class RawList:
     problems: list = field(default_factory=list)  # Problem: cells that cannot be read (bidi, hidden rows)
 
 
-def read_list(path, limits: Limits = DEFAULT_LIMITS) -> RawList:
+def read_list(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RawList:
     """The first visible sheet holding data, or WorkbookRefused / WorkbookError naming what is wrong."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -62,7 +63,7 @@ def _bytes(path: Path, limits: Limits) -> bytes:
     return path.read_bytes()[: limits.file_bytes + 1]
 
 
-def _clean(raw: RawList, number: int, col: int, value):
+def _clean(raw: RawList, number: int, col: int, value: object) -> object:
     if isinstance(value, str):
         try:
             return clean_text(value).strip()
@@ -94,7 +95,7 @@ def _read_csv(path: Path, limits: Limits) -> RawList:
     return raw
 
 
-def _calamine(data: bytes, name: str):
+def _calamine(data: bytes, name: str) -> Any:  # a python_calamine workbook (imported here: it is big)
     try:
         from python_calamine import CalamineWorkbook
 

@@ -1,6 +1,10 @@
 """The 应享未享 workbook: one row per award a company is entitled to and has not been paid."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from openpyxl.utils import get_column_letter
 
 from core.excel import styles as st
@@ -8,11 +12,15 @@ from core.excel.styles import Style
 from core.excel.writer import Book
 from core.money import ZERO
 
+if TYPE_CHECKING:
+    from core.lists.entitled import Entitlement
+
 HEADERS = (("序号", 6), ("统一社会信用代码", 22), ("企业名称", 30), ("盟市", 12), ("旗县区", 12), ("奖补事项", 34),
            ("政策依据", 40), ("金额（元）", 14), ("原因", 50), ("备注", 16))
 
 
-def write_entitled_workbook(items, year: int, path, city_label=lambda key: key):
+def write_entitled_workbook(items: Sequence[Entitlement], year: int, path: str | Path,
+                            city_label: Callable[[str], str] = lambda key: key) -> Path:
     """``items`` (core.lists.entitled.Entitlement) as a workbook at ``path``; returns the path."""
     last = len(HEADERS)
     with Book(stream=False) as book:
