@@ -1,14 +1,22 @@
 """预算测算: committed and expected outlays by year, fiscal level and document clause."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from core.forecast import commitments as com
 from core.forecast import expected as exp
 from core.forecast.levels import LEVEL_LABELS, LEVELS
 from core.money import ZERO
+from core.policy.policyset import PolicySet
 from core.scenario.tables import COUNT, MONEY, RATE, TEXT, Report, Sheet, Table
+
+if TYPE_CHECKING:
+    from core.store.store import Store
+
+Item = tuple[str, str, int, str, str, str, Decimal]  # group, kind, year, level, document, clause, amount
 
 COMMITTED, EXPECTED = "committed", "expected"
 GROUP_LABELS = {COMMITTED: "已承诺（已审批批次）", EXPECTED: "预计（按历史记录推算）"}
@@ -29,14 +37,14 @@ class Forecast:
     def year_list(self) -> list[int]:
         return list(range(self.first_year, self.first_year + self.years))
 
-    def items(self):
+    def items(self) -> Iterator[Item]:
         """(group, kind, year, level, document, clause, amount) of every commitment and expected line."""
         for c in self.commitments:
             yield COMMITTED, c.kind, c.year, c.level, c.document, c.clause, c.amount
         for e in self.expected:
             yield EXPECTED, e.kind, e.year, e.level, e.document, e.clause, e.amount
 
-    def _per_year(self, key) -> dict:
+    def _per_year(self, key: Callable[[Item], object]) -> dict:
         table: dict = {}
         for item in self.items():
             k = key(item)
@@ -67,7 +75,7 @@ class Forecast:
                            key=lambda kv: (order.index(kv[0][0]), kv[0][1], kv[0][2])))
 
     def to_json(self) -> dict:
-        def years(row):
+        def years(row: dict[int, Decimal]) -> dict[str, str]:
             return {str(y): str(a) for y, a in row.items()}
 
         from core.forecast.commitments import KIND_LABELS as CK
@@ -85,8 +93,10 @@ class Forecast:
         }
 
 
-def forecast(store, policies, first_year: int, years: int = 5, *, level: str | None = None, city: str | None = None,
-             assumptions: exp.Assumptions | None = None, report=None, cancelled=None) -> Forecast:
+def forecast(store: Store, policies: PolicySet, first_year: int, years: int = 5, *, level: str | None = None,
+             city: str | None = None, assumptions: exp.Assumptions | None = None,
+             report: Callable[[int, int, str], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> Forecast:
     """Committed and expected outlays for ``years`` years from ``first_year`` (of one fiscal ``level``, one city)."""
     from core.scenario.run import baseline_policies
 
@@ -130,7 +140,7 @@ def forecast_report(f: Forecast) -> Report:
     ys = f.year_list
     year_heads = [(f"{y}年（元）", 16, MONEY) for y in ys] + [("合计（元）", 18, MONEY)]
 
-    def amounts(row):
+    def amounts(row: dict[int, Decimal]) -> list[Decimal]:
         values = [row.get(y, ZERO) for y in ys]
         return values + [sum(values, ZERO)]
 
@@ -166,7 +176,7 @@ def forecast_report(f: Forecast) -> Report:
     return report
 
 
-def _show(value, unit: str) -> str:
-    if unit == "rate":
+def _show(value: object, unit: str) -> str:
+    if unit == "rate" and isinstance(value, (Decimal, int, float, str)):
         return f"{(Decimal(value) * 100).quantize(Decimal('0.01'))}%"
     return str(value)

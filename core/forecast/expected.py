@@ -26,8 +26,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable
 from itertools import pairwise
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import select
 
@@ -38,7 +39,11 @@ from core.model import Company as EngineCompany
 from core.money import ZERO, to_fen
 from core.progress import Cancelled
 from core.store.history import load_histories, to_engine_company
+from core.policy.policyset import PolicySet
 from core.store.models import Company
+
+if TYPE_CHECKING:
+    from core.store.store import Store
 
 HTE_RENEWAL = "hte_renewal"
 TECH_SME = "tech_sme"
@@ -73,7 +78,7 @@ class Assumptions:
         return [(name, label, getattr(self, name), unit, self.basis.get(name, "默认值，可修改"))
                 for name, (label, unit) in self.LABELS.items()]
 
-    def changed(self, **values) -> Assumptions:
+    def changed(self, **values: Any) -> Assumptions:  # names checked against LABELS below
         """A copy with ``values`` (Decimal or int) set and marked as entered by the user."""
         basis = dict(self.basis)
         for name in values:
@@ -165,7 +170,8 @@ class _State:
     grown: bool = False
 
 
-def load_population(store, city: str | None = None, cancel=None) -> tuple[list, dict]:
+def load_population(store: Store, city: str | None = None, cancel: Callable[[], bool] | None = None
+                    ) -> tuple[list[tuple[int, EngineCompany]], dict[int, History]]:
     """[(company id, EngineCompany)], {company id: History} as of now (every approved award)."""
     with store.reading() as s:
         q = select(Company).order_by(Company.id)
@@ -176,8 +182,9 @@ def load_population(store, city: str | None = None, cancel=None) -> tuple[list, 
     return [(r.id, to_engine_company(r)) for r in rows], histories
 
 
-def project(policies, companies: list, histories: dict, assumptions: Assumptions, first_year: int, years: int, *,
-            include_drafts: bool = True, report=None, cancelled=None, failed: list | None = None) -> list[Expected]:
+def project(policies: PolicySet, companies: list, histories: dict, assumptions: Assumptions, first_year: int,
+            years: int, *, include_drafts: bool = True, report: Callable[[int, int, str], None] | None = None,
+            cancelled: Callable[[], bool] | None = None, failed: list | None = None) -> list[Expected]:
     """Expected awards year by year (see the module docstring). ``failed`` collects (company, year, reason) of
     companies the engine could not evaluate: they are left out, and the forecast says how many."""
     a = assumptions
@@ -233,7 +240,8 @@ def project(policies, companies: list, histories: dict, assumptions: Assumptions
     return out
 
 
-def _events(st: _State, year: int, a: Assumptions, defaults: dict):
+def _events(st: _State, year: int, a: Assumptions, defaults: dict
+            ) -> tuple[list[Claim], dict[str, Decimal], dict[str, str], list[Recognition | str]]:
     claims, weights, kinds = [], {}, {}
     facts: list[Recognition | str] = []  # recognitions made, and the ids of the 入库 claims (the year is in the pool)
     hte = [r for r in st.recognitions if r.kind == "high_tech" and r.stage != "cultivation"]

@@ -10,16 +10,21 @@ evaluation (their caps and stacking still apply) but not in the comparison.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.engine import Context
+from core.engine.result import CompanyResult
+from core.model import Company as EngineCompany
 from core.money import ZERO
+from core.policy.policyset import PolicySet
 from core.progress import Cancelled
 from core.scenario.apply import apply_scenario, check_base, describe_changes
 from core.scenario.population import Population
 from core.scenario.spec import ScenarioFile
 from core.store.calc import evaluate_all
+from core.vocabulary import Vocabulary
 
 LARGEST = 20  # companies listed as the largest changes
 
@@ -81,7 +86,7 @@ class Comparison:
         return self.changes[:n]
 
     def to_json(self) -> dict:
-        def rows(rs):
+        def rows(rs: list[Row]) -> list[dict]:
             return [{"label": r.label, "amounts": [str(a) for a in r.amounts], "differences": [str(d) for d in r.diffs()],
                      "companies": r.companies} for r in rs]
 
@@ -104,8 +109,9 @@ class Comparison:
         }
 
 
-def compare(policies, spec: ScenarioFile, population: Population, *, include_drafts: bool = True,
-            report=None, cancelled=None) -> Comparison:
+def compare(policies: PolicySet, spec: ScenarioFile, population: Population, *, include_drafts: bool = True,
+            report: Callable[[int, int, str], None] | None = None,
+            cancelled: Callable[[], bool] | None = None) -> Comparison:
     """Evaluate ``population`` under ``policies`` and under each scenario of ``spec``; Decimal yuan throughout.
 
     ``report(done, total, text)`` and ``cancelled()`` as core.progress describes; Cancelled is raised.
@@ -122,7 +128,7 @@ def compare(policies, spec: ScenarioFile, population: Population, *, include_dra
     for i, (name, ps) in enumerate(columns):
         ctx = Context(ps, population.award_year, include_drafts=include_drafts)
 
-        def progress(done, total, i=i, name=name):
+        def progress(done: int, total: int, i: int = i, name: str = name) -> None:
             if report:
                 report(i * n + done, len(columns) * n, f"正在测算“{name}”：{done}/{total}家")
 
@@ -139,7 +145,7 @@ def compare(policies, spec: ScenarioFile, population: Population, *, include_dra
     return out
 
 
-def release(*lists) -> None:
+def release(*lists: list) -> None:
     """Empty big lists one item at a time.
 
     Freed at once, a run's results (every company's lines and traces, per column) are one long cascade of
@@ -150,7 +156,7 @@ def release(*lists) -> None:
             items.pop()
 
 
-def _company_keys(company, vocab) -> dict:
+def _company_keys(company: EngineCompany, vocab: Vocabulary) -> dict:
     return {
         "city": vocab.label("cities", company.city) if company.city else "未填写",
         "county": (f"{vocab.label('cities', company.city)} {company.county}" if company.county else
@@ -160,7 +166,9 @@ def _company_keys(company, vocab) -> dict:
     }
 
 
-def _tabulate(spec, population, columns, results, base, vocab, cancelled=None) -> Comparison:
+def _tabulate(spec: ScenarioFile, population: Population, columns: list[tuple[str, PolicySet]],
+              results: list[list[CompanyResult]], base: set[str], vocab: Vocabulary,
+              cancelled: Callable[[], bool] | None = None) -> Comparison:
     k = len(columns)
     tables: dict[str, dict] = {key: {} for key, _ in BREAKDOWNS}
     order: dict[str, tuple] = {}
@@ -232,7 +240,7 @@ def _tabulate(spec, population, columns, results, base, vocab, cancelled=None) -
         notes=notes)
 
 
-def _citation(spec, doc_id, policies) -> str:
+def _citation(spec: ScenarioFile, doc_id: str, policies: PolicySet) -> str:
     return policies.documents[doc_id].citation
 
 

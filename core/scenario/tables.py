@@ -41,7 +41,7 @@ class Report:
     made_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
 
-def write_workbook(report: Report, path) -> Path:
+def write_workbook(report: Report, path: str | Path) -> Path:
     from openpyxl.utils import get_column_letter
 
     from core.excel import styles as st
@@ -103,7 +103,7 @@ def _note_height(text: str, widths: dict) -> float:
     return 15 * lines + 4
 
 
-def _cell(value, kind):
+def _cell(value: object, kind: str) -> object:
     if value is None:
         return None
     if kind == TEXT:
@@ -113,13 +113,13 @@ def _cell(value, kind):
     return value
 
 
-def show(value, kind: str) -> str:
+def show(value: object, kind: str) -> str:
     """A value as the PDF and the screen show it."""
     if value is None:
         return "—"
     if kind == MONEY:
-        return fmt_yuan(value)
-    if kind == RATE:
+        return fmt_yuan(value if isinstance(value, Decimal) else Decimal(str(value)))
+    if kind == RATE and isinstance(value, (Decimal, int, float, str)):
         return f"{(Decimal(value) * 100).quantize(Decimal('0.01'))}%"
     return str(value)
 
@@ -150,7 +150,7 @@ def report_html(report: Report, font_family: str = "") -> str:
     return "\n".join(out)
 
 
-def _html_row(values, kinds, bold: bool = False) -> str:
+def _html_row(values: list, kinds: list[str], bold: bool = False) -> str:
     cells = []
     for v, k in zip(values, kinds):
         text = html.escape(show(v, k))
