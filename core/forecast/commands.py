@@ -1,16 +1,22 @@
 """``python main.py forecast --from 2027 --years 5 [--level city] [--city C] [--assume NAME=VALUE] [-o 表.xlsx] [--json]``."""
 from __future__ import annotations
 
+import argparse
 import sys
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from core.cli import EXIT_OK, CliError, _policies, _print_json
 from core.money import fmt_yuan
 from core.store.commands import _with_store
 from core.targetcommand import _city, _year
 
+if TYPE_CHECKING:
+    from core.forecast.expected import Assumptions
+    from core.store.store import Store
 
-def _assumptions(items, base):
+
+def _assumptions(items: list[str] | None, base: Assumptions) -> Assumptions:
     values = {}
     for item in items or ():
         name, sep, text = item.partition("=")
@@ -26,7 +32,7 @@ def _assumptions(items, base):
 
 
 @_with_store()
-def cmd_forecast(args, store) -> int:
+def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
     from core.forecast import expected as exp
     from core.forecast.budget import COMMITTED, EXPECTED, forecast, forecast_report
     from core.scenario.tables import write_workbook
@@ -63,7 +69,7 @@ def cmd_forecast(args, store) -> int:
     return EXIT_OK
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("forecast", help="预算测算：已审批批次的以后年度支出和按历史推算的预计支出")
     s.add_argument("--from", dest="first", type=_year, required=True, help="第一个测算年度，如 2027")
     s.add_argument("--years", type=int, default=5, help="测算年数（默认5）")
@@ -79,7 +85,7 @@ def register(sub) -> None:
 
 
 @_with_store()
-def cmd_effect(args, store) -> int:
+def cmd_effect(args: argparse.Namespace, store: Store) -> int:
     from core.forecast.effect import (
         CAVEAT,
         FUNDED,
@@ -119,7 +125,7 @@ def cmd_effect(args, store) -> int:
     return EXIT_OK
 
 
-def register_effect(sub) -> None:
+def register_effect(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("effect", help="政策效益：获得奖补的企业与其他企业的研发投入对比，高企和科技型中小企业数与目标")
     s.add_argument("--city", help="只看该盟市的企业")
     s.add_argument("-o", "--output", help="政策效益.xlsx（同时写出同名PDF）")

@@ -12,9 +12,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 from core.cli import EXIT_BAD_INPUT, EXIT_OK, CliError, _policies, _print_json
 from core.lists import kinds
+
+if TYPE_CHECKING:
+    from core.excel.problems import WorkbookError
+    from core.lists.importing import Prepared
+    from core.lists.records import EntryRecord
+    from core.store.store import Store
 
 MAX_PRINTED = 50
 
@@ -35,7 +42,7 @@ def _kind(text: str) -> str:
     return key
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("list", help="免申即享：导入官方名单、匹配单位、生成申报事项、意愿确认（docs/lists.md）")
     sub = p.add_subparsers(dest="list_command", required=True)
 
@@ -100,13 +107,13 @@ def register(subparsers) -> None:
     s.set_defaults(fn=cmd_entitled)
 
 
-def _store(args):
+def _store(args: argparse.Namespace) -> Store:
     from core.store import open_store
 
     return open_store(getattr(args, "db", None))
 
 
-def _problems(exc, path) -> int:
+def _problems(exc: WorkbookError, path: str) -> int:
     from core.excel.problems import WorkbookRefused
 
     if isinstance(exc, WorkbookRefused):
@@ -118,7 +125,7 @@ def _problems(exc, path) -> int:
     return EXIT_BAD_INPUT
 
 
-def _mapping(args, prepared) -> dict | None:
+def _mapping(args: argparse.Namespace, prepared: Prepared) -> dict | None:
     if not args.map:
         return None
     from core.excel.layout import normalize_header
@@ -136,7 +143,7 @@ def _mapping(args, prepared) -> dict | None:
     return mapping
 
 
-def cmd_import(args) -> int:
+def cmd_import(args: argparse.Namespace) -> int:
     from core.excel.problems import WorkbookError
     from core.lists import importing, records
     from core.lists.mapping import parse_level, parse_platform_kind
@@ -170,7 +177,7 @@ def cmd_import(args) -> int:
     return EXIT_OK
 
 
-def cmd_show(args) -> int:
+def cmd_show(args: argparse.Namespace) -> int:
     from core.lists import records
 
     store = _store(args)
@@ -194,20 +201,20 @@ def cmd_show(args) -> int:
     return EXIT_OK
 
 
-def _entry_json(e) -> dict:
+def _entry_json(e: EntryRecord) -> dict:
     return {"row": e.row_no, "company": e.company_name, "uscc": e.uscc, "number": e.number,
             "date": e.date.isoformat() if e.date else None, "matched_uscc": e.company_uscc or None,
             "matched_name": e.stored_name or None, "match": e.match, "batch": e.batch_id, "claim": e.claim_key or None,
             "consent": e.consent or None}
 
 
-def _entry_text(e) -> str:
+def _entry_text(e: EntryRecord) -> str:
     to = f" → {e.stored_name}（{e.company_uscc}）" if e.company_id else ""
     claim = f"；批次{e.batch_id}事项{e.claim_key}（{e.consent_label}）" if e.claim_key else ""
     return f"第{e.row_no}行 {e.company_name}：{e.match_label}{to}{claim}"
 
 
-def cmd_match(args) -> int:
+def cmd_match(args: argparse.Namespace) -> int:
     from core.lists import matches, records
 
     store = _store(args)
@@ -217,14 +224,14 @@ def cmd_match(args) -> int:
         if e is None:
             raise CliError(f"名单{args.list}中没有第{args.row}行")
         if args.create:
-            cid = matches.create_company(store, e.id, uscc=args.uscc.strip().upper(),
-                                         city=store.vocabulary.key_for_label("cities", args.city) or args.city)
-            print(f"已由第{e.row_no}行新建单位（编号{cid}）并匹配")
+            created = matches.create_company(store, e.id, uscc=args.uscc.strip().upper(),
+                                             city=store.vocabulary.key_for_label("cities", args.city) or args.city)
+            print(f"已由第{e.row_no}行新建单位（编号{created}）并匹配")
         elif args.none:
             matches.confirm_match(store, e.id, None)
             print(f"已撤销第{e.row_no}行的匹配")
         elif args.company:
-            cid = store.company_id(args.company.strip().upper())
+            cid = store.companies.id_of(args.company.strip().upper())
             if cid is None:
                 raise CliError(f"库中没有统一社会信用代码为{args.company}的单位")
             score = next((p.score for p in matches.proposals(store, args.list).get(e.id, []) if p.company_id == cid),
@@ -250,7 +257,7 @@ def cmd_match(args) -> int:
     return EXIT_OK
 
 
-def cmd_claims(args) -> int:
+def cmd_claims(args: argparse.Namespace) -> int:
     from core.lists import batchclaims
 
     store = _store(args)
@@ -260,7 +267,7 @@ def cmd_claims(args) -> int:
         print(f"  未生成：{why}")
     print(f"批次{batch_id}：由名单{args.list}生成申报事项{added}项")
     if added and not args.no_calc:
-        summary = store.calculate(batch_id, _policies(args))
+        summary = store.batches.calculate(batch_id, _policies(args))
         print(f"已计算：{summary.companies}家单位，{summary.lines}条明细，合计{summary.total:,.2f}元"
               f"（各单位意愿确认前不列入资金拨付明细表）")
     return EXIT_OK
@@ -279,22 +286,22 @@ def _answer(text: str) -> str:
     return state
 
 
-def cmd_consent(args) -> int:
+def cmd_consent(args: argparse.Namespace) -> int:
     from core.lists import answers, records
 
     store = _store(args)
-    cid = store.company_id(args.company.strip().upper())
+    cid = store.companies.id_of(args.company.strip().upper())
     if cid is None:
         raise CliError(f"库中没有统一社会信用代码为{args.company}的单位")
     state = _answer(args.answer)
     answers.set_consent(store, args.batch, cid, state, on=args.date, note=args.note)
     print(f"已记录：批次{args.batch}单位{args.company}{records.CONSENT_LABELS[state]}")
-    if state == records.DECLINED and store.batch(args.batch).status == "draft":
+    if state == records.DECLINED and store.batches.get(args.batch).status == "draft":
         print(f"该单位由名单生成的事项已移出草稿批次，请重新计算：python main.py calc {args.batch}")
     return EXIT_OK
 
 
-def cmd_consent_export(args) -> int:
+def cmd_consent_export(args: argparse.Namespace) -> int:
     from core.lists.consent import write_consent_sheet
 
     path, rows = write_consent_sheet(_store(args), args.batch, args.output)
@@ -302,7 +309,7 @@ def cmd_consent_export(args) -> int:
     return EXIT_OK
 
 
-def cmd_consent_import(args) -> int:
+def cmd_consent_import(args: argparse.Namespace) -> int:
     from core.excel.problems import WorkbookError
     from core.lists.consent import read_consent_sheet
 
@@ -314,7 +321,7 @@ def cmd_consent_import(args) -> int:
     return EXIT_OK
 
 
-def cmd_entitled(args) -> int:
+def cmd_entitled(args: argparse.Namespace) -> int:
     from core.lists.entitled import DEFAULT_SPAN, entitled
     from core.lists.report import write_entitled_workbook
 

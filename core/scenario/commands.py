@@ -5,16 +5,24 @@ workbook and, beside it, the same report as a PDF (``--no-pdf`` leaves it out).
 """
 from __future__ import annotations
 
+import argparse
 import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.cli import EXIT_OK, CliError, _policies, _print_json
 from core.money import fmt_yuan
 from core.store.commands import _with_store
 from core.targetcommand import _city, _county, _year
 
+if TYPE_CHECKING:
+    from core.scenario.tables import Report
+    from core.store.store import Store
+
 
 @_with_store()
-def cmd_scenario_run(args, store) -> int:
+def cmd_scenario_run(args: argparse.Namespace, store: Store) -> int:
     from core.scenario.report import comparison_report
     from core.scenario.run import run_scenario
     from core.scenario.spec import ScenarioError, load_scenario_file
@@ -56,21 +64,20 @@ def cmd_scenario_run(args, store) -> int:
     return EXIT_OK
 
 
-def _signed(value) -> str:
+def _signed(value: Decimal) -> str:
     return ("+" if value >= 0 else "−") + fmt_yuan(abs(value))
 
 
-def write_pdf_beside(report, xlsx_path):
+def write_pdf_beside(report: Report, xlsx_path: str | Path) -> Path:
     """The report as a PDF named like the workbook; painted by gui.reportpdf (loaded here: core imports no Qt)."""
     import importlib
-    from pathlib import Path
 
     path = Path(xlsx_path).with_suffix(".pdf")
     importlib.import_module("gui.reportpdf").write_pdf_headless(report, path)
     return path
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("scenario", help="政策沙盘：按测算方案文件测算政策调整的影响（不改变任何数据）")
     inner = s.add_subparsers(dest="scenario_command", required=True)
     r = inner.add_parser("run", help="运行测算方案，与现行政策并列比较")
