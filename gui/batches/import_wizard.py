@@ -29,7 +29,7 @@ from core.earlier import earlier_short, earlier_text, outcome
 from gui.ask import ask
 from gui.errors import clerk_message, show_failure
 from gui.models.base import Column, ListTableModel
-from gui.operations import Operation
+from gui.operations import Operation, run_change
 
 WORKBOOK_FILTER = "Excel 工作簿 (*.xlsx)"
 CHOOSE, CHECKING, PROBLEMS, CONFIRM, IMPORTING, DONE = range(6)
@@ -571,8 +571,9 @@ class ImportWizard(QDialog):
             self.go(CONFIRM)
             show_failure(self, "导入", exc)
 
-        self.operation = Operation(self, "导入", work, on_success=self._imported, on_failure=failed,
-                                   progress=False).start()
+        # the batch page refreshes itself on ``imported``; the other screens hear of the import from the change op
+        self.operation = run_change(ctx, self, "导入", work, initiator=self.parent(), on_success=self._imported,
+                                    on_failure=failed, progress=False)
 
     def _imported(self, result) -> None:
         self.operation = None

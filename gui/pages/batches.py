@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from core.batchactions import STATUS_LABELS, allowed_actions
 from core.money import fmt_yuan
-from core.store.changes import Changes
 from gui import gcpolicy
 from gui.batches.actions import BatchActions
 from gui.batches.exports import BUDGET_KEY, WORKBOOK_FILTER, BatchExports  # noqa: F401 - where they were
@@ -244,15 +243,6 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, QWidget):
 
         Operation(self, "读取批次", work, on_success=self._batches_loaded, on_failure=self._load_failed,
                   progress=False).start()
-
-    def _changed(self, batch_id: int | None) -> None:
-        """This screen changed the data: show the batch, and tell the other screens.
-
-        Called on the GUI thread once the change is done: what the store says it touched last, with the batch
-        (a work of several changes, like deleting a draft and its trial companies, is reported by its last)."""
-        self.refresh(select=batch_id)
-        touched = Changes(batches=frozenset({batch_id} if batch_id is not None else ()), audit=True)
-        self.ctx.changed(touched | self.ctx.store.last_changes, initiator=self)
 
     def _on_changes(self, changes) -> None:
         """Another screen changed the store: read the list again if batches or their letters changed."""
