@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QMenu, QPushButton, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
@@ -107,9 +107,13 @@ class CompaniesPage(QWidget):
         saved = ctx.settings.value("companies/header")
         if saved is not None:
             hh.restoreState(saved)
+        else:
+            hh.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # the store's order: by name
+        self.view.setSortingEnabled(True)  # a header click sorts in the store's search (the model's sort)
+        self.model.on_sort = self.search
         self.view.doubleClicked.connect(lambda index: self.open_company(self.model.company_id(index.row())))
         self.view.activated.connect(lambda index: self.open_company(self.model.company_id(index.row())))
-        equip(self.view, "企业档案", settings=ctx.settings, sortable=False, store=lambda: ctx.store,  # the store orders
+        equip(self.view, "企业档案", settings=ctx.settings, sortable=False, store=lambda: ctx.store,  # sorted above
               open_row=lambda index: self.open_company(self.model.company_id(index.row())),
               note=lambda: self.count.text())
 
@@ -175,19 +179,21 @@ class CompaniesPage(QWidget):
 
     def _first_load(self, report, cancelled):
         store = self.ctx.store  # opens the database off the GUI thread
-        vocab = store.vocabulary
-        return vocab, store.counties(), store.search_companies()
+        return store.vocabulary, store.search_companies()
 
     def _loaded(self, result) -> None:
-        vocab, counties, ids = result
+        vocab, ids = result
         self.model.vocabulary = vocab
         with _quiet(self.city, self.size, self.county):
             for key, label in vocab.enums["cities"].items():
                 self.city.addItem(label, key)
             for key, label in vocab.enums["sizes"].items():
                 self.size.addItem(label, key)
-            self._set_counties(counties)
-        self._show_ids(ids)
+            self._set_counties(None, ())
+        if self.model.order != ("name", False):  # a sort the clerk left: the first list was by name
+            self.search()
+        else:
+            self._show_ids(ids)
 
     def _fetch_rows(self, ids):
         return self.ctx.store.company_rows(ids)
@@ -203,9 +209,11 @@ class CompaniesPage(QWidget):
                 holds = "high_tech"
             else:
                 sme_year = year
+        order, descending = self.model.order
         return CompanyFilter(text=self.search_edit.text().strip(), city=self.city.currentData(),
                              county=self.county.currentData(), size=self.size.currentData(), holds_valid=holds,
-                             tech_sme_year=sme_year)
+                             tech_sme_year=sme_year, order=order, descending=descending,
+                             order_keys=self.model.order_keys())
 
     def search(self) -> None:
         """Search again with what is typed and chosen (on a worker thread; the newest answer wins)."""
@@ -258,20 +266,37 @@ class CompaniesPage(QWidget):
         def work(report, cancelled):
             return holder.store.counties(city)
 
-        def done(counties):
+        def done(stored):
             if self.city.currentData() == city:
                 with _quiet(self.county):
-                    self._set_counties(counties)
+                    self._set_counties(city, stored)
                 self.search()
 
+        if city is None:
+            with _quiet(self.county):
+                self._set_counties(None, ())
+            self.search()
+            return
         Operation(self, "读取旗县区", work, on_success=done, progress=False).start()
 
-    def _set_counties(self, counties) -> None:
+    def _set_counties(self, city: str | None, stored) -> None:
+        """The 旗县区 of ``city`` on the region list (core.regions), then any other spelling stored on its companies
+        (an import before the list, or typed in), so that those companies can still be found."""
+        from core.regions import regions
+
         current = self.county.currentData()
         self.county.clear()
         self.county.addItem("全部旗县区", None)
-        for c in counties:
-            self.county.addItem(c, c)
+        listed = regions().city(city).county_names() if city and regions().city(city) else []
+        for name in listed:
+            self.county.addItem(name, name)
+        unknown = sorted(set(stored) - set(listed))
+        if unknown:
+            self.county.insertSeparator(self.county.count())
+            for name in unknown:
+                self.county.addItem(f"{name}（不在区划表中）", name)
+        self.county.setEnabled(city is not None)
+        self.county.setToolTip("" if city is not None else "先选择盟市，再选择其旗县区")
         self.county.setCurrentIndex(max(self.county.findData(current), 0))
 
     def focus_search(self) -> None:
