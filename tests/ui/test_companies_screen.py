@@ -364,3 +364,43 @@ def test_the_county_filter_offers_the_region_list_and_keeps_stored_spellings(win
     settle(qtbot)
     assert page.county.currentData() is None and page.county.findData("昆区") < 0
     assert page.county.findData("海拉尔区") > 0
+
+
+def test_the_company_list_by_keyboard_alone(window, qtbot):
+    """Tab walks the search, the filters and the buttons to the table; the 盟市 chosen with the arrow keys enables its
+    旗县区, which Tab then reaches; Enter on a row opens the company."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    sample_batch(window)
+    page = window.show_page("companies")
+    settle(qtbot)
+    window.activateWindow()
+    page.focus_search()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.search_edit, timeout=3000)
+
+    def tab_to(widget, limit: int = 12) -> None:
+        for _ in range(limit):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            if QApplication.focusWidget() is widget:
+                return
+        raise AssertionError(f"Tab never reached {widget.objectName() or widget}")
+
+    tab_to(page.city)
+    qtbot.keyClick(page.city, Qt.Key.Key_Down)  # 全部盟市 → the first city of the list
+    settle(qtbot)
+    assert page.city.currentData() is not None and page.county.isEnabled()
+    tab_to(page.county)
+    qtbot.keyClick(page.county, Qt.Key.Key_Down)
+    settle(qtbot)
+    assert page.county.currentData() is not None
+    for widget in (page.size, page.qualification, page.open_button, page.add_button, page.more_button, page.view):
+        tab_to(widget)
+    page.county.setCurrentIndex(0)
+    page.city.setCurrentIndex(0)
+    settle(qtbot)
+    page.view.setFocus()
+    page.view.selectRow(0)
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    settle(qtbot)
+    assert page.stack.currentWidget() is page.panel
