@@ -180,10 +180,12 @@ class ChangeOp(Operation):
     and one that changed nothing by ``NOTHING``). Then on the main thread ``ctx.changed(changes, initiator)``
     runs before ``on_success(result)``. ``initiator`` (a screen) is not told of its own change: it
     refreshes itself in ``on_success``, usually with more to say (the row to select).
+    ``touched(result)``, if given, adds what the work knows it changed beyond the store's last change (a
+    calculation in a worker process, several changes in one work).
     """
 
-    def __init__(self, ctx, parent, title: str, fn, *, initiator=None, **kwargs):
-        self.ctx, self.initiator = ctx, initiator
+    def __init__(self, ctx, parent, title: str, fn, *, initiator=None, touched=None, **kwargs):
+        self.ctx, self.initiator, self.touched = ctx, initiator, touched
         self.changes = None
         on_success = kwargs.pop("on_success", None)
         super().__init__(parent, title, self._work(fn), on_success=self._changed, **kwargs)
@@ -197,7 +199,8 @@ class ChangeOp(Operation):
             before = store.last_changes
             result = fn(report, cancelled)
             after = store.last_changes
-            return result, (NOTHING if after is before else after)
+            changes = NOTHING if after is before else after
+            return result, (changes if self.touched is None else changes | self.touched(result))
         return work
 
     def _changed(self, outcome) -> None:

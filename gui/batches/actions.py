@@ -6,10 +6,17 @@ them a user may take now is core.batchactions.allowed_actions.
 from __future__ import annotations
 
 from core.money import fmt_yuan
+from core.store.changes import Changes
 from gui import calcworker
 from gui.ask import ask
-from gui.errors import show_failure
-from gui.operations import Operation
+from gui.operations import run_change
+
+
+def _batch(batch_id: int | None, companies=()) -> Changes:
+    """What a batch action touched for certain, whatever the store's last change says (see ``run_change``'s
+    ``touched``): the batch, the companies it removed, and the audit log."""
+    return Changes(batches=frozenset({batch_id} if batch_id is not None else ()), companies=frozenset(companies),
+                   audit=True)
 
 
 class BatchActions:
@@ -20,7 +27,7 @@ class BatchActions:
         if old is not None and not old.isVisible() and old.operation is None:
             old.deleteLater()  # not on close: a check still running reports to it
         wizard = ImportWizard(self.ctx, self, path)
-        wizard.imported.connect(lambda batch_id, created: self._changed(batch_id))
+        wizard.imported.connect(lambda batch_id, created: self.refresh(select=batch_id))
         wizard.calculate_requested.connect(lambda batch_id: self.calculate(batch_id))
         wizard.open()
         self.wizard = wizard
@@ -52,12 +59,14 @@ class BatchActions:
             if summary.provisional_lines:
                 text += f"；{summary.provisional_lines}条依据征求意见稿测算"
             self.window.status.setText(text)
-            self._changed(batch_id)
+            self.refresh(select=batch_id)
 
         def cancelled():
             self.window.status.setText("已取消计算，批次结果未改变")
 
-        return Operation(self, "计算", work, on_success=done, on_cancel=cancelled).start()
+        # a big batch is calculated in another process: this process' store saw no change, so the batch is named
+        return run_change(ctx, self, "计算", work, initiator=self, touched=lambda _summary: _batch(batch_id),
+                          on_success=done, on_cancel=cancelled)
 
     def approve(self):
         b = self.current
@@ -112,9 +121,10 @@ class BatchActions:
 
         def done(_):
             self.window.status.setText(f"批次{batch_id}已审批（经办人{values['preparer']}，审核人{values['reviewer']}）")
-            self._changed(batch_id)
+            self.refresh(select=batch_id)
 
-        return Operation(self, "审批", work, on_success=done, cancellable=False).start()
+        return run_change(self.ctx, self, "审批", work, initiator=self, touched=_batch, on_success=done,
+                          cancellable=False)
 
     def adjust(self):
         """Open 调整: a new draft adjustment batch linked to the approved one shown."""
@@ -144,9 +154,10 @@ class BatchActions:
 
         def done(new_id):
             self.window.status.setText(f"已创建调整批次{new_id}：请先更正企业资料或参数，再计算（F9）并提交审批")
-            self._changed(new_id)
+            self.refresh(select=new_id)
 
-        return Operation(self, "创建调整批次", work, on_success=done, cancellable=False).start()
+        return run_change(self.ctx, self, "创建调整批次", work, initiator=self, touched=_batch, on_success=done,
+                          cancellable=False)
 
     def mark_paid(self) -> bool:
         b = self.current
@@ -155,13 +166,14 @@ class BatchActions:
         if not ask().confirm(self, "标记已拨付", f"确定批次{b.id}“{b.name}”的奖补资金已经拨付到位？\n标记后不能撤销。",
                              ok="标记已拨付"):
             return False
-        try:
-            self.store.mark_paid(b.id)
-        except Exception as exc:
-            show_failure(self, "标记已拨付", exc)
-            return False
-        self.window.status.setText(f"批次{b.id}已标记为已拨付")
-        self._changed(b.id)
+        store = self.ctx.store
+
+        def done(_):
+            self.window.status.setText(f"批次{b.id}已标记为已拨付")
+            self.refresh(select=b.id)
+
+        run_change(self.ctx, self, "标记已拨付", lambda report, cancelled: store.mark_paid(b.id), initiator=self,
+                   touched=lambda _: _batch(b.id), on_success=done, cancellable=False)
         return True
 
     def delete_draft(self) -> bool:
@@ -181,26 +193,28 @@ class BatchActions:
 
         def work(report, cancelled):
             store.delete_draft(b.id)
-            removed, kept = 0, []
+            removed, kept = [], []
             for i, company_id in enumerate(only_here if drop else (), 1):
                 report(i, len(only_here), f"正在删除试导入的企业：{i}/{len(only_here)}")
                 try:
                     store.delete_company(company_id)
-                    removed += 1
+                    removed.append(company_id)
                 except Exception as exc:  # a company another clerk used meanwhile stays, and is named
                     kept.append(str(exc))
             return removed, kept
 
         def done(result):
-            removed, kept = result
+            removed, kept = len(result[0]), result[1]
             self.current = None
             more = f"，并删除了{removed}家仅由该批次导入的企业" if removed else ""
             self.window.status.setText(f"已删除草稿批次{b.id}“{b.name}”{more}")
             if kept:
                 ask().info(self, "删除草稿批次", "以下企业未删除：\n" + "\n".join(kept[:10]))
-            self._changed(None)
+            self.refresh()
 
-        Operation(self, "删除草稿", work, on_success=done, cancellable=False).start()
+        # several changes in one work: the store's last change names only the last company deleted
+        run_change(self.ctx, self, "删除草稿", work, initiator=self, touched=lambda result: _batch(b.id, result[0]),
+                   on_success=done, cancellable=False)
         return True
 
     def open_letters(self):

@@ -6,6 +6,10 @@ Like Anki's and calibre's browser models, the model holds only the ids that
 Pages are kept in a small LRU cache, so scrolling back is free and memory
 stays flat however many companies match. ``data()`` never raises: a row that
 cannot be read shows empty cells and is logged once.
+
+A header click does not sort the rows here (the model holds no rows to
+sort): ``sort()`` records the column and asks ``on_sort`` to search again,
+and the store returns the ids in that order (``CompanyFilter.order``).
 """
 from __future__ import annotations
 
@@ -39,6 +43,8 @@ class CompanyTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, dict] = OrderedDict()
         self._failed_pages: set[int] = set()
         self.fetches = 0  # pages read from the store (tests and the benchmark look)
+        self.order: tuple[str, bool] = ("name", False)  # the column sorted by, descending
+        self.on_sort = None  # called after a header click changed the order: the page searches again
 
     # ------------------------------------------------------------ content
     def set_ids(self, ids) -> None:
@@ -97,7 +103,23 @@ class CompanyTableModel(QAbstractTableModel):
             self._pages.popitem(last=False)
         return page
 
+    def order_keys(self) -> tuple[str, ...]:
+        """The codes of the coded column sorted by, in the vocabulary's order (盟市 as the region lists them)."""
+        attr = self.order[0]
+        kind = {"city": "cities", "size": "sizes"}.get(attr)
+        if kind is None or self.vocabulary is None:
+            return ()
+        return tuple(self.vocabulary.enums[kind])
+
     # ------------------------------------------------------------ Qt
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        attr = self.COLUMNS[column][1] if 0 <= column < len(self.COLUMNS) else "name"
+        wanted = (attr, order == Qt.SortOrder.DescendingOrder)
+        if wanted != self.order:
+            self.order = wanted
+            if self.on_sort is not None:
+                self.on_sort()
+
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.ids)
 

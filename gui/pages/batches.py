@@ -18,12 +18,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from core.batchactions import STATUS_LABELS, allowed_actions
 from core.money import fmt_yuan
-from core.store.changes import Changes
 from gui import gcpolicy
 from gui.batches.actions import BatchActions
 from gui.batches.exports import BUDGET_KEY, WORKBOOK_FILTER, BatchExports  # noqa: F401 - where they were
-from gui.batches.html import company_html, line_html, refusal_html
 from gui.batches.preview import BatchPreviews
+from gui.batches.results_pane import ResultsPane
 from gui.errors import show_failure
 from gui.models.base import Column, ListTableModel
 from gui.models.results import BatchResultsModel
@@ -46,12 +45,11 @@ class BatchRow:
         return self.record.id
 
 
-class BatchesPage(BatchActions, BatchExports, BatchPreviews, QWidget):
+class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidget):
     def __init__(self, ctx, window):
         super().__init__()
         self.ctx, self.window = ctx, window
         self.loading = False
-        self._started = False
         self._batch_generation = 0
         self._select_after: int | None = None
         self.current = None  # BatchRecord of the batch shown
@@ -225,8 +223,6 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, QWidget):
         return self.ctx.store
 
     def activated(self) -> None:
-        if not self._started:
-            self._started = True
         self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
@@ -244,15 +240,6 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, QWidget):
 
         Operation(self, "读取批次", work, on_success=self._batches_loaded, on_failure=self._load_failed,
                   progress=False).start()
-
-    def _changed(self, batch_id: int | None) -> None:
-        """This screen changed the data: show the batch, and tell the other screens.
-
-        Called on the GUI thread once the change is done: what the store says it touched last, with the batch
-        (a work of several changes, like deleting a draft and its trial companies, is reported by its last)."""
-        self.refresh(select=batch_id)
-        touched = Changes(batches=frozenset({batch_id} if batch_id is not None else ()), audit=True)
-        self.ctx.changed(touched | self.ctx.store.last_changes, initiator=self)
 
     def _on_changes(self, changes) -> None:
         """Another screen changed the store: read the list again if batches or their letters changed."""
@@ -383,57 +370,6 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, QWidget):
     def user_changed(self) -> None:
         """Another user logged in (文件 → 切换用户): what they may do differs."""
         self._update_actions()
-
-    def _filter(self, text: str) -> None:
-        self.results.set_filter(text)
-        if text.strip() and self.results.rowCount() <= 200:
-            self.tree.expandAll()
-
-    def _result_changed(self, current, _previous=None) -> None:
-        index = current
-        line = self.results.line_at(index)
-        if line is not None:
-            self.trace.setHtml(line_html(line))
-            return
-        refusal = self.results.refusal_at(index)
-        if refusal is not None:
-            self.trace.setHtml(refusal_html(refusal))
-            return
-        company = self.results.company_at(index)
-        if company is not None:
-            self.trace.setHtml(company_html(company, self.results.lines_of[self.results.companies.index(company)]))
-
-    def select_refusal(self, uscc: str, rule_id: str) -> bool:
-        """Select a company's refusal under ``rule_id`` in the results: the reason shows beside it."""
-        company = self.results.company_index(uscc)
-        if not company.isValid():
-            return False
-        refusals = self.results.refusals_of(company.row())
-        found = next((i for i, r in enumerate(refusals) if r.data.get("rule_id") == rule_id), None)
-        if found is None:
-            return False
-        target = self.results.index(len(self.results.lines_of[company.row()]) + found, 0, company)
-        self.tree.expand(company)
-        self.tree.setCurrentIndex(target)
-        self.tree.scrollTo(target)
-        return True
-
-    def select_line(self, uscc: str, line_no: int | None = None) -> bool:
-        """Select a company (and one of its lines) in the results: the trace shows beside it."""
-        company = self.results.company_index(uscc)
-        if not company.isValid():
-            return False
-        target = company
-        if line_no is not None:
-            lines = self.results.lines_of[company.row()]
-            row = next((i for i, l in enumerate(lines) if l.line_no == line_no), None)
-            if row is None:
-                return False
-            target = self.results.index(row, 0, company)
-        self.tree.expand(company)
-        self.tree.setCurrentIndex(target)
-        self.tree.scrollTo(target)
-        return True
 
     def wait_text(self) -> str:
         return "正在读取…" if self.loading else ""

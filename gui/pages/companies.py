@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QMenu, QPushButton, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
 
+from gui.companies.actions import CompanyActions
 from gui.tables import equip
 from gui.models.companies import CompanyTableModel
 from gui.operations import Operation
@@ -30,7 +31,7 @@ def qualification_choices(today: dt.date | None = None):
     return out
 
 
-class CompaniesPage(QWidget):
+class CompaniesPage(CompanyActions, QWidget):
     def __init__(self, ctx, window):
         super().__init__()
         self.ctx, self.window = ctx, window
@@ -107,9 +108,13 @@ class CompaniesPage(QWidget):
         saved = ctx.settings.value("companies/header")
         if saved is not None:
             hh.restoreState(saved)
+        else:
+            hh.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # the store's order: by name
+        self.view.setSortingEnabled(True)  # a header click sorts in the store's search (the model's sort)
+        self.model.on_sort = self.search
         self.view.doubleClicked.connect(lambda index: self.open_company(self.model.company_id(index.row())))
         self.view.activated.connect(lambda index: self.open_company(self.model.company_id(index.row())))
-        equip(self.view, "企业档案", settings=ctx.settings, sortable=False, store=lambda: ctx.store,  # the store orders
+        equip(self.view, "企业档案", settings=ctx.settings, sortable=False, store=lambda: ctx.store,  # sorted above
               open_row=lambda index: self.open_company(self.model.company_id(index.row())),
               note=lambda: self.count.text())
 
@@ -175,19 +180,21 @@ class CompaniesPage(QWidget):
 
     def _first_load(self, report, cancelled):
         store = self.ctx.store  # opens the database off the GUI thread
-        vocab = store.vocabulary
-        return vocab, store.counties(), store.search_companies()
+        return store.vocabulary, store.search_companies()
 
     def _loaded(self, result) -> None:
-        vocab, counties, ids = result
+        vocab, ids = result
         self.model.vocabulary = vocab
         with _quiet(self.city, self.size, self.county):
             for key, label in vocab.enums["cities"].items():
                 self.city.addItem(label, key)
             for key, label in vocab.enums["sizes"].items():
                 self.size.addItem(label, key)
-            self._set_counties(counties)
-        self._show_ids(ids)
+            self._set_counties(None, ())
+        if self.model.order != ("name", False):  # a sort the clerk left: the first list was by name
+            self.search()
+        else:
+            self._show_ids(ids)
 
     def _fetch_rows(self, ids):
         return self.ctx.store.company_rows(ids)
@@ -203,9 +210,11 @@ class CompaniesPage(QWidget):
                 holds = "high_tech"
             else:
                 sme_year = year
+        order, descending = self.model.order
         return CompanyFilter(text=self.search_edit.text().strip(), city=self.city.currentData(),
                              county=self.county.currentData(), size=self.size.currentData(), holds_valid=holds,
-                             tech_sme_year=sme_year)
+                             tech_sme_year=sme_year, order=order, descending=descending,
+                             order_keys=self.model.order_keys())
 
     def search(self) -> None:
         """Search again with what is typed and chosen (on a worker thread; the newest answer wins)."""
@@ -258,20 +267,37 @@ class CompaniesPage(QWidget):
         def work(report, cancelled):
             return holder.store.counties(city)
 
-        def done(counties):
+        def done(stored):
             if self.city.currentData() == city:
                 with _quiet(self.county):
-                    self._set_counties(counties)
+                    self._set_counties(city, stored)
                 self.search()
 
+        if city is None:
+            with _quiet(self.county):
+                self._set_counties(None, ())
+            self.search()
+            return
         Operation(self, "读取旗县区", work, on_success=done, progress=False).start()
 
-    def _set_counties(self, counties) -> None:
+    def _set_counties(self, city: str | None, stored) -> None:
+        """The 旗县区 of ``city`` on the region list (core.regions), then any other spelling stored on its companies
+        (an import before the list, or typed in), so that those companies can still be found."""
+        from core.regions import regions
+
         current = self.county.currentData()
         self.county.clear()
         self.county.addItem("全部旗县区", None)
-        for c in counties:
-            self.county.addItem(c, c)
+        listed = regions().city(city).county_names() if city and regions().city(city) else []
+        for name in listed:
+            self.county.addItem(name, name)
+        unknown = sorted(set(stored) - set(listed))
+        if unknown:
+            self.county.insertSeparator(self.county.count())
+            for name in unknown:
+                self.county.addItem(f"{name}（不在区划表中）", name)
+        self.county.setEnabled(city is not None)
+        self.county.setToolTip("" if city is not None else "先选择盟市，再选择其旗县区")
         self.county.setCurrentIndex(max(self.county.findData(current), 0))
 
     def focus_search(self) -> None:
@@ -303,68 +329,6 @@ class CompaniesPage(QWidget):
         self.window.status.setText(f"企业档案：{self.panel.detail.company.name}")
         return self.panel
 
-    def delete_current(self) -> bool:
-        """Delete the selected company when no batch refers to it (confirmed; the store checks again)."""
-        from gui.ask import ask
-        from gui.errors import show_failure
-
-        company_id = self.current_company_id()
-        if company_id is None:
-            return False
-        store = self.ctx.store
-        name = self.model.index(self.view.currentIndex().row(), 0).data()
-        refs = store.company_references(company_id)
-        if refs:
-            ask().error(self, "删除企业", f"“{name}”有{'、'.join(refs)}，不能删除（已申报或已兑现的企业须保留）。")
-            return False
-        if not ask().confirm(self, "删除企业", f"确定删除“{name}”？\n企业的基本信息和历史记录（认定、入库、研发投入）"
-                                               "将一并删除，删除记入审计日志。", ok="删除"):
-            return False
-        try:
-            store.delete_company(company_id)
-        except Exception as exc:
-            show_failure(self, "删除企业", exc)
-            return False
-        self.window.status.setText(f"已删除企业“{name}”")
-        self.search()
-        self._tell_others()
-        return True
-
-    def merge_current(self) -> bool:
-        """Merge the selected company (a duplicate no batch refers to) into the one whose USCC the clerk types."""
-        from core.uscc import normalize_uscc
-        from gui.ask import ask
-        from gui.errors import show_failure
-
-        company_id = self.current_company_id()
-        if company_id is None:
-            return False
-        store = self.ctx.store
-        name = self.model.index(self.view.currentIndex().row(), 0).data()
-        code = ask().text(self, "合并企业", f"把“{name}”合并到哪家企业？请输入该企业的统一社会信用代码：")
-        if not code:
-            return False
-        into = store.company_id(normalize_uscc(code))
-        if into is None:
-            ask().error(self, "合并企业", f"库内没有统一社会信用代码为“{code.strip()}”的企业")
-            return False
-        target = store.company_detail(into).company.name
-        if not ask().confirm(self, "合并企业", f"把“{name}”合并到“{target}”？\n\n“{name}”的认定、入库、研发投入记录移到"
-                                               f"“{target}”名下（相同的记录只保留一份），随后删除“{name}”。记入审计日志。",
-                             ok="合并"):
-            return False
-        try:
-            summary = store.merge_company(company_id, into)
-        except Exception as exc:
-            show_failure(self, "合并企业", exc)
-            return False
-        self.window.status.setText(f"已把“{name}”合并到“{target}”：移入{summary['moved_rows']}条记录，"
-                                   f"重复的{summary['dropped_rows']}条未重复保存")
-        self._pending_select = into
-        self.search()
-        self._tell_others()
-        return True
-
     def show_list(self) -> None:
         if self.panel is not None and self.stack.currentWidget() is self.panel and self.panel.has_unsaved_changes():
             from gui.ask import ask
@@ -379,28 +343,6 @@ class CompaniesPage(QWidget):
         self.model.refresh_company(company_id)
         self.window.status.setText("企业档案已更新")
         self._tell_others()
-
-    def add_company(self):
-        from gui.companies.dialogs import CompanyDialog
-        from core.records import CompanyProfile
-
-        store = self.ctx.store
-
-        def save(values):
-            return store.add_company(CompanyProfile(**values))
-
-        dialog = CompanyDialog(self, store.vocabulary, save)
-
-        def added():
-            self._pending_select = dialog.result_value
-            self.search()
-            self._tell_others()
-            self.open_company(dialog.result_value)
-
-        dialog.accepted.connect(added)
-        dialog.open()
-        self.dialog = dialog
-        return dialog
 
 
 class _quiet:

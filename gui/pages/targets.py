@@ -41,6 +41,7 @@ def reached_text(reached) -> str:
 
 
 LOG_FROM = 50  # a target this many times the largest count: the counts would be invisible bars on a linear axis
+LOG_BOTTOM = 0.8  # the log axis' lowest value: a count of 1 still shows a bar
 
 
 class MetricPanel(QGroupBox):
@@ -94,22 +95,22 @@ class MetricPanel(QGroupBox):
         for axis in chart.axes():
             chart.removeAxis(axis)
         years = [str(r.year) for r in s.rows]
+        top = max([r.actual for r in s.rows] + [1])
+        highest = max([float(v) for r in s.rows for v in (r.target, r.baseline) if v is not None] + [top])
+        self.log_scale = highest / top >= LOG_FROM
         bars = QBarSet("库内统计")
         bars.setColor(ACTUAL_COLOR)
-        for r in s.rows:
-            bars.append(r.actual)
+        for r in s.rows:  # a log axis has no 0 (QtCharts: "Logarithms of zero"): a zero count is a bar of no height
+            bars.append(max(r.actual, LOG_BOTTOM) if self.log_scale else r.actual)
         bar_series = QBarSeries()
         bar_series.append(bars)
-        bar_series.setLabelsVisible(True)
+        bar_series.setLabelsVisible(not self.log_scale)  # on a log axis the counts are labelled by _count_labels
         bar_series.setLabelsFormat("@value")
         bar_series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
         bars.setLabelColor(QColor("#1f3f66"))
         chart.addSeries(bar_series)
         x = QBarCategoryAxis()
         x.append(years)
-        top = max([r.actual for r in s.rows] + [1])
-        highest = max([float(v) for r in s.rows for v in (r.target, r.baseline) if v is not None] + [top])
-        self.log_scale = highest / top >= LOG_FROM
         if self.log_scale:  # a county's few companies stay visible beside the region's thousands
             y = QLogValueAxis()
             y.setBase(10)
@@ -146,7 +147,8 @@ class MetricPanel(QGroupBox):
             dots.attachAxis(x)
             dots.attachAxis(y)
         if self.log_scale:
-            y.setRange(0.8, top * 2)
+            self._count_labels(s.rows, x, y)
+            y.setRange(LOG_BOTTOM, top * 2)
         else:
             y.setRange(0, top * 1.15)
             y.applyNiceNumbers()
@@ -155,6 +157,26 @@ class MetricPanel(QGroupBox):
             self.source.setText("目标依据：" + "；".join(f"{c}“{t}”" for c, t in s.sources))
         else:
             self.source.setText("政策文件没有规定该范围的数量目标，只显示库内统计。")
+
+    def _count_labels(self, rows, x, y) -> None:
+        """The counts above the bars of a log axis, 0 included (a bar label would say the bar's height, LOG_BOTTOM).
+
+        Points with no marker at each bar's top, each labelled with its count; not in the legend."""
+        labels = QScatterSeries()
+        labels.setMarkerSize(0.1)
+        labels.setColor(QColor(0, 0, 0, 0))
+        labels.setBorderColor(QColor(0, 0, 0, 0))
+        for i, r in enumerate(rows):
+            labels.append(i, max(r.actual, LOG_BOTTOM))
+            labels.setPointConfiguration(i, {QScatterSeries.PointConfiguration.LabelFormat: f"{r.actual:,}"})
+        labels.setPointLabelsVisible(True)
+        labels.setPointLabelsColor(QColor("#1f3f66"))
+        labels.setPointLabelsClipping(False)
+        self.chart.addSeries(labels)
+        labels.attachAxis(x)
+        labels.attachAxis(y)
+        for marker in self.chart.legend().markers(labels):
+            marker.setVisible(False)
 
 
 class TargetsPage(QWidget):

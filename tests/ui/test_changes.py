@@ -138,3 +138,70 @@ def test_a_merge_on_the_companies_page_tells_the_other_screens_but_not_itself(wi
     # the store names the company merged into (its audit entry's target); the one merged away is gone
     assert len(heard) == 1 and real in heard[0].companies and heard[0].audit
     assert len(searches) == 1  # its own search after the merge, not a second one for being told
+
+
+def _batches_page(window, qtbot, batch_id):
+    page = window.show_page("batches")
+    settle(qtbot)
+    page.refresh(select=batch_id)
+    settle(qtbot)
+    return page
+
+
+def test_calculating_a_big_batch_in_a_process_tells_the_other_screens_which_batch(window, qtbot, monkeypatch):
+    """The worker process changes the database on its own connection: this process' store saw no change, yet the
+    letters and companies screens must hear that the batch changed; the batch page refreshes itself once."""
+    from gui import calcworker
+    from gui_support import sample_batch
+
+    monkeypatch.setattr(calcworker, "PROCESS_FROM", 10)
+    batch_id = sample_batch(window, calculated=False)
+    page = _batches_page(window, qtbot, batch_id)
+    heard = []
+    window.ctx.subscribe(heard.append)
+    refreshes = _counting(monkeypatch, page, "refresh")
+    page.calculate()
+    settle(qtbot)
+    assert "计算完成：30家单位" in window.status.text()
+    assert len(heard) == 1 and heard[0].batches == {batch_id} and heard[0].audit
+    assert refreshes == [()]  # its own refresh after the calculation, not a second one for being told
+    assert all(c.calculated for c in page.results.companies)
+
+
+def test_deleting_a_trial_import_names_every_company_it_removed(window, qtbot, asker, monkeypatch):
+    """One work of many changes (the draft, then each company only its import brought in): the broadcast names
+    the batch and all 30 companies, not only the store's last change (the last company deleted)."""
+    from gui_support import sample_batch
+
+    batch_id = sample_batch(window)
+    store = window.ctx.store
+    companies = set(store.companies_only_in_import(batch_id))
+    page = _batches_page(window, qtbot, batch_id)
+    heard = []
+    window.ctx.subscribe(heard.append)
+    refreshes = _counting(monkeypatch, page, "refresh")
+    asker.answers = [True, True]
+    assert page.delete_draft()
+    settle(qtbot)
+    assert len(companies) == 30 and store.batches() == []
+    assert len(heard) == 1 and heard[0].batches == {batch_id} and heard[0].companies == companies
+    assert len(refreshes) == 1
+
+
+def test_approving_and_marking_paid_tell_the_letters_screen(window, qtbot, asker, monkeypatch):
+    """审批 and 标记已拨付 run as change ops: the other screens (the letters depend on the batch's state) hear of
+    the batch; the batch page shows the new state after its own refresh."""
+    from gui_support import sample_batch
+
+    batch_id = sample_batch(window)
+    page = _batches_page(window, qtbot, batch_id)
+    heard = []
+    window.ctx.subscribe(heard.append)
+    page._run_approval(batch_id, {"preparer": "王丽", "reviewer": "张伟", "allow_provisional": True})
+    settle(qtbot)
+    assert window.ctx.store.batch(batch_id).status == "approved" and page.current.status == "approved"
+    assert batch_id in heard[-1].batches and heard[-1].companies  # approval writes the ledger of its companies
+    asker.answers = [True]
+    assert page.mark_paid()
+    settle(qtbot)
+    assert page.current.status == "paid" and len(heard) == 2 and heard[-1].batches == {batch_id}

@@ -295,3 +295,112 @@ def test_an_award_typed_in_from_paper_records_names_its_subject_and_is_deducted(
     assert line.amount == Decimal("100000.00")
     assert line.earlier["entries"] == [{"year": 2025, "batch_id": None, "amount": "300000.00",
                                         "rule_id": "hlb-12-tech-contract"}]
+
+
+def _shown_column(page, column: int) -> list:
+    return [page.model.index(r, column).data() for r in range(page.model.rowCount())]
+
+
+def test_a_header_click_sorts_the_company_list_in_the_store(window, qtbot, monkeypatch):
+    """Issue 15 left the company list unsortable: a header click searches again with the store ordering by the
+    column (盟市 in the region list's order) and keeps the company selected."""
+    from PySide6.QtCore import QPoint, Qt
+
+    sample_batch(window)
+    page = window.show_page("companies")
+    settle(qtbot)
+    store = window.ctx.store
+    names = _shown_column(page, 0)
+    assert names == sorted(names) and page.view.horizontalHeader().sortIndicatorSection() == 0
+    fetched = []
+    real = store.company_rows
+    monkeypatch.setattr(store, "company_rows", lambda ids: fetched.append(len(ids)) or real(ids))
+    page.view.selectRow(page.model.row_of(page.model.company_id(5)))
+    chosen = page.current_company_id()
+    header = page.view.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(3) + 5, 5))
+    settle(qtbot)  # a click on 旗县区
+    assert page.model.order == ("county", False)
+    rows = store.company_rows(page.model.ids)
+    assert [(r.county, r.name) for r in rows] == sorted((r.county, r.name) for r in rows)
+    assert page.current_company_id() == chosen  # the selection follows the company
+    page.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # 盟市, last of the region list first
+    settle(qtbot)
+    cities = list(window.ctx.store.vocabulary.enums["cities"])
+    shown = [cities.index(r.city) for r in store.company_rows(page.model.ids)]
+    assert shown == sorted(shown, reverse=True) and len(set(shown)) > 1
+    assert max(fetched) <= 200  # the rows are fetched a page at a time, never all to sort them
+    page.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    settle(qtbot)
+    assert _shown_column(page, 0) == names
+
+
+def test_the_county_filter_offers_the_region_list_and_keeps_stored_spellings(window, qtbot):
+    """Issue 15 left the 旗县区 filter offering what the data holds: it now offers the chosen 盟市's 旗县区 from
+    resources/regions.yaml, and a spelling stored before the list (not on it) stays selectable, marked."""
+    import sqlalchemy as sa
+
+    from core.regions import regions
+    from core.store.models import Company
+
+    sample_batch(window)
+    store = window.ctx.store
+    with store.writing() as s:  # an old spelling stored before imports were checked against the list
+        first = s.scalar(sa.select(sa.func.min(Company.id)).where(Company.city == "baotou"))
+        s.execute(sa.update(Company).where(Company.id == first).values(county="昆区"))
+    page = window.show_page("companies")
+    settle(qtbot)
+    assert not page.county.isEnabled() and page.county.count() == 1  # first a 盟市
+    page.city.setCurrentIndex(page.city.findData("baotou"))
+    settle(qtbot)
+    offered = [page.county.itemData(i) for i in range(page.county.count())]
+    listed = regions().city("baotou").county_names()
+    assert page.county.isEnabled() and offered[:len(listed) + 1] == [None, *listed]
+    assert offered[-1] == "昆区" and page.county.itemText(page.county.count() - 1) == "昆区（不在区划表中）"
+    page.county.setCurrentIndex(page.county.count() - 1)
+    settle(qtbot)
+    assert page.model.ids == [first]
+    page.city.setCurrentIndex(page.city.findData("hulunbuir"))
+    settle(qtbot)
+    assert page.county.currentData() is None and page.county.findData("昆区") < 0
+    assert page.county.findData("海拉尔区") > 0
+
+
+def test_the_company_list_by_keyboard_alone(window, qtbot):
+    """Tab walks the search, the filters and the buttons to the table; the 盟市 chosen with the arrow keys enables its
+    旗县区, which Tab then reaches; Enter on a row opens the company."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    sample_batch(window)
+    page = window.show_page("companies")
+    settle(qtbot)
+    window.activateWindow()
+    page.focus_search()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.search_edit, timeout=3000)
+
+    def tab_to(widget, limit: int = 12) -> None:
+        for _ in range(limit):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            if QApplication.focusWidget() is widget:
+                return
+        raise AssertionError(f"Tab never reached {widget.objectName() or widget}")
+
+    tab_to(page.city)
+    qtbot.keyClick(page.city, Qt.Key.Key_Down)  # 全部盟市 → the first city of the list
+    settle(qtbot)
+    assert page.city.currentData() is not None and page.county.isEnabled()
+    tab_to(page.county)
+    qtbot.keyClick(page.county, Qt.Key.Key_Down)
+    settle(qtbot)
+    assert page.county.currentData() is not None
+    for widget in (page.size, page.qualification, page.open_button, page.add_button, page.more_button, page.view):
+        tab_to(widget)
+    page.county.setCurrentIndex(0)
+    page.city.setCurrentIndex(0)
+    settle(qtbot)
+    page.view.setFocus()
+    page.view.selectRow(0)
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    settle(qtbot)
+    assert page.stack.currentWidget() is page.panel

@@ -76,3 +76,26 @@ def test_small_counts_stay_visible_and_a_county_can_be_chosen(window, qtbot, ask
     hte.table.table_actions["export"].trigger()  # 导出当前列表
     settle(qtbot)
     assert target.exists()
+
+
+def test_a_log_axis_gets_no_zero_and_labels_each_count(qtbot, qtlog):
+    """QtCharts warned "Logarithms of zero…" for every year with no company: the bars fed the log axis 0."""
+    from core.targets import TargetSeries, YearRow
+    from gui.pages.targets import LOG_BOTTOM, MetricPanel
+
+    panel = MetricPanel("hte_count")
+    qtbot.addWidget(panel)
+    panel.resize(600, 400)
+    panel.show()
+    rows = [YearRow(2023, 0, Decimal(2000)), YearRow(2024, 3, Decimal(3000)), YearRow(2025, 0, None, Decimal(1500))]
+    panel.show_series(TargetSeries("hte_count", REGION, rows), "全区")
+    qtbot.wait(50)
+    assert panel.log_scale
+    assert not [m.message for m in qtlog.records if "Logarithms" in m.message]
+    bars = next(s for s in panel.chart.series() if isinstance(s, QBarSeries))
+    assert [bars.barSets()[0].at(i) for i in range(3)] == [LOG_BOTTOM, 3, LOG_BOTTOM]
+    assert not bars.isLabelsVisible()
+    labels = next(s for s in panel.chart.series() if isinstance(s, QScatterSeries) and s.pointLabelsVisible())
+    formats = [labels.pointConfiguration(i)[QScatterSeries.PointConfiguration.LabelFormat] for i in range(3)]
+    assert formats == ["0", "3", "0"]
+    assert not any(m.isVisible() for m in panel.chart.legend().markers(labels))
