@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from core.engine import Context, evaluate_company
@@ -151,7 +152,7 @@ def write_outcomes(s: Session, batch: Batch, chunks_of: Iterable[list[Outcome]],
     return CalcSummary(batch.id, len(versions), line_no, total, errors, provisional)
 
 
-_MEMBERS = BatchCompany.__table__
+_MEMBERS = cast(Table, BatchCompany.__table__)
 # One statement for every company's result, run as executemany (not an ORM object per company).
 _MEMBER_UPDATE = (update(_MEMBERS).where(_MEMBERS.c.id == bindparam("member"))
                   .values(calculated=True, history_version=bindparam("history_version"), total=bindparam("total"),

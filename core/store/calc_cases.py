@@ -64,7 +64,6 @@ def load_cases(s: Session, batch_id: int, company_ids, vocab: Vocabulary, cancel
     company_ids = list(company_ids)
     companies = {}
     for ids in chunks(company_ids):
-        _ask(cancel)
         for row in s.execute(select(Company.id, Company.uscc, Company.name, Company.city, Company.county,
                                     Company.size, Company.industry, Company.history_version)
                              .where(Company.id.in_(ids))):
@@ -73,10 +72,10 @@ def load_cases(s: Session, batch_id: int, company_ids, vocab: Vocabulary, cancel
     claims: dict[int, list[Claim]] = {cid: [] for cid in company_ids}
     problems: dict[int, list[str]] = {cid: [] for cid in company_ids}
     for ids in chunks(company_ids):
-        _ask(cancel)
         for cid, ctype, key, fields in s.execute(
                 select(ClaimRow.company_id, ClaimRow.type, ClaimRow.claim_key, ClaimRow.fields)
                 .where(ClaimRow.batch_id == batch_id, ClaimRow.company_id.in_(ids)).order_by(ClaimRow.seq)):
+            _ask(cancel)  # before each claim built, as load_histories asks before each row
             claim, trouble = decode_claim(ctype, key, fields, vocab)
             claims[cid].append(claim)
             problems[cid].extend(trouble)

@@ -79,12 +79,14 @@ def evaluated(store, plan: Plan, ctx: Context, progress=None, cancel=None,
     total = len(plan.company_ids)
     spool = Spool(in_memory=total <= size)
     try:
-        if progress:
-            progress(0, total)
+        if progress and not total:
+            progress(0, 0)
         done = 0
         for ids in chunked(plan.company_ids, size):
             with store.reading() as s:
                 loaded = load_cases(s, plan.batch_id, ids, store.vocabulary, cancel)
+            if progress and done == 0:
+                progress(0, total)  # once the first companies are read, as before the chunks
             outcomes = []
             for item in loaded:
                 if cancel and cancel():
