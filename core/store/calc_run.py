@@ -70,12 +70,13 @@ def chunked(ids, size: int = CHUNK_COMPANIES):
 
 @contextmanager
 def evaluated(store, plan: Plan, ctx: Context, progress=None, cancel=None,
-              size: int = CHUNK_COMPANIES) -> Iterator[Spool]:
-    """The spooled outcomes of every company of ``plan``, evaluated ``size`` companies at a time.
+              size: int | None = None) -> Iterator[Spool]:
+    """The spooled outcomes of every company of ``plan``, evaluated ``size`` (CHUNK_COMPANIES) at a time.
 
     ``progress(done, total)`` is called as companies are done and ``cancel()`` is asked before each (and
     while a chunk is read); Cancelled is raised when it says so.
     """
+    size = size or CHUNK_COMPANIES
     total = len(plan.company_ids)
     spool = Spool(in_memory=total <= size)
     try:
