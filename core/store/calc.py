@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from core.engine import Context, evaluate_company
 from core.engine.result import AwardLine, CompanyResult, Exclusion
 from core.money import ZERO
-from core.store.audit import insert_many, log, touch
+from core.store.audit import insert_many, log, sealed_as_written, touch
 from core.progress import Cancelled
 from core.store.errors import Stale, name_list
 from core.store.history import LoadedCase, chunks
@@ -107,8 +107,7 @@ def write_outcomes(s: Session, batch: Batch, chunks_of: Iterable[list[Outcome]],
     from core.store.adjustments import Netting
 
     _check_versions(s, versions)
-    members = dict(s.execute(select(BatchCompany.company_id, BatchCompany.id)
-                             .where(BatchCompany.batch_id == batch.id)).all())
+    members = {m.company_id: m for m in s.execute(select(*_KEPT).where(BatchCompany.batch_id == batch.id))}
     if set(members) != set(versions):
         raise Stale("计算期间本批次的单位有变化，计算结果未保存，请重新计算")
     old = s.execute(select(AwardLineRow.id, AwardLineRow.amount).where(AwardLineRow.batch_id == batch.id)).all()
@@ -132,7 +131,7 @@ def write_outcomes(s: Session, batch: Batch, chunks_of: Iterable[list[Outcome]],
                 row["batch_id"], row["company_id"], row["line_no"] = batch.id, o.company_id, line_no
                 written.append(row)
                 provisional += row["provisional"]
-            updates.append({"member": members[o.company_id], "history_version": o.version, "total": company_total,
+            updates.append({"member": members[o.company_id].id, "history_version": o.version, "total": company_total,
                             "errors": o.errors, "warnings": o.warnings, "excluded": o.excluded})
             total += company_total
             errors += bool(o.errors)
@@ -140,6 +139,7 @@ def write_outcomes(s: Session, batch: Batch, chunks_of: Iterable[list[Outcome]],
         touch(s, BatchCompany, [u["member"] for u in updates])
         if updates:
             s.execute(_MEMBER_UPDATE, updates)
+            sealed_as_written(s, BatchCompany, [_member_row(members[o.company_id], u) for o, u in zip(chunk, updates)])
     batch.calculated_at = now()
     batch.overrides_version = overrides_version
     if actor:
@@ -158,6 +158,18 @@ _MEMBER_UPDATE = (update(_MEMBERS).where(_MEMBERS.c.id == bindparam("member"))
                   .values(calculated=True, history_version=bindparam("history_version"), total=bindparam("total"),
                           errors=bindparam("errors"), warnings=bindparam("warnings"),
                           excluded=bindparam("excluded")))
+
+# What the calculation leaves as it is of each company's row, to seal the row as written (audit.sealed_as_written).
+_KEPT = (BatchCompany.id, BatchCompany.batch_id, BatchCompany.company_id, BatchCompany.seq, BatchCompany.uscc,
+         BatchCompany.company_name, BatchCompany.bank_name, BatchCompany.bank_account)
+
+
+def _member_row(kept, update: dict) -> dict:
+    """A company's row of the batch as the update leaves it."""
+    return {**kept._asdict(), "calculated": True, "history_version": update["history_version"],
+            "total": update["total"], "errors": update["errors"], "warnings": update["warnings"],
+            "excluded": update["excluded"]}
+
 
 _LINE_COLUMNS = tuple(c.key for c in AwardLineRow.__table__.columns if c.key != "id")
 
