@@ -23,6 +23,9 @@ from core.store.calc import Outcome, _evaluate_one, outcome
 from core.store.calc_cases import CANCELLED, Plan, load_cases
 
 CHUNK_COMPANIES = 2_000  # companies read, evaluated and written together
+# Below this many companies the spool stays in memory: 10,000 companies took 7.5 CPU seconds and 146 MB with
+# the file, 6.1 s and 184 MB without (bench/calc_memory_bench.py 10000).
+SPOOL_FILE_FROM = 10_001
 
 
 class Spool:
@@ -78,7 +81,7 @@ def evaluated(store, plan: Plan, ctx: Context, progress=None, cancel=None,
     """
     size = size or CHUNK_COMPANIES
     total = len(plan.company_ids)
-    spool = Spool(in_memory=total <= size)
+    spool = Spool(in_memory=total < max(size + 1, SPOOL_FILE_FROM))
     try:
         if progress and not total:
             progress(0, 0)

@@ -30,10 +30,13 @@ def test_chunks_of_two_companies_give_the_lines_of_one_evaluation(store, policie
     whole = store.calculate(b, policies)
     expected = _results(store, b)
     assert (whole.companies, whole.lines, whole.total) == (6, 7, D("2650000.00"))
-    monkeypatch.setattr(calc_run, "CHUNK_COMPANIES", 2)  # three chunks, spooled to a file
+    monkeypatch.setattr(calc_run, "CHUNK_COMPANIES", 2)  # three chunks,
+    monkeypatch.setattr(calc_run, "SPOOL_FILE_FROM", 0)  # spooled to a file
+    spools, spool = [], calc_run.Spool
+    monkeypatch.setattr(calc_run, "Spool", lambda in_memory: spools.append(in_memory) or spool(in_memory))
     seen = []
     chunked = store.calculate(b, policies, progress=lambda done, total: seen.append(done))
-    assert chunked == whole
+    assert chunked == whole and spools == [False]
     assert _results(store, b) == expected
     assert [line.line_no for line in expected[0]] == list(range(1, 8))
     assert [(line.company_name[-8:], line.amount) for line in expected[0][-2:]] == [
@@ -47,6 +50,7 @@ def test_a_cancel_in_a_later_chunk_writes_nothing(store, policies, monkeypatch):
     store.calculate(b, policies)
     before = _results(store, b)
     monkeypatch.setattr(calc_run, "CHUNK_COMPANIES", 2)
+    monkeypatch.setattr(calc_run, "SPOOL_FILE_FROM", 0)
     seen = []
     with pytest.raises(Cancelled):
         store.calculate(b, policies, progress=lambda done, total: seen.append(done), cancel=lambda: len(seen) > 4)
