@@ -111,7 +111,8 @@ def write_outcomes(s: Session, batch: Batch, chunks_of: Iterable[list[Outcome]],
     if set(members) != set(versions):
         raise Stale("计算期间本批次的单位有变化，计算结果未保存，请重新计算")
     old = s.execute(select(AwardLineRow.id, AwardLineRow.amount).where(AwardLineRow.batch_id == batch.id)).all()
-    touch(s, AwardLineRow, [i for i, _ in old])
+    for ids in _pieces([i for i, _ in old]):  # checked a piece at a time, not all old rows held at once
+        touch(s, AwardLineRow, ids)
     s.execute(delete(AwardLineRow).where(AwardLineRow.batch_id == batch.id))
     netting = Netting(s, batch) if batch.adjusts_batch_id else None
     line_no = 0
@@ -158,6 +159,12 @@ _MEMBER_UPDATE = (update(_MEMBERS).where(_MEMBERS.c.id == bindparam("member"))
                   .values(calculated=True, history_version=bindparam("history_version"), total=bindparam("total"),
                           errors=bindparam("errors"), warnings=bindparam("warnings"),
                           excluded=bindparam("excluded")))
+
+
+def _pieces(items: list, size: int = 5_000):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
 
 # What the calculation leaves as it is of each company's row, to seal the row as written (audit.sealed_as_written).
 _KEPT = (BatchCompany.id, BatchCompany.batch_id, BatchCompany.company_id, BatchCompany.seq, BatchCompany.uscc,
