@@ -1,11 +1,12 @@
-"""Calculating a draft batch: read a snapshot, evaluate off the database, write the lines at once.
+"""Calculating a draft batch: read, evaluate off the database, write the lines at once.
 
-Reading and writing are two short transactions with the engine in between,
-so the screen stays usable and nothing is locked while companies are
-evaluated. The write checks that nothing the evaluation read has changed in
-the meantime (the companies' history versions and the batch's status) and
-replaces the batch's lines in one transaction; a cancelled or failed run
-writes nothing.
+Reading (a chunk of companies per short transaction, core.store.calc_run) and
+writing are separate transactions with the engine in between, so the screen
+stays usable and nothing is locked while companies are evaluated. The write
+checks that nothing the evaluation read has changed in the meantime (the
+companies' history versions, the batch's status, companies and claims) and
+replaces the batch's lines in one transaction, with SQLAlchemy Core
+executemany statements; a cancelled or failed run writes nothing.
 """
 from __future__ import annotations
 
