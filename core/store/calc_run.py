@@ -8,7 +8,9 @@ transaction (core.store.calc.write_outcomes), so a cancelled, failed or stale
 run still writes nothing, and a killed process leaves the database as it was
 (the temporary file goes with the process).
 
-Measured with bench/calc_memory_bench.py (see the README's benchmark section).
+Peak memory of ``main.py calc`` on 100,000 companies: 387 MB (3.6 GB when every
+case was loaded and every line written at once); 10,000: 183 MB (303 MB). Measured
+with bench/calc_memory_bench.py and bench/pipeline_bench.py.
 """
 from __future__ import annotations
 
