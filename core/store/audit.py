@@ -178,6 +178,21 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
     return ids
 
 
+def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
+    """Note the seals of rows a bulk UPDATE has just written, from ``rows``: every sealed column of each row as
+    written, ``id`` included. As for insert_many, the end of the change then does not read them back (a
+    calculation updates every company of a batch of 100,000: reading them all back at once took 700 MB).
+    The rows must have been named with ``touch`` before the update, and nothing may change them afterwards.
+    """
+    name = model.__tablename__
+    columns = _read_back(model.__table__)
+    written = trail(s).written[name]
+    for values in rows:
+        row = {c: read(values[c]) for c, (read, _) in columns.items() if c in values}
+        row["id"] = values["id"]
+        written[str(values["id"])] = row_seal(name, row)
+
+
 _UNKNOWN = object()  # a column left out whose default is worked out at insert: the row is read back to seal
 
 

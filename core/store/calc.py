@@ -1,28 +1,31 @@
-"""Calculating a draft batch: read a snapshot, evaluate off the database, write the lines at once.
+"""Calculating a draft batch: read, evaluate off the database, write the lines at once.
 
-Reading and writing are two short transactions with the engine in between,
-so the screen stays usable and nothing is locked while companies are
-evaluated. The write checks that nothing the evaluation read has changed in
-the meantime (the companies' history versions and the batch's status) and
-replaces the batch's lines in one transaction; a cancelled or failed run
-writes nothing.
+Reading (a chunk of companies per short transaction, core.store.calc_run) and
+writing are separate transactions with the engine in between, so the screen
+stays usable and nothing is locked while companies are evaluated. The write
+checks that nothing the evaluation read has changed in the meantime (the
+companies' history versions, the batch's status, companies and claims) and
+replaces the batch's lines in one transaction, with SQLAlchemy Core
+executemany statements; a cancelled or failed run writes nothing.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from core.engine import Context, evaluate_company
 from core.engine.result import AwardLine, CompanyResult, Exclusion
 from core.money import ZERO
-from core.store.audit import insert_many, log, touch
+from core.store.audit import insert_many, log, sealed_as_written, touch
 from core.progress import Cancelled
 from core.store.errors import Stale, name_list
 from core.store.history import LoadedCase, chunks
-from core.store.models import AwardLineRow, Batch, Company, now
+from core.store.models import AwardLineRow, Batch, BatchCompany, Company, now
 
 
 @dataclass(frozen=True)
@@ -63,45 +66,82 @@ def _evaluate_one(item: LoadedCase, ctx: Context) -> CompanyResult:
         return CompanyResult(company, ctx.award_year, [], [], [message], [])
 
 
+@dataclass(slots=True)
+class Outcome:
+    """What one company's evaluation writes: its result (without the rule objects) and its lines' columns
+    (without ``batch_id`` and ``line_no``, given when written). Small and picklable, to be spooled."""
+
+    company_id: int
+    version: int
+    total: Decimal
+    errors: list
+    warnings: list
+    excluded: list
+    lines: list[dict]
+
+
+def outcome(item: LoadedCase, result: CompanyResult) -> Outcome:
+    return Outcome(item.company_id, item.version, result.total, list(result.errors), list(result.warnings),
+                   [exclusion_json(e) for e in result.excluded], [line_values(line) for line in result.lines])
+
+
 def write_results(s: Session, batch: Batch, loaded: list[LoadedCase], results: list[CompanyResult],
                   overrides_version: int, actor: str = "") -> CalcSummary:
-    """Replace the batch's lines and per-company results. ``batch`` must be locked by the caller.
+    """Replace the batch's lines and per-company results (every company of the batch must be in ``loaded``).
 
-    ``actor`` (the logged-in user) becomes the batch's preparer. An adjustment batch stores, for each
-    company, the differences from what its original batch paid (core.store.adjustments).
+    ``batch`` must be locked by the caller; see :func:`write_outcomes`.
+    """
+    outcomes = [outcome(item, result) for item, result in zip(loaded, results)]
+    return write_outcomes(s, batch, [outcomes], {o.company_id: o.version for o in outcomes}, overrides_version,
+                          actor)
+
+
+def write_outcomes(s: Session, batch: Batch, chunks_of: Iterable[list[Outcome]], versions: dict[int, int],
+                   overrides_version: int, actor: str = "") -> CalcSummary:
+    """Replace the batch's lines and per-company results with ``chunks_of`` outcomes (in batch order, every
+    company once; ``versions`` is {company id: history version read}), inserted a chunk at a time.
+
+    ``batch`` must be locked by the caller. ``actor`` (the logged-in user) becomes the batch's preparer. An
+    adjustment batch stores, for each company, the differences from what its original batch paid
+    (core.store.adjustments).
     """
     from core.store.adjustments import Netting
 
-    _check_versions(s, loaded)
+    _check_versions(s, versions)
+    members = {m.company_id: m for m in s.execute(select(*_KEPT).where(BatchCompany.batch_id == batch.id))}
+    if set(members) != set(versions):
+        raise Stale("计算期间本批次的单位有变化，计算结果未保存，请重新计算")
     old = s.execute(select(AwardLineRow.id, AwardLineRow.amount).where(AwardLineRow.batch_id == batch.id)).all()
-    touch(s, AwardLineRow, [i for i, _ in old])
+    for ids in _pieces([i for i, _ in old]):  # checked a piece at a time, not all old rows held at once
+        touch(s, AwardLineRow, ids)
     s.execute(delete(AwardLineRow).where(AwardLineRow.batch_id == batch.id))
     netting = Netting(s, batch) if batch.adjusts_batch_id else None
-    by_company = {item.company_id: (item, result) for item, result in zip(loaded, results)}
     line_no = 0
     total, errors, provisional = ZERO, 0, 0
-    written: list[dict] = []
-    for member in batch.members:
-        item, result = by_company[member.company_id]
-        rows = [line_row(batch.id, member.company_id, 0, line) for line in result.lines]
-        company_total = result.total
-        if netting is not None and not result.errors:
-            rows = netting.differences(member.company_id, rows)
-            company_total = sum((r.amount for r in rows), ZERO)
-        member.calculated = True
-        member.history_version = item.version
-        member.total = company_total
-        member.errors = list(result.errors)
-        member.warnings = list(result.warnings)
-        member.excluded = [exclusion_json(e) for e in result.excluded]
-        for row in rows:
-            line_no += 1
-            row.line_no = line_no
-            written.append(_values(row))
-            provisional += row.provisional
-        total += company_total
-        errors += bool(result.errors)
-    insert_many(s, AwardLineRow, written)
+    for chunk in chunks_of:
+        written: list[dict] = []
+        updates: list[dict] = []
+        for o in chunk:
+            rows = o.lines
+            company_total = o.total
+            if netting is not None and not o.errors:
+                objects = [AwardLineRow(batch_id=batch.id, company_id=o.company_id, line_no=0, **r) for r in rows]
+                rows = [_values(r) for r in netting.differences(o.company_id, objects)]
+                company_total = sum((r["amount"] for r in rows), ZERO)
+            for row in rows:
+                line_no += 1
+                row["batch_id"], row["company_id"], row["line_no"] = batch.id, o.company_id, line_no
+                written.append(row)
+                provisional += row["provisional"]
+            updates.append({"member": members[o.company_id].id, "history_version": o.version, "total": company_total,
+                            "errors": o.errors, "warnings": o.warnings, "excluded": o.excluded})
+            total += company_total
+            errors += bool(o.errors)
+        insert_many(s, AwardLineRow, written)
+        touch(s, BatchCompany, [u["member"] for u in updates])
+        if updates:
+            s.execute(_MEMBER_UPDATE, updates)
+            sealed_as_written(s, BatchCompany, [_member_row(members[o.company_id], u) for o, u in zip(chunk, updates)])
     batch.calculated_at = now()
     batch.overrides_version = overrides_version
     if actor:
@@ -109,9 +149,34 @@ def write_results(s: Session, batch: Batch, loaded: list[LoadedCase], results: l
     s.flush()
     log(s, "batch.calculate", f"batch:{batch.id}",
         {"lines": len(old), "total": sum((a for _, a in old), ZERO)} if old else None,
-        {"lines": line_no, "total": total, "companies": len(loaded), "companies_with_errors": errors,
+        {"lines": line_no, "total": total, "companies": len(versions), "companies_with_errors": errors,
          "provisional_lines": provisional, "overrides_version": overrides_version})
-    return CalcSummary(batch.id, len(loaded), line_no, total, errors, provisional)
+    return CalcSummary(batch.id, len(versions), line_no, total, errors, provisional)
+
+
+_MEMBERS = cast(Table, BatchCompany.__table__)
+# One statement for every company's result, run as executemany (not an ORM object per company).
+_MEMBER_UPDATE = (update(_MEMBERS).where(_MEMBERS.c.id == bindparam("member"))
+                  .values(calculated=True, history_version=bindparam("history_version"), total=bindparam("total"),
+                          errors=bindparam("errors"), warnings=bindparam("warnings"),
+                          excluded=bindparam("excluded")))
+
+
+def _pieces(items: list, size: int = 5_000):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# What the calculation leaves as it is of each company's row, to seal the row as written (audit.sealed_as_written).
+_KEPT = (BatchCompany.id, BatchCompany.batch_id, BatchCompany.company_id, BatchCompany.seq, BatchCompany.uscc,
+         BatchCompany.company_name, BatchCompany.bank_name, BatchCompany.bank_account)
+
+
+def _member_row(kept, update: dict) -> dict:
+    """A company's row of the batch as the update leaves it."""
+    return {**kept._asdict(), "calculated": True, "history_version": update["history_version"],
+            "total": update["total"], "errors": update["errors"], "warnings": update["warnings"],
+            "excluded": update["excluded"]}
 
 
 _LINE_COLUMNS = tuple(c.key for c in AwardLineRow.__table__.columns if c.key != "id")
@@ -122,8 +187,7 @@ def _values(row: AwardLineRow) -> dict:
     return {c: getattr(row, c) for c in _LINE_COLUMNS}
 
 
-def _check_versions(s: Session, loaded: list[LoadedCase]) -> None:
-    read = {item.company_id: item.version for item in loaded}
+def _check_versions(s: Session, read: dict[int, int]) -> None:
     changed = []
     for ids in chunks(read):
         for cid, name, version in s.execute(select(Company.id, Company.name, Company.history_version)
@@ -135,7 +199,13 @@ def _check_versions(s: Session, loaded: list[LoadedCase]) -> None:
 
 
 def line_row(batch_id: int, company_id: int, line_no: int, line: AwardLine) -> AwardLineRow:
-    """The stored line, with its rule's wording copied so it reads the same after the policy files change.
+    """The stored line as an (unsaved) row object; see :func:`line_values`."""
+    return AwardLineRow(batch_id=batch_id, company_id=company_id, line_no=line_no, **line_values(line))
+
+
+def line_values(line: AwardLine) -> dict:
+    """A line's columns as stored (but ``batch_id``, ``company_id`` and ``line_no``), with its rule's wording
+    copied so it reads the same after the policy files change.
 
     Its trace keeps, beside the steps, what was deducted as awarded before (``earlier``) and the claims
     of this batch it adds up (``claims``), for the results screen (core.records.LineRecord).
@@ -147,13 +217,11 @@ def line_row(batch_id: int, company_id: int, line_no: int, line: AwardLine) -> A
         trace["earlier"] = line.earlier.to_json()
     if len(line.claim_ids) > 1:
         trace["claims"] = list(line.claim_ids)
-    return AwardLineRow(
-        batch_id=batch_id, company_id=company_id, line_no=line_no, claim_key=line.claim_id, subject=line.subject,
-        rule_id=rule.id, document_id=doc.id, document_title=doc.title, doc_number=doc.doc_number,
-        clause=rule.clause, summary=rule.summary, sentence=rule.sentence, amount=line.amount,
-        provisional=line.provisional, person=line.person, event_date=line.event_date,
-        trace=trace, schedule=schedule,
-    )
+    return {"claim_key": line.claim_id, "subject": line.subject, "rule_id": rule.id, "document_id": doc.id,
+            "document_title": doc.title, "doc_number": doc.doc_number, "clause": rule.clause,
+            "summary": rule.summary, "sentence": rule.sentence, "amount": line.amount,
+            "provisional": line.provisional, "person": line.person, "event_date": line.event_date,
+            "trace": trace, "schedule": schedule}
 
 
 def exclusion_json(e: Exclusion) -> dict:

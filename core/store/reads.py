@@ -6,6 +6,7 @@ account kept in ``batch_companies``); a draft shows the companies as they are.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -43,14 +44,18 @@ def lines(s: Session, batch_id: int) -> list[LineRecord]:
                                 & (BatchCompany.company_id == AwardLineRow.company_id))
                      .where(AwardLineRow.batch_id == batch_id).order_by(AwardLineRow.line_no))
     # An approved batch kept its companies as approved (name not NULL); a draft shows them as they are now.
-    return [_line_record(line, *(kept if kept[1] is not None else now)) for line, *values in rows
+    # Approval copies all four at once: a kept name means a kept USCC, bank and account.
+    return [_line_record(line, *cast(_Payee, kept if kept[1] is not None else now)) for line, *values in rows
             for now, kept in [(values[:4], values[4:])]]
 
 
-def _as_approved(c: Company, m: BatchCompany | None) -> tuple[str, str, str, str]:
+_Payee = tuple[str, str, str, str]  # (uscc, name, bank, account)
+
+
+def _as_approved(c: Company, m: BatchCompany | None) -> _Payee:
     """(uscc, name, bank, account) of the company as its batch was approved (as it is now for a draft)."""
     if m is not None and m.company_name is not None:
-        return m.uscc, m.company_name, m.bank_name, m.bank_account
+        return cast(_Payee, (m.uscc, m.company_name, m.bank_name, m.bank_account))
     return c.uscc, c.name, c.bank_name, c.bank_account
 
 

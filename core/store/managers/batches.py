@@ -8,13 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.engine import Context
-from core.engine.result import CompanyResult
 from core.policy.policyset import PolicySet
 from core.records import BatchRecord, CompanyResultRecord, ImportData, LineRecord, PaidBefore
 from core.store import adjustments, approval, imports, overrides, preview, reads
-from core.store.calc import CalcSummary, evaluate_all, write_results
+from core.store import calc_cases, calc_run
+from core.store.calc import CalcSummary, write_outcomes
 from core.store.errors import Stale
-from core.store.history import LoadedCase, load_batch_cases
 from core.store.managers.base import Cancel, Manager, Progress, Tx, change
 from core.store.models import BatchCompany
 
@@ -115,29 +114,30 @@ class Batches(Manager):
 
         ``progress(done, total)`` is called as companies are done and
         ``cancel()`` is asked before each (and before each row read); on cancel, Cancelled is raised and
-        nothing is written. Stored overrides are applied to ``policies``.
+        nothing is written. Stored overrides are applied to ``policies``. The companies are read and
+        evaluated a chunk at a time (core.store.calc_run) and written in one transaction.
         """
         with self.store.reading() as s:
             self.store.actor(s, "calculate")
             batch = reads.get_batch(s, batch_id)
             approval.require_draft(batch, "重新计算")
-            loaded = load_batch_cases(s, batch, self.store.vocabulary, cancel)
+            plan = calc_cases.plan(s, batch_id)
             records = overrides.list_overrides(s)
             version = overrides.overrides_version(s)
             include_drafts = overrides.get_setting(s, INCLUDE_DRAFTS_KEY, "1") == "1"
             award_year = batch.award_year
         ctx = Context(overrides.with_overrides(policies, records), award_year, include_drafts=include_drafts)
-        results = evaluate_all(loaded, ctx, progress, cancel)
-        return self._write_results(batch_id, loaded, results, version)
+        with calc_run.evaluated(self.store, plan, ctx, progress, cancel) as spool:
+            return self._write_results(plan, spool, version)
 
     @change("calculate")
-    def _write_results(self, tx: Tx, batch_id: int, loaded: list[LoadedCase], results: list[CompanyResult],
-                       version: int) -> CalcSummary:
-        batch = approval.locked_batch(tx.s, batch_id)
+    def _write_results(self, tx: Tx, plan: calc_cases.Plan, spool: calc_run.Spool, version: int) -> CalcSummary:
+        batch = approval.locked_batch(tx.s, plan.batch_id)
         approval.require_draft(batch, "重新计算")
         if overrides.overrides_version(tx.s) != version:
             raise Stale("计算期间参数调整有变化，计算结果未保存，请重新计算")
-        return write_results(tx.s, batch, loaded, results, version, tx.actor)
+        calc_cases.check_plan(tx.s, plan)
+        return write_outcomes(tx.s, batch, spool, spool.versions, version, tx.actor)
 
     @change("approve")
     def approve(self, tx: Tx, batch_id: int, preparer: str | None = None, reviewer: str | None = None,
