@@ -185,7 +185,7 @@ def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
     The rows must have been named with ``touch`` before the update, and nothing may change them afterwards.
     """
     name = model.__tablename__
-    columns = _read_back(model.__table__)
+    columns = _read_back(cast(Table, model.__table__))
     written = trail(s).written[name]
     for values in rows:
         row = {c: read(values[c]) for c, (read, _) in columns.items() if c in values}
