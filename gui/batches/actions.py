@@ -5,7 +5,7 @@ them a user may take now is core.batchactions.allowed_actions.
 """
 from __future__ import annotations
 
-from core.money import fmt_yuan
+from core.money import ZERO, fmt_yuan
 from core.store.changes import Changes
 from gui import calcworker
 from gui.ask import ask
@@ -93,10 +93,10 @@ class BatchActions:
 
         user = getattr(self.ctx.store, "user", None)
         if user is not None:
-            dialog = ApproveDialog(self, b, self.totals or (0, 0, 0), provisional, check,
+            dialog = ApproveDialog(self, b, self.totals or (0, 0, ZERO), provisional, check,
                                    preparer=b.created_by or "（未记录）", reviewer=user.name, signed_in=True)
         else:
-            dialog = ApproveDialog(self, b, self.totals or (0, 0, 0), provisional, check, preparer=self.clerk_name())
+            dialog = ApproveDialog(self, b, self.totals or (0, 0, ZERO), provisional, check, preparer=self.clerk_name())
         dialog.accepted.connect(lambda: self._run_approval(b.id, dialog.result_value))
         dialog.open()
         self.dialog = dialog

@@ -373,3 +373,14 @@ def test_lines_under_documents_in_force_are_payable_on_their_own(window, qtbot, 
     settle(qtbot)
     cells = [str(c) for row in openpyxl.load_workbook(publicity).active.iter_rows(values_only=True) for c in row if c]
     assert any("请向呼伦贝尔市科学技术局反映，联系人：王敏，电话：0470-8221234。" in c for c in cells)
+
+
+def test_approving_a_batch_without_lines_shows_a_zero_total(window, qtbot, asker):
+    """A batch with no award line has no totals row: the dialog says 0.00 yuan instead of failing on the int 0."""
+    batch_id = sample_batch(window)
+    page = shown(window, qtbot, batch_id)
+    page.totals = None
+    dialog = page.approve()
+    from PySide6.QtWidgets import QLabel
+    assert any("合计<b>0.00</b>元" in label.text() for label in dialog.findChildren(QLabel))
+    dialog.reject()
