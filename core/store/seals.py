@@ -155,6 +155,11 @@ class _Layout:
         self.order = sorted(range(len(columns)), key=lambda i: columns[i])  # the digest's JSON has sorted keys
         self.keys = [canonical_json(c) + ":" for c in columns]
         self.pack = struct.Struct(f">{len(columns)}H").pack
+        # Rows read in digest order (row_states): the columns sorted, each key's JSON, and where each column
+        # stands in ``columns`` (the fingerprint's order).
+        self.sorted_columns = tuple(columns[i] for i in self.order)
+        self.sorted_keys = [self.keys[i] for i in self.order]
+        self.spec_order = sorted(range(len(columns)), key=lambda j: self.order[j])
 
 
 _LAYOUTS = {name: _Layout(spec.columns) for name, spec in PROTECTED.items()}
@@ -165,6 +170,11 @@ _STRING = json.encoder.encode_basestring  # what the canonical encoder writes fo
 
 def _value_json(value) -> str:
     """One column value as the canonical encoder writes it, without building an encoder for a plain scalar."""
+    kind = type(value)  # the common exact types first; subclasses take the general way below
+    if kind is str:
+        return _STRING(value)
+    if kind is int:
+        return int.__repr__(value)
     if value is None:
         return "null"
     if value is True:
@@ -192,6 +202,17 @@ def row_seal(table_name: str, row) -> tuple[str, str]:
     body = "{" + ",".join([keys[i] + parts[i] for i in layout.order]) + "}"
     fingerprint = layout.pack(*[zlib.crc32(p.encode("utf-8")) & 0xFFFF for p in parts]).hex()
     return hashlib.sha256(body.encode("utf-8")).hexdigest(), fingerprint
+
+
+def _sorted_digest(layout: _Layout, values) -> tuple[str, list[str]]:
+    """(digest, each column's JSON) of a row's sealed values given in ``layout.sorted_columns`` order."""
+    parts = [_value_json(v) for v in values]
+    body = "{" + ",".join(map(str.__add__, layout.sorted_keys, parts)) + "}"
+    return hashlib.sha256(body.encode("utf-8")).hexdigest(), parts
+
+
+def _sorted_fingerprint(layout: _Layout, parts: list[str]) -> str:
+    return layout.pack(*[zlib.crc32(parts[j].encode("utf-8")) & 0xFFFF for j in layout.spec_order]).hex()
 
 
 def row_digest(table_name: str, row) -> str:
@@ -237,7 +258,7 @@ class RowState:
 
     table: str
     key: str
-    row: object  # the row's mapping, None when it does not exist
+    row: object  # the row's sealed columns (a mapping); None when it does not exist or was not kept (row_states)
     digest: str | None  # of the row now
     fingerprint: str | None
     sealed_seq: int | None  # the entry that sealed it last; None: never sealed
@@ -264,25 +285,34 @@ def last_seals(s: Session, table_name: str, keys) -> dict[str, tuple[int, str | 
     return out
 
 
-def row_states(s: Session, table_name: str, keys) -> dict[str, RowState]:
+def row_states(s: Session, table_name: str, keys, rows: bool = False) -> dict[str, RowState]:
     """{key: RowState} of the rows with these keys that exist, read with their last seals.
 
     The rows and the seals are two statements: on a server another clerk's change and its seal may commit between
     them, so a caller that finds a mismatch reads again before calling it tampering (core.store.audit).
+
+    Read a chunk at a time, only the sealed columns, each row's digest worked out once. A state keeps its row (a
+    mapping of the sealed columns) only when it does not match its seal, or with ``rows``: thousands of rows
+    checked are not held at once. A row that matches its seal has the seal's fingerprint (the same values); the
+    fingerprint is worked out only for one that does not, or whose seal has none.
     """
     spec = PROTECTED[table_name]
+    layout = _LAYOUTS[table_name]
     t = table(table_name)
-    key_col = t.c[spec.key]
-    rows = {}
-    for part in chunks(_key_values(table_name, keys)):
-        for row in s.execute(select(t).where(key_col.in_(part))).mappings():
-            rows[row_key(table_name, row)] = row
-    sealed = last_seals(s, table_name, rows)
+    columns = layout.sorted_columns
+    at_key = columns.index(spec.key)
+    q = select(*[t.c[c] for c in columns])
     out = {}
-    for key, row in rows.items():
-        digest, fingerprint = row_seal(table_name, row)
-        seq, sealed_digest, sealed_fingerprint = sealed.get(key, (None, None, None))
-        out[key] = RowState(table_name, key, row, digest, fingerprint, seq, sealed_digest, sealed_fingerprint)
+    for part in chunks(_key_values(table_name, keys)):
+        found = {str(values[at_key]): values for values in s.execute(q.where(t.c[spec.key].in_(part)))}
+        sealed = last_seals(s, table_name, found) if found else {}
+        for key, values in found.items():
+            digest, parts = _sorted_digest(layout, values)
+            seq, sealed_digest, sealed_fingerprint = sealed.get(key, (None, None, None))
+            matches = digest == sealed_digest
+            fingerprint = sealed_fingerprint if matches and sealed_fingerprint else _sorted_fingerprint(layout, parts)
+            row = dict(zip(columns, values)) if rows or not matches else None
+            out[key] = RowState(table_name, key, row, digest, fingerprint, seq, sealed_digest, sealed_fingerprint)
     return out
 
 
