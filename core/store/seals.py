@@ -25,7 +25,7 @@ import hashlib
 import json
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -160,6 +160,7 @@ class _Layout:
         self.sorted_columns = tuple(columns[i] for i in self.order)
         self.sorted_keys = [self.keys[i] for i in self.order]
         self.spec_order = sorted(range(len(columns)), key=lambda j: self.order[j])
+        self.sorted_index = {c: j for j, c in enumerate(self.sorted_columns)}
 
 
 _LAYOUTS = {name: _Layout(spec.columns) for name, spec in PROTECTED.items()}
@@ -207,12 +208,28 @@ def row_seal(table_name: str, row) -> tuple[str, str]:
 def _sorted_digest(layout: _Layout, values) -> tuple[str, list[str]]:
     """(digest, each column's JSON) of a row's sealed values given in ``layout.sorted_columns`` order."""
     parts = [_value_json(v) for v in values]
+    return _parts_digest(layout, parts), parts
+
+
+def _parts_digest(layout: _Layout, parts: list[str]) -> str:
     body = "{" + ",".join(map(str.__add__, layout.sorted_keys, parts)) + "}"
-    return hashlib.sha256(body.encode("utf-8")).hexdigest(), parts
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def _sorted_fingerprint(layout: _Layout, parts: list[str]) -> str:
     return layout.pack(*[zlib.crc32(parts[j].encode("utf-8")) & 0xFFFF for j in layout.spec_order]).hex()
+
+
+def reseal(state: RowState, changes: dict) -> tuple[str, str]:
+    """(digest, fingerprint) of a row read by ``row_states(..., rows=True)`` with some columns set to new values
+    (as they read back): the unchanged columns' JSON is not written again."""
+    layout = _LAYOUTS[state.table]
+    if state.parts is None:
+        raise ValueError("reseal needs a state read with rows=True")
+    parts = list(state.parts)
+    for column, value in changes.items():
+        parts[layout.sorted_index[column]] = _value_json(value)
+    return _parts_digest(layout, parts), _sorted_fingerprint(layout, parts)
 
 
 def row_digest(table_name: str, row) -> str:
@@ -264,6 +281,8 @@ class RowState:
     sealed_seq: int | None  # the entry that sealed it last; None: never sealed
     sealed_digest: str | None  # None with a sealed_seq: that entry deleted it
     sealed_fingerprint: str | None
+    # Each sealed column's JSON in sorted column order, kept with the row (row_states(..., rows=True)): reseal
+    parts: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def matches(self) -> bool:
@@ -312,7 +331,8 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False) -> dict[st
             matches = digest == sealed_digest
             fingerprint = sealed_fingerprint if matches and sealed_fingerprint else _sorted_fingerprint(layout, parts)
             row = dict(zip(columns, values)) if rows or not matches else None
-            out[key] = RowState(table_name, key, row, digest, fingerprint, seq, sealed_digest, sealed_fingerprint)
+            out[key] = RowState(table_name, key, row, digest, fingerprint, seq, sealed_digest, sealed_fingerprint,
+                                tuple(parts) if rows else None)
     return out
 
 
