@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from core.engine import Context
 from core.policy.policyset import PolicySet
 from core.records import BatchRecord, CompanyResultRecord, ImportData, LineRecord, PaidBefore
-from core.store import adjustments, approval, imports, overrides, preview, reads
+from core.store import adjustments, approval, imports, linereads, overrides, preview, reads
 from core.store.calc import CalcSummary, evaluate_all, write_results
 from core.store.errors import Stale
 from core.store.history import load_batch_cases
@@ -33,7 +33,7 @@ class Batches(Manager):
         return self._read(reads.batch_totals)
 
     def lines(self, batch_id: int) -> list[LineRecord]:
-        return self._read(reads.lines, batch_id)
+        return self._read(linereads.lines, batch_id)
 
     def company_results(self, batch_id: int) -> list[CompanyResultRecord]:
         return self._read(reads.company_results, batch_id)
