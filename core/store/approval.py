@@ -262,13 +262,14 @@ def _to_ledger(s: Session, batch: Batch) -> tuple[list[int], Decimal]:
     note = f"调整批次{batch.adjusts_batch_id}：{batch.adjust_reason}" if batch.adjusts_batch_id else ""
     lines = s.execute(select(AwardLineRow.id, AwardLineRow.company_id, AwardLineRow.rule_id, AwardLineRow.amount,
                              AwardLineRow.subject, AwardLineRow.person)
-                      .where(AwardLineRow.batch_id == batch.id).order_by(AwardLineRow.line_no)).all()
+                      .where(AwardLineRow.batch_id == batch.id).order_by(AwardLineRow.line_no)
+                      .execution_options(yield_per=PART))
     line_ids, total = [], ZERO
-    for start in range(0, len(lines), PART):
+    for part in lines.partitions():
         rows = [dict(company_id=company_id, batch_id=batch.id, line_id=line_id, rule_id=rule_id,
                      year=batch.award_year, amount=amount, subject=subject, person=person, note=note,
                      recorded_at=stamp)
-                for line_id, company_id, rule_id, amount, subject, person in lines[start:start + PART]]
+                for line_id, company_id, rule_id, amount, subject, person in part]
         insert_many(s, LedgerRow, rows)
         line_ids += [r["line_id"] for r in rows]
         total += sum((r["amount"] for r in rows), ZERO)
@@ -283,19 +284,18 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
     """
     stamp = now()
     claims = ClaimRow.__table__
-    rows = s.execute(select(claims.c.company_id, claims.c.type, claims.c.claim_key, claims.c.fields)
-                     .where(claims.c.batch_id == batch.id,
-                            claims.c.type.in_(("recognition", "tech_sme_registration")))
-                     .order_by(claims.c.seq)).all()
-    company_ids = {r.company_id for r in rows}
+    wanted = (claims.c.batch_id == batch.id, claims.c.type.in_(("recognition", "tech_sme_registration")))
+    company_ids = set(s.scalars(select(claims.c.company_id).where(*wanted).distinct()))
     index = recognition_keys(s, company_ids)
     years = set()
     for ids in chunks(company_ids):
         years.update(map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
                                           .where(TechSmeRow.company_id.in_(ids)))))
-    for start in range(0, len(rows), PART):
+    rows = s.execute(select(claims.c.company_id, claims.c.type, claims.c.claim_key, claims.c.fields)
+                     .where(*wanted).order_by(claims.c.seq).execution_options(yield_per=PART))
+    for part in rows.partitions():
         recognitions, registrations = [], []
-        for company_id, kind, claim_key, fields in rows[start:start + PART]:
+        for company_id, kind, claim_key, fields in part:
             claim, problems = decode_claim(kind, claim_key, fields, vocab)
             if problems:
                 continue
