@@ -264,15 +264,16 @@ def _to_ledger(s: Session, batch: Batch) -> tuple[list[int], Decimal]:
                              AwardLineRow.subject, AwardLineRow.person)
                       .where(AwardLineRow.batch_id == batch.id).order_by(AwardLineRow.line_no)
                       .execution_options(yield_per=PART))
-    line_ids, total = [], ZERO
+    line_ids: list[int] = []
+    total = ZERO
     for part in lines.partitions():
         rows = [dict(company_id=company_id, batch_id=batch.id, line_id=line_id, rule_id=rule_id,
                      year=batch.award_year, amount=amount, subject=subject, person=person, note=note,
                      recorded_at=stamp)
                 for line_id, company_id, rule_id, amount, subject, person in part]
         insert_many(s, LedgerRow, rows)
-        line_ids += [r["line_id"] for r in rows]
-        total += sum((r["amount"] for r in rows), ZERO)
+        line_ids += [line_id for line_id, *_ in part]
+        total += sum((amount for _, _, _, amount, _, _ in part), ZERO)
     return line_ids, total
 
 
@@ -287,7 +288,7 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
     wanted = (claims.c.batch_id == batch.id, claims.c.type.in_(("recognition", "tech_sme_registration")))
     company_ids = set(s.scalars(select(claims.c.company_id).where(*wanted).distinct()))
     index = recognition_keys(s, company_ids)
-    years = set()
+    years: set[tuple] = set()
     for ids in chunks(company_ids):
         years.update(map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
                                           .where(TechSmeRow.company_id.in_(ids)))))

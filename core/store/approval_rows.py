@@ -19,7 +19,8 @@ from core.store.types import Money
 def verified(s: Session, model, keys, doing: str = "") -> dict[str, dict]:
     """{key: the row's sealed columns} of the rows with these keys, each checked against its last seal as
     ``audit.verify_rows`` checks it (Tampered when one does not match)."""
-    return {key: st.row for key, st in _verified_states(s, model, keys, doing).items()}
+    return {key: st.row for key, st in _verified_states(s, model, keys, doing).items()
+            if isinstance(st.row, dict)}
 
 
 def _verified_states(s: Session, model, keys, doing: str = "") -> dict[str, RowState]:

@@ -268,7 +268,7 @@ def list_digest(seals) -> str:
     h = hashlib.sha256(b"[")
     for start in range(0, len(ordered), _LIST_PIECE):
         piece = canonical_json([list(s) for s in ordered[start:start + _LIST_PIECE]])[1:-1]
-        h.update(((b"," if start else b"") + piece.encode("utf-8")))
+        h.update((b"," if start else b"") + piece.encode("utf-8"))
     h.update(b"]")
     return h.hexdigest()
 
