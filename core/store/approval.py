@@ -324,7 +324,7 @@ def mark_paid(s: Session, batch_id: int) -> None:
         raise BatchLocked(f"批次{batch.id}已于{batch.paid_at:%Y-%m-%d}标记为已拨付")
     # What was paid is what the disbursement sheet showed: the lines and the payees kept at approval.
     verify_rows(s, AwardLineRow, s.scalars(select(AwardLineRow.id).where(AwardLineRow.batch_id == batch.id)))
-    verify_rows(s, BatchCompany, [m.id for m in batch.members])
+    verify_rows(s, BatchCompany, s.scalars(select(BatchCompany.id).where(BatchCompany.batch_id == batch.id)))
     batch.status, batch.paid_at = PAID, now()
     s.flush()
     log(s, "batch.paid", f"batch:{batch.id}", {"status": APPROVED}, {"status": PAID, "paid_at": batch.paid_at})
