@@ -26,22 +26,28 @@ on them. The facts come from the audit log (``_own_changes``).
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+import json
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import Text, cast, delete, func, select
 from sqlalchemy.orm import Session
 
 from core.identity.names import person_name
 from core.model import claim_recognition
 from core.money import ZERO
+from core.store.approval_rows import update_checked, verified
 from core.store.audit import insert_many, keep, log, touch, verify_rows
 from core.store.claimcodec import decode_claim
 from core.store.errors import BatchLocked, InvalidData, NotFound, Stale, name_list
-from core.store.history import bump_versions, chunks, recognition_index, recognition_values
+from core.store.history import StoredRecognition, bump_versions, chunks, recognition_keys, recognition_values
 from core.store.companies import PAYEE_FIELDS
 from core.store.models import (APPROVED, BATCH_STATUS_LABELS, DRAFT, PAID, AuditRow, AwardLineRow, Batch, BatchCompany,
                                ClaimRow, Company, ImportLog, LedgerRow, RecognitionRow, TechSmeRow, now)
 from core.vocabulary import Vocabulary
 
 MAX_NAMED = 10  # companies named in one message
+PART = 2000  # rows read, checked and written at a time: memory stays flat however large the batch
 
 
 def locked_batch(s: Session, batch_id: int) -> Batch:
@@ -73,7 +79,7 @@ def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | Non
     require_draft(batch, "再次审批")
     if actor:
         preparer, reviewer = _signed_by_users(batch, preparer, reviewer, actor)
-    members = list(batch.members)
+    members = _members(s, batch.id)
     if batch.calculated_at is None or not all(m.calculated for m in members):
         raise BatchLocked(f"批次{batch.id}尚未计算，请先计算再审批")
     _check_fresh(s, batch, members, overrides_version)
@@ -82,10 +88,10 @@ def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | Non
     _check_errors(s, members)
     if not allow_provisional:
         _check_provisional(s, batch)
-    ledger = _to_ledger(s, batch)
+    line_ids, total = _to_ledger(s, batch)
     # The approval's entry seals the lines and claims it approved, not only the ledger rows it wrote; each is
     # checked against its seal first (a line edited in the file must not be approved as it now stands).
-    keep(s, AwardLineRow, [r["line_id"] for r in ledger])
+    keep(s, AwardLineRow, line_ids)
     keep(s, ClaimRow, s.scalars(select(ClaimRow.id).where(ClaimRow.batch_id == batch.id)))
     _record_history(s, batch, vocab)
     _snapshot_companies(s, members)
@@ -93,8 +99,8 @@ def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | Non
     batch.status, batch.preparer, batch.reviewer, batch.approved_at = APPROVED, preparer, reviewer, now()
     s.flush()
     log(s, "batch.approve", f"batch:{batch.id}", {"status": DRAFT}, {
-        "status": APPROVED, "preparer": preparer, "reviewer": reviewer, "lines": len(ledger),
-        "total": sum((r["amount"] for r in ledger), ZERO), "allow_provisional": allow_provisional,
+        "status": APPROVED, "preparer": preparer, "reviewer": reviewer, "lines": len(line_ids),
+        "total": total, "allow_provisional": allow_provisional,
         "adjusts_batch_id": batch.adjusts_batch_id})
 
 
@@ -178,17 +184,42 @@ def _check_own_changes(s: Session, batch: Batch, actor: str) -> None:
                       f"改动过{detail}{more}。批次{batch.id}须由其他审核人审批")
 
 
+class Member(NamedTuple):
+    """What approval needs of a batch_companies row (no ORM object: a batch has thousands)."""
+
+    id: int
+    company_id: int
+    calculated: bool
+    history_version: int | None
+    errors: str | None  # the column's JSON text
+
+
+def _members(s: Session, batch_id: int) -> list[Member]:
+    table = BatchCompany.__table__
+    q = (select(table.c.id, table.c.company_id, table.c.calculated, table.c.history_version,
+                cast(table.c.errors, Text)).where(table.c.batch_id == batch_id).order_by(table.c.seq))
+    return [Member(*row) for row in s.execute(q)]
+
+
+def _errors(member: Member) -> list:
+    """The member's calculation errors (the JSON text is decoded only when it is not an empty list)."""
+    if member.errors in (None, "[]", "null"):
+        return []
+    return json.loads(member.errors) or []
+
+
 def _snapshot_companies(s: Session, members) -> None:
     """Keep each company's name, USCC and bank account as approved, after checking each against its seal (the
     payee is what the disbursement sheet pays)."""
-    ids = [m.company_id for m in members]
-    verify_rows(s, Company, ids)
-    companies = {}
-    for part in chunks(ids):
-        companies.update({c.id: c for c in s.scalars(select(Company).where(Company.id.in_(part)))})
-    for m in members:
-        c = companies[m.company_id]
-        m.uscc, m.company_name, m.bank_name, m.bank_account = c.uscc, c.name, c.bank_name, c.bank_account
+    for start in range(0, len(members), PART):
+        part = members[start:start + PART]
+        companies = verified(s, Company, [m.company_id for m in part])
+        changes = {}
+        for m in part:
+            c = companies[str(m.company_id)]
+            changes[m.id] = {"uscc": c["uscc"], "company_name": c["name"], "bank_name": c["bank_name"],
+                             "bank_account": c["bank_account"]}
+        update_checked(s, BatchCompany, changes)
 
 
 def _check_fresh(s: Session, batch: Batch, members, overrides_version: int) -> None:
@@ -207,12 +238,12 @@ def _check_fresh(s: Session, batch: Batch, members, overrides_version: int) -> N
 
 
 def _check_errors(s: Session, members) -> None:
-    bad = [m for m in members if m.errors]
+    bad = [(m, errors) for m in members for errors in [_errors(m)] if errors]
     if not bad:
         return
-    shown = [m.company_id for m in bad[:MAX_NAMED]]
+    shown = [m.company_id for m, _ in bad[:MAX_NAMED]]
     names = dict(s.execute(select(Company.id, Company.name).where(Company.id.in_(shown))).all())
-    detail = "；".join(f"{names[m.company_id]}：{m.errors[0]}" for m in bad[:MAX_NAMED])
+    detail = "；".join(f"{names[m.company_id]}：{errors[0]}" for m, errors in bad[:MAX_NAMED])
     raise BatchLocked(f"有{len(bad)}家单位的计算结果有错误，处理后重新计算才能审批（{detail}）")
 
 
@@ -224,19 +255,26 @@ def _check_provisional(s: Session, batch: Batch) -> None:
                           f"如确需审批，请明确选择“允许审批测算金额”")
 
 
-def _to_ledger(s: Session, batch: Batch) -> list[dict]:
-    """Every line of the batch into the ledger (an adjustment's lines are differences: the ledger nets them);
-    the ledger rows' values, written in one statement."""
+def _to_ledger(s: Session, batch: Batch) -> tuple[list[int], Decimal]:
+    """Every line of the batch into the ledger (an adjustment's lines are differences: the ledger nets them),
+    written a part at a time; (the lines' ids, their total)."""
     stamp = now()
     note = f"调整批次{batch.adjusts_batch_id}：{batch.adjust_reason}" if batch.adjusts_batch_id else ""
     lines = s.execute(select(AwardLineRow.id, AwardLineRow.company_id, AwardLineRow.rule_id, AwardLineRow.amount,
                              AwardLineRow.subject, AwardLineRow.person)
-                      .where(AwardLineRow.batch_id == batch.id).order_by(AwardLineRow.line_no))
-    rows = [dict(company_id=company_id, batch_id=batch.id, line_id=line_id, rule_id=rule_id, year=batch.award_year,
-                 amount=amount, subject=subject, person=person, note=note, recorded_at=stamp)
-            for line_id, company_id, rule_id, amount, subject, person in lines]
-    insert_many(s, LedgerRow, rows)
-    return rows
+                      .where(AwardLineRow.batch_id == batch.id).order_by(AwardLineRow.line_no)
+                      .execution_options(yield_per=PART))
+    line_ids: list[int] = []
+    total = ZERO
+    for part in lines.partitions():
+        rows = [dict(company_id=company_id, batch_id=batch.id, line_id=line_id, rule_id=rule_id,
+                     year=batch.award_year, amount=amount, subject=subject, person=person, note=note,
+                     recorded_at=stamp)
+                for line_id, company_id, rule_id, amount, subject, person in part]
+        insert_many(s, LedgerRow, rows)
+        line_ids += [line_id for line_id, *_ in part]
+        total += sum((amount for _, _, _, amount, _, _ in part), ZERO)
+    return line_ids, total
 
 
 def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
@@ -246,32 +284,36 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
     as such, and 'first time' checks do not count it as approved.
     """
     stamp = now()
-    rows = s.scalars(select(ClaimRow).where(ClaimRow.batch_id == batch.id,
-                                            ClaimRow.type.in_(("recognition", "tech_sme_registration")))
-                     .order_by(ClaimRow.seq)).all()
-    company_ids = {r.company_id for r in rows}
-    index = recognition_index(s, company_ids)
-    years = set()
+    claims = ClaimRow.__table__
+    wanted = (claims.c.batch_id == batch.id, claims.c.type.in_(("recognition", "tech_sme_registration")))
+    company_ids = set(s.scalars(select(claims.c.company_id).where(*wanted).distinct()))
+    index = recognition_keys(s, company_ids)
+    years: set[tuple] = set()
     for ids in chunks(company_ids):
         years.update(map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
                                           .where(TechSmeRow.company_id.in_(ids)))))
-    for row in rows:
-        claim, problems = decode_claim(row.type, row.claim_key, row.fields, vocab)
-        if problems:
-            continue
-        if row.type == "tech_sme_registration":
-            key = (row.company_id, claim.get("year"))
-            if key not in years:
-                s.add(TechSmeRow(company_id=row.company_id, year=key[1], number=claim.get("number", ""),
-                                 batch_id=batch.id, created_at=stamp))
-                years.add(key)
-            continue
-        rec = claim_recognition(claim)
-        if index.find(row.company_id, rec) is None:
-            new = RecognitionRow(company_id=row.company_id, batch_id=batch.id, created_at=stamp,
-                                 **recognition_values(rec))
-            s.add(new)
-            index.add(new)
+    rows = s.execute(select(claims.c.company_id, claims.c.type, claims.c.claim_key, claims.c.fields)
+                     .where(*wanted).order_by(claims.c.seq).execution_options(yield_per=PART))
+    for part in rows.partitions():
+        recognitions, registrations = [], []
+        for company_id, kind, claim_key, fields in part:
+            claim, problems = decode_claim(kind, claim_key, fields, vocab)
+            if problems:
+                continue
+            if kind == "tech_sme_registration":
+                key = (company_id, claim.get("year"))
+                if key not in years:
+                    registrations.append(dict(company_id=company_id, year=key[1], number=claim.get("number", ""),
+                                              batch_id=batch.id, created_at=stamp))
+                    years.add(key)
+                continue
+            rec = claim_recognition(claim)
+            if index.find(company_id, rec) is None:
+                new = dict(company_id=company_id, batch_id=batch.id, created_at=stamp, **recognition_values(rec))
+                recognitions.append(new)
+                index.add(StoredRecognition(**{f: new[f] for f in StoredRecognition._fields}))
+        insert_many(s, RecognitionRow, recognitions)
+        insert_many(s, TechSmeRow, registrations)
 
 
 def mark_paid(s: Session, batch_id: int) -> None:
@@ -282,7 +324,7 @@ def mark_paid(s: Session, batch_id: int) -> None:
         raise BatchLocked(f"批次{batch.id}已于{batch.paid_at:%Y-%m-%d}标记为已拨付")
     # What was paid is what the disbursement sheet showed: the lines and the payees kept at approval.
     verify_rows(s, AwardLineRow, s.scalars(select(AwardLineRow.id).where(AwardLineRow.batch_id == batch.id)))
-    verify_rows(s, BatchCompany, [m.id for m in batch.members])
+    verify_rows(s, BatchCompany, s.scalars(select(BatchCompany.id).where(BatchCompany.batch_id == batch.id)))
     batch.status, batch.paid_at = PAID, now()
     s.flush()
     log(s, "batch.paid", f"batch:{batch.id}", {"status": APPROVED}, {"status": PAID, "paid_at": batch.paid_at})

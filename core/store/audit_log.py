@@ -54,10 +54,11 @@ def append(s: Session, who: str, at: str, entries: Sequence[Entry], seals: Seque
                                           seals=digest, prev_hash=prev, hash=e.hash))
         if digest is not None:
             fingerprints = fingerprints or {}
-            rows = [dict(seq=seq, table_name=tn, row_key=k, digest=d, fingerprint=fingerprints.get((tn, k)))
-                    for tn, k, d in sorted(seals, key=_seal_order)]
-            for start in range(0, len(rows), 1000):
-                s.execute(insert(_SEAL_TABLE), rows[start:start + 1000])  # Core: no ORM bulk path
+            ordered = sorted(seals, key=_seal_order)
+            for start in range(0, len(ordered), 1000):  # a thousand rows built at a time (an approval seals many)
+                rows = [dict(seq=seq, table_name=tn, row_key=k, digest=d, fingerprint=fingerprints.get((tn, k)))
+                        for tn, k, d in ordered[start:start + 1000]]
+                s.execute(insert(_SEAL_TABLE), rows)  # Core: no ORM bulk path
         prev = e.hash
     s.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
 

@@ -16,6 +16,7 @@ netted to nothing is no award.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -49,9 +50,9 @@ class RecognitionIndex:
     """
 
     def __init__(self):
-        self._slots: dict[tuple, list[RecognitionRow]] = {}  # (company, kind, level, date, stage) -> rows
+        self._slots: dict[tuple, list] = {}  # (company, kind, level, date, stage) -> rows (or StoredRecognition)
 
-    def add(self, row: RecognitionRow) -> None:
+    def add(self, row) -> None:
         self._slots.setdefault((row.company_id, row.kind, row.level, row.date, row.stage), []).append(row)
 
     def find(self, company_id: int, rec: Recognition, *, ignore: RecognitionRow | None = None):
@@ -73,6 +74,28 @@ def recognition_index(s: Session, company_ids) -> RecognitionIndex:
     for ids in chunks(company_ids):
         for row in s.scalars(select(RecognitionRow).where(RecognitionRow.company_id.in_(ids))):
             index.add(row)
+    return index
+
+
+class StoredRecognition(NamedTuple):
+    """The columns of a recognitions row that tell it apart (RecognitionIndex), without an ORM object."""
+
+    company_id: int
+    kind: str
+    level: str
+    date: object
+    stage: str
+    number: str
+
+
+def recognition_keys(s: Session, company_ids) -> RecognitionIndex:
+    """The index of these companies' stored recognitions, read as plain rows (for many companies at once)."""
+    index = RecognitionIndex()
+    t = RecognitionRow.__table__
+    q = select(*[t.c[f] for f in StoredRecognition._fields])
+    for ids in chunks(company_ids):
+        for row in s.execute(q.where(t.c.company_id.in_(ids))):
+            index.add(StoredRecognition(*row))
     return index
 
 

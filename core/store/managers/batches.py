@@ -10,8 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from core.engine import Context
 from core.policy.policyset import PolicySet
 from core.records import BatchRecord, CompanyResultRecord, ImportData, LineRecord, PaidBefore
-from core.store import adjustments, approval, imports, overrides, preview, reads
-from core.store import calc_cases, calc_run
+from core.store import adjustments, approval, calc_cases, calc_run, imports, linereads, overrides, preview, reads
 from core.store.calc import CalcSummary, write_outcomes
 from core.store.errors import Stale
 from core.store.managers.base import Cancel, Manager, Progress, Tx, change
@@ -36,7 +35,7 @@ class Batches(Manager):
         return self._read(reads.batch_totals)
 
     def lines(self, batch_id: int) -> list[LineRecord]:
-        return self._read(reads.lines, batch_id)
+        return self._read(linereads.lines, batch_id)
 
     def company_results(self, batch_id: int) -> list[CompanyResultRecord]:
         return self._read(reads.company_results, batch_id)

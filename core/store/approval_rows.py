@@ -1,0 +1,63 @@
+"""Protected rows an approval reads or updates in bulk, checked against their seals without ORM objects.
+
+Each row is read once (SQLAlchemy Core, the sealed columns, a chunk at a time)
+and compared with its last seal: the check of core.store.audit, which refuses
+a change that relies on or writes over a row changed behind the program's back.
+A row updated here is sealed at the end of the change from the values written
+(``Trail.written``, as for core.store.audit.insert_many), not read again.
+"""
+from __future__ import annotations
+
+from sqlalchemy import JSON, bindparam, update
+from sqlalchemy.orm import Session
+
+from core.store.audit import TRAIL, check, trail
+from core.store.seals import RowState, reseal, row_states
+from core.store.types import Money
+
+
+def verified(s: Session, model, keys, doing: str = "") -> dict[str, dict]:
+    """{key: the row's sealed columns} of the rows with these keys, each checked against its last seal as
+    ``audit.verify_rows`` checks it (Tampered when one does not match)."""
+    return {key: st.row for key, st in _verified_states(s, model, keys, doing).items()
+            if isinstance(st.row, dict)}
+
+
+def _verified_states(s: Session, model, keys, doing: str = "") -> dict[str, RowState]:
+    name = model.__tablename__
+    states = row_states(s, name, keys, rows=True)
+    bad = [st.key for st in states.values() if not st.matches]
+    if bad:
+        check(s, name, bad, doing)  # reads them again (a server's concurrent change) and refuses, naming them
+        states.update(row_states(s, name, bad, rows=True))
+    t = s.info.get(TRAIL)
+    if t is not None:
+        t.checked[name].update(states)
+    return states
+
+
+def update_checked(s: Session, model, changes: dict[int, dict]) -> None:
+    """Set columns of rows by id (``{id: {column: value}}``, the same columns for every row) in one executemany
+    statement, each row checked against its seal first and sealed at the end as written.
+
+    Only for columns whose values read back as given (text, integers): not money or JSON.
+    """
+    if not changes:
+        return
+    name = model.__tablename__
+    table = model.__table__
+    columns = sorted(next(iter(changes.values())))
+    for c in columns:
+        if isinstance(table.c[c].type, (Money, JSON)):
+            raise ValueError(f"{name}.{c}: update_checked writes only values that read back as given")
+    states = _verified_states(s, model, changes)
+    statement = (update(table).where(table.c.id == bindparam("_key"))
+                 .values({c: bindparam("_" + c) for c in columns}))
+    s.connection().execute(statement, [{"_key": key, **{"_" + c: v[c] for c in columns}}
+                                       for key, v in changes.items()])
+    t = trail(s)
+    keys = [str(key) for key in changes]
+    t.touch(name, keys)
+    written = t.written[name]
+    for key, values in zip(keys, changes.values()):
+        written[key] = reseal(states[key], values)
