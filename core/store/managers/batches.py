@@ -4,15 +4,18 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.engine import Context
-from core.policy.policyset import PolicySet
+from typing import TYPE_CHECKING
+
 from core.records import BatchRecord, CompanyResultRecord, ImportData, LineRecord, PaidBefore
-from core.store import adjustments, approval, imports, overrides, preview, reads
-from core.store.calc import CalcSummary, evaluate_all, write_results
+from core.store import adjustments, approval, imports, overrides, reads
 from core.store.errors import Stale
 from core.store.history import load_batch_cases
 from core.store.managers.base import Manager, Tx, change
 from core.store.models import BatchCompany
+
+if TYPE_CHECKING:  # the engine is loaded by the calls that evaluate, not by every command that opens the store
+    from core.policy.policyset import PolicySet
+    from core.store.calc import CalcSummary
 
 INCLUDE_DRAFTS_KEY = "calc.include_drafts"
 
@@ -91,12 +94,16 @@ class Batches(Manager):
         Read as a calculation of the workbook would read it: stored overrides applied to ``policies``,
         drafts included as the setting says. ``cancel()`` is asked per row read and per company.
         """
+        from core.store import preview  # loads the engine
+
         with self.store.reading() as s:
             cases = preview.cases_to_check(s, data, self.store.vocabulary, cancel)
             records = overrides.list_overrides(s)
             include_drafts = overrides.get_setting(s, INCLUDE_DRAFTS_KEY, "1") == "1"
         if not cases:
             return []
+        from core.engine import Context
+
         ctx = Context(overrides.with_overrides(policies, records), data.award_year, include_drafts=include_drafts)
         return preview.paid_before(cases, ctx, cancel)
 
@@ -121,12 +128,17 @@ class Batches(Manager):
             version = overrides.overrides_version(s)
             include_drafts = overrides.get_setting(s, INCLUDE_DRAFTS_KEY, "1") == "1"
             award_year = batch.award_year
+        from core.engine import Context
+        from core.store.calc import evaluate_all
+
         ctx = Context(overrides.with_overrides(policies, records), award_year, include_drafts=include_drafts)
         results = evaluate_all(loaded, ctx, progress, cancel)
         return self._write_results(batch_id, loaded, results, version)
 
     @change("calculate")
     def _write_results(self, tx: Tx, batch_id: int, loaded, results, version) -> CalcSummary:
+        from core.store.calc import write_results
+
         batch = approval.locked_batch(tx.s, batch_id)
         approval.require_draft(batch, "重新计算")
         if overrides.overrides_version(tx.s) != version:
