@@ -47,6 +47,9 @@ class FakeStore:
     def payee_changes(self, data):
         return []
 
+    def import_summary(self, batch_id):
+        return {"companies_new": 0, "members": 1}  # a known company: its earlier awards are looked up
+
     def batch(self, batch_id):
         if batch_id not in self.batches:
             raise KeyError(batch_id)
