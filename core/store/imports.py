@@ -152,7 +152,7 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
     check_import(data, vocab, set(companies))
     if not accept_payee_changes and (found := payee_changes(s, data, companies)):
         refuse_payee_changes(found)
-    summary = Counter()
+    summary: Counter[str] = Counter()
     changed: set[int] = set()
     new_profiles: list[CompanyProfile] = []
     entries: list[tuple] = []  # (action, company id, old, new) of each stored value the import changes
@@ -226,7 +226,8 @@ def _merge_profile(row: Company, p: CompanyProfile) -> dict | None:
 
 
 def _merge_recognitions(s: Session, data: ImportData, ids: dict, summary: Counter, entries: list):
-    changed, added = set(), set()
+    changed: set[int] = set()
+    added: set[int] = set()
     index = recognition_index(s, {ids[u] for u, _ in data.recognitions})
     new: list[SimpleNamespace] = []  # written at the end: a later record of the workbook may fill one in
     for uscc, rec in data.recognitions:
@@ -262,7 +263,7 @@ def _fill_in(row, values: dict, names) -> dict:
 def _merge_tech_sme(s: Session, data: ImportData, ids: dict, summary: Counter, entries: list):
     changed = set()
     company_ids = {ids[u] for u, _ in data.tech_sme}
-    existing = set()
+    existing: set[tuple] = set()
     for part in chunks(company_ids):
         existing.update(map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
                                              .where(TechSmeRow.company_id.in_(part)))))
@@ -280,13 +281,14 @@ def _merge_tech_sme(s: Session, data: ImportData, ids: dict, summary: Counter, e
 
 
 def _merge_rd(s: Session, data: ImportData, ids: dict, summary: Counter, entries: list):
-    changed, added = set(), set()
+    changed: set[int] = set()
+    added: set[int] = set()
     company_ids = {ids[u] for u, _ in data.rd}
-    existing = {}
+    existing: dict[tuple[int, int], RdRow] = {}
     for part in chunks(company_ids):
-        for row in s.scalars(select(RdRow).where(RdRow.company_id.in_(part))):
-            existing[(row.company_id, row.year)] = row
-    new = []
+        for stored in s.scalars(select(RdRow).where(RdRow.company_id.in_(part))):
+            existing[(stored.company_id, stored.year)] = stored
+    new: list[dict] = []
     for uscc, rd in data.rd:
         cid = ids[uscc]
         row = existing.get((cid, rd.year))
