@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -170,8 +172,7 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
     # A new company is written once, with the history version the merges below would bump it to (insert_many's
     # rows are sealed as written and must not change afterwards).
     with_history = {u for rows in (data.recognitions, data.tech_sme, data.rd) for u, _ in rows}
-    created = insert_many(s, Company, [new_company_values(p, 2 if p.uscc in with_history else 1)
-                                       for p in new_profiles])
+    created = _insert(s, Company, (new_company_values(p, 2 if p.uscc in with_history else 1) for p in new_profiles))
     ids.update(zip((p.uscc for p in new_profiles), created))
     added: set[int] = set()
     for merge in (_merge_recognitions, _merge_tech_sme, _merge_rd):
@@ -185,11 +186,11 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
     s.add(batch)
     s.flush()
     members = list(dict.fromkeys([p.uscc for p in data.companies] + [u for u, _ in data.claims]))
-    insert_many(s, BatchCompany, [dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, calculated=False,
-                                       errors=[], warnings=[], excluded=[]) for seq, uscc in enumerate(members, 1)])
-    insert_many(s, ClaimRow, [dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, claim_key=claim.id,
-                                   type=claim.type, date=claim.date, fields=encode_fields(claim))
-                              for seq, (uscc, claim) in enumerate(data.claims, 1)])
+    _insert(s, BatchCompany, (dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, calculated=False,
+                                   errors=[], warnings=[], excluded=[]) for seq, uscc in enumerate(members, 1)))
+    _insert(s, ClaimRow, (dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, claim_key=claim.id, type=claim.type,
+                               date=claim.date, fields=encode_fields(claim))
+                          for seq, (uscc, claim) in enumerate(data.claims, 1)))
     summary["members"] = len(members)
     summary["claims"] = len(data.claims)
     s.add(ImportLog(sha256=data.sha256, batch_id=batch.id, source_name=data.source_name or "",
@@ -203,6 +204,24 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
         "sha256": data.sha256, "summary": dict(summary), "companies_created": sorted(created),
         "history_added": sorted(added - set(created))})
     return batch.id
+
+
+INSERT_ROWS = 5000  # rows built and written at a time: 100,000 companies' claims are not all held as dicts at once
+
+
+def _insert(s: Session, model, rows: Iterable[dict]) -> list[int]:
+    """insert_many, a piece at a time; the ids of all the rows in order."""
+    ids: list[int] = []
+    for piece in batched(rows, INSERT_ROWS):
+        ids += insert_many(s, model, list(piece))
+    return ids
+
+
+def batched(items: Iterable, n: int):
+    """itertools.batched of Python 3.12: tuples of n items, the last one shorter."""
+    it = iter(items)
+    while piece := tuple(islice(it, n)):
+        yield piece
 
 
 def _existing(s: Session, usccs, lock: bool = False) -> dict[str, Company]:
@@ -246,7 +265,7 @@ def _merge_recognitions(s: Session, data: ImportData, ids: dict, summary: Counte
             summary["recognitions_updated"] += 1
             changed.add(cid)
             entries.append(("recognition.update", cid, before, {"id": row.id, **values_of(row, RECOGNITION_FIELDS)}))
-    insert_many(s, RecognitionRow, [{k: v for k, v in vars(r).items() if k != "id"} for r in new])
+    _insert(s, RecognitionRow, ({k: v for k, v in vars(r).items() if k != "id"} for r in new))
     return changed, added
 
 
@@ -276,7 +295,7 @@ def _merge_tech_sme(s: Session, data: ImportData, ids: dict, summary: Counter, e
         existing.add(key)
         summary["tech_sme_added"] += 1
         changed.add(key[0])
-    insert_many(s, TechSmeRow, new)
+    _insert(s, TechSmeRow, new)
     return changed, set(changed)
 
 
@@ -307,5 +326,5 @@ def _merge_rd(s: Session, data: ImportData, ids: dict, summary: Counter, entries
             summary["rd_updated"] += 1
             changed.add(cid)
             entries.append(("rd.set", cid, before, {"id": row.id, **values_of(row, RD_FIELDS)}))
-    insert_many(s, RdRow, new)
+    _insert(s, RdRow, new)
     return changed, added
