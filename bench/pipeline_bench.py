@@ -2,6 +2,7 @@
 
     python bench/pipeline_bench.py N [--runs 1] [--source DIR] [--json]
     python bench/pipeline_bench.py N --profile     # where each step's time goes, by area
+    python bench/pipeline_bench.py N --markdown    # the row of README's table (性能) for this N
 
 Builds (once, cached in the temp folder) the N-company workbook of
 bench/bigbatch.py in the program's template format. Then, per run:
@@ -173,6 +174,7 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=1)
     p.add_argument("--source", type=Path, default=ROOT, help="the checkout whose program is measured")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--markdown", action="store_true", help="print the row of README's benchmark table")
     p.add_argument("--profile", action="store_true", help="then each step under cProfile: where its time goes")
     a = p.parse_args()
     workbook = big_workbook(a.n)
@@ -210,6 +212,9 @@ def main() -> int:
     if a.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
+    if a.markdown:
+        print(markdown_row(result))
+        return 0
     print(f"{a.n:,} companies, workbook {result['workbook_mb']:.1f} MB, "
           f"{'median of %d runs' % a.runs if a.runs > 1 else '1 run'} (CPU seconds, peak resident memory)")
     for name, s in steps.items():
@@ -219,6 +224,20 @@ def main() -> int:
     print(f"  {'openpyxl':<14}{base['cpu']:8.2f} s {base['peak_mb']:7.0f} MB   ({parts})")
     print(f"  ratio program / openpyxl {result['ratio']:.2f}")
     return 0
+
+
+def markdown_row(result: dict) -> str:
+    """``| 10,000 | 5.1 | ... |``: the README's table (性能) has one row per N, in these columns."""
+    steps = result["steps"]
+    peak = max(steps, key=lambda s: steps[s]["peak_mb"])
+    cells = [f"{result['n']:,}", *(f"{steps[s]['cpu']:.2f}" for s in STEPS), f"{result['program_cpu']:.1f}",
+             f"{result['baseline']['cpu']:.1f}", f"{result['ratio']:.2f}",
+             f"{_mb(steps[peak]['peak_mb'])} ({peak})", f"{_mb(steps['import']['peak_mb'])}"]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _mb(mb: float) -> str:
+    return f"{mb / 1024:.2f} GB" if mb >= 1024 else f"{mb:.0f} MB"
 
 
 if __name__ == "__main__":

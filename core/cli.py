@@ -209,7 +209,7 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message
         return EXIT_BAD_INPUT if exc.code else EXIT_OK
-    from core.audit import identity
+    from core.identity import acting as identity
 
     identity.begin(args)
     try:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from core.engine.trace import Trace
 from core.model import Claim, RdYear, Recognition
+
+if TYPE_CHECKING:  # core.engine (its package) is loaded by what evaluates, not by every reader of these records
+    from core.engine.trace import Trace
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,11 @@ class FakeStore:
     def payee_changes(self, data):
         return []
 
+    summary = {"companies_new": 0, "members": 1}  # a known company: its earlier awards are looked up
+
+    def import_summary(self, batch_id):
+        return self.summary
+
     def batch(self, batch_id):
         if batch_id not in self.batches:
             raise KeyError(batch_id)
@@ -81,6 +86,13 @@ def test_import_prints_the_batch_id(store, capsys):
     assert store.url == "sqlite:///x.db"
     (data,) = store.imports
     assert data.award_year == 2026 and len(data.companies) == 30
+    assert store.checked[0] is data  # the batch has a known company: what was paid before is looked up
+
+
+def test_an_import_that_created_every_company_does_not_look_for_earlier_awards(store, capsys):
+    store.summary = {"companies_new": 30, "members": 30}
+    assert main(["import", str(SAMPLE)]) == 0
+    assert not hasattr(store, "checked")
 
 
 def test_import_with_problems_writes_the_error_workbook_and_exits_2(store, tmp_path, capsys):

@@ -132,7 +132,10 @@ def cmd_import(args) -> int:
     what = "已导入新批次" if created else "该工作簿此前已导入，批次"
     print(f"{what}{batch_id}“{data.batch_name}”：{len(data.companies)}家企业，{len(data.claims)}项申报事项")
     if created:
-        _print_import_notes(data, store.paid_before(data, _policies(args)))
+        summary = store.import_summary(batch_id)
+        # A company this import created has nothing awarded before: when it created them all, nobody has.
+        fresh = summary.get("companies_new", 0) == summary.get("members", -1)
+        _print_import_notes(data, [] if fresh else store.paid_before(data, _policies(args)))
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ written; amounts are written as numbers with a thousands separator format,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -130,7 +131,7 @@ LABEL = Style(st.BOLD_FONT, None, st.BORDER, st.LEFT)
 NOTE = Style(st.BODY_FONT, alignment=st.LEFT)
 
 
-def _table(sheet, top: int, headers: list[tuple[str, float]]) -> None:
+def _table(sheet, top: int, headers: Sequence[tuple[str, float]]) -> None:
     sheet.row(top, [text for text, _ in headers], st.HEADER)
     for col, (_, width) in enumerate(headers, 1):
         sheet.ws.column_dimensions[get_column_letter(col)].width = width

@@ -80,7 +80,7 @@ def _finish(file: Path, when: dt.datetime | None, streamed) -> None:
     sheets = {rows.ws.path.lstrip("/"): rows for rows in streamed}
     with zipfile.ZipFile(file) as zin:
         parts = [(info, zin.read(info)) for info in zin.infolist()]
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if when is not None else None
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if when is not None else b""
     with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
         for old, data in parts:
             name = old.filename

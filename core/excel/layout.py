@@ -182,7 +182,7 @@ def _note(spec: FieldSpec, vocab: Vocabulary) -> str:
     else:
         parts.append(_TYPE_NOTES.get(spec.type, spec.type))
     if spec.default is not None and not spec.required:
-        default = vocab.label(spec.enum, spec.default) if spec.enum else (
+        default = vocab.label(spec.enum, str(spec.default)) if spec.enum else (
             ("是" if spec.default else "否") if isinstance(spec.default, bool) else spec.default)
         parts.append(f"。不填按“{default}”")
     if spec.note:
@@ -203,7 +203,7 @@ def _example(spec: FieldSpec, vocab: Vocabulary) -> str:
         return _EXAMPLES_BY_LABEL[spec.label]
     if spec.enum:
         values = vocab.enums[spec.enum]
-        return values.get(spec.default) if spec.default in values else next(iter(values.values()))
+        return values[str(spec.default)] if spec.default in values else next(iter(values.values()))
     if spec.type == "bool" and spec.default is not None:
         return "是" if spec.default else "否"
     return _EXAMPLES_BY_NAME.get(spec.name) or _EXAMPLES_BY_TYPE.get(spec.type, "")

@@ -31,6 +31,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -89,6 +90,8 @@ def import_limits(setting=None) -> Limits:
     that sets it refuses such values).
     """
     text = setting(ROWS_SETTING, None) if setting is not None else None
+    if text is None:
+        return DEFAULT_LIMITS
     try:
         rows = int(text)
     except (TypeError, ValueError):
@@ -144,7 +147,7 @@ class PackageScan:
 _SAVE_AS = "请在Excel或WPS中打开后“另存为”Excel工作簿（*.xlsx）再导入"
 
 
-def _refuse(reason: str, name: str):
+def _refuse(reason: str, name: str) -> NoReturn:
     raise WorkbookRefused(reason, name)
 
 
@@ -400,7 +403,7 @@ def _scan_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list:
         _refuse("不是Excel工作簿：找不到工作簿主体（xl/workbook.xml），文件可能已损坏", name)
     wb_root = _xml(_read_small(zf, infos[wb_part], name, limits), wb_part, name)
     wb_rels = _rels(zf, infos, wb_part, name, limits)
-    sheets = []
+    sheets: list[SheetScan] = []
     for elem in wb_root.iter():
         if _local(elem.tag) != "sheet":
             continue
@@ -494,7 +497,7 @@ def _scan_styles(zf, info, name: str, limits: Limits) -> dict[int, NumberFormat]
             xfs = [x for x in elem if _local(x.tag) == "xf"]
     hiding = {}
     for index, xf in enumerate(xfs):
-        code = codes.get(int(xf.get("numFmtId"))) if (xf.get("numFmtId") or "").isdigit() else None
+        code = codes.get(int(number)) if (number := xf.get("numFmtId") or "").isdigit() else None
         if code is not None and ";" in code:
             fmt = _number_format(code)
             if any(fmt.empty):

@@ -469,11 +469,11 @@ class _Records:
 
     def __init__(self, reader: _WorkbookReader, data: ImportData):
         self.reader, self.data = reader, data
-        self.companies: dict[str, tuple[int, str]] = {}  # uscc -> (row on 企业信息, name)
+        self.companies: dict[str, tuple[int, str | None]] = {}  # uscc -> (row on 企业信息, name)
         self.known: dict[str, bool] = {}  # the store's answers, asked once per code
         self.seen: dict[tuple, int] = {}  # what a history or claim row is about -> its row
         self.tech_sme_history: dict[tuple, _Row] = {}  # (uscc, year) -> the row on 历史-科技型中小企业入库
-        self.subjects: dict[tuple, list[int]] = {}  # (sheet, claim type, uscc, subject) -> rows of its claims
+        self.subjects: dict[tuple[str, str, str, str], list[int]] = {}  # (sheet, claim type, uscc, subject) -> rows of its claims
         self.county_notes: list[ImportNote] = []  # 旗县区 written in an old spelling, recorded as the standard name
 
     def add(self, layout: SheetLayout, row: _Row) -> None:
@@ -537,7 +537,7 @@ class _Records:
             return written
         standard = regions().resolve(city, written)
         if standard is None:
-            self.reader.at(row, "county", regions().problem(city, written))
+            self.reader.at(row, "county", regions().problem(city, written) or "")
             return written
         if standard != normalize(written):
             self.county_notes.append(ImportNote(row.sheet.name, (row.number,), row.uscc,
@@ -608,6 +608,7 @@ class _Records:
                                               v.get("deducted"), v.get("revenue"))))
 
     def _claim(self, layout: SheetLayout, row: _Row) -> None:
+        assert layout.claim_type is not None  # a claim sheet's layout
         ctype = self.reader.vocab.claim_types[layout.claim_type]
         award_year = self.data.award_year
         fields = {}
@@ -714,7 +715,7 @@ def _text_limits() -> dict[tuple[str, str], int]:
     """(sheet kind or claim type, field) -> the length of the database column the text is stored in."""
     from core.store.validate import TEXT_COLUMNS
 
-    return {key: column.type.length for key, column in TEXT_COLUMNS.items() if column.type.length}
+    return {key: length for key, column in TEXT_COLUMNS.items() if (length := getattr(column.type, "length", None))}
 
 
 def _same_name(a, b) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,10 +69,20 @@ def text_lines(text, width: float, display_width=None) -> int:
 
 def row_height(values, widths, line: float = 15.0) -> float:
     """A row's height for its wrapped text: Excel does not grow the rows a program writes."""
-    from core.excel.layout import display_width
-
     lines = 1
     for value, width in zip(values, widths):
-        if value is not None and not isinstance(value, (int, float, Decimal)):
-            lines = max(lines, text_lines(value, width, display_width))
+        if value is None or isinstance(value, (int, float, Decimal)):
+            continue
+        text = value if isinstance(value, str) else str(value)
+        if 2 * len(text) <= width - 1.5 and "\n" not in text:  # one line whatever its characters (text_lines)
+            continue
+        lines = max(lines, _wrapped_lines(text, width))
     return min(409, line * lines + 3)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped_lines(text: str, width: float) -> int:
+    """text_lines, remembered: a sheet repeats its long texts (a rule's summary, a policy's title) on many rows."""
+    from core.excel.layout import display_width
+
+    return text_lines(text, width, display_width)

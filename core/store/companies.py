@@ -170,10 +170,15 @@ def reject_problems(problems: list[str]) -> None:
 
 def new_company_row(profile: CompanyProfile) -> Company:
     """A companies row for a checked profile (not yet added to a session)."""
+    return Company(**new_company_values(profile))
+
+
+def new_company_values(profile: CompanyProfile, history_version: int = 1) -> dict:
+    """The column values of a new companies row for a checked profile (core.store.imports writes them in bulk)."""
     stamp = now()
-    return Company(**{f: getattr(profile, f).strip() for f in PROFILE_FIELDS},
-                   search_key=search_key(profile.name, profile.uscc), history_version=1,
-                   created_at=stamp, updated_at=stamp)
+    return {**{f: getattr(profile, f).strip() for f in PROFILE_FIELDS},
+            "search_key": search_key(profile.name, profile.uscc), "history_version": history_version,
+            "created_at": stamp, "updated_at": stamp}
 
 
 def add_company(s: Session, profile: CompanyProfile, vocab: Vocabulary) -> int:

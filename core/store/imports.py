@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +27,7 @@ from sqlalchemy.orm import Session
 from core.records import CompanyProfile, ImportData
 from core.store.audit import insert_many, log
 from core.store.claimcodec import encode_fields
-from core.store.companies import PAYEE_FIELDS, PROFILE_FIELDS, RD_FIELDS, RECOGNITION_FIELDS, new_company_row, values_of
+from core.store.companies import PAYEE_FIELDS, PROFILE_FIELDS, RD_FIELDS, RECOGNITION_FIELDS, new_company_values, values_of
 from core.store.errors import InvalidData, PayeeChanges
 from core.store.history import bump_versions, chunks, recognition_index, recognition_values
 from core.store.models import (DRAFT, Batch, BatchCompany, ClaimRow, Company, ImportLog, RdRow, RecognitionRow,
@@ -36,6 +39,7 @@ from core.vocabulary import Vocabulary
 
 MERGED_FIELDS = tuple(f for f in PROFILE_FIELDS if f != "uscc")  # the USCC is how a company is found
 MAX_LISTED = 20  # problems listed in one message
+NEW_RD = {"deducted": None, "revenue": None}  # what a new rd_years row holds when the workbook leaves them out
 PAYEE_LABELS = {"name": "单位名称", "bank_name": "开户行", "bank_account": "银行账号"}
 
 
@@ -150,16 +154,14 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
     check_import(data, vocab, set(companies))
     if not accept_payee_changes and (found := payee_changes(s, data, companies)):
         refuse_payee_changes(found)
-    summary = Counter()
+    summary: Counter[str] = Counter()
     changed: set[int] = set()
-    created: list[Company] = []
+    new_profiles: list[CompanyProfile] = []
     entries: list[tuple] = []  # (action, company id, old, new) of each stored value the import changes
     for profile in data.companies:
         row = companies.get(profile.uscc)
         if row is None:
-            companies[profile.uscc] = new_company_row(profile)
-            s.add(companies[profile.uscc])
-            created.append(companies[profile.uscc])
+            new_profiles.append(profile)
             summary["companies_new"] += 1
         elif (old := _merge_profile(row, profile)) is not None:
             changed.add(row.id)
@@ -167,23 +169,28 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
             summary["companies_updated"] += 1
     s.flush()
     ids = {uscc: c.id for uscc, c in companies.items()}
+    # A new company is written once, with the history version the merges below would bump it to (insert_many's
+    # rows are sealed as written and must not change afterwards).
+    with_history = {u for rows in (data.recognitions, data.tech_sme, data.rd) for u, _ in rows}
+    created = _insert(s, Company, (new_company_values(p, 2 if p.uscc in with_history else 1) for p in new_profiles))
+    ids.update(zip((p.uscc for p in new_profiles), created))
     added: set[int] = set()
     for merge in (_merge_recognitions, _merge_tech_sme, _merge_rd):
         company_ids, more = merge(s, data, ids, summary, entries)
         changed |= company_ids
         added |= more
-    bump_versions(s, changed)
+    bump_versions(s, changed - set(created))
 
     batch = Batch(name=data.batch_name.strip(), award_year=data.award_year, status=DRAFT,
                   source_name=data.source_name or "", created_at=now(), created_by=actor, preparer=actor)
     s.add(batch)
     s.flush()
     members = list(dict.fromkeys([p.uscc for p in data.companies] + [u for u, _ in data.claims]))
-    insert_many(s, BatchCompany, [dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, calculated=False,
-                                       errors=[], warnings=[], excluded=[]) for seq, uscc in enumerate(members, 1)])
-    insert_many(s, ClaimRow, [dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, claim_key=claim.id,
-                                   type=claim.type, date=claim.date, fields=encode_fields(claim))
-                              for seq, (uscc, claim) in enumerate(data.claims, 1)])
+    _insert(s, BatchCompany, (dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, calculated=False,
+                                   errors=[], warnings=[], excluded=[]) for seq, uscc in enumerate(members, 1)))
+    _insert(s, ClaimRow, (dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, claim_key=claim.id, type=claim.type,
+                               date=claim.date, fields=encode_fields(claim))
+                          for seq, (uscc, claim) in enumerate(data.claims, 1)))
     summary["members"] = len(members)
     summary["claims"] = len(data.claims)
     s.add(ImportLog(sha256=data.sha256, batch_id=batch.id, source_name=data.source_name or "",
@@ -194,9 +201,27 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
     # The last entry carries the seals of everything the import wrote.
     log(s, "batch.import", f"batch:{batch.id}", None, {
         "name": batch.name, "award_year": batch.award_year, "source_name": batch.source_name,
-        "sha256": data.sha256, "summary": dict(summary), "companies_created": sorted(c.id for c in created),
-        "history_added": sorted(added - {c.id for c in created})})
+        "sha256": data.sha256, "summary": dict(summary), "companies_created": sorted(created),
+        "history_added": sorted(added - set(created))})
     return batch.id
+
+
+INSERT_ROWS = 5000  # rows built and written at a time: 100,000 companies' claims are not all held as dicts at once
+
+
+def _insert(s: Session, model, rows: Iterable[dict]) -> list[int]:
+    """insert_many, a piece at a time; the ids of all the rows in order."""
+    ids: list[int] = []
+    for piece in batched(rows, INSERT_ROWS):
+        ids += insert_many(s, model, list(piece))
+    return ids
+
+
+def batched(items: Iterable, n: int):
+    """itertools.batched of Python 3.12: tuples of n items, the last one shorter."""
+    it = iter(items)
+    while piece := tuple(islice(it, n)):
+        yield piece
 
 
 def _existing(s: Session, usccs, lock: bool = False) -> dict[str, Company]:
@@ -220,14 +245,16 @@ def _merge_profile(row: Company, p: CompanyProfile) -> dict | None:
 
 
 def _merge_recognitions(s: Session, data: ImportData, ids: dict, summary: Counter, entries: list):
-    changed, added = set(), set()
+    changed: set[int] = set()
+    added: set[int] = set()
     index = recognition_index(s, {ids[u] for u, _ in data.recognitions})
+    new: list[SimpleNamespace] = []  # written at the end: a later record of the workbook may fill one in
     for uscc, rec in data.recognitions:
         cid = ids[uscc]
         row = index.find(cid, rec)
         if row is None:
-            row = RecognitionRow(company_id=cid, created_at=now(), **recognition_values(rec))
-            s.add(row)
+            row = SimpleNamespace(id=None, company_id=cid, created_at=now(), **recognition_values(rec))
+            new.append(row)
             index.add(row)
             summary["recognitions_added"] += 1
             changed.add(cid)
@@ -238,6 +265,7 @@ def _merge_recognitions(s: Session, data: ImportData, ids: dict, summary: Counte
             summary["recognitions_updated"] += 1
             changed.add(cid)
             entries.append(("recognition.update", cid, before, {"id": row.id, **values_of(row, RECOGNITION_FIELDS)}))
+    _insert(s, RecognitionRow, ({k: v for k, v in vars(r).items() if k != "id"} for r in new))
     return changed, added
 
 
@@ -254,35 +282,39 @@ def _fill_in(row, values: dict, names) -> dict:
 def _merge_tech_sme(s: Session, data: ImportData, ids: dict, summary: Counter, entries: list):
     changed = set()
     company_ids = {ids[u] for u, _ in data.tech_sme}
-    existing = set()
+    existing: set[tuple] = set()
     for part in chunks(company_ids):
         existing.update(map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
                                              .where(TechSmeRow.company_id.in_(part)))))
+    new = []
     for uscc, year in data.tech_sme:
         key = (ids[uscc], year)
         if key in existing:
             continue
-        s.add(TechSmeRow(company_id=key[0], year=year, number="", created_at=now()))
+        new.append(dict(company_id=key[0], year=year, number="", created_at=now()))
         existing.add(key)
         summary["tech_sme_added"] += 1
         changed.add(key[0])
+    _insert(s, TechSmeRow, new)
     return changed, set(changed)
 
 
 def _merge_rd(s: Session, data: ImportData, ids: dict, summary: Counter, entries: list):
-    changed, added = set(), set()
+    changed: set[int] = set()
+    added: set[int] = set()
     company_ids = {ids[u] for u, _ in data.rd}
-    existing = {}
+    existing: dict[tuple[int, int], RdRow] = {}
     for part in chunks(company_ids):
-        for row in s.scalars(select(RdRow).where(RdRow.company_id.in_(part))):
-            existing[(row.company_id, row.year)] = row
+        for stored in s.scalars(select(RdRow).where(RdRow.company_id.in_(part))):
+            existing[(stored.company_id, stored.year)] = stored
+    new: list[dict] = []
     for uscc, rd in data.rd:
         cid = ids[uscc]
         row = existing.get((cid, rd.year))
         values = {"expense": rd.expense, "super_deduction": rd.super_deduction}
         values.update({k: v for k, v in (("deducted", rd.deducted), ("revenue", rd.revenue)) if v is not None})
-        if row is None:
-            s.add(RdRow(company_id=cid, year=rd.year, updated_at=now(), **values))
+        if row is None:  # check_import refused a year given twice
+            new.append(dict(company_id=cid, year=rd.year, updated_at=now(), **{**NEW_RD, **values}))
             summary["rd_added"] += 1
             changed.add(cid)
             added.add(cid)
@@ -294,4 +326,5 @@ def _merge_rd(s: Session, data: ImportData, ids: dict, summary: Counter, entries
             summary["rd_updated"] += 1
             changed.add(cid)
             entries.append(("rd.set", cid, before, {"id": row.id, **values_of(row, RD_FIELDS)}))
+    _insert(s, RdRow, new)
     return changed, added

@@ -11,7 +11,6 @@ from typing import cast
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.engine.trace import Trace
 from core.money import ZERO
 from core.records import BatchRecord, CompanyResultRecord, LineRecord
 from core.store.errors import NotFound
@@ -60,6 +59,8 @@ def _as_approved(c: Company, m: BatchCompany | None) -> _Payee:
 
 
 def _line_record(r: AwardLineRow, uscc: str, name: str, bank: str, account: str) -> LineRecord:
+    from core.engine.trace import Trace  # here, so that listing batches does not load the engine
+
     schedule = tuple((item["year"], Decimal(item["amount"])) for item in r.schedule) if r.schedule else None
     return LineRecord(
         batch_id=r.batch_id, line_no=r.line_no, uscc=uscc, company_name=name, bank_name=bank, bank_account=account,

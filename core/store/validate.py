@@ -38,7 +38,7 @@ TEXT_COLUMNS = {
 def text_limit(kind: str, field: str) -> int | None:
     """The length of the column a workbook's text field is stored in, or None when it is not limited."""
     column = TEXT_COLUMNS.get((kind, field))
-    return column.type.length if column is not None else None
+    return getattr(column.type, "length", None) if column is not None else None
 
 
 PROFILE_LIMITS = {f: text_limit("companies", f) for f in PROFILE_TEXT}
@@ -62,7 +62,7 @@ def profile_problems(p: CompanyProfile, vocab: Vocabulary) -> list[str]:
         value = getattr(p, name)
         if not isinstance(value, str):
             out.append(f"{PROFILE_LABELS[name]}应为文本")
-        elif len(value) > limit:
+        elif limit is not None and len(value) > limit:
             out.append(f"{PROFILE_LABELS[name]}过长（{len(value)}字，最多{limit}字）")
         elif (problem := text_problem(value)) is not None:
             out.append(f"{PROFILE_LABELS[name]}{problem}")
@@ -85,7 +85,7 @@ def recognition_problems(r: Recognition, vocab: Vocabulary) -> list[str]:
         out.append(f"阶段“{r.stage}”不在可选范围内")
     for name, label in (("number", "证书或文件编号"), ("issued_in", "发证省份"), ("name", "平台或载体名称")):
         value, limit = getattr(r, name), text_limit("recognitions", name)
-        if not isinstance(value, str) or len(value) > limit:
+        if not isinstance(value, str) or (limit is not None and len(value) > limit):
             out.append(f"{label}应为不超过{limit}字的文本")
     if not isinstance(r.date, dt.date) or isinstance(r.date, dt.datetime):
         out.append(f"认定日期应为日期：{r.date!r}")

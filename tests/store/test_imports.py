@@ -240,3 +240,27 @@ def test_approval_records_a_recognition_with_its_stage_and_name(store, policies)
     store.approve(batch_id, "张三", "李四", allow_provisional=True)
     assert store.history(store.company_id(uscc(1))).recognitions == (
         Recognition("key_lab", "regional", dt.date(2026, 5, 1), "PY-1", "", "草原生态重点实验室", "cultivation"),)
+
+
+def test_history_versions_after_an_import_as_when_the_import_bumped_them(store):
+    """A company the import creates is written once (core.store.imports: bulk insert, sealed as written), with the
+    version the merge of its history would have bumped it to: 2 with history records, 1 without. A known
+    company whose history a later workbook adds to is bumped as before."""
+    from core.store.models import Company
+
+    first = batch_data("版本一", 2026, [profile(1), profile(2), profile(3)],
+                       claims=[(uscc(3), hte("2026-03-01"))],
+                       recognitions=[(uscc(1), Recognition("key_lab", "regional", dt.date(2021, 6, 1), "Z-1"))],
+                       rd=[(uscc(2), RdYear(2025, Decimal("1000.00"), False, None, None))])
+    store.apply_import(first)
+
+    def versions():
+        with store.reading() as s:
+            return dict(s.execute(select(Company.uscc, Company.history_version)).all())
+
+    assert versions() == {uscc(1): 2, uscc(2): 2, uscc(3): 1}
+    store.apply_import(batch_data("版本二", 2026, [profile(3), profile(4)],
+                                  tech_sme=[(uscc(3), 2025), (uscc(4), 2025)]))
+    assert versions() == {uscc(1): 2, uscc(2): 2, uscc(3): 2, uscc(4): 2}
+    report = store.audit.verify()  # every row written in bulk is sealed as it reads back
+    assert report.ok, report

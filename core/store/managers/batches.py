@@ -3,18 +3,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.engine import Context
-from core.policy.policyset import PolicySet
 from core.records import BatchRecord, CompanyResultRecord, ImportData, LineRecord, PaidBefore
-from core.store import adjustments, approval, calc_cases, calc_run, imports, linereads, overrides, preview, reads
-from core.store.calc import CalcSummary, write_outcomes
+from core.store import adjustments, approval, calc_cases, imports, overrides, reads
 from core.store.errors import Stale
 from core.store.managers.base import Cancel, Manager, Progress, Tx, change
 from core.store.models import BatchCompany
+
+if TYPE_CHECKING:  # the engine is loaded by the calls that evaluate, not by every command that opens the store
+    from core.policy.policyset import PolicySet
+    from core.store import calc_run
+    from core.store.calc import CalcSummary
 
 INCLUDE_DRAFTS_KEY = "calc.include_drafts"
 
@@ -35,6 +38,8 @@ class Batches(Manager):
         return self._read(reads.batch_totals)
 
     def lines(self, batch_id: int) -> list[LineRecord]:
+        from core.store import linereads  # decodes traces: loads the engine's Trace
+
         return self._read(linereads.lines, batch_id)
 
     def company_results(self, batch_id: int) -> list[CompanyResultRecord]:
@@ -93,12 +98,16 @@ class Batches(Manager):
         Read as a calculation of the workbook would read it: stored overrides applied to ``policies``,
         drafts included as the setting says. ``cancel()`` is asked per row read and per company.
         """
+        from core.store import preview  # loads the engine
+
         with self.store.reading() as s:
             cases = preview.cases_to_check(s, data, self.store.vocabulary, cancel)
             records = overrides.list_overrides(s)
             include_drafts = overrides.get_setting(s, INCLUDE_DRAFTS_KEY, "1") == "1"
         if not cases:
             return []
+        from core.engine import Context
+
         ctx = Context(overrides.with_overrides(policies, records), data.award_year, include_drafts=include_drafts)
         return preview.paid_before(cases, ctx, cancel)
 
@@ -125,12 +134,17 @@ class Batches(Manager):
             version = overrides.overrides_version(s)
             include_drafts = overrides.get_setting(s, INCLUDE_DRAFTS_KEY, "1") == "1"
             award_year = batch.award_year
+        from core.engine import Context
+        from core.store import calc_run
+
         ctx = Context(overrides.with_overrides(policies, records), award_year, include_drafts=include_drafts)
         with calc_run.evaluated(self.store, plan, ctx, progress, cancel) as spool:
             return self._write_results(plan, spool, version)
 
     @change("calculate")
     def _write_results(self, tx: Tx, plan: calc_cases.Plan, spool: calc_run.Spool, version: int) -> CalcSummary:
+        from core.store.calc import write_outcomes
+
         batch = approval.locked_batch(tx.s, plan.batch_id)
         approval.require_draft(batch, "重新计算")
         if overrides.overrides_version(tx.s) != version:
