@@ -416,7 +416,7 @@ def _room(case: CompanyCase, ctx: Context, family: str, subject: str, year: int)
     return room
 
 
-@dataclass(slots=True)
+@dataclass
 class _Tally:
     """What one key comes to: each rule's worth with and without this batch, the one that pays, and the due."""
 
@@ -430,8 +430,7 @@ class _Tally:
 def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> _Tally:
     family, once = key[0], key[1]
     new = keys.new[key]
-    earlier = keys.earlier.get(key)
-    before, new_kept = _deduped(earlier or [], new) if earlier or len(new) > 1 else ([], new)
+    before, new_kept = _deduped(keys.earlier.get(key, []), new)
     first = new[0]
     window = _window(keys, case, ctx, family, first.subject)
     room = _room(case, ctx, family, first.subject, first.year)
@@ -453,8 +452,7 @@ def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: l
         order = {rid: i for i, rid in enumerate(group.rules)} if group is not None else {}
         winner = max(results, key=lambda x: (x[2].amount, x[0].document.date, -order.get(x[0].id, 0)))
         worth_before = max(r[3].amount for r in results)
-    entries = (paid_for(case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day)
-               if case.history.ledger else [])
+    entries = paid_for(case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day)
     subject = first.subject if once not in ("company", "company_year") else ""
     found = earlier_award(subject, entries, before, worth_before, ctx.vocabulary) if entries or before else None
     deducted = found.deducted if found is not None else ZERO

@@ -73,19 +73,12 @@ class Param:
     label: str
     unit: str  # "yuan", "rate", "count"
     versions: tuple[ParamVersion, ...]
-    _at: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # day -> version, once
 
     def at(self, day: dt.date) -> ParamVersion | None:
-        """The version in force on ``day``; later versions (overrides) win where they overlap."""
-        try:
-            return self._at[day]
-        except KeyError:
-            pass
         found = None
-        for v in self.versions:
+        for v in self.versions:  # later versions (overrides) win where they overlap
             if v.covers(day):
                 found = v
-        self._at[day] = found
         return found
 
     def with_version(self, version: ParamVersion) -> Param:
