@@ -40,8 +40,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-DATA = Path(tempfile.mkdtemp(prefix="kjjb-block-"))
-os.environ["KJJB_DATA_DIR"] = str(DATA)
 
 from bigbatch import big_workbook  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
@@ -166,6 +164,9 @@ def without_treatments() -> None:
 
 
 def main(n: int, why: bool = False, without: bool = False) -> int:
+    # Made here, not on import: the calculation's spawned worker process imports this module again.
+    data = Path(tempfile.mkdtemp(prefix="kjjb-block-"))
+    os.environ["KJJB_DATA_DIR"] = str(data)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     if without:
         without_treatments()
@@ -177,7 +178,7 @@ def main(n: int, why: bool = False, without: bool = False) -> int:
 
     set_asker(ScriptedAsker())  # any question would be a failure: none is expected
     workbook = big_workbook(n)
-    ctx = AppContext(f"sqlite:///{DATA / 'bench.sqlite3'}")
+    ctx = AppContext(f"sqlite:///{data / 'bench.sqlite3'}")
     ctx.warm_up()
     window = MainWindow(ctx)
     window.resize(1366, 768)
@@ -241,7 +242,7 @@ def main(n: int, why: bool = False, without: bool = False) -> int:
           f"on {os.cpu_count()} CPUs at the end)")
     window.close()
     ctx.close()
-    shutil.rmtree(DATA, ignore_errors=True)
+    shutil.rmtree(data, ignore_errors=True)
     return 0
 
 
