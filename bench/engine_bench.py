@@ -1,7 +1,7 @@
 """Engine throughput: company-evaluations per second on one core (issue 14's target: 50,000).
 
     python bench/engine_bench.py [--companies 10000] [--repeat 5] [--mix sample|synthetic] [--earlier]
-                                 [--profile N]
+                                 [--profile N] [--counts N]
 
 Mixes:
 
@@ -37,6 +37,12 @@ collections walk every object kept so far, so their cost depends on what else
 the process holds. One more run with the collector running as by default is
 printed beside, to show what it costs.
 
+``--counts N`` runs once more with the engine's passes timed one by one
+(their own wrappers included) and prints the N rules most often tried, with
+how often each qualified, was excluded or did not match, and how often each
+named check (core.engine.predicates) ran and refused: where the time of a
+flat profile goes, without cProfile's overhead on every call.
+
 The script runs against older checkouts as well (copy it into one), so
 before-and-after figures can be taken in one session.
 """
@@ -52,7 +58,7 @@ import random
 import statistics
 import sys
 import time
-from dataclasses import fields
+from dataclasses import fields, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -204,6 +210,76 @@ class _ScanIndex(dict):
         return self.rules
 
 
+PASSES = ("_sorted_claims", "_with_own_claims", "_history_installment_claims", "_rules_for", "_qualify",
+          "_earlier_apps", "_settle", "_exclusive", "_period_caps")
+
+
+def counted_run(cases, ctx, top: int) -> None:
+    """One run with each pass of core.engine.evaluate timed and each rule and named check counted."""
+    import importlib
+    from collections import Counter
+
+    evaluate = importlib.import_module("core.engine.evaluate")
+    from core.engine import predicates
+
+    spent: Counter = Counter()
+    tried: dict[str, Counter] = {}
+    checks: dict[str, Counter] = {}
+    saved_fns = {name: getattr(evaluate, name) for name in PASSES if hasattr(evaluate, name)}
+    saved_predicates = dict(predicates.PREDICATES)
+
+    def timed(name, fn):
+        def run(*args, **kwargs):
+            t = time.perf_counter_ns()
+            try:
+                out = fn(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter_ns() - t
+            if name == "_qualify":
+                what = "no match" if out is None else type(out).__name__
+                tried.setdefault(args[0].id, Counter())[what] += 1
+            return out
+        return run
+
+    def counted(name, fn):
+        def check(ev, args):
+            reason = fn(ev, args)
+            checks.setdefault(name, Counter())["refused" if reason else "passed"] += 1
+            return reason
+        return check
+
+    for name, fn in saved_fns.items():
+        setattr(evaluate, name, timed(name, fn))
+    for name, pred in saved_predicates.items():
+        predicates.PREDICATES[name] = replace(pred, fn=counted(name, pred.fn))
+    try:
+        again = fresh(cases)
+        gc.collect()
+        gc.disable()
+        t0 = time.perf_counter_ns()
+        for case in again:
+            evaluate_company(case, ctx)
+        total = time.perf_counter_ns() - t0
+    finally:
+        gc.enable()
+        for name, fn in saved_fns.items():
+            setattr(evaluate, name, fn)
+        predicates.PREDICATES.update(saved_predicates)
+    n = len(cases)
+    print("passes, microseconds per company (wall time, wrappers included; _qualify and _rules_for also run "
+          "inside _earlier_apps):")
+    for name in PASSES:
+        if name in spent:
+            print(f"  {name:<28} {spent[name] / n / 1000:7.1f}  {100 * spent[name] / total:5.1f}%")
+    print(f"  {'all of evaluate_company':<28} {total / n / 1000:7.1f}")
+    print(f"rules most often tried ({len(tried)} of {len(ctx.policies.rules)} tried at all):")
+    for rid, c in sorted(tried.items(), key=lambda x: -sum(x[1].values()))[:top]:
+        print(f"  {rid:<36} {sum(c.values()):7,}  " + ", ".join(f"{k} {v:,}" for k, v in sorted(c.items())))
+    print("named checks (core.engine.predicates):")
+    for name, c in sorted(checks.items(), key=lambda x: -sum(x[1].values())):
+        print(f"  {name:<36} {sum(c.values()):7,}  " + ", ".join(f"{k} {v:,}" for k, v in sorted(c.items())))
+
+
 def _cases(mix: str, n: int, earlier: bool, policies) -> list[CompanyCase]:
     if mix == "synthetic":
         return make_companies(n, earlier=earlier)
@@ -219,6 +295,8 @@ def main() -> int:
     ap.add_argument("--mix", choices=("sample", "synthetic"), default="sample")
     ap.add_argument("--earlier", action="store_true", help="每家单位带上一年度已审批批次的申报和台账")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="再用cProfile跑一遍，打印耗时最多的N个函数")
+    ap.add_argument("--counts", type=int, default=0, metavar="N",
+                    help="再跑一遍，打印各计算环节的耗时、最常尝试的N条规则和各项条件检查的次数")
     args = ap.parse_args()
     policies = load_policies()
     cases = _cases(args.mix, args.companies, args.earlier, policies)
@@ -273,6 +351,8 @@ def main() -> int:
     print(f"scan     {scan:8.3f} s  {n / scan:10,.0f} /s   engine is   {scan / best:5.1f}x the scan baseline")
     print(f"floor    {floor:8.3f} s  {n / floor:10,.0f} /s   engine costs {best / floor:5.1f}x the bare loop")
     print(f"target {TARGET:,}/s: {'met' if rate >= TARGET else 'NOT met'} ({rate / TARGET:.2f} of target)")
+    if args.counts:
+        counted_run(cases, ctx, args.counts)
     if args.profile:
         prof = cProfile.Profile()
         again = fresh(cases)
