@@ -4,6 +4,7 @@
 - :mod:`core.excel.template` the 申报模板 a bureau sends to companies
 - :mod:`core.excel.package`  refusing hostile files before any cell is read; what is hidden
 - :mod:`core.excel.reader`   ``read_workbook`` -> ImportData, or every problem at once
+- :mod:`core.excel.import_rows` checked rows become ImportData; the checks across rows
 - :mod:`core.excel.errorbook` a copy with the bad cells marked and a 错误清单
 - :mod:`core.excel.export_common` what the exports share: checks on lines and totals, sheet helpers
 - :mod:`core.excel.results_workbook` the results workbook (汇总, 按企业汇总, 奖补明细 with the trace)
