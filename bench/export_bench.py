@@ -36,7 +36,7 @@ from openpyxl import Workbook  # noqa: E402
 from storehelp import batch_data, contract, hte, profile, uscc  # noqa: E402
 
 from core.engine import load_policies  # noqa: E402
-from core.excel import exports  # noqa: E402
+from core.excel import disbursement_sheet, publicity_list, results_workbook  # noqa: E402
 from core.store import open_store  # noqa: E402
 
 
@@ -55,10 +55,11 @@ def approved_batch(n: int):
 
 
 STEPS = {
-    "results": (exports.write_results_workbook, exports.build_results_workbook, {}),
-    "disbursement": (exports.write_disbursement_sheet, exports.build_disbursement_sheet,
+    "results": (results_workbook.write_results_workbook, results_workbook.build_results_workbook, {}),
+    "disbursement": (disbursement_sheet.write_disbursement_sheet, disbursement_sheet.build_disbursement_sheet,
                      {"include_provisional": True}),
-    "publicity": (exports.write_publicity_list, exports.build_publicity_list, {"include_provisional": True}),
+    "publicity": (publicity_list.write_publicity_list, publicity_list.build_publicity_list,
+                  {"include_provisional": True}),
 }
 
 

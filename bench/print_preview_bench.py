@@ -1,5 +1,5 @@
 """Wall time of laying out and painting the 资金拨付明细表 for 打印预览 (gui/batches/preview.py), against building the
-same workbook (core.excel.exports.build_disbursement_sheet) in the same run.
+same workbook (core.excel.disbursement_sheet.build_disbursement_sheet) in the same run.
 
     python bench/print_preview_bench.py [N ...]        # N award lines (default 300 1200)
 
@@ -30,7 +30,7 @@ def main(sizes: list[int]) -> None:
     from excel_support import batch_record, engine_lines
 
     from core.engine import load_policies
-    from core.excel.exports import build_disbursement_sheet
+    from core.excel.disbursement_sheet import build_disbursement_sheet
     from core.excel.reader import read_workbook
     from core.excel.sheethtml import print_scale
     from core.paths import RESOURCES

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from core.engine.formulas import FORMULAS
 from core.money import display_value
-from core.policy.loader import COVERAGE_STATUSES
+from core.policy.section_reader import COVERAGE_STATUSES
 from core.policy.model import CAP_LABELS, NEWLY_LABELS, ONCE_LABELS, STACKING_LABELS, STATUS_LABELS, Choice
 
 HEADER = """# 条款覆盖说明 (clause coverage)

@@ -154,7 +154,7 @@ def check_approve(t: SelfTest) -> str:
 def check_results_workbook(t: SelfTest) -> str:
     from openpyxl import load_workbook
 
-    from core.excel.exports import write_results_workbook
+    from core.excel.results_workbook import write_results_workbook
 
     path = write_results_workbook(t.store.batch(t.batch_id), t.store.lines(t.batch_id), t.folder / "自检_测算结果.xlsx")
     wb = load_workbook(path, read_only=True)

@@ -78,7 +78,7 @@ def child(mode: str, url: str, arg: str) -> None:
         store.calculate(int(arg), load_policies())
         print("done", flush=True)
     elif mode == "export":
-        from core.excel.exports import write_results_workbook
+        from core.excel.results_workbook import write_results_workbook
 
         print("start", flush=True)
         write_results_workbook(store.batch(1), store.lines(1), Path(arg))

@@ -7,12 +7,14 @@ import pytest
 from openpyxl import load_workbook
 
 from core.engine.trace import Trace
-from core.excel.exports import (
-    DISBURSEMENT_TITLE, RECOVERY_TITLE, build_disbursement_sheet, build_publicity_list, build_results_workbook, check_total,
-    trace_columns, write_disbursement_sheet, write_publicity_list, write_results_workbook,
+from core.excel.disbursement_sheet import (
+    DISBURSEMENT_TITLE, RECOVERY_TITLE, build_disbursement_sheet, write_disbursement_sheet,
 )
+from core.excel.export_common import check_total
 from core.excel.files import ExportError, save_workbook
+from core.excel.publicity_list import build_publicity_list, write_publicity_list
 from core.excel.reader import read_workbook
+from core.excel.results_workbook import build_results_workbook, trace_columns, write_results_workbook
 from core.money import amount_in_words
 from core.paths import RESOURCES
 from excel_support import batch_record, engine_lines, simple_line, uscc

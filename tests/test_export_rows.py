@@ -2,7 +2,9 @@
 the 公示名单 names the bureau to object to."""
 import dataclasses
 
-from core.excel.exports import build_disbursement_sheet, build_publicity_list, left_out_note
+from core.excel.disbursement_sheet import build_disbursement_sheet
+from core.excel.export_common import left_out_note
+from core.excel.publicity_list import build_publicity_list
 from excel_support import batch_record, simple_line, uscc
 
 

@@ -6,7 +6,8 @@ from html import unescape
 
 import pytest
 
-from core.excel.exports import build_disbursement_sheet, build_publicity_list
+from core.excel.disbursement_sheet import build_disbursement_sheet
+from core.excel.publicity_list import build_publicity_list
 from core.excel.reader import read_workbook
 from core.excel.sheethtml import cell_text, column_percents, sheet_html, workbook_html
 from core.paths import RESOURCES

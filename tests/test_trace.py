@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.engine.trace import Input, ParamUse, ReadingUse, Trace
-from core.excel.exports import trace_columns
+from core.excel.results_workbook import trace_columns
 
 DATA = Path(__file__).resolve().parent / "data"
 

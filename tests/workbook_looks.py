@@ -196,40 +196,40 @@ def _final(lines):
 
 
 def _results(i, out):
-    from core.excel.exports import write_results_workbook
+    from core.excel.results_workbook import write_results_workbook
     return write_results_workbook(i["batch"], i["lines"], out, exported_at=EXPORTED_AT)
 
 
 def _results_adjustment(i, out):
-    from core.excel.exports import write_results_workbook
+    from core.excel.results_workbook import write_results_workbook
     batch = dataclasses.replace(i["batch"], name="2026年第一批（调整）", adjusts_batch_id=1, adjust_reason="复核更正")
     return write_results_workbook(batch, i["adjustment"], out, exported_at=EXPORTED_AT)
 
 
 def _disbursement(i, out):
-    from core.excel.exports import write_disbursement_sheet
+    from core.excel.disbursement_sheet import write_disbursement_sheet
     return write_disbursement_sheet(i["batch"], _final(i["lines"]), out, budget_subject=BUDGET)
 
 
 def _disbursement_draft(i, out):
-    from core.excel.exports import write_disbursement_sheet
+    from core.excel.disbursement_sheet import write_disbursement_sheet
     batch = dataclasses.replace(i["batch"], status="draft")
     return write_disbursement_sheet(batch, i["lines"], out, include_provisional=True)
 
 
 def _disbursement_adjustment(i, out):
-    from core.excel.exports import write_disbursement_sheet
+    from core.excel.disbursement_sheet import write_disbursement_sheet
     batch = dataclasses.replace(i["batch"], name="2026年第一批（调整）", adjusts_batch_id=1)
     return write_disbursement_sheet(batch, i["adjustment"], out, budget_subject=BUDGET)
 
 
 def _publicity(i, out):
-    from core.excel.exports import write_publicity_list
+    from core.excel.publicity_list import write_publicity_list
     return write_publicity_list(i["batch"], _final(i["lines"]), out)
 
 
 def _publicity_provisional(i, out):
-    from core.excel.exports import write_publicity_list
+    from core.excel.publicity_list import write_publicity_list
     return write_publicity_list(i["batch"], i["lines"], out, include_provisional=True)
 
 
@@ -265,7 +265,9 @@ def _built(build, *args, **kw):
 
 
 def built_cases() -> dict:
-    from core.excel.exports import build_disbursement_sheet, build_publicity_list, build_results_workbook
+    from core.excel.disbursement_sheet import build_disbursement_sheet
+    from core.excel.publicity_list import build_publicity_list
+    from core.excel.results_workbook import build_results_workbook
     return {
         "results": _built(lambda i: build_results_workbook(i["batch"], i["lines"], exported_at=EXPORTED_AT)),
         "disbursement_adjustment": _built(lambda i: build_disbursement_sheet(

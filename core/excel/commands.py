@@ -171,7 +171,7 @@ def cmd_import_limit(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from core.excel.exports import write_results_workbook
+    from core.excel.results_workbook import write_results_workbook
 
     batch, lines = _batch(_store(args), args.batch)
     path = _write(write_results_workbook, batch, lines, args.output)
@@ -180,7 +180,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_disbursement(args) -> int:
-    from core.excel.exports import write_disbursement_sheet
+    from core.excel.disbursement_sheet import write_disbursement_sheet
 
     from core.lists.service import withheld
 
@@ -193,7 +193,7 @@ def cmd_disbursement(args) -> int:
 
 
 def cmd_publicity(args) -> int:
-    from core.excel.exports import write_publicity_list
+    from core.excel.publicity_list import write_publicity_list
 
     batch, lines = _batch(_store(args), args.batch)
     path = _write(write_publicity_list, batch, lines, args.output, include_provisional=args.include_provisional)

@@ -78,7 +78,7 @@ def _withdraw(s: Session, batch_id: int, company_id: int, keys: list[str]) -> No
 
 def withheld(store: Store, batch_id: int) -> set[tuple[str, str]]:
     """(uscc, claim key) of the batch's list claims whose company has not confirmed its account: kept off the
-    disbursement sheet (core.excel.exports)."""
+    disbursement sheet (core.excel.disbursement_sheet)."""
     with store.reading() as s:
         # the answers decide who is paid: refused (a tamper alarm) if any was changed outside the program
         ids = list(s.scalars(select(ListEntry.id).where(ListEntry.batch_id == batch_id)))

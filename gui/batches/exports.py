@@ -132,17 +132,17 @@ class BatchExports:
         b = self.current
         if b is None:
             return None
-        from core.excel.exports import write_results_workbook
+        from core.excel.results_workbook import write_results_workbook
 
         return self._export("导出结果", f"{b.name}_测算结果.xlsx", write_results_workbook, "已导出测算结果")
 
     def export_disbursement(self):
-        from core.excel.exports import write_disbursement_sheet
+        from core.excel.disbursement_sheet import write_disbursement_sheet
 
         return self._export_sheet(DISBURSEMENT, write_disbursement_sheet, "已生成资金拨付明细表")
 
     def export_publicity(self):
-        from core.excel.exports import write_publicity_list
+        from core.excel.publicity_list import write_publicity_list
 
         return self._export_sheet(PUBLICITY, write_publicity_list, "已生成公示名单")
 

@@ -1,7 +1,7 @@
 """打印预览 of the 资金拨付明细表 and the 公示名单: the workbook the export would write, on paper.
 
 A mixin of gui.pages.batches.BatchesPage (``self`` is the page). The sheet is
-built on a worker thread by the same core.excel.exports builder, with the same
+built on a worker thread by the same core.excel builder as the export, with the same
 questions (lines under a draft, 预算科目) as the export, and shown through
 core.excel.sheethtml in a QPrintPreviewDialog, on the paper and margins the
 workbook's print setup names, in the Chinese font the letters use. A print is
@@ -218,12 +218,12 @@ class BatchPreviews:
         return dialog
 
     def preview_disbursement(self):
-        from core.excel.exports import build_disbursement_sheet
+        from core.excel.disbursement_sheet import build_disbursement_sheet
 
         return self._preview_sheet(DISBURSEMENT, build_disbursement_sheet)
 
     def preview_publicity(self):
-        from core.excel.exports import build_publicity_list
+        from core.excel.publicity_list import build_publicity_list
 
         return self._preview_sheet(PUBLICITY, build_publicity_list)
 

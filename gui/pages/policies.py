@@ -14,7 +14,7 @@ from core.money import display_value
 from gui.tables import equip
 from gui.ask import ask
 from gui.errors import show_failure
-from core.policy.loader import COVERAGE_STATUSES
+from core.policy.section_reader import COVERAGE_STATUSES
 from core.engine.formulas import FORMULAS
 from core.policy.model import STACKING_LABELS
 from gui.models.base import Column, ListTableModel

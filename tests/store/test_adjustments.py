@@ -115,7 +115,8 @@ def test_the_preparer_of_an_adjustment_cannot_approve_it(db_url, policies):
 def test_an_approved_take_back_exports_a_recovery_sheet_and_spends_no_letter_number(store, policies, tmp_path):
     from openpyxl import load_workbook
 
-    from core.excel.exports import write_disbursement_sheet, write_results_workbook
+    from core.excel.disbursement_sheet import write_disbursement_sheet
+    from core.excel.results_workbook import write_results_workbook
     from core.letters.batch import prepare_letters
     from core.letters.samples import hulunbuir_settings
 

@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 
 from core.cli import main
 from core.engine import load_policies
-from core.excel.exports import build_disbursement_sheet
+from core.excel.disbursement_sheet import build_disbursement_sheet
 from core.excel.problems import WorkbookError
 from core.lists import service
 from core.lists.consent import read_consent_sheet, write_consent_sheet

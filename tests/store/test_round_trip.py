@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from core.engine import Context, evaluate_company, load_policies
-from core.excel.exports import write_disbursement_sheet, write_results_workbook
+from core.excel.disbursement_sheet import write_disbursement_sheet
+from core.excel.results_workbook import write_results_workbook
 from core.excel.reader import read_workbook
 from core.excel.template import write_template
 from core.model import Company, CompanyCase, History

@@ -44,7 +44,9 @@ def _book_digest(path: Path) -> dict[str, str]:
 def sample_export_digests(folder: Path) -> dict[str, dict[str, str]]:
     from core.demo import load_demo_data
     from core.engine import load_policies
-    from core.excel.exports import write_disbursement_sheet, write_publicity_list, write_results_workbook
+    from core.excel.disbursement_sheet import write_disbursement_sheet
+    from core.excel.publicity_list import write_publicity_list
+    from core.excel.results_workbook import write_results_workbook
     from core.store import open_store
 
     store = open_store(f"sqlite:///{(folder / 'sample.db').as_posix()}")

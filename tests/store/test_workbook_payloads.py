@@ -15,7 +15,9 @@ from openpyxl import load_workbook
 
 from core.engine import load_policies
 from core.excel.errorbook import write_error_workbook
-from core.excel.exports import write_disbursement_sheet, write_publicity_list, write_results_workbook
+from core.excel.disbursement_sheet import write_disbursement_sheet
+from core.excel.publicity_list import write_publicity_list
+from core.excel.results_workbook import write_results_workbook
 from core.excel.layout import BATCH_NAME_LABEL, BATCH_SHEET, COMPANIES_SHEET, normalize_header
 from core.excel.problems import WorkbookError
 from core.excel.reader import read_workbook

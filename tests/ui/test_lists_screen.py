@@ -23,7 +23,7 @@ from listhelp import (
 )
 from openpyxl import load_workbook
 
-from core.excel.exports import build_disbursement_sheet
+from core.excel.disbursement_sheet import build_disbursement_sheet
 from core.lists import service
 
 

@@ -5,7 +5,8 @@ from gui_support import sample_batch, settle
 from PySide6.QtGui import QPageLayout
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
-from core.excel.exports import build_disbursement_sheet, build_publicity_list
+from core.excel.disbursement_sheet import build_disbursement_sheet
+from core.excel.publicity_list import build_publicity_list
 from core.excel.sheethtml import cell_text
 from gui.batches.preview import preview_widget
 
