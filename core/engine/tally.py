@@ -1,0 +1,252 @@
+"""Pass 2 of core.engine.evaluate: the qualifying claims counted per key, one line per key.
+
+A key is a family (a rule, or a 'highest' stacking group) and a period as the
+rule's ``once`` says; the claims of this batch under it are added up with the
+claims of earlier approved batches, less what was already awarded, and of a
+'highest' group only the largest rule pays.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.engine.context import Context
+from core.engine.counting import (App, Worth, earlier_award, make_line, paid_for, period, refusal, same_platform,
+                                  worth)
+from core.engine.formulas import Eval, Skip
+from core.engine.matching import _in_order, _matches, _qualify, _recognition_claim
+from core.engine.passes import Pass
+from core.engine.result import AwardLine, EarlierAward, Exclusion
+from core.model import Claim, CompanyCase
+from core.money import ZERO, fmt_yuan, to_fen
+from core.policy.model import STACKING_LABELS, Rule, StackingGroup
+
+
+# ---------------------------------------------------------------- counting per key
+
+class _Keys:
+    """This batch's apps and earlier approved ones, grouped by (family, period)."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.new: dict[tuple, list[App]] = {}
+        self.earlier: dict[tuple, list[App]] = {}
+        self.dates: dict[tuple, set] = {}  # (family, subject) -> claim dates of any year (multi-year windows)
+
+    def key(self, app: App) -> tuple:
+        return (self.ctx.families.of[app.rule.id], app.once) + period(app.once, app.subject, app.year, app.day)
+
+    def add(self, app: App) -> None:
+        (self.earlier if app.earlier else self.new).setdefault(self.key(app), []).append(app)
+        if app.rule.years is not None:
+            self.dates.setdefault((self.ctx.families.of[app.rule.id], app.subject), set()).add(app.day)
+
+
+def _earlier_apps(keys: _Keys, case: CompanyCase, ctx: Context, idx: dict, warnings: list) -> None:
+    """Claims of earlier approved batches under the families and subjects this batch touches."""
+    if not case.history.claims:
+        return
+    family_of = ctx.families.of
+    wanted = {k[0] for k in keys.new}
+    pending = []
+    for year, claim in case.history.claims:
+        if claim.type == "entered":
+            rule = ctx.policies.rules.get(claim.fields.get("rule_id") or "")
+            rules: Sequence[Rule] = (rule,) if rule is not None and rule.document.applies_to_city(case.company.city) else ()
+        elif claim.type == "recognition":
+            rules = idx.get(("recognition", claim.fields.get("kind")), ())
+        else:
+            rules = idx.get((claim.type, None), ())
+        rules = [r for r in rules if family_of[r.id] in wanted]
+        if rules:
+            pending.append(((year, claim.date or dt.date.min, claim.type, claim.subject), claim, rules))
+    for (year, *_), claim, rules in _in_order(pending):
+        for rule in rules:
+            if not _may_count(rule, claim, year, keys, ctx):
+                continue
+            out = _qualify(rule, claim, case, ctx, [], year, earlier=True)
+            if isinstance(out, App):
+                keys.add(out)
+
+
+def _may_count(rule: Rule, claim: Claim, year: int, keys: _Keys, ctx: Context) -> bool:
+    """Whether an earlier claim may fall under a key of this batch, as far as can be told before qualifying it.
+
+    A claim under a rule that pays for several years counts wherever it is:
+    its date starts the support period of its subject.
+    """
+    once = rule.once
+    if rule.years is not None or type(once) is not str or (claim.type == "entered" and rule.formula == "at_least"):
+        return True
+    day = claim.date or (ctx.as_of if year == ctx.award_year else dt.date(year, 12, 31))
+    return (ctx.families.of[rule.id], once) + period(once, claim.subject, year, day) in keys.new
+
+
+def _deduped(before: list[App], new: list[App]) -> tuple[list[App], list[App]]:
+    """The earlier and the new apps of a key with each claim stated twice under one rule counted once.
+
+    Two apps are one claim stated twice when their rule and their identity are
+    the same; apps of different rules never are, so identities (which
+    normalize every field) are worked out only where a rule repeats.
+    """
+    apps = before + new
+    if len(apps) < 2 or len({a.rule.id for a in apps}) == len(apps):
+        return before, new
+    seen: set = set()
+    return _first_statements(before, seen), _first_statements(new, seen)
+
+
+def _first_statements(apps: list[App], seen: set) -> list[App]:
+    out = []
+    for a in apps:
+        ident = (a.rule.id, a.claim.identity)
+        if ident not in seen:
+            seen.add(ident)
+            out.append(a)
+    return out
+
+
+def _window(keys: _Keys, case: CompanyCase, ctx: Context, family: str, subject: str):
+    """The multi-year check for one subject: support runs N years from its first recognition or payment."""
+
+    def check(ev: Eval) -> range:
+        rule = ev.rule
+        n = int(ev.param(rule.years))
+        starts = [d.year for d in keys.dates.get((family, subject), ())]
+        platform = same_platform(subject)
+        for rec in case.history.recognitions:
+            if platform(rec) and _matches(rule, _recognition_claim(rec, ctx), rec.date, case.company):
+                starts.append(rec.date.year)
+        starts += [e.year for e in case.history.ledger
+                   if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject]
+        start = min(starts) if starts else ev.day.year
+        year = ev.award_year
+        t = ev.trace
+        if start < ev.day.year:
+            t.notes.append(f"支持期自该事项最早的认定或兑现年度{start}年起算，不因再次认定或重新申报而重新起算")
+        if year < start:
+            t.notes.append(f"获批年度{start}晚于兑现年度{year}，按第1年计")
+            start = year
+        if year > start + n - 1:
+            raise Skip(f"支持期为{start}—{start + n - 1}年，{year}年已不在支持期内")
+        t.formula += f"；连续支持{n}年（{start}—{start + n - 1}年），本年度为第{year - start + 1}年"
+        return range(start, start + n)
+
+    return check
+
+
+def _room(case: CompanyCase, ctx: Context, family: str, subject: str, year: int):
+    """What a cap counted by the subject leaves for this key after other periods' payments."""
+
+    def room(ev: Eval, cap, top):
+        if cap.per == "subject" and ev.choose(ev.rule.once) == "subject_year":
+            used = sum((e.amount for e in case.history.ledger
+                        if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject and e.year != year),
+                       ZERO)
+            if used:
+                return max(top - used, ZERO), f"，以前年度已兑现{fmt_yuan(used)}元"
+        return top, ""
+
+    return room
+
+
+@dataclass
+class _Tally:
+    """What one key comes to: each rule's worth with and without this batch, the one that pays, and the due."""
+
+    results: list  # (rule, this batch's apps, Worth of all claims, Worth of the earlier ones)
+    winner: tuple  # the entry of ``results`` that pays
+    group: StackingGroup | None  # the 'highest' stacking group, if the key's family is one
+    found: EarlierAward | None  # what was already awarded for the key
+    due: Decimal
+
+
+def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> _Tally:
+    family, once = key[0], key[1]
+    new = keys.new[key]
+    before, new_kept = _deduped(keys.earlier.get(key, []), new)
+    first = new[0]
+    window = _window(keys, case, ctx, family, first.subject)
+    room = _room(case, ctx, family, first.subject, first.year)
+    results = []
+    if not before and all(a.rule is first.rule for a in new):  # the common key: one rule, nothing earlier
+        results.append((first.rule, new, worth(first.rule, new_kept, ctx, warnings, room, window),
+                        Worth(ZERO, None, [])))
+    else:
+        for rule in dict.fromkeys([a.rule for a in new] + [a.rule for a in before]):
+            mine_before = [a for a in before if a.rule is rule]
+            w_all = worth(rule, mine_before + [a for a in new_kept if a.rule is rule], ctx, warnings, room, window)
+            w_before = worth(rule, mine_before, ctx, [], room, window)
+            results.append((rule, [a for a in new if a.rule is rule], w_all, w_before))
+    group = ctx.policies.group_of(first.rule) if family.startswith("group:") else None
+    if len(results) == 1:
+        winner = results[0]
+        worth_before = winner[3].amount
+    else:
+        order = {rid: i for i, rid in enumerate(group.rules)} if group is not None else {}
+        winner = max(results, key=lambda x: (x[2].amount, x[0].document.date, -order.get(x[0].id, 0)))
+        worth_before = max(r[3].amount for r in results)
+    entries = paid_for(case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day)
+    subject = first.subject if once not in ("company", "company_year") else ""
+    found = earlier_award(subject, entries, before, worth_before, ctx.vocabulary) if entries or before else None
+    deducted = found.deducted if found is not None else ZERO
+    amount = winner[2].amount
+    return _Tally(results, winner, group, found, to_fen(amount - deducted) if amount > deducted else ZERO)
+
+
+def _not_failed(apps: list, w) -> list:
+    if not w.failed:
+        return apps
+    return [a for a in apps if all(a is not f for f, _ in w.failed)]
+
+
+def _verdict(t: _Tally, vocab, excluded: list) -> AwardLine | None:
+    """The key's line (what is due); an exclusion for every claim of this batch it does not pay goes to ``excluded``."""
+    rule, mine, w, _ = t.winner
+    for other, other_new, ow, _ in t.results:
+        for app, fw in ow.failed:  # beside a claim that pays, one that gives nothing says why
+            if not app.earlier:
+                excluded.append(Exclusion(other, app.claim.id, app.subject, fw.reason or "计算金额为零", fw.would,
+                                          fw.ev.trace))
+        other_new = _not_failed(other_new, ow)
+        if not other_new or (other is rule and t.due > 0):
+            continue
+        if ow.amount <= 0:
+            excluded.extend(Exclusion(other, a.claim.id, a.subject, ow.reason or "计算金额为零", ow.would,
+                                      ow.ev.trace if ow.ev else a.ev.trace) for a in other_new)
+        elif t.due <= 0:
+            found = t.found
+            assert found is not None  # worth something yet nothing due: an earlier award took it
+            excluded.extend(refusal(a, ow, found, vocab) for a in other_new)
+        else:
+            _stacked_out(t.group, rule, w, other, other_new, ow, excluded)
+    if t.due <= 0:
+        return None
+    mine = _not_failed(mine, w)
+    if t.group is not None and len(t.results) > 1:
+        principle = t.group.document.stacking_principle or STACKING_LABELS[t.group.policy]
+        w.ev.trace.steps.append(f"叠加：与{len(t.results) - 1}项同属“{t.group.label}”，按“{principle}”只计一项，"
+                                f"本项{fmt_yuan(w.amount)}元保留")
+    return make_line(w, mine, mine[0].subject, t.due, t.found)
+
+
+def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> Pass:
+    """One line per key that is worth more than was already awarded for it; exclusions for the rest."""
+    lines: list[AwardLine] = []
+    excluded: list[Exclusion] = []
+    for key in keys.new:  # in the order of the (sorted) claims, whatever order they came in
+        line = _verdict(_tally(key, keys, case, ctx, warnings), ctx.vocabulary, excluded)
+        if line is not None:
+            lines.append(line)
+    return Pass(lines, excluded)
+
+
+def _stacked_out(g, winner: Rule, w, rule: Rule, new: list, ow, excluded: list) -> None:
+    principle = g.document.stacking_principle or STACKING_LABELS[g.policy]
+    reason = (f"与{winner.document.citation}{winner.clause}（规则{winner.id}，{fmt_yuan(w.amount)}元）同属“{g.label}”，"
+              f"按“{principle}”只计金额较高的一项；{g.note}")
+    ow.ev.trace.steps.append(f"叠加：被{winner.id}取代")
+    for a in new:
+        excluded.append(Exclusion(rule, a.claim.id, a.subject, reason, ow.amount, ow.ev.trace))
