@@ -264,17 +264,42 @@ def list_digest(seals) -> str:
     The canonical JSON of the whole list, hashed a piece at a time (a large approval seals hundreds of thousands
     of rows): ``[a,b,c]`` is ``[`` + the pieces' items joined by ``,`` + ``]``.
     """
-    ordered = sorted(seals, key=_order)
-    h = hashlib.sha256(b"[")
-    for start in range(0, len(ordered), _LIST_PIECE):
-        piece = canonical_json([list(s) for s in ordered[start:start + _LIST_PIECE]])[1:-1]
-        h.update((b"," if start else b"") + piece.encode("utf-8"))
-    h.update(b"]")
-    return h.hexdigest()
+    return ordered_digest(sorted(seals, key=_order))
 
 
 def _order(seal):
     return seal[0], seal[1]
+
+
+def ordered_digest(ordered) -> str:
+    """``list_digest`` of seals given already in sorted order (an iterable, not held at once)."""
+    h = hashlib.sha256(b"[")
+    piece: list[list] = []
+    first = True
+    for item in ordered:
+        piece.append(list(item))
+        if len(piece) == _LIST_PIECE:
+            h.update((b"" if first else b",") + canonical_json(piece)[1:-1].encode("utf-8"))
+            piece, first = [], False
+    if piece:
+        h.update((b"" if first else b",") + canonical_json(piece)[1:-1].encode("utf-8"))
+    h.update(b"]")
+    return h.hexdigest()
+
+
+def pack_seal(digest: str | None, fingerprint: str | None) -> bytes:
+    """A seal kept compactly until it is written (an approval of 100,000 companies holds 850,000): the digest's 32
+    bytes and the fingerprint's raw bytes; empty for a row that is gone."""
+    if digest is None:
+        return b""
+    return bytes.fromhex(digest) + bytes.fromhex(fingerprint or "")
+
+
+def unpack_seal(packed: bytes) -> tuple[str | None, str | None]:
+    """(digest, fingerprint) of ``pack_seal``'s bytes."""
+    if not packed:
+        return None, None
+    return packed[:32].hex(), packed[32:].hex() or None
 
 
 def _key_values(table_name: str, keys):
