@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import JSON, Table, event, insert, inspect
+from sqlalchemy import JSON, Table, Text, bindparam, event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
@@ -49,7 +49,8 @@ from core.store.audit_log import SealSet, append, head
 from core.store.audit_tampered import TamperedRow, deleted_row, refusal, tampered_row
 from core.store.errors import Tampered
 from core.store.models import Base
-from core.store.seals import PROTECTED, RowState, last_seals, pack_seal, row_seal, row_states, unpack_seal
+from core.store.seals import (PROTECTED, Encoded, RowState, json_part, last_seals, pack_seal, row_seal, row_states,
+                              unpack_seal)
 from core.store.types import Money, dumps
 
 TRAIL = "audit_trail"  # key in Session.info
@@ -161,7 +162,16 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
     if not rows:
         return []
     table = cast(Table, model.__table__)  # a declarative model's table (typed as a FromClause)
-    ids = list(s.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
+    encoded = [c for c in rows[0] if isinstance(table.c[c].type, JSON)]
+    statement = insert(table)
+    params: list[dict] = rows
+    if encoded:  # each JSON value encoded once, here: bound as that text, sealed from it
+        statement = statement.values({c: bindparam(_JSON_PARAM + c, type_=Text()) for c in encoded})
+        params = [{**values, **{_JSON_PARAM + c: dumps(values[c]) for c in encoded}} for values in rows]
+        for c in encoded:
+            for values in params:
+                del values[c]
+    ids = list(s.scalars(statement.returning(table.c.id, sort_by_parameter_order=True), params))
     name = model.__tablename__
     if name in PROTECTED:
         t = trail(s)
@@ -170,13 +180,21 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
         t.touch(name, keys)
         written = t.written[name]
         columns = _read_back(table)
-        for key, id_, values in zip(keys, ids, rows):
+        for key, id_, values in zip(keys, ids, params):
             row = {"id": id_}
             for c, (read, default) in columns.items():
-                row[c] = read(values[c]) if c in values else default
+                if c in values:
+                    row[c] = read(values[c])
+                elif _JSON_PARAM + c in values:
+                    row[c] = json_part(values[_JSON_PARAM + c])
+                else:
+                    row[c] = default
             if all(v is not _UNKNOWN for v in row.values()):
                 written[key] = pack_seal(*row_seal(name, row))
     return ids
+
+
+_JSON_PARAM = "json_"  # the bound parameter of a JSON column's encoded text
 
 
 def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
@@ -205,13 +223,19 @@ def _money(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(FEN)
 
 
+def _json(value: object) -> Encoded:
+    """A JSON column's value as its canonical JSON (as it reads back): encoded as the store writes it, then
+    ``json_part``'s cache."""
+    return json_part(dumps(value))
+
+
 def _read_back(table: Table) -> dict:
     """{column: (how a value written to it reads back, what it holds when left out)}."""
     out = {}
     for c in table.columns:
         if c.key == "id":
             continue
-        read = _money if isinstance(c.type, Money) else as_json if isinstance(c.type, JSON) else _same
+        read = _money if isinstance(c.type, Money) else _json if isinstance(c.type, JSON) else _same
         given = c.default
         if c.server_default is not None or (given is not None and not isinstance(given, ScalarElementColumnDefault)):
             default = _UNKNOWN

@@ -27,6 +27,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -169,6 +170,22 @@ _LAYOUTS = {name: _Layout(spec.columns) for name, spec in PROTECTED.items()}
 _STRING = json.encoder.encode_basestring  # what the canonical encoder writes for a str (ensure_ascii=False)
 
 
+class Encoded(str):
+    """A column value given as its canonical JSON already (``json_part``): ``row_seal`` takes it as it is."""
+
+    __slots__ = ()
+
+
+@lru_cache(maxsize=4096)
+def json_part(text: str | None) -> Encoded:
+    """The canonical JSON of the value a JSON column holds as ``text`` (SQL NULL reads back as None).
+
+    Cached by the text: a batch's traces repeat (4,593 distinct among 20,000 lines of 10,000 companies), so most
+    are neither decoded nor encoded again.
+    """
+    return Encoded(_value_json(None if text is None else json.loads(text)))
+
+
 def _value_json(value) -> str:
     """One column value as the canonical encoder writes it, without building an encoder for a plain scalar."""
     kind = type(value)  # the common exact types first; subclasses take the general way below
@@ -182,6 +199,8 @@ def _value_json(value) -> str:
         return "true"
     if value is False:
         return "false"
+    if kind is Encoded:
+        return value
     if isinstance(value, str):
         return _STRING(value)
     if isinstance(value, int):
