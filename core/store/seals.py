@@ -25,11 +25,13 @@ import hashlib
 import json
 import struct
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import JSON, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from core.store.chunks import chunks
@@ -377,17 +379,26 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False) -> dict[st
     t = table(table_name)
     columns = layout.sorted_columns
     at_key = columns.index(spec.key)
-    q = select(*[t.c[c] for c in columns])
+    # JSON columns are read as their text: its canonical JSON is json_part's (cached), decoded only for a row kept
+    json_at = {j for j, c in enumerate(columns) if isinstance(t.c[c].type, JSON)}
+    q = select(*[cast(t.c[c], Text).label(c) if j in json_at else t.c[c] for j, c in enumerate(columns)])
     out = {}
     for part in chunks(_key_values(table_name, keys)):
         found = {str(values[at_key]): values for values in s.execute(q.where(t.c[spec.key].in_(part)))}
         sealed = last_seals(s, table_name, found) if found else {}
-        for key, values in found.items():
+        for key, texts in found.items():
+            values: Sequence[Any] = texts
+            if json_at:
+                values = [json_part(v) if j in json_at else v for j, v in enumerate(texts)]
             digest, parts = _sorted_digest(layout, values)
             seq, sealed_digest, sealed_fingerprint = sealed.get(key, (None, None, None))
             matches = digest == sealed_digest
             fingerprint = sealed_fingerprint if matches and sealed_fingerprint else _sorted_fingerprint(layout, parts)
-            row = dict(zip(columns, values)) if rows or not matches else None
+            row = None
+            if rows or not matches:
+                row = dict(zip(columns, values))
+                for j in json_at:
+                    row[columns[j]] = None if texts[j] is None else json.loads(texts[j])
             out[key] = RowState(table_name, key, row, digest, fingerprint, seq, sealed_digest, sealed_fingerprint,
                                 tuple(parts) if rows else None)
     return out
