@@ -12,7 +12,7 @@ from sqlalchemy import JSON, bindparam, update
 from sqlalchemy.orm import Session
 
 from core.store.audit import TRAIL, check, trail
-from core.store.seals import RowState, reseal, row_states
+from core.store.seals import RowState, pack_seal, reseal, row_states
 from core.store.types import Money
 
 
@@ -60,4 +60,4 @@ def update_checked(s: Session, model, changes: dict[int, dict]) -> None:
     t.touch(name, keys)
     written = t.written[name]
     for key, values in zip(keys, changes.values()):
-        written[key] = reseal(states[key], values)
+        written[key] = pack_seal(*reseal(states[key], values))

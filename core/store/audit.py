@@ -39,17 +39,18 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import JSON, Table, event, insert, inspect
+from sqlalchemy import JSON, Table, Text, bindparam, event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from core.money import FEN
-from core.store.audit_log import append, head
+from core.store.audit_log import SealSet, append, head
 from core.store.audit_tampered import TamperedRow, deleted_row, refusal, tampered_row
 from core.store.errors import Tampered
 from core.store.models import Base
-from core.store.seals import PROTECTED, RowState, last_seals, row_seal, row_states
+from core.store.seals import (PROTECTED, Encoded, RowState, json_part, last_seals, pack_seal, row_seal, row_states,
+                              unpack_seal)
 from core.store.types import Money, dumps
 
 TRAIL = "audit_trail"  # key in Session.info
@@ -63,8 +64,9 @@ class Trail:
         self.touched: dict[str, set[str]] = defaultdict(set)
         self.checked: dict[str, set[str]] = defaultdict(set)  # compared with their seals before being written
         self.created: dict[str, set[str]] = defaultdict(set)  # inserted by this transaction
-        # (digest, fingerprint) of rows inserted by insert_many, from the values written: not read back to seal
-        self.written: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+        # pack_seal(digest, fingerprint) of rows inserted by insert_many, from the values written: not read back to
+        # seal (and, in finish, of every row the transaction seals)
+        self.written: dict[str, dict[str, bytes]] = defaultdict(dict)
 
     def log(self, action: str, target: str, old: object = None, new: object = None) -> None:
         self.entries.append((action, target, as_json(old), as_json(new)))
@@ -160,7 +162,16 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
     if not rows:
         return []
     table = cast(Table, model.__table__)  # a declarative model's table (typed as a FromClause)
-    ids = list(s.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
+    encoded = [c for c in rows[0] if isinstance(table.c[c].type, JSON)]
+    statement = insert(table)
+    params: list[dict] = rows
+    if encoded:  # each JSON value encoded once, here: bound as that text, sealed from it
+        statement = statement.values({c: bindparam(_JSON_PARAM + c, type_=Text()) for c in encoded})
+        params = [{**values, **{_JSON_PARAM + c: dumps(values[c]) for c in encoded}} for values in rows]
+        for c in encoded:
+            for values in params:
+                del values[c]
+    ids = list(s.scalars(statement.returning(table.c.id, sort_by_parameter_order=True), params))
     name = model.__tablename__
     if name in PROTECTED:
         t = trail(s)
@@ -169,13 +180,21 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
         t.touch(name, keys)
         written = t.written[name]
         columns = _read_back(table)
-        for key, id_, values in zip(keys, ids, rows):
+        for key, id_, values in zip(keys, ids, params):
             row = {"id": id_}
             for c, (read, default) in columns.items():
-                row[c] = read(values[c]) if c in values else default
+                if c in values:
+                    row[c] = read(values[c])
+                elif _JSON_PARAM + c in values:
+                    row[c] = json_part(values[_JSON_PARAM + c])
+                else:
+                    row[c] = default
             if all(v is not _UNKNOWN for v in row.values()):
-                written[key] = row_seal(name, row)
+                written[key] = pack_seal(*row_seal(name, row))
     return ids
+
+
+_JSON_PARAM = "json_"  # the bound parameter of a JSON column's encoded text
 
 
 def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
@@ -190,7 +209,7 @@ def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
     for values in rows:
         row = {c: read(values[c]) for c, (read, _) in columns.items() if c in values}
         row["id"] = values["id"]
-        written[str(values["id"])] = row_seal(name, row)
+        written[str(values["id"])] = pack_seal(*row_seal(name, row))
 
 
 _UNKNOWN = object()  # a column left out whose default is worked out at insert: the row is read back to seal
@@ -204,13 +223,19 @@ def _money(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(FEN)
 
 
+def _json(value: object) -> Encoded:
+    """A JSON column's value as its canonical JSON (as it reads back): encoded as the store writes it, then
+    ``json_part``'s cache."""
+    return json_part(dumps(value))
+
+
 def _read_back(table: Table) -> dict:
     """{column: (how a value written to it reads back, what it holds when left out)}."""
     out = {}
     for c in table.columns:
         if c.key == "id":
             continue
-        read = _money if isinstance(c.type, Money) else as_json if isinstance(c.type, JSON) else _same
+        read = _money if isinstance(c.type, Money) else _json if isinstance(c.type, JSON) else _same
         given = c.default
         if c.server_default is not None or (given is not None and not isinstance(given, ScalarElementColumnDefault)):
             default = _UNKNOWN
@@ -320,39 +345,50 @@ def finish(s: Session, t: Trail) -> None:
             names = "、".join(sorted(k for k, v in t.touched.items() if v))
             raise RuntimeError(f"unaudited change to protected tables: {names}")
         return
-    seals: list[tuple[str, str, str | None]] = []
-    fingerprints: dict[tuple[str, str], str | None] = {}
     bad: list[TamperedRow] = []
     for table_name, keys in sorted(t.touched.items()):
         created, checked = t.created[table_name], t.checked[table_name]
-        written = t.written.get(table_name, {})
-        states = row_states(s, table_name, [k for k in keys if k not in written])
-        states.update(_written_states(s, table_name, written, keys))
-        for key in keys:
-            state = states.get(key)
-            if state is None:
-                seals.append((table_name, key, None))
-                continue
-            if key in created and key not in checked and state.sealed_seq is not None \
-                    and state.sealed_digest is not None:
-                bad.append(deleted_row(s, table_name, key, state.sealed_seq))
-            seals.append((table_name, key, state.digest))
-            fingerprints[(table_name, key)] = state.fingerprint
-        kept = {k: st for k, st in states.items() if k not in checked and k not in created}
-        bad += [tampered_row(s, st) for st in _mismatched(s, table_name, kept, kept)]
+        written = t.written[table_name]
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), _FINISH_CHUNK):  # a chunk at a time: its row states are not all held
+            part = ordered[start:start + _FINISH_CHUNK]
+            states = row_states(s, table_name, [k for k in part if k not in written])
+            states.update(_written_states(s, table_name, written, part))
+            for key in part:
+                state = states.get(key)
+                if state is None:
+                    written[key] = b""
+                    continue
+                if key in created and key not in checked and state.sealed_seq is not None \
+                        and state.sealed_digest is not None:
+                    bad.append(deleted_row(s, table_name, key, state.sealed_seq))
+                written[key] = pack_seal(state.digest, state.fingerprint)
+            kept = {k: st for k, st in states.items() if k not in checked and k not in created}
+            bad += [tampered_row(s, st) for st in _mismatched(s, table_name, kept, kept)]
     if bad:
         raise refusal(bad, t.doing)
-    append(s, t.who, t.at, t.entries, seals, fingerprints)
+    append(s, t.who, t.at, t.entries, SealSet({name: _only(t.written[name], keys) for name, keys in t.touched.items()}))
 
 
-def _written_states(s: Session, table_name: str, written: dict, keys: Iterable[str]) -> dict[str, RowState]:
+_FINISH_CHUNK = 20_000  # rows of a table whose states finish holds at once
+
+
+def _only(packed: dict[str, bytes], keys: set[str]) -> dict[str, bytes]:
+    """The seals of ``keys``: all of ``packed`` when it holds no others (as it does, built by finish)."""
+    if len(packed) == len(keys):
+        return packed
+    return {k: packed[k] for k in keys}
+
+
+def _written_states(s: Session, table_name: str, written: dict[str, bytes], keys: Iterable[str]) \
+        -> dict[str, RowState]:
     """RowStates of rows written by insert_many, from their seals worked out then (and their last seals, so a row
     created under the key of a row the log says still exists is refused as before)."""
     wanted = [k for k in keys if k in written]
     sealed = last_seals(s, table_name, wanted) if wanted else {}
     out = {}
     for key in wanted:
-        digest, fingerprint = written[key]
+        digest, fingerprint = unpack_seal(written[key])
         seq, sealed_digest, sealed_fingerprint = sealed.get(key, (None, None, None))
         out[key] = RowState(table_name, key, None, digest, fingerprint, seq, sealed_digest, sealed_fingerprint)
     return out
@@ -365,7 +401,7 @@ def record_tamper(s: Session, exc: Tampered, who: str, at: str) -> int:
     first = rows[0] if rows else None
     target = f"{_TARGET_KINDS.get(first.table, first.table)}:{first.key}" if first else "audit"
     append(s, who, at, [("audit.tamper", target, None, {
-        "doing": exc.doing, "tampered": [r.as_json() for r in rows[:100]], "count": len(rows)})], [])
+        "doing": exc.doing, "tampered": [r.as_json() for r in rows[:100]], "count": len(rows)})])
     return head(s)[0]
 
 

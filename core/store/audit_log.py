@@ -7,7 +7,7 @@ every protected row as it is (``start_log``); an upgrade that makes more tables 
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 
 from core.auditlog.chain import GENESIS, seal
 from core.store.models import AuditHead, AuditRow, AuditSealRow
-from core.store.seals import PROTECTED, all_rows, list_digest, row_key, row_seal
+from core.store.seals import PROTECTED, all_rows, ordered_digest, pack_seal, row_key, row_seal, unpack_seal
 
 SYSTEM = "系统"  # who, for what the program does by itself (starting the log)
 Entry = tuple[str, str, object, object]  # action, target, old, new (as JSON values)
-Seal = tuple[str, str, str | None]  # table, row key, digest (None: the row is gone)
 _SEAL_TABLE = cast(Table, AuditSealRow.__table__)  # a declarative model's table (typed as a FromClause)
 
 
@@ -39,8 +38,33 @@ class AuditRecord:
     sealed_rows: int  # protected rows whose state this entry recorded
 
 
-def append(s: Session, who: str, at: str, entries: Sequence[Entry], seals: Sequence[Seal],
-           fingerprints: Mapping[tuple[str, str], str | None] | None = None) -> None:
+class SealSet:
+    """The seals an entry records, per table: {table: {row key: pack_seal(digest, fingerprint)}}.
+
+    Read twice in (table, key) order, once for the entry's hash (``ordered_digest``) and once to write the rows
+    of ``audit_seals``, without building a list of all of them (an approval seals hundreds of thousands).
+    """
+
+    def __init__(self, tables: Mapping[str, Mapping[str, bytes]]) -> None:
+        self.tables = tables
+
+    def __bool__(self) -> bool:
+        return any(self.tables.values())
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.tables.values())
+
+    def __iter__(self) -> Iterator[tuple[str, str, str | None, str | None]]:
+        for table_name in sorted(self.tables):
+            packed = self.tables[table_name]
+            for key in sorted(packed):
+                yield (table_name, key, *unpack_seal(packed[key]))
+
+    def digest(self) -> str:
+        return ordered_digest((tn, k, d) for tn, k, d, _ in self)
+
+
+def append(s: Session, who: str, at: str, entries: Sequence[Entry], seals: SealSet | None = None) -> None:
     head = s.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).one_or_none()
     if head is None:
         raise RuntimeError("audit_head is missing")
@@ -48,23 +72,21 @@ def append(s: Session, who: str, at: str, entries: Sequence[Entry], seals: Seque
     for i, (action, target, old, new) in enumerate(entries):
         seq += 1
         last = i == len(entries) - 1
-        digest = list_digest(seals) if last and seals else None
+        digest = seals.digest() if last and seals else None
         e = seal(seq, at, who, action, target, old, new, prev, digest)
         s.execute(insert(AuditRow).values(seq=seq, at=at, who=who, action=action, target=target, old=old, new=new,
                                           seals=digest, prev_hash=prev, hash=e.hash))
-        if digest is not None:
-            fingerprints = fingerprints or {}
-            ordered = sorted(seals, key=_seal_order)
-            for start in range(0, len(ordered), 1000):  # a thousand rows built at a time (an approval seals many)
-                rows = [dict(seq=seq, table_name=tn, row_key=k, digest=d, fingerprint=fingerprints.get((tn, k)))
-                        for tn, k, d in ordered[start:start + 1000]]
-                s.execute(insert(_SEAL_TABLE), rows)  # Core: no ORM bulk path
+        if digest is not None and seals is not None:
+            rows: list[dict[str, object]] = []
+            for tn, k, d, fingerprint in seals:  # a thousand rows built at a time (an approval seals many)
+                rows.append(dict(seq=seq, table_name=tn, row_key=k, digest=d, fingerprint=fingerprint))
+                if len(rows) == 1000:
+                    s.execute(insert(_SEAL_TABLE), rows)  # Core: no ORM bulk path
+                    rows = []
+            if rows:
+                s.execute(insert(_SEAL_TABLE), rows)
         prev = e.hash
     s.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
-
-
-def _seal_order(item: Seal) -> tuple[str, str]:
-    return item[0], item[1]
 
 
 def head(s: Session) -> tuple[int, str]:
@@ -80,32 +102,27 @@ def start_log(s: Session, at: str) -> bool:
     seq, _ = head(s)
     if seq != 0 or s.scalar(select(func.count()).select_from(AuditRow)):
         return False
-    seals, fingerprints, counts = _seal_all(s, PROTECTED)
-    append(s, SYSTEM, at, [("audit.start", "audit", None, {"rows": counts})], seals, fingerprints)
+    seals, counts = _seal_all(s, PROTECTED)
+    append(s, SYSTEM, at, [("audit.start", "audit", None, {"rows": counts})], seals)
     return True
 
 
-def _seal_all(s: Session, tables: Iterable[str]) -> tuple[list[Seal], dict[tuple[str, str], str | None], dict[str, int]]:
-    seals: list[Seal] = []
-    fingerprints: dict[tuple[str, str], str | None] = {}
+def _seal_all(s: Session, tables: Iterable[str]) -> tuple[SealSet, dict[str, int]]:
+    packed: dict[str, dict[str, bytes]] = {}
     counts: dict[str, int] = {}
     for table_name in tables:
-        n = 0
+        own = packed[table_name] = {}
         for row in all_rows(s, table_name):
-            key = row_key(table_name, row)
-            digest, fingerprints[(table_name, key)] = row_seal(table_name, row)
-            seals.append((table_name, key, digest))
-            n += 1
-        if n:
-            counts[table_name] = n
-    return seals, fingerprints, counts
+            own[row_key(table_name, row)] = pack_seal(*row_seal(table_name, row))
+        if own:
+            counts[table_name] = len(own)
+    return SealSet(packed), counts
 
 
 def seal_tables(s: Session, tables: Collection[str], at: str) -> None:
     """After an upgrade that made ``tables`` protected: one entry sealing the rows they already hold."""
-    seals, fingerprints, counts = _seal_all(s, tables)
-    append(s, SYSTEM, at, [("audit.extend", "audit", None, {"tables": sorted(tables), "rows": counts})], seals,
-           fingerprints)
+    seals, counts = _seal_all(s, tables)
+    append(s, SYSTEM, at, [("audit.extend", "audit", None, {"tables": sorted(tables), "rows": counts})], seals)
 
 
 def record(row: AuditRow, sealed: int = 0) -> AuditRecord:

@@ -1,6 +1,8 @@
 """The approval's cheap seal checks (issue 14) give the digests and refusals the full ones gave.
 
 - list_digest hashes the seal list a piece at a time: the digest is the one of the whole list's canonical JSON;
+  audit_log.SealSet (the packed seals of an entry, streamed) gives the same digest;
+- json_part (a JSON column's text to its canonical JSON, cached) gives what encoding the decoded value gives;
 - row_states reads only the sealed columns, keeps a row only when it does not match its seal, and takes a
   matching row's fingerprint from its seal;
 - reseal (a row updated in bulk) gives the seal row_seal gives for the row as written;
@@ -10,6 +12,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from decimal import Decimal
 
 import sqlalchemy as sa
 from storehelp import batch_data, hte, profile, uscc
@@ -18,8 +22,9 @@ from test_audit import tamper
 from core.excel.reader import read_workbook
 from core.engine import load_policies
 from core.paths import RESOURCES
-from core.store import approval, seals
+from core.store import approval, audit_log, seals
 from core.store.models import BatchCompany
+from core.store.types import dumps
 
 
 def test_list_digest_is_the_digest_of_the_whole_lists_canonical_json():
@@ -75,3 +80,33 @@ def test_approval_in_parts_of_one_row_writes_what_one_part_writes(store, monkeyp
     assert ledger == 54 and kept == members
     report = store.audit.verify()
     assert report.ok, report
+
+
+def test_seal_set_digest_and_rows_are_those_of_the_sorted_seal_list():
+    # audit_log.SealSet streams the seals table by table, keys in text order ("10" before "9"): list_digest's
+    # order. A packed seal reads back as the digest and fingerprint it was given; a gone row as (None, None).
+    digest, fingerprint = "ab" * 32, "0f1e2d3c"
+    assert seals.unpack_seal(seals.pack_seal(digest, fingerprint)) == (digest, fingerprint)
+    assert seals.unpack_seal(seals.pack_seal(None, None)) == (None, None)
+    packed = {"ledger": {"9": seals.pack_seal(digest, fingerprint), "10": b""},
+              "claims": {"1": seals.pack_seal("cd" * 32, "0001")}}
+    sealed = audit_log.SealSet(packed)
+    assert list(sealed) == [("claims", "1", "cd" * 32, "0001"), ("ledger", "10", None, None),
+                            ("ledger", "9", digest, fingerprint)]
+    assert sealed.digest() == seals.list_digest([("ledger", "9", digest), ("ledger", "10", None),
+                                                 ("claims", "1", "cd" * 32)])
+    many = {str(k): seals.pack_seal(f"{k:064x}", None) for k in range(2 * seals._LIST_PIECE + 3)}
+    assert audit_log.SealSet({"ledger": many}).digest() == seals.list_digest(
+        [("ledger", k, f"{int(k):064x}") for k in many])
+
+
+def test_json_part_is_the_canonical_json_of_the_stored_text():
+    # A trace as the store writes it (core.store.types.dumps: Decimal as text, Chinese kept, keys as given) seals
+    # as the canonical JSON of what reads back: sorted keys, no spaces.
+    trace = {"规则": "科技型中小企业", "amount": Decimal("100000.00"), "steps": [{"b": 1, "a": None}]}
+    text = dumps(trace)
+    expected = '{"amount":"100000.00","steps":[{"a":null,"b":1}],"规则":"科技型中小企业"}'
+    assert seals.json_part(text) == expected
+    assert seals.json_part(None) == "null" and seals.json_part("null") == "null"
+    row = {"key": "k", "value": json.loads(text)}
+    assert seals.row_seal("settings", {"key": "k", "value": seals.json_part(text)}) == seals.row_seal("settings", row)
