@@ -13,6 +13,7 @@ pyproject.toml into it (again only when pyproject.toml changed), and on Debian
 or Ubuntu installs the system libraries Qt needs and a Chinese font when they
 are missing. Then starts the program, or runs the test suite.
 """
+
 import hashlib
 import os
 import shutil
@@ -25,9 +26,22 @@ VENV = HERE / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 DEBIAN_PACKAGES = [
-    "libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1", "libdbus-1-3",
-    "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-shape0", "libxcb-xinerama0",
-    "libxcb-randr0", "libxcb-render-util0", "libxcb-image0", "fonts-wqy-microhei", "poppler-utils",
+    "libegl1",
+    "libgl1",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libfontconfig1",
+    "libdbus-1-3",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-shape0",
+    "libxcb-xinerama0",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-image0",
+    "fonts-wqy-microhei",
+    "poppler-utils",
 ]
 
 
@@ -42,9 +56,14 @@ PACKAGES_FOR = {"bundle": BUNDLE_PACKAGES, "deb": BUNDLE_PACKAGES, "windows": WI
 def system_packages(extra=()) -> None:
     if not sys.platform.startswith("linux") or not shutil.which("apt-get") or not shutil.which("dpkg-query"):
         return
-    missing = [p for p in DEBIAN_PACKAGES + list(extra)
-               if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True)
-               .stdout.find("ok installed") < 0]
+    missing = [
+        p
+        for p in DEBIAN_PACKAGES + list(extra)
+        if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True).stdout.find(
+            "ok installed"
+        )
+        < 0
+    ]
     if not missing:
         return
     sudo = [] if os.geteuid() == 0 else (["sudo"] if shutil.which("sudo") else None)
@@ -82,10 +101,13 @@ def main() -> int:
         venv("test")
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=HERE, env=env)
-    if what == "check":  # lint (ruff) and types (mypy over core/), as CI runs them
+    if what == "check":  # lint and format (ruff) and types (mypy over core/), as CI runs them
         venv("test")
-        code = subprocess.call([str(PY), "-m", "ruff", "check", "."], cwd=HERE)
-        return code or subprocess.call([str(PY), "-m", "mypy"], cwd=HERE)
+        for step in (["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]):
+            code = subprocess.call([str(PY), "-m", *step], cwd=HERE)
+            if code:
+                return code
+        return 0
     if what == "bundle":
         venv("build")
         return subprocess.call([str(PY), str(HERE / "installer" / "build.py"), *rest], cwd=HERE)
@@ -95,7 +117,10 @@ def main() -> int:
         if code or not check:
             return code
         return subprocess.call([str(PY), str(HERE / "installer" / f"{what}_check.py")], cwd=HERE)
-    print("用法：python3 dev.py start | test | check | bundle [--selftest] | deb [--check] | windows [--check]", file=sys.stderr)
+    print(
+        "用法：python3 dev.py start | test | check | bundle [--selftest] | deb [--check] | windows [--check]",
+        file=sys.stderr,
+    )
     return 2
 
 

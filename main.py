@@ -1,5 +1,6 @@
 """科技创新奖补计算器: ``python main.py`` opens the program, ``python main.py <command>`` runs headless,
 ``python main.py --selftest`` checks the program (as ``kjjb --selftest`` checks a bundle)."""
+
 import sys
 
 # Options that start the window rather than a headless command, and whether each takes a value.

@@ -9,6 +9,7 @@ peak resident memory, from wait4). ``--source`` measures another checkout (the
 "before" figure) on a database it built itself. ``--profile`` runs approve once
 more under cProfile and prints the functions with the most own time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,11 @@ def approve_once(n: int, source: Path, profile: Path | None = None) -> dict:
         main = [sys.executable, str(source / "main.py"), "--db", f"sqlite:///{folder / 'kjjb.sqlite3'}"]
         if profile is not None:
             main[1:1] = ["-m", "cProfile", "-o", str(profile)]
-        return timed(main + ["approve", batch, "--preparer", "张三", "--reviewer", "李四", "--allow-provisional"],
-                     source, _env(folder, source))
+        return timed(
+            main + ["approve", batch, "--preparer", "张三", "--reviewer", "李四", "--allow-provisional"],
+            source,
+            _env(folder, source),
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -7,6 +7,7 @@ the system temp folder by N.
 
     python bench/bigbatch.py [N] [-o FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,6 +41,7 @@ def _writer(ws):
         for header, value in values.items():
             row[cols[normalize_header(header)] - 1] = value
         ws.append(row)
+
     return add
 
 
@@ -53,15 +55,37 @@ def build(n: int, path: Path) -> Path:
     for i in range(n):
         city, county, admin = CITIES[i % len(CITIES)]
         code = uscc(i + 1, admin)
-        companies({"统一社会信用代码": code, "企业名称": f"{city[:-1]}基准{i + 1:05d}号科技有限公司", "所属盟市": city,
-                   "旗县区": county, "企业规模": SIZES[i % 3], "开户行": "中国工商银行股份有限公司",
-                   "账号": f"0607{i + 1:015d}"})
-        recognitions({"统一社会信用代码": code, "认定类别": "高新技术企业", "级别": "国家级",
-                      "认定/获批日期": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}", "证书或文件编号": f"GR2026{i + 1:08d}"})
+        companies(
+            {
+                "统一社会信用代码": code,
+                "企业名称": f"{city[:-1]}基准{i + 1:05d}号科技有限公司",
+                "所属盟市": city,
+                "旗县区": county,
+                "企业规模": SIZES[i % 3],
+                "开户行": "中国工商银行股份有限公司",
+                "账号": f"0607{i + 1:015d}",
+            }
+        )
+        recognitions(
+            {
+                "统一社会信用代码": code,
+                "认定类别": "高新技术企业",
+                "级别": "国家级",
+                "认定/获批日期": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                "证书或文件编号": f"GR2026{i + 1:08d}",
+            }
+        )
         if i % 2 == 0:
             sme({"统一社会信用代码": code, "入库年度": 2026})
             rd({"统一社会信用代码": code, "年度": 2024, "研发费用（元）": 1_000_000 + i, "享受研发费用加计扣除": "是"})
-            rd({"统一社会信用代码": code, "年度": 2025, "研发费用（元）": 1_500_000 + 7 * i, "享受研发费用加计扣除": "是"})
+            rd(
+                {
+                    "统一社会信用代码": code,
+                    "年度": 2025,
+                    "研发费用（元）": 1_500_000 + 7 * i,
+                    "享受研发费用加计扣除": "是",
+                }
+            )
             rd_claims({"统一社会信用代码": code, "研发投入所属年度": 2025})
     return save_workbook(wb, path)
 

@@ -11,6 +11,7 @@ against (so figures from different runs compare). ``--profile`` runs the calc
 once more under cProfile and prints the top functions by own time and the
 areas of pipeline_bench.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,8 +80,10 @@ def main() -> int:
     cpu = statistics.median(r["cpu"] for r in runs)
     peak = statistics.median(r["peak_mb"] for r in runs)
     bare_cpu = statistics.median(r["cpu"] for r in bare)
-    print(f"calc of {a.n:,} companies, median of {a.runs}: {cpu:.2f} s CPU, peak {peak:.0f} MB "
-          f"(bare interpreter {bare_cpu:.3f} s; calc / bare {cpu / bare_cpu:.0f})")
+    print(
+        f"calc of {a.n:,} companies, median of {a.runs}: {cpu:.2f} s CPU, peak {peak:.0f} MB "
+        f"(bare interpreter {bare_cpu:.3f} s; calc / bare {cpu / bare_cpu:.0f})"
+    )
     if a.profile:
         import pstats
 
@@ -88,8 +91,10 @@ def main() -> int:
         calc_run(a.n, source, prof)
         spent = areas(prof)
         total = sum(spent.values())
-        print(f"under cProfile {total:.1f} s: " + ", ".join(f"{k} {v / total:.0%}" for k, v in spent.items()
-                                                              if v / total >= 0.02))
+        print(
+            f"under cProfile {total:.1f} s: "
+            + ", ".join(f"{k} {v / total:.0%}" for k, v in spent.items() if v / total >= 0.02)
+        )
         pstats.Stats(str(prof)).sort_stats("tottime").print_stats(25)
         shutil.rmtree(prof.parent, ignore_errors=True)
     return 0

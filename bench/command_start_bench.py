@@ -9,6 +9,7 @@ creates the database and is not counted. ``--source`` runs another checkout
 (the "before" figure). For where the time goes:
 ``python -X importtime main.py batches 2> imports.txt``.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -46,6 +46,7 @@ flat profile goes, without cProfile's overhead on every call.
 The script runs against older checkouts as well (copy it into one), so
 before-and-after figures can be taken in one session.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,29 +93,82 @@ def make_companies(n: int, seed: int = 7, earlier: bool = False) -> list[Company
             recs.append(Recognition("high_tech", "national", dt.date(2023, rnd.randint(1, 12), 1)))
         if rnd.random() < 0.1:
             recs.append(Recognition("key_lab", "regional", dt.date(2024, 5, 1)))
-        rd = {y: RdYear(y, Decimal(rnd.randint(500_000, 50_000_000)), rnd.random() < 0.8,
-                        None) for y in (2023, 2024, 2025)}
+        rd = {
+            y: RdYear(y, Decimal(rnd.randint(500_000, 50_000_000)), rnd.random() < 0.8, None)
+            for y in (2023, 2024, 2025)
+        }
         sme = frozenset(y for y in (2023, 2024, 2025) if rnd.random() < 0.7)
-        claims = [Claim("rd_post_subsidy", "c1", {"rd_year": 2025}, None),
-                  Claim("tech_sme_registration", "c2", {"year": 2026}, None)]
+        claims = [
+            Claim("rd_post_subsidy", "c1", {"rd_year": 2025}, None),
+            Claim("tech_sme_registration", "c2", {"year": 2026}, None),
+        ]
         if rnd.random() < 0.3:
-            claims.append(Claim("recognition", "c3", {"kind": "high_tech", "level": "national",
-                                                      "date": dt.date(2026, 3, 1), "moved_in": "none",
-                                                      "stage": "approved"}, dt.date(2026, 3, 1)))
+            claims.append(
+                Claim(
+                    "recognition",
+                    "c3",
+                    {
+                        "kind": "high_tech",
+                        "level": "national",
+                        "date": dt.date(2026, 3, 1),
+                        "moved_in": "none",
+                        "stage": "approved",
+                    },
+                    dt.date(2026, 3, 1),
+                )
+            )
         for k in range(rnd.randint(0, 3)):
             d = dt.date(2026, rnd.randint(1, 12), 1)
-            claims.append(Claim("tech_contract", f"t{k}", {"number": f"HT{i}-{k}", "date": d,
-                                                          "amount": Decimal(rnd.randint(100_000, 20_000_000)),
-                                                          "regional_post_subsidy": True}, d))
+            claims.append(
+                Claim(
+                    "tech_contract",
+                    f"t{k}",
+                    {
+                        "number": f"HT{i}-{k}",
+                        "date": d,
+                        "amount": Decimal(rnd.randint(100_000, 20_000_000)),
+                        "regional_post_subsidy": True,
+                    },
+                    d,
+                )
+            )
         before, ledger = (), ()
         if earlier:
-            before = tuple((YEAR - 1, Claim("tech_contract", f"p{k}", {
-                "number": f"HT{i}-{k}", "date": dt.date(YEAR - 1, 6, 1), "amount": Decimal(rnd.randint(100_000, 9_000_000)),
-                "regional_post_subsidy": True}, dt.date(YEAR - 1, 6, 1))) for k in range(3))
-            ledger = tuple(LedgerEntry("hlb-12-tech-contract", YEAR - 1, (c.get("amount") * Decimal("0.05")).quantize(
-                Decimal("0.01")), c.subject, "", 1) for _, c in before)
-        out.append(CompanyCase(Company(uscc, f"单位{i}", city, size="small_micro" if i % 3 else "medium"),
-                               History(tuple(recs), sme, rd, ledger, before), tuple(claims)))
+            before = tuple(
+                (
+                    YEAR - 1,
+                    Claim(
+                        "tech_contract",
+                        f"p{k}",
+                        {
+                            "number": f"HT{i}-{k}",
+                            "date": dt.date(YEAR - 1, 6, 1),
+                            "amount": Decimal(rnd.randint(100_000, 9_000_000)),
+                            "regional_post_subsidy": True,
+                        },
+                        dt.date(YEAR - 1, 6, 1),
+                    ),
+                )
+                for k in range(3)
+            )
+            ledger = tuple(
+                LedgerEntry(
+                    "hlb-12-tech-contract",
+                    YEAR - 1,
+                    (c.get("amount") * Decimal("0.05")).quantize(Decimal("0.01")),
+                    c.subject,
+                    "",
+                    1,
+                )
+                for _, c in before
+            )
+        out.append(
+            CompanyCase(
+                Company(uscc, f"单位{i}", city, size="small_micro" if i % 3 else "medium"),
+                History(tuple(recs), sme, rd, ledger, before),
+                tuple(claims),
+            )
+        )
     return out
 
 
@@ -190,8 +244,14 @@ class _Builder:
         return type(e)(*values)
 
     def result(self, r):
-        return type(r)(r.company, r.award_year, [self.line(x) for x in r.lines],
-                       [self.exclusion(x) for x in r.excluded], list(r.errors), list(r.warnings))
+        return type(r)(
+            r.company,
+            r.award_year,
+            [self.line(x) for x in r.lines],
+            [self.exclusion(x) for x in r.excluded],
+            list(r.errors),
+            list(r.warnings),
+        )
 
 
 def run_build(results) -> tuple[float, list]:
@@ -210,8 +270,17 @@ class _ScanIndex(dict):
         return self.rules
 
 
-PASSES = ("_sorted_claims", "_with_own_claims", "_history_installment_claims", "_rules_for", "_qualify",
-          "_earlier_apps", "_settle", "_exclusive", "_period_caps")
+PASSES = (
+    "_sorted_claims",
+    "_with_own_claims",
+    "_history_installment_claims",
+    "_rules_for",
+    "_qualify",
+    "_earlier_apps",
+    "_settle",
+    "_exclusive",
+    "_period_caps",
+)
 
 
 def counted_run(cases, ctx, top: int) -> None:
@@ -239,6 +308,7 @@ def counted_run(cases, ctx, top: int) -> None:
                 what = "no match" if out is None else type(out).__name__
                 tried.setdefault(args[0].id, Counter())[what] += 1
             return out
+
         return run
 
     def counted(name, fn):
@@ -246,6 +316,7 @@ def counted_run(cases, ctx, top: int) -> None:
             reason = fn(ev, args)
             checks.setdefault(name, Counter())["refused" if reason else "passed"] += 1
             return reason
+
         return check
 
     for name, fn in saved_fns.items():
@@ -266,8 +337,10 @@ def counted_run(cases, ctx, top: int) -> None:
             setattr(evaluate, name, fn)
         predicates.PREDICATES.update(saved_predicates)
     n = len(cases)
-    print("passes, microseconds per company (wall time, wrappers included; _qualify and _rules_for also run "
-          "inside _earlier_apps):")
+    print(
+        "passes, microseconds per company (wall time, wrappers included; _qualify and _rules_for also run "
+        "inside _earlier_apps):"
+    )
     for name in PASSES:
         if name in spent:
             print(f"  {name:<28} {spent[name] / n / 1000:7.1f}  {100 * spent[name] / total:5.1f}%")
@@ -295,8 +368,13 @@ def main() -> int:
     ap.add_argument("--mix", choices=("sample", "synthetic"), default="sample")
     ap.add_argument("--earlier", action="store_true", help="每家单位带上一年度已审批批次的申报和台账")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="再用cProfile跑一遍，打印耗时最多的N个函数")
-    ap.add_argument("--counts", type=int, default=0, metavar="N",
-                    help="再跑一遍，打印各计算环节的耗时、最常尝试的N条规则和各项条件检查的次数")
+    ap.add_argument(
+        "--counts",
+        type=int,
+        default=0,
+        metavar="N",
+        help="再跑一遍，打印各计算环节的耗时、最常尝试的N条规则和各项条件检查的次数",
+    )
     args = ap.parse_args()
     policies = load_policies()
     cases = _cases(args.mix, args.companies, args.earlier, policies)
@@ -304,8 +382,10 @@ def main() -> int:
     n = len(cases)
     claims = sum(len(c.claims) for c in cases)
     before = sum(len(c.history.claims) for c in cases)
-    print(f"mix {args.mix}{' --earlier' if args.earlier else ''}: {n} companies, {claims} claims, "
-          f"{before} claims of earlier batches; {len(policies.rules)} rules")
+    print(
+        f"mix {args.mix}{' --earlier' if args.earlier else ''}: {n} companies, {claims} claims, "
+        f"{before} claims of earlier batches; {len(policies.rules)} rules"
+    )
     run_engine(cases[:200], ctx)  # warm up: the per-city index, parameter look-ups
     times = []
     results: list = []
@@ -337,13 +417,16 @@ def main() -> int:
     floor = min(run_floor(cases) for _ in range(args.repeat))
     for city in CITIES:  # scan baseline: replace the per-city index with "all rules"
         policies.index_for(city)
-        policies._index[city] = _ScanIndex(r for r in policies.rules.values() if r.pays
-                                           and r.document.applies_to_city(city))
+        policies._index[city] = _ScanIndex(
+            r for r in policies.rules.values() if r.pays and r.document.applies_to_city(city)
+        )
     scan = min(run_engine(cases, ctx)[0] for _ in range(max(1, args.repeat - 2)))
     policies._index.clear()
     rate = n / best
-    print(f"engine   {best:8.3f} s  {rate:10,.0f} company-evaluations/s  (median {n / median:,.0f}/s; "
-          f"{lines} award lines, {excluded} exclusions)")
+    print(
+        f"engine   {best:8.3f} s  {rate:10,.0f} company-evaluations/s  (median {n / median:,.0f}/s; "
+        f"{lines} award lines, {excluded} exclusions)"
+    )
     print(f"  with the collector running: {collected:.3f} s, {n / collected:,.0f}/s")
     if bulk is not None:
         print(f"  with the collector as headless commands set it (core.collector): {bulk:.3f} s, {n / bulk:,.0f}/s")

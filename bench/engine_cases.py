@@ -12,6 +12,7 @@ registrations approval records from them, and ledger entries of what the
 engine awarded for them then. This year's contracts, projects and platforms
 then meet what was approved for them before (issue 12's counting per key).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -81,12 +82,12 @@ def _with_earlier_batch(case: CompanyCase, policies, year: int) -> CompanyCase:
     before = tuple(_shifted(c) for c in case.claims)
     h = case.history
     result = evaluate_company(CompanyCase(case.company, h, before), Context(policies, year - 1))
-    ledger = tuple(LedgerEntry(line.rule.id, year - 1, line.amount, line.subject, line.person, 1)
-                   for line in result.lines)
+    ledger = tuple(
+        LedgerEntry(line.rule.id, year - 1, line.amount, line.subject, line.person, 1) for line in result.lines
+    )
     recs = tuple(claim_recognition(c) for c in before if c.type == "recognition" and c.date is not None)
     sme = frozenset(c.get("year") for c in before if c.type == "tech_sme_registration")
-    history = History(h.recognitions + recs, h.tech_sme_years | sme, h.rd, ledger,
-                      tuple((year - 1, c) for c in before))
+    history = History(h.recognitions + recs, h.tech_sme_years | sme, h.rd, ledger, tuple((year - 1, c) for c in before))
     return CompanyCase(case.company, history, case.claims)
 
 
@@ -98,10 +99,13 @@ def scaled_cases(n: int, policies, earlier: bool = False, data=None) -> list[Com
     for i in range(n):
         case = base[i % len(base)]
         h = case.history
-        recs = tuple(dataclasses.replace(r, name=f"{r.name}-{i}" if r.name else "",
-                                         number=f"{r.number}-{i}" if r.number else "") for r in h.recognitions)
+        recs = tuple(
+            dataclasses.replace(r, name=f"{r.name}-{i}" if r.name else "", number=f"{r.number}-{i}" if r.number else "")
+            for r in h.recognitions
+        )
         company = dataclasses.replace(case.company, uscc=_uscc(i), name=f"{case.company.name}{i}")
-        copy = CompanyCase(company, History(recs, h.tech_sme_years, h.rd, (), ()),
-                           tuple(_marked(c, i) for c in case.claims))
+        copy = CompanyCase(
+            company, History(recs, h.tech_sme_years, h.rd, (), ()), tuple(_marked(c, i) for c in case.claims)
+        )
         out.append(_with_earlier_batch(copy, policies, data.award_year) if earlier else copy)
     return out

@@ -15,6 +15,7 @@ The baseline writes the very values the program writes (taken from the
 openpyxl's ``Workbook()``, ``ws.append`` and ``save``, and no styles, widths,
 merged cells or print setup.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,9 +43,13 @@ from core.store import open_store  # noqa: E402
 
 def approved_batch(n: int):
     """(BatchRecord, lines) of an approved N-company batch on a fresh SQLite file."""
-    data = batch_data(f"{n}家企业导出基准", 2026, [profile(i) for i in range(n)],
-                      [(uscc(i), hte("2026-03-01", f"h{i}")) for i in range(n)]
-                      + [(uscc(i), contract(f"HT-{i}", "2026-04-01", "3000000")) for i in range(n)])
+    data = batch_data(
+        f"{n}家企业导出基准",
+        2026,
+        [profile(i) for i in range(n)],
+        [(uscc(i), hte("2026-03-01", f"h{i}")) for i in range(n)]
+        + [(uscc(i), contract(f"HT-{i}", "2026-04-01", "3000000")) for i in range(n)],
+    )
     store = open_store(f"sqlite:///{os.environ['KJJB_DATA_DIR']}/kjjb.sqlite3")
     batch_id, _ = store.apply_import(data)
     store.calculate(batch_id, load_policies())
@@ -56,10 +61,16 @@ def approved_batch(n: int):
 
 STEPS = {
     "results": (results_workbook.write_results_workbook, results_workbook.build_results_workbook, {}),
-    "disbursement": (disbursement_sheet.write_disbursement_sheet, disbursement_sheet.build_disbursement_sheet,
-                     {"include_provisional": True}),
-    "publicity": (publicity_list.write_publicity_list, publicity_list.build_publicity_list,
-                  {"include_provisional": True}),
+    "disbursement": (
+        disbursement_sheet.write_disbursement_sheet,
+        disbursement_sheet.build_disbursement_sheet,
+        {"include_provisional": True},
+    ),
+    "publicity": (
+        publicity_list.write_publicity_list,
+        publicity_list.build_publicity_list,
+        {"include_provisional": True},
+    ),
 }
 
 

@@ -28,6 +28,7 @@ the load average. The aim is judged on the plain longest gap.
 
 Aim (issue 14): no gap over 50 ms, in 8 runs of 8.
 """
+
 from __future__ import annotations
 
 import os
@@ -68,7 +69,7 @@ def rss_mb() -> float | None:
     """Resident memory of this process in MB (Linux), else None."""
     try:
         with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -94,8 +95,10 @@ class Heartbeat:
                 elif "t" in started:
                     took = time.perf_counter() - started.pop("t")
                     if took > 0.03:
-                        print(f"--- garbage collection of generation {info['generation']} took {1000 * took:.0f} ms "
-                              f"during {self.phase}")
+                        print(
+                            f"--- garbage collection of generation {info['generation']} took {1000 * took:.0f} ms "
+                            f"during {self.phase}"
+                        )
 
             gc.callbacks.append(on_gc)
             self._watch_gui_thread()
@@ -121,8 +124,10 @@ class Heartbeat:
                     reported = last
                     frame = sys._current_frames().get(gui)
                     if frame is not None:
-                        print(f"--- GUI thread {1000 * (time.perf_counter() - last):.0f} ms after its last beat "
-                              f"({self.phase}):\n" + "".join(traceback.format_stack(frame, limit=8)))
+                        print(
+                            f"--- GUI thread {1000 * (time.perf_counter() - last):.0f} ms after its last beat "
+                            f"({self.phase}):\n" + "".join(traceback.format_stack(frame, limit=8))
+                        )
 
         threading.Thread(target=watch, daemon=True).start()
 
@@ -138,9 +143,11 @@ class Heartbeat:
 
             me = threading.get_ident()
             wakeups = [t for t in self.watch_wakeups if t > self.last]
-            print(f"--- {1000 * (now - self.last):.0f} ms during {self.phase}; the watchdog thread ran "
-                  f"{len(wakeups)} times meanwhile (every 10 ms if the interpreter was free); the GUI thread was "
-                  f"on a CPU {1000 * ran:.0f} ms and waited for one {1000 * waited:.0f} ms")
+            print(
+                f"--- {1000 * (now - self.last):.0f} ms during {self.phase}; the watchdog thread ran "
+                f"{len(wakeups)} times meanwhile (every 10 ms if the interpreter was free); the GUI thread was "
+                f"on a CPU {1000 * ran:.0f} ms and waited for one {1000 * waited:.0f} ms"
+            )
             for ident, frame in sys._current_frames().items():
                 if ident != me:
                     print("".join(traceback.format_stack(frame, limit=4)))
@@ -221,25 +228,32 @@ def main(n: int, why: bool = False, without: bool = False) -> int:
         memory.append(rss_mb())
     beat.timer.stop()
     worst = beat.worst(8)
-    print(f"{n:,} companies{' (without the GIL treatments)' if without else ''}: {page.results.total_companies:,} companies in the results, {len(page.lines):,} award lines, "
-          f"{companies.model.rowCount():,} companies listed")
+    print(
+        f"{n:,} companies{' (without the GIL treatments)' if without else ''}: {page.results.total_companies:,} companies in the results, {len(page.lines):,} award lines, "
+        f"{companies.model.rowCount():,} companies listed"
+    )
     for phase, seconds in phases.items():
         print(f"  {phase:<34} {seconds:7.2f} s")
     print(f"  heartbeat every {TICK_MS} ms, {len(beat.gaps):,} ticks; longest gaps between ticks:")
     for gap, phase, ran, waited in worst:
-        print(f"    {gap * 1000:7.1f} ms  during {phase:<34} (GUI thread on a CPU {ran * 1000:5.1f} ms, "
-              f"waiting for a CPU {waited * 1000:5.1f} ms)")
+        print(
+            f"    {gap * 1000:7.1f} ms  during {phase:<34} (GUI thread on a CPU {ran * 1000:5.1f} ms, "
+            f"waiting for a CPU {waited * 1000:5.1f} ms)"
+        )
     print("  longest gaps less the GUI thread's wait for a CPU:")
     for net, gap, phase, ran in sorted(((g - w, g, p, r) for g, p, r, w in beat.gaps), reverse=True)[:3]:
         print(f"    {net * 1000:7.1f} ms  during {phase:<34} (gap {gap * 1000:.1f} ms, on a CPU {ran * 1000:.1f} ms)")
     if memory[0] is not None:
-        print("  memory after the first calculation and each recalculation: "
-              + ", ".join(f"{m:.0f} MB" for m in memory))
+        print(
+            "  memory after the first calculation and each recalculation: " + ", ".join(f"{m:.0f} MB" for m in memory)
+        )
     longest = worst[0][0] * 1000 if worst else 0.0
     print(f"LONGEST BLOCK: {longest:.0f} ms ({'OK' if longest <= AIM_MS else 'OVER'} the {AIM_MS} ms aim)")
     net = beat.worst_net() * 1000
-    print(f"LONGEST BLOCK LESS CPU WAIT: {net:.0f} ms (load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} CPUs at the end)")
+    print(
+        f"LONGEST BLOCK LESS CPU WAIT: {net:.0f} ms (load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs at the end)"
+    )
     window.close()
     ctx.close()
     shutil.rmtree(data, ignore_errors=True)
@@ -253,16 +267,23 @@ def runs(n: int, count: int, without: bool = False) -> int:
 
     longest, net = [], []
     for i in range(count):
-        done = subprocess.run([sys.executable, __file__, str(n)] + (["--without"] if without else []),
-                              capture_output=True, text=True, encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, __file__, str(n)] + (["--without"] if without else []),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
         found = re.search(r"LONGEST BLOCK: (\d+) ms", done.stdout)
         if done.returncode or not found:
             raise SystemExit(f"run {i + 1} failed:\n{done.stdout}\n{done.stderr}")
         longest.append(int(found.group(1)))
         less = re.search(r"LONGEST BLOCK LESS CPU WAIT: (\d+) ms \((.*)\)", done.stdout)
         net.append(int(less.group(1)) if less else -1)
-        print(f"run {i + 1}: longest block {longest[-1]} ms, {net[-1]} ms less the wait for a CPU"
-              f"{' (' + less.group(2) + ')' if less else ''}", flush=True)
+        print(
+            f"run {i + 1}: longest block {longest[-1]} ms, {net[-1]} ms less the wait for a CPU"
+            f"{' (' + less.group(2) + ')' if less else ''}",
+            flush=True,
+        )
     met = sum(1 for ms in longest if ms <= AIM_MS)
     print(f"{met} of {count} runs within {AIM_MS} ms (longest blocks: {', '.join(map(str, longest))} ms)")
     met = sum(1 for ms in net if 0 <= ms <= AIM_MS)

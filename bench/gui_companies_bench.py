@@ -6,6 +6,7 @@ QTimer heartbeat records the longest time the event loop was blocked.
 
     QT_QPA_PLATFORM=offscreen python bench/gui_companies_bench.py [N]     # default 100000
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,17 +43,49 @@ def fill(store, n: int) -> None:
         first17 = f"911507{i:011d}"
         code = first17 + check_character(first17)
         name = f"{['呼伦贝尔', '包头', '通辽', '赤峰'][i % 4]}测试{i:06d}号科技有限公司"
-        rows.append(dict(uscc=code, name=name, city=cities[i % 4], county=counties[(i // 4) % 4], size="medium",
-                         industry="", bank_name="", bank_account="", contact="", phone="",
-                         search_key=search_key(name, code), history_version=1, created_at=stamp, updated_at=stamp))
+        rows.append(
+            dict(
+                uscc=code,
+                name=name,
+                city=cities[i % 4],
+                county=counties[(i // 4) % 4],
+                size="medium",
+                industry="",
+                bank_name="",
+                bank_account="",
+                contact="",
+                phone="",
+                search_key=search_key(name, code),
+                history_version=1,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
     with store.writing() as s:
         s.execute(sa.insert(Company), rows)
         first = s.scalar(sa.select(sa.func.min(Company.id)))
-        s.execute(sa.insert(RecognitionRow), [
-            dict(company_id=first + i, kind="high_tech", level="national", date=dt.date(2025, 1, 1), number="",
-                 issued_in="", created_at=stamp) for i in range(0, n, 10)])
-        s.execute(sa.insert(TechSmeRow), [dict(company_id=first + i, year=dt.date.today().year, number="",
-                                               created_at=stamp) for i in range(0, n, 7)])
+        s.execute(
+            sa.insert(RecognitionRow),
+            [
+                dict(
+                    company_id=first + i,
+                    kind="high_tech",
+                    level="national",
+                    date=dt.date(2025, 1, 1),
+                    number="",
+                    issued_in="",
+                    created_at=stamp,
+                )
+                for i in range(0, n, 10)
+            ],
+        )
+        s.execute(
+            sa.insert(TechSmeRow),
+            [
+                dict(company_id=first + i, year=dt.date.today().year, number="", created_at=stamp)
+                for i in range(0, n, 7)
+            ],
+        )
 
 
 def main(n: int) -> int:
@@ -104,9 +137,11 @@ def main(n: int) -> int:
     until(lambda: idle() and page.model.rowCount() == n, "back to all")
     from PySide6.QtCore import Qt
 
-    for column, order, label in ((3, Qt.SortOrder.AscendingOrder, "sort by 旗县区"),
-                                 (2, Qt.SortOrder.DescendingOrder, "sort by 盟市, descending"),
-                                 (0, Qt.SortOrder.AscendingOrder, "sort by name again")):
+    for column, order, label in (
+        (3, Qt.SortOrder.AscendingOrder, "sort by 旗县区"),
+        (2, Qt.SortOrder.DescendingOrder, "sort by 盟市, descending"),
+        (0, Qt.SortOrder.AscendingOrder, "sort by name again"),
+    ):
         page.view.sortByColumn(column, order)  # as a header click: the store's search orders the ids
         until(lambda: idle() and page.model.rowCount() == n, label)
     random.seed(1)
@@ -123,10 +158,14 @@ def main(n: int) -> int:
     for label, seconds in results.items():
         print(f"  {label:<26} {seconds:6.3f} s")
     base = results["back to all"]  # the same search ordered by name, in this run
-    print("  sorting against listing all by name: " + ", ".join(
-        f"{label} {results[label] / base:.2f}×" for label in results if label.startswith("sort")))
-    print(f"  slowest jump-and-repaint of 40 random scroll positions: {worst_scroll * 1000:.0f} ms "
-          f"({page.model.fetches} pages of rows read in all)")
+    print(
+        "  sorting against listing all by name: "
+        + ", ".join(f"{label} {results[label] / base:.2f}×" for label in results if label.startswith("sort"))
+    )
+    print(
+        f"  slowest jump-and-repaint of 40 random scroll positions: {worst_scroll * 1000:.0f} ms "
+        f"({page.model.fetches} pages of rows read in all)"
+    )
     worst = beat.worst(5)
     print("  longest gaps between 5 ms heartbeats: " + ", ".join(f"{g * 1000:.0f} ms ({p})" for g, p in worst))
     window.close()

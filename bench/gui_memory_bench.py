@@ -16,6 +16,7 @@ settled, prints:
 "Returns" means: every round ends within 5% (resident) and 2% (Python blocks)
 of the first round.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,14 +36,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def rss_mb() -> float:
     with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("n", nargs="?", type=int, default=10_000)
     p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--source", type=Path, help="run another checkout's window (the \"before\" figure)")
+    p.add_argument("--source", type=Path, help='run another checkout\'s window (the "before" figure)')
     a = p.parse_args()
     if a.source:
         sys.path.insert(0, str(a.source.resolve()))
@@ -64,8 +65,9 @@ def main() -> int:
     ctx.warm_up()
     store = ctx.store
     rows = max(a.n + 1, 20_000)
-    batch_id, _ = store.apply_import(read_workbook(big_workbook(a.n), known_uscc=store.known_uscc,
-                                                   limits=limits_for_rows(rows)))
+    batch_id, _ = store.apply_import(
+        read_workbook(big_workbook(a.n), known_uscc=store.known_uscc, limits=limits_for_rows(rows))
+    )
     window = MainWindow(ctx)
     window.resize(1366, 768)
     window.show()
@@ -73,8 +75,11 @@ def main() -> int:
 
     def settle() -> None:
         """Until the screen shows the results and what it let go of is freed (gui/gcpolicy.py's drop_later)."""
-        while Operation.running or page.loading or any(t.name in ("drop-later", "malloc-trim")
-                                                             for t in threading.enumerate()):
+        while (
+            Operation.running
+            or page.loading
+            or any(t.name in ("drop-later", "malloc-trim") for t in threading.enumerate())
+        ):
             app.processEvents()
             time.sleep(0.005)
         for _ in range(20):
@@ -91,15 +96,20 @@ def main() -> int:
         settle()
         took = time.perf_counter() - started
         gc.collect()
-        figures.append((rss_mb(), sys.getallocatedblocks(), len(gc.get_objects()) + gc.get_freeze_count(), took,
-                        len(page.lines)))
-    print(f"{a.n:,} companies, {figures[0][4]:,} award lines shown; after each calculation (the first, then "
-          f"{a.rounds} recalculations):")
+        figures.append(
+            (rss_mb(), sys.getallocatedblocks(), len(gc.get_objects()) + gc.get_freeze_count(), took, len(page.lines))
+        )
+    print(
+        f"{a.n:,} companies, {figures[0][4]:,} award lines shown; after each calculation (the first, then "
+        f"{a.rounds} recalculations):"
+    )
     first = figures[0]
     for i, (rss, blocks, objects, took, _) in enumerate(figures):
-        print(f"  {'first' if i == 0 else f'again {i}':<8} {took:6.1f} s  resident {rss:6.0f} MB ({rss - first[0]:+5.0f})"
-              f"  Python blocks {blocks:>10,} ({(blocks - first[1]) / first[1]:+.1%})"
-              f"  tracked objects {objects:>9,}")
+        print(
+            f"  {'first' if i == 0 else f'again {i}':<8} {took:6.1f} s  resident {rss:6.0f} MB ({rss - first[0]:+5.0f})"
+            f"  Python blocks {blocks:>10,} ({(blocks - first[1]) / first[1]:+.1%})"
+            f"  tracked objects {objects:>9,}"
+        )
     rss_ok = all(f[0] <= first[0] * 1.05 for f in figures)
     blocks_ok = all(f[1] <= first[1] * 1.02 for f in figures)
     print(f"RETURNS: resident {'yes' if rss_ok else 'NO'}, Python objects {'yes' if blocks_ok else 'NO'}")

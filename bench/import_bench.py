@@ -17,6 +17,7 @@ Prints the median CPU seconds of each, the ratio program / baseline, and the
 peak resident memory of the process (VmHWM) and its rise above the imports.
 ``--source`` reads with another checkout of the program (the "before" figure).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,8 +74,14 @@ print(json.dumps(out))
 
 
 def measure(mode: str, path: Path, n: int, source: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD, mode, str(path), str(n)], cwd=source, capture_output=True,
-                          text=True, env={"PYTHONPATH": str(source), "PATH": "/usr/bin:/bin"}, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(path), str(n)],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(source), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
     if done.returncode:
         raise SystemExit(f"{mode} failed:\n{done.stderr}")
     return json.loads(done.stdout)
@@ -97,7 +104,9 @@ def main() -> int:
 
     program, baseline = median("program", "seconds"), median("baseline", "seconds")
     print(f"{a.n:,} companies, {path.stat().st_size / 1e6:.1f} MB, median of {a.runs} runs (CPU seconds)")
-    print(f"  reading step (scan + parse + checks) {program:7.2f} s   of which the package scan {median('program', 'scan'):.2f} s")
+    print(
+        f"  reading step (scan + parse + checks) {program:7.2f} s   of which the package scan {median('program', 'scan'):.2f} s"
+    )
     print(f"  openpyxl default mode, full read     {baseline:7.2f} s")
     print(f"  ratio                                {program / baseline:7.2f}")
     for mode in runs:

@@ -5,6 +5,7 @@
 Target (letters issue): 1,000 letters exported in under a minute. Building the
 letters (numbering, HTML) and writing the PDFs are timed separately.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,7 +50,9 @@ def main() -> int:
     n = len(batch.letters)
     print(f"字体 {font}；{n}份兑现通知书，每份{args.lines}项奖补；输出 {out}")
     print(f"取数并编号           {t1 - t0:6.2f} s")
-    print(f"每家一个PDF          {t2 - t1:6.2f} s  ({(t2 - t1) / n * 1000:.1f} ms/份, {each_size / n / 1024:.0f} KB/份)")
+    print(
+        f"每家一个PDF          {t2 - t1:6.2f} s  ({(t2 - t1) / n * 1000:.1f} ms/份, {each_size / n / 1024:.0f} KB/份)"
+    )
     print(f"合并为一个PDF        {t3 - t2:6.2f} s  ({merged.stat().st_size / 1024 / 1024:.1f} MB)")
     print(f"合计（编号+每家一个PDF） {t2 - t0:6.2f} s  目标 < 60 s")
     return 0

@@ -8,6 +8,7 @@ a space, a place in front). The baseline compares each of 20 rows with every
 stored company (core.lists.names.compare), scaled to all rows; figures are the
 ratio of the two, measured in the same run.
 """
+
 from __future__ import annotations
 
 import random
@@ -26,8 +27,7 @@ FORMS = ("有限公司", "股份有限公司", "有限责任公司")
 
 
 def _name(rng) -> str:
-    return (rng.choice(PLACES) + "".join(rng.choice(CHARS) for _ in range(rng.randint(4, 8)))
-            + rng.choice(FORMS))
+    return rng.choice(PLACES) + "".join(rng.choice(CHARS) for _ in range(rng.randint(4, 8))) + rng.choice(FORMS)
 
 
 def _variant(rng, name: str) -> str:
@@ -52,9 +52,11 @@ def main(rows: int = 1000, companies: int = 10000) -> None:
     every_pair = (time.perf_counter() - t) * rows / len(sample)
     auto = sum(1 for f in found if f.company_id is not None)
     proposed = sum(1 for f in found if f.company_id is None and f.proposals)
-    print(f"{rows}行名单对{companies}家单位：建索引{build:.2f}秒，匹配{indexed:.2f}秒；"
-          f"逐对比较（按20行推算）{every_pair:.1f}秒，为索引的{every_pair / indexed:.0f}倍。"
-          f"自动匹配{auto}行，提出建议{proposed}行")
+    print(
+        f"{rows}行名单对{companies}家单位：建索引{build:.2f}秒，匹配{indexed:.2f}秒；"
+        f"逐对比较（按20行推算）{every_pair:.1f}秒，为索引的{every_pair / indexed:.0f}倍。"
+        f"自动匹配{auto}行，提出建议{proposed}行"
+    )
 
 
 if __name__ == "__main__":

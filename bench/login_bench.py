@@ -7,6 +7,7 @@ switched off here (``store.sleep``); what is timed is the work of answering: the
 the user's hash, or a dummy one of the same cost) and the audit entry. Prints the median time per attempt for each
 kind of name and their ratio (1.00 = indistinguishable), on a throwaway SQLite file.
 """
+
 import os
 import statistics
 import sys
@@ -39,8 +40,10 @@ def main(rounds: int) -> None:
                 pass
             times[kind].append(time.perf_counter() - t)
     known, unknown = (statistics.median(times[k]) for k in ("known", "unknown"))
-    print(f"wrong password, {rounds} attempts each: known name {known * 1000:.1f} ms, unknown name "
-          f"{unknown * 1000:.1f} ms (median); ratio unknown/known {unknown / known:.2f}")
+    print(
+        f"wrong password, {rounds} attempts each: known name {known * 1000:.1f} ms, unknown name "
+        f"{unknown * 1000:.1f} ms (median); ratio unknown/known {unknown / known:.2f}"
+    )
     store.close()
 
 

@@ -11,6 +11,7 @@ workbook, ``calculate`` of the same claims once imported (what the clerk runs
 next anyway, the baseline), and ``paid_before`` on a store where none of the
 companies has any history (the common first import: it evaluates nothing).
 """
+
 import argparse
 import os
 import statistics
@@ -37,12 +38,20 @@ def cpu(fn):
 
 def main(n: int, repeat: int) -> None:
     policies = load_policies()
-    first = batch_data("2026", 2026, [profile(i) for i in range(n)],
-                       [(uscc(i), hte("2026-03-01", f"h{i}")) for i in range(n)]
-                       + [(uscc(i), contract(f"HT-{i}", "2026-04-01", "3000000")) for i in range(n)])
-    later = batch_data("2027", 2027, [profile(i) for i in range(n)],
-                       [(uscc(i), {**contract(f"HT-{i}", "2027-04-01", "1000000"), "id": f"s{i}"}) for i in range(n)]
-                       + [(uscc(i), {"type": "rd_post_subsidy", "id": f"r{i}"}) for i in range(n)])
+    first = batch_data(
+        "2026",
+        2026,
+        [profile(i) for i in range(n)],
+        [(uscc(i), hte("2026-03-01", f"h{i}")) for i in range(n)]
+        + [(uscc(i), contract(f"HT-{i}", "2026-04-01", "3000000")) for i in range(n)],
+    )
+    later = batch_data(
+        "2027",
+        2027,
+        [profile(i) for i in range(n)],
+        [(uscc(i), {**contract(f"HT-{i}", "2027-04-01", "1000000"), "id": f"s{i}"}) for i in range(n)]
+        + [(uscc(i), {"type": "rd_post_subsidy", "id": f"r{i}"}) for i in range(n)],
+    )
     folder = Path(os.environ["KJJB_DATA_DIR"])
     empty = open_store(f"sqlite:///{folder / 'empty.sqlite3'}")
     store = open_store(f"sqlite:///{folder / 'kjjb.sqlite3'}")

@@ -23,6 +23,7 @@ ratio program / baseline (below 1: the program is faster). With several runs
 each figure is the median.
 ``--source`` runs another checkout of the program (the "before" figure).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,8 +83,10 @@ def timed(cmd: list[str], cwd: Path, env: dict) -> dict:
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # Read both pipes fully before reaping, so a chatty child cannot block on a full pipe.
     chunks: dict[str, bytes] = {}
-    readers = [threading.Thread(target=lambda n=n, s=s: chunks.__setitem__(n, s.read()))
-               for n, s in (("out", proc.stdout), ("err", proc.stderr))]
+    readers = [
+        threading.Thread(target=lambda n=n, s=s: chunks.__setitem__(n, s.read()))
+        for n, s in (("out", proc.stdout), ("err", proc.stderr))
+    ]
     for t in readers:
         t.start()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -97,13 +100,32 @@ def timed(cmd: list[str], cwd: Path, env: dict) -> dict:
 
 
 # Where a step's time goes (--profile): the own time of its functions, summed by where they live.
-AREAS = (("core/store/", "store"), ("core/audit/", "store"), ("core/records", "store"), ("core/excel/", "excel"),
-         ("core/engine/", "engine"), ("core/subjects", "engine"), ("core/model", "engine"), ("core/money", "engine"),
-         ("core/policy/", "policy files"), ("/sqlalchemy/", "SQLAlchemy"), ("sqlite3", "SQLite"),
-         ("/openpyxl/", "openpyxl"), ("calamine", "calamine"), ("/yaml/", "policy files"),
-         ("xml.", "XML scan"), ("expat", "XML scan"), ("zipfile", "zip"), ("zlib", "zip"), ("json", "json"),
-         ("hashlib", "hashes"), ("<method 'digest'", "hashes"), ("<frozen importlib", "imports"),
-         ("<built-in method builtins.exec>", "imports"), ("<built-in method _imp.", "imports"))
+AREAS = (
+    ("core/store/", "store"),
+    ("core/audit/", "store"),
+    ("core/records", "store"),
+    ("core/excel/", "excel"),
+    ("core/engine/", "engine"),
+    ("core/subjects", "engine"),
+    ("core/model", "engine"),
+    ("core/money", "engine"),
+    ("core/policy/", "policy files"),
+    ("/sqlalchemy/", "SQLAlchemy"),
+    ("sqlite3", "SQLite"),
+    ("/openpyxl/", "openpyxl"),
+    ("calamine", "calamine"),
+    ("/yaml/", "policy files"),
+    ("xml.", "XML scan"),
+    ("expat", "XML scan"),
+    ("zipfile", "zip"),
+    ("zlib", "zip"),
+    ("json", "json"),
+    ("hashlib", "hashes"),
+    ("<method 'digest'", "hashes"),
+    ("<frozen importlib", "imports"),
+    ("<built-in method builtins.exec>", "imports"),
+    ("<built-in method _imp.", "imports"),
+)
 
 
 def areas(profile: Path) -> dict[str, float]:
@@ -130,13 +152,16 @@ def program_run(n: int, source: Path, workbook: Path, folder: Path, profile: boo
     out["import"] = timed(main + ["import", str(workbook)], source, env)
     batch = out["import"]["stdout"].split()[0]
     out["calc"] = timed(main + ["calc", batch], source, env)
-    out["approve"] = timed(main + ["approve", batch, "--preparer", "张三", "--reviewer", "李四", "--allow-provisional"],
-                           source, env)
+    out["approve"] = timed(
+        main + ["approve", batch, "--preparer", "张三", "--reviewer", "李四", "--allow-provisional"], source, env
+    )
     out["export"] = timed(main + ["export", batch, "-o", str(folder / "结果.xlsx")], source, env)
-    out["disbursement"] = timed(main + ["disbursement", batch, "-o", str(folder / "拨付明细表.xlsx"),
-                                        "--include-provisional"], source, env)
-    out["publicity"] = timed(main + ["publicity", batch, "-o", str(folder / "公示名单.xlsx"), "--include-provisional"],
-                             source, env)
+    out["disbursement"] = timed(
+        main + ["disbursement", batch, "-o", str(folder / "拨付明细表.xlsx"), "--include-provisional"], source, env
+    )
+    out["publicity"] = timed(
+        main + ["publicity", batch, "-o", str(folder / "公示名单.xlsx"), "--include-provisional"], source, env
+    )
     return out
 
 
@@ -162,10 +187,24 @@ def profiled_run(n: int, source: Path, workbook: Path, folder: Path) -> dict[str
 
 def baseline_run(workbook: Path, folder: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "KJJB_", "QT_"))}
-    r = timed([sys.executable, "-c", BASELINE, str(workbook), str(folder / "结果.xlsx"),
-               str(folder / "拨付明细表.xlsx"), str(folder)], ROOT, env)
-    return {"cpu": sum(json.loads(r["stdout"])["times"].values()), "parts": json.loads(r["stdout"])["times"],
-            "peak_mb": r["peak_mb"]}
+    r = timed(
+        [
+            sys.executable,
+            "-c",
+            BASELINE,
+            str(workbook),
+            str(folder / "结果.xlsx"),
+            str(folder / "拨付明细表.xlsx"),
+            str(folder),
+        ],
+        ROOT,
+        env,
+    )
+    return {
+        "cpu": sum(json.loads(r["stdout"])["times"].values()),
+        "parts": json.loads(r["stdout"])["times"],
+        "peak_mb": r["peak_mb"],
+    }
 
 
 def main() -> int:
@@ -183,8 +222,10 @@ def main() -> int:
         try:
             for name, spent in profiled_run(a.n, a.source.resolve(), workbook, folder).items():
                 total = sum(spent.values())
-                print(f"{name:<14}{total:6.1f} s under cProfile: "
-                      + ", ".join(f"{k} {v / total:.0%}" for k, v in spent.items() if v / total >= 0.02))
+                print(
+                    f"{name:<14}{total:6.1f} s under cProfile: "
+                    + ", ".join(f"{k} {v / total:.0%}" for k, v in spent.items() if v / total >= 0.02)
+                )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return 0
@@ -201,22 +242,35 @@ def main() -> int:
     def med(values):
         return statistics.median(values)
 
-    steps = {s: {"cpu": med(r[s]["cpu"] for r in program), "peak_mb": med(r[s]["peak_mb"] for r in program)}
-             for s in STEPS}
+    steps = {
+        s: {"cpu": med(r[s]["cpu"] for r in program), "peak_mb": med(r[s]["peak_mb"] for r in program)} for s in STEPS
+    }
     total = sum(s["cpu"] for s in steps.values())
-    base = {"cpu": med(b["cpu"] for b in baseline), "peak_mb": med(b["peak_mb"] for b in baseline),
-            "parts": {k: med(b["parts"][k] for b in baseline) for k in baseline[0]["parts"]}}
-    result = {"n": a.n, "runs": a.runs, "workbook_mb": workbook.stat().st_size / 1e6, "steps": steps,
-              "program_cpu": total, "program_peak_mb": max(s["peak_mb"] for s in steps.values()),
-              "baseline": base, "ratio": total / base["cpu"]}
+    base = {
+        "cpu": med(b["cpu"] for b in baseline),
+        "peak_mb": med(b["peak_mb"] for b in baseline),
+        "parts": {k: med(b["parts"][k] for b in baseline) for k in baseline[0]["parts"]},
+    }
+    result = {
+        "n": a.n,
+        "runs": a.runs,
+        "workbook_mb": workbook.stat().st_size / 1e6,
+        "steps": steps,
+        "program_cpu": total,
+        "program_peak_mb": max(s["peak_mb"] for s in steps.values()),
+        "baseline": base,
+        "ratio": total / base["cpu"],
+    }
     if a.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
     if a.markdown:
         print(markdown_row(result))
         return 0
-    print(f"{a.n:,} companies, workbook {result['workbook_mb']:.1f} MB, "
-          f"{'median of %d runs' % a.runs if a.runs > 1 else '1 run'} (CPU seconds, peak resident memory)")
+    print(
+        f"{a.n:,} companies, workbook {result['workbook_mb']:.1f} MB, "
+        f"{'median of %d runs' % a.runs if a.runs > 1 else '1 run'} (CPU seconds, peak resident memory)"
+    )
     for name, s in steps.items():
         print(f"  {name:<14}{s['cpu']:8.2f} s {s['peak_mb']:7.0f} MB")
     print(f"  {'program':<14}{total:8.2f} s {result['program_peak_mb']:7.0f} MB")
@@ -230,9 +284,15 @@ def markdown_row(result: dict) -> str:
     """``| 10,000 | 5.1 | ... |``: the README's table (性能) has one row per N, in these columns."""
     steps = result["steps"]
     peak = max(steps, key=lambda s: steps[s]["peak_mb"])
-    cells = [f"{result['n']:,}", *(f"{steps[s]['cpu']:.2f}" for s in STEPS), f"{result['program_cpu']:.1f}",
-             f"{result['baseline']['cpu']:.1f}", f"{result['ratio']:.2f}",
-             f"{_mb(steps[peak]['peak_mb'])} ({peak})", f"{_mb(steps['import']['peak_mb'])}"]
+    cells = [
+        f"{result['n']:,}",
+        *(f"{steps[s]['cpu']:.2f}" for s in STEPS),
+        f"{result['program_cpu']:.1f}",
+        f"{result['baseline']['cpu']:.1f}",
+        f"{result['ratio']:.2f}",
+        f"{_mb(steps[peak]['peak_mb'])} ({peak})",
+        f"{_mb(steps['import']['peak_mb'])}",
+    ]
     return "| " + " | ".join(cells) + " |"
 
 

@@ -8,6 +8,7 @@ PDF on a high-resolution QPrinter, as the preview's 打印 does. Printed: second
 (SheetPrint.breaks), to paint, and paint / build. The paint grows faster than the lines, which is why the preview
 asks before laying out more than gui.batches.preview.LARGE_SHEET lines.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -56,8 +57,10 @@ def main(sizes: list[int]) -> None:
         started = time.perf_counter()
         pages = sheet.paint(printer)
         paint = time.perf_counter() - started
-        print(f"{n:>6} lines  {pages:>5} pages  build {build:6.2f} s  breaks {breaks:6.2f} s  "
-              f"paint (breaks included) {paint:6.2f} s  paint/build {paint / build:6.1f}x")
+        print(
+            f"{n:>6} lines  {pages:>5} pages  build {build:6.2f} s  breaks {breaks:6.2f} s  "
+            f"paint (breaks included) {paint:6.2f} s  paint/build {paint / build:6.1f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ per column (what any scenario must cost). Measured: the whole run
 scenarios, evaluating, tabulating), and the forecast (5 years). Goal
 (issue 17): run − engine < 2 s. Printed as seconds and as ratios to the baseline.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,23 +51,66 @@ def fill(store, n: int) -> None:
         first17 = f"911507{i:011d}"
         code = first17 + check_character(first17)
         name = f"沙盘测试{i:06d}号科技有限公司"
-        rows.append(dict(uscc=code, name=name, city=CITIES[i % 4], county=COUNTIES[(i // 4) % 4],
-                         size=SIZES[i % 3], industry=("装备制造", "新材料", "农牧业", "")[i % 4], bank_name="",
-                         bank_account="", contact="", phone="", search_key=search_key(name, code), history_version=1,
-                         created_at=stamp, updated_at=stamp))
+        rows.append(
+            dict(
+                uscc=code,
+                name=name,
+                city=CITIES[i % 4],
+                county=COUNTIES[(i // 4) % 4],
+                size=SIZES[i % 3],
+                industry=("装备制造", "新材料", "农牧业", "")[i % 4],
+                bank_name="",
+                bank_account="",
+                contact="",
+                phone="",
+                search_key=search_key(name, code),
+                history_version=1,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
     with store.writing() as s:
         s.execute(sa.insert(Company), rows)
         first = s.scalar(sa.select(sa.func.min(Company.id)))
-        s.execute(sa.insert(RecognitionRow), [
-            dict(company_id=first + i, kind="high_tech", level="national",
-                 date=dt.date(2023, 1, 1) + dt.timedelta(days=(i * 7) % 1460), number=f"GR{i}", issued_in="",
-                 created_at=stamp) for i in range(0, n, 2)])
-        s.execute(sa.insert(TechSmeRow), [dict(company_id=first + i, year=y, number="", created_at=stamp)
-                                          for i in range(0, n, 5) for y in (2024, 2025, 2026)])
-        s.execute(sa.insert(RdRow), [
-            dict(company_id=first + i, year=y, expense=Decimal(1000000 + (i % 97) * 10000 * (y - 2023)),
-                 super_deduction=True, deducted=None, revenue=Decimal(30000000), updated_at=stamp)
-            for i in range(0, n, 4) for y in (2024, 2025)])
+        s.execute(
+            sa.insert(RecognitionRow),
+            [
+                dict(
+                    company_id=first + i,
+                    kind="high_tech",
+                    level="national",
+                    date=dt.date(2023, 1, 1) + dt.timedelta(days=(i * 7) % 1460),
+                    number=f"GR{i}",
+                    issued_in="",
+                    created_at=stamp,
+                )
+                for i in range(0, n, 2)
+            ],
+        )
+        s.execute(
+            sa.insert(TechSmeRow),
+            [
+                dict(company_id=first + i, year=y, number="", created_at=stamp)
+                for i in range(0, n, 5)
+                for y in (2024, 2025, 2026)
+            ],
+        )
+        s.execute(
+            sa.insert(RdRow),
+            [
+                dict(
+                    company_id=first + i,
+                    year=y,
+                    expense=Decimal(1000000 + (i % 97) * 10000 * (y - 2023)),
+                    super_deduction=True,
+                    deducted=None,
+                    revenue=Decimal(30000000),
+                    updated_at=stamp,
+                )
+                for i in range(0, n, 4)
+                for y in (2024, 2025)
+            ],
+        )
 
 
 def main(n: int) -> None:
@@ -99,12 +143,16 @@ def main(n: int) -> None:
         fc = time.perf_counter() - start
     finally:
         store.close()
-    print(f"{n} companies, {len(cmp.columns)} columns ({'、'.join(cmp.columns)}); totals: "
-          + "、".join(f"{t:,.2f}" for t in cmp.totals))
+    print(
+        f"{n} companies, {len(cmp.columns)} columns ({'、'.join(cmp.columns)}); totals: "
+        + "、".join(f"{t:,.2f}" for t in cmp.totals)
+    )
     print(f"baseline  engine alone, {len(columns)} columns  {engine:7.2f} s  1.00")
-    print(f"scenario  run_scenario (read+apply+engine+tables) {run:7.2f} s  {run / engine:.2f}"
-          f"   of which engine {cmp.engine_seconds:.2f} s; beyond the engine {run - cmp.engine_seconds:.2f} s"
-          f" (goal < 2 s)")
+    print(
+        f"scenario  run_scenario (read+apply+engine+tables) {run:7.2f} s  {run / engine:.2f}"
+        f"   of which engine {cmp.engine_seconds:.2f} s; beyond the engine {run - cmp.engine_seconds:.2f} s"
+        f" (goal < 2 s)"
+    )
     print(f"forecast  5 years ({len(f.expected)} expected awards)  {fc:7.2f} s  {fc / engine:.2f}")
 
 
@@ -159,7 +207,9 @@ def gui(n: int) -> None:
     forecast_s = run_until_idle(page.forecast.run)
     worst_forecast = max(gaps) * 1000
     timer.stop()
-    print(f"gui  scenario from the page {scenario:6.2f} s, longest event-loop gap {worst_scenario:5.0f} ms (aim < 100 ms)")
+    print(
+        f"gui  scenario from the page {scenario:6.2f} s, longest event-loop gap {worst_scenario:5.0f} ms (aim < 100 ms)"
+    )
     print(f"gui  forecast from the page {forecast_s:6.2f} s, longest event-loop gap {worst_forecast:5.0f} ms")
     ctx.close()
 

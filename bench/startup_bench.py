@@ -15,6 +15,7 @@ Measures, on Qt's offscreen platform:
 Start-up is walked by gui/autopilot.py (KJJB_AUTOPILOT), which records when
 the window is up and quits once start-up is done.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,16 @@ def launch(cmd: list[str], tmp: Path, data: Path, first_run) -> dict:
     report.unlink(missing_ok=True)
     config.write_text(json.dumps({"first_run": first_run, "report": str(report)}, ensure_ascii=False), encoding="utf-8")
     started = time.time()
-    result = subprocess.run(cmd + ["--data-dir", str(data)], env=env(tmp, KJJB_AUTOPILOT=str(config)),
-                            capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=300, cwd=ROOT)
+    result = subprocess.run(
+        cmd + ["--data-dir", str(data)],
+        env=env(tmp, KJJB_AUTOPILOT=str(config)),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=300,
+        cwd=ROOT,
+    )
     ended = time.time()
     if result.returncode or not report.exists():
         raise SystemExit(f"{' '.join(cmd)} 失败（{result.returncode}）：\n{result.stdout}{result.stderr}")
@@ -93,8 +102,16 @@ def bare_window(tmp: Path) -> float:
 
 def selftest(cmd: list[str], tmp: Path) -> float:
     started = time.time()
-    result = subprocess.run(cmd + ["--selftest"], env=env(tmp), capture_output=True, text=True, encoding="utf-8",
-                            errors="replace", timeout=600, cwd=ROOT)
+    result = subprocess.run(
+        cmd + ["--selftest"],
+        env=env(tmp),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=600,
+        cwd=ROOT,
+    )
     if result.returncode:
         raise SystemExit(f"自检失败：\n{result.stdout}{result.stderr}")
     return time.time() - started
@@ -149,10 +166,14 @@ def main() -> int:
         w = r["window"]
         print(f"[{r['name']}] 到主窗口中位数为空白窗口的 {statistics.median(w) / bare:.1f} 倍")
         first = "冷启动（已清空页缓存）" if r["cold"] else "首次（页缓存未清空）"
-        print(f"[{r['name']}] 到主窗口：{first} {r['first_start']['window']:.2f}秒；之后 中位数 {statistics.median(w[1:] or w):.2f}秒"
-              f"（最快 {min(w):.2f}，{len(w)}次）；到退出 {r['first_start']['exit']:.2f}秒")
+        print(
+            f"[{r['name']}] 到主窗口：{first} {r['first_start']['window']:.2f}秒；之后 中位数 {statistics.median(w[1:] or w):.2f}秒"
+            f"（最快 {min(w):.2f}，{len(w)}次）；到退出 {r['first_start']['exit']:.2f}秒"
+        )
         fr = r["first_run"]
-        print(f"[{r['name']}] 首次运行：到主窗口 {fr['window']:.2f}秒，回答首次设置并载入演示数据后 {fr['ready']:.2f}秒")
+        print(
+            f"[{r['name']}] 首次运行：到主窗口 {fr['window']:.2f}秒，回答首次设置并载入演示数据后 {fr['ready']:.2f}秒"
+        )
         print(f"[{r['name']}] 自检 --selftest：{statistics.median(r['selftest']):.2f}秒（{len(r['selftest'])}次）")
     return 0
 

@@ -7,6 +7,7 @@ file, each run in a process of its own, alternating between the commit REV (defa
 issue 16's store work, deff903) and the working tree. Prints the median CPU seconds of each step and the ratio
 this tree / REV (below 1.0: faster). The engine's evaluation is inside "calculate" for both.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,9 @@ def _tree(rev: str) -> Path:
 
 def _run(root: Path, n: int) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(root)}
-    done = subprocess.run([sys.executable, "-c", CHILD, str(root), str(n)], check=True, capture_output=True,
-                          text=True, env=env, cwd=root)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(root), str(n)], check=True, capture_output=True, text=True, env=env, cwd=root
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -7,6 +7,7 @@ it computes when opened). Measured: ``core.targetreport.build`` for every
 target (the ``targets`` command), for all cities and for one county. Printed as
 seconds and as ratios to the baseline of the same run.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,20 +41,58 @@ def fill(store, n: int) -> None:
         first17 = f"911507{i:011d}"
         code = first17 + check_character(first17)
         name = f"测试{i:06d}号科技有限公司"
-        rows.append(dict(uscc=code, name=name, city=CITIES[i % 4], county=COUNTIES[(i // 4) % 4], size="medium",
-                         industry="", bank_name="", bank_account="", contact="", phone="",
-                         search_key=search_key(name, code), history_version=1, created_at=stamp, updated_at=stamp))
+        rows.append(
+            dict(
+                uscc=code,
+                name=name,
+                city=CITIES[i % 4],
+                county=COUNTIES[(i // 4) % 4],
+                size="medium",
+                industry="",
+                bank_name="",
+                bank_account="",
+                contact="",
+                phone="",
+                search_key=search_key(name, code),
+                history_version=1,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
     with store.writing() as s:
         s.execute(sa.insert(Company), rows)
         first = s.scalar(sa.select(sa.func.min(Company.id)))
-        s.execute(sa.insert(RecognitionRow), [
-            dict(company_id=first + i, kind="high_tech", level="national",
-                 date=dt.date(2019, 1, 1) + dt.timedelta(days=i % 2500), number="", issued_in="", created_at=stamp)
-            for i in range(0, n, 3)] + [
-            dict(company_id=first + i, kind="key_lab", level="regional", date=dt.date(2022, 6, 1), number="",
-                 issued_in="", created_at=stamp) for i in range(0, n, 50)])
-        s.execute(sa.insert(TechSmeRow), [dict(company_id=first + i, year=2022 + i % 4, number="", created_at=stamp)
-                                          for i in range(0, n, 5)])
+        s.execute(
+            sa.insert(RecognitionRow),
+            [
+                dict(
+                    company_id=first + i,
+                    kind="high_tech",
+                    level="national",
+                    date=dt.date(2019, 1, 1) + dt.timedelta(days=i % 2500),
+                    number="",
+                    issued_in="",
+                    created_at=stamp,
+                )
+                for i in range(0, n, 3)
+            ]
+            + [
+                dict(
+                    company_id=first + i,
+                    kind="key_lab",
+                    level="regional",
+                    date=dt.date(2022, 6, 1),
+                    number="",
+                    issued_in="",
+                    created_at=stamp,
+                )
+                for i in range(0, n, 50)
+            ],
+        )
+        s.execute(
+            sa.insert(TechSmeRow),
+            [dict(company_id=first + i, year=2022 + i % 4, number="", created_at=stamp) for i in range(0, n, 5)],
+        )
 
 
 def timed(fn, repeat: int = 3) -> float:

@@ -5,6 +5,7 @@ batch's life, the role each store action requires per core.identity.permissions)
 button is greyed, with the reason as its tooltip, before the clerk fills in a
 form the store would refuse. The store still checks everything itself.
 """
+
 from __future__ import annotations
 
 from core.identity.permissions import permission
@@ -14,13 +15,22 @@ from core.vocabulary import BATCH_STATUS_LABELS as STATUS_LABELS
 
 # the batch page's action -> the store action it performs (None: it changes nothing in the store)
 STORE_ACTION = {
-    "import": "import", "calculate": "calculate", "approve": "approve", "paid": "mark_paid",
-    "adjust": "create_adjustment", "export": None, "disbursement": None, "publicity": None,
-    "letters": "issue_letter", "delete": "delete_draft", "refresh": None,
+    "import": "import",
+    "calculate": "calculate",
+    "approve": "approve",
+    "paid": "mark_paid",
+    "adjust": "create_adjustment",
+    "export": None,
+    "disbursement": None,
+    "publicity": None,
+    "letters": "issue_letter",
+    "delete": "delete_draft",
+    "refresh": None,
 }
 # action -> the role the store requires for it (None: anyone who can open the program)
-ROLE_OF = {action: permission(store_action).role if store_action else None
-           for action, store_action in STORE_ACTION.items()}
+ROLE_OF = {
+    action: permission(store_action).role if store_action else None for action, store_action in STORE_ACTION.items()
+}
 ACTIONS = tuple(ROLE_OF)
 OK = (True, "")
 

@@ -5,6 +5,7 @@ the case's inputs, and shows its working step by step. They answer a clerk's
 or a company's question ("how much tax does this save?"); they never make an
 award line.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,7 +41,9 @@ class CalcResult:
             "inputs": [{"label": k, "value": v} for k, v in self.inputs],
             "steps": list(self.steps),
             "outputs": {k: str(v) for k, v in self.outputs.items()},
-            "schedule": [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()} for row in self.schedule],
+            "schedule": [
+                {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items()} for row in self.schedule
+            ],
             "notes": list(self.notes),
         }
 
@@ -116,10 +119,13 @@ def relocated_cit(p: dict, inputs: dict, out: CalcResult) -> None:
         local = to_fen(cit * share)
         relief = local if i <= exempt_to else to_fen(local * half)
         what = "免征地方分享部分" if i <= exempt_to else f"地方分享部分减半（{fmt_rate(half)}）"
-        out.schedule.append({"year": year, "index": i, "cit": cit, "local_share": local, "relief": relief,
-                             "treatment": what})
-        out.steps.append(f"第{i}年（{year}）：应纳{fmt_yuan(cit)} × {fmt_rate(share)} = 地方分享{fmt_yuan(local)}元，"
-                         f"{what}，减免{fmt_yuan(relief)}元")
+        out.schedule.append(
+            {"year": year, "index": i, "cit": cit, "local_share": local, "relief": relief, "treatment": what}
+        )
+        out.steps.append(
+            f"第{i}年（{year}）：应纳{fmt_yuan(cit)} × {fmt_rate(share)} = 地方分享{fmt_yuan(local)}元，"
+            f"{what}，减免{fmt_yuan(relief)}元"
+        )
         total += relief
     out.outputs["total_relief"] = total
     out.steps.append(f"六年合计减免 {fmt_yuan(total)}元")
@@ -158,8 +164,11 @@ def soe_rd_addback(p: dict, inputs: dict, out: CalcResult) -> None:
     ratio = p["increment_ratio"]
     inc = max(rd - prev, ZERO)
     addback = to_fen(rd - inc + inc * ratio)
-    out.inputs += [("本年度研发投入", fmt_yuan(rd) + "元"), ("上年度研发投入", fmt_yuan(prev) + "元"),
-                   ("考核利润", fmt_yuan(profit) + "元")]
+    out.inputs += [
+        ("本年度研发投入", fmt_yuan(rd) + "元"),
+        ("上年度研发投入", fmt_yuan(prev) + "元"),
+        ("考核利润", fmt_yuan(profit) + "元"),
+    ]
     out.steps += [
         f"增量：max({fmt_yuan(rd)} − {fmt_yuan(prev)}, 0) = {fmt_yuan(inc)}元",
         f"视同利润加回：{fmt_yuan(rd - inc)} + {fmt_yuan(inc)} × {fmt_rate(ratio)} = {fmt_yuan(addback)}元",
@@ -181,30 +190,51 @@ def job_invention_reward(p: dict, inputs: dict, out: CalcResult) -> None:
         f"自主实施：投产后{years}年内每年不低于 {fmt_yuan(profit)} × {fmt_rate(p_share)} = {fmt_yuan(per_year)}元",
         f"其中主要贡献人员不低于奖励总额的{fmt_rate(main)}",
     ]
-    out.outputs.update(min_reward_transfer=from_transfer, min_reward_per_year=per_year,
-                       min_main_transfer=to_fen(from_transfer * main), min_main_per_year=to_fen(per_year * main))
+    out.outputs.update(
+        min_reward_transfer=from_transfer,
+        min_reward_per_year=per_year,
+        min_main_transfer=to_fen(from_transfer * main),
+        min_main_per_year=to_fen(per_year * main),
+    )
 
 
 CALCULATORS = {
-    "tech_transfer_income_tax": CalculatorFn(tech_transfer_income_tax, ("exempt_limit", "excess_ratio"),
-                                             {"income": ("技术转让所得（元）", "money", None),
-                                              "tax_rate": ("企业所得税税率", "rate", "0.25")}),
-    "relocated_cit": CalculatorFn(relocated_cit, ("exempt_until_year", "halved_until_year", "halved_ratio"),
-                                  {"first_revenue_year": ("取得第一笔生产经营收入所属纳税年度", "year", None),
-                                   "local_share": ("企业所得税地方分享比例", "rate", "0.4"),
-                                   "cit_by_year": ("各年度应纳企业所得税（元）", "money_by_year", None)}),
-    "indirect_cost_tiers": CalculatorFn(indirect_cost_tiers,
-                                        ("tier1_limit", "tier1_rate", "tier2_limit", "tier2_rate", "tier3_rate"),
-                                        {"direct_costs": ("直接费用（元）", "money", None),
-                                         "equipment_costs": ("其中设备费（元）", "money", "0")}),
-    "soe_rd_addback": CalculatorFn(soe_rd_addback, ("increment_ratio",),
-                                   {"rd_expense": ("本年度研发投入（元）", "money", None),
-                                    "previous_rd_expense": ("上年度研发投入（元）", "money", None),
-                                    "profit": ("考核利润（元）", "money", "0")}),
-    "job_invention_reward": CalculatorFn(job_invention_reward,
-                                         ("transfer_share", "profit_share", "years", "main_share"),
-                                         {"net_income": ("转让或许可净收入（元）", "money", "0"),
-                                          "annual_profit": ("投产后年营业利润（元）", "money", "0")}),
+    "tech_transfer_income_tax": CalculatorFn(
+        tech_transfer_income_tax,
+        ("exempt_limit", "excess_ratio"),
+        {"income": ("技术转让所得（元）", "money", None), "tax_rate": ("企业所得税税率", "rate", "0.25")},
+    ),
+    "relocated_cit": CalculatorFn(
+        relocated_cit,
+        ("exempt_until_year", "halved_until_year", "halved_ratio"),
+        {
+            "first_revenue_year": ("取得第一笔生产经营收入所属纳税年度", "year", None),
+            "local_share": ("企业所得税地方分享比例", "rate", "0.4"),
+            "cit_by_year": ("各年度应纳企业所得税（元）", "money_by_year", None),
+        },
+    ),
+    "indirect_cost_tiers": CalculatorFn(
+        indirect_cost_tiers,
+        ("tier1_limit", "tier1_rate", "tier2_limit", "tier2_rate", "tier3_rate"),
+        {"direct_costs": ("直接费用（元）", "money", None), "equipment_costs": ("其中设备费（元）", "money", "0")},
+    ),
+    "soe_rd_addback": CalculatorFn(
+        soe_rd_addback,
+        ("increment_ratio",),
+        {
+            "rd_expense": ("本年度研发投入（元）", "money", None),
+            "previous_rd_expense": ("上年度研发投入（元）", "money", None),
+            "profit": ("考核利润（元）", "money", "0"),
+        },
+    ),
+    "job_invention_reward": CalculatorFn(
+        job_invention_reward,
+        ("transfer_share", "profit_share", "years", "main_share"),
+        {
+            "net_income": ("转让或许可净收入（元）", "money", "0"),
+            "annual_profit": ("投产后年营业利润（元）", "money", "0"),
+        },
+    ),
 }
 
 

@@ -4,6 +4,7 @@ The same reader serves ``main.py evaluate CASE.json``, the rule cases kept
 beside the policy files, and the store. Every problem is a CaseError whose
 message names where in the case it is (``companies[0].claims[2].amount``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,7 +69,7 @@ def _list(obj, where: str) -> list:
 
 def _money(raw, where: str) -> Decimal:
     if isinstance(raw, float):
-        raise CaseError(where, "金额不能写成浮点数，请写成字符串，如\"1200000.50\"")
+        raise CaseError(where, '金额不能写成浮点数，请写成字符串，如"1200000.50"')
     try:
         return parse_amount(raw)
     except MoneyError as exc:
@@ -131,17 +132,21 @@ def parse_history(data, vocab: Vocabulary, where: str, award_year: int | None = 
     for i, r in enumerate(_list(data.get("recognitions"), f"{where}.recognitions")):
         w = f"{where}.recognitions[{i}]"
         _keys(r, _REC_KEYS, {"kind", "date"}, w)
-        recs.append(Recognition(
-            kind=_enum(vocab, "recognition_kinds", r["kind"], f"{w}.kind"),
-            level=_enum(vocab, "levels", r["level"], f"{w}.level") if r.get("level") is not None else None,
-            date=_date(r["date"], f"{w}.date"),
-            number=str(r.get("number", "")),
-            issued_in=str(r.get("issued_in", "")),
-            name=str(r.get("name", "")),
-            stage=_enum(vocab, "stages", r["stage"], f"{w}.stage") if r.get("stage") is not None else "approved",
-        ))
-    years = frozenset(_int(y, f"{where}.tech_sme_years[{i}]")
-                      for i, y in enumerate(_list(data.get("tech_sme_years"), f"{where}.tech_sme_years")))
+        recs.append(
+            Recognition(
+                kind=_enum(vocab, "recognition_kinds", r["kind"], f"{w}.kind"),
+                level=_enum(vocab, "levels", r["level"], f"{w}.level") if r.get("level") is not None else None,
+                date=_date(r["date"], f"{w}.date"),
+                number=str(r.get("number", "")),
+                issued_in=str(r.get("issued_in", "")),
+                name=str(r.get("name", "")),
+                stage=_enum(vocab, "stages", r["stage"], f"{w}.stage") if r.get("stage") is not None else "approved",
+            )
+        )
+    years = frozenset(
+        _int(y, f"{where}.tech_sme_years[{i}]")
+        for i, y in enumerate(_list(data.get("tech_sme_years"), f"{where}.tech_sme_years"))
+    )
     rd = {}
     for i, r in enumerate(_list(data.get("rd"), f"{where}.rd")):
         w = f"{where}.rd[{i}]"
@@ -165,8 +170,16 @@ def parse_history(data, vocab: Vocabulary, where: str, award_year: int | None = 
         w = f"{where}.ledger[{i}]"
         _keys(e, _LEDGER_KEYS, {"rule_id", "year", "amount"}, w)
         batch = _int(e["batch"], f"{w}.batch") if e.get("batch") is not None else None
-        ledger.append(LedgerEntry(str(e["rule_id"]), _int(e["year"], f"{w}.year"), _money(e["amount"], f"{w}.amount"),
-                                  str(e.get("subject", "")), str(e.get("person", "")), batch))
+        ledger.append(
+            LedgerEntry(
+                str(e["rule_id"]),
+                _int(e["year"], f"{w}.year"),
+                _money(e["amount"], f"{w}.amount"),
+                str(e.get("subject", "")),
+                str(e.get("person", "")),
+                batch,
+            )
+        )
     claims = []
     for i, c in enumerate(_list(data.get("claims"), f"{where}.claims")):
         w = f"{where}.claims[{i}]"
@@ -229,7 +242,9 @@ def parse_case(data, vocab: Vocabulary) -> Case:
         _keys(r, {"id", "calculator", "inputs"}, {"calculator"}, w)
         if not isinstance(r.get("inputs", {}), dict):
             raise CaseError(f"{w}.inputs", "应为对象")
-        case.calculators.append(CalcRequest(str(r.get("id", f"calc{i + 1}")), str(r["calculator"]), r.get("inputs", {})))
+        case.calculators.append(
+            CalcRequest(str(r.get("id", f"calc{i + 1}")), str(r["calculator"]), r.get("inputs", {}))
+        )
     return case
 
 

@@ -4,6 +4,7 @@ Every command prints Chinese messages for people and JSON where asked for
 machines. A bad input exits with code 2 and one clear line on stderr, never a
 traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,10 @@ def cmd_rules(args) -> int:
             counts += f"，{newly}" if newly else ""
             counts += "".join(f"，上限{c['per']}" for c in r["counting"]["caps"])
         print(f"{r['id']:<34} {r['clause']:<8} {r['kind']:<13} {r['summary']}  [{counts}]")
-    print(f"共{len(rules)}条规则，来自{len(ps.documents)}个政策文件；[ ]内为按什么只支持一次、“新认定”、上限按什么计"
-          f"（取决于解读的按当前解读；--json 给出全部）")
+    print(
+        f"共{len(rules)}条规则，来自{len(ps.documents)}个政策文件；[ ]内为按什么只支持一次、“新认定”、上限按什么计"
+        f"（取决于解读的按当前解读；--json 给出全部）"
+    )
     return EXIT_OK
 
 
@@ -92,8 +95,10 @@ def cmd_check(args) -> int:
         raise CliError(f"规则案例文件有误：{exc}") from None
     for failure in report.failures:
         print(f"不通过 {failure}")
-    print(f"规则案例：{report.passed}项通过，{len(report.failures)}项不通过；"
-          f"{len(report.uncovered)}条规则没有案例" + (f"（{'、'.join(report.uncovered)}）" if report.uncovered else ""))
+    print(
+        f"规则案例：{report.passed}项通过，{len(report.failures)}项不通过；"
+        f"{len(report.uncovered)}条规则没有案例" + (f"（{'、'.join(report.uncovered)}）" if report.uncovered else "")
+    )
     return EXIT_OK if not report.failures and not report.uncovered else EXIT_FAIL
 
 
@@ -113,8 +118,16 @@ USER_HELP = "操作人用户名（数据库已设置用户时，修改数据的�
 
 # Modules that add their own commands: each has register(subparsers), and
 # its commands take the parsed args and return an exit code.
-COMMAND_MODULES = ("core.store.commands", "core.excel.commands", "core.letters.commands", "core.audit.commands",
-                   "core.targetcommand", "core.lists.commands", "core.scenario.commands", "core.forecast.commands")
+COMMAND_MODULES = (
+    "core.store.commands",
+    "core.excel.commands",
+    "core.letters.commands",
+    "core.audit.commands",
+    "core.targetcommand",
+    "core.lists.commands",
+    "core.scenario.commands",
+    "core.forecast.commands",
+)
 
 # The commands each module registers, so that a command imports only its own module (start-up time:
 # the store's modules and SQLAlchemy are not loaded for ``rules``, nor the audit's for ``batches``).
@@ -165,7 +178,7 @@ def build_parser(argv: list[str] | None = None, *, everything: bool = True) -> a
     p.add_argument("--db", help="数据库地址（SQLAlchemy URL），默认为用户数据目录中的 SQLite 文件")
     p.add_argument("--user", help=USER_HELP)
     sub = p.add_subparsers(dest="command", required=True)
-    for name in (COMMAND_MODULES if everything else command_modules(argv)):
+    for name in COMMAND_MODULES if everything else command_modules(argv):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

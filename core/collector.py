@@ -8,6 +8,7 @@ again: 3.8 of the 11.2 CPU seconds of calculating 10,000 companies. With
 BULK_THRESHOLDS it took 0.7 s, and the peak memory was the same (414 and 416 MB):
 there was no cyclic garbage to free earlier. Measured with bench/pipeline_bench.py.
 """
+
 from __future__ import annotations
 
 import gc

@@ -3,6 +3,7 @@
 Generated from the policy files (their ``coverage``, ``readings``, rules and
 parameters), so the document cannot drift from what the program computes.
 """
+
 from __future__ import annotations
 
 from core.engine.formulas import FORMULAS
@@ -61,8 +62,11 @@ def counting_text(rule, quote: str = "`") -> list[str]:
 def _rule_cell(policies, rid: str) -> str:
     if rid in policies.rules:
         r = policies.rules[rid]
-        params = "；".join(f"{p.label}{display_value(p.unit, p.versions[0].value)}" for path, p in r.params()
-                          if not path.startswith("cap.") and path != "years")
+        params = "；".join(
+            f"{p.label}{display_value(p.unit, p.versions[0].value)}"
+            for path, p in r.params()
+            if not path.startswith("cap.") and path != "years"
+        )
         extra = counting_text(r) if r.pays else []
         if r.group:
             g = policies.groups[r.group]
@@ -111,14 +115,18 @@ def coverage_markdown(policies) -> str:
         out.append("| 条款 | 标题 | 处理方式 | 规则与参数 | 说明 |\n|---|---|---|---|---|")
         for node in policies.coverage[doc.id]:
             rules = "<br>".join(_cell(_rule_cell(policies, rid)) for rid in node.get("rules") or [])
-            out.append(f"| {node['clause']} | {_cell(node['title'])} | {COVERAGE_STATUSES[node['status']]} | "
-                       f"{rules} | {_cell(node['note'])} |")
+            out.append(
+                f"| {node['clause']} | {_cell(node['title'])} | {COVERAGE_STATUSES[node['status']]} | "
+                f"{rules} | {_cell(node['note'])} |"
+            )
         out.append("")
     groups = sorted(policies.groups.values(), key=lambda g: g.id)
     if groups:
         out.append("## 叠加组\n")
         out.append("| 叠加组 | 方式 | 规则 | 说明 |\n|---|---|---|---|")
         for g in groups:
-            out.append(f"| {g.label} | {STACKING_LABELS[g.policy]} | {'、'.join(f'`{r}`' for r in g.rules)} | {_cell(g.note)} |")
+            out.append(
+                f"| {g.label} | {STACKING_LABELS[g.policy]} | {'、'.join(f'`{r}`' for r in g.rules)} | {_cell(g.note)} |"
+            )
         out.append("")
     return "\n".join(out)

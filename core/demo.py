@@ -3,6 +3,7 @@
 The first-run dialog, 帮助 → 载入演示数据 and the self-test all call
 :func:`load_demo_data`, so the clerk's demo batch is the one the bundle checks.
 """
+
 from __future__ import annotations
 
 from core.paths import RESOURCES

@@ -7,6 +7,7 @@ its ``to_json()`` dict (amounts as text to the fen). Screens, the import
 summary and the headless commands all say it through these functions, so a
 clerk reads the same words everywhere: which batch, which year, how much.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal

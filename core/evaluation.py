@@ -1,4 +1,5 @@
 """A whole case through the engine and the calculators, as one JSON-able result."""
+
 from __future__ import annotations
 
 from core.calculators import CalculatorInputError, run_calculator
@@ -16,8 +17,10 @@ def run_case(case: Case, policies: PolicySet):
     for req in case.calculators:
         calc = policies.calculators.get(req.calculator)
         if calc is None:
-            raise CaseError(f"calculators[{req.id}].calculator",
-                            f"未知测算工具“{req.calculator}”（可用：{'、'.join(policies.calculators)}）")
+            raise CaseError(
+                f"calculators[{req.id}].calculator",
+                f"未知测算工具“{req.calculator}”（可用：{'、'.join(policies.calculators)}）",
+            )
         try:
             calcs.append((req.id, run_calculator(calc, req.inputs)))
         except CalculatorInputError as exc:

@@ -4,6 +4,7 @@ The bureau goes into the award-letter settings (core.letters.settings), the
 clerk's name into the store's settings (``clerk.name``), where other screens
 find it as the default 经办人. gui/firstrun.py asks; this module checks and saves.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,8 +25,7 @@ class FirstRunAnswers:
     demo: bool = False  # load the demonstration batch
 
     def stripped(self) -> FirstRunAnswers:
-        return dataclasses.replace(self, issuer=self.issuer.strip(), code=self.code.strip(),
-                                   clerk=self.clerk.strip())
+        return dataclasses.replace(self, issuer=self.issuer.strip(), code=self.code.strip(), clerk=self.clerk.strip())
 
     def problems(self) -> list[str]:
         """What keeps these answers from being saved, in Chinese (empty when fine)."""

@@ -3,6 +3,7 @@
 Every cell goes through core.excel.writer, so a company name typed as
 ``=HYPERLINK(...)`` stays text in Excel. Values are written as shown.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,9 @@ def sheet_title(title: str) -> str:
     return (_SHEET_FORBIDDEN.sub("_", title).strip("'") or "列表")[:31]
 
 
-def write_list(path, title: str, headers: list[str], rows, note: str = "",
-               exported_at: dt.datetime | None = None) -> Path:
+def write_list(
+    path, title: str, headers: list[str], rows, note: str = "", exported_at: dt.datetime | None = None
+) -> Path:
     """Write ``rows`` (lists of cell texts under ``headers``) with a title line and a note; returns the path."""
     rows = [["" if v is None else v for v in row] for row in rows]
     when = (exported_at or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")

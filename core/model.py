@@ -3,6 +3,7 @@
 The engine reads only these. The store and the case-file reader build them;
 nothing here knows about databases, workbooks or Qt.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -86,10 +87,14 @@ class Claim:
 def claim_recognition(claim: Claim, source: str = "") -> Recognition:
     """The recognition a recognition claim states, as history holds it once its batch is approved."""
     return Recognition(
-        kind=claim.get("kind"), level=claim.get("level"), number=claim.get("number", ""),
+        kind=claim.get("kind"),
+        level=claim.get("level"),
+        number=claim.get("number", ""),
         date=claim.date,  # type: ignore[arg-type]  # a recognition claim always has its date (the template requires it)
-        issued_in="区外" if claim.get("moved_in") == "region" else "", name=claim.get("name", ""),
-        stage=claim.get("stage") or "approved", source=source,
+        issued_in="区外" if claim.get("moved_in") == "region" else "",
+        name=claim.get("name", ""),
+        stage=claim.get("stage") or "approved",
+        source=source,
     )
 
 

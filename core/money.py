@@ -3,6 +3,7 @@
 Every amount in the program is a ``Decimal`` number of yuan. 万元 is only a
 way of writing an amount, never a unit the code computes in.
 """
+
 from __future__ import annotations
 
 import re
@@ -154,7 +155,7 @@ def _integer_words(n: int) -> str:
                 pending_zero = False
             out.append(_DIGITS[d] + _SMALL_UNITS[small])
         if small == 0 and group > 0:
-            group_digits = digits[max(0, i - 3): i + 1]
+            group_digits = digits[max(0, i - 3) : i + 1]
             if int(group_digits):
                 out.append(_GROUP_UNITS[group])
     return "".join(out)

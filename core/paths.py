@@ -1,4 +1,5 @@
 """Where the program's shipped files and the user's data live."""
+
 from __future__ import annotations
 
 import os

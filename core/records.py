@@ -4,6 +4,7 @@ The engine reads core.model; these carry what a bureau keeps around it: a
 company's bank account, a parsed batch workbook before it is written, an award
 line as stored and exported.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -172,5 +173,15 @@ class CompanyResultRecord:
     excluded: tuple = ()  # Exclusion.to_json() of rules that matched but pay nothing, with the reason (and "earlier")
 
 
-__all__ = ["CompanyProfile", "ImportData", "ImportNote", "BatchRecord", "LineRecord", "PaidBefore", "CompanyResultRecord",
-           "Claim", "RdYear", "Recognition"]
+__all__ = [
+    "CompanyProfile",
+    "ImportData",
+    "ImportNote",
+    "BatchRecord",
+    "LineRecord",
+    "PaidBefore",
+    "CompanyResultRecord",
+    "Claim",
+    "RdYear",
+    "Recognition",
+]

@@ -5,6 +5,7 @@ Forms offer the list, filters read it, imports map old spellings to it (莫旗 �
 spelled three ways. A county is looked up within its city: the same short
 form names different banners in two cities.
 """
+
 from __future__ import annotations
 
 import unicodedata

@@ -22,6 +22,7 @@ or claims cannot pass.
         lines:
           - {rule: hlb-12-tech-contract, subject: HT-1, amount: 500000}
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,22 @@ from core.money import ZERO
 from core.policy.yamlio import Node, YamlError, load_yaml
 from core.subjects import normalize
 
-_CASE_KEYS = {"name", "covers", "why", "award_year", "as_of", "include_drafts", "company", "history", "claims",
-              "expect", "calculator", "inputs", "documents", "readings"}
+_CASE_KEYS = {
+    "name",
+    "covers",
+    "why",
+    "award_year",
+    "as_of",
+    "include_drafts",
+    "company",
+    "history",
+    "claims",
+    "expect",
+    "calculator",
+    "inputs",
+    "documents",
+    "readings",
+}
 _EXPECT_KEYS = {"lines", "excluded", "total", "schedule", "errors", "warnings", "outputs"}
 _LINE_KEYS = {"rule", "amount", "subject", "claim"}
 _DEFAULT_USCC = "91150000MA0000000X"
@@ -110,9 +125,13 @@ def compare_lines(expected: list, lines: list) -> list[str]:
     used = set()
     for item in expected:
         rid, amount = str(item["rule"]), Decimal(item["amount"])
-        found = [i for i, l in enumerate(lines) if l.rule.id == rid
-                 and ("subject" not in item or subject_matches(l.subject, item["subject"]))
-                 and ("claim" not in item or str(item["claim"]) in (l.claim_ids or (l.claim_id,)))]
+        found = [
+            i
+            for i, l in enumerate(lines)
+            if l.rule.id == rid
+            and ("subject" not in item or subject_matches(l.subject, item["subject"]))
+            and ("claim" not in item or str(item["claim"]) in (l.claim_ids or (l.claim_id,)))
+        ]
         which = "".join(f"，{k} {item[k]}" for k in ("subject", "claim") if k in item)
         if not found:
             problems.append(f"期望规则{rid}{which}的明细{amount}元，实际没有")
@@ -158,8 +177,12 @@ def check_case(rc: RuleCase, policies) -> list[str]:
     except CaseError as exc:
         return [f"案例数据有误：{exc}"]
     as_of = node.get("as_of")
-    ctx = Context(policies, year, as_of if isinstance(as_of, dt.date) else None,
-                  bool(node.get("include_drafts", rc.defaults.get("include_drafts", True))))
+    ctx = Context(
+        policies,
+        year,
+        as_of if isinstance(as_of, dt.date) else None,
+        bool(node.get("include_drafts", rc.defaults.get("include_drafts", True))),
+    )
     result = evaluate_company(case, ctx)
     docs = node.get("documents")
     lines = [l for l in result.lines if not docs or l.rule.document.id in docs]
@@ -211,8 +234,18 @@ def _with_readings(policies, readings: Node):
         for name, value in values.items():
             if name not in doc.readings:
                 raise ValueError(f"文件{doc_id}没有解读“{name}”")
-            overrides.append(Override(doc_id, f"reading.{name}", value, doc.effective_from, None, "规则案例",
-                                      dt.datetime(2000, 1, 1), "案例改读"))
+            overrides.append(
+                Override(
+                    doc_id,
+                    f"reading.{name}",
+                    value,
+                    doc.effective_from,
+                    None,
+                    "规则案例",
+                    dt.datetime(2000, 1, 1),
+                    "案例改读",
+                )
+            )
     return policies.with_overrides(overrides)
 
 

@@ -7,6 +7,7 @@ steps that need Qt (letters as PDF, the main window) and runs them all.
 Everything is written to a temporary folder; the user's own data folder is
 never touched.
 """
+
 from __future__ import annotations
 
 import time
@@ -139,8 +140,10 @@ def check_demo(t: SelfTest) -> str:
     if not lines or total <= ZERO or not all(isinstance(line.amount, Decimal) for line in lines):
         raise SelfTestError(f"样例批次计算后没有奖补明细（{SAMPLE_WORKBOOK.name}）")
     provisional = sum(1 for line in lines if line.provisional)
-    return (f"{SAMPLE_WORKBOOK.name}导入为批次{batch.id}，{len(companies)}家企业获得{len(lines)}条奖补明细，"
-            f"合计{total:,.2f}元（{provisional}条依据征求意见稿测算）")
+    return (
+        f"{SAMPLE_WORKBOOK.name}导入为批次{batch.id}，{len(companies)}家企业获得{len(lines)}条奖补明细，"
+        f"合计{total:,.2f}元（{provisional}条依据征求意见稿测算）"
+    )
 
 
 def check_approve(t: SelfTest) -> str:

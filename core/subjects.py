@@ -14,6 +14,7 @@ migration that rewrites stored subjects (see migrations v0005).
 A claim's identity is every field it states, normalized: two claims with the
 same identity are the same claim entered twice, not two parts of one subject.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@
 Every target of the policy files with its goal, the store's value and the rate
 (core.targetreport; the JSON is described in docs/targets.md).
 """
+
 from __future__ import annotations
 
 import argparse

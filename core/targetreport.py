@@ -8,6 +8,7 @@ or, failing that, for the next year it names ("到2025年" is the goal in 2024 t
 A rate is given only where the units counted are the target's own: a regional
 target counted for one city or county gets its value but no rate.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,8 +69,10 @@ def method(metric: str, vocab) -> str | None:
         return "当年入库的科技型中小企业"
     if metric in RECOGNITION_METRICS:
         kind, level = RECOGNITION_METRICS[metric]
-        return (f"持有{vocab.label('levels', level)}{vocab.label('recognition_kinds', kind)}认定（不含培育期）的单位，"
-                "统计到当年12月31日")
+        return (
+            f"持有{vocab.label('levels', level)}{vocab.label('recognition_kinds', kind)}认定（不含培育期）的单位，"
+            "统计到当年12月31日"
+        )
     return None
 
 
@@ -125,6 +128,7 @@ def _next_goal_year(target, year: int) -> int | None:
 
 # ---------------------------------------------------------------- JSON
 
+
 def _dec(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
@@ -160,19 +164,23 @@ def _entry_json(e: Entry, vocab) -> dict:
         "method": e.method,
         "no_data": e.no_data,
         "rate_note": e.rate_note,
-        "rows": [{
-            "year": r.year,
-            "as_of": dt.date(r.year, 12, 31).isoformat(),
-            "goal": _dec(r.goal),
-            "goal_year": r.goal_year,
-            "baseline": _dec(r.baseline),
-            "value": r.value,
-            "rate": None if r.rate is None else f"{r.rate:f}",
-        } for r in e.rows],
+        "rows": [
+            {
+                "year": r.year,
+                "as_of": dt.date(r.year, 12, 31).isoformat(),
+                "goal": _dec(r.goal),
+                "goal_year": r.goal_year,
+                "baseline": _dec(r.baseline),
+                "value": r.value,
+                "rate": None if r.rate is None else f"{r.rate:f}",
+            }
+            for r in e.rows
+        ],
     }
 
 
 # ---------------------------------------------------------------- text
+
 
 def to_text(entries: list[Entry], policies, flt: Filter) -> list[str]:
     vocab = policies.vocabulary

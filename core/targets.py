@@ -15,6 +15,7 @@ counts the platform and zone targets of 科技兴蒙 from recorded recognitions
 (``RECOGNITION_METRICS``) and names, for every other metric of the policy
 files, why the store cannot give it (``NO_DATA``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,10 @@ METRICS = {
 REGION = "region"
 HTE_VALID_YEARS = 3
 FIRST_YEAR = 2020
-STORE_NOTE = ("库内统计：本程序数据库中已记录的企业（导入或录入的认定记录、入库记录及已审批批次），"
-              "高新技术企业按证书日期起3年内有效、统计到当年12月31日；不是统计部门的正式数据。")
+STORE_NOTE = (
+    "库内统计：本程序数据库中已记录的企业（导入或录入的认定记录、入库记录及已审批批次），"
+    "高新技术企业按证书日期起3年内有效、统计到当年12月31日；不是统计部门的正式数据。"
+)
 
 # Targets counted as units holding a recognition of this kind and level (not in cultivation) by 31 December.
 RECOGNITION_METRICS = {
@@ -120,8 +123,9 @@ def count(store, metric: str, scope: str, year: int, county: str | None = None) 
 
     city = None if scope == REGION else scope
     if metric == "hte_count":
-        f = CompanyFilter(city=city, county=county, holds_valid="high_tech", valid_years=HTE_VALID_YEARS,
-                          as_of=dt.date(year, 12, 31))
+        f = CompanyFilter(
+            city=city, county=county, holds_valid="high_tech", valid_years=HTE_VALID_YEARS, as_of=dt.date(year, 12, 31)
+        )
     elif metric == "tech_sme_count":
         f = CompanyFilter(city=city, county=county, tech_sme_year=year)
     elif metric in RECOGNITION_METRICS:
@@ -141,10 +145,16 @@ def _count_recognized(store, kind: str, level: str, city, county, year: int) -> 
 
     from core.store.models import Company, RecognitionRow
 
-    q = (select(func.count(func.distinct(RecognitionRow.company_id)))
-         .join(Company, Company.id == RecognitionRow.company_id)
-         .where(RecognitionRow.kind == kind, RecognitionRow.level == level, RecognitionRow.stage != "cultivation",
-                RecognitionRow.date <= dt.date(year, 12, 31)))
+    q = (
+        select(func.count(func.distinct(RecognitionRow.company_id)))
+        .join(Company, Company.id == RecognitionRow.company_id)
+        .where(
+            RecognitionRow.kind == kind,
+            RecognitionRow.level == level,
+            RecognitionRow.stage != "cultivation",
+            RecognitionRow.date <= dt.date(year, 12, 31),
+        )
+    )
     if city:
         q = q.where(Company.city == city)
     if county:
@@ -153,8 +163,9 @@ def _count_recognized(store, kind: str, level: str, city, county, year: int) -> 
         return s.scalar(q) or 0
 
 
-def series(store, policies, metric: str, scope: str, years=None, cancel=None,
-           county: str | None = None) -> TargetSeries:
+def series(
+    store, policies, metric: str, scope: str, years=None, cancel=None, county: str | None = None
+) -> TargetSeries:
     """Counts by year with the targets and baselines of the documents for ``scope``.
 
     With ``county`` (a 旗县区 of the city ``scope``) the counts are that county's; the documents set no targets

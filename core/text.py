@@ -23,6 +23,7 @@ goes through :func:`clean_text`:
 
 The messages are for a clerk; callers put them beside the cell or field.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,7 +68,9 @@ def text_problem(text: str) -> str | None:
         if ch.isprintable() or ch in ALLOWED_CONTROLS:
             continue
         if ch in BIDI_CONTROLS:
-            return f"含有改变文字显示方向的控制字符（{_code(ch)}），显示出来的文字与实际保存的不同，请删除该字符后重新输入"
+            return (
+                f"含有改变文字显示方向的控制字符（{_code(ch)}），显示出来的文字与实际保存的不同，请删除该字符后重新输入"
+            )
         category = unicodedata.category(ch)
         if category == "Cc" or (category == "Cf" and ch not in ZERO_WIDTH):
             if ch == MONGOLIAN_VOWEL_SEPARATOR:

@@ -4,6 +4,7 @@ Field values arrive as text from workbooks and as JSON from case files;
 :func:`parse_field` turns either into the one Python type the engine reads
 (``Decimal`` for money, ``date``, ``int`` for years, ``bool``, enum name).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -187,8 +188,15 @@ def _read(path) -> Vocabulary:
                 raise f.fail(f"默认值“{default}”不在词表中", "default")
             if f.get("sums") and ftype not in ("money", "int"):
                 raise f.fail("只有金额或整数字段可以按事项累加（sums）", "sums")
-            fields[fname] = FieldSpec(fname, ftype, f["label"], bool(f.get("required", False)), default,
-                                      bool(f.get("sums", False)), str(f.get("note") or "").strip())
+            fields[fname] = FieldSpec(
+                fname,
+                ftype,
+                f["label"],
+                bool(f.get("required", False)),
+                default,
+                bool(f.get("sums", False)),
+                str(f.get("note") or "").strip(),
+            )
         claim_types[name] = ClaimType(name, node["label"], fields)
     return Vocabulary(enums, claim_types)
 

@@ -1,9 +1,22 @@
 """关于: the version, where the clerk's data lives, and the policy documents the program has loaded."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
 from core.paths import ROOT, user_data_dir
 from core.policy.model import STATUS_LABELS
@@ -61,8 +74,14 @@ class AboutDialog(QDialog):
         self.documents.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.documents.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         for row, d in enumerate(docs):
-            values = (d.title, d.doc_number or "—", d.issuer, d.date.isoformat(), d.period_text,
-                      STATUS_LABELS.get(d.status, d.status))
+            values = (
+                d.title,
+                d.doc_number or "—",
+                d.issuer,
+                d.date.isoformat(),
+                d.period_text,
+                STATUS_LABELS.get(d.status, d.status),
+            )
             for col, value in enumerate(values):
                 self.documents.setItem(row, col, QTableWidgetItem(value))
         header = self.documents.horizontalHeader()

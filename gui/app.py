@@ -1,4 +1,5 @@
 """Start the desktop program: ``python main.py [--db URL] [--data-dir DIR]``."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,14 @@ def _font(app) -> None:
     from PySide6.QtGui import QFont, QFontDatabase
 
     families = set(QFontDatabase.families())
-    for name in ("Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC",
-                 "Source Han Sans SC", "PingFang SC"):
+    for name in (
+        "Microsoft YaHei UI",
+        "Microsoft YaHei",
+        "WenQuanYi Micro Hei",
+        "Noto Sans CJK SC",
+        "Source Han Sans SC",
+        "PingFang SC",
+    ):
         if name in families:
             font = QFont(name)
             font.setPointSize(10)
@@ -45,8 +52,12 @@ def _qt_translations(app) -> None:
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
     translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    if translator.load(
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+        "qtbase",
+        "_",
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+    ):
         app.installTranslator(translator)
 
 

@@ -3,6 +3,7 @@
 A modal dialog nobody answers hangs a test suite; tests install a
 :class:`ScriptedAsker` with the answers they expect to be asked for.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -39,9 +40,11 @@ class Asker:
         box = QMessageBox(QMessageBox.Icon.Critical, title, "", parent=parent)
         box.setObjectName("tamper-alarm")
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText("<p style='color:#b00020; font-size:13pt'><b>数据库中的数据在本程序之外被改动过</b></p>"
-                    "<p>本次操作已被拒绝，数据库未作任何修改，此事已记入审计日志。</p>"
-                    "<p><b>请不要继续操作，立即通知管理员。</b></p>")
+        box.setText(
+            "<p style='color:#b00020; font-size:13pt'><b>数据库中的数据在本程序之外被改动过</b></p>"
+            "<p>本次操作已被拒绝，数据库未作任何修改，此事已记入审计日志。</p>"
+            "<p><b>请不要继续操作，立即通知管理员。</b></p>"
+        )
         box.setInformativeText(text)
         copy = box.addButton("复制详情", QMessageBox.ButtonRole.ActionRole)
         box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)

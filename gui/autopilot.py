@@ -11,6 +11,7 @@ for ``"later"``, 下次再说) is pressed, exactly as a clerk would; with
 ``null`` the dialog is not expected. Once start-up is done the program writes
 what the clerk would see to ``report`` and quits. Times are ``time.time()``.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,12 @@ def attach(startup, config_path: str) -> None:
 
     def answer(dialog):
         report["first_run_dialog"] = True
-        report["dialog_prefill"] = {"issuer": dialog.issuer.text(), "code": dialog.code.text(),
-                                    "clerk": dialog.clerk.text(), "demo_offered": dialog.demo.isVisible()}
+        report["dialog_prefill"] = {
+            "issuer": dialog.issuer.text(),
+            "code": dialog.code.text(),
+            "clerk": dialog.clerk.text(),
+            "demo_offered": dialog.demo.isVisible(),
+        }
         answers = config.get("first_run")
         if not isinstance(answers, dict):
             if answers is None:

@@ -5,6 +5,7 @@ the database with a backup (the current state is kept as a safety backup
 first, core.store) and closes the program: every screen and the lock hold the
 old database, and the clerk starts again on the restored one.
 """
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QVBoxLayout
@@ -33,8 +34,9 @@ def back_up(window):
         window.status.setText(f"已备份数据库：{path}")
         ask().saved(window, "备份数据库", f"已备份数据库：\n{path}", path)
 
-    return Operation(window, "备份数据库", lambda report, cancelled: store.backup("manual"), on_success=done,
-                     cancellable=False).start()
+    return Operation(
+        window, "备份数据库", lambda report, cancelled: store.backup("manual"), on_success=done, cancellable=False
+    ).start()
 
 
 class BackupsDialog(QDialog):
@@ -48,8 +50,10 @@ class BackupsDialog(QDialog):
         stem = self.store.path.stem if self.store.path is not None else None
         self.backups = [b for b in self.store.backups() if stem is None or b.source == stem]
         self.model, self.view = backups_table(self, self.backups, QHeaderView.ResizeMode.Stretch)
-        note = QLabel("恢复会用所选备份替换当前数据库；替换前当前数据库自动另存为一个备份（可再恢复回来）。"
-                      "恢复后程序关闭，请重新启动。只有管理员可以恢复。")
+        note = QLabel(
+            "恢复会用所选备份替换当前数据库；替换前当前数据库自动另存为一个备份（可再恢复回来）。"
+            "恢复后程序关闭，请重新启动。只有管理员可以恢复。"
+        )
         note.setWordWrap(True)
         buttons = QDialogButtonBox()
         self.restore_button = buttons.addButton("恢复所选备份…", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -74,15 +78,24 @@ class BackupsDialog(QDialog):
         chosen = self.selected()
         if chosen is None:
             return False
-        if not ask().confirm(self, "从备份恢复", f"用备份“{chosen.path.name}”（{chosen.created:%Y-%m-%d %H:%M}）替换当前数据库？\n\n"
-                                               "当前数据库会先另存为备份。恢复后程序关闭。", ok="恢复"):
+        if not ask().confirm(
+            self,
+            "从备份恢复",
+            f"用备份“{chosen.path.name}”（{chosen.created:%Y-%m-%d %H:%M}）替换当前数据库？\n\n"
+            "当前数据库会先另存为备份。恢复后程序关闭。",
+            ok="恢复",
+        ):
             return False
         try:
             kept = self.store.restore(chosen.path.name)
         except Exception as exc:  # the store's refusal (not an administrator, a newer backup) in the clerk's words
             show_failure(self, "从备份恢复", exc)
             return False
-        ask().info(self, "从备份恢复", f"已从“{chosen.path.name}”恢复。恢复前的数据库已另存为：\n{kept}\n\n程序将关闭，请重新启动。")
+        ask().info(
+            self,
+            "从备份恢复",
+            f"已从“{chosen.path.name}”恢复。恢复前的数据库已另存为：\n{kept}\n\n程序将关闭，请重新启动。",
+        )
         self.accept()
         self.window_.close()
         return True

@@ -12,6 +12,7 @@ A batch of fewer than PROCESS_FROM companies is calculated on the thread as
 before: starting a process costs about a second (bench/pipeline_bench.py's
 calc step is a process start too), more than such a batch takes.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -36,11 +37,15 @@ def worker_context():
     started with the embedded ``pythonw.exe`` beside it instead.
     """
     ctx = multiprocessing.get_context("spawn")
-    if sys.platform == "win32" and not getattr(sys, "frozen", False) \
-            and Path(sys.executable).stem.lower() not in ("python", "pythonw"):
+    if (
+        sys.platform == "win32"
+        and not getattr(sys, "frozen", False)
+        and Path(sys.executable).stem.lower() not in ("python", "pythonw")
+    ):
         folders = (Path(sys.prefix), Path(sys.executable).parent / "python")  # the launcher's python\ folder
-        candidate = next((f / name for f in folders for name in ("pythonw.exe", "python.exe")
-                          if (f / name).is_file()), None)
+        candidate = next(
+            (f / name for f in folders for name in ("pythonw.exe", "python.exe") if (f / name).is_file()), None
+        )
         if candidate is None:
             return None  # then the calculation runs on the thread, as before
         ctx.set_executable(str(candidate))
@@ -60,10 +65,14 @@ def calculate(store, batch_id: int, policies, report, cancelled, companies: int 
 
 def _in_process(ctx, store, batch_id, policies, report, cancelled):
     messages, stop = ctx.Queue(), ctx.Event()
-    job = {"url": store.url, "vocabulary": store.vocabulary, "user": store.user, "batch_id": batch_id,
-           "policies": policies}
-    worker = ctx.Process(target=work, args=(pickle.dumps(job), messages, stop), name="kjjb-calculate",
-                         daemon=True)
+    job = {
+        "url": store.url,
+        "vocabulary": store.vocabulary,
+        "user": store.user,
+        "batch_id": batch_id,
+        "policies": policies,
+    }
+    worker = ctx.Process(target=work, args=(pickle.dumps(job), messages, stop), name="kjjb-calculate", daemon=True)
     worker.start()
     try:
         while True:

@@ -1,4 +1,5 @@
 """What every screen shares: settings, the policies (with overrides) and the store, opened lazily."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """A one-line label that shortens its text with "…" instead of widening the window (the full text in a tooltip)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt

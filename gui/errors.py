@@ -1,4 +1,5 @@
 """Unexpected exceptions: logged to a file and shown with a way to copy the details."""
+
 from __future__ import annotations
 
 import logging
@@ -68,8 +69,13 @@ def show_failure(parent, title: str, exc: BaseException, detail: str = "") -> No
         return
     detail = detail or "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     log.error("%s 失败\n%s", title, detail)
-    ask().error(parent, title, f"{title}时程序出错（{type(exc).__name__}），已记录到日志文件：\n{log_path()}\n\n"
-                f"可以继续使用；如反复出现，请点“复制详情”发给技术支持。", detail)
+    ask().error(
+        parent,
+        title,
+        f"{title}时程序出错（{type(exc).__name__}），已记录到日志文件：\n{log_path()}\n\n"
+        f"可以继续使用；如反复出现，请点“复制详情”发给技术支持。",
+        detail,
+    )
 
 
 def install_excepthook(parent_getter=lambda: None) -> None:
@@ -83,8 +89,11 @@ def install_excepthook(parent_getter=lambda: None) -> None:
         log.error("未处理的异常\n%s", detail)
         from gui.ask import ask
 
-        ask().error(parent_getter(), "程序出错",
-                    f"程序遇到意外错误，已记录到日志文件：\n{log_path()}\n\n可以继续使用；如反复出现，请把详情复制给技术支持。",
-                    detail)
+        ask().error(
+            parent_getter(),
+            "程序出错",
+            f"程序遇到意外错误，已记录到日志文件：\n{log_path()}\n\n可以继续使用；如反复出现，请把详情复制给技术支持。",
+            detail,
+        )
 
     sys.excepthook = hook

@@ -6,6 +6,7 @@ all of them are fine, so a dialog's 确定 is enabled only then. The checks are
 the core's own (core.uscc, core.money.parse_amount, core.vocabulary.parse_date),
 so what the screen accepts is what the store accepts.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -24,6 +25,7 @@ HINT_STYLE = "color: #666666; font-size: 9pt;"
 
 
 # ---------------------------------------------------------------- checks: text -> (value, problem, hint)
+
 
 def check_uscc(text: str, required: bool = True):
     code = normalize_uscc(text)
@@ -44,6 +46,7 @@ def check_date(label: str, required: bool = True):
         except FieldError:
             return None, "不是有效日期，可写作 2025-11-20、2025/11/20 或 2025年11月20日", ""
         return day, None, f"{day.year}年{day.month}月{day.day}日"
+
     check.is_date = True  # CheckedEdit offers a calendar for it
     return check
 
@@ -63,6 +66,7 @@ def check_money(label: str, required: bool = True):
         if amount >= MONEY_LIMIT:
             return None, f"{label}过大", ""
         return amount, None, f"= {fmt_yuan(amount)} 元"
+
     return check
 
 
@@ -74,6 +78,7 @@ def check_year(label: str = "年度", required: bool = True):
         if not t.isdigit() or not 1990 <= int(t) <= 2100:
             return None, f"{label}应为1990至2100之间的年份，如 2025", ""
         return int(t), None, ""
+
     return check
 
 
@@ -92,6 +97,7 @@ def check_decimal(label: str):
         if percent:
             value = value / 100
         return value, None, f"= {value.normalize():f}" if percent else ""
+
     return check
 
 
@@ -126,6 +132,7 @@ def check_county(city):
         if standard is None:
             return None, regions().problem(c, t), ""
         return standard, None, (f"即“{standard}”" if standard != t else "")
+
     return check
 
 
@@ -137,10 +144,12 @@ def check_text(label: str, required: bool = False, limit: int = 200):
         if len(t) > limit:
             return None, f"{label}过长（{len(t)}字，最多{limit}字）", ""
         return t, None, ""
+
     return check
 
 
 # ---------------------------------------------------------------- widgets
+
 
 class CheckedEdit(QLineEdit):
     """A QLineEdit that checks its text on every change; ``value`` is the parsed value or None."""
@@ -259,8 +268,9 @@ class FieldSet(QObject):
         return not self.problems()
 
 
-def enum_combo(values: dict[str, str], current: str | None = None, none_label: str | None = None,
-               required: str | None = None) -> QComboBox:
+def enum_combo(
+    values: dict[str, str], current: str | None = None, none_label: str | None = None, required: str | None = None
+) -> QComboBox:
     """A combo box of an enumeration's Chinese labels (data = the enum name; None for ``none_label``).
 
     ``required`` (what is chosen, e.g. 所属盟市): no default; it starts at 请选择… and the form is not done

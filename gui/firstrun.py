@@ -5,12 +5,13 @@ Later runs go straight to where the clerk left off (the window restores its
 own layout and page). A run counts as the first until the dialog is accepted
 (``firstrun/done`` in the per-user settings.ini).
 """
+
 from __future__ import annotations
 
 import os
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout)
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from core.firstrun import FirstRunAnswers, current_answers, save_answers
 from core.paths import user_data_dir
@@ -62,8 +63,10 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle(f"欢迎使用{APP_NAME}")
         self.setMinimumWidth(520)
         saved = current_answers(store)
-        intro = QLabel("首次使用，请填写本单位和经办人信息。兑现通知书的发文机关和文号使用这里的内容，"
-                       "以后可在“工具 → 兑现通知书设置”中修改。")
+        intro = QLabel(
+            "首次使用，请填写本单位和经办人信息。兑现通知书的发文机关和文号使用这里的内容，"
+            "以后可在“工具 → 兑现通知书设置”中修改。"
+        )
         intro.setWordWrap(True)
         self.issuer = QLineEdit(saved.issuer)
         self.issuer.setPlaceholderText("如：呼伦贝尔市科学技术局")
@@ -102,8 +105,9 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def current(self) -> FirstRunAnswers:
-        return FirstRunAnswers(self.issuer.text(), self.code.text(), self.clerk.text(),
-                               self.demo.isVisible() and self.demo.isChecked())
+        return FirstRunAnswers(
+            self.issuer.text(), self.code.text(), self.clerk.text(), self.demo.isVisible() and self.demo.isChecked()
+        )
 
     def accept(self) -> None:
         answers = self.current()
@@ -201,8 +205,7 @@ class Startup(QObject):
             ask().error(self.window, "载入演示数据", f"演示数据未能载入：{exc}")
             self._finish()
 
-        Operation(self.window, "载入演示数据", work, on_success=done, on_failure=failed,
-                  on_cancel=self._finish).start()
+        Operation(self.window, "载入演示数据", work, on_success=done, on_failure=failed, on_cancel=self._finish).start()
 
     def _finish(self) -> None:
         if not self.done:

@@ -1,4 +1,5 @@
 """Opening a folder in the system's file manager (Explorer on Windows)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -22,6 +22,7 @@ instead of every five: each call from Qt into Python (a model's data(), a
 slot) must take the GIL back from the worker, and painting one screen makes
 dozens of such calls, each of which waited up to the switch interval.
 """
+
 from __future__ import annotations
 
 import functools

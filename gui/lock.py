@@ -7,6 +7,7 @@ main window is hidden and the lock screen asks for the same user's password
 退出程序 on the lock screen closes the main window. Nothing locks while no
 user is logged in (a database without users).
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -14,8 +15,16 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from gui.login import LoginDialog
 
-ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
-                      QEvent.Type.MouseMove, QEvent.Type.Wheel, QEvent.Type.TouchBegin})
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
 
 
 class InactivityLock(QObject):

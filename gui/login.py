@@ -9,6 +9,7 @@ A wrong password is answered more slowly each time (core.audit.passwords
 failure_delay, counted in the database): the dialog shows the wait and only
 asks the store again once it is over, so the window never freezes.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,11 @@ class LoginDialog(QDialog):
         self.name_edit.setReadOnly(locked)
         self.password_edit = _password_edit("login-password")
         self.message = _message_label()
-        intro = QLabel(f"程序已锁定。请输入“{self.name_edit.text()}”的密码继续使用。" if locked
-                       else "请登录。修改数据的每一步都会以您的名义记入审计日志。")
+        intro = QLabel(
+            f"程序已锁定。请输入“{self.name_edit.text()}”的密码继续使用。"
+            if locked
+            else "请登录。修改数据的每一步都会以您的名义记入审计日志。"
+        )
         intro.setWordWrap(True)
         form = QFormLayout()
         form.addRow("用户名：", self.name_edit)
@@ -105,8 +109,11 @@ class LoginDialog(QDialog):
             self.tick()
             return
         try:
-            self.user = self.store.unlock(self.password_edit.text()) if self.locked else self.store.login(
-                name, self.password_edit.text())
+            self.user = (
+                self.store.unlock(self.password_edit.text())
+                if self.locked
+                else self.store.login(name, self.password_edit.text())
+            )
         except LoginFailed as exc:
             self.message.setText(str(exc))
             self.password_edit.clear()
@@ -131,8 +138,10 @@ class FirstAdminDialog(QDialog):
         self.user = None
         self.setWindowTitle("创建管理员")
         self.setModal(True)
-        intro = QLabel("本数据库尚未设置用户。请创建管理员账户：管理员登录后再添加经办人、审核人，"
-                       "此后每一次修改都记录操作人，批次须由经办人以外的审核人审批。")
+        intro = QLabel(
+            "本数据库尚未设置用户。请创建管理员账户：管理员登录后再添加经办人、审核人，"
+            "此后每一次修改都记录操作人，批次须由经办人以外的审核人审批。"
+        )
         intro.setWordWrap(True)
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("admin-name")
@@ -199,4 +208,3 @@ def login_at_start(ctx, parent=None) -> bool:
         return False
     ctx.settings.setValue(LAST_USER_KEY, dialog.user.name)
     return True
-

@@ -3,13 +3,23 @@
 Pages are created the first time they are shown, so the window appears before
 the heavier screens (and their imports) are built.
 """
+
 from __future__ import annotations
 
 import importlib
 
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QMainWindow, QScrollArea, QSizePolicy, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QWidget,
+)
 
 from core.version import APP_NAME, __version__
 from gui.ask import ask
@@ -97,7 +107,9 @@ class MainWindow(QMainWindow):
 
         menus.install(self)  # import, template, demonstration data
         self.status = QLabel("就绪")
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # a long path never widens the window
+        self.status.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )  # a long path never widens the window
         self.statusBar().addPermanentWidget(self.status, 1)
         self.user_label = QLabel()
         self.user_label.setObjectName("current-user")
@@ -158,8 +170,12 @@ class MainWindow(QMainWindow):
         self.tools_menu.addAction(QAction("修改密码(&P)…", self, triggered=self.change_password))
         self.tools_menu.addAction(QAction("锁定(&K)", self, shortcut=QKeySequence("Ctrl+L"), triggered=self.lock_now))
         for i, (key, label, _) in enumerate(self.pages, 1):
-            act = QAction(label, self, shortcut=QKeySequence(f"Ctrl+{i}"),
-                          triggered=lambda checked=False, k=key: self.show_page(k))
+            act = QAction(
+                label,
+                self,
+                shortcut=QKeySequence(f"Ctrl+{i}"),
+                triggered=lambda checked=False, k=key: self.show_page(k),
+            )
             self.view_menu.addAction(act)
             self.toolbar.addAction(act)
         self.help_menu.addAction(QAction("打开日志文件夹(&L)", self, triggered=self.open_log_folder))

@@ -1,4 +1,5 @@
 """帮助手册: the Chinese manual with pictures (resources/manual), opened at the page the clerk is on (F1)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QUrl
@@ -9,8 +10,16 @@ from core.paths import RESOURCES
 MANUAL_DIR = RESOURCES / "manual"
 INDEX = MANUAL_DIR / "index.html"
 # the main window's page -> the manual's section (an anchor in index.html)
-SECTIONS = {"companies": "companies", "batches": "batches", "policies": "policies", "calculators": "calculators",
-            "targets": "targets", "audit": "audit", "sandbox": "sandbox", "lists": "lists"}
+SECTIONS = {
+    "companies": "companies",
+    "batches": "batches",
+    "policies": "policies",
+    "calculators": "calculators",
+    "targets": "targets",
+    "audit": "audit",
+    "sandbox": "sandbox",
+    "lists": "lists",
+}
 
 
 class ManualDialog(QDialog):

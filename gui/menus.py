@@ -4,6 +4,7 @@ demonstration data, 切换用户 and 注销, backup and restore, and the manual 
 ``install(window)`` adds them to the main window's menus (kept out of
 mainwindow.py so that file stays small).
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -17,8 +18,9 @@ from gui.operations import Operation
 def install(window) -> None:
     file_menu, help_menu = window.file_menu, window.help_menu
     first = file_menu.actions()[0] if file_menu.actions() else None
-    window.import_action = QAction("导入申报工作簿(&I)…", window, shortcut=QKeySequence("Ctrl+I"),
-                                   triggered=lambda: import_workbook(window))
+    window.import_action = QAction(
+        "导入申报工作簿(&I)…", window, shortcut=QKeySequence("Ctrl+I"), triggered=lambda: import_workbook(window)
+    )
     window.template_action = QAction("生成申报模板(&T)…", window, triggered=lambda: save_template(window))
     file_menu.insertAction(first, window.import_action)
     window.recent_menu = QMenu("最近导入的工作簿(&R)", window)
@@ -34,8 +36,9 @@ def install(window) -> None:
     file_menu.insertAction(quit_action, window.logout_action)
     file_menu.insertSeparator(quit_action)
     window.demo_action = QAction("载入演示数据(&D)…", window, triggered=lambda: load_demo(window))
-    window.manual_action = QAction("帮助手册(&M)", window, shortcut=QKeySequence.StandardKey.HelpContents,
-                                   triggered=lambda: show_manual(window))
+    window.manual_action = QAction(
+        "帮助手册(&M)", window, shortcut=QKeySequence.StandardKey.HelpContents, triggered=lambda: show_manual(window)
+    )
     window.manual_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # F1 in any window
     actions = help_menu.actions()
     help_menu.insertAction(actions[0] if actions else None, window.manual_action)
@@ -115,8 +118,13 @@ def save_template(window):
 
         return write_template(path)
 
-    return Operation(window, "生成申报模板", work, cancellable=False,
-                     on_success=lambda p: ask().info(window, "生成申报模板", f"已生成申报模板：\n{p}")).start()
+    return Operation(
+        window,
+        "生成申报模板",
+        work,
+        cancellable=False,
+        on_success=lambda p: ask().info(window, "生成申报模板", f"已生成申报模板：\n{p}"),
+    ).start()
 
 
 # ---------------------------------------------------------------- who is using the program
@@ -199,8 +207,13 @@ def ensure_preparer(window, doing: str) -> bool:
         return True
     preparers = [u for u in store.users() if u.active and PREPARER in u.roles] if ADMIN in user.roles else []
     if ADMIN not in user.roles or preparers:
-        if not ask().confirm(window, doing, f"{doing}需要经办人角色，当前用户“{user.name}”的角色为{role_labels(user.roles)}。"
-                                            "\n\n现在以经办人身份登录吗？", ok="切换用户"):
+        if not ask().confirm(
+            window,
+            doing,
+            f"{doing}需要经办人角色，当前用户“{user.name}”的角色为{role_labels(user.roles)}。"
+            "\n\n现在以经办人身份登录吗？",
+            ok="切换用户",
+        ):
             return False
         name = preparers[0].name if len(preparers) == 1 else ""
         if ask().login(window, store, name, cancel="取消") is None:
@@ -208,10 +221,14 @@ def ensure_preparer(window, doing: str) -> bool:
         user_changed(window)
         return PREPARER in store.user.roles or ensure_preparer(window, doing)
     clerk = clerk_name(store)
-    if not ask().confirm(window, doing, f"{doing}要由经办人导入和计算，管理员“{user.name}”不经办批次"
-                                        "（批次须由经办人以外的审核人审批）。\n\n"
-                                        f"现在添加经办人账户{f'“{clerk}”' if clerk else ''}并以其身份登录吗？",
-                         ok="添加经办人并登录"):
+    if not ask().confirm(
+        window,
+        doing,
+        f"{doing}要由经办人导入和计算，管理员“{user.name}”不经办批次"
+        "（批次须由经办人以外的审核人审批）。\n\n"
+        f"现在添加经办人账户{f'“{clerk}”' if clerk else ''}并以其身份登录吗？",
+        ok="添加经办人并登录",
+    ):
         return False
     answer = ask().new_user(window, store, clerk, (PREPARER,))
     if answer is None:
@@ -226,10 +243,13 @@ def load_demo(window):
     ctx = window.ctx
     if not ensure_preparer(window, "载入演示数据"):
         return None
-    if not ask().confirm(window, "载入演示数据",
-                         "将把示例工作簿（30家示例企业、2026年度）导入当前数据库，作为一个草稿批次并计算。\n\n"
-                         "示例企业会出现在企业档案中；演示批次可在“申报批次”中随时删除。导入前自动备份数据库。",
-                         ok="载入"):
+    if not ask().confirm(
+        window,
+        "载入演示数据",
+        "将把示例工作簿（30家示例企业、2026年度）导入当前数据库，作为一个草稿批次并计算。\n\n"
+        "示例企业会出现在企业档案中；演示批次可在“申报批次”中随时删除。导入前自动备份数据库。",
+        ok="载入",
+    ):
         return None
 
     def work(report, cancelled):

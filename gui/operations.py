@@ -11,6 +11,7 @@ only reads; :func:`run_change` changes the store, and on success broadcasts what
 change touched (the store's ``last_changes``, read on the worker right after the work) through
 ``ctx.changed`` so that each screen refreshes only what it shows.
 """
+
 from __future__ import annotations
 
 import threading
@@ -101,8 +102,19 @@ class Operation:
 
     running: set[Operation] = set()
 
-    def __init__(self, parent, title: str, fn, *, on_success=None, on_failure=None, on_cancel=None,
-                 on_progress=None, progress: bool = True, cancellable: bool = True):
+    def __init__(
+        self,
+        parent,
+        title: str,
+        fn,
+        *,
+        on_success=None,
+        on_failure=None,
+        on_cancel=None,
+        on_progress=None,
+        progress: bool = True,
+        cancellable: bool = True,
+    ):
         """``progress=False`` shows no dialog (the screen shows progress itself through ``on_progress``)."""
         self.parent, self.title, self.fn = parent, title, fn
         self.on_success, self.on_failure, self.on_cancel = on_success, on_failure, on_cancel
@@ -201,6 +213,7 @@ class ChangeOp(Operation):
             after = store.last_changes
             changes = NOTHING if after is before else after
             return result, (changes if self.touched is None else changes | self.touched(result))
+
         return work
 
     def _changed(self, outcome) -> None:

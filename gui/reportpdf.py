@@ -3,6 +3,7 @@
 Painted by QTextDocument on a QPdfWriter, landscape A4, with the Chinese font
 the letters use (gui.printing.fonts); written to a temporary name first.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,9 +25,14 @@ def write_report_pdf(report: Report, path, font_family: str) -> int:
     try:
         writer = QPdfWriter(str(part))
         writer.setResolution(150)
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
-                                         QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
-                                         QPageLayout.Unit.Millimeter))
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Landscape,
+                QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
         writer.setCreator(APP_NAME)
         writer.setTitle(report.title)
         doc = QTextDocument()

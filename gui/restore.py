@@ -7,10 +7,20 @@ their name and password as the backup knows them (the damaged file has no
 users to ask). The damaged file is moved aside into the backups folder, not
 deleted.
 """
+
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel,
-                               QLineEdit, QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+)
 
 from gui.ask import ask
 from gui.errors import clerk_message, log, show_failure
@@ -20,12 +30,16 @@ from gui.operations import Operation
 
 def backups_table(parent, backups: list, resize: QHeaderView.ResizeMode) -> tuple[ListTableModel, QTableView]:
     """The list of backups a clerk picks one from (newest first), the newest selected."""
-    model = ListTableModel([
-        Column("备份文件", lambda b: b.path.name),
-        Column("时间", lambda b: f"{b.created:%Y-%m-%d %H:%M:%S}"),
-        Column("类型", lambda b: b.reason_label),
-        Column("大小", lambda b: f"{b.size / 1024:,.0f} KB"),
-    ], backups, parent)
+    model = ListTableModel(
+        [
+            Column("备份文件", lambda b: b.path.name),
+            Column("时间", lambda b: f"{b.created:%Y-%m-%d %H:%M:%S}"),
+            Column("类型", lambda b: b.reason_label),
+            Column("大小", lambda b: f"{b.size / 1024:,.0f} KB"),
+        ],
+        backups,
+        parent,
+    )
     view = QTableView()
     view.setObjectName("backups")
     view.setModel(model)
@@ -64,8 +78,10 @@ class RestoreDialog(QDialog):
         form = QFormLayout()
         form.addRow("管理员用户名：", self.name_edit)
         form.addRow("密码：", self.password_edit)
-        hint = QLabel("由所选备份中的管理员凭其在该备份中的密码授权（备份中尚无用户时可不填）。"
-                      "损坏的数据库文件会移到备份文件夹中保存，不会删除。")
+        hint = QLabel(
+            "由所选备份中的管理员凭其在该备份中的密码授权（备份中尚无用户时可不填）。"
+            "损坏的数据库文件会移到备份文件夹中保存，不会删除。"
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         self.message = QLabel()
@@ -116,7 +132,9 @@ class RestoreDialog(QDialog):
         def done(kept):
             self.restored = kept
             log.info("已从备份%s恢复数据库；损坏的文件移至%s", chosen.path.name, kept)
-            ask().info(self, "从备份恢复", f"已从备份 {chosen.path.name} 恢复数据库。\n损坏的数据库文件已移至：\n{kept}")
+            ask().info(
+                self, "从备份恢复", f"已从备份 {chosen.path.name} 恢复数据库。\n损坏的数据库文件已移至：\n{kept}"
+            )
             self.accept()
 
         def failed(exc):
@@ -129,8 +147,9 @@ class RestoreDialog(QDialog):
             else:
                 self.message.setText(message)
 
-        self.operation = Operation(self, "从备份恢复", work, on_success=done, on_failure=failed, cancellable=False,
-                                   progress=False).start()
+        self.operation = Operation(
+            self, "从备份恢复", work, on_success=done, on_failure=failed, cancellable=False, progress=False
+        ).start()
 
 
 def offer_restore(url: str, problem: str, parent=None) -> bool:

@@ -1,5 +1,6 @@
 """Buttons and menu items a user's roles do not allow: greyed, with the reason as their tooltip (issue 15: a clerk
 without the role used to find out only after filling in a whole form). The store still checks every change."""
+
 from __future__ import annotations
 
 from core.batchactions import role_reason

@@ -6,6 +6,7 @@ what is there, and the window moves so its edges (and its buttons) can be
 reached. Content taller than that scrolls (``scrolling``) instead of pushing
 the window's minimum size past the screen.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
@@ -71,8 +72,12 @@ class ScreenFitter(QObject):
     """Clamps every top-level window into the screen as it is shown (installed once on the application)."""
 
     def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow() \
-                and obj.windowType() in (Qt.WindowType.Dialog, Qt.WindowType.Window, Qt.WindowType.Sheet):
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(obj, QWidget)
+            and obj.isWindow()
+            and obj.windowType() in (Qt.WindowType.Dialog, Qt.WindowType.Window, Qt.WindowType.Sheet)
+        ):
             clamp(obj)
             QTimer.singleShot(0, obj, lambda: clamp(obj))  # again once the frame (title bar) is known
         return False

@@ -9,6 +9,7 @@ line per step and a summary; exits 0 when everything passed, 1 otherwise.
     kjjb --selftest [--output DIR]   # DIR keeps what the check wrote
     kjjb --selftest --headless       # only the steps without Qt (a machine where Qt cannot start)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,10 @@ def check_letters(t: SelfTest) -> str:
     embedded = re.search(rb"/FontName\s*/[A-Z]{6}\+", data) is not None
     if not embedded:
         raise SelfTestError("兑现通知书PDF中没有嵌入字体，在其他电脑上可能显示为方框")
-    return (f"{len(batch.letters)}份兑现通知书，{pages}页PDF（{len(data) // 1024} KB，字体：{font}，"
-            f"另有{len(batch.withheld)}份因含征求意见稿测算金额未出具）")
+    return (
+        f"{len(batch.letters)}份兑现通知书，{pages}页PDF（{len(data) // 1024} KB，字体：{font}，"
+        f"另有{len(batch.withheld)}份因含征求意见稿测算金额未出具）"
+    )
 
 
 def check_window(t: SelfTest) -> str:
@@ -173,8 +176,11 @@ def _run_headless(folder: Path, write):
 def main(args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="kjjb --selftest", description="检查安装的程序是否完整可用")
     parser.add_argument("--output", help="保留自检生成的文件的目录（默认用临时目录，结束后删除）")
-    parser.add_argument("--headless", action="store_true",
-                        help="只检查不需要 Qt 的部分（Qt 无法启动的环境，如 Wine）；界面部分跳过并注明")
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="只检查不需要 Qt 的部分（Qt 无法启动的环境，如 Wine）；界面部分跳过并注明",
+    )
     opts = parser.parse_args(args)
 
     from core.paths import ROOT, user_data_dir
@@ -204,8 +210,10 @@ def main(args: list[str]) -> int:
         shutil.rmtree(folder, ignore_errors=True)
     seconds = time.perf_counter() - started
     if ok and opts.headless:
-        write(f"自检通过（仅无界面部分）：{len(selftest.outcomes)}项检查全部通过，用时{seconds:.1f}秒；"
-              f"{'、'.join(name for name, _ in GUI_STEPS)}未检查")
+        write(
+            f"自检通过（仅无界面部分）：{len(selftest.outcomes)}项检查全部通过，用时{seconds:.1f}秒；"
+            f"{'、'.join(name for name, _ in GUI_STEPS)}未检查"
+        )
     elif ok:
         write(f"自检通过：{len(selftest.outcomes)}项检查全部通过，用时{seconds:.1f}秒")
     else:

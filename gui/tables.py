@@ -4,6 +4,7 @@
 rows as the table shows them (its order, its filter, its columns) through
 core.listexport (every text cell text, never a formula), on a worker thread.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -57,8 +58,10 @@ def shown_rows(view) -> list[list[str]]:
 def selected_text(view) -> str:
     """The selected rows (or the current cell's row) as tab-separated lines, for pasting into Excel or WPS."""
     model, columns = view.model(), _columns(view)
-    rows = sorted({(i.parent(), i.row()) for i in view.selectionModel().selectedIndexes()},
-                  key=lambda pr: (pr[0].row() if pr[0].isValid() else -1, pr[1]))
+    rows = sorted(
+        {(i.parent(), i.row()) for i in view.selectionModel().selectedIndexes()},
+        key=lambda pr: (pr[0].row() if pr[0].isValid() else -1, pr[1]),
+    )
     if not rows and view.currentIndex().isValid():
         rows = [(view.currentIndex().parent(), view.currentIndex().row())]
     lines = []

@@ -1,4 +1,5 @@
 """Award lines, exclusions and calculator results as HTML for a QTextBrowser."""
+
 from __future__ import annotations
 
 from html import escape
@@ -37,14 +38,22 @@ def trace_html(rule, amount, trace: Trace, schedule=None, title: str | None = No
     if amount is not None:
         out.append(f"<p>金额：<span class='amount'>{fmt_yuan(amount)} 元</span></p>")
     if trace.inputs:
-        out.append("<p><b>输入</b></p><table class='kv'>" + "".join(
-            f"<tr><td>{escape(i.label)}</td><td>{escape(i.value)}</td></tr>" for i in trace.inputs) + "</table>")
+        out.append(
+            "<p><b>输入</b></p><table class='kv'>"
+            + "".join(f"<tr><td>{escape(i.label)}</td><td>{escape(i.value)}</td></tr>" for i in trace.inputs)
+            + "</table>"
+        )
     if trace.params:
-        out.append("<p><b>参数</b></p><table class='kv'>" + "".join(
-            f"<tr><td>{escape(p.label)}</td><td>{escape(p.display)}</td>"
-            f"<td class='muted'>“{escape(p.cite)}”，{_day(p.start)}起有效，按{_day(p.read_at)}取值"
-            f"{'' if p.source == 'policy' else '；' + escape(p.source)}</td></tr>" for p in trace.params)
-            + "</table>")
+        out.append(
+            "<p><b>参数</b></p><table class='kv'>"
+            + "".join(
+                f"<tr><td>{escape(p.label)}</td><td>{escape(p.display)}</td>"
+                f"<td class='muted'>“{escape(p.cite)}”，{_day(p.start)}起有效，按{_day(p.read_at)}取值"
+                f"{'' if p.source == 'policy' else '；' + escape(p.source)}</td></tr>"
+                for p in trace.params
+            )
+            + "</table>"
+        )
     if trace.readings:
         out.append("<p><b>解读</b></p>" + _list(f"{r.name} = {r.value}：{r.note}" for r in trace.readings))
     if trace.formula:
@@ -65,8 +74,12 @@ def result_html(result) -> str:
         out.append("<hr>")
         out.append(trace_html(line.rule, line.amount, line.trace, line.schedule, title=line.rule.summary))
     if result.excluded:
-        out.append("<hr><h3>未计入的条款</h3>" + _list(
-            f"{e.rule.document.citation}{e.rule.clause}（{e.rule.summary}）：{e.reason}" for e in result.excluded))
+        out.append(
+            "<hr><h3>未计入的条款</h3>"
+            + _list(
+                f"{e.rule.document.citation}{e.rule.clause}（{e.rule.summary}）：{e.reason}" for e in result.excluded
+            )
+        )
     if result.errors:
         out.append("<h3>错误</h3>" + _list(result.errors))
     if result.warnings:

@@ -4,10 +4,23 @@ Users are never deleted or renamed, since the audit log names them; one who
 leaves is 停用. The store refuses what the logged-in user may not do, and
 keeps at least one active administrator.
 """
+
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
 
 from core.audit.roles import ROLE_DUTIES, ROLE_LABELS, ROLES, role_labels
 from core.store.errors import StoreError
@@ -32,8 +45,12 @@ class UserFormDialog(QDialog):
     def __init__(self, store, mode: str, name: str = "", roles=(), parent=None):
         super().__init__(parent)
         self.store, self.mode, self.name = store, mode, name
-        titles = {self.NEW: "添加用户", self.ROLES: f"设置“{name}”的角色", self.RESET: f"重设“{name}”的密码",
-                  self.OWN: "修改密码"}
+        titles = {
+            self.NEW: "添加用户",
+            self.ROLES: f"设置“{name}”的角色",
+            self.RESET: f"重设“{name}”的密码",
+            self.OWN: "修改密码",
+        }
         self.setWindowTitle(titles[mode])
         form = QFormLayout()
         self.name_edit = QLineEdit(name)
@@ -100,13 +117,17 @@ class UsersDialog(QDialog):
         self.store = store
         self.setWindowTitle("用户管理")
         self.resize(760, 420)
-        self.model = ListTableModel([
-            Column("用户名", lambda u: u.name),
-            Column("角色", lambda u: role_labels(u.roles)),
-            Column("状态", lambda u: "正常" if u.active else "已停用"),
-            Column("最近登录", lambda u: f"{u.last_login_at:%Y-%m-%d %H:%M}" if u.last_login_at else "未登录过"),
-            Column("添加人", lambda u: u.created_by or "—"),
-        ], (), self)
+        self.model = ListTableModel(
+            [
+                Column("用户名", lambda u: u.name),
+                Column("角色", lambda u: role_labels(u.roles)),
+                Column("状态", lambda u: "正常" if u.active else "已停用"),
+                Column("最近登录", lambda u: f"{u.last_login_at:%Y-%m-%d %H:%M}" if u.last_login_at else "未登录过"),
+                Column("添加人", lambda u: u.created_by or "—"),
+            ],
+            (),
+            self,
+        )
         self.table = QTableView()
         self.table.setObjectName("users-table")
         self.table.setModel(self.model)
@@ -171,8 +192,9 @@ class UsersDialog(QDialog):
 
     def edit_roles(self) -> bool:
         user = self.selected()
-        return user is not None and self._run(UserFormDialog(self.store, UserFormDialog.ROLES, user.name, user.roles,
-                                                             self))
+        return user is not None and self._run(
+            UserFormDialog(self.store, UserFormDialog.ROLES, user.name, user.roles, self)
+        )
 
     def reset_password(self) -> bool:
         user = self.selected()
@@ -182,8 +204,9 @@ class UsersDialog(QDialog):
         user = self.selected()
         if user is None:
             return
-        if user.active and not ask().confirm(self, "停用用户", f"停用“{user.name}”？停用后该用户不能登录，其已打开的程序也不能再修改数据。",
-                                             ok="停用"):
+        if user.active and not ask().confirm(
+            self, "停用用户", f"停用“{user.name}”？停用后该用户不能登录，其已打开的程序也不能再修改数据。", ok="停用"
+        ):
             return
         try:
             self.store.set_user_active(user.name, not user.active)

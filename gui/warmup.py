@@ -5,6 +5,7 @@ the real page is built in its place (and activated if it is the one shown).
 Opening the database and reading the policy files takes most of a second, so
 the window appears that much sooner and never freezes while it happens.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -28,8 +29,14 @@ def placeholder(window, key: str) -> QLabel:
     if not window.__dict__.get("_warming"):
         window._warming = True
         ctx = window.ctx
-        Operation(window, "打开数据库", lambda report, cancelled: ctx.warm_up(), progress=False,
-                  on_success=lambda _r: _ready(window), on_failure=lambda exc: _failed(window, exc)).start()
+        Operation(
+            window,
+            "打开数据库",
+            lambda report, cancelled: ctx.warm_up(),
+            progress=False,
+            on_success=lambda _r: _ready(window),
+            on_failure=lambda exc: _failed(window, exc),
+        ).start()
     return label
 
 

@@ -5,6 +5,7 @@ template, import of the sample workbook, calc, approve, and the three exports
 store says, so that an installed program's batch can be compared with the same
 batch worked out by the source tree (``reference``).
 """
+
 from __future__ import annotations
 
 import json
@@ -60,7 +61,9 @@ def drive(kjjb: Callable[..., str], path_arg: Callable[[str], str], local: Path)
         extra = [] if command == "export" else ["--include-provisional"]
         out = kjjb(command, batch, "-o", path_arg(name), *extra)
         _expect(name in out, out)
-    batches = [{k: b[k] for k in ("status", "companies", "lines", "total")} for b in json.loads(kjjb("batches", "--json"))]
+    batches = [
+        {k: b[k] for k in ("status", "companies", "lines", "total")} for b in json.loads(kjjb("batches", "--json"))
+    ]
     sheets = {name: sheets_of(local / name) for name in [TEMPLATE, *EXPORTS.values()]}
     for name in EXPORTS.values():
         _expect(sheets[name] and all(rows > 1 for rows in sheets[name].values()), f"{name} 是空的：{sheets[name]}")
@@ -73,8 +76,15 @@ def reference(folder: Path) -> dict:
     env["KJJB_DATA_DIR"] = str(folder / "data")
 
     def kjjb(*args) -> str:
-        return subprocess.run([sys.executable, "main.py", *map(str, args)], cwd=ROOT, env=env, check=True,
-                              capture_output=True, text=True, encoding="utf-8").stdout
+        return subprocess.run(
+            [sys.executable, "main.py", *map(str, args)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        ).stdout
 
     return drive(kjjb, lambda name: str(folder / name), folder)
 
@@ -84,5 +94,7 @@ def compare(got: dict, want: dict, where: str) -> str:
     _expect(got["batches"] == want["batches"], f"{where}的批次 {got['batches']} 与源码的 {want['batches']} 不同")
     _expect(got["sheets"] == want["sheets"], f"{where}导出的工作表 {got['sheets']} 与源码的 {want['sheets']} 不同")
     b = got["batches"][0]
-    return (f"批次{got['batch']}：{b['companies']}家企业，{b['lines']}条明细，合计{b['total']}元，已审批；"
-            f"模板和三个导出工作簿（{'、'.join(EXPORTS.values())}）与源码的结果相同")
+    return (
+        f"批次{got['batch']}：{b['companies']}家企业，{b['lines']}条明细，合计{b['total']}元，已审批；"
+        f"模板和三个导出工作簿（{'、'.join(EXPORTS.values())}）与源码的结果相同"
+    )

@@ -15,6 +15,7 @@ its copyright file there on Windows), else the system's fonts-wqy-microhei
 package (Debian, Ubuntu). Without it the build stops: letters printed on a PC
 without a Chinese font would show boxes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,7 +71,9 @@ def find_font(explicit: str | None) -> tuple[Path, list[Path]]:
     if local.is_file():
         licences = _licences_beside(local)
         if not licences:
-            raise BuildError(f"{local.parent}中没有字体的许可证文件（如 Debian 软件包 fonts-wqy-microhei 的 copyright）")
+            raise BuildError(
+                f"{local.parent}中没有字体的许可证文件（如 Debian 软件包 fonts-wqy-microhei 的 copyright）"
+            )
         return local, licences
     for font, licence in SYSTEM_FONTS:
         if font.is_file():
@@ -84,7 +87,8 @@ def find_font(explicit: str | None) -> tuple[Path, list[Path]]:
     raise BuildError(
         "找不到要随程序提供的中文字体 WenQuanYi Micro Hei（文泉驿微米黑）。\n"
         "  Debian/Ubuntu：apt-get install fonts-wqy-microhei\n"
-        f"  Windows：把 {FONT_NAME} 和它的 copyright 文件放进 {HERE / 'fonts'}，或用 --font 指定字体文件")
+        f"  Windows：把 {FONT_NAME} 和它的 copyright 文件放进 {HERE / 'fonts'}，或用 --font 指定字体文件"
+    )
 
 
 def stage_fonts(font: Path, licences: list[Path]) -> Path:
@@ -120,10 +124,18 @@ def write_version_resource() -> Path:
     nums = numeric_version(ver)
     path = WORK / "version-info.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
-    strings = {"CompanyName": "科技创新奖补计算器", "FileDescription": name, "FileVersion": ver,
-               "InternalName": "kjjb", "OriginalFilename": "kjjb.exe", "ProductName": name, "ProductVersion": ver}
+    strings = {
+        "CompanyName": "科技创新奖补计算器",
+        "FileDescription": name,
+        "FileVersion": ver,
+        "InternalName": "kjjb",
+        "OriginalFilename": "kjjb.exe",
+        "ProductName": name,
+        "ProductVersion": ver,
+    }
     items = ",\n          ".join(f"StringStruct({k!r}, {v!r})" for k, v in strings.items())
-    path.write_text(f"""VSVersionInfo(
+    path.write_text(
+        f"""VSVersionInfo(
   ffi=FixedFileInfo(filevers={nums}, prodvers={nums}, mask=0x3f, flags=0x0, OS=0x40004, fileType=0x1,
                     subtype=0x0, date=(0, 0)),
   kids=[
@@ -132,7 +144,9 @@ def write_version_resource() -> Path:
     VarFileInfo([VarStruct('Translation', [0x0804, 1200])])
   ]
 )
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -140,10 +154,22 @@ def run_pyinstaller(fonts: Path, version_file: Path, clean: bool) -> None:
     try:
         import PyInstaller  # noqa: F401
     except ImportError:
-        raise BuildError("未安装 PyInstaller：请用 python3 dev.py bundle（会安装到 .venv），"
-                         "或 pip install 'pyinstaller>=6.5,<7'") from None
-    cmd = [sys.executable, "-m", "PyInstaller", str(HERE / "kjjb.spec"), "--noconfirm", "--log-level", "WARN",
-           "--distpath", str(DIST), "--workpath", str(WORK / "pyinstaller")]
+        raise BuildError(
+            "未安装 PyInstaller：请用 python3 dev.py bundle（会安装到 .venv），或 pip install 'pyinstaller>=6.5,<7'"
+        ) from None
+    cmd = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        str(HERE / "kjjb.spec"),
+        "--noconfirm",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        str(DIST),
+        "--workpath",
+        str(WORK / "pyinstaller"),
+    ]
     if clean:
         cmd.append("--clean")
     cmd += ["--", "--fonts", str(fonts), "--version-file", str(version_file)]
@@ -159,16 +185,24 @@ def check_bundle() -> dict:
         raise BuildError("打包结果缺少文件：\n  " + "\n  ".join(missing))
     name, ver = version()
     size, files = bundle_size(BUNDLE)
-    info = {"name": name, "version": ver, "platform": f"{platform.system()}-{platform.machine()}",
-            "python": platform.python_version(), "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "source_digest": source_digest(ROOT), "size_bytes": size, "files": files}
+    info = {
+        "name": name,
+        "version": ver,
+        "platform": f"{platform.system()}-{platform.machine()}",
+        "python": platform.python_version(),
+        "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "source_digest": source_digest(ROOT),
+        "size_bytes": size,
+        "files": files,
+    }
     (BUNDLE / "build-info.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return info
 
 
 def largest(n: int = 12) -> list[tuple[int, str]]:
-    sizes = [(p.stat().st_size, str(p.relative_to(BUNDLE))) for p in BUNDLE.rglob("*")
-             if p.is_file() and not p.is_symlink()]
+    sizes = [
+        (p.stat().st_size, str(p.relative_to(BUNDLE))) for p in BUNDLE.rglob("*") if p.is_file() and not p.is_symlink()
+    ]
     return sorted(sizes, reverse=True)[:n]
 
 
@@ -182,7 +216,11 @@ def selftest() -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="生成本机系统的程序文件夹（dist/kjjb），供 .deb 软件包使用")
     parser.add_argument("--font", help="随程序提供的中文字体文件（同一目录下须有其许可证文件）")
-    parser.add_argument("--selftest", action="store_true", help="生成后运行自检（kjjb --selftest；Windows 上为 kjjb-console --selftest）")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="生成后运行自检（kjjb --selftest；Windows 上为 kjjb-console --selftest）",
+    )
     parser.add_argument("--clean", action="store_true", help="清除 PyInstaller 缓存后重新分析")
     parser.add_argument("--verbose", action="store_true", help="列出最大的文件")
     args = parser.parse_args(argv)
@@ -196,8 +234,10 @@ def main(argv=None) -> int:
     except BuildError as exc:
         print(f"打包失败：{exc}", file=sys.stderr)
         return 1
-    print(f"已生成 {BUNDLE}：{info['files']}个文件，{info['size_bytes'] / 2**20:.1f} MiB"
-          f"（用时{time.perf_counter() - started:.0f}秒）")
+    print(
+        f"已生成 {BUNDLE}：{info['files']}个文件，{info['size_bytes'] / 2**20:.1f} MiB"
+        f"（用时{time.perf_counter() - started:.0f}秒）"
+    )
     if args.verbose:
         for size, name in largest():
             print(f"  {size / 2**20:7.1f} MiB  {name}")

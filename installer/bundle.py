@@ -5,6 +5,7 @@ QtSvg are allowed for screens that draw charts or SVG icons). Everything else
 PySide6-Addons installs - WebEngine, QML/Quick, 3D, Multimedia and the rest -
 is kept out, and so are the test and development tools.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,24 +13,97 @@ import re
 import sys
 from pathlib import Path, PurePath
 
-QT_USED = ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtCharts", "QtSvg", "QtSvgWidgets",
-           "QtOpenGL", "QtOpenGLWidgets", "QtDBus")
+QT_USED = (
+    "QtCore",
+    "QtGui",
+    "QtWidgets",
+    "QtPrintSupport",
+    "QtCharts",
+    "QtSvg",
+    "QtSvgWidgets",
+    "QtOpenGL",
+    "QtOpenGLWidgets",
+    "QtDBus",
+)
 
 QT_UNUSED = (
-    "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender", "QtAxContainer",
-    "QtBluetooth", "QtCanvasPainter", "QtConcurrent", "QtDataVisualization", "QtDesigner", "QtGraphs",
-    "QtGraphsWidgets", "QtHelp", "QtHttpServer", "QtLocation", "QtMultimedia", "QtMultimediaWidgets",
-    "QtNetwork", "QtNetworkAuth", "QtNfc", "QtPdf", "QtPdfWidgets", "QtPositioning", "QtQml", "QtQuick",
-    "QtQuick3D", "QtQuickControls2", "QtQuickTest", "QtQuickWidgets", "QtRemoteObjects", "QtScxml",
-    "QtSensors", "QtSerialBus", "QtSerialPort", "QtSpatialAudio", "QtSql", "QtStateMachine", "QtTest",
-    "QtTextToSpeech", "QtUiTools", "QtWebChannel", "QtWebEngineCore", "QtWebEngineQuick",
-    "QtWebEngineWidgets", "QtWebSockets", "QtWebView", "QtXml",
+    "Qt3DAnimation",
+    "Qt3DCore",
+    "Qt3DExtras",
+    "Qt3DInput",
+    "Qt3DLogic",
+    "Qt3DRender",
+    "QtAxContainer",
+    "QtBluetooth",
+    "QtCanvasPainter",
+    "QtConcurrent",
+    "QtDataVisualization",
+    "QtDesigner",
+    "QtGraphs",
+    "QtGraphsWidgets",
+    "QtHelp",
+    "QtHttpServer",
+    "QtLocation",
+    "QtMultimedia",
+    "QtMultimediaWidgets",
+    "QtNetwork",
+    "QtNetworkAuth",
+    "QtNfc",
+    "QtPdf",
+    "QtPdfWidgets",
+    "QtPositioning",
+    "QtQml",
+    "QtQuick",
+    "QtQuick3D",
+    "QtQuickControls2",
+    "QtQuickTest",
+    "QtQuickWidgets",
+    "QtRemoteObjects",
+    "QtScxml",
+    "QtSensors",
+    "QtSerialBus",
+    "QtSerialPort",
+    "QtSpatialAudio",
+    "QtSql",
+    "QtStateMachine",
+    "QtTest",
+    "QtTextToSpeech",
+    "QtUiTools",
+    "QtWebChannel",
+    "QtWebEngineCore",
+    "QtWebEngineQuick",
+    "QtWebEngineWidgets",
+    "QtWebSockets",
+    "QtWebView",
+    "QtXml",
 )
 
 EXCLUDED_MODULES = [f"PySide6.{m}" for m in QT_UNUSED] + [
-    "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data", "ensurepip", "venv",
-    "pytest", "_pytest", "pytestqt", "hypothesis", "pip", "setuptools", "pkg_resources", "wheel",
-    "PyInstaller", "IPython", "numpy", "PIL", "matplotlib", "tests", "bench", "scripts",
+    "tkinter",
+    "_tkinter",
+    "turtle",
+    "turtledemo",
+    "idlelib",
+    "lib2to3",
+    "pydoc_data",
+    "ensurepip",
+    "venv",
+    "pytest",
+    "_pytest",
+    "pytestqt",
+    "hypothesis",
+    "pip",
+    "setuptools",
+    "pkg_resources",
+    "wheel",
+    "PyInstaller",
+    "IPython",
+    "numpy",
+    "PIL",
+    "matplotlib",
+    "tests",
+    "bench",
+    "scripts",
 ]
 
 # Qt libraries (by the name after "Qt6"/"Qt") the bundle must not carry even when a plugin drags them in.
@@ -42,20 +116,43 @@ _UNUSED_LIBS = re.compile(
     re.IGNORECASE,
 )
 # Plugin folders the program has no use for (it needs platforms, styles, imageformats, printsupport ...).
-_UNUSED_PLUGINS = ("assetimporters", "canbus", "designer", "egldeviceintegrations", "generic", "geometryloaders",
-                   "geoservices", "multimedia", "networkinformation", "position", "qmllint", "qmltooling",
-                   "renderers", "renderplugins", "sceneparsers", "scxmldatamodel", "sensors", "sqldrivers",
-                   "texttospeech", "tls", "vectorimageformats", "wayland-decoration-client",
-                   "wayland-graphics-integration-client", "wayland-graphics-integration-server",
-                   "wayland-shell-integration", "webview")
+_UNUSED_PLUGINS = (
+    "assetimporters",
+    "canbus",
+    "designer",
+    "egldeviceintegrations",
+    "generic",
+    "geometryloaders",
+    "geoservices",
+    "multimedia",
+    "networkinformation",
+    "position",
+    "qmllint",
+    "qmltooling",
+    "renderers",
+    "renderplugins",
+    "sceneparsers",
+    "scxmldatamodel",
+    "sensors",
+    "sqldrivers",
+    "texttospeech",
+    "tls",
+    "vectorimageformats",
+    "wayland-decoration-client",
+    "wayland-graphics-integration-client",
+    "wayland-graphics-integration-server",
+    "wayland-shell-integration",
+    "webview",
+)
 # Single plugins of the folders kept: screens the program never runs on (it needs windows/xcb/cocoa and
 # offscreen for the self-test), the GTK theme (it drags in GTK), image formats it never reads.
 _UNUSED_PLUGIN_FILES = re.compile(
     r"(^|[\\/])(lib)?q(direct2d|eglfs|linuxfb|minimalegl|vkkhrdisplay|vnc|wayland[\w-]*|gtk3|pdf|tiff|webp|icns|tga|wbmp)"
-    r"\.(so|dll|dylib)$", re.IGNORECASE)
+    r"\.(so|dll|dylib)$",
+    re.IGNORECASE,
+)
 # Libraries only those plugins use.
-_UNUSED_SUPPORT = re.compile(r"(^|[\\/])(lib)?Qt6(EglFS\w*|EglFsKms\w*|Wayland\w*|WlShell\w*)\b[^\\/]*$",
-                             re.IGNORECASE)
+_UNUSED_SUPPORT = re.compile(r"(^|[\\/])(lib)?Qt6(EglFS\w*|EglFsKms\w*|Wayland\w*|WlShell\w*)\b[^\\/]*$", re.IGNORECASE)
 # Python's codecs for Japanese, Korean and traditional Chinese text (the program reads UTF-8 and GBK).
 _UNUSED_CODECS = re.compile(r"(^|[\\/])_codecs_(jp|kr|tw|hk|iso2022)\.", re.IGNORECASE)
 
@@ -91,13 +188,13 @@ def keep_data(dest: str) -> bool:
     return keep_binary(dest)
 
 
-
 def select_binaries(binaries, imports) -> tuple[list, list]:
     """(kept, left out) of PyInstaller's binaries TOC: what keep_binary refuses, and every library
     that only the refused ones need (the GTK theme plugin, say, brings GTK, Cairo and Pango).
 
     ``imports(src)`` gives the resolved paths a binary links against.
     """
+
     def closure(sources) -> set:
         seen, todo = set(), list(sources)
         while todo:
@@ -119,6 +216,7 @@ def select_binaries(binaries, imports) -> tuple[list, list]:
     dests = {e[0] for e in kept}
     dangling = [e for e in kept if e[2] == "SYMLINK" and e[1] not in dests]  # links to what was left out
     return [e for e in kept if e not in dangling], left_out + dangling
+
 
 # ---------------------------------------------------------------- the built bundle
 SOURCE_PARTS = ("main.py", "core", "gui", "resources", "installer/kjjb.spec", "installer/bundle.py")
@@ -142,8 +240,14 @@ def expected_files(bundle: Path, root: Path) -> list[Path]:
     """Files the bundle must have: both programs, every shipped resource and migration, the font, the icon."""
     inside = contents_dir(bundle)
     out = [bundle / exe_name("kjjb"), bundle / exe_name(console_program())]
-    for folder in ("resources/policies", "resources/templates", "resources/samples", "resources/icons",
-                   "resources/scenarios", "core/store/migrations/versions"):
+    for folder in (
+        "resources/policies",
+        "resources/templates",
+        "resources/samples",
+        "resources/icons",
+        "resources/scenarios",
+        "core/store/migrations/versions",
+    ):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 out.append(inside / path.relative_to(root))

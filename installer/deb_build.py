@@ -18,6 +18,7 @@ symbol version used, and a Chinese font for the window. The data stays in
 each user's home (~/.local/share/kjjb, core/paths.py): the package has no
 maintainer scripts, and removing it leaves the data.
 """
+
 from __future__ import annotations
 
 import json
@@ -149,13 +150,15 @@ def check_bundle_current() -> None:
 
 def control(entries: list[str], installed_kb: int) -> str:
     name, ver = version()
-    return (f"Package: {PACKAGE}\nVersion: {ver}\nArchitecture: amd64\nSection: misc\nPriority: optional\n"
-            f"Maintainer: {name} <kjjb@localhost>\nInstalled-Size: {installed_kb}\n"
-            f"Depends: {', '.join(entries)}\n"
-            f"Description: {name}\n"
-            " Science-and-technology award calculator for Inner Mongolian bureaus: works out, approves,\n"
-            " pays and documents the awards of the region's and cities' policies (offline; SQLite in\n"
-            " ~/.local/share/kjjb, or a shared PostgreSQL server with --db).\n")
+    return (
+        f"Package: {PACKAGE}\nVersion: {ver}\nArchitecture: amd64\nSection: misc\nPriority: optional\n"
+        f"Maintainer: {name} <kjjb@localhost>\nInstalled-Size: {installed_kb}\n"
+        f"Depends: {', '.join(entries)}\n"
+        f"Description: {name}\n"
+        " Science-and-technology award calculator for Inner Mongolian bureaus: works out, approves,\n"
+        " pays and documents the awards of the region's and cities' policies (offline; SQLite in\n"
+        " ~/.local/share/kjjb, or a shared PostgreSQL server with --db).\n"
+    )
 
 
 def build() -> dict:
@@ -190,8 +193,11 @@ def build() -> dict:
     (root / "DEBIAN" / "control").write_text(control(entries, installed_kb), encoding="utf-8")
     DIST.mkdir(exist_ok=True)
     out = DIST / deb_name()
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z3", "--build", str(root), str(out)], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["dpkg-deb", "--root-owner-group", "-Zxz", "-z3", "--build", str(root), str(out)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return {"deb": out, "bytes": out.stat().st_size, "depends": entries, "glibc": glibc, "system_libraries": system}
 
 
@@ -204,7 +210,9 @@ def main(argv=None) -> int:
     except (BuildError, subprocess.CalledProcessError) as exc:
         print(f"生成 .deb 失败：{exc}", file=sys.stderr)
         return 1
-    print(f"已生成 dist/{info['deb'].name}：{info['bytes'] / 2**20:.1f} MiB（用时{time.perf_counter() - started:.0f}秒）")
+    print(
+        f"已生成 dist/{info['deb'].name}：{info['bytes'] / 2**20:.1f} MiB（用时{time.perf_counter() - started:.0f}秒）"
+    )
     print(f"  依赖：{', '.join(info['depends'])}")
     print(f"  需要 glibc {info['glibc']} 或更新（目标系统的 glibc 更旧时，须在同样旧的系统上生成：见 docs/install.md）")
     return 0

@@ -13,6 +13,7 @@
 
 Each step prints its time; the exit code is 0 only when every check passed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,14 @@ from core.version import APP_NAME, __version__  # noqa: E402
 from installer import batch_check  # noqa: E402
 
 USER = "kjjbcheck"
-FILES = ("/opt/kjjb/kjjb", "/opt/kjjb/_internal/resources/fonts/wqy-microhei.ttc", "/usr/bin/kjjb",
-         "/usr/share/applications/kjjb.desktop", "/usr/share/icons/hicolor/256x256/apps/kjjb.png",
-         "/usr/share/doc/kjjb/copyright")
+FILES = (
+    "/opt/kjjb/kjjb",
+    "/opt/kjjb/_internal/resources/fonts/wqy-microhei.ttc",
+    "/usr/bin/kjjb",
+    "/usr/share/applications/kjjb.desktop",
+    "/usr/share/icons/hicolor/256x256/apps/kjjb.png",
+    "/usr/share/doc/kjjb/copyright",
+)
 
 
 class CheckFailed(Exception):
@@ -51,8 +57,14 @@ def expect(condition, message: str) -> None:
 
 def apt(*args, timeout=600) -> subprocess.CompletedProcess:
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    result = subprocess.run(["apt-get", "-y", "-q", *args], env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                            text=True, timeout=timeout)
+    result = subprocess.run(
+        ["apt-get", "-y", "-q", *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if result.returncode:
         raise CheckFailed(f"apt-get {' '.join(args)} 失败：\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     return result
@@ -94,14 +106,30 @@ class Check:
 
     def as_user(self, *args, timeout=300) -> str:
         """Run ``kjjb ARGS`` as the normal user, in a login-like environment with no variables of ours."""
-        env = ["env", "-i", f"HOME={self.home}", f"USER={USER}", "PATH=/usr/local/bin:/usr/bin:/bin",
-               "LANG=C.UTF-8", "QT_QPA_PLATFORM=offscreen"]
-        result = subprocess.run(["runuser", "-u", USER, "--", *env, "kjjb", *map(str, args)], cwd="/",
-                                stdin=subprocess.DEVNULL, capture_output=True, text=True, encoding="utf-8",
-                                errors="replace", timeout=timeout)
+        env = [
+            "env",
+            "-i",
+            f"HOME={self.home}",
+            f"USER={USER}",
+            "PATH=/usr/local/bin:/usr/bin:/bin",
+            "LANG=C.UTF-8",
+            "QT_QPA_PLATFORM=offscreen",
+        ]
+        result = subprocess.run(
+            ["runuser", "-u", USER, "--", *env, "kjjb", *map(str, args)],
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+        )
         if result.returncode:
-            raise CheckFailed(f"kjjb {' '.join(map(str, args))}（用户 {USER}）退出码{result.returncode}：\n"
-                              f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+            raise CheckFailed(
+                f"kjjb {' '.join(map(str, args))}（用户 {USER}）退出码{result.returncode}：\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
         return result.stdout
 
     # ------------------------------------------------------------ steps
@@ -116,11 +144,14 @@ class Check:
         desktop.optionxform = str
         desktop.read("/usr/share/applications/kjjb.desktop", encoding="utf-8")
         entry = desktop["Desktop Entry"]
-        expect(entry["Name[zh_CN]"] == APP_NAME and entry["Icon"] == "kjjb" and entry["Exec"].startswith("/usr/bin/kjjb"),
-               f"菜单项不对：{dict(entry)}")
+        expect(
+            entry["Name[zh_CN]"] == APP_NAME and entry["Icon"] == "kjjb" and entry["Exec"].startswith("/usr/bin/kjjb"),
+            f"菜单项不对：{dict(entry)}",
+        )
         if shutil.which("desktop-file-validate"):
-            result = subprocess.run(["desktop-file-validate", "/usr/share/applications/kjjb.desktop"],
-                                    capture_output=True, text=True)
+            result = subprocess.run(
+                ["desktop-file-validate", "/usr/share/applications/kjjb.desktop"], capture_output=True, text=True
+            )
             expect(result.returncode == 0, f"菜单项不合规范：{result.stdout}{result.stderr}")
         version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "kjjb"], capture_output=True, text=True).stdout
         expect(version == __version__, f"安装的版本为 {version}")

@@ -4,27 +4,90 @@ Only the import directory is read (the DLL names a module needs at load time);
 the build uses it to drop the Qt and media DLLs no kept module needs, and to
 fail when a kept module needs a DLL that neither the install nor Windows has.
 """
+
 from __future__ import annotations
 
 import struct
 from pathlib import Path
 
 # DLLs every 64-bit Windows 10 has (and Wine provides); anything else a module imports must be installed.
-SYSTEM_DLLS = frozenset(name.lower() for name in (
-    "advapi32.dll", "authz.dll", "bcrypt.dll", "cfgmgr32.dll", "comctl32.dll", "comdlg32.dll", "crypt32.dll",
-    "d3d11.dll", "d3d12.dll", "d3d9.dll", "dcomp.dll", "dwmapi.dll", "dwrite.dll", "dxgi.dll", "dxva2.dll",
-    "gdi32.dll", "gdiplus.dll", "imm32.dll", "iphlpapi.dll", "kernel32.dll", "mpr.dll", "msimg32.dll",
-    "msvcrt.dll", "ncrypt.dll", "netapi32.dll", "ntdll.dll", "ole32.dll", "oleacc.dll", "oleaut32.dll",
-    "opengl32.dll", "propsys.dll", "rpcrt4.dll", "secur32.dll", "setupapi.dll", "shcore.dll", "shell32.dll",
-    "shlwapi.dll", "user32.dll", "userenv.dll", "uxtheme.dll", "version.dll", "winhttp.dll", "wininet.dll",
-    "winmm.dll", "winspool.drv", "wintrust.dll", "wldap32.dll", "ws2_32.dll", "wtsapi32.dll", "cabinet.dll",
-    "msi.dll", "rstrtmgr.dll", "dnsapi.dll", "credui.dll", "normaliz.dll", "psapi.dll",
-    "powrprof.dll", "d2d1.dll", "ntdsapi.dll", "mf.dll", "mfplat.dll", "mfreadwrite.dll", "ws2help.dll",
-    # Windows 10 1703+ carries ICU as icuuc.dll/icuin.dll (Qt 6 uses it; Wine does not have it).
-    "icuuc.dll", "icuin.dll", "icu.dll", "uiautomationcore.dll", "dwmapi.dll", "winspool.drv",
-    # Windows 10 carries bcryptprimitives.dll (ProcessPrng; Rust 1.78+ modules such as python-calamine's use it).
-    "bcryptprimitives.dll",
-))
+SYSTEM_DLLS = frozenset(
+    name.lower()
+    for name in (
+        "advapi32.dll",
+        "authz.dll",
+        "bcrypt.dll",
+        "cfgmgr32.dll",
+        "comctl32.dll",
+        "comdlg32.dll",
+        "crypt32.dll",
+        "d3d11.dll",
+        "d3d12.dll",
+        "d3d9.dll",
+        "dcomp.dll",
+        "dwmapi.dll",
+        "dwrite.dll",
+        "dxgi.dll",
+        "dxva2.dll",
+        "gdi32.dll",
+        "gdiplus.dll",
+        "imm32.dll",
+        "iphlpapi.dll",
+        "kernel32.dll",
+        "mpr.dll",
+        "msimg32.dll",
+        "msvcrt.dll",
+        "ncrypt.dll",
+        "netapi32.dll",
+        "ntdll.dll",
+        "ole32.dll",
+        "oleacc.dll",
+        "oleaut32.dll",
+        "opengl32.dll",
+        "propsys.dll",
+        "rpcrt4.dll",
+        "secur32.dll",
+        "setupapi.dll",
+        "shcore.dll",
+        "shell32.dll",
+        "shlwapi.dll",
+        "user32.dll",
+        "userenv.dll",
+        "uxtheme.dll",
+        "version.dll",
+        "winhttp.dll",
+        "wininet.dll",
+        "winmm.dll",
+        "winspool.drv",
+        "wintrust.dll",
+        "wldap32.dll",
+        "ws2_32.dll",
+        "wtsapi32.dll",
+        "cabinet.dll",
+        "msi.dll",
+        "rstrtmgr.dll",
+        "dnsapi.dll",
+        "credui.dll",
+        "normaliz.dll",
+        "psapi.dll",
+        "powrprof.dll",
+        "d2d1.dll",
+        "ntdsapi.dll",
+        "mf.dll",
+        "mfplat.dll",
+        "mfreadwrite.dll",
+        "ws2help.dll",
+        # Windows 10 1703+ carries ICU as icuuc.dll/icuin.dll (Qt 6 uses it; Wine does not have it).
+        "icuuc.dll",
+        "icuin.dll",
+        "icu.dll",
+        "uiautomationcore.dll",
+        "dwmapi.dll",
+        "winspool.drv",
+        # Windows 10 carries bcryptprimitives.dll (ProcessPrng; Rust 1.78+ modules such as python-calamine's use it).
+        "bcryptprimitives.dll",
+    )
+)
 
 
 def is_system_dll(name: str) -> bool:
@@ -65,7 +128,7 @@ def imports(path: Path) -> list[str]:
     if data[:2] != b"MZ":
         raise PEError(f"{path} is not a PE file")
     pe = struct.unpack_from("<I", data, 0x3C)[0]
-    if data[pe:pe + 4] != b"PE\0\0":
+    if data[pe : pe + 4] != b"PE\0\0":
         raise PEError(f"{path} is not a PE file")
     optional = pe + 24
     magic = struct.unpack_from("<H", data, optional)[0]
@@ -78,7 +141,7 @@ def imports(path: Path) -> list[str]:
             continue
         at = _offset(sections, rva)
         while True:
-            entry = data[at:at + entry_size]
+            entry = data[at : at + entry_size]
             if len(entry) < entry_size or not any(entry):
                 break
             name_rva = struct.unpack_from("<I", entry, name_at)[0]

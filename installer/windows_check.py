@@ -31,6 +31,7 @@ Each step prints its time; the exit code is 0 only when every check passed.
 Run Windows programs with stdin from /dev/null and their output into pipes:
 Wine 8 gives Python invalid standard handles otherwise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,7 +78,7 @@ def version_string(path: Path, key: str) -> str | None:
     start = at + len(needle)
     start += (-start) % 4  # the value is aligned to 32 bits
     end = start
-    while end + 1 < len(data) and data[end:end + 2] != b"\0\0":
+    while end + 1 < len(data) and data[end : end + 2] != b"\0\0":
         end += 2
     return data[start:end].decode("utf-16-le")
 
@@ -100,10 +101,20 @@ class Wine:
         self.home = folder / "home"
         self.home.mkdir(parents=True, exist_ok=True)
         self.user = getpass.getuser()
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("PYTHON", "KJJB_", "QT_", "LC_", "LANG", "DISPLAY", "WINE"))}
-        self.env.update(WINEPREFIX=str(self.prefix), WINEARCH="win64", WINEDEBUG="-all", HOME=str(self.home),
-                        WINEDLLOVERRIDES="mscoree,mshtml=", LC_ALL=LOCALE, LANG=LOCALE)
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PYTHON", "KJJB_", "QT_", "LC_", "LANG", "DISPLAY", "WINE"))
+        }
+        self.env.update(
+            WINEPREFIX=str(self.prefix),
+            WINEARCH="win64",
+            WINEDEBUG="-all",
+            HOME=str(self.home),
+            WINEDLLOVERRIDES="mscoree,mshtml=",
+            LC_ALL=LOCALE,
+            LANG=LOCALE,
+        )
 
     def unix(self, windows_path: str) -> Path:
         drive, _, rest = windows_path.partition(":\\")
@@ -122,27 +133,36 @@ class Wine:
         env = dict(self.env)
         if display:
             env["DISPLAY"] = display
-        result = subprocess.run(["wine", str(program), *map(str, args)], env=env, stdin=subprocess.DEVNULL,
-                                capture_output=True, timeout=timeout)
+        result = subprocess.run(
+            ["wine", str(program), *map(str, args)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+        )
         self.wait()
         result.out = result.stdout.decode(CODE_PAGE, errors="replace")
         result.err = result.stderr.decode(CODE_PAGE, errors="replace")
         if check and result.returncode != 0:
-            raise CheckFailed(f"{Path(str(program)).name} {' '.join(map(str, args))} 退出码{result.returncode}：\n"
-                              f"{result.out[-3000:]}\n{result.err[-3000:]}")
+            raise CheckFailed(
+                f"{Path(str(program)).name} {' '.join(map(str, args))} 退出码{result.returncode}：\n"
+                f"{result.out[-3000:]}\n{result.err[-3000:]}"
+            )
         return result
 
     def wait(self) -> None:
         subprocess.run(["wineserver", "-w"], env=self.env, check=False)
 
     def boot(self) -> None:
-        subprocess.run(["wineboot", "-i"], env=self.env, stdin=subprocess.DEVNULL, capture_output=True, check=True,
-                       timeout=300)
+        subprocess.run(
+            ["wineboot", "-i"], env=self.env, stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=300
+        )
         self.wait()
 
     def registry(self, key: str, value: str) -> str | None:
-        result = subprocess.run(["wine", "reg", "query", key, "/v", value], env=self.env, stdin=subprocess.DEVNULL,
-                                capture_output=True)
+        result = subprocess.run(
+            ["wine", "reg", "query", key, "/v", value], env=self.env, stdin=subprocess.DEVNULL, capture_output=True
+        )
         text = result.stdout.decode(CODE_PAGE, errors="replace")
         m = re.search(rf"{re.escape(value)}\s+REG_\w+\s+(.*)", text)
         return m.group(1).strip() if result.returncode == 0 and m else None
@@ -189,8 +209,15 @@ class Check:
     def install_per_user(self) -> str:
         self.wine.run(self.setup, "/S")
         folder = self.wine.unix(self.per_user_dir)
-        for name in ("kjjb.exe", "kjjb-console.exe", "uninstall.exe", "python/python311.dll", "app/main.py",
-                     "app/resources/fonts/wqy-microhei.ttc", "lib/PySide6/Qt6Core.dll"):
+        for name in (
+            "kjjb.exe",
+            "kjjb-console.exe",
+            "uninstall.exe",
+            "python/python311.dll",
+            "app/main.py",
+            "app/resources/fonts/wqy-microhei.ttc",
+            "lib/PySide6/Qt6Core.dll",
+        ):
             expect((folder / name).is_file(), f"安装后缺少 {self.per_user_dir}\\{name}")
         for exe in ("kjjb.exe", "kjjb-console.exe"):
             expect(version_string(folder / exe, "ProductVersion") == __version__, f"{exe} 的文件属性中没有版本")
@@ -217,14 +244,18 @@ class Check:
         """Build a check-only stand-in for a DLL Windows 10 has and Wine 8 lacks, into the prefix's System32."""
         work = self.wine.folder / "stand-ins"
         work.mkdir(exist_ok=True)
-        subprocess.run(["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-s", "-o", work / dll,
-                        HERE / "windows" / source, *libraries], check=True)
+        subprocess.run(
+            ["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-s", "-o", work / dll, HERE / "windows" / source, *libraries],
+            check=True,
+        )
         shutil.copy2(work / dll, self.wine.unix("C:\\windows\\system32") / dll)
 
     def prng_stand_in(self) -> str:
         self.stand_in("bcryptprimitives.dll", "bcryptprimitives_stub.c", "-ladvapi32")
-        return ("System32\\bcryptprimitives.dll：仅供检查的替身（Wine 8 没有 Windows 10 自带的 ProcessPrng；"
-                "不随安装程序分发）")
+        return (
+            "System32\\bcryptprimitives.dll：仅供检查的替身（Wine 8 没有 Windows 10 自带的 ProcessPrng；"
+            "不随安装程序分发）"
+        )
 
     def icu_stand_in(self) -> str:
         self.stand_in("icuuc.dll", "icuuc_stub.c")
@@ -250,16 +281,29 @@ class Check:
         if not shutil.which("Xvfb"):
             return "跳过：没有 Xvfb（apt-get install xvfb）"
         display = f":{90 + os.getpid() % 100}"
-        xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1366x768x24"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        xvfb = subprocess.Popen(
+            ["Xvfb", display, "-screen", "0", "1366x768x24"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             time.sleep(1)
             data = f"{self.wine.profile}\\窗口检查"
             config = self.wine.unix(f"{self.wine.profile}\\autopilot.json")
             report = f"{self.wine.profile}\\autopilot-report.json"
-            config.write_text(json.dumps({"first_run": {"issuer": "呼伦贝尔市科学技术局", "code": "呼科发",
-                                                        "clerk": "王敏", "demo": True},
-                                          "report": report}, ensure_ascii=False), encoding="utf-8")
+            config.write_text(
+                json.dumps(
+                    {
+                        "first_run": {
+                            "issuer": "呼伦贝尔市科学技术局",
+                            "code": "呼科发",
+                            "clerk": "王敏",
+                            "demo": True,
+                        },
+                        "report": report,
+                    },
+                    ensure_ascii=False,
+                ),
+                encoding="utf-8",
+            )
             self.wine.env["KJJB_AUTOPILOT"] = f"{self.wine.profile}\\autopilot.json"
             try:
                 self.wine.run(f"{self.per_user_dir}\\kjjb.exe", "--data-dir", data, display=display, timeout=180)
@@ -281,8 +325,13 @@ class Check:
     def take_screenshot(self, display: str, data: str) -> None:
         """The main window on the data the autopilot left (the 创建管理员 dialog is skipped with Esc)."""
         env = dict(self.wine.env, DISPLAY=display)
-        program = subprocess.Popen(["wine", f"{self.per_user_dir}\\kjjb.exe", "--data-dir", data], env=env,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        program = subprocess.Popen(
+            ["wine", f"{self.per_user_dir}\\kjjb.exe", "--data-dir", data],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
             time.sleep(12)
             if shutil.which("xdotool"):
@@ -311,18 +360,24 @@ class Check:
     def uninstall(self) -> str:
         database = self.wine.unix(self.data_dir + "\\kjjb.sqlite3")
         before = hashlib.sha256(database.read_bytes()).hexdigest()
-        files = sorted(p.relative_to(self.wine.unix(self.data_dir)).as_posix()
-                       for p in self.wine.unix(self.data_dir).rglob("*"))
+        files = sorted(
+            p.relative_to(self.wine.unix(self.data_dir)).as_posix() for p in self.wine.unix(self.data_dir).rglob("*")
+        )
         self.wine.run(f"{self.per_user_dir}\\uninstall.exe", "/S")
         expect(not self.wine.unix(self.per_user_dir).exists(), f"卸载后 {self.per_user_dir} 仍在")
         start_menu = self.wine.unix(f"{self.wine.profile}\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs")
         expect(not (start_menu / f"{APP_NAME}.lnk").exists(), "卸载后开始菜单快捷方式仍在")
-        expect(not (self.wine.unix(f"{self.wine.profile}\\Desktop") / f"{APP_NAME}.lnk").exists(), "卸载后桌面快捷方式仍在")
+        expect(
+            not (self.wine.unix(f"{self.wine.profile}\\Desktop") / f"{APP_NAME}.lnk").exists(), "卸载后桌面快捷方式仍在"
+        )
         expect(self.wine.registry("HKCU\\" + UNINSTALL_KEY, "DisplayVersion") is None, "卸载后卸载信息仍在")
-        after = sorted(p.relative_to(self.wine.unix(self.data_dir)).as_posix()
-                       for p in self.wine.unix(self.data_dir).rglob("*"))
-        expect(after == files and hashlib.sha256(database.read_bytes()).hexdigest() == before,
-               f"卸载改动了数据文件夹 {self.data_dir}")
+        after = sorted(
+            p.relative_to(self.wine.unix(self.data_dir)).as_posix() for p in self.wine.unix(self.data_dir).rglob("*")
+        )
+        expect(
+            after == files and hashlib.sha256(database.read_bytes()).hexdigest() == before,
+            f"卸载改动了数据文件夹 {self.data_dir}",
+        )
         return f"程序、快捷方式和卸载信息已删除；{self.data_dir} 原样保留（{len(files)}个文件，含 kjjb.sqlite3）"
 
     def all_users(self) -> str:
@@ -358,7 +413,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="在 Wine 中检查 Windows 安装程序")
     parser.add_argument("setup", nargs="?", default=str(ROOT / "dist" / f"kjjb-setup-{__version__}.exe"))
     parser.add_argument("--keep", action="store_true", help="保留 Wine 前缀（默认检查后删除）")
-    parser.add_argument("--screenshot", help="把 Wine 中的主窗口截图保存到此 PNG 文件（需要 Xvfb、xdotool、ImageMagick）")
+    parser.add_argument(
+        "--screenshot", help="把 Wine 中的主窗口截图保存到此 PNG 文件（需要 Xvfb、xdotool、ImageMagick）"
+    )
     args = parser.parse_args(argv)
     setup = Path(args.setup).resolve()
     if not setup.is_file():

@@ -5,6 +5,7 @@
 Needs a Chinese font (WenQuanYi Micro Hei from fonts-wqy-microhei is found
 by itself). The .ico holds every size Windows asks for (256 as PNG, the smaller ones as bitmaps).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/font
 def _family(font_file: str | None) -> str:
     from PySide6.QtGui import QFontDatabase
 
-    for path in ([font_file] if font_file else list(FONT_FILES)):
+    for path in [font_file] if font_file else list(FONT_FILES):
         if path and Path(path).exists():
             font_id = QFontDatabase.addApplicationFont(path)
             if font_id >= 0:
@@ -54,8 +55,9 @@ def draw(size: int, family: str):
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         inset = size * 0.12
-        p.drawRoundedRect(outer.adjusted(inset - margin, inset - margin, margin - inset, margin - inset),
-                          size * 0.09, size * 0.09)
+        p.drawRoundedRect(
+            outer.adjusted(inset - margin, inset - margin, margin - inset, margin - inset), size * 0.09, size * 0.09
+        )
     font = QFont(family)
     font.setPixelSize(round(size * (0.62 if size >= 32 else 0.8)))
     font.setBold(True)
@@ -114,8 +116,9 @@ def main() -> int:
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     images = {size: draw(size, family) for size in ICO_SIZES}
-    (out / "kjjb.ico").write_bytes(ico_bytes({size: png_bytes(img) if size >= 256 else dib_bytes(img)
-                                              for size, img in images.items()}))
+    (out / "kjjb.ico").write_bytes(
+        ico_bytes({size: png_bytes(img) if size >= 256 else dib_bytes(img) for size, img in images.items()})
+    )
     (out / "kjjb.png").write_bytes(png_bytes(images[256]))
     print(f"已生成 {out / 'kjjb.ico'} 和 {out / 'kjjb.png'}（字体：{family}）")
     return 0

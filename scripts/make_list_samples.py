@@ -8,6 +8,7 @@
   with --kind high_tech --date 2026-11-18).
 Companies are those of 申报样例.xlsx, plus one not in it, a near name (内蒙古…), a branch and spelling variants.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -69,11 +70,19 @@ def high_tech_rows() -> list:
 
 
 def main() -> None:
-    wb = _sheet("内蒙古自治区2026年第一批入库科技型中小企业名单（样例）", ["序号", "企业名称", "统一社会信用代码", "入库登记编号"],
-                tech_sme_rows(), [6, 40, 24, 24])
+    wb = _sheet(
+        "内蒙古自治区2026年第一批入库科技型中小企业名单（样例）",
+        ["序号", "企业名称", "统一社会信用代码", "入库登记编号"],
+        tech_sme_rows(),
+        [6, 40, 24, 24],
+    )
     wb.save(OUT / TECH_SME)
-    wb = _sheet("内蒙古自治区2026年第一批认定报备高新技术企业名单（样例）", ["序号", "企业名称", "证书编号"],
-                high_tech_rows(), [6, 44, 20])
+    wb = _sheet(
+        "内蒙古自治区2026年第一批认定报备高新技术企业名单（样例）",
+        ["序号", "企业名称", "证书编号"],
+        high_tech_rows(),
+        [6, 44, 20],
+    )
     wb.save(OUT / HIGH_TECH)
     print(f"已写入 {OUT / TECH_SME}、{OUT / HIGH_TECH}")
 

@@ -8,6 +8,7 @@ after only importing the program's modules, and the first words of the refusal.
 The hostile files (refused as files) come first, then the hidden and forged
 workbooks (refused cell by cell).
 """
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,14 @@ print(json.dumps({"seconds": elapsed, "peak_kb": peak, "base_kb": base, "message
 
 
 def measure(path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(path)], cwd=ROOT, capture_output=True, text=True,
-                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
     if out.returncode:
         raise SystemExit(out.stderr)
     return json.loads(out.stdout)
@@ -66,8 +73,10 @@ def main() -> int:
             path = maker(d, template)
             m = measure(path)
             reason = m["message"].split("：", 1)[-1][:60].replace("|", "｜")
-            print(f"| {name} | {path.stat().st_size / 1e6:.2f} MB | {m['seconds']:.2f} s | "
-                  f"{m['peak_kb'] / 1024:.0f} MB | {m['base_kb'] / 1024:.0f} MB | {reason} |")
+            print(
+                f"| {name} | {path.stat().st_size / 1e6:.2f} MB | {m['seconds']:.2f} s | "
+                f"{m['peak_kb'] / 1024:.0f} MB | {m['base_kb'] / 1024:.0f} MB | {reason} |"
+            )
     return 0
 
 

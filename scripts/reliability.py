@@ -7,6 +7,7 @@ random moments) and reports what held. The pytest suite runs the same
 scenarios a few times each (tests/reliability/); this script runs them many
 times and, with --write, rewrites the table in docs/reliability.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,6 +38,7 @@ def uscc(n: int, prefix: str = "911504") -> str:
 
 # ------------------------------------------------------------------ children
 
+
 def make_import(name: str, companies: int, award_year: int = 2026):
     """An ImportData of ``companies`` Hulunbuir companies with a few claims each."""
     from core.casefile import parse_claim
@@ -48,15 +50,29 @@ def make_import(name: str, companies: int, award_year: int = 2026):
     data = ImportData(name + ".xlsx", hashlib.sha256(name.encode()).hexdigest(), award_year, name)
     for i in range(companies):
         u = uscc(i)
-        data.companies.append(CompanyProfile(u, f"可靠性测试{i}号有限公司", "hulunbuir", "海拉尔区",
-                                             bank_name="中国银行", bank_account=f"1{i:015d}"))
-        data.rd += [(u, RdYear(2024, __import__("decimal").Decimal(1_000_000 + i), True)),
-                    (u, RdYear(2025, __import__("decimal").Decimal(2_000_000 + 7 * i), True))]
+        data.companies.append(
+            CompanyProfile(
+                u, f"可靠性测试{i}号有限公司", "hulunbuir", "海拉尔区", bank_name="中国银行", bank_account=f"1{i:015d}"
+            )
+        )
+        data.rd += [
+            (u, RdYear(2024, __import__("decimal").Decimal(1_000_000 + i), True)),
+            (u, RdYear(2025, __import__("decimal").Decimal(2_000_000 + 7 * i), True)),
+        ]
         data.tech_sme.append((u, 2025))
-        for k, raw in enumerate(({"type": "rd_post_subsidy"},
-                                 {"type": "tech_contract", "number": f"HT{i}", "date": "2026-05-01",
-                                  "amount": str(1_000_000 + i), "regional_post_subsidy": True},
-                                 {"type": "tech_sme_registration", "year": 2026})):
+        for k, raw in enumerate(
+            (
+                {"type": "rd_post_subsidy"},
+                {
+                    "type": "tech_contract",
+                    "number": f"HT{i}",
+                    "date": "2026-05-01",
+                    "amount": str(1_000_000 + i),
+                    "regional_post_subsidy": True,
+                },
+                {"type": "tech_sme_registration", "year": 2026},
+            )
+        ):
             data.claims.append((u, parse_claim(raw, vocab, "x", award_year, f"c{k}")))
     return data
 
@@ -88,8 +104,9 @@ def child(mode: str, url: str, arg: str) -> None:
 
 def spawn(mode: str, url: str, arg: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen([PY, __file__, "--child", mode, url, arg], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, text=True)
+    return subprocess.Popen(
+        [PY, __file__, "--child", mode, url, arg], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True
+    )
 
 
 def kill_after(proc: subprocess.Popen, delay: float) -> bool:
@@ -108,6 +125,7 @@ def kill_after(proc: subprocess.Popen, delay: float) -> bool:
 
 # ------------------------------------------------------------------ checks
 
+
 def integrity(path: Path) -> str:
     con = sqlite3.connect(path)
     try:
@@ -120,8 +138,15 @@ def counts(path: Path) -> dict:
     con = sqlite3.connect(path)
     try:
         out = {}
-        for table in ("companies", "batches", "claims", "award_lines", "rd_years", "tech_sme_registrations",
-                      "import_log"):
+        for table in (
+            "companies",
+            "batches",
+            "claims",
+            "award_lines",
+            "rd_years",
+            "tech_sme_registrations",
+            "import_log",
+        ):
             out[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         return out
     finally:
@@ -138,6 +163,7 @@ def fresh_db(folder: Path) -> tuple[str, Path]:
 
 
 # ------------------------------------------------------------------ scenarios
+
 
 def scenario_kill_import(runs: int, companies: int = 1500, seed: int = 1) -> dict:
     """SIGKILL an import at random moments: the database is the old state or the new, never a mix."""
@@ -227,10 +253,19 @@ def scenario_kill_export(runs: int, companies: int = 1500, seed: int = 3) -> dic
                 complete += 1
             else:
                 absent += 1
-        leftovers = [p.name for p in folder.iterdir() if p.suffix not in (".xlsx", ".sqlite3", ".sqlite3-wal",
-                                                                           ".sqlite3-shm") and p.is_file()]
-    return {"runs": runs, "killed": killed, "old": absent, "new": complete, "seconds": round(full, 2),
-            "temporary files left": len(leftovers)}
+        leftovers = [
+            p.name
+            for p in folder.iterdir()
+            if p.suffix not in (".xlsx", ".sqlite3", ".sqlite3-wal", ".sqlite3-shm") and p.is_file()
+        ]
+    return {
+        "runs": runs,
+        "killed": killed,
+        "old": absent,
+        "new": complete,
+        "seconds": round(full, 2),
+        "temporary files left": len(leftovers),
+    }
 
 
 def scenario_two_instances(runs: int, seed: int = 4) -> dict:
@@ -242,11 +277,17 @@ def scenario_two_instances(runs: int, seed: int = 4) -> dict:
             run_dir.mkdir()
             url, path = fresh_db(run_dir)
             env = dict(os.environ, PYTHONPATH=str(ROOT))
-            code = ("import sys; sys.path.insert(0, %r); from scripts.reliability import make_import;"
-                    "from core.store import open_store; s=open_store(%r); "
-                    "print(s.apply_import(make_import(sys.argv[1], 400))[0])") % (str(ROOT), url)
-            procs = [subprocess.Popen([PY, "-c", code, f"two-{i}-{k}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      env=env, text=True) for k in range(2)]
+            code = (
+                "import sys; sys.path.insert(0, %r); from scripts.reliability import make_import;"
+                "from core.store import open_store; s=open_store(%r); "
+                "print(s.apply_import(make_import(sys.argv[1], 400))[0])"
+            ) % (str(ROOT), url)
+            procs = [
+                subprocess.Popen(
+                    [PY, "-c", code, f"two-{i}-{k}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True
+                )
+                for k in range(2)
+            ]
             results = [p.communicate() + (p.returncode,) for p in procs]
             c = counts(path)
             landed = sum(1 for _, _, rc in results if rc == 0)
@@ -275,10 +316,23 @@ def scenario_double_approve(runs: int, companies: int = 200) -> dict:
             p = folder / f"run{i}.sqlite3"
             p.write_bytes(template)
             env = dict(os.environ, PYTHONPATH=str(ROOT))
-            cmd = [PY, str(ROOT / "main.py"), "--db", f"sqlite:///{p.as_posix()}", "approve", "1", "--preparer", "张三",
-                   "--reviewer", "李四", "--allow-provisional"]
-            procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-                     for _ in range(2)]
+            cmd = [
+                PY,
+                str(ROOT / "main.py"),
+                "--db",
+                f"sqlite:///{p.as_posix()}",
+                "approve",
+                "1",
+                "--preparer",
+                "张三",
+                "--reviewer",
+                "李四",
+                "--allow-provisional",
+            ]
+            procs = [
+                subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+                for _ in range(2)
+            ]
             results = [p2.communicate() + (p2.returncode,) for p2 in procs]
             codes = sorted(rc for _, _, rc in results)
             assert codes[0] == 0 and codes[1] != 0, results
@@ -314,8 +368,13 @@ def main() -> int:
             continue
         t0 = time.perf_counter()
         result = fn(args.runs)
-        print(json.dumps({"scenario": key, "label": label, **result, "elapsed": round(time.perf_counter() - t0, 1)},
-                         ensure_ascii=False), flush=True)
+        print(
+            json.dumps(
+                {"scenario": key, "label": label, **result, "elapsed": round(time.perf_counter() - t0, 1)},
+                ensure_ascii=False,
+            ),
+            flush=True,
+        )
     return 0
 
 

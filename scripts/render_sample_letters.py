@@ -8,6 +8,7 @@ letter-adjustment.png (an adjustment batch's), and the preview and settings
 dialogs (letters-preview.png, letters-settings.png).
 Needs pdftoppm (poppler-utils).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,8 +80,10 @@ def main() -> int:
         write_pdf([letter], pdf, font)
         for old in out.glob(f"{name}*.png"):
             old.unlink()
-        subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                        str(out / name)], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(args.dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(out / name)],
+            check=True,
+        )
         return out / f"{name}.png"
 
     # an adjustment batch's letter: differences, the net paid on top
@@ -102,8 +105,13 @@ def main() -> int:
     real = open_store(f"sqlite:///{(work / 'demo.sqlite3').as_posix()}")
     batch_id = load_demo_data(real, load_policies())
     real.approve(batch_id, "王丽", "张伟", allow_provisional=True)
-    baotou = dataclasses.replace(settings, issuer="包头市科学技术局", letterhead="包头市科学技术局", code="包科发",
-                                 contact="联系人：李明　联系电话：0472-5123456")
+    baotou = dataclasses.replace(
+        settings,
+        issuer="包头市科学技术局",
+        letterhead="包头市科学技术局",
+        code="包科发",
+        contact="联系人：李明　联系电话：0472-5123456",
+    )
     real_batch = prepare_letters(real, batch_id, baotou)
     letter = max(real_batch.letters, key=lambda l: len(l.lines))
     written.append(first_page(letter, "letter-demo-batch"))

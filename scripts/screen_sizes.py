@@ -7,6 +7,7 @@ the manual's pictures (resources/manual/images) from the 1366 shots.
 
     python scripts/screen_sizes.py [-o docs/screenshots]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,14 @@ os.environ["KJJB_DATA_DIR"] = tempfile.mkdtemp(prefix="kjjb-sizes-")
 from PySide6.QtCore import QRect  # noqa: E402
 
 SIZES = {"1366": QRect(0, 0, 1366, 728), "1024": QRect(0, 0, 1024, 560)}  # a 40 px task bar below
-MANUAL = {"screen-companies", "screen-batch-results", "screen-policies", "screen-calculators", "screen-targets",
-          "screen-audit"}
+MANUAL = {
+    "screen-companies",
+    "screen-batch-results",
+    "screen-policies",
+    "screen-calculators",
+    "screen-targets",
+    "screen-audit",
+}
 
 
 def shoot(out: Path, size: str, shots) -> None:
@@ -88,8 +95,9 @@ def shoot(out: Path, size: str, shots) -> None:
     image = w.grab().toImage()
     painter = QPainter(image)
     menu = menu_owner.table_menu
-    painter.drawPixmap(menu_owner.mapTo(w, menu_owner.visualRect(batches.batch_model.index(0, 1)).center()),
-                       menu.grab())
+    painter.drawPixmap(
+        menu_owner.mapTo(w, menu_owner.visualRect(batches.batch_model.index(0, 1)).center()), menu.grab()
+    )
     painter.end()
     image.save(str(out / f"screen-context-menu-{size}.png"))
     menu.close()
@@ -148,7 +156,6 @@ def shoot(out: Path, size: str, shots) -> None:
     dialog.reject()
 
 
-
 def reviewer_view(out: Path, s) -> None:
     """A 审核人 logged in (文件 → 切换用户): 导入, 计算 and 删除 greyed; the reason of 计算 written under it."""
     from PySide6.QtGui import QColor, QPainter
@@ -194,8 +201,7 @@ def letter_page(out: Path) -> Path | None:
     letter = build_letter(demo_batch(1), lines, LetterNumber(2025, 1), hulunbuir_settings(), load_template())
     pdf = Path(os.environ["KJJB_DATA_DIR"]) / "six.pdf"
     pages = write_pdf([letter], pdf, resolve_font(hulunbuir_settings().fonts))
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(out / "letter-six-lines")],
-                   check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(out / "letter-six-lines")], check=True)
     print(out / "letter-six-lines.png", f"({pages}页)")
     return out / "letter-six-lines.png"
 

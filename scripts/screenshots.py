@@ -10,6 +10,7 @@ Dialogs are drawn over the window they belong to, as they appear.
 Needs a Chinese font (Debian: fonts-wqy-microhei); without one the text
 comes out as boxes, so the script refuses to run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,9 @@ class Shots:
 
         _font(self.app)
         families = set(QFontDatabase.families())
-        if not any(f in families for f in ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "Source Han Sans SC")):
+        if not any(
+            f in families for f in ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "Source Han Sans SC")
+        ):
             raise SystemExit("没有中文字体，截图中的文字会是方框：请先安装 fonts-wqy-microhei")
         from gui.ask import ScriptedAsker, set_asker
         from gui.context import AppContext
@@ -104,8 +107,11 @@ def main(out: Path) -> int:
     # 申报批次: the demo batch calculated, a line's trace beside it
     batches = w.show_page("batches")
     s.settle()
-    line = next(l for l in batches.lines if l.rule_id.startswith("bt-") and l.schedule) if any(
-        l.rule_id.startswith("bt-") and l.schedule for l in batches.lines) else batches.lines[0]
+    line = (
+        next(l for l in batches.lines if l.rule_id.startswith("bt-") and l.schedule)
+        if any(l.rule_id.startswith("bt-") and l.schedule for l in batches.lines)
+        else batches.lines[0]
+    )
     batches.select_line(line.uscc, line.line_no)
     s.settle()
     s.save("screen-batch-results.png")
@@ -323,11 +329,22 @@ def _later_workbook(path: Path) -> str:
     wb = build_template(award_year=2027, batch_name="2027年第一批科技创新奖补")
     ws = wb[claim_sheet_name("技术合同（技术交易后补助）")]
     cols = {normalize_header(c.value): c.column for c in ws[1] if c.value}
-    for row, (number, day, amount) in enumerate((
-            ("2026150701000021", "2027-03-10", 1_500_000), ("2026150701000045", "2027-04-02", 800_000),
-            ("2027150701000012", "2027-05-20", 2_000_000), ("2027150701000012", "2027-08-16", 500_000)), 2):
-        values = {"统一社会信用代码": uscc, "合同登记编号": number, "合同登记日期": day, "技术交易额（元）": amount,
-                  "已获自治区技术交易后补助": "是"}
+    for row, (number, day, amount) in enumerate(
+        (
+            ("2026150701000021", "2027-03-10", 1_500_000),
+            ("2026150701000045", "2027-04-02", 800_000),
+            ("2027150701000012", "2027-05-20", 2_000_000),
+            ("2027150701000012", "2027-08-16", 500_000),
+        ),
+        2,
+    ):
+        values = {
+            "统一社会信用代码": uscc,
+            "合同登记编号": number,
+            "合同登记日期": day,
+            "技术交易额（元）": amount,
+            "已获自治区技术交易后补助": "是",
+        }
         for header, value in values.items():
             ws.cell(row, cols[normalize_header(header)], value)
     save_workbook(wb, path)

@@ -4,6 +4,7 @@ The store (written elsewhere) turns ImportData into company cases and award
 lines; these helpers do the same in memory so the exports can be tested with
 real traces.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,7 @@ from core.uscc import check_character
 def uscc(seed: int, admin: str = "150702") -> str:
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     n = seed * 7919 + 12345
-    body = "".join(alphabet[(n // 31 ** k) % 31] for k in range(7))
+    body = "".join(alphabet[(n // 31**k) % 31] for k in range(7))
     first17 = f"91{admin}MA{body}"
     return first17 + check_character(first17)
 
@@ -60,8 +61,17 @@ def company_cases(data: ImportData) -> list[CompanyCase]:
 
 
 def batch_record(batch_id=7, name="2026年第一批科技创新奖补", status="approved") -> BatchRecord:
-    return BatchRecord(batch_id, name, 2026, status, dt.datetime(2026, 11, 20, 9, 30), "申报样例.xlsx",
-                       preparer="王丽", reviewer="张伟", approved_at=dt.datetime(2026, 11, 25, 16, 0))
+    return BatchRecord(
+        batch_id,
+        name,
+        2026,
+        status,
+        dt.datetime(2026, 11, 20, 9, 30),
+        "申报样例.xlsx",
+        preparer="王丽",
+        reviewer="张伟",
+        approved_at=dt.datetime(2026, 11, 25, 16, 0),
+    )
 
 
 def engine_lines(data: ImportData, policies, batch_id=7) -> list[LineRecord]:
@@ -72,25 +82,62 @@ def engine_lines(data: ImportData, policies, batch_id=7) -> list[LineRecord]:
         p = profiles[result.company.uscc]
         for line in result.lines:
             doc = line.rule.document
-            lines.append(LineRecord(
-                batch_id=batch_id, line_no=len(lines) + 1, uscc=p.uscc, company_name=p.name,
-                bank_name=p.bank_name, bank_account=p.bank_account, rule_id=line.rule.id, document_id=doc.id,
-                document_title=doc.title, doc_number=doc.doc_number, clause=line.rule.clause,
-                summary=line.rule.summary, sentence=line.rule.sentence, amount=line.amount,
-                provisional=line.provisional, trace=Trace.from_json(line.trace.to_json()), schedule=line.schedule))
+            lines.append(
+                LineRecord(
+                    batch_id=batch_id,
+                    line_no=len(lines) + 1,
+                    uscc=p.uscc,
+                    company_name=p.name,
+                    bank_name=p.bank_name,
+                    bank_account=p.bank_account,
+                    rule_id=line.rule.id,
+                    document_id=doc.id,
+                    document_title=doc.title,
+                    doc_number=doc.doc_number,
+                    clause=line.rule.clause,
+                    summary=line.rule.summary,
+                    sentence=line.rule.sentence,
+                    amount=line.amount,
+                    provisional=line.provisional,
+                    trace=Trace.from_json(line.trace.to_json()),
+                    schedule=line.schedule,
+                )
+            )
     return lines
 
 
-def simple_line(n: int, amount: str, company: str = "甲", code: str | None = None, provisional=False,
-                batch_id=7, doc=("d1", "测试政策文件", "测政发〔2026〕1号")) -> LineRecord:
-    return LineRecord(batch_id, n, code or uscc(n), f"{company}科技有限公司", "中国工商银行测试支行",
-                      "0607002201201234567", f"rule-{n}", doc[0], doc[1], doc[2], "（一）", f"测试项目{n}",
-                      "条款原文。", Decimal(amount), provisional,
-                      Trace([Input("基数", "1,000.00元")], formula=f"定额 {amount}元"))
+def simple_line(
+    n: int,
+    amount: str,
+    company: str = "甲",
+    code: str | None = None,
+    provisional=False,
+    batch_id=7,
+    doc=("d1", "测试政策文件", "测政发〔2026〕1号"),
+) -> LineRecord:
+    return LineRecord(
+        batch_id,
+        n,
+        code or uscc(n),
+        f"{company}科技有限公司",
+        "中国工商银行测试支行",
+        "0607002201201234567",
+        f"rule-{n}",
+        doc[0],
+        doc[1],
+        doc[2],
+        "（一）",
+        f"测试项目{n}",
+        "条款原文。",
+        Decimal(amount),
+        provisional,
+        Trace([Input("基数", "1,000.00元")], formula=f"定额 {amount}元"),
+    )
 
 
-def rewrite_zip(src: Path, dst: Path, replace: dict | None = None, add: dict | None = None,
-                drop: set | None = None) -> Path:
+def rewrite_zip(
+    src: Path, dst: Path, replace: dict | None = None, add: dict | None = None, drop: set | None = None
+) -> Path:
     """Copy a workbook's zip, replacing, adding or dropping parts (values are bytes)."""
     replace, add, drop = replace or {}, add or {}, drop or set()
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -107,6 +154,7 @@ def rewrite_zip(src: Path, dst: Path, replace: dict | None = None, add: dict | N
 def sheet_part(path: Path, sheet_name: str) -> str:
     """The zip part holding a sheet, found through workbook.xml and its relationships."""
     import re
+
     with zipfile.ZipFile(path) as z:
         wb = z.read("xl/workbook.xml").decode()
         rels = z.read("xl/_rels/workbook.xml.rels").decode()
@@ -123,13 +171,26 @@ def read_part(path: Path, part: str) -> bytes:
         return z.read(part)
 
 
-
-
 # ---------------------------------------------------------------- formula payloads
 
 # Text that a spreadsheet would run or read as a formula (OWASP's CSV-injection list and their full-width forms).
-PAYLOADS = ('=HYPERLINK("http://x","点我")', "=cmd|' /C calc'!A0", "@SUM(1)", "+1+1", "-2+3", "\t=1+1", "\r=1",
-            " =1", "＝1＋1", "=1+1", "#N/A", "－1", "＠A1", "\n=2*3", "　=3")
+PAYLOADS = (
+    '=HYPERLINK("http://x","点我")',
+    "=cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "+1+1",
+    "-2+3",
+    "\t=1+1",
+    "\r=1",
+    " =1",
+    "＝1＋1",
+    "=1+1",
+    "#N/A",
+    "－1",
+    "＠A1",
+    "\n=2*3",
+    "　=3",
+)
 
 
 def written_cells(path: Path) -> list[dict]:
@@ -139,6 +200,7 @@ def written_cells(path: Path) -> list[dict]:
     formula (the text of an <f> element, or None) and quote_prefix (its cell format's flag).
     """
     import xml.etree.ElementTree as ET
+
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
@@ -162,15 +224,27 @@ def written_cells(path: Path) -> list[dict]:
                     text = shared[int(v.text)]
                 else:
                     text = v.text if v is not None else None
-                cells.append({"part": name, "ref": c.get("r"), "t": kind, "text": text,
-                              "formula": None if f is None else (f.text or ""),
-                              "quote_prefix": quoted[int(c.get("s", 0))]})
+                cells.append(
+                    {
+                        "part": name,
+                        "ref": c.get("r"),
+                        "t": kind,
+                        "text": text,
+                        "formula": None if f is None else (f.text or ""),
+                        "quote_prefix": quoted[int(c.get("s", 0))],
+                    }
+                )
     return cells
 
 
 def formula_elements(path: Path) -> list[str]:
     """The <f> elements anywhere in the workbook's worksheets, as raw XML (none in anything we write)."""
     import re
+
     with zipfile.ZipFile(path) as z:
-        return [m[0] for name in z.namelist() if name.startswith("xl/worksheets/")
-                for m in re.finditer(rb"<(?:\w+:)?f(?:\s[^>]*)?/?>", z.read(name))]
+        return [
+            m[0]
+            for name in z.namelist()
+            if name.startswith("xl/worksheets/")
+            for m in re.finditer(rb"<(?:\w+:)?f(?:\s[^>]*)?/?>", z.read(name))
+        ]

@@ -5,6 +5,7 @@ from, and returns the path of the file it made. ``HOSTILE`` maps a case name
 to (maker, the words the refusal must contain). scripts/measure_hostile.py
 uses the same makers to report time and peak memory.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,7 @@ def _cfb(names: list[str]) -> bytes:
     for name in ["Root Entry"] + names:
         entry = bytearray(128)
         encoded = name.encode("utf-16-le") + b"\x00\x00"
-        entry[0:len(encoded)] = encoded
+        entry[0 : len(encoded)] = encoded
         entry[64:66] = struct.pack("<H", len(encoded))
         entry[66] = 5 if name == "Root Entry" else 2
         directory += entry
@@ -55,6 +56,7 @@ def _copy(template: Path, out: Path, replace=None, add=None, drop=(), writers=No
 
 def companies_part(template: Path) -> str:
     import re
+
     with zipfile.ZipFile(template) as z:
         wb = z.read("xl/workbook.xml").decode()
         rels = z.read("xl/_rels/workbook.xml.rels").decode()
@@ -68,9 +70,11 @@ def _sheet_xml(rows_xml: str) -> bytes:
     return (f'<worksheet xmlns="{SHEET_NS}"><sheetData>{rows_xml}</sheetData></worksheet>').encode()
 
 
-_HEADER_ROW = ('<row r="1"><c r="A1" t="inlineStr"><is><t>统一社会信用代码</t></is></c>'
-               '<c r="B1" t="inlineStr"><is><t>企业名称</t></is></c>'
-               '<c r="C1" t="inlineStr"><is><t>所属盟市</t></is></c></row>')
+_HEADER_ROW = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>统一社会信用代码</t></is></c>'
+    '<c r="B1" t="inlineStr"><is><t>企业名称</t></is></c>'
+    '<c r="C1" t="inlineStr"><is><t>所属盟市</t></is></c></row>'
+)
 
 
 # ---------------------------------------------------------------- makers
@@ -110,6 +114,7 @@ def zip_bomb(d, t):
         for _ in range(200):
             f.write(block)
         f.write(b"</sheetData></worksheet>")
+
     return _copy(t, d / "压缩炸弹.xlsx", writers={part: write})
 
 
@@ -123,15 +128,15 @@ def lying_sizes(d, t):
     # local file header: size at offset 22, name at 30; central directory: size at 24, name at 46
     i = data.find(b"PK\x03\x04")
     while i >= 0:
-        n = struct.unpack("<H", data[i + 26:i + 28])[0]
-        if data[i + 30:i + 30 + n] == name:
-            data[i + 22:i + 26] = struct.pack("<I", 1000)
+        n = struct.unpack("<H", data[i + 26 : i + 28])[0]
+        if data[i + 30 : i + 30 + n] == name:
+            data[i + 22 : i + 26] = struct.pack("<I", 1000)
         i = data.find(b"PK\x03\x04", i + 4)
     i = data.find(b"PK\x01\x02")
     while i >= 0:
-        n = struct.unpack("<H", data[i + 28:i + 30])[0]
-        if data[i + 46:i + 46 + n] == name:
-            data[i + 24:i + 28] = struct.pack("<I", 1000)
+        n = struct.unpack("<H", data[i + 28 : i + 30])[0]
+        if data[i + 46 : i + 46 + n] == name:
+            data[i + 24 : i + 28] = struct.pack("<I", 1000)
         i = data.find(b"PK\x01\x02", i + 4)
     out.write_bytes(bytes(data))
     return out
@@ -139,17 +144,22 @@ def lying_sizes(d, t):
 
 def billion_laughs(d, t):
     part = companies_part(t)
-    lol = ['<!ENTITY lol "lol">'] + [f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                                     for i in range(1, 10)]
-    xml = (f'<?xml version="1.0"?><!DOCTYPE worksheet [{"".join(lol)}]>'
-           f'<worksheet xmlns="{SHEET_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c>'
-           '</row></sheetData></worksheet>')
+    lol = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    ]
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [{"".join(lol)}]>'
+        f'<worksheet xmlns="{SHEET_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c>'
+        "</row></sheetData></worksheet>"
+    )
     return _copy(t, d / "XML炸弹.xlsx", replace={part: xml.encode()})
 
 
 def external_entity(d, t):
-    xml = ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-           f'<sst xmlns="{SHEET_NS}" count="1" uniqueCount="1"><si><t>&xxe;</t></si></sst>')
+    xml = (
+        '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        f'<sst xmlns="{SHEET_NS}" count="1" uniqueCount="1"><si><t>&xxe;</t></si></sst>'
+    )
     return _copy(t, d / "外部实体.xlsx", add={"xl/sharedStrings.xml": xml.encode()})
 
 
@@ -171,12 +181,14 @@ def million_rows(d, t):
                 chunk = []
         f.write("".join(chunk).encode())
         f.write(b"</sheetData></worksheet>")
+
     return _copy(t, d / "一百万行.xlsx", writers={part: write})
 
 
 def huge_string(d, t):
     part = companies_part(t)
     import random
+
     rnd = random.Random(1)
     # 4.5 MB of UTF-8 in one cell, random enough not to trip the compression-ratio check first
     text = "".join(map(chr, (rnd.randrange(0x4E00, 0x9FA5) for _ in range(1_500_000))))
@@ -186,6 +198,7 @@ def huge_string(d, t):
 
 def too_many_sheets(d, t):
     from openpyxl import Workbook
+
     wb = Workbook()
     for i in range(150):
         wb.create_sheet(f"表{i}")
@@ -206,8 +219,10 @@ def empty_file(d, t):
 
 def html_disguised(d, t):
     p = d / "网页.xlsx"
-    p.write_text("<html><head><meta charset='utf-8'></head><body><table><tr><td>企业</td></tr></table></body></html>",
-                 encoding="utf-8")
+    p.write_text(
+        "<html><head><meta charset='utf-8'></head><body><table><tr><td>企业</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
     return p
 
 
@@ -253,6 +268,7 @@ def zip_encrypted_entry(d, t):
 def duplicate_parts(d, t):
     part = companies_part(t)
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return _copy(t, d / "重复部件.xlsx", add={part: _sheet_xml(_HEADER_ROW)})
@@ -260,7 +276,9 @@ def duplicate_parts(d, t):
 
 def broken_xml(d, t):
     part = companies_part(t)
-    return _copy(t, d / "XML损坏.xlsx", replace={part: b'<worksheet xmlns="' + SHEET_NS.encode() + b'"><sheetData><row>'})
+    return _copy(
+        t, d / "XML损坏.xlsx", replace={part: b'<worksheet xmlns="' + SHEET_NS.encode() + b'"><sheetData><row>'}
+    )
 
 
 def too_many_columns(d, t):
@@ -281,9 +299,12 @@ def xlsb_disguised(d, t):
     p = d / "二进制.xlsx"
     with zipfile.ZipFile(p, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                   'officeDocument" Target="xl/workbook.bin"/></Relationships>')
+        z.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.bin"/></Relationships>',
+        )
         z.writestr("xl/workbook.bin", b"\x83\x01\x00")
     return p
 
@@ -317,7 +338,15 @@ HOSTILE = {
 }
 
 # The ones worth timing: each would hurt a naive reader.
-HEAVY = ("zip_bomb", "lying_sizes", "billion_laughs", "million_rows", "huge_string", "too_many_sheets", "too_many_parts")
+HEAVY = (
+    "zip_bomb",
+    "lying_sizes",
+    "billion_laughs",
+    "million_rows",
+    "huge_string",
+    "too_many_sheets",
+    "too_many_parts",
+)
 
 
 def _with_part(template: Path, out: Path, part: str, content_type: str, rel_type: str, write) -> Path:
@@ -328,10 +357,16 @@ def _with_part(template: Path, out: Path, part: str, content_type: str, rel_type
     if f'PartName="/{part}"' not in ct:
         ct = ct.replace("</Types>", f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>')
     if part.rpartition("/")[2] not in rels:
-        rels = rels.replace("</Relationships>", f'<Relationship Id="rIdX" Type="{rel_type}" '
-                                                f'Target="{part.removeprefix("xl/")}"/></Relationships>')
-    out = _copy(template, out, replace={"[Content_Types].xml": ct.encode(), "xl/_rels/workbook.xml.rels": rels.encode()},
-                drop={part})
+        rels = rels.replace(
+            "</Relationships>",
+            f'<Relationship Id="rIdX" Type="{rel_type}" Target="{part.removeprefix("xl/")}"/></Relationships>',
+        )
+    out = _copy(
+        template,
+        out,
+        replace={"[Content_Types].xml": ct.encode(), "xl/_rels/workbook.xml.rels": rels.encode()},
+        drop={part},
+    )
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z, z.open(part, "w") as f:
         write(f)
     return out
@@ -345,9 +380,15 @@ def many_shared_strings(d, t):
         f.write(f'<sst xmlns="{SHEET_NS}" count="{n}" uniqueCount="{n}">'.encode())
         f.write(b"".join(b"<si><t>%d</t></si>" % j for j in range(n)))
         f.write(b"</sst>")
-    return _with_part(t, d / "文字条目过多.xlsx", "xl/sharedStrings.xml",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
-                      "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings", write)
+
+    return _with_part(
+        t,
+        d / "文字条目过多.xlsx",
+        "xl/sharedStrings.xml",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings",
+        write,
+    )
 
 
 def many_cell_formats(d, t):
@@ -355,13 +396,21 @@ def many_cell_formats(d, t):
     n = 100_000
 
     def write(f):
-        f.write(f'<styleSheet xmlns="{SHEET_NS}"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills>'
-                f'<borders count="1"><border/></borders><cellXfs count="{n}">'.encode())
+        f.write(
+            f'<styleSheet xmlns="{SHEET_NS}"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills>'
+            f'<borders count="1"><border/></borders><cellXfs count="{n}">'.encode()
+        )
         f.write(b"".join(b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="%d"/>' % i for i in range(n)))
         f.write(b"</cellXfs></styleSheet>")
-    return _with_part(t, d / "格式过多.xlsx", "xl/styles.xml",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml",
-                      "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles", write)
+
+    return _with_part(
+        t,
+        d / "格式过多.xlsx",
+        "xl/styles.xml",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml",
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles",
+        write,
+    )
 
 
 HOSTILE["many_shared_strings"] = (many_shared_strings, "文字条目过多")
@@ -382,24 +431,44 @@ A_USCC, B_USCC = "91150702MA0N8XKQ26", "91150203MA0N8XKQ2X"  # check characters 
 
 def _uscc(first17: str) -> str:
     from core.uscc import check_character
+
     return first17 + check_character(first17)
 
 
 def filled(t: Path):
     """The template with two companies and one technology contract: a workbook that imports cleanly."""
     from openpyxl import load_workbook
+
     wb = load_workbook(t)
     a, b = _uscc(A_USCC[:17]), _uscc(B_USCC[:17])
-    _append(wb["企业信息"], {"统一社会信用代码": a, "企业名称": "呼伦贝尔甲科技有限公司", "所属盟市": "呼伦贝尔市",
-                           "开户行": "中国工商银行海拉尔支行", "账号": "0607002201201234567", "联系人": "王丽"})
+    _append(
+        wb["企业信息"],
+        {
+            "统一社会信用代码": a,
+            "企业名称": "呼伦贝尔甲科技有限公司",
+            "所属盟市": "呼伦贝尔市",
+            "开户行": "中国工商银行海拉尔支行",
+            "账号": "0607002201201234567",
+            "联系人": "王丽",
+        },
+    )
     _append(wb["企业信息"], {"统一社会信用代码": b, "企业名称": "包头乙新材料有限公司", "所属盟市": "包头市"})
-    _append(wb[CONTRACT], {"统一社会信用代码": a, "合同登记编号": "2026150701000021", "合同登记日期": "2026-03-18",
-                           "技术交易额（元）": 6000000, "已获自治区技术交易后补助": "否"})
+    _append(
+        wb[CONTRACT],
+        {
+            "统一社会信用代码": a,
+            "合同登记编号": "2026150701000021",
+            "合同登记日期": "2026-03-18",
+            "技术交易额（元）": 6000000,
+            "已获自治区技术交易后补助": "否",
+        },
+    )
     return wb
 
 
 def _append(ws, values: dict) -> int:
     from core.excel.layout import normalize_header
+
     cols = {normalize_header(c.value): c.column for c in ws[1] if c.value}
     row = max((c.row for col in ws.iter_cols(max_col=len(cols)) for c in col if c.value is not None), default=1) + 1
     for header, value in values.items():
@@ -415,12 +484,14 @@ def _saved(wb, out: Path) -> Path:
 def _patched(path: Path, sheet: str, edit) -> Path:
     """Rewrite one sheet's XML with ``edit(text) -> text`` (for what openpyxl will not write)."""
     import re
+
     with zipfile.ZipFile(path) as z:
         wb = z.read("xl/workbook.xml").decode()
         rels = z.read("xl/_rels/workbook.xml.rels").decode()
     rid = re.search(r'<sheet [^>]*name="' + re.escape(sheet) + r'"[^>]*r:id="([^"]+)"', wb)[1]
     target = re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="' + rid + '"', rels) or re.search(
-        r'<Relationship [^>]*Id="' + rid + r'"[^>]*Target="([^"]+)"', rels)
+        r'<Relationship [^>]*Id="' + rid + r'"[^>]*Target="([^"]+)"', rels
+    )
     part = target[1].lstrip("/") if target[1].startswith("/") else "xl/" + target[1]
     with zipfile.ZipFile(path) as z:
         text = z.read(part).decode()
@@ -436,6 +507,7 @@ def _cell(ref: str, xml: str):
         new, n = re.subn(r'<c r="' + ref + r'"[^>]*?(/>|>.*?</c>)', lambda _: xml, text, count=1)
         assert n == 1, ref
         return new
+
     return edit
 
 
@@ -443,8 +515,16 @@ def hidden_row(d, t):
     """The issue's case: a second contract of 9,000,000 on a hidden row."""
     wb = filled(t)
     ws = wb[CONTRACT]
-    r = _append(ws, {"统一社会信用代码": ws["A2"].value, "合同登记编号": "2026150701000099", "合同登记日期": "2026-05-01",
-                     "技术交易额（元）": 9000000, "已获自治区技术交易后补助": "否"})
+    r = _append(
+        ws,
+        {
+            "统一社会信用代码": ws["A2"].value,
+            "合同登记编号": "2026150701000099",
+            "合同登记日期": "2026-05-01",
+            "技术交易额（元）": 9000000,
+            "已获自治区技术交易后补助": "否",
+        },
+    )
     ws.row_dimensions[r].hidden = True
     return _saved(wb, d / "隐藏行.xlsx")
 
@@ -473,8 +553,14 @@ def hidden_column(d, t):
 
 def zero_width_column(d, t):
     path = _saved(filled(t), d / "列宽为零.xlsx")
-    return _patched(path, "企业信息", lambda x: x.replace('<col width="22" customWidth="1" style="13" min="8" max="8"',
-                                                        '<col width="0" customWidth="1" style="13" min="8" max="8"'))
+    return _patched(
+        path,
+        "企业信息",
+        lambda x: x.replace(
+            '<col width="22" customWidth="1" style="13" min="8" max="8"',
+            '<col width="0" customWidth="1" style="13" min="8" max="8"',
+        ),
+    )
 
 
 def hidden_claim_sheet(d, t):
@@ -555,8 +641,16 @@ def long_name(d, t):
 
 def long_person_id(d, t):
     wb = filled(t)
-    _append(wb[TALENT], {"统一社会信用代码": wb["企业信息"]["A2"].value, "人才身份证号或编号": "P" * 61,
-                         "人才姓名": "张三", "申报日期": "2026-04-01", "上年度在本市纳税劳动报酬（元）": 300000})
+    _append(
+        wb[TALENT],
+        {
+            "统一社会信用代码": wb["企业信息"]["A2"].value,
+            "人才身份证号或编号": "P" * 61,
+            "人才姓名": "张三",
+            "申报日期": "2026-04-01",
+            "上年度在本市纳税劳动报酬（元）": 300000,
+        },
+    )
     return _saved(wb, d / "人才编号过长.xlsx")
 
 

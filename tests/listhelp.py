@@ -1,4 +1,5 @@
 """Companies of the sample lists (resources/samples), with the history each test case needs."""
+
 import datetime as dt
 import functools
 
@@ -23,8 +24,14 @@ KUNLUN = "91150203MA6PU900DJ"  # 包头市昆仑重型装备制造有限公司 (
 YUMI = "91150502MAN4HC00PW"  # 通辽市玉米生物化工科技有限公司 (the list puts a space in it)
 
 # 科技型中小企业 入库 years each company has before the 2026 list
-TECH_SME_HISTORY = {BEIJIANG: (2024, 2025), LVYUAN: (2024, 2025), LINGNAN: (2023, 2025), CHENBA: (2025,),
-                    JIUYUAN: (2024, 2025), DONGHE: (2024, 2025)}
+TECH_SME_HISTORY = {
+    BEIJIANG: (2024, 2025),
+    LVYUAN: (2024, 2025),
+    LINGNAN: (2023, 2025),
+    CHENBA: (2025,),
+    JIUYUAN: (2024, 2025),
+    DONGHE: (2024, 2025),
+}
 
 
 @functools.lru_cache(maxsize=1)

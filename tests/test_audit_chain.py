@@ -7,8 +7,16 @@ from core.identity.passwords import failure_delay, hash_password, password_probl
 def _chain(n=4):
     out, prev = [], GENESIS
     for i in range(1, n + 1):
-        e = seal(i, f"2026-11-2{i}T10:00:00", "张三", "company.update", f"company:{i}", {"name": "旧"}, {"name": f"新{i}"},
-                 prev)
+        e = seal(
+            i,
+            f"2026-11-2{i}T10:00:00",
+            "张三",
+            "company.update",
+            f"company:{i}",
+            {"name": "旧"},
+            {"name": f"新{i}"},
+            prev,
+        )
         out.append(e)
         prev = e.hash
     return out
@@ -41,7 +49,7 @@ def test_resealed_entry_breaks_the_next_link():
 
 
 def test_password_hash_roundtrip_and_wrong_password():
-    stored = hash_password("Kjjb-2026", n=2 ** 10)
+    stored = hash_password("Kjjb-2026", n=2**10)
     assert stored.startswith("scrypt$")
     assert verify_password("Kjjb-2026", stored)
     assert not verify_password("kjjb-2026", stored)

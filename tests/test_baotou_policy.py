@@ -1,10 +1,35 @@
 """The Baotou document (包党发〔2021〕24号) is encoded whole: every clause listed, every reading used."""
+
 from core.engine.predicates import NEWLY_READINGS, PREDICATES
 from core.policy.model import Choice
 
-CLAUSES = ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）", "（八）", "（九）", "（十）",
-           "（十一）", "（十二）", "（十三）", "（十四）", "（十五）", "（十六）", "（十七）", "（十八）", "（十九）",
-           "（二十）", "（二十一）", "（二十二）", "（二十三）", "（二十四）", "（二十五）"]
+CLAUSES = [
+    "（一）",
+    "（二）",
+    "（三）",
+    "（四）",
+    "（五）",
+    "（六）",
+    "（七）",
+    "（八）",
+    "（九）",
+    "（十）",
+    "（十一）",
+    "（十二）",
+    "（十三）",
+    "（十四）",
+    "（十五）",
+    "（十六）",
+    "（十七）",
+    "（十八）",
+    "（十九）",
+    "（二十）",
+    "（二十一）",
+    "（二十二）",
+    "（二十三）",
+    "（二十四）",
+    "（二十五）",
+]
 
 
 def test_every_numbered_clause_is_in_the_coverage_in_order(policies):

@@ -1,4 +1,5 @@
 """core.batchactions.allowed_actions: what the batch page enables, by the batch's state and the user's roles."""
+
 import datetime as dt
 
 from core.batchactions import ACTIONS, allowed_actions
@@ -29,13 +30,29 @@ def test_every_action_is_answered_with_a_reason_when_disabled():
 
 def test_without_users_the_state_alone_decides():
     draft = allowed_actions(batch(), None, lines=40)
-    assert enabled(draft) == {"import", "refresh", "calculate", "approve", "delete", "export", "disbursement",
-                              "publicity"}
+    assert enabled(draft) == {
+        "import",
+        "refresh",
+        "calculate",
+        "approve",
+        "delete",
+        "export",
+        "disbursement",
+        "publicity",
+    }
     assert draft["letters"] == (False, "兑现通知书在批次审批后才能出具")
     assert draft["paid"] == (False, "批次尚未审批")
     approved = allowed_actions(batch("approved"), None, lines=40)
-    assert enabled(approved) == {"import", "refresh", "paid", "adjust", "export", "disbursement", "publicity",
-                                 "letters"}
+    assert enabled(approved) == {
+        "import",
+        "refresh",
+        "paid",
+        "adjust",
+        "export",
+        "disbursement",
+        "publicity",
+        "letters",
+    }
     assert approved["calculate"][1].startswith("批次已审批，不能修改")
     paid = allowed_actions(batch("paid"), None, lines=40)
     assert paid["paid"] == (False, "批次已标记为已拨付") and paid["approve"] == (False, "批次已拨付")
@@ -58,9 +75,13 @@ def test_the_preparer_cannot_approve_their_own_batch():
 def test_approval_needs_a_calculation_by_a_logged_in_clerk():
     reviewer = user("李审", "reviewer")
     assert allowed_actions(batch(), reviewer, calculated=False)["approve"] == (
-        False, "批次尚未计算，请先计算（F9）再审批")
+        False,
+        "批次尚未计算，请先计算（F9）再审批",
+    )
     assert allowed_actions(batch(preparer=""), reviewer)["approve"] == (
-        False, "批次不是由登录的经办人计算的，请经办人登录后重新计算")
+        False,
+        "批次不是由登录的经办人计算的，请经办人登录后重新计算",
+    )
 
 
 def test_exports_need_lines_and_an_administrator_only_reads():
@@ -69,4 +90,9 @@ def test_exports_need_lines_and_an_administrator_only_reads():
     assert result["disbursement"] == (False, "批次没有奖补明细（可能尚未计算）")
     assert result["export"] == (True, "")
     assert enabled(allowed_actions(batch("approved"), admin, lines=5)) == {
-        "refresh", "export", "disbursement", "publicity", "letters"}
+        "refresh",
+        "export",
+        "disbursement",
+        "publicity",
+        "letters",
+    }

@@ -3,6 +3,7 @@
 Skipped when no bundle is built, or when it was built from other sources than
 these; with KJJB_REQUIRE_BUNDLE=1 (CI, which builds it first) those fail instead.
 """
+
 import json
 import os
 import subprocess
@@ -50,10 +51,16 @@ def start(program, tmp_path, data: Path, first_run, name: str) -> dict:
     """Start the bundled window program on ``data`` with the autopilot; returns its report."""
     config = tmp_path / f"{name}.json"
     report = tmp_path / f"{name}-report.json"
-    config.write_text(json.dumps({"first_run": first_run, "report": str(report)}, ensure_ascii=False),
-                      encoding="utf-8")
-    result = subprocess.run([str(program), "--data-dir", str(data)], env=clean_env(tmp_path, KJJB_AUTOPILOT=str(config)),
-                            capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=120)
+    config.write_text(json.dumps({"first_run": first_run, "report": str(report)}, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run(
+        [str(program), "--data-dir", str(data)],
+        env=clean_env(tmp_path, KJJB_AUTOPILOT=str(config)),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert report.exists(), "the program quit without reporting:\n" + result.stdout + result.stderr
     out = json.loads(report.read_text(encoding="utf-8"))
@@ -63,8 +70,15 @@ def start(program, tmp_path, data: Path, first_run, name: str) -> dict:
 
 def test_bundle_selftest(program, tmp_path):
     _, console = program
-    result = subprocess.run([str(console), "--selftest"], env=clean_env(tmp_path), capture_output=True, text=True,
-                            encoding="utf-8", errors="replace", timeout=180)
+    result = subprocess.run(
+        [str(console), "--selftest"],
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=180,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "自检通过" in result.stdout and "[失败]" not in result.stdout
     assert "随程序提供的中文字体：WenQuanYi Micro Hei" in result.stdout
@@ -79,8 +93,13 @@ def test_bundle_first_run_then_later_runs_then_an_upgrade(program, tmp_path):
     data = tmp_path / "data"
 
     # First run on a fresh data folder: the dialog is walked, the database created, the demo loaded.
-    first = start(window, tmp_path, data, {"issuer": "呼伦贝尔市科学技术局", "code": "呼科发", "clerk": "王敏",
-                                           "demo": True}, "first")
+    first = start(
+        window,
+        tmp_path,
+        data,
+        {"issuer": "呼伦贝尔市科学技术局", "code": "呼科发", "clerk": "王敏", "demo": True},
+        "first",
+    )
     assert first["first_run_dialog"] is True
     assert first["dialog_prefill"] == {"issuer": "", "code": "", "clerk": "", "demo_offered": True}
     assert first["title"] == f"科技创新奖补计算器 {__version__}" and first["icon"] is True

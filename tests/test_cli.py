@@ -1,4 +1,5 @@
 """The headless interface: rules --json, evaluate CASE.json, check, and the worked examples of the docs."""
+
 import json
 import os
 import re
@@ -13,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8"
+    )
 
 
 def test_rules_json_lists_every_rule_with_its_citation(policies):
@@ -31,10 +33,25 @@ def test_rules_json_lists_every_rule_with_its_citation(policies):
 
 
 def test_evaluate_prints_lines_with_trace(tmp_path):
-    case = {"award_year": 2026, "companies": [{
-        "uscc": "91110000600037341L", "name": "甲公司", "city": "hulunbuir",
-        "claims": [{"type": "tech_contract", "number": "HT-1", "date": "2026-05-01", "amount": "3,000,000",
-                    "regional_post_subsidy": "是"}]}]}
+    case = {
+        "award_year": 2026,
+        "companies": [
+            {
+                "uscc": "91110000600037341L",
+                "name": "甲公司",
+                "city": "hulunbuir",
+                "claims": [
+                    {
+                        "type": "tech_contract",
+                        "number": "HT-1",
+                        "date": "2026-05-01",
+                        "amount": "3,000,000",
+                        "regional_post_subsidy": "是",
+                    }
+                ],
+            }
+        ],
+    }
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
     r = run("evaluate", str(path))
@@ -48,26 +65,45 @@ def test_evaluate_prints_lines_with_trace(tmp_path):
     assert {p["path"] for p in line["trace"]["params"]} >= {"rate", "cap.subject", "cap.company_year"}
 
 
-@pytest.mark.parametrize("content, fragment", [
-    ("{not json", "不是有效的JSON"),
-    ('{"award_year": 2026}', "缺少字段“companies”"),
-    ('{"award_year": 2026, "companies": [{"uscc": "91110000600037341A", "name": "x", "city": "hulunbuir"}]}',
-     "companies[0].uscc"),
-    ('{"award_year": 2026, "companies": [{"uscc": "91110000600037341L", "name": "x", "city": "beijing"}]}',
-     "companies[0].city"),
-    ('{"award_year": 2026, "companies": [{"uscc": "91110000600037341L", "name": "x", "city": "hulunbuir", '
-     '"claims": [{"type": "tech_contract", "number": "1", "date": "2026-13-01", "amount": "1", '
-     '"regional_post_subsidy": true}]}]}', "companies[0].claims[0].date"),
-    ('{"award_year": 2026, "companies": [{"uscc": "91110000600037341L", "name": "x", "city": "hulunbuir", '
-     '"claims": [{"type": "tech_contract", "number": "1", "date": "2026-03-01", "amount": "12万x", '
-     '"regional_post_subsidy": true}]}]}', "companies[0].claims[0].amount"),
-    ('{"award_year": 2026, "companies": [{"uscc": "91110000600037341L", "name": "x", "city": "hulunbuir", '
-     '"claims": [{"type": "teleport"}]}]}', "未知事项类型"),
-    ('{"award_year": 2026, "companies": [], "calculators": [{"calculator": "nope"}]}', "未知测算工具"),
-    ('{"award_year": 2026, "companies": [], "calculators": [{"calculator": "nmg20-04-tech-transfer-tax", '
-     '"inputs": {}}]}', "缺少输入"),
-    ('[1, 2]', "应为对象"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        ("{not json", "不是有效的JSON"),
+        ('{"award_year": 2026}', "缺少字段“companies”"),
+        (
+            '{"award_year": 2026, "companies": [{"uscc": "91110000600037341A", "name": "x", "city": "hulunbuir"}]}',
+            "companies[0].uscc",
+        ),
+        (
+            '{"award_year": 2026, "companies": [{"uscc": "91110000600037341L", "name": "x", "city": "beijing"}]}',
+            "companies[0].city",
+        ),
+        (
+            '{"award_year": 2026, "companies": [{"uscc": "91110000600037341L", "name": "x", "city": "hulunbuir", '
+            '"claims": [{"type": "tech_contract", "number": "1", "date": "2026-13-01", "amount": "1", '
+            '"regional_post_subsidy": true}]}]}',
+            "companies[0].claims[0].date",
+        ),
+        (
+            '{"award_year": 2026, "companies": [{"uscc": "91110000600037341L", "name": "x", "city": "hulunbuir", '
+            '"claims": [{"type": "tech_contract", "number": "1", "date": "2026-03-01", "amount": "12万x", '
+            '"regional_post_subsidy": true}]}]}',
+            "companies[0].claims[0].amount",
+        ),
+        (
+            '{"award_year": 2026, "companies": [{"uscc": "91110000600037341L", "name": "x", "city": "hulunbuir", '
+            '"claims": [{"type": "teleport"}]}]}',
+            "未知事项类型",
+        ),
+        ('{"award_year": 2026, "companies": [], "calculators": [{"calculator": "nope"}]}', "未知测算工具"),
+        (
+            '{"award_year": 2026, "companies": [], "calculators": [{"calculator": "nmg20-04-tech-transfer-tax", '
+            '"inputs": {}}]}',
+            "缺少输入",
+        ),
+        ("[1, 2]", "应为对象"),
+    ],
+)
 def test_malformed_case_exits_2_with_a_clear_message(tmp_path, content, fragment):
     path = tmp_path / "case.json"
     path.write_text(content, encoding="utf-8")
@@ -123,13 +159,18 @@ def test_commands_of_names_exactly_what_each_module_registers():
     assert listed <= set(everything.choices)
 
 
-@pytest.mark.parametrize("argv, modules", [
-    (["batches"], ("core.store.commands",)),
-    (["--db", "sqlite:///x.sqlite3", "--user", "王敏", "export", "3", "-o", "x.xlsx"], ("core.excel.commands",)),
-    (["--db=sqlite:///x.sqlite3", "audit", "verify"], ("core.audit.commands",)),
-    (["rules", "--json"], ()),
-    (["--help"], None), (["no-such-command"], None), ([], None),
-])
+@pytest.mark.parametrize(
+    "argv, modules",
+    [
+        (["batches"], ("core.store.commands",)),
+        (["--db", "sqlite:///x.sqlite3", "--user", "王敏", "export", "3", "-o", "x.xlsx"], ("core.excel.commands",)),
+        (["--db=sqlite:///x.sqlite3", "audit", "verify"], ("core.audit.commands",)),
+        (["rules", "--json"], ()),
+        (["--help"], None),
+        (["no-such-command"], None),
+        ([], None),
+    ],
+)
 def test_a_command_loads_only_its_own_module(argv, modules):
     from core.cli import COMMAND_MODULES, command_modules
 
@@ -137,11 +178,19 @@ def test_a_command_loads_only_its_own_module(argv, modules):
 
 
 def test_batches_does_not_import_the_other_commands_modules(tmp_path):
-    code = ("import sys; from core.cli import main; main(['--db', sys.argv[1], 'batches']); "
-            "print('loaded:', *(m for m in ('core.targetreport', 'core.audit.commands', 'core.excel.commands', "
-            "'core.coverage', 'core.engine') if m in sys.modules))")  # the engine: core.store's lazy names
-    r = subprocess.run([sys.executable, "-c", code, f"sqlite:///{tmp_path / 'k.sqlite3'}"], cwd=ROOT,
-                       capture_output=True, text=True, encoding="utf-8", env={**os.environ, "KJJB_DATA_DIR": str(tmp_path)})
+    code = (
+        "import sys; from core.cli import main; main(['--db', sys.argv[1], 'batches']); "
+        "print('loaded:', *(m for m in ('core.targetreport', 'core.audit.commands', 'core.excel.commands', "
+        "'core.coverage', 'core.engine') if m in sys.modules))"
+    )  # the engine: core.store's lazy names
+    r = subprocess.run(
+        [sys.executable, "-c", code, f"sqlite:///{tmp_path / 'k.sqlite3'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "KJJB_DATA_DIR": str(tmp_path)},
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == "loaded:", r.stdout
 
@@ -151,8 +200,10 @@ def test_a_headless_command_collects_garbage_rarely():
     10,000-company calc went to the collector with the default thresholds)."""
     from core.collector import BULK_THRESHOLDS
 
-    code = ("import gc, sys; sys.argv = ['main.py', 'rules', '--json']; import main; main.main(); "
-            "print(list(gc.get_threshold()), file=sys.stderr)")
+    code = (
+        "import gc, sys; sys.argv = ['main.py', 'rules', '--json']; import main; main.main(); "
+        "print(list(gc.get_threshold()), file=sys.stderr)"
+    )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stderr.strip().splitlines()[-1]) == list(BULK_THRESHOLDS)

@@ -1,4 +1,5 @@
 """core must never import Qt (the rule core runs headless, in scripts and the CLI)."""
+
 import ast
 import subprocess
 import sys
@@ -24,9 +25,13 @@ def test_no_qt_import_statement_in_core():
 def test_importing_every_core_module_loads_no_qt():
     modules = sorted(
         ".".join(p.relative_to(CORE.parent).with_suffix("").parts)
-        for p in CORE.rglob("*.py") if p.name != "__init__.py" or p.parent != CORE
+        for p in CORE.rglob("*.py")
+        if p.name != "__init__.py" or p.parent != CORE
     )
-    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + \
-        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\nprint(bad)\nassert not bad, bad\n"
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\nprint(bad)\nassert not bad, bad\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=CORE.parent, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr + result.stdout

@@ -1,4 +1,5 @@
 """Demonstration data (core.demo) and the first-run answers (core.firstrun), without Qt."""
+
 import pytest
 
 from core.demo import load_demo_data
@@ -45,13 +46,16 @@ def test_cancelling_the_demo_leaves_no_batch(store, policies):
     assert store.batches() == []
 
 
-@pytest.mark.parametrize("answers, problem", [
-    (FirstRunAnswers("", "呼科发", "张三"), "请填写发文机关"),
-    (FirstRunAnswers("呼伦贝尔市科学技术局", "", "张三"), "机关代字不能为空"),
-    (FirstRunAnswers("呼伦贝尔市科学技术局", "呼科发〔2026〕", "张三"), "不能含空格、括号或以数字结尾"),
-    (FirstRunAnswers("呼伦贝尔市科学技术局", "呼科发", "  "), "请填写经办人姓名"),
-    (FirstRunAnswers("呼伦贝尔市科学技术局", "呼科发", "张" * 61), "不能超过60个字"),
-])
+@pytest.mark.parametrize(
+    "answers, problem",
+    [
+        (FirstRunAnswers("", "呼科发", "张三"), "请填写发文机关"),
+        (FirstRunAnswers("呼伦贝尔市科学技术局", "", "张三"), "机关代字不能为空"),
+        (FirstRunAnswers("呼伦贝尔市科学技术局", "呼科发〔2026〕", "张三"), "不能含空格、括号或以数字结尾"),
+        (FirstRunAnswers("呼伦贝尔市科学技术局", "呼科发", "  "), "请填写经办人姓名"),
+        (FirstRunAnswers("呼伦贝尔市科学技术局", "呼科发", "张" * 61), "不能超过60个字"),
+    ],
+)
 def test_answers_are_checked(answers, problem):
     assert any(problem in p for p in answers.problems()), answers.problems()
 
@@ -63,7 +67,11 @@ def test_saved_answers_go_to_the_letter_settings_and_the_store(store):
     assert load_letter_settings() == default_letter_settings() and clerk_name(store) == ""
 
     settings = save_answers(store, FirstRunAnswers(" 呼伦贝尔市科学技术局 ", "呼科发", " 张三 ", demo=True))
-    assert (settings.issuer, settings.letterhead, settings.code) == ("呼伦贝尔市科学技术局", "呼伦贝尔市科学技术局", "呼科发")
+    assert (settings.issuer, settings.letterhead, settings.code) == (
+        "呼伦贝尔市科学技术局",
+        "呼伦贝尔市科学技术局",
+        "呼科发",
+    )
     assert load_letter_settings() == settings
     assert store.setting(CLERK_NAME_KEY) == "张三" == clerk_name(store)
     assert current_answers(store) == FirstRunAnswers("呼伦贝尔市科学技术局", "呼科发", "张三")

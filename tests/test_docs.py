@@ -1,4 +1,5 @@
 """docs/coverage.md is generated from the policy files and lists every numbered clause."""
+
 import re
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 The policy texts below are short made-up documents in the shape of the seeds;
 every expected amount is worked out by hand in the comment beside it.
 """
+
 import shutil
 import textwrap
 from decimal import Decimal
@@ -49,8 +50,14 @@ def make_policies(tmp_path, text: str, body: str):
 
 
 def run(policies, claims, history=None, year=2023, size="medium"):
-    data = {"uscc": _uscc(), "name": "测试单位", "city": "baotou", "size": size,
-            "history": history or {}, "claims": claims}
+    data = {
+        "uscc": _uscc(),
+        "name": "测试单位",
+        "city": "baotou",
+        "size": size,
+        "history": history or {},
+        "claims": claims,
+    }
     case = parse_company(data, policies.vocabulary, "company", year)
     return evaluate_company(case, Context(policies, year))
 
@@ -117,8 +124,10 @@ def test_per_step_on_money_keeps_yuan(tmp_path):
     policies = make_policies(tmp_path, text, body)
     assert policies.rules["t-turnover"].step.unit == "yuan"
     # increase 130,000,000 − 20,000,000 = 110,000,000; ÷ 50,000,000 = 2 steps; × 200,000 = 400,000
-    result = run(policies, [{"type": "contract_registration", "year": 2023, "turnover": 130000000,
-                             "previous_turnover": 20000000}])
+    result = run(
+        policies,
+        [{"type": "contract_registration", "year": 2023, "turnover": 130000000, "previous_turnover": 20000000}],
+    )
     (line,) = result.lines
     assert line.amount == Decimal("400000")
     assert line.trace.formula.startswith("110,000,000.00 ÷ 50,000,000.00 = 2档")
@@ -126,8 +135,7 @@ def test_per_step_on_money_keeps_yuan(tmp_path):
 
 # ------------------------------------------------------------------ one claim, two rules of a 'highest' group
 
-CENTER_TEXT = ("获批建设后，市政府每年给予不低于3000万元资金支持。"
-               "获批建设国家技术创新中心，一次性给予2000万元资金支持。")
+CENTER_TEXT = "获批建设后，市政府每年给予不低于3000万元资金支持。获批建设国家技术创新中心，一次性给予2000万元资金支持。"
 CENTER_RULES = """\
 rules:
   - id: t-rare-earth
@@ -157,8 +165,13 @@ coverage:
 
 def test_one_claim_matching_two_rules_of_a_highest_group_keeps_the_larger(tmp_path):
     policies = make_policies(tmp_path, CENTER_TEXT, CENTER_RULES)
-    claim = {"type": "recognition", "kind": "innovation_center", "level": "national", "date": "2023-03-01",
-             "name": "国家稀土新材料技术创新中心"}
+    claim = {
+        "type": "recognition",
+        "kind": "innovation_center",
+        "level": "national",
+        "date": "2023-03-01",
+        "name": "国家稀土新材料技术创新中心",
+    }
     result = run(policies, [claim])
     # both rules match the one claim: 30,000,000 (not less than) vs 20,000,000 → keep 30,000,000
     assert [(l.rule.id, l.amount) for l in result.lines] == [("t-rare-earth", Decimal("30000000"))]
@@ -178,8 +191,10 @@ def test_two_claims_of_one_subject_still_pay_once(tmp_path):
 
 # ------------------------------------------------------------------ multi-year support from history keeps name and stage
 
-YEARLY_TEXT = ("获批建设后，市政府每年给予不低于3000万元资金支持，连续支持5年。"
-               "获批建设国家重点实验室，每年给予1000万元资金支持，连续支持5年。")
+YEARLY_TEXT = (
+    "获批建设后，市政府每年给予不低于3000万元资金支持，连续支持5年。"
+    "获批建设国家重点实验室，每年给予1000万元资金支持，连续支持5年。"
+)
 YEARLY_RULES = """\
 rules:
   - id: t-rare-earth
@@ -207,8 +222,16 @@ coverage:
 
 def test_installment_from_history_matches_on_the_recorded_name(tmp_path):
     policies = make_policies(tmp_path, YEARLY_TEXT, YEARLY_RULES)
-    history = {"recognitions": [{"kind": "innovation_center", "level": "national", "date": "2022-05-01",
-                                 "name": "国家稀土新材料技术创新中心"}]}
+    history = {
+        "recognitions": [
+            {
+                "kind": "innovation_center",
+                "level": "national",
+                "date": "2022-05-01",
+                "name": "国家稀土新材料技术创新中心",
+            }
+        ]
+    }
     # approved 2022, support 2022–2026; 2024 is year 3 → 30,000,000 (the stated minimum)
     result = run(policies, [], history=history, year=2024)
     assert [(l.rule.id, l.amount) for l in result.lines] == [("t-rare-earth", Decimal("30000000"))]
@@ -217,8 +240,7 @@ def test_installment_from_history_matches_on_the_recorded_name(tmp_path):
 
 def test_cultivation_stage_in_history_pays_no_installment_of_an_approval(tmp_path):
     policies = make_policies(tmp_path, YEARLY_TEXT, YEARLY_RULES)
-    history = {"recognitions": [{"kind": "key_lab", "level": "national", "date": "2022-05-01",
-                                 "stage": "cultivation"}]}
+    history = {"recognitions": [{"kind": "key_lab", "level": "national", "date": "2022-05-01", "stage": "cultivation"}]}
     # only in cultivation since 2022: the 1000万-a-year support of an approved key lab does not apply
     assert run(policies, [], history=history, year=2024).lines == []
     history["recognitions"][0]["stage"] = "approved"
@@ -252,6 +274,7 @@ def test_cultivation_in_history_does_not_make_an_approval_a_repeat(tmp_path):
 
 
 # ------------------------------------------------------------------ items recognised on one day
+
 
 def test_two_items_recognised_the_same_day_are_two_items_when_numbered(tmp_path):
     text = "通过国审的农牧业新品种，一次性给予20万元后补助资金支持。"
@@ -305,8 +328,10 @@ def test_once_follows_its_reading(tmp_path):
     from core.policy.policyset import Override
 
     policies = make_policies(tmp_path, ONCE_TEXT, ONCE_RULE)
-    history = {"tech_sme_years": [2022, 2023],
-               "ledger": [{"rule_id": "t-twice", "year": 2023, "amount": 50000, "subject": "tech_sme:2023"}]}
+    history = {
+        "tech_sme_years": [2022, 2023],
+        "ledger": [{"rule_id": "t-twice", "year": 2023, "amount": 50000, "subject": "tech_sme:2023"}],
+    }
     claim = [{"type": "tech_sme_registration", "year": 2024}]
     # read as once per company: paid in 2023 → nothing in 2024, and the trace shows the reading
     result = run(policies, claim, history=history, year=2024)
@@ -314,8 +339,20 @@ def test_once_follows_its_reading(tmp_path):
     assert "只享受一次" in result.excluded[0].reason
     assert result.excluded[0].trace.readings[0][0] == "twice_once"
     # read the other way: every further consecutive registration pays 50,000
-    flipped = policies.with_overrides([Override("test-doc", "reading.twice_once", False, dt.date(2021, 8, 14), None,
-                                                "测试", dt.datetime(2024, 1, 1), "改读")])
+    flipped = policies.with_overrides(
+        [
+            Override(
+                "test-doc",
+                "reading.twice_once",
+                False,
+                dt.date(2021, 8, 14),
+                None,
+                "测试",
+                dt.datetime(2024, 1, 1),
+                "改读",
+            )
+        ]
+    )
     assert [l.amount for l in run(flipped, claim, history=history, year=2024).lines] == [Decimal("50000")]
 
 
@@ -349,34 +386,82 @@ coverage:
 
 def test_a_refusal_as_already_paid_carries_what_was_found(tmp_path):
     policies = make_policies(tmp_path, CONTRACT_TEXT, CONTRACT_RULE)
-    history = {"claims": [{"award_year": 2022, "type": "tech_contract", "number": "HT-1", "date": "2022-05-01",
-                           "amount": "12000000", "regional_post_subsidy": True}],
-               "ledger": [{"rule_id": "t-contract", "year": 2022, "amount": "500000", "subject": "contract:ht-1",
-                           "batch": 3}]}
+    history = {
+        "claims": [
+            {
+                "award_year": 2022,
+                "type": "tech_contract",
+                "number": "HT-1",
+                "date": "2022-05-01",
+                "amount": "12000000",
+                "regional_post_subsidy": True,
+            }
+        ],
+        "ledger": [{"rule_id": "t-contract", "year": 2022, "amount": "500000", "subject": "contract:ht-1", "batch": 3}],
+    }
     # 2023: a supplement of HT-1: (12,000,000 + 2,000,000) × 5% = 700,000 → 500,000 per contract, all paid in 2022
-    result = run(policies, [{"type": "tech_contract", "number": "ht-1", "date": "2023-02-01", "amount": "2000000",
-                             "regional_post_subsidy": True}], history=history)
+    result = run(
+        policies,
+        [
+            {
+                "type": "tech_contract",
+                "number": "ht-1",
+                "date": "2023-02-01",
+                "amount": "2000000",
+                "regional_post_subsidy": True,
+            }
+        ],
+        history=history,
+    )
     assert result.lines == []
     (ex,) = result.excluded
-    assert ex.reason == ("同一事项只支持一次：技术合同HT-1，台账显示已于2022年兑现500,000.00元（批次3）；"
-                         "已在2022年审批的批次中申报（事项h1），按本条计应得500,000.00元；"
-                         "本次合计应得500,000.00元，已全部兑现或已审批，不再重复支持")
+    assert ex.reason == (
+        "同一事项只支持一次：技术合同HT-1，台账显示已于2022年兑现500,000.00元（批次3）；"
+        "已在2022年审批的批次中申报（事项h1），按本条计应得500,000.00元；"
+        "本次合计应得500,000.00元，已全部兑现或已审批，不再重复支持"
+    )
     assert ex.earlier.to_json() == {
-        "subject": "contract:ht-1", "subject_text": "技术合同HT-1", "paid": "500000.00",
+        "subject": "contract:ht-1",
+        "subject_text": "技术合同HT-1",
+        "paid": "500000.00",
         "entries": [{"year": 2022, "batch_id": 3, "amount": "500000.00", "rule_id": "t-contract"}],
-        "claims": [{"award_year": 2022, "claim_id": "h1"}], "worth": "500000.00", "deducted": "500000.00"}
+        "claims": [{"award_year": 2022, "claim_id": "h1"}],
+        "worth": "500000.00",
+        "deducted": "500000.00",
+    }
     assert ex.to_json()["earlier"]["entries"][0]["batch_id"] == 3
     assert any("扣除已兑现或已审批部分" in step for step in ex.trace.steps)
 
 
 def test_a_top_up_line_says_what_it_deducted(tmp_path):
     policies = make_policies(tmp_path, CONTRACT_TEXT, CONTRACT_RULE)
-    history = {"claims": [{"award_year": 2022, "type": "tech_contract", "number": "HT-1", "date": "2022-05-01",
-                           "amount": "6000000", "regional_post_subsidy": True}],
-               "ledger": [{"rule_id": "t-contract", "year": 2022, "amount": "300000", "subject": "contract:ht-1"}]}
+    history = {
+        "claims": [
+            {
+                "award_year": 2022,
+                "type": "tech_contract",
+                "number": "HT-1",
+                "date": "2022-05-01",
+                "amount": "6000000",
+                "regional_post_subsidy": True,
+            }
+        ],
+        "ledger": [{"rule_id": "t-contract", "year": 2022, "amount": "300000", "subject": "contract:ht-1"}],
+    }
     # (6,000,000 + 3,000,000) × 5% = 450,000 ≤ 500,000; 300,000 paid in 2022 → 150,000
-    result = run(policies, [{"type": "tech_contract", "number": "HT-1", "date": "2023-02-01", "amount": "3000000",
-                             "regional_post_subsidy": True}], history=history)
+    result = run(
+        policies,
+        [
+            {
+                "type": "tech_contract",
+                "number": "HT-1",
+                "date": "2023-02-01",
+                "amount": "3000000",
+                "regional_post_subsidy": True,
+            }
+        ],
+        history=history,
+    )
     (line,) = result.lines
     assert line.amount == Decimal("150000") and line.subject == "contract:ht-1"
     assert line.earlier.deducted == Decimal("300000")

@@ -14,6 +14,7 @@ A difference here is a change of what the engine pays or says. Write the file
 again (``python tests/test_engine_golden.py``) only for a change of results
 that is meant, and say so in the commit.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -84,8 +85,9 @@ def _capture() -> None:
     from core.engine import load_policies
 
     policies = load_policies()
-    BEFORE.write_text(_dump({"sample": sample_results(policies), "scaled": scaled_digests(policies)}) + "\n",
-                      encoding="utf-8")
+    BEFORE.write_text(
+        _dump({"sample": sample_results(policies), "scaled": scaled_digests(policies)}) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

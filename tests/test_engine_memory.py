@@ -4,6 +4,7 @@ A calculation may therefore pause Python's cyclic collector while it
 evaluates (bench/engine_bench.py measures with it paused, and once with it
 running): nothing the engine drops waits for the collector.
 """
+
 from __future__ import annotations
 
 import gc

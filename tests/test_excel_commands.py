@@ -1,4 +1,5 @@
 """The headless commands over a stand-in store with the agreed API (open_store, apply_import, ...)."""
+
 import dataclasses
 import subprocess
 import sys
@@ -97,6 +98,7 @@ def test_an_import_that_created_every_company_does_not_look_for_earlier_awards(s
 
 def test_import_with_problems_writes_the_error_workbook_and_exits_2(store, tmp_path, capsys):
     from excel_support import put, save, template
+
     wb = template(2026)
     put(wb["企业信息"], {"统一社会信用代码": "91150702MA0N8XKQ2X", "企业名称": "甲", "所属盟市": "呼伦贝尔市"})
     path = save(wb, tmp_path / "有错.xlsx")
@@ -127,6 +129,7 @@ def test_import_limit_is_a_store_setting_the_import_reads(store, tmp_path, capsy
     assert main(["import-limit"]) == 0 and "1,000行" in capsys.readouterr().out
 
     from excel_support import save, template, uscc
+
     wb = template(2026)
     for i in range(1, 1200):
         wb["企业信息"].append([uscc(i), f"企业{i}", "通辽市"])
@@ -143,6 +146,7 @@ def test_a_workbook_too_big_to_copy_gets_the_list_alone(monkeypatch, tmp_path):
     """Beyond the default row limit (a bureau may raise the import's), the 错误清单 is not a marked copy."""
     from core.excel import errorbook, package
     from core.excel.problems import Problem
+
     monkeypatch.setattr(errorbook, "inspect_package", lambda p: package.inspect_package(p, package.Limits(rows=20)))
     problems = [Problem("企业信息", 2, "A", "统一社会信用代码", "x", "校验位错误")]
     out = errorbook.write_error_workbook(problems, tmp_path / "清单.xlsx", source=SAMPLE)
@@ -154,6 +158,7 @@ def test_a_workbook_too_big_to_copy_gets_the_list_alone(monkeypatch, tmp_path):
 
 def test_import_asks_the_store_about_companies_not_on_the_sheet(store, tmp_path):
     from excel_support import put, save, template
+
     wb = template(2026)
     put(wb["申报-科技型中小企业入库"], {"统一社会信用代码": "91150702MA0N8XKQ26", "入库年度": 2026})
     assert main(["import", str(save(wb, tmp_path / "老企业.xlsx"))]) == 0
@@ -162,7 +167,19 @@ def test_import_asks_the_store_about_companies_not_on_the_sheet(store, tmp_path)
 
 def test_export_disbursement_and_publicity(store, tmp_path, capsys):
     assert main(["export", "7", "-o", str(tmp_path / "结果.xlsx")]) == 0
-    assert main(["disbursement", "7", "-o", str(tmp_path / "拨付.xlsx"), "--budget-subject", "2060499 其他技术研究与开发支出"]) == 0
+    assert (
+        main(
+            [
+                "disbursement",
+                "7",
+                "-o",
+                str(tmp_path / "拨付.xlsx"),
+                "--budget-subject",
+                "2060499 其他技术研究与开发支出",
+            ]
+        )
+        == 0
+    )
     assert main(["publicity", "7", "-o", str(tmp_path / "公示.xlsx")]) == 0
     out = capsys.readouterr().out
     assert "已导出批次7" in out and "资金拨付明细表" in out and "公示名单" in out
@@ -188,8 +205,9 @@ def test_commands_say_so_when_the_store_is_missing(monkeypatch, tmp_path, capsys
 
 def test_main_py_runs_the_template_command(tmp_path):
     out = tmp_path / "模板.xlsx"
-    result = subprocess.run([sys.executable, "main.py", "template", "-o", str(out)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "main.py", "template", "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert out.exists()
 

@@ -1,4 +1,5 @@
 """How the 错误清单 workbook is written: a marked copy only when it helps and costs little, and nothing in it runs."""
+
 import pytest
 from openpyxl import load_workbook
 
@@ -14,15 +15,17 @@ from excel_support import formula_elements, put, save, template, uscc
 def _source(tmp_path, rows: int = 1, formula: str | None = None):
     wb = template(2026)
     for i in range(rows):
-        put(wb[COMPANIES_SHEET], {"统一社会信用代码": uscc(i + 1), "企业名称": f"测试{i + 1}号有限公司",
-                                  "所属盟市": "呼伦贝尔市"})
+        put(
+            wb[COMPANIES_SHEET],
+            {"统一社会信用代码": uscc(i + 1), "企业名称": f"测试{i + 1}号有限公司", "所属盟市": "呼伦贝尔市"},
+        )
     if formula:
         wb[COMPANIES_SHEET]["B2"] = formula  # openpyxl writes a formula with no saved value
     return save(wb, tmp_path / "源.xlsx")
 
 
 def test_the_copy_holds_the_values_the_import_read_never_a_formula(tmp_path):
-    source = _source(tmp_path, formula="=HYPERLINK(\"http://x\",\"点我\")")
+    source = _source(tmp_path, formula='=HYPERLINK("http://x","点我")')
     assert formula_elements(source)
     with pytest.raises(WorkbookError) as err:
         read_workbook(source)

@@ -1,4 +1,5 @@
 """Results workbook, 资金拨付明细表 and 公示名单: totals, words, print settings, refusals, safe writes."""
+
 import dataclasses
 import os
 from decimal import Decimal
@@ -8,7 +9,10 @@ from openpyxl import load_workbook
 
 from core.engine.trace import Trace
 from core.excel.disbursement_sheet import (
-    DISBURSEMENT_TITLE, RECOVERY_TITLE, build_disbursement_sheet, write_disbursement_sheet,
+    DISBURSEMENT_TITLE,
+    RECOVERY_TITLE,
+    build_disbursement_sheet,
+    write_disbursement_sheet,
 )
 from core.excel.export_common import check_total
 from core.excel.files import ExportError, save_workbook
@@ -57,7 +61,17 @@ def test_results_workbook_lines_totals_and_trace(tmp_path, sample_lines):
     wb = load_workbook(path)
     assert wb.sheetnames == ["汇总", "按企业汇总", "奖补明细"]
     headers, rows = _table(wb["奖补明细"], 3)
-    assert headers[:9] == ["序号", "企业名称", "统一社会信用代码", "奖补项目", "政策文件", "文号", "条款", "金额（元）", "测算"]
+    assert headers[:9] == [
+        "序号",
+        "企业名称",
+        "统一社会信用代码",
+        "奖补项目",
+        "政策文件",
+        "文号",
+        "条款",
+        "金额（元）",
+        "测算",
+    ]
     assert len(rows) == len(sample_lines)
     amounts = [Decimal(str(r["金额（元）"])) for r in rows]
     assert sum(amounts) == sum(l.amount for l in sample_lines)
@@ -94,7 +108,9 @@ def test_totals_per_document(tmp_path):
     start = next(r[0].row for r in ws.iter_rows() if r[0].value == "序号")
     _, docs = _table(ws, start)
     assert [(d["政策文件"], Decimal(str(d["金额（元）"])), d["明细条数"]) for d in docs] == [
-        ("测试政策文件", Decimal("100000"), 1), ("另一个政策文件", Decimal("2500.51"), 2)]
+        ("测试政策文件", Decimal("100000"), 1),
+        ("另一个政策文件", Decimal("2500.51"), 2),
+    ]
 
 
 def test_check_total_refuses_a_mismatch():
@@ -114,13 +130,26 @@ def test_lines_must_be_exact_positive_decimals_of_this_batch():
 
 
 def test_trace_flattening_is_readable():
-    cols = trace_columns(Trace.from_json({
-        "inputs": [{"label": "技术交易额", "value": "6,000,000.00元"}],
-        "params": [{"label": "比例", "display": "5%", "cite": "按技术交易额5%给予补贴", "valid_from": "2026-01-01",
-                    "read_at": "2026-03-18"}],
-        "readings": [{"name": "first_counts_out_of_region", "value": True, "note": "区外证书也算"}],
-        "formula": "6,000,000.00元 × 5% = 300,000.00元",
-        "steps": ["单项上限500,000.00元：未超出"], "notes": ["依据征求意见稿测算"]}))
+    cols = trace_columns(
+        Trace.from_json(
+            {
+                "inputs": [{"label": "技术交易额", "value": "6,000,000.00元"}],
+                "params": [
+                    {
+                        "label": "比例",
+                        "display": "5%",
+                        "cite": "按技术交易额5%给予补贴",
+                        "valid_from": "2026-01-01",
+                        "read_at": "2026-03-18",
+                    }
+                ],
+                "readings": [{"name": "first_counts_out_of_region", "value": True, "note": "区外证书也算"}],
+                "formula": "6,000,000.00元 × 5% = 300,000.00元",
+                "steps": ["单项上限500,000.00元：未超出"],
+                "notes": ["依据征求意见稿测算"],
+            }
+        )
+    )
     assert cols["inputs"] == "技术交易额：6,000,000.00元"
     assert cols["params"] == "比例：5%（依据“按技术交易额5%给予补贴”，2026-01-01起施行，按2026-03-18取值）"
     assert cols["notes"] == "依据征求意见稿测算\n解读“first_counts_out_of_region”＝是：区外证书也算"
@@ -138,8 +167,18 @@ def test_disbursement_sheet_columns_totals_words_and_budget_subject(tmp_path, fi
     assert ws["A1"].value == DISBURSEMENT_TITLE
     assert batch.name in ws["A2"].value and "2026年度" in ws["A2"].value
     headers, rows = _table(ws, 3)
-    assert headers == ["序号", "企业名称", "统一社会信用代码", "开户行", "账号", "奖补项目", "政策依据", "金额（元）",
-                       "大写金额", "预算科目"]
+    assert headers == [
+        "序号",
+        "企业名称",
+        "统一社会信用代码",
+        "开户行",
+        "账号",
+        "奖补项目",
+        "政策依据",
+        "金额（元）",
+        "大写金额",
+        "预算科目",
+    ]
     assert len(rows) == len(final_lines)
     assert [r["序号"] for r in rows] == list(range(1, len(rows) + 1))
     by_line = {(l.uscc, l.amount, l.summary): l for l in final_lines}
@@ -196,10 +235,15 @@ def test_disbursement_marks_an_unapproved_batch_and_refuses_missing_accounts():
         build_disbursement_sheet(batch_record(), [])
 
 
-@pytest.mark.parametrize("amount, words", [
-    ("1409.50", "人民币壹仟肆佰零玖元伍角"), ("6007.14", "人民币陆仟零柒元壹角肆分"),
-    ("16409.02", "人民币壹万陆仟肆佰零玖元零贰分"), ("100003000", "人民币壹亿零叁仟元整"),
-])
+@pytest.mark.parametrize(
+    "amount, words",
+    [
+        ("1409.50", "人民币壹仟肆佰零玖元伍角"),
+        ("6007.14", "人民币陆仟零柒元壹角肆分"),
+        ("16409.02", "人民币壹万陆仟肆佰零玖元零贰分"),
+        ("100003000", "人民币壹亿零叁仟元整"),
+    ],
+)
 def test_disbursement_words_match_amount_in_words(amount, words):
     ws = build_disbursement_sheet(batch_record(), [simple_line(1, amount)]).active
     assert ws["I4"].value == words
@@ -209,8 +253,13 @@ def test_disbursement_words_match_amount_in_words(amount, words):
 def adjustment_lines():
     """An adjustment of batch 1: 甲 +40,000 -10,000 (net 30,000 paid), 乙 -50,000 (taken back), 丙 cancels out."""
     ja, yi, bing = uscc(11), uscc(12), uscc(13)
-    return [simple_line(1, "40000", "甲", ja), simple_line(2, "-10000", "甲", ja),
-            simple_line(3, "-50000", "乙", yi), simple_line(4, "20000", "丙", bing), simple_line(5, "-20000", "丙", bing)]
+    return [
+        simple_line(1, "40000", "甲", ja),
+        simple_line(2, "-10000", "甲", ja),
+        simple_line(3, "-50000", "乙", yi),
+        simple_line(4, "20000", "丙", bing),
+        simple_line(5, "-20000", "丙", bing),
+    ]
 
 
 def test_adjustment_disbursement_pays_each_company_net_and_lists_recoveries_apart(tmp_path):
@@ -220,18 +269,25 @@ def test_adjustment_disbursement_pays_each_company_net_and_lists_recoveries_apar
     assert wb.sheetnames == ["资金拨付明细表", "应追回明细"]
     _, paid = _table(wb["资金拨付明细表"], 3)
     assert [(r["企业名称"], r["奖补项目"], r["金额（元）"], r["大写金额"]) for r in paid] == [
-        ("甲科技有限公司", "调整补发：测试项目1、测试项目2", 30000, "人民币叁万元整")]
+        ("甲科技有限公司", "调整补发：测试项目1、测试项目2", 30000, "人民币叁万元整")
+    ]
     ws = wb["应追回明细"]
     assert ws["A1"].value == RECOVERY_TITLE
     headers, back = _table(ws, 3)
     assert "应追回金额（元）" in headers
     assert [(r["企业名称"], r["应追回金额（元）"], r["大写金额"]) for r in back] == [
-        ("乙科技有限公司", 50000, "人民币伍万元整")]
+        ("乙科技有限公司", 50000, "人民币伍万元整")
+    ]
     assert _total_row(ws)[8].value == "人民币伍万元整"
     # the results workbook and the publicity list show the differences as they are
     build_results_workbook(batch, lines)
-    assert [c.value for c in build_publicity_list(batch, lines).active["F"][3:8]] == [40000, -10000, -50000, 20000,
-                                                                                      -20000]
+    assert [c.value for c in build_publicity_list(batch, lines).active["F"][3:8]] == [
+        40000,
+        -10000,
+        -50000,
+        20000,
+        -20000,
+    ]
 
 
 def test_negative_lines_belong_to_adjustment_batches_only():
@@ -280,12 +336,14 @@ def test_writes_go_through_a_temporary_file(tmp_path, monkeypatch):
 
 def test_save_into_a_missing_folder_is_refused(tmp_path):
     from openpyxl import Workbook
+
     with pytest.raises(ExportError, match="文件夹不存在"):
         save_workbook(Workbook(), tmp_path / "没有" / "x.xlsx")
 
 
 def test_saved_file_is_readable_by_others(tmp_path):
     from openpyxl import Workbook
+
     path = save_workbook(Workbook(), tmp_path / "x.xlsx")
     mask = os.umask(0)
     os.umask(mask)

@@ -1,4 +1,5 @@
 """Hostile files are refused quickly, in little memory, with a Chinese message; the error workbook."""
+
 import json
 import subprocess
 import sys
@@ -47,8 +48,10 @@ def test_hostile_file_is_refused_with_a_clear_message(workdir, name):
     assert err.value.problems[0].sheet in ("", COMPANIES_SHEET) and err.value.problems[0].row is None
     assert elapsed < SECONDS, f"{name} took {elapsed:.1f} s"
     assert peak < PEAK_MB * 1024 * 1024, f"{name} allocated {peak / 1e6:.0f} MB"
-    assert all(ord(ch) < 0x80 or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or ch in "“”…→"
-               for ch in err.value.reason), "the message is for a clerk: Chinese and plain characters only"
+    assert all(
+        ord(ch) < 0x80 or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or ch in "“”…→"
+        for ch in err.value.reason
+    ), "the message is for a clerk: Chinese and plain characters only"
 
 
 _CHILD = r"""
@@ -75,8 +78,14 @@ def test_heavy_hostile_files_in_a_fresh_process(workdir, name):
     """The whole process, not only Python allocations: time and peak resident memory (VmHWM)."""
     d, template = workdir
     path = HOSTILE[name][0](d, template)
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(path)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert out.returncode == 0, out.stderr
     m = json.loads(out.stdout)
     assert m["refused"]
@@ -89,6 +98,7 @@ def test_heavy_hostile_files_in_a_fresh_process(workdir, name):
 
 def _bad_workbook(tmp_path):
     from excel_support import put, save, template, uscc
+
     wb = template(2026)
     put(wb[COMPANIES_SHEET], {"统一社会信用代码": uscc(1)[:17] + "0", "企业名称": "甲", "所属盟市": "火星"})
     put(wb[COMPANIES_SHEET], {"统一社会信用代码": uscc(2), "企业名称": "乙", "所属盟市": "通辽市"})
@@ -136,6 +146,7 @@ def test_a_marked_copy_can_be_fixed_and_imported_again(tmp_path):
         read_workbook(source)
     out = write_error_workbook(err.value.problems, tmp_path / "改.xlsx", source=source)
     from excel_support import uscc
+
     wb = load_workbook(out)
     wb[COMPANIES_SHEET]["A2"] = uscc(1)
     wb[COMPANIES_SHEET]["C2"] = "呼伦贝尔市"
@@ -149,6 +160,7 @@ def test_a_marked_copy_can_be_fixed_and_imported_again(tmp_path):
 
 def test_the_workbook_the_forgeries_start_from_imports(workdir):
     from hostile_files import filled
+
     d, template = workdir
     path = d / "干净.xlsx"
     filled(template).save(path)
@@ -173,21 +185,29 @@ def test_hidden_or_forged_content_is_refused_at_its_cell(workdir, name):
 def test_a_hidden_row_is_named_in_the_message_and_its_amount_is_not_imported(workdir, tmp_path):
     """The issue's case: 9,000,000 on a hidden row. The headless import refuses and writes nothing."""
     from hostile_files import hidden_row
+
     d, template = workdir
     path = hidden_row(d, template)
     db = f"sqlite:///{(tmp_path / 'kjjb.sqlite3').as_posix()}"
-    out = subprocess.run([sys.executable, "main.py", "--db", db, "import", str(path)], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
-                                                      "KJJB_DATA_DIR": str(tmp_path)})
+    out = subprocess.run(
+        [sys.executable, "main.py", "--db", db, "import", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "KJJB_DATA_DIR": str(tmp_path)},
+    )
     assert out.returncode == 2, out.stderr
     line = next(l for l in out.stderr.splitlines() if "此行被隐藏" in l)
     assert line.strip().startswith("工作表“申报-技术合同（技术交易后补助）”第3行") and "9000000" in line
     from core.store import open_store
+
     assert open_store(db).batches() == []
 
 
 def test_shown_values_make_invisible_characters_visible(workdir):
     from hostile_files import right_to_left_name
+
     d, template = workdir
     with pytest.raises(WorkbookError) as err:
         read_workbook(right_to_left_name(d, template))
@@ -197,6 +217,7 @@ def test_shown_values_make_invisible_characters_visible(workdir):
 def test_text_is_normalized_and_zero_width_characters_removed(workdir):
     """NFKC folds full-width letters and digits; full-width brackets stay; zero-width characters go."""
     from hostile_files import filled
+
     d, template = workdir
     wb = filled(template)
     ws = wb["企业信息"]
@@ -208,4 +229,8 @@ def test_text_is_normalized_and_zero_width_characters_removed(workdir):
     wb.save(path)
     a = read_workbook(path).companies[0]
     assert (a.name, a.bank_account, a.contact, a.industry) == (
-        "呼伦贝尔甲科技有限公司（海拉尔分公司）", "0607002201201234567", "王丽", "IT服务")
+        "呼伦贝尔甲科技有限公司（海拉尔分公司）",
+        "0607002201201234567",
+        "王丽",
+        "IT服务",
+    )

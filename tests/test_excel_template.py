@@ -1,4 +1,5 @@
 """The 申报模板: sheets and columns come from the vocabulary, with lists, formats and notes."""
+
 import dataclasses
 import datetime as dt
 from decimal import Decimal
@@ -7,8 +8,16 @@ import pytest
 from openpyxl import load_workbook
 
 from core.excel.layout import (
-    BATCH_SHEET, COMPANIES_SHEET, LISTS_SHEET, NOTES_SHEET, RD_SHEET, RECOGNITIONS_SHEET, TECH_SME_SHEET,
-    claim_sheet_name, match_header, workbook_layout,
+    BATCH_SHEET,
+    COMPANIES_SHEET,
+    LISTS_SHEET,
+    NOTES_SHEET,
+    RD_SHEET,
+    RECOGNITIONS_SHEET,
+    TECH_SME_SHEET,
+    claim_sheet_name,
+    match_header,
+    workbook_layout,
 )
 from core.excel.problems import WorkbookError
 from core.excel.reader import read_workbook
@@ -38,8 +47,19 @@ def test_one_sheet_per_claim_type_plus_company_and_history_sheets(wb, vocab):
 
 def test_company_sheet_columns(wb):
     headers = [c.value for c in wb[COMPANIES_SHEET][1]]
-    assert headers == ["统一社会信用代码", "企业名称", "所属盟市", "旗县区", "企业规模", "行业", "开户行", "账号",
-                       "联系人", "电话", "备注"]
+    assert headers == [
+        "统一社会信用代码",
+        "企业名称",
+        "所属盟市",
+        "旗县区",
+        "企业规模",
+        "行业",
+        "开户行",
+        "账号",
+        "联系人",
+        "电话",
+        "备注",
+    ]
 
 
 def test_claim_sheet_columns_follow_the_vocabulary(wb, vocab):
@@ -106,8 +126,18 @@ def test_history_recognitions_carry_the_platform_name_and_stage(wb):
     """What 'newly' (新认定) reads of history: a platform named differently is another one, one in
     cultivation (培育期) is not yet recognised."""
     headers = [c.value for c in wb[RECOGNITIONS_SHEET][1]]
-    assert headers == ["统一社会信用代码", "企业名称", "认定类别", "级别", "认定日期", "证书或文件编号",
-                       "发证省份（区外证书填写）", "平台或载体名称", "阶段", "备注"]
+    assert headers == [
+        "统一社会信用代码",
+        "企业名称",
+        "认定类别",
+        "级别",
+        "认定日期",
+        "证书或文件编号",
+        "发证省份（区外证书填写）",
+        "平台或载体名称",
+        "阶段",
+        "备注",
+    ]
     stages = [dv for dv in wb[RECOGNITIONS_SHEET].data_validations.dataValidation if "I2" in str(dv.sqref)]
     assert stages and stages[0].formula1 == "list_stages"
 
@@ -122,7 +152,9 @@ def test_the_fields_a_subject_is_built_from_say_how_they_count(wb):
 
     contract = claim_sheet_name("技术合同（技术交易后补助）")
     assert "补充协议另填一行，填写相同的合同登记编号：交易额合并计算" in note("合同登记编号", contract)
-    assert "分期到账的，每期填一行，项目名称相同" in note("项目名称", claim_sheet_name("技术转移服务（促成成果落地转化）"))
+    assert "分期到账的，每期填一行，项目名称相同" in note(
+        "项目名称", claim_sheet_name("技术转移服务（促成成果落地转化）")
+    )
     recognition = claim_sheet_name("认定/获批")
     assert "名称相同的视为同一平台" in note("平台或载体名称", recognition)
     assert "以证书或文件编号区分" in note("证书或文件编号", recognition)
@@ -154,19 +186,30 @@ def test_a_new_claim_type_or_field_in_the_vocabulary_is_a_new_sheet_or_column(vo
         "grant": FieldSpec("grant", "money", "上级资助金额（元）", True),
         "level": FieldSpec("level", "enum:levels", "级别", False),
     }
-    extended = dataclasses.replace(vocab, claim_types={**vocab.claim_types,
-                                                       "acceptance": ClaimType("acceptance", "项目验收/结题", fields)})
+    extended = dataclasses.replace(
+        vocab, claim_types={**vocab.claim_types, "acceptance": ClaimType("acceptance", "项目验收/结题", fields)}
+    )
     wb = build_template(extended, award_year=2026)
     sheet = claim_sheet_name("项目验收/结题")
     assert sheet == "申报-项目验收、结题"
-    assert [c.value for c in wb[sheet][1]] == ["统一社会信用代码", "企业名称", "验收日期", "上级资助金额（元）", "级别", "备注"]
+    assert [c.value for c in wb[sheet][1]] == [
+        "统一社会信用代码",
+        "企业名称",
+        "验收日期",
+        "上级资助金额（元）",
+        "级别",
+        "备注",
+    ]
     code = uscc(1)
     put(wb[COMPANIES_SHEET], {"统一社会信用代码": code, "企业名称": "甲公司", "所属盟市": "通辽市"})
-    put(wb[sheet], {"统一社会信用代码": code, "验收日期": "2026年5月1日", "上级资助金额（元）": "30万", "级别": "国家级"})
+    put(
+        wb[sheet],
+        {"统一社会信用代码": code, "验收日期": "2026年5月1日", "上级资助金额（元）": "30万", "级别": "国家级"},
+    )
     path = tmp_path / "扩展.xlsx"
     wb.save(path)
     data = read_workbook(path, vocabulary=extended)
-    (owner, claim), = data.claims
+    ((owner, claim),) = data.claims
     assert owner == code and claim.type == "acceptance"
     assert claim.fields == {"date": dt.date(2026, 5, 1), "grant": Decimal("300000"), "level": "national"}
 

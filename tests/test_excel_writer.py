@@ -3,6 +3,7 @@
 Both ways of writing rows are checked (streamed XML for the exports, openpyxl
 cells for workbooks looked at in memory), by reading the saved sheet XML.
 """
+
 import ast
 import datetime as dt
 import re
@@ -52,8 +53,22 @@ def test_every_payload_is_a_string_cell_kept_text_on_edit(tmp_path, stream):
 
 @pytest.mark.parametrize("stream", [True, False], ids=["streamed", "cells"])
 def test_numbers_stay_numbers_and_dates_dates(tmp_path, stream):
-    path = _write(tmp_path, stream, [[42, Decimal("1234.50"), -7.25, dt.date(2026, 3, 1), True, "",
-                                      dt.datetime(2026, 3, 1, 9, 30), dt.time(14, 5)]])
+    path = _write(
+        tmp_path,
+        stream,
+        [
+            [
+                42,
+                Decimal("1234.50"),
+                -7.25,
+                dt.date(2026, 3, 1),
+                True,
+                "",
+                dt.datetime(2026, 3, 1, 9, 30),
+                dt.time(14, 5),
+            ]
+        ],
+    )
     wb = load_workbook(path)
     a, b, c, d, e, f, g, h = next(wb["测试"].iter_rows())
     assert (a.value, a.data_type) == (42, "n")
@@ -82,17 +97,37 @@ def test_streamed_rows_come_in_order(tmp_path):
             sheet.row(2, ["甲"])
 
 
-@pytest.mark.parametrize("text, risky", [
-    ("=1", True), ("+1", True), ("-1", True), ("@A1", True), ("＝1", True), ("＋1", True), ("－1", True),
-    ("＠1", True), ("  =1", True), ("\t1", True), ("\r1", True), ("\n1", True), ("\u3000=1", True),
-    ("", False), ("呼伦贝尔", False), ("1-2", False), ("a=b", False), ("#N/A", False), ("  文字", False),
-])
+@pytest.mark.parametrize(
+    "text, risky",
+    [
+        ("=1", True),
+        ("+1", True),
+        ("-1", True),
+        ("@A1", True),
+        ("＝1", True),
+        ("＋1", True),
+        ("－1", True),
+        ("＠1", True),
+        ("  =1", True),
+        ("\t1", True),
+        ("\r1", True),
+        ("\n1", True),
+        ("\u3000=1", True),
+        ("", False),
+        ("呼伦贝尔", False),
+        ("1-2", False),
+        ("a=b", False),
+        ("#N/A", False),
+        ("  文字", False),
+    ],
+)
 def test_what_looks_like_a_formula(text, risky):
     assert looks_like_formula(text) is risky
 
 
 def test_a_copied_sheet_gets_quote_prefix_on_formula_like_text(tmp_path):
     from openpyxl import Workbook
+
     wb = Workbook()
     ws = wb.active
     ws["A1"], ws["A2"], ws["A3"] = "甲", 5, "x"
@@ -134,8 +169,11 @@ def _cell_writes(tree) -> list[tuple[int, str]]:
                 found.append((node.lineno, f"{owner}.append(...)"))
         elif isinstance(node, (ast.Assign, ast.AugAssign)):
             for t in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                if isinstance(t, ast.Attribute) and t.attr in ("value", "_value") and (
-                        _CELL_NAME.search(_name(t.value)) or isinstance(t.value, (ast.Subscript, ast.Call))):
+                if (
+                    isinstance(t, ast.Attribute)
+                    and t.attr in ("value", "_value")
+                    and (_CELL_NAME.search(_name(t.value)) or isinstance(t.value, (ast.Subscript, ast.Call)))
+                ):
                     found.append((t.lineno, f"{_name(t.value)}.{t.attr} = ..."))
                 elif isinstance(t, ast.Subscript) and _SHEET_NAME.search(_name(t.value)):
                     found.append((t.lineno, f"{_name(t.value)}[...] = ..."))
@@ -144,13 +182,19 @@ def _cell_writes(tree) -> list[tuple[int, str]]:
 
 def test_no_module_writes_a_cell_but_the_writer():
     assert len(_SOURCES) > 50 and _WRITER in _SOURCES
-    offenders = [f"{path.relative_to(ROOT)}:{line}: {what}" for path in _SOURCES if path != _WRITER
-                 for line, what in _cell_writes(ast.parse(path.read_text(encoding="utf-8")))]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: {what}"
+        for path in _SOURCES
+        if path != _WRITER
+        for line, what in _cell_writes(ast.parse(path.read_text(encoding="utf-8")))
+    ]
     assert not offenders, "write cells through core.excel.writer (Cells.put or a sheet's row):\n" + "\n".join(offenders)
 
 
 def test_the_scan_finds_the_ways_cells_are_written():
-    tree = ast.parse("ws.cell(1, 2, v)\nws.cell(row=1, column=2, value=v)\nws.append([1])\nsheet['A1'] = 1\n"
-                     "cell.value = '=1'\nws['B2'].value = 1\nws.cell(1, 2).value = 1\nsummary_ws.append([])\n"
-                     "rows.append(1)\nws.cell(1, 2).font = f\nrow.value = 3\nraws['x'] = 1\nsheets.append(s)\n")
+    tree = ast.parse(
+        "ws.cell(1, 2, v)\nws.cell(row=1, column=2, value=v)\nws.append([1])\nsheet['A1'] = 1\n"
+        "cell.value = '=1'\nws['B2'].value = 1\nws.cell(1, 2).value = 1\nsummary_ws.append([])\n"
+        "rows.append(1)\nws.cell(1, 2).font = f\nrow.value = 3\nraws['x'] = 1\nsheets.append(s)\n"
+    )
     assert [line for line, _ in _cell_writes(tree)] == [1, 2, 3, 4, 5, 6, 7, 8]

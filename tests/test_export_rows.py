@@ -1,5 +1,6 @@
 """Issue 15, exports: two identical rows of one company name their claims; a sheet without the draft's lines says so;
 the 公示名单 names the bureau to object to."""
+
 import dataclasses
 
 from core.excel.disbursement_sheet import build_disbursement_sheet
@@ -36,8 +37,9 @@ def test_a_sheet_without_the_drafts_lines_says_how_many_were_left_out():
 
 
 def test_publicity_names_the_bureau_and_its_contact_or_leaves_room_to_write():
-    filled = build_publicity_list(batch_record(), twin_lines(), contact_unit="呼伦贝尔市科学技术局",
-                                  contact="联系人：王敏，电话：0470-8221234。").active
+    filled = build_publicity_list(
+        batch_record(), twin_lines(), contact_unit="呼伦贝尔市科学技术局", contact="联系人：王敏，电话：0470-8221234。"
+    ).active
     cells = [c for r in filled.iter_rows(values_only=True) for c in r if isinstance(c, str)]
     assert any(c.endswith("请向呼伦贝尔市科学技术局反映，联系人：王敏，电话：0470-8221234。") for c in cells)
     blank = build_publicity_list(batch_record(), twin_lines()).active

@@ -1,4 +1,5 @@
 """The installer's pieces that run anywhere: what the bundle keeps, the version defines, the self-check."""
+
 import os
 import re
 import subprocess
@@ -15,33 +16,36 @@ sys.path.insert(0, str(ROOT))
 from installer import build, bundle  # noqa: E402
 
 
-@pytest.mark.parametrize("dest, kept", [
-    ("PySide6/Qt/lib/libQt6Core.so.6", True),
-    ("PySide6/Qt/lib/libQt6Widgets.so.6", True),
-    ("PySide6/Qt/lib/libQt6PrintSupport.so.6", True),
-    ("PySide6/Qt/lib/libQt6Charts.so.6", True),
-    ("PySide6/Qt/lib/libQt6Svg.so.6", True),
-    ("PySide6\\Qt6Widgets.dll", True),
-    ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
-    ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
-    ("PySide6\\plugins\\platforms\\qwindows.dll", True),
-    ("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll", True),
-    ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", True),
-    ("PySide6/Qt/plugins/imageformats/libqico.so", True),
-    ("PySide6/Qt/lib/libQt6WebEngineCore.so.6", False),
-    ("PySide6\\Qt6WebEngineCore.dll", False),
-    ("PySide6/Qt/lib/libQt6Qml.so.6", False),
-    ("PySide6/Qt/lib/libQt6Quick.so.6", False),
-    ("PySide6/Qt/lib/libQt63DCore.so.6", False),
-    ("PySide6/Qt/lib/libQt6Multimedia.so.6", False),
-    ("PySide6\\Qt6Pdf.dll", False),
-    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
-    ("PySide6/Qt/plugins/platforms/libqeglfs.so", False),
-    ("PySide6/Qt/plugins/imageformats/libqpdf.so", False),
-    ("PySide6/Qt/plugins/qmltooling/libqmldbg_debugger.so", False),
-    ("python3.11/lib-dynload/_codecs_jp.cpython-311-x86_64-linux-gnu.so", False),
-    ("python3.11/lib-dynload/_codecs_cn.cpython-311-x86_64-linux-gnu.so", True),
-])
+@pytest.mark.parametrize(
+    "dest, kept",
+    [
+        ("PySide6/Qt/lib/libQt6Core.so.6", True),
+        ("PySide6/Qt/lib/libQt6Widgets.so.6", True),
+        ("PySide6/Qt/lib/libQt6PrintSupport.so.6", True),
+        ("PySide6/Qt/lib/libQt6Charts.so.6", True),
+        ("PySide6/Qt/lib/libQt6Svg.so.6", True),
+        ("PySide6\\Qt6Widgets.dll", True),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
+        ("PySide6\\plugins\\platforms\\qwindows.dll", True),
+        ("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll", True),
+        ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", True),
+        ("PySide6/Qt/plugins/imageformats/libqico.so", True),
+        ("PySide6/Qt/lib/libQt6WebEngineCore.so.6", False),
+        ("PySide6\\Qt6WebEngineCore.dll", False),
+        ("PySide6/Qt/lib/libQt6Qml.so.6", False),
+        ("PySide6/Qt/lib/libQt6Quick.so.6", False),
+        ("PySide6/Qt/lib/libQt63DCore.so.6", False),
+        ("PySide6/Qt/lib/libQt6Multimedia.so.6", False),
+        ("PySide6\\Qt6Pdf.dll", False),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
+        ("PySide6/Qt/plugins/platforms/libqeglfs.so", False),
+        ("PySide6/Qt/plugins/imageformats/libqpdf.so", False),
+        ("PySide6/Qt/plugins/qmltooling/libqmldbg_debugger.so", False),
+        ("python3.11/lib-dynload/_codecs_jp.cpython-311-x86_64-linux-gnu.so", False),
+        ("python3.11/lib-dynload/_codecs_cn.cpython-311-x86_64-linux-gnu.so", True),
+    ],
+)
 def test_the_bundle_keeps_the_qt_the_program_uses_and_nothing_else(dest, kept):
     assert bundle.keep_binary(dest) is kept
 
@@ -72,10 +76,18 @@ def test_libraries_only_a_left_out_plugin_needs_are_left_out_too():
         ("PySide6/QtGui.abi3.so", "/qt/QtGui.abi3.so", "EXTENSION"),
     ]
     kept, left_out = bundle.select_binaries(toc, lambda src: [(Path(p).name, p) for p in graph.get(src, [])])
-    assert [e[0] for e in kept] == ["libglib.so", "PySide6/Qt/lib/libQt6Gui.so", "libQt6Gui.so",
-                                    "PySide6/QtGui.abi3.so"]
-    assert {e[0] for e in left_out} == {"PySide6/Qt/plugins/platformthemes/libqgtk3.so", "libgtk-3.so",
-                                        "libcairo.so", "libgtk-link.so"}
+    assert [e[0] for e in kept] == [
+        "libglib.so",
+        "PySide6/Qt/lib/libQt6Gui.so",
+        "libQt6Gui.so",
+        "PySide6/QtGui.abi3.so",
+    ]
+    assert {e[0] for e in left_out} == {
+        "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
+        "libgtk-3.so",
+        "libcairo.so",
+        "libgtk-link.so",
+    }
 
 
 def test_windows_version_numbers_have_four_parts():
@@ -134,14 +146,32 @@ def test_the_self_check_stops_at_the_first_failure_and_says_why(tmp_path):
 def test_python_main_py_selftest_passes(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KJJB_", "QT_"))}
     env["KJJB_DATA_DIR"] = str(tmp_path / "never")
-    result = subprocess.run([sys.executable, "main.py", "--selftest", "--output", str(tmp_path / "out")], cwd=ROOT,
-                            env=env, capture_output=True, text=True, encoding="utf-8", timeout=180)
+    result = subprocess.run(
+        [sys.executable, "main.py", "--selftest", "--output", str(tmp_path / "out")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=180,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("自检通过：") and all(l.startswith("[通过]") for l in lines[1:-1])
     names = [l.split("：")[0][5:] for l in lines[1:-1]]
-    assert names == ["政策文件", "规则案例", "数据库升级", "数据库", "样例批次导入与计算", "审批", "测算结果工作簿",
-                     "Qt界面文字", "随程序提供的中文字体", "兑现通知书PDF", "主窗口"]
+    assert names == [
+        "政策文件",
+        "规则案例",
+        "数据库升级",
+        "数据库",
+        "样例批次导入与计算",
+        "审批",
+        "测算结果工作簿",
+        "Qt界面文字",
+        "随程序提供的中文字体",
+        "兑现通知书PDF",
+        "主窗口",
+    ]
     assert (tmp_path / "out" / "自检_兑现通知书.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "out" / "自检_测算结果.xlsx").exists()
     assert not (tmp_path / "never").exists()  # the clerk's data folder is never touched

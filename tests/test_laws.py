@@ -16,6 +16,7 @@ it. Approval is simulated as the store does it (core.store.approval): the
 lines go into the ledger, the claims into ``History.claims``, the
 recognitions and registrations into history.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -141,18 +142,25 @@ def history_for(rule, claim: Claim, rng: random.Random, h: dict) -> None:
             h["recs"].append(Recognition(claim.get("kind"), claim.get("level"), day - dt.timedelta(days=1100)))
         elif req.name == "valid_certificate":
             kind = req.args.get("kind") or claim.get("kind")
-            h["recs"].append(Recognition(kind, "national", day - dt.timedelta(days=rng.randint(1, 900)),
-                                         issued_in=rng.choice(["", "北京市"])))
+            h["recs"].append(
+                Recognition(
+                    kind, "national", day - dt.timedelta(days=rng.randint(1, 900)), issued_in=rng.choice(["", "北京市"])
+                )
+            )
     if rule.base in ("rd_increment", "rd_deducted") and supported:
         last = claim.get("rd_year") or YEAR - 1
         for y in (last - 1, last):
             h["rd"].setdefault(y, RdYear(y, money(rng) * (y - 2000), rng.random() < 0.9))
     if rule.claim_type == "recognition" and rng.random() < 0.15:  # an earlier one: not new, window started
-        h["recs"].append(Recognition(claim.get("kind"), claim.get("level"), day - dt.timedelta(days=700),
-                                     name=claim.get("name", "")))
+        h["recs"].append(
+            Recognition(claim.get("kind"), claim.get("level"), day - dt.timedelta(days=700), name=claim.get("name", ""))
+        )
     if rng.random() < 0.15:  # something paid before for this rule and subject
-        h["ledger"].append(LedgerEntry(rule.id, rng.choice([YEAR - 1, YEAR]), money(rng), claim.subject,
-                                       str(claim.get("person_id", ""))))
+        h["ledger"].append(
+            LedgerEntry(
+                rule.id, rng.choice([YEAR - 1, YEAR]), money(rng), claim.subject, str(claim.get("person_id", ""))
+            )
+        )
 
 
 def build(rng: random.Random) -> CompanyCase:
@@ -162,9 +170,13 @@ def build(rng: random.Random) -> CompanyCase:
     chosen = rng.sample(rules, rng.randint(1, 3))
     if rng.random() < 0.5:  # a rule that reads the same kind of claim: first/repeat, region/city, stages ...
         first = chosen[0]
-        siblings = [r for r in rules if r is not first and r.claim_type == first.claim_type
-                    and (first.kind_filter is None or r.kind_filter is None
-                         or set(first.kind_filter) & set(r.kind_filter))]
+        siblings = [
+            r
+            for r in rules
+            if r is not first
+            and r.claim_type == first.claim_type
+            and (first.kind_filter is None or r.kind_filter is None or set(first.kind_filter) & set(r.kind_filter))
+        ]
         if siblings:
             chosen.append(rng.choice(siblings))
     return build_for(rng, city, chosen)
@@ -179,16 +191,27 @@ def build_for(rng: random.Random, city: str, rules: list) -> CompanyCase:
             c = claim_for(rule, rng, len(claims))
             if mine and c.type == "recognition" and rng.random() < 0.6:  # the same platform or title again
                 keep = ("kind", "level") + (("name", "number") if rng.random() < 0.5 else ())
-                c = Claim(c.type, c.id, {**c.fields, **{k: mine[0].get(k) for k in keep if k in mine[0].fields}},
-                          c.date)
+                c = Claim(
+                    c.type, c.id, {**c.fields, **{k: mine[0].get(k) for k in keep if k in mine[0].fields}}, c.date
+                )
             mine.append(c)
             claims.append(c)
             history_for(rule, c, rng, h)
             if rule.above_minimum and c.get("name") and rng.random() < 0.5:
                 amount = rule.minimum.versions[0].value + rng.choice([-1, 0, 1]) * money(rng)
-                claims.append(Claim("entered", f"c{len(claims)}", {"rule_id": rule.id, "date": c.date,
-                                                                     "amount": max(amount, Decimal(1)),
-                                                                     "subject": c.get("name")}, c.date))
+                claims.append(
+                    Claim(
+                        "entered",
+                        f"c{len(claims)}",
+                        {
+                            "rule_id": rule.id,
+                            "date": c.date,
+                            "amount": max(amount, Decimal(1)),
+                            "subject": c.get("name"),
+                        },
+                        c.date,
+                    )
+                )
     # Two claims stating exactly the same thing are one claim entered twice: the import refuses the second
     # and the engine counts it once, so the laws are stated over claims that differ.
     seen: set = set()
@@ -208,13 +231,21 @@ def approved(case: CompanyCase, result, batch_id: int) -> History:
     ledger = tuple(LedgerEntry(l.rule.id, YEAR, l.amount, l.subject, l.person, batch_id) for l in result.lines)
     recs = tuple(claim_recognition(c) for c in case.claims if c.type == "recognition")
     years = frozenset(c.get("year") for c in case.claims if c.type == "tech_sme_registration")
-    return History(h.recognitions + recs, h.tech_sme_years | years, h.rd, h.ledger + ledger,
-                   h.claims + tuple((YEAR, c) for c in case.claims))
+    return History(
+        h.recognitions + recs,
+        h.tech_sme_years | years,
+        h.rd,
+        h.ledger + ledger,
+        h.claims + tuple((YEAR, c) for c in case.claims),
+    )
 
 
 def _explain(result):
-    return (_lines(result), [(e.rule.id, e.claim_id, e.reason) for e in result.excluded],
-            [(l.rule.id, l.trace.steps, l.trace.notes) for l in result.lines])
+    return (
+        _lines(result),
+        [(e.rule.id, e.claim_id, e.reason) for e in result.excluded],
+        [(l.rule.id, l.trace.steps, l.trace.notes) for l in result.lines],
+    )
 
 
 def _lines(result):
@@ -232,7 +263,7 @@ def law_split(rng) -> None:
         part = to_fen(c.get(name) * Decimal(rng.randint(0, 100)) / 100)
         a[name], b[name] = part, c.get(name) - part
     halves = (Claim(c.type, "s1", a, c.date), Claim(c.type, "s2", b, c.date))
-    split = CompanyCase(case.company, case.history, case.claims[:i] + halves + case.claims[i + 1:])
+    split = CompanyCase(case.company, case.history, case.claims[:i] + halves + case.claims[i + 1 :])
     assert split.claims[i].subject == split.claims[i + 1].subject == c.subject
     whole, parts = evaluate(case), evaluate(split)
     assert parts.total <= whole.total, (_explain(whole), _explain(parts))
@@ -242,8 +273,11 @@ def law_repeat(rng) -> None:
     """The same claims again, after the batch that paid them was approved, pay nothing."""
     case = build(rng)
     first = evaluate(case)
-    again = CompanyCase(case.company, approved(case, first, 1),
-                        tuple(Claim(c.type, f"again-{c.id}", c.fields, c.date) for c in case.claims))
+    again = CompanyCase(
+        case.company,
+        approved(case, first, 1),
+        tuple(Claim(c.type, f"again-{c.id}", c.fields, c.date) for c in case.claims),
+    )
     result = evaluate(again)
     assert result.total == ZERO, (_explain(first), _explain(result))
 
@@ -311,4 +345,3 @@ def test_every_paying_rule_is_reached(rule):
         if any(l.rule is rule or l.rule.id == rule.id for l in evaluate(case).lines):
             return
     pytest.fail(f"no generated case pays {rule.id}")
-

@@ -6,6 +6,7 @@ dependency), and those under ``if TYPE_CHECKING`` (a lazy package names what
 it loads there). ``from package import name`` is an edge to ``package.name``
 when that is a module, else to the package.
 """
+
 from __future__ import annotations
 
 import ast

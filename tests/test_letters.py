@@ -1,4 +1,5 @@
 """兑现通知书 content: 文号, dates, amounts in figures and words, schedules, numbering, template and settings."""
+
 import dataclasses
 import datetime as dt
 import json
@@ -11,18 +12,22 @@ from core.letters.document import format_date, letter_html, schedule_note
 from core.letters.errors import LetterError, SettingsError, TemplateError
 from core.letters.files import letter_file_name, safe_file_name
 from core.letters.memory import MemoryLetterStore
-from core.letters.numbering import (LetterNumber, LetterRegistry, assign_numbers, format_doc_number,
-                                    parse_doc_number)
+from core.letters.numbering import LetterNumber, LetterRegistry, assign_numbers, format_doc_number, parse_doc_number
 from core.letters.samples import demo_adjustment, demo_batch, demo_line, demo_lines, demo_uscc, yearly
-from core.letters.settings import (default_letter_settings, load_letter_settings, save_letter_settings)
+from core.letters.settings import default_letter_settings, load_letter_settings, save_letter_settings
 from core.letters.template import load_template, parse_template, template_path
 from core.paths import RESOURCES
 
 
 @pytest.fixture
 def settings():
-    return dataclasses.replace(default_letter_settings(), issuer="呼伦贝尔市科学技术局", letterhead="呼伦贝尔市科学技术局",
-                               code="呼科发", fonts=("WenQuanYi Micro Hei",))
+    return dataclasses.replace(
+        default_letter_settings(),
+        issuer="呼伦贝尔市科学技术局",
+        letterhead="呼伦贝尔市科学技术局",
+        code="呼科发",
+        fonts=("WenQuanYi Micro Hei",),
+    )
 
 
 @pytest.fixture
@@ -32,8 +37,16 @@ def store():
         demo_line(1, 1, 1, "150000", summary="高新技术企业首次认定奖励"),
         demo_line(1, 2, 1, "52345.67", summary="科技型中小企业入库奖励", clause="（五）"),
         demo_line(1, 3, 2, "3000000", summary="自治区重点实验室运行补助", schedule=yearly(2026, 5, "3000000")),
-        demo_line(1, 4, 3, "200000", summary="技术合同交易额补助", provisional=True,
-                  document_title="关于进一步提升科技创新能力的政策措施（征求意见稿）", doc_number=None),
+        demo_line(
+            1,
+            4,
+            3,
+            "200000",
+            summary="技术合同交易额补助",
+            provisional=True,
+            document_title="关于进一步提升科技创新能力的政策措施（征求意见稿）",
+            doc_number=None,
+        ),
         demo_line(1, 5, 3, "80000", summary="科技型中小企业入库奖励"),
     ]
     s.put_batch(demo_batch(1), lines)
@@ -54,26 +67,33 @@ def test_doc_number_is_in_the_official_form():
     assert parse_doc_number("呼科发〔2025〕12号") == ("呼科发", 2025, 12)
 
 
-@pytest.mark.parametrize("code, year, serial", [("", 2025, 1), ("呼科发〔", 2025, 1), ("呼科 发", 2025, 1),
-                                                ("呼科发", 25, 1), ("呼科发", 2025, 0)])
+@pytest.mark.parametrize(
+    "code, year, serial",
+    [("", 2025, 1), ("呼科发〔", 2025, 1), ("呼科 发", 2025, 1), ("呼科发", 25, 1), ("呼科发", 2025, 0)],
+)
 def test_doc_number_refuses_bad_parts(code, year, serial):
     with pytest.raises(LetterError):
         format_doc_number(code, year, serial)
 
 
-@pytest.mark.parametrize("text", ["呼科发〔2025〕012号", "呼科发〔2025〕第12号", "呼科发[2025]12号", "呼科发〔2025〕12"])
+@pytest.mark.parametrize(
+    "text", ["呼科发〔2025〕012号", "呼科发〔2025〕第12号", "呼科发[2025]12号", "呼科发〔2025〕12"]
+)
 def test_parse_doc_number_refuses_informal_forms(text):
     with pytest.raises(LetterError, match="不是规范的文号"):
         parse_doc_number(text)
 
 
-@pytest.mark.parametrize("day, arabic, chinese", [
-    (dt.date(2025, 11, 25), "2025年11月25日", "二〇二五年十一月二十五日"),
-    (dt.date(2026, 1, 5), "2026年1月5日", "二〇二六年一月五日"),
-    (dt.date(2020, 10, 10), "2020年10月10日", "二〇二〇年十月十日"),
-    (dt.date(2030, 12, 31), "2030年12月31日", "二〇三〇年十二月三十一日"),
-    (dt.date(2024, 2, 20), "2024年2月20日", "二〇二四年二月二十日"),
-])
+@pytest.mark.parametrize(
+    "day, arabic, chinese",
+    [
+        (dt.date(2025, 11, 25), "2025年11月25日", "二〇二五年十一月二十五日"),
+        (dt.date(2026, 1, 5), "2026年1月5日", "二〇二六年一月五日"),
+        (dt.date(2020, 10, 10), "2020年10月10日", "二〇二〇年十月十日"),
+        (dt.date(2030, 12, 31), "2030年12月31日", "二〇三〇年十二月三十一日"),
+        (dt.date(2024, 2, 20), "2024年2月20日", "二〇二四年二月二十日"),
+    ],
+)
 def test_dates_have_no_leading_zeros(day, arabic, chinese):
     assert format_date(day) == arabic
     assert format_date(day, "chinese") == chinese
@@ -86,12 +106,24 @@ def test_letter_states_company_lines_total_words_account_issuer_and_date(store, 
     assert letter.doc_number == "呼科发〔2025〕1号"
     assert letter.total == Decimal("202345.67")
     html = letter.html
-    for text in ("呼伦贝尔市科学技术局", "呼科发〔2025〕1号", "内蒙古示例1号科技有限公司", demo_uscc(1),
-                 "高新技术企业首次认定奖励", "150,000.00", "科技型中小企业入库奖励", "52,345.67",
-                 "《内蒙古自治区研发投入攻坚行动实施方案（2021—2025年）》（内政办发〔2021〕35号）（四）",
-                 "（内政办发〔2021〕35号）（五）", "202,345.67", "人民币贰拾万零贰仟叁佰肆拾伍元陆角柒分",
-                 "中国工商银行呼伦贝尔海拉尔支行", "0609 0012 0920 0000001", "2025年11月25日",
-                 "你单位符合2026年度科技创新奖补条件"):
+    for text in (
+        "呼伦贝尔市科学技术局",
+        "呼科发〔2025〕1号",
+        "内蒙古示例1号科技有限公司",
+        demo_uscc(1),
+        "高新技术企业首次认定奖励",
+        "150,000.00",
+        "科技型中小企业入库奖励",
+        "52,345.67",
+        "《内蒙古自治区研发投入攻坚行动实施方案（2021—2025年）》（内政办发〔2021〕35号）（四）",
+        "（内政办发〔2021〕35号）（五）",
+        "202,345.67",
+        "人民币贰拾万零贰仟叁佰肆拾伍元陆角柒分",
+        "中国工商银行呼伦贝尔海拉尔支行",
+        "0609 0012 0920 0000001",
+        "2025年11月25日",
+        "你单位符合2026年度科技创新奖补条件",
+    ):
         assert text in html, text
     assert "{{" not in html and "}}" not in html
     values = letter.text_values()
@@ -105,17 +137,17 @@ def test_award_table_has_header_a_row_per_line_and_a_total_row(store, settings):
     letter = letter_of(prepare_letters(store, 1, settings), demo_uscc(1))
     table = letter_html(letter)
     assert table.count("<thead>") == 1
-    assert "<th width=\"8%\">序号</th>" in table and ">政策依据</th>" in table and ">金额（元）</th>" in table
+    assert '<th width="8%">序号</th>' in table and ">政策依据</th>" in table and ">金额（元）</th>" in table
     assert '<td class="no" align="center">1</td><td>高新技术企业首次认定奖励</td>' in table
     assert '<td class="no" align="center">2</td><td>科技型中小企业入库奖励</td>' in table
-    assert "<b>合计</b></td><td class=\"money\" align=\"right\"><b>202,345.67</b>" in table
+    assert '<b>合计</b></td><td class="money" align="right"><b>202,345.67</b>' in table
 
 
 def test_table_breaks_start_a_new_table_with_the_header_on_a_new_page(store, settings):
     letter = letter_of(prepare_letters(store, 1, settings), demo_uscc(1))
     html = letter_html(letter, breaks={1})
     assert html.count("<thead>") == 2
-    assert html.count('page-break-before: always') == 1
+    assert html.count("page-break-before: always") == 1
     assert html.index("page-break-before") < html.index("科技型中小企业入库奖励")
     assert letter_html(letter, breaks={2}).count("<thead>") == 2  # before the 合计 row
 
@@ -130,10 +162,12 @@ def test_multi_year_award_states_this_years_amount_and_the_schedule(store, setti
 
 
 def test_schedule_with_unequal_amounts_lists_each_year():
-    line = demo_line(1, 1, 1, "500000", schedule=((2026, Decimal("500000")), (2027, Decimal("300000")),
-                                                  (2028, Decimal("200000"))))
-    assert schedule_note(line, 2027) == ("其中：该项连续支持3年，2026年500,000.00元、2027年300,000.00元、"
-                                         "2028年200,000.00元，本年度为第2年")
+    line = demo_line(
+        1, 1, 1, "500000", schedule=((2026, Decimal("500000")), (2027, Decimal("300000")), (2028, Decimal("200000")))
+    )
+    assert schedule_note(line, 2027) == (
+        "其中：该项连续支持3年，2026年500,000.00元、2027年300,000.00元、2028年200,000.00元，本年度为第2年"
+    )
     assert schedule_note(demo_line(1, 1, 1, "1"), 2026) is None
     assert schedule_note(demo_line(1, 1, 1, "1", schedule=yearly(2026, 1, "1")), 2026) is None
 
@@ -151,12 +185,15 @@ def test_missing_bank_account_is_written_as_unregistered_and_warned(settings):
     s.put_batch(demo_batch(), [dataclasses.replace(demo_line(1, 1, 1, "1000"), bank_name="", bank_account="")])
     batch = prepare_letters(s, 1, settings)
     assert "开户行：（未登记）" in batch.letters[0].html
-    assert batch.warnings == ["内蒙古示例1号科技有限公司（呼科发〔2025〕1号）没有登记开户行或账号，通知书中写为“未登记”"]
+    assert batch.warnings == [
+        "内蒙古示例1号科技有限公司（呼科发〔2025〕1号）没有登记开户行或账号，通知书中写为“未登记”"
+    ]
 
 
 def test_chinese_date_style_and_copy_to(store, settings):
-    own = dataclasses.replace(settings, date_style="chinese", copy_to="呼伦贝尔市财政局",
-                              signature="呼伦贝尔市科学技术局\n呼伦贝尔市财政局")
+    own = dataclasses.replace(
+        settings, date_style="chinese", copy_to="呼伦贝尔市财政局", signature="呼伦贝尔市科学技术局\n呼伦贝尔市财政局"
+    )
     letter = letter_of(prepare_letters(store, 1, own), demo_uscc(1))
     assert "二〇二五年十一月二十五日" in letter.html
     assert '<p class="cc">抄送：呼伦贝尔市财政局</p>' in letter.html
@@ -189,8 +226,10 @@ def test_company_with_a_draft_line_gets_its_letter_for_the_lines_in_force(store,
 
 def test_company_whose_every_award_rests_on_a_draft_is_withheld_without_a_number(settings):
     s = MemoryLetterStore()
-    s.put_batch(demo_batch(1), [demo_line(1, 1, 1, "150000"),
-                                demo_line(1, 2, 3, "200000", summary="技术合同交易额补助", provisional=True)])
+    s.put_batch(
+        demo_batch(1),
+        [demo_line(1, 1, 1, "150000"), demo_line(1, 2, 3, "200000", summary="技术合同交易额补助", provisional=True)],
+    )
     batch = prepare_letters(s, 1, settings)
     [withheld] = batch.withheld
     assert withheld.uscc == demo_uscc(3)
@@ -204,8 +243,12 @@ def test_the_first_letter_is_number_one_when_draft_companies_come_first(settings
     """Issue 15: the sample batch numbered its 12 draft-only companies first, so its first letter was 13号."""
     s = MemoryLetterStore()
     drafts = [demo_line(1, n, n, "100000", provisional=True) for n in range(1, 4)]
-    s.put_batch(demo_batch(1), drafts + demo_lines(1, 2, start=10)[:1] + [
-        dataclasses.replace(l, line_no=10 + l.line_no) for l in demo_lines(1, 2, start=10)[1:]])
+    s.put_batch(
+        demo_batch(1),
+        drafts
+        + demo_lines(1, 2, start=10)[:1]
+        + [dataclasses.replace(l, line_no=10 + l.line_no) for l in demo_lines(1, 2, start=10)[1:]],
+    )
     letters = prepare_letters(s, 1, settings)
     assert [l.doc_number for l in letters.letters] == ["呼科发〔2025〕1号", "呼科发〔2025〕2号"]
     assert [w.doc_number for w in letters.withheld] == ["", "", ""]
@@ -214,14 +257,18 @@ def test_the_first_letter_is_number_one_when_draft_companies_come_first(settings
 def test_a_company_with_lines_in_force_and_on_a_draft_gets_a_letter_for_those_in_force(settings):
     """The letter pays what rests on documents in force, as the disbursement sheet may; the draft's line waits."""
     s = MemoryLetterStore()
-    s.put_batch(demo_batch(1), [demo_line(1, 1, 1, "150000"),
-                                demo_line(1, 2, 1, "200000", provisional=True, summary="技术合同交易额补助")])
+    s.put_batch(
+        demo_batch(1),
+        [demo_line(1, 1, 1, "150000"), demo_line(1, 2, 1, "200000", provisional=True, summary="技术合同交易额补助")],
+    )
     letters = prepare_letters(s, 1, settings)
     [letter] = letters.letters
     assert letter.total == Decimal("150000") and letter.doc_number == "呼科发〔2025〕1号"
     assert letters.withheld == []
-    assert letters.warnings == ["内蒙古示例1号科技有限公司（呼科发〔2025〕1号）另有1条奖补依据征求意见稿测算"
-                                "（“技术合同交易额补助”），未列入通知书，政策正式印发后另行兑现"]
+    assert letters.warnings == [
+        "内蒙古示例1号科技有限公司（呼科发〔2025〕1号）另有1条奖补依据征求意见稿测算"
+        "（“技术合同交易额补助”），未列入通知书，政策正式印发后另行兑现"
+    ]
 
 
 # ---------------------------------------------------------------- numbering
@@ -282,8 +329,18 @@ def test_build_letters_refuses_a_company_without_a_number(store, settings):
 # ---------------------------------------------------------------- template
 def test_shipped_template_parses_and_uses_every_required_placeholder():
     template = load_template(RESOURCES / "templates" / "award_letter.html")
-    assert {"doc_number", "company_name", "uscc", "award_table", "total_figures", "total_in_words", "bank_name",
-            "bank_account", "signature", "issue_date"} <= template.keys
+    assert {
+        "doc_number",
+        "company_name",
+        "uscc",
+        "award_table",
+        "total_figures",
+        "total_in_words",
+        "bank_name",
+        "bank_account",
+        "signature",
+        "issue_date",
+    } <= template.keys
 
 
 def test_unknown_placeholder_is_refused_with_its_line():
@@ -319,8 +376,12 @@ def test_template_in_user_data_folder_takes_the_place_of_the_shipped_one(tmp_pat
     monkeypatch.setenv("KJJB_DATA_DIR", str(tmp_path))
     assert template_path() == RESOURCES / "templates" / "award_letter.html"
     own = tmp_path / "award_letter.html"
-    own.write_text((RESOURCES / "templates" / "award_letter.html").read_text(encoding="utf-8")
-                   .replace("以上奖补资金合计", "本次奖补资金共计"), encoding="utf-8")
+    own.write_text(
+        (RESOURCES / "templates" / "award_letter.html")
+        .read_text(encoding="utf-8")
+        .replace("以上奖补资金合计", "本次奖补资金共计"),
+        encoding="utf-8",
+    )
     assert template_path() == own
     assert "本次奖补资金共计" in load_template().source
 
@@ -405,8 +466,13 @@ def test_adjustment_letter_pays_the_net_and_says_it_is_an_adjustment(settings):
     (letter,) = batch.letters
     assert (letter.uscc, letter.doc_number, letter.total) == (demo_uscc(1), "呼科发〔2025〕1号", Decimal("30000"))
     html = letter.html
-    for text in ("本通知为对编号1批次已兑现奖补的调整（调整原因：复核更正研发费用）", "40,000.00", "-10,000.00",
-                 "30,000.00", "人民币叁万元整"):
+    for text in (
+        "本通知为对编号1批次已兑现奖补的调整（调整原因：复核更正研发费用）",
+        "40,000.00",
+        "-10,000.00",
+        "30,000.00",
+        "人民币叁万元整",
+    ):
         assert text in html, text
 
 

@@ -3,6 +3,7 @@
 Precision and recall are measured on hand-made pairs (printed with -s); an automatic match must never be wrong
 (precision 1.0), and every pair of one company spelled two ways must be found, automatically or as a proposal.
 """
+
 import pytest
 
 from core.lists.matching import Matcher, Stored
@@ -38,8 +39,11 @@ DIFFERENT = [
 
 
 def _verdicts():
-    labelled = [(a, b, "same") for a, b in SAME] + [(a, b, "near") for a, b in PROPOSED] + \
-               [(a, b, "different") for a, b in DIFFERENT]
+    labelled = (
+        [(a, b, "same") for a, b in SAME]
+        + [(a, b, "near") for a, b in PROPOSED]
+        + [(a, b, "different") for a, b in DIFFERENT]
+    )
     return [(a, b, want, compare(a, b).verdict) for a, b, want in labelled]
 
 
@@ -53,8 +57,10 @@ def test_precision_and_recall_on_hand_made_pairs(capsys):
     recall_with_proposals = len(found) / (len(SAME) + len(PROPOSED))
     wrongly_proposed = [r for r in results if r[2] == "different" and r[3] != "different"]
     with capsys.disabled():
-        print(f"\n名称匹配：自动匹配精确率 {precision:.2f}，召回率 {recall:.2f}；"
-              f"含待确认建议的召回率 {recall_with_proposals:.2f}；误提建议 {len(wrongly_proposed)}/{len(DIFFERENT)}")
+        print(
+            f"\n名称匹配：自动匹配精确率 {precision:.2f}，召回率 {recall:.2f}；"
+            f"含待确认建议的召回率 {recall_with_proposals:.2f}；误提建议 {len(wrongly_proposed)}/{len(DIFFERENT)}"
+        )
     assert precision == 1.0
     assert recall == 1.0
     assert recall_with_proposals == 1.0
@@ -81,8 +87,12 @@ def test_branch_is_recognised_and_never_matched_to_parent():
 
 
 def test_matcher_uscc_first_then_name_then_proposals():
-    m = Matcher([Stored(1, "91150702MAAKD60002", "呼伦贝尔北疆乳业科技有限公司"),
-                 Stored(2, "91150204MALY4A00E2", "包头青山氢能科技有限公司")])
+    m = Matcher(
+        [
+            Stored(1, "91150702MAAKD60002", "呼伦贝尔北疆乳业科技有限公司"),
+            Stored(2, "91150204MALY4A00E2", "包头青山氢能科技有限公司"),
+        ]
+    )
     # the code decides even when the list writes the name another way
     assert (f := m.match("北疆乳业（呼伦贝尔）", "91150702MAAKD60002")).company_id == 1 and f.how == "uscc"
     assert f.note  # the clerk is told the names differ

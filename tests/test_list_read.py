@@ -1,5 +1,6 @@
 """Reading a list file as published: xlsx through the safety checks, csv in either encoding, xls refused when it
 is not one; headers found below a title; every problem named by row and column."""
+
 import datetime as dt
 
 import pytest
@@ -28,24 +29,32 @@ def _xlsx(path, rows, hide_row=None):
 
 
 def test_title_header_and_platform_kinds(tmp_path):
-    path = _xlsx(tmp_path / "平台.xlsx", [["2026年自治区重点实验室认定名单"], [],
-                                        ["序号", "实验室名称", "依托单位", "类别"],
-                                        [1, "甲重点实验室", "甲公司", "自治区级重点实验室"],
-                                        [2, "乙众创空间", "乙公司", "国家级众创空间"]])
+    path = _xlsx(
+        tmp_path / "平台.xlsx",
+        [
+            ["2026年自治区重点实验室认定名单"],
+            [],
+            ["序号", "实验室名称", "依托单位", "类别"],
+            [1, "甲重点实验室", "甲公司", "自治区级重点实验室"],
+            [2, "乙众创空间", "乙公司", "国家级众创空间"],
+        ],
+    )
     raw = read_list(path)
     header = find_header(raw.rows, "platforms")
     assert header.row == 3 and header.title == "2026年自治区重点实验室认定名单"
     mapping = guess_mapping(header, "platforms")
     assert mapping == {"seq": 1, "platform_name": 2, "company": 3, "platform_kind": 4}
-    entries, problems = read_entries(raw, header, mapping, "platforms", load_vocabulary(),
-                                     list_date=dt.date(2026, 5, 6))
+    entries, problems = read_entries(
+        raw, header, mapping, "platforms", load_vocabulary(), list_date=dt.date(2026, 5, 6)
+    )
     assert problems == []
     assert [(e.platform_kind, e.level) for e in entries] == [("key_lab", "regional"), ("maker_space", "national")]
 
 
 def test_hidden_row_and_bidi_text_are_problems(tmp_path):
-    path = _xlsx(tmp_path / "名单.xlsx", [["序号", "企业名称"], [1, "甲公司"], [2, "\u202e司公乙"], [3, "丙公司"]],
-                 hide_row=4)
+    path = _xlsx(
+        tmp_path / "名单.xlsx", [["序号", "企业名称"], [1, "甲公司"], [2, "\u202e司公乙"], [3, "丙公司"]], hide_row=4
+    )
     raw = read_list(path)
     text = [str(p) for p in raw.problems]
     assert any("第3行" in t and "B列" in t and "方向" in t for t in text), text

@@ -2,6 +2,7 @@
 installer/windows/*) and the .deb's (installer/deb_build.py). The whole packages are built and run by
 .ci/run (installer/windows_check.py under Wine, installer/deb_check.py by apt); these tests hold the rules
 they are built by. Those needing mingw-w64 or makensis skip where the tools are missing."""
+
 import importlib.metadata
 import os
 import shutil
@@ -27,26 +28,29 @@ needs_makensis = pytest.mark.skipif(not shutil.which("makensis"), reason="no mak
 
 
 # ---------------------------------------------------------------- what the Windows install keeps
-@pytest.mark.parametrize("rel, left_out", [
-    ("PySide6/Qt6Core.dll", False),
-    ("PySide6/QtWidgets.pyd", False),
-    ("PySide6/plugins/platforms/qwindows.dll", False),
-    ("PySide6/plugins/platforms/qoffscreen.dll", False),
-    ("PySide6/plugins/styles/qmodernwindowsstyle.dll", False),
-    ("PySide6/translations/qtbase_zh_CN.qm", False),
-    ("openpyxl/reader/excel.py", False),
-    ("sqlalchemy/dialects/postgresql/psycopg2.py", False),
-    ("PySide6/designer.exe", True),  # Qt's tools
-    ("PySide6/QtCore.pyi", True),  # type stubs
-    ("PySide6/include/QtCore/qglobal.h", True),
-    ("PySide6/opengl32sw.dll", True),  # the program draws with QPainter, never OpenGL
-    ("PySide6/plugins/platforms/qdirect2d.dll", True),
-    ("PySide6/translations/qtwebengine_locales/de.pak", True),
-    ("PySide6/translations/qtbase_de.qm", True),
-    ("PySide6/Qt6WebEngineCore.dll", True),
-    ("PySide6/qml/QtQuick/qmldir", True),
-    ("shiboken6/shiboken6.abi3.lib", True),
-])
+@pytest.mark.parametrize(
+    "rel, left_out",
+    [
+        ("PySide6/Qt6Core.dll", False),
+        ("PySide6/QtWidgets.pyd", False),
+        ("PySide6/plugins/platforms/qwindows.dll", False),
+        ("PySide6/plugins/platforms/qoffscreen.dll", False),
+        ("PySide6/plugins/styles/qmodernwindowsstyle.dll", False),
+        ("PySide6/translations/qtbase_zh_CN.qm", False),
+        ("openpyxl/reader/excel.py", False),
+        ("sqlalchemy/dialects/postgresql/psycopg2.py", False),
+        ("PySide6/designer.exe", True),  # Qt's tools
+        ("PySide6/QtCore.pyi", True),  # type stubs
+        ("PySide6/include/QtCore/qglobal.h", True),
+        ("PySide6/opengl32sw.dll", True),  # the program draws with QPainter, never OpenGL
+        ("PySide6/plugins/platforms/qdirect2d.dll", True),
+        ("PySide6/translations/qtwebengine_locales/de.pak", True),
+        ("PySide6/translations/qtbase_de.qm", True),
+        ("PySide6/Qt6WebEngineCore.dll", True),
+        ("PySide6/qml/QtQuick/qmldir", True),
+        ("shiboken6/shiboken6.abi3.lib", True),
+    ],
+)
 def test_the_windows_install_leaves_out_what_the_program_never_loads(rel, left_out):
     assert windows_build.unused(rel) is left_out
 
@@ -106,10 +110,16 @@ def test_the_windows_wheels_are_the_versions_the_tests_ran_on():
 
 
 def test_the_embedded_python_finds_the_standard_library_the_dependencies_and_the_program(tmp_path):
-    (tmp_path / "python311._pth").write_text("python311.zip\n.\n\n# Uncomment to run site.main() automatically\n#import site\n")
+    (tmp_path / "python311._pth").write_text(
+        "python311.zip\n.\n\n# Uncomment to run site.main() automatically\n#import site\n"
+    )
     windows_build.write_pth(tmp_path)
     assert (tmp_path / "python311._pth").read_text(encoding="utf-8").splitlines() == [
-        "python311.zip", ".", "..\\lib", "..\\app"]  # no "import site": nothing outside the install
+        "python311.zip",
+        ".",
+        "..\\lib",
+        "..\\app",
+    ]  # no "import site": nothing outside the install
 
 
 # ---------------------------------------------------------------- the embeddable Python's signatures
@@ -162,14 +172,17 @@ def test_the_signer_is_read_from_the_signing_certificate_not_the_timestamps():
     assert windows_build.read_report("Signature verification: ok\n", True) == ("", True, True)  # a catalog
 
 
-@pytest.mark.parametrize("name, signed, problem", [
-    ("python311.dll", ("Python Software Foundation", False, True), "python311.dll：签名无效"),  # chain or timestamp
-    ("python311.dll", ("Python Software Foundation", True, False), "python311.dll：签名无效"),  # file changed
-    ("vcruntime140.dll", ("Microsoft Corporation", False, False), "vcruntime140.dll：签名无效"),
-    ("_ctypes.pyd", ("", False, False), "_ctypes.pyd：签名者“无”不可信"),
-    ("python.exe", ("Someone Else Ltd", True, True), "签名者“Someone Else Ltd”不可信"),
-    ("python.cat", ("Microsoft Corporation", True, True), "python.cat：签名者“Microsoft Corporation”不可信"),
-])
+@pytest.mark.parametrize(
+    "name, signed, problem",
+    [
+        ("python311.dll", ("Python Software Foundation", False, True), "python311.dll：签名无效"),  # chain or timestamp
+        ("python311.dll", ("Python Software Foundation", True, False), "python311.dll：签名无效"),  # file changed
+        ("vcruntime140.dll", ("Microsoft Corporation", False, False), "vcruntime140.dll：签名无效"),
+        ("_ctypes.pyd", ("", False, False), "_ctypes.pyd：签名者“无”不可信"),
+        ("python.exe", ("Someone Else Ltd", True, True), "签名者“Someone Else Ltd”不可信"),
+        ("python.cat", ("Microsoft Corporation", True, True), "python.cat：签名者“Microsoft Corporation”不可信"),
+    ],
+)
 def test_an_unsigned_or_changed_file_stops_the_build(tmp_path, monkeypatch, name, signed, problem):
     folder = _signed_folder(tmp_path, [name])
     monkeypatch.setattr(windows_build, "signature", lambda path: (*signed, "report"))
@@ -180,23 +193,33 @@ def test_an_unsigned_or_changed_file_stops_the_build(tmp_path, monkeypatch, name
 # ---------------------------------------------------------------- the NSIS script
 def test_the_installer_never_removes_the_clerks_data():
     text = NSI.read_text(encoding="utf-8-sig")
-    removals = [line.strip() for line in text.splitlines()
-                if line.strip().startswith(("RMDir", "Delete ", "DeleteRegKey", "DeleteRegValue"))]
+    removals = [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip().startswith(("RMDir", "Delete ", "DeleteRegKey", "DeleteRegValue"))
+    ]
     assert removals, "the uninstaller removes what it installed"
     for line in removals:
         target = line.split(None, 2)[-1] if line.startswith("RMDir /r") else line.split(None, 1)[1]
         assert target.startswith(('"$INSTDIR\\', '"$INSTDIR"', '"$SMPROGRAMS\\', '"$DESKTOP\\', "SHCTX")), line
-        assert "LOCALAPPDATA" not in line.upper() and "kjjb\"" not in line
+        assert "LOCALAPPDATA" not in line.upper() and 'kjjb"' not in line
     assert 'RMDir "$INSTDIR"' in text and 'RMDir /r "$INSTDIR"' not in text  # the folder only when empty
 
 
 def test_the_installer_is_64_bit_chinese_per_user_by_default_and_keeps_its_identity():
     text = NSI.read_text(encoding="utf-8-sig")
     assert NSI.read_bytes().startswith(b"\xef\xbb\xbf")  # makensis reads UTF-8 with a BOM as UTF-8
-    for line in ("Unicode true", "Target amd64-unicode", '!insertmacro MUI_LANGUAGE "SimpChinese"',
-                 "!define MULTIUSER_INSTALLMODE_DEFAULT_CURRENTUSER", "!define MULTIUSER_INSTALLMODE_COMMANDLINE",
-                 '!define APPKEY "kjjb"', 'VIProductVersion "${VERSION4}"', 'File /r "${STAGE}/*"',
-                 "!insertmacro REMOVE_PROGRAM_FILES"):
+    for line in (
+        "Unicode true",
+        "Target amd64-unicode",
+        '!insertmacro MUI_LANGUAGE "SimpChinese"',
+        "!define MULTIUSER_INSTALLMODE_DEFAULT_CURRENTUSER",
+        "!define MULTIUSER_INSTALLMODE_COMMANDLINE",
+        '!define APPKEY "kjjb"',
+        'VIProductVersion "${VERSION4}"',
+        'File /r "${STAGE}/*"',
+        "!insertmacro REMOVE_PROGRAM_FILES",
+    ):
         assert line in text, line
     # an upgrade finds the earlier install's folder and mode
     assert '!define MULTIUSER_INSTALLMODE_INSTDIR_REGISTRY_KEY "${SETTINGSKEY}"' in text
@@ -245,11 +268,20 @@ def test_the_launchers_carry_the_icon_and_version_and_load_python_at_run_time(tm
 @needs_mingw
 def test_the_icu_stand_in_exports_what_qt6core_imports(tmp_path):
     dll = tmp_path / "icuuc.dll"
-    subprocess.run(["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll, ROOT / "installer/windows/icuuc_stub.c"],
-                   check=True)
+    subprocess.run(
+        ["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll, ROOT / "installer/windows/icuuc_stub.c"], check=True
+    )
     exports = subprocess.run(["x86_64-w64-mingw32-objdump", "-p", dll], capture_output=True, text=True).stdout
-    for name in ("ucnv_open", "ucnv_close", "ucnv_toUnicode", "ucnv_fromUnicode", "ucnv_countAvailable",
-                 "UCNV_FROM_U_CALLBACK_SUBSTITUTE", "UCNV_TO_U_CALLBACK_SUBSTITUTE", "ucnv_cbToUWriteUChars"):
+    for name in (
+        "ucnv_open",
+        "ucnv_close",
+        "ucnv_toUnicode",
+        "ucnv_fromUnicode",
+        "ucnv_countAvailable",
+        "UCNV_FROM_U_CALLBACK_SUBSTITUTE",
+        "UCNV_TO_U_CALLBACK_SUBSTITUTE",
+        "ucnv_cbToUWriteUChars",
+    ):
         assert f"] {name}\n" in exports, name
 
 
@@ -265,12 +297,24 @@ def test_the_deb_depends_on_the_libraries_the_bundle_does_not_carry(tmp_path, mo
         "libQt6Gui.so.6": (["libEGL.so.1", "libGL.so.1", "libQt6Core.so.6"], {"2.4"}),
     }
     monkeypatch.setattr(deb_build, "dynamic_info", lambda path: needed[path.name])
-    monkeypatch.setattr(deb_build, "library_paths", lambda: {
-        "libc.so.6": "/lib/x86_64-linux-gnu/libc.so.6", "libm.so.6": "/lib/x86_64-linux-gnu/libm.so.6",
-        "libEGL.so.1": "/usr/lib/x86_64-linux-gnu/libEGL.so.1", "libGL.so.1": "/usr/lib/x86_64-linux-gnu/libGL.so.1",
-        "libQt6Core.so.6": "/usr/lib/x86_64-linux-gnu/libQt6Core.so.6"})
-    packages = {"libc.so.6": "libc6", "libm.so.6": "libc6", "libEGL.so.1": "libegl1", "libGL.so.1": "libgl1",
-                "libQt6Core.so.6": "libqt6core6"}
+    monkeypatch.setattr(
+        deb_build,
+        "library_paths",
+        lambda: {
+            "libc.so.6": "/lib/x86_64-linux-gnu/libc.so.6",
+            "libm.so.6": "/lib/x86_64-linux-gnu/libm.so.6",
+            "libEGL.so.1": "/usr/lib/x86_64-linux-gnu/libEGL.so.1",
+            "libGL.so.1": "/usr/lib/x86_64-linux-gnu/libGL.so.1",
+            "libQt6Core.so.6": "/usr/lib/x86_64-linux-gnu/libQt6Core.so.6",
+        },
+    )
+    packages = {
+        "libc.so.6": "libc6",
+        "libm.so.6": "libc6",
+        "libEGL.so.1": "libegl1",
+        "libGL.so.1": "libgl1",
+        "libQt6Core.so.6": "libqt6core6",
+    }
     monkeypatch.setattr(deb_build, "package_of", lambda path: packages[Path(path).name])
     entries, glibc, system = deb_build.depends(bundle)
     assert glibc == "2.34"  # 2.34 > 2.29 > 2.17 > 2.4, as versions, not as text
@@ -298,8 +342,11 @@ def test_the_deb_menu_entry_has_the_chinese_name_and_the_icon():
 
 # ---------------------------------------------------------------- the installed program's batch and self-check
 def test_a_batch_that_differs_from_the_source_trees_fails_the_check():
-    want = {"batch": "1", "batches": [{"status": "approved", "companies": 30, "lines": 54, "total": "115460500.07"}],
-            "sheets": {"测算结果.xlsx": {"汇总": 10}}}
+    want = {
+        "batch": "1",
+        "batches": [{"status": "approved", "companies": 30, "lines": 54, "total": "115460500.07"}],
+        "sheets": {"测算结果.xlsx": {"汇总": 10}},
+    }
     assert batch_check.compare(want, want, "x").startswith("批次1：30家企业，54条明细，合计115460500.07元")
     other = {**want, "batches": [{**want["batches"][0], "total": "115460500.06"}]}
     with pytest.raises(batch_check.BatchFailed, match="与源码的"):
@@ -314,8 +361,15 @@ def test_the_headless_self_check_needs_no_qt_and_says_what_it_skipped(tmp_path):
     (blocker / "__init__.py").write_text("raise ImportError('Qt cannot start here')\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KJJB_", "QT_"))}
     env.update(PYTHONPATH=str(blocker.parent), KJJB_DATA_DIR=str(tmp_path / "never"))
-    result = subprocess.run([sys.executable, "main.py", "--selftest", "--headless"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, encoding="utf-8", timeout=180)
+    result = subprocess.run(
+        [sys.executable, "main.py", "--selftest", "--headless"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=180,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert [l[:4] for l in lines[1:-1]] == ["[通过]"] * 7 + ["[跳过]"] * 4

@@ -5,6 +5,7 @@ exceeds its per-item cap, the lines sharing a yearly or per-person cap (with
 what the ledger already paid) stay within it, floors are respected, totals are
 exact sums, and the result does not depend on the order the claims came in.
 """
+
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
@@ -63,17 +64,28 @@ def cases(draw):
     city = draw(st.sampled_from(CITIES))
     company = Company(USCC, "测试单位", city, size=draw(st.sampled_from(sorted(VOCAB.enums["sizes"]))))
     recs = tuple(
-        Recognition(draw(st.sampled_from(["high_tech", "key_lab", "innovation_center", "tech_innovation_demo"])),
-                    draw(st.sampled_from(["national", "regional"])), draw(dates),
-                    issued_in=draw(st.sampled_from(["", "北京市"])))
+        Recognition(
+            draw(st.sampled_from(["high_tech", "key_lab", "innovation_center", "tech_innovation_demo"])),
+            draw(st.sampled_from(["national", "regional"])),
+            draw(dates),
+            issued_in=draw(st.sampled_from(["", "北京市"])),
+        )
         for _ in range(draw(st.integers(0, 3)))
     )
-    rd = {y: RdYear(y, draw(money), draw(st.booleans()), draw(st.one_of(st.none(), money)))
-          for y in range(2022, 2026) if draw(st.booleans())}
+    rd = {
+        y: RdYear(y, draw(money), draw(st.booleans()), draw(st.one_of(st.none(), money)))
+        for y in range(2022, 2026)
+        if draw(st.booleans())
+    }
     rules = sorted(POLICIES.rules)
     ledger = tuple(
-        LedgerEntry(draw(st.sampled_from(rules)), draw(st.sampled_from([YEAR - 1, YEAR])),
-                    draw(money), draw(st.sampled_from(["", "x"])), draw(st.sampled_from(["", "甲"])))
+        LedgerEntry(
+            draw(st.sampled_from(rules)),
+            draw(st.sampled_from([YEAR - 1, YEAR])),
+            draw(money),
+            draw(st.sampled_from(["", "x"])),
+            draw(st.sampled_from(["", "甲"])),
+        )
         for _ in range(draw(st.integers(0, 3)))
     )
     history = History(recs, frozenset(draw(st.sets(st.integers(2022, 2026), max_size=4))), rd, ledger)

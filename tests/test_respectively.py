@@ -6,6 +6,7 @@ sentence is a slot, and every two slots of one sentence with different values ar
 ``{value: ..., cite: ...}`` mapping, so the cite check cannot be what catches it) in a copy of the policy
 folder. The copy must fail to load naming both, or, if it loads, a rule case must fail.
 """
+
 import itertools
 import re
 import shutil
@@ -72,15 +73,25 @@ def find_sentences() -> dict:
                 for where, v in _value_nodes(node, section):
                     for version in v if isinstance(v, list) else [v]:
                         if MARK in str(version["cite"]):
-                            slot = Slot(path.name, data["document"]["id"], node["id"], where, version.line,
-                                        Decimal(version["value"]))
+                            slot = Slot(
+                                path.name,
+                                data["document"]["id"],
+                                node["id"],
+                                where,
+                                version.line,
+                                Decimal(version["value"]),
+                            )
                             found.setdefault((path.name, data["document"]["id"], sentence), []).append(slot)
     return found
 
 
 SENTENCES = find_sentences()
-PAIRS = [(sentence, a, b) for (_f, _d, sentence), slots in SENTENCES.items()
-         for a, b in itertools.combinations(slots, 2) if a.value != b.value]
+PAIRS = [
+    (sentence, a, b)
+    for (_f, _d, sentence), slots in SENTENCES.items()
+    for a, b in itertools.combinations(slots, 2)
+    if a.value != b.value
+]
 
 
 def _swap(folder, a: Slot, b: Slot) -> None:
@@ -119,14 +130,15 @@ def test_every_respectively_sentence_of_the_texts_with_two_amounts_is_swapped():
         for part in re.split("[。；]", squash(text_path.read_text(encoding="utf-8"))):
             if MARK not in part:
                 continue
-            after = part[part.index(MARK):]
+            after = part[part.index(MARK) :]
             if len({m.group(0) for m in STATED.finditer(after)}) < 2:
                 continue
             seen += 1
             if any(part in s or s in part for s in swapped):
                 continue
-            assert any(d == text_path.stem and start in part for (d, start) in UNCHECKED), \
+            assert any(d == text_path.stem and start in part for (d, start) in UNCHECKED), (
                 f"{text_path.name}: “{part}” is neither swapped nor in UNCHECKED"
+            )
     assert seen, "no 分别 sentence with two amounts found in the texts"
 
 
@@ -161,8 +173,12 @@ def test_swapped_level_amounts_name_file_line_rule_and_both_values(policy_copy):
     text = path.read_text(encoding="utf-8")
     start = text.index("  - id: hlb-03-platform")
     end = text.index("  - id: hlb-03-regional-base")
-    rule = text[start:end].replace("national: {value: 1000000,", "national: {value: X,").replace(
-        "regional: {value: 500000,", "regional: {value: 1000000,").replace("{value: X,", "{value: 500000,")
+    rule = (
+        text[start:end]
+        .replace("national: {value: 1000000,", "national: {value: X,")
+        .replace("regional: {value: 500000,", "regional: {value: 1000000,")
+        .replace("{value: X,", "{value: 500000,")
+    )
     path.write_text(text[:start] + rule + text[end:], encoding="utf-8")
     line = text[:start].count("\n") + 1 + next(i for i, l in enumerate(rule.splitlines()) if "national:" in l)
     with pytest.raises(PolicyError) as err:
@@ -170,21 +186,26 @@ def test_swapped_level_amounts_name_file_line_rule_and_both_values(policy_copy):
     assert str(err.value) == (
         f"{path} 第{line}行：规则hlb-03-platform的amount.national与“分别”句的顺序不符："
         "原文依次为国家级、自治区级，数额依次为100万元、50万元，“国家级”对应100万元，写的却是50万元；"
-        "而规则hlb-03-platform的amount.regional写的是100万元")
+        "而规则hlb-03-platform的amount.regional写的是100万元"
+    )
 
 
 def test_a_rule_split_from_the_sentence_without_words_naming_it_is_refused(policy_copy):
     # 科技兴蒙（十）: the two rules are `entered`, without `when`; each says which level it is.
     _edit(policy_copy, "nmg-2020-kjxm.yaml", "    respectively: 国家级\n", "")
-    with pytest.raises(PolicyError, match="nmg20-10-national-transfer-zone的上限（最高）引用的“分别”句中找不到指明它的词语"):
+    with pytest.raises(
+        PolicyError, match="nmg20-10-national-transfer-zone的上限（最高）引用的“分别”句中找不到指明它的词语"
+    ):
         load_policies(policy_copy)
 
 
 def test_two_rules_at_one_place_of_the_sentence_are_refused(policy_copy):
     # 呼伦贝尔（六）: 国家……知识产权优势企业 would find the 自治区 one; the rule names “及优势企业”.
     _edit(policy_copy, "hlb-2025-draft.yaml", "    respectively: 及优势企业", "    note: x")
-    with pytest.raises(PolicyError, match="hlb-06-ip-national-advantage的金额和规则hlb-06-ip-regional-advantage的金额"
-                                          "在“分别”句中指向同一处"):
+    with pytest.raises(
+        PolicyError,
+        match="hlb-06-ip-national-advantage的金额和规则hlb-06-ip-regional-advantage的金额在“分别”句中指向同一处",
+    ):
         load_policies(policy_copy)
 
 
@@ -199,13 +220,19 @@ def test_a_sentence_listing_more_amounts_than_values_bound_to_it_is_refused(poli
 
 def test_the_words_of_respectively_must_be_in_the_sentence(policy_copy):
     _edit(policy_copy, "nmg-2021-35.yaml", "respectively: 科技型中小企业", "respectively: 科技型企业")
-    with pytest.raises(PolicyError, match="目标nmg35-04-tech-sme-count-2025引用的“分别”句中找不到指明它的词语（科技型企业）"):
+    with pytest.raises(
+        PolicyError, match="目标nmg35-04-tech-sme-count-2025引用的“分别”句中找不到指明它的词语（科技型企业）"
+    ):
         load_policies(policy_copy)
 
 
 def test_respectively_outside_a_respectively_sentence_is_refused(policy_copy):
-    _edit(policy_copy, "nmg-2021-35.yaml", "    metric: region_rd_government\n",
-          "    metric: region_rd_government\n    respectively: 政府资金\n")
+    _edit(
+        policy_copy,
+        "nmg-2021-35.yaml",
+        "    metric: region_rd_government\n",
+        "    metric: region_rd_government\n    respectively: 政府资金\n",
+    )
     with pytest.raises(PolicyError, match="respectively 只用于引用“分别”句"):
         load_policies(policy_copy)
 
@@ -215,9 +242,16 @@ def test_a_keyed_parameter_may_name_its_keys_words(policy_copy):
     anchor = "    when: {type: recognition, kind: incubator, level: [national, regional], stage: approved}\n"
     _edit(policy_copy, "bt-2021-24.yaml", anchor, anchor + "    respectively: {national: 国家级, regional: 自治区级}\n")
     assert load_policies(policy_copy).rules["bt-09-incubator"].amount.pick("national").versions[0].value == 2000000
-    _edit(policy_copy, "bt-2021-24.yaml", "{national: 国家级, regional: 自治区级}", "{national: 自治区级, regional: 国家级}")
+    _edit(
+        policy_copy,
+        "bt-2021-24.yaml",
+        "{national: 国家级, regional: 自治区级}",
+        "{national: 自治区级, regional: 国家级}",
+    )
     with pytest.raises(PolicyError, match="规则bt-09-incubator的amount.regional与“分别”句的顺序不符"):
         load_policies(policy_copy)
-    _edit(policy_copy, "bt-2021-24.yaml", "{national: 自治区级, regional: 国家级}", "{national: 国家级, municipal: 市级}")
+    _edit(
+        policy_copy, "bt-2021-24.yaml", "{national: 自治区级, regional: 国家级}", "{national: 国家级, municipal: 市级}"
+    )
     with pytest.raises(PolicyError, match="respectively 中的“municipal”不是amount的取值"):
         load_policies(policy_copy)

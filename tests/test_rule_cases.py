@@ -1,4 +1,5 @@
 """Every hand-worked rule case kept beside the policy files (resources/policies/cases)."""
+
 import pytest
 
 from core.paths import POLICIES

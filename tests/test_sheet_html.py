@@ -1,4 +1,5 @@
 """打印预览's HTML of the 资金拨付明细表 and 公示名单: the workbook's own cells, merged, aligned and formatted."""
+
 import dataclasses
 import re
 from decimal import Decimal
@@ -25,8 +26,7 @@ def final_lines(policies):
 
 def _cells(html: str) -> list[str]:
     """The text of every <td>, in order."""
-    return [unescape(re.sub(r"<[^>]+>", "\n", m)).strip()
-            for m in re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)]
+    return [unescape(re.sub(r"<[^>]+>", "\n", m)).strip() for m in re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)]
 
 
 def _table_rows(ws):

@@ -1,4 +1,5 @@
 """Subjects and identities: the text normal form, with its fast path for ASCII, is the one of NFKC."""
+
 from __future__ import annotations
 
 import unicodedata

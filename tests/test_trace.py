@@ -1,4 +1,5 @@
 """The typed Trace: what the store keeps (award_lines.trace) reads back exactly, old traces included."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,8 +46,12 @@ def test_a_trace_made_by_the_engine_survives_the_store(policies):
     from core.model import Claim, Company, CompanyCase, History
 
     day = dt.date(2026, 3, 18)
-    claim = Claim("tech_contract", "c1", {"number": "HT-1", "date": day, "amount": Decimal("12000000"),
-                                          "regional_post_subsidy": True}, day)
+    claim = Claim(
+        "tech_contract",
+        "c1",
+        {"number": "HT-1", "date": day, "amount": Decimal("12000000"), "regional_post_subsidy": True},
+        day,
+    )
     case = CompanyCase(Company("91150702MA0000000X", "甲", "hulunbuir"), History(), (claim,))
     (line,) = evaluate_company(case, Context(policies, 2026)).lines
     again = Trace.from_json(json.loads(_dump(line.trace.to_json())))
@@ -82,12 +87,22 @@ def test_a_trace_with_keys_left_out_loads_with_them_empty():
 
 def test_a_stored_display_is_kept_even_where_todays_formatting_would_differ():
     """What a clerk saw in an old trace is what it shows: the stored text, not a new rendering of the value."""
-    p = ParamUse.from_json({"path": "amount", "label": "金额", "value": "500000", "display": "50万元",
-                            "cite": "给予50万元", "valid_from": "2021-08-14", "read_at": "2022-03-01",
-                            "source": "policy"})
+    p = ParamUse.from_json(
+        {
+            "path": "amount",
+            "label": "金额",
+            "value": "500000",
+            "display": "50万元",
+            "cite": "给予50万元",
+            "valid_from": "2021-08-14",
+            "read_at": "2022-03-01",
+            "source": "policy",
+        }
+    )
     assert p.display == "50万元" and p.to_json()["display"] == "50万元"
-    fresh = ParamUse("amount", "金额", Decimal("500000"), "yuan", "给予50万元", dt.date(2021, 8, 14),
-                     dt.date(2022, 3, 1), "policy")
+    fresh = ParamUse(
+        "amount", "金额", Decimal("500000"), "yuan", "给予50万元", dt.date(2021, 8, 14), dt.date(2022, 3, 1), "policy"
+    )
     assert fresh.display == "500,000.00元" and ReadingUse("x", 3, "n") == ("x", 3, "n")
 
 

@@ -14,12 +14,15 @@ def test_first_eight_need_not_be_digits():
     assert is_valid_uscc(code17 + check_character(code17))
 
 
-@pytest.mark.parametrize("code, fragment", [
-    ("91110000600037341A", "校验位"),
-    ("9111000060003734", "18位"),
-    ("91110000600037341I", "不允许的字符"),
-    ("91110000O00037341L", "不允许的字符"),
-])
+@pytest.mark.parametrize(
+    "code, fragment",
+    [
+        ("91110000600037341A", "校验位"),
+        ("9111000060003734", "18位"),
+        ("91110000600037341I", "不允许的字符"),
+        ("91110000O00037341L", "不允许的字符"),
+    ],
+)
 def test_invalid_codes_say_why(code, fragment):
     assert fragment in uscc_problem(code)
 

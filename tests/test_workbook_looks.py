@@ -6,6 +6,7 @@ the error workbook showed, captured from the openpyxl cell-by-cell writers
 fills, borders, alignment, merged ranges, widths, heights, frozen panes,
 print setup. Each case is written again by today's code and compared.
 """
+
 import json
 
 import pytest
@@ -63,8 +64,12 @@ def test_workbooks_built_in_memory_look_the_same(case, inputs, tmp_path):
 
 
 def test_the_cases_cover_every_data_type_and_sheet():
-    kinds = {cell[0] for look in BEFORE_DATA["workbooks"].values() for sheet in look["sheet"].values()
-             for cell in sheet["cells"].values()}
+    kinds = {
+        cell[0]
+        for look in BEFORE_DATA["workbooks"].values()
+        for sheet in look["sheet"].values()
+        for cell in sheet["cells"].values()
+    }
     assert kinds == {"s", "n", "inlineStr"}  # text, numbers and empty text ("" as openpyxl writes it); never "f"
     sheets = {name for look in BEFORE_DATA["workbooks"].values() for name in look["sheets"]}
     assert {"汇总", "按企业汇总", "奖补明细", "资金拨付明细表", "应追回明细", "公示名单", "错误清单"} <= sheets

@@ -13,6 +13,7 @@ Capture again only on purpose (a change a clerk is meant to see):
 
     python tests/workbook_looks.py --capture
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -51,8 +52,9 @@ def _color(color) -> str | None:
 
 def _style(cell) -> list:
     f, fill, b, a = cell.font, cell.fill, cell.border, cell.alignment
-    sides = [[s.style, _color(s.color)] if s is not None and s.style else None
-             for s in (b.left, b.right, b.top, b.bottom)]
+    sides = [
+        [s.style, _color(s.color)] if s is not None and s.style else None for s in (b.left, b.right, b.top, b.bottom)
+    ]
     return [
         cell.number_format,
         [f.name, f.sz, bool(f.b), bool(f.i), f.u, _color(f.color)],
@@ -105,8 +107,13 @@ def describe(path) -> dict:
             "freeze": ws.freeze_panes,
             "print_titles": ws.print_title_rows,
             "print_area": ws.print_area,
-            "page": [ps.orientation, ps.paperSize, ps.fitToWidth, ps.fitToHeight,
-                     ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else None],
+            "page": [
+                ps.orientation,
+                ps.paperSize,
+                ps.fitToWidth,
+                ps.fitToHeight,
+                ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else None,
+            ],
             "margins": [margins.left, margins.right, margins.top, margins.bottom, margins.header, margins.footer],
             "centered": ws.print_options.horizontalCentered,
             "footer": [ws.oddFooter.center.text, ws.oddFooter.center.size],
@@ -119,8 +126,10 @@ def describe(path) -> dict:
     return {"sheets": wb.sheetnames, "active": wb.active.title, "styles": styles, "sheet": sheets}
 
 
-_PLAIN = json.dumps(["General", ["Calibri", 11.0, False, False, None, "theme:1"], None, [None] * 4,
-                     [None, None, False]], ensure_ascii=False)
+_PLAIN = json.dumps(
+    ["General", ["Calibri", 11.0, False, False, None, "theme:1"], None, [None] * 4, [None, None, False]],
+    ensure_ascii=False,
+)
 
 
 # ---------------------------------------------------------------- inputs kept as JSON
@@ -170,9 +179,14 @@ def _capture_inputs() -> dict:
 
     lines = engine_lines(read_workbook(RESOURCES / "samples" / "申报样例.xlsx"), load_policies())
     ja, yi, bing = uscc(11), uscc(12), uscc(13)
-    adjustment = [simple_line(1, "40000", "甲", ja), simple_line(2, "-10000", "甲", ja),
-                  simple_line(3, "-50000", "乙", yi), simple_line(4, "20000", "丙", bing),
-                  simple_line(5, "-20000", "丙", bing), simple_line(6, "-300", "丁", uscc(14))]
+    adjustment = [
+        simple_line(1, "40000", "甲", ja),
+        simple_line(2, "-10000", "甲", ja),
+        simple_line(3, "-50000", "乙", yi),
+        simple_line(4, "20000", "丙", bing),
+        simple_line(5, "-20000", "丙", bing),
+        simple_line(6, "-300", "丁", uscc(14)),
+    ]
     wb = template(2026)
     put(wb[COMPANIES_SHEET], {"统一社会信用代码": uscc(1)[:17] + "0", "企业名称": "甲", "所属盟市": "火星"})
     put(wb[COMPANIES_SHEET], {"统一社会信用代码": uscc(2), "企业名称": "乙", "所属盟市": "通辽市"})
@@ -181,11 +195,16 @@ def _capture_inputs() -> dict:
         read_workbook(ERROR_SOURCE)
     except WorkbookError as exc:
         problems = exc.problems
-    problems = list(problems) + [Problem("", None, "", "", "", "文件中有宏，已拒绝"),
-                                 Problem("企业信息", 9, "", "", "", "第9行多余的说明文字")]
-    return {"batch": _batch_json(batch_record()), "lines": [_line_json(l) for l in lines],
-            "adjustment": [_line_json(l) for l in adjustment],
-            "problems": [dataclasses.asdict(p) for p in problems]}
+    problems = list(problems) + [
+        Problem("", None, "", "", "", "文件中有宏，已拒绝"),
+        Problem("企业信息", 9, "", "", "", "第9行多余的说明文字"),
+    ]
+    return {
+        "batch": _batch_json(batch_record()),
+        "lines": [_line_json(l) for l in lines],
+        "adjustment": [_line_json(l) for l in adjustment],
+        "problems": [dataclasses.asdict(p) for p in problems],
+    }
 
 
 # ---------------------------------------------------------------- the workbooks
@@ -197,49 +216,58 @@ def _final(lines):
 
 def _results(i, out):
     from core.excel.results_workbook import write_results_workbook
+
     return write_results_workbook(i["batch"], i["lines"], out, exported_at=EXPORTED_AT)
 
 
 def _results_adjustment(i, out):
     from core.excel.results_workbook import write_results_workbook
+
     batch = dataclasses.replace(i["batch"], name="2026年第一批（调整）", adjusts_batch_id=1, adjust_reason="复核更正")
     return write_results_workbook(batch, i["adjustment"], out, exported_at=EXPORTED_AT)
 
 
 def _disbursement(i, out):
     from core.excel.disbursement_sheet import write_disbursement_sheet
+
     return write_disbursement_sheet(i["batch"], _final(i["lines"]), out, budget_subject=BUDGET)
 
 
 def _disbursement_draft(i, out):
     from core.excel.disbursement_sheet import write_disbursement_sheet
+
     batch = dataclasses.replace(i["batch"], status="draft")
     return write_disbursement_sheet(batch, i["lines"], out, include_provisional=True)
 
 
 def _disbursement_adjustment(i, out):
     from core.excel.disbursement_sheet import write_disbursement_sheet
+
     batch = dataclasses.replace(i["batch"], name="2026年第一批（调整）", adjusts_batch_id=1)
     return write_disbursement_sheet(batch, i["adjustment"], out, budget_subject=BUDGET)
 
 
 def _publicity(i, out):
     from core.excel.publicity_list import write_publicity_list
+
     return write_publicity_list(i["batch"], _final(i["lines"]), out)
 
 
 def _publicity_provisional(i, out):
     from core.excel.publicity_list import write_publicity_list
+
     return write_publicity_list(i["batch"], i["lines"], out, include_provisional=True)
 
 
 def _errors_marked(i, out):
     from core.excel.errorbook import write_error_workbook
+
     return write_error_workbook(i["problems"], out, source=ERROR_SOURCE)
 
 
 def _errors_list(i, out):
     from core.excel.errorbook import write_error_workbook
+
     return write_error_workbook(i["problems"], out)
 
 
@@ -258,9 +286,12 @@ CASES = {
 
 def _built(build, *args, **kw):
     """A case written the other way: ``build_*``'s openpyxl cells, saved as they are."""
+
     def make(i, out):
         from core.excel.files import save_workbook
+
         return save_workbook(build(i, *args, **kw), out)
+
     return make
 
 
@@ -268,13 +299,19 @@ def built_cases() -> dict:
     from core.excel.disbursement_sheet import build_disbursement_sheet
     from core.excel.publicity_list import build_publicity_list
     from core.excel.results_workbook import build_results_workbook
+
     return {
         "results": _built(lambda i: build_results_workbook(i["batch"], i["lines"], exported_at=EXPORTED_AT)),
-        "disbursement_adjustment": _built(lambda i: build_disbursement_sheet(
-            dataclasses.replace(i["batch"], name="2026年第一批（调整）", adjusts_batch_id=1), i["adjustment"],
-            budget_subject=BUDGET)),
-        "publicity_provisional": _built(lambda i: build_publicity_list(i["batch"], i["lines"],
-                                                                     include_provisional=True)),
+        "disbursement_adjustment": _built(
+            lambda i: build_disbursement_sheet(
+                dataclasses.replace(i["batch"], name="2026年第一批（调整）", adjusts_batch_id=1),
+                i["adjustment"],
+                budget_subject=BUDGET,
+            )
+        ),
+        "publicity_provisional": _built(
+            lambda i: build_publicity_list(i["batch"], i["lines"], include_provisional=True)
+        ),
     }
 
 

@@ -1,4 +1,5 @@
 """Moved to core.auditlog.actions (this old name is the same module)."""
+
 import importlib
 import sys
 

@@ -1,4 +1,5 @@
 """Moved to core.identity.permissions (this old name is the same module)."""
+
 import importlib
 import sys
 

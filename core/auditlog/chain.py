@@ -7,6 +7,7 @@ An entry may also carry ``seals``: the digest of the list of data rows the
 change left behind (see core.store.seals). It is covered by the hash only when
 present, so entries without it hash as they always did.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,11 +31,20 @@ class Entry:
     seals: str | None = None  # digest of the rows this change sealed (core.store.seals), if any
 
 
-def canonical(seq: int, at: str, who: str, action: str, target: str, old, new, prev_hash: str,
-              seals: str | None = None) -> bytes:
+def canonical(
+    seq: int, at: str, who: str, action: str, target: str, old, new, prev_hash: str, seals: str | None = None
+) -> bytes:
     """The exact bytes an entry's hash covers (sorted keys, no whitespace, UTF-8)."""
-    body = {"seq": seq, "at": at, "who": who, "action": action, "target": target, "old": old, "new": new,
-            "prev": prev_hash}
+    body = {
+        "seq": seq,
+        "at": at,
+        "who": who,
+        "action": action,
+        "target": target,
+        "old": old,
+        "new": new,
+        "prev": prev_hash,
+    }
     if seals is not None:
         body["seals"] = seals
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
@@ -44,10 +54,21 @@ def entry_hash(seq, at, who, action, target, old, new, prev_hash, seals=None) ->
     return hashlib.sha256(canonical(seq, at, who, action, target, old, new, prev_hash, seals)).hexdigest()
 
 
-def seal(seq: int, at: str, who: str, action: str, target: str, old, new, prev_hash: str,
-         seals: str | None = None) -> Entry:
-    return Entry(seq, at, who, action, target, old, new, prev_hash,
-                 entry_hash(seq, at, who, action, target, old, new, prev_hash, seals), seals)
+def seal(
+    seq: int, at: str, who: str, action: str, target: str, old, new, prev_hash: str, seals: str | None = None
+) -> Entry:
+    return Entry(
+        seq,
+        at,
+        who,
+        action,
+        target,
+        old,
+        new,
+        prev_hash,
+        entry_hash(seq, at, who, action, target, old, new, prev_hash, seals),
+        seals,
+    )
 
 
 @dataclass(frozen=True)

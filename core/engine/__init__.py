@@ -3,6 +3,7 @@
 ``ENGINE`` and ``load_policies`` (core.engine.registries) load on first use:
 they bring the policy loader and YAML, which evaluating does not need.
 """
+
 from __future__ import annotations
 
 import importlib

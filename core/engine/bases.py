@@ -4,6 +4,7 @@ Each returns ``(value, inputs, problem)``: the base in yuan, the inputs to show
 in the trace as (label, text), and a reason (Chinese) when it cannot be worked
 out. A rule whose ``base`` is a claim field reads the field instead.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -52,11 +53,15 @@ def turnover_increase(claim, case, ctx):
     """技术合同认定登记成交额较上年的增加额."""
     cur, prev = claim.get("turnover"), claim.get("previous_turnover")
     inc = cur - prev
-    return inc, [
-        Input("本年度认定登记成交额", fmt_yuan(cur) + "元"),
-        Input("上年度认定登记成交额", fmt_yuan(prev) + "元"),
-        Input("增加额", fmt_yuan(inc) + "元"),
-    ], None
+    return (
+        inc,
+        [
+            Input("本年度认定登记成交额", fmt_yuan(cur) + "元"),
+            Input("上年度认定登记成交额", fmt_yuan(prev) + "元"),
+            Input("增加额", fmt_yuan(inc) + "元"),
+        ],
+        None,
+    )
 
 
 BASES = {

@@ -1,4 +1,5 @@
 """Context: what stays the same for every company of one evaluation run (core.engine.evaluate)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,7 @@ from core.policy.policyset import PolicySet
 class Context:
     """What stays the same for every company of one evaluation run."""
 
-    def __init__(self, policies: PolicySet, award_year: int, as_of: dt.date | None = None,
-                 include_drafts: bool = True):
+    def __init__(self, policies: PolicySet, award_year: int, as_of: dt.date | None = None, include_drafts: bool = True):
         self.policies = policies
         self.vocabulary = policies.vocabulary
         self.award_year = award_year
@@ -24,8 +24,9 @@ class Context:
         self.recognition_defaults = {name: f.default for name, f in spec.items() if f.default is not None}
         self._multi_year: dict[str, tuple] = {}
         self._additive: dict[str, bool] = {}
-        self.period_caps = {rid: tuple(c for c in rule.caps if c.per in PERIOD_CAPS)
-                            for rid, rule in policies.rules.items()}
+        self.period_caps = {
+            rid: tuple(c for c in rule.caps if c.per in PERIOD_CAPS) for rid, rule in policies.rules.items()
+        }
 
     def additive(self, rule: Rule) -> bool:
         """core.engine.counting.additive, once per rule."""
@@ -40,8 +41,11 @@ class Context:
         if found is None:
             rules = self.policies.multi_year_rules(city)
             filters = [rule.kind_filter for rule in rules]
-            kinds = (None if any(f is None for f in filters)
-                     else frozenset(kind for f in filters if f is not None for kind in f))
+            kinds = (
+                None
+                if any(f is None for f in filters)
+                else frozenset(kind for f in filters if f is not None for kind in f)
+            )
             found = self._multi_year[city] = (rules, kinds)
         return found
 

@@ -18,6 +18,7 @@ and pays the difference between the first and the larger of the other two.
 So splitting a claim, claiming a paid subject again, spreading claims over
 two batches or reordering them never raises the total (tests/test_laws.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,7 +55,6 @@ class App:
     ev: Eval  # the qualification, whose trace holds the readings it read
     once: str
     day: dt.date
-
 
 
 def period(once: str, subject: str, year: int, day: dt.date) -> tuple:
@@ -204,8 +204,12 @@ def earlier_award(subject: str, entries: list, earlier_apps: list, worth_before:
         subject=subject,
         subject_text=describe(subject, vocab) if subject else "",
         paid=sum((e.amount for e in entries), ZERO),
-        entries=tuple(sorted(((e.year, e.batch_id, e.amount, e.rule_id) for e in entries),
-                             key=lambda x: (x[0], x[1] or 0, x[3], x[2]))),
+        entries=tuple(
+            sorted(
+                ((e.year, e.batch_id, e.amount, e.rule_id) for e in entries),
+                key=lambda x: (x[0], x[1] or 0, x[3], x[2]),
+            )
+        ),
         claims=tuple(sorted({(a.year, a.claim.id) for a in earlier_apps})),
         worth=worth_before,
     )
@@ -250,14 +254,23 @@ def make_line(w: Worth, new_apps: list, subject: str, due: Decimal, found: Earli
     first = new_apps[0]
     trace = w.ev.trace
     if found is not None and found.deducted > 0:
-        trace.steps.append(f"扣除已兑现或已审批部分：{earlier_text(found)}；"
-                           f"{fmt_yuan(w.amount)} − {fmt_yuan(found.deducted)} = {fmt_yuan(due)}")
-    line = AwardLine(rule, first.claim.id, subject, due, trace, first.day, w.schedule,
-                     person=str(first.claim.fields.get("person_id", "")),
-                     provisional=rule.document.status == "draft",
-                     claim_ids=(first.claim.id,) if len(new_apps) == 1 else tuple(dict.fromkeys(
-                         a.claim.id for a in new_apps)),
-                     earlier=found if found is not None and found.deducted > 0 else None)
+        trace.steps.append(
+            f"扣除已兑现或已审批部分：{earlier_text(found)}；"
+            f"{fmt_yuan(w.amount)} − {fmt_yuan(found.deducted)} = {fmt_yuan(due)}"
+        )
+    line = AwardLine(
+        rule,
+        first.claim.id,
+        subject,
+        due,
+        trace,
+        first.day,
+        w.schedule,
+        person=str(first.claim.fields.get("person_id", "")),
+        provisional=rule.document.status == "draft",
+        claim_ids=(first.claim.id,) if len(new_apps) == 1 else tuple(dict.fromkeys(a.claim.id for a in new_apps)),
+        earlier=found if found is not None and found.deducted > 0 else None,
+    )
     if line.provisional:
         trace.notes.append("依据征求意见稿测算，文件正式印发前仅供参考，不得据此拨付")
     return line
@@ -272,8 +285,10 @@ def refusal(app: App, w: Worth, found: EarlierAward, vocab) -> Exclusion:
     else:
         reason += "，不再重复支持"
     trace = w.ev.trace if w.ev else app.ev.trace
-    step = (f"扣除已兑现或已审批部分：{earlier_text(found)}；应得{fmt_yuan(w.amount)}元不超过已扣除的"
-            f"{fmt_yuan(found.deducted)}元，本次为0")
+    step = (
+        f"扣除已兑现或已审批部分：{earlier_text(found)}；应得{fmt_yuan(w.amount)}元不超过已扣除的"
+        f"{fmt_yuan(found.deducted)}元，本次为0"
+    )
     if step not in trace.steps:
         trace.steps.append(step)
     return Exclusion(app.rule, app.claim.id, app.subject, reason, w.amount, trace, found)

@@ -19,6 +19,7 @@ One company at a time, in four passes:
 
 Context (core.engine.context) is imported from here by many callers.
 """
+
 from __future__ import annotations
 
 from core.engine.context import Context
@@ -58,16 +59,18 @@ def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
                 continue
             produced = True
             if same is not claim:
-                excluded.append(Exclusion(rule, claim.id, claim.subject,
-                                          f"与本批次事项{same.id}为同一事项的同一申报，不重复计算"))
+                excluded.append(
+                    Exclusion(rule, claim.id, claim.subject, f"与本批次事项{same.id}为同一事项的同一申报，不重复计算")
+                )
             elif isinstance(out, App):
                 keys.add(out)
             else:
                 excluded.append(out)
         if not produced:
             label = ctx.vocabulary.claim_types[claim.type].label
-            warnings.append(f"事项{claim.id}（{label}）没有适用于{ctx.vocabulary.label('cities', case.company.city)}"
-                            f"单位的条款")
+            warnings.append(
+                f"事项{claim.id}（{label}）没有适用于{ctx.vocabulary.label('cities', case.company.city)}单位的条款"
+            )
     _earlier_apps(keys, view, ctx, idx, warnings)
     settled = _settle(keys, view, ctx, warnings)
     exclusive = _exclusive(settled.kept, ctx)

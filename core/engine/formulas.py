@@ -6,6 +6,7 @@ engine all read it. The parameters are read at the event date into the trace,
 the caps that count by the subject and the floor are applied, and a rule that
 pays nothing raises :class:`Skip` with the reason (Chinese).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,16 @@ class Skip(Exception):
 
 
 # The vocabulary enum of each field a parameter may depend on (Keyed.by), to name its value in Chinese.
-_KEY_ENUMS = {"level": "levels", "size": "sizes", "kind": "recognition_kinds", "rating": "ratings",
-              "board": "boards", "mode": "purchase_modes", "grade": "prize_grades", "stage": "stages"}
+_KEY_ENUMS = {
+    "level": "levels",
+    "size": "sizes",
+    "kind": "recognition_kinds",
+    "rating": "ratings",
+    "board": "boards",
+    "mode": "purchase_modes",
+    "grade": "prize_grades",
+    "stage": "stages",
+}
 
 
 class Eval:
@@ -152,8 +161,7 @@ def _per_step(ev: Eval) -> Decimal:
         bt, st, unit = f"{b.normalize():f}", f"{step.normalize():f}", ""
     else:
         bt, st, unit = fmt_yuan(b), fmt_yuan(step), "元"
-    t.formula = (f"{bt} ÷ {st} = {steps}档（不足一档不计）；"
-                 f"{steps} × {fmt_yuan(per)}元 = {fmt_yuan(amount)}元")
+    t.formula = f"{bt} ÷ {st} = {steps}档（不足一档不计）；{steps} × {fmt_yuan(per)}元 = {fmt_yuan(amount)}元"
     if steps <= 0:
         what = "增加额" if unit else "计算基数"
         raise Skip(f"{what}{bt}{unit}不足一档（每档{st}{unit}）", ZERO)
@@ -169,14 +177,17 @@ def _at_least(ev: Eval) -> Decimal:
         t.inputs.append(Input("事项说明", str(ev.claim.get("subject", ""))))
         t.inputs.append(Input("经办人录入的当年核定金额", fmt_yuan(amount) + "元"))
         if amount < minimum:
-            raise Skip(f"录入的当年核定金额{fmt_yuan(amount)}元低于条款规定的下限{fmt_yuan(minimum)}元，请核对核定文件",
-                       amount)
+            raise Skip(
+                f"录入的当年核定金额{fmt_yuan(amount)}元低于条款规定的下限{fmt_yuan(minimum)}元，请核对核定文件", amount
+            )
         t.formula = f"经办人录入当年核定金额 {fmt_yuan(amount)}元（不低于条款下限{fmt_yuan(minimum)}元）"
         return amount
     t.formula = f"{key + '：' if key else ''}条款为“不低于{fmt_yuan(minimum)}元”，按下限计 {fmt_yuan(minimum)}元"
     if rule.above_minimum:
-        t.notes.append("条款只规定下限；当年核定金额更高的，请以“经办人录入金额”按本规则编号录入核定金额（不低于下限），"
-                       "程序按核定金额计算且同一平台每年只计一次")
+        t.notes.append(
+            "条款只规定下限；当年核定金额更高的，请以“经办人录入金额”按本规则编号录入核定金额（不低于下限），"
+            "程序按核定金额计算且同一平台每年只计一次"
+        )
     else:
         t.notes.append("条款只规定下限；实际核定金额更高的，请以“经办人录入金额”另行申报并作说明")
     return minimum
@@ -214,12 +225,19 @@ def _kinds(*kinds: FormulaKind) -> dict[str, FormulaKind]:
 FORMULAS = _kinds(
     FormulaKind("fixed", "定额", frozenset({"amount"}), frozenset({"years"}), _fixed),
     FormulaKind("rate", "比例", frozenset({"rate", "base"}), compute=_rate, adds_up="base"),
-    FormulaKind("per_step", "按档累进（每满一档）", frozenset({"step", "amount", "base"}), compute=_per_step,
-                adds_up="base"),
+    FormulaKind(
+        "per_step", "按档累进（每满一档）", frozenset({"step", "amount", "base"}), compute=_per_step, adds_up="base"
+    ),
     FormulaKind("multiple", "倍数/等额", frozenset({"factor", "base"}), compute=_multiple, adds_up="base"),
     FormulaKind("at_least", "不低于（按下限）", frozenset({"minimum"}), frozenset({"years"}), _at_least),
-    FormulaKind("entered", "经办人录入金额", optional=frozenset({"maximum", "years"}), compute=_entered,
-                claims="entered", adds_up="always"),
+    FormulaKind(
+        "entered",
+        "经办人录入金额",
+        optional=frozenset({"maximum", "years"}),
+        compute=_entered,
+        claims="entered",
+        adds_up="always",
+    ),
     FormulaKind("informational", "不涉及金额", claims="none"),
 )
 
@@ -235,8 +253,10 @@ def caps_and_floor(ev: Eval, amount: Decimal, room) -> Decimal:
         top = ev.param(rule.maximum)
         if amount > top:
             t.steps.append(f"录入金额超过条款上限{fmt_yuan(top)}元，按上限计：{fmt_yuan(amount)} → {fmt_yuan(top)}")
-            ev.case_warnings.append(f"事项{ev.claim.id}录入金额{fmt_yuan(amount)}元超过{rule.document.citation}"
-                                    f"{rule.clause}规定的上限{fmt_yuan(top)}元，已按上限计")
+            ev.case_warnings.append(
+                f"事项{ev.claim.id}录入金额{fmt_yuan(amount)}元超过{rule.document.citation}"
+                f"{rule.clause}规定的上限{fmt_yuan(top)}元，已按上限计"
+            )
             amount = top
     for cap in rule.caps:
         if cap.per not in ("subject", "subject_year") or not ev.cap_active(cap):
@@ -245,8 +265,10 @@ def caps_and_floor(ev: Eval, amount: Decimal, room) -> Decimal:
         left, used_text = room(cap, top)
         label = CAP_LABELS[cap.per]
         if amount > left:
-            t.steps.append(f"{label}上限{fmt_yuan(top)}元（“{cap.param.versions[0].cite}”）{used_text}："
-                           f"{fmt_yuan(amount)} → {fmt_yuan(left)}")
+            t.steps.append(
+                f"{label}上限{fmt_yuan(top)}元（“{cap.param.versions[0].cite}”）{used_text}："
+                f"{fmt_yuan(amount)} → {fmt_yuan(left)}"
+            )
             amount = to_fen(left)
         else:
             t.steps.append(f"{label}上限{fmt_yuan(top)}元{used_text}，未超出")

@@ -5,6 +5,7 @@ rule's document is in effect, its history requirements hold and its
 recognition is new where the rule asks; what qualifies is an App, what
 matches yet does not qualify an Exclusion with the reason.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,6 +21,7 @@ from core.subjects import normalize, recognition_subject
 
 
 # ---------------------------------------------------------------- matching
+
 
 def _matches(rule: Rule, claim: Claim, day: dt.date, company=None) -> bool:
     if claim.type == "entered" and rule.above_minimum:
@@ -90,6 +92,7 @@ def _sorted_claims(claims) -> list[Claim]:
 
 # ---------------------------------------------------------------- the history a claim sees
 
+
 def _with_own_claims(case: CompanyCase, claims) -> CompanyCase:
     """The case with this batch's recognitions and registrations added to its history.
 
@@ -124,8 +127,9 @@ def _history_installment_claims(case: CompanyCase, ctx: Context) -> list[Claim]:
     if not rules:
         return []
     out = {}
-    recs = [r for r in case.history.recognitions
-            if r.date.year <= ctx.award_year and (kinds is None or r.kind in kinds)]
+    recs = [
+        r for r in case.history.recognitions if r.date.year <= ctx.award_year and (kinds is None or r.kind in kinds)
+    ]
     for rec in sorted(recs, key=lambda r: (r.date, r.number, r.name)):
         claim = _recognition_claim(rec, ctx)
         if claim.subject in out:
@@ -143,6 +147,7 @@ def _history_installment_claims(case: CompanyCase, ctx: Context) -> list[Claim]:
 
 # ---------------------------------------------------------------- qualifying
 
+
 def _platform_subject(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context) -> str:
     """The platform an amount entered under an 'at least' rule is for, found by its name or certificate number."""
     text = normalize(claim.get("subject", ""))
@@ -157,13 +162,16 @@ def _platform_subject(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context)
         return found.pop()
     what = f"名称或证书编号为“{claim.get('subject', '')}”的"
     if not found:
-        raise Skip(f"录入的核定金额须写明平台：在历史认定记录和本批次认定中找不到{what}{rule.summary}平台；"
-                   f"请在“事项说明”中填写平台名称或证书编号")
+        raise Skip(
+            f"录入的核定金额须写明平台：在历史认定记录和本批次认定中找不到{what}{rule.summary}平台；"
+            f"请在“事项说明”中填写平台名称或证书编号"
+        )
     raise Skip(f"{what}平台有{len(found)}个，无法确定录入金额属于哪一个，请填写证书编号")
 
 
-def _qualify(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, warnings: list, year: int,
-             earlier: bool = False):
+def _qualify(
+    rule: Rule, claim: Claim, case: CompanyCase, ctx: Context, warnings: list, year: int, earlier: bool = False
+):
     """An App, an Exclusion (qualifies in form but not in substance), or None when the rule does not concern it."""
     if claim.date is not None:
         day = claim.date
@@ -218,7 +226,9 @@ def _entered_rule(claim: Claim, case: CompanyCase, ctx: Context, errors: list):
         errors.append(f"事项{claim.id}：规则“{rid}”不存在或不是经办人录入金额的条款")
         return None
     if not rule.document.applies_to_city(case.company.city):
-        errors.append(f"事项{claim.id}：规则{rid}属于{rule.document.citation}，不适用于"
-                      f"{ctx.vocabulary.label('cities', case.company.city)}单位")
+        errors.append(
+            f"事项{claim.id}：规则{rid}属于{rule.document.citation}，不适用于"
+            f"{ctx.vocabulary.label('cities', case.company.city)}单位"
+        )
         return None
     return (rule,)

@@ -1,4 +1,5 @@
 """The passes over a company's lines after counting per key: exclusive groups (3) and caps across subjects (4)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ class Pass:
 
 # ---------------------------------------------------------------- exclusive groups
 
+
 def _exclusive(lines: list[AwardLine], ctx: Context) -> Pass:
     """Lines of an 'exclusive' group that two rules pay for one claim are taken out, with an error to decide."""
     groups: dict = {}
@@ -40,12 +42,16 @@ def _exclusive(lines: list[AwardLine], ctx: Context) -> Pass:
         names = "、".join(f"{m.rule.document.citation}{m.rule.clause}" for m in members)
         errors.append(f"互斥组“{g.label}”中{len(members)}项同时适用（{names}），需人工核定，均未计入")
         for m in members:
-            excluded.append(Exclusion(m.rule, m.claim_id, m.subject,
-                                      f"互斥组“{g.label}”同时适用多项，需人工核定", m.amount, m.trace))
+            excluded.append(
+                Exclusion(
+                    m.rule, m.claim_id, m.subject, f"互斥组“{g.label}”同时适用多项，需人工核定", m.amount, m.trace
+                )
+            )
     return Pass(kept, excluded, tuple(errors))
 
 
 # ---------------------------------------------------------------- caps across subjects
+
 
 def _ledger_used(case: CompanyCase, ctx: Context, cap, person: str) -> tuple:
     rules = ctx.cap_rules[cap.key]
@@ -53,9 +59,11 @@ def _ledger_used(case: CompanyCase, ctx: Context, cap, person: str) -> tuple:
     for e in case.history.ledger:
         if e.rule_id not in rules:
             continue
-        if ((cap.per == "company_year" and e.year == ctx.award_year)
-                or (cap.per == "person_total" and e.person == person)
-                or (cap.per == "person_year" and e.person == person and e.year == ctx.award_year)):
+        if (
+            (cap.per == "company_year" and e.year == ctx.award_year)
+            or (cap.per == "person_total" and e.person == person)
+            or (cap.per == "person_year" and e.person == person and e.year == ctx.award_year)
+        ):
             used += e.amount
             entries.append(e)
     return used, entries
@@ -94,12 +102,18 @@ def _period_caps(lines: list[AwardLine], case: CompanyCase, ctx: Context) -> Pas
                 used[k] = _ledger_used(case, ctx, cap, line.person)[0]
             top = ev.param(cap.param)
             room = max(top - used[k], ZERO)
-            scope_text = (f"每个单位{ctx.award_year}年度" if cap.per == "company_year" else
-                          "同一人累计" if cap.per == "person_total" else f"同一人{ctx.award_year}年度")
+            scope_text = (
+                f"每个单位{ctx.award_year}年度"
+                if cap.per == "company_year"
+                else "同一人累计"
+                if cap.per == "person_total"
+                else f"同一人{ctx.award_year}年度"
+            )
             if amount > room:
                 trace.steps.append(
                     f"{scope_text}上限{fmt_yuan(top)}元（“{cap.param.versions[0].cite}”），已用{fmt_yuan(used[k])}元，"
-                    f"剩余{fmt_yuan(room)}元：{fmt_yuan(amount)} → {fmt_yuan(room)}")
+                    f"剩余{fmt_yuan(room)}元：{fmt_yuan(amount)} → {fmt_yuan(room)}"
+                )
                 amount = to_fen(room)
             else:
                 trace.steps.append(f"{scope_text}上限{fmt_yuan(top)}元，已用{fmt_yuan(used[k])}元，未超出")
@@ -108,8 +122,11 @@ def _period_caps(lines: list[AwardLine], case: CompanyCase, ctx: Context) -> Pas
             used[k] += amount
         if amount <= 0:
             names = "、".join(CAP_LABELS[c.per] for c in caps)
-            excluded.append(Exclusion(rule, line.claim_id, line.subject, f"已达到{names}上限，本项不再支持", ZERO,
-                                      trace, line.earlier))
+            excluded.append(
+                Exclusion(
+                    rule, line.claim_id, line.subject, f"已达到{names}上限，本项不再支持", ZERO, trace, line.earlier
+                )
+            )
         else:
             kept.append(line.capped(amount, trace))
     return Pass(kept, excluded)

@@ -5,6 +5,7 @@ not. Numbers they need ("连续3年") are cited parameters in the policy file;
 where the text can be read two ways the check reads a named ``reading`` of the
 document, so the choice is written down and can be changed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,8 +72,9 @@ def _paid_same_kind(ev, same_level: bool, platform: bool):
             continue
         if platform:
             _, _, ename, enumber = parsed
-            same = (name and ename == name) or (number and enumber == number) or not (name or number or ename
-                                                                                   or enumber)
+            same = (
+                (name and ename == name) or (number and enumber == number) or not (name or number or ename or enumber)
+            )
             if not same:
                 continue
         found.append(entry)
@@ -173,11 +175,14 @@ def valid_certificate(ev, args):
 
 
 PREDICATES = {
-    "repeat_recognition": Predicate(repeat_recognition, "再次获批", frozenset({"same_level"}),
-                                    readings=("first_counts_out_of_region",)),
+    "repeat_recognition": Predicate(
+        repeat_recognition, "再次获批", frozenset({"same_level"}), readings=("first_counts_out_of_region",)
+    ),
     "consecutive_tech_sme": Predicate(consecutive_tech_sme, "科技型中小企业连续入库", param_args=frozenset({"years"})),
-    "super_deduction_years": Predicate(super_deduction_years, "连续享受研发费用加计扣除",
-                                       param_args=frozenset({"years"})),
-    "valid_certificate": Predicate(valid_certificate, "证书在有效期内", frozenset({"kind"}),
-                                   readings=("certificate_validity_years",)),
+    "super_deduction_years": Predicate(
+        super_deduction_years, "连续享受研发费用加计扣除", param_args=frozenset({"years"})
+    ),
+    "valid_certificate": Predicate(
+        valid_certificate, "证书在有效期内", frozenset({"kind"}), readings=("certificate_validity_years",)
+    ),
 }

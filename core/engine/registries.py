@@ -3,6 +3,7 @@
 core.policy's loader checks policy files against registries it is given and
 never imports the engine; :func:`load_policies` gives it these.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

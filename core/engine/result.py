@@ -1,4 +1,5 @@
 """What the engine produces: award lines with their traces, and exclusions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,9 @@ class EarlierAward:
             "subject": self.subject,
             "subject_text": self.subject_text,
             "paid": str(to_fen(self.paid)),
-            "entries": [{"year": y, "batch_id": b, "amount": str(to_fen(a)), "rule_id": r}
-                        for y, b, a, r in self.entries],
+            "entries": [
+                {"year": y, "batch_id": b, "amount": str(to_fen(a)), "rule_id": r} for y, b, a, r in self.entries
+            ],
             "claims": [{"award_year": y, "claim_id": c} for y, c in self.claims],
             "worth": str(to_fen(self.worth)),
             "deducted": str(to_fen(self.deducted)),
@@ -64,8 +66,19 @@ class AwardLine:
 
     def capped(self, amount: Decimal, trace: Trace) -> AwardLine:
         """This line with the amount a cap left and the trace that says so."""
-        return AwardLine(self.rule, self.claim_id, self.subject, amount, trace, self.event_date, self.schedule,
-                         self.person, self.provisional, self.claim_ids, self.earlier)
+        return AwardLine(
+            self.rule,
+            self.claim_id,
+            self.subject,
+            amount,
+            trace,
+            self.event_date,
+            self.schedule,
+            self.person,
+            self.provisional,
+            self.claim_ids,
+            self.earlier,
+        )
 
     def to_json(self) -> dict:
         doc = self.rule.document

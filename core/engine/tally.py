@@ -5,6 +5,7 @@ rule's ``once`` says; the claims of this batch under it are added up with the
 claims of earlier approved batches, less what was already awarded, and of a
 'highest' group only the largest rule pays.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.engine.context import Context
-from core.engine.counting import (App, Worth, earlier_award, make_line, paid_for, period, refusal, same_platform,
-                                  worth)
+from core.engine.counting import App, Worth, earlier_award, make_line, paid_for, period, refusal, same_platform, worth
 from core.engine.formulas import Eval, Skip
 from core.engine.matching import _in_order, _matches, _qualify, _recognition_claim
 from core.engine.passes import Pass
@@ -25,6 +25,7 @@ from core.policy.model import STACKING_LABELS, Rule, StackingGroup
 
 
 # ---------------------------------------------------------------- counting per key
+
 
 class _Keys:
     """This batch's apps and earlier approved ones, grouped by (family, period)."""
@@ -54,7 +55,9 @@ def _earlier_apps(keys: _Keys, case: CompanyCase, ctx: Context, idx: dict, warni
     for year, claim in case.history.claims:
         if claim.type == "entered":
             rule = ctx.policies.rules.get(claim.fields.get("rule_id") or "")
-            rules: Sequence[Rule] = (rule,) if rule is not None and rule.document.applies_to_city(case.company.city) else ()
+            rules: Sequence[Rule] = (
+                (rule,) if rule is not None and rule.document.applies_to_city(case.company.city) else ()
+            )
         elif claim.type == "recognition":
             rules = idx.get(("recognition", claim.fields.get("kind")), ())
         else:
@@ -119,8 +122,9 @@ def _window(keys: _Keys, case: CompanyCase, ctx: Context, family: str, subject: 
         for rec in case.history.recognitions:
             if platform(rec) and _matches(rule, _recognition_claim(rec, ctx), rec.date, case.company):
                 starts.append(rec.date.year)
-        starts += [e.year for e in case.history.ledger
-                   if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject]
+        starts += [
+            e.year for e in case.history.ledger if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject
+        ]
         start = min(starts) if starts else ev.day.year
         year = ev.award_year
         t = ev.trace
@@ -142,9 +146,14 @@ def _room(case: CompanyCase, ctx: Context, family: str, subject: str, year: int)
 
     def room(ev: Eval, cap, top):
         if cap.per == "subject" and ev.choose(ev.rule.once) == "subject_year":
-            used = sum((e.amount for e in case.history.ledger
-                        if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject and e.year != year),
-                       ZERO)
+            used = sum(
+                (
+                    e.amount
+                    for e in case.history.ledger
+                    if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject and e.year != year
+                ),
+                ZERO,
+            )
             if used:
                 return max(top - used, ZERO), f"，以前年度已兑现{fmt_yuan(used)}元"
         return top, ""
@@ -172,8 +181,9 @@ def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: l
     room = _room(case, ctx, family, first.subject, first.year)
     results = []
     if not before and all(a.rule is first.rule for a in new):  # the common key: one rule, nothing earlier
-        results.append((first.rule, new, worth(first.rule, new_kept, ctx, warnings, room, window),
-                        Worth(ZERO, None, [])))
+        results.append(
+            (first.rule, new, worth(first.rule, new_kept, ctx, warnings, room, window), Worth(ZERO, None, []))
+        )
     else:
         for rule in dict.fromkeys([a.rule for a in new] + [a.rule for a in before]):
             mine_before = [a for a in before if a.rule is rule]
@@ -208,14 +218,24 @@ def _verdict(t: _Tally, vocab, excluded: list) -> AwardLine | None:
     for other, other_new, ow, _ in t.results:
         for app, fw in ow.failed:  # beside a claim that pays, one that gives nothing says why
             if not app.earlier:
-                excluded.append(Exclusion(other, app.claim.id, app.subject, fw.reason or "计算金额为零", fw.would,
-                                          fw.ev.trace))
+                excluded.append(
+                    Exclusion(other, app.claim.id, app.subject, fw.reason or "计算金额为零", fw.would, fw.ev.trace)
+                )
         other_new = _not_failed(other_new, ow)
         if not other_new or (other is rule and t.due > 0):
             continue
         if ow.amount <= 0:
-            excluded.extend(Exclusion(other, a.claim.id, a.subject, ow.reason or "计算金额为零", ow.would,
-                                      ow.ev.trace if ow.ev else a.ev.trace) for a in other_new)
+            excluded.extend(
+                Exclusion(
+                    other,
+                    a.claim.id,
+                    a.subject,
+                    ow.reason or "计算金额为零",
+                    ow.would,
+                    ow.ev.trace if ow.ev else a.ev.trace,
+                )
+                for a in other_new
+            )
         elif t.due <= 0:
             found = t.found
             assert found is not None  # worth something yet nothing due: an earlier award took it
@@ -227,8 +247,10 @@ def _verdict(t: _Tally, vocab, excluded: list) -> AwardLine | None:
     mine = _not_failed(mine, w)
     if t.group is not None and len(t.results) > 1:
         principle = t.group.document.stacking_principle or STACKING_LABELS[t.group.policy]
-        w.ev.trace.steps.append(f"叠加：与{len(t.results) - 1}项同属“{t.group.label}”，按“{principle}”只计一项，"
-                                f"本项{fmt_yuan(w.amount)}元保留")
+        w.ev.trace.steps.append(
+            f"叠加：与{len(t.results) - 1}项同属“{t.group.label}”，按“{principle}”只计一项，"
+            f"本项{fmt_yuan(w.amount)}元保留"
+        )
     return make_line(w, mine, mine[0].subject, t.due, t.found)
 
 
@@ -245,8 +267,10 @@ def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> Pas
 
 def _stacked_out(g, winner: Rule, w, rule: Rule, new: list, ow, excluded: list) -> None:
     principle = g.document.stacking_principle or STACKING_LABELS[g.policy]
-    reason = (f"与{winner.document.citation}{winner.clause}（规则{winner.id}，{fmt_yuan(w.amount)}元）同属“{g.label}”，"
-              f"按“{principle}”只计金额较高的一项；{g.note}")
+    reason = (
+        f"与{winner.document.citation}{winner.clause}（规则{winner.id}，{fmt_yuan(w.amount)}元）同属“{g.label}”，"
+        f"按“{principle}”只计金额较高的一项；{g.note}"
+    )
     ow.ev.trace.steps.append(f"叠加：被{winner.id}取代")
     for a in new:
         excluded.append(Exclusion(rule, a.claim.id, a.subject, reason, ow.amount, ow.ev.trace))

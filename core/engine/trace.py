@@ -7,6 +7,7 @@ store keeps ``Trace.to_json()`` (award_lines.trace) and gives back
 for every ``d`` the engine wrote, to the byte; traces stored by earlier
 versions, or written by hand with keys left out, load with those keys empty.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -89,10 +90,15 @@ class ParamUse:
         if shown is None and value is not None:
             shown = str(value)  # a trace without the display text: the value as it was stored
         return cls(
-            path=data.get("path", ""), label=data.get("label", ""),
-            value=Decimal(value) if value is not None else None, unit=_unit_of(shown or ""),
-            cite=data.get("cite", ""), start=_date(data.get("valid_from")), read_at=_date(data.get("read_at")),
-            source=data.get("source", "policy"), shown=shown,
+            path=data.get("path", ""),
+            label=data.get("label", ""),
+            value=Decimal(value) if value is not None else None,
+            unit=_unit_of(shown or ""),
+            cite=data.get("cite", ""),
+            start=_date(data.get("valid_from")),
+            read_at=_date(data.get("read_at")),
+            source=data.get("source", "policy"),
+            shown=shown,
         )
 
 
@@ -111,8 +117,16 @@ class Trace:
 
     def copy(self) -> Trace:
         """A trace to add to without changing this one."""
-        return Trace(list(self.inputs), list(self.params), list(self.readings), self.formula, list(self.steps),
-                     list(self.notes), self.earlier, list(self.claims))
+        return Trace(
+            list(self.inputs),
+            list(self.params),
+            list(self.readings),
+            self.formula,
+            list(self.steps),
+            list(self.notes),
+            self.earlier,
+            list(self.claims),
+        )
 
     def to_json(self) -> dict:
         out: dict[str, Any] = {
@@ -136,8 +150,9 @@ class Trace:
         return cls(
             inputs=[Input(i.get("label", ""), i.get("value", "")) for i in data.get("inputs") or ()],
             params=[ParamUse.from_json(p) for p in data.get("params") or ()],
-            readings=[ReadingUse(r.get("name", ""), r.get("value"), r.get("note", ""))
-                      for r in data.get("readings") or ()],
+            readings=[
+                ReadingUse(r.get("name", ""), r.get("value"), r.get("note", "")) for r in data.get("readings") or ()
+            ],
             formula=data.get("formula") or "",
             steps=list(data.get("steps") or ()),
             notes=list(data.get("notes") or ()),

@@ -6,6 +6,7 @@ as it (``Decimal(repr(x))``, which is what Excel showed the clerk) and is
 refused unless that is exact to the fen. Every refusal is a
 :class:`~core.vocabulary.FieldError` whose message is for a clerk.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,7 @@ from core.uscc import normalize_uscc, uscc_problem
 from core.vocabulary import FieldError, FieldSpec, Vocabulary, parse_bool, parse_date
 
 MONEY_LIMIT = Decimal("1000000000000")  # 1万亿: beyond any award, and beyond 大写金额
-EXACT_DIGITS = 10 ** 15  # integers above this are not exact in an Excel number cell
+EXACT_DIGITS = 10**15  # integers above this are not exact in an Excel number cell
 _BLANKS = "\u00a0\u3000\u200b\ufeff"
 
 
@@ -38,8 +39,9 @@ def _text(value, label: str) -> str:
         if value.is_integer() and abs(value) < EXACT_DIGITS:
             return str(int(value))
         if not math.isfinite(value) or abs(value) >= EXACT_DIGITS:
-            raise FieldError(f"“{label}”被Excel当作数字保存，已丢失位数（显示为{value!r}），"
-                             "请把单元格设为文本格式后重新输入")
+            raise FieldError(
+                f"“{label}”被Excel当作数字保存，已丢失位数（显示为{value!r}），请把单元格设为文本格式后重新输入"
+            )
         return repr(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
@@ -98,8 +100,10 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９／－．", "01
 
 def to_int(value, spec, vocab: Vocabulary) -> int:
     if isinstance(value, (dt.date, dt.datetime)):
-        raise FieldError(f"“{spec.label}”单元格被设成了日期格式（显示为{_text(value, spec.label)}），"
-                         "请把单元格格式改为“常规”后重新填写")
+        raise FieldError(
+            f"“{spec.label}”单元格被设成了日期格式（显示为{_text(value, spec.label)}），"
+            "请把单元格格式改为“常规”后重新填写"
+        )
     if isinstance(value, float):
         if not value.is_integer():
             raise FieldError(f"“{spec.label}”应为整数，实际为{value!r}")

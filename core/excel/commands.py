@@ -4,6 +4,7 @@ Each command is a thin wrapper: parse arguments, open the store, call one
 function of core.excel, print one line. The store is imported only when a
 command needs it (``core.store.open_store``).
 """
+
 from __future__ import annotations
 
 import sys
@@ -25,8 +26,11 @@ def register(subparsers) -> None:
     s.add_argument("file", help="申报工作簿（.xlsx）")
     s.add_argument("--year", type=int, help="兑现年度（默认取工作簿“批次信息”表）")
     s.add_argument("--name", help="批次名称（默认取工作簿“批次信息”表）")
-    s.add_argument("--accept-payee-changes", action="store_true",
-                   help="确认导入会改变已有单位的名称、开户行或账号（先不加此项运行，核实列出的变更后再加）")
+    s.add_argument(
+        "--accept-payee-changes",
+        action="store_true",
+        help="确认导入会改变已有单位的名称、开户行或账号（先不加此项运行，核实列出的变更后再加）",
+    )
     s.set_defaults(fn=cmd_import)
 
     s = subparsers.add_parser("import-limit", help="查看或设置每个工作表导入的行数上限（默认20000行）")
@@ -42,7 +46,9 @@ def register(subparsers) -> None:
     s.add_argument("batch", type=int, help="批次编号")
     s.add_argument("-o", "--output", required=True, help="保存为，如 拨付明细表.xlsx")
     s.add_argument("--budget-subject", help="预算科目，如“2060499 其他技术研究与开发支出”")
-    s.add_argument("--include-provisional", action="store_true", help="包含依据征求意见稿测算的明细（测算稿，不得据此拨付）")
+    s.add_argument(
+        "--include-provisional", action="store_true", help="包含依据征求意见稿测算的明细（测算稿，不得据此拨付）"
+    )
     s.set_defaults(fn=cmd_disbursement)
 
     s = subparsers.add_parser("publicity", help="生成公示名单（不含银行账户）")
@@ -99,8 +105,9 @@ def cmd_import(args) -> int:
     path = Path(args.file)
     store = _store(args)
     try:
-        data = read_workbook(path, args.year, args.name, known_uscc=store.known_uscc,
-                             limits=import_limits(store.setting))
+        data = read_workbook(
+            path, args.year, args.name, known_uscc=store.known_uscc, limits=import_limits(store.setting)
+        )
     except WorkbookError as exc:
         problems = exc.problems
         if isinstance(exc, WorkbookRefused):
@@ -124,8 +131,10 @@ def cmd_import(args) -> int:
         for c in changes[:MAX_PRINTED_PROBLEMS]:
             print(f"  {c}", file=sys.stderr)
         if not args.accept_payee_changes:
-            print("未导入任何数据。请与申报单位核实以上变更，确认无误后加 --accept-payee-changes 重新导入",
-                  file=sys.stderr)
+            print(
+                "未导入任何数据。请与申报单位核实以上变更，确认无误后加 --accept-payee-changes 重新导入",
+                file=sys.stderr,
+            )
             return EXIT_BAD_INPUT
     batch_id, created = store.apply_import(data, accept_payee_changes=args.accept_payee_changes)
     print(batch_id)
@@ -186,8 +195,15 @@ def cmd_disbursement(args) -> int:
 
     store = _store(args)
     batch, lines = _batch(store, args.batch)
-    path = _write(write_disbursement_sheet, batch, lines, args.output, budget_subject=args.budget_subject,
-                  include_provisional=args.include_provisional, withheld=withheld(store, batch.id))
+    path = _write(
+        write_disbursement_sheet,
+        batch,
+        lines,
+        args.output,
+        budget_subject=args.budget_subject,
+        include_provisional=args.include_provisional,
+        withheld=withheld(store, batch.id),
+    )
     print(f"已生成资金拨付明细表：{path}")
     return EXIT_OK
 

@@ -1,5 +1,6 @@
 """资金拨付明细表 (disbursement sheet): a row per award line with the company's bank account, or for an
 adjustment batch each company's net, and a second sheet 应追回明细 of what companies must pay back."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,20 @@ from openpyxl import Workbook
 
 from core.excel import styles as st
 from core.excel.export_common import (
-    NOTE, _checked, _group, _item, _marks, _print_setup, _provisional_guard, _repeated, _row_styles, _table, _title,
-    _total_styles, check_total, left_out_note,
+    NOTE,
+    _checked,
+    _group,
+    _item,
+    _marks,
+    _print_setup,
+    _provisional_guard,
+    _repeated,
+    _row_styles,
+    _table,
+    _title,
+    _total_styles,
+    check_total,
+    left_out_note,
 )
 from core.excel.files import ExportError
 from core.excel.writer import Book
@@ -44,8 +57,10 @@ def _payments(lines: list[LineRecord]) -> tuple[list[Payment], list[Payment]]:
     """
     if all(l.amount > 0 for l in lines):
         repeated = _repeated(lines)
-        return [Payment(l.company_name, l.uscc, l.bank_name, l.bank_account, _item(l, repeated), l.basis, l.amount)
-                for l in lines], []
+        return [
+            Payment(l.company_name, l.uscc, l.bank_name, l.bank_account, _item(l, repeated), l.basis, l.amount)
+            for l in lines
+        ], []
     payments, recoveries = [], []
     for uscc, company_lines in _group(lines, lambda l: l.uscc).items():
         net = sum((l.amount for l in company_lines), ZERO)
@@ -55,16 +70,27 @@ def _payments(lines: list[LineRecord]) -> tuple[list[Payment], list[Payment]]:
         items = "、".join(dict.fromkeys(_item(l) for l in company_lines))
         basis = "；".join(dict.fromkeys(l.basis for l in company_lines))
         if net > 0:
-            payments.append(Payment(first.company_name, uscc, first.bank_name, first.bank_account,
-                                    f"调整补发：{items}", basis, net))
+            payments.append(
+                Payment(first.company_name, uscc, first.bank_name, first.bank_account, f"调整补发：{items}", basis, net)
+            )
         else:
-            recoveries.append(Payment(first.company_name, uscc, first.bank_name, first.bank_account,
-                                      f"调整追回：{items}", basis, -net))
+            recoveries.append(
+                Payment(
+                    first.company_name, uscc, first.bank_name, first.bank_account, f"调整追回：{items}", basis, -net
+                )
+            )
     return payments, recoveries
 
 
-def build_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], *, budget_subject: str | None = None,
-                             include_provisional: bool = False, withheld=frozenset(), left_out: int = 0) -> Workbook:
+def build_disbursement_sheet(
+    batch: BatchRecord,
+    lines: list[LineRecord],
+    *,
+    budget_subject: str | None = None,
+    include_provisional: bool = False,
+    withheld=frozenset(),
+    left_out: int = 0,
+) -> Workbook:
     """资金拨付明细表: one row per award line with the company's bank account, 合计 in figures and words.
 
     For an adjustment batch the rows are each company's net difference: the
@@ -90,30 +116,63 @@ def _disbursement(book: Book, batch, lines, budget_subject, include_provisional,
         raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成资金拨付明细表")
     provisional = _provisional_guard(lines, include_provisional, "拨付")
     payments, recoveries = _payments(lines)
-    check_total(sum((p.amount for p in payments), ZERO) - sum((p.amount for p in recoveries), ZERO), lines,
-                "应拨付减应追回")
+    check_total(
+        sum((p.amount for p in payments), ZERO) - sum((p.amount for p in recoveries), ZERO), lines, "应拨付减应追回"
+    )
     if not payments and not recoveries:
         raise ExportError(f"调整批次“{batch.name}”各单位增减相抵，没有应拨付或应追回的金额")
-    missing = [p.company_name for p in payments + recoveries
-               if not (p.bank_name or "").strip() or not (p.bank_account or "").strip()]
+    missing = [
+        p.company_name
+        for p in payments + recoveries
+        if not (p.bank_name or "").strip() or not (p.bank_account or "").strip()
+    ]
     if missing:
         names = "、".join(dict.fromkeys(missing))
         raise ExportError(f"以下企业缺少开户行或账号，无法生成资金拨付明细表，请先补齐企业信息：{names}")
     if payments:
         sheet = book.sheet("资金拨付明细表")
-        _payment_sheet(sheet, batch, payments, DISBURSEMENT_TITLE + _marks(batch, provisional), "金额（元）",
-                       budget_subject, left_out_note(left_out))
+        _payment_sheet(
+            sheet,
+            batch,
+            payments,
+            DISBURSEMENT_TITLE + _marks(batch, provisional),
+            "金额（元）",
+            budget_subject,
+            left_out_note(left_out),
+        )
         if provisional:
             sheet.ws.sheet_properties.tabColor = "C00000"
     if recoveries:
-        _payment_sheet(book.sheet("应追回明细"), batch, recoveries, RECOVERY_TITLE + _marks(batch, provisional),
-                       "应追回金额（元）", budget_subject)
+        _payment_sheet(
+            book.sheet("应追回明细"),
+            batch,
+            recoveries,
+            RECOVERY_TITLE + _marks(batch, provisional),
+            "应追回金额（元）",
+            budget_subject,
+        )
 
 
-def _payment_sheet(sheet, batch: BatchRecord, payments: list[Payment], title: str, amount_header: str,
-                   budget_subject: str | None, note: str = "") -> None:
-    headers = [("序号", 6), ("企业名称", 24), ("统一社会信用代码", 21), ("开户行", 22), ("账号", 23),
-               ("奖补项目", 24), ("政策依据", 36), (amount_header, 15), ("大写金额", 28)]
+def _payment_sheet(
+    sheet,
+    batch: BatchRecord,
+    payments: list[Payment],
+    title: str,
+    amount_header: str,
+    budget_subject: str | None,
+    note: str = "",
+) -> None:
+    headers = [
+        ("序号", 6),
+        ("企业名称", 24),
+        ("统一社会信用代码", 21),
+        ("开户行", 22),
+        ("账号", 23),
+        ("奖补项目", 24),
+        ("政策依据", 36),
+        (amount_header, 15),
+        ("大写金额", 28),
+    ]
     if budget_subject:
         headers.append(("预算科目", 18))
     last_col = len(headers)
@@ -126,16 +185,30 @@ def _payment_sheet(sheet, batch: BatchRecord, payments: list[Payment], title: st
     total = ZERO
     for i, p in enumerate(payments, 1):
         r += 1
-        values = [i, p.company_name, p.uscc, p.bank_name, p.bank_account, p.item, p.basis, p.amount,
-                  amount_in_words(p.amount)]
+        values = [
+            i,
+            p.company_name,
+            p.uscc,
+            p.bank_name,
+            p.bank_account,
+            p.item,
+            p.basis,
+            p.amount,
+            amount_in_words(p.amount),
+        ]
         if budget_subject:
             values.append(budget_subject)
         total += p.amount
         sheet.row(r, values, styles, height=st.row_height(values, widths))
     r += 1
     total_row = ["合计"] + [None] * 6 + [total, amount_in_words(total)] + ([None] if budget_subject else [])
-    sheet.row(r, total_row, _total_styles(last_col, money_cols=(amount_col,), center_cols=(1,)),
-              height=st.row_height(total_row, widths), merge=[(1, amount_col - 1)])
+    sheet.row(
+        r,
+        total_row,
+        _total_styles(last_col, money_cols=(amount_col,), center_cols=(1,)),
+        height=st.row_height(total_row, widths),
+        merge=[(1, amount_col - 1)],
+    )
     r += 2
     sign = ["经办人：", "审核人：", "负责人：", "日期：　　　　年　　月　　日"]
     values, merge = [None] * last_col, []
@@ -157,8 +230,16 @@ def _spans(last_col: int, parts: int) -> list[tuple[int, int]]:
     return [(bounds[i] + 1, max(bounds[i + 1], bounds[i] + 1)) for i in range(parts)]
 
 
-def write_disbursement_sheet(batch: BatchRecord, lines: list[LineRecord], path, *, budget_subject: str | None = None,
-                             include_provisional: bool = False, withheld=frozenset(), left_out: int = 0) -> Path:
+def write_disbursement_sheet(
+    batch: BatchRecord,
+    lines: list[LineRecord],
+    path,
+    *,
+    budget_subject: str | None = None,
+    include_provisional: bool = False,
+    withheld=frozenset(),
+    left_out: int = 0,
+) -> Path:
     """``left_out``: lines computed under a draft that were left out (the sheet says so below its total)."""
     with Book(stream=True) as book:
         _disbursement(book, batch, _paid_out(lines, withheld), budget_subject, include_provisional, left_out)

@@ -12,6 +12,7 @@ The copy holds the values the import read (formulas give way to the values
 Excel saved for them), so nothing in it can run when it is opened; text
 that looks like a formula is kept as text when edited (see core.excel.writer).
 """
+
 from __future__ import annotations
 
 import warnings

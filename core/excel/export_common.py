@@ -10,6 +10,7 @@ summed in Decimal and checked against the sum of the lines before it is
 written; amounts are written as numbers with a thousands separator format,
 大写金额 comes from :func:`core.money.amount_in_words`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -64,8 +65,10 @@ def _provisional_guard(lines, include_provisional: bool, what: str) -> bool:
     drafts = [l for l in lines if l.provisional]
     if drafts and not include_provisional:
         docs = "、".join(dict.fromkeys(f"《{l.document_title}》" for l in drafts))
-        raise ExportError(f"批次中有{len(drafts)}条奖补依据征求意见稿测算（{docs}），文件正式印发前不得据此{what}。"
-                          "如只需打印测算稿供内部核对，请选择“包含测算明细”（命令行加 --include-provisional）")
+        raise ExportError(
+            f"批次中有{len(drafts)}条奖补依据征求意见稿测算（{docs}），文件正式印发前不得据此{what}。"
+            "如只需打印测算稿供内部核对，请选择“包含测算明细”（命令行加 --include-provisional）"
+        )
     return bool(drafts)
 
 
@@ -97,8 +100,9 @@ def _row_styles(count: int, money_cols=(), center_cols=(), text_cols=(), fill=No
     """The look of each cell of a table row with ``count`` columns: framed, money right-aligned."""
     styles = []
     for col in range(1, count + 1):
-        align, number_format = (st.RIGHT, st.YUAN_FORMAT) if col in money_cols else (
-            (st.CENTER if col in center_cols else st.LEFT), None)
+        align, number_format = (
+            (st.RIGHT, st.YUAN_FORMAT) if col in money_cols else ((st.CENTER if col in center_cols else st.LEFT), None)
+        )
         if col in text_cols:
             number_format = st.TEXT_FORMAT
         styles.append(Style(font or st.BODY_FONT, fill, st.BORDER, align, number_format))
@@ -162,5 +166,8 @@ def _repeated(lines) -> frozenset:
 
 def left_out_note(left_out: int) -> str:
     """The note on a sheet written without the lines computed under a draft (征求意见稿)."""
-    return (f"注：本批次另有{left_out}条奖补依据征求意见稿测算，文件正式印发前不得拨付或公示，未列入本表。"
-            if left_out else "")
+    return (
+        f"注：本批次另有{left_out}条奖补依据征求意见稿测算，文件正式印发前不得拨付或公示，未列入本表。"
+        if left_out
+        else ""
+    )

@@ -1,4 +1,5 @@
 """Writing a workbook so that no half-written file ever sits under the final name."""
+
 from __future__ import annotations
 
 import datetime as dt

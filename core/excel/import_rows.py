@@ -4,6 +4,7 @@
 cell; each row it yields, typed, goes to :class:`_Records` here, which holds
 the checks across rows and builds the :class:`~core.records.ImportData`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,8 +21,14 @@ from core.vocabulary import Vocabulary
 KnownUscc = Callable[[str], bool]
 IN_REGION = {"内蒙古", "内蒙古自治区", "区内", "本区", "自治区内"}
 # What two claims of one subject are called in the note that they are counted together, by the subject's kind.
-SUBJECT_NOUNS = {"contract": "合同", "transfer_service": "项目", "investment": "项目", "tech_purchase": "成果",
-                 "person": "人才", "recognition": "认定事项"}
+SUBJECT_NOUNS = {
+    "contract": "合同",
+    "transfer_service": "项目",
+    "investment": "项目",
+    "tech_purchase": "成果",
+    "person": "人才",
+    "recognition": "认定事项",
+}
 
 
 @dataclass(slots=True)
@@ -78,7 +85,9 @@ class _Records:
         self.known: dict[str, bool] = {}  # the store's answers, asked once per code
         self.seen: dict[tuple, int] = {}  # what a history or claim row is about -> its row
         self.tech_sme_history: dict[tuple, _Row] = {}  # (uscc, year) -> the row on 历史-科技型中小企业入库
-        self.subjects: dict[tuple[str, str, str, str], list[int]] = {}  # (sheet, claim type, uscc, subject) -> rows of its claims
+        self.subjects: dict[
+            tuple[str, str, str, str], list[int]
+        ] = {}  # (sheet, claim type, uscc, subject) -> rows of its claims
         self.county_notes: list[ImportNote] = []  # 旗县区 written in an old spelling, recorded as the standard name
 
     def add(self, layout: SheetLayout, row: _Row) -> None:
@@ -92,8 +101,11 @@ class _Records:
         # A registration entered both as history and as this year's claim.
         for uscc, claim in data.claims:
             if claim.type == "tech_sme_registration" and (uscc, claim.get("year")) in self.tech_sme_history:
-                reader.at(self.tech_sme_history[(uscc, claim.get("year"))], "year",
-                          "该年度入库已在“申报-科技型中小企业入库”表中申报，历史表中请删除这一行")
+                reader.at(
+                    self.tech_sme_history[(uscc, claim.get("year"))],
+                    "year",
+                    "该年度入库已在“申报-科技型中小企业入库”表中申报，历史表中请删除这一行",
+                )
         if not any((data.companies, data.recognitions, data.tech_sme, data.rd, data.claims)) and not reader.problems:
             reader.problem(COMPANIES_SHEET, None, None, "", None, "工作簿中没有任何企业或申报数据")
         data.notes = [self._together(*key, rows) for key, rows in self.subjects.items() if len(rows) > 1]
@@ -105,10 +117,17 @@ class _Records:
         vocab = self.reader.vocab
         noun = SUBJECT_NOUNS.get(subject.partition(":")[0], "事项")
         sums = [split_unit(spec.label)[0] for spec in vocab.claim_types[ctype].fields.values() if spec.sums]
-        how = (f"{'、'.join(sums)}相加后按条款计算补贴和上限" if sums else
-               "只支持一次的条款只计其中金额最高的一项，按次支持的条款（如再次认定、期满续签）逐次计算")
-        return ImportNote(sheet, tuple(rows), uscc,
-                          f"同一{noun}（{describe(subject, vocab)}）的{len(rows)}项申报合并计算：{how}，不重复支持")
+        how = (
+            f"{'、'.join(sums)}相加后按条款计算补贴和上限"
+            if sums
+            else "只支持一次的条款只计其中金额最高的一项，按次支持的条款（如再次认定、期满续签）逐次计算"
+        )
+        return ImportNote(
+            sheet,
+            tuple(rows),
+            uscc,
+            f"同一{noun}（{describe(subject, vocab)}）的{len(rows)}项申报合并计算：{how}，不重复支持",
+        )
 
     def _company(self, row: _Row) -> None:
         uscc, at = row.uscc, self.reader.at
@@ -126,12 +145,20 @@ class _Records:
             at(row, "bank_account", "填写了开户行，账号也必须填写")
         county = self._county(row)
         if not row.failed:
-            self.data.companies.append(CompanyProfile(
-                uscc=uscc, name=v["name"], city=v["city"], county=county,
-                size=v.get("size") or "medium", industry=v.get("industry") or "",
-                bank_name=v.get("bank_name") or "", bank_account=v.get("bank_account") or "",
-                contact=v.get("contact") or "", phone=v.get("phone") or "",
-            ))
+            self.data.companies.append(
+                CompanyProfile(
+                    uscc=uscc,
+                    name=v["name"],
+                    city=v["city"],
+                    county=county,
+                    size=v.get("size") or "medium",
+                    industry=v.get("industry") or "",
+                    bank_name=v.get("bank_name") or "",
+                    bank_account=v.get("bank_account") or "",
+                    contact=v.get("contact") or "",
+                    phone=v.get("phone") or "",
+                )
+            )
 
     def _county(self, row: _Row) -> str:
         """The row's 旗县区 as the controlled list names it (core.regions); one not on it is refused at its cell."""
@@ -145,8 +172,9 @@ class _Records:
             self.reader.at(row, "county", regions().problem(city, written) or "")
             return written
         if standard != normalize(written):
-            self.county_notes.append(ImportNote(row.sheet.name, (row.number,), row.uscc,
-                                                f"旗县区“{written}”按标准名称记为“{standard}”"))
+            self.county_notes.append(
+                ImportNote(row.sheet.name, (row.number,), row.uscc, f"旗县区“{written}”按标准名称记为“{standard}”")
+            )
         return standard
 
     def _company_known(self, row: _Row) -> bool:
@@ -159,13 +187,18 @@ class _Records:
             if uscc not in self.known:
                 self.known[uscc] = bool(reader.known(uscc)) if reader.known else False
             if not self.known[uscc]:
-                reader.at(row, "uscc", "该统一社会信用代码不在“企业信息”表中，系统中也没有该企业；"
-                                       "请在“企业信息”表中补充该企业，或核对代码")
+                reader.at(
+                    row,
+                    "uscc",
+                    "该统一社会信用代码不在“企业信息”表中，系统中也没有该企业；"
+                    "请在“企业信息”表中补充该企业，或核对代码",
+                )
                 return False
         named = row.values.get("company_name")
         if named and company is not None and _same_name(named, company[1]) is False:
-            reader.at(row, "company_name", f"企业名称与“企业信息”表中该代码的企业“{company[1]}”"
-                                           "不一致，请核对统一社会信用代码")
+            reader.at(
+                row, "company_name", f"企业名称与“企业信息”表中该代码的企业“{company[1]}”不一致，请核对统一社会信用代码"
+            )
         return not row.failed
 
     def _duplicate(self, row: _Row, key: tuple, what: str, at_key: str) -> bool:
@@ -179,13 +212,24 @@ class _Records:
     def _recognitions(self, layout: SheetLayout, row: _Row) -> None:
         v, uscc = row.values, row.uscc
         issued = v.get("issued_in") or ""
-        rec = Recognition(v["kind"], v.get("level"), v["date"], v.get("number") or "",
-                          "" if issued in IN_REGION else issued, v.get("name") or "", v.get("stage") or "approved")
+        rec = Recognition(
+            v["kind"],
+            v.get("level"),
+            v["date"],
+            v.get("number") or "",
+            "" if issued in IN_REGION else issued,
+            v.get("name") or "",
+            v.get("stage") or "approved",
+        )
         # What the store tells recognitions apart by (core.store.history.RecognitionIndex): two platforms of one
         # kind and level recognised on one day are two records only with their certificate numbers.
         key = (layout.name, uscc, rec.kind, rec.level, rec.date, rec.stage, normalize(rec.number))
-        if self._duplicate(row, key, "同一企业的同一项认定只需填一行（同一天认定的不同平台、品种，"
-                                     "请分别填写证书或文件编号加以区分）", "kind"):
+        if self._duplicate(
+            row,
+            key,
+            "同一企业的同一项认定只需填一行（同一天认定的不同平台、品种，请分别填写证书或文件编号加以区分）",
+            "kind",
+        ):
             return
         self.data.recognitions.append((uscc, rec))
 
@@ -209,8 +253,12 @@ class _Records:
         if v.get("deducted") is not None and v["deducted"] > v["expense"]:
             self.reader.at(row, "deducted", "已加计扣除的研发费用不能大于当年研发费用")
             return
-        self.data.rd.append((row.uscc, RdYear(v["year"], v["expense"], bool(v.get("super_deduction")),
-                                              v.get("deducted"), v.get("revenue"))))
+        self.data.rd.append(
+            (
+                row.uscc,
+                RdYear(v["year"], v["expense"], bool(v.get("super_deduction")), v.get("deducted"), v.get("revenue")),
+            )
+        )
 
     def _claim(self, layout: SheetLayout, row: _Row) -> None:
         assert layout.claim_type is not None  # a claim sheet's layout
@@ -227,10 +275,13 @@ class _Records:
             fields["rd_year"] = award_year - 1
         # the id a clerk can find again: the sheet and row the claim came from
         claim = Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
-        if self._duplicate(row, (row.uscc, claim.identity),
-                           "同一事项重复申报（各列填写的内容完全相同），请删除其中一行；"
-                           "如确为不同的事项，请填写能区分它们的内容（如名称、编号、日期）",
-                           layout.columns[2].key if len(layout.columns) > 3 else "uscc"):
+        if self._duplicate(
+            row,
+            (row.uscc, claim.identity),
+            "同一事项重复申报（各列填写的内容完全相同），请删除其中一行；"
+            "如确为不同的事项，请填写能区分它们的内容（如名称、编号、日期）",
+            layout.columns[2].key if len(layout.columns) > 3 else "uscc",
+        ):
             return
         self.subjects.setdefault((layout.name, ctype.name, row.uscc, claim.subject), []).append(row.number)
         self.data.claims.append((row.uscc, claim))

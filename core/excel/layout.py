@@ -6,6 +6,7 @@ vocabulary.yaml with one column per field, so a new claim type or field there
 is a new sheet or column here. The template writer and the reader both work
 from :func:`workbook_layout`, so what is written is what is read.
 """
+
 from __future__ import annotations
 
 import re
@@ -182,8 +183,11 @@ def _note(spec: FieldSpec, vocab: Vocabulary) -> str:
     else:
         parts.append(_TYPE_NOTES.get(spec.type, spec.type))
     if spec.default is not None and not spec.required:
-        default = vocab.label(spec.enum, str(spec.default)) if spec.enum else (
-            ("是" if spec.default else "否") if isinstance(spec.default, bool) else spec.default)
+        default = (
+            vocab.label(spec.enum, str(spec.default))
+            if spec.enum
+            else (("是" if spec.default else "否") if isinstance(spec.default, bool) else spec.default)
+        )
         parts.append(f"。不填按“{default}”")
     if spec.note:
         parts.append(("" if parts[-1].endswith("。") else "。") + spec.note)
@@ -209,11 +213,20 @@ def _example(spec: FieldSpec, vocab: Vocabulary) -> str:
     return _EXAMPLES_BY_NAME.get(spec.name) or _EXAMPLES_BY_TYPE.get(spec.type, "")
 
 
-def _column(vocab: Vocabulary, name: str, type_: str, label: str, required=False, default=None,
-            note: str | None = None, example: str | None = None) -> Column:
+def _column(
+    vocab: Vocabulary,
+    name: str,
+    type_: str,
+    label: str,
+    required=False,
+    default=None,
+    note: str | None = None,
+    example: str | None = None,
+) -> Column:
     spec = FieldSpec(name, type_, label, required, default)
-    return Column(spec, note or _note(spec, vocab), example if example is not None else _example(spec, vocab),
-                  _width(spec, vocab))
+    return Column(
+        spec, note or _note(spec, vocab), example if example is not None else _example(spec, vocab), _width(spec, vocab)
+    )
 
 
 def _uscc_column(vocab) -> Column:
@@ -232,53 +245,98 @@ def workbook_layout(vocab: Vocabulary) -> list[SheetLayout]:
     """Every data sheet of a batch workbook, in template order."""
     c = _column
     sheets = [
-        SheetLayout(COMPANIES_SHEET, "companies", "每家申报企业一行：基本信息与收款账户", (
-            _uscc_column(vocab),
-            c(vocab, "name", "text", "企业名称", True, note="必填。与营业执照一致"),
-            c(vocab, "city", "enum:cities", "所属盟市", True),
-            c(vocab, "county", "text", "旗县区"),
-            c(vocab, "size", "enum:sizes", "企业规模", default="medium"),
-            c(vocab, "industry", "text", "行业"),
-            c(vocab, "bank_name", "text", "开户行", note="选填（拨付前须补齐）。开户银行全称，填写账号时必填"),
-            c(vocab, "bank_account", ACCOUNT, "账号"),
-            c(vocab, "contact", "text", "联系人"),
-            c(vocab, "phone", PHONE, "电话"),
-            _remark(vocab),
-        )),
-        SheetLayout(RECOGNITIONS_SHEET, "recognitions",
-                    "企业以前取得的认定、获批（判断“首次”“再次”用），本批次新申报的认定填在“申报-认定、获批”表", (
-                        _uscc_column(vocab), _name_check_column(vocab),
-                        c(vocab, "kind", "enum:recognition_kinds", "认定类别", True),
-                        c(vocab, "level", "enum:levels", "级别", example="国家级"),
-                        c(vocab, "date", "date", "认定日期", True, example="2023-11-01"),
-                        c(vocab, "number", "text", "证书或文件编号", example="GR202315000045"),
-                        c(vocab, "issued_in", "text", "发证省份（区外证书填写）",
-                          note="选填。内蒙古自治区以外取得的证书填写发证省份，区内的不填", example=""),
-                        c(vocab, "name", "text", "平台或载体名称", example="呼伦贝尔市乳品加工重点实验室",
-                          note="选填。重点实验室、技术创新中心等平台或载体的名称，与申报表中的名称写法一致："
-                               "判断“新认定”“只支持一次”时，名称相同（或未填名称而证书编号相同）的视为同一平台，"
-                               "名称不同的视为另一个平台；高新技术企业等企业称号不填"),
-                        c(vocab, "stage", "enum:stages", "阶段", default="approved",
-                          note="选填。从下拉列表选择：认定/获批建设、培育期、期满续签。不填按“认定/获批建设”。"
-                               "处于培育期的不算已认定（之后正式获批仍按“新认定”支持）"),
-                        _remark(vocab),
-                    )),
-        SheetLayout(TECH_SME_SHEET, "tech_sme",
-                    "以前年度科技型中小企业入库记录（判断“连续3年”用），本年度入库填在“申报-科技型中小企业入库”表", (
-                        _uscc_column(vocab), _name_check_column(vocab),
-                        c(vocab, "year", "year", "入库年度", True, example="2024"),
-                        _remark(vocab),
-                    )),
-        SheetLayout(RD_SHEET, "rd", "近三个年度的研发费用（研发投入后补助按上年度与前年度的增量计算），每家企业每年一行", (
-            _uscc_column(vocab), _name_check_column(vocab),
-            c(vocab, "year", "year", "年度", True),
-            c(vocab, "expense", "money", "研发费用（元）", True, example="3,250,000.00"),
-            c(vocab, "super_deduction", "bool", "享受研发费用加计扣除", default=False, example="是"),
-            c(vocab, "deducted", "money", "已加计扣除的研发费用（元）",
-              note="选填。不填按当年研发费用计", example="3,100,000.00"),
-            c(vocab, "revenue", "money", "营业收入（元）", example="56,000,000.00"),
-            _remark(vocab),
-        )),
+        SheetLayout(
+            COMPANIES_SHEET,
+            "companies",
+            "每家申报企业一行：基本信息与收款账户",
+            (
+                _uscc_column(vocab),
+                c(vocab, "name", "text", "企业名称", True, note="必填。与营业执照一致"),
+                c(vocab, "city", "enum:cities", "所属盟市", True),
+                c(vocab, "county", "text", "旗县区"),
+                c(vocab, "size", "enum:sizes", "企业规模", default="medium"),
+                c(vocab, "industry", "text", "行业"),
+                c(vocab, "bank_name", "text", "开户行", note="选填（拨付前须补齐）。开户银行全称，填写账号时必填"),
+                c(vocab, "bank_account", ACCOUNT, "账号"),
+                c(vocab, "contact", "text", "联系人"),
+                c(vocab, "phone", PHONE, "电话"),
+                _remark(vocab),
+            ),
+        ),
+        SheetLayout(
+            RECOGNITIONS_SHEET,
+            "recognitions",
+            "企业以前取得的认定、获批（判断“首次”“再次”用），本批次新申报的认定填在“申报-认定、获批”表",
+            (
+                _uscc_column(vocab),
+                _name_check_column(vocab),
+                c(vocab, "kind", "enum:recognition_kinds", "认定类别", True),
+                c(vocab, "level", "enum:levels", "级别", example="国家级"),
+                c(vocab, "date", "date", "认定日期", True, example="2023-11-01"),
+                c(vocab, "number", "text", "证书或文件编号", example="GR202315000045"),
+                c(
+                    vocab,
+                    "issued_in",
+                    "text",
+                    "发证省份（区外证书填写）",
+                    note="选填。内蒙古自治区以外取得的证书填写发证省份，区内的不填",
+                    example="",
+                ),
+                c(
+                    vocab,
+                    "name",
+                    "text",
+                    "平台或载体名称",
+                    example="呼伦贝尔市乳品加工重点实验室",
+                    note="选填。重点实验室、技术创新中心等平台或载体的名称，与申报表中的名称写法一致："
+                    "判断“新认定”“只支持一次”时，名称相同（或未填名称而证书编号相同）的视为同一平台，"
+                    "名称不同的视为另一个平台；高新技术企业等企业称号不填",
+                ),
+                c(
+                    vocab,
+                    "stage",
+                    "enum:stages",
+                    "阶段",
+                    default="approved",
+                    note="选填。从下拉列表选择：认定/获批建设、培育期、期满续签。不填按“认定/获批建设”。"
+                    "处于培育期的不算已认定（之后正式获批仍按“新认定”支持）",
+                ),
+                _remark(vocab),
+            ),
+        ),
+        SheetLayout(
+            TECH_SME_SHEET,
+            "tech_sme",
+            "以前年度科技型中小企业入库记录（判断“连续3年”用），本年度入库填在“申报-科技型中小企业入库”表",
+            (
+                _uscc_column(vocab),
+                _name_check_column(vocab),
+                c(vocab, "year", "year", "入库年度", True, example="2024"),
+                _remark(vocab),
+            ),
+        ),
+        SheetLayout(
+            RD_SHEET,
+            "rd",
+            "近三个年度的研发费用（研发投入后补助按上年度与前年度的增量计算），每家企业每年一行",
+            (
+                _uscc_column(vocab),
+                _name_check_column(vocab),
+                c(vocab, "year", "year", "年度", True),
+                c(vocab, "expense", "money", "研发费用（元）", True, example="3,250,000.00"),
+                c(vocab, "super_deduction", "bool", "享受研发费用加计扣除", default=False, example="是"),
+                c(
+                    vocab,
+                    "deducted",
+                    "money",
+                    "已加计扣除的研发费用（元）",
+                    note="选填。不填按当年研发费用计",
+                    example="3,100,000.00",
+                ),
+                c(vocab, "revenue", "money", "营业收入（元）", example="56,000,000.00"),
+                _remark(vocab),
+            ),
+        ),
     ]
     names = {s.name for s in sheets} | {NOTES_SHEET, BATCH_SHEET, LISTS_SHEET, ERRORS_SHEET}
     for ctype in vocab.claim_types.values():
@@ -296,5 +354,7 @@ def workbook_layout(vocab: Vocabulary) -> list[SheetLayout]:
         headers = [normalize_header(col.header) for col in columns]
         if len(set(headers)) != len(headers):
             raise ValueError(f"事项类型“{ctype.name}”有重复的字段名称")
-        sheets.append(SheetLayout(name, "claim", f"本批次申报的“{ctype.label}”事项，每项一行", tuple(columns), ctype.name))
+        sheets.append(
+            SheetLayout(name, "claim", f"本批次申报的“{ctype.label}”事项，每项一行", tuple(columns), ctype.name)
+        )
     return sheets

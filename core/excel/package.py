@@ -21,6 +21,7 @@ Before any cell is read this module
 The result, :class:`PackageScan`, tells the reader which sheets exist, how far
 to read each one and what is hidden in it.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -78,8 +79,12 @@ def limits_for_rows(rows: int, base: Limits = DEFAULT_LIMITS) -> Limits:
     """``base`` with its row limit set to ``rows``, and the shared-string limits grown in proportion
     (more rows hold more distinct names and accounts); never below ``base``."""
     grown = max(rows, base.rows)
-    return dataclasses.replace(base, rows=rows, shared_strings=base.shared_strings * grown // base.rows,
-                               shared_strings_bytes=base.shared_strings_bytes * grown // base.rows)
+    return dataclasses.replace(
+        base,
+        rows=rows,
+        shared_strings=base.shared_strings * grown // base.rows,
+        shared_strings_bytes=base.shared_strings_bytes * grown // base.rows,
+    )
 
 
 def import_limits(setting=None) -> Limits:
@@ -165,8 +170,11 @@ def _sniff_not_zip(head: bytes, data: bytes, name: str) -> None:
     """Refuse a file that is not a zip, with the best guess of what it is."""
     if head.startswith(_CFB_MAGIC):
         if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
-            _refuse("文件设置了打开密码（已加密），无法读取。请在Excel中打开，于“文件→信息→保护工作簿”中清除密码，"
-                    "另存为.xlsx后再导入", name)
+            _refuse(
+                "文件设置了打开密码（已加密），无法读取。请在Excel中打开，于“文件→信息→保护工作簿”中清除密码，"
+                "另存为.xlsx后再导入",
+                name,
+            )
         if _utf16("WordDocument") in data:
             _refuse("这是旧版Word文档（.doc），不是Excel工作簿", name)
         _refuse("这是旧版Excel 97-2003格式（.xls）的文件，本程序只读取.xlsx。" + _SAVE_AS, name)
@@ -207,9 +215,14 @@ def _sniff_zip_kind(names: set, name: str) -> None:
 # --------------------------------------------------------------- byte checks
 
 _FORBIDDEN = re.compile(
-    b"|".join([rb"<!DOCTYPE", rb"<!ENTITY"]
-              + [re.escape(s.encode(enc)) for s in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
-                 for enc in ("utf-16-le", "utf-16-be")]),
+    b"|".join(
+        [rb"<!DOCTYPE", rb"<!ENTITY"]
+        + [
+            re.escape(s.encode(enc))
+            for s in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
+            for enc in ("utf-16-le", "utf-16-be")
+        ]
+    ),
     re.IGNORECASE,
 )
 _TAIL = 16  # longest forbidden pattern (utf-16 "<!ENTITY") minus one, rounded up
@@ -217,8 +230,7 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _CHUNK = 1 << 20
 
 
-def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, name: str, limits: Limits,
-            text_run: bool = False):
+def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, name: str, limits: Limits, text_run: bool = False):
     """Yield the part's bytes in chunks, refusing forbidden declarations and oversize output."""
     total, tail, run = 0, b"", 0
     try:
@@ -229,11 +241,17 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, name: str, l
                     break
                 total += len(chunk)
                 if total > limit:
-                    _refuse(f"文件中的部件“{info.filename}”解压后超过{limit // MB} MB，文件过大或是恶意构造的，拒绝读取", name)
+                    _refuse(
+                        f"文件中的部件“{info.filename}”解压后超过{limit // MB} MB，文件过大或是恶意构造的，拒绝读取",
+                        name,
+                    )
                 window = tail + chunk
                 if (b"<!" in window or b"<\x00!" in window) and _FORBIDDEN.search(window):
-                    _refuse(f"文件中的部件“{info.filename}”含有DOCTYPE/ENTITY声明，正常的Excel工作簿不会有，"
-                            "疑似恶意构造（XML炸弹），拒绝读取", name)
+                    _refuse(
+                        f"文件中的部件“{info.filename}”含有DOCTYPE/ENTITY声明，正常的Excel工作簿不会有，"
+                        "疑似恶意构造（XML炸弹），拒绝读取",
+                        name,
+                    )
                 tail = window[-_TAIL:]
                 if text_run:
                     run = _text_run(chunk, run, limits.text_run, info.filename, name)
@@ -256,12 +274,15 @@ def _text_run(chunk: bytes, run: int, limit: int, part: str, name: str) -> int:
     else:
         run += first
         if run <= limit and _may_hold_run(chunk, first, limit):
-            run = max(run, max(map(len, chunk[first + 1:].split(b"<")[:-1]), default=0))
+            run = max(run, max(map(len, chunk[first + 1 :].split(b"<")[:-1]), default=0))
         if run <= limit:
             run = len(chunk) - chunk.rfind(b"<") - 1
     if run > limit:
-        _refuse(f"文件中有超长文字（部件“{part}”中一段文字超过{limit // MB} MB；Excel单元格最多32767个字），"
-                "疑似恶意构造，拒绝读取", name)
+        _refuse(
+            f"文件中有超长文字（部件“{part}”中一段文字超过{limit // MB} MB；Excel单元格最多32767个字），"
+            "疑似恶意构造，拒绝读取",
+            name,
+        )
     return run
 
 
@@ -303,6 +324,7 @@ def _attr(elem: ET.Element, local: str):
 
 
 # --------------------------------------------------------------- the package
+
 
 def _resolve(base_dir: str, target: str) -> str:
     if target.startswith("/"):
@@ -389,8 +411,11 @@ def _scan_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list:
         total += info.file_size
         if info.file_size > limits.ratio_floor and info.file_size > limits.ratio * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            _refuse(f"文件中的部件“{info.filename}”压缩比异常（{ratio}倍，解压后约{info.file_size // MB} MB），"
-                    "疑似“压缩炸弹”，拒绝读取", name)
+            _refuse(
+                f"文件中的部件“{info.filename}”压缩比异常（{ratio}倍，解压后约{info.file_size // MB} MB），"
+                "疑似“压缩炸弹”，拒绝读取",
+                name,
+            )
     if total > limits.total_bytes:
         _refuse(f"文件解压后共约{total // MB} MB，超过上限{limits.total_bytes // MB} MB，拒绝读取", name)
 
@@ -433,8 +458,11 @@ def _scan_zip(zf: zipfile.ZipFile, name: str, limits: Limits) -> list:
             for chunk in _stream(zf, info, limits.shared_strings_bytes, name, limits, text_run=True):
                 count += _count_tag(chunk, b"si")
                 if count > limits.shared_strings:
-                    _refuse(f"文件中的文字条目过多（超过{limits.shared_strings}条），一个申报批次用不到这么多，"
-                            "疑似恶意构造，拒绝读取", name)
+                    _refuse(
+                        f"文件中的文字条目过多（超过{limits.shared_strings}条），一个申报批次用不到这么多，"
+                        "疑似恶意构造，拒绝读取",
+                        name,
+                    )
         elif part.lower().endswith("styles.xml"):
             _count_formats(zf, info, name, limits)
         else:
@@ -449,8 +477,10 @@ def _count_formats(zf, info, name: str, limits: Limits) -> list:
     for chunk in _stream(zf, info, limits.styles_bytes, name, limits):
         count += _count_tag(chunk, b"xf")
         if count > limits.cell_formats:
-            _refuse(f"文件中的单元格格式过多（超过{limits.cell_formats}种，超出Excel本身的上限），"
-                    "疑似恶意构造，拒绝读取", name)
+            _refuse(
+                f"文件中的单元格格式过多（超过{limits.cell_formats}种，超出Excel本身的上限），疑似恶意构造，拒绝读取",
+                name,
+            )
         chunks.append(chunk)
     return chunks
 
@@ -517,7 +547,7 @@ def _number_format(code: str) -> NumberFormat:
         elif ch == '"':
             end = code.find('"', i + 1)
             end = len(code) if end < 0 else end
-            visible |= bool(code[i + 1:end].strip())
+            visible |= bool(code[i + 1 : end].strip())
             i = end
         elif ch in "\\*":  # an escaped character, or a fill character repeated across the cell
             i += 1
@@ -527,7 +557,7 @@ def _number_format(code: str) -> NumberFormat:
         elif ch == "[":
             end = code.find("]", i + 1)
             end = len(code) if end < 0 else end
-            inner = code[i + 1:end]
+            inner = code[i + 1 : end]
             conditional |= inner[:1] in ("<", ">", "=")
             visible |= inner.startswith("$") and bool(inner[1:].split("-")[0])  # [$¥-804] shows ¥
             i = end
@@ -590,12 +620,26 @@ def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits, hiding: di
             scan.too_many_rows = True
             raise _Stop()
         if row * scan.max_column > limits.rows * limits.cells_per_row:
-            _refuse(f"工作表“{scan.name}”的数据区域过大（到第{row}行、第{scan.max_column}列），"
-                    "申报模板用不到这么大的表格，请删除多余的行和列后再导入", name)
+            _refuse(
+                f"工作表“{scan.name}”的数据区域过大（到第{row}行、第{scan.max_column}列），"
+                "申报模板用不到这么大的表格，请删除多余的行和列后再导入",
+                name,
+            )
 
     def start(tag, attrs):
-        nonlocal row, col, xml_rows, row_valued, row_hidden, cell_valued, cell_t, cell_f, special, captured, \
-            rows_hidden_by_default, cell_format
+        nonlocal \
+            row, \
+            col, \
+            xml_rows, \
+            row_valued, \
+            row_hidden, \
+            cell_valued, \
+            cell_t, \
+            cell_f, \
+            special, \
+            captured, \
+            rows_hidden_by_default, \
+            cell_format
         kind = names.get(tag)
         if kind is None:
             kind = names[tag] = tag.rpartition(":")[2]
@@ -619,8 +663,11 @@ def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits, hiding: di
                 if col > scan.max_column:
                     scan.max_column = col
                     if col > max_value_column:
-                        _refuse(f"工作表“{scan.name}”在第{limits.columns}列之后还有数据，申报模板用不到这么多列，"
-                                "请删除多余的列后再导入", name)
+                        _refuse(
+                            f"工作表“{scan.name}”在第{limits.columns}列之后还有数据，申报模板用不到这么多列，"
+                            "请删除多余的列后再导入",
+                            name,
+                        )
             if kind == "f":
                 cell_f = special = True
             elif kind == "v" and special:
@@ -640,7 +687,8 @@ def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits, hiding: di
                 _refuse(f"工作表“{scan.name}”的行数超出Excel的上限，文件是恶意构造或已损坏的", name)
             height = attrs.get("ht")
             row_hidden = _true(attrs.get("hidden")) or (
-                _number(height, MIN_ROW_HEIGHT) < MIN_ROW_HEIGHT if height is not None else rows_hidden_by_default)
+                _number(height, MIN_ROW_HEIGHT) < MIN_ROW_HEIGHT if height is not None else rows_hidden_by_default
+            )
         elif kind == "mergeCell":
             if len(scan.merges) < limits.problems:
                 scan.merges.append(attrs.get("ref", ""))
@@ -648,8 +696,9 @@ def _scan_sheet(zf, info, scan: SheetScan, name: str, limits: Limits, hiding: di
             _column_element(scan, attrs, limits, name)
         elif kind == "sheetFormatPr":
             scan.columns_hidden_by_default = _number(attrs.get("defaultColWidth"), 8.43) < MIN_COLUMN_WIDTH
-            rows_hidden_by_default = (_true(attrs.get("customHeight"))
-                                      and _number(attrs.get("defaultRowHeight"), 15) < MIN_ROW_HEIGHT)
+            rows_hidden_by_default = (
+                _true(attrs.get("customHeight")) and _number(attrs.get("defaultRowHeight"), 15) < MIN_ROW_HEIGHT
+            )
         elif kind == "autoFilter":
             scan.filtered = True
 
@@ -675,7 +724,8 @@ def _column_element(scan: SheetScan, attrs: dict, limits: Limits, name: str) -> 
     if not 1 <= first <= last or first > limits.columns:
         return
     hidden = _true(attrs.get("hidden")) or (
-        "width" in attrs and _number(attrs.get("width"), MIN_COLUMN_WIDTH) < MIN_COLUMN_WIDTH)
+        "width" in attrs and _number(attrs.get("width"), MIN_COLUMN_WIDTH) < MIN_COLUMN_WIDTH
+    )
     scan.columns.append((int(first), int(min(last, limits.columns)), hidden))
 
 

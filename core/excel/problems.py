@@ -1,4 +1,5 @@
 """What is wrong with a workbook, said so a clerk can find and fix it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

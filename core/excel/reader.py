@@ -22,6 +22,7 @@ shortest decimal that reads back as that float (``Decimal(repr(x))``), which is
 the text Excel wrote for any amount of up to 15 significant digits, so
 1234567.89 is exactly Decimal("1234567.89"); see :mod:`core.excel.cells`.
 """
+
 from __future__ import annotations
 
 import io
@@ -33,8 +34,19 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from core.excel.cells import blank, convert, to_int
 from core.excel.layout import (
-    BATCH_NAME_LABEL, BATCH_SHEET, BATCH_YEAR_LABEL, COMPANIES_SHEET, ERRORS_SHEET, LISTS_SHEET, NOTES_SHEET,
-    REMARK_HEADER, Column, SheetLayout, match_header, normalize_header, workbook_layout,
+    BATCH_NAME_LABEL,
+    BATCH_SHEET,
+    BATCH_YEAR_LABEL,
+    COMPANIES_SHEET,
+    ERRORS_SHEET,
+    LISTS_SHEET,
+    NOTES_SHEET,
+    REMARK_HEADER,
+    Column,
+    SheetLayout,
+    match_header,
+    normalize_header,
+    workbook_layout,
 )
 from core.excel.import_rows import KnownUscc, _column_index, _Records, _Row
 from core.excel.package import DEFAULT_LIMITS, Limits, PackageScan, SheetScan, inspect_package
@@ -49,15 +61,27 @@ PROGRESS_EVERY = 200  # rows between progress reports and cancel checks
 _YEAR_SPEC = FieldSpec("award_year", "year", BATCH_YEAR_LABEL, True)
 BATCH_INFO_ROWS = 50  # the 批次信息 labels are looked for in these rows
 NOT_READ_SHEETS = (NOTES_SHEET, LISTS_SHEET, ERRORS_SHEET)  # template sheets the reader never reads
-HIDDEN_ROW = ("此行被隐藏（或行高接近0），其中的数据在Excel中看不到，不能导入；"
-              "请在Excel中取消隐藏{filter}，核对这一行后再导入，不需要的行请删除")
-HIDDEN_COLUMN = ("此列被隐藏（或列宽接近0），其中的数据在Excel中看不到，不能导入；"
-                 "请在Excel中取消隐藏该列，核对后再导入，不需要的内容请删除")
+HIDDEN_ROW = (
+    "此行被隐藏（或行高接近0），其中的数据在Excel中看不到，不能导入；"
+    "请在Excel中取消隐藏{filter}，核对这一行后再导入，不需要的行请删除"
+)
+HIDDEN_COLUMN = (
+    "此列被隐藏（或列宽接近0），其中的数据在Excel中看不到，不能导入；"
+    "请在Excel中取消隐藏该列，核对后再导入，不需要的内容请删除"
+)
 
 
-def read_workbook(path, award_year: int | None = None, batch_name: str | None = None,
-                  known_uscc: KnownUscc | None = None, *, vocabulary: Vocabulary | None = None,
-                  limits: Limits = DEFAULT_LIMITS, progress=no_report, cancel=never) -> ImportData:
+def read_workbook(
+    path,
+    award_year: int | None = None,
+    batch_name: str | None = None,
+    known_uscc: KnownUscc | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress=no_report,
+    cancel=never,
+) -> ImportData:
     """Parse and check the workbook at ``path``.
 
     ``award_year`` and ``batch_name`` override the 批次信息 sheet. ``known_uscc``
@@ -68,9 +92,12 @@ def read_workbook(path, award_year: int | None = None, batch_name: str | None = 
     scan = inspect_package(path, limits)
     for s in scan.sheets:
         if s.too_many_rows:
-            raise WorkbookRefused(f"工作表“{s.name}”有超过{limits.rows}行数据，一个申报批次用不到这么多行；"
-                                  "请检查是否误把其他数据粘贴进来，或分成几批导入"
-                                  "（确需一次导入更多行的，可由管理员提高“每表导入行数上限”）", path.name)
+            raise WorkbookRefused(
+                f"工作表“{s.name}”有超过{limits.rows}行数据，一个申报批次用不到这么多行；"
+                "请检查是否误把其他数据粘贴进来，或分成几批导入"
+                "（确需一次导入更多行的，可由管理员提高“每表导入行数上限”）",
+                path.name,
+            )
     vocab = vocabulary or load_vocabulary()
     reader = _WorkbookReader(path, scan, vocab, limits, known_uscc)
     reader.progress, reader.cancel = progress, cancel
@@ -96,8 +123,7 @@ class _Columns:
 
 
 class _WorkbookReader:
-    def __init__(self, path: Path, scan: PackageScan, vocab: Vocabulary, limits: Limits,
-                 known_uscc: KnownUscc | None):
+    def __init__(self, path: Path, scan: PackageScan, vocab: Vocabulary, limits: Limits, known_uscc: KnownUscc | None):
         self.path, self.scan, self.vocab, self.limits = path, scan, vocab, limits
         self.known = known_uscc
         self.layout = workbook_layout(vocab)
@@ -143,7 +169,9 @@ class _WorkbookReader:
             wb = CalamineWorkbook.from_filelike(io.BytesIO(self.scan.data))
         except BaseException as exc:  # calamine raises its own kinds on malformed parts
             _reraise_unless_parser_error(exc)
-            raise WorkbookRefused(f"文件已损坏或格式不受支持，无法打开（技术信息：{exc.__class__.__name__}）", name) from None
+            raise WorkbookRefused(
+                f"文件已损坏或格式不受支持，无法打开（技术信息：{exc.__class__.__name__}）", name
+            ) from None
         try:
             sheets = self._match_sheets()
             year, bname = self._batch_info(wb, sheets.get(BATCH_SHEET), award_year, batch_name)
@@ -153,8 +181,9 @@ class _WorkbookReader:
                 actual = sheets.get(layout.name)
                 if actual is None:
                     if layout.name == COMPANIES_SHEET:
-                        self.problem(COMPANIES_SHEET, None, None, "", None,
-                                     "缺少工作表“企业信息”，请使用本程序生成的申报模板")
+                        self.problem(
+                            COMPANIES_SHEET, None, None, "", None, "缺少工作表“企业信息”，请使用本程序生成的申报模板"
+                        )
                     continue
                 count = 0
                 for row in self._read_sheet(wb, layout, actual):
@@ -173,8 +202,13 @@ class _WorkbookReader:
             wb.close()
         data = records.finish()
         order = {s.name: i for i, s in enumerate(self.scan.sheets)}
-        self.problems.sort(key=lambda p: (order.get(p.sheet, -1) if p.sheet else -2, p.row or 0,
-                                          _column_index(p.column) if p.column else 0))
+        self.problems.sort(
+            key=lambda p: (
+                order.get(p.sheet, -1) if p.sheet else -2,
+                p.row or 0,
+                _column_index(p.column) if p.column else 0,
+            )
+        )
         if self.truncated:
             self.problems.append(Problem("", None, "", "", "", f"问题过多，只列出前{self.limits.problems}处"))
         if self.problems:
@@ -183,9 +217,15 @@ class _WorkbookReader:
 
     def _hidden_sheet(self, scan: SheetScan, what: str) -> None:
         how = "深度隐藏（只能用宏取消隐藏）" if scan.state == "veryHidden" else "隐藏"
-        self.problem(scan.name, None, None, "", None,
-                     f"工作表被{how}，{what}；隐藏的数据在Excel中看不到，不能导入。"
-                     "请在Excel中取消隐藏该工作表，核对其中的数据后再导入，不需要的请删除")
+        self.problem(
+            scan.name,
+            None,
+            None,
+            "",
+            None,
+            f"工作表被{how}，{what}；隐藏的数据在Excel中看不到，不能导入。"
+            "请在Excel中取消隐藏该工作表，核对其中的数据后再导入，不需要的请删除",
+        )
 
     def _match_sheets(self) -> dict[str, SheetScan]:
         """Layout name -> scanned sheet, matching names loosely; unknown sheets with data are problems."""
@@ -200,12 +240,20 @@ class _WorkbookReader:
             elif s.kind == "worksheet" and s.value_rows and s.hidden:
                 self._hidden_sheet(s, "它不是申报模板中的工作表，其中的数据不会被导入")
             elif s.kind == "worksheet" and s.value_rows:
-                self.problem(s.name, None, None, "", None,
-                             "无法识别的工作表（不是申报模板中的工作表），其中的数据不会被导入；"
-                             "请把数据移到模板中对应的工作表，或删除该表")
+                self.problem(
+                    s.name,
+                    None,
+                    None,
+                    "",
+                    None,
+                    "无法识别的工作表（不是申报模板中的工作表），其中的数据不会被导入；"
+                    "请把数据移到模板中对应的工作表，或删除该表",
+                )
         if not any(k in found for k in (s.name for s in self.layout)):
-            raise WorkbookRefused("这不是本程序的申报模板：找不到“企业信息”等工作表。请先用“生成申报模板”得到模板，"
-                                  "按模板填写后再导入", self.path.name)
+            raise WorkbookRefused(
+                "这不是本程序的申报模板：找不到“企业信息”等工作表。请先用“生成申报模板”得到模板，按模板填写后再导入",
+                self.path.name,
+            )
         return found
 
     def _batch_info(self, wb, scan: SheetScan | None, award_year, batch_name):
@@ -217,8 +265,14 @@ class _WorkbookReader:
                 if label not in (BATCH_YEAR_LABEL, BATCH_NAME_LABEL) or len(values) < 2:
                     continue
                 if not blank(values[1]) and (r in scan.hidden_rows or scan.column_hidden(2)):
-                    self.problem(BATCH_SHEET, r, 2, label, values[1],
-                                 HIDDEN_ROW.format(filter="") if r in scan.hidden_rows else HIDDEN_COLUMN)
+                    self.problem(
+                        BATCH_SHEET,
+                        r,
+                        2,
+                        label,
+                        values[1],
+                        HIDDEN_ROW.format(filter="") if r in scan.hidden_rows else HIDDEN_COLUMN,
+                    )
                 if label == BATCH_YEAR_LABEL:
                     year_cell = (r, values[1])
                 else:
@@ -228,8 +282,14 @@ class _WorkbookReader:
         if award_year is None:
             if year_cell is None or blank(year_cell[1]):
                 row = year_cell[0] if year_cell else None
-                self.problem(BATCH_SHEET, row, 2 if row else None, BATCH_YEAR_LABEL, None,
-                             "未填写兑现年度：请在“批次信息”表中填写，或导入时指定年度")
+                self.problem(
+                    BATCH_SHEET,
+                    row,
+                    2 if row else None,
+                    BATCH_YEAR_LABEL,
+                    None,
+                    "未填写兑现年度：请在“批次信息”表中填写，或导入时指定年度",
+                )
             else:
                 try:
                     award_year = to_int(year_cell[1], _YEAR_SPEC, self.vocab)
@@ -245,14 +305,26 @@ class _WorkbookReader:
             except TextError as exc:
                 self.problem("", None, None, BATCH_NAME_LABEL, batch_name, f"指定的批次名称{exc}")
             if limit and len(batch_name) > limit:
-                self.problem("", None, None, BATCH_NAME_LABEL, batch_name,
-                             f"指定的批次名称过长（{len(batch_name)}字，最多{limit}字）")
+                self.problem(
+                    "",
+                    None,
+                    None,
+                    BATCH_NAME_LABEL,
+                    batch_name,
+                    f"指定的批次名称过长（{len(batch_name)}字，最多{limit}字）",
+                )
         elif name_cell is not None and not blank(name_cell[1]):
             value = name_cell[1]
             batch_name = str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
             if limit and len(batch_name) > limit:
-                self.problem(BATCH_SHEET, name_cell[0], 2, BATCH_NAME_LABEL, batch_name,
-                             f"批次名称过长（{len(batch_name)}字，最多{limit}字）")
+                self.problem(
+                    BATCH_SHEET,
+                    name_cell[0],
+                    2,
+                    BATCH_NAME_LABEL,
+                    batch_name,
+                    f"批次名称过长（{len(batch_name)}字，最多{limit}字）",
+                )
         if not batch_name:
             batch_name = f"{award_year or ''}年度 {self.path.stem}".strip()
         return award_year, batch_name
@@ -278,8 +350,14 @@ class _WorkbookReader:
             if columns is None:
                 columns = self._header(layout, scan, number, values)
                 if columns is None and number >= HEADER_SEARCH_ROWS:
-                    self.problem(layout.name, None, None, "", None,
-                                 f"前{HEADER_SEARCH_ROWS}行中找不到标题行（第一行应为“统一社会信用代码”等列标题）")
+                    self.problem(
+                        layout.name,
+                        None,
+                        None,
+                        "",
+                        None,
+                        f"前{HEADER_SEARCH_ROWS}行中找不到标题行（第一行应为“统一社会信用代码”等列标题）",
+                    )
                     return
                 continue
             if number in special_rows or _has_data(values, columns.watched):
@@ -298,8 +376,10 @@ class _WorkbookReader:
         kind = layout.claim_type or layout.kind
         unlabeled = [c for c in range(1, scan.max_column + 1) if c not in mapping and c not in ignored]
         return _Columns(
-            cells=[(idx - 1, column, unit, header, self.text_limits.get((kind, column.key)))
-                   for idx, (column, unit, header) in sorted(mapping.items())],
+            cells=[
+                (idx - 1, column, unit, header, self.text_limits.get((kind, column.key)))
+                for idx, (column, unit, header) in sorted(mapping.items())
+            ],
             letters={column.key: get_column_letter(idx) for idx, (column, _, _) in mapping.items()},
             headers={column.key: header for column, _, header in mapping.values()},
             watched=sorted(c - 1 for c in (*mapping, *unlabeled)),
@@ -308,8 +388,9 @@ class _WorkbookReader:
             complete=all(c.key in keys for c in layout.columns if c.spec.required),
         )
 
-    def _data_row(self, layout: SheetLayout, scan: SheetScan, cols: _Columns, number: int, values,
-                  special: bool) -> _Row:
+    def _data_row(
+        self, layout: SheetLayout, scan: SheetScan, cols: _Columns, number: int, values, special: bool
+    ) -> _Row:
         """One row below the header, every cell checked and converted; its problems recorded."""
         row = _Row(layout, number, letters=cols.letters, headers=cols.headers, cells=values, failed=not cols.complete)
         width = len(values)
@@ -322,14 +403,28 @@ class _WorkbookReader:
                 row.failed = True
                 if idx not in cols.reported:
                     cols.reported.add(idx)
-                    self.problem(layout.name, number, idx, cols.headers_by_index.get(idx, ""), values[idx - 1],
-                                 HIDDEN_COLUMN)
+                    self.problem(
+                        layout.name, number, idx, cols.headers_by_index.get(idx, ""), values[idx - 1], HIDDEN_COLUMN
+                    )
         for idx in cols.unlabeled:
-            if idx <= width and idx not in cols.reported and (not blank(values[idx - 1]) or special and (
-                    (number, idx) in scan.errors or (number, idx) in scan.formulas_without_value)):
+            if (
+                idx <= width
+                and idx not in cols.reported
+                and (
+                    not blank(values[idx - 1])
+                    or special
+                    and ((number, idx) in scan.errors or (number, idx) in scan.formulas_without_value)
+                )
+            ):
                 cols.reported.add(idx)
-                self.problem(layout.name, number, idx, "", values[idx - 1],
-                             "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容")
+                self.problem(
+                    layout.name,
+                    number,
+                    idx,
+                    "",
+                    values[idx - 1],
+                    "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容",
+                )
         for i, column, unit, header, limit in cols.cells:
             key = column.key
             value = values[i] if i < width else ""
@@ -362,16 +457,24 @@ class _WorkbookReader:
         """A problem when the cell is a formula without a result or an error value (calamine reads both as
         blank), or its number format shows nothing of its value (``;;;``)."""
         if cell in scan.formulas_without_value:
-            self.at(row, key, "公式没有计算结果（文件不是在Excel中保存的，或未重新计算），"
-                              "请在Excel中打开、确认显示出结果后保存，或直接填写数值")
+            self.at(
+                row,
+                key,
+                "公式没有计算结果（文件不是在Excel中保存的，或未重新计算），"
+                "请在Excel中打开、确认显示出结果后保存，或直接填写数值",
+            )
             return True
         if cell in scan.errors:
             self.at(row, key, f"单元格是错误值“{scan.errors[cell]}”（公式计算出错），请改正", shown=scan.errors[cell])
             return True
         number_format = scan.format_hidden.get(cell)
         if number_format is not None and number_format.hides(value):
-            self.at(row, key, f"单元格的数字格式（{number_format.code}）使其中的内容在Excel中不显示，不能导入；"
-                              "请把单元格格式改为“常规”，核对后再导入")
+            self.at(
+                row,
+                key,
+                f"单元格的数字格式（{number_format.code}）使其中的内容在Excel中不显示，不能导入；"
+                "请把单元格格式改为“常规”，核对后再导入",
+            )
             return True
         return False
 
@@ -392,13 +495,13 @@ class _WorkbookReader:
                     break
             else:
                 expected = "、".join(c.header for c in layout.columns if c.header != REMARK_HEADER)
-                self.problem(layout.name, number, idx, text, None,
-                             f"无法识别的列标题，本表可用的列标题为：{expected}")
+                self.problem(layout.name, number, idx, text, None, f"无法识别的列标题，本表可用的列标题为：{expected}")
                 ignored.add(idx)
                 continue
             if column.key in seen:
-                self.problem(layout.name, number, idx, text, None,
-                             f"列标题重复（与{get_column_letter(seen[column.key])}列相同）")
+                self.problem(
+                    layout.name, number, idx, text, None, f"列标题重复（与{get_column_letter(seen[column.key])}列相同）"
+                )
                 ignored.add(idx)
                 continue
             if column.key == "remark":
@@ -420,8 +523,14 @@ class _WorkbookReader:
             if max_row is None or max_row < header_row:
                 continue  # a title above the table
             where = "标题行" if min_row <= header_row else "数据区"
-            self.problem(layout.name, max(min_row, header_row), min_col, "", None,
-                         f"{where}不能合并单元格（{ref}），请取消合并并在每一行分别填写")
+            self.problem(
+                layout.name,
+                max(min_row, header_row),
+                min_col,
+                "",
+                None,
+                f"{where}不能合并单元格（{ref}），请取消合并并在每一行分别填写",
+            )
 
 
 def _has_data(values, watched) -> bool:
@@ -460,8 +569,9 @@ def _sheet_rows(wb, scan: SheetScan, source: str, last: int | None = None):
     if start is None or end is None:
         return
     if end[0] >= scan.last_row or end[1] >= scan.max_column:
-        raise WorkbookRefused(f"文件结构异常：工作表“{scan.name}”中的数据与检查结果不一致，文件可能是恶意构造的，拒绝读取",
-                              source)
+        raise WorkbookRefused(
+            f"文件结构异常：工作表“{scan.name}”中的数据与检查结果不一致，文件可能是恶意构造的，拒绝读取", source
+        )
     pad = [""] * start[1]
     last = min(last or scan.last_row, scan.last_row)
     for number, values in enumerate(sheet.iter_rows(), 1):
@@ -499,8 +609,10 @@ def _normal(value, cell_chars: int):
         except TextError as exc:
             raise FieldError(str(exc)) from None
     if isinstance(value, float) and not math.isfinite(value):
-        raise FieldError("单元格中的数值无效（不是有限的数），Excel本身不会保存这样的数，文件可能被其他程序改动过；"
-                         "请重新填写该单元格")
+        raise FieldError(
+            "单元格中的数值无效（不是有限的数），Excel本身不会保存这样的数，文件可能被其他程序改动过；"
+            "请重新填写该单元格"
+        )
     return value
 
 

@@ -1,4 +1,5 @@
 """The results workbook of a batch: 汇总, 按企业汇总 and 奖补明细 with each line's calculation (trace)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,16 @@ from openpyxl import Workbook
 from core.engine.trace import Trace
 from core.excel import styles as st
 from core.excel.export_common import (
-    LABEL, SECTION, _checked, _group, _print_setup, _row_styles, _table, _title, _total_styles, check_total,
+    LABEL,
+    SECTION,
+    _checked,
+    _group,
+    _print_setup,
+    _row_styles,
+    _table,
+    _title,
+    _total_styles,
+    check_total,
 )
 from core.excel.styles import Style
 from core.excel.writer import Book
@@ -58,15 +68,17 @@ def _schedule_text(schedule) -> str:
 # ---------------------------------------------------------------- results workbook
 
 
-def build_results_workbook(batch: BatchRecord, lines: list[LineRecord], *,
-                           exported_at: dt.datetime | None = None) -> Workbook:
+def build_results_workbook(
+    batch: BatchRecord, lines: list[LineRecord], *, exported_at: dt.datetime | None = None
+) -> Workbook:
     book = Book(stream=False)
     _results(book, batch, lines, exported_at)
     return book.wb
 
 
-def write_results_workbook(batch: BatchRecord, lines: list[LineRecord], path, *,
-                           exported_at: dt.datetime | None = None) -> Path:
+def write_results_workbook(
+    batch: BatchRecord, lines: list[LineRecord], path, *, exported_at: dt.datetime | None = None
+) -> Path:
     with Book(stream=True) as book:
         _results(book, batch, lines, exported_at)
         return book.save(path)
@@ -99,12 +111,23 @@ def _summary_sheet(sheet, batch, lines, total, exported_at) -> None:
         ("大写金额", difference_in_words(total)),
     ]
     if batch.adjusts_batch_id:
-        info.insert(1, ("调整", f"本批次调整编号{batch.adjusts_batch_id}批次，明细为与原兑现金额的差额（负数为冲减）；"
-                              f"调整原因：{batch.adjust_reason or '未填写'}"))
+        info.insert(
+            1,
+            (
+                "调整",
+                f"本批次调整编号{batch.adjusts_batch_id}批次，明细为与原兑现金额的差额（负数为冲减）；"
+                f"调整原因：{batch.adjust_reason or '未填写'}",
+            ),
+        )
     if provisional:
         ptotal = sum((l.amount for l in provisional), ZERO)
-        info.append(("测算明细", f"其中{len(provisional)}条依据征求意见稿测算，合计{fmt_yuan(ptotal)}元，"
-                              "文件正式印发前仅供参考，不得据此拨付"))
+        info.append(
+            (
+                "测算明细",
+                f"其中{len(provisional)}条依据征求意见稿测算，合计{fmt_yuan(ptotal)}元，"
+                "文件正式印发前仅供参考，不得据此拨付",
+            )
+        )
     r = 3
     text_row = [LABEL] + _row_styles(1)
     money_row = [LABEL] + _row_styles(1, money_cols=(1,))
@@ -129,14 +152,26 @@ def _summary_sheet(sheet, batch, lines, total, exported_at) -> None:
         sheet.row(r, values, styles, height=st.row_height(values, widths))
     check_total(doc_sum, lines, "按政策文件汇总的合计")
     r += 1
-    sheet.row(r, ["合计", None, None, len(lines), len({l.uscc for l in lines}), doc_sum],
-              _total_styles(len(headers), money_cols=(6,), center_cols=(1, 4, 5)), merge=[(1, 3)])
+    sheet.row(
+        r,
+        ["合计", None, None, len(lines), len({l.uscc for l in lines}), doc_sum],
+        _total_styles(len(headers), money_cols=(6,), center_cols=(1, 4, 5)),
+        merge=[(1, 3)],
+    )
     _print_setup(sheet.ws, "", last_col, r)
 
 
 def _company_sheet(sheet, batch, lines, total) -> None:
-    headers = [("序号", 6), ("企业名称", 30), ("统一社会信用代码", 22), ("开户行", 26), ("账号", 24),
-               ("明细条数", 9), ("金额（元）", 16), ("大写金额", 34)]
+    headers = [
+        ("序号", 6),
+        ("企业名称", 30),
+        ("统一社会信用代码", 22),
+        ("开户行", 26),
+        ("账号", 24),
+        ("明细条数", 9),
+        ("金额（元）", 16),
+        ("大写金额", 34),
+    ]
     _title(sheet, f"{batch.name} 按企业汇总", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers))
     _table(sheet, 3, headers)
     styles = _row_styles(len(headers), money_cols=(7,), center_cols=(1, 6), text_cols=(3, 5))
@@ -147,20 +182,51 @@ def _company_sheet(sheet, batch, lines, total) -> None:
         amount = check_total(sum((l.amount for l in company_lines), ZERO), company_lines)
         company_sum += amount
         first = company_lines[0]
-        sheet.row(r, [i, first.company_name, uscc, first.bank_name, first.bank_account, len(company_lines), amount,
-                      difference_in_words(amount)], styles)
+        sheet.row(
+            r,
+            [
+                i,
+                first.company_name,
+                uscc,
+                first.bank_name,
+                first.bank_account,
+                len(company_lines),
+                amount,
+                difference_in_words(amount),
+            ],
+            styles,
+        )
     check_total(company_sum, lines, "按企业汇总的合计")
     r += 1
-    sheet.row(r, ["合计", None, None, None, None, len(lines), company_sum, difference_in_words(company_sum)],
-              _total_styles(len(headers), money_cols=(7,), center_cols=(1, 6)), merge=[(1, 5)])
+    sheet.row(
+        r,
+        ["合计", None, None, None, None, len(lines), company_sum, difference_in_words(company_sum)],
+        _total_styles(len(headers), money_cols=(7,), center_cols=(1, 6)),
+        merge=[(1, 5)],
+    )
     sheet.ws.freeze_panes = "C4"
     _print_setup(sheet.ws, "3:3", len(headers), r)
 
 
-_LINE_HEADERS = [("序号", 6), ("企业名称", 26), ("统一社会信用代码", 21), ("奖补项目", 30), ("政策文件", 30),
-                 ("文号", 18), ("条款", 8), ("金额（元）", 15), ("测算", 8), ("分年安排", 18), ("计算过程", 36),
-                 ("输入", 36), ("参数及依据", 48), ("上限、起付线与叠加", 36), ("说明", 36), ("条款原文", 48),
-                 ("规则编号", 24)]
+_LINE_HEADERS = [
+    ("序号", 6),
+    ("企业名称", 26),
+    ("统一社会信用代码", 21),
+    ("奖补项目", 30),
+    ("政策文件", 30),
+    ("文号", 18),
+    ("条款", 8),
+    ("金额（元）", 15),
+    ("测算", 8),
+    ("分年安排", 18),
+    ("计算过程", 36),
+    ("输入", 36),
+    ("参数及依据", 48),
+    ("上限、起付线与叠加", 36),
+    ("说明", 36),
+    ("条款原文", 48),
+    ("规则编号", 24),
+]
 
 
 def _lines_sheet(sheet, batch, lines, total) -> None:
@@ -175,15 +241,35 @@ def _lines_sheet(sheet, batch, lines, total) -> None:
     for i, line in enumerate(lines, 1):
         r += 1
         t = trace_columns(line.trace)
-        values = [i, line.company_name, line.uscc, line.summary, line.document_title, line.doc_number or "",
-                  line.clause, line.amount, "是" if line.provisional else "", _schedule_text(line.schedule),
-                  t["formula"], t["inputs"], t["params"], t["steps"], t["notes"], line.sentence, line.rule_id]
+        values = [
+            i,
+            line.company_name,
+            line.uscc,
+            line.summary,
+            line.document_title,
+            line.doc_number or "",
+            line.clause,
+            line.amount,
+            "是" if line.provisional else "",
+            _schedule_text(line.schedule),
+            t["formula"],
+            t["inputs"],
+            t["params"],
+            t["steps"],
+            t["notes"],
+            line.sentence,
+            line.rule_id,
+        ]
         line_sum += line.amount
         sheet.row(r, values, styles, height=st.row_height(values, widths))
     check_total(line_sum, lines)
     r += 1
-    sheet.row(r, ["合计"] + [None] * 6 + [line_sum] + [None] * (len(headers) - 8),
-              _total_styles(len(headers), money_cols=(8,), center_cols=(1,)), merge=[(1, 7)])
+    sheet.row(
+        r,
+        ["合计"] + [None] * 6 + [line_sum] + [None] * (len(headers) - 8),
+        _total_styles(len(headers), money_cols=(8,), center_cols=(1,)),
+        merge=[(1, 7)],
+    )
     sheet.ws.freeze_panes = "D4"
     _print_setup(sheet.ws, "3:3", len(headers), r)
     sheet.ws.page_setup.paperSize = sheet.ws.PAPERSIZE_A3  # seventeen columns of trace: A4 would be unreadable

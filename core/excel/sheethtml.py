@@ -10,6 +10,7 @@ rows that start a page (chosen by the GUI, which can measure), the body is cut
 into one table per page, so no row is split. The HTML is the subset
 QTextDocument understands.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,7 +40,7 @@ def cell_text(cell) -> str:
             return str(value)
         section = fmt.split(";")[0]
         decimals = section.split(".", 1)[1].count("0") if "." in section else 0
-        number = (value if isinstance(value, Decimal) else Decimal(str(value)))
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
         number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # as Excel shows it
         return f"{number:{',' if ',' in section else ''}.{decimals}f}"
     if isinstance(value, dt.datetime):
@@ -164,7 +165,7 @@ def _row_html(ws, r: int, last_col: int, percents, starts, covered, scale: float
         colspan = min(colspan, last_col - c + 1)
         cell = ws.cell(r, c)
         numeric = isinstance(cell.value, (int, float, Decimal)) and not isinstance(cell.value, bool)
-        attrs = f' width="{sum(percents[c - 1:c - 1 + colspan]):.1f}%"'
+        attrs = f' width="{sum(percents[c - 1 : c - 1 + colspan]):.1f}%"'
         if colspan > 1:
             attrs += f' colspan="{colspan}"'
         if rowspan > 1:
@@ -200,12 +201,15 @@ def sheet_rows(ws: Worksheet) -> SheetRows:
 def _table(rows_html: list[str], head_html: list[str] | None = None, new_page: bool = False) -> str:
     head = f"<thead>{''.join(head_html)}</thead>" if head_html else ""
     brk = " page-break-before: always;" if new_page else ""
-    return (f'<table width="100%" cellspacing="0" cellpadding="3" style="border-collapse: collapse;{brk}">'
-            f"{head}<tbody>{''.join(rows_html)}</tbody></table>")
+    return (
+        f'<table width="100%" cellspacing="0" cellpadding="3" style="border-collapse: collapse;{brk}">'
+        f"{head}<tbody>{''.join(rows_html)}</tbody></table>"
+    )
 
 
-def sheet_html(ws: Worksheet, scale: float | None = None, *, breaks=(), new_page: bool = False,
-               measuring: bool = False) -> str:
+def sheet_html(
+    ws: Worksheet, scale: float | None = None, *, breaks=(), new_page: bool = False, measuring: bool = False
+) -> str:
     """The worksheet ``ws`` as HTML tables (no <html> around), set as :func:`sheet_rows` says.
 
     Font sizes are multiplied by ``scale``, by default the sheet's own :func:`print_scale`, so the page holds what
@@ -227,8 +231,7 @@ def sheet_html(ws: Worksheet, scale: float | None = None, *, breaks=(), new_page
     head = [rows[r] for r in plan.head]
     cuts = [i for i, r in enumerate(plan.body) if r in set(breaks) and i > 0]
     for n, (a, b) in enumerate(zip([0] + cuts, cuts + [len(plan.body)])):
-        parts.append(_table([rows[r] for r in plan.body[a:b]], head,
-                            new_page=bool(n) or (new_page and not plan.above)))
+        parts.append(_table([rows[r] for r in plan.body[a:b]], head, new_page=bool(n) or (new_page and not plan.above)))
     return "".join(parts)
 
 
@@ -236,7 +239,8 @@ def workbook_html(wb, font_family: str = "", breaks=None, *, measuring: bool = F
     """Every sheet of ``wb`` as one HTML document, each sheet starting on a new page; ``breaks``: for each sheet
     the rows that start a page (see :func:`sheet_html`)."""
     family = f"font-family: '{escape(font_family)}';" if font_family else ""
-    body = "".join(sheet_html(ws, breaks=breaks[i] if breaks else (), new_page=i > 0, measuring=measuring)
-                   for i, ws in enumerate(wb.worksheets))
-    return (f'<html><head><meta charset="utf-8"/></head><body style="{family} font-size: 10pt;">'
-            f"{body}</body></html>")
+    body = "".join(
+        sheet_html(ws, breaks=breaks[i] if breaks else (), new_page=i > 0, measuring=measuring)
+        for i, ws in enumerate(wb.worksheets)
+    )
+    return f'<html><head><meta charset="utf-8"/></head><body style="{family} font-size: 10pt;">{body}</body></html>'

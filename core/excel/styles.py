@@ -1,4 +1,5 @@
 """The few cell styles the workbooks share, and row heights for wrapped text."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -30,8 +31,6 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 YUAN_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
-
-
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,6 +6,7 @@ commented), drop-down lists of the vocabulary's Chinese labels, text format
 for codes and account numbers, a frozen header row, and a 填表说明 sheet that
 explains every column with an example.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +20,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from core.excel import styles as st
 from core.excel.files import save_workbook
 from core.excel.layout import (
-    ACCOUNT, BATCH_NAME_LABEL, BATCH_SHEET, BATCH_YEAR_LABEL, COMPANY_NAME, LISTS_SHEET, NOTES_SHEET, PHONE,
-    USCC, SheetLayout, workbook_layout,
+    ACCOUNT,
+    BATCH_NAME_LABEL,
+    BATCH_SHEET,
+    BATCH_YEAR_LABEL,
+    COMPANY_NAME,
+    LISTS_SHEET,
+    NOTES_SHEET,
+    PHONE,
+    USCC,
+    SheetLayout,
+    workbook_layout,
 )
 from core.excel.styles import Style
 from core.excel.writer import Cells
@@ -53,8 +63,7 @@ GENERAL_NOTES = (
 )
 
 
-def build_template(vocab: Vocabulary | None = None, award_year: int | None = None,
-                   batch_name: str = "") -> Workbook:
+def build_template(vocab: Vocabulary | None = None, award_year: int | None = None, batch_name: str = "") -> Workbook:
     """The template as an openpyxl Workbook (the sample script fills it before saving)."""
     vocab = vocab or load_vocabulary()
     layout = workbook_layout(vocab)
@@ -72,16 +81,17 @@ def build_template(vocab: Vocabulary | None = None, award_year: int | None = Non
     return wb
 
 
-def write_template(path, vocab: Vocabulary | None = None, award_year: int | None = None,
-                   batch_name: str = "") -> Path:
+def write_template(path, vocab: Vocabulary | None = None, award_year: int | None = None, batch_name: str = "") -> Path:
     return save_workbook(build_template(vocab, award_year, batch_name), path)
 
 
 def _batch_sheet(wb: Workbook, cells: Cells, award_year, batch_name) -> None:
     ws = wb.create_sheet(BATCH_SHEET)
-    rows = [("项目", "内容", "说明"),
-            (BATCH_YEAR_LABEL, award_year, "兑现奖补的年度（4位年份）。导入时也可以在程序中指定"),
-            (BATCH_NAME_LABEL, batch_name or None, "如“2026年第一批科技奖补”。不填时按文件名命名")]
+    rows = [
+        ("项目", "内容", "说明"),
+        (BATCH_YEAR_LABEL, award_year, "兑现奖补的年度（4位年份）。导入时也可以在程序中指定"),
+        (BATCH_NAME_LABEL, batch_name or None, "如“2026年第一批科技奖补”。不填时按文件名命名"),
+    ]
     for r, row in enumerate(rows, 1):
         for c, value in enumerate(row, 1):
             cells.put(ws, r, c, value, _BATCH_HEAD if r == 1 else _BATCH_LABEL if c == 1 else _BATCH_VALUE)
@@ -90,8 +100,16 @@ def _batch_sheet(wb: Workbook, cells: Cells, award_year, batch_name) -> None:
     ws.column_dimensions["B"].width = 30
     ws.column_dimensions["C"].width = 56
     _landscape(ws)
-    dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100", allow_blank=True,
-                        showErrorMessage=True, errorTitle="兑现年度", error="请填写4位年份，如2026")
+    dv = DataValidation(
+        type="whole",
+        operator="between",
+        formula1="2000",
+        formula2="2100",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="兑现年度",
+        error="请填写4位年份，如2026",
+    )
     ws.add_data_validation(dv)
     dv.add("B2")
 
@@ -137,20 +155,44 @@ def _data_sheet(wb: Workbook, cells: Cells, sheet: SheetLayout, lists: dict) -> 
             dim.number_format = "0"
         rng = f"{letter}2:{letter}{last}"
         if column.spec.enum:
-            dv = DataValidation(type="list", formula1=lists[column.spec.enum], allow_blank=True,
-                                showErrorMessage=True, errorTitle=column.header,
-                                error="请从下拉列表中选择")
+            dv = DataValidation(
+                type="list",
+                formula1=lists[column.spec.enum],
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.header,
+                error="请从下拉列表中选择",
+            )
         elif kind == "bool":
-            dv = DataValidation(type="list", formula1=BOOL_LIST, allow_blank=True, showErrorMessage=True,
-                                errorTitle=column.header, error="请填“是”或“否”")
+            dv = DataValidation(
+                type="list",
+                formula1=BOOL_LIST,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.header,
+                error="请填“是”或“否”",
+            )
         elif kind == "year":
-            dv = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100",
-                                allow_blank=True, showErrorMessage=True, errorTitle=column.header,
-                                error="请填写4位年份，如2025")
+            dv = DataValidation(
+                type="whole",
+                operator="between",
+                formula1="1990",
+                formula2="2100",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.header,
+                error="请填写4位年份，如2025",
+            )
         elif kind == USCC:
-            dv = DataValidation(type="textLength", operator="equal", formula1="18", allow_blank=True,
-                                showErrorMessage=True, errorTitle=column.header,
-                                error="统一社会信用代码应为18位")
+            dv = DataValidation(
+                type="textLength",
+                operator="equal",
+                formula1="18",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.header,
+                error="统一社会信用代码应为18位",
+            )
         else:
             dv = None
         if dv is not None:
@@ -202,8 +244,13 @@ def _notes_sheet(cells: Cells, ws, layout: list[SheetLayout]) -> None:
             cells.put(ws, row, col, title, st.HEADER)
         for i, column in enumerate(sheet.columns, 1):
             row += 1
-            values = (get_column_letter(i), column.header, "是" if column.spec.required else "",
-                      column.note, column.example)
+            values = (
+                get_column_letter(i),
+                column.header,
+                "是" if column.spec.required else "",
+                column.note,
+                column.example,
+            )
             for col, value in enumerate(values, 1):
                 cells.put(ws, row, col, value, _CENTER_TEXT if col in (1, 3) else _LEFT_TEXT)
             ws.row_dimensions[row].height = max(_height(column.note, widths["D"]), _height(column.example, widths["E"]))

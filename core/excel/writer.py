@@ -32,6 +32,7 @@ looks as it did. :class:`CellRows` writes the same rows as openpyxl cells,
 for a workbook looked at in memory (the ``build_*`` functions) or one that
 already holds cells (the error workbook's marked copy).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -281,20 +282,27 @@ class StreamRows:
                         _check_text(value, ws, r, col)
                         value = _xml_text(value)
                     space = ' xml:space="preserve"' if value[0] in _XML_BLANKS or value[-1] in _XML_BLANKS else ""
-                    parts.append(f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="inlineStr">'
-                                 f'<is><t{space}>{value}</t></is></c>')
+                    parts.append(
+                        f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="inlineStr">'
+                        f"<is><t{space}>{value}</t></is></c>"
+                    )
                 else:
                     parts.append(f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="inlineStr"/>')
             elif isinstance(value, bool):
-                parts.append(f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="b">'
-                             f'<v>{int(value)}</v></c>')
+                parts.append(
+                    f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="b"><v>{int(value)}</v></c>'
+                )
             elif isinstance(value, (int, float, Decimal)):
                 _finite(value, ws, r, col)
-                parts.append(f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="n">'
-                             f'<v>{_number(value)}</v></c>')
+                parts.append(
+                    f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="n">'
+                    f"<v>{_number(value)}</v></c>"
+                )
             elif isinstance(value, (dt.date, dt.time)):
                 style = table.dated(style, value)
-                parts.append(f'<c r="{letters[col]}{row_no}"{attr_of(style)} t="n"><v>{_number(to_excel(value))}</v></c>')
+                parts.append(
+                    f'<c r="{letters[col]}{row_no}"{attr_of(style)} t="n"><v>{_number(to_excel(value))}</v></c>'
+                )
             else:
                 raise TypeError(f"cannot write {type(value).__name__} to a cell")
             last = col
@@ -360,10 +368,12 @@ class StreamRows:
         found = _SHEET_DATA.search(frame)
         if found is None:
             raise ExportError(f"工作表“{self.ws.title}”无法写入：工作簿结构异常")
-        head, tail = frame[: found.start()], frame[found.end():]
+        head, tail = frame[: found.start()], frame[found.end() :]
         if self._first_row:
-            ref = (f"{get_column_letter(self._min_col)}{self._first_row}:"
-                   f"{get_column_letter(self._max_col)}{self._last_row}")
+            ref = (
+                f"{get_column_letter(self._min_col)}{self._first_row}:"
+                f"{get_column_letter(self._max_col)}{self._last_row}"
+            )
             head = _DIMENSION.sub(f'<dimension ref="{ref}"/>'.encode(), head, count=1)
         out.write(head)
         out.write(b"<sheetData>")

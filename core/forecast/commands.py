@@ -1,4 +1,5 @@
 """``python main.py forecast --from 2027 --years 5 [--level city] [--city C] [--assume NAME=VALUE] [-o 表.xlsx] [--json]``."""
+
 from __future__ import annotations
 
 import argparse
@@ -52,6 +53,7 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
         written.append(write_workbook(report, args.output))
         if not args.no_pdf:
             from core.scenario.commands import write_pdf_beside
+
             written.append(write_pdf_beside(report, args.output))
     if args.json:
         data = f.to_json()
@@ -60,10 +62,13 @@ def cmd_forecast(args: argparse.Namespace, store: Store) -> int:
         return EXIT_OK
     out = [f"{f.place}预算测算（{f.first_year}—{f.first_year + f.years - 1}年）："]
     for year, v in f.by_year().items():
-        out.append(f"  {year}年：已承诺{fmt_yuan(v[COMMITTED])}元，预计{fmt_yuan(v[EXPECTED])}元，"
-                   f"合计{fmt_yuan(v[COMMITTED] + v[EXPECTED])}元")
-    out.append("测算假设：" + "；".join(f"{label}{value}（{basis}）"
-                                    for _, label, value, _, basis in f.assumptions.rows()))
+        out.append(
+            f"  {year}年：已承诺{fmt_yuan(v[COMMITTED])}元，预计{fmt_yuan(v[EXPECTED])}元，"
+            f"合计{fmt_yuan(v[COMMITTED] + v[EXPECTED])}元"
+        )
+    out.append(
+        "测算假设：" + "；".join(f"{label}{value}（{basis}）" for _, label, value, _, basis in f.assumptions.rows())
+    )
     out += [f"已写入 {p}" for p in written]
     sys.stdout.write("\n".join(out) + "\n")
     return EXIT_OK
@@ -73,10 +78,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("forecast", help="预算测算：已审批批次的以后年度支出和按历史推算的预计支出")
     s.add_argument("--from", dest="first", type=_year, required=True, help="第一个测算年度，如 2027")
     s.add_argument("--years", type=int, default=5, help="测算年数（默认5）")
-    s.add_argument("--level", choices=("region", "city", "county"), help="只看一级财政：region 自治区、city 盟市、county 旗县区")
+    s.add_argument(
+        "--level", choices=("region", "city", "county"), help="只看一级财政：region 自治区、city 盟市、county 旗县区"
+    )
     s.add_argument("--city", help="只看该盟市的企业")
-    s.add_argument("--assume", action="append", metavar="名称=值",
-                   help="修改测算假设，如 hte_renewal_rate=0.8（可多次使用；名称见 docs/forecast.md）")
+    s.add_argument(
+        "--assume",
+        action="append",
+        metavar="名称=值",
+        help="修改测算假设，如 hte_renewal_rate=0.8（可多次使用；名称见 docs/forecast.md）",
+    )
     s.add_argument("-o", "--output", help="预算测算表.xlsx（同时写出同名PDF）")
     s.add_argument("--no-pdf", action="store_true", help="不写PDF")
     s.add_argument("--json", action="store_true", help="以JSON输出")
@@ -105,6 +116,7 @@ def cmd_effect(args: argparse.Namespace, store: Store) -> int:
         written.append(write_workbook(report, args.output))
         if not args.no_pdf:
             from core.scenario.commands import write_pdf_beside
+
             written.append(write_pdf_beside(report, args.output))
     if args.json:
         data = e.to_json()
@@ -115,8 +127,10 @@ def cmd_effect(args: argparse.Namespace, store: Store) -> int:
     for y in e.years:
         for g in (FUNDED, OTHERS):
             r = e.rows[(g, y)]
-            out.append(f"  {y}年 {GROUP_LABELS[g]}：{r.companies}家有研发记录，研发费用{fmt_yuan(r.expense)}元，"
-                       f"增长{show(r.growth, 'rate')}，强度{show(r.intensity, 'rate')}")
+            out.append(
+                f"  {y}年 {GROUP_LABELS[g]}：{r.companies}家有研发记录，研发费用{fmt_yuan(r.expense)}元，"
+                f"增长{show(r.growth, 'rate')}，强度{show(r.intensity, 'rate')}"
+            )
     for m, s, y, a, t, r, _ in e.targets:
         out.append(f"  {s}{m} {y}年：库内{a}家" + (f"，目标{int(t)}家，完成{show(r, 'rate')}" if t is not None else ""))
     out.append(CAVEAT)

@@ -8,6 +8,7 @@
   line is what counts (as unpaid, or already paid). Each later year's
   line repeats the schedule; an installment is counted once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,13 +45,18 @@ class Commitment:
     city: str
 
 
-def commitments(store: Store, policies: PolicySet, first_year: int, years: int, city: str | None = None
-                ) -> list[Commitment]:
+def commitments(
+    store: Store, policies: PolicySet, first_year: int, years: int, city: str | None = None
+) -> list[Commitment]:
     last = first_year + years - 1
     with store.reading() as s:
-        q = (select(AwardLineRow, Batch.award_year, Batch.status, Batch.name, Company.name, Company.city)
-             .join(Batch, Batch.id == AwardLineRow.batch_id).join(Company, Company.id == AwardLineRow.company_id)
-             .where(Batch.status.in_((APPROVED, PAID))).order_by(Batch.id, AwardLineRow.line_no))
+        q = (
+            select(AwardLineRow, Batch.award_year, Batch.status, Batch.name, Company.name, Company.city)
+            .join(Batch, Batch.id == AwardLineRow.batch_id)
+            .join(Company, Company.id == AwardLineRow.company_id)
+            .where(Batch.status.in_((APPROVED, PAID)))
+            .order_by(Batch.id, AwardLineRow.line_no)
+        )
         if city:
             q = q.where(Company.city == city)
         rows = s.execute(q).all()
@@ -61,11 +67,22 @@ def commitments(store: Store, policies: PolicySet, first_year: int, years: int, 
     for line, award_year, status, batch_name, company, company_city in rows:
         if line.document_id not in docs:
             doc = policies.documents.get(line.document_id)
-            docs[line.document_id] = (fiscal_level(policies, line.document_id),
-                                      doc.citation if doc else f"《{line.document_title}》")
+            docs[line.document_id] = (
+                fiscal_level(policies, line.document_id),
+                doc.citation if doc else f"《{line.document_title}》",
+            )
         level, citation = docs[line.document_id]
-        where = (level, citation, line.clause, line.rule_id, line.summary, line.batch_id, batch_name, company,
-                 company_city)
+        where = (
+            level,
+            citation,
+            line.clause,
+            line.rule_id,
+            line.summary,
+            line.batch_id,
+            batch_name,
+            company,
+            company_city,
+        )
         if status == APPROVED and line.amount:
             due = max(award_year, first_year)
             if due <= last:

@@ -11,6 +11,7 @@ against the targets of 通辽 and 35号文 (core.targets).
 This shows correlation, not cause: companies are funded because they were
 already recognised or investing, so their figures would differ anyway.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,10 +28,16 @@ if TYPE_CHECKING:
 
 FUNDED, OTHERS = "funded", "others"
 GROUP_LABELS = {FUNDED: "获得奖补的企业", OTHERS: "其他企业"}
-CAVEAT = ("说明：本表只反映获得奖补的企业与其他企业在研发投入上的差异（相关关系），不能说明差异是奖补造成的（因果关系）："
-          "获得奖补的企业本来就多为已有研发活动、已获认定的企业。数据为库内记录，不是统计部门的正式数据。")
-TARGET_SCOPES = (("hte_count", "tongliao"), ("tech_sme_count", "tongliao"), ("hte_count", "region"),
-                 ("tech_sme_count", "region"))
+CAVEAT = (
+    "说明：本表只反映获得奖补的企业与其他企业在研发投入上的差异（相关关系），不能说明差异是奖补造成的（因果关系）："
+    "获得奖补的企业本来就多为已有研发活动、已获认定的企业。数据为库内记录，不是统计部门的正式数据。"
+)
+TARGET_SCOPES = (
+    ("hte_count", "tongliao"),
+    ("tech_sme_count", "tongliao"),
+    ("hte_count", "region"),
+    ("tech_sme_count", "region"),
+)
 RATE_PLACES = Decimal("0.0001")
 
 
@@ -58,13 +65,27 @@ class Effect:
             return None if v is None else str(v)
 
         return {
-            "place": self.place, "funded_companies": self.funded, "other_companies": self.others,
+            "place": self.place,
+            "funded_companies": self.funded,
+            "other_companies": self.others,
             "caveat": CAVEAT,
-            "rd": [{"group": g, "year": y, "companies": r.companies, "expense": str(r.expense),
-                    "growth": num(r.growth), "intensity": num(r.intensity), "companies_in_both_years": r.both_years,
-                    "companies_with_revenue": r.with_revenue} for (g, y), r in self.rows.items()],
-            "targets": [{"metric": m, "scope": s, "year": y, "actual": a, "target": num(t), "reached": num(r),
-                         "source": src} for m, s, y, a, t, r, src in self.targets],
+            "rd": [
+                {
+                    "group": g,
+                    "year": y,
+                    "companies": r.companies,
+                    "expense": str(r.expense),
+                    "growth": num(r.growth),
+                    "intensity": num(r.intensity),
+                    "companies_in_both_years": r.both_years,
+                    "companies_with_revenue": r.with_revenue,
+                }
+                for (g, y), r in self.rows.items()
+            ],
+            "targets": [
+                {"metric": m, "scope": s, "year": y, "actual": a, "target": num(t), "reached": num(r), "source": src}
+                for m, s, y, a, t, r, src in self.targets
+            ],
         }
 
 
@@ -102,8 +123,9 @@ def rd_comparison(histories: dict) -> tuple[list, dict, int, int]:
     return years, rows, funded, len(groups) - funded
 
 
-def effect(store: Store, policies: PolicySet, city: str | None = None,
-           cancelled: Callable[[], bool] | None = None) -> Effect:
+def effect(
+    store: Store, policies: PolicySet, city: str | None = None, cancelled: Callable[[], bool] | None = None
+) -> Effect:
     from core.forecast.expected import load_population
     from core.targets import METRICS, series
 
@@ -134,13 +156,34 @@ def effect_report(e: Effect) -> Report:
         for g in (FUNDED, OTHERS):
             r = e.rows[(g, y)]
             rd_rows.append([y, GROUP_LABELS[g], r.companies, r.expense, r.growth, r.intensity])
-    rd = Table([("年度", 8, COUNT), ("企业分组", 18, TEXT), ("有研发记录的企业（家）", 14, COUNT),
-                ("研发费用（元）", 20, MONEY), ("研发费用增长（同口径）", 14, RATE), ("研发投入强度", 12, RATE)],
-               rd_rows, "研发投入：获得奖补的企业与其他企业")
-    targets = Table([("指标", 22, TEXT), ("范围", 10, TEXT), ("年度", 8, COUNT), ("库内数", 10, COUNT),
-                     ("目标", 10, COUNT), ("完成率", 10, RATE), ("目标出处", 50, TEXT)],
-                    [[m, s, y, a, int(t) if t is not None else None, r, src] for m, s, y, a, t, r, src in e.targets],
-                    "高新技术企业和科技型中小企业：库内数与目标")
-    notes = [CAVEAT, "研发费用增长只比较前后两年都有记录的企业；研发投入强度＝研发费用÷营业收入，只计填写了营业收入的企业。"]
+    rd = Table(
+        [
+            ("年度", 8, COUNT),
+            ("企业分组", 18, TEXT),
+            ("有研发记录的企业（家）", 14, COUNT),
+            ("研发费用（元）", 20, MONEY),
+            ("研发费用增长（同口径）", 14, RATE),
+            ("研发投入强度", 12, RATE),
+        ],
+        rd_rows,
+        "研发投入：获得奖补的企业与其他企业",
+    )
+    targets = Table(
+        [
+            ("指标", 22, TEXT),
+            ("范围", 10, TEXT),
+            ("年度", 8, COUNT),
+            ("库内数", 10, COUNT),
+            ("目标", 10, COUNT),
+            ("完成率", 10, RATE),
+            ("目标出处", 50, TEXT),
+        ],
+        [[m, s, y, a, int(t) if t is not None else None, r, src] for m, s, y, a, t, r, src in e.targets],
+        "高新技术企业和科技型中小企业：库内数与目标",
+    )
+    notes = [
+        CAVEAT,
+        "研发费用增长只比较前后两年都有记录的企业；研发投入强度＝研发费用÷营业收入，只计填写了营业收入的企业。",
+    ]
     report.sheets.append(Sheet("政策效益", report.title, [rd, targets], notes))
     return report

@@ -21,6 +21,7 @@ projected claims count, each times the probability of its event; multi-year
 installments of earlier recognitions are commitments (core.forecast.commitments),
 not expected outlays, and are left out here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,8 +49,11 @@ if TYPE_CHECKING:
 HTE_RENEWAL = "hte_renewal"
 TECH_SME = "tech_sme"
 RD = "rd_post_subsidy"
-KIND_LABELS = {HTE_RENEWAL: "预计：高企证书到期再次认定", TECH_SME: "预计：科技型中小企业连续入库",
-               RD: "预计：研发投入后补助（按研发费用趋势）"}
+KIND_LABELS = {
+    HTE_RENEWAL: "预计：高企证书到期再次认定",
+    TECH_SME: "预计：科技型中小企业连续入库",
+    RD: "预计：研发投入后补助（按研发费用趋势）",
+}
 ONE = Decimal(1)
 RATE_PLACES = Decimal("0.0001")
 
@@ -75,8 +79,10 @@ class Assumptions:
 
     def rows(self) -> list[tuple]:
         """(name, label, value, unit, basis) for screens and reports."""
-        return [(name, label, getattr(self, name), unit, self.basis.get(name, "默认值，可修改"))
-                for name, (label, unit) in self.LABELS.items()]
+        return [
+            (name, label, getattr(self, name), unit, self.basis.get(name, "默认值，可修改"))
+            for name, (label, unit) in self.LABELS.items()
+        ]
 
     def changed(self, **values: Any) -> Assumptions:  # names checked against LABELS below
         """A copy with ``values`` (Decimal or int) set and marked as entered by the user."""
@@ -110,6 +116,7 @@ class Expected:
 
 # ---------------------------------------------------------------- defaults from history
 
+
 def default_assumptions(histories: dict, first_year: int, valid_years: int = 3) -> Assumptions:
     """Rates observed in the store in years before the one before ``first_year``; 100% (an upper bound) where it
     shows nothing.
@@ -130,7 +137,7 @@ def default_assumptions(histories: dict, first_year: int, valid_years: int = 3) 
             if i + 1 < len(dates) and dates[i + 1].year < due:
                 continue  # superseded before it expired
             expired += 1
-            renewed += any(later.year == due for later in dates[i + 1:])
+            renewed += any(later.year == due for later in dates[i + 1 :])
         years = h.tech_sme_years
         for y in years:
             if y + 1 <= closed:
@@ -143,8 +150,9 @@ def default_assumptions(histories: dict, first_year: int, valid_years: int = 3) 
         out.basis["hte_renewal_rate"] = f"库内没有{closed}年及以前到期的证书，按全部再次认定计（上限）"
     if registered:
         out.tech_sme_continue_rate = (Decimal(continued) / registered).quantize(RATE_PLACES, ROUND_HALF_UP)
-        out.basis["tech_sme_continue_rate"] = (f"库内{closed - 1}年及以前的{registered}个入库年度中"
-                                               f"{continued}个次年继续入库")
+        out.basis["tech_sme_continue_rate"] = (
+            f"库内{closed - 1}年及以前的{registered}个入库年度中{continued}个次年继续入库"
+        )
     else:
         out.basis["tech_sme_continue_rate"] = "库内没有可比较的入库记录，按全部继续入库计（上限）"
     out.basis["hte_valid_years"] = "高新技术企业证书有效期三年（目标监测同此）"
@@ -154,6 +162,7 @@ def default_assumptions(histories: dict, first_year: int, valid_years: int = 3) 
 
 
 # ---------------------------------------------------------------- projection
+
 
 @dataclass
 class _State:
@@ -170,8 +179,9 @@ class _State:
     grown: bool = False
 
 
-def load_population(store: Store, city: str | None = None, cancel: Callable[[], bool] | None = None
-                    ) -> tuple[list[tuple[int, EngineCompany]], dict[int, History]]:
+def load_population(
+    store: Store, city: str | None = None, cancel: Callable[[], bool] | None = None
+) -> tuple[list[tuple[int, EngineCompany]], dict[int, History]]:
     """[(company id, EngineCompany)], {company id: History} as of now (every approved award)."""
     with store.reading() as s:
         q = select(Company).order_by(Company.id)
@@ -182,15 +192,34 @@ def load_population(store: Store, city: str | None = None, cancel: Callable[[], 
     return [(r.id, to_engine_company(r)) for r in rows], histories
 
 
-def project(policies: PolicySet, companies: list, histories: dict, assumptions: Assumptions, first_year: int,
-            years: int, *, include_drafts: bool = True, report: Callable[[int, int, str], None] | None = None,
-            cancelled: Callable[[], bool] | None = None, failed: list | None = None) -> list[Expected]:
+def project(
+    policies: PolicySet,
+    companies: list,
+    histories: dict,
+    assumptions: Assumptions,
+    first_year: int,
+    years: int,
+    *,
+    include_drafts: bool = True,
+    report: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    failed: list | None = None,
+) -> list[Expected]:
     """Expected awards year by year (see the module docstring). ``failed`` collects (company, year, reason) of
     companies the engine could not evaluate: they are left out, and the forecast says how many."""
     a = assumptions
-    states = {cid: _State(company, histories[cid], list(histories[cid].recognitions), {},
-                          {y: ONE for y in histories[cid].tech_sme_years}, dict(histories[cid].rd),
-                          list(histories[cid].ledger)) for cid, company in companies}
+    states = {
+        cid: _State(
+            company,
+            histories[cid],
+            list(histories[cid].recognitions),
+            {},
+            {y: ONE for y in histories[cid].tech_sme_years},
+            dict(histories[cid].rd),
+            list(histories[cid].ledger),
+        )
+        for cid, company in companies
+    }
     spec = policies.vocabulary.claim_types["recognition"].fields
     defaults = {name: f.default for name, f in spec.items() if f.default is not None}
     levels: dict[str, tuple] = {}
@@ -209,8 +238,13 @@ def project(policies: PolicySet, companies: list, histories: dict, assumptions: 
             claims, weights, kinds, facts = _events(st, year, a, defaults)
             if not claims:
                 continue
-            history = History(tuple(st.recognitions), frozenset(y for y, w in st.sme.items() if w > 0), st.rd, tuple(st.ledger),
-                              st.history.claims)
+            history = History(
+                tuple(st.recognitions),
+                frozenset(y for y, w in st.sme.items() if w > 0),
+                st.rd,
+                tuple(st.ledger),
+                st.history.claims,
+            )
             try:
                 result = evaluate_company(CompanyCase(st.company, history, tuple(claims)), ctx)
             except Exception as exc:  # one company the engine cannot evaluate must not stop the forecast
@@ -225,9 +259,23 @@ def project(policies: PolicySet, companies: list, histories: dict, assumptions: 
                     levels[doc.id] = (fiscal_level(policies, doc.id), doc.citation)
                 level, citation = levels[doc.id]
                 w = weights[line.claim_id]
-                out.append(Expected(kinds[line.claim_id], year, to_fen(line.amount * w), line.amount, w, level,
-                                    citation, line.rule.clause, line.rule.id, line.rule.summary, st.company.name,
-                                    st.company.city, line.provisional))
+                out.append(
+                    Expected(
+                        kinds[line.claim_id],
+                        year,
+                        to_fen(line.amount * w),
+                        line.amount,
+                        w,
+                        level,
+                        citation,
+                        line.rule.clause,
+                        line.rule.id,
+                        line.rule.summary,
+                        st.company.name,
+                        st.company.city,
+                        line.provisional,
+                    )
+                )
                 st.ledger.append(LedgerEntry(line.rule.id, year, line.amount, line.subject, line.person))
             for f in facts:
                 if isinstance(f, Recognition):
@@ -240,8 +288,9 @@ def project(policies: PolicySet, companies: list, histories: dict, assumptions: 
     return out
 
 
-def _events(st: _State, year: int, a: Assumptions, defaults: dict
-            ) -> tuple[list[Claim], dict[str, Decimal], dict[str, str], list[Recognition | str]]:
+def _events(
+    st: _State, year: int, a: Assumptions, defaults: dict
+) -> tuple[list[Claim], dict[str, Decimal], dict[str, str], list[Recognition | str]]:
     claims, weights, kinds = [], {}, {}
     facts: list[Recognition | str] = []  # recognitions made, and the ids of the 入库 claims (the year is in the pool)
     hte = [r for r in st.recognitions if r.kind == "high_tech" and r.stage != "cultivation"]
@@ -250,8 +299,7 @@ def _events(st: _State, year: int, a: Assumptions, defaults: dict
         if newest.date.year + a.hte_valid_years == year:
             day = _same_day(newest.date, year)
             fields_ = dict(defaults)
-            fields_.update(kind="high_tech", level=newest.level, date=day, number="", stage="approved",
-                           moved_in="none")
+            fields_.update(kind="high_tech", level=newest.level, date=day, number="", stage="approved", moved_in="none")
             cid = f"预计再次认定{year}"
             claims.append(Claim("recognition", cid, fields_, day))
             weights[cid] = st.rec_weight.get(id(newest), ONE) * a.hte_renewal_rate
@@ -285,7 +333,7 @@ def rd_growth(rd: dict, a: Assumptions) -> Decimal | None:
     for prev, cur in pairwise(years):
         if cur == prev + 1 and rd[prev].expense > 0:
             growths.append(rd[cur].expense / rd[prev].expense - 1)
-    growths = growths[-a.rd_trend_years:] if a.rd_trend_years > 0 else []
+    growths = growths[-a.rd_trend_years :] if a.rd_trend_years > 0 else []
     if not years:
         return None
     if not growths:
@@ -311,4 +359,3 @@ def _extend_rd(st: _State, through: int, a: Assumptions) -> None:
         prev = rd[y - 1]
         rd[y] = RdYear(y, to_fen(prev.expense * (1 + g)), prev.super_deduction)
     st.rd = rd
-

@@ -1,4 +1,5 @@
 """Which budget pays an award: the level of the document's issuer (自治区 / 盟市 / 旗县区)."""
+
 from __future__ import annotations
 
 from core.policy.policyset import PolicySet

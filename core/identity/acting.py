@@ -6,6 +6,7 @@ which logs the user in (and makes the store warn on stderr about changes made
 before any user exists). Commands therefore need nothing of their own: the
 store refuses a change without a logged-in user once users exist.
 """
+
 from __future__ import annotations
 
 import getpass

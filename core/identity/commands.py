@@ -9,6 +9,7 @@
 Passwords: the acting user's (``--user``) from KJJB_PASSWORD, a password being
 set from KJJB_NEW_PASSWORD; otherwise both are asked for on the terminal.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,6 +27,7 @@ MAX_PRINTED = 50
 
 # ---------------------------------------------------------------- audit
 
+
 def _expect(text: str) -> tuple[int, str]:
     m = re.fullmatch(r"\s*(\d+)\s*:\s*([0-9a-fA-F]{64})\s*", text or "")
     if not m:
@@ -38,17 +40,32 @@ def cmd_verify(args, store) -> int:
     expect = _expect(args.expect) if args.expect else None
     report = store.audit.verify(expect=expect)
     if args.json:
-        sys.stdout.write(json.dumps({
-            "ok": report.ok, "entries": report.entries, "head": {"seq": report.head_seq, "hash": report.head_hash},
-            "rows": report.rows, "problem_count": report.problem_count,
-            "problems": [{"kind": p.kind, "seq": p.seq, "table": p.table, "key": p.key, "message": p.message}
-                         for p in report.problems]}, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "entries": report.entries,
+                    "head": {"seq": report.head_seq, "hash": report.head_hash},
+                    "rows": report.rows,
+                    "problem_count": report.problem_count,
+                    "problems": [
+                        {"kind": p.kind, "seq": p.seq, "table": p.table, "key": p.key, "message": p.message}
+                        for p in report.problems
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
         return EXIT_OK if report.ok else EXIT_FAIL
     if report.ok:
         print(report.summary)
         return EXIT_OK
-    print(f"审计日志校验不通过：发现{report.problem_count}处问题（共{report.entries}条审计记录，"
-          f"{report.rows}行受保护数据）")
+    print(
+        f"审计日志校验不通过：发现{report.problem_count}处问题（共{report.entries}条审计记录，"
+        f"{report.rows}行受保护数据）"
+    )
     for p in report.problems[:MAX_PRINTED]:
         print(f"  {p}")
     if report.problem_count > MAX_PRINTED:
@@ -58,20 +75,40 @@ def cmd_verify(args, store) -> int:
 
 @_with_store()
 def cmd_list(args, store) -> int:
-    entries = store.audit.entries(target=args.target, action=args.action, who=args.who, limit=args.limit,
-                                  newest_first=bool(args.limit))
+    entries = store.audit.entries(
+        target=args.target, action=args.action, who=args.who, limit=args.limit, newest_first=bool(args.limit)
+    )
     if args.limit:
         entries.reverse()
     if args.json:
-        sys.stdout.write(json.dumps([{
-            "seq": e.seq, "at": e.at, "who": e.who, "action": e.action, "target": e.target, "old": e.old,
-            "new": e.new, "hash": e.hash, "sealed_rows": e.sealed_rows} for e in entries],
-            ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                [
+                    {
+                        "seq": e.seq,
+                        "at": e.at,
+                        "who": e.who,
+                        "action": e.action,
+                        "target": e.target,
+                        "old": e.old,
+                        "new": e.new,
+                        "hash": e.hash,
+                        "sealed_rows": e.sealed_rows,
+                    }
+                    for e in entries
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
         return EXIT_OK
     for e in entries:
         summary = change_summary(e.old, e.new, 120)
-        print(f"{e.seq:>6}  {e.at.replace('T', ' ')}  {who_label(e.who)}  {action_label(e.action)}  "
-              f"{target_label(e.target)}" + (f"  {summary}" if summary else ""))
+        print(
+            f"{e.seq:>6}  {e.at.replace('T', ' ')}  {who_label(e.who)}  {action_label(e.action)}  "
+            f"{target_label(e.target)}" + (f"  {summary}" if summary else "")
+        )
     print(f"共{len(entries)}条审计记录")
     return EXIT_OK
 
@@ -80,12 +117,16 @@ def cmd_list(args, store) -> int:
 def cmd_head(args, store) -> int:
     seq, digest = store.audit.head()
     print(f"{seq}:{digest}")
-    print(f"审计日志最后一条为第{seq}条。请将上面一行抄录或打印留存；日后运行 "
-          f"python main.py audit verify --expect {seq}:{digest[:8]}… 可发现审计日志被整体重写", file=sys.stderr)
+    print(
+        f"审计日志最后一条为第{seq}条。请将上面一行抄录或打印留存；日后运行 "
+        f"python main.py audit verify --expect {seq}:{digest[:8]}… 可发现审计日志被整体重写",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
 # ---------------------------------------------------------------- users
+
 
 def _new_password(name: str) -> str:
     try:
@@ -108,10 +149,23 @@ def cmd_user_add(args, store) -> int:
 def cmd_user_list(args, store) -> int:
     users = store.users.all()
     if args.json:
-        sys.stdout.write(json.dumps([{
-            "name": u.name, "roles": sorted(u.roles), "active": u.active, "created_at": u.created_at.isoformat(),
-            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None} for u in users],
-            ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                [
+                    {
+                        "name": u.name,
+                        "roles": sorted(u.roles),
+                        "active": u.active,
+                        "created_at": u.created_at.isoformat(),
+                        "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
+                    }
+                    for u in users
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
         return EXIT_OK
     if not users:
         print("尚未设置任何用户（python main.py user add 用户名 --role admin 创建管理员）")

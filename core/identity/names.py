@@ -9,6 +9,7 @@ removed) and surrounding blanks are stripped. Direction controls, which make
 a name display as another, are refused where a name is created
 (``name_problem``).
 """
+
 from __future__ import annotations
 
 from core.text import BIDI_CONTROLS, visible_form

@@ -1,4 +1,5 @@
 """Password hashing with scrypt (memory-hard), and a delay that grows with failed attempts."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +7,7 @@ import hmac
 import secrets
 
 # n=2**14, r=8, p=1 uses 16 MiB per hash; about 50 ms on a clerk's PC.
-N, R, P = 2 ** 14, 8, 1
+N, R, P = 2**14, 8, 1
 DKLEN = 32
 PREFIX = "scrypt"
 
@@ -16,8 +17,7 @@ def hash_password(password: str, *, n: int = N, r: int = R, p: int = P) -> str:
     if not password:
         raise ValueError("密码不能为空")
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=DKLEN,
-                            maxmem=128 * 1024 * 1024)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=DKLEN, maxmem=128 * 1024 * 1024)
     return f"{PREFIX}${n}${r}${p}${salt.hex()}${digest.hex()}"
 
 
@@ -26,8 +26,15 @@ def verify_password(password: str, stored: str) -> bool:
         prefix, n, r, p, salt, digest = stored.split("$")
         if prefix != PREFIX:
             return False
-        got = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                             dklen=len(bytes.fromhex(digest)), maxmem=128 * 1024 * 1024)
+        got = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(bytes.fromhex(digest)),
+            maxmem=128 * 1024 * 1024,
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, bytes.fromhex(digest))

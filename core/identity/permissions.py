@@ -4,6 +4,7 @@ One table, read by the store's ``@change`` decorator (core.store.managers.base) 
 by screens that grey out what the logged-in user may not do (``can``). An action whose role is None needs a
 logged-in user of any role (anyone, before the database has users).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -76,7 +77,9 @@ def permission(action: str) -> Permission:
     try:
         return PERMISSIONS[action]
     except KeyError:
-        raise KeyError(f"no permission is declared for the store action {action!r} (core.identity.permissions)") from None
+        raise KeyError(
+            f"no permission is declared for the store action {action!r} (core.identity.permissions)"
+        ) from None
 
 
 def refusal(user, action: str) -> str | None:

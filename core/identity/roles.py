@@ -4,6 +4,7 @@ A user holds one or more roles. Maker-checker is about people, not roles: a
 user holding both 经办人 and 审核人 may review a batch, but never one they
 imported or calculated themselves (core.store.approval).
 """
+
 from __future__ import annotations
 
 from core.vocabulary import ADMIN, PREPARER, REVIEWER, ROLE_LABELS, ROLES  # noqa: F401 (the words live there)

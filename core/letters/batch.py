@@ -1,4 +1,5 @@
 """All the letters of one batch: which companies get one, which are withheld and why."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,11 +15,14 @@ from core.records import BatchRecord
 from core.vocabulary import BATCH_STATUS_LABELS as STATUS_LABELS
 
 LETTER_STATUSES = ("approved", "paid")
-PROVISIONAL_REASON = ("含按征求意见稿（未正式印发的政策）计算的奖补：{items}。"
-                      "政策正式印发并重新计算、审批后才能出具兑现通知书")
+PROVISIONAL_REASON = (
+    "含按征求意见稿（未正式印发的政策）计算的奖补：{items}。政策正式印发并重新计算、审批后才能出具兑现通知书"
+)
 NOTHING_DUE_REASON = "调整后增减相抵，应补发金额为零，无需出具兑现通知书"
-RECOVERY_REASON = ("调整后应追回{amount}元（大写：{words}），兑现通知书只用于拨付，不出具；"
-                   "请另行书面通知企业退回，资金拨付明细表的“应追回明细”工作表列有此项")
+RECOVERY_REASON = (
+    "调整后应追回{amount}元（大写：{words}），兑现通知书只用于拨付，不出具；"
+    "请另行书面通知企业退回，资金拨付明细表的“应追回明细”工作表列有此项"
+)
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,14 @@ def check_batch(batch: BatchRecord) -> None:
     """Letters are for approved or paid batches only; LetterError says why not."""
     if batch.status not in LETTER_STATUSES:
         status = STATUS_LABELS.get(batch.status, batch.status)
-        raise LetterError(f"批次“{batch.name}”（编号{batch.id}）尚未审批（状态：{status}），"
-                          f"审批通过后才能出具兑现通知书")
+        raise LetterError(
+            f"批次“{batch.name}”（编号{batch.id}）尚未审批（状态：{status}），审批通过后才能出具兑现通知书"
+        )
 
 
-def build_letters(batch: BatchRecord, lines, numbers: dict, settings: LetterSettings,
-                  template: LetterTemplate) -> LetterBatch:
+def build_letters(
+    batch: BatchRecord, lines, numbers: dict, settings: LetterSettings, template: LetterTemplate
+) -> LetterBatch:
     """Every company's letter, in 文号 order; companies with nothing due under documents in force are withheld.
 
     A letter cites only policies in force: it lists the company's lines under
@@ -79,8 +85,11 @@ def build_letters(batch: BatchRecord, lines, numbers: dict, settings: LetterSett
         name = company_lines[0].company_name
         total = sum((l.amount for l in company_lines), Decimal(0))
         if total <= 0:
-            reason = NOTHING_DUE_REASON if total == 0 else RECOVERY_REASON.format(
-                amount=fmt_yuan(-total), words=amount_in_words(-total))
+            reason = (
+                NOTHING_DUE_REASON
+                if total == 0
+                else RECOVERY_REASON.format(amount=fmt_yuan(-total), words=amount_in_words(-total))
+            )
             withheld.append(Withheld(uscc, name, "", reason, "nothing_due"))
             continue
         provisional = [l for l in company_lines if l.provisional]
@@ -94,8 +103,10 @@ def build_letters(batch: BatchRecord, lines, numbers: dict, settings: LetterSett
         number = LetterNumber(*numbers[uscc])
         if provisional:
             items = "、".join(f"“{l.summary}”" for l in provisional)
-            warnings.append(f"{name}（{format_doc_number(settings.code, *number)}）另有{len(provisional)}条奖补依据"
-                            f"征求意见稿测算（{items}），未列入通知书，政策正式印发后另行兑现")
+            warnings.append(
+                f"{name}（{format_doc_number(settings.code, *number)}）另有{len(provisional)}条奖补依据"
+                f"征求意见稿测算（{items}），未列入通知书，政策正式印发后另行兑现"
+            )
         company_lines = in_force
         letter = build_letter(batch, company_lines, number, settings, template)
         if not letter.bank_account or not letter.bank_name:
@@ -105,8 +116,9 @@ def build_letters(batch: BatchRecord, lines, numbers: dict, settings: LetterSett
     return LetterBatch(batch, letters, withheld, warnings)
 
 
-def prepare_letters(store, batch_id: int, settings: LetterSettings | None = None,
-                    template: LetterTemplate | None = None) -> LetterBatch:
+def prepare_letters(
+    store, batch_id: int, settings: LetterSettings | None = None, template: LetterTemplate | None = None
+) -> LetterBatch:
     """Read the batch from ``store``, number its companies (LetterRegistry) and build the letters.
 
     A draft batch is refused before any number is given.

@@ -3,6 +3,7 @@
 Only the parser lives here: laying out pages needs Qt, which core never
 imports, so the command itself is gui.printing.cli, loaded when it runs.
 """
+
 from __future__ import annotations
 
 import importlib

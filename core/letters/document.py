@@ -6,6 +6,7 @@ written here, so that every letter states its lines the same way:
 合计 row. Classes the template's CSS styles: ``table.awards``, ``td.no``,
 ``td.money``, ``td.note``, ``tr.total``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,8 +64,10 @@ def adjustment_note(batch: BatchRecord) -> str:
     if not batch.adjusts_batch_id:
         return ""
     reason = f"（调整原因：{batch.adjust_reason}）" if batch.adjust_reason else ""
-    return (f"本通知为对编号{batch.adjusts_batch_id}批次已兑现奖补的调整{reason}，下表金额为调整后与原兑现金额的差额"
-            "（负数为冲减），合计为应补发金额。")
+    return (
+        f"本通知为对编号{batch.adjusts_batch_id}批次已兑现奖补的调整{reason}，下表金额为调整后与原兑现金额的差额"
+        "（负数为冲减），合计为应补发金额。"
+    )
 
 
 def _text(value: str) -> str:
@@ -98,8 +101,12 @@ class Letter:
     def text_values(self) -> dict[str, str]:
         """Placeholder key -> plain text, before escaping (what the letter says, field by field)."""
         s = self.settings
-        base = {"award_year": str(self.batch.award_year), "batch_name": self.batch.name,
-                "company_name": self.company_name, "issuer": s.issuer}
+        base = {
+            "award_year": str(self.batch.award_year),
+            "batch_name": self.batch.name,
+            "company_name": self.company_name,
+            "issuer": s.issuer,
+        }
         return {
             **base,
             "letterhead": fill_text(s.letterhead, base),
@@ -127,8 +134,11 @@ def award_table_html(letter: Letter, breaks=()) -> str:
     that would otherwise straddle a page end.
     """
     breaks = set(breaks)
-    header = "<thead><tr>" + "".join(f'<th width="{w}">{h}</th>' for h, w in zip(TABLE_HEADER, TABLE_WIDTHS)) \
+    header = (
+        "<thead><tr>"
+        + "".join(f'<th width="{w}">{h}</th>' for h, w in zip(TABLE_HEADER, TABLE_WIDTHS))
         + "</tr></thead>"
+    )
 
     def start(new_page: bool) -> str:
         style = ' style="page-break-before: always"' if new_page else ""
@@ -139,15 +149,19 @@ def award_table_html(letter: Letter, breaks=()) -> str:
     for i, line in enumerate(letter.lines):
         if i in breaks and i > 0:
             out.append("</tbody></table>" + start(True))
-        out.append(f'<tr><td class="no" align="center">{i + 1}</td><td>{escape(line.summary)}</td>'
-                   f'<td>{escape(line.basis)}</td><td class="money" align="right">{fmt_yuan(line.amount)}</td></tr>')
+        out.append(
+            f'<tr><td class="no" align="center">{i + 1}</td><td>{escape(line.summary)}</td>'
+            f'<td>{escape(line.basis)}</td><td class="money" align="right">{fmt_yuan(line.amount)}</td></tr>'
+        )
         note = schedule_note(line, award_year)
         if note:
             out.append(f'<tr><td class="no"></td><td class="note" colspan="3">{escape(note)}</td></tr>')
     if len(letter.lines) in breaks:
         out.append("</tbody></table>" + start(True))
-    out.append(f'<tr class="total"><td colspan="3" align="center"><b>合计</b></td>'
-               f'<td class="money" align="right"><b>{fmt_yuan(letter.total)}</b></td></tr>')
+    out.append(
+        f'<tr class="total"><td colspan="3" align="center"><b>合计</b></td>'
+        f'<td class="money" align="right"><b>{fmt_yuan(letter.total)}</b></td></tr>'
+    )
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -162,13 +176,23 @@ def letter_html(letter: Letter, breaks=()) -> str:
     return letter.template.fill(values)
 
 
-def build_letter(batch: BatchRecord, lines, number: LetterNumber, settings: LetterSettings,
-                 template: LetterTemplate) -> Letter:
+def build_letter(
+    batch: BatchRecord, lines, number: LetterNumber, settings: LetterSettings, template: LetterTemplate
+) -> Letter:
     """The letter of the company whose award ``lines`` (all of one USCC) are given."""
     lines = tuple(sorted(lines, key=lambda l: l.line_no))
     first = lines[0]
     bank = next((l for l in lines if l.bank_account), first)
-    return Letter(batch=batch, uscc=first.uscc, company_name=first.company_name, bank_name=bank.bank_name,
-                  bank_account=bank.bank_account, number=LetterNumber(*number),
-                  doc_number=format_doc_number(settings.code, number[0], number[1]), date=letter_date(batch),
-                  lines=lines, settings=settings, template=template)
+    return Letter(
+        batch=batch,
+        uscc=first.uscc,
+        company_name=first.company_name,
+        bank_name=bank.bank_name,
+        bank_account=bank.bank_account,
+        number=LetterNumber(*number),
+        doc_number=format_doc_number(settings.code, number[0], number[1]),
+        date=letter_date(batch),
+        lines=lines,
+        settings=settings,
+        template=template,
+    )

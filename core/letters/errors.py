@@ -1,4 +1,5 @@
 """Errors of the letters package; ``str(exc)`` is the clerk's (Chinese) message."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """File names for exported letters: readable, and valid on Windows."""
+
 from __future__ import annotations
 
 import re

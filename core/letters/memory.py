@@ -4,6 +4,7 @@ For tests, the benchmark and the sample-letter script, until core.store
 implements the registry. It follows the contract in
 core.letters.numbering.LetterRegistry exactly.
 """
+
 from __future__ import annotations
 
 import datetime as dt

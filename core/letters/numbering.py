@@ -5,6 +5,7 @@ under the :class:`LetterRegistry` contract below; :func:`assign_numbers` is the
 assignment rule both the store and the in-memory registry (core.letters.memory)
 follow, so they agree.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -100,8 +101,9 @@ def letter_companies(lines) -> list[str]:
     return [u for u in companies_in_order(lines) if totals[u] > 0]
 
 
-def assign_numbers(assigned: dict[str, LetterNumber], usccs: Iterable[str], year: int,
-                   last_serial: int) -> dict[str, LetterNumber]:
+def assign_numbers(
+    assigned: dict[str, LetterNumber], usccs: Iterable[str], year: int, last_serial: int
+) -> dict[str, LetterNumber]:
     """The numbers to add: the next serials of ``year`` after ``last_serial``, in ``usccs`` order.
 
     ``assigned`` is what the batch already holds (kept as it is, whatever its

@@ -6,6 +6,7 @@ Only :func:`load_letter_settings` and :func:`save_letter_settings` know where
 they live, so they can move into the store's settings table unchanged for
 their callers.
 """
+
 from __future__ import annotations
 
 import json
@@ -150,5 +151,13 @@ def is_default(settings: LetterSettings) -> bool:
     return settings.issuer == d.issuer or settings.code == d.code
 
 
-__all__ = ["LetterSettings", "FIELDS", "DATE_STYLES", "load_letter_settings", "save_letter_settings",
-           "default_letter_settings", "is_default", "settings_path"]
+__all__ = [
+    "LetterSettings",
+    "FIELDS",
+    "DATE_STYLES",
+    "load_letter_settings",
+    "save_letter_settings",
+    "default_letter_settings",
+    "is_default",
+    "settings_path",
+]

@@ -6,6 +6,7 @@ place, so a bureau can change the layout without touching the program's
 files. Placeholders are Chinese, so the person editing the file can read
 them; a misspelt or missing one is refused with the line it is on.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,18 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
 # Placeholders whose value the letter builder writes as HTML (everything else is escaped text).
 HTML_KEYS = frozenset({"award_table", "signature", "copy_to"})
 # A letter without these is not a 兑现通知书.
-REQUIRED = ("文号", "企业名称", "统一社会信用代码", "奖补明细表", "合计金额", "大写金额", "开户行", "账号", "落款",
-            "成文日期")
+REQUIRED = (
+    "文号",
+    "企业名称",
+    "统一社会信用代码",
+    "奖补明细表",
+    "合计金额",
+    "大写金额",
+    "开户行",
+    "账号",
+    "落款",
+    "成文日期",
+)
 # What the bureau's own paragraphs (正文开头, 正文结尾, 联系方式) may use.
 TEXT_PLACEHOLDERS = ("兑现年度", "批次名称", "企业名称", "发文机关")
 
@@ -82,11 +93,15 @@ def _split(text: str, name: str, allowed) -> list:
         label = m[1].strip()
         if label not in allowed:
             if not label:
-                raise TemplateError(f"{name}第{_line_of(text, m.start())}行的占位符“{m[0]}”写法有误"
-                                    f"（应为两对花括号中间写占位符名称，如“{{{{文号}}}}”）")
-            raise TemplateError(f"{name}第{_line_of(text, m.start())}行有未知的占位符“{{{{{label}}}}}”。"
-                                f"可用的占位符：{'、'.join(allowed)}")
-        literal = text[pos:m.start()]
+                raise TemplateError(
+                    f"{name}第{_line_of(text, m.start())}行的占位符“{m[0]}”写法有误"
+                    f"（应为两对花括号中间写占位符名称，如“{{{{文号}}}}”）"
+                )
+            raise TemplateError(
+                f"{name}第{_line_of(text, m.start())}行有未知的占位符“{{{{{label}}}}}”。"
+                f"可用的占位符：{'、'.join(allowed)}"
+            )
+        literal = text[pos : m.start()]
         _check_stray(literal, text, pos, name)
         parts += [literal, PLACEHOLDERS[label][0]]
         pos = m.end()
@@ -99,8 +114,9 @@ def _check_stray(literal: str, text: str, offset: int, name: str) -> None:
     for brace in ("{{", "}}"):
         i = literal.find(brace)
         if i >= 0:
-            raise TemplateError(f"{name}第{_line_of(text, offset + i)}行有不成对的“{brace}”"
-                                f"（占位符应写成“{{{{文号}}}}”的样子）")
+            raise TemplateError(
+                f"{name}第{_line_of(text, offset + i)}行有不成对的“{brace}”（占位符应写成“{{{{文号}}}}”的样子）"
+            )
 
 
 def parse_template(text: str, name: str = TEMPLATE_NAME) -> LetterTemplate:
@@ -112,8 +128,9 @@ def parse_template(text: str, name: str = TEMPLATE_NAME) -> LetterTemplate:
     present = set(parts[1::2])
     missing = [p for p in REQUIRED if PLACEHOLDERS[p][0] not in present]
     if missing:
-        raise TemplateError(f"{label}缺少必需的占位符：" + "；".join(
-            f"“{{{{{p}}}}}”（{PLACEHOLDERS[p][1]}）" for p in missing))
+        raise TemplateError(
+            f"{label}缺少必需的占位符：" + "；".join(f"“{{{{{p}}}}}”（{PLACEHOLDERS[p][1]}）" for p in missing)
+        )
     return LetterTemplate(name, text, tuple(parts))
 
 

@@ -1,4 +1,5 @@
 """A list's matched rows made into claims of a draft batch (免申即享: the company does not apply)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -24,8 +25,14 @@ if TYPE_CHECKING:
     from core.store.store import Store
 
 
-def make_claims(store: Store, list_id: int, *, batch_id: int | None = None, award_year: int | None = None,
-                batch_name: str | None = None) -> tuple[int, int, list[str]]:
+def make_claims(
+    store: Store,
+    list_id: int,
+    *,
+    batch_id: int | None = None,
+    award_year: int | None = None,
+    batch_name: str | None = None,
+) -> tuple[int, int, list[str]]:
     """One claim per matched row not yet claimed, in a new draft batch or the draft ``batch_id``.
 
     Returns (batch id, claims added, why rows were left out). The batch is left to be calculated.
@@ -33,8 +40,11 @@ def make_claims(store: Store, list_id: int, *, batch_id: int | None = None, awar
     with store.writing() as s:
         actor = store.actor(s, "make_list_claims")
         lst = list_row(s, list_id)
-        rows = list(s.scalars(select(ListEntry).where(ListEntry.list_id == list_id).order_by(ListEntry.row_no)
-                              .with_for_update()))
+        rows = list(
+            s.scalars(
+                select(ListEntry).where(ListEntry.list_id == list_id).order_by(ListEntry.row_no).with_for_update()
+            )
+        )
         skipped = [f"第{e.row_no}行“{e.company_name}”未匹配单位" for e in rows if e.company_id is None]
         live = _live_batches(s, {e.batch_id for e in rows if e.claim_key})
         todo = []
@@ -52,14 +62,29 @@ def make_claims(store: Store, list_id: int, *, batch_id: int | None = None, awar
             year = award_year or dt.date.today().year
             if (p := year_problem(year, "兑现年度")) is not None:
                 raise InvalidData(p)
-            batch = Batch(name=(batch_name or f"{lst.title}（免申即享）")[:200], award_year=year, status=DRAFT,
-                          source_name=f"名单{lst.id}：{lst.source_name}"[:260], created_at=now(), created_by=actor,
-                          preparer=actor)
+            batch = Batch(
+                name=(batch_name or f"{lst.title}（免申即享）")[:200],
+                award_year=year,
+                status=DRAFT,
+                source_name=f"名单{lst.id}：{lst.source_name}"[:260],
+                created_at=now(),
+                created_by=actor,
+                preparer=actor,
+            )
             s.add(batch)
             s.flush()
-            log(s, "batch.import", f"batch:{batch.id}", None, {
-                "name": batch.name, "award_year": batch.award_year, "source_name": batch.source_name,
-                "from_list": lst.id})
+            log(
+                s,
+                "batch.import",
+                f"batch:{batch.id}",
+                None,
+                {
+                    "name": batch.name,
+                    "award_year": batch.award_year,
+                    "source_name": batch.source_name,
+                    "from_list": lst.id,
+                },
+            )
         else:
             batch = approval.locked_batch(s, batch_id)
             approval.require_draft(batch, "添加申报事项")
@@ -69,10 +94,19 @@ def make_claims(store: Store, list_id: int, *, batch_id: int | None = None, awar
         have = set(s.execute(select(ClaimRow.company_id, ClaimRow.claim_key).where(ClaimRow.batch_id == batch.id)))
         added = 0
         for e in todo:
-            claim = entry_claim(store.vocabulary, lst.kind, lst.id, e.row_no, date=_entry_day(e, lst), year=_year(e),
-                                number=e.number, platform_name=e.platform_name, platform_kind=e.platform_kind,
-                                level=e.level)
-            if (problems := claim_problems(claim, store.vocabulary)):
+            claim = entry_claim(
+                store.vocabulary,
+                lst.kind,
+                lst.id,
+                e.row_no,
+                date=_entry_day(e, lst),
+                year=_year(e),
+                number=e.number,
+                platform_name=e.platform_name,
+                platform_kind=e.platform_kind,
+                level=e.level,
+            )
+            if problems := claim_problems(claim, store.vocabulary):
                 skipped.append(f"第{e.row_no}行：{'；'.join(problems)}")
                 continue
             if (e.company_id, claim.id) in have:
@@ -81,15 +115,31 @@ def make_claims(store: Store, list_id: int, *, batch_id: int | None = None, awar
             member = members.get(e.company_id)
             if member is None:
                 seq += 1
-                member = BatchCompany(batch_id=batch.id, company_id=e.company_id, seq=seq, calculated=False,
-                                      errors=[], warnings=[], excluded=[])
+                member = BatchCompany(
+                    batch_id=batch.id,
+                    company_id=e.company_id,
+                    seq=seq,
+                    calculated=False,
+                    errors=[],
+                    warnings=[],
+                    excluded=[],
+                )
                 s.add(member)
                 members[e.company_id] = member
             else:
                 member.calculated = False
             cseq += 1
-            s.add(ClaimRow(batch_id=batch.id, company_id=e.company_id, seq=cseq, claim_key=claim.id,
-                           type=claim.type, date=claim.date, fields=encode_fields(claim)))
+            s.add(
+                ClaimRow(
+                    batch_id=batch.id,
+                    company_id=e.company_id,
+                    seq=cseq,
+                    claim_key=claim.id,
+                    type=claim.type,
+                    date=claim.date,
+                    fields=encode_fields(claim),
+                )
+            )
             e.batch_id, e.claim_key = batch.id, claim.id
             e.consent, e.consent_on, e.consent_by, e.consent_note = PENDING, None, "", ""
             added += 1

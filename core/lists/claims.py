@@ -13,6 +13,7 @@
 Its id names the list and row (名单3第5行), so a clerk finds it again; fields the
 vocabulary gives defaults for take them, as a workbook row would.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,19 +33,37 @@ def _with_defaults(vocab: Vocabulary, ctype: str, fields: dict) -> dict:
     return out
 
 
-def entry_claim(vocab: Vocabulary, kind: str, list_id: int, row_no: int, *, date: dt.date | None, year: int | None,
-                number: str = "", platform_name: str = "", platform_kind: str = "", level: str = "") -> Claim:
+def entry_claim(
+    vocab: Vocabulary,
+    kind: str,
+    list_id: int,
+    row_no: int,
+    *,
+    date: dt.date | None,
+    year: int | None,
+    number: str = "",
+    platform_name: str = "",
+    platform_kind: str = "",
+    level: str = "",
+) -> Claim:
     key = claim_key(list_id, row_no)
     if kind == HIGH_TECH:
-        fields = _with_defaults(vocab, "recognition", {"kind": "high_tech", "level": "national", "date": date,
-                                                       "number": number, "moved_in": "none"})
+        fields = _with_defaults(
+            vocab,
+            "recognition",
+            {"kind": "high_tech", "level": "national", "date": date, "number": number, "moved_in": "none"},
+        )
         return Claim("recognition", key, fields, date)
     if kind == TECH_SME:
-        fields = _with_defaults(vocab, "tech_sme_registration", {"year": year or (date.year if date else None),
-                                                                 "number": number})
+        fields = _with_defaults(
+            vocab, "tech_sme_registration", {"year": year or (date.year if date else None), "number": number}
+        )
         return Claim("tech_sme_registration", key, fields, None)  # dated like a workbook's: by its year
     if kind == PLATFORMS:
-        fields = _with_defaults(vocab, "recognition", {"kind": platform_kind, "level": level, "date": date,
-                                                       "number": number, "name": platform_name})
+        fields = _with_defaults(
+            vocab,
+            "recognition",
+            {"kind": platform_kind, "level": level, "date": date, "number": number, "name": platform_name},
+        )
         return Claim("recognition", key, fields, date)
     raise KeyError(kind)

@@ -1,12 +1,13 @@
 """Headless commands for official lists (免申即享) and 应享未享; see docs/lists.md.
 
-    python main.py list import LIST.xlsx --kind high_tech [--date 2025-12-01]
-    python main.py list match LIST [--row N (--company USCC | --none | --create [--uscc X] [--city C])]
-    python main.py list claims LIST [--batch B | --year Y [--name N]]
-    python main.py list consent BATCH --company USCC --answer 已确认账户|放弃|待确认 [--date D] [--note T]
-    python main.py list consent-export BATCH -o 确认表.xlsx  /  list consent-import 确认表.xlsx
-    python main.py entitled --year Y [--span N] [--json] [-o 应享未享.xlsx]
+python main.py list import LIST.xlsx --kind high_tech [--date 2025-12-01]
+python main.py list match LIST [--row N (--company USCC | --none | --create [--uscc X] [--city C])]
+python main.py list claims LIST [--batch B | --year Y [--name N]]
+python main.py list consent BATCH --company USCC --answer 已确认账户|放弃|待确认 [--date D] [--note T]
+python main.py list consent-export BATCH -o 确认表.xlsx  /  list consent-import 确认表.xlsx
+python main.py entitled --year Y [--span N] [--json] [-o 应享未享.xlsx]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,12 +49,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     s = sub.add_parser("import", help="导入一份官方名单（.xlsx/.xls/.csv），按统一社会信用代码和名称自动匹配单位")
     s.add_argument("file")
-    s.add_argument("--kind", required=True, type=_kind, help="high_tech（高企认定/备案）、tech_sme（科小入库）、platforms（平台载体）")
+    s.add_argument(
+        "--kind",
+        required=True,
+        type=_kind,
+        help="high_tech（高企认定/备案）、tech_sme（科小入库）、platforms（平台载体）",
+    )
     s.add_argument("--date", type=_date, help="名单的认定（入库）日期，名单中没有日期列时必填")
     s.add_argument("--platform-kind", default="", help="平台名单：整份名单的认定类别（如 重点实验室 或 key_lab）")
     s.add_argument("--level", default="", help="平台名单：整份名单的级别（国家级/自治区级/市级）")
-    s.add_argument("--map", action="append", default=[], metavar="字段=表头",
-                   help="指定某字段取自哪一列，如 --map company=依托单位；字段：" + "、".join(kinds.FIELDS))
+    s.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="字段=表头",
+        help="指定某字段取自哪一列，如 --map company=依托单位；字段：" + "、".join(kinds.FIELDS),
+    )
     s.add_argument("--title", help="名单名称（默认取表头上方的标题）")
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_import)
@@ -168,12 +179,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     rows = records.entries(store, list_id)
     matched = sum(1 for e in rows if e.company_id is not None)
     if args.json:
-        _print_json({"list": list_id, "created": created, "rows": len(rows), "matched": matched,
-                     "unmatched": [{"row": e.row_no, "company": e.company_name} for e in rows if e.company_id is None]})
+        _print_json(
+            {
+                "list": list_id,
+                "created": created,
+                "rows": len(rows),
+                "matched": matched,
+                "unmatched": [{"row": e.row_no, "company": e.company_name} for e in rows if e.company_id is None],
+            }
+        )
         return EXIT_OK
     what = "已导入" if created else "该名单此前已导入"
-    print(f"{what}名单{list_id}：共{len(rows)}行，已匹配{matched}家单位，未匹配{len(rows) - matched}行"
-          f"（python main.py list match {list_id} 查看相近名称）")
+    print(
+        f"{what}名单{list_id}：共{len(rows)}行，已匹配{matched}家单位，未匹配{len(rows) - matched}行"
+        f"（python main.py list match {list_id} 查看相近名称）"
+    )
     return EXIT_OK
 
 
@@ -184,8 +204,19 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.list is None:
         imported = records.lists(store)
         if args.json:
-            _print_json([{"id": r.id, "kind": r.kind, "title": r.title, "rows": r.rows, "matched": r.matched,
-                          "claimed": r.claimed} for r in imported])
+            _print_json(
+                [
+                    {
+                        "id": r.id,
+                        "kind": r.kind,
+                        "title": r.title,
+                        "rows": r.rows,
+                        "matched": r.matched,
+                        "claimed": r.claimed,
+                    }
+                    for r in imported
+                ]
+            )
             return EXIT_OK
         for r in imported:
             print(f"{r.id:>4}  {r.kind_label:<8} {r.title}  共{r.rows}行，已匹配{r.matched}，已生成事项{r.claimed}")
@@ -202,10 +233,19 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _entry_json(e: EntryRecord) -> dict:
-    return {"row": e.row_no, "company": e.company_name, "uscc": e.uscc, "number": e.number,
-            "date": e.date.isoformat() if e.date else None, "matched_uscc": e.company_uscc or None,
-            "matched_name": e.stored_name or None, "match": e.match, "batch": e.batch_id, "claim": e.claim_key or None,
-            "consent": e.consent or None}
+    return {
+        "row": e.row_no,
+        "company": e.company_name,
+        "uscc": e.uscc,
+        "number": e.number,
+        "date": e.date.isoformat() if e.date else None,
+        "matched_uscc": e.company_uscc or None,
+        "matched_name": e.stored_name or None,
+        "match": e.match,
+        "batch": e.batch_id,
+        "claim": e.claim_key or None,
+        "consent": e.consent or None,
+    }
 
 
 def _entry_text(e: EntryRecord) -> str:
@@ -224,8 +264,12 @@ def cmd_match(args: argparse.Namespace) -> int:
         if e is None:
             raise CliError(f"名单{args.list}中没有第{args.row}行")
         if args.create:
-            created = matches.create_company(store, e.id, uscc=args.uscc.strip().upper(),
-                                             city=store.vocabulary.key_for_label("cities", args.city) or args.city)
+            created = matches.create_company(
+                store,
+                e.id,
+                uscc=args.uscc.strip().upper(),
+                city=store.vocabulary.key_for_label("cities", args.city) or args.city,
+            )
             print(f"已由第{e.row_no}行新建单位（编号{created}）并匹配")
         elif args.none:
             matches.confirm_match(store, e.id, None)
@@ -234,8 +278,9 @@ def cmd_match(args: argparse.Namespace) -> int:
             cid = store.companies.id_of(args.company.strip().upper())
             if cid is None:
                 raise CliError(f"库中没有统一社会信用代码为{args.company}的单位")
-            score = next((p.score for p in matches.proposals(store, args.list).get(e.id, []) if p.company_id == cid),
-                         None)
+            score = next(
+                (p.score for p in matches.proposals(store, args.list).get(e.id, []) if p.company_id == cid), None
+            )
             matches.confirm_match(store, e.id, cid, score)
             print(f"已确认第{e.row_no}行匹配单位{args.company}")
         else:
@@ -245,15 +290,29 @@ def cmd_match(args: argparse.Namespace) -> int:
     proposals = matches.proposals(store, args.list)
     rows = records.entries(store, args.list)
     if args.json:
-        _print_json({"automatic": counts, "rows": [
-            {**_entry_json(e), "proposals": [{"uscc": p.uscc, "name": p.name, "score": p.score, "reason": p.reason}
-                                             for p in proposals.get(e.id, [])]} for e in rows]})
+        _print_json(
+            {
+                "automatic": counts,
+                "rows": [
+                    {
+                        **_entry_json(e),
+                        "proposals": [
+                            {"uscc": p.uscc, "name": p.name, "score": p.score, "reason": p.reason}
+                            for p in proposals.get(e.id, [])
+                        ],
+                    }
+                    for e in rows
+                ],
+            }
+        )
         return EXIT_OK
     for e in rows:
         print(_entry_text(e))
         for p in proposals.get(e.id, []):
-            print(f"      相近：{p.name}（{p.uscc}）相似度{p.score}：{p.reason}"
-                  f"  → list match {args.list} --row {e.row_no} --company {p.uscc}")
+            print(
+                f"      相近：{p.name}（{p.uscc}）相似度{p.score}：{p.reason}"
+                f"  → list match {args.list} --row {e.row_no} --company {p.uscc}"
+            )
     return EXIT_OK
 
 
@@ -261,15 +320,18 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from core.lists import batchclaims
 
     store = _store(args)
-    batch_id, added, skipped = batchclaims.make_claims(store, args.list, batch_id=args.batch, award_year=args.year,
-                                                   batch_name=args.name)
+    batch_id, added, skipped = batchclaims.make_claims(
+        store, args.list, batch_id=args.batch, award_year=args.year, batch_name=args.name
+    )
     for why in skipped[:MAX_PRINTED]:
         print(f"  未生成：{why}")
     print(f"批次{batch_id}：由名单{args.list}生成申报事项{added}项")
     if added and not args.no_calc:
         summary = store.batches.calculate(batch_id, _policies(args))
-        print(f"已计算：{summary.companies}家单位，{summary.lines}条明细，合计{summary.total:,.2f}元"
-              f"（各单位意愿确认前不列入资金拨付明细表）")
+        print(
+            f"已计算：{summary.companies}家单位，{summary.lines}条明细，合计{summary.total:,.2f}元"
+            f"（各单位意愿确认前不列入资金拨付明细表）"
+        )
     return EXIT_OK
 
 
@@ -336,6 +398,8 @@ def cmd_entitled(args: argparse.Namespace) -> int:
         mark = "（测算）" if i.provisional else ""
         print(f"{i.company_name}（{i.uscc}）  {i.summary}{mark}  {i.amount:,.2f}元  {i.basis}\n      {i.why}")
     total = sum(i.amount for i in items)
-    print(f"{args.year}年度应享未享：{len({i.uscc for i in items})}家单位、{len(items)}项，合计{total:,.2f}元"
-          + (f"；已写入 {args.output}" if args.output else ""))
+    print(
+        f"{args.year}年度应享未享：{len({i.uscc for i in items})}家单位、{len(items)}项，合计{total:,.2f}元"
+        + (f"；已写入 {args.output}" if args.output else "")
+    )
     return EXIT_OK

@@ -7,6 +7,7 @@ any row has a problem (sheet, row, column and reason). An account written on
 the returned sheet that differs from the stored one is refused: a change of
 who is paid goes through the company's record, where it is checked.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,11 +35,29 @@ if TYPE_CHECKING:
     from core.store.store import Store
 
 TITLE = "免申即享意愿确认表"
-HEADERS = (("序号", 6), ("统一社会信用代码", 22), ("企业名称", 30), ("奖补事项", 40), ("金额（元）", 14),
-           ("开户行", 24), ("银行账号", 24), ("确认意见（已确认账户/放弃）", 18), ("确认日期", 14), ("备注", 20))
+HEADERS = (
+    ("序号", 6),
+    ("统一社会信用代码", 22),
+    ("企业名称", 30),
+    ("奖补事项", 40),
+    ("金额（元）", 14),
+    ("开户行", 24),
+    ("银行账号", 24),
+    ("确认意见（已确认账户/放弃）", 18),
+    ("确认日期", 14),
+    ("备注", 20),
+)
 _BATCH = re.compile(r"批次编号[:：]\s*(\d+)")
-ANSWERS = {"已确认账户": CONFIRMED, "已确认": CONFIRMED, "确认": CONFIRMED, "同意": CONFIRMED, "放弃": DECLINED,
-           "不申领": DECLINED, "待确认": PENDING, "": None}
+ANSWERS = {
+    "已确认账户": CONFIRMED,
+    "已确认": CONFIRMED,
+    "确认": CONFIRMED,
+    "同意": CONFIRMED,
+    "放弃": DECLINED,
+    "不申领": DECLINED,
+    "待确认": PENDING,
+    "": None,
+}
 
 
 @dataclass(frozen=True)
@@ -83,8 +102,21 @@ def consent_rows(store: Store, batch_id: int) -> list[ConsentRow]:
         items = "；".join(dict.fromkeys(l.summary for l in mine)) or "（尚未计算或无奖补）"
         c = stored[cid]
         first = rows[0]
-        out.append(ConsentRow(cid, uscc, rows[0].stored_name, items, amount, c.bank_name or "", c.bank_account or "",
-                              first.consent, first.consent_on, first.consent_by, first.consent_note))
+        out.append(
+            ConsentRow(
+                cid,
+                uscc,
+                rows[0].stored_name,
+                items,
+                amount,
+                c.bank_name or "",
+                c.bank_account or "",
+                first.consent,
+                first.consent_on,
+                first.consent_by,
+                first.consent_note,
+            )
+        )
     return out
 
 
@@ -101,20 +133,34 @@ def write_consent_sheet(store: Store, batch_id: int, path: str | Path) -> tuple[
     with Book(stream=False) as book:
         sheet = book.sheet("意愿确认表")
         last = len(HEADERS)
-        sheet.row(1, [TITLE] + [None] * (last - 1), [Style(st.TITLE_FONT, alignment=st.CENTER)] + [None] * (last - 1),
-                  height=30, merge=[(1, last)])
-        sheet.row(2, [f"批次编号：{batch.id}　批次：{batch.name}　兑现年度：{batch.award_year}"] + [None] * (last - 1),
-                  [Style(st.SUBTITLE_FONT, alignment=st.LEFT)] + [None] * (last - 1), merge=[(1, last)])
+        sheet.row(
+            1,
+            [TITLE] + [None] * (last - 1),
+            [Style(st.TITLE_FONT, alignment=st.CENTER)] + [None] * (last - 1),
+            height=30,
+            merge=[(1, last)],
+        )
+        sheet.row(
+            2,
+            [f"批次编号：{batch.id}　批次：{batch.name}　兑现年度：{batch.award_year}"] + [None] * (last - 1),
+            [Style(st.SUBTITLE_FONT, alignment=st.LEFT)] + [None] * (last - 1),
+            merge=[(1, last)],
+        )
         sheet.row(3, [h for h, _ in HEADERS], st.HEADER)
         for col, (_, width) in enumerate(HEADERS, 1):
             sheet.ws.column_dimensions[get_column_letter(col)].width = width
-        body = [Style(st.BODY_FONT, None, st.BORDER, st.LEFT, st.TEXT_FORMAT if c in (2, 7) else None)
-                for c in range(1, last + 1)]
+        body = [
+            Style(st.BODY_FONT, None, st.BORDER, st.LEFT, st.TEXT_FORMAT if c in (2, 7) else None)
+            for c in range(1, last + 1)
+        ]
         body[4] = Style(st.BODY_FONT, None, st.BORDER, st.RIGHT, st.YUAN_FORMAT)
         for i, r in enumerate(rows, 1):
             answer = "" if r.consent == PENDING else r.consent_label
-            sheet.row(3 + i, [i, r.uscc, r.name, r.items, r.amount, r.bank_name, r.bank_account, answer,
-                              r.consent_on, r.note], body)
+            sheet.row(
+                3 + i,
+                [i, r.uscc, r.name, r.items, r.amount, r.bank_name, r.bank_account, answer, r.consent_on, r.note],
+                body,
+            )
         sheet.ws.freeze_panes = "A4"
         return book.save(path), len(rows)
 
@@ -136,15 +182,18 @@ def read_consent_sheet(store: Store, path: str | Path) -> tuple[int, int]:
                 if normalize_header(h) in texts:
                     cols[h] = texts[normalize_header(h)]
     if batch_id is None or header_row is None:
-        raise WorkbookError([Problem(raw.sheet, None, "", "", "", "不是本程序生成的意愿确认表（找不到“批次编号”或表头）")],
-                            raw.source_name)
+        raise WorkbookError(
+            [Problem(raw.sheet, None, "", "", "", "不是本程序生成的意愿确认表（找不到“批次编号”或表头）")],
+            raw.source_name,
+        )
     known = {r.uscc: r for r in consent_rows(store, batch_id)}
     answers = []
 
     def at(number: int, header: str, value: object, reason: str) -> None:
         col = cols.get(header)
-        problems.append(Problem(raw.sheet, number, get_column_letter(col) if col else "", header, show_value(value),
-                                reason))
+        problems.append(
+            Problem(raw.sheet, number, get_column_letter(col) if col else "", header, show_value(value), reason)
+        )
 
     def cell(values: list, header: str) -> object:
         col = cols.get(header)
@@ -167,8 +216,12 @@ def read_consent_sheet(store: Store, path: str | Path) -> tuple[int, int]:
             continue  # not answered yet
         account = str(cell(values, "银行账号") or "").strip()
         if state == CONFIRMED and account and account.replace(" ", "") != row.bank_account.replace(" ", ""):
-            at(number, "银行账号", account, f"与库中账号“{row.bank_account}”不同；收款账户的变更请先在企业档案中修改"
-                                          f"（经审核），再重新导出确认表")
+            at(
+                number,
+                "银行账号",
+                account,
+                f"与库中账号“{row.bank_account}”不同；收款账户的变更请先在企业档案中修改（经审核），再重新导出确认表",
+            )
             continue
         if state == CONFIRMED and not row.bank_account:
             at(number, "银行账号", account, "库中没有该单位的银行账号，请先在企业档案中补齐后再确认")

@@ -17,6 +17,7 @@ is a parameter, ``--span``). A recognition in the history does not say whether
 the company moved in (整体迁入): it is read as not moved in (the vocabulary's
 default), as a workbook row left blank is.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -63,9 +64,19 @@ class Entitlement:
     subject: str
 
     def to_json(self) -> dict:
-        return {"uscc": self.uscc, "company": self.company_name, "city": self.city, "county": self.county,
-                "rule": self.rule_id, "summary": self.summary, "basis": self.basis, "amount": str(self.amount),
-                "why": self.why, "provisional": self.provisional, "subject": self.subject}
+        return {
+            "uscc": self.uscc,
+            "company": self.company_name,
+            "city": self.city,
+            "county": self.county,
+            "rule": self.rule_id,
+            "summary": self.summary,
+            "basis": self.basis,
+            "amount": str(self.amount),
+            "why": self.why,
+            "provisional": self.provisional,
+            "subject": self.subject,
+        }
 
 
 def history_claims(history: History, year: int, span: int, defaults: dict) -> list[Claim]:
@@ -80,8 +91,11 @@ def history_claims(history: History, year: int, span: int, defaults: dict) -> li
         if rec.name:
             fields["name"] = rec.name
         fields = {k: v for k, v in fields.items() if v not in (None, "")}
-        out.append(Claim("recognition", f"认定记录:{rec.kind}:{rec.date.isoformat()}:{rec.number or rec.name}",
-                         fields, rec.date))
+        out.append(
+            Claim(
+                "recognition", f"认定记录:{rec.kind}:{rec.date.isoformat()}:{rec.number or rec.name}", fields, rec.date
+            )
+        )
     for y in sorted(history.tech_sme_years):
         if first <= y <= year:
             out.append(Claim("tech_sme_registration", f"入库记录:{y}", {"year": y}, None))
@@ -111,9 +125,16 @@ def _why(claim: Claim, history: History, line: AwardLine, vocab: Vocabulary) -> 
     return f"{fact}；{paid}"
 
 
-def entitled(store: Store, policies: PolicySet, year: int, *, span: int = DEFAULT_SPAN,
-             company_ids: Iterable[int] | None = None, progress: Callable[[int, int], None] | None = None,
-             cancel: Callable[[], bool] | None = None) -> list[Entitlement]:
+def entitled(
+    store: Store,
+    policies: PolicySet,
+    year: int,
+    *,
+    span: int = DEFAULT_SPAN,
+    company_ids: Iterable[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> list[Entitlement]:
     """Every award the store's companies are entitled to in award year ``year`` and have not been paid."""
     vocab = store.vocabulary
     with store.reading() as s:
@@ -124,8 +145,9 @@ def entitled(store: Store, policies: PolicySet, year: int, *, span: int = DEFAUL
         histories = load_histories(s, [c.id for c in rows], None, vocab, cancel)
         in_hand: dict[int, set] = {}
         drafts: dict[int, list] = {}
-        for row, award_year in s.execute(select(ClaimRow, Batch.award_year).join(Batch, Batch.id == ClaimRow.batch_id)
-                                         .where(Batch.status == DRAFT)):
+        for row, award_year in s.execute(
+            select(ClaimRow, Batch.award_year).join(Batch, Batch.id == ClaimRow.batch_id).where(Batch.status == DRAFT)
+        ):
             draft, _ = decode_claim(row.type, row.claim_key, row.fields, vocab)
             in_hand.setdefault(row.company_id, set()).add(draft.subject)
             drafts.setdefault(row.company_id, []).append((award_year, draft))
@@ -140,10 +162,14 @@ def entitled(store: Store, policies: PolicySet, year: int, *, span: int = DEFAUL
             raise Cancelled()
         history = histories[row.id]
         if row.id in drafts:  # claims in hand count as claimed: what they will pay is not owed again
-            history = History(history.recognitions, history.tech_sme_years, history.rd, history.ledger,
-                              history.claims + tuple(drafts[row.id]))
-        claims = [c for c in history_claims(history, year, span, defaults)
-                  if c.subject not in in_hand.get(row.id, ())]
+            history = History(
+                history.recognitions,
+                history.tech_sme_years,
+                history.rd,
+                history.ledger,
+                history.claims + tuple(drafts[row.id]),
+            )
+        claims = [c for c in history_claims(history, year, span, defaults) if c.subject not in in_hand.get(row.id, ())]
         if not claims and not history.recognitions:
             continue
         result = evaluate_company(CompanyCase(to_engine_company(row), history, tuple(claims)), ctx)
@@ -159,9 +185,23 @@ def entitled(store: Store, policies: PolicySet, year: int, *, span: int = DEFAUL
                 why = _why(claim, history, line, vocab)
             doc = line.rule.document
             number = f"（{doc.doc_number}）" if doc.doc_number else ""
-            out.append(Entitlement(row.id, row.uscc, row.name, row.city, row.county, line.rule.id, line.rule.summary,
-                                   f"《{doc.title}》{number}{line.rule.clause}", line.rule.sentence, line.amount, why,
-                                   line.provisional, line.subject))
+            out.append(
+                Entitlement(
+                    row.id,
+                    row.uscc,
+                    row.name,
+                    row.city,
+                    row.county,
+                    line.rule.id,
+                    line.rule.summary,
+                    f"《{doc.title}》{number}{line.rule.clause}",
+                    line.rule.sentence,
+                    line.amount,
+                    why,
+                    line.provisional,
+                    line.subject,
+                )
+            )
         if progress is not None:
             progress(done, len(rows))
     return out

@@ -1,5 +1,6 @@
 """Importing an official list: read and map its columns (``prepare``, ``remap``), then write it whole and match its
 rows automatically (``import_list``). The mapping a clerk settles on is remembered for the kind of list."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -53,16 +54,26 @@ def _remembered(store: Store, kind: str) -> dict | None:
         return None
 
 
-def prepare(store: Store, path: str | Path, kind: str, *, list_date: dt.date | None = None, platform_kind: str = "", level: str = "",
-            mapping: dict | None = None) -> Prepared:
+def prepare(
+    store: Store,
+    path: str | Path,
+    kind: str,
+    *,
+    list_date: dt.date | None = None,
+    platform_kind: str = "",
+    level: str = "",
+    mapping: dict | None = None,
+) -> Prepared:
     """Read the file and map its columns (``mapping`` as given, else remembered for the kind, else guessed)."""
     if kind not in kinds.KIND_LABELS:
         raise InvalidData(f"名单类别应为{'、'.join(kinds.KIND_LABELS)}之一")
     raw = read_list(path)
     header = find_header(raw.rows, kind)
     if header is None:
-        raise WorkbookError([Problem(raw.sheet, None, "", "", "", "前10行中找不到表头（应有“企业名称”或“单位名称”等列）")],
-                            raw.source_name)
+        raise WorkbookError(
+            [Problem(raw.sheet, None, "", "", "", "前10行中找不到表头（应有“企业名称”或“单位名称”等列）")],
+            raw.source_name,
+        )
     if mapping is None:
         mapping = guess_mapping(header, kind, _remembered(store, kind))
     p = Prepared(str(path), kind, raw, header, dict(mapping), list_date, platform_kind, level)
@@ -73,8 +84,16 @@ def prepare(store: Store, path: str | Path, kind: str, *, list_date: dt.date | N
 def remap(store: Store, p: Prepared, mapping: dict) -> Prepared:
     """Read the entries again under a changed mapping (the clerk picked another column for a field)."""
     p.mapping = {k: int(v) for k, v in mapping.items() if v}
-    p.entries, problems = read_entries(p.raw, p.header, p.mapping, p.kind, store.vocabulary, list_date=p.list_date,
-                                       platform_kind=p.platform_kind, level=p.level)
+    p.entries, problems = read_entries(
+        p.raw,
+        p.header,
+        p.mapping,
+        p.kind,
+        store.vocabulary,
+        list_date=p.list_date,
+        platform_kind=p.platform_kind,
+        level=p.level,
+    )
     p.problems = list(p.raw.problems) + problems
     return p
 
@@ -96,24 +115,58 @@ def import_list(store: Store, p: Prepared, title: str | None = None) -> tuple[in
         return existing, False
     with store.writing() as s:
         actor = store.actor(s, "import_list")
-        row = OfficialList(kind=p.kind, title=(title or p.title or p.raw.source_name)[:200],
-                           source_name=p.raw.source_name[:260], sha256=p.raw.sha256, list_date=p.list_date,
-                           platform_kind=p.platform_kind, level=p.level,
-                           mapping=mapping_by_header(p.header, p.mapping), imported_at=now(), imported_by=actor)
+        row = OfficialList(
+            kind=p.kind,
+            title=(title or p.title or p.raw.source_name)[:200],
+            source_name=p.raw.source_name[:260],
+            sha256=p.raw.sha256,
+            list_date=p.list_date,
+            platform_kind=p.platform_kind,
+            level=p.level,
+            mapping=mapping_by_header(p.header, p.mapping),
+            imported_at=now(),
+            imported_by=actor,
+        )
         s.add(row)
         s.flush()
         for e in p.entries:
-            s.add(ListEntry(list_id=row.id, row_no=e.row_no, company_name=e.company_name[:200], uscc=e.uscc,
-                            number=e.number[:100], date=e.date if e.date else _year_day(e.year),
-                            region=e.region[:100], platform_name=e.platform_name[:200],
-                            platform_kind=e.platform_kind, level=e.level, match="", batch_id=None, claim_key="",
-                            consent="", consent_by="", consent_note=""))
+            s.add(
+                ListEntry(
+                    list_id=row.id,
+                    row_no=e.row_no,
+                    company_name=e.company_name[:200],
+                    uscc=e.uscc,
+                    number=e.number[:100],
+                    date=e.date if e.date else _year_day(e.year),
+                    region=e.region[:100],
+                    platform_name=e.platform_name[:200],
+                    platform_kind=e.platform_kind,
+                    level=e.level,
+                    match="",
+                    batch_id=None,
+                    claim_key="",
+                    consent="",
+                    consent_by="",
+                    consent_note="",
+                )
+            )
         s.flush()
         counts = auto_match(s, row.id)
         _remember(s, p.kind, row.mapping)
-        log(s, "list.import", f"list:{row.id}", None, {
-            "kind": p.kind, "title": row.title, "source_name": row.source_name, "sha256": row.sha256,
-            "rows": len(p.entries), "matched": counts})
+        log(
+            s,
+            "list.import",
+            f"list:{row.id}",
+            None,
+            {
+                "kind": p.kind,
+                "title": row.title,
+                "source_name": row.source_name,
+                "sha256": row.sha256,
+                "rows": len(p.entries),
+                "matched": counts,
+            },
+        )
         return row.id, True
 
 

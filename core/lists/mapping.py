@@ -6,6 +6,7 @@ list's title. A mapping is ``{field: column number}``; the clerk may change it,
 and the store remembers each kind's mapping by header text for the next list of
 that kind (core.lists.importing).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,16 @@ if TYPE_CHECKING:
 
 HEADER_SEARCH_ROWS = 10
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
-_LEVELS = (("国家级", "national"), ("国家", "national"), ("自治区级", "regional"), ("自治区", "regional"),
-           ("省级", "regional"), ("盟市级", "municipal"), ("市级", "municipal"), ("盟级", "municipal"))
+_LEVELS = (
+    ("国家级", "national"),
+    ("国家", "national"),
+    ("自治区级", "regional"),
+    ("自治区", "regional"),
+    ("省级", "regional"),
+    ("盟市级", "municipal"),
+    ("市级", "municipal"),
+    ("盟级", "municipal"),
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,7 @@ def parse_level(text: str) -> tuple[str, str]:
     t = (text or "").strip()
     for word, key in _LEVELS:
         if t.startswith(word):
-            return key, t[len(word):]
+            return key, t[len(word) :]
     return "", t
 
 
@@ -134,13 +143,29 @@ class _Rows:
 
     def problem(self, row: int, name: str | None, value: object, reason: str) -> None:
         col = self.mapping.get(name) if name else None
-        self.problems.append(Problem(self.sheet, row, get_column_letter(col) if col else "",
-                                     self.header.texts.get(col, field_label(name) if name else "") if col or name
-                                     else "", show_value(value), reason))
+        self.problems.append(
+            Problem(
+                self.sheet,
+                row,
+                get_column_letter(col) if col else "",
+                self.header.texts.get(col, field_label(name) if name else "") if col or name else "",
+                show_value(value),
+                reason,
+            )
+        )
 
 
-def read_entries(raw: RawList, header: Header, mapping: dict, kind: str, vocab: Vocabulary, *, list_date: dt.date | None = None,
-                 platform_kind: str = "", level: str = "") -> tuple[list[Entry], list[Problem]]:
+def read_entries(
+    raw: RawList,
+    header: Header,
+    mapping: dict,
+    kind: str,
+    vocab: Vocabulary,
+    *,
+    list_date: dt.date | None = None,
+    platform_kind: str = "",
+    level: str = "",
+) -> tuple[list[Entry], list[Problem]]:
     """The list's rows below the header as entries, and every problem found (sheet, row, column, reason).
 
     A row holding only one text (一、呼伦贝尔市) is a heading: it names the region of the rows under it.
@@ -192,7 +217,9 @@ def read_entries(raw: RawList, header: Header, mapping: dict, kind: str, vocab: 
             if kind == TECH_SME:
                 out.problem(number, "date", cell("date"), "没有入库年度：请指定名单日期（--date）或对应“批次/年度”列")
             else:
-                out.problem(number, "date", cell("date"), "没有认定日期：请指定名单的认定日期（--date）或对应“认定日期”列")
+                out.problem(
+                    number, "date", cell("date"), "没有认定日期：请指定名单的认定日期（--date）或对应“认定日期”列"
+                )
             continue
         if day is None and kind != TECH_SME:
             out.problem(number, "date", cell("date"), "只有年度或批次，没有认定日期：请指定名单的认定日期（--date）")
@@ -203,8 +230,13 @@ def read_entries(raw: RawList, header: Header, mapping: dict, kind: str, vocab: 
                 pkind, found_level = parse_platform_kind(str(text), vocab)
                 plevel = found_level or plevel
                 if not pkind:
-                    out.problem(number, "platform_kind", text, "无法识别的平台类别（应为词表中的认定类别，如重点实验室、"
-                                "技术创新中心、科技企业孵化器、众创空间）")
+                    out.problem(
+                        number,
+                        "platform_kind",
+                        text,
+                        "无法识别的平台类别（应为词表中的认定类别，如重点实验室、"
+                        "技术创新中心、科技企业孵化器、众创空间）",
+                    )
                     continue
             if (text := cell("level")) is not None:
                 plevel = parse_level(str(text))[0] or plevel
@@ -214,8 +246,18 @@ def read_entries(raw: RawList, header: Header, mapping: dict, kind: str, vocab: 
             if not plevel:
                 out.problem(number, "level", None, "没有级别：请对应“级别”列或为整份名单指定级别")
                 continue
-        entry = Entry(number, company, uscc, str(cell("number") or ""), day, year if day is None else day.year,
-                      str(cell("region") or heading or ""), str(cell("platform_name") or ""), pkind, plevel)
+        entry = Entry(
+            number,
+            company,
+            uscc,
+            str(cell("number") or ""),
+            day,
+            year if day is None else day.year,
+            str(cell("region") or heading or ""),
+            str(cell("platform_name") or ""),
+            pkind,
+            plevel,
+        )
         key = (uscc or company, entry.number, entry.platform_name, entry.platform_kind)
         if key in seen:
             out.problem(number, "company", company, f"与第{seen[key]}行重复")

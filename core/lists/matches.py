@@ -1,5 +1,6 @@
 """Matching a list's rows to the store's companies: automatically (by 统一社会信用代码, then by name), by the clerk's
 choice among proposals, or by creating the company from the row."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -29,8 +30,9 @@ def company_matcher(s: Session) -> Matcher:
 def auto_match(s: Session, list_id: int) -> dict[str, int]:
     matcher = company_matcher(s)
     counts: Counter[str] = Counter()
-    for e in s.scalars(select(ListEntry).where(ListEntry.list_id == list_id, ListEntry.company_id.is_(None))
-                       .order_by(ListEntry.row_no)):
+    for e in s.scalars(
+        select(ListEntry).where(ListEntry.list_id == list_id, ListEntry.company_id.is_(None)).order_by(ListEntry.row_no)
+    ):
         found = matcher.match(e.company_name, e.uscc)
         if found.company_id is not None:
             e.company_id, e.match, e.score = found.company_id, found.how, 100

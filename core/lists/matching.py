@@ -8,6 +8,7 @@
 - Else stored companies whose names are near (core.lists.names.compare) are
   proposed, best first, for the clerk to confirm one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -65,9 +66,16 @@ class Matcher:
         same = self.by_name.get(n, [])
         if len(same) == 1 and not (uscc and same[0].uscc != uscc):
             return Found(same[0].id, "name")
-        proposals = [Proposal(c.id, c.uscc, c.name, 100,
-                              "名称相同，但统一社会信用代码不同，请核对" if uscc else "库中有多家同名单位，请选择")
-                     for c in same]
+        proposals = [
+            Proposal(
+                c.id,
+                c.uscc,
+                c.name,
+                100,
+                "名称相同，但统一社会信用代码不同，请核对" if uscc else "库中有多家同名单位，请选择",
+            )
+            for c in same
+        ]
         proposals += self._near(n, {c.id for c in same})
         return Found(None, "", proposals[:MAX_PROPOSALS])
 

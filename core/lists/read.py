@@ -10,6 +10,7 @@ that, GB18030 (what Excel saves on a Chinese Windows). Every text cell goes
 through core.text.clean_text: a bidi or control character is a problem at its
 cell, never stored.
 """
+
 from __future__ import annotations
 
 import csv
@@ -103,13 +104,17 @@ def _calamine(data: bytes, name: str) -> Any:  # a python_calamine workbook (imp
     except BaseException as exc:  # calamine raises its own kinds (and pyo3 panics) on malformed files
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise WorkbookRefused(f"文件已损坏或格式不受支持，无法打开（技术信息：{exc.__class__.__name__}）", name) from None
+        raise WorkbookRefused(
+            f"文件已损坏或格式不受支持，无法打开（技术信息：{exc.__class__.__name__}）", name
+        ) from None
 
 
 def _read_xls(path: Path, limits: Limits) -> RawList:
     data = _bytes(path, limits)
     if not data.startswith(_CFB_MAGIC):
-        raise WorkbookRefused("扩展名为.xls，但不是Excel 97-2003工作簿；请在Excel或WPS中打开后另存为.xlsx再导入", path.name)
+        raise WorkbookRefused(
+            "扩展名为.xls，但不是Excel 97-2003工作簿；请在Excel或WPS中打开后另存为.xlsx再导入", path.name
+        )
     if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
         raise WorkbookRefused("文件设置了打开密码（已加密），无法读取；请清除密码后另存为.xlsx再导入", path.name)
     wb = _calamine(data, path.name)
@@ -120,8 +125,11 @@ def _read_xls(path: Path, limits: Limits) -> RawList:
             if not any(any(v not in ("", None) for v in row) for row in values):
                 continue
             if "hidden" in str(meta.visible).lower():
-                raise WorkbookRefused(f"名单在隐藏的工作表“{meta.name}”中，在Excel中看不到，不能导入；"
-                                      "请取消隐藏、核对后另存为.xlsx再导入", path.name)
+                raise WorkbookRefused(
+                    f"名单在隐藏的工作表“{meta.name}”中，在Excel中看不到，不能导入；"
+                    "请取消隐藏、核对后另存为.xlsx再导入",
+                    path.name,
+                )
             raw = RawList(path.name, hashlib.sha256(data).hexdigest(), meta.name)
             for number, row in enumerate(values[: limits.rows], 1):
                 raw.rows.append((number, [_clean(raw, number, i, v) for i, v in enumerate(row, 1)]))
@@ -138,8 +146,9 @@ def _read_xlsx(path: Path, limits: Limits) -> RawList:
         raise WorkbookRefused("文件中没有任何数据", path.name)
     visible = [s for s in sheets if not s.hidden]
     if not visible:
-        raise WorkbookRefused(f"名单在隐藏的工作表“{sheets[0].name}”中，在Excel中看不到，不能导入；请取消隐藏、核对后再导入",
-                              path.name)
+        raise WorkbookRefused(
+            f"名单在隐藏的工作表“{sheets[0].name}”中，在Excel中看不到，不能导入；请取消隐藏、核对后再导入", path.name
+        )
     chosen = visible[0]
     if chosen.too_many_rows:
         raise WorkbookRefused(f"工作表“{chosen.name}”超过{limits.rows}行，不像是一份名单", path.name)
@@ -163,13 +172,33 @@ def _read_xlsx(path: Path, limits: Limits) -> RawList:
     finally:
         wb.close()
     for number in sorted(chosen.hidden_rows):
-        raw.problems.append(Problem(chosen.name, number, "", "", "", "此行被隐藏（或行高接近0），其中的数据在Excel中看不到，"
-                                    "不能导入；请取消隐藏、核对这一行后再导入，不需要的行请删除"))
+        raw.problems.append(
+            Problem(
+                chosen.name,
+                number,
+                "",
+                "",
+                "",
+                "此行被隐藏（或行高接近0），其中的数据在Excel中看不到，"
+                "不能导入；请取消隐藏、核对这一行后再导入，不需要的行请删除",
+            )
+        )
     for first, last, hidden in chosen.columns:
         if hidden and first <= chosen.max_column:
-            raw.problems.append(Problem(chosen.name, None, get_column_letter(first), "", "",
-                                        "此列被隐藏（或列宽接近0），请取消隐藏、核对后再导入"))
-    for (number, col) in sorted(chosen.formulas_without_value):
-        raw.problems.append(Problem(chosen.name, number, get_column_letter(col), "", "",
-                                    "公式没有计算结果，请在Excel中打开并保存后再导入"))
+            raw.problems.append(
+                Problem(
+                    chosen.name,
+                    None,
+                    get_column_letter(first),
+                    "",
+                    "",
+                    "此列被隐藏（或列宽接近0），请取消隐藏、核对后再导入",
+                )
+            )
+    for number, col in sorted(chosen.formulas_without_value):
+        raw.problems.append(
+            Problem(
+                chosen.name, number, get_column_letter(col), "", "", "公式没有计算结果，请在Excel中打开并保存后再导入"
+            )
+        )
     return raw

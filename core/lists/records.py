@@ -1,4 +1,5 @@
 """Official lists and their rows as the screens and commands show them, and the words for a row's match and answer."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -19,8 +20,13 @@ if TYPE_CHECKING:
 
 PENDING, CONFIRMED, DECLINED = "pending", "confirmed", "declined"
 CONSENT_LABELS = {PENDING: "待确认", CONFIRMED: "已确认账户", DECLINED: "放弃"}
-MATCH_LABELS = {"": "未匹配", "uscc": "按统一社会信用代码", "name": "按名称", "confirmed": "经办人确认",
-                "created": "由名单新建"}
+MATCH_LABELS = {
+    "": "未匹配",
+    "uscc": "按统一社会信用代码",
+    "name": "按名称",
+    "confirmed": "经办人确认",
+    "created": "由名单新建",
+}
 
 
 def list_row(s: Session, list_id: int) -> OfficialList:
@@ -84,21 +90,35 @@ class ListRecord:
 
 def lists(store: Store) -> list[ListRecord]:
     with store.reading() as s:
-        counts = {lid: (n, m, c) for lid, n, m, c in s.execute(
-            select(ListEntry.list_id, func.count(), func.count(ListEntry.company_id),
-                   func.count(func.nullif(ListEntry.claim_key, ""))).group_by(ListEntry.list_id))}
+        counts = {
+            lid: (n, m, c)
+            for lid, n, m, c in s.execute(
+                select(
+                    ListEntry.list_id,
+                    func.count(),
+                    func.count(ListEntry.company_id),
+                    func.count(func.nullif(ListEntry.claim_key, "")),
+                ).group_by(ListEntry.list_id)
+            )
+        }
         out = []
         for r in s.scalars(select(OfficialList).order_by(OfficialList.id)):
             n, m, c = counts.get(r.id, (0, 0, 0))
-            out.append(ListRecord(r.id, r.kind, r.title, r.source_name, r.list_date, r.imported_at, r.imported_by,
-                                  n, m, int(c or 0)))
+            out.append(
+                ListRecord(
+                    r.id, r.kind, r.title, r.source_name, r.list_date, r.imported_at, r.imported_by, n, m, int(c or 0)
+                )
+            )
         return out
 
 
 def entries(store: Store, list_id: int | None = None, batch_id: int | None = None) -> list[EntryRecord]:
     with store.reading() as s:
-        q = (select(ListEntry, Company.uscc, Company.name).outerjoin(Company, Company.id == ListEntry.company_id)
-             .order_by(ListEntry.list_id, ListEntry.row_no))
+        q = (
+            select(ListEntry, Company.uscc, Company.name)
+            .outerjoin(Company, Company.id == ListEntry.company_id)
+            .order_by(ListEntry.list_id, ListEntry.row_no)
+        )
         if list_id is not None:
             list_row(s, list_id)
             q = q.where(ListEntry.list_id == list_id)
@@ -108,6 +128,27 @@ def entries(store: Store, list_id: int | None = None, batch_id: int | None = Non
 
 
 def entry_record(e: ListEntry, uscc: str, name: str) -> EntryRecord:
-    return EntryRecord(e.id, e.list_id, e.row_no, e.company_name, e.uscc, e.number, e.date, e.region,
-                       e.platform_name, e.platform_kind, e.level, e.company_id, uscc, name, e.match, e.score,
-                       e.batch_id, e.claim_key, e.consent, e.consent_on, e.consent_by, e.consent_note)
+    return EntryRecord(
+        e.id,
+        e.list_id,
+        e.row_no,
+        e.company_name,
+        e.uscc,
+        e.number,
+        e.date,
+        e.region,
+        e.platform_name,
+        e.platform_kind,
+        e.level,
+        e.company_id,
+        uscc,
+        name,
+        e.match,
+        e.score,
+        e.batch_id,
+        e.claim_key,
+        e.consent,
+        e.consent_on,
+        e.consent_by,
+        e.consent_note,
+    )

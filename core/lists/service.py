@@ -10,15 +10,46 @@
 Each action is one transaction of the store (core.store.Store), by the logged-in user holding the preparer's role,
 written to the audit log; the rows it writes are sealed like every other row that decides a payment.
 """
+
 from __future__ import annotations
 
 from core.lists.answers import set_consent, withheld
 from core.lists.batchclaims import make_claims
 from core.lists.importing import Prepared, find_list, import_list, prepare, remap
 from core.lists.matches import confirm_match, create_company, match_again, proposals, region_city
-from core.lists.records import (CONFIRMED, CONSENT_LABELS, DECLINED, MATCH_LABELS, PENDING, EntryRecord, ListRecord,
-                                entries, lists)
+from core.lists.records import (
+    CONFIRMED,
+    CONSENT_LABELS,
+    DECLINED,
+    MATCH_LABELS,
+    PENDING,
+    EntryRecord,
+    ListRecord,
+    entries,
+    lists,
+)
 
-__all__ = ["CONFIRMED", "CONSENT_LABELS", "DECLINED", "MATCH_LABELS", "PENDING", "EntryRecord", "ListRecord",
-           "Prepared", "confirm_match", "create_company", "entries", "find_list", "import_list", "lists",
-           "make_claims", "match_again", "prepare", "proposals", "region_city", "remap", "set_consent", "withheld"]
+__all__ = [
+    "CONFIRMED",
+    "CONSENT_LABELS",
+    "DECLINED",
+    "MATCH_LABELS",
+    "PENDING",
+    "EntryRecord",
+    "ListRecord",
+    "Prepared",
+    "confirm_match",
+    "create_company",
+    "entries",
+    "find_list",
+    "import_list",
+    "lists",
+    "make_claims",
+    "match_again",
+    "prepare",
+    "proposals",
+    "region_city",
+    "remap",
+    "set_consent",
+    "withheld",
+]

@@ -5,6 +5,7 @@ value comes from ("50万元", "按技术交易额5%", "连续支持5年"). The l
 that those words are in the document and that the value is one of the numbers
 they state, so a typo in either the value or the quotation fails to load.
 """
+
 from __future__ import annotations
 
 import re

@@ -17,6 +17,7 @@ Loading fails, naming file and line, when
   ``once``, ``newly`` or cap ``per`` is unknown or does not fit the others
   (docs/policy-files.md).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,9 @@ class PolicyError(ValueError):
     """A policy file that cannot be trusted; the message names file and line."""
 
 
-def load_policies(directory: Path | str | None = None, vocabulary: Vocabulary | None = None, *,
-                  registries: Registries) -> PolicySet:
+def load_policies(
+    directory: Path | str | None = None, vocabulary: Vocabulary | None = None, *, registries: Registries
+) -> PolicySet:
     """The policy files of ``directory`` (resources/policies), checked against ``registries``.
 
     The program's registries are the engine's: ``core.engine.load_policies``
@@ -136,8 +138,21 @@ def _optional_date(node: Node, key: str) -> dt.date | None:
 def _document(node: Node, readings_node, path: Path) -> Document:
     node.check_keys(
         {
-            "id", "title", "doc_number", "issuer", "level", "city", "date", "effective_from",
-            "effective_to", "status", "repeals", "text", "stacking", "rounding", "note",
+            "id",
+            "title",
+            "doc_number",
+            "issuer",
+            "level",
+            "city",
+            "date",
+            "effective_from",
+            "effective_to",
+            "status",
+            "repeals",
+            "text",
+            "stacking",
+            "rounding",
+            "note",
         },
         {"id", "title", "issuer", "level", "date", "effective_from", "status", "text", "rounding"},
         "文件信息：",

@@ -1,4 +1,5 @@
 """Policy documents, rules and dated parameters as plain objects."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,13 @@ ONCE_LABELS = {
     "company": "每个单位只享受一次",
     "company_year": "每个单位每年只享受一次",
 }
-ONCE_SHORT = {"subject": "按事项", "subject_year": "按事项每年", "event": "按每次认定", "company": "每单位一次",
-              "company_year": "每单位每年一次"}
+ONCE_SHORT = {
+    "subject": "按事项",
+    "subject_year": "按事项每年",
+    "event": "按每次认定",
+    "company": "每单位一次",
+    "company_year": "每单位每年一次",
+}
 NEWLY_SHORT = {"company": "首次(单位)", "company_any_level": "首次(单位,不论级别)", "platform": "新认定(平台)"}
 # What "新认定/新获批/首次" counts by: which earlier recognitions make a claim not new.
 NEWLY_LABELS = {

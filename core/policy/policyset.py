@@ -1,4 +1,5 @@
 """The loaded policies, indexed for the engine, with administrator overrides."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,19 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from core.policy.model import Cap, Choice, Condition, Document, Keyed, Param, ParamVersion, Reading, Requirement, Rule, StackingGroup
+from core.policy.model import (
+    Cap,
+    Choice,
+    Condition,
+    Document,
+    Keyed,
+    Param,
+    ParamVersion,
+    Reading,
+    Requirement,
+    Rule,
+    StackingGroup,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +86,8 @@ class PolicySet:
         found = self._multi_year.get(city)
         if found is None:
             found = tuple(
-                r for r in self.rules.values()
+                r
+                for r in self.rules.values()
                 if r.pays and r.years is not None and r.claim_type == "recognition" and r.document.applies_to_city(city)
             )
             self._multi_year[city] = found
@@ -90,7 +104,7 @@ class PolicySet:
         for o in overrides:
             if o.path.startswith("reading."):
                 doc = documents.get(o.target)
-                name = o.path[len("reading."):]
+                name = o.path[len("reading.") :]
                 if doc is None or name not in doc.readings:
                     raise OverrideError(f"找不到要修改的解读：{o.target} {o.path}")
                 old = doc.readings[name]
@@ -127,20 +141,22 @@ class PolicySet:
         out = []
         for rule in sorted(self.rules.values(), key=lambda r: (r.document.id, r.order)):
             doc = rule.document
-            out.append({
-                "id": rule.id,
-                "document": doc.title,
-                "document_id": doc.id,
-                "doc_number": doc.doc_number,
-                "clause": rule.clause,
-                "kind": rule.formula,
-                "summary": rule.summary,
-                "sentence": rule.sentence,
-                "claim_type": rule.claim_type,
-                "group": rule.group,
-                "counting": counting_json(rule),
-                "params": {path: [_version_json(v) for v in p.versions] for path, p in rule.params()},
-            })
+            out.append(
+                {
+                    "id": rule.id,
+                    "document": doc.title,
+                    "document_id": doc.id,
+                    "doc_number": doc.doc_number,
+                    "clause": rule.clause,
+                    "kind": rule.formula,
+                    "summary": rule.summary,
+                    "sentence": rule.sentence,
+                    "claim_type": rule.claim_type,
+                    "group": rule.group,
+                    "counting": counting_json(rule),
+                    "params": {path: [_version_json(v) for v in p.versions] for path, p in rule.params()},
+                }
+            )
         return out
 
 
@@ -155,8 +171,16 @@ def counting_json(rule: Rule) -> dict:
     return {
         "once": _choice_json(rule.once),
         "newly": _choice_json(rule.newly),
-        "caps": [{"per": c.per, "value": str(c.param.versions[0].value), "cite": c.param.versions[0].cite,
-                  "if_reading": c.if_reading, "unless_reading": c.unless_reading} for c in rule.caps],
+        "caps": [
+            {
+                "per": c.per,
+                "value": str(c.param.versions[0].value),
+                "cite": c.param.versions[0].cite,
+                "if_reading": c.if_reading,
+                "unless_reading": c.unless_reading,
+            }
+            for c in rule.caps
+        ],
         "years": str(rule.years.versions[0].value) if rule.years is not None else None,
         "above_minimum": "entered" if rule.above_minimum else None,
     }
@@ -197,7 +221,7 @@ def _override_rule(rule: Rule, o: Override) -> Rule:
     if head == "cap":
         caps = list(rule.caps)
         # stored before caps said what they count by: the item cap is the rule's cap(s) counted by the subject
-        paths = ({"cap.subject", "cap.subject_year"} if o.path == LEGACY_ITEM_CAP else {o.path})
+        paths = {"cap.subject", "cap.subject_year"} if o.path == LEGACY_ITEM_CAP else {o.path}
         hit = False
         for i, c in enumerate(caps):
             if c.param.path in paths:

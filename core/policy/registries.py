@@ -6,6 +6,7 @@ which sit above core.policy. So they are handed to the loader
 (``load_policies(..., registries=...)``); ``core.engine.registries.ENGINE`` is
 the program's. The protocols below are all the loader reads of each entry.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping

@@ -36,6 +36,7 @@ has nothing to swap and is not checked; a ``respectively:`` where nothing is
 checked is refused as a mistake. Sentences that cannot be checked
 this way are listed in ``UNCHECKED`` with the reason.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,14 @@ _FIRST_FIELDS = ("level",)
 UNCHECKED: dict[tuple[str, str], str] = {}
 
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万元|亿元|万|亿|元|%|％|家|个|名|项)")
-_SCALE = {"万元": Decimal(10000), "亿元": Decimal(100000000), "万": Decimal(10000), "亿": Decimal(100000000),
-          "%": Decimal("0.01"), "％": Decimal("0.01")}
+_SCALE = {
+    "万元": Decimal(10000),
+    "亿元": Decimal(100000000),
+    "万": Decimal(10000),
+    "亿": Decimal(100000000),
+    "%": Decimal("0.01"),
+    "％": Decimal("0.01"),
+}
 _PARAMS = ("amount", "rate", "minimum", "maximum")
 
 
@@ -120,8 +127,9 @@ def _members(kind: str, node: Node, obj, listed, vocab) -> list[Member]:
     if kind == "target":
         if not isinstance(explicit, str):
             raise node.fail(f"目标{obj.id}的原文含“分别”，请用 respectively: 写明原文中指明该目标的词语", "id")
-        return [Member(f"目标{obj.id}", (explicit,), False,
-                       tuple((v.value, v.line) for _, v in sorted(obj.values.items())))]
+        return [
+            Member(f"目标{obj.id}", (explicit,), False, tuple((v.value, v.line) for _, v in sorted(obj.values.items())))
+        ]
     rule = obj
     for name in _PARAMS:
         p = getattr(rule, name, None)
@@ -134,8 +142,9 @@ def _members(kind: str, node: Node, obj, listed, vocab) -> list[Member]:
                 words, sequential = (explicit,), False
             else:
                 words, sequential = _when_words(rule, vocab), True
-            return [Member(f"规则{rule.id}的{p.label}", words, sequential,
-                           tuple((v.value, v.line) for v in p.versions))]
+            return [
+                Member(f"规则{rule.id}的{p.label}", words, sequential, tuple((v.value, v.line) for v in p.versions))
+            ]
     return []
 
 
@@ -149,8 +158,7 @@ def _keyed_members(rule, name: str, p: Keyed, explicit, node: Node, vocab) -> li
     out = []
     for key, q in p.entries.items():
         words = (explicit[key],) if key in explicit else _key_words(rule, p.by, key, vocab)
-        out.append(Member(f"规则{rule.id}的{name}.{key}", words, False,
-                          tuple((v.value, v.line) for v in q.versions)))
+        out.append(Member(f"规则{rule.id}的{name}.{key}", words, False, tuple((v.value, v.line) for v in q.versions)))
     return out
 
 
@@ -193,16 +201,22 @@ def _place(members: list[Member], sentence: str, doc) -> None:
         m.position, m.found = _locate(m, sentence)
         if m.position is None:
             words = "、".join("/".join(w) if isinstance(w, tuple) else w for w in m.words) or "（无）"
-            raise YamlError(doc.path, m.values[0][1],
-                            f"{m.what}引用的“分别”句中找不到指明它的词语（{words}），无法核对数额顺序；"
-                            f"请在规则或目标中用 respectively: 写明原文中指明它的词语")
+            raise YamlError(
+                doc.path,
+                m.values[0][1],
+                f"{m.what}引用的“分别”句中找不到指明它的词语（{words}），无法核对数额顺序；"
+                f"请在规则或目标中用 respectively: 写明原文中指明它的词语",
+            )
     seen: dict[int | None, Member] = {}
     for m in members:
         if m.position in seen:
             other = seen[m.position]
-            raise YamlError(doc.path, m.values[0][1],
-                            f"{other.what}和{m.what}在“分别”句中指向同一处（“{m.found}”），无法核对数额顺序；"
-                            f"请用 respectively: 写明原文中分别指明它们的词语")
+            raise YamlError(
+                doc.path,
+                m.values[0][1],
+                f"{other.what}和{m.what}在“分别”句中指向同一处（“{m.found}”），无法核对数额顺序；"
+                f"请用 respectively: 写明原文中分别指明它们的词语",
+            )
         seen[m.position] = m
 
 
@@ -219,20 +233,27 @@ def _pair(members: list[Member], listed, doc) -> None:
     stated = "、".join(text for _, text in listed)
     named = "、".join(m.found for m in members)
     if len(members) != len(listed):
-        raise YamlError(doc.path, members[0].values[0][1],
-                        f"“分别”句依次列出{len(listed)}个数额（{stated}），但有{len(members)}个取值引用它"
-                        f"（{'、'.join(m.what for m in members)}），无法一一对应")
+        raise YamlError(
+            doc.path,
+            members[0].values[0][1],
+            f"“分别”句依次列出{len(listed)}个数额（{stated}），但有{len(members)}个取值引用它"
+            f"（{'、'.join(m.what for m in members)}），无法一一对应",
+        )
     for i, m in enumerate(members):
         expected, expected_text = listed[i]
         for value, line in m.values:
             if value.normalize() == expected:
                 continue
-            holder = next((o for o in members if o is not m and any(v.normalize() == expected
-                                                                       for v, _ in o.values)), None)
+            holder = next(
+                (o for o in members if o is not m and any(v.normalize() == expected for v, _ in o.values)), None
+            )
             swapped = f"；而{holder.what}写的是{_show(expected, expected_text)}" if holder else ""
-            raise YamlError(doc.path, line,
-                            f"{m.what}与“分别”句的顺序不符：原文依次为{named}，数额依次为{stated}，"
-                            f"“{m.found}”对应{expected_text}，写的却是{_show(value, expected_text)}{swapped}")
+            raise YamlError(
+                doc.path,
+                line,
+                f"{m.what}与“分别”句的顺序不符：原文依次为{named}，数额依次为{stated}，"
+                f"“{m.found}”对应{expected_text}，写的却是{_show(value, expected_text)}{swapped}",
+            )
 
 
 def _show(value: Decimal, like: str) -> str:

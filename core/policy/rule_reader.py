@@ -4,6 +4,7 @@
 each entry of ``rules`` to :func:`_rule` here; every value is checked against
 the sentence it cites (docs/policy-files.md).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -29,16 +30,46 @@ from core.vocabulary import Vocabulary
 
 _PARAM_KEYS = {"amount", "rate", "factor", "step", "minimum", "maximum", "years"}
 _RULE_KEYS = {
-    "id", "clause", "sentence", "summary", "qualifies", "when", "requires", "formula",
-    "base", "caps", "floor", "once", "newly", "above_minimum", "formerly", "group", "note", "respectively",
+    "id",
+    "clause",
+    "sentence",
+    "summary",
+    "qualifies",
+    "when",
+    "requires",
+    "formula",
+    "base",
+    "caps",
+    "floor",
+    "once",
+    "newly",
+    "above_minimum",
+    "formerly",
+    "group",
+    "note",
+    "respectively",
 } | _PARAM_KEYS
 _UNIT_OF = {
-    "amount": "yuan", "rate": "rate", "factor": "count", "step": "yuan", "minimum": "yuan",
-    "maximum": "yuan", "years": "count", "floor": "yuan", "cap": "yuan", "threshold": "yuan",
+    "amount": "yuan",
+    "rate": "rate",
+    "factor": "count",
+    "step": "yuan",
+    "minimum": "yuan",
+    "maximum": "yuan",
+    "years": "count",
+    "floor": "yuan",
+    "cap": "yuan",
+    "threshold": "yuan",
 }
 _PARAM_LABELS = {
-    "amount": "金额", "rate": "比例", "factor": "倍数", "step": "每档", "minimum": "下限（不低于）",
-    "maximum": "上限（最高）", "years": "支持年限", "floor": "起付线（低于不予补助）",
+    "amount": "金额",
+    "rate": "比例",
+    "factor": "倍数",
+    "step": "每档",
+    "minimum": "下限（不低于）",
+    "maximum": "上限（最高）",
+    "years": "支持年限",
+    "floor": "起付线（低于不予补助）",
 }
 
 
@@ -50,7 +81,7 @@ def _text(node: Node, key: str, required: bool = True) -> str:
             raise node.fail(f"缺少字段“{key}”", key)
         return ""
     if not isinstance(value, str):
-        raise node.fail(f"“{key}”应写成文本（加引号，如 \"3.\"），实际读到{value!r}", key)
+        raise node.fail(f'“{key}”应写成文本（加引号，如 "3."），实际读到{value!r}', key)
     return value
 
 
@@ -70,13 +101,25 @@ def _param_label(path: str) -> str:
 
 
 _CAP_LABELS = {per: f"{label}上限" for per, label in CAP_LABELS.items()}
-_KEY_LABELS = {"national": "国家级", "regional": "自治区级", "municipal": "市级", "small_micro": "小微企业",
-               "default": "其他", "excellent": "优秀", "good": "良好", "medium": "中型企业", "large": "大型企业",
-               "approved": "新认定/获批建设", "renewed": "期满续签", "cultivation": "培育期"}
+_KEY_LABELS = {
+    "national": "国家级",
+    "regional": "自治区级",
+    "municipal": "市级",
+    "small_micro": "小微企业",
+    "default": "其他",
+    "excellent": "优秀",
+    "good": "良好",
+    "medium": "中型企业",
+    "large": "大型企业",
+    "approved": "新认定/获批建设",
+    "renewed": "期满续签",
+    "cultivation": "培育期",
+}
 
 
-def _param(raw, path: str, unit: str, doc: Document, sentence: str, where: Node, key: str,
-           label: str | None = None) -> Param:
+def _param(
+    raw, path: str, unit: str, doc: Document, sentence: str, where: Node, key: str, label: str | None = None
+) -> Param:
     label = label or _param_label(path)
     nodes = raw if isinstance(raw, list) else [raw]
     versions = []
@@ -261,8 +304,11 @@ def _rule(node: Node, doc: Document, text: str, vocab: Vocabulary, order: int, r
             kwargs[key] = _param_or_keyed(node[key], key, doc, sentence, node, vocab)
     caps = []
     for c in node.get("caps") or []:
-        c.check_keys({"per", "scope", "value", "cite", "key", "from", "to", "if_reading", "unless_reading"},
-                     {"value", "cite"}, "上限：")
+        c.check_keys(
+            {"per", "scope", "value", "cite", "key", "from", "to", "if_reading", "unless_reading"},
+            {"value", "cite"},
+            "上限：",
+        )
         if "scope" in c:
             raise c.fail("上限的 scope 已改为 per（按什么计：" + "、".join(CAP_LABELS) + "）", "scope")
         if c.get("per") not in CAP_LABELS:

@@ -4,6 +4,7 @@
 every file is read, checks what they name across files (``_check_groups``,
 ``_check_coverage_refs``).
 """
+
 from __future__ import annotations
 
 from core.policy.cite import squash
@@ -28,15 +29,17 @@ COVERAGE_STATUSES = {
 
 
 def _group(node: Node, doc: Document) -> StackingGroup:
-    node.check_keys({"id", "label", "policy", "scope", "rules", "note"}, {"id", "label", "policy", "rules", "note"},
-                    "叠加组：")
+    node.check_keys(
+        {"id", "label", "policy", "scope", "rules", "note"}, {"id", "label", "policy", "rules", "note"}, "叠加组："
+    )
     if node["policy"] not in ("highest", "sum", "exclusive"):
         raise node.fail("policy 应为 highest（就高）、sum（累加）或 exclusive（互斥）", "policy")
     scope = node.get("scope", "claim")
     if scope not in ("claim", "company_year"):
         raise node.fail("scope 应为 claim（同一事项）或 company_year（同一单位同一年度）", "scope")
-    return StackingGroup(node["id"], node["label"], node["policy"], scope, tuple(node["rules"]), node["note"], doc,
-                         node.line)
+    return StackingGroup(
+        node["id"], node["label"], node["policy"], scope, tuple(node["rules"]), node["note"], doc, node.line
+    )
 
 
 def _check_groups(groups: dict, rules: dict) -> None:
@@ -51,8 +54,11 @@ def _check_groups(groups: dict, rules: dict) -> None:
     for g in groups.values():
         members = [rules[rid] for rid in g.rules]
         if g.policy == "highest" and len({(repr(m.once), m.years is None) for m in members}) > 1:
-            raise YamlError(g.document.path, g.line, f"叠加组{g.id}（就高）的规则必须按同一方式只支持一次"
-                                                     f"（once 和 years 一致），否则无法合并计算")
+            raise YamlError(
+                g.document.path,
+                g.line,
+                f"叠加组{g.id}（就高）的规则必须按同一方式只支持一次（once 和 years 一致），否则无法合并计算",
+            )
     for r in rules.values():
         for old in r.formerly:
             if old in rules:
@@ -66,9 +72,11 @@ def _check_groups(groups: dict, rules: dict) -> None:
 
 
 def _target(node: Node, doc: Document, text: str) -> Target:
-    node.check_keys({"id", "clause", "sentence", "metric", "label", "scope", "unit", "values", "baseline",
-                     "respectively"},
-                    {"id", "clause", "sentence", "metric", "label", "scope", "unit", "values"}, "目标：")
+    node.check_keys(
+        {"id", "clause", "sentence", "metric", "label", "scope", "unit", "values", "baseline", "respectively"},
+        {"id", "clause", "sentence", "metric", "label", "scope", "unit", "values"},
+        "目标：",
+    )
     sentence = str(node["sentence"])
     if squash(sentence) not in text:
         raise node.fail(f"目标{node['id']}的原文在文件中找不到", "sentence")
@@ -84,13 +92,27 @@ def _target(node: Node, doc: Document, text: str) -> Target:
         return out
 
     # Stated actuals (baseline) may be quoted from anywhere in the document.
-    return Target(node["id"], doc, _text(node, "clause"), sentence, node["metric"], node["label"], node["scope"], unit,
-                  read(node["values"], "values", sentence), read(node.get("baseline"), "baseline", doc.text), node.line)
+    return Target(
+        node["id"],
+        doc,
+        _text(node, "clause"),
+        sentence,
+        node["metric"],
+        node["label"],
+        node["scope"],
+        unit,
+        read(node["values"], "values", sentence),
+        read(node.get("baseline"), "baseline", doc.text),
+        node.line,
+    )
 
 
 def _calculator(node: Node, doc: Document, text: str, calculators) -> Calculator:
-    node.check_keys({"id", "clause", "sentence", "summary", "function", "params", "note"},
-                    {"id", "clause", "sentence", "summary", "function", "params"}, "测算工具：")
+    node.check_keys(
+        {"id", "clause", "sentence", "summary", "function", "params", "note"},
+        {"id", "clause", "sentence", "summary", "function", "params"},
+        "测算工具：",
+    )
     sentence = str(node["sentence"])
     if squash(sentence) not in text:
         raise node.fail(f"测算工具{node['id']}的原文在文件中找不到", "sentence")
@@ -103,8 +125,9 @@ def _calculator(node: Node, doc: Document, text: str, calculators) -> Calculator
     missing = set(calculators[fn].params) - set(params)
     if missing:
         raise node.fail(f"测算函数{fn}缺少参数：{'、'.join(sorted(missing))}", "params")
-    return Calculator(node["id"], doc, node["clause"], sentence, node["summary"], fn, params, node.get("note", ""),
-                      node.line)
+    return Calculator(
+        node["id"], doc, node["clause"], sentence, node["summary"], fn, params, node.get("note", ""), node.line
+    )
 
 
 def _calc_unit(name: str) -> str:
@@ -117,8 +140,9 @@ def _calc_unit(name: str) -> str:
 
 def _coverage(nodes) -> list[Node]:
     for node in nodes:
-        node.check_keys({"clause", "title", "status", "rules", "note"}, {"clause", "title", "status", "note"},
-                        "条款覆盖：")
+        node.check_keys(
+            {"clause", "title", "status", "rules", "note"}, {"clause", "title", "status", "note"}, "条款覆盖："
+        )
         for key in ("clause", "title", "note"):
             _text(node, key)
         if node["status"] not in COVERAGE_STATUSES:

@@ -5,6 +5,7 @@ duplicated one must fail loudly with the file and line, so every mapping read
 here is a :class:`Node` that knows where it came from, and numbers with a
 decimal point become ``Decimal`` (money and rates are never floats).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -38,7 +39,9 @@ class Node(dict):
     def fail(self, message: str, key: str | None = None) -> YamlError:
         return YamlError(self.path, self.where(key), message)
 
-    def check_keys(self, allowed: set[str] | frozenset[str], required: set[str] | frozenset[str] = frozenset(), what: str = "") -> None:
+    def check_keys(
+        self, allowed: set[str] | frozenset[str], required: set[str] | frozenset[str] = frozenset(), what: str = ""
+    ) -> None:
         for key in self:
             if key not in allowed:
                 known = "、".join(sorted(allowed))

@@ -6,6 +6,7 @@ cover every event, since a scenario asks "what if the clause said this". A
 rule switched off stops paying; the documents' date of effect and status
 change on the copy's documents only.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,10 +48,21 @@ def apply_scenario(policies: PolicySet, spec: ScenarioFile, scenario: Scenario) 
             raise ScenarioError(f"{where}引文“{c.cite}”不在《{rule.document.title}》原文中")
         current = [v.value for v in params[c.param].versions]
         if not any(value_matches(v, c.cite) for v in current):
-            raise ScenarioError(f"{where}引文“{c.cite}”没有写到规则{c.rule}参数{c.param}的现值"
-                                f"（{'、'.join(str(v) for v in current)}）")
-        overrides.append(Override(c.rule, c.param, c.value, SCENARIO_START, None, scenario.name, _WHEN,
-                                  f"测算方案“{scenario.name}”：{c.reason or c.cite}"))
+            raise ScenarioError(
+                f"{where}引文“{c.cite}”没有写到规则{c.rule}参数{c.param}的现值（{'、'.join(str(v) for v in current)}）"
+            )
+        overrides.append(
+            Override(
+                c.rule,
+                c.param,
+                c.value,
+                SCENARIO_START,
+                None,
+                scenario.name,
+                _WHEN,
+                f"测算方案“{scenario.name}”：{c.reason or c.cite}",
+            )
+        )
     for r in scenario.readings:
         doc = policies.documents.get(r.document)
         where = f"{spec.path}第{r.line}行：" if r.line else ""
@@ -60,8 +72,18 @@ def apply_scenario(policies: PolicySet, spec: ScenarioFile, scenario: Scenario) 
             raise ScenarioError(f"{where}《{doc.title}》没有解读“{r.name}”（可用：{'、'.join(doc.readings)}）")
         if type(r.value) is not type(doc.readings[r.name].value):
             raise ScenarioError(f"{where}解读{r.name}的取值应与原取值同类（原为{doc.readings[r.name].value!r}）")
-        overrides.append(Override(r.document, f"reading.{r.name}", r.value, SCENARIO_START, None, scenario.name,
-                                  _WHEN, f"测算方案“{scenario.name}”：{r.reason}"))
+        overrides.append(
+            Override(
+                r.document,
+                f"reading.{r.name}",
+                r.value,
+                SCENARIO_START,
+                None,
+                scenario.name,
+                _WHEN,
+                f"测算方案“{scenario.name}”：{r.reason}",
+            )
+        )
     try:
         changed = policies.with_overrides(overrides) if overrides else policies
     except OverrideError as exc:
@@ -94,8 +116,15 @@ def _switched(policies: PolicySet, base: set, scenario: Scenario, spec: Scenario
         if doc is not rule.document or rid in off:
             rule = replace(rule, document=doc, pays=rule.pays and rid not in off)
         rules[rid] = rule
-    return PolicySet(documents, rules, policies.groups, policies.targets, policies.calculators, policies.coverage,
-                     policies.vocabulary)
+    return PolicySet(
+        documents,
+        rules,
+        policies.groups,
+        policies.targets,
+        policies.calculators,
+        policies.coverage,
+        policies.vocabulary,
+    )
 
 
 def describe_changes(policies: PolicySet, scenario: Scenario) -> list[dict]:
@@ -105,29 +134,77 @@ def describe_changes(policies: PolicySet, scenario: Scenario) -> list[dict]:
         rule = policies.rules[c.rule]
         param = dict(rule.params())[c.param]
         was = "、".join(str(v.value) for v in param.versions)
-        rows.append({"scenario": scenario.name, "document": rule.document.citation, "clause": rule.clause,
-                     "rule_id": rule.id, "what": f"{rule.summary}：{param.label}", "was": was,
-                     "becomes": str(c.value), "unit": param.unit, "cite": c.cite, "sentence": rule.sentence,
-                     "reason": c.reason})
+        rows.append(
+            {
+                "scenario": scenario.name,
+                "document": rule.document.citation,
+                "clause": rule.clause,
+                "rule_id": rule.id,
+                "what": f"{rule.summary}：{param.label}",
+                "was": was,
+                "becomes": str(c.value),
+                "unit": param.unit,
+                "cite": c.cite,
+                "sentence": rule.sentence,
+                "reason": c.reason,
+            }
+        )
     for s in scenario.rules_off:
         rule = policies.rules[s.rule]
-        rows.append({"scenario": scenario.name, "document": rule.document.citation, "clause": rule.clause,
-                     "rule_id": rule.id, "what": f"{rule.summary}：停用", "was": "执行", "becomes": "不执行",
-                     "unit": "", "cite": "", "sentence": rule.sentence, "reason": s.reason})
+        rows.append(
+            {
+                "scenario": scenario.name,
+                "document": rule.document.citation,
+                "clause": rule.clause,
+                "rule_id": rule.id,
+                "what": f"{rule.summary}：停用",
+                "was": "执行",
+                "becomes": "不执行",
+                "unit": "",
+                "cite": "",
+                "sentence": rule.sentence,
+                "reason": s.reason,
+            }
+        )
     for r in scenario.readings:
         doc = policies.documents[r.document]
         old = doc.readings[r.name]
-        rows.append({"scenario": scenario.name, "document": doc.citation, "clause": "", "rule_id": "",
-                     "what": f"解读 {r.name}", "was": _yes_no(old.value), "becomes": _yes_no(r.value),
-                     "unit": "", "cite": "", "sentence": old.note, "reason": r.reason})
+        rows.append(
+            {
+                "scenario": scenario.name,
+                "document": doc.citation,
+                "clause": "",
+                "rule_id": "",
+                "what": f"解读 {r.name}",
+                "was": _yes_no(old.value),
+                "becomes": _yes_no(r.value),
+                "unit": "",
+                "cite": "",
+                "sentence": old.note,
+                "reason": r.reason,
+            }
+        )
     if scenario.effective_from is not None or scenario.status is not None:
         what = []
         if scenario.effective_from is not None:
             what.append(f"施行日期改为{scenario.effective_from.isoformat()}")
         if scenario.status is not None:
             what.append("按正式印发测算" if scenario.status == "in_force" else "按征求意见稿测算")
-        rows.append({"scenario": scenario.name, "document": "", "clause": "", "rule_id": "", "what": "；".join(what),
-                     "was": "", "becomes": "", "unit": "", "cite": "", "sentence": "", "reason": ""})
+        rows.append(
+            {
+                "scenario": scenario.name,
+                "document": "",
+                "clause": "",
+                "rule_id": "",
+                "what": "；".join(what),
+                "was": "",
+                "becomes": "",
+                "unit": "",
+                "cite": "",
+                "sentence": "",
+                "reason": "",
+            }
+        )
     return rows
 
 

@@ -3,6 +3,7 @@
 Prints the totals (or the comparison as JSON); with ``-o`` writes the 测算报告
 workbook and, beside it, the same report as a PDF (``--no-pdf`` leaves it out).
 """
+
 from __future__ import annotations
 
 import argparse

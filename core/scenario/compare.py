@@ -7,6 +7,7 @@ evaluated by the engine once per column, and only the lines of the
 scenario's base documents are counted: other documents are in the
 evaluation (their caps and stacking still apply) but not in the comparison.
 """
+
 from __future__ import annotations
 
 import time
@@ -87,21 +88,40 @@ class Comparison:
 
     def to_json(self) -> dict:
         def rows(rs: list[Row]) -> list[dict]:
-            return [{"label": r.label, "amounts": [str(a) for a in r.amounts], "differences": [str(d) for d in r.diffs()],
-                     "companies": r.companies} for r in rs]
+            return [
+                {
+                    "label": r.label,
+                    "amounts": [str(a) for a in r.amounts],
+                    "differences": [str(d) for d in r.diffs()],
+                    "companies": r.companies,
+                }
+                for r in rs
+            ]
 
         return {
-            "title": self.title, "population": self.population, "award_year": self.award_year, "base": self.base,
-            "columns": self.columns, "companies": self.companies,
+            "title": self.title,
+            "population": self.population,
+            "award_year": self.award_year,
+            "base": self.base,
+            "columns": self.columns,
+            "companies": self.companies,
             "totals": [str(t) for t in self.totals],
             "differences": [str(t - self.totals[0]) for t in self.totals[1:]],
             "companies_paid": self.companies_paid,
             "breakdowns": {key: {"title": title, "rows": rows(rs)} for key, (title, rs) in self.breakdowns.items()},
             "gainers": [{"companies": n, "amount": str(a)} for n, a in self.gainers],
             "losers": [{"companies": n, "amount": str(a)} for n, a in self.losers],
-            "largest_changes": [{"uscc": c.uscc, "name": c.name, "city": c.city, "county": c.county,
-                                 "amounts": [str(a) for a in c.amounts], "differences": [str(d) for d in c.diffs()]}
-                                for c in self.largest()],
+            "largest_changes": [
+                {
+                    "uscc": c.uscc,
+                    "name": c.name,
+                    "city": c.city,
+                    "county": c.county,
+                    "amounts": [str(a) for a in c.amounts],
+                    "differences": [str(d) for d in c.diffs()],
+                }
+                for c in self.largest()
+            ],
             "changes": self.change_rows,
             "errors": [{"company": n, "message": m} for n, m in self.errors],
             "provisional": self.provisional,
@@ -109,9 +129,15 @@ class Comparison:
         }
 
 
-def compare(policies: PolicySet, spec: ScenarioFile, population: Population, *, include_drafts: bool = True,
-            report: Callable[[int, int, str], None] | None = None,
-            cancelled: Callable[[], bool] | None = None) -> Comparison:
+def compare(
+    policies: PolicySet,
+    spec: ScenarioFile,
+    population: Population,
+    *,
+    include_drafts: bool = True,
+    report: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Comparison:
     """Evaluate ``population`` under ``policies`` and under each scenario of ``spec``; Decimal yuan throughout.
 
     ``report(done, total, text)`` and ``cancelled()`` as core.progress describes; Cancelled is raised.
@@ -159,16 +185,25 @@ def release(*lists: list) -> None:
 def _company_keys(company: EngineCompany, vocab: Vocabulary) -> dict:
     return {
         "city": vocab.label("cities", company.city) if company.city else "未填写",
-        "county": (f"{vocab.label('cities', company.city)} {company.county}" if company.county else
-                   f"{vocab.label('cities', company.city)}（未填旗县区）"),
+        "county": (
+            f"{vocab.label('cities', company.city)} {company.county}"
+            if company.county
+            else f"{vocab.label('cities', company.city)}（未填旗县区）"
+        ),
         "size": vocab.label("sizes", company.size) if company.size else "未填写",
         "industry": company.industry or "未填写",
     }
 
 
-def _tabulate(spec: ScenarioFile, population: Population, columns: list[tuple[str, PolicySet]],
-              results: list[list[CompanyResult]], base: set[str], vocab: Vocabulary,
-              cancelled: Callable[[], bool] | None = None) -> Comparison:
+def _tabulate(
+    spec: ScenarioFile,
+    population: Population,
+    columns: list[tuple[str, PolicySet]],
+    results: list[list[CompanyResult]],
+    base: set[str],
+    vocab: Vocabulary,
+    cancelled: Callable[[], bool] | None = None,
+) -> Comparison:
     k = len(columns)
     tables: dict[str, dict] = {key: {} for key, _ in BREAKDOWNS}
     order: dict[str, tuple] = {}
@@ -211,8 +246,11 @@ def _tabulate(spec: ScenarioFile, population: Population, columns: list[tuple[st
                 for key in ("city", "county", "size", "industry"):
                     _add(tables[key], keys[key], col, k, total, company.uscc)
         if any(a != amounts[0] for a in amounts[1:]):
-            changes.append(CompanyChange(company.uscc, company.name, keys["city"], company.county,
-                                         keys["size"], keys["industry"], amounts))
+            changes.append(
+                CompanyChange(
+                    company.uscc, company.name, keys["city"], company.county, keys["size"], keys["industry"], amounts
+                )
+            )
     changes.sort(key=lambda ch: (-max(abs(d) for d in ch.diffs()), ch.uscc))
     breakdowns = {}
     for key, title in BREAKDOWNS:
@@ -228,16 +266,32 @@ def _tabulate(spec: ScenarioFile, population: Population, columns: list[tuple[st
         down = [ch.amounts[s] - ch.amounts[0] for ch in changes if ch.amounts[s] < ch.amounts[0]]
         gainers.append((len(up), sum(up, ZERO)))
         losers.append((len(down), sum(down, ZERO)))
-    notes = [("金额为按库内资料和政策文件测算的应兑现金额（元），不是已拨付数；"
-              "只统计方案所复制文件的条款，其他文件照常参与计算（上限、就高等）但不列入。")]
+    notes = [
+        (
+            "金额为按库内资料和政策文件测算的应兑现金额（元），不是已拨付数；"
+            "只统计方案所复制文件的条款，其他文件照常参与计算（上限、就高等）但不列入。"
+        )
+    ]
     if provisional:
         notes.append("含依据征求意见稿测算的金额，文件正式印发前仅供参考。")
     return Comparison(
-        title=spec.title, population=population.label, award_year=population.award_year,
-        base=[_citation(spec, d, columns[0][1]) for d in spec.base], columns=[name for name, _ in columns],
-        totals=totals, companies_paid=paid, breakdowns=breakdowns, changes=changes, change_rows=[],
-        gainers=gainers, losers=losers, errors=errors, companies=len(population.cases), provisional=provisional,
-        notes=notes)
+        title=spec.title,
+        population=population.label,
+        award_year=population.award_year,
+        base=[_citation(spec, d, columns[0][1]) for d in spec.base],
+        columns=[name for name, _ in columns],
+        totals=totals,
+        companies_paid=paid,
+        breakdowns=breakdowns,
+        changes=changes,
+        change_rows=[],
+        gainers=gainers,
+        losers=losers,
+        errors=errors,
+        companies=len(population.cases),
+        provisional=provisional,
+        notes=notes,
+    )
 
 
 def _citation(spec: ScenarioFile, doc_id: str, policies: PolicySet) -> str:

@@ -17,6 +17,7 @@ bureau paying without applications (免申即享) would read it:
 Those of Y's recognitions and registrations are taken out of the history the
 claims are evaluated against, as a batch's own are until it is approved.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
@@ -55,13 +56,26 @@ def batch_population(store: Store, batch_id: int, cancel: Callable[[], bool] | N
         return Population(f"批次{batch.id}“{batch.name}”", batch.award_year, cases, batch.id)
 
 
-def store_population(store: Store, award_year: int, city: str | None = None, county: str | None = None,
-                     cancel: Callable[[], bool] | None = None) -> Population:
+def store_population(
+    store: Store,
+    award_year: int,
+    city: str | None = None,
+    county: str | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> Population:
     """Every company of the store (of ``city``/``county``) with claims read from its history for ``award_year``."""
     vocab = store.vocabulary
     defaults = recognition_defaults(vocab)
-    columns = (Company.id, Company.history_version, Company.uscc, Company.name, Company.city, Company.county,
-               Company.size, Company.industry)
+    columns = (
+        Company.id,
+        Company.history_version,
+        Company.uscc,
+        Company.name,
+        Company.city,
+        Company.county,
+        Company.size,
+        Company.industry,
+    )
     with store.reading() as s:
         q = select(*columns).order_by(Company.id)
         if city:
@@ -90,13 +104,17 @@ def recognition_defaults(vocab: Vocabulary) -> dict:
     return {name: f.default for name, f in spec.items() if f.default is not None}
 
 
-def claims_for_year(history: History, year: int, year_batches: Collection[int] = frozenset(),
-                    defaults: dict | None = None) -> tuple[History, list[Claim]]:
+def claims_for_year(
+    history: History, year: int, year_batches: Collection[int] = frozenset(), defaults: dict | None = None
+) -> tuple[History, list[Claim]]:
     """(the history the claims are evaluated against, the claims of ``year``) as the module docstring says."""
-    if (year not in history.tech_sme_years and year - 1 not in history.rd
-            and not any(r.date.year == year for r in history.recognitions)
-            and not any(y == year for y, _ in history.claims)
-            and not any(e.year == year and e.batch_id in year_batches for e in history.ledger)):
+    if (
+        year not in history.tech_sme_years
+        and year - 1 not in history.rd
+        and not any(r.date.year == year for r in history.recognitions)
+        and not any(y == year for y, _ in history.claims)
+        and not any(e.year == year and e.batch_id in year_batches for e in history.ledger)
+    ):
         return history, []  # nothing happened in the year: the history is evaluated as it is
     batch_claims = [c for y, c in history.claims if y == year]
     from_batches = {(c.get("kind"), c.get("level"), c.date) for c in batch_claims if c.type == "recognition"}
@@ -109,8 +127,14 @@ def claims_for_year(history: History, year: int, year_batches: Collection[int] =
         if (rec.kind, rec.level, rec.date) in from_batches:
             continue  # recorded by approving a batch of the year: that batch's claim is here already
         fields = dict(defaults or {})
-        fields |= {"kind": rec.kind, "level": rec.level, "date": rec.date, "number": rec.number,
-                  "stage": rec.stage, "moved_in": "region" if rec.issued_in else "none"}
+        fields |= {
+            "kind": rec.kind,
+            "level": rec.level,
+            "date": rec.date,
+            "number": rec.number,
+            "stage": rec.stage,
+            "moved_in": "region" if rec.issued_in else "none",
+        }
         if rec.name:
             fields["name"] = rec.name
         claims.append(Claim("recognition", f"库内认定{i + 1}", fields, rec.date))
@@ -119,6 +143,11 @@ def claims_for_year(history: History, year: int, year_batches: Collection[int] =
     if year - 1 in history.rd and not any(c.type == "rd_post_subsidy" for c in batch_claims):
         claims.append(Claim("rd_post_subsidy", "库内研发投入", {"rd_year": year - 1}))
     ledger = tuple(e for e in history.ledger if not (e.year == year and e.batch_id in year_batches))
-    rest = History(tuple(kept), history.tech_sme_years - {year}, history.rd, ledger,
-                   tuple((y, c) for y, c in history.claims if y != year))
+    rest = History(
+        tuple(kept),
+        history.tech_sme_years - {year},
+        history.rd,
+        ledger,
+        tuple((y, c) for y, c in history.claims if y != year),
+    )
     return rest, claims

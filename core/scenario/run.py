@@ -1,4 +1,5 @@
 """Running a scenario file against the store: the one path the command and the screen share."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,10 +21,18 @@ def baseline_policies(store: Store, policies: PolicySet) -> tuple[PolicySet, boo
     return store.settings.policies_with_overrides(policies), store.settings.get(INCLUDE_DRAFTS_KEY, "1") == "1"
 
 
-def run_scenario(store: Store, policies: PolicySet, spec: ScenarioFile, *, batch: int | None = None,
-                 year: int | None = None, city: str | None = None, county: str | None = None,
-                 report: Callable[[int, int, str], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> Comparison:
+def run_scenario(
+    store: Store,
+    policies: PolicySet,
+    spec: ScenarioFile,
+    *,
+    batch: int | None = None,
+    year: int | None = None,
+    city: str | None = None,
+    county: str | None = None,
+    report: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Comparison:
     """Compare ``spec`` over a batch, or over the store's companies (of ``city``/``county``) for ``year``."""
     if (batch is None) == (year is None):
         raise ValueError("请指定批次或测算年度（二者选一）")

@@ -5,6 +5,7 @@ replaces (``cite``), checked against the rule as the loader checks a policy
 file's values, so a 测算报告 can name, beside each figure, the sentence of
 the draft it departs from.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -124,9 +125,14 @@ def _parse(data: object, path: str) -> ScenarioFile:
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise data.fail("方案名称重复：" + "、".join(sorted({n for n in names if names.count(n) > 1})))
-    return ScenarioFile(title=_text(data, "title") or scenarios[0].name, base=tuple(base),
-                        scenarios=tuple(scenarios), baseline_name=_text(data, "baseline") or "现行（原文）",
-                        path=path, note=_text(data, "note") if not single else "")
+    return ScenarioFile(
+        title=_text(data, "title") or scenarios[0].name,
+        base=tuple(base),
+        scenarios=tuple(scenarios),
+        baseline_name=_text(data, "baseline") or "现行（原文）",
+        path=path,
+        note=_text(data, "note") if not single else "",
+    )
 
 
 def _text(node: Node, key: str) -> str:
@@ -149,11 +155,14 @@ def _scenario(node: Node, index: int, single: bool) -> Scenario:
     if status is not None and status not in _STATUSES:
         raise node.fail(f"status 只能是 {'、'.join(_STATUSES)}", "status")
     return Scenario(
-        name=name, note=_text(node, "note"),
+        name=name,
+        note=_text(node, "note"),
         changes=tuple(_change(c) for c in _items(node, "changes")),
         rules_off=tuple(_switch(c) for c in _items(node, "rules_off")),
         readings=tuple(_reading(c) for c in _items(node, "readings")),
-        effective_from=effective, status=status)
+        effective_from=effective,
+        status=status,
+    )
 
 
 def _items(node: Node, key: str) -> list[Node]:
@@ -164,15 +173,25 @@ def _items(node: Node, key: str) -> list[Node]:
 
 
 def _change(node: Node) -> ParamChange:
-    node.check_keys({"rule", "param", "value", "clause", "cite", "reason"}, {"rule", "param", "value", "clause", "cite"},
-                    "参数调整：")
+    node.check_keys(
+        {"rule", "param", "value", "clause", "cite", "reason"},
+        {"rule", "param", "value", "clause", "cite"},
+        "参数调整：",
+    )
     value = node["value"]
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise node.fail(f"value 应为数值（金额以元计，比例如0.05），实际为“{value}”", "value")
     if value < 0:
         raise node.fail("value 不能为负数", "value")
-    return ParamChange(str(node["rule"]), str(node["param"]), Decimal(value), str(node["clause"]),
-                       str(node["cite"]), _text(node, "reason"), node.line)
+    return ParamChange(
+        str(node["rule"]),
+        str(node["param"]),
+        Decimal(value),
+        str(node["clause"]),
+        str(node["cite"]),
+        _text(node, "reason"),
+        node.line,
+    )
 
 
 def _switch(node: Node) -> RuleSwitch:

@@ -4,6 +4,7 @@ One model, two renderings: :func:`write_workbook` (through core.excel.writer,
 so every text cell is text) and :func:`report_html` (for the PDF, painted by
 gui.reportpdf). Amounts stay Decimal yuan; a column says how it is shown.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,10 +52,12 @@ def write_workbook(report: Report, path: str | Path) -> Path:
     title_style = Style(st.TITLE_FONT, alignment=st.LEFT)
     section = Style(st.SECTION_FONT)
     note = Style(st.BODY_FONT, alignment=st.LEFT)
-    body = {MONEY: Style(st.BODY_FONT, None, st.BORDER, st.RIGHT, st.YUAN_FORMAT),
-            COUNT: Style(st.BODY_FONT, None, st.BORDER, st.RIGHT, "0"),
-            RATE: Style(st.BODY_FONT, None, st.BORDER, st.RIGHT, "0.00%"),
-            TEXT: Style(st.BODY_FONT, None, st.BORDER, st.LEFT, st.TEXT_FORMAT)}
+    body = {
+        MONEY: Style(st.BODY_FONT, None, st.BORDER, st.RIGHT, st.YUAN_FORMAT),
+        COUNT: Style(st.BODY_FONT, None, st.BORDER, st.RIGHT, "0"),
+        RATE: Style(st.BODY_FONT, None, st.BORDER, st.RIGHT, "0.00%"),
+        TEXT: Style(st.BODY_FONT, None, st.BORDER, st.LEFT, st.TEXT_FORMAT),
+    }
     bold = {k: v.but(font=st.BOLD_FONT, fill=st.TOTAL_FILL) for k, v in body.items()}
     book = Book(stream=False)
     for sheet in report.sheets:
@@ -64,8 +67,9 @@ def write_workbook(report: Report, path: str | Path) -> Path:
         r = 1
         rows.row(r, [sheet.title], [title_style], height=28, merge=[(1, max(width, 1))])
         r += 1
-        rows.row(r, [f"{report.subtitle}　制表时间：{report.made_at:%Y-%m-%d %H:%M}"], [note],
-                 merge=[(1, max(width, 1))])
+        rows.row(
+            r, [f"{report.subtitle}　制表时间：{report.made_at:%Y-%m-%d %H:%M}"], [note], merge=[(1, max(width, 1))]
+        )
         r += 2
         widths: dict[int, float] = {}
         for table in sheet.tables:
@@ -127,17 +131,20 @@ def show(value: object, kind: str) -> str:
 def report_html(report: Report, font_family: str = "") -> str:
     """The report as HTML for QTextDocument: each sheet a section, each table a framed table."""
     font = f"font-family:'{html.escape(font_family)}';" if font_family else ""
-    out = [f"<html><body style=\"{font} font-size:9pt;\">",
-           f"<h2 align=center>{html.escape(report.title)}</h2>",
-           f"<p align=center>{html.escape(report.subtitle)}　制表时间：{report.made_at:%Y-%m-%d %H:%M}</p>"]
+    out = [
+        f'<html><body style="{font} font-size:9pt;">',
+        f"<h2 align=center>{html.escape(report.title)}</h2>",
+        f"<p align=center>{html.escape(report.subtitle)}　制表时间：{report.made_at:%Y-%m-%d %H:%M}</p>",
+    ]
     for sheet in report.sheets:
         out.append(f"<h3>{html.escape(sheet.title)}</h3>")
         for table in sheet.tables:
             if table.title:
                 out.append(f"<p><b>{html.escape(table.title)}</b></p>")
-            out.append("<table border=1 cellspacing=0 cellpadding=3 width=100% style=\"border-collapse:collapse;\">")
-            out.append("<tr>" + "".join(f"<th bgcolor=#DDEBF7>{html.escape(h[0])}</th>" for h in table.headers)
-                       + "</tr>")
+            out.append('<table border=1 cellspacing=0 cellpadding=3 width=100% style="border-collapse:collapse;">')
+            out.append(
+                "<tr>" + "".join(f"<th bgcolor=#DDEBF7>{html.escape(h[0])}</th>" for h in table.headers) + "</tr>"
+            )
             kinds = [h[2] for h in table.headers]
             for values in table.rows:
                 out.append(_html_row(values, kinds))

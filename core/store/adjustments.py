@@ -13,6 +13,7 @@ is still to pay or recover.
 
 The original stays exactly as approved.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -37,8 +38,9 @@ def family(s: Session, batch_id: int | None) -> set[int]:
     return {root, batch_id} | set(s.scalars(select(Batch.id).where(Batch.adjusts_batch_id == root)))
 
 
-def create_adjustment(s: Session, batch_id: int, reason: str, actor: str,
-                      company_ids: Iterable[int] | None = None) -> int:
+def create_adjustment(
+    s: Session, batch_id: int, reason: str, actor: str, company_ids: Iterable[int] | None = None
+) -> int:
     original = s.get(Batch, batch_id, with_for_update=True)
     if original is None:
         raise NotFound(f"找不到批次{batch_id}")
@@ -61,25 +63,65 @@ def create_adjustment(s: Session, batch_id: int, reason: str, actor: str,
         members = [m for m in members if m.company_id in wanted]
         if not members:
             raise InvalidData("请至少选择一家要调整的单位")
-    batch = Batch(name=f"{root.name}（调整）", award_year=root.award_year, status=DRAFT, source_name="",
-                  created_at=now(), created_by=actor, preparer=actor, adjusts_batch_id=root.id, adjust_reason=reason)
+    batch = Batch(
+        name=f"{root.name}（调整）",
+        award_year=root.award_year,
+        status=DRAFT,
+        source_name="",
+        created_at=now(),
+        created_by=actor,
+        preparer=actor,
+        adjusts_batch_id=root.id,
+        adjust_reason=reason,
+    )
     s.add(batch)
     s.flush()
     kept = {m.company_id for m in members}
     for m in members:
-        s.add(BatchCompany(batch_id=batch.id, company_id=m.company_id, seq=m.seq, calculated=False, errors=[],
-                           warnings=[], excluded=[]))
-    copied = [c for c in s.scalars(select(ClaimRow).where(ClaimRow.batch_id == root.id).order_by(ClaimRow.seq))
-              if c.company_id in kept]
+        s.add(
+            BatchCompany(
+                batch_id=batch.id,
+                company_id=m.company_id,
+                seq=m.seq,
+                calculated=False,
+                errors=[],
+                warnings=[],
+                excluded=[],
+            )
+        )
+    copied = [
+        c
+        for c in s.scalars(select(ClaimRow).where(ClaimRow.batch_id == root.id).order_by(ClaimRow.seq))
+        if c.company_id in kept
+    ]
     verify_rows(s, ClaimRow, [c.id for c in copied])  # a claim edited in the file is not carried into the correction
     for c in copied:
-        s.add(ClaimRow(batch_id=batch.id, company_id=c.company_id, seq=c.seq, claim_key=c.claim_key, type=c.type,
-                       date=c.date, fields=c.fields))
+        s.add(
+            ClaimRow(
+                batch_id=batch.id,
+                company_id=c.company_id,
+                seq=c.seq,
+                claim_key=c.claim_key,
+                type=c.type,
+                date=c.date,
+                fields=c.fields,
+            )
+        )
     claims = len(copied)
     s.flush()
-    log(s, "batch.adjust", f"batch:{batch.id}", None, {
-        "name": batch.name, "adjusts_batch_id": root.id, "reason": reason, "companies": len(members),
-        "claims": claims})
+    log(
+        s,
+        "batch.adjust",
+        f"batch:{batch.id}",
+        None,
+        {
+            "name": batch.name,
+            "adjusts_batch_id": root.id,
+            "reason": reason,
+            "companies": len(members),
+            "claims": claims,
+        },
+    )
     return batch.id
 
 
@@ -96,14 +138,19 @@ class Netting:
         self.batch_id, self.root = batch.id, batch.adjusts_batch_id
         others = family(s, batch.id) - {batch.id}
         self.paid: dict[int, dict[tuple, list]] = {}
-        q = (select(LedgerRow, AwardLineRow).outerjoin(AwardLineRow, AwardLineRow.id == LedgerRow.line_id)
-             .where(LedgerRow.batch_id.in_(others)).order_by(LedgerRow.id))
+        q = (
+            select(LedgerRow, AwardLineRow)
+            .outerjoin(AwardLineRow, AwardLineRow.id == LedgerRow.line_id)
+            .where(LedgerRow.batch_id.in_(others))
+            .order_by(LedgerRow.id)
+        )
         found = s.execute(q).all()
         # The differences stored are what is paid or taken back: what they net against must be as approved.
         verify_rows(s, LedgerRow, [entry.id for entry, _ in found])
         for entry, line in found:
             slot = self.paid.setdefault(entry.company_id, {}).setdefault(
-                (entry.rule_id, entry.subject, entry.person), [ZERO, None])
+                (entry.rule_id, entry.subject, entry.person), [ZERO, None]
+            )
             slot[0] += entry.amount
             if line is not None:
                 slot[1] = line
@@ -119,18 +166,40 @@ class Netting:
             due = r.amount
             r.amount = due - before
             what = "补发" if r.amount > 0 else "冲减"
-            r.trace = _trace([f"调整：原批次{self.root}已兑现{fmt_yuan(before)}元，重新计算应为{fmt_yuan(due)}元，"
-                              f"本批次{what}{fmt_yuan(abs(r.amount))}元"], r.trace)
+            r.trace = _trace(
+                [
+                    f"调整：原批次{self.root}已兑现{fmt_yuan(before)}元，重新计算应为{fmt_yuan(due)}元，"
+                    f"本批次{what}{fmt_yuan(abs(r.amount))}元"
+                ],
+                r.trace,
+            )
             r.schedule = None
             out.append(r)
         for (rule_id, subject, person), (before, line) in paid.items():
             if before == 0 or line is None:
                 continue
-            out.append(AwardLineRow(
-                batch_id=self.batch_id, company_id=company_id, line_no=0, claim_key=line.claim_key, subject=subject,
-                rule_id=rule_id, document_id=line.document_id, document_title=line.document_title,
-                doc_number=line.doc_number, clause=line.clause, summary=line.summary, sentence=line.sentence,
-                amount=-before, provisional=line.provisional, person=person, event_date=line.event_date,
-                trace=_trace([f"调整：重新计算后不再享受本项奖补，冲减原批次{self.root}已兑现的{fmt_yuan(before)}元"]),
-                schedule=None))
+            out.append(
+                AwardLineRow(
+                    batch_id=self.batch_id,
+                    company_id=company_id,
+                    line_no=0,
+                    claim_key=line.claim_key,
+                    subject=subject,
+                    rule_id=rule_id,
+                    document_id=line.document_id,
+                    document_title=line.document_title,
+                    doc_number=line.doc_number,
+                    clause=line.clause,
+                    summary=line.summary,
+                    sentence=line.sentence,
+                    amount=-before,
+                    provisional=line.provisional,
+                    person=person,
+                    event_date=line.event_date,
+                    trace=_trace(
+                        [f"调整：重新计算后不再享受本项奖补，冲减原批次{self.root}已兑现的{fmt_yuan(before)}元"]
+                    ),
+                    schedule=None,
+                )
+            )
         return out

@@ -24,6 +24,7 @@ approved batch it was part of; ever, if none was). Whoever entered a payee's
 details, or the facts an award rests on, is not the one who approves paying
 on them. The facts come from the audit log (``_own_changes``).
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,23 @@ from core.store.claimcodec import decode_claim
 from core.store.errors import BatchLocked, InvalidData, NotFound, Stale, name_list
 from core.store.history import StoredRecognition, bump_versions, chunks, recognition_keys, recognition_values
 from core.store.companies import PAYEE_FIELDS
-from core.store.models import (APPROVED, BATCH_STATUS_LABELS, DRAFT, PAID, AuditRow, AwardLineRow, Batch, BatchCompany,
-                               ClaimRow, Company, ImportLog, LedgerRow, RecognitionRow, TechSmeRow, now)
+from core.store.models import (
+    APPROVED,
+    BATCH_STATUS_LABELS,
+    DRAFT,
+    PAID,
+    AuditRow,
+    AwardLineRow,
+    Batch,
+    BatchCompany,
+    ClaimRow,
+    Company,
+    ImportLog,
+    LedgerRow,
+    RecognitionRow,
+    TechSmeRow,
+    now,
+)
 from core.vocabulary import Vocabulary
 
 MAX_NAMED = 10  # companies named in one message
@@ -62,12 +78,22 @@ def locked_batch(s: Session, batch_id: int) -> Batch:
 
 def require_draft(batch: Batch, doing: str) -> None:
     if batch.status != DRAFT:
-        raise BatchLocked(f"批次{batch.id}“{batch.name}”{BATCH_STATUS_LABELS[batch.status]}，不能{doing}；"
-                          f"已审批或已拨付的批次不允许任何修改")
+        raise BatchLocked(
+            f"批次{batch.id}“{batch.name}”{BATCH_STATUS_LABELS[batch.status]}，不能{doing}；"
+            f"已审批或已拨付的批次不允许任何修改"
+        )
 
 
-def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | None, overrides_version: int,
-            vocab: Vocabulary, allow_provisional: bool = False, actor: str = "") -> None:
+def approve(
+    s: Session,
+    batch_id: int,
+    preparer: str | None,
+    reviewer: str | None,
+    overrides_version: int,
+    vocab: Vocabulary,
+    allow_provisional: bool = False,
+    actor: str = "",
+) -> None:
     # Typed names in one spelling: 张三 and 张三 with a zero-width space are one person (core.identity.names).
     preparer, reviewer = person_name(preparer), person_name(reviewer)
     if not actor:
@@ -98,10 +124,21 @@ def approve(s: Session, batch_id: int, preparer: str | None, reviewer: str | Non
     bump_versions(s, [m.company_id for m in members])
     batch.status, batch.preparer, batch.reviewer, batch.approved_at = APPROVED, preparer, reviewer, now()
     s.flush()
-    log(s, "batch.approve", f"batch:{batch.id}", {"status": DRAFT}, {
-        "status": APPROVED, "preparer": preparer, "reviewer": reviewer, "lines": len(line_ids),
-        "total": total, "allow_provisional": allow_provisional,
-        "adjusts_batch_id": batch.adjusts_batch_id})
+    log(
+        s,
+        "batch.approve",
+        f"batch:{batch.id}",
+        {"status": DRAFT},
+        {
+            "status": APPROVED,
+            "preparer": preparer,
+            "reviewer": reviewer,
+            "lines": len(line_ids),
+            "total": total,
+            "allow_provisional": allow_provisional,
+            "adjusts_batch_id": batch.adjusts_batch_id,
+        },
+    )
 
 
 def _signed_by_users(batch: Batch, preparer: str, reviewer: str, actor: str) -> tuple[str, str]:
@@ -118,8 +155,17 @@ def _signed_by_users(batch: Batch, preparer: str, reviewer: str, actor: str) -> 
     return batch.preparer, actor
 
 
-HISTORY_ACTIONS = ("recognition.add", "recognition.update", "recognition.delete", "tech_sme.add", "tech_sme.delete",
-                   "rd.set", "rd.delete", "ledger.add", "ledger.delete")
+HISTORY_ACTIONS = (
+    "recognition.add",
+    "recognition.update",
+    "recognition.delete",
+    "tech_sme.add",
+    "tech_sme.delete",
+    "rd.set",
+    "rd.delete",
+    "ledger.add",
+    "ledger.delete",
+)
 _PAYEE_LABELS = {"name": "名称", "bank_name": "开户行", "bank_account": "银行账号"}
 _HISTORY = "历史记录"
 
@@ -133,18 +179,26 @@ def _own_changes(s: Session, batch: Batch, actor: str) -> dict[int, dict[str, tu
     approvals = dict(s.execute(select(AuditRow.target, AuditRow.seq).where(AuditRow.action == "batch.approve")).all())
     since: dict[int, int] = {}
     for part in chunks(paid):
-        rows = s.execute(select(BatchCompany.company_id, BatchCompany.batch_id).join(Batch)
-                         .where(BatchCompany.company_id.in_(part), Batch.status.in_((APPROVED, PAID))))
+        rows = s.execute(
+            select(BatchCompany.company_id, BatchCompany.batch_id)
+            .join(Batch)
+            .where(BatchCompany.company_id.in_(part), Batch.status.in_((APPROVED, PAID)))
+        )
         for company_id, batch_id in rows:
             seq = approvals.get(f"batch:{batch_id}", 0)
             since[company_id] = max(since.get(company_id, 0), seq)
     wanted = set(paid)
     first = min(since.get(c, 0) for c in paid)
     found: dict[int, dict[str, tuple[int, str]]] = {}
-    q = (select(AuditRow.seq, AuditRow.at, AuditRow.action, AuditRow.target, AuditRow.new)
-         .where(AuditRow.who == actor, AuditRow.seq > first,
-                AuditRow.action.in_(("company.create", "company.update", "batch.import", *HISTORY_ACTIONS)))
-         .order_by(AuditRow.seq))
+    q = (
+        select(AuditRow.seq, AuditRow.at, AuditRow.action, AuditRow.target, AuditRow.new)
+        .where(
+            AuditRow.who == actor,
+            AuditRow.seq > first,
+            AuditRow.action.in_(("company.create", "company.update", "batch.import", *HISTORY_ACTIONS)),
+        )
+        .order_by(AuditRow.seq)
+    )
     for seq, at, action, target, new in s.execute(q):
         for company_id, what in _companies_changed(action, target, new or {}):
             if company_id in wanted and seq > since.get(company_id, 0):
@@ -176,12 +230,16 @@ def _check_own_changes(s: Session, batch: Batch, actor: str) -> None:
     if not found:
         return
     names = dict(s.execute(select(Company.id, Company.name).where(Company.id.in_(sorted(found)[:MAX_NAMED]))).all())
-    detail = "；".join(f"单位“{names[c]}”：" + "、".join(f"{what}（第{seq}条审计记录，{at.replace('T', ' ')}）"
-                                                      for what, (seq, at) in changes.items())
-                      for c, changes in sorted(found.items())[:MAX_NAMED])
+    detail = "；".join(
+        f"单位“{names[c]}”："
+        + "、".join(f"{what}（第{seq}条审计记录，{at.replace('T', ' ')}）" for what, (seq, at) in changes.items())
+        for c, changes in sorted(found.items())[:MAX_NAMED]
+    )
     more = f"等{len(found)}家" if len(found) > MAX_NAMED else ""
-    raise InvalidData(f"审核人不能审批向自己修改过收款信息或历史记录的单位拨付的批次：“{actor}”在这些单位上次审批后"
-                      f"改动过{detail}{more}。批次{batch.id}须由其他审核人审批")
+    raise InvalidData(
+        f"审核人不能审批向自己修改过收款信息或历史记录的单位拨付的批次：“{actor}”在这些单位上次审批后"
+        f"改动过{detail}{more}。批次{batch.id}须由其他审核人审批"
+    )
 
 
 class Member(NamedTuple):
@@ -196,8 +254,11 @@ class Member(NamedTuple):
 
 def _members(s: Session, batch_id: int) -> list[Member]:
     table = BatchCompany.__table__
-    q = (select(table.c.id, table.c.company_id, table.c.calculated, table.c.history_version,
-                cast(table.c.errors, Text)).where(table.c.batch_id == batch_id).order_by(table.c.seq))
+    q = (
+        select(table.c.id, table.c.company_id, table.c.calculated, table.c.history_version, cast(table.c.errors, Text))
+        .where(table.c.batch_id == batch_id)
+        .order_by(table.c.seq)
+    )
     return [Member(*row) for row in s.execute(q)]
 
 
@@ -212,13 +273,17 @@ def _snapshot_companies(s: Session, members) -> None:
     """Keep each company's name, USCC and bank account as approved, after checking each against its seal (the
     payee is what the disbursement sheet pays)."""
     for start in range(0, len(members), PART):
-        part = members[start:start + PART]
+        part = members[start : start + PART]
         companies = verified(s, Company, [m.company_id for m in part])
         changes = {}
         for m in part:
             c = companies[str(m.company_id)]
-            changes[m.id] = {"uscc": c["uscc"], "company_name": c["name"], "bank_name": c["bank_name"],
-                             "bank_account": c["bank_account"]}
+            changes[m.id] = {
+                "uscc": c["uscc"],
+                "company_name": c["name"],
+                "bank_name": c["bank_name"],
+                "bank_account": c["bank_account"],
+            }
         update_checked(s, BatchCompany, changes)
 
 
@@ -229,12 +294,18 @@ def _check_fresh(s: Session, batch: Batch, members, overrides_version: int) -> N
     changed = []
     for ids in chunks(sorted(used)):  # locked in id order across chunks too: no deadlock with another approval
         # Lock the companies too: on PostgreSQL a concurrent approval touching them waits for this one.
-        rows = s.execute(select(Company.id, Company.name, Company.history_version)
-                         .where(Company.id.in_(ids)).order_by(Company.id).with_for_update())
+        rows = s.execute(
+            select(Company.id, Company.name, Company.history_version)
+            .where(Company.id.in_(ids))
+            .order_by(Company.id)
+            .with_for_update()
+        )
         changed += [name for cid, name, version in rows if version != used[cid]]
     if changed:
-        raise Stale(f"批次{batch.id}计算后，以下单位的资料、历史记录或已审批奖补有变化："
-                    f"{name_list(changed, MAX_NAMED)}；请重新计算后再审批")
+        raise Stale(
+            f"批次{batch.id}计算后，以下单位的资料、历史记录或已审批奖补有变化："
+            f"{name_list(changed, MAX_NAMED)}；请重新计算后再审批"
+        )
 
 
 def _check_errors(s: Session, members) -> None:
@@ -248,11 +319,16 @@ def _check_errors(s: Session, members) -> None:
 
 
 def _check_provisional(s: Session, batch: Batch) -> None:
-    count = s.scalar(select(func.count()).select_from(AwardLineRow)
-                     .where(AwardLineRow.batch_id == batch.id, AwardLineRow.provisional.is_(True)))
+    count = s.scalar(
+        select(func.count())
+        .select_from(AwardLineRow)
+        .where(AwardLineRow.batch_id == batch.id, AwardLineRow.provisional.is_(True))
+    )
     if count:
-        raise BatchLocked(f"批次{batch.id}有{count}条奖补依据征求意见稿测算，文件正式印发前不得审批拨付；"
-                          f"如确需审批，请明确选择“允许审批测算金额”")
+        raise BatchLocked(
+            f"批次{batch.id}有{count}条奖补依据征求意见稿测算，文件正式印发前不得审批拨付；"
+            f"如确需审批，请明确选择“允许审批测算金额”"
+        )
 
 
 def _to_ledger(s: Session, batch: Batch) -> tuple[list[int], Decimal]:
@@ -260,17 +336,37 @@ def _to_ledger(s: Session, batch: Batch) -> tuple[list[int], Decimal]:
     written a part at a time; (the lines' ids, their total)."""
     stamp = now()
     note = f"调整批次{batch.adjusts_batch_id}：{batch.adjust_reason}" if batch.adjusts_batch_id else ""
-    lines = s.execute(select(AwardLineRow.id, AwardLineRow.company_id, AwardLineRow.rule_id, AwardLineRow.amount,
-                             AwardLineRow.subject, AwardLineRow.person)
-                      .where(AwardLineRow.batch_id == batch.id).order_by(AwardLineRow.line_no)
-                      .execution_options(yield_per=PART))
+    lines = s.execute(
+        select(
+            AwardLineRow.id,
+            AwardLineRow.company_id,
+            AwardLineRow.rule_id,
+            AwardLineRow.amount,
+            AwardLineRow.subject,
+            AwardLineRow.person,
+        )
+        .where(AwardLineRow.batch_id == batch.id)
+        .order_by(AwardLineRow.line_no)
+        .execution_options(yield_per=PART)
+    )
     line_ids: list[int] = []
     total = ZERO
     for part in lines.partitions():
-        rows = [dict(company_id=company_id, batch_id=batch.id, line_id=line_id, rule_id=rule_id,
-                     year=batch.award_year, amount=amount, subject=subject, person=person, note=note,
-                     recorded_at=stamp)
-                for line_id, company_id, rule_id, amount, subject, person in part]
+        rows = [
+            dict(
+                company_id=company_id,
+                batch_id=batch.id,
+                line_id=line_id,
+                rule_id=rule_id,
+                year=batch.award_year,
+                amount=amount,
+                subject=subject,
+                person=person,
+                note=note,
+                recorded_at=stamp,
+            )
+            for line_id, company_id, rule_id, amount, subject, person in part
+        ]
         insert_many(s, LedgerRow, rows)
         line_ids += [line_id for line_id, *_ in part]
         total += sum((amount for _, _, _, amount, _, _ in part), ZERO)
@@ -290,10 +386,15 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
     index = recognition_keys(s, company_ids)
     years: set[tuple] = set()
     for ids in chunks(company_ids):
-        years.update(map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
-                                          .where(TechSmeRow.company_id.in_(ids)))))
-    rows = s.execute(select(claims.c.company_id, claims.c.type, claims.c.claim_key, claims.c.fields)
-                     .where(*wanted).order_by(claims.c.seq).execution_options(yield_per=PART))
+        years.update(
+            map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year).where(TechSmeRow.company_id.in_(ids))))
+        )
+    rows = s.execute(
+        select(claims.c.company_id, claims.c.type, claims.c.claim_key, claims.c.fields)
+        .where(*wanted)
+        .order_by(claims.c.seq)
+        .execution_options(yield_per=PART)
+    )
     for part in rows.partitions():
         recognitions, registrations = [], []
         for company_id, kind, claim_key, fields in part:
@@ -303,8 +404,15 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
             if kind == "tech_sme_registration":
                 key = (company_id, claim.get("year"))
                 if key not in years:
-                    registrations.append(dict(company_id=company_id, year=key[1], number=claim.get("number", ""),
-                                              batch_id=batch.id, created_at=stamp))
+                    registrations.append(
+                        dict(
+                            company_id=company_id,
+                            year=key[1],
+                            number=claim.get("number", ""),
+                            batch_id=batch.id,
+                            created_at=stamp,
+                        )
+                    )
                     years.add(key)
                 continue
             rec = claim_recognition(claim)
@@ -334,8 +442,13 @@ def delete_draft(s: Session, batch_id: int) -> None:
     """Remove a draft batch (its claims, lines and import record); history merged by its import stays."""
     batch = locked_batch(s, batch_id)
     require_draft(batch, "删除")
-    old = {"name": batch.name, "award_year": batch.award_year, "source_name": batch.source_name,
-           "created_by": batch.created_by, "adjusts_batch_id": batch.adjusts_batch_id}
+    old = {
+        "name": batch.name,
+        "award_year": batch.award_year,
+        "source_name": batch.source_name,
+        "created_by": batch.created_by,
+        "adjusts_batch_id": batch.adjusts_batch_id,
+    }
     for model in (BatchCompany, ClaimRow, AwardLineRow, ImportLog):  # deleted with it (ON DELETE CASCADE)
         touch(s, model, s.scalars(select(model.id).where(model.batch_id == batch.id)))
     touch(s, Batch, [batch.id])

@@ -6,6 +6,7 @@ a change that relies on or writes over a row changed behind the program's back.
 A row updated here is sealed at the end of the change from the values written
 (``Trail.written``, as for core.store.audit.insert_many), not read again.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, bindparam, update
@@ -19,8 +20,7 @@ from core.store.types import Money
 def verified(s: Session, model, keys, doing: str = "") -> dict[str, dict]:
     """{key: the row's sealed columns} of the rows with these keys, each checked against its last seal as
     ``audit.verify_rows`` checks it (Tampered when one does not match)."""
-    return {key: st.row for key, st in _verified_states(s, model, keys, doing).items()
-            if isinstance(st.row, dict)}
+    return {key: st.row for key, st in _verified_states(s, model, keys, doing).items() if isinstance(st.row, dict)}
 
 
 def _verified_states(s: Session, model, keys, doing: str = "") -> dict[str, RowState]:
@@ -51,10 +51,8 @@ def update_checked(s: Session, model, changes: dict[int, dict]) -> None:
         if isinstance(table.c[c].type, (Money, JSON)):
             raise ValueError(f"{name}.{c}: update_checked writes only values that read back as given")
     states = _verified_states(s, model, changes)
-    statement = (update(table).where(table.c.id == bindparam("_key"))
-                 .values({c: bindparam("_" + c) for c in columns}))
-    s.connection().execute(statement, [{"_key": key, **{"_" + c: v[c] for c in columns}}
-                                       for key, v in changes.items()])
+    statement = update(table).where(table.c.id == bindparam("_key")).values({c: bindparam("_" + c) for c in columns})
+    s.connection().execute(statement, [{"_key": key, **{"_" + c: v[c] for c in columns}} for key, v in changes.items()])
     t = trail(s)
     keys = [str(key) for key in changes]
     t.touch(name, keys)

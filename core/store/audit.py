@@ -31,6 +31,7 @@ first compared with its last seal, and the transaction is refused
 
 Each row is checked once per transaction, one digest per row.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,17 @@ from core.store.audit_log import SealSet, append, head
 from core.store.audit_tampered import TamperedRow, deleted_row, refusal, tampered_row
 from core.store.errors import Tampered
 from core.store.models import Base
-from core.store.seals import (PROTECTED, Encoded, RowState, json_part, last_seals, pack_seal, row_seal, row_states,
-                              unpack_seal)
+from core.store.seals import (
+    PROTECTED,
+    Encoded,
+    RowState,
+    json_part,
+    last_seals,
+    pack_seal,
+    row_seal,
+    row_states,
+    unpack_seal,
+)
 from core.store.types import Money, dumps
 
 TRAIL = "audit_trail"  # key in Session.info
@@ -88,8 +98,9 @@ def _check_states(s: Session, table_name: str, keys: set[str], doing: str) -> No
         raise refusal([tampered_row(s, st) for st in bad], doing)
 
 
-def _mismatched(s: Session, table_name: str, keys: Iterable[str],
-                states: dict[str, RowState] | None = None) -> list[RowState]:
+def _mismatched(
+    s: Session, table_name: str, keys: Iterable[str], states: dict[str, RowState] | None = None
+) -> list[RowState]:
     """The rows among ``keys`` that do not match their last seals, read again until they do or it is certain.
 
     A row and its seal are read by two statements; on a server, a clerk's change committing between them looks
@@ -351,7 +362,7 @@ def finish(s: Session, t: Trail) -> None:
         written = t.written[table_name]
         ordered = sorted(keys)
         for start in range(0, len(ordered), _FINISH_CHUNK):  # a chunk at a time: its row states are not all held
-            part = ordered[start:start + _FINISH_CHUNK]
+            part = ordered[start : start + _FINISH_CHUNK]
             states = row_states(s, table_name, [k for k in part if k not in written])
             states.update(_written_states(s, table_name, written, part))
             for key in part:
@@ -359,8 +370,12 @@ def finish(s: Session, t: Trail) -> None:
                 if state is None:
                     written[key] = b""
                     continue
-                if key in created and key not in checked and state.sealed_seq is not None \
-                        and state.sealed_digest is not None:
+                if (
+                    key in created
+                    and key not in checked
+                    and state.sealed_seq is not None
+                    and state.sealed_digest is not None
+                ):
                     bad.append(deleted_row(s, table_name, key, state.sealed_seq))
                 written[key] = pack_seal(state.digest, state.fingerprint)
             kept = {k: st for k, st in states.items() if k not in checked and k not in created}
@@ -380,8 +395,7 @@ def _only(packed: dict[str, bytes], keys: set[str]) -> dict[str, bytes]:
     return {k: packed[k] for k in keys}
 
 
-def _written_states(s: Session, table_name: str, written: dict[str, bytes], keys: Iterable[str]) \
-        -> dict[str, RowState]:
+def _written_states(s: Session, table_name: str, written: dict[str, bytes], keys: Iterable[str]) -> dict[str, RowState]:
     """RowStates of rows written by insert_many, from their seals worked out then (and their last seals, so a row
     created under the key of a row the log says still exists is refused as before)."""
     wanted = [k for k in keys if k in written]
@@ -400,8 +414,19 @@ def record_tamper(s: Session, exc: Tampered, who: str, at: str) -> int:
     rows = exc.rows
     first = rows[0] if rows else None
     target = f"{_TARGET_KINDS.get(first.table, first.table)}:{first.key}" if first else "audit"
-    append(s, who, at, [("audit.tamper", target, None, {
-        "doing": exc.doing, "tampered": [r.as_json() for r in rows[:100]], "count": len(rows)})])
+    append(
+        s,
+        who,
+        at,
+        [
+            (
+                "audit.tamper",
+                target,
+                None,
+                {"doing": exc.doing, "tampered": [r.as_json() for r in rows[:100]], "count": len(rows)},
+            )
+        ],
+    )
     return head(s)[0]
 
 

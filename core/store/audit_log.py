@@ -5,6 +5,7 @@ last entry, in the transaction of the change it records (core.store.audit). The 
 every protected row as it is (``start_log``); an upgrade that makes more tables protected seals theirs
 (``seal_tables``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -74,8 +75,20 @@ def append(s: Session, who: str, at: str, entries: Sequence[Entry], seals: SealS
         last = i == len(entries) - 1
         digest = seals.digest() if last and seals else None
         e = seal(seq, at, who, action, target, old, new, prev, digest)
-        s.execute(insert(AuditRow).values(seq=seq, at=at, who=who, action=action, target=target, old=old, new=new,
-                                          seals=digest, prev_hash=prev, hash=e.hash))
+        s.execute(
+            insert(AuditRow).values(
+                seq=seq,
+                at=at,
+                who=who,
+                action=action,
+                target=target,
+                old=old,
+                new=new,
+                seals=digest,
+                prev_hash=prev,
+                hash=e.hash,
+            )
+        )
         if digest is not None and seals is not None:
             rows: list[dict[str, object]] = []
             for tn, k, d, fingerprint in seals:  # a thousand rows built at a time (an approval seals many)
@@ -129,13 +142,23 @@ def record(row: AuditRow, sealed: int = 0) -> AuditRecord:
     return AuditRecord(row.seq, row.at, row.who, row.action, row.target, row.old, row.new, row.hash, sealed)
 
 
-def entries(s: Session, *, target: str | None = None, action: str | None = None, who: str | None = None,
-            limit: int | None = None, newest_first: bool = False) -> list[AuditRecord]:
+def entries(
+    s: Session,
+    *,
+    target: str | None = None,
+    action: str | None = None,
+    who: str | None = None,
+    limit: int | None = None,
+    newest_first: bool = False,
+) -> list[AuditRecord]:
     """Entries, filtered: ``target`` matches exactly or as a prefix before ``:`` (``batch`` or ``batch:3``)."""
     q = select(AuditRow)
     if target:
-        q = q.where((AuditRow.target == target) | AuditRow.target.startswith(target + ":", autoescape=True)
-                    if ":" not in target else AuditRow.target == target)
+        q = q.where(
+            (AuditRow.target == target) | AuditRow.target.startswith(target + ":", autoescape=True)
+            if ":" not in target
+            else AuditRow.target == target
+        )
     if action:
         q = q.where((AuditRow.action == action) | AuditRow.action.startswith(action + ".", autoescape=True))
     if who is not None:
@@ -148,6 +171,11 @@ def entries(s: Session, *, target: str | None = None, action: str | None = None,
     if rows:
         seqs = [r.seq for r in rows if r.seals]
         for start in range(0, len(seqs), 500):
-            counts.update(s.execute(select(AuditSealRow.seq, func.count()).where(
-                AuditSealRow.seq.in_(seqs[start:start + 500])).group_by(AuditSealRow.seq)).all())
+            counts.update(
+                s.execute(
+                    select(AuditSealRow.seq, func.count())
+                    .where(AuditSealRow.seq.in_(seqs[start : start + 500]))
+                    .group_by(AuditSealRow.seq)
+                ).all()
+            )
     return [record(r, counts.get(r.seq, 0)) for r in rows]

@@ -2,6 +2,7 @@
 
 core.store.audit finds such rows before a change writes over them; core.store.verify finds them all.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,23 +46,39 @@ def tampered_row(s: Session, state: RowState) -> TamperedRow:
     """What is wrong with a row that does not match its last seal, in the words of a refusal."""
     where = f"数据表{state.table}中的{describe(state.table, state.key, state.row)}"
     if state.sealed_seq is None:
-        return TamperedRow(state.table, state.key, "inserted",
-                           f"{where}没有任何审计记录，不是本程序写入的（被直接插入）")
+        return TamperedRow(
+            state.table, state.key, "inserted", f"{where}没有任何审计记录，不是本程序写入的（被直接插入）"
+        )
     entry = _entry_label(s, state.sealed_seq)
     if state.sealed_digest is None:
-        return TamperedRow(state.table, state.key, "inserted",
-                           f"{where}已由{entry}删除，却又出现在数据库中（被直接插入）", sealed_seq=state.sealed_seq)
+        return TamperedRow(
+            state.table,
+            state.key,
+            "inserted",
+            f"{where}已由{entry}删除，却又出现在数据库中（被直接插入）",
+            sealed_seq=state.sealed_seq,
+        )
     columns = changed_columns(state.table, state.fingerprint, state.sealed_fingerprint)
     what = f"，被改动的列：{column_labels(columns)}" if columns else ""
-    return TamperedRow(state.table, state.key, "changed", f"{where}与{entry}封存的内容不符（被直接改动）{what}",
-                       tuple(columns) if columns is not None else None, state.sealed_seq)
+    return TamperedRow(
+        state.table,
+        state.key,
+        "changed",
+        f"{where}与{entry}封存的内容不符（被直接改动）{what}",
+        tuple(columns) if columns is not None else None,
+        state.sealed_seq,
+    )
 
 
 def deleted_row(s: Session, table_name: str, key: str, seq: int) -> TamperedRow:
     """A row created under the key of a row the log says still exists: that row was deleted behind its back."""
-    return TamperedRow(table_name, key, "deleted",
-                       f"数据表{table_name}中的{describe(table_name, key)}在{_entry_label(s, seq)}之后被直接删除",
-                       sealed_seq=seq)
+    return TamperedRow(
+        table_name,
+        key,
+        "deleted",
+        f"数据表{table_name}中的{describe(table_name, key)}在{_entry_label(s, seq)}之后被直接删除",
+        sealed_seq=seq,
+    )
 
 
 MAX_NAMED = 3  # tampered rows named in a refusal's message (all are recorded)
@@ -70,7 +87,10 @@ MAX_NAMED = 3  # tampered rows named in a refusal's message (all are recorded)
 def refusal(rows: list[TamperedRow], doing: str) -> Tampered:
     what = f"“{doing}”" if doing else "本次修改"
     named = "；".join(r.text for r in rows[:MAX_NAMED]) + (f"；……共{len(rows)}行" if len(rows) > MAX_NAMED else "")
-    return Tampered(f"【数据篡改警报】{what}已被拒绝，数据库未作任何修改。{named}。"
-                    f"这些数据在本程序之外被改动过，程序不会在其上继续写入，以免改动被当作正常数据封存。"
-                    f"请立即通知管理员：运行 python main.py audit verify 查看全部改动，核实后从改动前的备份恢复",
-                    rows, doing)
+    return Tampered(
+        f"【数据篡改警报】{what}已被拒绝，数据库未作任何修改。{named}。"
+        f"这些数据在本程序之外被改动过，程序不会在其上继续写入，以免改动被当作正常数据封存。"
+        f"请立即通知管理员：运行 python main.py audit verify 查看全部改动，核实后从改动前的备份恢复",
+        rows,
+        doing,
+    )

@@ -12,6 +12,7 @@ good backup.
 PostgreSQL databases are not copied by the program: that is the server
 administrator's job (pg_dump or the server's own backups).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,8 +30,10 @@ from core.store.sqlitefile import damage, file_problem
 REASONS = {"manual": "手动备份", "import": "导入前自动备份", "migrate": "升级前自动备份", "restore": "恢复前自动备份"}
 KEEP_AUTOMATIC = 30  # automatic backups kept per database; manual ones are never deleted
 _NAME = re.compile(r"(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-\d+)?-(?P<reason>[a-z]+)\.sqlite3$")
-PG_MESSAGE = ("当前使用的是 PostgreSQL 服务器数据库，程序不备份服务器数据；"
-              "请由服务器管理员负责备份（如 pg_dump 或服务器的定时备份）")
+PG_MESSAGE = (
+    "当前使用的是 PostgreSQL 服务器数据库，程序不备份服务器数据；"
+    "请由服务器管理员负责备份（如 pg_dump 或服务器的定时备份）"
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,9 @@ def create_backup(db_path: Path, reason: str = "manual") -> Path:
     if not db_path.exists():
         raise StoreError(f"数据库文件不存在：{db_path}")
     if (problem := file_problem(db_path)) is not None:
-        raise DatabaseBroken(f"数据库文件{db_path}无法备份：{problem}；请从此前的备份恢复（python main.py backup list 查看）")
+        raise DatabaseBroken(
+            f"数据库文件{db_path}无法备份：{problem}；请从此前的备份恢复（python main.py backup list 查看）"
+        )
     folder = backup_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, db_path.stem, reason)
@@ -67,9 +72,11 @@ def create_backup(db_path: Path, reason: str = "manual") -> Path:
     try:
         problems = _copy(db_path, partial, "integrity_check" if reason == "manual" else "quick_check")
         if problems:
-            raise DatabaseBroken(f"数据库文件{db_path}已损坏，完整性检查不通过（{problems[0][:200]}"
-                                 f"{f'等{len(problems)}处' if len(problems) > 1 else ''}），不能作为正常备份保存；"
-                                 f"请从此前的备份恢复（python main.py backup list 查看）")
+            raise DatabaseBroken(
+                f"数据库文件{db_path}已损坏，完整性检查不通过（{problems[0][:200]}"
+                f"{f'等{len(problems)}处' if len(problems) > 1 else ''}），不能作为正常备份保存；"
+                f"请从此前的备份恢复（python main.py backup list 查看）"
+            )
         os.replace(partial, target)
     except (sqlite3.Error, OSError, DatabaseBroken) as exc:
         partial.unlink(missing_ok=True)
@@ -77,8 +84,9 @@ def create_backup(db_path: Path, reason: str = "manual") -> Path:
         if isinstance(exc, DatabaseBroken):
             raise
         if (why := damage(exc)) is not None:
-            raise DatabaseBroken(f"数据库文件{db_path}无法备份：{why}；请从此前的备份恢复"
-                                 f"（python main.py backup list 查看）") from None
+            raise DatabaseBroken(
+                f"数据库文件{db_path}无法备份：{why}；请从此前的备份恢复（python main.py backup list 查看）"
+            ) from None
         raise StoreError(f"备份失败：{exc}") from None
     if reason != "manual":
         _prune(db_path.stem)
@@ -154,21 +162,26 @@ def find_backup(name: str) -> Path:
 def broken_database(db_path: Path, why: str) -> DatabaseBroken:
     """The one message for a database file the program cannot use: what is wrong, that it is left alone, and
     where the backups are."""
-    return DatabaseBroken(f"数据库文件{db_path}无法使用：{why}。程序不会改写它，也不会用新的空数据库替换它。"
-                          f"{restore_hint(db_path)}")
+    return DatabaseBroken(
+        f"数据库文件{db_path}无法使用：{why}。程序不会改写它，也不会用新的空数据库替换它。{restore_hint(db_path)}"
+    )
 
 
 def restore_hint(db_path: Path) -> str:
     """Where the backups of a database are and how to restore one (for the message about a broken database)."""
     own = [b for b in list_backups() if b.source == db_path.stem]
     if not own:
-        return (f"备份文件夹{backup_dir()}中没有该数据库的备份；如有其他备份文件，可用 "
-                f"python main.py backup restore 备份文件路径 --user 管理员 恢复")
+        return (
+            f"备份文件夹{backup_dir()}中没有该数据库的备份；如有其他备份文件，可用 "
+            f"python main.py backup restore 备份文件路径 --user 管理员 恢复"
+        )
     newest = own[0]
-    return (f"最近的备份是{newest.path.name}（{newest.created:%Y-%m-%d %H:%M}，{newest.reason_label}），"
-            f"共{len(own)}个，位于{backup_dir()}。恢复：图形界面启动时选择“从备份恢复”，或运行 "
-            f"python main.py backup list 查看、python main.py backup restore 文件名 --user 管理员 恢复"
-            f"（由该备份中的管理员凭其密码授权）")
+    return (
+        f"最近的备份是{newest.path.name}（{newest.created:%Y-%m-%d %H:%M}，{newest.reason_label}），"
+        f"共{len(own)}个，位于{backup_dir()}。恢复：图形界面启动时选择“从备份恢复”，或运行 "
+        f"python main.py backup list 查看、python main.py backup restore 文件名 --user 管理员 恢复"
+        f"（由该备份中的管理员凭其密码授权）"
+    )
 
 
 def backup_revision(path: Path) -> str | None:
@@ -249,7 +262,9 @@ def set_aside(db_path: Path) -> Path:
                 os.replace(extra, target.with_name(target.name + suffix))
         os.replace(db_path, target)
     except OSError as exc:
-        raise StoreError(f"无法移开损坏的数据库文件{db_path}（{exc}），数据库未改变；请关闭其他正在使用它的程序后重试") from None
+        raise StoreError(
+            f"无法移开损坏的数据库文件{db_path}（{exc}），数据库未改变；请关闭其他正在使用它的程序后重试"
+        ) from None
     return target
 
 

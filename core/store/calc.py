@@ -8,6 +8,7 @@ companies' history versions, the batch's status, companies and claims) and
 replaces the batch's lines in one transaction, with SQLAlchemy Core
 executemany statements; a cancelled or failed run writes nothing.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -81,23 +82,41 @@ class Outcome:
 
 
 def outcome(item: LoadedCase, result: CompanyResult) -> Outcome:
-    return Outcome(item.company_id, item.version, result.total, list(result.errors), list(result.warnings),
-                   [exclusion_json(e) for e in result.excluded], [line_values(line) for line in result.lines])
+    return Outcome(
+        item.company_id,
+        item.version,
+        result.total,
+        list(result.errors),
+        list(result.warnings),
+        [exclusion_json(e) for e in result.excluded],
+        [line_values(line) for line in result.lines],
+    )
 
 
-def write_results(s: Session, batch: Batch, loaded: list[LoadedCase], results: list[CompanyResult],
-                  overrides_version: int, actor: str = "") -> CalcSummary:
+def write_results(
+    s: Session,
+    batch: Batch,
+    loaded: list[LoadedCase],
+    results: list[CompanyResult],
+    overrides_version: int,
+    actor: str = "",
+) -> CalcSummary:
     """Replace the batch's lines and per-company results (every company of the batch must be in ``loaded``).
 
     ``batch`` must be locked by the caller; see :func:`write_outcomes`.
     """
     outcomes = [outcome(item, result) for item, result in zip(loaded, results)]
-    return write_outcomes(s, batch, [outcomes], {o.company_id: o.version for o in outcomes}, overrides_version,
-                          actor)
+    return write_outcomes(s, batch, [outcomes], {o.company_id: o.version for o in outcomes}, overrides_version, actor)
 
 
-def write_outcomes(s: Session, batch: Batch, chunks_of: Iterable[list[Outcome]], versions: dict[int, int],
-                   overrides_version: int, actor: str = "") -> CalcSummary:
+def write_outcomes(
+    s: Session,
+    batch: Batch,
+    chunks_of: Iterable[list[Outcome]],
+    versions: dict[int, int],
+    overrides_version: int,
+    actor: str = "",
+) -> CalcSummary:
     """Replace the batch's lines and per-company results with ``chunks_of`` outcomes (in batch order, every
     company once; ``versions`` is {company id: history version read}), inserted a chunk at a time.
 
@@ -133,8 +152,16 @@ def write_outcomes(s: Session, batch: Batch, chunks_of: Iterable[list[Outcome]],
                 row["batch_id"], row["company_id"], row["line_no"] = batch.id, o.company_id, line_no
                 written.append(row)
                 provisional += row["provisional"]
-            updates.append({"member": members[o.company_id].id, "history_version": o.version, "total": company_total,
-                            "errors": o.errors, "warnings": o.warnings, "excluded": o.excluded})
+            updates.append(
+                {
+                    "member": members[o.company_id].id,
+                    "history_version": o.version,
+                    "total": company_total,
+                    "errors": o.errors,
+                    "warnings": o.warnings,
+                    "excluded": o.excluded,
+                }
+            )
             total += company_total
             errors += bool(o.errors)
         insert_many(s, AwardLineRow, written)
@@ -147,36 +174,68 @@ def write_outcomes(s: Session, batch: Batch, chunks_of: Iterable[list[Outcome]],
     if actor:
         batch.preparer = actor
     s.flush()
-    log(s, "batch.calculate", f"batch:{batch.id}",
+    log(
+        s,
+        "batch.calculate",
+        f"batch:{batch.id}",
         {"lines": len(old), "total": sum((a for _, a in old), ZERO)} if old else None,
-        {"lines": line_no, "total": total, "companies": len(versions), "companies_with_errors": errors,
-         "provisional_lines": provisional, "overrides_version": overrides_version})
+        {
+            "lines": line_no,
+            "total": total,
+            "companies": len(versions),
+            "companies_with_errors": errors,
+            "provisional_lines": provisional,
+            "overrides_version": overrides_version,
+        },
+    )
     return CalcSummary(batch.id, len(versions), line_no, total, errors, provisional)
 
 
 _MEMBERS = cast(Table, BatchCompany.__table__)
 # One statement for every company's result, run as executemany (not an ORM object per company).
-_MEMBER_UPDATE = (update(_MEMBERS).where(_MEMBERS.c.id == bindparam("member"))
-                  .values(calculated=True, history_version=bindparam("history_version"), total=bindparam("total"),
-                          errors=bindparam("errors"), warnings=bindparam("warnings"),
-                          excluded=bindparam("excluded")))
+_MEMBER_UPDATE = (
+    update(_MEMBERS)
+    .where(_MEMBERS.c.id == bindparam("member"))
+    .values(
+        calculated=True,
+        history_version=bindparam("history_version"),
+        total=bindparam("total"),
+        errors=bindparam("errors"),
+        warnings=bindparam("warnings"),
+        excluded=bindparam("excluded"),
+    )
+)
 
 
 def _pieces(items: list, size: int = 5_000):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 # What the calculation leaves as it is of each company's row, to seal the row as written (audit.sealed_as_written).
-_KEPT = (BatchCompany.id, BatchCompany.batch_id, BatchCompany.company_id, BatchCompany.seq, BatchCompany.uscc,
-         BatchCompany.company_name, BatchCompany.bank_name, BatchCompany.bank_account)
+_KEPT = (
+    BatchCompany.id,
+    BatchCompany.batch_id,
+    BatchCompany.company_id,
+    BatchCompany.seq,
+    BatchCompany.uscc,
+    BatchCompany.company_name,
+    BatchCompany.bank_name,
+    BatchCompany.bank_account,
+)
 
 
 def _member_row(kept, update: dict) -> dict:
     """A company's row of the batch as the update leaves it."""
-    return {**kept._asdict(), "calculated": True, "history_version": update["history_version"],
-            "total": update["total"], "errors": update["errors"], "warnings": update["warnings"],
-            "excluded": update["excluded"]}
+    return {
+        **kept._asdict(),
+        "calculated": True,
+        "history_version": update["history_version"],
+        "total": update["total"],
+        "errors": update["errors"],
+        "warnings": update["warnings"],
+        "excluded": update["excluded"],
+    }
 
 
 _LINE_COLUMNS = tuple(c.key for c in AwardLineRow.__table__.columns if c.key != "id")
@@ -190,8 +249,9 @@ def _values(row: AwardLineRow) -> dict:
 def _check_versions(s: Session, read: dict[int, int]) -> None:
     changed = []
     for ids in chunks(read):
-        for cid, name, version in s.execute(select(Company.id, Company.name, Company.history_version)
-                                            .where(Company.id.in_(ids))):
+        for cid, name, version in s.execute(
+            select(Company.id, Company.name, Company.history_version).where(Company.id.in_(ids))
+        ):
             if version != read[cid]:
                 changed.append(name)
     if changed:
@@ -217,11 +277,23 @@ def line_values(line: AwardLine) -> dict:
         trace["earlier"] = line.earlier.to_json()
     if len(line.claim_ids) > 1:
         trace["claims"] = list(line.claim_ids)
-    return {"claim_key": line.claim_id, "subject": line.subject, "rule_id": rule.id, "document_id": doc.id,
-            "document_title": doc.title, "doc_number": doc.doc_number, "clause": rule.clause,
-            "summary": rule.summary, "sentence": rule.sentence, "amount": line.amount,
-            "provisional": line.provisional, "person": line.person, "event_date": line.event_date,
-            "trace": trace, "schedule": schedule}
+    return {
+        "claim_key": line.claim_id,
+        "subject": line.subject,
+        "rule_id": rule.id,
+        "document_id": doc.id,
+        "document_title": doc.title,
+        "doc_number": doc.doc_number,
+        "clause": rule.clause,
+        "summary": rule.summary,
+        "sentence": rule.sentence,
+        "amount": line.amount,
+        "provisional": line.provisional,
+        "person": line.person,
+        "event_date": line.event_date,
+        "trace": trace,
+        "schedule": schedule,
+    }
 
 
 def exclusion_json(e: Exclusion) -> dict:

@@ -11,6 +11,7 @@ Since the chunks are read at different moments, :class:`Plan` remembers what
 the write must find unchanged besides each company's ``history_version``:
 the batch's companies and its claims.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,14 +42,14 @@ class Plan:
 
 
 def plan(s: Session, batch_id: int) -> Plan:
-    ids = tuple(s.scalars(select(BatchCompany.company_id).where(BatchCompany.batch_id == batch_id)
-                          .order_by(BatchCompany.seq)))
+    ids = tuple(
+        s.scalars(select(BatchCompany.company_id).where(BatchCompany.batch_id == batch_id).order_by(BatchCompany.seq))
+    )
     return Plan(batch_id, ids, _claims_mark(s, batch_id))
 
 
 def _claims_mark(s: Session, batch_id: int) -> tuple[int, int | None]:
-    count, highest = s.execute(select(func.count(), func.max(ClaimRow.id))
-                               .where(ClaimRow.batch_id == batch_id)).one()
+    count, highest = s.execute(select(func.count(), func.max(ClaimRow.id)).where(ClaimRow.batch_id == batch_id)).one()
     return count, highest
 
 
@@ -64,17 +65,28 @@ def load_cases(s: Session, batch_id: int, company_ids, vocab: Vocabulary, cancel
     company_ids = list(company_ids)
     companies = {}
     for ids in chunks(company_ids):
-        for row in s.execute(select(Company.id, Company.uscc, Company.name, Company.city, Company.county,
-                                    Company.size, Company.industry, Company.history_version)
-                             .where(Company.id.in_(ids))):
+        for row in s.execute(
+            select(
+                Company.id,
+                Company.uscc,
+                Company.name,
+                Company.city,
+                Company.county,
+                Company.size,
+                Company.industry,
+                Company.history_version,
+            ).where(Company.id.in_(ids))
+        ):
             companies[row.id] = row
     histories = load_histories(s, company_ids, batch_id, vocab, cancel)
     claims: dict[int, list[Claim]] = {cid: [] for cid in company_ids}
     problems: dict[int, list[str]] = {cid: [] for cid in company_ids}
     for ids in chunks(company_ids):
         for cid, ctype, key, fields in s.execute(
-                select(ClaimRow.company_id, ClaimRow.type, ClaimRow.claim_key, ClaimRow.fields)
-                .where(ClaimRow.batch_id == batch_id, ClaimRow.company_id.in_(ids)).order_by(ClaimRow.seq)):
+            select(ClaimRow.company_id, ClaimRow.type, ClaimRow.claim_key, ClaimRow.fields)
+            .where(ClaimRow.batch_id == batch_id, ClaimRow.company_id.in_(ids))
+            .order_by(ClaimRow.seq)
+        ):
             _ask(cancel)  # before each claim built, as load_histories asks before each row
             claim, trouble = decode_claim(ctype, key, fields, vocab)
             claims[cid].append(claim)
@@ -82,8 +94,9 @@ def load_cases(s: Session, batch_id: int, company_ids, vocab: Vocabulary, cancel
     out = []
     for cid in company_ids:
         company = companies[cid]
-        engine_company = EngineCompany(company.uscc, company.name, company.city, company.county, company.size,
-                                       company.industry)
+        engine_company = EngineCompany(
+            company.uscc, company.name, company.city, company.county, company.size, company.industry
+        )
         case = CompanyCase(engine_company, histories[cid], tuple(claims[cid]))
         out.append(LoadedCase(cid, company.history_version, case, problems[cid]))
     return out

@@ -12,6 +12,7 @@ Peak memory of ``main.py calc`` on 100,000 companies: 387 MB (3.6 GB when every
 case was loaded and every line written at once); 10,000: 183 MB (303 MB). Measured
 with bench/calc_memory_bench.py and bench/pipeline_bench.py.
 """
+
 from __future__ import annotations
 
 import pickle
@@ -70,12 +71,11 @@ class Spool:
 def chunked(ids, size: int = CHUNK_COMPANIES):
     ids = list(ids)
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
 @contextmanager
-def evaluated(store, plan: Plan, ctx: Context, progress=None, cancel=None,
-              size: int | None = None) -> Iterator[Spool]:
+def evaluated(store, plan: Plan, ctx: Context, progress=None, cancel=None, size: int | None = None) -> Iterator[Spool]:
     """The spooled outcomes of every company of ``plan``, evaluated ``size`` (CHUNK_COMPANIES) at a time.
 
     ``progress(done, total)`` is called as companies are done and ``cancel()`` is asked before each (and

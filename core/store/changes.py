@@ -4,6 +4,7 @@ Every write transaction leaves one ``Changes`` in ``store.last_changes``, read f
 (their targets say what they are about) and from what the change itself added (``Tx.changed``). The methods'
 return values stay as they were.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -42,15 +43,15 @@ class Changes:
 
 NOTHING = Changes()
 
-_KINDS = {"batch": "batches", "company": "companies", "user": "users", "setting": "settings",
-          "override": "overrides"}
+_KINDS = {"batch": "batches", "company": "companies", "user": "users", "setting": "settings", "override": "overrides"}
 _INT_KINDS = {"batches", "companies", "overrides", "letters"}
 
 
 def from_entries(entries: Sequence[tuple[str, str, object, object]], extra: dict[str, set] | None = None) -> Changes:
     """The Changes of audit entries ``(action, target, old, new)`` plus ``extra`` {field: values}."""
-    found: dict[str, set] = {name: set() for name in ("batches", "companies", "users", "settings", "overrides",
-                                                      "letters")}
+    found: dict[str, set] = {
+        name: set() for name in ("batches", "companies", "users", "settings", "overrides", "letters")
+    }
     flags = {"audit": bool(entries), "database": False}
     for action, target, _old, _new in entries:
         kind, _, key = target.partition(":")
@@ -66,6 +67,13 @@ def from_entries(entries: Sequence[tuple[str, str, object, object]], extra: dict
             flags[name] = flags[name] or bool(values)
         else:
             found[name].update(values)
-    return Changes(batches=_ids(found["batches"]), companies=_ids(found["companies"]), users=_ids(found["users"]),
-                   settings=_ids(found["settings"]), overrides=_ids(found["overrides"]), letters=_ids(found["letters"]),
-                   audit=flags["audit"], database=flags["database"])
+    return Changes(
+        batches=_ids(found["batches"]),
+        companies=_ids(found["companies"]),
+        users=_ids(found["users"]),
+        settings=_ids(found["settings"]),
+        overrides=_ids(found["overrides"]),
+        letters=_ids(found["letters"]),
+        audit=flags["audit"],
+        database=flags["database"],
+    )

@@ -1,4 +1,5 @@
 """Claims to and from JSON: typed fields become strings, and come back through the vocabulary."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -12,6 +12,7 @@
 ``--db URL`` (before the command) picks another database. Once the database
 has users, commands that change data need ``--user NAME`` (core.identity.acting).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,6 +81,7 @@ def _with_store(check_schema: bool = True, login: bool = True):
 
 # ---------------------------------------------------------------- batches
 
+
 @_with_store()
 def cmd_batches(args, store: Store) -> int:
     records = store.batches.all()
@@ -88,11 +90,21 @@ def cmd_batches(args, store: Store) -> int:
         out = []
         for b in records:
             companies, lines, total = totals.get(b.id, (0, 0, ZERO))
-            out.append({"id": b.id, "name": b.name, "award_year": b.award_year, "status": b.status,
-                        "companies": companies, "lines": lines, "total": str(total),
-                        "preparer": b.preparer, "reviewer": b.reviewer,
-                        "approved_at": b.approved_at.isoformat() if b.approved_at else None,
-                        "paid_at": b.paid_at.isoformat() if b.paid_at else None})
+            out.append(
+                {
+                    "id": b.id,
+                    "name": b.name,
+                    "award_year": b.award_year,
+                    "status": b.status,
+                    "companies": companies,
+                    "lines": lines,
+                    "total": str(total),
+                    "preparer": b.preparer,
+                    "reviewer": b.reviewer,
+                    "approved_at": b.approved_at.isoformat() if b.approved_at else None,
+                    "paid_at": b.paid_at.isoformat() if b.paid_at else None,
+                }
+            )
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     if not records:
@@ -100,8 +112,10 @@ def cmd_batches(args, store: Store) -> int:
         return EXIT_OK
     for b in records:
         companies, lines, total = totals.get(b.id, (0, 0, ZERO))
-        print(f"{b.id:>4}  {b.name}  {b.award_year}年度  {BATCH_STATUS_LABELS[b.status]}  "
-              f"{companies}家单位  {lines}条明细  合计{fmt_yuan(total)}元")
+        print(
+            f"{b.id:>4}  {b.name}  {b.award_year}年度  {BATCH_STATUS_LABELS[b.status]}  "
+            f"{companies}家单位  {lines}条明细  合计{fmt_yuan(total)}元"
+        )
     print(f"共{len(records)}个批次")
     return EXIT_OK
 
@@ -111,8 +125,10 @@ def cmd_calc(args, store: Store) -> int:
     policies = _policies(args)
     summary = store.batches.calculate(args.batch, policies)
     b = store.batches.get(args.batch)
-    print(f"批次{b.id}“{b.name}”计算完成：{summary.companies}家单位，{summary.lines}条奖补明细，"
-          f"合计{fmt_yuan(summary.total)}元")
+    print(
+        f"批次{b.id}“{b.name}”计算完成：{summary.companies}家单位，{summary.lines}条奖补明细，"
+        f"合计{fmt_yuan(summary.total)}元"
+    )
     if summary.provisional_lines:
         print(f"注意：{summary.provisional_lines}条依据征求意见稿测算，文件正式印发前不得拨付")
     if summary.companies_with_errors:
@@ -128,8 +144,10 @@ def cmd_approve(args, store: Store) -> int:
     store.batches.approve(args.batch, args.preparer, args.reviewer, allow_provisional=args.allow_provisional)
     b = store.batches.get(args.batch)
     companies, lines, total = store.batches.totals().get(b.id, (0, 0, ZERO))
-    print(f"批次{b.id}“{b.name}”已审批（经办人{b.preparer}，审核人{b.reviewer}）：{lines}条奖补明细、"
-          f"合计{fmt_yuan(total)}元已记入台账")
+    print(
+        f"批次{b.id}“{b.name}”已审批（经办人{b.preparer}，审核人{b.reviewer}）：{lines}条奖补明细、"
+        f"合计{fmt_yuan(total)}元已记入台账"
+    )
     return EXIT_OK
 
 
@@ -154,8 +172,10 @@ def cmd_adjust(args, store: Store) -> int:
     batch_id = store.batches.create_adjustment(args.batch, None, args.reason, company_ids)
     b = store.batches.get(batch_id)
     print(batch_id)
-    print(f"已创建调整批次{b.id}“{b.name}”（调整批次{b.adjusts_batch_id}）：请计算后审批，"
-          f"其明细为与原批次已兑现金额的差额")
+    print(
+        f"已创建调整批次{b.id}“{b.name}”（调整批次{b.adjusts_batch_id}）：请计算后审批，"
+        f"其明细为与原批次已兑现金额的差额"
+    )
     return EXIT_OK
 
 
@@ -168,6 +188,7 @@ def cmd_paid(args, store: Store) -> int:
 
 
 # ---------------------------------------------------------------- backups and schema
+
 
 @_with_store(check_schema=False, login=False)
 def cmd_backup(args, store: Store) -> int:

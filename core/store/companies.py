@@ -11,6 +11,7 @@ each reading what the other committed (no update lost, the log's old → new
 unbroken), and always in the order imports and approvals lock (company, then
 its history), so they cannot deadlock.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,6 +35,7 @@ PAYEE_FIELDS = ("name", "bank_name", "bank_account")  # who is paid: a change is
 
 
 # ---------------------------------------------------------------- records
+
 
 @dataclass(frozen=True)
 class CompanyRow:
@@ -92,6 +94,7 @@ def get_company(s: Session, company_id: int, lock: bool = False) -> Company:
 
 # ---------------------------------------------------------------- search
 
+
 def search(s: Session, f: CompanyFilter) -> list[int]:
     """Ids of matching companies, ordered by ``f.order`` (by name by default), then by name and id.
 
@@ -107,9 +110,15 @@ def search(s: Session, f: CompanyFilter) -> list[int]:
     # EXISTS made SQLite walk that index once per company (85 s for 100,000 companies).
     if f.holds_valid:
         day = f.as_of or dt.date.today()
-        q = q.where(Company.id.in_(select(RecognitionRow.company_id).where(
-            RecognitionRow.kind == f.holds_valid, RecognitionRow.date <= day,
-            RecognitionRow.date > _years_before(day, f.valid_years))))
+        q = q.where(
+            Company.id.in_(
+                select(RecognitionRow.company_id).where(
+                    RecognitionRow.kind == f.holds_valid,
+                    RecognitionRow.date <= day,
+                    RecognitionRow.date > _years_before(day, f.valid_years),
+                )
+            )
+        )
     if f.tech_sme_year is not None:
         q = q.where(Company.id.in_(select(TechSmeRow.company_id).where(TechSmeRow.year == f.tech_sme_year)))
     return list(s.scalars(q.order_by(*_order(f), Company.name, Company.id)))
@@ -119,8 +128,11 @@ def _order(f: CompanyFilter) -> list:
     if f.order not in SORTABLE or f.order == "name":
         return [Company.name.desc()] if f.descending else []
     column = getattr(Company, f.order)
-    key = case({k: i for i, k in enumerate(f.order_keys)}, value=column, else_=len(f.order_keys)) \
-        if f.order_keys else column
+    key = (
+        case({k: i for i, k in enumerate(f.order_keys)}, value=column, else_=len(f.order_keys))
+        if f.order_keys
+        else column
+    )
     return [key.desc() if f.descending else key]
 
 
@@ -163,6 +175,7 @@ def company_id_for(s: Session, uscc: str) -> int | None:
 
 # ---------------------------------------------------------------- edits
 
+
 def reject_problems(problems: list[str]) -> None:
     if problems:
         raise InvalidData("；".join(problems))
@@ -176,9 +189,13 @@ def new_company_row(profile: CompanyProfile) -> Company:
 def new_company_values(profile: CompanyProfile, history_version: int = 1) -> dict:
     """The column values of a new companies row for a checked profile (core.store.imports writes them in bulk)."""
     stamp = now()
-    return {**{f: getattr(profile, f).strip() for f in PROFILE_FIELDS},
-            "search_key": search_key(profile.name, profile.uscc), "history_version": history_version,
-            "created_at": stamp, "updated_at": stamp}
+    return {
+        **{f: getattr(profile, f).strip() for f in PROFILE_FIELDS},
+        "search_key": search_key(profile.name, profile.uscc),
+        "history_version": history_version,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
 
 
 def add_company(s: Session, profile: CompanyProfile, vocab: Vocabulary) -> int:

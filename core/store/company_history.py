@@ -4,6 +4,7 @@ and the ledger of awards paid before the program was used.
 Rows that the approval of a batch recorded belong to that batch and cannot be edited here. Each edit locks the
 company, then the row (core.store.companies), bumps the company's history version and is logged.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -48,8 +49,9 @@ def update_recognition(s: Session, row_id: int, rec: Recognition, vocab: Vocabul
     log(s, "recognition.update", f"company:{row.company_id}", old, {"id": row.id, **values_of(row, RECOGNITION_FIELDS)})
 
 
-def _check_new_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabulary,
-                           ignore: RecognitionRow | None = None) -> None:
+def _check_new_recognition(
+    s: Session, company_id: int, rec: Recognition, vocab: Vocabulary, ignore: RecognitionRow | None = None
+) -> None:
     reject_problems(recognition_problems(rec, vocab))
     if recognition_index(s, [company_id]).find(company_id, rec, ignore=ignore) is not None:
         number = f"（{rec.number}）" if rec.number.strip() else ""
@@ -95,8 +97,13 @@ def set_rd_year(s: Session, company_id: int, rd: RdYear) -> int:
         s.add(row)
     else:
         old = values_of(row, RD_FIELDS)
-        if old == {"year": rd.year, "expense": rd.expense, "super_deduction": rd.super_deduction,
-                   "deducted": rd.deducted, "revenue": rd.revenue}:
+        if old == {
+            "year": rd.year,
+            "expense": rd.expense,
+            "super_deduction": rd.super_deduction,
+            "deducted": rd.deducted,
+            "revenue": rd.revenue,
+        }:
             return row.id
     row.expense, row.super_deduction = rd.expense, rd.super_deduction
     row.deducted, row.revenue = rd.deducted, rd.revenue
@@ -116,8 +123,16 @@ def delete_rd_year(s: Session, row_id: int) -> None:
     log(s, "rd.delete", f"company:{row.company_id}", old, None)
 
 
-def add_ledger_entry(s: Session, company_id: int, rule_id: str, year: int, amount: Decimal, subject: str = "",
-                     person: str = "", note: str = "") -> int:
+def add_ledger_entry(
+    s: Session,
+    company_id: int,
+    rule_id: str,
+    year: int,
+    amount: Decimal,
+    subject: str = "",
+    person: str = "",
+    note: str = "",
+) -> int:
     """An award paid before the program was used, typed in from the paper records."""
     get_company(s, company_id, lock=True)
     problems = [p for p in (year_problem(year, "兑现年度"), money_problem(amount, "金额")) if p]
@@ -126,9 +141,18 @@ def add_ledger_entry(s: Session, company_id: int, rule_id: str, year: int, amoun
     if not (note or "").strip():
         problems.append("请注明来源（如原拨付文件）")
     reject_problems(problems)
-    row = LedgerRow(company_id=company_id, batch_id=None, line_id=None, rule_id=rule_id.strip(), year=year,
-                    amount=amount, subject=subject.strip(), person=person.strip(), note=note.strip(),
-                    recorded_at=now())
+    row = LedgerRow(
+        company_id=company_id,
+        batch_id=None,
+        line_id=None,
+        rule_id=rule_id.strip(),
+        year=year,
+        amount=amount,
+        subject=subject.strip(),
+        person=person.strip(),
+        note=note.strip(),
+        recorded_at=now(),
+    )
     s.add(row)
     bump_versions(s, [company_id])
     s.flush()

@@ -5,6 +5,7 @@ record of what was paid must not lose its payee); its own history (认定, 入�
 研发投入 typed in or imported) goes with it, each row deleted and logged like
 a deletion by hand, then the company, in one transaction.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -15,11 +16,26 @@ from sqlalchemy.orm import Session
 from core.store.audit import log
 from core.store.companies import PROFILE_FIELDS, get_company
 from core.store.errors import InvalidData
-from core.store.models import (AwardLineRow, BatchCompany, ClaimRow, LedgerRow, LetterIssueRow, LetterNumberRow,
-                               RdRow, RecognitionRow, TechSmeRow)
+from core.store.models import (
+    AwardLineRow,
+    BatchCompany,
+    ClaimRow,
+    LedgerRow,
+    LetterIssueRow,
+    LetterNumberRow,
+    RdRow,
+    RecognitionRow,
+    TechSmeRow,
+)
 
-REFERENCES = ((BatchCompany, "批次"), (ClaimRow, "申报事项"), (AwardLineRow, "奖补明细"), (LedgerRow, "奖补台账"),
-              (LetterNumberRow, "兑现通知书文号"), (LetterIssueRow, "兑现通知书出具记录"))
+REFERENCES = (
+    (BatchCompany, "批次"),
+    (ClaimRow, "申报事项"),
+    (AwardLineRow, "奖补明细"),
+    (LedgerRow, "奖补台账"),
+    (LetterNumberRow, "兑现通知书文号"),
+    (LetterIssueRow, "兑现通知书出具记录"),
+)
 HISTORY = (RecognitionRow, TechSmeRow, RdRow)
 
 
@@ -27,8 +43,11 @@ def references(s: Session, company_id: int) -> list[str]:
     """What refers to the company, in the clerk's words (empty: it can be deleted)."""
     out = []
     for model, what in REFERENCES:
-        batches = sorted({b for (b,) in s.execute(select(model.batch_id).where(model.company_id == company_id))
-                          if b is not None} if hasattr(model, "batch_id") else set())
+        batches = sorted(
+            {b for (b,) in s.execute(select(model.batch_id).where(model.company_id == company_id)) if b is not None}
+            if hasattr(model, "batch_id")
+            else set()
+        )
         found = s.scalar(select(model.id).where(model.company_id == company_id).limit(1))
         if found is not None:
             out.append(f"{what}（批次{'、'.join(map(str, batches))}）" if batches else what)
@@ -59,13 +78,18 @@ def only_in_import(s: Session, batch_id: int) -> list[int]:
     """Companies a batch's import created that no other batch refers to (deletable once the batch is gone)."""
     from core.store.models import AuditRow
 
-    entry = s.scalar(select(AuditRow).where(AuditRow.action == "batch.import", AuditRow.target == f"batch:{batch_id}")
-                     .order_by(AuditRow.seq.desc()).limit(1))
+    entry = s.scalar(
+        select(AuditRow)
+        .where(AuditRow.action == "batch.import", AuditRow.target == f"batch:{batch_id}")
+        .order_by(AuditRow.seq.desc())
+        .limit(1)
+    )
     created = list((entry.new or {}).get("companies_created", ())) if entry is not None else []
     out = []
     for cid in created:
-        elsewhere = s.scalar(select(BatchCompany.id).where(BatchCompany.company_id == cid,
-                                                           BatchCompany.batch_id != batch_id).limit(1))
+        elsewhere = s.scalar(
+            select(BatchCompany.id).where(BatchCompany.company_id == cid, BatchCompany.batch_id != batch_id).limit(1)
+        )
         ledger = s.scalar(select(LedgerRow.id).where(LedgerRow.company_id == cid).limit(1))
         if elsewhere is None and ledger is None:
             out.append(cid)
@@ -75,7 +99,10 @@ def only_in_import(s: Session, batch_id: int) -> list[int]:
 # the columns that make a history row the same fact (the tables' unique keys without company_id)
 HistoryRow = RecognitionRow | TechSmeRow | RdRow
 SAME: dict[type[HistoryRow], tuple[str, ...]] = {
-    RecognitionRow: ("kind", "level", "date", "stage", "number"), TechSmeRow: ("year",), RdRow: ("year",)}
+    RecognitionRow: ("kind", "level", "date", "stage", "number"),
+    TechSmeRow: ("year",),
+    RdRow: ("year",),
+}
 
 
 def merge_company(s: Session, source_id: int, into_id: int) -> dict:
@@ -91,8 +118,10 @@ def merge_company(s: Session, source_id: int, into_id: int) -> dict:
     get_company(s, into_id, lock=True)  # there, and locked while its history grows
     refs = references(s, source_id)
     if refs:
-        raise InvalidData(f"“{source.name}”有{'、'.join(refs)}，不能合并到其他企业（已申报或已兑现的企业须保留）；"
-                          f"可反过来把其他企业合并到它")
+        raise InvalidData(
+            f"“{source.name}”有{'、'.join(refs)}，不能合并到其他企业（已申报或已兑现的企业须保留）；"
+            f"可反过来把其他企业合并到它"
+        )
     moved, dropped = 0, 0
     for model, keys in SAME.items():
         held = {tuple(getattr(r, k) for k in keys) for r in s.scalars(select(model).where(model.company_id == into_id))}

@@ -12,6 +12,7 @@ the store issues BEGIN itself, so reads see one snapshot and a writing
 transaction takes the write lock at its start (BEGIN IMMEDIATE) instead of
 failing half-way when another program writes.
 """
+
 from __future__ import annotations
 
 import functools
@@ -72,8 +73,10 @@ def parse_url(url: str) -> URL:
     try:
         return make_url(url)
     except ArgumentError:
-        raise StoreError(f"数据库地址无法识别：{url}（应为 SQLAlchemy URL，如 sqlite:///D:/kjjb.sqlite3 或 "
-                         f"postgresql+psycopg2://用户@服务器/数据库）") from None
+        raise StoreError(
+            f"数据库地址无法识别：{url}（应为 SQLAlchemy URL，如 sqlite:///D:/kjjb.sqlite3 或 "
+            f"postgresql+psycopg2://用户@服务器/数据库）"
+        ) from None
 
 
 def _as_url(url: str | URL) -> URL:

@@ -1,4 +1,5 @@
 """Errors the store raises; every message is written for a clerk (Chinese)."""
+
 from __future__ import annotations
 
 from core.progress import Cancelled  # noqa: F401 (the one Cancelled; imported from here too)

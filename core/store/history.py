@@ -13,6 +13,7 @@ of one family are netted: an adjustment's differences are added to the
 original's award of the same rule, year, subject and person, and an award
 netted to nothing is no award.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,14 +30,22 @@ from core.progress import Cancelled
 from core.store.models import APPROVED, PAID, Batch, ClaimRow, Company, LedgerRow, RdRow, RecognitionRow, TechSmeRow
 from core.vocabulary import Vocabulary
 
+
 def to_recognition(row: RecognitionRow) -> Recognition:
     return Recognition(row.kind, row.level or None, row.date, row.number, row.issued_in, row.name, row.stage)
 
 
 def recognition_values(rec: Recognition) -> dict:
     """The columns of a recognitions row for ``rec`` (no level is stored as "")."""
-    return {"kind": rec.kind, "level": rec.level or "", "date": rec.date, "number": rec.number.strip(),
-            "issued_in": rec.issued_in.strip(), "name": rec.name.strip(), "stage": rec.stage}
+    return {
+        "kind": rec.kind,
+        "level": rec.level or "",
+        "date": rec.date,
+        "number": rec.number.strip(),
+        "issued_in": rec.issued_in.strip(),
+        "name": rec.name.strip(),
+        "stage": rec.stage,
+    }
 
 
 class RecognitionIndex:
@@ -125,14 +134,13 @@ def _asking(s: Session, statement, cancel, scalars: bool = False):
         yield from (s.scalars(statement) if scalars else s.execute(statement))
         return
     statement = statement.execution_options(yield_per=YIELD_PER)
-    for row in (s.scalars(statement) if scalars else s.execute(statement)):
+    for row in s.scalars(statement) if scalars else s.execute(statement):
         if cancel():
             raise Cancelled()
         yield row
 
 
-def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabulary,
-                   cancel=None) -> dict[int, History]:
+def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabulary, cancel=None) -> dict[int, History]:
     """{company id: History} as seen by ``batch_id`` (None: as of now, every approved award).
 
     ``cancel()``, if given, is asked before each row read; Cancelled is raised when it says so.
@@ -142,30 +150,46 @@ def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabul
     own = family(s, batch_id)
     parts = {cid: _Parts() for cid in company_ids}
     for ids in chunks(parts):
-        for row in _asking(s, select(RecognitionRow).where(RecognitionRow.company_id.in_(ids))
-                           .order_by(RecognitionRow.date, RecognitionRow.id), cancel, scalars=True):
+        for row in _asking(
+            s,
+            select(RecognitionRow)
+            .where(RecognitionRow.company_id.in_(ids))
+            .order_by(RecognitionRow.date, RecognitionRow.id),
+            cancel,
+            scalars=True,
+        ):
             parts[row.company_id].recognitions.append(to_recognition(row))
-        for cid, year in _asking(s, select(TechSmeRow.company_id, TechSmeRow.year)
-                                 .where(TechSmeRow.company_id.in_(ids)), cancel):
+        for cid, year in _asking(
+            s, select(TechSmeRow.company_id, TechSmeRow.year).where(TechSmeRow.company_id.in_(ids)), cancel
+        ):
             parts[cid].tech_sme.add(year)
         for row in _asking(s, select(RdRow).where(RdRow.company_id.in_(ids)), cancel, scalars=True):
             parts[row.company_id].rd[row.year] = to_rd(row)
-        ledger = (select(LedgerRow, Batch.adjusts_batch_id).outerjoin(Batch, Batch.id == LedgerRow.batch_id)
-                  .where(LedgerRow.company_id.in_(ids)).order_by(LedgerRow.id))
+        ledger = (
+            select(LedgerRow, Batch.adjusts_batch_id)
+            .outerjoin(Batch, Batch.id == LedgerRow.batch_id)
+            .where(LedgerRow.company_id.in_(ids))
+            .order_by(LedgerRow.id)
+        )
         if own:
             ledger = ledger.where(or_(LedgerRow.batch_id.is_(None), LedgerRow.batch_id.not_in(own)))
         for cid, entries in _netted(_asking(s, ledger, cancel)).items():
             parts[cid].ledger.extend(entries)
-        earlier = (select(ClaimRow, Batch.award_year).join(Batch, Batch.id == ClaimRow.batch_id)
-                   .where(ClaimRow.company_id.in_(ids), Batch.status.in_((APPROVED, PAID)))
-                   .order_by(Batch.award_year, ClaimRow.batch_id, ClaimRow.seq))
+        earlier = (
+            select(ClaimRow, Batch.award_year)
+            .join(Batch, Batch.id == ClaimRow.batch_id)
+            .where(ClaimRow.company_id.in_(ids), Batch.status.in_((APPROVED, PAID)))
+            .order_by(Batch.award_year, ClaimRow.batch_id, ClaimRow.seq)
+        )
         if own:
             earlier = earlier.where(ClaimRow.batch_id.not_in(own))
         for row, year in _asking(s, earlier, cancel):
             claim, _ = decode_claim(row.type, row.claim_key, row.fields, vocab)
             parts[row.company_id].claims.append((year, claim))
-    return {cid: History(tuple(p.recognitions), frozenset(p.tech_sme), p.rd, tuple(p.ledger), tuple(p.claims))
-            for cid, p in parts.items()}
+    return {
+        cid: History(tuple(p.recognitions), frozenset(p.tech_sme), p.rd, tuple(p.ledger), tuple(p.claims))
+        for cid, p in parts.items()
+    }
 
 
 def _netted(rows) -> dict[int, list[LedgerEntry]]:
@@ -211,8 +235,9 @@ def load_batch_cases(s: Session, batch: Batch, vocab: Vocabulary, cancel=None) -
     histories = load_histories(s, company_ids, batch.id, vocab, cancel)
     claims: dict[int, list[Claim]] = {cid: [] for cid in company_ids}
     problems: dict[int, list[str]] = {cid: [] for cid in company_ids}
-    for row in _asking(s, select(ClaimRow).where(ClaimRow.batch_id == batch.id).order_by(ClaimRow.seq), cancel,
-                       scalars=True):
+    for row in _asking(
+        s, select(ClaimRow).where(ClaimRow.batch_id == batch.id).order_by(ClaimRow.seq), cancel, scalars=True
+    ):
         claim, trouble = decode_claim(row.type, row.claim_key, row.fields, vocab)
         claims[row.company_id].append(claim)
         problems[row.company_id].extend(trouble)
@@ -227,6 +252,9 @@ def load_batch_cases(s: Session, batch: Batch, vocab: Vocabulary, cancel=None) -
 def bump_versions(s: Session, company_ids) -> None:
     """Mark that what the engine reads about these companies changed (see models.Company.history_version)."""
     for ids in chunks(set(company_ids)):
-        s.execute(update(Company).where(Company.id.in_(ids))
-                  .values(history_version=Company.history_version + 1)
-                  .execution_options(synchronize_session=False))
+        s.execute(
+            update(Company)
+            .where(Company.id.in_(ids))
+            .values(history_version=Company.history_version + 1)
+            .execution_options(synchronize_session=False)
+        )

@@ -12,6 +12,7 @@ changed, ``recognition.update`` and ``rd.set`` per history row it changed, and
 the ``batch.import`` entry lists the companies it created and those it added
 history to (``core.store.approval`` reads them for maker-checker).
 """
+
 from __future__ import annotations
 
 import re
@@ -27,14 +28,30 @@ from sqlalchemy.orm import Session
 from core.records import CompanyProfile, ImportData
 from core.store.audit import insert_many, log
 from core.store.claimcodec import encode_fields
-from core.store.companies import PAYEE_FIELDS, PROFILE_FIELDS, RD_FIELDS, RECOGNITION_FIELDS, new_company_values, values_of
+from core.store.companies import (
+    PAYEE_FIELDS,
+    PROFILE_FIELDS,
+    RD_FIELDS,
+    RECOGNITION_FIELDS,
+    new_company_values,
+    values_of,
+)
 from core.store.errors import InvalidData, PayeeChanges
 from core.store.history import bump_versions, chunks, recognition_index, recognition_values
-from core.store.models import (DRAFT, Batch, BatchCompany, ClaimRow, Company, ImportLog, RdRow, RecognitionRow,
-                               TechSmeRow, now)
+from core.store.models import (
+    DRAFT,
+    Batch,
+    BatchCompany,
+    ClaimRow,
+    Company,
+    ImportLog,
+    RdRow,
+    RecognitionRow,
+    TechSmeRow,
+    now,
+)
 from core.store.searchkey import search_key
-from core.store.validate import (claim_problems, profile_problems, rd_problems, recognition_problems,
-                                 year_problem)
+from core.store.validate import claim_problems, profile_problems, rd_problems, recognition_problems, year_problem
 from core.vocabulary import Vocabulary
 
 MERGED_FIELDS = tuple(f for f in PROFILE_FIELDS if f != "uscc")  # the USCC is how a company is found
@@ -79,12 +96,16 @@ def payee_changes(s: Session, data: ImportData, companies: dict | None = None) -
 
 
 def refuse_payee_changes(changes: list[PayeeChange]) -> None:
-    listed = "\n".join(map(str, changes[:MAX_LISTED])) + (f"\n……等共{len(changes)}处" if len(changes) > MAX_LISTED
-                                                          else "")
+    listed = "\n".join(map(str, changes[:MAX_LISTED])) + (
+        f"\n……等共{len(changes)}处" if len(changes) > MAX_LISTED else ""
+    )
     companies = len({c.uscc for c in changes})
-    raise PayeeChanges(f"导入将改变{companies}家已有单位的收款信息（拨付对象），未写入任何内容：\n{listed}\n"
-                       f"请与申报单位核实后再确认导入（图形界面：勾选“已核实以上收款信息变更”；"
-                       f"命令行：加 --accept-payee-changes）", changes)
+    raise PayeeChanges(
+        f"导入将改变{companies}家已有单位的收款信息（拨付对象），未写入任何内容：\n{listed}\n"
+        f"请与申报单位核实后再确认导入（图形界面：勾选“已核实以上收款信息变更”；"
+        f"命令行：加 --accept-payee-changes）",
+        changes,
+    )
 
 
 def find_import(s: Session, sha256: str) -> int | None:
@@ -113,8 +134,12 @@ def check_import(data: ImportData, vocab: Vocabulary, known_usccs: set[str]) -> 
     for p in data.companies:
         problems += [f"单位{p.uscc}（{p.name}）：{m}" for m in profile_problems(p, vocab)]
     listed = set(seen)
-    for what, rows in (("认定记录", data.recognitions), ("入库记录", data.tech_sme), ("研发费用", data.rd),
-                       ("申报事项", data.claims)):
+    for what, rows in (
+        ("认定记录", data.recognitions),
+        ("入库记录", data.tech_sme),
+        ("研发费用", data.rd),
+        ("申报事项", data.claims),
+    ):
         for uscc, _ in rows:
             if uscc not in listed and uscc not in known_usccs:
                 problems.append(f"{what}中的单位{uscc}既不在单位信息中，也不在数据库中")
@@ -141,15 +166,17 @@ def check_import(data: ImportData, vocab: Vocabulary, known_usccs: set[str]) -> 
         raise InvalidData("导入数据有误，未写入任何内容：\n" + "\n".join(problems[:MAX_LISTED]) + more)
 
 
-def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "",
-                 accept_payee_changes: bool = False) -> int:
+def apply_import(
+    s: Session, data: ImportData, vocab: Vocabulary, actor: str = "", accept_payee_changes: bool = False
+) -> int:
     """Write the data as a new draft batch; returns the batch id. The caller commits.
 
     ``actor`` (the logged-in user, "" before users exist) is the batch's preparer until someone calculates it.
     Changes to known companies' payee fields are refused (PayeeChanges) unless ``accept_payee_changes``.
     """
-    usccs = {p.uscc for p in data.companies} | {u for rows in (data.recognitions, data.tech_sme, data.rd, data.claims)
-                                                 for u, _ in rows}
+    usccs = {p.uscc for p in data.companies} | {
+        u for rows in (data.recognitions, data.tech_sme, data.rd, data.claims) for u, _ in rows
+    }
     companies = _existing(s, usccs, lock=True)
     check_import(data, vocab, set(companies))
     if not accept_payee_changes and (found := payee_changes(s, data, companies)):
@@ -181,28 +208,74 @@ def apply_import(s: Session, data: ImportData, vocab: Vocabulary, actor: str = "
         added |= more
     bump_versions(s, changed - set(created))
 
-    batch = Batch(name=data.batch_name.strip(), award_year=data.award_year, status=DRAFT,
-                  source_name=data.source_name or "", created_at=now(), created_by=actor, preparer=actor)
+    batch = Batch(
+        name=data.batch_name.strip(),
+        award_year=data.award_year,
+        status=DRAFT,
+        source_name=data.source_name or "",
+        created_at=now(),
+        created_by=actor,
+        preparer=actor,
+    )
     s.add(batch)
     s.flush()
     members = list(dict.fromkeys([p.uscc for p in data.companies] + [u for u, _ in data.claims]))
-    _insert(s, BatchCompany, (dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, calculated=False,
-                                   errors=[], warnings=[], excluded=[]) for seq, uscc in enumerate(members, 1)))
-    _insert(s, ClaimRow, (dict(batch_id=batch.id, company_id=ids[uscc], seq=seq, claim_key=claim.id, type=claim.type,
-                               date=claim.date, fields=encode_fields(claim))
-                          for seq, (uscc, claim) in enumerate(data.claims, 1)))
+    _insert(
+        s,
+        BatchCompany,
+        (
+            dict(
+                batch_id=batch.id, company_id=ids[uscc], seq=seq, calculated=False, errors=[], warnings=[], excluded=[]
+            )
+            for seq, uscc in enumerate(members, 1)
+        ),
+    )
+    _insert(
+        s,
+        ClaimRow,
+        (
+            dict(
+                batch_id=batch.id,
+                company_id=ids[uscc],
+                seq=seq,
+                claim_key=claim.id,
+                type=claim.type,
+                date=claim.date,
+                fields=encode_fields(claim),
+            )
+            for seq, (uscc, claim) in enumerate(data.claims, 1)
+        ),
+    )
     summary["members"] = len(members)
     summary["claims"] = len(data.claims)
-    s.add(ImportLog(sha256=data.sha256, batch_id=batch.id, source_name=data.source_name or "",
-                    imported_at=now(), summary=dict(summary)))
+    s.add(
+        ImportLog(
+            sha256=data.sha256,
+            batch_id=batch.id,
+            source_name=data.source_name or "",
+            imported_at=now(),
+            summary=dict(summary),
+        )
+    )
     s.flush()
     for action, company_id, old, new in entries:
         log(s, action, f"company:{company_id}", old, {**new, "imported_in": batch.id})
     # The last entry carries the seals of everything the import wrote.
-    log(s, "batch.import", f"batch:{batch.id}", None, {
-        "name": batch.name, "award_year": batch.award_year, "source_name": batch.source_name,
-        "sha256": data.sha256, "summary": dict(summary), "companies_created": sorted(created),
-        "history_added": sorted(added - set(created))})
+    log(
+        s,
+        "batch.import",
+        f"batch:{batch.id}",
+        None,
+        {
+            "name": batch.name,
+            "award_year": batch.award_year,
+            "source_name": batch.source_name,
+            "sha256": data.sha256,
+            "summary": dict(summary),
+            "companies_created": sorted(created),
+            "history_added": sorted(added - set(created)),
+        },
+    )
     return batch.id
 
 
@@ -284,8 +357,9 @@ def _merge_tech_sme(s: Session, data: ImportData, ids: dict, summary: Counter, e
     company_ids = {ids[u] for u, _ in data.tech_sme}
     existing: set[tuple] = set()
     for part in chunks(company_ids):
-        existing.update(map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year)
-                                             .where(TechSmeRow.company_id.in_(part)))))
+        existing.update(
+            map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year).where(TechSmeRow.company_id.in_(part))))
+        )
     new = []
     for uscc, year in data.tech_sme:
         key = (ids[uscc], year)

@@ -9,6 +9,7 @@ Numbering first checks the batch and the numbers it already holds against
 their seals (a serial changed in the file would otherwise be handed out
 again); every letter issued is an audit entry of its own (``letters.issue``).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -35,11 +36,15 @@ def letter_numbers(s: Session, batch_id: int) -> dict:
     usccs = letter_companies(lines(s, batch_id))
     ids = _company_ids(s, batch_id)
     by_id = {cid: uscc for uscc, cid in ids.items()}
-    rows = s.execute(select(LetterNumberRow.id, LetterNumberRow.company_id, LetterNumberRow.year,
-                            LetterNumberRow.serial).where(LetterNumberRow.batch_id == batch_id)).all()
+    rows = s.execute(
+        select(LetterNumberRow.id, LetterNumberRow.company_id, LetterNumberRow.year, LetterNumberRow.serial).where(
+            LetterNumberRow.batch_id == batch_id
+        )
+    ).all()
     year = letter_year(batch_record(batch))
-    last_id = s.scalar(select(LetterNumberRow.id).where(LetterNumberRow.year == year)
-                       .order_by(LetterNumberRow.serial.desc()).limit(1))
+    last_id = s.scalar(
+        select(LetterNumberRow.id).where(LetterNumberRow.year == year).order_by(LetterNumberRow.serial.desc()).limit(1)
+    )
     verify_rows(s, Batch, [batch.id])
     verify_rows(s, LetterNumberRow, [r.id for r in rows] + ([last_id] if last_id is not None else []))
     held = {by_id.get(cid, str(cid)): LetterNumber(y, serial) for _, cid, y, serial in rows}
@@ -47,12 +52,20 @@ def letter_numbers(s: Session, batch_id: int) -> dict:
     new = assign_numbers(held, usccs, year, last)
     stamp = now()
     for uscc, number in new.items():
-        s.add(LetterNumberRow(batch_id=batch_id, company_id=ids[uscc], year=number.year, serial=number.serial,
-                              assigned_at=stamp))
+        s.add(
+            LetterNumberRow(
+                batch_id=batch_id, company_id=ids[uscc], year=number.year, serial=number.serial, assigned_at=stamp
+            )
+        )
     s.flush()
     if new:
-        log(s, "letters.number", f"batch:{batch_id}", None,
-            {uscc: f"〔{n.year}〕{n.serial}号" for uscc, n in new.items()})
+        log(
+            s,
+            "letters.number",
+            f"batch:{batch_id}",
+            None,
+            {uscc: f"〔{n.year}〕{n.serial}号" for uscc, n in new.items()},
+        )
     held.update(new)
     return {uscc: held[uscc] for uscc in usccs}
 
@@ -66,8 +79,9 @@ def record_letter_issue(s: Session, batch_id: int, uscc: str, kind: str, who: st
     company_id = _company_ids(s, batch_id).get(uscc) or s.scalar(select(Company.id).where(Company.uscc == uscc))
     if company_id is None:
         raise NotFound(f"找不到统一社会信用代码为{uscc}的单位")
-    row = LetterIssueRow(batch_id=batch_id, company_id=company_id, kind=kind, who=(who or "").strip()[:60],
-                         issued_at=now())
+    row = LetterIssueRow(
+        batch_id=batch_id, company_id=company_id, kind=kind, who=(who or "").strip()[:60], issued_at=now()
+    )
     s.add(row)
     s.flush()
     log(s, "letters.issue", f"batch:{batch_id}", None, {"uscc": uscc, "kind": kind, "who": row.who})
@@ -75,15 +89,21 @@ def record_letter_issue(s: Session, batch_id: int, uscc: str, kind: str, who: st
 
 def _company_ids(s: Session, batch_id: int) -> dict[str, int]:
     """{uscc as the batch was approved: company id} of the batch's companies."""
-    rows = s.execute(select(BatchCompany.uscc, Company.uscc, Company.id)
-                     .join(Company, Company.id == BatchCompany.company_id).where(BatchCompany.batch_id == batch_id))
+    rows = s.execute(
+        select(BatchCompany.uscc, Company.uscc, Company.id)
+        .join(Company, Company.id == BatchCompany.company_id)
+        .where(BatchCompany.batch_id == batch_id)
+    )
     return {kept or now_uscc: cid for kept, now_uscc, cid in rows}
 
 
 def letter_issues(s: Session, batch_id: int) -> list[tuple]:
     """(uscc, company name, kind, who, when) of every letter issued for the batch, oldest first."""
     get_batch(s, batch_id)
-    rows = s.execute(select(Company.uscc, Company.name, LetterIssueRow.kind, LetterIssueRow.who,
-                            LetterIssueRow.issued_at).join(Company, Company.id == LetterIssueRow.company_id)
-                     .where(LetterIssueRow.batch_id == batch_id).order_by(LetterIssueRow.id))
+    rows = s.execute(
+        select(Company.uscc, Company.name, LetterIssueRow.kind, LetterIssueRow.who, LetterIssueRow.issued_at)
+        .join(Company, Company.id == LetterIssueRow.company_id)
+        .where(LetterIssueRow.batch_id == batch_id)
+        .order_by(LetterIssueRow.id)
+    )
     return [tuple(r) for r in rows]

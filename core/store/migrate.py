@@ -16,6 +16,7 @@ SQLite's ALTER TABLE procedure requires (rebuilding a table in batch mode
 would otherwise cascade deletes into the tables that point at it), and
 ``PRAGMA foreign_key_check`` must come back empty before the change commits.
 """
+
 from __future__ import annotations
 
 import functools

@@ -10,13 +10,25 @@ the engine reads about a company changes (profile, history, ledger); a
 calculation remembers the version it read, and approval refuses results that
 were computed from an older version.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from core.store.types import Money
@@ -29,7 +41,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
 
 
 def now() -> dt.datetime:
@@ -141,8 +152,9 @@ class Batch(Base):
     adjusts_batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
     adjust_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    members: Mapped[list[BatchCompany]] = relationship(back_populates="batch", cascade="all, delete-orphan",
-                                                         order_by="BatchCompany.seq")
+    members: Mapped[list[BatchCompany]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", order_by="BatchCompany.seq"
+    )
 
     # Batch numbers appear on exported sheets and letters: never reuse one of a deleted draft.
     __table_args__ = {"sqlite_autoincrement": True}

@@ -6,6 +6,7 @@ parameters in force at the time. Each change bumps ``overrides.version``; a
 batch remembers the version it was calculated with, and approval refuses a
 batch calculated before the last change.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,6 +38,7 @@ class OverrideRecord:
 
 
 # ---------------------------------------------------------------- settings
+
 
 def get_setting(s: Session, key: str, default: str | None = None) -> str | None:
     row = s.get(Setting, key)
@@ -82,6 +84,7 @@ def _bump_version(s: Session) -> None:
 
 # ---------------------------------------------------------------- overrides
 
+
 def _encode(value: object) -> tuple[str, str]:
     if isinstance(value, bool):
         return "bool", "true" if value else "false"
@@ -96,8 +99,12 @@ def _encode(value: object) -> tuple[str, str]:
     raise InvalidData(f"参数值只能是数值、是/否或文本，实际为{type(value).__name__}")
 
 
-_DECODERS: dict[str, Callable[[str], object]] = {"bool": lambda t: t == "true", "int": int, "decimal": Decimal,
-                                                  "text": str}
+_DECODERS: dict[str, Callable[[str], object]] = {
+    "bool": lambda t: t == "true",
+    "int": int,
+    "decimal": Decimal,
+    "text": str,
+}
 
 
 def _decode(kind: str, text: str) -> object:
@@ -108,8 +115,16 @@ def _decode(kind: str, text: str) -> object:
 
 
 def _record(row: OverrideRow) -> OverrideRecord:
-    o = Override(row.target, row.path, _decode(row.value_type, row.value), row.valid_from, row.valid_to, row.who,
-                 row.created_at, row.reason)
+    o = Override(
+        row.target,
+        row.path,
+        _decode(row.value_type, row.value),
+        row.valid_from,
+        row.valid_to,
+        row.who,
+        row.created_at,
+        row.reason,
+    )
     return OverrideRecord(row.id, o, row.revoked_at, row.revoked_by)
 
 
@@ -136,8 +151,18 @@ def add_override(s: Session, o: Override, policies: PolicySet | None = None) -> 
     """Store an override (``o.when`` is replaced by the time of storing); returns its id."""
     check_override(o, policies)
     kind, text = _encode(o.value)
-    row = OverrideRow(target=o.target, path=o.path, value_type=kind, value=text, valid_from=o.start, valid_to=o.end,
-                      who=o.who.strip(), created_at=now(), reason=o.reason.strip(), revoked_by="")
+    row = OverrideRow(
+        target=o.target,
+        path=o.path,
+        value_type=kind,
+        value=text,
+        valid_from=o.start,
+        valid_to=o.end,
+        who=o.who.strip(),
+        created_at=now(),
+        reason=o.reason.strip(),
+        revoked_by="",
+    )
     s.add(row)
     _bump_version(s)
     s.flush()
@@ -146,8 +171,16 @@ def add_override(s: Session, o: Override, policies: PolicySet | None = None) -> 
 
 
 def override_values(row: OverrideRow) -> dict:
-    return {"target": row.target, "path": row.path, "value_type": row.value_type, "value": row.value,
-            "valid_from": row.valid_from, "valid_to": row.valid_to, "who": row.who, "reason": row.reason}
+    return {
+        "target": row.target,
+        "path": row.path,
+        "value_type": row.value_type,
+        "value": row.value,
+        "valid_from": row.valid_from,
+        "valid_to": row.valid_to,
+        "who": row.who,
+        "reason": row.reason,
+    }
 
 
 def list_overrides(s: Session, include_revoked: bool = False) -> list[OverrideRecord]:

@@ -9,6 +9,7 @@ in), and the engine's structured ``earlier`` of each line and exclusion is
 reported. Only companies with a ledger entry or an earlier approved claim are
 evaluated; for the others there is nothing to find.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -39,8 +40,11 @@ def cases_to_check(s: Session, data: ImportData, vocab: Vocabulary, cancel=None)
         if not history.ledger and not history.claims:
             continue
         p = profiles.get(uscc)
-        company = (EngineCompany(uscc, p.name, p.city, p.county, p.size, p.industry) if p is not None
-                   else to_engine_company(row))
+        company = (
+            EngineCompany(uscc, p.name, p.city, p.county, p.size, p.industry)
+            if p is not None
+            else to_engine_company(row)
+        )
         out.append(CompanyCase(company, _merged(history, data, uscc), tuple(claims[uscc])))
     return out
 
@@ -57,8 +61,9 @@ def _merged(history: History, data: ImportData, uscc: str) -> History:
     years = set(history.tech_sme_years) | {y for u, y in data.tech_sme if u == uscc}
     rd = dict(history.rd)
     rd.update({r.year: r for u, r in data.rd if u == uscc})
-    return History(tuple(sorted(recognitions, key=lambda r: r.date)), frozenset(years), rd, history.ledger,
-                   history.claims)
+    return History(
+        tuple(sorted(recognitions, key=lambda r: r.date)), frozenset(years), rd, history.ledger, history.claims
+    )
 
 
 def paid_before(cases: list[CompanyCase], ctx: Context, cancel=None) -> list[PaidBefore]:
@@ -84,5 +89,14 @@ def paid_before(cases: list[CompanyCase], ctx: Context, cancel=None) -> list[Pai
 def _found(company, claim_ids, rule, earlier, amount, reason) -> PaidBefore:
     doc = rule.document
     number = f"（{doc.doc_number}）" if doc.doc_number else ""
-    return PaidBefore(company.uscc, company.name, tuple(claim_ids), rule.id, f"《{doc.title}》{number}{rule.clause}",
-                      rule.summary, earlier.to_json(), amount, reason)
+    return PaidBefore(
+        company.uscc,
+        company.name,
+        tuple(claim_ids),
+        rule.id,
+        f"《{doc.title}》{number}{rule.clause}",
+        rule.summary,
+        earlier.to_json(),
+        amount,
+        reason,
+    )

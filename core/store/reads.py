@@ -3,6 +3,7 @@
 An approved batch shows each company as it was approved (name, USCC, bank
 account kept in ``batch_companies``); a draft shows the companies as they are.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -18,8 +19,21 @@ from core.store.models import AwardLineRow, Batch, BatchCompany, Company
 
 
 def batch_record(b: Batch) -> BatchRecord:
-    return BatchRecord(b.id, b.name, b.award_year, b.status, b.created_at, b.source_name, b.preparer, b.reviewer,
-                       b.approved_at, b.paid_at, b.created_by, b.adjusts_batch_id, b.adjust_reason)
+    return BatchRecord(
+        b.id,
+        b.name,
+        b.award_year,
+        b.status,
+        b.created_at,
+        b.source_name,
+        b.preparer,
+        b.reviewer,
+        b.approved_at,
+        b.paid_at,
+        b.created_by,
+        b.adjusts_batch_id,
+        b.adjust_reason,
+    )
 
 
 def batches(s: Session) -> list[BatchRecord]:
@@ -35,17 +49,33 @@ def get_batch(s: Session, batch_id: int) -> Batch:
 
 def lines(s: Session, batch_id: int) -> list[LineRecord]:
     get_batch(s, batch_id)
-    rows = s.execute(select(AwardLineRow, Company.uscc, Company.name, Company.bank_name, Company.bank_account,
-                            BatchCompany.uscc, BatchCompany.company_name, BatchCompany.bank_name,
-                            BatchCompany.bank_account)
-                     .join(Company, Company.id == AwardLineRow.company_id)
-                     .outerjoin(BatchCompany, (BatchCompany.batch_id == AwardLineRow.batch_id)
-                                & (BatchCompany.company_id == AwardLineRow.company_id))
-                     .where(AwardLineRow.batch_id == batch_id).order_by(AwardLineRow.line_no))
+    rows = s.execute(
+        select(
+            AwardLineRow,
+            Company.uscc,
+            Company.name,
+            Company.bank_name,
+            Company.bank_account,
+            BatchCompany.uscc,
+            BatchCompany.company_name,
+            BatchCompany.bank_name,
+            BatchCompany.bank_account,
+        )
+        .join(Company, Company.id == AwardLineRow.company_id)
+        .outerjoin(
+            BatchCompany,
+            (BatchCompany.batch_id == AwardLineRow.batch_id) & (BatchCompany.company_id == AwardLineRow.company_id),
+        )
+        .where(AwardLineRow.batch_id == batch_id)
+        .order_by(AwardLineRow.line_no)
+    )
     # An approved batch kept its companies as approved (name not NULL); a draft shows them as they are now.
     # Approval copies all four at once: a kept name means a kept USCC, bank and account.
-    return [_line_record(line, *cast(_Payee, kept if kept[1] is not None else now)) for line, *values in rows
-            for now, kept in [(values[:4], values[4:])]]
+    return [
+        _line_record(line, *cast(_Payee, kept if kept[1] is not None else now))
+        for line, *values in rows
+        for now, kept in [(values[:4], values[4:])]
+    ]
 
 
 _Payee = tuple[str, str, str, str]  # (uscc, name, bank, account)
@@ -63,25 +93,60 @@ def _line_record(r: AwardLineRow, uscc: str, name: str, bank: str, account: str)
 
     schedule = tuple((item["year"], Decimal(item["amount"])) for item in r.schedule) if r.schedule else None
     return LineRecord(
-        batch_id=r.batch_id, line_no=r.line_no, uscc=uscc, company_name=name, bank_name=bank, bank_account=account,
-        rule_id=r.rule_id, document_id=r.document_id, document_title=r.document_title, doc_number=r.doc_number,
-        clause=r.clause, summary=r.summary, sentence=r.sentence, amount=r.amount, provisional=r.provisional,
-        trace=Trace.from_json(r.trace), schedule=schedule, claim_key=r.claim_key, subject=r.subject,
+        batch_id=r.batch_id,
+        line_no=r.line_no,
+        uscc=uscc,
+        company_name=name,
+        bank_name=bank,
+        bank_account=account,
+        rule_id=r.rule_id,
+        document_id=r.document_id,
+        document_title=r.document_title,
+        doc_number=r.doc_number,
+        clause=r.clause,
+        summary=r.summary,
+        sentence=r.sentence,
+        amount=r.amount,
+        provisional=r.provisional,
+        trace=Trace.from_json(r.trace),
+        schedule=schedule,
+        claim_key=r.claim_key,
+        subject=r.subject,
     )
 
 
 def company_results(s: Session, batch_id: int) -> list[CompanyResultRecord]:
     get_batch(s, batch_id)
-    counts = dict(s.execute(select(AwardLineRow.company_id, func.count()).where(AwardLineRow.batch_id == batch_id)
-                            .group_by(AwardLineRow.company_id)).all())
-    rows = s.execute(select(BatchCompany, Company).join(Company, Company.id == BatchCompany.company_id)
-                     .where(BatchCompany.batch_id == batch_id).order_by(BatchCompany.seq))
-    return [CompanyResultRecord(
-        batch_id=batch_id, company_id=c.id, uscc=_as_approved(c, m)[0], company_name=_as_approved(c, m)[1],
-        city=c.city, county=c.county,
-        calculated=m.calculated, total=m.total if m.calculated else None, line_count=counts.get(c.id, 0),
-        errors=tuple(m.errors), warnings=tuple(m.warnings), excluded=tuple(m.excluded),
-    ) for m, c in rows]
+    counts = dict(
+        s.execute(
+            select(AwardLineRow.company_id, func.count())
+            .where(AwardLineRow.batch_id == batch_id)
+            .group_by(AwardLineRow.company_id)
+        ).all()
+    )
+    rows = s.execute(
+        select(BatchCompany, Company)
+        .join(Company, Company.id == BatchCompany.company_id)
+        .where(BatchCompany.batch_id == batch_id)
+        .order_by(BatchCompany.seq)
+    )
+    return [
+        CompanyResultRecord(
+            batch_id=batch_id,
+            company_id=c.id,
+            uscc=_as_approved(c, m)[0],
+            company_name=_as_approved(c, m)[1],
+            city=c.city,
+            county=c.county,
+            calculated=m.calculated,
+            total=m.total if m.calculated else None,
+            line_count=counts.get(c.id, 0),
+            errors=tuple(m.errors),
+            warnings=tuple(m.warnings),
+            excluded=tuple(m.excluded),
+        )
+        for m, c in rows
+    ]
 
 
 def batch_totals(s: Session) -> dict[int, tuple[int, int, Decimal]]:

@@ -18,6 +18,7 @@ column, in the order of ``Spec.columns`` (revision 0006). It is not evidence
 refusal name the columns that were changed. A column added to a table's
 seal later must therefore go at the end of its ``Spec.columns``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,39 +52,73 @@ def _cols(text: str) -> tuple[str, ...]:
 
 
 PROTECTED: dict[str, Spec] = {
-    "companies": Spec("单位", _cols("id uscc name city county size industry bank_name bank_account contact phone "
-                                   "search_key created_at updated_at"), ("history_version",)),
-    "recognitions": Spec("认定记录", _cols("id company_id kind level date number issued_in name stage batch_id "
-                                       "created_at")),
+    "companies": Spec(
+        "单位",
+        _cols(
+            "id uscc name city county size industry bank_name bank_account contact phone "
+            "search_key created_at updated_at"
+        ),
+        ("history_version",),
+    ),
+    "recognitions": Spec(
+        "认定记录", _cols("id company_id kind level date number issued_in name stage batch_id created_at")
+    ),
     "tech_sme_registrations": Spec("入库记录", _cols("id company_id year number batch_id created_at")),
     "rd_years": Spec("研发费用记录", _cols("id company_id year expense super_deduction deducted revenue updated_at")),
-    "batches": Spec("批次", _cols("id name award_year status source_name created_at calculated_at "
-                                "overrides_version preparer reviewer approved_at paid_at created_by adjusts_batch_id "
-                                "adjust_reason")),
-    "batch_companies": Spec("批次单位", _cols("id batch_id company_id seq calculated history_version total errors "
-                                          "warnings excluded uscc company_name bank_name bank_account")),
+    "batches": Spec(
+        "批次",
+        _cols(
+            "id name award_year status source_name created_at calculated_at "
+            "overrides_version preparer reviewer approved_at paid_at created_by adjusts_batch_id "
+            "adjust_reason"
+        ),
+    ),
+    "batch_companies": Spec(
+        "批次单位",
+        _cols(
+            "id batch_id company_id seq calculated history_version total errors "
+            "warnings excluded uscc company_name bank_name bank_account"
+        ),
+    ),
     "claims": Spec("申报事项", _cols("id batch_id company_id seq claim_key type date fields")),
-    "award_lines": Spec("奖补明细", _cols("id batch_id company_id line_no claim_key subject rule_id document_id "
-                                      "document_title doc_number clause summary sentence amount provisional person "
-                                      "event_date trace schedule")),
-    "ledger": Spec("台账记录", _cols("id company_id batch_id line_id rule_id year amount subject person note "
-                                 "recorded_at")),
-    "overrides": Spec("参数调整记录", _cols("id target path value_type value valid_from valid_to who created_at reason "
-                                      "revoked_at revoked_by")),
+    "award_lines": Spec(
+        "奖补明细",
+        _cols(
+            "id batch_id company_id line_no claim_key subject rule_id document_id "
+            "document_title doc_number clause summary sentence amount provisional person "
+            "event_date trace schedule"
+        ),
+    ),
+    "ledger": Spec(
+        "台账记录", _cols("id company_id batch_id line_id rule_id year amount subject person note recorded_at")
+    ),
+    "overrides": Spec(
+        "参数调整记录",
+        _cols("id target path value_type value valid_from valid_to who created_at reason revoked_at revoked_by"),
+    ),
     "settings": Spec("设置", _cols("key value"), key="key"),
     "import_log": Spec("导入记录", _cols("id sha256 batch_id source_name imported_at summary")),
     "letter_numbers": Spec("兑现通知书编号", _cols("id batch_id company_id year serial assigned_at")),
     # The login counters are a display cache: how long a wrong password waits is counted from the audit log's
     # own chained entries (user.login_failed, user.login), which nobody can reset without breaking the chain.
-    "users": Spec("用户", _cols("id name roles password_hash active created_at created_by"),
-                  ("failed_logins", "last_failed_at", "last_login_at")),
+    "users": Spec(
+        "用户",
+        _cols("id name roles password_hash active created_at created_by"),
+        ("failed_logins", "last_failed_at", "last_login_at"),
+    ),
     "letter_issues": Spec("通知书出具记录", _cols("id batch_id company_id kind who issued_at")),
     # Revision 0007: official lists (core.lists) and each row's match, claim and the company's answer (意愿确认).
-    "official_lists": Spec("名单", _cols("id kind title source_name sha256 list_date platform_kind level mapping "
-                                       "imported_at imported_by")),
-    "list_entries": Spec("名单条目", _cols("id list_id row_no company_name uscc number date region platform_name "
-                                       "platform_kind level company_id match score batch_id claim_key consent "
-                                       "consent_on consent_by consent_note")),
+    "official_lists": Spec(
+        "名单", _cols("id kind title source_name sha256 list_date platform_kind level mapping imported_at imported_by")
+    ),
+    "list_entries": Spec(
+        "名单条目",
+        _cols(
+            "id list_id row_no company_name uscc number date region platform_name "
+            "platform_kind level company_id match score batch_id claim_key consent "
+            "consent_on consent_by consent_note"
+        ),
+    ),
 }
 # Tables outside the seals: the audit tables themselves and Alembic's.
 UNSEALED = frozenset({"audit_log", "audit_seals", "audit_head", "alembic_version"})
@@ -92,29 +127,108 @@ SEALED_SINCE = {"letter_issues": "0006", "official_lists": "0007", "list_entries
 
 # What a clerk calls a column, for a message naming what was changed behind the program's back.
 COLUMN_LABELS = {
-    "id": "编号", "uscc": "统一社会信用代码", "name": "名称", "city": "盟市", "county": "旗县区", "size": "企业规模",
-    "industry": "行业", "bank_name": "开户行", "bank_account": "银行账号", "contact": "联系人", "phone": "电话",
-    "search_key": "检索词", "created_at": "创建时间", "updated_at": "修改时间", "company_id": "单位编号",
-    "kind": "类别", "level": "级别", "date": "日期", "number": "编号（证书号）", "issued_in": "发证地",
-    "stage": "阶段", "batch_id": "批次编号", "year": "年度", "expense": "研发费用", "super_deduction": "加计扣除",
-    "deducted": "加计扣除额", "revenue": "营业收入", "award_year": "兑现年度", "status": "状态",
-    "source_name": "导入文件", "calculated_at": "计算时间", "overrides_version": "参数调整版本", "preparer": "经办人",
-    "reviewer": "审核人", "approved_at": "审批时间", "paid_at": "拨付时间", "created_by": "导入人",
-    "adjusts_batch_id": "更正的批次", "adjust_reason": "更正理由", "seq": "序号", "calculated": "已计算",
-    "history_version": "资料版本", "total": "合计金额", "errors": "错误", "warnings": "提示", "excluded": "未享受的奖补",
-    "company_name": "单位名称", "claim_key": "事项编号", "type": "事项类型", "fields": "申报内容",
-    "line_no": "明细序号", "subject": "事项", "rule_id": "规则编号", "document_id": "政策文件编号",
-    "document_title": "政策文件", "doc_number": "文号", "clause": "条款", "summary": "条款摘要", "sentence": "条款原文",
-    "amount": "金额", "provisional": "测算", "person": "人员", "event_date": "事项日期", "trace": "计算过程",
-    "schedule": "分年拨付", "line_id": "明细编号", "note": "备注", "recorded_at": "记入时间", "target": "规则",
-    "path": "参数", "value_type": "取值类型", "value": "取值", "valid_from": "起始日期", "valid_to": "截止日期",
-    "who": "操作人", "reason": "理由", "revoked_at": "撤销时间", "revoked_by": "撤销人", "key": "设置项",
-    "sha256": "文件校验值", "imported_at": "导入时间", "serial": "序号（文号）", "assigned_at": "编号时间",
-    "roles": "角色", "password_hash": "密码", "active": "启用", "issued_at": "出具时间",
-    "title": "名单名称", "list_date": "名单日期", "platform_kind": "平台类别", "mapping": "表头对应",
-    "imported_by": "导入人", "list_id": "名单编号", "row_no": "名单行号", "region": "所在地区",
-    "platform_name": "平台名称", "match": "匹配方式", "score": "相似度", "consent": "意愿确认",
-    "consent_on": "确认日期", "consent_by": "确认记录人", "consent_note": "确认备注",
+    "id": "编号",
+    "uscc": "统一社会信用代码",
+    "name": "名称",
+    "city": "盟市",
+    "county": "旗县区",
+    "size": "企业规模",
+    "industry": "行业",
+    "bank_name": "开户行",
+    "bank_account": "银行账号",
+    "contact": "联系人",
+    "phone": "电话",
+    "search_key": "检索词",
+    "created_at": "创建时间",
+    "updated_at": "修改时间",
+    "company_id": "单位编号",
+    "kind": "类别",
+    "level": "级别",
+    "date": "日期",
+    "number": "编号（证书号）",
+    "issued_in": "发证地",
+    "stage": "阶段",
+    "batch_id": "批次编号",
+    "year": "年度",
+    "expense": "研发费用",
+    "super_deduction": "加计扣除",
+    "deducted": "加计扣除额",
+    "revenue": "营业收入",
+    "award_year": "兑现年度",
+    "status": "状态",
+    "source_name": "导入文件",
+    "calculated_at": "计算时间",
+    "overrides_version": "参数调整版本",
+    "preparer": "经办人",
+    "reviewer": "审核人",
+    "approved_at": "审批时间",
+    "paid_at": "拨付时间",
+    "created_by": "导入人",
+    "adjusts_batch_id": "更正的批次",
+    "adjust_reason": "更正理由",
+    "seq": "序号",
+    "calculated": "已计算",
+    "history_version": "资料版本",
+    "total": "合计金额",
+    "errors": "错误",
+    "warnings": "提示",
+    "excluded": "未享受的奖补",
+    "company_name": "单位名称",
+    "claim_key": "事项编号",
+    "type": "事项类型",
+    "fields": "申报内容",
+    "line_no": "明细序号",
+    "subject": "事项",
+    "rule_id": "规则编号",
+    "document_id": "政策文件编号",
+    "document_title": "政策文件",
+    "doc_number": "文号",
+    "clause": "条款",
+    "summary": "条款摘要",
+    "sentence": "条款原文",
+    "amount": "金额",
+    "provisional": "测算",
+    "person": "人员",
+    "event_date": "事项日期",
+    "trace": "计算过程",
+    "schedule": "分年拨付",
+    "line_id": "明细编号",
+    "note": "备注",
+    "recorded_at": "记入时间",
+    "target": "规则",
+    "path": "参数",
+    "value_type": "取值类型",
+    "value": "取值",
+    "valid_from": "起始日期",
+    "valid_to": "截止日期",
+    "who": "操作人",
+    "reason": "理由",
+    "revoked_at": "撤销时间",
+    "revoked_by": "撤销人",
+    "key": "设置项",
+    "sha256": "文件校验值",
+    "imported_at": "导入时间",
+    "serial": "序号（文号）",
+    "assigned_at": "编号时间",
+    "roles": "角色",
+    "password_hash": "密码",
+    "active": "启用",
+    "issued_at": "出具时间",
+    "title": "名单名称",
+    "list_date": "名单日期",
+    "platform_kind": "平台类别",
+    "mapping": "表头对应",
+    "imported_by": "导入人",
+    "list_id": "名单编号",
+    "row_no": "名单行号",
+    "region": "所在地区",
+    "platform_name": "平台名称",
+    "match": "匹配方式",
+    "score": "相似度",
+    "consent": "意愿确认",
+    "consent_on": "确认日期",
+    "consent_by": "确认记录人",
+    "consent_note": "确认备注",
 }
 
 
@@ -264,7 +378,7 @@ def changed_columns(table_name: str, fingerprint: str | None, sealed: str | None
     if not fingerprint or not sealed:
         return None
     columns = PROTECTED[table_name].columns
-    return [c for i, c in enumerate(columns) if sealed[4 * i:4 * i + 4] not in ("", fingerprint[4 * i:4 * i + 4])]
+    return [c for i, c in enumerate(columns) if sealed[4 * i : 4 * i + 4] not in ("", fingerprint[4 * i : 4 * i + 4])]
 
 
 def column_labels(columns) -> str:
@@ -353,12 +467,16 @@ def last_seals(s: Session, table_name: str, keys) -> dict[str, tuple[int, str | 
     """{key: (seq, digest, fingerprint)} of the last seal of each of these rows that has one (two lookups per key
     in the (table_name, row_key, seq) index)."""
     seals, other = AuditSealRow.__table__, AuditSealRow.__table__.alias("other")
-    latest = (select(func.max(other.c.seq))
-              .where(other.c.table_name == seals.c.table_name, other.c.row_key == seals.c.row_key).scalar_subquery())
+    latest = (
+        select(func.max(other.c.seq))
+        .where(other.c.table_name == seals.c.table_name, other.c.row_key == seals.c.row_key)
+        .scalar_subquery()
+    )
     out = {}
     for part in chunks(sorted({str(k) for k in keys})):
-        q = (select(seals.c.row_key, seals.c.seq, seals.c.digest, seals.c.fingerprint)
-             .where(seals.c.table_name == table_name, seals.c.row_key.in_(part), seals.c.seq == latest))
+        q = select(seals.c.row_key, seals.c.seq, seals.c.digest, seals.c.fingerprint).where(
+            seals.c.table_name == table_name, seals.c.row_key.in_(part), seals.c.seq == latest
+        )
         out.update({key: (seq, digest, fingerprint) for key, seq, digest, fingerprint in s.execute(q)})
     return out
 
@@ -399,8 +517,17 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False) -> dict[st
                 row = dict(zip(columns, values))
                 for j in json_at:
                     row[columns[j]] = None if texts[j] is None else json.loads(texts[j])
-            out[key] = RowState(table_name, key, row, digest, fingerprint, seq, sealed_digest, sealed_fingerprint,
-                                tuple(parts) if rows else None)
+            out[key] = RowState(
+                table_name,
+                key,
+                row,
+                digest,
+                fingerprint,
+                seq,
+                sealed_digest,
+                sealed_fingerprint,
+                tuple(parts) if rows else None,
+            )
     return out
 
 
@@ -426,10 +553,14 @@ def describe(table_name: str, key: str, row=None) -> str:
         "batches": lambda: f"批次{key}“{r['name']}”",
         "batch_companies": lambda: f"批次{r['batch_id']}的单位记录{key}（单位编号{r['company_id']}）",
         "claims": lambda: f"批次{r['batch_id']}的申报事项“{r['claim_key']}”（单位编号{r['company_id']}）",
-        "award_lines": lambda: (f"批次{r['batch_id']}第{r['line_no']}条奖补明细（编号{key}，单位编号{r['company_id']}，"
-                                f"规则{r['rule_id']}，金额{r['amount']}元）"),
-        "ledger": lambda: (f"台账记录{key}（单位编号{r['company_id']}，规则{r['rule_id']}，{r['year']}年度，"
-                           f"金额{r['amount']}元" + (f"，批次{r['batch_id']}" if r['batch_id'] else "") + "）"),
+        "award_lines": lambda: (
+            f"批次{r['batch_id']}第{r['line_no']}条奖补明细（编号{key}，单位编号{r['company_id']}，"
+            f"规则{r['rule_id']}，金额{r['amount']}元）"
+        ),
+        "ledger": lambda: (
+            f"台账记录{key}（单位编号{r['company_id']}，规则{r['rule_id']}，{r['year']}年度，"
+            f"金额{r['amount']}元" + (f"，批次{r['batch_id']}" if r["batch_id"] else "") + "）"
+        ),
         "overrides": lambda: f"参数调整记录{key}（{r['target']} {r['path']}）",
         "settings": lambda: f"设置“{key}”",
         "import_log": lambda: f"导入记录{key}（批次{r['batch_id']}）",

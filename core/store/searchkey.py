@@ -1,4 +1,5 @@
 """The normalised text company search matches against."""
+
 from __future__ import annotations
 
 import unicodedata

@@ -1,4 +1,5 @@
 """Whether a SQLite file is this program's database, or damaged: read by db (before connecting) and backup."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -21,6 +21,7 @@ database has users, every change needs a logged-in user with the role its action
 to the hash-chained audit log in its own transaction (core.store.audit), and
 ``verify_audit()`` checks the chain and every protected row (core.store.verify).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,8 +62,9 @@ class Store:
         self.engine = make_engine(url)
         self._writer = self.engine.execution_options(**{WRITE: True})
         # Reads see one snapshot on both back ends (SQLite's BEGIN gives that already).
-        self._reader = (self.engine if self.is_sqlite
-                        else self.engine.execution_options(isolation_level="REPEATABLE READ"))
+        self._reader = (
+            self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="REPEATABLE READ")
+        )
         self.vocabulary = vocabulary or load_vocabulary()
         # (from revision, to revision, backup file) once this object upgraded an existing database
         self.last_upgrade: tuple[str, str, Path | None] | None = None
@@ -119,9 +121,11 @@ class Store:
             who = self.user.name if self.user else ""
         trail = audit.Trail(who, self.stamp())
         try:
-            with (self.database_errors(),
-                  audit.AuditedSession(self._writer, expire_on_commit=False, info={audit.TRAIL: trail}) as s,
-                  s.begin()):
+            with (
+                self.database_errors(),
+                audit.AuditedSession(self._writer, expire_on_commit=False, info={audit.TRAIL: trail}) as s,
+                s.begin(),
+            ):
                 yield s
                 audit.finish(s, trail)
         except Tampered as exc:
@@ -192,41 +196,80 @@ class Store:
     # Callers written before the managers call ``store.approve(...)``; each old name is one line here.
     LEGACY_NAMES: ClassVar[dict[str, str]] = {
         # schema and backups
-        "revision": "schema.revision", "check_schema": "schema.check", "upgrade": "schema.upgrade",
-        "backup": "backups.create", "restore": "backups.restore",
+        "revision": "schema.revision",
+        "check_schema": "schema.check",
+        "upgrade": "schema.upgrade",
+        "backup": "backups.create",
+        "restore": "backups.restore",
         # batches
-        "apply_import": "batches.apply_import", "payee_changes": "batches.payee_changes",
-        "imported_batch": "batches.imported_batch", "paid_before": "batches.paid_before",
-        "import_summary": "batches.import_summary", "calculate": "batches.calculate", "approve": "batches.approve",
-        "mark_paid": "batches.mark_paid", "delete_draft": "batches.delete_draft",
-        "create_adjustment": "batches.create_adjustment", "batch": "batches.get", "batch_totals": "batches.totals",
-        "lines": "batches.lines", "company_results": "batches.company_results",
+        "apply_import": "batches.apply_import",
+        "payee_changes": "batches.payee_changes",
+        "imported_batch": "batches.imported_batch",
+        "paid_before": "batches.paid_before",
+        "import_summary": "batches.import_summary",
+        "calculate": "batches.calculate",
+        "approve": "batches.approve",
+        "mark_paid": "batches.mark_paid",
+        "delete_draft": "batches.delete_draft",
+        "create_adjustment": "batches.create_adjustment",
+        "batch": "batches.get",
+        "batch_totals": "batches.totals",
+        "lines": "batches.lines",
+        "company_results": "batches.company_results",
         # award letters
-        "letter_numbers": "letters.numbers", "record_letter_issue": "letters.record_issue",
+        "letter_numbers": "letters.numbers",
+        "record_letter_issue": "letters.record_issue",
         "letter_issues": "letters.issues",
         # companies
-        "search_companies": "companies.search", "company_rows": "companies.rows", "counties": "companies.counties",
-        "company_id": "companies.id_of", "existing_usccs": "companies.existing_usccs",
-        "known_uscc": "companies.known_uscc", "company_detail": "companies.detail", "history": "companies.history",
-        "add_company": "companies.add", "update_company": "companies.update",
-        "add_recognition": "companies.add_recognition", "update_recognition": "companies.update_recognition",
-        "delete_recognition": "companies.delete_recognition", "add_tech_sme": "companies.add_tech_sme",
-        "delete_tech_sme": "companies.delete_tech_sme", "set_rd_year": "companies.set_rd_year",
-        "delete_rd_year": "companies.delete_rd_year", "add_ledger_entry": "companies.add_ledger_entry",
-        "delete_ledger_entry": "companies.delete_ledger_entry", "delete_company": "companies.delete",
-        "merge_company": "companies.merge", "company_references": "companies.references",
+        "search_companies": "companies.search",
+        "company_rows": "companies.rows",
+        "counties": "companies.counties",
+        "company_id": "companies.id_of",
+        "existing_usccs": "companies.existing_usccs",
+        "known_uscc": "companies.known_uscc",
+        "company_detail": "companies.detail",
+        "history": "companies.history",
+        "add_company": "companies.add",
+        "update_company": "companies.update",
+        "add_recognition": "companies.add_recognition",
+        "update_recognition": "companies.update_recognition",
+        "delete_recognition": "companies.delete_recognition",
+        "add_tech_sme": "companies.add_tech_sme",
+        "delete_tech_sme": "companies.delete_tech_sme",
+        "set_rd_year": "companies.set_rd_year",
+        "delete_rd_year": "companies.delete_rd_year",
+        "add_ledger_entry": "companies.add_ledger_entry",
+        "delete_ledger_entry": "companies.delete_ledger_entry",
+        "delete_company": "companies.delete",
+        "merge_company": "companies.merge",
+        "company_references": "companies.references",
         "companies_only_in_import": "companies.only_in_import",
         # overrides and settings
-        "overrides": "settings.overrides", "override": "settings.override", "add_override": "settings.add_override",
-        "revoke_override": "settings.revoke_override", "replace_override": "settings.replace_override",
-        "policies_with_overrides": "settings.policies_with_overrides", "setting": "settings.get",
-        "set_setting": "settings.set", "lock_minutes": "settings.lock_minutes",
+        "overrides": "settings.overrides",
+        "override": "settings.override",
+        "add_override": "settings.add_override",
+        "revoke_override": "settings.revoke_override",
+        "replace_override": "settings.replace_override",
+        "policies_with_overrides": "settings.policies_with_overrides",
+        "setting": "settings.get",
+        "set_setting": "settings.set",
+        "lock_minutes": "settings.lock_minutes",
         # users
-        "has_users": "users.exist", "create_first_admin": "users.create_first_admin", "add_user": "users.add",
-        "set_password": "users.set_password", "set_roles": "users.set_roles", "set_user_active": "users.set_active",
-        "login_wait": "users.login_wait", "login": "users.login", "unlock": "users.unlock", "logout": "users.logout",
+        "has_users": "users.exist",
+        "create_first_admin": "users.create_first_admin",
+        "add_user": "users.add",
+        "set_password": "users.set_password",
+        "set_roles": "users.set_roles",
+        "set_user_active": "users.set_active",
+        "login_wait": "users.login_wait",
+        "login": "users.login",
+        "unlock": "users.unlock",
+        "logout": "users.logout",
         # the audit log
-        "audit_entries": "audit.entries", "record_export": "audit.record_export", "audit_head": "audit.head", "verify_audit": "audit.verify",
+        "audit_entries": "audit.entries",
+        "record_export": "audit.record_export",
+        "audit_head": "audit.head",
+        "verify_audit": "audit.verify",
     }
 
 

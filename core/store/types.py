@@ -1,4 +1,5 @@
 """Column types: money that never passes through a float, JSON that keeps Chinese readable."""
+
 from __future__ import annotations
 
 import datetime as dt

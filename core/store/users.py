@@ -19,6 +19,7 @@ columns are kept up to date for display only and are left out of the seal.
 Names are compared in one spelling (core.identity.names.person_name): 张三 and
 张三 followed by a zero-width space are the same user.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,8 +61,9 @@ class UserRecord:
 
 
 def record(row: User) -> UserRecord:
-    return UserRecord(row.id, row.name, parse_roles(row.roles), row.active, row.created_at, row.created_by,
-                      row.last_login_at)
+    return UserRecord(
+        row.id, row.name, parse_roles(row.roles), row.active, row.created_at, row.created_by, row.last_login_at
+    )
 
 
 def has_users(s: Session) -> bool:
@@ -87,6 +89,7 @@ def get(s: Session, name: str) -> User:
 
 # ---------------------------------------------------------------- who is acting
 
+
 def check_actor(s: Session, user: UserRecord | None, role: str | None, doing: str, warn=None) -> str:
     """The name of who is making a change (``""`` before any user exists), after checking they may."""
     if user is None:
@@ -101,11 +104,14 @@ def check_actor(s: Session, user: UserRecord | None, role: str | None, doing: st
     verify_rows(s, User, [row.id], doing)  # roles given in the file, behind the administrator's back, count for nothing
     roles = parse_roles(row.roles)
     if role is not None and role not in roles:
-        raise PermissionDenied(f"用户“{row.name}”的角色为{role_labels(roles)}，不能{doing}（需要{ROLE_LABELS[role]}角色）")
+        raise PermissionDenied(
+            f"用户“{row.name}”的角色为{role_labels(roles)}，不能{doing}（需要{ROLE_LABELS[role]}角色）"
+        )
     return row.name
 
 
 # ---------------------------------------------------------------- accounts
+
 
 def _check_new(s: Session, name: str, password: str, roles) -> tuple[str, str]:
     name = person_name(name)
@@ -134,8 +140,15 @@ def add_user(s: Session, name: str, password: str, roles, by: str) -> UserRecord
     name, stored_roles = _check_new(s, name, password, roles)
     if first and ADMIN not in parse_roles(stored_roles):
         raise InvalidData("第一个用户须为管理员（由其再添加经办人、审核人）")
-    row = User(name=name, roles=stored_roles, password_hash=hash_password(password), active=True, created_at=now(),
-               created_by=by, failed_logins=0)
+    row = User(
+        name=name,
+        roles=stored_roles,
+        password_hash=hash_password(password),
+        active=True,
+        created_at=now(),
+        created_by=by,
+        failed_logins=0,
+    )
     s.add(row)
     s.flush()
     log(s, "user.create", f"user:{name}", None, {"name": name, "roles": stored_roles, "first": first})
@@ -182,11 +195,11 @@ def set_active(s: Session, name: str, active: bool, by: str) -> None:
             raise InvalidData(f"“{row.name}”是唯一的管理员，不能停用")
     row.active = active
     s.flush()
-    log(s, "user.enable" if active else "user.disable", f"user:{row.name}", {"active": not active},
-        {"active": active})
+    log(s, "user.enable" if active else "user.disable", f"user:{row.name}", {"active": not active}, {"active": active})
 
 
 # ---------------------------------------------------------------- passwords tried
+
 
 def login_target(name: str) -> str:
     """The audit target of attempts to log in as ``name`` (whether or not such a user exists)."""
@@ -195,10 +208,12 @@ def login_target(name: str) -> str:
 
 def recent_failures(s: Session, name: str) -> tuple[int, dt.datetime | None]:
     """(consecutive wrong passwords for this name, when the last one was), from the audit log."""
-    rows = s.execute(select(AuditRow.action, AuditRow.at)
-                     .where(AuditRow.target == login_target(name),
-                            AuditRow.action.in_(("user.login_failed", *_RESETS)))
-                     .order_by(AuditRow.seq.desc()).limit(FAILURES_COUNTED)).all()
+    rows = s.execute(
+        select(AuditRow.action, AuditRow.at)
+        .where(AuditRow.target == login_target(name), AuditRow.action.in_(("user.login_failed", *_RESETS)))
+        .order_by(AuditRow.seq.desc())
+        .limit(FAILURES_COUNTED)
+    ).all()
     count, last = 0, None
     for action, at in rows:
         if action != "user.login_failed":

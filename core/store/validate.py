@@ -3,6 +3,7 @@
 The workbook reader checks cells before this; these checks are the store's own
 guard, shared by imports and by edits made on screen.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,9 +43,18 @@ def text_limit(kind: str, field: str) -> int | None:
 
 
 PROFILE_LIMITS = {f: text_limit("companies", f) for f in PROFILE_TEXT}
-PROFILE_LABELS = {"uscc": "统一社会信用代码", "name": "单位名称", "city": "盟市", "county": "旗县区",
-                  "size": "企业规模", "industry": "行业", "bank_name": "开户行", "bank_account": "账号",
-                  "contact": "联系人", "phone": "联系电话"}
+PROFILE_LABELS = {
+    "uscc": "统一社会信用代码",
+    "name": "单位名称",
+    "city": "盟市",
+    "county": "旗县区",
+    "size": "企业规模",
+    "industry": "行业",
+    "bank_name": "开户行",
+    "bank_account": "账号",
+    "contact": "联系人",
+    "phone": "联系电话",
+}
 
 
 def profile_problems(p: CompanyProfile, vocab: Vocabulary) -> list[str]:
@@ -113,8 +123,11 @@ def rd_problems(rd: RdYear) -> list[str]:
     if (p := year_problem(rd.year, "研发费用年度")) is not None:
         out.append(p)
     label = f"{rd.year}年度"
-    for value, what, required in ((rd.expense, "研发费用", True), (rd.deducted, "已加计扣除的研发费用", False),
-                                  (rd.revenue, "营业收入", False)):
+    for value, what, required in (
+        (rd.expense, "研发费用", True),
+        (rd.deducted, "已加计扣除的研发费用", False),
+        (rd.revenue, "营业收入", False),
+    ):
         if (p := money_problem(value, label + what, required=required)) is not None:
             out.append(p)
     if not isinstance(rd.super_deduction, bool):

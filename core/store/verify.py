@@ -16,6 +16,7 @@ later seal, entry hash and the head (the algorithm is public and nothing is
 secret). Comparing ``audit head`` with a number and hash written down
 earlier (``verify(expect=...)``) catches that.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,8 +27,16 @@ from sqlalchemy.orm import Session
 from core.auditlog.chain import Entry, verify_chain
 from core.store.audit import head
 from core.store.models import AuditRow, AuditSealRow
-from core.store.seals import (PROTECTED, all_rows, changed_columns, column_labels, describe, list_digest,
-                              row_key, row_seal)
+from core.store.seals import (
+    PROTECTED,
+    all_rows,
+    changed_columns,
+    column_labels,
+    describe,
+    list_digest,
+    row_key,
+    row_seal,
+)
 
 MAX_PROBLEMS = 1000  # problems kept in a report (all are counted)
 
@@ -65,8 +74,10 @@ class Report:
     @property
     def summary(self) -> str:
         if self.ok:
-            return (f"审计日志完整：共{self.entries}条记录，最后一条为第{self.head_seq}条"
-                    f"（哈希{self.head_hash[:16]}…）；{self.rows}行受保护数据与审计记录一致")
+            return (
+                f"审计日志完整：共{self.entries}条记录，最后一条为第{self.head_seq}条"
+                f"（哈希{self.head_hash[:16]}…）；{self.rows}行受保护数据与审计记录一致"
+            )
         return f"审计日志校验不通过：发现{self.problem_count}处问题，第一处：{self.problems[0]}"
 
 
@@ -93,10 +104,19 @@ def _entry_label(row: AuditRow) -> str:
 
 
 def _check_chain(s: Session, report: Report, latest, labels, expect) -> tuple[int, str] | None:
-    seals = _peekable(s.execute(select(AuditSealRow.seq, AuditSealRow.table_name, AuditSealRow.row_key,
-                                       AuditSealRow.digest, AuditSealRow.fingerprint)
-                                .order_by(AuditSealRow.seq, AuditSealRow.table_name, AuditSealRow.row_key,
-                                          AuditSealRow.id).execution_options(yield_per=5000)))
+    seals = _peekable(
+        s.execute(
+            select(
+                AuditSealRow.seq,
+                AuditSealRow.table_name,
+                AuditSealRow.row_key,
+                AuditSealRow.digest,
+                AuditSealRow.fingerprint,
+            )
+            .order_by(AuditSealRow.seq, AuditSealRow.table_name, AuditSealRow.row_key, AuditSealRow.id)
+            .execution_options(yield_per=5000)
+        )
+    )
     state = {"last": None}
     found_expected = []
 
@@ -118,8 +138,9 @@ def _check_chain(s: Session, report: Report, latest, labels, expect) -> tuple[in
             state["last"] = (row.seq, row.hash)
             if expect is not None and row.seq == expect[0]:
                 found_expected.append(row.hash)
-            yield Entry(row.seq, row.at, row.who, row.action, row.target, row.old, row.new, row.prev_hash, row.hash,
-                        row.seals)
+            yield Entry(
+                row.seq, row.at, row.who, row.action, row.target, row.old, row.new, row.prev_hash, row.hash, row.seals
+            )
 
     for p in verify_chain(entries()):
         report.add(Problem("chain", str(p), p.seq))
@@ -137,8 +158,11 @@ def _check_chain(s: Session, report: Report, latest, labels, expect) -> tuple[in
 def _check_seals(report: Report, row: AuditRow, own: list) -> None:
     if row.seals is None:
         if own:
-            report.add(Problem("seals", f"{_entry_label(row)}本无封存记录，却有{len(own)}条封存记录指向它（被直接插入）",
-                               row.seq))
+            report.add(
+                Problem(
+                    "seals", f"{_entry_label(row)}本无封存记录，却有{len(own)}条封存记录指向它（被直接插入）", row.seq
+                )
+            )
         return
     if list_digest(own) != row.seals:
         report.add(Problem("seals", f"{_entry_label(row)}的封存记录被改动、删除或插入", row.seq))
@@ -167,20 +191,41 @@ def _check_rows(s: Session, report: Report, table_name: str, sealed: dict, label
         digest, fingerprint = row_seal(table_name, row)
         expected = sealed.get(key)
         if expected is None:
-            report.add(Problem("row", f"{describe(table_name, key, row)}没有任何审计记录，不是本程序写入的（被直接插入）",
-                               table=table_name, key=key))
+            report.add(
+                Problem(
+                    "row",
+                    f"{describe(table_name, key, row)}没有任何审计记录，不是本程序写入的（被直接插入）",
+                    table=table_name,
+                    key=key,
+                )
+            )
         elif expected[0] is None:
-            report.add(Problem("row", f"{describe(table_name, key, row)}已由{labels[expected[1]]}删除，"
-                                      f"却又出现在数据库中（被直接插入）", expected[1], table_name, key))
+            report.add(
+                Problem(
+                    "row",
+                    f"{describe(table_name, key, row)}已由{labels[expected[1]]}删除，却又出现在数据库中（被直接插入）",
+                    expected[1],
+                    table_name,
+                    key,
+                )
+            )
         elif expected[0] != digest:
             columns = changed_columns(table_name, fingerprint, expected[2])
             what = f"，被改动的列：{column_labels(columns)}" if columns else ""
-            report.add(Problem("row", f"{describe(table_name, key, row)}与{labels[expected[1]]}封存的内容不符"
-                                      f"（被直接改动）{what}", expected[1], table_name, key))
+            report.add(
+                Problem(
+                    "row",
+                    f"{describe(table_name, key, row)}与{labels[expected[1]]}封存的内容不符（被直接改动）{what}",
+                    expected[1],
+                    table_name,
+                    key,
+                )
+            )
     for key, (digest, seq, _) in sealed.items():
         if digest is not None and key not in seen:
-            report.add(Problem("row", f"{describe(table_name, key)}在{labels[seq]}之后被直接删除", seq, table_name,
-                               key))
+            report.add(
+                Problem("row", f"{describe(table_name, key)}在{labels[seq]}之后被直接删除", seq, table_name, key)
+            )
 
 
 class _peekable:

@@ -1,4 +1,5 @@
 """调整: correcting an approved batch through a new, linked adjustment batch (never an edit)."""
+
 from __future__ import annotations
 
 from html import escape
@@ -25,11 +26,15 @@ class AdjustDialog(RecordDialog):
             "<ol style='margin-left: 12px;'>"
             "<li>先在企业档案中更正资料，或由管理员调整政策参数；</li>"
             "<li>创建调整批次，计算后其明细为与原批次已兑现金额的差额（负数为冲减）；</li>"
-            "<li>由经办人以外的审核人审批，差额记入台账，原批次保持不变。</li></ol>")
+            "<li>由经办人以外的审核人审批，差额记入台账，原批次保持不变。</li></ol>"
+        )
         intro.setWordWrap(True)
         self.body.insertWidget(0, intro)
-        self.fields.add("reason", "调整原因",
-                        CheckedEdit(check_text("调整原因", True, MAX_REASON), "", "例如：复核发现研发费用填报有误"))
+        self.fields.add(
+            "reason",
+            "调整原因",
+            CheckedEdit(check_text("调整原因", True, MAX_REASON), "", "例如：复核发现研发费用填报有误"),
+        )
         scope = QWidget()
         box = QVBoxLayout(scope)
         box.setContentsMargins(0, 0, 0, 0)

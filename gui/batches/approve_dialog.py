@@ -1,4 +1,5 @@
 """审批: the preparer (经办人) and the reviewer (审核人) name themselves; they must be two different people."""
+
 from __future__ import annotations
 
 from html import escape
@@ -15,16 +16,29 @@ MAX_NAME = 60
 class ApproveDialog(RecordDialog):
     """Names checked as typed; ``save`` receives {"preparer", "reviewer"}."""
 
-    def __init__(self, parent, batch, totals, provisional: int, save, preparer: str = "", reviewer: str = "",
-                 signed_in: bool = False):
+    def __init__(
+        self,
+        parent,
+        batch,
+        totals,
+        provisional: int,
+        save,
+        preparer: str = "",
+        reviewer: str = "",
+        signed_in: bool = False,
+    ):
         super().__init__(parent, f"审批批次{batch.id}", save, width=520)
         companies, lines, total = totals
-        text = (f"<p>批次<b>{escape(batch.name)}</b>（{batch.award_year}年度）：{companies}家单位，{lines}条奖补明细，"
-                f"合计<b>{fmt_yuan(total)}</b>元。</p>"
-                "<p>审批后，奖补记入台账（以后批次的年度上限、“首次”判断都以此为准），批次不能再修改或重新计算。</p>")
+        text = (
+            f"<p>批次<b>{escape(batch.name)}</b>（{batch.award_year}年度）：{companies}家单位，{lines}条奖补明细，"
+            f"合计<b>{fmt_yuan(total)}</b>元。</p>"
+            "<p>审批后，奖补记入台账（以后批次的年度上限、“首次”判断都以此为准），批次不能再修改或重新计算。</p>"
+        )
         if provisional:
-            text += (f"<p style='color:#b00020'>其中{provisional}条依据征求意见稿测算，文件正式印发前不得拨付；"
-                     "审批时需再次确认。</p>")
+            text += (
+                f"<p style='color:#b00020'>其中{provisional}条依据征求意见稿测算，文件正式印发前不得拨付；"
+                "审批时需再次确认。</p>"
+            )
         intro = QLabel(text)
         intro.setWordWrap(True)
         self.body.insertWidget(0, intro)

@@ -2,6 +2,7 @@
 
 A mixin of gui.pages.batches.BatchesPage (``self`` is the page).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -58,8 +59,13 @@ class BatchExports:
             self.window.status.setText(f"{done_text}：{path}")
             ask().saved(self, title, f"{done_text}：\n{path}", path)
 
-        return Operation(self, title, work, on_success=saved,
-                         on_cancel=lambda: self.window.status.setText(f"已取消{title}，没有生成文件")).start()
+        return Operation(
+            self,
+            title,
+            work,
+            on_success=saved,
+            on_cancel=lambda: self.window.status.setText(f"已取消{title}，没有生成文件"),
+        ).start()
 
     def _draft_choice(self, what: str) -> str | None:
         """With lines computed under a draft (征求意见稿): the lines under documents in force on their own (the
@@ -71,8 +77,9 @@ class BatchExports:
         options = [f"导出测算稿（含全部{len(self.lines)}条，标题注明“测算稿，不得据此拨付”，供内部核对）"]
         if in_force:
             options.insert(0, f"只列依据正式文件的{in_force}条明细（{n}条测算明细不列入，表中注明）")
-        choice = ask().choose(self, what, f"批次中有{n}条奖补依据征求意见稿测算，正式文件印发前不得拨付或公示。"
-                                          "请选择导出方式：", options)
+        choice = ask().choose(
+            self, what, f"批次中有{n}条奖补依据征求意见稿测算，正式文件印发前不得拨付或公示。请选择导出方式：", options
+        )
         if choice is None:
             return None
         return WITH_DRAFTS if options[choice].startswith("导出测算稿") else IN_FORCE
@@ -87,7 +94,9 @@ class BatchExports:
             return None
         options: dict = {"include_provisional": mode == WITH_DRAFTS}
         if sheet == DISBURSEMENT:
-            subject = ask().text(self, sheet, "预算科目（可不填）：", str(self.ctx.settings.value(BUDGET_KEY, "") or ""))
+            subject = ask().text(
+                self, sheet, "预算科目（可不填）：", str(self.ctx.settings.value(BUDGET_KEY, "") or "")
+            )
             if subject is None:
                 return None
             subject = subject.strip()

@@ -1,5 +1,6 @@
 """The import wizard's pages, built: 选择文件, 检查 (progress), 发现问题, 确认导入 (with the notices of claims
 paid before and of one subject on several rows, and the payee changes), 导入, 完成. A mixin of ImportWizard."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,12 +43,22 @@ class Notice:
 def notices(data, found) -> list[Notice]:
     """The confirm page's list: each claim paid before, then each subject entered on several rows."""
     names = {p.uscc: p.name for p in data.companies}
-    out = [Notice("此前已兑现", p.company_name, "、".join(p.claim_ids), p.subject_text, earlier_short(p.earlier),
-                  f"{p.summary}：{outcome(p.amount)}",
-                  f"{p.summary}，{p.basis}\n{earlier_text(p.earlier)}\n{p.reason or outcome(p.amount)}")
-           for p in found]
-    out += [Notice("合并计算", names.get(n.uscc, n.uscc), n.where, "", "", n.text, f"{n.where}：{n.text}")
-            for n in data.notes]
+    out = [
+        Notice(
+            "此前已兑现",
+            p.company_name,
+            "、".join(p.claim_ids),
+            p.subject_text,
+            earlier_short(p.earlier),
+            f"{p.summary}：{outcome(p.amount)}",
+            f"{p.summary}，{p.basis}\n{earlier_text(p.earlier)}\n{p.reason or outcome(p.amount)}",
+        )
+        for p in found
+    ]
+    out += [
+        Notice("合并计算", names.get(n.uscc, n.uscc), n.where, "", "", n.text, f"{n.where}：{n.text}")
+        for n in data.notes
+    ]
     return out
 
 
@@ -87,8 +98,11 @@ class WizardPages:
         lay.addLayout(row)
 
     def _choose_page(self):
-        page, lay = self._page("选择申报工作簿", "请选择按本程序“申报模板”填好的工作簿（.xlsx）。导入前会逐个单元格检查，"
-                                          "有问题时不会导入任何数据，并列出每处问题的位置和原因。")
+        page, lay = self._page(
+            "选择申报工作簿",
+            "请选择按本程序“申报模板”填好的工作簿（.xlsx）。导入前会逐个单元格检查，"
+            "有问题时不会导入任何数据，并列出每处问题的位置和原因。",
+        )
         self.file_edit = QLineEdit()
         self.file_edit.setObjectName("file")
         self.file_edit.setPlaceholderText("工作簿路径")
@@ -156,14 +170,18 @@ class WizardPages:
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
         lay.addWidget(self.problems_label)
-        self.problem_model = ListTableModel([
-            Column("序号", lambda ip: ip[0] + 1),
-            Column("工作表", lambda ip: ip[1].sheet or "（整个文件）"),
-            Column("单元格", lambda ip: ip[1].cell or (f"第{ip[1].row}行" if ip[1].row else "")),
-            Column("列标题", lambda ip: ip[1].header),
-            Column("填写内容", lambda ip: ip[1].value, tooltip=lambda ip: ip[1].value or None),
-            Column("问题说明", lambda ip: ip[1].reason, tooltip=lambda ip: ip[1].reason),
-        ], (), self)
+        self.problem_model = ListTableModel(
+            [
+                Column("序号", lambda ip: ip[0] + 1),
+                Column("工作表", lambda ip: ip[1].sheet or "（整个文件）"),
+                Column("单元格", lambda ip: ip[1].cell or (f"第{ip[1].row}行" if ip[1].row else "")),
+                Column("列标题", lambda ip: ip[1].header),
+                Column("填写内容", lambda ip: ip[1].value, tooltip=lambda ip: ip[1].value or None),
+                Column("问题说明", lambda ip: ip[1].reason, tooltip=lambda ip: ip[1].reason),
+            ],
+            (),
+            self,
+        )
         self.problem_view = QTableView()
         self.problem_view.setObjectName("problems")
         self.problem_view.setModel(self.problem_model)
@@ -207,13 +225,17 @@ class WizardPages:
         self.payee_label.setWordWrap(True)
         self.payee_label.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.payee_label)
-        self.payee_model = ListTableModel([
-            Column("统一社会信用代码", lambda c: c.uscc),
-            Column("单位", lambda c: c.company_name, tooltip=lambda c: c.company_name),
-            Column("项目", lambda c: c.label),
-            Column("数据库中", lambda c: c.old or "（空）", tooltip=lambda c: c.old or None),
-            Column("工作簿中（导入后）", lambda c: c.new, tooltip=lambda c: c.new),
-        ], (), self)
+        self.payee_model = ListTableModel(
+            [
+                Column("统一社会信用代码", lambda c: c.uscc),
+                Column("单位", lambda c: c.company_name, tooltip=lambda c: c.company_name),
+                Column("项目", lambda c: c.label),
+                Column("数据库中", lambda c: c.old or "（空）", tooltip=lambda c: c.old or None),
+                Column("工作簿中（导入后）", lambda c: c.new, tooltip=lambda c: c.new),
+            ],
+            (),
+            self,
+        )
         self.payee_view = QTableView()
         self.payee_view.setObjectName("payee-changes")
         self.payee_view.setModel(self.payee_model)
@@ -228,14 +250,18 @@ class WizardPages:
         self.payee_confirm.setObjectName("payee-confirm")
         self.payee_confirm.toggled.connect(self._payee_confirmed)
         lay.addWidget(self.payee_confirm)
-        self.notice_model = ListTableModel([
-            Column("类别", lambda n: n.kind),
-            Column("企业", lambda n: n.company, tooltip=lambda n: n.company),
-            Column("申报行", lambda n: n.rows, tooltip=lambda n: n.rows),
-            Column("事项", lambda n: n.what, tooltip=lambda n: n.what or None),
-            Column("此前已兑现", lambda n: n.before),
-            Column("说明", lambda n: n.text, tooltip=lambda n: n.detail),
-        ], (), self)
+        self.notice_model = ListTableModel(
+            [
+                Column("类别", lambda n: n.kind),
+                Column("企业", lambda n: n.company, tooltip=lambda n: n.company),
+                Column("申报行", lambda n: n.rows, tooltip=lambda n: n.rows),
+                Column("事项", lambda n: n.what, tooltip=lambda n: n.what or None),
+                Column("此前已兑现", lambda n: n.before),
+                Column("说明", lambda n: n.text, tooltip=lambda n: n.detail),
+            ],
+            (),
+            self,
+        )
         self.notice_view = QTableView()
         self.notice_view.setObjectName("notices")
         self.notice_view.setModel(self.notice_model)

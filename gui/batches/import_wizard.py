@@ -13,6 +13,7 @@ is paid), 确认导入 lists each change old → new and 导入 stays disabled u
 the clerk ticks that they verified them with the companies (the store refuses
 such an import otherwise).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -68,8 +69,14 @@ class ImportWizard(WizardPages, QDialog):
         self.steps = QLabel()
         self.steps.setObjectName("steps")
         self.stack = QStackedWidget()
-        for build in (self._choose_page, self._checking_page, self._problems_page, self._confirm_page,
-                      self._importing_page, self._done_page):
+        for build in (
+            self._choose_page,
+            self._checking_page,
+            self._problems_page,
+            self._confirm_page,
+            self._importing_page,
+            self._done_page,
+        ):
             self.stack.addWidget(build())
         lay = QVBoxLayout(self)
         lay.addWidget(self.steps)
@@ -80,11 +87,17 @@ class ImportWizard(WizardPages, QDialog):
 
     def go(self, step: int) -> None:
         self.stack.setCurrentIndex(step)
-        shown = [t for i, t in enumerate(STEP_TITLES) if not (i == PROBLEMS and step != PROBLEMS)
-                 and not (i == CONFIRM and step == PROBLEMS)]
+        shown = [
+            t
+            for i, t in enumerate(STEP_TITLES)
+            if not (i == PROBLEMS and step != PROBLEMS) and not (i == CONFIRM and step == PROBLEMS)
+        ]
         current = STEP_TITLES[step]
-        self.steps.setText("　›　".join(f"<b>{escape(t)}</b>" if t == current else
-                                       f"<span style='color:#888'>{escape(t)}</span>" for t in shown))
+        self.steps.setText(
+            "　›　".join(
+                f"<b>{escape(t)}</b>" if t == current else f"<span style='color:#888'>{escape(t)}</span>" for t in shown
+            )
+        )
 
     @property
     def step(self) -> int:
@@ -110,8 +123,13 @@ class ImportWizard(WizardPages, QDialog):
 
             return write_template(path, award_year=year, batch_name=self.name_edit.text().strip())
 
-        Operation(self, "生成申报模板", work, cancellable=False,
-                  on_success=lambda p: ask().info(self, "生成申报模板", f"已生成申报模板：\n{p}")).start()
+        Operation(
+            self,
+            "生成申报模板",
+            work,
+            cancellable=False,
+            on_success=lambda p: ask().info(self, "生成申报模板", f"已生成申报模板：\n{p}"),
+        ).start()
 
     # ------------------------------------------------------------ check
     def start_check(self) -> None:
@@ -142,8 +160,16 @@ class ImportWizard(WizardPages, QDialog):
             from core.excel.reader import read_workbook
 
             store = ctx.store
-            data = read_workbook(path, year, name, known_uscc=store.known_uscc, vocabulary=store.vocabulary,
-                                 limits=import_limits(store.setting), progress=report, cancel=cancelled)
+            data = read_workbook(
+                path,
+                year,
+                name,
+                known_uscc=store.known_uscc,
+                vocabulary=store.vocabulary,
+                limits=import_limits(store.setting),
+                progress=report,
+                cancel=cancelled,
+            )
             known = len(store.existing_usccs(c.uscc for c in data.companies))
             previous = store.imported_batch(data.sha256)
             found = []
@@ -152,9 +178,16 @@ class ImportWizard(WizardPages, QDialog):
                 found = store.paid_before(data, ctx.base_policies, cancelled)
             return data, previous, known, store.payee_changes(data), found
 
-        self.operation = Operation(self, "检查工作簿", work, on_success=self._checked, on_failure=self._check_failed,
-                                   on_cancel=self._check_cancelled, on_progress=self._check_progress,
-                                   progress=False).start()
+        self.operation = Operation(
+            self,
+            "检查工作簿",
+            work,
+            on_success=self._checked,
+            on_failure=self._check_failed,
+            on_cancel=self._check_cancelled,
+            on_progress=self._check_progress,
+            progress=False,
+        ).start()
 
     def _check_progress(self, done: int, total: int, text: str) -> None:
         self.check_bar.setRange(0, max(total, 0))
@@ -197,9 +230,11 @@ class ImportWizard(WizardPages, QDialog):
             text = f"“{self.path.name}”无法导入：{exc.reason}"
         else:
             where = "、".join(f"{s}{n}处" for s, n in sheets.most_common(4))
-            text = (f"“{self.path.name}”有<b>{len(self.problems)}</b>处问题（{escape(where)}），"
-                    f"<b>没有导入任何数据</b>。请按下表改正工作簿后重新导入；"
-                    f"可保存“错误清单”工作簿：问题单元格标红并附说明，交给填表单位修改。")
+            text = (
+                f"“{self.path.name}”有<b>{len(self.problems)}</b>处问题（{escape(where)}），"
+                f"<b>没有导入任何数据</b>。请按下表改正工作簿后重新导入；"
+                f"可保存“错误清单”工作簿：问题单元格标红并附说明，交给填表单位修改。"
+            )
         self.problems_label.setText(text)
         self.save_errors_button.setEnabled(True)
         self.go(PROBLEMS)
@@ -225,7 +260,11 @@ class ImportWizard(WizardPages, QDialog):
             return write_error_workbook(problems, target, source=source)
 
         def saved(path):
-            ask().info(self, "保存错误清单", f"已保存错误清单：\n{path}\n\n问题单元格已标红并附批注，首页“错误清单”可逐条跳转。")
+            ask().info(
+                self,
+                "保存错误清单",
+                f"已保存错误清单：\n{path}\n\n问题单元格已标红并附批注，首页“错误清单”可逐条跳转。",
+            )
 
         return Operation(self, "保存错误清单", work, on_success=saved, cancellable=False).start()
 
@@ -238,20 +277,36 @@ class ImportWizard(WizardPages, QDialog):
         d = self.data
         claims = Counter(c.type for _, c in d.claims)
         vocab = self.ctx.store.vocabulary
-        claim_text = "、".join(f"{vocab.claim_types[t].label if t in vocab.claim_types else t}{n:,}项"
-                               for t, n in claims.most_common()) or "无"
-        rows = [("文件", self.path.name), ("批次名称", d.batch_name), ("兑现年度", f"{d.award_year}年度"),
-                ("企业", f"{len(d.companies):,}家（其中{known:,}家已在企业档案中，将合并更新；"
-                       f"{len(d.companies) - known:,}家为新企业）"),
-                ("历史记录", f"认定记录{len(d.recognitions):,}条、科技型中小企业入库{len(d.tech_sme):,}条、"
-                         f"研发投入{len(d.rd):,}条"),
-                ("申报事项", f"{len(d.claims):,}项：{claim_text}")]
+        claim_text = (
+            "、".join(
+                f"{vocab.claim_types[t].label if t in vocab.claim_types else t}{n:,}项" for t, n in claims.most_common()
+            )
+            or "无"
+        )
+        rows = [
+            ("文件", self.path.name),
+            ("批次名称", d.batch_name),
+            ("兑现年度", f"{d.award_year}年度"),
+            (
+                "企业",
+                f"{len(d.companies):,}家（其中{known:,}家已在企业档案中，将合并更新；"
+                f"{len(d.companies) - known:,}家为新企业）",
+            ),
+            (
+                "历史记录",
+                f"认定记录{len(d.recognitions):,}条、科技型中小企业入库{len(d.tech_sme):,}条、研发投入{len(d.rd):,}条",
+            ),
+            ("申报事项", f"{len(d.claims):,}项：{claim_text}"),
+        ]
         if found:
             rows.append(("此前已兑现", f"{len(found):,}项申报的事项此前已兑现过（见下表），计算时扣除已兑现部分"))
         if d.notes:
             rows.append(("合并计算", f"{len(d.notes):,}处同一事项填了多行（如合同的补充协议），将合并计算，不重复支持"))
-        html = "<p>检查通过，没有发现问题。将导入为一个新的<b>草稿批次</b>：</p><table cellpadding='4'>" + "".join(
-            f"<tr><td style='color:#555'>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows) + "</table>"
+        html = (
+            "<p>检查通过，没有发现问题。将导入为一个新的<b>草稿批次</b>：</p><table cellpadding='4'>"
+            + "".join(f"<tr><td style='color:#555'>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows)
+            + "</table>"
+        )
         listed = notices(d, found)
         self.notice_model.set_rows(listed)
         if len(listed) <= WRAPPED_ROWS:  # each row as tall as its text; a long list stays one line a row
@@ -264,11 +319,15 @@ class ImportWizard(WizardPages, QDialog):
                 name = f"批次{before.id}“{before.name}”"
             except Exception:
                 name = f"批次{self.previous_batch}"
-            html += (f"<p style='color:#b26a00'><b>该文件此前已导入为{escape(name)}。</b>"
-                     "同一文件不会重复导入；点“打开该批次”查看。如有修改，请保存为新文件后再导入。</p>")
+            html += (
+                f"<p style='color:#b26a00'><b>该文件此前已导入为{escape(name)}。</b>"
+                "同一文件不会重复导入；点“打开该批次”查看。如有修改，请保存为新文件后再导入。</p>"
+            )
             self.import_button.setText("打开该批次")
         else:
-            html += "<p style='color:#555'>点“导入”后写入数据库（导入前自动备份）。导入后可在“申报批次”中计算、审核。</p>"
+            html += (
+                "<p style='color:#555'>点“导入”后写入数据库（导入前自动备份）。导入后可在“申报批次”中计算、审核。</p>"
+            )
             self.import_button.setText("导入(&I)")
         if listed:
             html += "<p>请核对下表（双击一行查看详情）：</p>"
@@ -293,7 +352,8 @@ class ImportWizard(WizardPages, QDialog):
             self.payee_label.setText(
                 f"<p style='color:#b00020'><b>注意：该工作簿将改变{companies}家已有单位的收款信息（拨付对象）。</b>"
                 "请逐条与申报单位核实（电话或书面），确认无误后勾选下方确认框再导入；"
-                "如有疑问，请退回申报单位。变更将记入审计日志，作出变更的人不能审批向这些单位拨付的批次。</p>")
+                "如有疑问，请退回申报单位。变更将记入审计日志，作出变更的人不能审批向这些单位拨付的批次。</p>"
+            )
         self._payee_confirmed(False)
 
     def _payee_confirmed(self, _checked) -> None:
@@ -320,16 +380,26 @@ class ImportWizard(WizardPages, QDialog):
             show_failure(self, "导入", exc)
 
         # the batch page refreshes itself on ``imported``; the other screens hear of the import from the change op
-        self.operation = run_change(ctx, self, "导入", work, initiator=self.parent(), on_success=self._imported,
-                                    on_failure=failed, progress=False)
+        self.operation = run_change(
+            ctx,
+            self,
+            "导入",
+            work,
+            initiator=self.parent(),
+            on_success=self._imported,
+            on_failure=failed,
+            progress=False,
+        )
 
     def _imported(self, result) -> None:
         self.operation = None
         self.batch_id, created = result
         d = self.data
         if created:
-            self.done_label.setText(f"已导入为批次{self.batch_id}“{d.batch_name}”（草稿）：{len(d.companies)}家企业，"
-                                    f"{len(d.claims)}项申报事项。\n\n下一步：计算奖补金额。")
+            self.done_label.setText(
+                f"已导入为批次{self.batch_id}“{d.batch_name}”（草稿）：{len(d.companies)}家企业，"
+                f"{len(d.claims)}项申报事项。\n\n下一步：计算奖补金额。"
+            )
         else:
             self.done_label.setText(f"该文件此前已导入为批次{self.batch_id}，没有重复导入。")
         self.calculate_button.setVisible(created)

@@ -7,11 +7,19 @@ core.excel.sheethtml in a QPrintPreviewDialog, on the paper and margins the
 workbook's print setup names, in the Chinese font the letters use. A print is
 recorded in the audit log like an export.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QPageLayout, QPageSize, QPainter, QTextDocument,
-                           QTextTable)
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFont,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QTextDocument,
+    QTextTable,
+)
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 
 from core.progress import Cancelled
@@ -45,8 +53,11 @@ def chinese_font() -> str:
 def page_layout(ws) -> QPageLayout:
     """The worksheet's paper (A4 or A3), orientation and margins as a QPageLayout."""
     size = QPageSize.PageSizeId.A3 if ws.page_setup.paperSize == ws.PAPERSIZE_A3 else QPageSize.PageSizeId.A4
-    orientation = (QPageLayout.Orientation.Landscape if ws.page_setup.orientation == "landscape"
-                   else QPageLayout.Orientation.Portrait)
+    orientation = (
+        QPageLayout.Orientation.Landscape
+        if ws.page_setup.orientation == "landscape"
+        else QPageLayout.Orientation.Portrait
+    )
     m = ws.page_margins
     margins = QMarginsF(*(MM_PER_INCH * (v or 0) for v in (m.left, m.top, m.right, m.bottom)))
     return QPageLayout(QPageSize(size), orientation, margins, QPageLayout.Unit.Millimeter)
@@ -91,10 +102,10 @@ class SheetPrint:
             tops = [_row_top(layout, table, row) for row in range(table.rows())]
             tops.append(layout.frameBoundingRect(table).bottom())
             heights = [b - a for a, b in zip(tops, tops[1:])]
-            head = sum(heights[:len(plan.head)])
+            head = sum(heights[: len(plan.head)])
             used = head + (tops[0] - layout.frameBoundingRect(above).top() if above is not None else 0)
             on_page, cuts = 0, []
-            for row, h in zip(plan.body, heights[len(plan.head):]):
+            for row, h in zip(plan.body, heights[len(plan.head) :]):
                 if on_page and used + h > height:
                     cuts.append(row)
                     used, on_page = head, 0
@@ -112,8 +123,7 @@ class SheetPrint:
         footer.setPointSizeF(FOOTER_PT)
         footer_height = FOOTER_PT / 72 * device.logicalDpiY() * 2
         body = height - footer_height
-        doc = self._document(workbook_html(self.wb, self.font_family, self.breaks(device, width, body * 0.99)),
-                             device)
+        doc = self._document(workbook_html(self.wb, self.font_family, self.breaks(device, width, body * 0.99)), device)
         doc.setPageSize(QSizeF(width, body))
         layout = doc.documentLayout()
         self.document, self.pages = doc, doc.pageCount()
@@ -132,8 +142,11 @@ class SheetPrint:
                 layout.draw(painter, context)
                 painter.restore()
                 painter.setFont(footer)
-                painter.drawText(QRectF(0, body, width, footer_height), Qt.AlignmentFlag.AlignCenter,
-                                 f"第 {page + 1} 页，共 {self.pages} 页")
+                painter.drawText(
+                    QRectF(0, body, width, footer_height),
+                    Qt.AlignmentFlag.AlignCenter,
+                    f"第 {page + 1} 页，共 {self.pages} 页",
+                )
         finally:
             painter.end()
         return self.pages
@@ -182,9 +195,12 @@ class BatchPreviews:
         b = self.current
         store = self.ctx.store
         if len(self.lines) > LARGE_SHEET and not ask().confirm(
-                self, f"{title}打印预览", f"批次有{len(self.lines):,}条明细，打印预览需要逐页排版，可能需要几分钟，"
-                                          "期间程序不能操作。\n\n也可以先导出工作簿，再用Excel或WPS打印。仍要打开打印预览吗？",
-                ok="仍要预览"):
+            self,
+            f"{title}打印预览",
+            f"批次有{len(self.lines):,}条明细，打印预览需要逐页排版，可能需要几分钟，"
+            "期间程序不能操作。\n\n也可以先导出工作簿，再用Excel或WPS打印。仍要打开打印预览吗？",
+            ok="仍要预览",
+        ):
             return None
 
         def work(report, cancelled):
@@ -204,15 +220,24 @@ class BatchPreviews:
             self.dialog = self.open_sheet_preview(title, SheetPrint(wb, font, scale), b.id)
 
         font = chinese_font()
-        return Operation(self, f"{title}打印预览", work, on_success=show,
-                         on_cancel=lambda: self.window.status.setText(f"已取消{title}的打印预览")).start()
+        return Operation(
+            self,
+            f"{title}打印预览",
+            work,
+            on_success=show,
+            on_cancel=lambda: self.window.status.setText(f"已取消{title}的打印预览"),
+        ).start()
 
     def open_sheet_preview(self, title: str, sheet: SheetPrint, batch_id: int) -> QPrintPreviewDialog:
         dialog = preview_dialog(self, title, sheet, page_layout(sheet.wb.worksheets[0]))
         store = self.ctx.store
         # QPrintPreviewDialog accepts only after its 打印 has printed
-        dialog.accepted.connect(lambda: (log_print(store, title, f"batch:{batch_id}", dialog.printer),
-                                         self.window.status.setText(f"已打印{title}")))
+        dialog.accepted.connect(
+            lambda: (
+                log_print(store, title, f"batch:{batch_id}", dialog.printer),
+                self.window.status.setText(f"已打印{title}"),
+            )
+        )
         dialog.finished.connect(dialog.deleteLater)  # its document can be large
         dialog.open()
         return dialog

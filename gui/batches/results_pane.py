@@ -1,5 +1,6 @@
 """The batch page's results: the tree of companies, award lines and refusals, filtered, with the trace of the row
 selected beside it. A mixin of gui.pages.batches.BatchesPage (``self`` is the page)."""
+
 from __future__ import annotations
 
 from gui.batches.html import company_html, line_html, refusal_html

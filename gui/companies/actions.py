@@ -1,5 +1,6 @@
 """The company list's changes: 删除企业, 合并到…, 新增企业. A mixin of gui.pages.companies.CompaniesPage (``self`` is
 the page); each searches again and tells the other screens (``_tell_others``)."""
+
 from __future__ import annotations
 
 
@@ -18,8 +19,12 @@ class CompanyActions:
         if refs:
             ask().error(self, "删除企业", f"“{name}”有{'、'.join(refs)}，不能删除（已申报或已兑现的企业须保留）。")
             return False
-        if not ask().confirm(self, "删除企业", f"确定删除“{name}”？\n企业的基本信息和历史记录（认定、入库、研发投入）"
-                                               "将一并删除，删除记入审计日志。", ok="删除"):
+        if not ask().confirm(
+            self,
+            "删除企业",
+            f"确定删除“{name}”？\n企业的基本信息和历史记录（认定、入库、研发投入）将一并删除，删除记入审计日志。",
+            ok="删除",
+        ):
             return False
         try:
             store.delete_company(company_id)
@@ -50,17 +55,23 @@ class CompanyActions:
             ask().error(self, "合并企业", f"库内没有统一社会信用代码为“{code.strip()}”的企业")
             return False
         target = store.company_detail(into).company.name
-        if not ask().confirm(self, "合并企业", f"把“{name}”合并到“{target}”？\n\n“{name}”的认定、入库、研发投入记录移到"
-                                               f"“{target}”名下（相同的记录只保留一份），随后删除“{name}”。记入审计日志。",
-                             ok="合并"):
+        if not ask().confirm(
+            self,
+            "合并企业",
+            f"把“{name}”合并到“{target}”？\n\n“{name}”的认定、入库、研发投入记录移到"
+            f"“{target}”名下（相同的记录只保留一份），随后删除“{name}”。记入审计日志。",
+            ok="合并",
+        ):
             return False
         try:
             summary = store.merge_company(company_id, into)
         except Exception as exc:
             show_failure(self, "合并企业", exc)
             return False
-        self.window.status.setText(f"已把“{name}”合并到“{target}”：移入{summary['moved_rows']}条记录，"
-                                   f"重复的{summary['dropped_rows']}条未重复保存")
+        self.window.status.setText(
+            f"已把“{name}”合并到“{target}”：移入{summary['moved_rows']}条记录，"
+            f"重复的{summary['dropped_rows']}条未重复保存"
+        )
         self._pending_select = into
         self.search()
         self._tell_others()

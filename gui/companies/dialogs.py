@@ -5,19 +5,39 @@ event loop) and saves through ``save(values)`` when 确定 is pressed: a store
 refusal (a duplicate certificate, a year already recorded) is shown in the
 dialog, which stays open so the clerk can correct it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.model import RdYear, Recognition
 from core.money import fmt_yuan
 from core.subjects import SUBJECT_FIELDS, claim_subject, describe
 from gui.errors import clerk_message, is_tampered, show_failure
-from gui.fields import (CheckedEdit, FieldSet, check_county, check_date, check_money, check_phone, check_text,
-                        check_uscc, check_year, enum_combo)
+from gui.fields import (
+    CheckedEdit,
+    FieldSet,
+    check_county,
+    check_date,
+    check_money,
+    check_phone,
+    check_text,
+    check_uscc,
+    check_year,
+    enum_combo,
+)
 
 PROFILE_FIELDS = (  # (name, label, required, limit)
     ("name", "企业名称", True, 200),
@@ -38,8 +58,9 @@ def profile_fields(vocab, left: QFormLayout, right: QFormLayout, profile=None) -
     fields.add("name", "企业名称", CheckedEdit(check_text("企业名称", True, 200), get("name")))
     # no default city or size (issue 15: every new company was 呼和浩特市, 中型企业 unless changed)
     city = fields.add("city", "所属盟市", enum_combo(vocab.enums["cities"], get("city") or None, required="所属盟市"))
-    county = fields.add("county", "旗县区", CheckedEdit(check_county(city.currentData), get("county"),
-                                                     "从列表选择，或输入如“莫旗”"))
+    county = fields.add(
+        "county", "旗县区", CheckedEdit(check_county(city.currentData), get("county"), "从列表选择，或输入如“莫旗”")
+    )
     _county_choices(county, city)
     city.currentIndexChanged.connect(lambda _i: (_county_choices(county, city), county.recheck()))
     fields.add("size", "企业规模", enum_combo(vocab.enums["sizes"], get("size") or None, required="企业规模"))
@@ -60,14 +81,20 @@ def _county_choices(edit, city) -> None:
     c = regions().city(city.currentData()) if city.currentData() else None
     completer = QCompleter(c.county_names() if c is not None else [], edit)
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion if not edit.text()
-                                else QCompleter.CompletionMode.PopupCompletion)
+    completer.setCompletionMode(
+        QCompleter.CompletionMode.UnfilteredPopupCompletion
+        if not edit.text()
+        else QCompleter.CompletionMode.PopupCompletion
+    )
     edit.setCompleter(completer)
 
 
 def profile_values(fields: FieldSet) -> dict:
-    out = {"uscc": fields["uscc"].value or fields["uscc"].text().strip(),
-           "city": fields["city"].currentData(), "size": fields["size"].currentData()}
+    out = {
+        "uscc": fields["uscc"].value or fields["uscc"].text().strip(),
+        "city": fields["city"].currentData(),
+        "size": fields["size"].currentData(),
+    }
     for name, *_ in PROFILE_FIELDS:
         out[name] = fields[name].value if fields[name].value is not None else fields[name].text().strip()
     return out
@@ -153,21 +180,42 @@ class RecognitionDialog(RecordDialog):
         f = self.fields
         f.add("kind", "认定类别", enum_combo(enums["recognition_kinds"], rec.kind if rec else "high_tech"))
         f.add("level", "级别", enum_combo(enums["levels"], rec.level if rec else "national", none_label="（无级别）"))
-        f.add("date", "认定日期", CheckedEdit(check_date("认定日期"), rec.date.isoformat() if rec else "",
-                                           "如 2025-11-20、2025/11/20 或 2025年11月20日"))
-        f.add("number", "证书或文件编号", CheckedEdit(check_text("证书或文件编号", False, 100), rec.number if rec else ""))
-        f.add("issued_in", "发证省份", CheckedEdit(check_text("发证省份", False, 40), rec.issued_in if rec else "",
-                                               "区外证书填写省份，区内的不填"))
+        f.add(
+            "date",
+            "认定日期",
+            CheckedEdit(
+                check_date("认定日期"),
+                rec.date.isoformat() if rec else "",
+                "如 2025-11-20、2025/11/20 或 2025年11月20日",
+            ),
+        )
+        f.add(
+            "number", "证书或文件编号", CheckedEdit(check_text("证书或文件编号", False, 100), rec.number if rec else "")
+        )
+        f.add(
+            "issued_in",
+            "发证省份",
+            CheckedEdit(
+                check_text("发证省份", False, 40), rec.issued_in if rec else "", "区外证书填写省份，区内的不填"
+            ),
+        )
         f.add("name", "平台或载体名称", CheckedEdit(check_text("平台或载体名称", False, 200), rec.name if rec else ""))
         f.add("stage", "阶段", enum_combo(enums["stages"], rec.stage if rec else "approved"))
         self._update()
 
     def values(self) -> dict:
         f = self.fields
-        return {"recognition": Recognition(
-            kind=f["kind"].currentData(), level=f["level"].currentData(), date=f["date"].value,
-            number=f["number"].value or "", issued_in=f["issued_in"].value or "", name=f["name"].value or "",
-            stage=f["stage"].currentData())}
+        return {
+            "recognition": Recognition(
+                kind=f["kind"].currentData(),
+                level=f["level"].currentData(),
+                date=f["date"].value,
+                number=f["number"].value or "",
+                issued_in=f["issued_in"].value or "",
+                name=f["name"].value or "",
+                stage=f["stage"].currentData(),
+            )
+        }
 
 
 class TechSmeDialog(RecordDialog):
@@ -190,20 +238,35 @@ class RdYearDialog(RecordDialog):
         money = lambda v: fmt_yuan(v) if v is not None else ""  # noqa: E731
         year = f.add("year", "年度", CheckedEdit(check_year("年度"), str(rd.year if rd else dt.date.today().year - 1)))
         year.setReadOnly(rd is not None)
-        f.add("expense", "研发费用（元）", CheckedEdit(check_money("研发费用"), money(rd.expense) if rd else "",
-                                                 "如 1,200,000 或 120万"))
+        f.add(
+            "expense",
+            "研发费用（元）",
+            CheckedEdit(check_money("研发费用"), money(rd.expense) if rd else "", "如 1,200,000 或 120万"),
+        )
         self.super_deduction = QCheckBox("享受研发费用加计扣除")
         self.super_deduction.setChecked(rd.super_deduction if rd else True)
         f.add("super_deduction", "", self.super_deduction)
-        f.add("deducted", "已加计扣除的研发费用（元）",
-              CheckedEdit(check_money("已加计扣除的研发费用", False), money(rd.deducted) if rd else "", "不填则按研发费用计"))
+        f.add(
+            "deducted",
+            "已加计扣除的研发费用（元）",
+            CheckedEdit(
+                check_money("已加计扣除的研发费用", False), money(rd.deducted) if rd else "", "不填则按研发费用计"
+            ),
+        )
         f.add("revenue", "营业收入（元）", CheckedEdit(check_money("营业收入", False), money(rd.revenue) if rd else ""))
         self._update()
 
     def values(self) -> dict:
         f = self.fields
-        return {"rd": RdYear(f["year"].value, f["expense"].value, self.super_deduction.isChecked(),
-                             f["deducted"].value, f["revenue"].value)}
+        return {
+            "rd": RdYear(
+                f["year"].value,
+                f["expense"].value,
+                self.super_deduction.isChecked(),
+                f["deducted"].value,
+                f["revenue"].value,
+            )
+        }
 
 
 class LedgerDialog(RecordDialog):
@@ -260,8 +323,9 @@ class LedgerDialog(RecordDialog):
         else:
             allowed = {c.field: c.value for c in rule.conditions if c.of == "claim" and c.op in ("eq", "in")}
             for name in SUBJECT_FIELDS.get(ctype.name, ()):
-                self.subject_fields.add(name, ctype.fields[name].label,
-                                        self._subject_widget(ctype.fields[name], allowed.get(name)))
+                self.subject_fields.add(
+                    name, ctype.fields[name].label, self._subject_widget(ctype.fields[name], allowed.get(name))
+                )
         self.subject_fields.changed.connect(self._update)
         self._update()
 
@@ -272,8 +336,11 @@ class LedgerDialog(RecordDialog):
             if allowed is not None:
                 keep = set(allowed) if isinstance(allowed, (tuple, list, set, frozenset)) else {allowed}
                 values = {k: v for k, v in values.items() if k in keep}
-            return enum_combo(values, next(iter(values), None),
-                              none_label="（无级别）" if spec.name == "level" and allowed is None else None)
+            return enum_combo(
+                values,
+                next(iter(values), None),
+                none_label="（无级别）" if spec.name == "level" and allowed is None else None,
+            )
         if spec.type == "year":
             return CheckedEdit(check_year(spec.label), "", "如 2024")
         if spec.type == "date":
@@ -305,12 +372,20 @@ class LedgerDialog(RecordDialog):
             subject, _ = self.subject()
         except ValueError:
             subject = ""
-        self.subject_label.setText(f"计作：{describe(subject, self.vocab)}。以后申报同一事项时，按此扣除已兑现部分"
-                                   if subject and ":" in subject else "")
+        self.subject_label.setText(
+            f"计作：{describe(subject, self.vocab)}。以后申报同一事项时，按此扣除已兑现部分"
+            if subject and ":" in subject
+            else ""
+        )
 
     def values(self) -> dict:
         f = self.fields
         subject, person = self.subject()
-        return {"rule_id": f["rule"].currentData(), "year": f["year"].value, "amount": f["amount"].value,
-                "subject": subject, "person": person, "note": f["note"].value}
-
+        return {
+            "rule_id": f["rule"].currentData(),
+            "year": f["year"].value,
+            "amount": f["amount"].value,
+            "subject": subject,
+            "person": person,
+            "note": f["note"].value,
+        }

@@ -6,18 +6,37 @@ first) and one table per kind of history with 新增 / 修改 / 删除. Rows tha
 the approval of a batch wrote cannot be changed here (the store refuses; the
 buttons say so first). Every deletion is confirmed.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.money import fmt_yuan
 from core.subjects import describe
 from core.vocabulary import BATCH_STATUS_LABELS as STATUS
 from gui.ask import ask
-from gui.companies.dialogs import (LedgerDialog, RdYearDialog, RecognitionDialog, TechSmeDialog, profile_fields,
-                                   profile_values)
+from gui.companies.dialogs import (
+    LedgerDialog,
+    RdYearDialog,
+    RecognitionDialog,
+    TechSmeDialog,
+    profile_fields,
+    profile_values,
+)
 from gui.elided import ElidedLabel
 from gui.tables import equip
 from gui.errors import show_failure
@@ -77,8 +96,9 @@ class HistoryTab(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.view)
         lay.addLayout(row)
-        self.view.doubleClicked.connect(lambda _i: self.buttons.get("修改…", self.buttons.get("查看…", QPushButton()))
-                                        .click())
+        self.view.doubleClicked.connect(
+            lambda _i: self.buttons.get("修改…", self.buttons.get("查看…", QPushButton())).click()
+        )
 
     def current(self):
         return self.model.row_object(self.view.currentIndex().row())
@@ -142,57 +162,100 @@ class CompanyPanel(QWidget):
 
         # history
         labels = lambda enum, key: self.vocab.label(enum, key) if key else "—"  # noqa: E731
-        self.timeline_model = ListTableModel([
-            Column("日期", _event_date),
-            Column("类别", lambda e: EVENT_KINDS.get(e.kind, e.kind)),
-            Column("事项", lambda e: e.text, tooltip=lambda e: e.text),
-        ], (), self)
-        self.recognition_model = ListTableModel([
-            Column("认定日期", lambda i: i.recognition.date.isoformat()),
-            Column("类别", lambda i: labels("recognition_kinds", i.recognition.kind)),
-            Column("级别", lambda i: labels("levels", i.recognition.level)),
-            Column("证书或文件编号", lambda i: i.recognition.number or "—"),
-            Column("阶段", lambda i: labels("stages", i.recognition.stage)),
-            Column("发证省份", lambda i: i.recognition.issued_in or "区内"),
-            Column("名称", lambda i: i.recognition.name, tooltip=lambda i: i.recognition.name or None),
-            Column("来源", lambda i: _source(i.batch_id)),
-        ], (), self)
-        self.tech_sme_model = ListTableModel([
-            Column("入库年度", lambda i: f"{i.year}年度"),
-            Column("入库登记编号", lambda i: i.number or "—"),
-            Column("来源", lambda i: _source(i.batch_id)),
-        ], (), self)
-        self.rd_model = ListTableModel([
-            Column("年度", lambda i: i.rd.year),
-            Column("研发费用（元）", lambda i: fmt_yuan(i.rd.expense), RIGHT),
-            Column("加计扣除", lambda i: "是" if i.rd.super_deduction else "否"),
-            Column("已加计扣除（元）", lambda i: fmt_yuan(i.rd.deducted) if i.rd.deducted is not None else "—", RIGHT),
-            Column("营业收入（元）", lambda i: fmt_yuan(i.rd.revenue) if i.rd.revenue is not None else "—", RIGHT),
-        ], (), self)
-        self.award_model = ListTableModel([
-            Column("兑现年度", lambda a: a.year),
-            Column("政策依据", lambda a: a.basis or a.rule_id, tooltip=lambda a: a.basis or a.rule_id),
-            Column("事项", lambda a: describe(a.subject, self.vocab) if a.subject else "—",
-                   tooltip=lambda a: describe(a.subject, self.vocab) if a.subject else None),
-            Column("金额（元）", lambda a: fmt_yuan(a.amount), RIGHT),
-            Column("批次", lambda a: a.batch_name or "历史台账录入"),
-            Column("状态", lambda a: STATUS.get(a.status, "—") if a.batch_id else a.note),
-        ], (), self)
+        self.timeline_model = ListTableModel(
+            [
+                Column("日期", _event_date),
+                Column("类别", lambda e: EVENT_KINDS.get(e.kind, e.kind)),
+                Column("事项", lambda e: e.text, tooltip=lambda e: e.text),
+            ],
+            (),
+            self,
+        )
+        self.recognition_model = ListTableModel(
+            [
+                Column("认定日期", lambda i: i.recognition.date.isoformat()),
+                Column("类别", lambda i: labels("recognition_kinds", i.recognition.kind)),
+                Column("级别", lambda i: labels("levels", i.recognition.level)),
+                Column("证书或文件编号", lambda i: i.recognition.number or "—"),
+                Column("阶段", lambda i: labels("stages", i.recognition.stage)),
+                Column("发证省份", lambda i: i.recognition.issued_in or "区内"),
+                Column("名称", lambda i: i.recognition.name, tooltip=lambda i: i.recognition.name or None),
+                Column("来源", lambda i: _source(i.batch_id)),
+            ],
+            (),
+            self,
+        )
+        self.tech_sme_model = ListTableModel(
+            [
+                Column("入库年度", lambda i: f"{i.year}年度"),
+                Column("入库登记编号", lambda i: i.number or "—"),
+                Column("来源", lambda i: _source(i.batch_id)),
+            ],
+            (),
+            self,
+        )
+        self.rd_model = ListTableModel(
+            [
+                Column("年度", lambda i: i.rd.year),
+                Column("研发费用（元）", lambda i: fmt_yuan(i.rd.expense), RIGHT),
+                Column("加计扣除", lambda i: "是" if i.rd.super_deduction else "否"),
+                Column(
+                    "已加计扣除（元）", lambda i: fmt_yuan(i.rd.deducted) if i.rd.deducted is not None else "—", RIGHT
+                ),
+                Column("营业收入（元）", lambda i: fmt_yuan(i.rd.revenue) if i.rd.revenue is not None else "—", RIGHT),
+            ],
+            (),
+            self,
+        )
+        self.award_model = ListTableModel(
+            [
+                Column("兑现年度", lambda a: a.year),
+                Column("政策依据", lambda a: a.basis or a.rule_id, tooltip=lambda a: a.basis or a.rule_id),
+                Column(
+                    "事项",
+                    lambda a: describe(a.subject, self.vocab) if a.subject else "—",
+                    tooltip=lambda a: describe(a.subject, self.vocab) if a.subject else None,
+                ),
+                Column("金额（元）", lambda a: fmt_yuan(a.amount), RIGHT),
+                Column("批次", lambda a: a.batch_name or "历史台账录入"),
+                Column("状态", lambda a: STATUS.get(a.status, "—") if a.batch_id else a.note),
+            ],
+            (),
+            self,
+        )
 
         self.tabs = QTabWidget()
         self.timeline = HistoryTab(self.timeline_model, "timeline", 2, ())
         self.timeline.view.setWordWrap(True)  # an award's basis and amount are long: the whole sentence shows
-        self.recognitions = HistoryTab(self.recognition_model, "recognitions", 6, (
-            ("新增…", self.add_recognition), ("修改…", self.edit_recognition), ("删除", self.delete_recognition)))
-        self.tech_sme = HistoryTab(self.tech_sme_model, "tech-sme", None, (
-            ("新增…", self.add_tech_sme), ("删除", self.delete_tech_sme)))
-        self.rd = HistoryTab(self.rd_model, "rd", None, (
-            ("新增…", self.add_rd_year), ("修改…", self.edit_rd_year), ("删除", self.delete_rd_year)))
-        self.awards = HistoryTab(self.award_model, "awards", 1, (
-            ("录入历史奖补…", self.add_ledger_entry), ("删除", self.delete_ledger_entry)))
+        self.recognitions = HistoryTab(
+            self.recognition_model,
+            "recognitions",
+            6,
+            (("新增…", self.add_recognition), ("修改…", self.edit_recognition), ("删除", self.delete_recognition)),
+        )
+        self.tech_sme = HistoryTab(
+            self.tech_sme_model, "tech-sme", None, (("新增…", self.add_tech_sme), ("删除", self.delete_tech_sme))
+        )
+        self.rd = HistoryTab(
+            self.rd_model,
+            "rd",
+            None,
+            (("新增…", self.add_rd_year), ("修改…", self.edit_rd_year), ("删除", self.delete_rd_year)),
+        )
+        self.awards = HistoryTab(
+            self.award_model,
+            "awards",
+            1,
+            (("录入历史奖补…", self.add_ledger_entry), ("删除", self.delete_ledger_entry)),
+        )
         self.awards.note.setText("审批批次时自动记入；此处只录入使用本程序之前已兑现的奖补")
-        for tab, title in ((self.timeline, "时间线"), (self.recognitions, "认定记录"),
-                           (self.tech_sme, "科技型中小企业入库"), (self.rd, "研发投入"), (self.awards, "奖补记录")):
+        for tab, title in (
+            (self.timeline, "时间线"),
+            (self.recognitions, "认定记录"),
+            (self.tech_sme, "科技型中小企业入库"),
+            (self.rd, "研发投入"),
+            (self.awards, "奖补记录"),
+        ):
             self.tabs.addTab(tab, title)
 
         split = QSplitter()
@@ -230,16 +293,32 @@ class CompanyPanel(QWidget):
         self.rd_model.set_rows(d.rd)
         self.award_model.set_rows(d.awards)
         total = sum((a.amount for a in d.awards), start=type(d.awards[0].amount)(0)) if d.awards else None
-        self.awards.note.setText(f"累计{len(d.awards)}笔，{fmt_yuan(total)}元" if total is not None else
-                                 "审批批次时自动记入；此处只录入使用本程序之前已兑现的奖补")
+        self.awards.note.setText(
+            f"累计{len(d.awards)}笔，{fmt_yuan(total)}元"
+            if total is not None
+            else "审批批次时自动记入；此处只录入使用本程序之前已兑现的奖补"
+        )
         self.tabs.setTabText(1, f"认定记录（{len(d.recognitions)}）")
         self.tabs.setTabText(4, f"奖补记录（{len(d.awards)}）")
 
     # ------------------------------------------------------------ profile
     def _saved_profile(self) -> dict:
         c = self.detail.company
-        return {f: getattr(c, f) for f in ("uscc", "name", "city", "county", "size", "industry", "bank_name",
-                                           "bank_account", "contact", "phone")}
+        return {
+            f: getattr(c, f)
+            for f in (
+                "uscc",
+                "name",
+                "city",
+                "county",
+                "size",
+                "industry",
+                "bank_name",
+                "bank_account",
+                "contact",
+                "phone",
+            )
+        }
 
     def _fill_profile(self, c) -> None:
         for name, value in self._saved_profile().items():
@@ -273,9 +352,12 @@ class CompanyPanel(QWidget):
         if not changes or self.fields.problems():
             return False
         if "uscc" in changes and not ask().confirm(
-                self, "修改统一社会信用代码",
-                f"确定把统一社会信用代码由 {self.detail.company.uscc} 改为 {changes['uscc']}？\n"
-                "以后导入的工作簿按新代码识别该企业。", ok="修改"):
+            self,
+            "修改统一社会信用代码",
+            f"确定把统一社会信用代码由 {self.detail.company.uscc} 改为 {changes['uscc']}？\n"
+            "以后导入的工作簿按新代码识别该企业。",
+            ok="修改",
+        ):
             return False
         try:
             self.store.update_company(self.company_id, **changes)
@@ -306,7 +388,9 @@ class CompanyPanel(QWidget):
         return dialog
 
     def _confirm_delete(self, what: str) -> bool:
-        return ask().confirm(self, "删除", f"确定删除{what}？\n删除后不能恢复；已计算的草稿批次需要重新计算。", ok="删除")
+        return ask().confirm(
+            self, "删除", f"确定删除{what}？\n删除后不能恢复；已计算的草稿批次需要重新计算。", ok="删除"
+        )
 
     def _locked(self, item, what: str) -> bool:
         if getattr(item, "batch_id", None) is not None:
@@ -324,15 +408,23 @@ class CompanyPanel(QWidget):
         return True
 
     def add_recognition(self):
-        return self._open(RecognitionDialog(self, self.vocab, lambda v: self.store.add_recognition(
-            self.company_id, v["recognition"])), "已新增认定记录")
+        return self._open(
+            RecognitionDialog(
+                self, self.vocab, lambda v: self.store.add_recognition(self.company_id, v["recognition"])
+            ),
+            "已新增认定记录",
+        )
 
     def edit_recognition(self):
         item = self.recognitions.current()
         if item is None or self._locked(item, "认定记录"):
             return None
-        return self._open(RecognitionDialog(self, self.vocab, lambda v: self.store.update_recognition(
-            item.id, v["recognition"]), item.recognition), "已修改认定记录")
+        return self._open(
+            RecognitionDialog(
+                self, self.vocab, lambda v: self.store.update_recognition(item.id, v["recognition"]), item.recognition
+            ),
+            "已修改认定记录",
+        )
 
     def delete_recognition(self) -> bool:
         item = self.recognitions.current()
@@ -343,43 +435,58 @@ class CompanyPanel(QWidget):
         return self._confirm_delete(what) and self._delete(self.store.delete_recognition, item.id, "已删除认定记录")
 
     def add_tech_sme(self):
-        return self._open(TechSmeDialog(self, lambda v: self.store.add_tech_sme(self.company_id, v["year"], v["number"])),
-                          "已新增入库记录")
+        return self._open(
+            TechSmeDialog(self, lambda v: self.store.add_tech_sme(self.company_id, v["year"], v["number"])),
+            "已新增入库记录",
+        )
 
     def delete_tech_sme(self) -> bool:
         item = self.tech_sme.current()
         if item is None or self._locked(item, "入库记录"):
             return False
         return self._confirm_delete(f"{item.year}年度科技型中小企业入库记录") and self._delete(
-            self.store.delete_tech_sme, item.id, "已删除入库记录")
+            self.store.delete_tech_sme, item.id, "已删除入库记录"
+        )
 
     def add_rd_year(self):
         years = {i.rd.year for i in self.detail.rd} if self.detail else set()
 
         def save(v):
             if v["rd"].year in years and not ask().confirm(
-                    self, "研发投入", f"已有{v['rd'].year}年度的研发投入记录，确定用新填的数字替换？", ok="替换"):
+                self, "研发投入", f"已有{v['rd'].year}年度的研发投入记录，确定用新填的数字替换？", ok="替换"
+            ):
                 raise ValueError(f"未保存：{v['rd'].year}年度已有记录（可在表中选中后“修改”）")
             return self.store.set_rd_year(self.company_id, v["rd"])
+
         return self._open(RdYearDialog(self, save), "已保存研发投入")
 
     def edit_rd_year(self):
         item = self.rd.current()
         if item is None:
             return None
-        return self._open(RdYearDialog(self, lambda v: self.store.set_rd_year(self.company_id, v["rd"]), item.rd),
-                          "已保存研发投入")
+        return self._open(
+            RdYearDialog(self, lambda v: self.store.set_rd_year(self.company_id, v["rd"]), item.rd), "已保存研发投入"
+        )
 
     def delete_rd_year(self) -> bool:
         item = self.rd.current()
         if item is None:
             return False
         return self._confirm_delete(f"{item.rd.year}年度研发投入记录") and self._delete(
-            self.store.delete_rd_year, item.id, "已删除研发投入记录")
+            self.store.delete_rd_year, item.id, "已删除研发投入记录"
+        )
 
     def add_ledger_entry(self):
-        return self._open(LedgerDialog(self, self.ctx.policies, lambda v: self.store.add_ledger_entry(
-            self.company_id, v["rule_id"], v["year"], v["amount"], v["subject"], v["person"], v["note"])), "已录入历史奖补")
+        return self._open(
+            LedgerDialog(
+                self,
+                self.ctx.policies,
+                lambda v: self.store.add_ledger_entry(
+                    self.company_id, v["rule_id"], v["year"], v["amount"], v["subject"], v["person"], v["note"]
+                ),
+            ),
+            "已录入历史奖补",
+        )
 
     def delete_ledger_entry(self) -> bool:
         item = self.awards.current()
@@ -389,4 +496,5 @@ class CompanyPanel(QWidget):
             ask().info(self, "奖补记录", f"该笔奖补由批次{item.batch_id}“{item.batch_name}”审批写入，不能删除。")
             return False
         return self._confirm_delete(f"{item.year}年度{fmt_yuan(item.amount)}元的历史奖补记录") and self._delete(
-            self.store.delete_ledger_entry, item.id, "已删除历史奖补记录")
+            self.store.delete_ledger_entry, item.id, "已删除历史奖补记录"
+        )

@@ -4,6 +4,7 @@ Opened from a batch (``open_letters(parent, store, batch_id)``). Printing and
 exporting the whole batch run as background operations with a progress bar;
 every preview, print and export is recorded in the store's issue log.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,20 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget
-from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
-                               QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.letters.batch import prepare_letters
 from core.letters.errors import LetterError
@@ -82,8 +95,15 @@ class LettersDialog(QDialog):
         self.prev_page_button = self._tool("上一页", lambda: self.turn_page(-1))
         self.next_page_button = self._tool("下一页", lambda: self.turn_page(1))
         self.page_label = QLabel()
-        for w in (self.prev_company_button, self.next_company_button, QLabel("　"), self.prev_page_button,
-                  self.page_label, self.next_page_button, QLabel("　")):
+        for w in (
+            self.prev_company_button,
+            self.next_company_button,
+            QLabel("　"),
+            self.prev_page_button,
+            self.page_label,
+            self.next_page_button,
+            QLabel("　"),
+        ):
             nav.addWidget(w)
         nav.addWidget(self._tool("缩小", self.preview.zoomOut))
         nav.addWidget(self._tool("放大", self.preview.zoomIn))
@@ -145,17 +165,23 @@ class LettersDialog(QDialog):
     def _notice_text(self) -> str:
         notes = []
         if is_default(self.settings):
-            notes.append("兑现通知书设置仍是出厂示例（发文机关“××市科学技术局”）：请先在“工具 → 兑现通知书设置”中填写本单位信息。")
+            notes.append(
+                "兑现通知书设置仍是出厂示例（发文机关“××市科学技术局”）：请先在“工具 → 兑现通知书设置”中填写本单位信息。"
+            )
         provisional = sum(1 for w in self.batch.withheld if w.kind == "provisional")
         nothing_due = len(self.batch.withheld) - provisional
         if provisional:
-            notes.append(f"{provisional}家企业的奖补全部依据征求意见稿测算，暂不出具兑现通知书，不编文号（列表中灰色）。")
+            notes.append(
+                f"{provisional}家企业的奖补全部依据征求意见稿测算，暂不出具兑现通知书，不编文号（列表中灰色）。"
+            )
         if nothing_due:
             notes.append(f"{nothing_due}家企业调整后无应补发金额或应追回，不出具兑现通知书（列表中灰色）。")
         partial = [w for w in self.batch.warnings if "依据征求意见稿测算" in w]
         if partial:  # one line here, each company in the tooltip: the preview keeps its room
-            notes.append(f"{len(partial)}家企业另有依据征求意见稿测算的奖补，未列入通知书，政策正式印发后另行兑现"
-                         "（鼠标停在此处查看明细）。")
+            notes.append(
+                f"{len(partial)}家企业另有依据征求意见稿测算的奖补，未列入通知书，政策正式印发后另行兑现"
+                "（鼠标停在此处查看明细）。"
+            )
         notes += [w for w in self.batch.warnings if w not in partial]
         return "\n".join(notes)
 
@@ -253,8 +279,9 @@ class LettersDialog(QDialog):
             self._record(letters, "print")
             self.status.setText(f"已打印{len(letters)}份兑现通知书，共{pages}页")
 
-        self.operation = Operation(self, "打印兑现通知书", work, on_success=done,
-                                   on_cancel=lambda: self.status.setText("打印已取消")).start()
+        self.operation = Operation(
+            self, "打印兑现通知书", work, on_success=done, on_cancel=lambda: self.status.setText("打印已取消")
+        ).start()
         self.operation.printer = printer  # kept alive while the worker paints on it
         return self.operation
 
@@ -265,8 +292,9 @@ class LettersDialog(QDialog):
         from gui.folders import app_settings, remember_folder, save_path
 
         settings = app_settings()
-        answer = ask().save_file(self, "导出兑现通知书PDF", save_path(settings, letter_file_name(letter)),
-                                 "PDF 文件 (*.pdf)")
+        answer = ask().save_file(
+            self, "导出兑现通知书PDF", save_path(settings, letter_file_name(letter)), "PDF 文件 (*.pdf)"
+        )
         if not answer:
             return None
         remember_folder(settings, answer)
@@ -280,7 +308,9 @@ class LettersDialog(QDialog):
             return None
         self._record([letter], "pdf")
         self.status.setText(f"已导出：{path}")
-        ask().saved(self, "导出兑现通知书PDF", f"已导出{letter.doc_number} {letter.company_name}的兑现通知书：\n{path}", path)
+        ask().saved(
+            self, "导出兑现通知书PDF", f"已导出{letter.doc_number} {letter.company_name}的兑现通知书：\n{path}", path
+        )
         return path
 
     def export_batch(self) -> Operation | None:
@@ -291,18 +321,26 @@ class LettersDialog(QDialog):
         merged = self.merged.isChecked()
 
         def work(report, cancelled):
-            return export_letters(letters, folder, self.font_family, merged=merged, report=report,
-                                  cancelled=cancelled)
+            return export_letters(letters, folder, self.font_family, merged=merged, report=report, cancelled=cancelled)
 
         def done(paths):
             self._record(letters, "pdf")
             where = paths[0] if merged else Path(folder)
             self.status.setText(f"已导出{len(letters)}份兑现通知书：{where}")
-            ask().saved(self, "导出兑现通知书", f"已导出{len(letters)}份兑现通知书，共{len(paths)}个PDF文件：\n{where}",
-                        paths[0])
+            ask().saved(
+                self,
+                "导出兑现通知书",
+                f"已导出{len(letters)}份兑现通知书，共{len(paths)}个PDF文件：\n{where}",
+                paths[0],
+            )
 
-        self.operation = Operation(self, "导出兑现通知书", work, on_success=done,
-                                   on_cancel=lambda: self.status.setText("导出已取消，没有写入文件")).start()
+        self.operation = Operation(
+            self,
+            "导出兑现通知书",
+            work,
+            on_success=done,
+            on_cancel=lambda: self.status.setText("导出已取消，没有写入文件"),
+        ).start()
         return self.operation
 
 
@@ -318,4 +356,3 @@ def open_letters(parent, store, batch_id: int) -> LettersDialog | None:
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
-

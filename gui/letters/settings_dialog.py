@@ -1,17 +1,34 @@
 """兑现通知书设置: the bureau's own fields, edited by the administrator and saved as settings."""
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.letters.document import format_date
 from core.letters.errors import LetterError
 from core.letters.numbering import format_doc_number
-from core.letters.settings import (DATE_STYLES, FIELDS, LetterSettings, default_letter_settings,
-                                   load_letter_settings, save_letter_settings, settings_path)
+from core.letters.settings import (
+    DATE_STYLES,
+    FIELDS,
+    LetterSettings,
+    default_letter_settings,
+    load_letter_settings,
+    save_letter_settings,
+    settings_path,
+)
 from core.letters.template import TEXT_PLACEHOLDERS
 from gui.printing.fonts import FontMissing, resolve_font
 from gui.screenfit import fit, scrolling
@@ -64,8 +81,11 @@ class LetterSettingsDialog(QDialog):
             form.addRow("经办人", self.clerk)
         self.example = QLabel()
         self.example.setWordWrap(True)
-        hint = QLabel("文字中可以使用：" + "　".join(f"{{{{{p}}}}}" for p in TEXT_PLACEHOLDERS)
-                      + "。落款可写多行（联合发文时每个机关一行）。")
+        hint = QLabel(
+            "文字中可以使用："
+            + "　".join(f"{{{{{p}}}}}" for p in TEXT_PLACEHOLDERS)
+            + "。落款可写多行（联合发文时每个机关一行）。"
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555555;")
         where = QLabel(f"保存在：{settings_path()}")

@@ -1,4 +1,5 @@
 """What the 免申即享 tabs share: a table, column fitting, the row selected, store work off the GUI thread."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -53,5 +54,6 @@ def _run(parent, title, work, done, progress=False):
 
 def _change(page, title, work, done, progress=False):
     """A change to the store off the GUI thread: ``page`` refreshes itself in ``done``, the other screens are told."""
-    return run_change(page.ctx, page, title, lambda report, cancelled: work(), on_success=done, progress=progress,
-                      initiator=page)
+    return run_change(
+        page.ctx, page, title, lambda report, cancelled: work(), on_success=done, progress=progress, initiator=page
+    )

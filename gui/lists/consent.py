@@ -1,4 +1,5 @@
 """意愿确认: each company's answer to a list claim, and the 确认表 out and back in. A mixin of ListsPage."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -21,29 +22,41 @@ class ConsentTab:
         self.batch_box.setObjectName("consent-batch")
         self.batch_box.setMinimumWidth(300)
         self.batch_box.currentIndexChanged.connect(lambda _i: self.reload_consent())
-        self.consent_model = ListTableModel([
-            Column("统一社会信用代码", lambda r: r.uscc), Column("企业名称", lambda r: r.name),
-            Column("奖补事项", lambda r: r.items), Column("金额（元）", lambda r: _yuan(r.amount), RIGHT),
-            Column("开户行", lambda r: r.bank_name), Column("银行账号", lambda r: r.bank_account),
-            Column("意愿确认", lambda r: r.consent_label),
-            Column("日期", lambda r: r.consent_on.isoformat() if r.consent_on else ""),
-            Column("记录人", lambda r: r.consent_by), Column("备注", lambda r: r.note),
-        ], (), self)
+        self.consent_model = ListTableModel(
+            [
+                Column("统一社会信用代码", lambda r: r.uscc),
+                Column("企业名称", lambda r: r.name),
+                Column("奖补事项", lambda r: r.items),
+                Column("金额（元）", lambda r: _yuan(r.amount), RIGHT),
+                Column("开户行", lambda r: r.bank_name),
+                Column("银行账号", lambda r: r.bank_account),
+                Column("意愿确认", lambda r: r.consent_label),
+                Column("日期", lambda r: r.consent_on.isoformat() if r.consent_on else ""),
+                Column("记录人", lambda r: r.consent_by),
+                Column("备注", lambda r: r.note),
+            ],
+            (),
+            self,
+        )
         self.consent_view = _table(self.consent_model, "consent-table")
         bar = QHBoxLayout()
         bar.addWidget(QLabel("批次"))
         bar.addWidget(self.batch_box)
-        for name, text, slot in (("confirmed", "已确认账户", lambda: self.answer("confirmed")),
-                                 ("declined", "放弃", lambda: self.answer("declined")),
-                                 ("pending", "待确认", lambda: self.answer("pending")),
-                                 ("export", "导出确认表…", self.export_consent),
-                                 ("import", "导入确认表…", self.import_consent)):
+        for name, text, slot in (
+            ("confirmed", "已确认账户", lambda: self.answer("confirmed")),
+            ("declined", "放弃", lambda: self.answer("declined")),
+            ("pending", "待确认", lambda: self.answer("pending")),
+            ("export", "导出确认表…", self.export_consent),
+            ("import", "导入确认表…", self.import_consent),
+        ):
             b = QPushButton(text)
             b.setObjectName(f"consent-{name}")
             b.clicked.connect(slot)
             bar.addWidget(b)
         bar.addStretch()
-        note = QLabel("只有“已确认账户”的单位进入资金拨付明细表；草稿批次中表示放弃的单位，其名单事项移出批次（须重新计算）。")
+        note = QLabel(
+            "只有“已确认账户”的单位进入资金拨付明细表；草稿批次中表示放弃的单位，其名单事项移出批次（须重新计算）。"
+        )
         note.setWordWrap(True)
         w = QWidget()
         lay = QVBoxLayout(w)
@@ -61,8 +74,14 @@ class ConsentTab:
 
         def work():
             with store.reading() as s:
-                return list(s.execute(select(Batch.id, Batch.name, Batch.status)
-                                      .join(ListEntry, ListEntry.batch_id == Batch.id).distinct().order_by(Batch.id)))
+                return list(
+                    s.execute(
+                        select(Batch.id, Batch.name, Batch.status)
+                        .join(ListEntry, ListEntry.batch_id == Batch.id)
+                        .distinct()
+                        .order_by(Batch.id)
+                    )
+                )
 
         def done(rows):
             keep = self.batch_box.currentData()
@@ -117,8 +136,12 @@ class ConsentTab:
             return
         path = ask().save_file(self, "导出确认表", f"批次{bid}_意愿确认表.xlsx", "Excel 工作簿 (*.xlsx)")
         if path:
-            _run(self, "导出确认表", lambda: write_consent_sheet(store, bid, path),
-                 lambda r: ask().info(self, "导出确认表", f"已导出{r[1]}家单位：{r[0]}"))
+            _run(
+                self,
+                "导出确认表",
+                lambda: write_consent_sheet(store, bid, path),
+                lambda r: ask().info(self, "导出确认表", f"已导出{r[1]}家单位：{r[0]}"),
+            )
 
     def import_consent(self) -> None:
         from core.lists.consent import read_consent_sheet
@@ -126,6 +149,12 @@ class ConsentTab:
         store = self.ctx.store
         path = ask().open_file(self, "导入确认表", "Excel 工作簿 (*.xlsx)")
         if path:
-            _change(self, "导入确认表", lambda: read_consent_sheet(store, path),
-                    lambda r: (ask().info(self, "导入确认表", f"已导入批次{r[0]}的意愿确认：{r[1]}家单位"),
-                               self.reload_consent()))
+            _change(
+                self,
+                "导入确认表",
+                lambda: read_consent_sheet(store, path),
+                lambda r: (
+                    ask().info(self, "导入确认表", f"已导入批次{r[0]}的意愿确认：{r[1]}家单位"),
+                    self.reload_consent(),
+                ),
+            )

@@ -1,4 +1,5 @@
 """导入名单: an official list read with a column mapping the clerk can change, then imported."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,14 +64,23 @@ class MappingDialog(QDialog):
         self.fields = QGroupBox("表头对应（可改）")
         self.grid = QGridLayout(self.fields)
         self.combos: dict[str, QComboBox] = {}
-        self.preview_model = ListTableModel([
-            Column("行号", lambda e: e.row_no), Column("企业名称", lambda e: e.company_name),
-            Column("统一社会信用代码", lambda e: e.uscc), Column("证书/入库编号", lambda e: e.number),
-            Column("日期", lambda e: e.date.isoformat() if e.date else (e.year or "")),
-            Column("所在地区", lambda e: e.region), Column("平台名称", lambda e: e.platform_name),
-            Column("平台类别", lambda e: vocab.label("recognition_kinds", e.platform_kind) if e.platform_kind else ""),
-            Column("级别", lambda e: vocab.label("levels", e.level) if e.level else ""),
-        ], (), self)
+        self.preview_model = ListTableModel(
+            [
+                Column("行号", lambda e: e.row_no),
+                Column("企业名称", lambda e: e.company_name),
+                Column("统一社会信用代码", lambda e: e.uscc),
+                Column("证书/入库编号", lambda e: e.number),
+                Column("日期", lambda e: e.date.isoformat() if e.date else (e.year or "")),
+                Column("所在地区", lambda e: e.region),
+                Column("平台名称", lambda e: e.platform_name),
+                Column(
+                    "平台类别", lambda e: vocab.label("recognition_kinds", e.platform_kind) if e.platform_kind else ""
+                ),
+                Column("级别", lambda e: vocab.label("levels", e.level) if e.level else ""),
+            ],
+            (),
+            self,
+        )
         self.preview = _table(self.preview_model, "list-preview")
         self.problems = QListWidget()
         self.problems.setObjectName("list-problems")
@@ -101,15 +111,23 @@ class MappingDialog(QDialog):
 
     def _options(self) -> dict:
         d = self.date.date()
-        return {"list_date": dt.date(d.year(), d.month(), d.day()), "platform_kind": self.platform_kind.currentData(),
-                "level": self.level.currentData()}
+        return {
+            "list_date": dt.date(d.year(), d.month(), d.day()),
+            "platform_kind": self.platform_kind.currentData(),
+            "level": self.level.currentData(),
+        }
 
     def reload(self, mapping: dict | None = None) -> None:
         from core.lists import service
 
         store, path, kind, opts = self.ctx.store, self.path, self.kind.currentData(), self._options()
-        _run(self, "读取名单", lambda: service.prepare(store, path, kind, mapping=mapping, **opts), self._show,
-             progress=True)
+        _run(
+            self,
+            "读取名单",
+            lambda: service.prepare(store, path, kind, mapping=mapping, **opts),
+            self._show,
+            progress=True,
+        )
 
     def _show(self, p) -> None:
         self.prepared = p
@@ -128,8 +146,9 @@ class MappingDialog(QDialog):
             box.setCurrentIndex(max(box.findData(p.mapping.get(name, 0)), 0))
             box.currentIndexChanged.connect(lambda _i: self._remap())
             self.combos[name] = box
-            self.grid.addWidget(QLabel(kinds.field_label(name) + ("*" if name in kinds.REQUIRED[p.kind] else "")),
-                                i // 2, (i % 2) * 2)
+            self.grid.addWidget(
+                QLabel(kinds.field_label(name) + ("*" if name in kinds.REQUIRED[p.kind] else "")), i // 2, (i % 2) * 2
+            )
             self.grid.addWidget(box, i // 2, (i % 2) * 2 + 1)
         self._show_rows()
 

@@ -1,4 +1,5 @@
 """名单与匹配: the lists, their rows matched to companies, proposals confirmed, claims made. A mixin of ListsPage."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,23 +21,37 @@ from gui.models.base import Column, ListTableModel
 
 class MatchingTab:
     def _lists_tab(self) -> QWidget:
-        self.lists_model = ListTableModel([
-            Column("编号", lambda r: r.id), Column("类别", lambda r: r.kind_label), Column("名单", lambda r: r.title),
-            Column("日期", lambda r: r.list_date.isoformat() if r.list_date else ""),
-            Column("行数", lambda r: r.rows, RIGHT), Column("已匹配", lambda r: r.matched, RIGHT),
-            Column("已生成事项", lambda r: r.claimed, RIGHT), Column("导入人", lambda r: r.imported_by),
-        ], (), self)
+        self.lists_model = ListTableModel(
+            [
+                Column("编号", lambda r: r.id),
+                Column("类别", lambda r: r.kind_label),
+                Column("名单", lambda r: r.title),
+                Column("日期", lambda r: r.list_date.isoformat() if r.list_date else ""),
+                Column("行数", lambda r: r.rows, RIGHT),
+                Column("已匹配", lambda r: r.matched, RIGHT),
+                Column("已生成事项", lambda r: r.claimed, RIGHT),
+                Column("导入人", lambda r: r.imported_by),
+            ],
+            (),
+            self,
+        )
         self.lists_view = _table(self.lists_model, "lists-table")
         self.lists_view.setMaximumHeight(170)
         self.lists_view.selectionModel().selectionChanged.connect(lambda *_: self.reload_entries())
-        self.entries_model = ListTableModel([
-            Column("行号", lambda e: e.row_no), Column("名单中的名称", lambda e: e.company_name),
-            Column("统一社会信用代码", lambda e: e.uscc), Column("证书/入库编号", lambda e: e.number),
-            Column("匹配", lambda e: e.match_label),
-            Column("库中单位", lambda e: f"{e.stored_name}（{e.company_uscc}）" if e.company_id else ""),
-            Column("建议（相似度）", self._proposal_text),
-            Column("申报事项", lambda e: f"批次{e.batch_id} {e.claim_key}" if e.claim_key else ""),
-        ], (), self)
+        self.entries_model = ListTableModel(
+            [
+                Column("行号", lambda e: e.row_no),
+                Column("名单中的名称", lambda e: e.company_name),
+                Column("统一社会信用代码", lambda e: e.uscc),
+                Column("证书/入库编号", lambda e: e.number),
+                Column("匹配", lambda e: e.match_label),
+                Column("库中单位", lambda e: f"{e.stored_name}（{e.company_uscc}）" if e.company_id else ""),
+                Column("建议（相似度）", self._proposal_text),
+                Column("申报事项", lambda e: f"批次{e.batch_id} {e.claim_key}" if e.claim_key else ""),
+            ],
+            (),
+            self,
+        )
         self.entries_view = _table(self.entries_model, "entries-table")
         self.entries_view.selectionModel().selectionChanged.connect(lambda *_: self._entry_selected())
         self.candidates = QComboBox()
@@ -46,10 +61,14 @@ class MatchingTab:
         buttons, matching = QHBoxLayout(), QHBoxLayout()
         matching.addWidget(QLabel("相近单位："))
         matching.addWidget(self.candidates)
-        for name, text, slot in (("import", "导入名单…", self.import_list), ("rematch", "重新自动匹配", self.rematch),
-                                 ("confirm", "确认为所选单位", self.confirm), ("unmatch", "撤销匹配", self.unmatch),
-                                 ("create", "由名单新建单位…", self.create_company),
-                                 ("claims", "生成申报事项并计算…", self.make_claims)):
+        for name, text, slot in (
+            ("import", "导入名单…", self.import_list),
+            ("rematch", "重新自动匹配", self.rematch),
+            ("confirm", "确认为所选单位", self.confirm),
+            ("unmatch", "撤销匹配", self.unmatch),
+            ("create", "由名单新建单位…", self.create_company),
+            ("claims", "生成申报事项并计算…", self.make_claims),
+        ):
             b = QPushButton(text)
             b.setObjectName(f"lists-{name}")
             b.clicked.connect(slot)
@@ -104,8 +123,10 @@ class MatchingTab:
             self.entries_model.set_rows(rows)
             _fit(self.entries_view)
             unmatched = sum(1 for e in rows if e.company_id is None)
-            self.entries_note.setText(f"共{len(rows)}行，已匹配{len(rows) - unmatched}行，未匹配{unmatched}行；"
-                                      "相近名称须经办人确认，分公司不会匹配到总公司")
+            self.entries_note.setText(
+                f"共{len(rows)}行，已匹配{len(rows) - unmatched}行，未匹配{unmatched}行；"
+                "相近名称须经办人确认，分公司不会匹配到总公司"
+            )
 
         _run(self, "名单条目", lambda: (service.entries(store, lst.id), service.proposals(store, lst.id)), done)
 
@@ -174,8 +195,12 @@ class MatchingTab:
             city = next((k for k, label in labels if text and text.strip() in (label, k)), "")
             if not city:
                 return
-        _change(self, "由名单新建单位",
-                lambda: service.create_company(store, e.id, uscc=code.strip().upper(), city=city), self._after)
+        _change(
+            self,
+            "由名单新建单位",
+            lambda: service.create_company(store, e.id, uscc=code.strip().upper(), city=city),
+            self._after,
+        )
 
     def make_claims(self) -> None:
         from core.lists import service
@@ -185,8 +210,11 @@ class MatchingTab:
             return
         drafts = [b for b in store.batches() if b.status == "draft"]
         choices = "、".join(f"{b.id}" for b in drafts)
-        text = ask().text(self, "生成申报事项", f"加入草稿批次（填批次编号：{choices or '无'}），或留空新建"
-                                         f"{dt.date.today().year}年度批次：")
+        text = ask().text(
+            self,
+            "生成申报事项",
+            f"加入草稿批次（填批次编号：{choices or '无'}），或留空新建{dt.date.today().year}年度批次：",
+        )
         if text is None:
             return
         batch_id = int(text) if text.strip().isdigit() else None

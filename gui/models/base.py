@@ -1,4 +1,5 @@
 """A small read-only table model over a list of rows with declared columns."""
+
 from __future__ import annotations
 
 import re
@@ -64,6 +65,7 @@ class ListTableModel(QAbstractTableModel):
                 return col.sort_key(row) if col.sort_key is not None else shown_key(col.get(row))
             except Exception:  # a bad row sorts last, it does not break the table
                 return (3, 0, "")
+
         return key
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
@@ -97,8 +99,11 @@ class ListTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)) or not (
-                0 <= index.column() < len(self.columns)):
+        if (
+            not index.isValid()
+            or not (0 <= index.row() < len(self.rows))
+            or not (0 <= index.column() < len(self.columns))
+        ):
             return None
         col = self.columns[index.column()]
         try:

@@ -11,6 +11,7 @@ A header click does not sort the rows here (the model holds no rows to
 sort): ``sort()`` records the column and asks ``on_sort`` to search again,
 and the store returns the ids in that order (``CompanyFilter.order``).
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -89,7 +90,7 @@ class CompanyTableModel(QAbstractTableModel):
         return page.get(self.ids[row])
 
     def _load(self, number: int):
-        ids = self.ids[number * PAGE:(number + 1) * PAGE]
+        ids = self.ids[number * PAGE : (number + 1) * PAGE]
         try:
             rows = self.fetch_rows(ids)
         except Exception:

@@ -15,6 +15,7 @@ Companies are handed to the view a page at a time (canFetchMore/fetchMore), so
 a reset lays out 200 rows, not 10,000; ``prepare`` (grouping lines by company)
 runs on the worker thread that read them.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
@@ -187,7 +188,7 @@ class BatchResultsModel(QAbstractItemModel):
         return child if isinstance(child, Refusal) else None
 
     def refusals_of(self, row: int) -> list:
-        return self.children_of[row][len(self.lines_of[row]):] if 0 <= row < len(self.children_of) else []
+        return self.children_of[row][len(self.lines_of[row]) :] if 0 <= row < len(self.children_of) else []
 
     def company_index(self, uscc: str) -> QModelIndex:
         for row, c in enumerate(self.companies):
@@ -228,7 +229,11 @@ class BatchResultsModel(QAbstractItemModel):
         return self.rowCount(parent) > 0
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section]
         return None
 

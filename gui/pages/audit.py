@@ -5,11 +5,24 @@ batch, by who did it and by kind of action, chosen from lists; an entry's
 detail is a table of what changed, in Chinese. 校验 runs ``store.verify_audit()`` off the
 GUI thread and names the first broken entry or row.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.audit.actions import NOBODY, action_label, change_summary, field_label, target_label, who_label
 from gui.ask import ask
@@ -18,10 +31,22 @@ from gui.operations import Operation
 from gui.tables import equip
 
 LIMIT = 2000
-KINDS = (("", "全部操作"), ("batch", "批次"), ("company", "单位资料"), ("recognition", "认定记录"),
-         ("tech_sme", "入库记录"), ("rd", "研发费用"), ("ledger", "历史台账"), ("override", "参数调整"),
-         ("setting", "设置"), ("user", "用户"), ("letters", "通知书文号与出具"), ("backup", "备份恢复"), ("export", "导出文件"),
-         ("audit.tamper", "篡改警报（被拒绝的写入）"))
+KINDS = (
+    ("", "全部操作"),
+    ("batch", "批次"),
+    ("company", "单位资料"),
+    ("recognition", "认定记录"),
+    ("tech_sme", "入库记录"),
+    ("rd", "研发费用"),
+    ("ledger", "历史台账"),
+    ("override", "参数调整"),
+    ("setting", "设置"),
+    ("user", "用户"),
+    ("letters", "通知书文号与出具"),
+    ("backup", "备份恢复"),
+    ("export", "导出文件"),
+    ("audit.tamper", "篡改警报（被拒绝的写入）"),
+)
 
 
 STATUS_WORDS = {"draft": "草稿", "approved": "已审批", "paid": "已拨付"}
@@ -63,13 +88,24 @@ def entry_html(e) -> str:
     keys = list(dict.fromkeys([*old, *new]))
     rows = "".join(
         f"<tr><td>{_escape(field_label(k))}</td><td>{_escape(shown_value(k, old.get(k)) if k in old else '—')}</td>"
-        f"<td>{_escape(shown_value(k, new.get(k)) if k in new else '—')}</td></tr>" for k in keys)
-    table = ("<table border='1' cellspacing='0' cellpadding='3'><tr><th>项目</th><th>修改前</th><th>修改后</th></tr>"
-             f"{rows}</table>") if keys else ""
-    return (f"<p><b>第{e.seq}条</b>　{_escape(e.at.replace('T', ' '))}　{_escape(who_label(e.who))}　"
-            f"{_escape(action_label(e.action))}　{_escape(target_label(e.target))}</p>" + table
-            + (f"<p>本条记录封存了{e.sealed_rows}行数据的状态。</p>" if e.sealed_rows else "")
-            + f"<p style='color:#666'>哈希：{e.hash}</p>")
+        f"<td>{_escape(shown_value(k, new.get(k)) if k in new else '—')}</td></tr>"
+        for k in keys
+    )
+    table = (
+        (
+            "<table border='1' cellspacing='0' cellpadding='3'><tr><th>项目</th><th>修改前</th><th>修改后</th></tr>"
+            f"{rows}</table>"
+        )
+        if keys
+        else ""
+    )
+    return (
+        f"<p><b>第{e.seq}条</b>　{_escape(e.at.replace('T', ' '))}　{_escape(who_label(e.who))}　"
+        f"{_escape(action_label(e.action))}　{_escape(target_label(e.target))}</p>"
+        + table
+        + (f"<p>本条记录封存了{e.sealed_rows}行数据的状态。</p>" if e.sealed_rows else "")
+        + f"<p style='color:#666'>哈希：{e.hash}</p>"
+    )
 
 
 def _escape(text: str) -> str:
@@ -116,14 +152,18 @@ class AuditPage(QWidget):
         bar.addWidget(refresh)
         bar.addWidget(self.verify_button)
 
-        self.model = ListTableModel([
-            Column("序号", lambda e: e.seq, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            Column("时间", lambda e: e.at.replace("T", " ")),
-            Column("操作人", lambda e: who_label(e.who)),
-            Column("操作", lambda e: action_label(e.action)),
-            Column("对象", lambda e: target_label(e.target)),
-            Column("内容", lambda e: entry_summary(e, 160), tooltip=lambda e: entry_summary(e, 2000)),
-        ], (), self)
+        self.model = ListTableModel(
+            [
+                Column("序号", lambda e: e.seq, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                Column("时间", lambda e: e.at.replace("T", " ")),
+                Column("操作人", lambda e: who_label(e.who)),
+                Column("操作", lambda e: action_label(e.action)),
+                Column("对象", lambda e: target_label(e.target)),
+                Column("内容", lambda e: entry_summary(e, 160), tooltip=lambda e: entry_summary(e, 2000)),
+            ],
+            (),
+            self,
+        )
         self.table = QTableView()
         self.table.setObjectName("audit-table")
         self.table.setModel(self.model)
@@ -168,14 +208,20 @@ class AuditPage(QWidget):
         store = self.store
         self._fill_choices(store)
         who = self.who_box.currentData()
-        entries = store.audit_entries(target=self.target_edit.text().strip() or self.batch_box.currentData() or None,
-                                      action=self.kind_box.currentData() or None, limit=LIMIT, newest_first=True,
-                                      who="" if who == NOBODY else who)
+        entries = store.audit_entries(
+            target=self.target_edit.text().strip() or self.batch_box.currentData() or None,
+            action=self.kind_box.currentData() or None,
+            limit=LIMIT,
+            newest_first=True,
+            who="" if who == NOBODY else who,
+        )
         self.model.set_rows(entries)
         self.detail.clear()
         seq, digest = store.audit_head()
         shown = f"显示最近{LIMIT}条；" if len(entries) == LIMIT else ""
-        self.head_label.setText(f"{shown}最后一条为第{seq}条，哈希 {digest}（可抄录留存，日后核对审计日志未被整体改写）")
+        self.head_label.setText(
+            f"{shown}最后一条为第{seq}条，哈希 {digest}（可抄录留存，日后核对审计日志未被整体改写）"
+        )
 
     def _fill_choices(self, store) -> None:
         """The batches and the people of the log as choices (kept as chosen while they are still there)."""
@@ -207,8 +253,9 @@ class AuditPage(QWidget):
         def work(report, _cancelled):
             return store.verify_audit(progress=lambda done, total: report(done, total, "正在逐行核对……"))
 
-        self.operation = Operation(self, "校验审计日志", work, on_success=self._verified, on_failure=self._failed,
-                                   cancellable=False).start()
+        self.operation = Operation(
+            self, "校验审计日志", work, on_success=self._verified, on_failure=self._failed, cancellable=False
+        ).start()
         return self.operation
 
     def _done(self) -> None:
@@ -222,10 +269,13 @@ class AuditPage(QWidget):
             return
         lines = [str(p) for p in report.problems]
         more = f"\n……等共{report.problem_count}处" if report.problem_count > len(lines) else ""
-        ask().error(self, "审计日志校验",
-                    f"审计日志校验不通过：发现{report.problem_count}处问题。\n\n第一处：{lines[0]}\n\n"
-                    f"数据库可能在本程序之外被改动，请保留现状并报告管理员。",
-                    "\n".join(lines) + more)
+        ask().error(
+            self,
+            "审计日志校验",
+            f"审计日志校验不通过：发现{report.problem_count}处问题。\n\n第一处：{lines[0]}\n\n"
+            f"数据库可能在本程序之外被改动，请保留现状并报告管理员。",
+            "\n".join(lines) + more,
+        )
 
     def _failed(self, exc) -> None:
         self._done()

@@ -6,6 +6,7 @@ way. Everything that reads or writes much runs on a worker thread with a
 progress bar (calculation can be cancelled). An approved or paid batch is
 shown read-only: nothing in it can change.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -13,8 +14,22 @@ from html import escape
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QSplitter,
-                               QTableView, QTextBrowser, QToolBar, QToolButton, QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.batchactions import STATUS_LABELS, allowed_actions
 from core.money import fmt_yuan
@@ -61,17 +76,24 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
         self.dialog = None
 
         # batch list
-        self.batch_model = ListTableModel([
-            Column("编号", lambda b: b.id),
-            Column("批次名称", lambda b: b.record.name, tooltip=lambda b: b.record.source_name or None),
-            Column("兑现年度", lambda b: b.record.award_year),
-            Column("状态", lambda b: STATUS_LABELS.get(b.record.status, b.record.status)),
-            Column("企业", lambda b: f"{b.companies}家"),
-            Column("明细", lambda b: f"{b.lines}条"),
-            Column("合计（元）", lambda b: fmt_yuan(b.total) if b.total is not None else "—", RIGHT),
-            Column("经办人 / 审核人", lambda b: f"{b.record.preparer} / {b.record.reviewer}" if b.record.preparer else ""),
-            Column("导入文件", lambda b: b.record.source_name, tooltip=lambda b: b.record.source_name or None),
-        ], (), self)
+        self.batch_model = ListTableModel(
+            [
+                Column("编号", lambda b: b.id),
+                Column("批次名称", lambda b: b.record.name, tooltip=lambda b: b.record.source_name or None),
+                Column("兑现年度", lambda b: b.record.award_year),
+                Column("状态", lambda b: STATUS_LABELS.get(b.record.status, b.record.status)),
+                Column("企业", lambda b: f"{b.companies}家"),
+                Column("明细", lambda b: f"{b.lines}条"),
+                Column("合计（元）", lambda b: fmt_yuan(b.total) if b.total is not None else "—", RIGHT),
+                Column(
+                    "经办人 / 审核人",
+                    lambda b: f"{b.record.preparer} / {b.record.reviewer}" if b.record.preparer else "",
+                ),
+                Column("导入文件", lambda b: b.record.source_name, tooltip=lambda b: b.record.source_name or None),
+            ],
+            (),
+            self,
+        )
         self.batch_view = QTableView()
         self.batch_view.setObjectName("batches")
         self.batch_view.setModel(self.batch_model)
@@ -94,24 +116,27 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.actions_by_name: dict[str, QAction] = {}
         for name, label, shortcut, slot in (
-                ("import", "导入申报工作簿…", None, self.import_workbook),  # Ctrl+I is the 文件 menu's
-                ("calculate", "计算", "F9", self.calculate),
-                ("approve", "审批…", None, self.approve),
-                ("paid", "标记已拨付", None, self.mark_paid),
-                ("adjust", "调整…", None, self.adjust),
-                (None, None, None, None),
-                ("export", "导出结果…", "Ctrl+E", self.export_results),
-                ("disbursement", "资金拨付明细表…", None, self.export_disbursement),
-                ("publicity", "公示名单…", None, self.export_publicity),
-                ("letters", "兑现通知书…", "Ctrl+P", self.open_letters),
-                (None, None, None, None),
-                ("delete", "删除草稿…", None, self.delete_draft),
-                ("refresh", "刷新", "F5", self.refresh)):
+            ("import", "导入申报工作簿…", None, self.import_workbook),  # Ctrl+I is the 文件 menu's
+            ("calculate", "计算", "F9", self.calculate),
+            ("approve", "审批…", None, self.approve),
+            ("paid", "标记已拨付", None, self.mark_paid),
+            ("adjust", "调整…", None, self.adjust),
+            (None, None, None, None),
+            ("export", "导出结果…", "Ctrl+E", self.export_results),
+            ("disbursement", "资金拨付明细表…", None, self.export_disbursement),
+            ("publicity", "公示名单…", None, self.export_publicity),
+            ("letters", "兑现通知书…", "Ctrl+P", self.open_letters),
+            (None, None, None, None),
+            ("delete", "删除草稿…", None, self.delete_draft),
+            ("refresh", "刷新", "F5", self.refresh),
+        ):
             if name is None:
                 self.toolbar.addSeparator()
                 continue
             act = QAction(label, self)
-            act.setData(f"{label.rstrip('…')}（{shortcut}）" if shortcut else label.rstrip("…"))  # the tooltip when enabled
+            act.setData(
+                f"{label.rstrip('…')}（{shortcut}）" if shortcut else label.rstrip("…")
+            )  # the tooltip when enabled
             if shortcut:
                 act.setShortcut(QKeySequence(shortcut))
                 # the whole window's while this page shows (focus in the navigation list too)
@@ -143,8 +168,14 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
         th.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         th.setStretchLastSection(True)
         self.tree.selectionModel().currentChanged.connect(self._result_changed)
-        equip(self.tree, "计算结果", settings=ctx.settings, sortable=False, store=lambda: ctx.store,
-              note=lambda: f"批次{self.current.id}“{self.current.name}”" if self.current else "")
+        equip(
+            self.tree,
+            "计算结果",
+            settings=ctx.settings,
+            sortable=False,
+            store=lambda: ctx.store,
+            note=lambda: f"批次{self.current.id}“{self.current.name}”" if self.current else "",
+        )
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("results-filter")
         self.filter_edit.setPlaceholderText("筛选企业或奖补项目")
@@ -186,8 +217,10 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
         menu = QMenu(self)
         menu.setToolTipsVisible(True)
         self.preview_actions: dict[str, QAction] = {}
-        for name, label, slot in (("disbursement", "资金拨付明细表…", self.preview_disbursement),
-                                  ("publicity", "公示名单…", self.preview_publicity)):
+        for name, label, slot in (
+            ("disbursement", "资金拨付明细表…", self.preview_disbursement),
+            ("publicity", "公示名单…", self.preview_publicity),
+        ):
             act = menu.addAction(label)
             act.setData(f"打印预览{label.rstrip('…')}")
             act.triggered.connect(lambda checked=False, s=slot: s())
@@ -238,8 +271,9 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
             store = ctx.store
             return store.batches(), store.batch_totals()
 
-        Operation(self, "读取批次", work, on_success=self._batches_loaded, on_failure=self._load_failed,
-                  progress=False).start()
+        Operation(
+            self, "读取批次", work, on_success=self._batches_loaded, on_failure=self._load_failed, progress=False
+        ).start()
 
     def _on_changes(self, changes) -> None:
         """Another screen changed the store: read the list again if batches or their letters changed."""
@@ -270,8 +304,10 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
             self.current = None
             self.results.clear()
             self.loading = False
-            self.trace.setHtml(CSS + "<h3>还没有申报批次</h3><p>点“导入申报工作簿…”导入按申报模板填好的工作簿，"
-                               "或在“帮助 → 载入演示数据”中载入30家示例企业的批次。</p>")
+            self.trace.setHtml(
+                CSS + "<h3>还没有申报批次</h3><p>点“导入申报工作簿…”导入按申报模板填好的工作簿，"
+                "或在“帮助 → 载入演示数据”中载入30家示例企业的批次。</p>"
+            )
             self._update_actions()
 
     def _batch_changed(self, current, _previous=None) -> None:
@@ -303,8 +339,11 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
         self.ctx.settings.setValue("batches/current", batch.id)
         self.provisional = sum(1 for l in lines if l.provisional)
         row = self.batch_model.row_object(self.batch_view.currentIndex().row())
-        self.totals = (row.companies, row.lines, row.total) if row is not None and row.id == batch.id else (
-            len(companies), len(lines), sum((l.amount for l in lines), start=Decimal(0)))
+        self.totals = (
+            (row.companies, row.lines, row.total)
+            if row is not None and row.id == batch.id
+            else (len(companies), len(lines), sum((l.amount for l in lines), start=Decimal(0)))
+        )
         if prepared is None:
             prepared = BatchResultsModel.prepare(companies, lines)
         old = self.results.set_prepared(prepared)
@@ -313,8 +352,10 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
         self.calculated_all = calculated == len(companies)
         errors = sum(1 for c in companies if c.errors)
         total = sum((c.total for c in companies if c.total is not None), start=Decimal(0))
-        self.results_note.setText(f"{len(companies)}家单位，{len(lines)}条明细，合计{fmt_yuan(total)}元"
-                                  + (f"，{errors}家有错误" if errors else ""))
+        self.results_note.setText(
+            f"{len(companies)}家单位，{len(lines)}条明细，合计{fmt_yuan(total)}元"
+            + (f"，{errors}家有错误" if errors else "")
+        )
         self._banner(batch, calculated, len(companies), errors)
         self.loading = False
         self._update_actions()
@@ -335,17 +376,23 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
             if errors:
                 text += f"　<span style='color:#b00020'>{errors}家单位计算有错误，处理后重新计算才能审批。</span>"
             if self.provisional:
-                text += f"　<span style='color:#b00020'>{self.provisional}条依据征求意见稿测算，正式印发前不得拨付。</span>"
+                text += (
+                    f"　<span style='color:#b00020'>{self.provisional}条依据征求意见稿测算，正式印发前不得拨付。</span>"
+                )
         else:
             when = b.approved_at.strftime("%Y-%m-%d") if b.approved_at else ""
             paid = f"，{b.paid_at:%Y-%m-%d}已拨付" if b.paid_at else ""
-            text = (f"<b>{STATUS_LABELS[b.status]}（只读）</b>：经办人{escape(b.preparer)}、审核人{escape(b.reviewer)}"
-                    f"于{when}审批{paid}。已审批的批次不能修改或重新计算，可导出和打印兑现通知书；"
-                    "发现错误请用“调整…”创建调整批次。")
+            text = (
+                f"<b>{STATUS_LABELS[b.status]}（只读）</b>：经办人{escape(b.preparer)}、审核人{escape(b.reviewer)}"
+                f"于{when}审批{paid}。已审批的批次不能修改或重新计算，可导出和打印兑现通知书；"
+                "发现错误请用“调整…”创建调整批次。"
+            )
             color = "#eaf5ea"
         if b.adjusts_batch_id:
-            text += (f"<br/><b>调整批次</b>：更正编号{b.adjusts_batch_id}批次（原因：{escape(b.adjust_reason or '未填写')}），"
-                     "明细为与原批次已兑现金额的差额，负数为冲减。")
+            text += (
+                f"<br/><b>调整批次</b>：更正编号{b.adjusts_batch_id}批次（原因：{escape(b.adjust_reason or '未填写')}），"
+                "明细为与原批次已兑现金额的差额，负数为冲减。"
+            )
         self.banner.setText(text)
         self.banner.setStyleSheet(f"background: {color}; padding: 5px; border-radius: 3px;")
 
@@ -364,8 +411,9 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
             act.setToolTip(act.data() if enabled else f"{act.data()}：{reason}")
         enabled = [a for a in self.preview_actions.values() if a.isEnabled()]
         self.preview_button.setEnabled(bool(enabled))
-        self.preview_button.setToolTip("打印前预览资金拨付明细表或公示名单" if enabled else
-                                       self.preview_actions["disbursement"].toolTip())
+        self.preview_button.setToolTip(
+            "打印前预览资金拨付明细表或公示名单" if enabled else self.preview_actions["disbursement"].toolTip()
+        )
 
     def user_changed(self) -> None:
         """Another user logged in (文件 → 切换用户): what they may do differs."""

@@ -1,12 +1,28 @@
 """计算工具: one company's R&D post-subsidy estimate and the figure-only clauses, step by step."""
+
 from __future__ import annotations
 
 import datetime as dt
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
-                               QPushButton, QSpinBox, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.calculators import CALCULATORS, CalculatorInputError, run_calculator
 from core.engine import Context, evaluate_company
@@ -27,9 +43,14 @@ MONEY_HINT = "如 1,200,000 或 120万"
 
 
 def calc_html(result) -> str:
-    out = [CSS, f"<h3>{escape(result.title)}</h3>",
-           f"<p><b>政策依据：</b>{escape(result.citation)}</p><p class='cite'>{escape(result.sentence)}</p>"]
-    out.append("<p><b>输入</b></p><ul>" + "".join(f"<li>{escape(k)}：{escape(v)}</li>" for k, v in result.inputs) + "</ul>")
+    out = [
+        CSS,
+        f"<h3>{escape(result.title)}</h3>",
+        f"<p><b>政策依据：</b>{escape(result.citation)}</p><p class='cite'>{escape(result.sentence)}</p>",
+    ]
+    out.append(
+        "<p><b>输入</b></p><ul>" + "".join(f"<li>{escape(k)}：{escape(v)}</li>" for k, v in result.inputs) + "</ul>"
+    )
     out.append("<p><b>计算过程</b></p><ol>" + "".join(f"<li>{escape(s)}</li>" for s in result.steps) + "</ol>")
     if result.notes:
         out.append("<p><b>说明</b></p><ul>" + "".join(f"<li>{escape(n)}</li>" for n in result.notes) + "</ul>")
@@ -129,8 +150,9 @@ class CalculatorTab(QWidget):
         self.source.setMinimumContentsLength(24)
         for c in self.choices:
             self.source.addItem(f"{c.document.citation}{c.clause}", c.id)
-            self.source.setItemData(self.source.count() - 1, f"{c.document.citation}{c.clause}",
-                                    Qt.ItemDataRole.ToolTipRole)
+            self.source.setItemData(
+                self.source.count() - 1, f"{c.document.citation}{c.clause}", Qt.ItemDataRole.ToolTipRole
+            )
         form.addRow("政策依据", self.source)
         self.fields: dict[str, QWidget] = {}
         for name, (label, kind, default) in self.spec.inputs.items():
@@ -249,14 +271,18 @@ class RdEstimateTab(QWidget):
             self.error.setText(str(exc))
             return None
         self.error.setText("")
-        rd = {y - 2: RdYear(y - 2, prev, self.sd_prev.isChecked()),
-              y - 1: RdYear(y - 1, last, self.sd_last.isChecked(), deducted)}
+        rd = {
+            y - 2: RdYear(y - 2, prev, self.sd_prev.isChecked()),
+            y - 1: RdYear(y - 1, last, self.sd_last.isChecked(), deducted),
+        }
         company = Company("91110000600037341L", "测算单位", self.city.currentData(), size=self.size.currentData())
         case = CompanyCase(company, History(rd=rd), (Claim("rd_post_subsidy", "测算", {"rd_year": y - 1}, None),))
         result = evaluate_company(case, Context(self.ctx.policies, y))
-        self.output.setHtml(result_html(result) + CSS + f"<p class='muted'>按{y}年度兑现、"
-                            f"{escape(self.city.currentText())}{escape(self.size.currentText())}测算；"
-                            f"增量 {fmt_yuan(last - prev)} 元。</p>")
+        self.output.setHtml(
+            result_html(result) + CSS + f"<p class='muted'>按{y}年度兑现、"
+            f"{escape(self.city.currentText())}{escape(self.size.currentText())}测算；"
+            f"增量 {fmt_yuan(last - prev)} 元。</p>"
+        )
         return result
 
 

@@ -4,14 +4,28 @@ The search runs on a worker thread (debounced while typing) and gives ids;
 the table fetches the rows it paints a page at a time, so 100,000 companies
 scroll as smoothly as 30. Double-click (or Enter) opens the company's record.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QPushButton, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui.companies.actions import CompanyActions
 from gui.tables import equip
@@ -114,9 +128,15 @@ class CompaniesPage(CompanyActions, QWidget):
         self.model.on_sort = self.search
         self.view.doubleClicked.connect(lambda index: self.open_company(self.model.company_id(index.row())))
         self.view.activated.connect(lambda index: self.open_company(self.model.company_id(index.row())))
-        equip(self.view, "企业档案", settings=ctx.settings, sortable=False, store=lambda: ctx.store,  # sorted above
-              open_row=lambda index: self.open_company(self.model.company_id(index.row())),
-              note=lambda: self.count.text())
+        equip(
+            self.view,
+            "企业档案",
+            settings=ctx.settings,
+            sortable=False,
+            store=lambda: ctx.store,  # sorted above
+            open_row=lambda index: self.open_company(self.model.company_id(index.row())),
+            note=lambda: self.count.text(),
+        )
 
         self.empty_hint = QLabel()
         self.empty_hint.setObjectName("empty-hint")
@@ -211,10 +231,17 @@ class CompaniesPage(CompanyActions, QWidget):
             else:
                 sme_year = year
         order, descending = self.model.order
-        return CompanyFilter(text=self.search_edit.text().strip(), city=self.city.currentData(),
-                             county=self.county.currentData(), size=self.size.currentData(), holds_valid=holds,
-                             tech_sme_year=sme_year, order=order, descending=descending,
-                             order_keys=self.model.order_keys())
+        return CompanyFilter(
+            text=self.search_edit.text().strip(),
+            city=self.city.currentData(),
+            county=self.county.currentData(),
+            size=self.size.currentData(),
+            holds_valid=holds,
+            tech_sme_year=sme_year,
+            order=order,
+            descending=descending,
+            order_keys=self.model.order_keys(),
+        )
 
     def search(self) -> None:
         """Search again with what is typed and chosen (on a worker thread; the newest answer wins)."""
@@ -249,9 +276,12 @@ class CompaniesPage(CompanyActions, QWidget):
         if ids:
             self.empty_hint.hide()
         else:
-            self.empty_hint.setText("没有符合条件的企业，请减少搜索文字或放宽筛选条件。" if filtered else
-                                    "还没有企业档案。导入申报工作簿（文件 → 导入申报工作簿，Ctrl+I）时自动建立，"
-                                    "也可点“新增企业…”逐家录入；想先看看程序怎么用，请点“帮助 → 载入演示数据”。")
+            self.empty_hint.setText(
+                "没有符合条件的企业，请减少搜索文字或放宽筛选条件。"
+                if filtered
+                else "还没有企业档案。导入申报工作簿（文件 → 导入申报工作簿，Ctrl+I）时自动建立，"
+                "也可点“新增企业…”逐家录入；想先看看程序怎么用，请点“帮助 → 载入演示数据”。"
+            )
             self.empty_hint.show()
         row = self.model.row_of(keep) if keep is not None else -1
         if row >= 0:

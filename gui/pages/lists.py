@@ -3,6 +3,7 @@ made into claims of a draft batch and calculated, 意愿确认 per company, and 
 
 All store work and file reading runs off the GUI thread (gui.operations); tables are model/view.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,5 +55,11 @@ def announce_entitled(window) -> None:
 
     ctx = window.ctx
     store, policies, year = ctx.store, ctx.base_policies, dt.date.today().year
-    Operation(window, "应享未享", lambda report, cancelled: len(entitled(store, policies, year, cancel=cancelled)),
-              on_success=lambda n: set_nav_count(window, n), on_failure=lambda exc: None, progress=False).start()
+    Operation(
+        window,
+        "应享未享",
+        lambda report, cancelled: len(entitled(store, policies, year, cancel=cancelled)),
+        on_success=lambda n: set_nav_count(window, n),
+        on_failure=lambda exc: None,
+        progress=False,
+    ).start()

@@ -1,13 +1,26 @@
 """政策: the documents, their clauses and rules, each rule's sentence and parameters, and the
 administrator's parameter overrides (added with who, when and why; listed with revoke)."""
+
 from __future__ import annotations
 
 import datetime as dt
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
-                               QTableView, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.coverage import counting_text
 from core.money import display_value
@@ -35,14 +48,18 @@ class PoliciesPage(QWidget):
         self.ctx, self.window = ctx, window
         ps = ctx.policies
         docs = sorted(ps.documents.values(), key=lambda d: (d.level != "region", d.date))
-        self.doc_model = ListTableModel([
-            Column("政策文件", lambda d: d.title),
-            Column("文号", lambda d: d.doc_number or "—"),
-            Column("层级", lambda d: _level(ctx, d)),
-            Column("状态", lambda d: d.status_on(dt.date.today())),
-            Column("有效期", lambda d: d.period_text),
-            Column("叠加原则", lambda d: d.stacking_principle or "—"),
-        ], docs, self)
+        self.doc_model = ListTableModel(
+            [
+                Column("政策文件", lambda d: d.title),
+                Column("文号", lambda d: d.doc_number or "—"),
+                Column("层级", lambda d: _level(ctx, d)),
+                Column("状态", lambda d: d.status_on(dt.date.today())),
+                Column("有效期", lambda d: d.period_text),
+                Column("叠加原则", lambda d: d.stacking_principle or "—"),
+            ],
+            docs,
+            self,
+        )
         self.docs = self._table(self.doc_model)
         self.docs.setObjectName("documents")
         header = self.docs.horizontalHeader()
@@ -50,14 +67,18 @@ class PoliciesPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
-        self.rule_model = ListTableModel([
-            Column("条款", lambda r: r.clause),
-            Column("事项", lambda r: r.summary),
-            Column("计算方式", lambda r: FORMULAS[r.formula].label),
-            Column("参数", _params_text),
-            Column("规则编号", lambda r: r.id),
-            Column("政策文件", lambda r: r.document.citation),
-        ], (), self)
+        self.rule_model = ListTableModel(
+            [
+                Column("条款", lambda r: r.clause),
+                Column("事项", lambda r: r.summary),
+                Column("计算方式", lambda r: FORMULAS[r.formula].label),
+                Column("参数", _params_text),
+                Column("规则编号", lambda r: r.id),
+                Column("政策文件", lambda r: r.document.citation),
+            ],
+            (),
+            self,
+        )
         self.rules = self._table(self.rule_model)
         self.rules.setObjectName("rules")
         header = self.rules.horizontalHeader()
@@ -66,25 +87,38 @@ class PoliciesPage(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
-        self.cov_model = ListTableModel([
-            Column("条款", lambda n: n["clause"]),
-            Column("标题", lambda n: n["title"]),
-            Column("处理方式", lambda n: COVERAGE_STATUSES[n["status"]]),
-            Column("说明", lambda n: n["note"], tooltip=lambda n: n["note"]),
-        ], (), self)
+        self.cov_model = ListTableModel(
+            [
+                Column("条款", lambda n: n["clause"]),
+                Column("标题", lambda n: n["title"]),
+                Column("处理方式", lambda n: COVERAGE_STATUSES[n["status"]]),
+                Column("说明", lambda n: n["note"], tooltip=lambda n: n["note"]),
+            ],
+            (),
+            self,
+        )
         self.coverage = self._table(self.cov_model)
         self.coverage.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
-        self.override_model = ListTableModel([
-            Column("规则", lambda o: self._rule_text(o.override.target), tooltip=lambda o: o.override.target),
-            Column("参数", lambda o: self._param(o.override)[0]),
-            Column("新取值", lambda o: self._param(o.override)[1]),
-            Column("有效期", lambda o: f"{o.override.start.isoformat()}至{o.override.end.isoformat() if o.override.end else '今'}"),
-            Column("调整人", lambda o: o.override.who),
-            Column("调整时间", lambda o: f"{o.override.when:%Y-%m-%d %H:%M}"),
-            Column("理由", lambda o: o.override.reason, tooltip=lambda o: o.override.reason),
-            Column("状态", lambda o: "有效" if o.active else f"已撤销（{o.revoked_by} {o.revoked_at:%Y-%m-%d}）"),
-        ], (), self)
+        self.override_model = ListTableModel(
+            [
+                Column("规则", lambda o: self._rule_text(o.override.target), tooltip=lambda o: o.override.target),
+                Column("参数", lambda o: self._param(o.override)[0]),
+                Column("新取值", lambda o: self._param(o.override)[1]),
+                Column(
+                    "有效期",
+                    lambda o: (
+                        f"{o.override.start.isoformat()}至{o.override.end.isoformat() if o.override.end else '今'}"
+                    ),
+                ),
+                Column("调整人", lambda o: o.override.who),
+                Column("调整时间", lambda o: f"{o.override.when:%Y-%m-%d %H:%M}"),
+                Column("理由", lambda o: o.override.reason, tooltip=lambda o: o.override.reason),
+                Column("状态", lambda o: "有效" if o.active else f"已撤销（{o.revoked_by} {o.revoked_at:%Y-%m-%d}）"),
+            ],
+            (),
+            self,
+        )
         self.overrides = self._table(self.override_model)
         self.overrides.setObjectName("overrides")
         self.overrides.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -173,7 +207,10 @@ class PoliciesPage(QWidget):
         def hit(r) -> bool:
             hay = f"{r.summary} {r.clause} {r.sentence} {r.id} {r.document.citation}"
             return all(w.lower() in hay.lower() for w in words)
-        found = sorted((r for r in ps.rules.values() if hit(r)), key=lambda r: (r.document.date, r.document.id, r.order))
+
+        found = sorted(
+            (r for r in ps.rules.values() if hit(r)), key=lambda r: (r.document.date, r.document.id, r.order)
+        )
         self.rule_model.set_rows(found)
         self.tabs.setCurrentIndex(0)
         self.tabs.setTabText(0, f"规则与参数（搜索到{len(found)}条）")
@@ -199,7 +236,8 @@ class PoliciesPage(QWidget):
         self.doc_info.setText(
             f"<b>{escape(doc.citation)}</b>　{escape(doc.issuer)}　成文{doc.date.isoformat()}　"
             f"废止：{escape(repeals)}<br>叠加原则：{escape(doc.stacking_principle or '无')}"
-            f"{'：' + escape(doc.stacking_note) if doc.stacking_note else ''}")
+            f"{'：' + escape(doc.stacking_note) if doc.stacking_note else ''}"
+        )
         if self.tabs.currentIndex() != 2:
             self.tabs.setCurrentIndex(0 if rules else 1)
         if rules:
@@ -247,7 +285,9 @@ class PoliciesPage(QWidget):
         on_overrides = self.tabs.currentWidget() is self.overrides
         record = self.override_model.row_object(self.overrides.currentIndex().row())
         self.revoke_button.setVisible(on_overrides)
-        admin = gate(self.override_button, self.ctx, ADMIN, "管理员按新文件或通知调整所选规则的参数（保留调整人、时间和理由）")
+        admin = gate(
+            self.override_button, self.ctx, ADMIN, "管理员按新文件或通知调整所选规则的参数（保留调整人、时间和理由）"
+        )
         gate(self.revoke_button, self.ctx, ADMIN, "撤销所选参数调整")
         self.revoke_button.setEnabled(admin and record is not None and record.active)
         self.override_button.setEnabled(admin and (on_overrides or self.current_rule() is not None))
@@ -299,10 +339,13 @@ class PoliciesPage(QWidget):
             return False
         o = record.override
         name, value = self._param(o)
-        if not ask().confirm(self, "撤销参数调整",
-                             f"确定撤销这项参数调整？\n{self._rule_text(o.target)}：{name}调整为{value}"
-                             f"（{o.who}，{o.when:%Y-%m-%d}，理由：{o.reason}）\n\n撤销后恢复原取值，记录保留。",
-                             ok="撤销调整"):
+        if not ask().confirm(
+            self,
+            "撤销参数调整",
+            f"确定撤销这项参数调整？\n{self._rule_text(o.target)}：{name}调整为{value}"
+            f"（{o.who}，{o.when:%Y-%m-%d}，理由：{o.reason}）\n\n撤销后恢复原取值，记录保留。",
+            ok="撤销调整",
+        ):
             return False
         try:
             self.ctx.store.revoke_override(record.id, self.who())
@@ -339,9 +382,12 @@ class PoliciesPage(QWidget):
 
 
 def rule_html(ps, rule) -> str:
-    out = [CSS, f"<h3>{escape(rule.summary)}　<span class='muted'>{escape(rule.id)}</span></h3>",
-           f"<p><b>政策依据：</b>{escape(rule.document.citation)}{escape(rule.clause)}</p>",
-           f"<p class='cite'>{escape(rule.sentence)}</p>"]
+    out = [
+        CSS,
+        f"<h3>{escape(rule.summary)}　<span class='muted'>{escape(rule.id)}</span></h3>",
+        f"<p><b>政策依据：</b>{escape(rule.document.citation)}{escape(rule.clause)}</p>",
+        f"<p class='cite'>{escape(rule.sentence)}</p>",
+    ]
     if rule.qualifies:
         out.append(f"<p><b>适用对象：</b>{escape(rule.qualifies)}</p>")
     out.append(f"<p><b>计算方式：</b>{FORMULAS[rule.formula].label}</p>")
@@ -350,17 +396,23 @@ def rule_html(ps, rule) -> str:
         for v in p.versions:
             end = v.end.isoformat() if v.end else "今"
             src = "政策原文" if v.source == "policy" else v.source.removeprefix("override:")
-            rows.append(f"<tr><td>{escape(p.label)}</td><td>{escape(display_value(p.unit, v.value))}</td>"
-                        f"<td class='muted'>“{escape(v.cite)}”</td><td>{v.start.isoformat()}至{end}</td>"
-                        f"<td class='muted'>{escape(src)}</td></tr>")
+            rows.append(
+                f"<tr><td>{escape(p.label)}</td><td>{escape(display_value(p.unit, v.value))}</td>"
+                f"<td class='muted'>“{escape(v.cite)}”</td><td>{v.start.isoformat()}至{end}</td>"
+                f"<td class='muted'>{escape(src)}</td></tr>"
+            )
     if rows:
-        out.append("<p><b>参数</b></p><table class='kv'><tr><td>参数</td><td>取值</td><td>原文</td><td>有效期</td>"
-                   "<td>来源</td></tr>" + "".join(rows) + "</table>")
+        out.append(
+            "<p><b>参数</b></p><table class='kv'><tr><td>参数</td><td>取值</td><td>原文</td><td>有效期</td>"
+            "<td>来源</td></tr>" + "".join(rows) + "</table>"
+        )
     for cap in rule.caps:
         if cap.if_reading or cap.unless_reading:
             name = cap.if_reading or cap.unless_reading
-            out.append(f"<p class='muted'>上限“{escape(cap.param.label)}”仅在解读 {escape(name)} "
-                       f"{'成立' if cap.if_reading else '不成立'}时适用。</p>")
+            out.append(
+                f"<p class='muted'>上限“{escape(cap.param.label)}”仅在解读 {escape(name)} "
+                f"{'成立' if cap.if_reading else '不成立'}时适用。</p>"
+            )
     if rule.requires:
         out.append("<p><b>历史条件：</b>" + "、".join(req.name for req in rule.requires) + "</p>")
     if rule.group:
@@ -372,6 +424,11 @@ def rule_html(ps, rule) -> str:
         out.append(f"<p><b>说明：</b>{escape(rule.note)}</p>")
     readings = rule.document.readings
     if readings:
-        out.append("<p><b>本文件的解读</b></p><ul>" + "".join(
-            f"<li>{escape(r.name)} = {escape(str(r.value))}：{escape(r.note)}</li>" for r in readings.values()) + "</ul>")
+        out.append(
+            "<p><b>本文件的解读</b></p><ul>"
+            + "".join(
+                f"<li>{escape(r.name)} = {escape(str(r.value))}：{escape(r.note)}</li>" for r in readings.values()
+            )
+            + "</ul>"
+        )
     return "".join(out)

@@ -4,6 +4,7 @@ outlays) and 政策效益 (funded companies against the rest). The work runs off
 
 QtCharts is imported when this page is first shown, not at start-up.
 """
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget

@@ -3,14 +3,33 @@ counted from the store, against the targets of the policy documents; a table bes
 
 QtCharts is imported when this page is first shown, not at start-up.
 """
+
 from __future__ import annotations
 
-from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries,
-                              QLogValueAxis, QScatterSeries, QValueAxis)
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QLogValueAxis,
+    QScatterSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.targets import METRICS, REGION, STORE_NOTE, series, targets_for
 from gui.tables import equip
@@ -58,13 +77,17 @@ class MetricPanel(QGroupBox):
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(220)
-        self.model = ListTableModel([
-            Column("年度", lambda r: r.year),
-            Column("库内统计", lambda r: _num(r.actual), RIGHT),
-            Column("目标", lambda r: _num(r.target), RIGHT),
-            Column("完成率", lambda r: reached_text(r.reached), RIGHT),
-            Column("文件所列基数", lambda r: _num(r.baseline), RIGHT),
-        ], (), self)
+        self.model = ListTableModel(
+            [
+                Column("年度", lambda r: r.year),
+                Column("库内统计", lambda r: _num(r.actual), RIGHT),
+                Column("目标", lambda r: _num(r.target), RIGHT),
+                Column("完成率", lambda r: reached_text(r.reached), RIGHT),
+                Column("文件所列基数", lambda r: _num(r.baseline), RIGHT),
+            ],
+            (),
+            self,
+        )
         self.table = QTableView()
         self.table.setObjectName(f"table-{metric}")
         self.table.setModel(self.model)
@@ -266,4 +289,3 @@ class TargetsPage(QWidget):
             show_failure(self, "目标监测", exc)
 
         Operation(self, "目标监测", work, on_success=done, on_failure=failed, progress=False).start()
-

@@ -4,6 +4,7 @@ The override is kept with who made it and when; it becomes the newest version
 of the parameter for events dated inside its period, and every trace computed
 with it names it. It is never edited: revoking it keeps the row.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,11 +23,13 @@ def check_value(unit: str):
         return check_money("新取值")
     decimal = check_decimal("新取值")
     if unit == "rate":
+
         def rate(text):
             value, problem, hint = decimal(text)
             if problem is None and not 0 <= value <= 1:
                 return None, "比例应在0至1之间（可写作 0.05 或 5%）", ""
             return value, problem, hint
+
         return rate
 
     def count(text):
@@ -34,6 +37,7 @@ def check_value(unit: str):
         if problem is None and (value < 0 or value != value.to_integral_value()):
             return None, "应为不小于0的整数", ""
         return value, problem, hint
+
     return count
 
 
@@ -44,8 +48,10 @@ class OverrideDialog(RecordDialog):
         super().__init__(parent, "参数调整", save, width=780)
         self.policies = policies
         self.who = who
-        intro = QLabel("调整后，事项日期在有效期内的计算按新取值；已审批的批次不受影响，草稿批次需重新计算。"
-                       "调整记录保留调整人、时间和理由，可撤销但不能删除。")
+        intro = QLabel(
+            "调整后，事项日期在有效期内的计算按新取值；已审批的批次不受影响，草稿批次需重新计算。"
+            "调整记录保留调整人、时间和理由，可撤销但不能删除。"
+        )
         intro.setWordWrap(True)
         self.body.insertWidget(0, intro)
         f = self.fields
@@ -63,10 +69,15 @@ class OverrideDialog(RecordDialog):
         self.current.setWordWrap(True)
         f.add("current", "现行取值", self.current)
         self.value = f.add("value", "新取值", CheckedEdit(check_value("yuan")))
-        f.add("start", "生效日期", CheckedEdit(check_date("生效日期"), dt.date.today().isoformat(),
-                                            "事项日期自该日起按新取值"))
+        f.add(
+            "start",
+            "生效日期",
+            CheckedEdit(check_date("生效日期"), dt.date.today().isoformat(), "事项日期自该日起按新取值"),
+        )
         f.add("end", "截止日期", CheckedEdit(check_date("截止日期", required=False), "", "不填表示长期有效"))
-        f.add("reason", "调整理由", CheckedEdit(check_text("调整理由", True, 200), "", "如 依据呼科发〔2026〕3号通知调整"))
+        f.add(
+            "reason", "调整理由", CheckedEdit(check_text("调整理由", True, 200), "", "如 依据呼科发〔2026〕3号通知调整")
+        )
         who_label = QLabel(escape(who))
         who_label.setObjectName("who")
         f.add("who", "调整人", who_label)
@@ -107,8 +118,10 @@ class OverrideDialog(RecordDialog):
         today = dt.date.today()
         v = p.at(today) or p.versions[-1]
         source = "政策原文" if v.source == "policy" else "管理员调整"
-        self.current.setText(f"{display_value(p.unit, v.value)}　<span style='color:#666'>“{escape(v.cite)}”，"
-                             f"{v.start.isoformat()}起，{source}</span>")
+        self.current.setText(
+            f"{display_value(p.unit, v.value)}　<span style='color:#666'>“{escape(v.cite)}”，"
+            f"{v.start.isoformat()}起，{source}</span>"
+        )
         self.value.setPlaceholderText({"yuan": "如 500000 或 50万", "rate": "如 0.05 或 5%"}.get(p.unit, "如 3"))
         self.value.set_check(check_value(p.unit))
 
@@ -116,7 +129,15 @@ class OverrideDialog(RecordDialog):
         from core.policy.policyset import Override
 
         f = self.fields
-        return {"override": Override(
-            target=self.rule.currentData(), path=self.param.currentData(), value=f["value"].value,
-            start=f["start"].value, end=f["end"].value, who=self.who, when=dt.datetime.now(),
-            reason=f["reason"].value)}
+        return {
+            "override": Override(
+                target=self.rule.currentData(),
+                path=self.param.currentData(),
+                value=f["value"].value,
+                start=f["start"].value,
+                end=f["end"].value,
+                who=self.who,
+                when=dt.datetime.now(),
+                reason=f["reason"].value,
+            )
+        }

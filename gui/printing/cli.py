@@ -1,4 +1,5 @@
 """The ``letters`` command (registered by core.letters.commands): PDFs for a batch, without a window."""
+
 from __future__ import annotations
 
 import getpass
@@ -60,8 +61,10 @@ def run(args) -> int:
                 raise CliError(str(exc)) from None
             raise
         if is_default(settings):
-            print("注意：兑现通知书设置仍是出厂示例（发文机关“××市科学技术局”），请在程序的“工具 → 兑现通知书设置”中填写本单位信息",
-                  file=sys.stderr)
+            print(
+                "注意：兑现通知书设置仍是出厂示例（发文机关“××市科学技术局”），请在程序的“工具 → 兑现通知书设置”中填写本单位信息",
+                file=sys.stderr,
+            )
         for w in batch.withheld:
             print(f"未出具 {w.doc_number or '（无文号）'} {w.company_name}：{w.reason}", file=sys.stderr)
         for warning in batch.warnings:
@@ -80,6 +83,8 @@ def run(args) -> int:
         store.close()
     seconds = time.perf_counter() - started
     where = paths[0] if args.merged else args.output
-    print(f"已生成{len(batch.letters)}份兑现通知书（{batch.letters[0].doc_number}至{batch.letters[-1].doc_number}），"
-          f"共{len(paths)}个PDF文件：{where}（用时{seconds:.1f}秒）")
+    print(
+        f"已生成{len(batch.letters)}份兑现通知书（{batch.letters[0].doc_number}至{batch.letters[-1].doc_number}），"
+        f"共{len(paths)}个PDF文件：{where}（用时{seconds:.1f}秒）"
+    )
     return EXIT_OK

@@ -4,6 +4,7 @@ Fonts shipped in ``resources/fonts`` (the installer may put one there) are
 registered first, so a PC without any Chinese font still prints Chinese
 instead of boxes.
 """
+
 from __future__ import annotations
 
 from PySide6.QtGui import QFontDatabase
@@ -53,6 +54,8 @@ def resolve_font(families) -> str:
     for name in chinese:
         if not QFontDatabase.isPrivateFamily(name):
             return name
-    raise FontMissing("找不到可以显示中文的字体，兑现通知书中的汉字会印成方框。请安装中文字体（如微软雅黑、宋体、"
-                      "文泉驿微米黑），或在“兑现通知书设置”的字体中填写已安装的中文字体名称。"
-                      f"已尝试：{'、'.join(families)}")
+    raise FontMissing(
+        "找不到可以显示中文的字体，兑现通知书中的汉字会印成方框。请安装中文字体（如微软雅黑、宋体、"
+        "文泉驿微米黑），或在“兑现通知书设置”的字体中填写已安装的中文字体名称。"
+        f"已尝试：{'、'.join(families)}"
+    )

@@ -12,11 +12,21 @@ first (fewer blank lines above the 落款, where the seal is stamped over it,
 then tighter lines below the award table); only when that is not enough does
 the last paragraph of the text go to the next page with them.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSizeF, Qt
-from PySide6.QtGui import (QAbstractTextDocumentLayout, QFont, QImage, QPalette, QTextBlockFormat, QTextCursor,
-                           QTextDocument, QTextFormat, QTextTable)
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFont,
+    QImage,
+    QPalette,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextTable,
+)
 
 from core.letters.document import Letter, letter_html
 
@@ -160,8 +170,11 @@ class LetterLayout:
         sig, date = lines.lineForTextPosition(start), lines.lineForTextPosition(end - 1)
         before = self._text_before(table)
         text_end = layout.blockBoundingRect(before).bottom() if before.isValid() else 0.0
-        return (int((text_end - 0.5) // TEXT_H), int((top + sig.y()) // TEXT_H),
-                int((top + date.y() + date.height() - 0.5) // TEXT_H))
+        return (
+            int((text_end - 0.5) // TEXT_H),
+            int((top + sig.y()) // TEXT_H),
+            int((top + date.y() + date.height() - 0.5) // TEXT_H),
+        )
 
     def signature_alone(self) -> bool:
         """Whether the 落款 starts a page the text does not reach, or its date is on another page."""
@@ -261,6 +274,9 @@ class LetterLayout:
             footer.setPixelSize(round(9 * LAYOUT_DPI / 72))  # pixels of the layout, scaled like the text
             painter.setFont(footer)
             painter.setPen(Qt.GlobalColor.black)
-            painter.drawText(QRectF(0, TEXT_H, BODY_W, BODY_H - TEXT_H), Qt.AlignmentFlag.AlignCenter,
-                             f"{self.letter.doc_number}　第{page + 1}页，共{self.page_count}页")
+            painter.drawText(
+                QRectF(0, TEXT_H, BODY_W, BODY_H - TEXT_H),
+                Qt.AlignmentFlag.AlignCenter,
+                f"{self.letter.doc_number}　第{page + 1}页，共{self.page_count}页",
+            )
         painter.restore()

@@ -4,6 +4,7 @@ The functions take ``report(done, total, text)`` and ``cancelled()`` like all
 long work (core.progress), so gui.operations.Operation runs them off the GUI
 thread; a cancelled export leaves no file behind.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,12 +24,14 @@ PDF_DPI = 300
 
 def a4_layout() -> QPageLayout:
     margins = QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
-    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, margins,
-                       QPageLayout.Unit.Millimeter)
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, margins, QPageLayout.Unit.Millimeter
+    )
 
 
-def paint_letters(device, letters, font_family: str, report=no_report, cancelled=never, *,
-                  label: str = "正在生成兑现通知书") -> int:
+def paint_letters(
+    device, letters, font_family: str, report=no_report, cancelled=never, *, label: str = "正在生成兑现通知书"
+) -> int:
     """Paint ``letters`` one after another on a paged ``device`` (QPdfWriter or QPrinter); returns pages."""
     painter = QPainter()
     if not painter.begin(device):
@@ -86,8 +89,9 @@ def write_pdf(letters, path, font_family: str, report=no_report, cancelled=never
     return pages
 
 
-def export_letters(letters, out_dir, font_family: str, *, merged: bool = False, report=no_report,
-                   cancelled=never) -> list[Path]:
+def export_letters(
+    letters, out_dir, font_family: str, *, merged: bool = False, report=no_report, cancelled=never
+) -> list[Path]:
     """One PDF per company (``公司名_文号.pdf``) in ``out_dir``, or one merged PDF for the batch.
 
     Files already there with the same name are replaced; a cancelled or

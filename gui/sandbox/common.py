@@ -1,4 +1,5 @@
 """What the 政策沙盘 tabs share: a table, a chart and its bars, amount and label formats, report export."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -84,7 +85,7 @@ def _short(label: str, limit: int = 14) -> str:
         title, _, clause = label.rpartition("》")
         title = title.lstrip("《")
         return (title[:6] + "…" if len(title) > 6 else title) + clause
-    return label if len(label) <= limit else label[:limit - 1] + "…"
+    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def _item(key):

@@ -1,4 +1,5 @@
 """政策效益: funded companies' R&D growth and intensity against the rest, counts against targets."""
+
 from __future__ import annotations
 
 from PySide6.QtCharts import (
@@ -59,21 +60,32 @@ class EffectTab(QWidget):
             bar.addWidget(w)
         bar.addWidget(self.status, 1)
         self.chart, self.chart_view = _chart()
-        self.rd_model = ListTableModel([
-            Column("年度", lambda r: r[0]), Column("企业分组", lambda r: r[1]),
-            Column("有研发记录（家）", lambda r: r[2].companies, RIGHT),
-            Column("研发费用（元）", lambda r: fmt_yuan(r[2].expense), RIGHT),
-            Column("研发费用增长（同口径）", lambda r: show(r[2].growth, "rate"), RIGHT),
-            Column("研发投入强度", lambda r: show(r[2].intensity, "rate"), RIGHT),
-        ], (), self)
+        self.rd_model = ListTableModel(
+            [
+                Column("年度", lambda r: r[0]),
+                Column("企业分组", lambda r: r[1]),
+                Column("有研发记录（家）", lambda r: r[2].companies, RIGHT),
+                Column("研发费用（元）", lambda r: fmt_yuan(r[2].expense), RIGHT),
+                Column("研发费用增长（同口径）", lambda r: show(r[2].growth, "rate"), RIGHT),
+                Column("研发投入强度", lambda r: show(r[2].intensity, "rate"), RIGHT),
+            ],
+            (),
+            self,
+        )
         self.rd_table = _table("effect-rd")
         self.rd_table.setModel(self.rd_model)
-        self.target_model = ListTableModel([
-            Column("指标", lambda r: r[0]), Column("范围", lambda r: r[1]), Column("年度", lambda r: r[2]),
-            Column("库内数", lambda r: r[3], RIGHT),
-            Column("目标", lambda r: "—" if r[4] is None else f"{r[4]:,.0f}", RIGHT),
-            Column("完成率", lambda r: show(r[5], "rate"), RIGHT),
-        ], (), self)
+        self.target_model = ListTableModel(
+            [
+                Column("指标", lambda r: r[0]),
+                Column("范围", lambda r: r[1]),
+                Column("年度", lambda r: r[2]),
+                Column("库内数", lambda r: r[3], RIGHT),
+                Column("目标", lambda r: "—" if r[4] is None else f"{r[4]:,.0f}", RIGHT),
+                Column("完成率", lambda r: show(r[5], "rate"), RIGHT),
+            ],
+            (),
+            self,
+        )
         self.target_table = _table("effect-targets")
         self.target_table.setModel(self.target_model)
         tables = QHBoxLayout()
@@ -94,8 +106,7 @@ class EffectTab(QWidget):
         def work(progress, cancelled):
             return effect(ctx.store, ctx.base_policies, city, cancelled)
 
-        Operation(self, "政策效益", work, on_success=self.show_effect, on_failure=self.failed,
-                  progress=False).start()
+        Operation(self, "政策效益", work, on_success=self.show_effect, on_failure=self.failed, progress=False).start()
 
     def failed(self, exc) -> None:
         self.status.setText("")

@@ -1,4 +1,5 @@
 """预算测算: committed and expected outlays by year and fiscal level, the assumptions editable."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -67,8 +68,17 @@ class ForecastTab(QWidget):
         self.export_button.clicked.connect(self._export_asked)
         self.status = QLabel()
         bar = QHBoxLayout()
-        for w in (QLabel("自"), self.first, QLabel("年起"), self.years, QLabel("年"), self.level, self.city,
-                  self.run_button, self.export_button):
+        for w in (
+            QLabel("自"),
+            self.first,
+            QLabel("年起"),
+            self.years,
+            QLabel("年"),
+            self.level,
+            self.city,
+            self.run_button,
+            self.export_button,
+        ):
             bar.addWidget(w)
         bar.addWidget(self.status, 1)
         from core.forecast.expected import Assumptions
@@ -136,11 +146,21 @@ class ForecastTab(QWidget):
         def work(progress, cancelled):
             _, histories = exp.load_population(ctx.store, city, cancelled)
             assumptions = self.assumptions(exp.default_assumptions(histories, first), edited)
-            return forecast(ctx.store, ctx.base_policies, first, years, level=level, city=city,
-                            assumptions=assumptions, report=progress, cancelled=cancelled)
+            return forecast(
+                ctx.store,
+                ctx.base_policies,
+                first,
+                years,
+                level=level,
+                city=city,
+                assumptions=assumptions,
+                report=progress,
+                cancelled=cancelled,
+            )
 
-        Operation(self, "预算测算", work, on_success=self.show_forecast, on_failure=self.failed,
-                  on_cancel=self._cancelled).start()
+        Operation(
+            self, "预算测算", work, on_success=self.show_forecast, on_failure=self.failed, on_cancel=self._cancelled
+        ).start()
 
     def _cancelled(self) -> None:
         self.run_button.setEnabled(True)

@@ -1,4 +1,5 @@
 """沙盘: a scenario file run over a batch or the store's companies beside the policy as it stands."""
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,15 @@ from gui.sandbox.common import (
 
 
 class ScenarioTab(QWidget):
-    BREAKDOWNS = (("clause", "按文件条款"), ("city", "按盟市"), ("county", "按旗县区"), ("size", "按企业规模"),
-                  ("industry", "按行业"), ("changes", "增减企业"), ("parameters", "参数调整"))
+    BREAKDOWNS = (
+        ("clause", "按文件条款"),
+        ("city", "按盟市"),
+        ("county", "按旗县区"),
+        ("size", "按企业规模"),
+        ("industry", "按行业"),
+        ("changes", "增减企业"),
+        ("parameters", "参数调整"),
+    )
 
     def __init__(self, ctx):
         super().__init__()
@@ -198,12 +206,14 @@ class ScenarioTab(QWidget):
         cite = dict(rule.params())[path].versions[0].cite
         cursor = self.editor.textCursor()
         line = cursor.block().text()
-        indent = line[:len(line) - len(line.lstrip())]
+        indent = line[: len(line) - len(line.lstrip())]
         if line.strip().endswith("changes:"):
             indent += "  "
         reason = f"由{dict(rule.params())[path].versions[0].value}调为{value}"
-        text = (f"{indent}- {{rule: {rule.id}, param: {path}, value: {value}, clause: {rule.clause}, "
-                f"cite: {json.dumps(cite, ensure_ascii=False)}, reason: {json.dumps(reason, ensure_ascii=False)}}}")
+        text = (
+            f"{indent}- {{rule: {rule.id}, param: {path}, value: {value}, clause: {rule.clause}, "
+            f"cite: {json.dumps(cite, ensure_ascii=False)}, reason: {json.dumps(reason, ensure_ascii=False)}}}"
+        )
         cursor.movePosition(cursor.MoveOperation.EndOfBlock)
         cursor.insertText("\n" + text)
         self.editor.setTextCursor(cursor)
@@ -244,11 +254,25 @@ class ScenarioTab(QWidget):
 
         def work(progress, cancelled):
             spec = parse_scenario_text(text, "测算方案")
-            return run_scenario(ctx.store, ctx.base_policies, spec, batch=batch, year=year, city=city,
-                                report=progress, cancelled=cancelled)
+            return run_scenario(
+                ctx.store,
+                ctx.base_policies,
+                spec,
+                batch=batch,
+                year=year,
+                city=city,
+                report=progress,
+                cancelled=cancelled,
+            )
 
-        Operation(self, "政策沙盘测算", work, on_success=self.show_comparison, on_failure=self.failed,
-                  on_cancel=self._cancelled).start()
+        Operation(
+            self,
+            "政策沙盘测算",
+            work,
+            on_success=self.show_comparison,
+            on_failure=self.failed,
+            on_cancel=self._cancelled,
+        ).start()
 
     def _cancelled(self) -> None:
         self.run_button.setEnabled(True)
@@ -275,8 +299,9 @@ class ScenarioTab(QWidget):
         for i, (name, total) in enumerate(zip(cmp.columns, cmp.totals)):
             diff = total - cmp.totals[0]
             color = "#b00020" if diff < 0 else "#1b7f3b"
-            extra = (f"，<span style='color:{color}'>{'+' if diff >= 0 else '−'}{fmt_yuan(abs(diff))}元</span>"
-                     if i else "")
+            extra = (
+                f"，<span style='color:{color}'>{'+' if diff >= 0 else '−'}{fmt_yuan(abs(diff))}元</span>" if i else ""
+            )
             parts.append(f"{name}：<b>{fmt_yuan(total)}</b>元（{cmp.companies_paid[i]}家）{extra}")
         for name, up, down in zip(cmp.columns[1:], cmp.gainers, cmp.losers):
             parts.append(f"{name}：{up[0]}家增加，{down[0]}家减少")
@@ -317,13 +342,25 @@ class ScenarioTab(QWidget):
             return lambda r: fmt_yuan(r.amounts[i] - r.amounts[0])
 
         if key == "parameters":
-            columns = [Column(t, _item(k)) for t, k in (
-                ("方案", "scenario"), ("条款", "clause"), ("调整事项", "what"), ("原值", "was"), ("测算值", "becomes"),
-                ("原文", "cite"), ("说明", "reason"))]
+            columns = [
+                Column(t, _item(k))
+                for t, k in (
+                    ("方案", "scenario"),
+                    ("条款", "clause"),
+                    ("调整事项", "what"),
+                    ("原值", "was"),
+                    ("测算值", "becomes"),
+                    ("原文", "cite"),
+                    ("说明", "reason"),
+                )
+            ]
             rows = cmp.change_rows
         elif key == "changes":
-            columns = [Column("企业名称", lambda c: c.name), Column("盟市", lambda c: c.city),
-                       Column("旗县区", lambda c: c.county)]
+            columns = [
+                Column("企业名称", lambda c: c.name),
+                Column("盟市", lambda c: c.city),
+                Column("旗县区", lambda c: c.county),
+            ]
             columns += [Column(t, amount(i), RIGHT) for t, i in money] + [Column(t, diff(i), RIGHT) for t, i in diffs]
             rows = cmp.changes
         else:

@@ -5,6 +5,7 @@ PRAGMA integrity_check and holds exactly the old state or the new one; a
 killed export leaves no workbook under its final name unless it is complete;
 two instances importing or approving at once lose nothing and pay nothing twice.
 """
+
 import sys
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 Whatever arrives, no traceback reaches the user, every refusal names the
 problem, and a refused import leaves the database exactly as it was.
 """
+
 import datetime as dt
 import io
 import json
@@ -25,47 +26,90 @@ from core.store.errors import StoreError
 from core.vocabulary import load_vocabulary
 
 VOCAB = load_vocabulary()
-SETTINGS = settings(max_examples=120, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 # ------------------------------------------------------------------ CASE.json
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=30), st.sampled_from(["2026-03-01", "2026年3月1日", "12万", "1,200.50", "national", "国家级",
-                                           "hulunbuir", "high_tech", "91110000600037341L", "是", ""]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "2026-03-01",
+            "2026年3月1日",
+            "12万",
+            "1,200.50",
+            "national",
+            "国家级",
+            "hulunbuir",
+            "high_tech",
+            "91110000600037341L",
+            "是",
+            "",
+        ]
+    ),
 )
 claim_keys = sorted({k for t in VOCAB.claim_types.values() for k in t.fields} | {"type", "id", "bogus"})
 
 
 def claim_dicts():
-    return st.dictionaries(st.sampled_from(claim_keys), st.one_of(scalars, st.sampled_from(sorted(VOCAB.claim_types))),
-                           max_size=8)
+    return st.dictionaries(
+        st.sampled_from(claim_keys), st.one_of(scalars, st.sampled_from(sorted(VOCAB.claim_types))), max_size=8
+    )
 
 
 def company_dicts():
-    history = st.fixed_dictionaries({}, optional={
-        "recognitions": st.lists(st.dictionaries(st.sampled_from(["kind", "level", "date", "number", "x"]), scalars),
-                                 max_size=3),
-        "tech_sme_years": st.lists(scalars, max_size=3),
-        "rd": st.lists(st.dictionaries(st.sampled_from(["year", "expense", "super_deduction", "deducted"]), scalars),
-                       max_size=3),
-        "ledger": st.lists(st.dictionaries(st.sampled_from(["rule_id", "year", "amount", "subject"]), scalars),
-                           max_size=2),
-    })
+    history = st.fixed_dictionaries(
+        {},
+        optional={
+            "recognitions": st.lists(
+                st.dictionaries(st.sampled_from(["kind", "level", "date", "number", "x"]), scalars), max_size=3
+            ),
+            "tech_sme_years": st.lists(scalars, max_size=3),
+            "rd": st.lists(
+                st.dictionaries(st.sampled_from(["year", "expense", "super_deduction", "deducted"]), scalars),
+                max_size=3,
+            ),
+            "ledger": st.lists(
+                st.dictionaries(st.sampled_from(["rule_id", "year", "amount", "subject"]), scalars), max_size=2
+            ),
+        },
+    )
     return st.fixed_dictionaries(
-        {"uscc": st.one_of(st.just("91110000600037341L"), scalars), "name": scalars,
-         "city": st.one_of(st.sampled_from(["hulunbuir", "baotou", "tongliao"]), scalars)},
-        optional={"claims": st.lists(claim_dicts(), max_size=4), "history": st.one_of(history, scalars),
-                  "size": scalars})
+        {
+            "uscc": st.one_of(st.just("91110000600037341L"), scalars),
+            "name": scalars,
+            "city": st.one_of(st.sampled_from(["hulunbuir", "baotou", "tongliao"]), scalars),
+        },
+        optional={
+            "claims": st.lists(claim_dicts(), max_size=4),
+            "history": st.one_of(history, scalars),
+            "size": scalars,
+        },
+    )
 
 
 cases = st.fixed_dictionaries(
-    {"award_year": st.one_of(st.just(2026), scalars), "companies": st.one_of(st.lists(company_dicts(), max_size=3),
-                                                                             scalars)},
-    optional={"as_of": scalars, "calculators": st.lists(st.dictionaries(
-        st.sampled_from(["calculator", "inputs", "id"]), st.one_of(scalars, st.sampled_from(
-            ["nmg20-04-tech-transfer-tax", "nmg20-23-indirect-cost"]))), max_size=2)})
+    {
+        "award_year": st.one_of(st.just(2026), scalars),
+        "companies": st.one_of(st.lists(company_dicts(), max_size=3), scalars),
+    },
+    optional={
+        "as_of": scalars,
+        "calculators": st.lists(
+            st.dictionaries(
+                st.sampled_from(["calculator", "inputs", "id"]),
+                st.one_of(scalars, st.sampled_from(["nmg20-04-tech-transfer-tax", "nmg20-23-indirect-cost"])),
+            ),
+            max_size=2,
+        ),
+    },
+)
 
 
 def _run_evaluate(tmp_path, text: str):
@@ -100,11 +144,31 @@ def test_evaluate_survives_arbitrary_text(tmp_path, text):
 
 LAYOUT = workbook_layout(VOCAB)
 cell_values = st.one_of(
-    st.none(), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40), st.integers(-10**15, 10**15), st.floats(allow_nan=False, width=64),
-    st.booleans(), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
-    st.sampled_from(["=1+1", "=A1*2", "91110000600037341L", "91150702MAAKD60002", "国家级", "高新技术企业",
-                     "2026-03-01", "2026年3月1日", "12.5万", "是", "否", "呼伦贝尔市", "\u200b", "🙂" * 5,
-                     "x" * 5000]),
+    st.none(),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40),
+    st.integers(-(10**15), 10**15),
+    st.floats(allow_nan=False, width=64),
+    st.booleans(),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
+    st.sampled_from(
+        [
+            "=1+1",
+            "=A1*2",
+            "91110000600037341L",
+            "91150702MAAKD60002",
+            "国家级",
+            "高新技术企业",
+            "2026-03-01",
+            "2026年3月1日",
+            "12.5万",
+            "是",
+            "否",
+            "呼伦贝尔市",
+            "\u200b",
+            "🙂" * 5,
+            "x" * 5000,
+        ]
+    ),
 )
 
 

@@ -1,4 +1,5 @@
 """Leftovers of killed work are cleaned up, and two backups in one second both survive."""
+
 import os
 import threading
 import time

@@ -4,6 +4,7 @@ PostgreSQL comes from KJJB_TEST_PG_URL (see .ci/run). Without it the
 PostgreSQL half is skipped, unless KJJB_REQUIRE_PG=1 (CI), where a missing or
 unreachable server fails the tests instead.
 """
+
 import os
 import shutil
 import uuid

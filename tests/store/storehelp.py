@@ -1,4 +1,5 @@
 """Building import data for store tests the way the workbook reader will."""
+
 import hashlib
 
 from core.casefile import parse_claim
@@ -27,17 +28,37 @@ def claim(raw: dict, award_year: int, claim_id: str):
 
 
 def hte(date: str, n: str = "c-hte"):
-    return {"type": "recognition", "kind": "high_tech", "level": "national", "date": date,
-            "number": f"GR{date[:4]}", "id": n}
+    return {
+        "type": "recognition",
+        "kind": "high_tech",
+        "level": "national",
+        "date": date,
+        "number": f"GR{date[:4]}",
+        "id": n,
+    }
 
 
 def contract(number: str, date: str, amount: str):
-    return {"type": "tech_contract", "number": number, "date": date, "amount": amount, "regional_post_subsidy": True,
-            "id": number}
+    return {
+        "type": "tech_contract",
+        "number": number,
+        "date": date,
+        "amount": amount,
+        "regional_post_subsidy": True,
+        "id": number,
+    }
 
 
-def batch_data(name: str, award_year: int, companies: list, claims: list = (), recognitions: list = (),
-               tech_sme: list = (), rd: list = (), source: str | None = None) -> ImportData:
+def batch_data(
+    name: str,
+    award_year: int,
+    companies: list,
+    claims: list = (),
+    recognitions: list = (),
+    tech_sme: list = (),
+    rd: list = (),
+    source: str | None = None,
+) -> ImportData:
     """ImportData whose sha256 is derived from its name (same name = same file)."""
     source = source or f"{name}.xlsx"
     return ImportData(

@@ -1,4 +1,5 @@
 """Correcting an approved batch: a linked adjustment batch of differences, which the ledger nets."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -13,8 +14,14 @@ D = Decimal
 
 def approved(store, policies):
     """2026年第一批: 1号 首次高企 500,000; 2号 技术合同 2,000,000 x 5% = 100,000."""
-    b, _ = store.apply_import(batch_data("2026年第一批", 2026, [profile(1), profile(2)], [
-        (uscc(1), hte("2026-03-01")), (uscc(2), contract("HT-1", "2026-04-01", "2000000"))]))
+    b, _ = store.apply_import(
+        batch_data(
+            "2026年第一批",
+            2026,
+            [profile(1), profile(2)],
+            [(uscc(1), hte("2026-03-01")), (uscc(2), contract("HT-1", "2026-04-01", "2000000"))],
+        )
+    )
     store.calculate(b, policies)
     store.approve(b, "张三", "李四", allow_provisional=True)
     return b
@@ -25,8 +32,15 @@ def test_an_unchanged_recalculation_gives_no_lines(store, policies):
     a = store.create_adjustment(b, "张三", "复核")
     record = store.batch(a)
     assert (record.name, record.status, record.adjusts_batch_id, record.adjust_reason) == (
-        "2026年第一批（调整）", "draft", b, "复核")
-    assert [r.company_name for r in store.company_results(a)] == ["呼伦贝尔测试1号科技有限公司", "呼伦贝尔测试2号科技有限公司"]
+        "2026年第一批（调整）",
+        "draft",
+        b,
+        "复核",
+    )
+    assert [r.company_name for r in store.company_results(a)] == [
+        "呼伦贝尔测试1号科技有限公司",
+        "呼伦贝尔测试2号科技有限公司",
+    ]
     summary = store.calculate(a, policies)
     assert (summary.lines, summary.total) == (0, D("0"))
 
@@ -34,13 +48,27 @@ def test_an_unchanged_recalculation_gives_no_lines(store, policies):
 def test_a_higher_amount_pays_the_difference_and_the_ledger_nets_it(store, policies):
     b = approved(store, policies)
     before = store.lines(b)
-    store.add_override(Override("hlb-01-hte-first", "amount", D("600000"), dt.date(2026, 1, 1), None, "王",
-                                dt.datetime(2026, 1, 1), "正式文件定为60万元"), policies)
+    store.add_override(
+        Override(
+            "hlb-01-hte-first",
+            "amount",
+            D("600000"),
+            dt.date(2026, 1, 1),
+            None,
+            "王",
+            dt.datetime(2026, 1, 1),
+            "正式文件定为60万元",
+        ),
+        policies,
+    )
     a = store.create_adjustment(b, "张三", "正式文件印发，首次高企奖励定为60万元")
     store.calculate(a, policies)
     (line,) = store.lines(a)
-    assert (line.company_name, line.rule_id, line.amount) == ("呼伦贝尔测试1号科技有限公司", "hlb-01-hte-first",
-                                                              D("100000.00"))
+    assert (line.company_name, line.rule_id, line.amount) == (
+        "呼伦贝尔测试1号科技有限公司",
+        "hlb-01-hte-first",
+        D("100000.00"),
+    )
     assert line.trace.steps[-1] == "调整：原批次1已兑现500,000.00元，重新计算应为600,000.00元，本批次补发100,000.00元"
     store.approve(a, "张三", "李四", allow_provisional=True)
     assert store.lines(b) == before  # the original stays as approved
@@ -56,7 +84,11 @@ def test_an_award_no_longer_due_is_taken_back(store, policies):
     summary = store.calculate(a, policies)
     (line,) = store.lines(a)
     assert (summary.total, line.company_name, line.amount, line.clause) == (
-        D("-100000.00"), "呼伦贝尔测试2号科技有限公司", D("-100000.00"), "（十二）")
+        D("-100000.00"),
+        "呼伦贝尔测试2号科技有限公司",
+        D("-100000.00"),
+        "（十二）",
+    )
     assert line.trace.steps == ["调整：重新计算后不再享受本项奖补，冲减原批次1已兑现的100,000.00元"]
     store.approve(a, "张三", "李四", allow_provisional=True)
     assert store.history(store.company_id(uscc(2))).ledger == ()  # netted to nothing
@@ -81,8 +113,10 @@ def test_what_cannot_be_adjusted(store, policies):
         store.create_adjustment(b, "张三", "x", company_ids=[99])
     a = store.create_adjustment(b, "张三", "x")
     (entry,) = store.audit_entries(action="batch.adjust")
-    assert (entry.target, entry.new) == (f"batch:{a}", {"name": "草稿（调整）", "adjusts_batch_id": b, "reason": "x",
-                                                        "companies": 1, "claims": 1})
+    assert (entry.target, entry.new) == (
+        f"batch:{a}",
+        {"name": "草稿（调整）", "adjusts_batch_id": b, "reason": "x", "companies": 1, "claims": 1},
+    )
     store.delete_draft(a)  # an adjustment not wanted after all is an ordinary draft
     assert [x.id for x in store.batches()] == [b]
 
@@ -129,7 +163,11 @@ def test_an_approved_take_back_exports_a_recovery_sheet_and_spends_no_letter_num
     wb = load_workbook(write_disbursement_sheet(batch, lines, tmp_path / "拨付.xlsx", include_provisional=True))
     assert wb.sheetnames == ["应追回明细"]  # nothing is paid on top; 2号 pays back 100,000
     ws = wb["应追回明细"]
-    assert (ws["B4"].value, ws["H4"].value, ws["I4"].value) == ("呼伦贝尔测试2号科技有限公司", 100000, "人民币壹拾万元整")
+    assert (ws["B4"].value, ws["H4"].value, ws["I4"].value) == (
+        "呼伦贝尔测试2号科技有限公司",
+        100000,
+        "人民币壹拾万元整",
+    )
     summary = load_workbook(write_results_workbook(batch, lines, tmp_path / "结果.xlsx")).worksheets[0]
     assert "冲减人民币壹拾万元整" in [c.value for row in summary.iter_rows() for c in row]
     assert store.letter_numbers(a) == {}

@@ -3,6 +3,7 @@
 Tampering goes around the program: sqlite3 on the SQLite file, a plain SQL
 connection on PostgreSQL.
 """
+
 import datetime as dt
 import sqlite3
 from decimal import Decimal
@@ -62,8 +63,9 @@ def test_a_new_database_starts_its_log_and_verifies(store):
 def test_every_change_is_an_entry_and_the_chain_verifies(store, published_policies):
     b1 = approved_batch(store, published_policies, 1)
     store.mark_paid(b1)
-    b2, _ = store.apply_import(batch_data("第二批", 2026, [profile(2)], [(uscc(2), contract("HT-1", "2026-04-01",
-                                                                                               "2000000"))]))
+    b2, _ = store.apply_import(
+        batch_data("第二批", 2026, [profile(2)], [(uscc(2), contract("HT-1", "2026-04-01", "2000000"))])
+    )
     store.calculate(b2, published_policies)
     store.delete_draft(b2)
     cid = store.company_id(uscc(1))
@@ -78,27 +80,73 @@ def test_every_change_is_an_entry_and_the_chain_verifies(store, published_polici
     store.delete_rd_year(rd)
     lid = store.add_ledger_entry(cid, "hlb-01-hte-first", 2019, D("100000"), note="2019年拨付文件")
     store.delete_ledger_entry(lid)
-    oid = store.add_override(Override("hlb-12-tech-contract", "rate", D("0.06"), dt.date(2026, 1, 1), None, "王",
-                                      dt.datetime(2026, 1, 1), "会议纪要"), published_policies)
+    oid = store.add_override(
+        Override(
+            "hlb-12-tech-contract",
+            "rate",
+            D("0.06"),
+            dt.date(2026, 1, 1),
+            None,
+            "王",
+            dt.datetime(2026, 1, 1),
+            "会议纪要",
+        ),
+        published_policies,
+    )
     store.revoke_override(oid, "王")
     store.set_setting("bureau.name", "呼伦贝尔市科学技术局")
     store.letter_numbers(b1)
     store.record_letter_issue(b1, uscc(1), "pdf", "张三")
     assert actions(store) == [
-        "audit.start", "batch.import", "batch.calculate", "batch.approve", "batch.paid", "batch.import",
-        "batch.calculate", "batch.delete", "company.update", "recognition.add", "recognition.update",
-        "recognition.delete", "tech_sme.add", "tech_sme.delete", "rd.set", "rd.delete", "ledger.add", "ledger.delete",
-        "override.add", "override.revoke", "setting.set", "letters.number", "letters.issue"]
+        "audit.start",
+        "batch.import",
+        "batch.calculate",
+        "batch.approve",
+        "batch.paid",
+        "batch.import",
+        "batch.calculate",
+        "batch.delete",
+        "company.update",
+        "recognition.add",
+        "recognition.update",
+        "recognition.delete",
+        "tech_sme.add",
+        "tech_sme.delete",
+        "rd.set",
+        "rd.delete",
+        "ledger.add",
+        "ledger.delete",
+        "override.add",
+        "override.revoke",
+        "setting.set",
+        "letters.number",
+        "letters.issue",
+    ]
     (update,) = store.audit_entries(action="company.update")
     assert (update.target, update.old, update.new) == (
-        f"company:{cid}", {"phone": "", "bank_account": "0601000000000001"},
-        {"phone": "0470-1234567", "bank_account": "0601999"})
+        f"company:{cid}",
+        {"phone": "", "bank_account": "0601000000000001"},
+        {"phone": "0470-1234567", "bank_account": "0601999"},
+    )
     (approve,) = store.audit_entries(action="batch.approve")
-    assert approve.new == {"status": "approved", "preparer": "张三", "reviewer": "李四", "lines": 1,
-                           "total": "500000.00", "allow_provisional": True, "adjusts_batch_id": None}
+    assert approve.new == {
+        "status": "approved",
+        "preparer": "张三",
+        "reviewer": "李四",
+        "lines": 1,
+        "total": "500000.00",
+        "allow_provisional": True,
+        "adjusts_batch_id": None,
+    }
     assert approve.sealed_rows >= 4  # the batch, its line, its ledger row, the recorded recognition ...
     assert [e.action for e in store.audit_entries(target=f"batch:{b1}")] == [
-        "batch.import", "batch.calculate", "batch.approve", "batch.paid", "letters.number", "letters.issue"]
+        "batch.import",
+        "batch.calculate",
+        "batch.approve",
+        "batch.paid",
+        "letters.number",
+        "letters.issue",
+    ]
     assert len(store.audit_entries(target="batch")) == 9
     assert actions(store, action="override") == ["override.add", "override.revoke"]
     report = store.verify_audit()
@@ -134,15 +182,21 @@ def test_a_ledger_row_changed_inserted_or_deleted_directly_is_named(store, polic
     b = approved_batch(store, policies)
     cid = store.company_id(uscc(1))
     typed = store.add_ledger_entry(cid, "hlb-01-hte-first", 2019, D("100000"), note="2019年拨付文件")
-    tamper(db_url,
-           f"UPDATE ledger SET amount = '1.00' WHERE batch_id = {b}",
-           f"DELETE FROM ledger WHERE id = {typed}",
-           "INSERT INTO ledger (id, company_id, rule_id, year, amount, subject, person, note, recorded_at) "
-           f"VALUES (99, {cid}, 'x', 2020, '5.00', '', '', '', '2026-01-01 00:00:00')")
+    tamper(
+        db_url,
+        f"UPDATE ledger SET amount = '1.00' WHERE batch_id = {b}",
+        f"DELETE FROM ledger WHERE id = {typed}",
+        "INSERT INTO ledger (id, company_id, rule_id, year, amount, subject, person, note, recorded_at) "
+        f"VALUES (99, {cid}, 'x', 2020, '5.00', '', '', '', '2026-01-01 00:00:00')",
+    )
     messages = [str(p) for p in store.verify_audit().problems]
     assert len(messages) == 3
     assert messages[0].startswith("台账记录") and "金额1.00元" in messages[0] and "被直接改动" in messages[0]
-    assert messages[1].startswith("台账记录99（") and "规则x" in messages[1] and messages[1].endswith("没有任何审计记录，不是本程序写入的（被直接插入）")
+    assert (
+        messages[1].startswith("台账记录99（")
+        and "规则x" in messages[1]
+        and messages[1].endswith("没有任何审计记录，不是本程序写入的（被直接插入）")
+    )
     assert messages[2].startswith(f"台账记录（编号{typed}）在第") and messages[2].endswith("之后被直接删除")
 
 
@@ -163,8 +217,11 @@ def test_a_bank_account_changed_directly_is_named(store, policies, db_url):
 
 def test_the_database_refuses_to_edit_the_log(store, policies, db_url):
     approved_batch(store, policies)
-    for sql in ("UPDATE audit_log SET who = 'x' WHERE seq = 2", "DELETE FROM audit_log WHERE seq = 2",
-                "DELETE FROM audit_seals"):
+    for sql in (
+        "UPDATE audit_log SET who = 'x' WHERE seq = 2",
+        "DELETE FROM audit_log WHERE seq = 2",
+        "DELETE FROM audit_seals",
+    ):
         with pytest.raises(Exception, match="审计日志只能追加，不能修改或删除"):
             tamper(db_url, sql)
     assert store.verify_audit().ok
@@ -187,8 +244,12 @@ def test_an_edited_audit_entry_breaks_the_chain_there(store, policies, db_url):
 def test_a_deleted_audit_entry_is_named(store, policies, db_url):
     approved_batch(store, policies)
     seq = store.audit_entries(action="batch.calculate")[0].seq
-    tamper(db_url, *_drop_triggers(db_url), f"DELETE FROM audit_seals WHERE seq = {seq}",
-           f"DELETE FROM audit_log WHERE seq = {seq}")
+    tamper(
+        db_url,
+        *_drop_triggers(db_url),
+        f"DELETE FROM audit_seals WHERE seq = {seq}",
+        f"DELETE FROM audit_log WHERE seq = {seq}",
+    )
     report = store.verify_audit()
     assert str(report.problems[0]) == f"第{seq + 1}条审计记录：序号不连续（应为{seq}），有记录被删除或插入"
 
@@ -197,8 +258,12 @@ def test_entries_cut_off_the_end_are_found(store, policies, db_url):
     b = approved_batch(store, policies)
     store.mark_paid(b)
     last, _ = store.audit_head()
-    tamper(db_url, *_drop_triggers(db_url), f"DELETE FROM audit_seals WHERE seq = {last}",
-           f"DELETE FROM audit_log WHERE seq = {last}")
+    tamper(
+        db_url,
+        *_drop_triggers(db_url),
+        f"DELETE FROM audit_seals WHERE seq = {last}",
+        f"DELETE FROM audit_log WHERE seq = {last}",
+    )
     problems = [str(p) for p in store.verify_audit().problems]
     assert problems[0] == f"审计日志末尾的第{last}至{last}条记录被删除"
     # and, had the head been moved back too, the paid batch no longer matches its last seal
@@ -222,16 +287,27 @@ def _reseal_everything(db_url, store):
         for e in conn.execute(sa.select(tables["audit_log"]).order_by(sa.text("seq"))).mappings().all():
             own = seals.get(e["seq"], [])
             for seal in own:
-                data = conn.execute(sa.select(tables[seal["table_name"]]).where(
-                    tables[seal["table_name"]].c[PROTECTED[seal["table_name"]].key] == (
-                        seal["row_key"] if seal["table_name"] == "settings" else int(seal["row_key"])))).mappings().one_or_none()
+                data = (
+                    conn.execute(
+                        sa.select(tables[seal["table_name"]]).where(
+                            tables[seal["table_name"]].c[PROTECTED[seal["table_name"]].key]
+                            == (seal["row_key"] if seal["table_name"] == "settings" else int(seal["row_key"]))
+                        )
+                    )
+                    .mappings()
+                    .one_or_none()
+                )
                 digest = row_digest(seal["table_name"], data) if data is not None else None
-                conn.execute(sa.text("UPDATE audit_seals SET digest = :d WHERE id = :i"), {"d": digest, "i": seal["id"]})
+                conn.execute(
+                    sa.text("UPDATE audit_seals SET digest = :d WHERE id = :i"), {"d": digest, "i": seal["id"]}
+                )
                 seal["digest"] = digest
             digest = list_digest([(x["table_name"], x["row_key"], x["digest"]) for x in own]) if own else None
             h = entry_hash(e["seq"], e["at"], e["who"], e["action"], e["target"], e["old"], e["new"], prev, digest)
-            conn.execute(sa.text("UPDATE audit_log SET seals = :s, prev_hash = :p, hash = :h WHERE seq = :q"),
-                         {"s": digest, "p": prev, "h": h, "q": e["seq"]})
+            conn.execute(
+                sa.text("UPDATE audit_log SET seals = :s, prev_hash = :p, hash = :h WHERE seq = :q"),
+                {"s": digest, "p": prev, "h": h, "q": e["seq"]},
+            )
             prev = h
         conn.execute(sa.text("UPDATE audit_head SET hash = :h"), {"h": prev})
     engine.dispose()
@@ -317,14 +393,17 @@ def _old_digest(table_name, row):
     from core.store.seals import _json_default, plain
 
     body = {c: plain(row[c]) for c in PROTECTED[table_name].columns}
-    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                                     default=_json_default).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default).encode(
+            "utf-8"
+        )
+    ).hexdigest()
 
 
 def test_the_digest_is_the_one_existing_seals_were_written_with(store, policies, db_url):
     """Digests are now written a column at a time (beside the fingerprint): every row sealed before still matches."""
     approved_batch(store, policies)
-    store.set_setting("bureau.name", "呼伦贝尔市科学技术局 \"引号\" \\ \n\u2028😀")
+    store.set_setting("bureau.name", '呼伦贝尔市科学技术局 "引号" \\ \n\u2028😀')
     from core.store.seals import all_rows
 
     with store.reading() as s:
@@ -337,12 +416,20 @@ def test_the_digest_agrees_with_the_old_one_for_any_values():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    scalars = st.one_of(st.none(), st.booleans(), st.integers(-2 ** 70, 2 ** 70), st.text(max_size=30),
-                        st.decimals(allow_nan=False, allow_infinity=False, places=2),
-                        st.dates(), st.datetimes())
-    json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10)),
-                               lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                                           max_size=3), max_leaves=8)
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**70), 2**70),
+        st.text(max_size=30),
+        st.decimals(allow_nan=False, allow_infinity=False, places=2),
+        st.dates(),
+        st.datetimes(),
+    )
+    json_values = st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10)),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+        max_leaves=8,
+    )
     columns = PROTECTED["award_lines"].columns
 
     @settings(max_examples=200, deadline=None)

@@ -4,6 +4,7 @@ The damaged files are made from a real database: cut in half, random bytes
 written over every page, one table's pages overwritten (the file opens, the
 damage is met on reading), an empty file, and a text file in its place.
 """
+
 import random
 import sqlite3
 
@@ -21,7 +22,7 @@ SAMPLE = RESOURCES / "samples" / "申报样例.xlsx"
 
 
 def truncated(good: bytes) -> bytes:
-    return good[:len(good) // 2]
+    return good[: len(good) // 2]
 
 
 def random_pages(good: bytes) -> bytes:
@@ -50,7 +51,7 @@ def one_table_overwritten(path, table):
     size = con.execute("PRAGMA page_size").fetchone()[0]
     con.close()
     data = bytearray(path.read_bytes())
-    data[(root - 1) * size:root * size] = bytes(random.Random(5).randrange(256) for _ in range(size))
+    data[(root - 1) * size : root * size] = bytes(random.Random(5).randrange(256) for _ in range(size))
     path.write_bytes(bytes(data))
 
 
@@ -62,8 +63,11 @@ def good(data_dir, policies):
     store.add_user("张三", PW["张三"], ["preparer"])
     store.add_user("李四", PW["李四"], ["reviewer"])
     store.login("张三", PW["张三"])
-    b, _ = store.apply_import(batch_data("第一批", 2026, [profile(n) for n in range(1, 31)],
-                                         [(uscc(n), hte("2026-03-01")) for n in range(1, 31)]))
+    b, _ = store.apply_import(
+        batch_data(
+            "第一批", 2026, [profile(n) for n in range(1, 31)], [(uscc(n), hte("2026-03-01")) for n in range(1, 31)]
+        )
+    )
     store.calculate(b, policies)
     store.login("李四", PW["李四"])
     store.approve(b, allow_provisional=True)
@@ -83,15 +87,28 @@ def run(capsys, monkeypatch, *argv, user=None):
     return code, out, err
 
 
-COMMANDS = [("batches",), ("export", "1", "-o", "{tmp}/结果.xlsx"), ("disbursement", "1", "-o", "{tmp}/拨付.xlsx"),
-            ("publicity", "1", "-o", "{tmp}/公示.xlsx"), ("letters", "1", "-o", "{tmp}/letters"), ("calc", "1"),
-            ("approve", "1"), ("paid", "1"), ("audit", "verify"), ("audit", "list"), ("user", "list"),
-            ("db", "status"), ("db", "upgrade"), ("import", str(SAMPLE))]
+COMMANDS = [
+    ("batches",),
+    ("export", "1", "-o", "{tmp}/结果.xlsx"),
+    ("disbursement", "1", "-o", "{tmp}/拨付.xlsx"),
+    ("publicity", "1", "-o", "{tmp}/公示.xlsx"),
+    ("letters", "1", "-o", "{tmp}/letters"),
+    ("calc", "1"),
+    ("approve", "1"),
+    ("paid", "1"),
+    ("audit", "verify"),
+    ("audit", "list"),
+    ("user", "list"),
+    ("db", "status"),
+    ("db", "upgrade"),
+    ("import", str(SAMPLE)),
+]
 
 
 @pytest.mark.parametrize("damage", DAMAGES)
-def test_every_command_gives_one_clear_message_and_leaves_the_file_as_it_is(good, damage, tmp_path, capsys,
-                                                                           monkeypatch, qapp):
+def test_every_command_gives_one_clear_message_and_leaves_the_file_as_it_is(
+    good, damage, tmp_path, capsys, monkeypatch, qapp
+):
     # qapp: ``letters`` lays out pages with Qt; run in this process it must find the test session's QApplication
     damaged = DAMAGES[damage](good.read_bytes())
     good.write_bytes(damaged)
@@ -101,7 +118,10 @@ def test_every_command_gives_one_clear_message_and_leaves_the_file_as_it_is(good
         code, out, err = run(capsys, monkeypatch, *argv, user="张三")
         lines = err.splitlines()
         assert code == 1 and len(lines) == 1, (argv, err)
-        assert lines[0].startswith(f"错误：数据库文件{good}无法使用：") and "程序不会改写它，也不会用新的空数据库替换它" in err
+        assert (
+            lines[0].startswith(f"错误：数据库文件{good}无法使用：")
+            and "程序不会改写它，也不会用新的空数据库替换它" in err
+        )
         assert f"最近的备份是{newest}" in err and "backup restore" in err, err
         assert "Traceback" not in out + err and "SELECT" not in err and "[SQL" not in err
         assert good.read_bytes() == damaged, argv  # never written to, never replaced by an empty database
@@ -110,10 +130,15 @@ def test_every_command_gives_one_clear_message_and_leaves_the_file_as_it_is(good
 
 def test_damage_met_only_when_reading_is_the_same_one_message(good, tmp_path, capsys, monkeypatch):
     one_table_overwritten(good, "award_lines")
-    for command in (("export", "1", "-o", f"{tmp_path}/结果.xlsx"), ("disbursement", "1", "-o", f"{tmp_path}/d.xlsx"),
-                    ("audit", "verify")):
+    for command in (
+        ("export", "1", "-o", f"{tmp_path}/结果.xlsx"),
+        ("disbursement", "1", "-o", f"{tmp_path}/d.xlsx"),
+        ("audit", "verify"),
+    ):
         code, _, err = run(capsys, monkeypatch, *command)
-        assert code == 1 and err.startswith(f"错误：数据库文件{good}无法使用：文件已损坏（database disk image is malformed）")
+        assert code == 1 and err.startswith(
+            f"错误：数据库文件{good}无法使用：文件已损坏（database disk image is malformed）"
+        )
         assert len(err.splitlines()) == 1
 
 
@@ -167,8 +192,9 @@ def test_a_manual_backup_runs_the_full_integrity_check(good):
 
 
 @pytest.mark.parametrize("damage", DAMAGES)
-def test_restore_works_while_the_file_is_damaged_authorised_by_the_backups_administrator(good, damage, capsys,
-                                                                                         monkeypatch):
+def test_restore_works_while_the_file_is_damaged_authorised_by_the_backups_administrator(
+    good, damage, capsys, monkeypatch
+):
     damaged = DAMAGES[damage](good.read_bytes())
     good.write_bytes(damaged)
     (saved,) = backups.list_backups()

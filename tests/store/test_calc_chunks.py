@@ -1,4 +1,5 @@
 """Calculating a batch a chunk of companies at a time (core.store.calc_run): the same lines, one write."""
+
 import datetime as dt
 import sqlite3
 from decimal import Decimal
@@ -16,7 +17,10 @@ def _batch(store):
     """Five companies 首次高企 (呼伦贝尔 （一）: 500,000 each) and one with two 技术合同 of 2,000,000 and
     1,000,000 (（十二）: 5% of the contract amount, 100,000 and 50,000): 2,650,000 in all."""
     claims = [(uscc(n), hte("2026-03-01")) for n in range(1, 6)]
-    claims += [(uscc(6), contract("HT-1", "2026-04-01", "2000000")), (uscc(6), contract("HT-2", "2026-05-01", "1000000"))]
+    claims += [
+        (uscc(6), contract("HT-1", "2026-04-01", "2000000")),
+        (uscc(6), contract("HT-2", "2026-05-01", "1000000")),
+    ]
     b, _ = store.apply_import(batch_data("第一批", 2026, [profile(n) for n in range(1, 7)], claims))
     return b
 
@@ -40,7 +44,9 @@ def test_chunks_of_two_companies_give_the_lines_of_one_evaluation(store, policie
     assert _results(store, b) == expected
     assert [line.line_no for line in expected[0]] == list(range(1, 8))
     assert [(line.company_name[-8:], line.amount) for line in expected[0][-2:]] == [
-        ("6号科技有限公司", D("100000.00")), ("6号科技有限公司", D("50000.00"))]
+        ("6号科技有限公司", D("100000.00")),
+        ("6号科技有限公司", D("50000.00")),
+    ]
     assert seen == [0, 1, 2, 3, 4, 5, 6]
     assert store.verify_audit().ok
 
@@ -68,9 +74,12 @@ def test_a_claim_added_while_calculating_is_not_overwritten(store, policies, mon
     def add_claim(done, total):
         if done == 3:
             with sqlite3.connect(store.path) as con:  # as another clerk's list import would add it
-                con.execute("INSERT INTO claims (batch_id, company_id, seq, claim_key, type, date, fields) "
-                            "SELECT batch_id, company_id, seq + 100, 'c-extra', type, date, fields FROM claims "
-                            "WHERE batch_id = ? ORDER BY id LIMIT 1", (b,))
+                con.execute(
+                    "INSERT INTO claims (batch_id, company_id, seq, claim_key, type, date, fields) "
+                    "SELECT batch_id, company_id, seq + 100, 'c-extra', type, date, fields FROM claims "
+                    "WHERE batch_id = ? ORDER BY id LIMIT 1",
+                    (b,),
+                )
 
     with pytest.raises(Stale, match="计算期间本批次的单位或申报事项有变化"):
         store.calculate(b, policies, progress=add_claim)
@@ -79,8 +88,17 @@ def test_a_claim_added_while_calculating_is_not_overwritten(store, policies, mon
 
 def test_the_spool_gives_its_chunks_back_from_the_file_each_time_it_is_read():
     spool = calc_run.Spool(in_memory=False)
-    first = [Outcome(1, 3, D("500000.00"), [], ["警告"], [], [{"amount": D("500000.00"), "event_date": dt.date(2026, 3, 1),
-                                                              "trace": {"steps": ["首次"]}}])]
+    first = [
+        Outcome(
+            1,
+            3,
+            D("500000.00"),
+            [],
+            ["警告"],
+            [],
+            [{"amount": D("500000.00"), "event_date": dt.date(2026, 3, 1), "trace": {"steps": ["首次"]}}],
+        )
+    ]
     second = [Outcome(2, 1, D("0"), ["错误"], [], [{"rule_id": "r"}], [])]
     spool.add(first)
     spool.add(second)

@@ -4,6 +4,7 @@
 A screen refreshes from Changes alone (issue 16): a change that under-reports leaves a screen showing rows that are
 gone (the company merged away) or stale.
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -71,9 +72,11 @@ def _touched(before: dict, after: dict) -> Changes:
 
 
 def _under_reported(touched: Changes, reported: Changes) -> dict:
-    return {f: set(getattr(touched, f)) - set(getattr(reported, f))
-            for f in ("batches", "companies", "users", "settings", "overrides", "letters")
-            if set(getattr(touched, f)) - set(getattr(reported, f))}
+    return {
+        f: set(getattr(touched, f)) - set(getattr(reported, f))
+        for f in ("batches", "companies", "users", "settings", "overrides", "letters")
+        if set(getattr(touched, f)) - set(getattr(reported, f))
+    }
 
 
 class Watch:
@@ -120,8 +123,12 @@ def people(db_url):
 def test_every_change_reports_what_it_wrote(people, published_policies):
     zhang, li, admin = people["张三"], people["李四"], people["管理员"]
     watch = Watch(people)
-    batch_id, _ = watch("张三", "import", zhang.batches.apply_import, batch_data(
-        "第1批", 2026, [profile(1), profile(2)], [(uscc(1), hte("2026-03-01"))]))
+    batch_id, _ = watch(
+        "张三",
+        "import",
+        zhang.batches.apply_import,
+        batch_data("第1批", 2026, [profile(1), profile(2)], [(uscc(1), hte("2026-03-01"))]),
+    )
     watch("张三", "calculate", zhang.batches.calculate, batch_id, published_policies)
     watch("李四", "approve", li.batches.approve, batch_id, allow_provisional=True)
     watch("李四", "number_letters", li.letters.numbers, batch_id)
@@ -133,17 +140,35 @@ def test_every_change_reports_what_it_wrote(people, published_policies):
     c = zhang.companies
     kept = watch("张三", "add_company", c.add, profile(3))
     watch("张三", "update_company", c.update, kept, phone="0470-1234567")
-    rec = watch("张三", "add_recognition", c.add_recognition, kept, Recognition("high_tech", "national",
-                                                                               dt.date(2025, 11, 1), "GR2025"))
-    watch("张三", "update_recognition", c.update_recognition, rec,
-          Recognition("high_tech", "national", dt.date(2025, 11, 2), "GR2025"))
+    rec = watch(
+        "张三",
+        "add_recognition",
+        c.add_recognition,
+        kept,
+        Recognition("high_tech", "national", dt.date(2025, 11, 1), "GR2025"),
+    )
+    watch(
+        "张三",
+        "update_recognition",
+        c.update_recognition,
+        rec,
+        Recognition("high_tech", "national", dt.date(2025, 11, 2), "GR2025"),
+    )
     watch("张三", "delete_recognition", c.delete_recognition, rec)
     sme = watch("张三", "add_tech_sme", c.add_tech_sme, kept, 2025, "2025150700001")
     watch("张三", "delete_tech_sme", c.delete_tech_sme, sme)
     rd = watch("张三", "set_rd_year", c.set_rd_year, kept, RdYear(2025, Decimal("1200000.00")))
     watch("张三", "delete_rd_year", c.delete_rd_year, rd)
-    paid = watch("张三", "add_ledger_entry", c.add_ledger_entry, kept, "hlb-12-tech-contract", 2024,
-                 Decimal("50000.00"), note="2024年拨付文件")
+    paid = watch(
+        "张三",
+        "add_ledger_entry",
+        c.add_ledger_entry,
+        kept,
+        "hlb-12-tech-contract",
+        2024,
+        Decimal("50000.00"),
+        note="2024年拨付文件",
+    )
     watch("张三", "delete_ledger_entry", c.delete_ledger_entry, paid)
 
     duplicate = watch("张三", "add_company (duplicate)", c.add, profile(4))
@@ -154,12 +179,28 @@ def test_every_change_reports_what_it_wrote(people, published_policies):
     watch("张三", "delete_company", c.delete, kept)
 
     watch("管理员", "set_setting", admin.settings.set, "calc.include_drafts", "0")
-    override = Override("hlb-12-tech-contract", "rate", Decimal("0.06"), dt.date(2026, 1, 1), None, "",
-                        dt.datetime(2026, 1, 1), "测试")
+    override = Override(
+        "hlb-12-tech-contract", "rate", Decimal("0.06"), dt.date(2026, 1, 1), None, "", dt.datetime(2026, 1, 1), "测试"
+    )
     oid = watch("管理员", "add_override", admin.settings.add_override, override, published_policies)
-    newer = watch("管理员", "replace_override", admin.settings.replace_override, oid,
-                  Override("hlb-12-tech-contract", "rate", Decimal("0.07"), dt.date(2026, 1, 1), None, "",
-                           dt.datetime(2026, 1, 2), "测试"), None, published_policies)
+    newer = watch(
+        "管理员",
+        "replace_override",
+        admin.settings.replace_override,
+        oid,
+        Override(
+            "hlb-12-tech-contract",
+            "rate",
+            Decimal("0.07"),
+            dt.date(2026, 1, 1),
+            None,
+            "",
+            dt.datetime(2026, 1, 2),
+            "测试",
+        ),
+        None,
+        published_policies,
+    )
     assert watch.seen["replace_override"].overrides == {oid, newer}
     watch("管理员", "revoke_override", admin.settings.revoke_override, newer)
     watch("管理员", "set_roles", admin.users.set_roles, "张三", ["preparer", "reviewer"])

@@ -1,4 +1,5 @@
 """The headless store commands: Chinese messages, exit code 2 for bad input, never a traceback."""
+
 import json
 
 import pytest
@@ -20,10 +21,22 @@ def run(capsys, *argv):
 @pytest.fixture
 def two_batches(db_url, hlb_dir):
     store = open_store(db_url)
-    b1, _ = store.apply_import(batch_data("2026年第一批", 2026, [profile(1), profile(2)], [
-        (uscc(1), hte("2026-03-01")), (uscc(2), contract("HT-1", "2026-04-01", "2000000"))]))
-    bad = {"type": "entered", "rule_id": "no-such-rule", "date": "2026-05-01", "amount": "1000", "subject": "x",
-           "id": "e1"}
+    b1, _ = store.apply_import(
+        batch_data(
+            "2026年第一批",
+            2026,
+            [profile(1), profile(2)],
+            [(uscc(1), hte("2026-03-01")), (uscc(2), contract("HT-1", "2026-04-01", "2000000"))],
+        )
+    )
+    bad = {
+        "type": "entered",
+        "rule_id": "no-such-rule",
+        "date": "2026-05-01",
+        "amount": "1000",
+        "subject": "x",
+        "id": "e1",
+    }
     b2, _ = store.apply_import(batch_data("2026年第二批", 2026, [profile(3)], [(uscc(3), bad)]))
     store.close()
     return db_url, b1, b2, str(hlb_dir)
@@ -40,17 +53,23 @@ def test_calc_approve_paid_and_list(capsys, two_batches):
     code, _, err = run(capsys, "--db", url, "approve", str(b1), "--preparer", "张三", "--reviewer", "李四")
     assert code == 2
     assert err.startswith(f"错误：批次{b1}有2条奖补依据征求意见稿测算")
-    code, out, _ = run(capsys, "--db", url, "approve", str(b1), "--preparer", "张三", "--reviewer", "李四",
-                       "--allow-provisional")
+    code, out, _ = run(
+        capsys, "--db", url, "approve", str(b1), "--preparer", "张三", "--reviewer", "李四", "--allow-provisional"
+    )
     assert code == 0
-    assert out.strip() == f"批次{b1}“2026年第一批”已审批（经办人张三，审核人李四）：2条奖补明细、合计600,000.00元已记入台账"
+    assert (
+        out.strip()
+        == f"批次{b1}“2026年第一批”已审批（经办人张三，审核人李四）：2条奖补明细、合计600,000.00元已记入台账"
+    )
     code, out, _ = run(capsys, "--db", url, "paid", str(b1))
     assert code == 0 and out.startswith(f"批次{b1}“2026年第一批”已标记为已拨付（")
 
     code, out, _ = run(capsys, "--db", url, "batches", "--json")
     data = json.loads(out)
     assert [(d["id"], d["status"], d["companies"], d["lines"], d["total"]) for d in data] == [
-        (b1, "paid", 2, 2, "600000.00"), (b2, "draft", 1, 0, "0")]
+        (b1, "paid", 2, 2, "600000.00"),
+        (b2, "draft", 1, 0, "0"),
+    ]
     code, out, _ = run(capsys, "--db", url, "batches")
     assert out.splitlines()[0] == f"{b1:>4}  2026年第一批  2026年度  已拨付  2家单位  2条明细  合计600,000.00元"
     assert out.splitlines()[-1] == "共2个批次"
@@ -67,8 +86,10 @@ def test_errors_are_one_chinese_line_with_exit_code_2(capsys, two_batches):
     cases = [
         (["calc", "999"], "错误：找不到批次999"),
         (["approve", str(b2), "--preparer", "张三", "--reviewer", "张三"], "错误：经办人和审核人不能是同一人"),
-        (["approve", str(b2), "--preparer", "张三", "--reviewer", "李四", "--allow-provisional"],
-         "错误：有1家单位的计算结果有错误"),
+        (
+            ["approve", str(b2), "--preparer", "张三", "--reviewer", "李四", "--allow-provisional"],
+            "错误：有1家单位的计算结果有错误",
+        ),
         (["paid", str(b2)], f"错误：批次{b2}尚未审批，不能标记为已拨付"),
     ]
     for argv, message in cases:
@@ -125,8 +146,7 @@ def test_db_upgrade_and_status(capsys, db_url):
 
 
 def test_bad_database_urls(capsys):
-    for url, message in [("nonsense://", "错误：不支持的数据库类型：nonsense"),
-                         ("::", "错误：数据库地址无法识别：::")]:
+    for url, message in [("nonsense://", "错误：不支持的数据库类型：nonsense"), ("::", "错误：数据库地址无法识别：::")]:
         code, _, err = run(capsys, "--db", url, "batches")
         assert code == 2 and err.startswith(message)
     code, _, err = run(capsys, "--db", "postgresql+psycopg2://kjjb:secret@127.0.0.1:1/kjjb", "batches")
@@ -172,8 +192,9 @@ def test_batches_lists_a_batch_without_companies(capsys, db_url):
 
     store = open_store(db_url)
     try:
-        list_id, _ = service.import_list(store, service.prepare(store, TECH_SME_LIST, kinds.TECH_SME,
-                                                                list_date=TECH_SME_DATE))
+        list_id, _ = service.import_list(
+            store, service.prepare(store, TECH_SME_LIST, kinds.TECH_SME, list_date=TECH_SME_DATE)
+        )
         batch_id, added, skipped = service.make_claims(store, list_id, award_year=2026)
         assert added == 0 and skipped
     finally:

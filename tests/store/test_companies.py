@@ -1,4 +1,5 @@
 """Company search (ids, then rows), detail with timeline, and checked edits."""
+
 import datetime as dt
 import time
 from decimal import Decimal
@@ -35,14 +36,16 @@ def test_search_filters(store):
     assert search(CompanyFilter(text="50%")) == [ids[2]]  # % is a character, not a wildcard
     assert search(CompanyFilter(text="%")) == [ids[2]]
     assert search(CompanyFilter(text=uscc(3)[-8:].lower())) == [ids[3]]
-    assert search(CompanyFilter(city="hulunbuir")) == sorted([ids[1], ids[2]],
-                                                             key=lambda i: store.company_rows([i])[0].name)
+    assert search(CompanyFilter(city="hulunbuir")) == sorted(
+        [ids[1], ids[2]], key=lambda i: store.company_rows([i])[0].name
+    )
     assert search(CompanyFilter(city="hulunbuir", county="满洲里市")) == [ids[2]]
     assert search(CompanyFilter(size="large")) == [ids[3]]
     # a high-tech certificate is valid for 3 years from its date
     assert search(CompanyFilter(holds_valid="high_tech", as_of=dt.date(2026, 6, 1))) == [ids[1]]
-    assert search(CompanyFilter(holds_valid="high_tech", as_of=dt.date(2024, 11, 30))) == \
-        sorted([ids[1], ids[3]], key=lambda i: store.company_rows([i])[0].name)
+    assert search(CompanyFilter(holds_valid="high_tech", as_of=dt.date(2024, 11, 30))) == sorted(
+        [ids[1], ids[3]], key=lambda i: store.company_rows([i])[0].name
+    )
     assert search(CompanyFilter(holds_valid="high_tech", as_of=dt.date(2024, 12, 1))) == [ids[1]]
     assert search(CompanyFilter(holds_valid="high_tech", as_of=dt.date(2023, 10, 31))) == [ids[3]]
     assert search(CompanyFilter(tech_sme_year=2025)) == [ids[2]]
@@ -72,18 +75,46 @@ def test_search_stays_fast_with_100000_companies(store):
     rows = []
     for i in range(1, n + 1):
         name = f"测试企业{i:06d}有限公司"
-        rows.append(dict(uscc=uscc(1000 + i), name=name, city="hulunbuir", county=counties[i % 4],
-                         size="medium", industry="", bank_name="", bank_account="", contact="", phone="",
-                         search_key=search_key(name, uscc(1000 + i)), history_version=1,
-                         created_at=stamp, updated_at=stamp))
+        rows.append(
+            dict(
+                uscc=uscc(1000 + i),
+                name=name,
+                city="hulunbuir",
+                county=counties[i % 4],
+                size="medium",
+                industry="",
+                bank_name="",
+                bank_account="",
+                contact="",
+                phone="",
+                search_key=search_key(name, uscc(1000 + i)),
+                history_version=1,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
     with store.writing() as s:
         s.execute(sa.insert(Company), rows)
         first = s.scalar(sa.select(sa.func.min(Company.id)))
-        s.execute(sa.insert(RecognitionRow), [
-            dict(company_id=first + i, kind="high_tech", level="national", date=dt.date(2024, 1, 1), number="",
-                 issued_in="", created_at=stamp) for i in range(0, n, 10)])
-        s.execute(sa.insert(TechSmeRow), [dict(company_id=first + i, year=2025, number="", created_at=stamp)
-                                          for i in range(0, n, 7)])
+        s.execute(
+            sa.insert(RecognitionRow),
+            [
+                dict(
+                    company_id=first + i,
+                    kind="high_tech",
+                    level="national",
+                    date=dt.date(2024, 1, 1),
+                    number="",
+                    issued_in="",
+                    created_at=stamp,
+                )
+                for i in range(0, n, 10)
+            ],
+        )
+        s.execute(
+            sa.insert(TechSmeRow),
+            [dict(company_id=first + i, year=2025, number="", created_at=stamp) for i in range(0, n, 7)],
+        )
     timings = {}
 
     def timed(label, f):
@@ -97,7 +128,8 @@ def test_search_stays_fast_with_100000_companies(store):
     assert len(timed("county+text", CompanyFilter(county="满洲里市", text="有限"))) == n // 4
     assert len(timed("holds_valid", CompanyFilter(holds_valid="high_tech", as_of=dt.date(2026, 6, 1)))) == n // 10
     assert len(timed("tech_sme", CompanyFilter(tech_sme_year=2025, county="海拉尔区"))) == len(
-        [i for i in range(0, n, 7) if (i + 1) % 4 == 0])
+        [i for i in range(0, n, 7) if (i + 1) % 4 == 0]
+    )
     ids = store.search_companies(CompanyFilter(text="企业0999"))
     start = time.perf_counter()
     page = store.company_rows(ids[:50])
@@ -111,9 +143,16 @@ def test_search_stays_fast_with_100000_companies(store):
 
 def test_detail_shows_history_awards_and_earlier_claims_as_a_timeline(store, policies):
     u = uscc(20)
-    b, _ = store.apply_import(batch_data("2026年第一批", 2026, [profile(20)], [
-        (u, hte("2026-03-01")), (u, contract("HT-1", "2026-04-01", "2000000"))],
-        tech_sme=[(u, 2025)], rd=[(u, RdYear(2025, Decimal("3000000"), True))]))
+    b, _ = store.apply_import(
+        batch_data(
+            "2026年第一批",
+            2026,
+            [profile(20)],
+            [(u, hte("2026-03-01")), (u, contract("HT-1", "2026-04-01", "2000000"))],
+            tech_sme=[(u, 2025)],
+            rd=[(u, RdYear(2025, Decimal("3000000"), True))],
+        )
+    )
     store.calculate(b, policies)
     store.approve(b, "张三", "李四", allow_provisional=True)
     cid = store.company_id(u)
@@ -126,9 +165,11 @@ def test_detail_shows_history_awards_and_earlier_claims_as_a_timeline(store, pol
     assert [(a.year, a.rule_id, a.amount, a.batch_id) for a in d.awards] == [
         (2021, "hlb-old-rule", Decimal("80000.00"), None),
         (2026, "hlb-01-hte-first", Decimal("500000.00"), b),  # in the order of the batch's lines
-        (2026, "hlb-12-tech-contract", Decimal("100000.00"), b)]
+        (2026, "hlb-12-tech-contract", Decimal("100000.00"), b),
+    ]
     assert [(c.claim.type, c.claim.get("amount")) for c in d.claims if c.claim.type == "tech_contract"] == [
-        ("tech_contract", Decimal("2000000"))]
+        ("tech_contract", Decimal("2000000"))
+    ]
     assert [e.text for e in d.timeline] == [
         "2021年度兑现hlb-old-rule奖补80,000.00元（历史台账录入）",
         "2025年度入库科技型中小企业",

@@ -1,4 +1,5 @@
 """Deleting a company (issue 15): only one no batch refers to, with its history, logged; a trial import's companies."""
+
 import datetime as dt
 
 import pytest
@@ -30,10 +31,16 @@ def test_a_company_a_batch_refers_to_stays(store, policies):
 
 
 def test_the_companies_only_a_draft_brought_in(store, policies):
-    first, _ = store.apply_import(batch_data("第一批", 2026, [profile(1), profile(2)],
-                                             [(uscc(1), hte("2026-03-01")), (uscc(2), hte("2026-03-01"))]))
-    second, _ = store.apply_import(batch_data("第二批", 2026, [profile(2), profile(3)],
-                                              [(uscc(2), hte("2026-04-01")), (uscc(3), hte("2026-04-01"))]))
+    first, _ = store.apply_import(
+        batch_data(
+            "第一批", 2026, [profile(1), profile(2)], [(uscc(1), hte("2026-03-01")), (uscc(2), hte("2026-03-01"))]
+        )
+    )
+    second, _ = store.apply_import(
+        batch_data(
+            "第二批", 2026, [profile(2), profile(3)], [(uscc(2), hte("2026-04-01")), (uscc(3), hte("2026-04-01"))]
+        )
+    )
     ids = {n: store.company_id(uscc(n)) for n in (1, 2, 3)}
     assert store.companies_only_in_import(second) == [ids[3]]  # 2 was created by the first batch's import
     assert store.companies_only_in_import(first) == [ids[1]]  # 2 is in the second batch too
@@ -52,8 +59,11 @@ def test_a_duplicate_is_merged_into_the_real_company(store, policies):
     store.add_tech_sme(dup, 2025)
     store.set_rd_year(dup, RdYear(2025, Decimal("800000"), True))
     summary = store.merge_company(dup, real)
-    assert summary == {"merged_from": f"呼伦贝尔测试1号科技有限公司（重复录入）（{uscc(2)}）", "moved_rows": 2,
-                       "dropped_rows": 1}
+    assert summary == {
+        "merged_from": f"呼伦贝尔测试1号科技有限公司（重复录入）（{uscc(2)}）",
+        "moved_rows": 2,
+        "dropped_rows": 1,
+    }
     assert store.company_id(uscc(2)) is None
     detail = store.company_detail(real)
     assert sorted(t.year for t in detail.tech_sme) == [2024, 2025] and [r.rd.year for r in detail.rd] == [2025]

@@ -1,4 +1,5 @@
 """The company list sorted by a column in the store's query (the 企业档案 header click), not in Python over all rows."""
+
 from storehelp import profile
 
 from core.store import CompanyFilter
@@ -10,11 +11,15 @@ SIZES = tuple(load_vocabulary().enums["sizes"])  # small_micro, medium, large
 
 def _seed(store):
     # by name in code points: 包 U+5305 < 呼 U+547C < 满 U+6EE1
-    rows = [(1, "呼伦贝尔ＡＢＣ科技有限公司", "hulunbuir", "海拉尔区", "small_micro"),
-            (2, "满洲里50%口岸物流有限公司", "hulunbuir", "满洲里市", "medium"),
-            (3, "包头稀土新材料股份有限公司", "baotou", "昆都仑区", "large")]
-    return {n: store.add_company(profile(n, name, city=city, county=county, size=size))
-            for n, name, city, county, size in rows}
+    rows = [
+        (1, "呼伦贝尔ＡＢＣ科技有限公司", "hulunbuir", "海拉尔区", "small_micro"),
+        (2, "满洲里50%口岸物流有限公司", "hulunbuir", "满洲里市", "medium"),
+        (3, "包头稀土新材料股份有限公司", "baotou", "昆都仑区", "large"),
+    ]
+    return {
+        n: store.add_company(profile(n, name, city=city, county=county, size=size))
+        for n, name, city, county, size in rows
+    }
 
 
 def test_the_store_sorts_by_the_column_asked_then_by_name(store):

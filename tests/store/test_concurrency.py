@@ -5,6 +5,7 @@ connections, as two programs on two PCs), started together by a barrier and
 repeated, and then checks that every change is there and that the audit log
 tells each one with the value it really replaced (old -> new unbroken).
 """
+
 import datetime as dt
 import threading
 from decimal import Decimal
@@ -70,15 +71,20 @@ def test_two_clerks_editing_one_company_lose_no_update(clerks):
     cid = a.add_company(profile(1))
     before = history_version(a, cid)
     for n in range(ROUNDS):
-        together(lambda: a.update_company(cid, bank_account=f"6222000000{n:02d}0001", phone=f"0470-100{n:02d}"),
-                 lambda: b.update_company(cid, bank_account=f"6222000000{n:02d}0002", contact=f"联系人{n}"))
+        together(
+            lambda: a.update_company(cid, bank_account=f"6222000000{n:02d}0001", phone=f"0470-100{n:02d}"),
+            lambda: b.update_company(cid, bank_account=f"6222000000{n:02d}0002", contact=f"联系人{n}"),
+        )
     entries = a.audit_entries(target=f"company:{cid}", action="company.update")
     assert len(entries) == 2 * ROUNDS
     accounts = unbroken(entries, "bank_account", "0601000000000001")
     assert len(accounts) == 2 * ROUNDS + 1
     (row,) = a.company_rows([cid])
-    assert (row.bank_account, row.phone, row.contact) == (accounts[-1], f"0470-100{ROUNDS - 1:02d}",
-                                                          f"联系人{ROUNDS - 1}")
+    assert (row.bank_account, row.phone, row.contact) == (
+        accounts[-1],
+        f"0470-100{ROUNDS - 1:02d}",
+        f"联系人{ROUNDS - 1}",
+    )
     assert history_version(a, cid) == before + 2 * ROUNDS
     assert a.verify_audit().ok
 
@@ -105,8 +111,14 @@ def test_two_clerks_importing_into_the_same_companies_lose_no_update(clerks):
 
 def test_a_calculation_and_an_edit_at_once_never_pay_an_old_account(clerks, policies):
     a, b = clerks
-    batch, _ = a.apply_import(batch_data("第一批", 2026, [profile(n) for n in range(1, 6)],
-                                         [(uscc(n), hte("2026-03-01", f"h{n}")) for n in range(1, 6)]))
+    batch, _ = a.apply_import(
+        batch_data(
+            "第一批",
+            2026,
+            [profile(n) for n in range(1, 6)],
+            [(uscc(n), hte("2026-03-01", f"h{n}")) for n in range(1, 6)],
+        )
+    )
     a.calculate(batch, policies)
     cid = a.company_id(uscc(3))
     stale = []
@@ -164,8 +176,9 @@ def test_two_reviewers_approving_two_drafts_pay_a_once_only_award_once(db_url, p
 
 def test_two_administrators_changing_overrides_at_once_make_two_versions(clerks, policies):
     a, b = clerks
-    rule = Override("hlb-12-tech-contract", "rate", D("0.06"), dt.date(2026, 1, 1), None, "王", dt.datetime(2026, 1, 1),
-                    "会议纪要")
+    rule = Override(
+        "hlb-12-tech-contract", "rate", D("0.06"), dt.date(2026, 1, 1), None, "王", dt.datetime(2026, 1, 1), "会议纪要"
+    )
     for _ in range(ROUNDS):
         together(lambda: a.add_override(rule, policies), lambda: b.add_override(rule, policies))
     # a batch calculated between the two changes must not pass approval as calculated after both
@@ -178,8 +191,14 @@ def test_two_clerks_numbering_letters_at_once_get_distinct_gapless_numbers(db_ur
     setup = open_store(db_url)
     batches = []
     for name, first in (("甲", 1), ("乙", 20)):
-        b, _ = setup.apply_import(batch_data(name, 2026, [profile(n) for n in range(first, first + 5)],
-                                             [(uscc(n), hte("2026-03-01")) for n in range(first, first + 5)]))
+        b, _ = setup.apply_import(
+            batch_data(
+                name,
+                2026,
+                [profile(n) for n in range(first, first + 5)],
+                [(uscc(n), hte("2026-03-01")) for n in range(first, first + 5)],
+            )
+        )
         setup.calculate(b, published_policies)
         setup.approve(b, "张三", "李四", allow_provisional=True)
         batches.append(b)

@@ -1,4 +1,5 @@
 """政策效益 on a small store, by hand: funded (an approved award in the ledger) against the rest."""
+
 import json
 from decimal import Decimal
 

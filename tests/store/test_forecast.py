@@ -5,6 +5,7 @@ Policies: the Hulunbuir draft and 包头《……》(bt-2021-24) only.
 - hlb （一）“对再次获批的高新技术企业给予15万元经费支持”“对连续3年认定的国家科技型中小企业给予10万元经费支持”;
 - hlb （二）“按照研发投入增量给予企业5%的后补助支持……少于1万元的不予补助”.
 """
+
 import datetime as dt
 import json
 import shutil
@@ -20,8 +21,14 @@ from core.forecast.budget import COMMITTED, EXPECTED, forecast
 from core.paths import POLICIES
 
 D = Decimal
-LAB = {"type": "recognition", "kind": "key_lab", "level": "national", "date": "2026-04-01",
-       "name": "稀土新材料国家重点实验室", "id": "lab"}
+LAB = {
+    "type": "recognition",
+    "kind": "key_lab",
+    "level": "national",
+    "date": "2026-04-01",
+    "name": "稀土新材料国家重点实验室",
+    "id": "lab",
+}
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +78,13 @@ def test_committed_multi_year_schedule_and_unpaid(store, ps):
     f = forecast(store, ps, 2027, 5, assumptions=_fixed())
     # approved, not paid: the 2026 installment, due now → 2027; the schedule's 2027-2030 installments
     committed = {(c.kind, c.year): c.amount for c in f.commitments}
-    assert committed == {("approved_unpaid", 2027): D("10000000.00"), ("scheduled", 2027): D("10000000"),
-                         ("scheduled", 2028): D("10000000"), ("scheduled", 2029): D("10000000"),
-                         ("scheduled", 2030): D("10000000")}
+    assert committed == {
+        ("approved_unpaid", 2027): D("10000000.00"),
+        ("scheduled", 2027): D("10000000"),
+        ("scheduled", 2028): D("10000000"),
+        ("scheduled", 2029): D("10000000"),
+        ("scheduled", 2030): D("10000000"),
+    }
     assert {c.level for c in f.commitments} == {"city"}  # 包头市人民政府: the city's budget
     by_year = f.by_year()
     assert [by_year[y][COMMITTED] for y in range(2027, 2032)] == [D("20000000")] + [D("10000000")] * 3 + [D(0)]
@@ -85,8 +96,12 @@ def test_committed_multi_year_schedule_and_unpaid(store, ps):
 def test_a_later_batch_holding_the_installment_is_not_counted_twice(store, ps):
     baotou_lab(store, ps)
     store.mark_paid(1)
-    data = batch_data("2027年第一批", 2027, [profile(7, city="baotou", county="昆都仑区")],
-                      [(uscc(7), {"type": "tech_sme_registration", "year": "2027", "id": "sme"})])
+    data = batch_data(
+        "2027年第一批",
+        2027,
+        [profile(7, city="baotou", county="昆都仑区")],
+        [(uscc(7), {"type": "tech_sme_registration", "year": "2027", "id": "sme"})],
+    )
     b2, _ = store.apply_import(data)
     store.calculate(b2, ps)
     assert [l.amount for l in store.lines(b2) if l.rule_id == "bt-08-national-key-lab"] == [D("10000000.00")]
@@ -94,7 +109,11 @@ def test_a_later_batch_holding_the_installment_is_not_counted_twice(store, ps):
     f = forecast(store, ps, 2027, 5, assumptions=_fixed())
     # 2027: the 2027 batch's installment, approved and unpaid (not again as the 2026 line's schedule)
     assert sorted((c.kind, c.year) for c in f.commitments) == [
-        ("approved_unpaid", 2027), ("scheduled", 2028), ("scheduled", 2029), ("scheduled", 2030)]
+        ("approved_unpaid", 2027),
+        ("scheduled", 2028),
+        ("scheduled", 2029),
+        ("scheduled", 2030),
+    ]
 
 
 def test_expected_outlays_by_hand(store, ps):
@@ -103,17 +122,25 @@ def test_expected_outlays_by_hand(store, ps):
     got = {(e.kind, e.year): e.amount for e in f.expected}
     assert got == {
         # certificate 2024-06-01 expires in 2027: 150,000 × 80%; the 2027 one again in 2030: 150,000 × 80% × 80%
-        ("hte_renewal", 2027): D("120000.00"), ("hte_renewal", 2030): D("96000.00"),
+        ("hte_renewal", 2027): D("120000.00"),
+        ("hte_renewal", 2030): D("96000.00"),
         # 2025, 2026 recorded, 2027 registered with 50%: 连续3年 100,000 × 50%; only once (2028 pays nothing)
         ("tech_sme", 2027): D("50000.00"),
         # R&D trend +10%/year: 2026 increment 200,000 × 5% = 10,000; then 220,000 → 11,000; 242,000 → 12,100;
         # 266,200 → 13,310; 292,820 → 14,641
-        ("rd_post_subsidy", 2027): D("10000.00"), ("rd_post_subsidy", 2028): D("11000.00"),
-        ("rd_post_subsidy", 2029): D("12100.00"), ("rd_post_subsidy", 2030): D("13310.00"),
+        ("rd_post_subsidy", 2027): D("10000.00"),
+        ("rd_post_subsidy", 2028): D("11000.00"),
+        ("rd_post_subsidy", 2029): D("12100.00"),
+        ("rd_post_subsidy", 2030): D("13310.00"),
         ("rd_post_subsidy", 2031): D("14641.00"),
     }
     assert [f.by_year()[y][EXPECTED] for y in range(2027, 2032)] == [
-        D("180000.00"), D("11000.00"), D("12100.00"), D("109310.00"), D("14641.00")]
+        D("180000.00"),
+        D("11000.00"),
+        D("12100.00"),
+        D("109310.00"),
+        D("14641.00"),
+    ]
     assert {e.level for e in f.expected} == {"city"}
     assert all(e.provisional for e in f.expected) and "征求意见稿" in f.notes[-1]  # the Hulunbuir draft
 
@@ -142,9 +169,28 @@ def test_forecast_command(store, db_url, ps, two_docs, tmp_path, capsys):
     baotou_lab(store, ps)
     hulunbuir_company(store)
     out = tmp_path / "预算测算表.xlsx"
-    code = main(["--db", db_url, "--policies", str(two_docs), "forecast", "--from", "2027", "--years", "5",
-                 "--level", "city", "--assume", "hte_renewal_rate=80%", "--assume", "tech_sme_continue_rate=0.5",
-                 "-o", str(out), "--json"])
+    code = main(
+        [
+            "--db",
+            db_url,
+            "--policies",
+            str(two_docs),
+            "forecast",
+            "--from",
+            "2027",
+            "--years",
+            "5",
+            "--level",
+            "city",
+            "--assume",
+            "hte_renewal_rate=80%",
+            "--assume",
+            "tech_sme_continue_rate=0.5",
+            "-o",
+            str(out),
+            "--json",
+        ]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["by_year"]["2027"] == {"committed": "20000000.00", "expected": "180000.00"}
@@ -155,6 +201,7 @@ def test_forecast_command(store, db_url, ps, two_docs, tmp_path, capsys):
     wb = load_workbook(out)
     assert wb.sheetnames == ["汇总", "按文件条款", "已承诺明细", "预计明细", "测算假设"]
     assert out.with_suffix(".pdf").exists()
-    code = main(["--db", db_url, "--policies", str(two_docs), "forecast", "--from", "2027", "--level", "region",
-                 "--json"])
+    code = main(
+        ["--db", db_url, "--policies", str(two_docs), "forecast", "--from", "2027", "--level", "region", "--json"]
+    )
     assert json.loads(capsys.readouterr().out)["by_level"] == []  # neither document is the region's

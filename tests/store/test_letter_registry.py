@@ -2,6 +2,7 @@
 
 Runs where the letters part is present (it owns the numbering rule the store follows).
 """
+
 import datetime as dt
 
 import pytest
@@ -13,8 +14,9 @@ numbering = pytest.importorskip("core.letters.numbering")
 
 
 def _approved_batch(store, published_policies, name, numbers, year=2026):
-    b, _ = store.apply_import(batch_data(name, year, [profile(n) for n in numbers],
-                                         [(uscc(n), hte(f"{year}-03-01")) for n in numbers]))
+    b, _ = store.apply_import(
+        batch_data(name, year, [profile(n) for n in numbers], [(uscc(n), hte(f"{year}-03-01")) for n in numbers])
+    )
     store.calculate(b, published_policies)
     store.approve(b, "张三", "李四", allow_provisional=True)
     return b
@@ -45,6 +47,9 @@ def test_every_issue_is_logged(store, published_policies):
     store.record_letter_issue(b, uscc(1), "pdf", "张三")
     store.record_letter_issue(b, uscc(1), "pdf", "李四")
     assert [(u, kind, who) for u, _, kind, who, _ in store.letter_issues(b)] == [
-        (uscc(1), "preview", "张三"), (uscc(1), "pdf", "张三"), (uscc(1), "pdf", "李四")]
+        (uscc(1), "preview", "张三"),
+        (uscc(1), "pdf", "张三"),
+        (uscc(1), "pdf", "李四"),
+    ]
     with pytest.raises(InvalidData, match="未知的出具方式“fax”"):
         store.record_letter_issue(b, uscc(1), "fax", "张三")

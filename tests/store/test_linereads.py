@@ -1,6 +1,7 @@
 """store.lines reads a batch's lines through core.store.linereads (Core rows, traces decoded once per distinct
 text): the records are exactly those the ORM reading (core.store.reads.lines) gives, draft and approved, a
 multi-year schedule included, and each line's trace is its own object."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,8 +15,14 @@ from core.excel.reader import read_workbook
 from core.paths import POLICIES, RESOURCES
 from core.store import linereads, reads
 
-LAB = {"type": "recognition", "kind": "key_lab", "level": "national", "date": "2026-04-01",
-       "name": "稀土新材料国家重点实验室", "id": "lab"}
+LAB = {
+    "type": "recognition",
+    "kind": "key_lab",
+    "level": "national",
+    "date": "2026-04-01",
+    "name": "稀土新材料国家重点实验室",
+    "id": "lab",
+}
 
 
 def _both(store, batch_id):

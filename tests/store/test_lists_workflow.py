@@ -5,6 +5,7 @@ Amounts are worked out by hand from the clauses (award year 2026, all five docum
 - 包头 （六）: 连续两次入库 5万元; 认定为国家高新技术企业 30万元;
 - 科技兴蒙 （四）: 首次获批国家高新技术企业的区内企业 一次性奖励30万元.
 """
+
 import datetime as dt
 import json
 from decimal import Decimal
@@ -51,8 +52,12 @@ def _amounts(store, batch_id):
 
 def _disbursed(store, batch_id):
     """{uscc: amount} on the disbursement sheet (测算 lines included, as an internal check copy)."""
-    wb = build_disbursement_sheet(store.batch(batch_id), store.lines(batch_id), include_provisional=True,
-                                  withheld=service.withheld(store, batch_id))
+    wb = build_disbursement_sheet(
+        store.batch(batch_id),
+        store.lines(batch_id),
+        include_provisional=True,
+        withheld=service.withheld(store, batch_id),
+    )
     ws = wb["资金拨付明细表"]
     head = next(r for r in range(1, 10) if ws.cell(r, 1).value == "序号")
     cols = {ws.cell(head, c).value: c for c in range(1, ws.max_column + 1)}
@@ -120,8 +125,11 @@ def test_tech_sme_list_with_codes_from_import_to_disbursement(store, all_policie
     # nothing is paid twice: the same list again makes no claim; the same facts from another copy pay nothing
     assert service.make_claims(store, list_id, award_year=2026)[1] == 0
     csv = tmp_path / "名单副本.csv"
-    csv.write_text("序号,企业名称,统一社会信用代码\n1,呼伦贝尔北疆乳业科技有限公司,91150702MAAKD60002\n"
-                   "2,包头市九原储能技术有限公司,91150207MA37DA00FH\n", encoding="utf-8-sig")
+    csv.write_text(
+        "序号,企业名称,统一社会信用代码\n1,呼伦贝尔北疆乳业科技有限公司,91150702MAAKD60002\n"
+        "2,包头市九原储能技术有限公司,91150207MA37DA00FH\n",
+        encoding="utf-8-sig",
+    )
     again, _ = service.import_list(store, service.prepare(store, csv, "tech_sme", list_date=TECH_SME_DATE))
     second, added, _ = service.make_claims(store, again, award_year=2026)
     store.calculate(second, all_policies)
@@ -152,8 +160,10 @@ def test_high_tech_list_with_names_only(store, all_policies):
     assert added == 5 and len(skipped) == 2
     store.calculate(batch_id, all_policies)
     assert _amounts(store, batch_id) == {
-        BEIJIANG: {"hlb-01-hte-first": D("500000.00"),  # 呼伦贝尔（一）首次获批 50万元 (测算)
-                   "nmg20-04-hte-first": D("300000.00")},  # 科技兴蒙（四）首次获批 30万元
+        BEIJIANG: {
+            "hlb-01-hte-first": D("500000.00"),  # 呼伦贝尔（一）首次获批 50万元 (测算)
+            "nmg20-04-hte-first": D("300000.00"),
+        },  # 科技兴蒙（四）首次获批 30万元
         LVYUAN: {"hlb-01-hte-repeat": D("150000.00")},  # 2023 已认定: 再次获批 15万元, not first
         QINGSHAN: {"bt-06-hte": D("300000.00"), "nmg20-04-hte-first": D("300000.00")},  # 包头（六）30万元
         KUNLUN: {"bt-06-hte": D("300000.00"), "nmg20-04-hte-first": D("300000.00")},
@@ -174,8 +184,11 @@ def test_high_tech_list_with_names_only(store, all_policies):
 
 def test_list_problems_name_row_and_column_and_nothing_is_written(store, tmp_path):
     bad = tmp_path / "名单.csv"
-    bad.write_text("高企名单\n序号,企业名称,统一社会信用代码,认定日期\n1,甲公司,91150702MAAKD60003,2026-11-18\n"
-                   "2,乙公司,,2026年\n3,甲公司,91150702MAAKD60002,2026-11-18\n", encoding="gb18030")
+    bad.write_text(
+        "高企名单\n序号,企业名称,统一社会信用代码,认定日期\n1,甲公司,91150702MAAKD60003,2026-11-18\n"
+        "2,乙公司,,2026年\n3,甲公司,91150702MAAKD60002,2026-11-18\n",
+        encoding="gb18030",
+    )
     p = service.prepare(store, bad, "high_tech")
     text = [str(x) for x in p.problems]
     assert any("第3行" in t and "C列" in t and "校验位" in t for t in text), text
@@ -187,16 +200,20 @@ def test_list_problems_name_row_and_column_and_nothing_is_written(store, tmp_pat
 
 def test_mapping_is_remembered_per_kind(store, tmp_path):
     f = tmp_path / "平台.csv"
-    f.write_text("序号,依托单位名称,平台全称,批准文号,批准时间\n1,甲公司,甲重点实验室,内科发〔2026〕1号,2026-05-06\n",
-                 encoding="utf-8")
+    f.write_text(
+        "序号,依托单位名称,平台全称,批准文号,批准时间\n1,甲公司,甲重点实验室,内科发〔2026〕1号,2026-05-06\n",
+        encoding="utf-8",
+    )
     p = service.prepare(store, f, "platforms", platform_kind="key_lab", level="regional")
     assert "platform_name" not in p.mapping  # 平台全称 is not a usual header
     service.remap(store, p, {**p.mapping, "platform_name": 3, "number": 4, "date": 5})
     assert p.problems == [] and p.entries[0].platform_name == "甲重点实验室"
     service.import_list(store, p)
     f2 = tmp_path / "平台2.csv"
-    f2.write_text("序号,依托单位名称,平台全称,批准文号,批准时间\n1,乙公司,乙重点实验室,内科发〔2026〕2号,2026-05-07\n",
-                  encoding="utf-8")
+    f2.write_text(
+        "序号,依托单位名称,平台全称,批准文号,批准时间\n1,乙公司,乙重点实验室,内科发〔2026〕2号,2026-05-07\n",
+        encoding="utf-8",
+    )
     p2 = service.prepare(store, f2, "platforms", platform_kind="key_lab", level="regional")
     assert p2.mapping["platform_name"] == 3 and p2.entries[0].date == dt.date(2026, 5, 7)
 

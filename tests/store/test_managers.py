@@ -1,4 +1,5 @@
 """The store as managers (issue 16): one permission table, one decorator, and what each change touched."""
+
 import ast
 import re
 import datetime as dt
@@ -87,7 +88,8 @@ def test_each_change_says_what_it_touched(people, published_policies):
     zhang, li, admin = _as(people, "张三"), _as(people, "李四"), _as(people, "管理员")
     try:
         batch_id, _ = zhang.batches.apply_import(
-            batch_data("第1批", 2026, [profile(1), profile(2)], [(uscc(1), hte("2026-03-01"))]))
+            batch_data("第1批", 2026, [profile(1), profile(2)], [(uscc(1), hte("2026-03-01"))])
+        )
         imported = zhang.last_changes
         company_ids = {zhang.companies.id_of(uscc(1)), zhang.companies.id_of(uscc(2))}
         assert imported.batches == {batch_id} and imported.companies == company_ids and imported.audit
@@ -105,8 +107,19 @@ def test_each_change_says_what_it_touched(people, published_policies):
 
         admin.settings.set("calc.include_drafts", "0")
         assert admin.last_changes == Changes(settings=frozenset({"calc.include_drafts"}), audit=True)
-        oid = admin.settings.add_override(Override("hlb-12-tech-contract", "rate", Decimal("0.06"), dt.date(2026, 1, 1),
-                                                    None, "", dt.datetime(2026, 1, 1), "测试"), policies)
+        oid = admin.settings.add_override(
+            Override(
+                "hlb-12-tech-contract",
+                "rate",
+                Decimal("0.06"),
+                dt.date(2026, 1, 1),
+                None,
+                "",
+                dt.datetime(2026, 1, 1),
+                "测试",
+            ),
+            policies,
+        )
         assert admin.last_changes.overrides == {oid} and admin.last_changes.policies
 
         admin.users.set_roles("张三", ["preparer", "reviewer"])
@@ -129,9 +142,15 @@ def test_a_refused_change_is_refused_by_the_table_and_changes_nothing(people):
 
 
 def test_changes_from_entries_and_union():
-    c = from_entries([("batch.import", "batch:3", None, {}), ("company.create", "company:7", None, {}),
-                      ("letters.issue", "batch:3", None, {}), ("backup.restore", "database", None, {})],
-                     {"companies": {8}})
+    c = from_entries(
+        [
+            ("batch.import", "batch:3", None, {}),
+            ("company.create", "company:7", None, {}),
+            ("letters.issue", "batch:3", None, {}),
+            ("backup.restore", "database", None, {}),
+        ],
+        {"companies": {8}},
+    )
     assert c.batches == {3} and c.companies == {7, 8} and c.letters == {3} and c.database and c.audit
     assert c.policies  # a restored database may hold other overrides
     assert not Changes() and (Changes() | c) == c
@@ -149,8 +168,13 @@ def test_rows_written_in_bulk_are_sealed_from_their_values_as_they_read_back(db_
 
     read_back: list[str] = []
     real = audit.row_states
-    monkeypatch.setattr(audit, "row_states", lambda s, table_name, keys: (
-        read_back.append(table_name) if list(keys) else None, real(s, table_name, keys))[1])
+    monkeypatch.setattr(
+        audit,
+        "row_states",
+        lambda s, table_name, keys: (read_back.append(table_name) if list(keys) else None, real(s, table_name, keys))[
+            1
+        ],
+    )
     store = open_store(db_url)
     try:
         data = read_workbook(RESOURCES / "samples" / "申报样例.xlsx", vocabulary=store.vocabulary)

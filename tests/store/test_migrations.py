@@ -1,4 +1,5 @@
 """Schema revisions: the migrated schema equals the models, and upgrading keeps the data."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -41,64 +42,263 @@ def _tables_at_0001():
     t = sa.table
     c = sa.column
     return {
-        "companies": t("companies", c("id"), c("uscc"), c("name"), c("city"), c("county"), c("size"), c("industry"),
-                       c("bank_name"), c("bank_account"), c("contact"), c("phone"), c("history_version"),
-                       c("created_at", sa.DateTime), c("updated_at", sa.DateTime)),
-        "batches": t("batches", c("id"), c("name"), c("award_year"), c("status"), c("source_name"),
-                     c("created_at", sa.DateTime), c("calculated_at", sa.DateTime), c("overrides_version"),
-                     c("preparer"), c("reviewer"), c("approved_at", sa.DateTime)),
-        "batch_companies": t("batch_companies", c("batch_id"), c("company_id"), c("seq"), c("calculated"),
-                             c("history_version"), c("total", Money()), c("errors", sa.JSON), c("warnings", sa.JSON),
-                             c("excluded", sa.JSON)),
-        "claims": t("claims", c("batch_id"), c("company_id"), c("seq"), c("claim_key"), c("type"),
-                    c("date", sa.Date), c("fields", sa.JSON)),
-        "award_lines": t("award_lines", c("id"), c("batch_id"), c("company_id"), c("line_no"), c("claim_key"),
-                         c("subject"), c("rule_id"), c("document_id"), c("document_title"), c("doc_number"),
-                         c("clause"), c("summary"), c("sentence"), c("amount", Money()), c("provisional"),
-                         c("person"), c("event_date", sa.Date), c("trace", sa.JSON), c("schedule", sa.JSON)),
-        "ledger": t("ledger", c("company_id"), c("batch_id"), c("line_id"), c("rule_id"), c("year"),
-                    c("amount", Money()), c("subject"), c("person"), c("note"), c("recorded_at", sa.DateTime)),
-        "recognitions": t("recognitions", c("company_id"), c("kind"), c("level"), c("date", sa.Date), c("number"),
-                          c("issued_in"), c("name"), c("stage"), c("batch_id"), c("created_at", sa.DateTime)),
-        "rd_years": t("rd_years", c("company_id"), c("year"), c("expense", Money()), c("super_deduction"),
-                      c("deducted", Money()), c("revenue", Money()), c("updated_at", sa.DateTime)),
+        "companies": t(
+            "companies",
+            c("id"),
+            c("uscc"),
+            c("name"),
+            c("city"),
+            c("county"),
+            c("size"),
+            c("industry"),
+            c("bank_name"),
+            c("bank_account"),
+            c("contact"),
+            c("phone"),
+            c("history_version"),
+            c("created_at", sa.DateTime),
+            c("updated_at", sa.DateTime),
+        ),
+        "batches": t(
+            "batches",
+            c("id"),
+            c("name"),
+            c("award_year"),
+            c("status"),
+            c("source_name"),
+            c("created_at", sa.DateTime),
+            c("calculated_at", sa.DateTime),
+            c("overrides_version"),
+            c("preparer"),
+            c("reviewer"),
+            c("approved_at", sa.DateTime),
+        ),
+        "batch_companies": t(
+            "batch_companies",
+            c("batch_id"),
+            c("company_id"),
+            c("seq"),
+            c("calculated"),
+            c("history_version"),
+            c("total", Money()),
+            c("errors", sa.JSON),
+            c("warnings", sa.JSON),
+            c("excluded", sa.JSON),
+        ),
+        "claims": t(
+            "claims",
+            c("batch_id"),
+            c("company_id"),
+            c("seq"),
+            c("claim_key"),
+            c("type"),
+            c("date", sa.Date),
+            c("fields", sa.JSON),
+        ),
+        "award_lines": t(
+            "award_lines",
+            c("id"),
+            c("batch_id"),
+            c("company_id"),
+            c("line_no"),
+            c("claim_key"),
+            c("subject"),
+            c("rule_id"),
+            c("document_id"),
+            c("document_title"),
+            c("doc_number"),
+            c("clause"),
+            c("summary"),
+            c("sentence"),
+            c("amount", Money()),
+            c("provisional"),
+            c("person"),
+            c("event_date", sa.Date),
+            c("trace", sa.JSON),
+            c("schedule", sa.JSON),
+        ),
+        "ledger": t(
+            "ledger",
+            c("company_id"),
+            c("batch_id"),
+            c("line_id"),
+            c("rule_id"),
+            c("year"),
+            c("amount", Money()),
+            c("subject"),
+            c("person"),
+            c("note"),
+            c("recorded_at", sa.DateTime),
+        ),
+        "recognitions": t(
+            "recognitions",
+            c("company_id"),
+            c("kind"),
+            c("level"),
+            c("date", sa.Date),
+            c("number"),
+            c("issued_in"),
+            c("name"),
+            c("stage"),
+            c("batch_id"),
+            c("created_at", sa.DateTime),
+        ),
+        "rd_years": t(
+            "rd_years",
+            c("company_id"),
+            c("year"),
+            c("expense", Money()),
+            c("super_deduction"),
+            c("deducted", Money()),
+            c("revenue", Money()),
+            c("updated_at", sa.DateTime),
+        ),
     }
 
 
 def _fill_0001(conn):
     t = _tables_at_0001()
-    company = dict(county="海拉尔区", size="medium", industry="", bank_name="工行", bank_account="0601", contact="",
-                   phone="", history_version=3, created_at=NOW, updated_at=NOW)
-    conn.execute(t["companies"].insert(), [
-        dict(id=1, uscc=uscc(1), name="ＡＢＣ呼伦贝尔科技有限公司", city="hulunbuir", **company),
-        dict(id=2, uscc=uscc(2), name="满洲里口岸物流有限公司", city="hulunbuir", **company),
-    ])
-    conn.execute(t["batches"].insert(), [dict(id=1, name="2026年第一批", award_year=2026, status="approved",
-                                              source_name="a.xlsx", created_at=NOW, calculated_at=NOW,
-                                              overrides_version=0, preparer="张三", reviewer="李四", approved_at=NOW)])
-    conn.execute(t["batch_companies"].insert(), [dict(batch_id=1, company_id=1, seq=1, calculated=True,
-                                                      history_version=2, total=Decimal("500000.00"), errors=[],
-                                                      warnings=["含测算金额"], excluded=[])])
-    conn.execute(t["claims"].insert(), [dict(batch_id=1, company_id=1, seq=1, claim_key="c1", type="recognition",
-                                             date=dt.date(2026, 3, 1),
-                                             fields={"kind": "high_tech", "level": "national", "date": "2026-03-01"})])
-    conn.execute(t["award_lines"].insert(), [dict(
-        id=1, batch_id=1, company_id=1, line_no=1, claim_key="c1",
-        subject="recognition:high_tech:national:2026-03-01:approved", rule_id="hlb-01-hte-first",
-        document_id="hlb-2025-draft", document_title="关于进一步提升科技创新能力的政策措施（征求意见稿）", doc_number=None,
-        clause="（一）", summary="首次获批国家高新技术企业", sentence="对首次获批的国家高新技术企业给予50万元经费支持。",
-        amount=Decimal("500000.00"), provisional=True, person="", event_date=dt.date(2026, 3, 1),
-        trace={"formula": "定额 500,000.00元"}, schedule=None)])
-    conn.execute(t["ledger"].insert(), [dict(company_id=1, batch_id=1, line_id=1, rule_id="hlb-01-hte-first",
-                                             year=2026, amount=Decimal("500000.00"),
-                                             subject="recognition:high_tech:national:2026-03-01:approved",
-                                             person="", note="", recorded_at=NOW)])
-    conn.execute(t["recognitions"].insert(), [dict(company_id=1, kind="high_tech", level="national",
-                                                   date=dt.date(2026, 3, 1), number="GR1", issued_in="", name="",
-                                                   stage="approved", batch_id=1, created_at=NOW)])
-    conn.execute(t["rd_years"].insert(), [dict(company_id=2, year=2025, expense=Decimal("1234567.89"),
-                                               super_deduction=True, deducted=None, revenue=Decimal("0.01"),
-                                               updated_at=NOW)])
+    company = dict(
+        county="海拉尔区",
+        size="medium",
+        industry="",
+        bank_name="工行",
+        bank_account="0601",
+        contact="",
+        phone="",
+        history_version=3,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    conn.execute(
+        t["companies"].insert(),
+        [
+            dict(id=1, uscc=uscc(1), name="ＡＢＣ呼伦贝尔科技有限公司", city="hulunbuir", **company),
+            dict(id=2, uscc=uscc(2), name="满洲里口岸物流有限公司", city="hulunbuir", **company),
+        ],
+    )
+    conn.execute(
+        t["batches"].insert(),
+        [
+            dict(
+                id=1,
+                name="2026年第一批",
+                award_year=2026,
+                status="approved",
+                source_name="a.xlsx",
+                created_at=NOW,
+                calculated_at=NOW,
+                overrides_version=0,
+                preparer="张三",
+                reviewer="李四",
+                approved_at=NOW,
+            )
+        ],
+    )
+    conn.execute(
+        t["batch_companies"].insert(),
+        [
+            dict(
+                batch_id=1,
+                company_id=1,
+                seq=1,
+                calculated=True,
+                history_version=2,
+                total=Decimal("500000.00"),
+                errors=[],
+                warnings=["含测算金额"],
+                excluded=[],
+            )
+        ],
+    )
+    conn.execute(
+        t["claims"].insert(),
+        [
+            dict(
+                batch_id=1,
+                company_id=1,
+                seq=1,
+                claim_key="c1",
+                type="recognition",
+                date=dt.date(2026, 3, 1),
+                fields={"kind": "high_tech", "level": "national", "date": "2026-03-01"},
+            )
+        ],
+    )
+    conn.execute(
+        t["award_lines"].insert(),
+        [
+            dict(
+                id=1,
+                batch_id=1,
+                company_id=1,
+                line_no=1,
+                claim_key="c1",
+                subject="recognition:high_tech:national:2026-03-01:approved",
+                rule_id="hlb-01-hte-first",
+                document_id="hlb-2025-draft",
+                document_title="关于进一步提升科技创新能力的政策措施（征求意见稿）",
+                doc_number=None,
+                clause="（一）",
+                summary="首次获批国家高新技术企业",
+                sentence="对首次获批的国家高新技术企业给予50万元经费支持。",
+                amount=Decimal("500000.00"),
+                provisional=True,
+                person="",
+                event_date=dt.date(2026, 3, 1),
+                trace={"formula": "定额 500,000.00元"},
+                schedule=None,
+            )
+        ],
+    )
+    conn.execute(
+        t["ledger"].insert(),
+        [
+            dict(
+                company_id=1,
+                batch_id=1,
+                line_id=1,
+                rule_id="hlb-01-hte-first",
+                year=2026,
+                amount=Decimal("500000.00"),
+                subject="recognition:high_tech:national:2026-03-01:approved",
+                person="",
+                note="",
+                recorded_at=NOW,
+            )
+        ],
+    )
+    conn.execute(
+        t["recognitions"].insert(),
+        [
+            dict(
+                company_id=1,
+                kind="high_tech",
+                level="national",
+                date=dt.date(2026, 3, 1),
+                number="GR1",
+                issued_in="",
+                name="",
+                stage="approved",
+                batch_id=1,
+                created_at=NOW,
+            )
+        ],
+    )
+    conn.execute(
+        t["rd_years"].insert(),
+        [
+            dict(
+                company_id=2,
+                year=2025,
+                expense=Decimal("1234567.89"),
+                super_deduction=True,
+                deducted=None,
+                revenue=Decimal("0.01"),
+                updated_at=NOW,
+            )
+        ],
+    )
 
 
 def test_upgrade_from_the_first_release_keeps_the_data(db_url):
@@ -124,7 +324,11 @@ def test_upgrade_from_the_first_release_keeps_the_data(db_url):
     assert store.search_companies(CompanyFilter(text=uscc(2)[-6:].lower())) == [2]
     (line,) = store.lines(1)
     assert (line.company_name, line.amount, line.provisional, line.trace) == (
-        "ＡＢＣ呼伦贝尔科技有限公司", Decimal("500000.00"), True, Trace(formula="定额 500,000.00元"))
+        "ＡＢＣ呼伦贝尔科技有限公司",
+        Decimal("500000.00"),
+        True,
+        Trace(formula="定额 500,000.00元"),
+    )
     (result,) = store.company_results(1)
     assert (result.total, result.warnings) == (Decimal("500000.00"), ("含测算金额",))
     h1, h2 = store.history(1), store.history(2)
@@ -177,16 +381,22 @@ def test_upgrade_rewrites_ledger_subjects_from_their_claims_and_seals_the_change
 
     store = open_store(db_url)
     u = uscc(7)
-    b, _ = store.apply_import(batch_data("2026年第一批", 2026, [profile(7)], [
-        (u, hte("2026-03-01")), (u, contract("HT-1", "2026-04-01", "6000000"))]))
+    b, _ = store.apply_import(
+        batch_data(
+            "2026年第一批", 2026, [profile(7)], [(u, hte("2026-03-01")), (u, contract("HT-1", "2026-04-01", "6000000"))]
+        )
+    )
     store.calculate(b, policies)
     store.approve(b, "张三", "李四", allow_provisional=True)
     cid = store.company_id(u)
-    store.add_ledger_entry(cid, "hlb-12-tech-contract", 2025, Decimal("1000"), subject="旧台账手工录入",
-                           note="呼科发〔2025〕1号拨付")
+    store.add_ledger_entry(
+        cid, "hlb-12-tech-contract", 2025, Decimal("1000"), subject="旧台账手工录入", note="呼科发〔2025〕1号拨付"
+    )
     # the database as the previous program left it: subjects in the old form, written (and sealed) by it
-    old = {"hlb-01-hte-first": "recognition:high_tech:national:2026-03-01:approved:GR2026",
-           "hlb-12-tech-contract": "tech_contract:HT-1:2026-04-01:"}
+    old = {
+        "hlb-01-hte-first": "recognition:high_tech:national:2026-03-01:approved:GR2026",
+        "hlb-12-tech-contract": "tech_contract:HT-1:2026-04-01:",
+    }
     with store.writing("旧版本") as s:
         rows = s.execute(select(LedgerRow.id, LedgerRow.rule_id).where(LedgerRow.batch_id == b)).all()
         touch(s, LedgerRow, [i for i, _ in rows])
@@ -199,9 +409,11 @@ def test_upgrade_rewrites_ledger_subjects_from_their_claims_and_seals_the_change
     migrate.upgrade(store.engine)
     assert store.revision() == "0007"
     ledger = {(e.rule_id, e.year): e.subject for e in store.history(cid).ledger}
-    assert ledger == {("hlb-01-hte-first", 2026): "recognition:high_tech:national:no=gr2026",
-                      ("hlb-12-tech-contract", 2026): "contract:ht-1",
-                      ("hlb-12-tech-contract", 2025): "旧台账手工录入"}  # typed in by a clerk: kept
+    assert ledger == {
+        ("hlb-01-hte-first", 2026): "recognition:high_tech:national:no=gr2026",
+        ("hlb-12-tech-contract", 2026): "contract:ht-1",
+        ("hlb-12-tech-contract", 2025): "旧台账手工录入",
+    }  # typed in by a clerk: kept
     report = store.verify_audit()
     assert report.ok, [str(p) for p in report.problems]
     (entry,) = [e for e in store.audit_entries() if e.action == "ledger.subjects"]
@@ -209,8 +421,9 @@ def test_upgrade_rewrites_ledger_subjects_from_their_claims_and_seals_the_change
 
     # 2027: a supplementary agreement of HT-1 for 6,000,000 meets the contract paid in 2026:
     # (6,000,000 + 6,000,000) × 5% = 600,000 > 500,000 单个技术合同最高 → 500,000 − 300,000 paid = 200,000
-    b2, _ = store.apply_import(batch_data("2027年第一批", 2027, [profile(7)], [
-        (u, contract("HT-1", "2027-02-01", "6000000"))]))
+    b2, _ = store.apply_import(
+        batch_data("2027年第一批", 2027, [profile(7)], [(u, contract("HT-1", "2027-02-01", "6000000"))])
+    )
     store.calculate(b2, policies)
     assert [(l.rule_id, l.amount) for l in store.lines(b2)] == [("hlb-12-tech-contract", Decimal("200000.00"))]
     store.close()

@@ -1,4 +1,5 @@
 """Parameter overrides kept in the store, applied to calculations, and settings."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -21,7 +22,9 @@ def test_override_changes_the_calculation_and_shows_in_the_trace(store, policies
     assert record.id == oid and record.active
     assert record.override.value == Decimal("0.06") and record.override.who == "王管理员"
     u = uscc(1)
-    b, _ = store.apply_import(batch_data("第一批", 2026, [profile(1)], [(u, contract("HT-1", "2026-03-01", "2000000"))]))
+    b, _ = store.apply_import(
+        batch_data("第一批", 2026, [profile(1)], [(u, contract("HT-1", "2026-03-01", "2000000"))])
+    )
     store.calculate(b, policies)
     (line,) = store.lines(b)
     assert line.amount == Decimal("120000.00")  # 2,000,000 x 6%
@@ -34,15 +37,23 @@ def test_override_changes_the_calculation_and_shows_in_the_trace(store, policies
 def test_override_only_applies_to_events_in_its_period(store, policies):
     store.add_override(_rate("0.06", start=dt.date(2026, 7, 1)), policies)
     u = uscc(2)
-    b, _ = store.apply_import(batch_data("第一批", 2026, [profile(2)], [
-        (u, contract("HT-1", "2026-03-01", "2000000")), (u, contract("HT-2", "2026-08-01", "2000000"))]))
+    b, _ = store.apply_import(
+        batch_data(
+            "第一批",
+            2026,
+            [profile(2)],
+            [(u, contract("HT-1", "2026-03-01", "2000000")), (u, contract("HT-2", "2026-08-01", "2000000"))],
+        )
+    )
     store.calculate(b, policies)
     assert [l.amount for l in store.lines(b)] == [Decimal("100000.00"), Decimal("120000.00")]
 
 
 def test_revoking_keeps_the_record_and_a_change_after_calculation_blocks_approval(store, policies):
     u = uscc(3)
-    b, _ = store.apply_import(batch_data("第一批", 2026, [profile(3)], [(u, contract("HT-1", "2026-03-01", "2000000"))]))
+    b, _ = store.apply_import(
+        batch_data("第一批", 2026, [profile(3)], [(u, contract("HT-1", "2026-03-01", "2000000"))])
+    )
     oid = store.add_override(_rate("0.06"), policies)
     store.calculate(b, policies)
     store.revoke_override(oid, "赵科长")
@@ -63,12 +74,21 @@ def test_replacing_an_override_revokes_the_old_one(store, policies):
     new_id = store.replace_override(oid, _rate("0.07", reason="更正"), "王管理员", policies)
     assert [r.id for r in store.overrides()] == [new_id]
     assert store.policies_with_overrides(policies).rules["hlb-12-tech-contract"].rate.at(
-        dt.date(2026, 3, 1)).value == Decimal("0.07")
+        dt.date(2026, 3, 1)
+    ).value == Decimal("0.07")
 
 
 def test_reading_overrides_are_kept_with_their_type(store, policies):
-    o = Override("hlb-2025-draft", "reading.first_counts_out_of_region", False, dt.date(2026, 1, 1), None,
-                 "王管理员", WHEN, "按市局解释，区外证书不计")
+    o = Override(
+        "hlb-2025-draft",
+        "reading.first_counts_out_of_region",
+        False,
+        dt.date(2026, 1, 1),
+        None,
+        "王管理员",
+        WHEN,
+        "按市局解释，区外证书不计",
+    )
     store.add_override(o, policies)
     assert store.overrides()[0].override.value is False
     u = uscc(4)
@@ -81,8 +101,9 @@ def test_reading_overrides_are_kept_with_their_type(store, policies):
 
 def test_bad_overrides_are_refused(store, policies):
     with pytest.raises(InvalidData, match="规则hlb-12-tech-contract没有参数“amount”"):
-        store.add_override(Override("hlb-12-tech-contract", "amount", Decimal(1), dt.date(2026, 1, 1), None, "王",
-                                    WHEN, "x"), policies)
+        store.add_override(
+            Override("hlb-12-tech-contract", "amount", Decimal(1), dt.date(2026, 1, 1), None, "王", WHEN, "x"), policies
+        )
     with pytest.raises(InvalidData, match="找不到要修改参数的规则：nope"):
         store.add_override(Override("nope", "rate", Decimal(1), dt.date(2026, 1, 1), None, "王", WHEN, "x"), policies)
     with pytest.raises(InvalidData, match="请填写调整人；请填写调整理由"):
@@ -103,4 +124,5 @@ def test_settings(store, policies):
     assert summary.lines == 0
     (result,) = store.company_results(b)
     assert {e["reason"] for e in result.excluded} == {
-        "《关于进一步提升科技创新能力的政策措施（征求意见稿）》为征求意见稿，按设置不予计算"}
+        "《关于进一步提升科技创新能力的政策措施（征求意见稿）》为征求意见稿，按设置不予计算"
+    }

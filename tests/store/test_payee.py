@@ -5,6 +5,7 @@ company's details were last approved, cannot approve a batch that pays it;
 the log keeps every changed value old -> new, also for changes by import, and
 an import that changes a payee is refused until confirmed.
 """
+
 import datetime as dt
 
 import pytest
@@ -55,12 +56,17 @@ def test_whoever_changed_the_account_cannot_approve_paying_it(clerks, policies):
     with pytest.raises(InvalidData) as refused:
         wang.approve(b, allow_provisional=True)
     message = str(refused.value)
-    assert message.startswith("审核人不能审批向自己修改过收款信息或历史记录的单位拨付的批次：“王五”在这些单位上次审批后改动过"
-                              "单位“呼伦贝尔测试1号科技有限公司”：修改银行账号（第")
+    assert message.startswith(
+        "审核人不能审批向自己修改过收款信息或历史记录的单位拨付的批次：“王五”在这些单位上次审批后改动过"
+        "单位“呼伦贝尔测试1号科技有限公司”：修改银行账号（第"
+    )
     assert message.endswith(f"批次{b}须由其他审核人审批")
     (change,) = zhang.audit_entries(action="company.update")
-    assert (change.who, change.old, change.new) == ("王五", {"bank_account": "0601000000000001"},
-                                                   {"bank_account": "6222000099998888"})
+    assert (change.who, change.old, change.new) == (
+        "王五",
+        {"bank_account": "0601000000000001"},
+        {"bank_account": "6222000099998888"},
+    )
     li.approve(b, allow_provisional=True)  # another reviewer sees the new account and approves it
     assert li.lines(b)[0].bank_account == "6222000099998888"
 
@@ -68,20 +74,28 @@ def test_whoever_changed_the_account_cannot_approve_paying_it(clerks, policies):
 def test_a_payee_changed_by_import_counts_like_an_edit(clerks, policies):
     zhang, li, wang = clerks["张三"], clerks["李四"], clerks["王五"]
     b = draft(zhang, policies)
-    changed = batch_data("换账户", 2026, [profile(1, bank_name="中国银行海拉尔支行", bank_account="6216000011112222")],
-                         [(uscc(1), contract("HT-2", "2026-05-01", "100000"))])
+    changed = batch_data(
+        "换账户",
+        2026,
+        [profile(1, bank_name="中国银行海拉尔支行", bank_account="6216000011112222")],
+        [(uscc(1), contract("HT-2", "2026-05-01", "100000"))],
+    )
     with pytest.raises(PayeeChanges, match="导入将改变1家已有单位的收款信息"):
         wang.apply_import(changed)
     assert [f"{c.field}:{c.old}->{c.new}" for c in wang.payee_changes(changed)] == [
-        "bank_name:中国工商银行呼伦贝尔分行->中国银行海拉尔支行", "bank_account:0601000000000001->6216000011112222"]
+        "bank_name:中国工商银行呼伦贝尔分行->中国银行海拉尔支行",
+        "bank_account:0601000000000001->6216000011112222",
+    ]
     other, _ = wang.apply_import(changed, accept_payee_changes=True)
     zhang.calculate(b, policies)
     with pytest.raises(InvalidData, match="单位“呼伦贝尔测试1号科技有限公司”：修改开户行、银行账号"):
         wang.approve(b, allow_provisional=True)
     (entry,) = zhang.audit_entries(action="company.update")
     assert (entry.who, entry.old, entry.new) == (
-        "王五", {"bank_name": "中国工商银行呼伦贝尔分行", "bank_account": "0601000000000001"},
-        {"bank_name": "中国银行海拉尔支行", "bank_account": "6216000011112222", "imported_in": other})
+        "王五",
+        {"bank_name": "中国工商银行呼伦贝尔分行", "bank_account": "0601000000000001"},
+        {"bank_name": "中国银行海拉尔支行", "bank_account": "6216000011112222", "imported_in": other},
+    )
     li.approve(b, allow_provisional=True)
 
 

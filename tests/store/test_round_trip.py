@@ -3,6 +3,7 @@
 The workbooks' totals must equal what the engine computes straight from the
 same parsed workbook (no store in between), line for line.
 """
+
 from collections import defaultdict
 from decimal import Decimal
 
@@ -41,8 +42,11 @@ def engine_lines(data, policies):
     ctx = Context(policies, data.award_year)
     out = []
     for p in data.companies:
-        case = CompanyCase(Company(p.uscc, p.name, p.city, p.county, p.size, p.industry),
-                           History(tuple(recs[p.uscc]), frozenset(sme[p.uscc]), rd[p.uscc], ()), tuple(claims[p.uscc]))
+        case = CompanyCase(
+            Company(p.uscc, p.name, p.city, p.county, p.size, p.industry),
+            History(tuple(recs[p.uscc]), frozenset(sme[p.uscc]), rd[p.uscc], ()),
+            tuple(claims[p.uscc]),
+        )
         out += [(p.uscc, l.rule.id, l.amount) for l in evaluate_company(case, ctx).lines]
     return sorted(out)
 
@@ -65,6 +69,7 @@ def _fill_template(path):
     for n in (1, 2):
         first17 = f"9115070{n}MA0000{n:03d}"[:17]
         codes.append(first17 + check_character(first17))
+
     def put(sheet, values: dict):
         s = wb[sheet]
         hs = [str(c.value or "").replace("*", "").strip() for c in s[1]]
@@ -72,18 +77,53 @@ def _fill_template(path):
         for title, value in values.items():
             s.cell(row, next(i for i, h in enumerate(hs, 1) if h.startswith(title))).value = value
 
-    put("企业信息", {"统一社会信用代码": codes[0], "企业名称": "呼伦贝尔往返甲有限公司", "所属盟市": "呼伦贝尔市",
-                 "旗县区": "海拉尔区", "企业规模": "中型企业", "开户行": "中国银行海拉尔支行", "账号": "100000000000001"})
-    put("企业信息", {"统一社会信用代码": codes[1], "企业名称": "包头往返乙有限公司", "所属盟市": "包头市",
-                 "旗县区": "昆都仑区", "企业规模": "小微企业", "开户行": "中国银行包头分行", "账号": "100000000000002"})
-    put("历史-研发投入", {"统一社会信用代码": codes[0], "年度": 2024, "研发费用": "2,000,000", "享受研发费用加计扣除": "是"})
-    put("历史-研发投入", {"统一社会信用代码": codes[0], "年度": 2025, "研发费用": "300万", "享受研发费用加计扣除": "是"})
-    put("历史-研发投入", {"统一社会信用代码": codes[1], "年度": 2025, "研发费用": "1000000", "享受研发费用加计扣除": "是",
-                      "已加计扣除的研发费用": "900000"})
+    put(
+        "企业信息",
+        {
+            "统一社会信用代码": codes[0],
+            "企业名称": "呼伦贝尔往返甲有限公司",
+            "所属盟市": "呼伦贝尔市",
+            "旗县区": "海拉尔区",
+            "企业规模": "中型企业",
+            "开户行": "中国银行海拉尔支行",
+            "账号": "100000000000001",
+        },
+    )
+    put(
+        "企业信息",
+        {
+            "统一社会信用代码": codes[1],
+            "企业名称": "包头往返乙有限公司",
+            "所属盟市": "包头市",
+            "旗县区": "昆都仑区",
+            "企业规模": "小微企业",
+            "开户行": "中国银行包头分行",
+            "账号": "100000000000002",
+        },
+    )
+    put(
+        "历史-研发投入",
+        {"统一社会信用代码": codes[0], "年度": 2024, "研发费用": "2,000,000", "享受研发费用加计扣除": "是"},
+    )
+    put(
+        "历史-研发投入", {"统一社会信用代码": codes[0], "年度": 2025, "研发费用": "300万", "享受研发费用加计扣除": "是"}
+    )
+    put(
+        "历史-研发投入",
+        {
+            "统一社会信用代码": codes[1],
+            "年度": 2025,
+            "研发费用": "1000000",
+            "享受研发费用加计扣除": "是",
+            "已加计扣除的研发费用": "900000",
+        },
+    )
     put("申报-研发投入后补助申请", {"统一社会信用代码": codes[0]})
     put("申报-研发投入后补助申请", {"统一社会信用代码": codes[1]})
-    put("申报-认定、获批", {"统一社会信用代码": codes[1], "认定类别": "高新技术企业", "级别": "国家级",
-                       "认定/获批日期": "2026年3月1日"})
+    put(
+        "申报-认定、获批",
+        {"统一社会信用代码": codes[1], "认定类别": "高新技术企业", "级别": "国家级", "认定/获批日期": "2026年3月1日"},
+    )
     wb.save(path)
     return codes
 
@@ -108,7 +148,8 @@ def test_round_trip_totals_match_the_engine(store, tmp_path, all_policies, sourc
     ws = openpyxl.load_workbook(results)["汇总"]
     cells = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert any(isinstance(c, (int, float)) and Decimal(str(c)) == total for c in cells) or str(total) in " ".join(
-        map(str, cells))
+        map(str, cells)
+    )
 
     disbursement = write_disbursement_sheet(batch, lines, tmp_path / "拨付明细表.xlsx", include_provisional=True)
     got, row = _sheet_total(disbursement, "资金拨付明细表", 3, "金额（元）")

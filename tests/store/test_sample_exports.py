@@ -7,6 +7,7 @@ which was generated before the rework: ``python tests/store/test_sample_exports.
 It was written again once, when the sheet's batch status became the program's one label (已审批, not 已审核;
 草稿, not 草稿（未审核）: core.vocabulary): with the old labels put back, the digests were the first ones.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -54,18 +55,24 @@ def sample_export_digests(folder: Path) -> dict[str, dict[str, str]]:
         store.clock = lambda: dt.datetime(2026, 11, 20, 9, 30)
         batch_id = load_demo_data(store, load_policies())
         out: dict[str, dict[str, str]] = {}
-        out["draft results"] = _book_digest(write_results_workbook(
-            store.batch(batch_id), store.lines(batch_id), folder / "draft.xlsx", exported_at=EXPORTED_AT))
+        out["draft results"] = _book_digest(
+            write_results_workbook(
+                store.batch(batch_id), store.lines(batch_id), folder / "draft.xlsx", exported_at=EXPORTED_AT
+            )
+        )
         store.approve(batch_id, preparer="张三", reviewer="李四", allow_provisional=True)
         # the approval's time is the wall clock's (core.store.approval), so the sheet shows a fixed one
         batch = dataclasses.replace(store.batch(batch_id), approved_at=APPROVED_AT)
         lines = store.lines(batch_id)
-        out["results"] = _book_digest(write_results_workbook(batch, lines, folder / "results.xlsx",
-                                                             exported_at=EXPORTED_AT))
-        out["disbursement"] = _book_digest(write_disbursement_sheet(batch, lines, folder / "disbursement.xlsx",
-                                                                    include_provisional=True))
-        out["publicity"] = _book_digest(write_publicity_list(batch, lines, folder / "publicity.xlsx",
-                                                             include_provisional=True))
+        out["results"] = _book_digest(
+            write_results_workbook(batch, lines, folder / "results.xlsx", exported_at=EXPORTED_AT)
+        )
+        out["disbursement"] = _book_digest(
+            write_disbursement_sheet(batch, lines, folder / "disbursement.xlsx", include_provisional=True)
+        )
+        out["publicity"] = _book_digest(
+            write_publicity_list(batch, lines, folder / "publicity.xlsx", include_provisional=True)
+        )
         return out
     finally:
         store.close()
@@ -73,8 +80,10 @@ def sample_export_digests(folder: Path) -> dict[str, dict[str, str]]:
 
 def test_the_sample_batch_exports_as_before_the_store_rework(tmp_path):
     assert sample_export_digests(tmp_path) == json.loads(EXPECTED.read_text(encoding="utf-8"))
-    status = {row[0]: row[1] for row in openpyxl.load_workbook(tmp_path / "results.xlsx")["汇总"].iter_rows(
-        max_col=2, values_only=True)}["状态"]
+    status = {
+        row[0]: row[1]
+        for row in openpyxl.load_workbook(tmp_path / "results.xlsx")["汇总"].iter_rows(max_col=2, values_only=True)
+    }["状态"]
     assert status == "已审批"  # as the batch list, letters and messages say it (issue 16)
 
 
@@ -83,6 +92,7 @@ if __name__ == "__main__":
 
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory() as d:
-        EXPECTED.write_text(json.dumps(sample_export_digests(Path(d)), ensure_ascii=False, indent=1) + "\n",
-                            encoding="utf-8")
+        EXPECTED.write_text(
+            json.dumps(sample_export_digests(Path(d)), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
     print(EXPECTED)

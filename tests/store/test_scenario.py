@@ -4,6 +4,7 @@
       对连续3年认定的国家科技型中小企业给予10万元经费支持。”
 （二）“按照研发投入增量给予企业5%的后补助支持……少于1万元的不予补助”（最近连续两个年度享受加计扣除）.
 """
+
 import datetime as dt
 import json
 from decimal import Decimal
@@ -90,8 +91,12 @@ def test_scenario_never_touches_the_policies_it_copies(store, policies):
 
 
 def test_over_a_batch_its_claims_are_what_is_counted(store, policies):
-    data = batch_data("2026年第一批", 2026, [profile(1), profile(2)],
-                      [(uscc(1), hte("2026-03-01")), (uscc(2), hte("2026-04-01", "c2"))])
+    data = batch_data(
+        "2026年第一批",
+        2026,
+        [profile(1), profile(2)],
+        [(uscc(1), hte("2026-03-01")), (uscc(2), hte("2026-04-01", "c2"))],
+    )
     batch_id, _ = store.apply_import(data)
     cmp = run_scenario(store, policies, parse_scenario_text(HTE_30), batch=batch_id)
     # two first-time HTEs: 2 × 500,000 = 1,000,000; at 300,000 each: 600,000
@@ -115,8 +120,22 @@ def test_the_command_writes_report_and_json(store, db_url, tmp_path, capsys):
     path = tmp_path / "hte30.yaml"
     path.write_text(HTE_30, encoding="utf-8")
     out = tmp_path / "测算报告.xlsx"
-    code = main(["--db", db_url, "--policies", str(_hlb_dir(tmp_path)), "scenario", "run", str(path), "--year",
-                 "2026", "-o", str(out), "--json"])
+    code = main(
+        [
+            "--db",
+            db_url,
+            "--policies",
+            str(_hlb_dir(tmp_path)),
+            "scenario",
+            "run",
+            str(path),
+            "--year",
+            "2026",
+            "-o",
+            str(out),
+            "--json",
+        ]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["totals"] == ["1280000.00", "880000.00", "1180000.00"]
@@ -134,8 +153,7 @@ def test_the_command_writes_report_and_json(store, db_url, tmp_path, capsys):
 def test_the_command_names_a_bad_scenario(store, db_url, tmp_path, capsys):
     path = tmp_path / "bad.yaml"
     path.write_text(HTE_30.replace("clause: （一）", "clause: （二）"), encoding="utf-8")
-    code = main(["--db", db_url, "--policies", str(_hlb_dir(tmp_path)), "scenario", "run", str(path),
-                 "--year", "2026"])
+    code = main(["--db", db_url, "--policies", str(_hlb_dir(tmp_path)), "scenario", "run", str(path), "--year", "2026"])
     assert code == 2
     assert "出自（一），方案写的是（二）" in capsys.readouterr().err
 
@@ -152,14 +170,27 @@ def _hlb_dir(tmp_path):
     return folder
 
 
-@pytest.mark.parametrize("text, message", [
-    ("base: [nope]\nname: x\n", "未知政策文件"),
-    (("base: [hlb-2025-draft]\nname: x\nchanges:\n  - {rule: hlb-01-hte-first, param: amount, value: 1, clause: （一）,"
-      " cite: 给予15万元经费支持}\n"), "没有写到规则"),
-    (("base: [hlb-2025-draft]\nname: x\nchanges:\n  - {rule: hlb-01-hte-first, param: rate, value: 1, clause: （一）,"
-      " cite: 50万元}\n"), "没有参数“rate”"),
-    ("base: [hlb-2025-draft]\nname: x\nrules_off:\n  - {rule: nmg-x}\n", "不在方案复制的文件"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("base: [nope]\nname: x\n", "未知政策文件"),
+        (
+            (
+                "base: [hlb-2025-draft]\nname: x\nchanges:\n  - {rule: hlb-01-hte-first, param: amount, value: 1, clause: （一）,"
+                " cite: 给予15万元经费支持}\n"
+            ),
+            "没有写到规则",
+        ),
+        (
+            (
+                "base: [hlb-2025-draft]\nname: x\nchanges:\n  - {rule: hlb-01-hte-first, param: rate, value: 1, clause: （一）,"
+                " cite: 50万元}\n"
+            ),
+            "没有参数“rate”",
+        ),
+        ("base: [hlb-2025-draft]\nname: x\nrules_off:\n  - {rule: nmg-x}\n", "不在方案复制的文件"),
+    ],
+)
 def test_bad_changes_are_refused_with_a_reason(policies, text, message):
     from core.scenario.apply import apply_scenario
 
@@ -179,8 +210,9 @@ def test_the_documented_example_by_hand(store, policies):
     from core.scenario.spec import load_scenario_file
 
     three_companies(store)
-    cmp = run_scenario(store, policies, load_scenario_file(RESOURCES / "scenarios" / "hlb-2025-draft-example.yaml"),
-                       year=2026)
+    cmp = run_scenario(
+        store, policies, load_scenario_file(RESOURCES / "scenarios" / "hlb-2025-draft-example.yaml"), year=2026
+    )
     assert cmp.columns == ["征求意见稿原文", "首次获批高企30万元", "压减方案"]
     assert cmp.totals == [D("1280000.00"), D("880000.00"), D("24000.00")]
     assert {r["what"] for r in cmp.change_rows} >= {"研发投入增量后补助：比例", "施行日期改为2026-07-01"}

@@ -9,6 +9,7 @@
 - approve writes the ledger, the history and the payee snapshot a part at a time: with parts of one row the
   result is the same and the log still verifies.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,9 @@ def test_list_digest_is_the_digest_of_the_whole_lists_canonical_json():
 
 
 def test_row_states_keep_only_mismatched_rows_and_name_the_changed_column(store, policies, db_url):
-    b, _ = store.apply_import(batch_data("批次", 2026, [profile(1), profile(2)],
-                                         [(uscc(1), hte("2026-03-01")), (uscc(2), hte("2026-03-01"))]))
+    b, _ = store.apply_import(
+        batch_data("批次", 2026, [profile(1), profile(2)], [(uscc(1), hte("2026-03-01")), (uscc(2), hte("2026-03-01"))])
+    )
     store.calculate(b, policies)
     with store.reading() as s:
         keys = [str(k) for k in s.scalars(sa.select(BatchCompany.id).where(BatchCompany.batch_id == b))]
@@ -52,8 +54,7 @@ def test_row_states_keep_only_mismatched_rows_and_name_the_changed_column(store,
         full = seals.row_states(s, "batch_companies", keys, rows=True)
     changed = after[keys[0]]
     assert not changed.matches and changed.row["bank_account"] == "6222000011112222"
-    assert seals.changed_columns("batch_companies", changed.fingerprint, changed.sealed_fingerprint) == [
-        "bank_account"]
+    assert seals.changed_columns("batch_companies", changed.fingerprint, changed.sealed_fingerprint) == ["bank_account"]
     assert after[keys[1]].matches and after[keys[1]].row is None
     # The digest of the sealed columns read in digest order is row_seal's of the same row.
     state = full[keys[1]]
@@ -74,8 +75,9 @@ def test_approval_in_parts_of_one_row_writes_what_one_part_writes(store, monkeyp
     assert entry.new["total"] == str(sum(line.amount for line in lines))
     with store.reading() as s:
         ledger = s.execute(sa.text(f"SELECT count(*) FROM ledger WHERE batch_id = {batch_id}")).scalar()
-        kept = s.execute(sa.text(f"SELECT count(*) FROM batch_companies WHERE batch_id = {batch_id} "
-                                 "AND company_name IS NOT NULL")).scalar()
+        kept = s.execute(
+            sa.text(f"SELECT count(*) FROM batch_companies WHERE batch_id = {batch_id} AND company_name IS NOT NULL")
+        ).scalar()
         members = s.execute(sa.text(f"SELECT count(*) FROM batch_companies WHERE batch_id = {batch_id}")).scalar()
     assert ledger == 54 and kept == members
     report = store.audit.verify()
@@ -88,16 +90,23 @@ def test_seal_set_digest_and_rows_are_those_of_the_sorted_seal_list():
     digest, fingerprint = "ab" * 32, "0f1e2d3c"
     assert seals.unpack_seal(seals.pack_seal(digest, fingerprint)) == (digest, fingerprint)
     assert seals.unpack_seal(seals.pack_seal(None, None)) == (None, None)
-    packed = {"ledger": {"9": seals.pack_seal(digest, fingerprint), "10": b""},
-              "claims": {"1": seals.pack_seal("cd" * 32, "0001")}}
+    packed = {
+        "ledger": {"9": seals.pack_seal(digest, fingerprint), "10": b""},
+        "claims": {"1": seals.pack_seal("cd" * 32, "0001")},
+    }
     sealed = audit_log.SealSet(packed)
-    assert list(sealed) == [("claims", "1", "cd" * 32, "0001"), ("ledger", "10", None, None),
-                            ("ledger", "9", digest, fingerprint)]
-    assert sealed.digest() == seals.list_digest([("ledger", "9", digest), ("ledger", "10", None),
-                                                 ("claims", "1", "cd" * 32)])
+    assert list(sealed) == [
+        ("claims", "1", "cd" * 32, "0001"),
+        ("ledger", "10", None, None),
+        ("ledger", "9", digest, fingerprint),
+    ]
+    assert sealed.digest() == seals.list_digest(
+        [("ledger", "9", digest), ("ledger", "10", None), ("claims", "1", "cd" * 32)]
+    )
     many = {str(k): seals.pack_seal(f"{k:064x}", None) for k in range(2 * seals._LIST_PIECE + 3)}
     assert audit_log.SealSet({"ledger": many}).digest() == seals.list_digest(
-        [("ledger", k, f"{int(k):064x}") for k in many])
+        [("ledger", k, f"{int(k):064x}") for k in many]
+    )
 
 
 def test_json_part_is_the_canonical_json_of_the_stored_text():

@@ -1,4 +1,5 @@
 """The default SQLite file: where it lives, its durability settings, backups and restore."""
+
 import sqlite3
 from decimal import Decimal
 

@@ -7,6 +7,7 @@ chained into the log as audit.tamper, the message naming the table, the row
 and the changed columns) or, where no write path touches the row, still be
 named by ``audit verify``: never hidden.
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -22,8 +23,9 @@ from core.store.seals import PROTECTED
 
 D = Decimal
 PW = {"管理员": "Admin-2026", "张三": "Zhang-2026", "李四": "Li-2026x", "王五": "Wang-2026"}
-RULE = Override("hlb-12-tech-contract", "rate", D("0.06"), dt.date(2026, 1, 1), None, "王", dt.datetime(2026, 1, 1),
-                "会议纪要")
+RULE = Override(
+    "hlb-12-tech-contract", "rate", D("0.06"), dt.date(2026, 1, 1), None, "王", dt.datetime(2026, 1, 1), "会议纪要"
+)
 
 
 def world(store, policies) -> dict:
@@ -35,12 +37,15 @@ def world(store, policies) -> dict:
     store.letter_numbers(b)
     store.record_letter_issue(b, uscc(2), "pdf", "张三")
     c3 = store.add_company(profile(3))
-    ids = dict(approved=b, history_company=c3,
-               recognition=store.add_recognition(c3, Recognition("high_tech", "national", dt.date(2020, 1, 1), "")),
-               tech_sme=store.add_tech_sme(c3, 2025, "2025150700001"),
-               rd=store.set_rd_year(c3, RdYear(2025, D("1000000.00"), True)),
-               ledger=store.add_ledger_entry(c3, "hlb-01-hte-first", 2019, D("100000"), note="2019年拨付文件"),
-               override=store.add_override(RULE, policies))
+    ids = dict(
+        approved=b,
+        history_company=c3,
+        recognition=store.add_recognition(c3, Recognition("high_tech", "national", dt.date(2020, 1, 1), "")),
+        tech_sme=store.add_tech_sme(c3, 2025, "2025150700001"),
+        rd=store.set_rd_year(c3, RdYear(2025, D("1000000.00"), True)),
+        ledger=store.add_ledger_entry(c3, "hlb-01-hte-first", 2019, D("100000"), note="2019年拨付文件"),
+        override=store.add_override(RULE, policies),
+    )
     store.set_setting("bureau.name", "呼伦贝尔市科学技术局")
     a, _ = store.apply_import(batch_data("草稿批次", 2026, [profile(1)], [(uscc(1), hte("2026-03-01"))]))
     store.calculate(a, policies)
@@ -54,8 +59,7 @@ def dump(db_url) -> dict:
     engine = sa.create_engine(db_url)
     try:
         with engine.connect() as conn:
-            return {name: sorted(map(repr, conn.execute(sa.text(f"SELECT * FROM {name}")).all()))
-                    for name in PROTECTED}
+            return {name: sorted(map(repr, conn.execute(sa.text(f"SELECT * FROM {name}")).all())) for name in PROTECTED}
     finally:
         engine.dispose()
 
@@ -92,8 +96,13 @@ def test_a_draft_line_raised_in_the_file_is_not_approved_recalculated_or_deleted
     """The issue's first case: a draft line edited from 500,000 to 5,000,000, then approved."""
     ids = world(store, policies)
     tamper(db_url, f"UPDATE award_lines SET amount = '5000000.00' WHERE batch_id = {ids['draft']}")
-    exc = refused(store, db_url, "award_lines", lambda: store.approve(ids["draft"], "张三", "李四",
-                                                                       allow_provisional=True), ["amount"])
+    exc = refused(
+        store,
+        db_url,
+        "award_lines",
+        lambda: store.approve(ids["draft"], "张三", "李四", allow_provisional=True),
+        ["amount"],
+    )
     assert "金额5000000.00元" in str(exc) and "被改动的列：金额（amount）" in str(exc)
     assert "“审批批次”已被拒绝" in str(exc)
     refused(store, db_url, "award_lines", lambda: store.calculate(ids["draft"], policies), ["amount"])
@@ -104,13 +113,17 @@ def test_a_draft_line_raised_in_the_file_is_not_approved_recalculated_or_deleted
 def test_a_line_inserted_into_a_draft_in_the_file_is_not_approved(store, policies, db_url):
     ids = world(store, policies)
     (line,) = store.lines(ids["draft"])
-    tamper(db_url, "INSERT INTO award_lines (id, batch_id, company_id, line_no, claim_key, subject, rule_id, document_id,"
-                   " document_title, doc_number, clause, summary, sentence, amount, provisional, person, event_date,"
-                   f" trace) SELECT 999, batch_id, company_id, 2, claim_key, subject, rule_id, document_id,"
-                   f" document_title, doc_number, clause, summary, sentence, '9000000.00', provisional, person,"
-                   f" event_date, trace FROM award_lines WHERE batch_id = {ids['draft']}")
-    exc = refused(store, db_url, "award_lines", lambda: store.approve(ids["draft"], "张三", "李四",
-                                                                       allow_provisional=True))
+    tamper(
+        db_url,
+        "INSERT INTO award_lines (id, batch_id, company_id, line_no, claim_key, subject, rule_id, document_id,"
+        " document_title, doc_number, clause, summary, sentence, amount, provisional, person, event_date,"
+        f" trace) SELECT 999, batch_id, company_id, 2, claim_key, subject, rule_id, document_id,"
+        f" document_title, doc_number, clause, summary, sentence, '9000000.00', provisional, person,"
+        f" event_date, trace FROM award_lines WHERE batch_id = {ids['draft']}",
+    )
+    exc = refused(
+        store, db_url, "award_lines", lambda: store.approve(ids["draft"], "张三", "李四", allow_provisional=True)
+    )
     assert exc.rows[0].problem == "inserted" and "（被直接插入）" in str(exc)
 
 
@@ -129,34 +142,59 @@ def test_a_company_changed_in_the_file_is_not_edited_merged_or_paid(store, polic
     tamper(db_url, f"UPDATE companies SET bank_account = '6222000011112222' WHERE id = {cid}")
     refused(store, db_url, "companies", lambda: store.update_company(cid, phone="0470-1234567"), ["bank_account"])
     renamed = profile(1, name="呼伦贝尔测试一号科技有限公司")
-    refused(store, db_url, "companies", lambda: store.apply_import(
-        batch_data("改名", 2026, [renamed], [(uscc(1), hte("2026-03-01"))]), accept_payee_changes=True),
-        ["bank_account"])
-    exc = refused(store, db_url, "companies", lambda: store.approve(ids["draft"], "张三", "李四",
-                                                                     allow_provisional=True), ["bank_account"])
+    refused(
+        store,
+        db_url,
+        "companies",
+        lambda: store.apply_import(
+            batch_data("改名", 2026, [renamed], [(uscc(1), hte("2026-03-01"))]), accept_payee_changes=True
+        ),
+        ["bank_account"],
+    )
+    exc = refused(
+        store,
+        db_url,
+        "companies",
+        lambda: store.approve(ids["draft"], "张三", "李四", allow_provisional=True),
+        ["bank_account"],
+    )
     assert "被改动的列：银行账号（bank_account）" in str(exc)
 
 
 def test_history_changed_in_the_file_is_not_edited_deleted_or_merged(store, policies, db_url):
     ids = world(store, policies)
     c3 = ids["history_company"]
-    tamper(db_url, f"UPDATE recognitions SET name = '伪造' WHERE id = {ids['recognition']}",
-           f"UPDATE tech_sme_registrations SET number = 'X' WHERE id = {ids['tech_sme']}",
-           f"UPDATE rd_years SET expense = '9000000.00' WHERE id = {ids['rd']}",
-           f"UPDATE ledger SET amount = '1.00' WHERE id = {ids['ledger']}")
+    tamper(
+        db_url,
+        f"UPDATE recognitions SET name = '伪造' WHERE id = {ids['recognition']}",
+        f"UPDATE tech_sme_registrations SET number = 'X' WHERE id = {ids['tech_sme']}",
+        f"UPDATE rd_years SET expense = '9000000.00' WHERE id = {ids['rd']}",
+        f"UPDATE ledger SET amount = '1.00' WHERE id = {ids['ledger']}",
+    )
     rec = Recognition("high_tech", "national", dt.date(2020, 1, 1), "GR2020")
     refused(store, db_url, "recognitions", lambda: store.update_recognition(ids["recognition"], rec), ["name"])
     refused(store, db_url, "recognitions", lambda: store.delete_recognition(ids["recognition"]), ["name"])
     refused(store, db_url, "tech_sme_registrations", lambda: store.delete_tech_sme(ids["tech_sme"]), ["number"])
-    refused(store, db_url, "rd_years", lambda: store.set_rd_year(c3, RdYear(2025, D("2000000.00"), True)),
-            ["expense"])
+    refused(store, db_url, "rd_years", lambda: store.set_rd_year(c3, RdYear(2025, D("2000000.00"), True)), ["expense"])
     refused(store, db_url, "rd_years", lambda: store.delete_rd_year(ids["rd"]), ["expense"])
     refused(store, db_url, "ledger", lambda: store.delete_ledger_entry(ids["ledger"]), ["amount"])
     # an import that fills in the certificate number, or brings other R&D figures, merges into those rows
-    refused(store, db_url, "recognitions", lambda: store.apply_import(batch_data(
-        "补证书号", 2026, [profile(3)], recognitions=[(uscc(3), rec)])), ["name"])
-    refused(store, db_url, "rd_years", lambda: store.apply_import(batch_data(
-        "研发费用", 2026, [profile(3)], rd=[(uscc(3), RdYear(2025, D("3000000.00"), True))])), ["expense"])
+    refused(
+        store,
+        db_url,
+        "recognitions",
+        lambda: store.apply_import(batch_data("补证书号", 2026, [profile(3)], recognitions=[(uscc(3), rec)])),
+        ["name"],
+    )
+    refused(
+        store,
+        db_url,
+        "rd_years",
+        lambda: store.apply_import(
+            batch_data("研发费用", 2026, [profile(3)], rd=[(uscc(3), RdYear(2025, D("3000000.00"), True))])
+        ),
+        ["expense"],
+    )
 
 
 def test_an_approved_ledger_row_changed_in_the_file_is_not_netted_by_a_correction(store, policies, db_url):
@@ -166,14 +204,23 @@ def test_an_approved_ledger_row_changed_in_the_file_is_not_netted_by_a_correctio
     refused(store, db_url, "ledger", lambda: store.calculate(adjustment, policies), ["amount"])
 
 
-def test_a_batch_changed_in_the_file_is_not_calculated_approved_deleted_paid_corrected_or_lettered(store, policies,
-                                                                                                   db_url):
+def test_a_batch_changed_in_the_file_is_not_calculated_approved_deleted_paid_corrected_or_lettered(
+    store, policies, db_url
+):
     ids = world(store, policies)
-    tamper(db_url, f"UPDATE batches SET preparer = '王五' WHERE id = {ids['draft']}",
-           f"UPDATE batches SET reviewer = '王五' WHERE id = {ids['approved']}")
+    tamper(
+        db_url,
+        f"UPDATE batches SET preparer = '王五' WHERE id = {ids['draft']}",
+        f"UPDATE batches SET reviewer = '王五' WHERE id = {ids['approved']}",
+    )
     refused(store, db_url, "batches", lambda: store.calculate(ids["draft"], policies), ["preparer"])
-    refused(store, db_url, "batches", lambda: store.approve(ids["draft"], "张三", "李四", allow_provisional=True),
-            ["preparer"])
+    refused(
+        store,
+        db_url,
+        "batches",
+        lambda: store.approve(ids["draft"], "张三", "李四", allow_provisional=True),
+        ["preparer"],
+    )
     refused(store, db_url, "batches", lambda: store.delete_draft(ids["draft"]), ["preparer"])
     refused(store, db_url, "batches", lambda: store.mark_paid(ids["approved"]), ["reviewer"])
     refused(store, db_url, "batches", lambda: store.create_adjustment(ids["approved"], "张三", "复核"), ["reviewer"])
@@ -182,21 +229,39 @@ def test_a_batch_changed_in_the_file_is_not_calculated_approved_deleted_paid_cor
 
 def test_a_batch_company_changed_in_the_file_is_not_recalculated_approved_paid_or_corrected(store, policies, db_url):
     ids = world(store, policies)
-    tamper(db_url, f"UPDATE batch_companies SET total = '9000000.00' WHERE batch_id = {ids['draft']}",
-           f"UPDATE batch_companies SET bank_account = '6222000011112222' WHERE batch_id = {ids['approved']}")
+    tamper(
+        db_url,
+        f"UPDATE batch_companies SET total = '9000000.00' WHERE batch_id = {ids['draft']}",
+        f"UPDATE batch_companies SET bank_account = '6222000011112222' WHERE batch_id = {ids['approved']}",
+    )
     refused(store, db_url, "batch_companies", lambda: store.calculate(ids["draft"], policies), ["total"])
-    refused(store, db_url, "batch_companies", lambda: store.approve(ids["draft"], "张三", "李四",
-                                                                    allow_provisional=True), ["total"])
+    refused(
+        store,
+        db_url,
+        "batch_companies",
+        lambda: store.approve(ids["draft"], "张三", "李四", allow_provisional=True),
+        ["total"],
+    )
     refused(store, db_url, "batch_companies", lambda: store.mark_paid(ids["approved"]), ["bank_account"])
-    refused(store, db_url, "batch_companies", lambda: store.create_adjustment(ids["approved"], "张三", "复核"),
-            ["bank_account"])
+    refused(
+        store,
+        db_url,
+        "batch_companies",
+        lambda: store.create_adjustment(ids["approved"], "张三", "复核"),
+        ["bank_account"],
+    )
 
 
 def test_a_claim_changed_in_the_file_is_not_approved_deleted_or_copied_into_a_correction(store, policies, db_url):
     ids = world(store, policies)
     tamper(db_url, f"UPDATE claims SET claim_key = 'forged' WHERE batch_id IN ({ids['draft']}, {ids['approved']})")
-    refused(store, db_url, "claims", lambda: store.approve(ids["draft"], "张三", "李四", allow_provisional=True),
-            ["claim_key"])
+    refused(
+        store,
+        db_url,
+        "claims",
+        lambda: store.approve(ids["draft"], "张三", "李四", allow_provisional=True),
+        ["claim_key"],
+    )
     refused(store, db_url, "claims", lambda: store.delete_draft(ids["draft"]), ["claim_key"])
     refused(store, db_url, "claims", lambda: store.create_adjustment(ids["approved"], "张三", "复核"), ["claim_key"])
 
@@ -209,12 +274,16 @@ def test_an_import_record_changed_in_the_file_is_not_deleted(store, policies, db
 
 def test_overrides_and_settings_changed_in_the_file_are_not_written_over(store, policies, db_url):
     ids = world(store, policies)
-    tamper(db_url, f"UPDATE overrides SET value = '0.60' WHERE id = {ids['override']}",
-           "UPDATE settings SET value = '7' WHERE key = 'overrides.version'",
-           "UPDATE settings SET value = '伪造局' WHERE key = 'bureau.name'")
+    tamper(
+        db_url,
+        f"UPDATE overrides SET value = '0.60' WHERE id = {ids['override']}",
+        "UPDATE settings SET value = '7' WHERE key = 'overrides.version'",
+        "UPDATE settings SET value = '伪造局' WHERE key = 'bureau.name'",
+    )
     refused(store, db_url, "overrides", lambda: store.revoke_override(ids["override"], "王"), ["value"])
-    refused(store, db_url, "overrides", lambda: store.replace_override(ids["override"], RULE, "王", policies),
-            ["value"])
+    refused(
+        store, db_url, "overrides", lambda: store.replace_override(ids["override"], RULE, "王", policies), ["value"]
+    )
     refused(store, db_url, "settings", lambda: store.add_override(RULE, policies), ["value"])
     refused(store, db_url, "settings", lambda: store.set_setting("bureau.name", "呼伦贝尔市科技局"), ["value"])
 
@@ -268,8 +337,9 @@ def test_a_role_granted_in_the_file_is_refused_at_reset_login_and_use(people, db
     # an open session of 张三 using the role granted in the file
     refused(zhang, db_url, "users", lambda: zhang.set_setting("bureau.name", "x"), ["roles"])
     refused(admin, db_url, "users", lambda: open_store(db_url).login("张三", PW["张三"]), ["roles"])
-    assert "“登录”已被拒绝" in str(refused(admin, db_url, "users",
-                                        lambda: open_store(db_url).login("张三", PW["张三"])))
+    assert "“登录”已被拒绝" in str(
+        refused(admin, db_url, "users", lambda: open_store(db_url).login("张三", PW["张三"]))
+    )
     zhang.close()
     admin.close()
 
@@ -290,8 +360,19 @@ def test_the_refusal_is_shown_in_the_log_and_by_the_command_line(store, policies
 
     ids = world(store, policies)
     tamper(db_url, f"UPDATE award_lines SET amount = '5000000.00' WHERE batch_id = {ids['draft']}")
-    code = main(["--db", db_url, "approve", str(ids["draft"]), "--preparer", "张三", "--reviewer", "李四",
-                 "--allow-provisional"])
+    code = main(
+        [
+            "--db",
+            db_url,
+            "approve",
+            str(ids["draft"]),
+            "--preparer",
+            "张三",
+            "--reviewer",
+            "李四",
+            "--allow-provisional",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 1 and "Traceback" not in err
     assert err.startswith("错误：【数据篡改警报】“审批批次”已被拒绝，数据库未作任何修改。数据表award_lines中的批次")
@@ -323,7 +404,12 @@ def test_a_list_answer_changed_in_the_file_is_not_paid_nor_written_over(store, p
     assert added == 1 and service.withheld(store, batch)
     tamper(db_url, f"UPDATE list_entries SET consent = 'confirmed' WHERE list_id = {list_id}")
     refused(store, db_url, "list_entries", lambda: service.withheld(store, batch), ["consent"])
-    refused(store, db_url, "list_entries",
-            lambda: service.set_consent(store, batch, ids["history_company"], service.DECLINED), ["consent"])
+    refused(
+        store,
+        db_url,
+        "list_entries",
+        lambda: service.set_consent(store, batch, ids["history_company"], service.DECLINED),
+        ["consent"],
+    )
     tamper(db_url, f"UPDATE official_lists SET kind = 'tech_sme' WHERE id = {list_id}")
     assert_still_named(store, "official_lists")

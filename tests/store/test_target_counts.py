@@ -1,4 +1,5 @@
 """core.targets: valid HTE on 31 December (certificate less than 3 years old) and tech SMEs registered that year."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -16,7 +17,14 @@ def test_counts_by_place_and_year(store, policies):
     store.add_recognition(c, Recognition("high_tech", "national", dt.date(2024, 6, 1)))
     store.add_tech_sme(a, 2024)
     store.add_tech_sme(c, 2024)
-    assert [count(store, "hte_count", "tongliao", y) for y in (2021, 2022, 2023, 2024, 2025, 2026)] == [0, 1, 2, 2, 1, 0]
+    assert [count(store, "hte_count", "tongliao", y) for y in (2021, 2022, 2023, 2024, 2025, 2026)] == [
+        0,
+        1,
+        2,
+        2,
+        1,
+        0,
+    ]
     assert count(store, "hte_count", "region", 2024) == 3
     assert count(store, "tech_sme_count", "tongliao", 2024) == 1
     assert count(store, "tech_sme_count", "region", 2024) == 2

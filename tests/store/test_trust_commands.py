@@ -1,4 +1,5 @@
 """Commands with who-is-acting (--user, KJJB_PASSWORD), users, and the audit log from the command line."""
+
 import json
 
 import pytest
@@ -30,8 +31,9 @@ def run(capsys, monkeypatch, *argv, user=None, new_password=None):
 
 @pytest.fixture
 def people(db_url, capsys, monkeypatch):
-    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "user", "add", "管理员", "--role", "admin",
-                       new_password=PW["管理员"])
+    code, out, _ = run(
+        capsys, monkeypatch, "--db", db_url, "user", "add", "管理员", "--role", "admin", new_password=PW["管理员"]
+    )
     assert code == 0 and out.startswith("已添加用户管理员（管理员）；这是第一个用户")
     for name, roles in (("张三", ["preparer"]), ("李四", ["reviewer"]), ("王五", ["preparer", "reviewer"])):
         argv = ["--db", db_url, "user", "add", name] + [x for r in roles for x in ("--role", r)]
@@ -58,14 +60,19 @@ def test_once_users_exist_changes_need_a_valid_user(people, hlb_dir, capsys, mon
     b, _ = store.apply_import(batch_data("第一批", 2026, [profile(1)], [(uscc(1), hte("2026-03-01"))]))
     store.close()
     code, _, err = run(capsys, monkeypatch, "--db", url, "--policies", str(hlb_dir), "calc", str(b))
-    assert (code, err) == (2, "错误：计算批次须先登录（命令行：--user 用户名，密码取自环境变量KJJB_PASSWORD或提示输入）\n")
+    assert (code, err) == (
+        2,
+        "错误：计算批次须先登录（命令行：--user 用户名，密码取自环境变量KJJB_PASSWORD或提示输入）\n",
+    )
     monkeypatch.setenv("KJJB_PASSWORD", "wrong-password")
     code = main(["--db", url, "--user", "张三", "calc", str(b)])
     assert (code, capsys.readouterr().err) == (2, "错误：用户名或密码错误\n")
     monkeypatch.delenv("KJJB_PASSWORD")
     code = main(["--db", url, "--user", "张三", "calc", str(b)])  # no password to read in a test
     assert (code, capsys.readouterr().err) == (
-        2, "用户“张三”的密码：错误：无法读取密码：请设置环境变量KJJB_PASSWORD，或在终端中运行以便输入\n")
+        2,
+        "用户“张三”的密码：错误：无法读取密码：请设置环境变量KJJB_PASSWORD，或在终端中运行以便输入\n",
+    )
     code, out, _ = run(capsys, monkeypatch, "--db", url, "--policies", str(hlb_dir), "calc", str(b), user="张三")
     assert code == 0 and out.startswith(f"批次{b}“第一批”计算完成")
     code, _, err = run(capsys, monkeypatch, "--db", url, "approve", str(b), "--allow-provisional", user="张三")
@@ -154,21 +161,45 @@ def test_user_commands(people, capsys, monkeypatch):
     url = people
     code, _, err = run(capsys, monkeypatch, "--db", url, "user", "add", "赵六", "--role", "preparer", user="张三")
     assert code == 2 and "不能添加用户（需要管理员角色）" in err
-    code, _, err = run(capsys, monkeypatch, "--db", url, "user", "add", "赵六", "--role", "preparer",
-                       new_password="short", user="管理员")
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        url,
+        "user",
+        "add",
+        "赵六",
+        "--role",
+        "preparer",
+        new_password="short",
+        user="管理员",
+    )
     assert code == 2 and err == "错误：密码至少8位\n"
     code, out, _ = run(capsys, monkeypatch, "--db", url, "user", "list")
     assert out.splitlines()[0].startswith("张三  经办人  正常  最近登录")  # logged in by the refused command
     assert out.splitlines()[1] == "李四  审核人  正常  未登录过"
-    code, out, _ = run(capsys, monkeypatch, "--db", url, "user", "roles", "张三", "--role", "preparer", "--role",
-                       "reviewer", user="管理员")
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        "--db",
+        url,
+        "user",
+        "roles",
+        "张三",
+        "--role",
+        "preparer",
+        "--role",
+        "reviewer",
+        user="管理员",
+    )
     assert (code, out) == (0, "用户“张三”的角色已设为经办人、审核人\n")
     code, out, _ = run(capsys, monkeypatch, "--db", url, "user", "disable", "李四", user="管理员")
     assert (code, out) == (0, "已停用用户“李四”\n")
     code, _, err = run(capsys, monkeypatch, "--db", url, "audit", "verify", user="李四")
     assert code == 2 and "已停用" in err
-    code, out, _ = run(capsys, monkeypatch, "--db", url, "user", "passwd", "张三", user="张三",
-                       new_password="Zhang-2027")
+    code, out, _ = run(
+        capsys, monkeypatch, "--db", url, "user", "passwd", "张三", user="张三", new_password="Zhang-2027"
+    )
     assert (code, out) == (0, "已修改用户“张三”的密码\n")
     monkeypatch.setenv("KJJB_PASSWORD", "Zhang-2027")
     assert main(["--db", url, "--user", "张三", "user", "list"]) == 0
@@ -196,7 +227,8 @@ def test_a_headless_import_changing_a_payee_lists_it_and_needs_the_flag(db_url, 
         "  单位“呼伦贝尔北疆乳业科技有限公司”（91150702MAAKD60002）银行账号：0607000000113439891 → 6222020000000000001",
         "  单位“呼伦贝尔草原绿源生物科技有限公司”（91150702MAQTM6001U）开户行：中国农业银行股份有限公司呼伦贝尔分行营业部 → "
         "中国建设银行股份有限公司呼伦贝尔分行",
-        "未导入任何数据。请与申报单位核实以上变更，确认无误后加 --accept-payee-changes 重新导入"]
+        "未导入任何数据。请与申报单位核实以上变更，确认无误后加 --accept-payee-changes 重新导入",
+    ]
     store = open_store(db_url)
     assert len(store.batches()) == 1
     store.close()
@@ -207,5 +239,8 @@ def test_a_headless_import_changing_a_payee_lists_it_and_needs_the_flag(db_url, 
     entries = json.loads(out)
     assert [(e["old"], e["new"]) for e in entries] == [
         ({"bank_account": "0607000000113439891"}, {"bank_account": "6222020000000000001", "imported_in": batch_id}),
-        ({"bank_name": "中国农业银行股份有限公司呼伦贝尔分行营业部"},
-         {"bank_name": "中国建设银行股份有限公司呼伦贝尔分行", "imported_in": batch_id})]
+        (
+            {"bank_name": "中国农业银行股份有限公司呼伦贝尔分行营业部"},
+            {"bank_name": "中国建设银行股份有限公司呼伦贝尔分行", "imported_in": batch_id},
+        ),
+    ]

@@ -1,4 +1,5 @@
 """Users, roles and maker-checker: who may change what, and nobody approves their own batch."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -52,8 +53,11 @@ def test_the_first_administrator_and_then_nobody_changes_anything_without_loggin
         anonymous.set_setting("bureau.name", "x")
     assert anonymous.batches() == []  # reading needs nobody
     entry = anonymous.audit_entries(action="user.create")[0]
-    assert (entry.who, entry.target, entry.new) == ("管理员", "user:管理员", {"name": "管理员", "roles": "admin",
-                                                                          "first": True})
+    assert (entry.who, entry.target, entry.new) == (
+        "管理员",
+        "user:管理员",
+        {"name": "管理员", "roles": "admin", "first": True},
+    )
     anonymous.close()
 
 
@@ -77,8 +81,12 @@ def test_roles_decide_who_may_do_what(people, policies):
     with pytest.raises(PermissionDenied, match="用户“张三”的角色为经办人，不能审批批次（需要审核人角色）"):
         zhang.approve(b, allow_provisional=True)
     with pytest.raises(PermissionDenied, match="不能调整政策参数（需要管理员角色）"):
-        zhang.add_override(Override("hlb-12-tech-contract", "rate", D("0.06"), dt.date(2026, 1, 1), None, "",
-                                    dt.datetime(2026, 1, 1), "x"), policies)
+        zhang.add_override(
+            Override(
+                "hlb-12-tech-contract", "rate", D("0.06"), dt.date(2026, 1, 1), None, "", dt.datetime(2026, 1, 1), "x"
+            ),
+            policies,
+        )
     li = as_user(people, "李四")
     with pytest.raises(PermissionDenied, match="不能导入申报"):
         imported(li, 2)
@@ -88,7 +96,10 @@ def test_roles_decide_who_may_do_what(people, policies):
     record = li.batch(b)
     assert (record.status, record.created_by, record.preparer, record.reviewer) == ("approved", "张三", "张三", "李四")
     assert [(e.action, e.who) for e in li.audit_entries(target=f"batch:{b}")] == [
-        ("batch.import", "张三"), ("batch.calculate", "张三"), ("batch.approve", "李四")]
+        ("batch.import", "张三"),
+        ("batch.calculate", "张三"),
+        ("batch.approve", "李四"),
+    ]
     zhang.close()
     li.close()
 
@@ -186,10 +197,17 @@ def test_deactivated_users_and_the_last_administrator(people):
     admin.set_roles("张三", ["preparer", "admin"])
     admin.set_roles("管理员", ["reviewer"])  # another administrator exists now
     assert [(u.name, sorted(u.roles)) for u in admin.users()] == [
-        ("张三", ["admin", "preparer"]), ("李四", ["reviewer"]), ("王五", ["preparer", "reviewer"]),
-        ("管理员", ["reviewer"])]
+        ("张三", ["admin", "preparer"]),
+        ("李四", ["reviewer"]),
+        ("王五", ["preparer", "reviewer"]),
+        ("管理员", ["reviewer"]),
+    ]
     assert [e.action for e in admin.audit_entries(action="user")][-4:] == [
-        "user.disable", "user.enable", "user.roles", "user.roles"]
+        "user.disable",
+        "user.enable",
+        "user.roles",
+        "user.roles",
+    ]
     admin.close()
     zhang.close()
 
@@ -220,13 +238,15 @@ def test_a_role_given_in_the_database_directly_is_named(people, db_url):
 
 def test_who_is_the_logged_in_user(people, policies):
     admin = as_user(people, "管理员")
-    rule = Override("hlb-12-tech-contract", "rate", D("0.06"), dt.date(2026, 1, 1), None, "", dt.datetime(2026, 1, 1),
-                    "会议纪要")
+    rule = Override(
+        "hlb-12-tech-contract", "rate", D("0.06"), dt.date(2026, 1, 1), None, "", dt.datetime(2026, 1, 1), "会议纪要"
+    )
     oid = admin.add_override(rule, policies)
     assert admin.override(oid).override.who == "管理员"
     with pytest.raises(InvalidData, match="调整人应为当前登录用户“管理员”，不能以“王局长”的名义操作"):
-        admin.add_override(Override(rule.target, rule.path, rule.value, rule.start, None, "王局长", rule.when, "x"),
-                           policies)
+        admin.add_override(
+            Override(rule.target, rule.path, rule.value, rule.start, None, "王局长", rule.when, "x"), policies
+        )
     admin.revoke_override(oid)
     assert admin.overrides(include_revoked=True)[0].revoked_by == "管理员"
     admin.close()
@@ -245,8 +265,12 @@ def test_an_approved_batch_cannot_be_changed_by_anything(people, policies):
     with pytest.raises(BatchLocked, match="已审批，不能再次审批"):
         li.approve(b, allow_provisional=True)
     assert zhang.apply_import(batch_data("第1批", 2026, [profile(1)], [(uscc(1), hte("2026-03-01"))])) == (b, False)
-    admin.add_override(Override("hlb-01-hte-first", "amount", D("600000"), dt.date(2026, 1, 1), None, "",
-                                dt.datetime(2026, 1, 1), "调高"), policies)
+    admin.add_override(
+        Override(
+            "hlb-01-hte-first", "amount", D("600000"), dt.date(2026, 1, 1), None, "", dt.datetime(2026, 1, 1), "调高"
+        ),
+        policies,
+    )
     cid = zhang.company_id(uscc(1))
     zhang.update_company(cid, bank_account="6222000099998888", name="改名后的公司")
     with pytest.raises(InvalidData, match="由批次1审批写入台账，不能删除"):
@@ -286,8 +310,11 @@ def test_unknown_and_known_names_get_the_same_answer_after_the_same_wait_and_wor
                 store.login(name, "wrong-password")
             answers.append(str(caught.value))
         seen[name] = (answers, slept, store.login_wait(name))
-    assert seen["张三"] == seen["无此人"] == (
-        ["用户名或密码错误", "用户名或密码错误（已连续2次）", "用户名或密码错误（已连续3次）"], [1.0, 2.0], 4.0)
+    assert (
+        seen["张三"]
+        == seen["无此人"]
+        == (["用户名或密码错误", "用户名或密码错误（已连续2次）", "用户名或密码错误（已连续3次）"], [1.0, 2.0], 4.0)
+    )
     assert len(checked) == 6 and len(set(checked)) == 1  # one scrypt check of the same cost every time
     # another program run (the count lives in the audit log) waits just as long for both names
     other = open_store(people)
@@ -295,7 +322,8 @@ def test_unknown_and_known_names_get_the_same_answer_after_the_same_wait_and_wor
     assert other.login_wait("张三") == other.login_wait("无此人") == 3.0
     entries = [(e.target, e.new) for e in other.audit_entries(action="user.login_failed")]
     assert entries == [("user:张三", {"failures": n}) for n in (1, 2, 3)] + [
-        ("user:无此人", {"failures": n}) for n in (1, 2, 3)]
+        ("user:无此人", {"failures": n}) for n in (1, 2, 3)
+    ]
     # the right password ends the run, and says so in the log
     store.sleep = lambda s: None
     store.login("张三", PW["张三"])

@@ -8,6 +8,7 @@ approved, then every workbook the program writes is opened as a zip and its
 sheet XML read: no <f> element anywhere, each payload present as a string
 cell, and every text that looks like a formula carries quotePrefix.
 """
+
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,7 @@ def _filler(wb):
         row = ws.max_row + 1
         for header, value in values.items():
             cells.put(ws, row, cols[normalize_header(header)], value)
+
     return add
 
 
@@ -55,13 +57,29 @@ def _payload_workbook(folder: Path, phone=None) -> Path:
     Cells(wb).put(batch, row, 2, PAYLOADS[0])
     for i, payload in enumerate(PAYLOADS, 1):
         code = uscc(100 + i)
-        company = {"统一社会信用代码": code, "企业名称": payload, "所属盟市": "呼伦贝尔市", "旗县区": "海拉尔区",
-                   "行业": payload, "开户行": payload, "账号": f"0607{i:015d}", "联系人": payload}
+        company = {
+            "统一社会信用代码": code,
+            "企业名称": payload,
+            "所属盟市": "呼伦贝尔市",
+            "旗县区": "海拉尔区",
+            "行业": payload,
+            "开户行": payload,
+            "账号": f"0607{i:015d}",
+            "联系人": payload,
+        }
         if phone:
             company["电话"] = phone
         add(COMPANIES_SHEET, company)
-        add(CLAIMS_SHEET, {"统一社会信用代码": code, "认定类别": "高新技术企业", "级别": "国家级",
-                           "认定/获批日期": "2026-03-01", "证书或文件编号": payload})
+        add(
+            CLAIMS_SHEET,
+            {
+                "统一社会信用代码": code,
+                "认定类别": "高新技术企业",
+                "级别": "国家级",
+                "认定/获批日期": "2026-03-01",
+                "证书或文件编号": payload,
+            },
+        )
     path = folder / SOURCE_NAME
     wb.save(path)
     return path
@@ -99,10 +117,13 @@ def test_no_payload_comes_out_of_any_workbook_as_a_formula(store, tmp_path, all_
     header = {batch.name, batch.source_name, batch.preparer, batch.reviewer}
     _check(write_results_workbook(batch, lines, tmp_path / "结果.xlsx"), everyone | header)
     subject = PAYLOADS[3]
-    _check(write_disbursement_sheet(batch, lines, tmp_path / "拨付.xlsx", budget_subject=subject,
-                                    include_provisional=True), everyone | {batch.name, subject})
-    _check(write_publicity_list(batch, lines, tmp_path / "公示.xlsx", include_provisional=True),
-           names | {batch.name})
+    _check(
+        write_disbursement_sheet(
+            batch, lines, tmp_path / "拨付.xlsx", budget_subject=subject, include_provisional=True
+        ),
+        everyone | {batch.name, subject},
+    )
+    _check(write_publicity_list(batch, lines, tmp_path / "公示.xlsx", include_provisional=True), names | {batch.name})
     results = load_workbook(tmp_path / "结果.xlsx")
     assert {c.value for c in results["按企业汇总"]["B"][3:-1]} == names  # read back as the names, not results
 
@@ -132,5 +153,7 @@ def test_no_payload_comes_out_of_the_report_or_list_workbooks_as_a_formula(tmp_p
     table = Table([("单位", 30, TEXT), ("说明", 30, TEXT)], [[p, p] for p in texts], title=texts[0])
     report = Report(texts[1], texts[2], [Sheet("汇总", texts[3], [table], notes=[texts[4]])])
     _check(write_workbook(report, tmp_path / "测算报告.xlsx"), printable)
-    _check(write_list(tmp_path / "列表.xlsx", texts[5], ["单位", "说明"], [[p, p] for p in texts], note=texts[6]),
-           printable)
+    _check(
+        write_list(tmp_path / "列表.xlsx", texts[5], ["单位", "说明"], [[p, p] for p in texts], note=texts[6]),
+        printable,
+    )

@@ -1,4 +1,5 @@
 """Helpers for driving the program offscreen: wait for background work, load the sample batch."""
+
 from core.excel.reader import read_workbook
 from core.paths import RESOURCES
 from gui.operations import Operation
@@ -54,22 +55,43 @@ def paid_before_workbooks(window, tmp_path):
 
     store = window.ctx.store
     sheet = claim_sheet_name("技术合同（技术交易后补助）")
-    company = {"统一社会信用代码": "91150702MA0N8XKQ26", "企业名称": "呼伦贝尔合同测试科技有限公司", "所属盟市": "呼伦贝尔市",
-               "开户行": "中国工商银行海拉尔支行", "账号": "0607002201201234567"}
+    company = {
+        "统一社会信用代码": "91150702MA0N8XKQ26",
+        "企业名称": "呼伦贝尔合同测试科技有限公司",
+        "所属盟市": "呼伦贝尔市",
+        "开户行": "中国工商银行海拉尔支行",
+        "账号": "0607002201201234567",
+    }
 
     def workbook(year, contracts, name):
         wb = template(year)
         put(wb["企业信息"], company)
         for number, day, amount in contracts:
-            put(wb[sheet], {"统一社会信用代码": company["统一社会信用代码"], "合同登记编号": number, "合同登记日期": day,
-                            "技术交易额（元）": amount, "已获自治区技术交易后补助": "是"})
+            put(
+                wb[sheet],
+                {
+                    "统一社会信用代码": company["统一社会信用代码"],
+                    "合同登记编号": number,
+                    "合同登记日期": day,
+                    "技术交易额（元）": amount,
+                    "已获自治区技术交易后补助": "是",
+                },
+            )
         return save(wb, tmp_path / name)
 
     first = workbook(2026, [("HT-1", "2026-01-10", 4000000), ("HT-2", "2026-02-01", 10000000)], "2026年.xlsx")
     batch_id, _ = store.apply_import(read_workbook(first, known_uscc=store.known_uscc))
     store.calculate(batch_id, window.ctx.base_policies)
     store.approve(batch_id, "张三", "李四", allow_provisional=True)
-    second = workbook(2027, [("HT-1", "2027-03-01", 2000000), ("HT-2", "2027-03-05", 1000000),
-                             ("HT-9", "2027-04-01", 3000000), ("HT-9", "2027-06-01", 1000000)], "2027年.xlsx")
+    second = workbook(
+        2027,
+        [
+            ("HT-1", "2027-03-01", 2000000),
+            ("HT-2", "2027-03-05", 1000000),
+            ("HT-9", "2027-04-01", 3000000),
+            ("HT-9", "2027-06-01", 1000000),
+        ],
+        "2027年.xlsx",
+    )
     window.ctx.data_changed()
     return batch_id, second

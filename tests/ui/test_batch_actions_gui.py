@@ -1,4 +1,5 @@
 """The batch page's buttons follow core.batchactions (greyed with the reason), and its shortcuts work window-wide."""
+
 from PySide6.QtCore import Qt
 
 from gui_support import sample_batch, settle

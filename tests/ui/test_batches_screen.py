@@ -1,4 +1,5 @@
 """申报批次: calculate, inspect a trace, approve (two people; provisional lines confirmed), export, pay, delete."""
+
 from decimal import Decimal
 
 import openpyxl
@@ -168,8 +169,9 @@ def test_deleting_a_trial_import_also_deletes_the_companies_only_it_brought_in(w
     store = window.ctx.store
     from core.records import CompanyProfile
 
-    kept = store.add_company(CompanyProfile("91150702MA0N8XKQ26", "另行录入的企业", "hulunbuir", "海拉尔区",
-                                            "small_micro"))
+    kept = store.add_company(
+        CompanyProfile("91150702MA0N8XKQ26", "另行录入的企业", "hulunbuir", "海拉尔区", "small_micro")
+    )
     page = shown(window, qtbot, batch_id)
     asker.answers = [True, True]
     assert page.delete_draft()
@@ -184,8 +186,9 @@ def test_a_company_is_deleted_from_the_list_only_when_nothing_refers_to_it(windo
 
     store = window.ctx.store
     sample_batch(window)
-    lone = store.add_company(CompanyProfile("91150702MA0N8XKQ26", "另行录入的企业", "hulunbuir", "海拉尔区",
-                                            "small_micro"))
+    lone = store.add_company(
+        CompanyProfile("91150702MA0N8XKQ26", "另行录入的企业", "hulunbuir", "海拉尔区", "small_micro")
+    )
     page = window.show_page("companies")
     page.search()  # the list shown at start-up, read again with the company just added
     settle(qtbot)
@@ -273,7 +276,11 @@ def test_an_approved_batch_is_corrected_by_an_adjustment_batch(window, qtbot, as
     dialog.accept()
     settle(qtbot)
     new = page.current
-    assert (new.adjusts_batch_id, new.status, new.adjust_reason) == (batch_id, "draft", "征求意见稿未正式印发，不得兑现")
+    assert (new.adjusts_batch_id, new.status, new.adjust_reason) == (
+        batch_id,
+        "draft",
+        "征求意见稿未正式印发，不得兑现",
+    )
     assert [c.uscc for c in store.company_results(new.id)] == [taken.uscc]
     assert "调整批次" in page.banner.text() and f"更正编号{batch_id}批次" in page.banner.text()
     assert store.batch(batch_id).status == "approved"  # the original is untouched
@@ -321,13 +328,18 @@ def test_results_show_what_was_paid_before_and_why_a_line_was_refused(window, qt
     assert together[2] == "200,000.00" and together[3].startswith("合并2项申报计算")
     assert refused[0].startswith("未计入：技术交易补贴") and refused[1].endswith("（十二）") and refused[2] == "—"
     assert refused[3].startswith("同一事项只支持一次：技术合同HT-2，台账显示已于2026年兑现500,000.00元")
-    assert model.refusal_at(model.index(2, 0, company)) is not None and model.line_at(model.index(2, 0, company)) is None
+    assert (
+        model.refusal_at(model.index(2, 0, company)) is not None and model.line_at(model.index(2, 0, company)) is None
+    )
     # the trace pane: a block of its own for what was awarded before
     line = next(l for l in page.lines if l.amount == Decimal("100000.00"))
     assert page.select_line(line.uscc, line.line_no)
     text = page.trace.toPlainText()
     assert f"该事项此前已兑现：批次{first}（2026年）200,000.00元" in text
-    assert "本条已扣除200,000.00元，本次兑现100,000.00元" in text and "申报事项：申报-技术合同（技术交易后补助）第2行" in text
+    assert (
+        "本条已扣除200,000.00元，本次兑现100,000.00元" in text
+        and "申报事项：申报-技术合同（技术交易后补助）第2行" in text
+    )
     assert page.select_refusal(line.uscc, "hlb-12-tech-contract")
     text = page.trace.toPlainText()
     assert "未计入：同一事项只支持一次" in text and f"该事项此前已兑现：批次{first}（2026年）500,000.00元" in text
@@ -344,7 +356,9 @@ def test_lines_under_documents_in_force_are_payable_on_their_own(window, qtbot, 
     from core.letters.settings import load_letter_settings, save_letter_settings
     from dataclasses import replace
 
-    save_letter_settings(replace(load_letter_settings(), issuer="呼伦贝尔市科学技术局", contact="联系人：王敏，电话：0470-8221234"))
+    save_letter_settings(
+        replace(load_letter_settings(), issuer="呼伦贝尔市科学技术局", contact="联系人：王敏，电话：0470-8221234")
+    )
     batch_id = sample_batch(window)
     window.ctx.store.approve(batch_id, "王丽", "张伟", allow_provisional=True)
     page = shown(window, qtbot, batch_id)
@@ -382,5 +396,6 @@ def test_approving_a_batch_without_lines_shows_a_zero_total(window, qtbot, asker
     page.totals = None
     dialog = page.approve()
     from PySide6.QtWidgets import QLabel
+
     assert any("合计<b>0.00</b>元" in label.text() for label in dialog.findChildren(QLabel))
     dialog.reject()

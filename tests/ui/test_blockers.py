@@ -2,6 +2,7 @@
 
 (The window and dialogs off the screen are tests/ui/test_screen_fit.py.)
 """
+
 from decimal import Decimal
 
 from PySide6.QtCore import Qt

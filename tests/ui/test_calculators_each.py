@@ -1,12 +1,19 @@
 """计算工具: every calculator tab computes from what the clerk types and shows its steps and clause."""
+
 from decimal import Decimal
 
 
 def test_every_calculator_tab_is_offered(window):
     page = window.show_page("calculators")
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
-    assert titles == ["研发投入后补助测算", "间接费用比例", "技术转让所得税", "迁入企业所得税“三免三减半”", "国企研发投入加回",
-                      "职务成果转化奖励"]
+    assert titles == [
+        "研发投入后补助测算",
+        "间接费用比例",
+        "技术转让所得税",
+        "迁入企业所得税“三免三减半”",
+        "国企研发投入加回",
+        "职务成果转化奖励",
+    ]
 
 
 def test_tech_transfer_income_tax(window):

@@ -1,5 +1,6 @@
 """A batch calculated in a worker process (gui/calcworker.py) gives the very lines a thread gives,
 reports progress, can be cancelled, and brings the store's refusals back as they are."""
+
 import threading
 
 import pytest
@@ -18,8 +19,9 @@ def test_the_worker_process_writes_the_lines_the_thread_writes(window):
     store, policies = window.ctx.store, window.ctx.base_policies
     batch_id = sample_batch(window, calculated=False)
     reported = []
-    summary = calcworker.calculate(store, batch_id, policies, lambda *a: reported.append(a), lambda: False,
-                                   companies=None)
+    summary = calcworker.calculate(
+        store, batch_id, policies, lambda *a: reported.append(a), lambda: False, companies=None
+    )
     in_process = lines_of(store, batch_id)
     assert summary.batch_id == batch_id and summary.companies == 30 and summary.lines == len(in_process) > 0
     assert reported and reported[-1][:2] == (30, 30)
@@ -31,8 +33,9 @@ def test_the_worker_process_writes_the_lines_the_thread_writes(window):
 def test_a_small_batch_stays_on_the_thread(window, monkeypatch):
     monkeypatch.setattr(calcworker, "_in_process", lambda *a: pytest.fail("a process for 30 companies"))
     batch_id = sample_batch(window, calculated=False)
-    summary = calcworker.calculate(window.ctx.store, batch_id, window.ctx.base_policies, lambda *a: None,
-                                   lambda: False, companies=30)
+    summary = calcworker.calculate(
+        window.ctx.store, batch_id, window.ctx.base_policies, lambda *a: None, lambda: False, companies=30
+    )
     assert summary.companies == 30
 
 

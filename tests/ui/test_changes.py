@@ -1,5 +1,6 @@
 """Changes reach the screens (Anki's CollectionOp/OpChanges): a change operation broadcasts what the store says it
 touched, and each page refreshes only for what it shows."""
+
 from gui_support import SAMPLE, settle
 
 from core.excel.reader import read_workbook
@@ -15,6 +16,7 @@ def _import_sample(window):
     def work(report, cancelled):
         store = window.ctx.store
         return store.batches.apply_import(read_workbook(SAMPLE, known_uscc=store.known_uscc))[0]
+
     return work
 
 
@@ -34,8 +36,14 @@ def test_a_change_op_delivers_the_stores_changes_to_subscribers_and_its_result_a
     ctx, heard, results = window.ctx, [], []
     ctx.subscribe(lambda changes: heard.append(("other", changes)))
     ctx.subscribe(lambda changes: heard.append(("initiator", changes)), owner=window)
-    op = run_change(ctx, window, "保存设置", _set_clerk(window), on_success=lambda r: results.append((r, len(heard))),
-                    initiator=window)
+    op = run_change(
+        ctx,
+        window,
+        "保存设置",
+        _set_clerk(window),
+        on_success=lambda r: results.append((r, len(heard))),
+        initiator=window,
+    )
     assert isinstance(op, ChangeOp)
     settle(qtbot)
     assert [who for who, _ in heard] == ["other"]  # the initiator refreshes itself in on_success
@@ -58,8 +66,9 @@ def test_a_read_op_broadcasts_nothing(window, qtbot):
     heard, results = [], []
     window.ctx.subscribe(heard.append)
     window.ctx.store.settings.set("clerk.name", "李四")  # a change before: not the read's
-    run_read(window, "读取", lambda report, cancelled: window.ctx.store.settings.get("clerk.name"),
-             on_success=results.append)
+    run_read(
+        window, "读取", lambda report, cancelled: window.ctx.store.settings.get("clerk.name"), on_success=results.append
+    )
     settle(qtbot)
     assert results == ["李四"] and heard == []
 
@@ -120,11 +129,19 @@ def test_a_merge_on_the_companies_page_tells_the_other_screens_but_not_itself(wi
     from core.uscc import check_character
 
     store = window.ctx.store
-    real = store.add_company(CompanyProfile("91150702MA0N8XKQ26", "呼伦贝尔合同测试科技有限公司", "hulunbuir", "海拉尔区",
-                                            "small_micro"))
+    real = store.add_company(
+        CompanyProfile("91150702MA0N8XKQ26", "呼伦贝尔合同测试科技有限公司", "hulunbuir", "海拉尔区", "small_micro")
+    )
     dup_code = "91150781MA0Q1234X"[:17]
-    dup = store.add_company(CompanyProfile(dup_code + check_character(dup_code), "呼伦贝尔合同测试科技公司（重复）",
-                                           "hulunbuir", "海拉尔区", "small_micro"))
+    dup = store.add_company(
+        CompanyProfile(
+            dup_code + check_character(dup_code),
+            "呼伦贝尔合同测试科技公司（重复）",
+            "hulunbuir",
+            "海拉尔区",
+            "small_micro",
+        )
+    )
     page = window.show_page("companies")
     page.search()
     settle(qtbot)

@@ -1,4 +1,5 @@
 """企业档案: the lazy company model, search as you type, filters, and the company record with checked edits."""
+
 import datetime as dt
 from decimal import Decimal
 import time
@@ -11,8 +12,12 @@ from gui.models.companies import PAGE, CompanyTableModel
 
 
 def fake_rows(ids):
-    return [CompanyRow(i, f"91150700{i:09d}"[:17] + "X", f"单位{i:06d}", "hulunbuir", "海拉尔区", "medium", "", "", "",
-                       "", "") for i in ids]
+    return [
+        CompanyRow(
+            i, f"91150700{i:09d}"[:17] + "X", f"单位{i:06d}", "hulunbuir", "海拉尔区", "medium", "", "", "", "", ""
+        )
+        for i in ids
+    ]
 
 
 def test_company_model_passes_the_model_tester(qtmodeltester):
@@ -149,7 +154,9 @@ def test_profile_edits_are_checked_as_typed(window, qtbot, asker):
     panel.fields["name"].setText("呼伦贝尔北疆乳业科技股份有限公司")
     panel.fields["phone"].setText("0470-8000000")
     assert panel.save_button.isEnabled() and panel.profile_changes() == {
-        "name": "呼伦贝尔北疆乳业科技股份有限公司", "phone": "0470-8000000"}
+        "name": "呼伦贝尔北疆乳业科技股份有限公司",
+        "phone": "0470-8000000",
+    }
     assert panel.save_profile()
     row = window.ctx.store.company_rows([panel.company_id])[0]
     assert (row.name, row.phone) == ("呼伦贝尔北疆乳业科技股份有限公司", "0470-8000000")
@@ -228,7 +235,9 @@ def test_new_company_dialog(window, qtbot):
     assert dialog.fields["city"].currentText() == "请选择所属盟市"  # no default city or size (issue 15)
     assert not dialog.ok_button.isEnabled()
     dialog.fields["city"].setCurrentIndex(dialog.fields["city"].findData("hulunbuir"))
-    assert not dialog.ok_button.isEnabled() and "请选择企业规模" in dialog.error.text() + " ".join(dialog.fields.problems())
+    assert not dialog.ok_button.isEnabled() and "请选择企业规模" in dialog.error.text() + " ".join(
+        dialog.fields.problems()
+    )
     dialog.fields["size"].setCurrentIndex(dialog.fields["size"].findData("small_micro"))
     assert dialog.ok_button.isEnabled()
     dialog.accept()
@@ -236,7 +245,6 @@ def test_new_company_dialog(window, qtbot):
     assert page.panel is not None and page.stack.currentWidget() is page.panel
     assert page.panel.detail.company.name == "呼伦贝尔新建科技有限公司"
     assert window.ctx.store.company_id(first17 + check_character(first17)) == dialog.result_value
-
 
 
 def test_an_empty_list_says_what_to_do(window, qtbot):
@@ -267,7 +275,9 @@ def test_an_award_typed_in_from_paper_records_names_its_subject_and_is_deducted(
     levels = dialog.subject_fields["level"]
     assert [levels.itemData(i) for i in range(levels.count())] == ["national", "regional"]
     dialog.subject_fields["name"].setText("蒙东乳业产业技术创新战略联盟")
-    assert dialog.subject_label.text().startswith("计作：国家级产业技术创新战略联盟（牵头单位）“蒙东乳业产业技术创新战略联盟”")
+    assert dialog.subject_label.text().startswith(
+        "计作：国家级产业技术创新战略联盟（牵头单位）“蒙东乳业产业技术创新战略联盟”"
+    )
     rules.setCurrentIndex(rules.findData("hlb-12-tech-contract"))
     assert list(dialog.subject_fields.fields) == ["number"]
     dialog.fields["year"].setText("2025")
@@ -284,8 +294,19 @@ def test_an_award_typed_in_from_paper_records_names_its_subject_and_is_deducted(
     assert panel.award_model.index(row, 2).data() == "技术合同HT-2025-01"
     # a claim of the same contract in a later batch: what was typed in is deducted
     store = window.ctx.store
-    claim = parse_claim({"type": "tech_contract", "number": "HT-2025-01", "date": "2026-05-01", "amount": "8000000",
-                         "regional_post_subsidy": True}, store.vocabulary, "test", 2026, "补充协议")
+    claim = parse_claim(
+        {
+            "type": "tech_contract",
+            "number": "HT-2025-01",
+            "date": "2026-05-01",
+            "amount": "8000000",
+            "regional_post_subsidy": True,
+        },
+        store.vocabulary,
+        "test",
+        2026,
+        "补充协议",
+    )
     from core.records import ImportData
 
     data = ImportData("补充.xlsx", "ab" * 32, 2026, "补充", claims=[(panel.detail.company.uscc, claim)])
@@ -293,8 +314,9 @@ def test_an_award_typed_in_from_paper_records_names_its_subject_and_is_deducted(
     store.calculate(batch_id, window.ctx.base_policies)
     (line,) = [l for l in store.lines(batch_id) if l.rule_id == "hlb-12-tech-contract"]
     assert line.amount == Decimal("100000.00")
-    assert line.earlier["entries"] == [{"year": 2025, "batch_id": None, "amount": "300000.00",
-                                        "rule_id": "hlb-12-tech-contract"}]
+    assert line.earlier["entries"] == [
+        {"year": 2025, "batch_id": None, "amount": "300000.00", "rule_id": "hlb-12-tech-contract"}
+    ]
 
 
 def _shown_column(page, column: int) -> list:
@@ -355,7 +377,7 @@ def test_the_county_filter_offers_the_region_list_and_keeps_stored_spellings(win
     settle(qtbot)
     offered = [page.county.itemData(i) for i in range(page.county.count())]
     listed = regions().city("baotou").county_names()
-    assert page.county.isEnabled() and offered[:len(listed) + 1] == [None, *listed]
+    assert page.county.isEnabled() and offered[: len(listed) + 1] == [None, *listed]
     assert offered[-1] == "昆区" and page.county.itemText(page.county.count() - 1) == "昆区（不在区划表中）"
     page.county.setCurrentIndex(page.county.count() - 1)
     settle(qtbot)

@@ -1,4 +1,5 @@
 """The company form (issue 15): 旗县区 from the controlled list (old spellings mapped), phone checked, date pickers."""
+
 import datetime as dt
 
 from PySide6.QtCore import QDate
@@ -71,11 +72,19 @@ def test_a_duplicate_company_is_merged_from_the_list(qtbot, window, asker):
     from core.records import CompanyProfile
 
     store = window.ctx.store
-    real = store.add_company(CompanyProfile("91150702MA0N8XKQ26", "呼伦贝尔合同测试科技有限公司", "hulunbuir", "海拉尔区",
-                                            "small_micro"))
+    real = store.add_company(
+        CompanyProfile("91150702MA0N8XKQ26", "呼伦贝尔合同测试科技有限公司", "hulunbuir", "海拉尔区", "small_micro")
+    )
     dup_code = "91150781MA0Q1234X"[:17]
-    dup = store.add_company(CompanyProfile(dup_code + check_character(dup_code), "呼伦贝尔合同测试科技公司（重复）",
-                                           "hulunbuir", "海拉尔区", "small_micro"))
+    dup = store.add_company(
+        CompanyProfile(
+            dup_code + check_character(dup_code),
+            "呼伦贝尔合同测试科技公司（重复）",
+            "hulunbuir",
+            "海拉尔区",
+            "small_micro",
+        )
+    )
     store.add_tech_sme(dup, 2025)
     page = window.show_page("companies")
     page.search()

@@ -1,4 +1,5 @@
 """Start-up in the window: the first-run dialog, the demo data, the upgrade notice, About and the log folder."""
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -160,7 +161,9 @@ def test_when_the_folder_cannot_be_opened_the_clerk_is_told_where_it_is(qtbot, w
 
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
     window.open_log_folder()
-    assert asker.asked == [("info", "打开日志文件夹", f"无法自动打开文件夹，请在资源管理器中打开：\n{log_path().parent}")]
+    assert asker.asked == [
+        ("info", "打开日志文件夹", f"无法自动打开文件夹，请在资源管理器中打开：\n{log_path().parent}")
+    ]
 
 
 @pytest.mark.parametrize("code", [QDialog.DialogCode.Rejected])

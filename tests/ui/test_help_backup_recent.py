@@ -1,4 +1,5 @@
 """帮助手册 (F1 at the page shown), backup and restore in the program, 最近导入的工作簿 (issue 15)."""
+
 import re
 
 from PySide6.QtCore import Qt

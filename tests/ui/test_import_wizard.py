@@ -1,4 +1,5 @@
 """导入申报工作簿: the wizard checks off the GUI thread, lists problems, saves the 错误清单, imports once."""
+
 import shutil
 
 import openpyxl
@@ -124,6 +125,7 @@ def test_hidden_rows_and_direction_controls_are_listed_where_they_are(window, qt
     the override shown as a code so the list itself cannot be reversed."""
     from hostile_files import filled
     from core.excel.template import write_template
+
     wb = filled(write_template(tmp_path / "模板.xlsx", award_year=2026))
     wb["企业信息"]["B2"] = "\u202e司公甲试测"
     wb["企业信息"].row_dimensions[3].hidden = True
@@ -134,8 +136,14 @@ def test_hidden_rows_and_direction_controls_are_listed_where_they_are(window, qt
     wizard.start_check()
     settle(qtbot)
     assert wizard.step == PROBLEMS
-    shown = [(wizard.problem_model.index(r, 2).data(), wizard.problem_model.index(r, 4).data(),
-              wizard.problem_model.index(r, 5).data()) for r in range(wizard.problem_model.rowCount())]
+    shown = [
+        (
+            wizard.problem_model.index(r, 2).data(),
+            wizard.problem_model.index(r, 4).data(),
+            wizard.problem_model.index(r, 5).data(),
+        )
+        for r in range(wizard.problem_model.rowCount())
+    ]
     assert ("B2", "[U+202E]司公甲试测", shown[0][2]) == shown[0] and "改变文字显示方向" in shown[0][2]
     assert shown[1][0] == "第3行" and "此行被隐藏" in shown[1][2]
     assert shown[1][1].startswith("91150203MA0N8XKQ") and "包头乙新材料有限公司" in shown[1][1]
@@ -145,6 +153,7 @@ def test_hidden_rows_and_direction_controls_are_listed_where_they_are(window, qt
 
 def test_the_wizard_reads_the_row_limit_setting(window, qtbot, tmp_path):
     from excel_support import save, template, uscc
+
     window.ctx.store.set_setting("import.max_rows", "1000")
     wb = template(2026)
     for i in range(1, 1100):
@@ -184,7 +193,9 @@ def test_the_confirm_page_says_what_was_paid_before_and_what_is_counted_together
     # double-click: the clause, every payment and what is paid now
     wizard.notice_view.doubleClicked.emit(model.index(1, 0))
     kind, title, text = asker.asked[-1]
-    assert title == "此前已兑现" and "（十二）" in text and f"该事项此前已兑现：批次{first}（2026年）500,000.00元" in text
+    assert (
+        title == "此前已兑现" and "（十二）" in text and f"该事项此前已兑现：批次{first}（2026年）500,000.00元" in text
+    )
     assert "同一事项只支持一次" in text
     wizard.start_import()
     settle(qtbot)
@@ -201,8 +212,7 @@ def test_nothing_to_say_leaves_the_list_hidden(window, qtbot):
     wizard.reject()
 
 
-def test_a_workbook_changing_a_payee_lists_the_change_and_imports_only_once_confirmed(window, qtbot, asker,
-                                                                                     tmp_path):
+def test_a_workbook_changing_a_payee_lists_the_change_and_imports_only_once_confirmed(window, qtbot, asker, tmp_path):
     """Issue 13 item 3: a known company's account changed by a workbook is shown old -> new and must be confirmed."""
     page, wizard = open_wizard(window)
     wizard.file_edit.setText(str(SAMPLE))
@@ -223,8 +233,13 @@ def test_a_workbook_changing_a_payee_lists_the_change_and_imports_only_once_conf
     assert again.step == CONFIRM and again.payee_view.isVisibleTo(again)
     assert again.payee_model.rowCount() == 1
     row = [again.payee_model.index(0, c).data() for c in range(5)]
-    assert row == ["91150702MAAKD60002", "呼伦贝尔北疆乳业科技有限公司", "银行账号", "0607000000113439891",
-                   "6222020000000000001"]
+    assert row == [
+        "91150702MAAKD60002",
+        "呼伦贝尔北疆乳业科技有限公司",
+        "银行账号",
+        "0607000000113439891",
+        "6222020000000000001",
+    ]
     assert "将改变1家已有单位的收款信息" in again.payee_label.text()
     assert not again.import_button.isEnabled()
     again.start_import()

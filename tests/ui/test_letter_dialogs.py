@@ -1,4 +1,5 @@
 """The 兑现通知书 preview (paging, print, export) and the settings dialog, driven offscreen."""
+
 import shutil
 import subprocess
 
@@ -12,8 +13,9 @@ needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs 
 
 
 def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                          check=True).stdout.decode("utf-8")
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
 
 
 def pdf_pages(path) -> int:
@@ -65,8 +67,9 @@ def test_preview_pages_through_the_companies_of_the_batch(dialog, store):
     dialog.companies.setCurrentRow(0)
     assert dialog.print_one.isEnabled()
     # each letter shown is recorded once per dialog, the withheld one never
-    assert [(i[1], i[2], i[3]) for i in store.issues] == [(demo_uscc(c), "preview", "张三")
-                                                          for c in (ORDINARY, LONG, MULTI_YEAR)]
+    assert [(i[1], i[2], i[3]) for i in store.issues] == [
+        (demo_uscc(c), "preview", "张三") for c in (ORDINARY, LONG, MULTI_YEAR)
+    ]
     assert "1家企业的奖补全部依据征求意见稿测算，暂不出具兑现通知书，不编文号" in dialog.notice.text()
     assert "出厂示例" not in dialog.notice.text()
 
@@ -105,8 +108,11 @@ def test_export_one_pdf(dialog, store, asker, tmp_path):
     assert store.issues[-1][1:3] == (demo_uscc(ORDINARY), "pdf")
     assert dialog.status.text() == f"已导出：{path}"
     # confirmed, with 打开文件 / 打开所在文件夹; the next save dialog starts in this folder
-    assert asker.asked[-1] == ("saved", "导出兑现通知书PDF",
-                               f"已导出呼科发〔2025〕1号 内蒙古示例1号科技有限公司的兑现通知书：\n{path}")
+    assert asker.asked[-1] == (
+        "saved",
+        "导出兑现通知书PDF",
+        f"已导出呼科发〔2025〕1号 内蒙古示例1号科技有限公司的兑现通知书：\n{path}",
+    )
     asker.answers = [None]
     dialog.export_current()
     assert asker.asked[-1][2] == str(tmp_path / "内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf")
@@ -118,8 +124,11 @@ def test_export_all_runs_in_the_background(qtbot, dialog, store, asker, tmp_path
     operation = dialog.export_batch()
     wait_for(qtbot, operation)
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf", "内蒙古示例2号科技有限公司_呼科发〔2025〕2号.pdf",
-                     "内蒙古示例3号科技有限公司_呼科发〔2025〕3号.pdf"]
+    assert files == [
+        "内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf",
+        "内蒙古示例2号科技有限公司_呼科发〔2025〕2号.pdf",
+        "内蒙古示例3号科技有限公司_呼科发〔2025〕3号.pdf",
+    ]
     assert asker.asked[-1][0] == "saved" and "已导出3份兑现通知书，共3个PDF文件" in asker.asked[-1][2]
     assert [i[1:3] for i in store.issues[-3:]] == [(demo_uscc(c), "pdf") for c in (ORDINARY, LONG, MULTI_YEAR)]
 
@@ -149,7 +158,9 @@ def test_draft_batch_is_explained_not_shown(store, asker):
     from gui.letters.preview_dialog import open_letters
 
     assert open_letters(None, store, 2) is None
-    assert asker.asked == [("error", "兑现通知书", "批次“2026年第二批”（编号2）尚未审批（状态：草稿），审批通过后才能出具兑现通知书")]
+    assert asker.asked == [
+        ("error", "兑现通知书", "批次“2026年第二批”（编号2）尚未审批（状态：草稿），审批通过后才能出具兑现通知书")
+    ]
     assert open_letters(None, store, 99) is None
     assert asker.asked[-1] == ("error", "兑现通知书", "找不到批次99")
 

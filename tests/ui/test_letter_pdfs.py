@@ -1,4 +1,5 @@
 """Letters as PDF: what the pages say (pdftotext), how they are laid out, the ``letters`` command."""
+
 import os
 import re
 import shutil
@@ -59,10 +60,25 @@ def test_ordinary_letter_is_one_a4_page_with_every_figure(batch, font, tmp_path)
     assert info["Pages"].strip() == "1"
     assert "595.276 x 841.89" in info["Page size"] or "A4" in info["Page size"]
     text = squash(pdf_text(path))
-    for fragment in ("呼伦贝尔市科学技术局", "呼科发〔2025〕1号", "科技创新奖补资金兑现通知书", "内蒙古示例1号科技有限公司",
-                     demo_uscc(ORDINARY), "高新技术企业首次认定奖励", "150,000.00", "科技型中小企业入库奖励",
-                     "52,345.67", "合计", "202,345.67", "人民币贰拾万零贰仟叁佰肆拾伍元陆角柒分", "内政办发〔2021〕35号",
-                     "中国工商银行呼伦贝尔海拉尔支行", "060900120920", "2025年11月25日", "联系人：王敏"):
+    for fragment in (
+        "呼伦贝尔市科学技术局",
+        "呼科发〔2025〕1号",
+        "科技创新奖补资金兑现通知书",
+        "内蒙古示例1号科技有限公司",
+        demo_uscc(ORDINARY),
+        "高新技术企业首次认定奖励",
+        "150,000.00",
+        "科技型中小企业入库奖励",
+        "52,345.67",
+        "合计",
+        "202,345.67",
+        "人民币贰拾万零贰仟叁佰肆拾伍元陆角柒分",
+        "内政办发〔2021〕35号",
+        "中国工商银行呼伦贝尔海拉尔支行",
+        "060900120920",
+        "2025年11月25日",
+        "联系人：王敏",
+    ):
         assert fragment in text, fragment
     assert "第1页" not in text  # page numbers only on letters of more than one page
 
@@ -114,9 +130,11 @@ def test_one_pdf_per_company_and_a_merged_pdf(batch, font, tmp_path):
     from gui.printing.output import export_letters
 
     files = export_letters(batch.letters, tmp_path / "each", font)
-    assert [f.name for f in files] == ["内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf",
-                                       "内蒙古示例2号科技有限公司_呼科发〔2025〕2号.pdf",
-                                       "内蒙古示例3号科技有限公司_呼科发〔2025〕3号.pdf"]
+    assert [f.name for f in files] == [
+        "内蒙古示例1号科技有限公司_呼科发〔2025〕1号.pdf",
+        "内蒙古示例2号科技有限公司_呼科发〔2025〕2号.pdf",
+        "内蒙古示例3号科技有限公司_呼科发〔2025〕3号.pdf",
+    ]
     assert sorted(p.name for p in (tmp_path / "each").iterdir()) == sorted(f.name for f in files)
     [merged] = export_letters(batch.letters, tmp_path / "all", font, merged=True)
     assert merged.name == "2026年第一批_兑现通知书.pdf"
@@ -166,8 +184,9 @@ def test_letters_command_writes_a_pdf_per_company_and_records_the_issue(cli_stor
     assert "已生成3份兑现通知书（呼科发〔2025〕1号至呼科发〔2025〕3号），共3个PDF文件" in printed.out
     assert "未出具 （无文号） 内蒙古示例4号科技有限公司：含按征求意见稿" in printed.err
     assert len(list(out.glob("*.pdf"))) == 3
-    assert [(i[1], i[2], i[3]) for i in cli_store.issues] == [(demo_uscc(c), "pdf", "张三")
-                                                              for c in (ORDINARY, LONG, MULTI_YEAR)]
+    assert [(i[1], i[2], i[3]) for i in cli_store.issues] == [
+        (demo_uscc(c), "pdf", "张三") for c in (ORDINARY, LONG, MULTI_YEAR)
+    ]
     assert "呼科发〔2025〕2号" in pdf_text(out / "内蒙古示例2号科技有限公司_呼科发〔2025〕2号.pdf")
 
 
@@ -193,8 +212,13 @@ def test_letters_command_refuses_a_draft_batch(cli_store, tmp_path, capsys, qapp
 
 
 def test_letters_command_without_a_usable_store_fails_cleanly(tmp_path):
-    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "letters", "1", "-o", str(tmp_path / "out")],
-                       cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
-                       env={**os.environ, "KJJB_DATA_DIR": str(tmp_path)})
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "letters", "1", "-o", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "KJJB_DATA_DIR": str(tmp_path)},
+    )
     assert r.returncode in (1, 2)
     assert r.stderr.startswith("错误：") and "Traceback" not in r.stderr

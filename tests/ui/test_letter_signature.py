@@ -3,6 +3,7 @@
 Letters of 1 to 15 award lines move the end of the text down page 1 and onto page 2; with the shipped
 template, 5 to 7 lines used to put the 落款 or its date on a page of their own.
 """
+
 import shutil
 import subprocess
 
@@ -52,8 +53,9 @@ def test_the_pdf_of_six_lines_is_one_page_with_its_signature(font, tmp_path):
 
     path = tmp_path / "six.pdf"
     assert write_pdf([letter_of(6)], path, font) == 1
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
-                          check=True).stdout.decode("utf-8")
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
     signature = letter_of(6).text_values()["signature"].strip()
     assert signature == "呼伦贝尔市科学技术局"
     assert text.rstrip().endswith(f"{signature}\n2025年11月25日")

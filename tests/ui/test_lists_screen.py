@@ -3,6 +3,7 @@
 
 Amounts are those worked out by hand in tests/store/test_lists_workflow.py.
 """
+
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -36,8 +37,12 @@ def shots(tmp_path):
 
 
 def _disbursed(store, batch_id) -> dict:
-    wb = build_disbursement_sheet(store.batch(batch_id), store.lines(batch_id), include_provisional=True,
-                                  withheld=service.withheld(store, batch_id))
+    wb = build_disbursement_sheet(
+        store.batch(batch_id),
+        store.lines(batch_id),
+        include_provisional=True,
+        withheld=service.withheld(store, batch_id),
+    )
     return _paid_in(wb["资金拨付明细表"])
 
 

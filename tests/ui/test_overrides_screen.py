@@ -1,4 +1,5 @@
 """参数调整: an administrator's override is checked, kept with who and when, shown, applied, and revoked."""
+
 from decimal import Decimal
 
 from gui_support import settle

@@ -1,4 +1,5 @@
 """The 政策 and 计算工具 screens, driven offscreen."""
+
 from decimal import Decimal
 
 
@@ -55,8 +56,9 @@ def test_indirect_cost_calculator_shows_its_steps(window):
 def test_relocated_cit_calculator(window):
     tab = window.show_page("calculators").calculators["relocated_cit"]
     tab.fields["first_revenue_year"].setValue(2024)
-    for edit, amount in zip(tab.fields["cit_by_year"], ["1000000", "1000000", "2000000", "2000000", "3000000",
-                                                         "3000000"]):
+    for edit, amount in zip(
+        tab.fields["cit_by_year"], ["1000000", "1000000", "2000000", "2000000", "3000000", "3000000"]
+    ):
         edit.setText(amount)
     result = tab.compute()
     # 40% local share: years 1-3 exempt 1,600,000; years 4-6 halved 1,600,000

@@ -1,4 +1,5 @@
 """政策 (issue 15): a document past its end date reads 已失效 by today's date; rules can be searched across documents."""
+
 import datetime as dt
 
 from gui_support import settle

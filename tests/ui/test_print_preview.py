@@ -1,4 +1,5 @@
 """打印预览 of the 资金拨付明细表 and 公示名单 on the batch page (issue 15): the export's own sheet, on paper."""
+
 from decimal import Decimal
 
 from gui_support import sample_batch, settle
@@ -129,6 +130,14 @@ def test_an_adjustment_prints_what_is_paid_and_what_is_taken_back_each_from_a_ne
     sheet = SheetPrint(wb, chinese_font())
     assert sheet.paint(printer) == 2
     text = sheet.document.toPlainText()
-    assert text.index("甲科技有限公司") < text.index("人民币肆万元整") < text.index("乙科技有限公司") < text.index("人民币伍万元整")
+    assert (
+        text.index("甲科技有限公司")
+        < text.index("人民币肆万元整")
+        < text.index("乙科技有限公司")
+        < text.index("人民币伍万元整")
+    )
     tables = [f for f in sheet.document.rootFrame().childFrames() if isinstance(f, QTextTable)]
-    assert len(tables) == 4 and tables[2].format().pageBreakPolicy() & tables[2].format().PageBreakFlag.PageBreak_AlwaysBefore
+    assert (
+        len(tables) == 4
+        and tables[2].format().pageBreakPolicy() & tables[2].format().PageBreakFlag.PageBreak_AlwaysBefore
+    )

@@ -1,4 +1,5 @@
 """The program as a whole: the window shows before the data is read, menus, demonstration data, errors."""
+
 from gui_support import settle
 
 from gui.operations import Operation

@@ -5,6 +5,7 @@ one to True per Signal.emit, and Python aborted after a few thousand calls
 (exporting a few hundred letters was enough). pyproject.toml pins below 6.12;
 this test fails if a release with that bug is installed again.
 """
+
 import subprocess
 import sys
 

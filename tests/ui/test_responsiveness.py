@@ -1,4 +1,5 @@
 """What keeps the window responsive with big batches: the GC policy, freeing off the GUI thread, lazy rows."""
+
 import gc
 import sys
 import time
@@ -52,10 +53,31 @@ def test_big_lists_are_freed_on_another_thread():
 
 
 def results(n):
-    companies = [CompanyResultRecord(1, i, f"U{i:05d}", f"单位{i:05d}", "hulunbuir", "", True, Decimal("100.00"), 1)
-                 for i in range(n)]
-    lines = [LineRecord(1, i + 1, f"U{i:05d}", f"单位{i:05d}", "", "", "r", "d", "文件", None, "（一）", "奖补", "原文",
-                        Decimal("100.00"), False, {}) for i in range(n)]
+    companies = [
+        CompanyResultRecord(1, i, f"U{i:05d}", f"单位{i:05d}", "hulunbuir", "", True, Decimal("100.00"), 1)
+        for i in range(n)
+    ]
+    lines = [
+        LineRecord(
+            1,
+            i + 1,
+            f"U{i:05d}",
+            f"单位{i:05d}",
+            "",
+            "",
+            "r",
+            "d",
+            "文件",
+            None,
+            "（一）",
+            "奖补",
+            "原文",
+            Decimal("100.00"),
+            False,
+            {},
+        )
+        for i in range(n)
+    ]
     return companies, lines
 
 

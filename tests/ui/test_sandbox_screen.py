@@ -1,4 +1,5 @@
 """政策沙盘 page: each tab's workflow offscreen (run off the GUI thread, table, chart, export)."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -27,9 +28,12 @@ def _uscc(n):
 
 def three_companies(store):
     """As tests/store/test_scenario.py: 1 first HTE 2026; 2 repeat HTE; 3 first HTE + tech SME 3 years + R&D."""
-    ids = [store.add_company(CompanyProfile(_uscc(n), f"呼伦贝尔沙盘{n}号科技有限公司", city="hulunbuir",
-                                            county="海拉尔区", size=size))
-           for n, size in ((1, "medium"), (2, "medium"), (3, "small_micro"))]
+    ids = [
+        store.add_company(
+            CompanyProfile(_uscc(n), f"呼伦贝尔沙盘{n}号科技有限公司", city="hulunbuir", county="海拉尔区", size=size)
+        )
+        for n, size in ((1, "medium"), (2, "medium"), (3, "small_micro"))
+    ]
     a, b, c = ids
     store.add_recognition(a, Recognition("high_tech", "national", dt.date(2026, 3, 1), "GR1"))
     store.add_recognition(b, Recognition("high_tech", "national", dt.date(2023, 3, 1), "GR2a"))

@@ -3,6 +3,7 @@
 Also after a 60-character company name has been shown, and with a window size saved on a larger screen
 (issue 15, "Blocks work": the window grew to 1,607 px; the letters dialog opened at 1100x800).
 """
+
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QWidget
@@ -70,8 +71,15 @@ def page_width_fits(window) -> list[str]:
 def long_named_company(window) -> int:
     store = window.ctx.store
     first17 = "91150722MA0TEN6QX"[:17]
-    return store.add_company(CompanyProfile(uscc=first17 + check_character(first17), name=LONG_NAME[:60],
-                                            city="hulunbuir", county="莫力达瓦达斡尔族自治旗", size="small_micro"))
+    return store.add_company(
+        CompanyProfile(
+            uscc=first17 + check_character(first17),
+            name=LONG_NAME[:60],
+            city="hulunbuir",
+            county="莫力达瓦达斡尔族自治旗",
+            size="small_micro",
+        )
+    )
 
 
 def test_the_window_saved_on_a_larger_screen_fits(screen, qtbot, tmp_path, monkeypatch, asker):

@@ -1,5 +1,6 @@
 """The store's trust on screen (issue 13): a tamper refusal is an alarm of its own, a damaged database is
 explained at start-up and restored from a backup."""
+
 import sqlite3
 
 from gui_support import settle, sample_batch
@@ -47,8 +48,13 @@ def test_the_alarm_dialog_looks_like_an_alarm(qtbot):
 
     def look():
         box = QApplication.activeModalWidget()
-        seen.update(title=box.windowTitle(), icon=box.icon(), text=box.text(), info=box.informativeText(),
-                    buttons=[b.text() for b in box.buttons()])
+        seen.update(
+            title=box.windowTitle(),
+            icon=box.icon(),
+            text=box.text(),
+            info=box.informativeText(),
+            buttons=[b.text() for b in box.buttons()],
+        )
         box.reject()
 
     QTimer.singleShot(50, look)

@@ -1,5 +1,6 @@
 """Every table: sorting by header click, 复制, 打开 and 导出当前列表 (as shown, text stays text); models checked by
 qtmodeltester."""
+
 import openpyxl
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -9,8 +10,9 @@ from gui_support import sample_batch, settle
 
 
 def test_list_models_pass_the_model_tester_sorted_and_unsorted(qtmodeltester):
-    model = ListTableModel([Column("编号", lambda r: r[0]), Column("金额", lambda r: r[1])],
-                           [(3, "1,200.00"), (1, "900.00"), (2, "—")])
+    model = ListTableModel(
+        [Column("编号", lambda r: r[0]), Column("金额", lambda r: r[1])], [(3, "1,200.00"), (1, "900.00"), (2, "—")]
+    )
     qtmodeltester.check(model)
     model.sort(1, Qt.SortOrder.AscendingOrder)
     assert [r[1] for r in model.rows] == ["900.00", "1,200.00", "—"]  # by value, not "1" < "9"; empty last
@@ -113,8 +115,10 @@ def test_exports_are_in_the_audit_log(qtbot, window, asker, tmp_path):
     page.batch_view.table_actions["export"].trigger()
     settle(qtbot)
     entries = [e for e in window.ctx.store.audit_entries(action="export") if e.action == "export.write"]
-    assert [(e.target, e.new["what"]) for e in entries] == [(f"batch:{batch_id}", "导出结果"),
-                                                            ("view:申报批次", "导出当前列表：申报批次（1行）")]
+    assert [(e.target, e.new["what"]) for e in entries] == [
+        (f"batch:{batch_id}", "导出结果"),
+        ("view:申报批次", "导出当前列表：申报批次（1行）"),
+    ]
     assert entries[0].new["saved_to"] == str(tmp_path / "结果.xlsx")
     audit = window.show_page("audit")
     audit.kind_box.setCurrentIndex(audit.kind_box.findData("export"))

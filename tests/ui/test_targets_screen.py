@@ -1,4 +1,5 @@
 """目标监测: counts from the store by year against the documents' targets, a chart and a table per metric."""
+
 from decimal import Decimal
 
 from gui_support import sample_batch, settle

@@ -1,4 +1,5 @@
 """Login, the first administrator, the lock after inactivity, the audit page and user management, offscreen."""
+
 import datetime as dt
 import sqlite3
 

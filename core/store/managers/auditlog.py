@@ -1,4 +1,5 @@
 """``store.audit``: reading and checking the hash-chained audit log (writing it is Store.writing's part)."""
+
 from __future__ import annotations
 
 from core.store import audit, audit_log, verify
@@ -6,10 +7,20 @@ from core.store.managers.base import Manager, Progress, Tx, change
 
 
 class AuditLog(Manager):
-    def entries(self, *, target: str | None = None, action: str | None = None, who: str | None = None,
-                limit: int | None = None, newest_first: bool = False) -> list[audit_log.AuditRecord]:
-        return self._read(lambda s: audit_log.entries(s, target=target, action=action, who=who, limit=limit,
-                                                  newest_first=newest_first))
+    def entries(
+        self,
+        *,
+        target: str | None = None,
+        action: str | None = None,
+        who: str | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[audit_log.AuditRecord]:
+        return self._read(
+            lambda s: audit_log.entries(
+                s, target=target, action=action, who=who, limit=limit, newest_first=newest_first
+            )
+        )
 
     @change("record_export")
     def record_export(self, tx: Tx, what: str, target: str, detail: dict | None = None) -> None:

@@ -1,4 +1,5 @@
 """``store.backups``: copies of the SQLite file, and restoring one (administrators only, once users exist)."""
+
 from __future__ import annotations
 
 import os
@@ -70,8 +71,13 @@ class Backups(Manager):
                 staged.unlink(missing_ok=True)
         store.schema.check()
         with store.writing(who) as s:
-            audit.log(s, "backup.restore", "database", None, {
-                "file": source.name, "safety_copy": safety.name, "damaged": broken or None})
+            audit.log(
+                s,
+                "backup.restore",
+                "database",
+                None,
+                {"file": source.name, "safety_copy": safety.name, "damaged": broken or None},
+            )
         return safety
 
     def _authorised_copy(self, source: Path, beside: Path, credentials: tuple[str, str] | None) -> tuple[Path, str]:
@@ -86,8 +92,10 @@ class Backups(Manager):
             who = ""
             if copy.users.exist():
                 if credentials is None or not credentials[0]:
-                    raise NotLoggedIn("从备份恢复须由管理员登录：当前数据库无法登录时，请以备份中的管理员用户名和密码授权"
-                                      "（命令行：--user 用户名，密码取自环境变量KJJB_PASSWORD或提示输入）")
+                    raise NotLoggedIn(
+                        "从备份恢复须由管理员登录：当前数据库无法登录时，请以备份中的管理员用户名和密码授权"
+                        "（命令行：--user 用户名，密码取自环境变量KJJB_PASSWORD或提示输入）"
+                    )
                 copy.users.login(*credentials)
                 who = copy.require("restore")
         except BaseException:

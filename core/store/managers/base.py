@@ -11,6 +11,7 @@ The decorator opens one write transaction (``Store.writing``: audited, committed
 refuses a user without the action's role (core.identity.permissions), and gives the method a ``Tx`` holding the
 session and the acting user's name. What the transaction touched is left in ``store.last_changes``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -70,8 +71,9 @@ class Manager:
             return fn(s, *args, **kwargs)
 
 
-def change(action: str, *, once_more_on_clash: bool = False
-           ) -> Callable[[Callable[Concatenate[M, Tx, P], R]], Callable[Concatenate[M, P], R]]:
+def change(
+    action: str, *, once_more_on_clash: bool = False
+) -> Callable[[Callable[Concatenate[M, Tx, P], R]], Callable[Concatenate[M, P], R]]:
     """Mark a manager method as the store action ``action`` (a key of core.identity.permissions.PERMISSIONS).
 
     ``once_more_on_clash``: run the whole change again if it clashed with another clerk creating the same row at

@@ -1,4 +1,5 @@
 """``store.batches``: import a workbook as a batch, calculate, approve, pay, adjust, and read batches back."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -116,8 +117,9 @@ class Batches(Manager):
         return self._read(imports.summary, batch_id)
 
     # ------------------------------------------------------------ the lifecycle
-    def calculate(self, batch_id: int, policies: PolicySet, progress: Progress | None = None,
-                  cancel: Cancel | None = None) -> CalcSummary:
+    def calculate(
+        self, batch_id: int, policies: PolicySet, progress: Progress | None = None, cancel: Cancel | None = None
+    ) -> CalcSummary:
         """Evaluate every company of a draft batch and replace its lines at once.
 
         ``progress(done, total)`` is called as companies are done and
@@ -153,16 +155,30 @@ class Batches(Manager):
         return write_outcomes(tx.s, batch, spool, spool.versions, version, tx.actor)
 
     @change("approve")
-    def approve(self, tx: Tx, batch_id: int, preparer: str | None = None, reviewer: str | None = None,
-                allow_provisional: bool = False) -> None:
+    def approve(
+        self,
+        tx: Tx,
+        batch_id: int,
+        preparer: str | None = None,
+        reviewer: str | None = None,
+        allow_provisional: bool = False,
+    ) -> None:
         """Approve a calculated draft: its lines go into the ledger and nothing of it changes afterwards.
 
         Once users exist, the reviewer is the logged-in user (``reviewer``, if given, must be that user) and
         the preparer is who imported and calculated the batch; the two must be different people. Before
         users exist, both names are given and must differ.
         """
-        approval.approve(tx.s, batch_id, preparer, reviewer, overrides.overrides_version(tx.s), self.store.vocabulary,
-                         allow_provisional, tx.actor)
+        approval.approve(
+            tx.s,
+            batch_id,
+            preparer,
+            reviewer,
+            overrides.overrides_version(tx.s),
+            self.store.vocabulary,
+            allow_provisional,
+            tx.actor,
+        )
         tx.changed(companies=_members(tx, batch_id))  # their award history gained the batch's lines
 
     @change("mark_paid")
@@ -174,8 +190,9 @@ class Batches(Manager):
         approval.delete_draft(tx.s, batch_id)
 
     @change("create_adjustment")
-    def create_adjustment(self, tx: Tx, batch_id: int, who: str | None, reason: str,
-                          company_ids: Iterable[int] | None = None) -> int:
+    def create_adjustment(
+        self, tx: Tx, batch_id: int, who: str | None, reason: str, company_ids: Iterable[int] | None = None
+    ) -> int:
         """A draft adjustment batch correcting an approved one (optionally only some companies); returns its id.
 
         ``who`` is the preparer making it: once users exist it must be the logged-in user (or None). Its lines,

@@ -1,4 +1,5 @@
 """``store.companies``: the company register and each company's history (recognitions, registrations, R&D, ledger)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -98,8 +99,17 @@ class Companies(Manager):
         company_history.delete_rd_year(tx.s, row_id)
 
     @change("add_ledger_entry")
-    def add_ledger_entry(self, tx: Tx, company_id: int, rule_id: str, year: int, amount: Decimal, subject: str = "",
-                         person: str = "", note: str = "") -> int:
+    def add_ledger_entry(
+        self,
+        tx: Tx,
+        company_id: int,
+        rule_id: str,
+        year: int,
+        amount: Decimal,
+        subject: str = "",
+        person: str = "",
+        note: str = "",
+    ) -> int:
         return company_history.add_ledger_entry(tx.s, company_id, rule_id, year, amount, subject, person, note)
 
     @change("delete_ledger_entry")

@@ -1,4 +1,5 @@
 """``store.letters``: award letter numbers and the record of letters issued (core.letters.numbering.LetterRegistry)."""
+
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError

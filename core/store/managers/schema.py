@@ -1,4 +1,5 @@
 """``store.schema``: the database's schema revision, creating and upgrading it, and starting its audit log."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,10 @@ class Schema(Manager):
         current = self._usable_revision()
         head = migrate.head_revision()
         if current not in (None, head) and not (auto_upgrade and self.store.is_sqlite):
-            raise SchemaMismatch(f"数据库结构版本为{current}，本程序需要{head}；请先备份服务器数据库，"
-                                 f"再运行 python main.py db upgrade 升级")
+            raise SchemaMismatch(
+                f"数据库结构版本为{current}，本程序需要{head}；请先备份服务器数据库，"
+                f"再运行 python main.py db upgrade 升级"
+            )
         self.upgrade()
         self._start_audit_log()
 
@@ -40,8 +43,9 @@ class Schema(Manager):
         current = self._usable_revision()
         if current == migrate.head_revision():
             return None
-        saved: Path | None = (store.backups.create("migrate")
-                              if current is not None and store.is_sqlite and backup_first else None)
+        saved: Path | None = (
+            store.backups.create("migrate") if current is not None and store.is_sqlite and backup_first else None
+        )
         with store.database_errors():
             migrate.upgrade(store.engine)
         if current is not None:

@@ -1,4 +1,5 @@
 """``store.settings``: the program's settings and the administrators' overrides of policy parameters."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -60,8 +61,9 @@ class Settings(Manager):
         tx.changed(settings=[overrides.VERSION_KEY])
 
     @change("add_override")
-    def replace_override(self, tx: Tx, override_id: int, new: Override, who: str | None = None,
-                         policies: PolicySet | None = None) -> int:
+    def replace_override(
+        self, tx: Tx, override_id: int, new: Override, who: str | None = None, policies: PolicySet | None = None
+    ) -> int:
         """Change an override: the old one is revoked and the new one stored, together."""
         overrides.revoke_override(tx.s, override_id, tx.as_actor(who, "调整人"))
         new = dataclasses.replace(new, who=tx.as_actor(new.who, "调整人"))

@@ -1,4 +1,5 @@
 """``store.users``: the program's users, logging in and out, passwords and roles."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -14,8 +15,9 @@ from core.store.users import UserRecord
 
 # What an unknown name's password is checked against, so the answer takes as long as for a real user (the same
 # scrypt parameters as core.identity.passwords; a constant, so the first unknown name costs no extra hash).
-DUMMY_HASH = ("scrypt$16384$8$1$158d5d9d7cd69870a486cb304c90a36c$"
-              "8ebd59dae357d9822e6329b1f1f9e52ea32458a9a61f85105912bdc7750d8e2b")
+DUMMY_HASH = (
+    "scrypt$16384$8$1$158d5d9d7cd69870a486cb304c90a36c$8ebd59dae357d9822e6329b1f1f9e52ea32458a9a61f85105912bdc7750d8e2b"
+)
 
 
 class Users(Manager):

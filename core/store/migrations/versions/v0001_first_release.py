@@ -4,6 +4,7 @@ overrides, settings and the import log.
 Revision ID: 0001
 Revises:
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -97,8 +98,9 @@ def upgrade() -> None:
         sa.Column("event_date", sa.Date(), nullable=False),
         sa.Column("trace", sa.JSON(), nullable=False),
         sa.Column("schedule", sa.JSON(), nullable=True),
-        sa.ForeignKeyConstraint(["batch_id"], ["batches.id"], name=op.f("fk_award_lines_batch_id_batches"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["batches.id"], name=op.f("fk_award_lines_batch_id_batches"), ondelete="CASCADE"
+        ),
         sa.ForeignKeyConstraint(["company_id"], ["companies.id"], name=op.f("fk_award_lines_company_id_companies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_award_lines")),
         sa.UniqueConstraint("batch_id", "line_no", name=op.f("uq_award_lines_batch_id_line_no")),
@@ -116,10 +118,10 @@ def upgrade() -> None:
         sa.Column("errors", sa.JSON(), nullable=False),
         sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("excluded", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["batch_id"], ["batches.id"], name=op.f("fk_batch_companies_batch_id_batches"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["company_id"], ["companies.id"],
-                                name=op.f("fk_batch_companies_company_id_companies")),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["batches.id"], name=op.f("fk_batch_companies_batch_id_batches"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["company_id"], ["companies.id"], name=op.f("fk_batch_companies_company_id_companies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_batch_companies")),
         sa.UniqueConstraint("batch_id", "company_id", name=op.f("uq_batch_companies_batch_id_company_id")),
     )
@@ -134,12 +136,14 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=60), nullable=False),
         sa.Column("date", sa.Date(), nullable=True),
         sa.Column("fields", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["batch_id"], ["batches.id"], name=op.f("fk_claims_batch_id_batches"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["batches.id"], name=op.f("fk_claims_batch_id_batches"), ondelete="CASCADE"
+        ),
         sa.ForeignKeyConstraint(["company_id"], ["companies.id"], name=op.f("fk_claims_company_id_companies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_claims")),
-        sa.UniqueConstraint("batch_id", "company_id", "claim_key",
-                            name=op.f("uq_claims_batch_id_company_id_claim_key")),
+        sa.UniqueConstraint(
+            "batch_id", "company_id", "claim_key", name=op.f("uq_claims_batch_id_company_id_claim_key")
+        ),
     )
     op.create_index(op.f("ix_claims_company_id"), "claims", ["company_id"], unique=False)
     op.create_table(
@@ -150,8 +154,9 @@ def upgrade() -> None:
         sa.Column("source_name", sa.String(length=260), nullable=False),
         sa.Column("imported_at", sa.DateTime(), nullable=False),
         sa.Column("summary", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["batch_id"], ["batches.id"], name=op.f("fk_import_log_batch_id_batches"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["batches.id"], name=op.f("fk_import_log_batch_id_batches"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_log")),
         sa.UniqueConstraint("sha256", name=op.f("uq_import_log_sha256")),
     )
@@ -165,8 +170,9 @@ def upgrade() -> None:
         sa.Column("deducted", Money(), nullable=True),
         sa.Column("revenue", Money(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["company_id"], ["companies.id"], name=op.f("fk_rd_years_company_id_companies"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["company_id"], ["companies.id"], name=op.f("fk_rd_years_company_id_companies"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rd_years")),
         sa.UniqueConstraint("company_id", "year", name=op.f("uq_rd_years_company_id_year")),
     )
@@ -184,11 +190,19 @@ def upgrade() -> None:
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["batch_id"], ["batches.id"], name=op.f("fk_recognitions_batch_id_batches")),
-        sa.ForeignKeyConstraint(["company_id"], ["companies.id"], name=op.f("fk_recognitions_company_id_companies"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["company_id"], ["companies.id"], name=op.f("fk_recognitions_company_id_companies"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recognitions")),
-        sa.UniqueConstraint("company_id", "kind", "level", "date", "stage", "number",
-                            name=op.f("uq_recognitions_company_id_kind_level_date_stage_number")),
+        sa.UniqueConstraint(
+            "company_id",
+            "kind",
+            "level",
+            "date",
+            "stage",
+            "number",
+            name=op.f("uq_recognitions_company_id_kind_level_date_stage_number"),
+        ),
     )
     op.create_table(
         "tech_sme_registrations",
@@ -198,10 +212,13 @@ def upgrade() -> None:
         sa.Column("number", sa.String(length=100), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["batch_id"], ["batches.id"],
-                                name=op.f("fk_tech_sme_registrations_batch_id_batches")),
-        sa.ForeignKeyConstraint(["company_id"], ["companies.id"],
-                                name=op.f("fk_tech_sme_registrations_company_id_companies"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["batch_id"], ["batches.id"], name=op.f("fk_tech_sme_registrations_batch_id_batches")),
+        sa.ForeignKeyConstraint(
+            ["company_id"],
+            ["companies.id"],
+            name=op.f("fk_tech_sme_registrations_company_id_companies"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tech_sme_registrations")),
         sa.UniqueConstraint("company_id", "year", name=op.f("uq_tech_sme_registrations_company_id_year")),
     )
@@ -229,6 +246,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("ledger", "tech_sme_registrations", "recognitions", "rd_years", "import_log", "claims",
-                  "batch_companies", "award_lines", "settings", "overrides", "companies", "batches"):
+    for table in (
+        "ledger",
+        "tech_sme_registrations",
+        "recognitions",
+        "rd_years",
+        "import_log",
+        "claims",
+        "batch_companies",
+        "award_lines",
+        "settings",
+        "overrides",
+        "companies",
+        "batches",
+    ):
         op.drop_table(table)

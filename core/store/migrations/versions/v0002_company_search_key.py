@@ -4,6 +4,7 @@ for the 'holds a valid certificate' filter.
 Revision ID: 0002
 Revises: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -19,14 +20,18 @@ _CHUNK = 1000
 
 def upgrade() -> None:
     op.add_column("companies", sa.Column("search_key", sa.String(length=260), nullable=False, server_default=""))
-    companies = sa.table("companies", sa.column("id", sa.Integer), sa.column("name", sa.String),
-                         sa.column("uscc", sa.String), sa.column("search_key", sa.String))
+    companies = sa.table(
+        "companies",
+        sa.column("id", sa.Integer),
+        sa.column("name", sa.String),
+        sa.column("uscc", sa.String),
+        sa.column("search_key", sa.String),
+    )
     conn = op.get_bind()
     rows = conn.execute(sa.select(companies.c.id, companies.c.name, companies.c.uscc)).all()
-    update = (sa.update(companies).where(companies.c.id == sa.bindparam("cid"))
-              .values(search_key=sa.bindparam("key")))
+    update = sa.update(companies).where(companies.c.id == sa.bindparam("cid")).values(search_key=sa.bindparam("key"))
     for start in range(0, len(rows), _CHUNK):
-        conn.execute(update, [{"cid": r.id, "key": search_key(r.name, r.uscc)} for r in rows[start:start + _CHUNK]])
+        conn.execute(update, [{"cid": r.id, "key": search_key(r.name, r.uscc)} for r in rows[start : start + _CHUNK]])
     op.create_index(op.f("ix_recognitions_kind_date"), "recognitions", ["kind", "date"], unique=False)
 
 

@@ -3,6 +3,7 @@
 Revision ID: 0003
 Revises: 0002
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -39,8 +40,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["company_id"], ["companies.id"], name=op.f("fk_letter_issues_company_id_companies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_letter_issues")),
     )
-    op.create_index(op.f("ix_letter_issues_batch_id_company_id"), "letter_issues", ["batch_id", "company_id"],
-                    unique=False)
+    op.create_index(
+        op.f("ix_letter_issues_batch_id_company_id"), "letter_issues", ["batch_id", "company_id"], unique=False
+    )
 
 
 def downgrade() -> None:

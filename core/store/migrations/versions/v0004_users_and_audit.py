@@ -7,6 +7,7 @@ chain then still shows the change).
 Revision ID: 0004
 Revises: 0003
 """
+
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -66,8 +67,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_seals")),
     )
     op.create_index(op.f("ix_audit_seals_seq"), "audit_seals", ["seq"], unique=False)
-    op.create_index(op.f("ix_audit_seals_table_name_row_key"), "audit_seals", ["table_name", "row_key"],
-                    unique=False)
+    op.create_index(op.f("ix_audit_seals_table_name_row_key"), "audit_seals", ["table_name", "row_key"], unique=False)
     op.create_table(
         "audit_head",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
@@ -75,16 +75,16 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
     )
-    head = sa.table("audit_head", sa.column("id", sa.Integer), sa.column("seq", sa.Integer),
-                    sa.column("hash", sa.String))
+    head = sa.table(
+        "audit_head", sa.column("id", sa.Integer), sa.column("seq", sa.Integer), sa.column("hash", sa.String)
+    )
     op.bulk_insert(head, [{"id": 1, "seq": 0, "hash": GENESIS}])
 
     with _keeping_batch_numbers(), op.batch_alter_table("batches", table_kwargs=_AUTOINCREMENT) as batch:
         batch.add_column(sa.Column("created_by", sa.String(length=60), nullable=False, server_default=""))
         batch.add_column(sa.Column("adjusts_batch_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("adjust_reason", sa.Text(), nullable=False, server_default=""))
-        batch.create_foreign_key(op.f("fk_batches_adjusts_batch_id_batches"), "batches", ["adjusts_batch_id"],
-                                 ["id"])
+        batch.create_foreign_key(op.f("fk_batches_adjusts_batch_id_batches"), "batches", ["adjusts_batch_id"], ["id"])
     with op.batch_alter_table("batch_companies") as batch:
         batch.add_column(sa.Column("uscc", sa.String(length=18), nullable=True))
         batch.add_column(sa.Column("company_name", sa.String(length=200), nullable=True))
@@ -112,13 +112,16 @@ def _keeping_batch_numbers():
 def _snapshot_approved_companies() -> None:
     """Batches approved before this revision keep the companies as they are now (the best record there is)."""
     conn = op.get_bind()
-    conn.execute(sa.text(
-        "UPDATE batch_companies SET "
-        "uscc = (SELECT c.uscc FROM companies c WHERE c.id = batch_companies.company_id), "
-        "company_name = (SELECT c.name FROM companies c WHERE c.id = batch_companies.company_id), "
-        "bank_name = (SELECT c.bank_name FROM companies c WHERE c.id = batch_companies.company_id), "
-        "bank_account = (SELECT c.bank_account FROM companies c WHERE c.id = batch_companies.company_id) "
-        "WHERE batch_id IN (SELECT b.id FROM batches b WHERE b.status IN ('approved', 'paid'))"))
+    conn.execute(
+        sa.text(
+            "UPDATE batch_companies SET "
+            "uscc = (SELECT c.uscc FROM companies c WHERE c.id = batch_companies.company_id), "
+            "company_name = (SELECT c.name FROM companies c WHERE c.id = batch_companies.company_id), "
+            "bank_name = (SELECT c.bank_name FROM companies c WHERE c.id = batch_companies.company_id), "
+            "bank_account = (SELECT c.bank_account FROM companies c WHERE c.id = batch_companies.company_id) "
+            "WHERE batch_id IN (SELECT b.id FROM batches b WHERE b.status IN ('approved', 'paid'))"
+        )
+    )
 
 
 def _append_only_triggers() -> None:
@@ -127,13 +130,17 @@ def _append_only_triggers() -> None:
         op.execute(f"""CREATE FUNCTION kjjb_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$""")
         for table in APPEND_ONLY:
-            op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
-                       f"FOR EACH STATEMENT EXECUTE FUNCTION kjjb_append_only()")
+            op.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION kjjb_append_only()"
+            )
     else:
         for table in APPEND_ONLY:
             for event in ("UPDATE", "DELETE"):
-                op.execute(f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                           f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END")
+                op.execute(
+                    f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+                )
 
 
 def downgrade() -> None:

@@ -15,6 +15,7 @@ every ledger row as the program wrote it.
 Revision ID: 0005
 Revises: 0004
 """
+
 import datetime as dt
 import hashlib
 
@@ -34,30 +35,81 @@ depends_on = None
 _CHUNK = 1000
 WHO = "系统"
 # The ledger's sealed columns as of this revision (core.store.seals.PROTECTED["ledger"]).
-_LEDGER_SEALED = ("id", "company_id", "batch_id", "line_id", "rule_id", "year", "amount", "subject", "person", "note",
-                  "recorded_at")
+_LEDGER_SEALED = (
+    "id",
+    "company_id",
+    "batch_id",
+    "line_id",
+    "rule_id",
+    "year",
+    "amount",
+    "subject",
+    "person",
+    "note",
+    "recorded_at",
+)
 
-_ledger = sa.table("ledger", sa.column("id", sa.Integer), sa.column("company_id", sa.Integer),
-                   sa.column("batch_id", sa.Integer), sa.column("line_id", sa.Integer),
-                   sa.column("rule_id", sa.String), sa.column("year", sa.Integer), sa.column("amount", Money()),
-                   sa.column("subject", sa.Text), sa.column("person", sa.String), sa.column("note", sa.Text),
-                   sa.column("recorded_at", sa.DateTime))
-_lines = sa.table("award_lines", sa.column("id", sa.Integer), sa.column("batch_id", sa.Integer),
-                  sa.column("company_id", sa.Integer), sa.column("claim_key", sa.String))
-_claims = sa.table("claims", sa.column("batch_id", sa.Integer), sa.column("company_id", sa.Integer),
-                   sa.column("claim_key", sa.String), sa.column("type", sa.String), sa.column("date", sa.Date),
-                   sa.column("fields", sa.JSON))
+_ledger = sa.table(
+    "ledger",
+    sa.column("id", sa.Integer),
+    sa.column("company_id", sa.Integer),
+    sa.column("batch_id", sa.Integer),
+    sa.column("line_id", sa.Integer),
+    sa.column("rule_id", sa.String),
+    sa.column("year", sa.Integer),
+    sa.column("amount", Money()),
+    sa.column("subject", sa.Text),
+    sa.column("person", sa.String),
+    sa.column("note", sa.Text),
+    sa.column("recorded_at", sa.DateTime),
+)
+_lines = sa.table(
+    "award_lines",
+    sa.column("id", sa.Integer),
+    sa.column("batch_id", sa.Integer),
+    sa.column("company_id", sa.Integer),
+    sa.column("claim_key", sa.String),
+)
+_claims = sa.table(
+    "claims",
+    sa.column("batch_id", sa.Integer),
+    sa.column("company_id", sa.Integer),
+    sa.column("claim_key", sa.String),
+    sa.column("type", sa.String),
+    sa.column("date", sa.Date),
+    sa.column("fields", sa.JSON),
+)
 _batches = sa.table("batches", sa.column("id", sa.Integer), sa.column("adjusts_batch_id", sa.Integer))
-_recognitions = sa.table("recognitions", sa.column("company_id", sa.Integer), sa.column("kind", sa.String),
-                         sa.column("level", sa.String), sa.column("date", sa.Date), sa.column("number", sa.String),
-                         sa.column("name", sa.String))
+_recognitions = sa.table(
+    "recognitions",
+    sa.column("company_id", sa.Integer),
+    sa.column("kind", sa.String),
+    sa.column("level", sa.String),
+    sa.column("date", sa.Date),
+    sa.column("number", sa.String),
+    sa.column("name", sa.String),
+)
 _head = sa.table("audit_head", sa.column("id", sa.Integer), sa.column("seq", sa.Integer), sa.column("hash", sa.String))
-_log = sa.table("audit_log", sa.column("seq", sa.Integer), sa.column("at", sa.String), sa.column("who", sa.String),
-                sa.column("action", sa.String), sa.column("target", sa.String), sa.column("old", sa.JSON),
-                sa.column("new", sa.JSON), sa.column("seals", sa.String), sa.column("prev_hash", sa.String),
-                sa.column("hash", sa.String))
-_seals = sa.table("audit_seals", sa.column("seq", sa.Integer), sa.column("table_name", sa.String),
-                  sa.column("row_key", sa.String), sa.column("digest", sa.String))
+_log = sa.table(
+    "audit_log",
+    sa.column("seq", sa.Integer),
+    sa.column("at", sa.String),
+    sa.column("who", sa.String),
+    sa.column("action", sa.String),
+    sa.column("target", sa.String),
+    sa.column("old", sa.JSON),
+    sa.column("new", sa.JSON),
+    sa.column("seals", sa.String),
+    sa.column("prev_hash", sa.String),
+    sa.column("hash", sa.String),
+)
+_seals = sa.table(
+    "audit_seals",
+    sa.column("seq", sa.Integer),
+    sa.column("table_name", sa.String),
+    sa.column("row_key", sa.String),
+    sa.column("digest", sa.String),
+)
 
 
 def _recognition_from_old(old: str, company_id: int, recognitions: dict) -> str | None:
@@ -67,8 +119,14 @@ def _recognition_from_old(old: str, company_id: int, recognitions: dict) -> str 
         return None
     _, kind, level, day, _stage = parts[:5]
     number = parts[5] if len(parts) == 6 else ""
-    found = [r for r in recognitions.get(company_id, ()) if r.kind == kind and (r.level or "") == level
-             and r.date.isoformat() == day and (not number or normalize(r.number) == normalize(number))]
+    found = [
+        r
+        for r in recognitions.get(company_id, ())
+        if r.kind == kind
+        and (r.level or "") == level
+        and r.date.isoformat() == day
+        and (not number or normalize(r.number) == normalize(number))
+    ]
     name = found[0].name if len(found) == 1 else ""
     return recognition_subject(kind, level or None, name, number or (found[0].number if len(found) == 1 else ""))
 
@@ -86,9 +144,16 @@ def new_subjects(conn) -> dict[int, tuple[str, str]]:
     """{ledger id: (old subject, new subject)} for every row whose subject changes."""
     adjusts = dict(conn.execute(sa.select(_batches.c.id, _batches.c.adjusts_batch_id)).all())
     claims = {}
-    for b, c, key, ctype, day, fields in conn.execute(sa.select(
-            _claims.c.batch_id, _claims.c.company_id, _claims.c.claim_key, _claims.c.type, _claims.c.date,
-            _claims.c.fields)):
+    for b, c, key, ctype, day, fields in conn.execute(
+        sa.select(
+            _claims.c.batch_id,
+            _claims.c.company_id,
+            _claims.c.claim_key,
+            _claims.c.type,
+            _claims.c.date,
+            _claims.c.fields,
+        )
+    ):
         claims[(b, c, key)] = (ctype, fields or {}, day)
     lines = {r.id: r for r in conn.execute(sa.select(_lines))}
     recognitions: dict = {}
@@ -125,7 +190,7 @@ def _audit(conn, changed: dict) -> None:
     ids = sorted(changed)
     seals = []
     for start in range(0, len(ids), _CHUNK):
-        part = ids[start:start + _CHUNK]
+        part = ids[start : start + _CHUNK]
         for row in conn.execute(sa.select(_ledger).where(_ledger.c.id.in_(part))).mappings():
             seals.append(("ledger", str(row["id"]), _digest(row)))
     seq, prev = head.seq + 1, head.hash or GENESIS
@@ -134,11 +199,23 @@ def _audit(conn, changed: dict) -> None:
     new = {"subjects": {str(i): changed[i][1] for i in ids}, "revision": revision}
     digest = list_digest(seals)
     e = seal(seq, at, WHO, "ledger.subjects", "ledger", old, new, prev, digest)
-    conn.execute(_log.insert().values(seq=seq, at=at, who=WHO, action="ledger.subjects", target="ledger", old=old,
-                                      new=new, seals=digest, prev_hash=prev, hash=e.hash))
+    conn.execute(
+        _log.insert().values(
+            seq=seq,
+            at=at,
+            who=WHO,
+            action="ledger.subjects",
+            target="ledger",
+            old=old,
+            new=new,
+            seals=digest,
+            prev_hash=prev,
+            hash=e.hash,
+        )
+    )
     rows = [{"seq": seq, "table_name": t, "row_key": k, "digest": d} for t, k, d in sorted(seals)]
     for start in range(0, len(rows), _CHUNK):
-        conn.execute(_seals.insert(), rows[start:start + _CHUNK])
+        conn.execute(_seals.insert(), rows[start : start + _CHUNK])
     conn.execute(_head.update().where(_head.c.id == 1).values(seq=seq, hash=e.hash))
 
 
@@ -150,7 +227,7 @@ def upgrade() -> None:
     update = sa.update(_ledger).where(_ledger.c.id == sa.bindparam("lid")).values(subject=sa.bindparam("new"))
     items = sorted(changed.items())
     for start in range(0, len(items), _CHUNK):
-        conn.execute(update, [{"lid": i, "new": new} for i, (_, new) in items[start:start + _CHUNK]])
+        conn.execute(update, [{"lid": i, "new": new} for i, (_, new) in items[start : start + _CHUNK]])
     _audit(conn, changed)
 
 

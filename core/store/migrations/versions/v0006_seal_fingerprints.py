@@ -8,6 +8,7 @@ first open after the upgrade seals the rows it already holds (Store.upgrade).
 Revision ID: 0006
 Revises: 0005
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,8 +23,9 @@ def upgrade() -> None:
     op.add_column("audit_seals", sa.Column("fingerprint", sa.String(length=200), nullable=True))
     # Every write now looks up the last seal of each row it writes: (table, row, seq) finds it in one index lookup.
     op.drop_index(op.f("ix_audit_seals_table_name_row_key"), table_name="audit_seals")
-    op.create_index(op.f("ix_audit_seals_table_name_row_key_seq"), "audit_seals", ["table_name", "row_key", "seq"],
-                    unique=False)
+    op.create_index(
+        op.f("ix_audit_seals_table_name_row_key_seq"), "audit_seals", ["table_name", "row_key", "seq"], unique=False
+    )
 
 
 def downgrade() -> None:

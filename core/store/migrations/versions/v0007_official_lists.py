@@ -3,6 +3,7 @@
 Revision ID: 0007
 Revises: 0006
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -51,8 +52,9 @@ def upgrade() -> None:
         sa.Column("consent_on", sa.Date(), nullable=True),
         sa.Column("consent_by", sa.String(length=60), nullable=False),
         sa.Column("consent_note", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["list_id"], ["official_lists.id"], name=op.f("fk_list_entries_list_id_official_lists"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["list_id"], ["official_lists.id"], name=op.f("fk_list_entries_list_id_official_lists"), ondelete="CASCADE"
+        ),
         sa.ForeignKeyConstraint(["company_id"], ["companies.id"], name=op.f("fk_list_entries_company_id_companies")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_list_entries")),
         sa.UniqueConstraint("list_id", "row_no", name=op.f("uq_list_entries_list_id_row_no")),
