@@ -71,7 +71,9 @@ def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
             warnings.append(
                 f"事项{claim.id}（{label}）没有适用于{ctx.vocabulary.label('cities', case.company.city)}单位的条款"
             )
-    _earlier_apps(keys, view, ctx, idx, warnings)
+    # Earlier batches' claims are read against the history on file, not this batch's own claims: a claim refused
+    # then for want of evidence that this batch brings was paid nothing and must not be deducted as paid.
+    _earlier_apps(keys, case, ctx, idx, warnings)
     settled = _settle(keys, view, ctx, warnings)
     exclusive = _exclusive(settled.kept, ctx)
     capped = _period_caps(exclusive.kept, view, ctx)
