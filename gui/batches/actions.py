@@ -11,6 +11,7 @@ from core.store.changes import Changes
 from gui import calcworker
 from gui.ask import ask
 from gui.operations import run_change
+from gui.roles import current_user
 
 
 def _batch(batch_id: int | None, companies=()) -> Changes:
@@ -108,7 +109,7 @@ class BatchActions:
                 allow = True
             return {**values, "allow_provisional": allow}
 
-        user = getattr(self.ctx.store, "user", None)
+        user = current_user(self.ctx)
         if user is not None:
             dialog = ApproveDialog(
                 self,
@@ -135,10 +136,11 @@ class BatchActions:
 
     def _run_approval(self, batch_id: int, values: dict):
         store = self.ctx.store
+        signed_in = current_user(self.ctx) is not None
 
         def work(report, cancelled):
             report(0, 0, "正在审批：写入台账和历史记录…")
-            if getattr(store, "user", None) is not None:  # the store names both from who imported and who is logged in
+            if signed_in:  # the store names both from who imported and who is logged in
                 store.approve(batch_id, allow_provisional=values["allow_provisional"])
             else:
                 store.approve(batch_id, values["preparer"], values["reviewer"], values["allow_provisional"])
@@ -174,7 +176,7 @@ class BatchActions:
 
     def _run_adjust(self, batch_id: int, values: dict, uscc: str | None):
         store = self.ctx.store
-        who = None if getattr(store, "user", None) is not None else self.clerk_name()
+        who = None if current_user(self.ctx) is not None else self.clerk_name()
 
         def work(report, cancelled):
             report(0, 0, "正在创建调整批次…")

@@ -44,6 +44,7 @@ from gui.models.results import BatchResultsModel
 from gui.operations import Operation
 from gui.tables import equip
 from gui.tracehtml import CSS
+from gui.roles import current_user
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -399,7 +400,7 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
     def _update_actions(self) -> None:
         """Enable each action as core.batchactions says for this batch and the logged-in user; a disabled one's
         tooltip says why."""
-        user = getattr(self.ctx.store, "user", None) if self.ctx.db_ready() else None
+        user = current_user(self.ctx)
         allowed = allowed_actions(self.current, user, lines=len(self.lines), calculated=self.calculated_all)
         for name, act in self.actions_by_name.items():
             enabled, reason = allowed[name]

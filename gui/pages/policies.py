@@ -32,6 +32,7 @@ from core.engine.formulas import FORMULAS
 from core.policy.model import STACKING_LABELS
 from gui.models.base import Column, ListTableModel
 from gui.tracehtml import CSS
+from gui.roles import current_user
 
 
 def _level(ctx, doc) -> str:
@@ -300,7 +301,7 @@ class PoliciesPage(QWidget):
         """Who is changing parameters: the logged-in user (the store accepts no one else); before users exist,
         the clerk's name from the first run."""
         store = self.ctx.store
-        user = getattr(store, "user", None)
+        user = current_user(self.ctx)
         if user is not None:
             return user.name
         name = ""
@@ -309,9 +310,9 @@ class PoliciesPage(QWidget):
         except Exception:
             pass
         if not name:
-            from gui.printing.cli import current_user
+            from gui.printing.cli import current_user as login_name
 
-            name = str(self.ctx.settings.value("user/name", "") or "") or current_user()
+            name = str(self.ctx.settings.value("user/name", "") or "") or login_name()
         return name
 
     def add_override(self, path: str | None = None):
