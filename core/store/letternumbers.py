@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core.store.audit import log, verify_rows
 from core.store.errors import BatchLocked, InvalidData, NotFound
 from core.store.models import DRAFT, Batch, BatchCompany, Company, LetterIssueRow, LetterNumberRow, now
-from core.store.reads import batch_record, get_batch, lines
+from core.store.reads import batch_record, get_batch
 
 
 def _approved(s: Session, batch_id: int):
@@ -31,6 +31,7 @@ def _approved(s: Session, batch_id: int):
 def letter_numbers(s: Session, batch_id: int) -> dict:
     """{uscc: LetterNumber(year, serial)} for every company with a line in the batch; new ones are written."""
     from core.letters.numbering import LetterNumber, assign_numbers, letter_companies, letter_year
+    from core.store.linereads import lines  # decodes traces: loads the engine's Trace
 
     batch = _approved(s, batch_id)
     usccs = letter_companies(lines(s, batch_id))

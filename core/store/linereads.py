@@ -1,7 +1,6 @@
 """A batch's award lines as exports, letters and screens read them, without ORM objects.
 
-The same records as ``core.store.reads.lines`` (which this replaces behind
-``store.lines``): one Core select of the columns shown, the company as approved
+What ``store.lines`` returns: one Core select of the columns shown, the company as approved
 (kept in ``batch_companies``) or, for a draft, as it is now. Read in pieces,
 and a trace stored alike on many lines (one rule's lines mostly are) is decoded
 once: each line gets its own copy of it, as ``Trace.copy`` makes one.

@@ -1,4 +1,4 @@
-"""Reading batches, their lines and per-company results for exports, letters and screens.
+"""Reading batches and per-company results for exports, letters and screens (their lines: core.store.linereads).
 
 An approved batch shows each company as it was approved (name, USCC, bank
 account kept in ``batch_companies``); a draft shows the companies as they are.
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.money import ZERO
-from core.records import BatchRecord, CompanyResultRecord, LineRecord
+from core.records import BatchRecord, CompanyResultRecord
 from core.store.errors import NotFound
 from core.store.models import AwardLineRow, Batch, BatchCompany, Company
 
@@ -47,37 +47,6 @@ def get_batch(s: Session, batch_id: int) -> Batch:
     return batch
 
 
-def lines(s: Session, batch_id: int) -> list[LineRecord]:
-    get_batch(s, batch_id)
-    rows = s.execute(
-        select(
-            AwardLineRow,
-            Company.uscc,
-            Company.name,
-            Company.bank_name,
-            Company.bank_account,
-            BatchCompany.uscc,
-            BatchCompany.company_name,
-            BatchCompany.bank_name,
-            BatchCompany.bank_account,
-        )
-        .join(Company, Company.id == AwardLineRow.company_id)
-        .outerjoin(
-            BatchCompany,
-            (BatchCompany.batch_id == AwardLineRow.batch_id) & (BatchCompany.company_id == AwardLineRow.company_id),
-        )
-        .where(AwardLineRow.batch_id == batch_id)
-        .order_by(AwardLineRow.line_no)
-    )
-    # An approved batch kept its companies as approved (name not NULL); a draft shows them as they are now.
-    # Approval copies all four at once: a kept name means a kept USCC, bank and account.
-    return [
-        _line_record(line, *cast(_Payee, kept if kept[1] is not None else now))
-        for line, *values in rows
-        for now, kept in [(values[:4], values[4:])]
-    ]
-
-
 _Payee = tuple[str, str, str, str]  # (uscc, name, bank, account)
 
 
@@ -86,33 +55,6 @@ def _as_approved(c: Company, m: BatchCompany | None) -> _Payee:
     if m is not None and m.company_name is not None:
         return cast(_Payee, (m.uscc, m.company_name, m.bank_name, m.bank_account))
     return c.uscc, c.name, c.bank_name, c.bank_account
-
-
-def _line_record(r: AwardLineRow, uscc: str, name: str, bank: str, account: str) -> LineRecord:
-    from core.engine.trace import Trace  # here, so that listing batches does not load the engine
-
-    schedule = tuple((item["year"], Decimal(item["amount"])) for item in r.schedule) if r.schedule else None
-    return LineRecord(
-        batch_id=r.batch_id,
-        line_no=r.line_no,
-        uscc=uscc,
-        company_name=name,
-        bank_name=bank,
-        bank_account=account,
-        rule_id=r.rule_id,
-        document_id=r.document_id,
-        document_title=r.document_title,
-        doc_number=r.doc_number,
-        clause=r.clause,
-        summary=r.summary,
-        sentence=r.sentence,
-        amount=r.amount,
-        provisional=r.provisional,
-        trace=Trace.from_json(r.trace),
-        schedule=schedule,
-        claim_key=r.claim_key,
-        subject=r.subject,
-    )
 
 
 def company_results(s: Session, batch_id: int) -> list[CompanyResultRecord]:

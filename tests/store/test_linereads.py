@@ -1,5 +1,5 @@
 """store.lines reads a batch's lines through core.store.linereads (Core rows, traces decoded once per distinct
-text): the records are exactly those the ORM reading (core.store.reads.lines) gives, draft and approved, a
+text): the records are exactly those the ORM reading (``orm_lines`` below, what store.lines read before) gives, draft and approved, a
 multi-year schedule included, and each line's trace is its own object."""
 
 from __future__ import annotations
@@ -8,12 +8,17 @@ import shutil
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from storehelp import batch_data, profile, uscc
 
 from core.engine import load_policies
+from core.engine.trace import Trace
 from core.excel.reader import read_workbook
 from core.paths import POLICIES, RESOURCES
+from core.records import LineRecord
 from core.store import linereads, reads
+from core.store.models import AwardLineRow, BatchCompany, Company
 
 LAB = {
     "type": "recognition",
@@ -25,9 +30,66 @@ LAB = {
 }
 
 
+def orm_lines(s: Session, batch_id: int) -> list[LineRecord]:
+    """The reading store.lines did before linereads, through ORM objects: the reference the records must equal."""
+    reads.get_batch(s, batch_id)
+    rows = s.execute(
+        select(
+            AwardLineRow,
+            Company.uscc,
+            Company.name,
+            Company.bank_name,
+            Company.bank_account,
+            BatchCompany.uscc,
+            BatchCompany.company_name,
+            BatchCompany.bank_name,
+            BatchCompany.bank_account,
+        )
+        .join(Company, Company.id == AwardLineRow.company_id)
+        .outerjoin(
+            BatchCompany,
+            (BatchCompany.batch_id == AwardLineRow.batch_id) & (BatchCompany.company_id == AwardLineRow.company_id),
+        )
+        .where(AwardLineRow.batch_id == batch_id)
+        .order_by(AwardLineRow.line_no)
+    )
+    # An approved batch kept its companies as approved (name not NULL); a draft shows them as they are now.
+    # Approval copies all four at once: a kept name means a kept USCC, bank and account.
+    return [
+        _line_record(line, *(kept if kept[1] is not None else now))
+        for line, *values in rows
+        for now, kept in [(values[:4], values[4:])]
+    ]
+
+
+def _line_record(r: AwardLineRow, uscc: str, name: str, bank: str, account: str) -> LineRecord:
+    schedule = tuple((item["year"], Decimal(item["amount"])) for item in r.schedule) if r.schedule else None
+    return LineRecord(
+        batch_id=r.batch_id,
+        line_no=r.line_no,
+        uscc=uscc,
+        company_name=name,
+        bank_name=bank,
+        bank_account=account,
+        rule_id=r.rule_id,
+        document_id=r.document_id,
+        document_title=r.document_title,
+        doc_number=r.doc_number,
+        clause=r.clause,
+        summary=r.summary,
+        sentence=r.sentence,
+        amount=r.amount,
+        provisional=r.provisional,
+        trace=Trace.from_json(r.trace),
+        schedule=schedule,
+        claim_key=r.claim_key,
+        subject=r.subject,
+    )
+
+
 def _both(store, batch_id):
     with store.reading() as s:
-        return reads.lines(s, batch_id), linereads.lines(s, batch_id)
+        return orm_lines(s, batch_id), linereads.lines(s, batch_id)
 
 
 def test_sample_batch_lines_as_the_orm_reading_gives_them_draft_and_approved(store):
