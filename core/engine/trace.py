@@ -110,7 +110,7 @@ class Trace:
     formula: str = ""
     steps: list[str] = field(default_factory=list)  # caps, floors, stacking, in the order applied
     notes: list[str] = field(default_factory=list)
-    # As stored with a line (core.store.calc.line_row): what was deducted as awarded before for the
+    # As stored with a line (core.store.calc.line_values): what was deducted as awarded before for the
     # subject (EarlierAward.to_json()) and the claims of the batch the line adds up, when more than one.
     earlier: dict | None = None
     claims: list[str] = field(default_factory=list)

@@ -272,8 +272,7 @@ def _errors(member: Member) -> list:
 def _snapshot_companies(s: Session, members) -> None:
     """Keep each company's name, USCC and bank account as approved, after checking each against its seal (the
     payee is what the disbursement sheet pays)."""
-    for start in range(0, len(members), PART):
-        part = members[start : start + PART]
+    for part in chunks(members, PART):
         companies = verified(s, Company, [m.company_id for m in part])
         changes = {}
         for m in part:

@@ -48,6 +48,7 @@ from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from core.money import FEN
 from core.store.audit_log import SealSet, append, head
 from core.store.audit_tampered import TamperedRow, deleted_row, refusal, tampered_row
+from core.store.chunks import chunks
 from core.store.errors import Tampered
 from core.store.models import Base
 from core.store.seals import (
@@ -361,8 +362,7 @@ def finish(s: Session, t: Trail) -> None:
         created, checked = t.created[table_name], t.checked[table_name]
         written = t.written[table_name]
         ordered = sorted(keys)
-        for start in range(0, len(ordered), _FINISH_CHUNK):  # a chunk at a time: its row states are not all held
-            part = ordered[start : start + _FINISH_CHUNK]
+        for part in chunks(ordered, _FINISH_CHUNK):  # a chunk at a time: its row states are not all held
             states = row_states(s, table_name, [k for k in part if k not in written])
             states.update(_written_states(s, table_name, written, part))
             for key in part:

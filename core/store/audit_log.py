@@ -16,6 +16,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.auditlog.chain import GENESIS, seal
+from core.store.chunks import chunks
 from core.store.models import AuditHead, AuditRow, AuditSealRow
 from core.store.seals import PROTECTED, all_rows, ordered_digest, pack_seal, row_key, row_seal, unpack_seal
 
@@ -170,12 +171,10 @@ def entries(
     counts: dict[int, int] = {}
     if rows:
         seqs = [r.seq for r in rows if r.seals]
-        for start in range(0, len(seqs), 500):
+        for part in chunks(seqs):
             counts.update(
                 s.execute(
-                    select(AuditSealRow.seq, func.count())
-                    .where(AuditSealRow.seq.in_(seqs[start : start + 500]))
-                    .group_by(AuditSealRow.seq)
+                    select(AuditSealRow.seq, func.count()).where(AuditSealRow.seq.in_(part)).group_by(AuditSealRow.seq)
                 ).all()
             )
     return [record(r, counts.get(r.seq, 0)) for r in rows]

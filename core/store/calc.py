@@ -93,22 +93,6 @@ def outcome(item: LoadedCase, result: CompanyResult) -> Outcome:
     )
 
 
-def write_results(
-    s: Session,
-    batch: Batch,
-    loaded: list[LoadedCase],
-    results: list[CompanyResult],
-    overrides_version: int,
-    actor: str = "",
-) -> CalcSummary:
-    """Replace the batch's lines and per-company results (every company of the batch must be in ``loaded``).
-
-    ``batch`` must be locked by the caller; see :func:`write_outcomes`.
-    """
-    outcomes = [outcome(item, result) for item, result in zip(loaded, results)]
-    return write_outcomes(s, batch, [outcomes], {o.company_id: o.version for o in outcomes}, overrides_version, actor)
-
-
 def write_outcomes(
     s: Session,
     batch: Batch,
@@ -131,7 +115,7 @@ def write_outcomes(
     if set(members) != set(versions):
         raise Stale("计算期间本批次的单位有变化，计算结果未保存，请重新计算")
     old = s.execute(select(AwardLineRow.id, AwardLineRow.amount).where(AwardLineRow.batch_id == batch.id)).all()
-    for ids in _pieces([i for i, _ in old]):  # checked a piece at a time, not all old rows held at once
+    for ids in chunks([i for i, _ in old], 5_000):  # checked a piece at a time, not all old rows held at once
         touch(s, AwardLineRow, ids)
     s.execute(delete(AwardLineRow).where(AwardLineRow.batch_id == batch.id))
     netting = Netting(s, batch) if batch.adjusts_batch_id else None
@@ -207,11 +191,6 @@ _MEMBER_UPDATE = (
 )
 
 
-def _pieces(items: list, size: int = 5_000):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 # What the calculation leaves as it is of each company's row, to seal the row as written (audit.sealed_as_written).
 _KEPT = (
     BatchCompany.id,
@@ -256,11 +235,6 @@ def _check_versions(s: Session, read: dict[int, int]) -> None:
                 changed.append(name)
     if changed:
         raise Stale(f"计算期间以下单位的资料被修改：{name_list(changed)}，计算结果未保存，请重新计算")
-
-
-def line_row(batch_id: int, company_id: int, line_no: int, line: AwardLine) -> AwardLineRow:
-    """The stored line as an (unsaved) row object; see :func:`line_values`."""
-    return AwardLineRow(batch_id=batch_id, company_id=company_id, line_no=line_no, **line_values(line))
 
 
 def line_values(line: AwardLine) -> dict:

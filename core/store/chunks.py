@@ -1,11 +1,11 @@
-"""Long id lists cut into pieces short enough for one ``IN (...)`` list on both back ends."""
+"""Long lists cut into pieces: by default short enough for one ``IN (...)`` list on both back ends."""
 
 from __future__ import annotations
 
 CHUNK = 500  # ids per IN (...) list: well inside SQLite's and PostgreSQL's limits
 
 
-def chunks(ids):
+def chunks(ids, size: int = CHUNK):
     ids = list(ids)
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
