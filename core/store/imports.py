@@ -19,7 +19,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -285,16 +284,9 @@ INSERT_ROWS = 5000  # rows built and written at a time: 100,000 companies' claim
 def _insert(s: Session, model, rows: Iterable[dict]) -> list[int]:
     """insert_many, a piece at a time; the ids of all the rows in order."""
     ids: list[int] = []
-    for piece in batched(rows, INSERT_ROWS):
-        ids += insert_many(s, model, list(piece))
+    for piece in chunks(rows, INSERT_ROWS):
+        ids += insert_many(s, model, piece)
     return ids
-
-
-def batched(items: Iterable, n: int):
-    """itertools.batched of Python 3.12: tuples of n items, the last one shorter."""
-    it = iter(items)
-    while piece := tuple(islice(it, n)):
-        yield piece
 
 
 def _existing(s: Session, usccs, lock: bool = False) -> dict[str, Company]:
