@@ -20,16 +20,18 @@ from core.store.types import Money
 def verified(s: Session, model, keys, doing: str = "") -> dict[str, dict]:
     """{key: the row's sealed columns} of the rows with these keys, each checked against its last seal as
     ``audit.verify_rows`` checks it (Tampered when one does not match)."""
-    return {key: st.row for key, st in _verified_states(s, model, keys, doing).items() if isinstance(st.row, dict)}
+    states = _verified_states(s, model, keys, doing, rows=True)
+    return {key: st.row for key, st in states.items() if isinstance(st.row, dict)}
 
 
-def _verified_states(s: Session, model, keys, doing: str = "") -> dict[str, RowState]:
+def _verified_states(s: Session, model, keys, doing: str = "", rows: bool = False) -> dict[str, RowState]:
+    """The rows' states, each checked against its seal; with each row (``rows``) or else each column's JSON."""
     name = model.__tablename__
-    states = row_states(s, name, keys, rows=True)
+    states = row_states(s, name, keys, rows=rows, parts=not rows)
     bad = [st.key for st in states.values() if not st.matches]
     if bad:
         check(s, name, bad, doing)  # reads them again (a server's concurrent change) and refuses, naming them
-        states.update(row_states(s, name, bad, rows=True))
+        states.update(row_states(s, name, bad, rows=rows, parts=not rows))
     t = s.info.get(TRAIL)
     if t is not None:
         t.checked[name].update(states)

@@ -27,10 +27,10 @@ import json
 import struct
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, Text, cast, func, select
 from sqlalchemy.orm import Session
@@ -278,6 +278,8 @@ class _Layout:
         self.sorted_keys = [self.keys[i] for i in self.order]
         self.spec_order = sorted(range(len(columns)), key=lambda j: self.order[j])
         self.sorted_index = {c: j for j, c in enumerate(self.sorted_columns)}
+        # The digest's JSON with a %s for each column's JSON, in sorted order: one formatting per row
+        self.body = "{" + ",".join(k.replace("%", "%%") + "%s" for k in self.sorted_keys) + "}"
 
 
 _LAYOUTS = {name: _Layout(spec.columns) for name, spec in PROTECTED.items()}
@@ -304,19 +306,9 @@ def json_part(text: str | None) -> Encoded:
 
 def _value_json(value) -> str:
     """One column value as the canonical encoder writes it, without building an encoder for a plain scalar."""
-    kind = type(value)  # the common exact types first; subclasses take the general way below
-    if kind is str:
-        return _STRING(value)
-    if kind is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if kind is Encoded:
-        return value
+    encode = _ENCODERS.get(type(value))  # the common exact types; subclasses take the general way below
+    if encode is not None:
+        return encode(value)
     if isinstance(value, str):
         return _STRING(value)
     if isinstance(value, int):
@@ -326,6 +318,25 @@ def _value_json(value) -> str:
     return _CANONICAL.encode(value)
 
 
+# Each exact type's canonical JSON, most by a C function: a row's values are encoded with one lookup each.
+_ENCODERS: dict[type, Any] = {
+    str: _STRING,
+    int: int.__repr__,
+    bool: {True: "true", False: "false"}.__getitem__,
+    type(None): {None: "null"}.__getitem__,
+    Encoded: str.__str__,
+    Decimal: lambda v: _STRING(str(v)),
+    dt.date: lambda v: _STRING(v.isoformat()),
+    dt.datetime: lambda v: _STRING(v.isoformat()),
+}
+
+
+def _values_json(values) -> list[str]:
+    """Each value's canonical JSON (``_value_json`` of each, with the lookup inlined)."""
+    get = _ENCODERS.get
+    return [get(type(v), _value_json)(v) for v in values]
+
+
 def row_seal(table_name: str, row) -> tuple[str, str]:
     """(digest, fingerprint) of a row (a mapping of column values) of a protected table.
 
@@ -333,22 +344,13 @@ def row_seal(table_name: str, row) -> tuple[str, str]:
     fingerprint is 4 hex digits per column (CRC-32 of its JSON, low 16 bits), in ``Spec.columns`` order.
     """
     layout = _LAYOUTS[table_name]
-    parts = [_value_json(row[c]) for c in layout.columns]
-    keys = layout.keys
-    body = "{" + ",".join([keys[i] + parts[i] for i in layout.order]) + "}"
-    fingerprint = layout.pack(*[zlib.crc32(p.encode("utf-8")) & 0xFFFF for p in parts]).hex()
-    return hashlib.sha256(body.encode("utf-8")).hexdigest(), fingerprint
-
-
-def _sorted_digest(layout: _Layout, values) -> tuple[str, list[str]]:
-    """(digest, each column's JSON) of a row's sealed values given in ``layout.sorted_columns`` order."""
-    parts = [_value_json(v) for v in values]
-    return _parts_digest(layout, parts), parts
+    parts = _values_json([row[c] for c in layout.sorted_columns])
+    return _parts_digest(layout, parts), _sorted_fingerprint(layout, parts)
 
 
 def _parts_digest(layout: _Layout, parts: list[str]) -> str:
-    body = "{" + ",".join(map(str.__add__, layout.sorted_keys, parts)) + "}"
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    """The digest of a row from each sealed column's JSON, in ``layout.sorted_columns`` order."""
+    return hashlib.sha256((layout.body % tuple(parts)).encode("utf-8")).hexdigest()
 
 
 def _sorted_fingerprint(layout: _Layout, parts: list[str]) -> str:
@@ -356,11 +358,11 @@ def _sorted_fingerprint(layout: _Layout, parts: list[str]) -> str:
 
 
 def reseal(state: RowState, changes: dict) -> tuple[str, str]:
-    """(digest, fingerprint) of a row read by ``row_states(..., rows=True)`` with some columns set to new values
+    """(digest, fingerprint) of a row read by ``row_states(..., parts=True)`` with some columns set to new values
     (as they read back): the unchanged columns' JSON is not written again."""
     layout = _LAYOUTS[state.table]
     if state.parts is None:
-        raise ValueError("reseal needs a state read with rows=True")
+        raise ValueError("reseal needs a state read with parts=True")
     parts = list(state.parts)
     for column, value in changes.items():
         parts[layout.sorted_index[column]] = _value_json(value)
@@ -442,9 +444,9 @@ def _key_values(table_name: str, keys):
     return sorted(keys) if spec.key == "key" else sorted(int(k) for k in keys)
 
 
-@dataclass(frozen=True)
-class RowState:
-    """A protected row as it is now, beside the last seal the audit log holds for it."""
+class RowState(NamedTuple):
+    """A protected row as it is now, beside the last seal the audit log holds for it (a tuple: an approval builds
+    one for each of tens of thousands of rows)."""
 
     table: str
     key: str
@@ -454,8 +456,8 @@ class RowState:
     sealed_seq: int | None  # the entry that sealed it last; None: never sealed
     sealed_digest: str | None  # None with a sealed_seq: that entry deleted it
     sealed_fingerprint: str | None
-    # Each sealed column's JSON in sorted column order, kept with the row (row_states(..., rows=True)): reseal
-    parts: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    # Each sealed column's JSON in sorted column order, kept with the row (row_states(..., parts=True)): reseal
+    parts: list[str] | None = None
 
     @property
     def matches(self) -> bool:
@@ -481,7 +483,7 @@ def last_seals(s: Session, table_name: str, keys) -> dict[str, tuple[int, str | 
     return out
 
 
-def row_states(s: Session, table_name: str, keys, rows: bool = False) -> dict[str, RowState]:
+def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: bool = False) -> dict[str, RowState]:
     """{key: RowState} of the rows with these keys that exist, read with their last seals.
 
     The rows and the seals are two statements: on a server another clerk's change and its seal may commit between
@@ -489,29 +491,36 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False) -> dict[st
 
     Read a chunk at a time, only the sealed columns, each row's digest worked out once. A state keeps its row (a
     mapping of the sealed columns) only when it does not match its seal, or with ``rows``: thousands of rows
-    checked are not held at once. A row that matches its seal has the seal's fingerprint (the same values); the
-    fingerprint is worked out only for one that does not, or whose seal has none.
+    checked are not held at once. With ``parts`` (or ``rows``) it keeps each column's JSON, for ``reseal``. A row
+    that matches its seal has the seal's fingerprint (the same values); the fingerprint is worked out only for one
+    that does not, or whose seal has none.
     """
     spec = PROTECTED[table_name]
     layout = _LAYOUTS[table_name]
     t = table(table_name)
     columns = layout.sorted_columns
     at_key = columns.index(spec.key)
+    keep_parts = parts or rows
     # JSON columns are read as their text: its canonical JSON is json_part's (cached), decoded only for a row kept
-    json_at = {j for j, c in enumerate(columns) if isinstance(t.c[c].type, JSON)}
+    json_at = [j for j, c in enumerate(columns) if isinstance(t.c[c].type, JSON)]
     q = select(*[cast(t.c[c], Text).label(c) if j in json_at else t.c[c] for j, c in enumerate(columns)])
+    body, encoder = layout.body, _ENCODERS.get
+    sha256 = hashlib.sha256
     out = {}
     for part in chunks(_key_values(table_name, keys)):
-        found = {str(values[at_key]): values for values in s.execute(q.where(t.c[spec.key].in_(part)))}
+        found = {str(values[at_key]): values for values in s.execute(q.where(t.c[spec.key].in_(part))).all()}
         sealed = last_seals(s, table_name, found) if found else {}
         for key, texts in found.items():
             values: Sequence[Any] = texts
             if json_at:
-                values = [json_part(v) if j in json_at else v for j, v in enumerate(texts)]
-            digest, parts = _sorted_digest(layout, values)
+                values = list(texts)
+                for j in json_at:
+                    values[j] = json_part(values[j])
+            encoded = [encoder(type(v), _value_json)(v) for v in values]
+            digest = sha256((body % tuple(encoded)).encode("utf-8")).hexdigest()
             seq, sealed_digest, sealed_fingerprint = sealed.get(key, (None, None, None))
             matches = digest == sealed_digest
-            fingerprint = sealed_fingerprint if matches and sealed_fingerprint else _sorted_fingerprint(layout, parts)
+            fingerprint = sealed_fingerprint if matches and sealed_fingerprint else _sorted_fingerprint(layout, encoded)
             row = None
             if rows or not matches:
                 row = dict(zip(columns, values))
@@ -526,7 +535,7 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False) -> dict[st
                 seq,
                 sealed_digest,
                 sealed_fingerprint,
-                tuple(parts) if rows else None,
+                encoded if keep_parts else None,
             )
     return out
 
