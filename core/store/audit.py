@@ -364,11 +364,15 @@ def finish(s: Session, t: Trail) -> None:
         ordered = sorted(keys)
         for part in chunks(ordered, _FINISH_CHUNK):  # a chunk at a time: its row states are not all held
             states = row_states(s, table_name, [k for k in part if k not in written])
-            states.update(_written_states(s, table_name, written, part))
+            # A row sealed as written and checked before it was written keeps that seal; one created is looked up
+            states.update(
+                _written_states(s, table_name, written, [k for k in part if k in written and k not in checked])
+            )
             for key in part:
                 state = states.get(key)
                 if state is None:
-                    written[key] = b""
+                    if key not in written:
+                        written[key] = b""  # gone
                     continue
                 if (
                     key in created
@@ -377,7 +381,8 @@ def finish(s: Session, t: Trail) -> None:
                     and state.sealed_digest is not None
                 ):
                     bad.append(deleted_row(s, table_name, key, state.sealed_seq))
-                written[key] = pack_seal(state.digest, state.fingerprint)
+                if key not in written:
+                    written[key] = pack_seal(state.digest, state.fingerprint)
             kept = {k: st for k, st in states.items() if k not in checked and k not in created}
             bad += [tampered_row(s, st) for st in _mismatched(s, table_name, kept, kept)]
     if bad:

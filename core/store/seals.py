@@ -424,6 +424,24 @@ def ordered_digest(ordered) -> str:
     return h.hexdigest()
 
 
+def packed_digest(tables) -> str:
+    """``ordered_digest`` of packed seals: ``(table, {key: pack_seal(...)}, keys in order)`` by table in order.
+
+    Each item's canonical JSON is written directly (``["table","key","digest"]`` or ``[...,null]``), a piece at a
+    time, rather than built as lists for the encoder: an approval of 10,000 companies seals 85,000 rows.
+    """
+    h = hashlib.sha256(b"[")
+    first = True
+    for table_name, packed, keys in tables:
+        head = "[" + _STRING(table_name) + ","
+        for piece in chunks(keys, _LIST_PIECE):
+            items = [head + _STRING(k) + (',"' + p[:32].hex() + '"]' if (p := packed[k]) else ",null]") for k in piece]
+            h.update(("" if first else ",").encode() + ",".join(items).encode("utf-8"))
+            first = False
+    h.update(b"]")
+    return h.hexdigest()
+
+
 def pack_seal(digest: str | None, fingerprint: str | None) -> bytes:
     """A seal kept compactly until it is written (an approval of 100,000 companies holds 850,000): the digest's 32
     bytes and the fingerprint's raw bytes; empty for a row that is gone."""
