@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import JSON, Table, Text, bindparam, event, insert, inspect
+from sqlalchemy import JSON, Table, event, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
@@ -62,6 +62,7 @@ from core.store.seals import (
     row_states,
     unpack_seal,
 )
+from core.store.tuplewrites import insert_rows
 from core.store.types import Money, dumps
 
 TRAIL = "audit_trail"  # key in Session.info
@@ -164,8 +165,8 @@ def touch(s: Session, model: type[Base], keys: Iterable[object]) -> None:
 
 
 def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
-    """Insert ``rows`` (column values) into ``model``'s table as one executemany statement (SQLAlchemy Core's
-    insertmanyvalues), without building an ORM object per row; returns their ids in the order given.
+    """Insert ``rows`` (column values) into ``model``'s table as one executemany statement, without building an
+    ORM object per row (core.store.tuplewrites.insert_rows); returns their ids in the order given.
 
     The rows are noted in the trail as the ORM's flush would note them (created, so sealed at the end), each with
     its seal worked out once from the values written, as they read back: the end of the change does not read
@@ -174,16 +175,11 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
     if not rows:
         return []
     table = cast(Table, model.__table__)  # a declarative model's table (typed as a FromClause)
-    encoded = [c for c in rows[0] if isinstance(table.c[c].type, JSON)]
-    statement = insert(table)
+    encoded = frozenset(c for c in rows[0] if isinstance(table.c[c].type, JSON))
     params: list[dict] = rows
     if encoded:  # each JSON value encoded once, here: bound as that text, sealed from it
-        statement = statement.values({c: bindparam(_JSON_PARAM + c, type_=Text()) for c in encoded})
-        params = [{**values, **{_JSON_PARAM + c: dumps(values[c]) for c in encoded}} for values in rows]
-        for c in encoded:
-            for values in params:
-                del values[c]
-    ids = list(s.scalars(statement.returning(table.c.id, sort_by_parameter_order=True), params))
+        params = [{**values, **{c: dumps(values[c]) for c in encoded}} for values in rows]
+    ids = insert_rows(s, table, params, encoded)
     name = model.__tablename__
     if name in PROTECTED:
         t = trail(s)
@@ -195,18 +191,15 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
         for key, id_, values in zip(keys, ids, params):
             row = {"id": id_}
             for c, (read, default) in columns.items():
-                if c in values:
+                if c in encoded:
+                    row[c] = json_part(values[c])
+                elif c in values:
                     row[c] = read(values[c])
-                elif _JSON_PARAM + c in values:
-                    row[c] = json_part(values[_JSON_PARAM + c])
                 else:
                     row[c] = default
             if all(v is not _UNKNOWN for v in row.values()):
                 written[key] = pack_seal(*row_seal(name, row))
     return ids
-
-
-_JSON_PARAM = "json_"  # the bound parameter of a JSON column's encoded text
 
 
 def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
