@@ -34,6 +34,7 @@ Each row is checked once per transaction, one digest per row.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -150,6 +151,12 @@ def trail(s: Session) -> Trail:
     if found is None:
         raise RuntimeError("this session has no audit trail: write through Store.writing()")
     return found
+
+
+def stamp(s: Session) -> dt.datetime:
+    """When this change happens, by the store's clock (``Store.clock``, which tests move): the time its audit entry
+    records, so a row stamped with it and the entry that sealed the row say the same."""
+    return dt.datetime.fromisoformat(trail(s).at)
 
 
 def log(s: Session, action: str, target: str, old: object = None, new: object = None) -> None:
