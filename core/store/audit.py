@@ -59,6 +59,7 @@ from core.store.seals import (
     json_part,
     last_seals,
     pack_seal,
+    packed_row_seal,
     row_seal,
     row_states,
     unpack_seal,
@@ -194,19 +195,37 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
         t.created[name].update(keys)
         t.touch(name, keys)
         written = t.written[name]
-        columns = _read_back(table)
-        for key, id_, values in zip(keys, ids, params):
-            row = {"id": id_}
-            for c, (read, default) in columns.items():
-                if c in encoded:
-                    row[c] = json_part(values[c])
-                elif c in values:
-                    row[c] = read(values[c])
-                else:
-                    row[c] = default
-            if all(v is not _UNKNOWN for v in row.values()):
-                written[key] = pack_seal(*row_seal(name, row))
+        reading = _as_read_back(table, params[0], encoded)
+        if reading is not None:  # else a sealed column's value is worked out at insert: finish reads the rows
+            constants, convert = reading
+            for key, id_, values in zip(keys, ids, params):
+                row = {**constants, **values, "id": id_}
+                for c, read in convert:
+                    row[c] = read(row[c])
+                written[key] = packed_row_seal(name, row)
     return ids
+
+
+def _as_read_back(table: Table, given: dict, encoded: frozenset[str] = frozenset()):
+    """How rows written with the columns of ``given`` read back, as far as their seal goes: ({sealed column left
+    out: the value it reads back}, [(sealed column given, how its value reads back)]); None when a sealed column
+    left out gets a value worked out at insert. ``encoded``: JSON columns given as their text."""
+    columns = _read_back(table)
+    constants, convert = {}, []
+    for c in PROTECTED[table.name].columns:
+        if c == "id":
+            continue
+        read, default = columns[c]
+        if c in encoded:
+            convert.append((c, json_part))
+        elif c in given:
+            if read is not _same:
+                convert.append((c, read))
+        elif default is _UNKNOWN:
+            return None
+        else:
+            constants[c] = default
+    return constants, convert
 
 
 def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
@@ -215,13 +234,19 @@ def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
     calculation updates every company of a batch of 100,000: reading them all back at once took 700 MB).
     The rows must have been named with ``touch`` before the update, and nothing may change them afterwards.
     """
+    if not rows:
+        return
     name = model.__tablename__
-    columns = _read_back(cast(Table, model.__table__))
+    reading = _as_read_back(cast(Table, model.__table__), rows[0])
+    if reading is None or reading[0]:
+        raise ValueError(f"sealed_as_written: every sealed column of {name} must be given")
     written = trail(s).written[name]
+    convert = reading[1]
     for values in rows:
-        row = {c: read(values[c]) for c, (read, _) in columns.items() if c in values}
-        row["id"] = values["id"]
-        written[str(values["id"])] = pack_seal(*row_seal(name, row))
+        row = dict(values)
+        for c, read in convert:
+            row[c] = read(row[c])
+        written[str(values["id"])] = packed_row_seal(name, row)
 
 
 _UNKNOWN = object()  # a column left out whose default is worked out at insert: the row is read back to seal

@@ -29,10 +29,10 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, Text, cast, func, select
+from sqlalchemy import JSON, Text, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from core.store.chunks import chunks
@@ -348,6 +348,15 @@ def row_seal(table_name: str, row) -> tuple[str, str]:
     return _parts_digest(layout, parts), _sorted_fingerprint(layout, parts)
 
 
+def packed_row_seal(table_name: str, row) -> bytes:
+    """``pack_seal(*row_seal(table_name, row))`` without the hex text in between (a row written in bulk)."""
+    layout = _LAYOUTS[table_name]
+    get = _ENCODERS.get
+    parts = [get(type(v), _value_json)(v) for v in map(row.__getitem__, layout.sorted_columns)]
+    crcs = [zlib.crc32(parts[j].encode("utf-8")) & 0xFFFF for j in layout.spec_order]
+    return hashlib.sha256((layout.body % tuple(parts)).encode("utf-8")).digest() + layout.pack(*crcs)
+
+
 def _parts_digest(layout: _Layout, parts: list[str]) -> str:
     """The digest of a row from each sealed column's JSON, in ``layout.sorted_columns`` order."""
     return hashlib.sha256((layout.body % tuple(parts)).encode("utf-8")).hexdigest()
@@ -483,22 +492,41 @@ class RowState(NamedTuple):
         return self.sealed_seq is not None and self.sealed_digest is not None and self.digest == self.sealed_digest
 
 
-def last_seals(s: Session, table_name: str, keys) -> dict[str, tuple[int, str | None, str | None]]:
-    """{key: (seq, digest, fingerprint)} of the last seal of each of these rows that has one (two lookups per key
-    in the (table_name, row_key, seq) index)."""
+def _last_seals_query():
     seals, other = AuditSealRow.__table__, AuditSealRow.__table__.alias("other")
     latest = (
         select(func.max(other.c.seq))
         .where(other.c.table_name == seals.c.table_name, other.c.row_key == seals.c.row_key)
         .scalar_subquery()
     )
+    return select(seals.c.row_key, seals.c.seq, seals.c.digest, seals.c.fingerprint).where(
+        seals.c.table_name == bindparam("table_name"),
+        seals.c.row_key.in_(bindparam("keys", expanding=True)),
+        seals.c.seq == latest,
+    )
+
+
+# Built once: the keys are bound as one expanding list, not 500 bound values built for every statement.
+_LAST_SEALS = _last_seals_query()
+
+
+def last_seals(s: Session, table_name: str, keys) -> dict[str, tuple[int, str | None, str | None]]:
+    """{key: (seq, digest, fingerprint)} of the last seal of each of these rows that has one (two lookups per key
+    in the (table_name, row_key, seq) index)."""
     out = {}
     for part in chunks(sorted({str(k) for k in keys})):
-        q = select(seals.c.row_key, seals.c.seq, seals.c.digest, seals.c.fingerprint).where(
-            seals.c.table_name == table_name, seals.c.row_key.in_(part), seals.c.seq == latest
-        )
-        out.update({key: (seq, digest, fingerprint) for key, seq, digest, fingerprint in s.execute(q)})
+        found = s.execute(_LAST_SEALS, {"table_name": table_name, "keys": part}).all()
+        out.update({key: (seq, digest, fingerprint) for key, seq, digest, fingerprint in found})
     return out
+
+
+@cache
+def _sealed_columns_query(table_name: str):
+    """The sealed columns of the rows whose keys are bound as ``keys``, in digest order (JSON columns as text)."""
+    t = table(table_name)
+    columns = _LAYOUTS[table_name].sorted_columns
+    selected = [cast(t.c[c], Text).label(c) if isinstance(t.c[c].type, JSON) else t.c[c] for c in columns]
+    return select(*selected).where(t.c[PROTECTED[table_name].key].in_(bindparam("keys", expanding=True)))
 
 
 def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: bool = False) -> dict[str, RowState]:
@@ -521,12 +549,12 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: boo
     keep_parts = parts or rows
     # JSON columns are read as their text: its canonical JSON is json_part's (cached), decoded only for a row kept
     json_at = [j for j, c in enumerate(columns) if isinstance(t.c[c].type, JSON)]
-    q = select(*[cast(t.c[c], Text).label(c) if j in json_at else t.c[c] for j, c in enumerate(columns)])
+    q = _sealed_columns_query(table_name)
     body, encoder = layout.body, _ENCODERS.get
     sha256 = hashlib.sha256
     out = {}
     for part in chunks(_key_values(table_name, keys)):
-        found = {str(values[at_key]): values for values in s.execute(q.where(t.c[spec.key].in_(part))).all()}
+        found = {str(values[at_key]): values for values in s.execute(q, {"keys": part}).all()}
         sealed = last_seals(s, table_name, found) if found else {}
         for key, texts in found.items():
             values: Sequence[Any] = texts
