@@ -206,12 +206,15 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
     return ids
 
 
-def _as_read_back(table: Table, given: dict, encoded: frozenset[str] = frozenset()):
+def _as_read_back(
+    table: Table, given: dict, encoded: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], list[tuple[str, Any]]] | None:
     """How rows written with the columns of ``given`` read back, as far as their seal goes: ({sealed column left
     out: the value it reads back}, [(sealed column given, how its value reads back)]); None when a sealed column
     left out gets a value worked out at insert. ``encoded``: JSON columns given as their text."""
     columns = _read_back(table)
-    constants, convert = {}, []
+    constants: dict[str, Any] = {}
+    convert: list[tuple[str, Any]] = []
     for c in PROTECTED[table.name].columns:
         if c == "id":
             continue
