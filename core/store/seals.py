@@ -32,7 +32,7 @@ from decimal import Decimal
 from functools import lru_cache, cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, Text, bindparam, cast, func, select
+from sqlalchemy import JSON, String, Text, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from core.store.chunks import chunks
@@ -522,18 +522,33 @@ def last_seals(s: Session, table_name: str, keys) -> dict[str, tuple[int, str | 
 
 @cache
 def _sealed_columns_query(table_name: str):
-    """The sealed columns of the rows whose keys are bound as ``keys``, in digest order (JSON columns as text)."""
+    """The sealed columns (in digest order, JSON columns as text) of the rows whose keys are bound as ``keys``, each
+    with its last seal (seq, digest, fingerprint; NULLs when it has none): one statement, so one snapshot."""
     t = table(table_name)
+    key = t.c[PROTECTED[table_name].key]
+    key_text = key if isinstance(key.type, String) else cast(key, String)
+    seals, other = AuditSealRow.__table__, AuditSealRow.__table__.alias("other")
+    latest = (
+        select(func.max(other.c.seq))
+        .where(other.c.table_name == table_name, other.c.row_key == key_text)
+        .scalar_subquery()
+    )
+    last = and_(seals.c.table_name == table_name, seals.c.row_key == key_text, seals.c.seq == latest)
     columns = _LAYOUTS[table_name].sorted_columns
     selected = [cast(t.c[c], Text).label(c) if isinstance(t.c[c].type, JSON) else t.c[c] for c in columns]
-    return select(*selected).where(t.c[PROTECTED[table_name].key].in_(bindparam("keys", expanding=True)))
+    return (
+        select(*selected, seals.c.seq, seals.c.digest, seals.c.fingerprint)
+        .select_from(t.outerjoin(seals, last))
+        .where(key.in_(bindparam("keys", expanding=True)))
+    )
 
 
 def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: bool = False) -> dict[str, RowState]:
     """{key: RowState} of the rows with these keys that exist, read with their last seals.
 
-    The rows and the seals are two statements: on a server another clerk's change and its seal may commit between
-    them, so a caller that finds a mismatch reads again before calling it tampering (core.store.audit).
+    Each row is read with its last seal by one statement (one snapshot: another clerk's change and its seal commit
+    together); a caller that finds a mismatch on a server still reads again before calling it tampering
+    (core.store.audit).
 
     Read a chunk at a time, only the sealed columns, each row's digest worked out once. A state keeps its row (a
     mapping of the sealed columns) only when it does not match its seal, or with ``rows``: thousands of rows
@@ -553,10 +568,11 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: boo
     body, encoder = layout.body, _ENCODERS.get
     sha256 = hashlib.sha256
     out = {}
+    n = len(columns)
     for part in chunks(_key_values(table_name, keys)):
-        found = {str(values[at_key]): values for values in s.execute(q, {"keys": part}).all()}
-        sealed = last_seals(s, table_name, found) if found else {}
-        for key, texts in found.items():
+        for found in s.execute(q, {"keys": part}).all():
+            texts = found[:n]
+            key = str(texts[at_key])
             values: Sequence[Any] = texts
             if json_at:
                 values = list(texts)
@@ -564,7 +580,7 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: boo
                     values[j] = json_part(values[j])
             encoded = [encoder(type(v), _value_json)(v) for v in values]
             digest = sha256((body % tuple(encoded)).encode("utf-8")).hexdigest()
-            seq, sealed_digest, sealed_fingerprint = sealed.get(key, (None, None, None))
+            seq, sealed_digest, sealed_fingerprint = found[n:]
             matches = digest == sealed_digest
             fingerprint = sealed_fingerprint if matches and sealed_fingerprint else _sorted_fingerprint(layout, encoded)
             row = None
