@@ -468,7 +468,7 @@ def unpack_seal(packed: bytes) -> tuple[str | None, str | None]:
 
 def _key_values(table_name: str, keys):
     spec = PROTECTED[table_name]
-    return sorted(keys) if spec.key == "key" else sorted(int(k) for k in keys)
+    return sorted(set(keys)) if spec.key == "key" else sorted({int(k) for k in keys})
 
 
 class RowState(NamedTuple):
@@ -521,9 +521,10 @@ def last_seals(s: Session, table_name: str, keys) -> dict[str, tuple[int, str | 
 
 
 @cache
-def _sealed_columns_query(table_name: str):
-    """The sealed columns (in digest order, JSON columns as text) of the rows whose keys are bound as ``keys``, each
-    with its last seal (seq, digest, fingerprint; NULLs when it has none): one statement, so one snapshot."""
+def _sealed_columns_query(table_name: str, ranged: bool = False):
+    """The sealed columns (in digest order, JSON columns as text) of the rows whose keys are bound as ``keys`` (or,
+    ``ranged``, lie from ``lo`` to ``hi``), each with its last seal (seq, digest, fingerprint; NULLs when it has
+    none): one statement, so one snapshot."""
     t = table(table_name)
     key = t.c[PROTECTED[table_name].key]
     key_text = key if isinstance(key.type, String) else cast(key, String)
@@ -539,7 +540,7 @@ def _sealed_columns_query(table_name: str):
     return (
         select(*selected, seals.c.seq, seals.c.digest, seals.c.fingerprint)
         .select_from(t.outerjoin(seals, last))
-        .where(key.in_(bindparam("keys", expanding=True)))
+        .where(key.between(bindparam("lo"), bindparam("hi")) if ranged else key.in_(bindparam("keys", expanding=True)))
     )
 
 
@@ -569,8 +570,13 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: boo
     sha256 = hashlib.sha256
     out = {}
     n = len(columns)
+    by_range = _sealed_columns_query(table_name, ranged=True)
     for part in chunks(_key_values(table_name, keys)):
-        for found in s.execute(q, {"keys": part}).all():
+        if spec.key != "key" and part[-1] - part[0] == len(part) - 1:  # consecutive ids (rows written together)
+            result = s.execute(by_range, {"lo": part[0], "hi": part[-1]})
+        else:
+            result = s.execute(q, {"keys": part})
+        for found in result.all():
             texts = found[:n]
             key = str(texts[at_key])
             values: Sequence[Any] = texts
