@@ -195,6 +195,20 @@ def test_batches_does_not_import_the_other_commands_modules(tmp_path):
     assert r.stdout.strip().splitlines()[-1] == "loaded:", r.stdout
 
 
+def test_help_lists_every_command_without_loading_sqlalchemy_or_the_store():
+    """``main.py --help`` builds every command's parser: the command modules load the store (and SQLAlchemy,
+    a fifth of a second) only when one of their commands runs."""
+    code = (
+        "import sys, contextlib, io; from core.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out: code = main(['--help'])\n"
+        "print(code, 'batches' in out.getvalue(), 'publicity' in out.getvalue(), "
+        "*(m for m in ('sqlalchemy', 'core.store.store', 'core.store.models', 'openpyxl') if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["0", "True", "True"], r.stdout
+
+
 def test_a_headless_command_collects_garbage_rarely():
     """core.collector.bulk_work: main.py sets it for a headless command (3.8 of 11.2 CPU seconds of a
     10,000-company calc went to the collector with the default thresholds)."""
