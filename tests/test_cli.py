@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from decimal import Decimal
@@ -220,6 +221,26 @@ def test_a_headless_command_ends_without_a_last_collection_of_what_it_made():
     assert r.returncode == 0, r.stderr
     assert r.stderr.strip().splitlines()[-1] == "0 True"
     assert json.loads(r.stdout)[0]["id"]
+
+
+def test_a_store_left_open_is_closed_at_exit_even_with_the_collector_frozen(tmp_path):
+    """A command that returns without closing its store (main.py then freezes the collector, which would have
+    closed it): the store's own finalizer closes it at exit, so the SQLite file alone holds the change."""
+    db = tmp_path / "k.sqlite3"
+    code = (
+        "import gc, sys; from core.store import open_store\n"
+        "store = open_store(sys.argv[1]); store.settings.set('bench.note', '留下')\n"
+        "gc.freeze()"
+    )
+    env = {**os.environ, "KJJB_DATA_DIR": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-c", code, f"sqlite:///{db}"], cwd=ROOT, capture_output=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.glob("k.sqlite3*")) == ["k.sqlite3"]  # no -wal or -shm left
+    (tmp_path / "copy").mkdir()
+    copy = tmp_path / "copy" / "k.sqlite3"
+    copy.write_bytes(db.read_bytes())
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT value FROM settings WHERE key = 'bench.note'").fetchall() == [("留下",)]
 
 
 def test_a_headless_command_collects_garbage_rarely():

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import time
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -61,6 +62,9 @@ class Store:
     def __init__(self, url: str, vocabulary: Vocabulary | None = None):
         self.url = url
         self.engine = make_engine(url)
+        # A store nobody closed is closed when it goes, or at the latest at exit, whatever the collector does
+        # (a headless command freezes it before exiting, main.py): its SQLite file is checkpointed either way.
+        weakref.finalize(self, self.engine.dispose)
         self._writer = self.engine.execution_options(**{WRITE: True})
         # Reads see one snapshot on both back ends (SQLite's BEGIN gives that already).
         self._reader = (
