@@ -167,6 +167,7 @@ def test_commands_of_names_exactly_what_each_module_registers():
         (["--db", "sqlite:///x.sqlite3", "--user", "王敏", "export", "3", "-o", "x.xlsx"], ("core.excel.commands",)),
         (["--db=sqlite:///x.sqlite3", "audit", "verify"], ("core.audit.commands",)),
         (["rules", "--json"], ()),
+        (["--version"], ()),
         (["--help"], None),
         (["no-such-command"], None),
         ([], None),
@@ -241,6 +242,17 @@ def test_a_store_left_open_is_closed_at_exit_even_with_the_collector_frozen(tmp_
     copy.write_bytes(db.read_bytes())
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT value FROM settings WHERE key = 'bench.note'").fetchall() == [("留下",)]
+
+
+def test_version_prints_the_program_and_its_version_and_loads_no_command():
+    from core.version import APP_NAME, __version__
+
+    code = "import sys; sys.argv = ['main.py', '--version']; import main; main.main(); print(*sorted(sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    assert r.returncode == 0, r.stderr
+    first, modules = r.stdout.split("\n", 1)
+    assert first == f"{APP_NAME} {__version__}" == "科技创新奖补计算器 0.1.0"
+    assert not {"sqlalchemy", "core.store.commands", "core.excel.commands", "yaml"} & set(modules.split())
 
 
 def test_a_headless_command_collects_garbage_rarely():
