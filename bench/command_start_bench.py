@@ -1,6 +1,6 @@
 """Start-up of the headless commands, against a bare interpreter and SQLAlchemy's own import, in one run.
 
-    python bench/command_start_bench.py [--runs 7] [--before DIR] [--only NAME ...] [--json]
+    python bench/command_start_bench.py [CASE ...] [--runs 7] [--before DIR] [--json]
 
 Each case runs ``python main.py --db <SQLite file> ...`` in a process of its own
 (CPU seconds of that process from wait4, user + system):
@@ -15,7 +15,8 @@ Each case runs ``python main.py --db <SQLite file> ...`` in a process of its own
 
 ``--before DIR`` runs another checkout too (e.g. ``/work/main``: the "before"
 figure), alternating with this one run by run. Each figure is the median of
-``--runs``. Where a command's time goes:
+``--runs``. Cases named like options go last, after ``--``:
+``command_start_bench.py --runs 3 batches -- --help``. Where a command's time goes:
 ``python -X importtime main.py --db sqlite:///x.sqlite3 batches 2> imports.txt``.
 """
 
@@ -90,10 +91,12 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=7)
     p.add_argument("--before", type=Path, help="another checkout to measure in the same run (the before figure)")
-    p.add_argument("--only", nargs="+", choices=list(CASES), help="only these cases")
+    p.add_argument("cases", nargs="*", metavar="CASE", help=f"only these of {', '.join(CASES)} (default: all)")
     p.add_argument("--json", action="store_true")
     a = p.parse_args()
-    cases = a.only or list(CASES)
+    if unknown := [c for c in a.cases if c not in CASES]:
+        p.error(f"unknown case {', '.join(unknown)}; choose from {', '.join(CASES)}")
+    cases = a.cases or list(CASES)
     folder = Path(tempfile.mkdtemp(prefix="kjjb-startbench-"))
     try:
         workbook = build(1, folder / "一家企业.xlsx")
