@@ -10,15 +10,21 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.records import BatchRecord, CompanyResultRecord, ImportData, LineRecord, PaidBefore
-from core.store import adjustments, approval, calc_cases, imports, overrides, reads
+from core.store import reads
 from core.store.errors import Stale
+from core.store.managers import Later
 from core.store.managers.base import Cancel, Manager, Progress, Tx, change
 from core.store.models import BatchCompany
 
 if TYPE_CHECKING:  # the engine is loaded by the calls that evaluate, not by every command that opens the store
     from core.policy.policyset import PolicySet
+    from core.store import adjustments, approval, calc_cases, imports, overrides
     from core.store import calc_run
     from core.store.calc import CalcSummary
+else:  # what only importing, calculating, approving or adjusting needs (listing batches needs none of it)
+    adjustments, approval, calc_cases, imports, overrides = (
+        Later(f"core.store.{name}") for name in ("adjustments", "approval", "calc_cases", "imports", "overrides")
+    )
 
 INCLUDE_DRAFTS_KEY = "calc.include_drafts"
 
