@@ -32,7 +32,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from core.excel.cells import blank, convert, to_int
+from core.excel.cells import BLANK_CHARS, blank, converter, to_int
 from core.excel.layout import (
     BATCH_NAME_LABEL,
     BATCH_SHEET,
@@ -108,7 +108,8 @@ def read_workbook(
 class _Columns:
     """What a sheet's header row says about its columns."""
 
-    cells: list  # (index from 0, Column, unit, header as written, text limit) of each recognised column
+    # (index from 0, key, Column, its converter, header as written, text limit) of each recognised column
+    cells: list
     letters: dict  # key -> column letter
     headers: dict  # key -> header as written
     watched: list  # indices from 0 of the columns a data row is looked for in (recognised or unlabeled)
@@ -119,7 +120,7 @@ class _Columns:
 
     @property
     def headers_by_index(self) -> dict:
-        return {i + 1: header for i, _, _, header, _ in self.cells}
+        return {i + 1: header for i, _, _, _, header, _ in self.cells}
 
 
 class _WorkbookReader:
@@ -132,6 +133,7 @@ class _WorkbookReader:
         self.progress, self.cancel = no_report, never
         self.rows_total = self.rows_before = 0  # rows of the sheets to read; rows of the sheets read so far
         self.text_limits = _text_limits()
+        self.usccs: dict[str, str] = {}  # codes found valid, shared by the sheets' converters
 
     def _advance(self, rows: int, sheet: str) -> None:
         if self.cancel():
@@ -377,7 +379,14 @@ class _WorkbookReader:
         unlabeled = [c for c in range(1, scan.max_column + 1) if c not in mapping and c not in ignored]
         return _Columns(
             cells=[
-                (idx - 1, column, unit, header, self.text_limits.get((kind, column.key)))
+                (
+                    idx - 1,
+                    column.key,
+                    column,
+                    converter(column, unit, self.vocab, header, self.usccs),
+                    header,
+                    self.text_limits.get((kind, column.key)),
+                )
                 for idx, (column, unit, header) in sorted(mapping.items())
             ],
             letters={column.key: get_column_letter(idx) for idx, (column, _, _) in mapping.items()},
@@ -425,25 +434,36 @@ class _WorkbookReader:
                     values[idx - 1],
                     "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容",
                 )
-        for i, column, unit, header, limit in cols.cells:
-            key = column.key
+        out, cell_chars = row.values, self.limits.cell_chars
+        for i, key, column, convert, header, limit in cols.cells:
             value = values[i] if i < width else ""
             if special and self._special_cell(row, key, (number, i + 1), value, scan):
                 continue
-            try:
-                value = _normal(value, self.limits.cell_chars)
-            except FieldError as exc:
-                self.at(row, key, str(exc))
-                continue
-            if blank(value):
-                row.values[key] = None
+            if value.__class__ is str:  # most cells: the checks of _normal and blank without their calls
+                if value:
+                    if len(value) > cell_chars or not (value.isascii() and value.isprintable()):
+                        try:
+                            value = _normal(value, cell_chars)
+                        except FieldError as exc:
+                            self.at(row, key, str(exc))
+                            continue
+                    if not value.strip(BLANK_CHARS):
+                        value = ""
+            elif isinstance(value, float) and not math.isfinite(value):
+                try:
+                    _normal(value, cell_chars)
+                except FieldError as exc:
+                    self.at(row, key, str(exc))
+                    continue
+            if value == "" or value is None:
+                out[key] = None
                 if column.spec.required:
                     self.at(row, key, "必填项未填写")
                 elif column.spec.default is not None:
-                    row.values[key] = column.spec.default
+                    out[key] = column.spec.default
                 continue
             try:
-                row.values[key] = value = convert(column, value, unit, self.vocab, header)
+                out[key] = value = convert(value)
             except FieldError as exc:
                 self.at(row, key, str(exc))
                 continue
