@@ -96,8 +96,6 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from core.excel.errorbook import error_workbook_path, write_error_workbook
-    from core.excel.files import ExportError
     from core.excel.package import import_limits
     from core.excel.problems import WorkbookError, WorkbookRefused
     from core.excel.reader import read_workbook
@@ -109,6 +107,9 @@ def cmd_import(args) -> int:
             path, args.year, args.name, known_uscc=store.known_uscc, limits=import_limits(store.setting)
         )
     except WorkbookError as exc:
+        from core.excel.errorbook import error_workbook_path, write_error_workbook  # loads openpyxl
+        from core.excel.files import ExportError
+
         problems = exc.problems
         if isinstance(exc, WorkbookRefused):
             print(f"无法导入“{path.name}”：{exc.reason}", file=sys.stderr)

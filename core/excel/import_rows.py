@@ -313,3 +313,12 @@ def _column_index(letter: str) -> int:
     for ch in letter:
         n = n * 26 + ord(ch) - 64
     return n
+
+
+def column_letter(index: int) -> str:
+    """The letters of column number ``index`` (1 -> A, 28 -> AB), as Excel names it."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

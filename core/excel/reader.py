@@ -30,8 +30,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter, range_boundaries
-
 from core.excel.cells import BLANK_CHARS, blank, converter, to_int
 from core.excel.layout import (
     BATCH_NAME_LABEL,
@@ -48,7 +46,7 @@ from core.excel.layout import (
     normalize_header,
     workbook_layout,
 )
-from core.excel.import_rows import KnownUscc, _column_index, _Records, _Row
+from core.excel.import_rows import KnownUscc, _column_index, _Records, _Row, column_letter
 from core.excel.package import DEFAULT_LIMITS, Limits, PackageScan, SheetScan, inspect_package
 from core.excel.problems import Problem, WorkbookError, WorkbookRefused, show_value
 from core.progress import Cancelled, never, no_report
@@ -147,7 +145,7 @@ class _WorkbookReader:
         if len(self.problems) >= self.limits.problems:
             self.truncated = True
             return
-        letter = get_column_letter(col) if col else ""
+        letter = column_letter(col) if col else ""
         self.problems.append(Problem(sheet, row, letter, header, show_value(value), reason))
 
     def at(self, row: _Row, key: str, reason: str, shown=None) -> None:
@@ -389,7 +387,7 @@ class _WorkbookReader:
                 )
                 for idx, (column, unit, header) in sorted(mapping.items())
             ],
-            letters={column.key: get_column_letter(idx) for idx, (column, _, _) in mapping.items()},
+            letters={column.key: column_letter(idx) for idx, (column, _, _) in mapping.items()},
             headers={column.key: header for column, _, header in mapping.values()},
             watched=sorted(c - 1 for c in (*mapping, *unlabeled)),
             unlabeled=unlabeled,
@@ -520,7 +518,7 @@ class _WorkbookReader:
                 continue
             if column.key in seen:
                 self.problem(
-                    layout.name, number, idx, text, None, f"列标题重复（与{get_column_letter(seen[column.key])}列相同）"
+                    layout.name, number, idx, text, None, f"列标题重复（与{column_letter(seen[column.key])}列相同）"
                 )
                 ignored.add(idx)
                 continue
@@ -535,6 +533,10 @@ class _WorkbookReader:
         return mapping, ignored
 
     def _merges(self, layout: SheetLayout, scan: SheetScan, header_row: int) -> None:
+        if not scan.merges:
+            return
+        from openpyxl.utils import range_boundaries  # the import command does not load openpyxl otherwise
+
         for ref in scan.merges:
             try:
                 min_col, min_row, max_col, max_row = range_boundaries(ref)
