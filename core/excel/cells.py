@@ -203,8 +203,16 @@ def converter(
         return lambda value: to_account(value, label)
     if kind == PHONE:
         return lambda value: to_phone(value, label)
-    if kind in ("text", COMPANY_NAME):
+    if kind == COMPANY_NAME:
         return lambda value: _text(value, label)
+    if kind == "text":
+        texts: dict[str, str] = {}  # the first of equal texts: a bank's name on 100,000 rows is held once
+
+        def text(value):
+            out = _text(value, label)
+            return texts.setdefault(out, out) if len(texts) < 1000 else texts.get(out, out)
+
+        return text
     if kind == "money":
         unit = unit or "元"
         return lambda value: to_money(value, unit, label)
