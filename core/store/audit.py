@@ -197,7 +197,7 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
         written = t.written[name]
         columns = _read_back(table)
         for key, id_, values in zip(keys, ids, params):
-            row = {"id": id_}
+            row: dict[str, object] = {"id": id_}
             for c, (read, default) in columns.items():
                 if c in values:
                     row[c] = read(values[c])
