@@ -21,6 +21,7 @@ This module imports no Qt: the worker process imports it.
 
 from __future__ import annotations
 
+import atexit
 import pickle
 import shutil
 import tempfile
@@ -34,6 +35,7 @@ from gui import workerprocess
 
 PROCESS_FROM_BYTES = 250_000  # workbook file size; the template with 2,000 companies is about 280 KB
 KEPT_NAME = "checked.pickle"
+_kept: set[Path] = set()  # the folders of this window's checked workbooks, removed at the latest when it quits
 
 
 @dataclass
@@ -65,7 +67,7 @@ class Checked:
     def discard(self) -> None:
         """Remove the worker's copy of the workbook (the wizard closed, or imported it)."""
         if self.kept is not None:
-            shutil.rmtree(self.kept.parent, ignore_errors=True)
+            _remove(self.kept.parent)
             self.kept = None
         self.data = None
 
@@ -76,7 +78,9 @@ def check(store, path: Path, year, name, policies, report, cancelled) -> Checked
     ctx = workerprocess.worker_context() if Path(path).stat().st_size >= PROCESS_FROM_BYTES else None
     if ctx is None or not workerprocess.usable(store):
         return _check(store, args, report, cancelled)
-    args["keep"] = Path(tempfile.mkdtemp(prefix="kjjb-import-")) / KEPT_NAME
+    folder = Path(tempfile.mkdtemp(prefix="kjjb-import-"))
+    _kept.add(folder)
+    args["keep"] = folder / KEPT_NAME
     try:
         return workerprocess.run(
             ctx,
@@ -90,8 +94,19 @@ def check(store, path: Path, year, name, policies, report, cancelled) -> Checked
             unchanged="没有导入任何数据",
         )
     except BaseException:
-        shutil.rmtree(args["keep"].parent, ignore_errors=True)
+        _remove(folder)
         raise
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    _kept.discard(folder)
+
+
+@atexit.register
+def _remove_all() -> None:
+    for folder in list(_kept):
+        _remove(folder)
 
 
 def _check(store, args, report, cancelled) -> Checked:
