@@ -102,14 +102,14 @@ def drop_later(*lists) -> None:
     switches back to the GUI thread between items.
     """
     lists = [l for l in lists if l]
-    if not lists:
-        return
+    if lists:
+        threading.Thread(target=drop, args=lists, name="drop-later", daemon=True).start()
 
-    def drop():
-        for items in lists:
-            while items:
-                for _ in range(min(DROP_STEP, len(items))):
-                    items.pop()
-                time.sleep(DROP_PAUSE)  # leave the interpreter to the GUI thread most of the time
 
-    threading.Thread(target=drop, name="drop-later", daemon=True).start()
+def drop(*lists) -> None:
+    """Empty big lists one item at a time, pausing between steps (on a worker thread: see drop_later)."""
+    for items in lists:
+        while items:
+            for _ in range(min(DROP_STEP, len(items))):
+                items.pop()
+            time.sleep(DROP_PAUSE)  # leave the interpreter to the GUI thread most of the time
