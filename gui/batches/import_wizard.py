@@ -354,7 +354,7 @@ class ImportWizard(WizardPages, QDialog):
             return
         checked, ctx = self.data, self.ctx
         accepted = bool(self.payee_changes) and self.payee_confirm.isChecked()
-        self.import_label.setText("正在写入数据库（导入前自动备份数据库）…")
+        self.import_label.setText("正在写入数据库（导入前已自动备份数据库）…")
         self.cancel_import_button.setEnabled(checked.kept is not None)  # on the thread it cannot be stopped
         self.go(IMPORTING)
 
