@@ -4,6 +4,15 @@ What ``store.lines`` returns: one Core select of the columns shown, the company 
 (kept in ``batch_companies``) or, for a draft, as it is now. Read in pieces,
 and a trace stored alike on many lines (one rule's lines mostly are) is decoded
 once: each line gets its own copy of it, as ``Trace.copy`` makes one.
+
+Read for paper (``lines(s, batch_id, check="生成资金拨付明细表")``: the exports and the letters), every row the
+lines show is checked against its last seal before any of them is handed over: the batch, each line, and the
+company each line names as it is shown (the batch's member row as approved, or the company row of a draft). The
+select reads each line's and member's sealed columns with the values shown, so each row is read once and digested
+once (a JSON column's canonical text from ``json_part``'s cache: a batch's traces repeat), and the digests are
+compared with the seals a chunk of keys at a time. A row that does not match refuses the whole read
+(``Tampered``, naming it; ``Store.reading`` records the refusal): a line whose amount or payee was changed in the
+file behind the program's back never reaches a sheet the treasury pays from.
 """
 
 from __future__ import annotations
@@ -12,105 +21,171 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import JSON, Text, cast, select
 from sqlalchemy.orm import Session
 
 from core.engine.trace import Trace
 from core.records import LineRecord
+from core.store.audit import check
 from core.store.models import AwardLineRow, BatchCompany, Company
 from core.store.reads import get_batch
+from core.store.seals import Encoded, canonical_json, last_seals, sorted_columns, sorted_digest
 
 YIELD_PER = 2000  # rows fetched at a time
 TRACES_KEPT = 512  # distinct stored traces remembered while reading (a batch has a few per rule)
+JSON_KEPT = 8192  # distinct JSON texts whose canonical form a check remembers (4,593 traces among 20,000 lines)
 
 _LINE = AwardLineRow.__table__.c
-_COLUMNS = (
-    _LINE.batch_id,
-    _LINE.line_no,
-    _LINE.rule_id,
-    _LINE.document_id,
-    _LINE.document_title,
-    _LINE.doc_number,
-    _LINE.clause,
-    _LINE.summary,
-    _LINE.sentence,
-    _LINE.amount,
-    _LINE.provisional,
-    cast(_LINE.trace, Text),
-    cast(_LINE.schedule, Text),
-    _LINE.claim_key,
-    _LINE.subject,
-)
+_KEPT = BatchCompany.__table__.c
+_COMPANY = Company.__table__.c
+_SHOWN_COMPANY = ("uscc", "company_name", "bank_name", "bank_account")  # a member's columns a line shows
+
+
+def _selected(table, names) -> list:
+    """The columns ``names`` of ``table``, a JSON column as its stored text (decoded only where needed)."""
+    return [cast(table.c[n], Text).label(n) if isinstance(table.c[n].type, JSON) else table.c[n] for n in names]
+
+
+# The line's sealed columns (what the line shows is among them), in the order its digest takes them.
+_LINE_COLUMNS = sorted_columns("award_lines")
+_LINE_AT = {name: i for i, name in enumerate(_LINE_COLUMNS)}
+_LINE_ID = _LINE_AT["id"]
+_LINE_JSON = tuple(i for i, n in enumerate(_LINE_COLUMNS) if isinstance(_LINE[n].type, JSON))
+_MEMBER_COLUMNS = sorted_columns("batch_companies")
+_MEMBER_JSON = tuple(i for i, n in enumerate(_MEMBER_COLUMNS) if isinstance(_KEPT[n].type, JSON))
+_MEMBER_ID = _MEMBER_COLUMNS.index("id")
+
+
+class _Shown:
+    """The digests of the protected rows the lines show, compared with their last seals once all are read."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, str] = {}
+        self.members: set[int] = set()  # kept as approved: read and digested once each by verify
+        self.companies: set[int] = set()  # shown as they are now (a draft's): checked by audit.check
+        self.json: dict[str | None, tuple[Encoded, object]] = {}  # a JSON text -> (its canonical JSON, its value)
+
+    def decoded(self, text: str | None) -> tuple[Encoded, object]:
+        """(canonical JSON, value) of a JSON column's stored text, decoded once per distinct text in this read."""
+        found = self.json.get(text)
+        if found is None:
+            if len(self.json) >= JSON_KEPT:
+                self.json.clear()
+            value = None if text is None else json.loads(text)
+            found = self.json[text] = (Encoded(canonical_json(value)), value)
+        return found
+
+    def line(self, values) -> None:
+        values = list(values)
+        for j in _LINE_JSON:
+            values[j] = self.decoded(values[j])[0]
+        self.lines[str(values[_LINE_ID])] = sorted_digest("award_lines", values)
+
+    def verify(self, s: Session, batch_id: int, doing: str) -> None:
+        """Tampered (naming the rows) unless the batch and every row shown is exactly as last sealed."""
+        check(s, "batches", [batch_id], doing)
+        members = {}
+        q = select(*_selected(BatchCompany.__table__, _MEMBER_COLUMNS)).where(_KEPT.batch_id == batch_id)
+        for row in s.execute(q.execution_options(yield_per=YIELD_PER)):
+            if row[_MEMBER_ID] in self.members:
+                values = list(row)
+                for j in _MEMBER_JSON:
+                    values[j] = self.decoded(values[j])[0]
+                members[str(row[_MEMBER_ID])] = sorted_digest("batch_companies", values)
+        for table, digests in (("award_lines", self.lines), ("batch_companies", members)):
+            sealed = last_seals(s, table, digests)
+            bad = [k for k, d in digests.items() if sealed.get(k, (None, None, None))[1] != d]
+            check(s, table, bad, doing)  # reads them again (a server's concurrent change) and refuses, naming them
+        check(s, "companies", self.companies, doing)
 
 
 def iter_lines(s: Session, batch_id: int) -> Iterator[LineRecord]:
     """The batch's lines in line order, read ``YIELD_PER`` rows at a time (NotFound for no such batch)."""
+    return _read(s, batch_id, None)
+
+
+def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecord]:
+    """The lines; with ``shown``, each line digested as read and the member or company it shows noted (a paper
+    read: the lines only read their traces, so lines that stored the same trace share one)."""
     get_batch(s, batch_id)
-    company, kept = Company.__table__.c, BatchCompany.__table__.c
     q = (
         select(
-            *_COLUMNS,
-            company.uscc,
-            company.name,
-            company.bank_name,
-            company.bank_account,
-            kept.uscc,
-            kept.company_name,
-            kept.bank_name,
-            kept.bank_account,
+            *_selected(AwardLineRow.__table__, _LINE_COLUMNS),
+            _KEPT.id,
+            _KEPT.uscc,
+            _KEPT.company_name,
+            _KEPT.bank_name,
+            _KEPT.bank_account,
+            _COMPANY.uscc,
+            _COMPANY.name,
+            _COMPANY.bank_name,
+            _COMPANY.bank_account,
         )
-        .join_from(AwardLineRow.__table__, Company.__table__, company.id == _LINE.company_id)
-        .outerjoin(BatchCompany.__table__, (kept.batch_id == _LINE.batch_id) & (kept.company_id == _LINE.company_id))
+        .join_from(AwardLineRow.__table__, Company.__table__, _COMPANY.id == _LINE.company_id)
+        .outerjoin(BatchCompany.__table__, (_KEPT.batch_id == _LINE.batch_id) & (_KEPT.company_id == _LINE.company_id))
         .where(_LINE.batch_id == batch_id)
         .order_by(_LINE.line_no)
         .execution_options(yield_per=YIELD_PER)
     )
+    end = len(_LINE_COLUMNS)
+    at = _LINE_AT
+    trace_at, schedule_at = at["trace"], at["schedule"]
     traces: dict[str | None, Trace] = {}
     for row in s.execute(q):
-        (
-            batch,
-            line_no,
-            rule_id,
-            document_id,
-            document_title,
-            doc_number,
-            clause,
-            summary,
-            sentence,
-            amount,
-            provisional,
-            trace_text,
-            schedule,
-            claim_key,
-            subject,
-        ) = row[:15]
         # An approved batch kept its companies as approved (name not NULL); a draft shows them as they are now.
-        uscc, name, bank, account = row[19:23] if row[20] is not None else row[15:19]
+        kept = row[end + 2] is not None
+        uscc, name, bank, account = row[end + 1 : end + 5] if kept else row[end + 5 :]
+        trace_text = row[trace_at]
+        if shown is None:
+            trace = _trace(traces, trace_text)
+        else:
+            shown.line(row[:end])
+            if kept:
+                shown.members.add(row[end])
+            else:
+                shown.companies.add(row[at["company_id"]])
+            trace = traces.get(trace_text) or _shared_trace(traces, trace_text, shown)
         yield LineRecord(
-            batch_id=batch,
-            line_no=line_no,
+            batch_id=row[at["batch_id"]],
+            line_no=row[at["line_no"]],
             uscc=uscc,
             company_name=name,
             bank_name=bank,
             bank_account=account,
-            rule_id=rule_id,
-            document_id=document_id,
-            document_title=document_title,
-            doc_number=doc_number,
-            clause=clause,
-            summary=summary,
-            sentence=sentence,
-            amount=amount,
-            provisional=provisional,
-            trace=_trace(traces, trace_text),
-            schedule=_schedule(schedule),
-            claim_key=claim_key,
-            subject=subject,
+            rule_id=row[at["rule_id"]],
+            document_id=row[at["document_id"]],
+            document_title=row[at["document_title"]],
+            doc_number=row[at["doc_number"]],
+            clause=row[at["clause"]],
+            summary=row[at["summary"]],
+            sentence=row[at["sentence"]],
+            amount=row[at["amount"]],
+            provisional=row[at["provisional"]],
+            trace=trace,
+            schedule=_schedule(row[schedule_at]),
+            claim_key=row[at["claim_key"]],
+            subject=row[at["subject"]],
         )
 
 
-def lines(s: Session, batch_id: int) -> list[LineRecord]:
-    return list(iter_lines(s, batch_id))
+def lines(s: Session, batch_id: int, check: str = "") -> list[LineRecord]:
+    """The batch's lines; with ``check`` (what the clerk is doing, in their words: 生成资金拨付明细表) every row
+    they show is first checked against its seal (Tampered, naming the rows, when one does not match)."""
+    if not check:
+        return list(iter_lines(s, batch_id))
+    shown = _Shown()
+    out = list(_read(s, batch_id, shown))
+    shown.verify(s, batch_id, check)
+    return out
+
+
+def _shared_trace(traces: dict, text, shown: _Shown) -> Trace:
+    """The trace stored as ``text``, decoded from the value the check decoded (one trace for every line that
+    stored it: a paper only reads it)."""
+    if len(traces) >= JSON_KEPT:
+        traces.clear()
+    found = traces[text] = Trace.from_json(shown.decoded(text)[1])  # type: ignore[arg-type]
+    return found
 
 
 def _schedule(text) -> tuple | None:
