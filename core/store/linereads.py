@@ -21,15 +21,15 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 
-from sqlalchemy import JSON, Text, cast, select
+from sqlalchemy import JSON, String, Text, cast, null, select
 from sqlalchemy.orm import Session
 
 from core.engine.trace import Trace
 from core.records import LineRecord
 from core.store.audit import check
-from core.store.models import AwardLineRow, BatchCompany, Company
+from core.store.models import AuditSealRow, AwardLineRow, BatchCompany, Company
 from core.store.reads import get_batch
-from core.store.seals import Encoded, canonical_json, last_seals, sorted_columns, sorted_digest
+from core.store.seals import Encoded, canonical_json, sorted_columns, sorted_digest
 
 YIELD_PER = 2000  # rows fetched at a time
 TRACES_KEPT = 512  # distinct stored traces remembered while reading (a batch has a few per rule)
@@ -38,6 +38,7 @@ JSON_KEPT = 8192  # distinct JSON texts whose canonical form a check remembers (
 _LINE = AwardLineRow.__table__.c
 _KEPT = BatchCompany.__table__.c
 _COMPANY = Company.__table__.c
+_SEALS = AuditSealRow.__table__.c
 _SHOWN_COMPANY = ("uscc", "company_name", "bank_name", "bank_account")  # a member's columns a line shows
 
 
@@ -49,7 +50,7 @@ def _selected(table, names) -> list:
 # The line's sealed columns (what the line shows is among them), in the order its digest takes them.
 _LINE_COLUMNS = sorted_columns("award_lines")
 _LINE_AT = {name: i for i, name in enumerate(_LINE_COLUMNS)}
-_LINE_ID = _LINE_AT["id"]
+_LINE_ID, _LINE_TRACE = _LINE_AT["id"], _LINE_AT["trace"]
 _LINE_JSON = tuple(i for i, n in enumerate(_LINE_COLUMNS) if isinstance(_LINE[n].type, JSON))
 _MEMBER_COLUMNS = sorted_columns("batch_companies")
 _MEMBER_JSON = tuple(i for i, n in enumerate(_MEMBER_COLUMNS) if isinstance(_KEPT[n].type, JSON))
@@ -60,43 +61,68 @@ class _Shown:
     """The digests of the protected rows the lines show, compared with their last seals once all are read."""
 
     def __init__(self) -> None:
-        self.lines: dict[str, str] = {}
+        self.bad_lines: list[str] = []  # keys of lines that do not match their last seals
         self.members: set[int] = set()  # kept as approved: read and digested once each by verify
         self.companies: set[int] = set()  # shown as they are now (a draft's): checked by audit.check
-        self.json: dict[str | None, tuple[Encoded, object]] = {}  # a JSON text -> (its canonical JSON, its value)
+        self.traces: dict[str | None, tuple[Encoded, object]] = {}  # a trace's text -> (canonical JSON, value)
+        self.json: dict[str | None, Encoded] = {}  # another JSON column's text -> its canonical JSON
 
     def decoded(self, text: str | None) -> tuple[Encoded, object]:
-        """(canonical JSON, value) of a JSON column's stored text, decoded once per distinct text in this read."""
+        """(canonical JSON, value) of a trace's stored text, decoded once per distinct text in this read (the
+        line's Trace is made from the same value)."""
+        found = self.traces.get(text)
+        if found is None:
+            if len(self.traces) >= JSON_KEPT:
+                self.traces.clear()
+            value = None if text is None else json.loads(text)
+            found = self.traces[text] = (Encoded(canonical_json(value)), value)
+        return found
+
+    def canonical(self, text: str | None) -> Encoded:
+        """The canonical JSON of a JSON column's stored text, once per distinct text (its value is not kept)."""
         found = self.json.get(text)
         if found is None:
             if len(self.json) >= JSON_KEPT:
                 self.json.clear()
-            value = None if text is None else json.loads(text)
-            found = self.json[text] = (Encoded(canonical_json(value)), value)
+            found = self.json[text] = Encoded(canonical_json(None if text is None else json.loads(text)))
         return found
 
-    def line(self, values) -> None:
+    def line(self, values, sealed: str | None) -> None:
+        """Digest a line as read (its sealed columns) and compare it with ``sealed``, its last seal's digest."""
         values = list(values)
         for j in _LINE_JSON:
-            values[j] = self.decoded(values[j])[0]
-        self.lines[str(values[_LINE_ID])] = sorted_digest("award_lines", values)
+            values[j] = self.decoded(values[j])[0] if j == _LINE_TRACE else self.canonical(values[j])
+        if sorted_digest("award_lines", values) != sealed:
+            self.bad_lines.append(str(values[_LINE_ID]))
 
     def verify(self, s: Session, batch_id: int, doing: str) -> None:
         """Tampered (naming the rows) unless the batch and every row shown is exactly as last sealed."""
         check(s, "batches", [batch_id], doing)
-        members = {}
-        q = select(*_selected(BatchCompany.__table__, _MEMBER_COLUMNS)).where(_KEPT.batch_id == batch_id)
-        for row in s.execute(q.execution_options(yield_per=YIELD_PER)):
+        bad_members = []
+        q = select(*_selected(BatchCompany.__table__, _MEMBER_COLUMNS), _last_digest("batch_companies", _KEPT.id))
+        for row in s.execute(q.where(_KEPT.batch_id == batch_id).execution_options(yield_per=YIELD_PER)):
             if row[_MEMBER_ID] in self.members:
-                values = list(row)
+                values = list(row[:-1])
                 for j in _MEMBER_JSON:
-                    values[j] = self.decoded(values[j])[0]
-                members[str(row[_MEMBER_ID])] = sorted_digest("batch_companies", values)
-        for table, digests in (("award_lines", self.lines), ("batch_companies", members)):
-            sealed = last_seals(s, table, digests)
-            bad = [k for k, d in digests.items() if sealed.get(k, (None, None, None))[1] != d]
-            check(s, table, bad, doing)  # reads them again (a server's concurrent change) and refuses, naming them
+                    values[j] = self.canonical(values[j])
+                if sorted_digest("batch_companies", values) != row[-1]:
+                    bad_members.append(str(row[_MEMBER_ID]))
+        # Read again (a server's concurrent change) and refused, naming them and their changed columns.
+        check(s, "award_lines", self.bad_lines, doing)
+        check(s, "batch_companies", bad_members, doing)
         check(s, "companies", self.companies, doing)
+
+
+def _last_digest(table_name: str, key):
+    """The digest of the last seal of the row whose key is ``key``, as a column of the select reading the row
+    (one look-up in the (table_name, row_key, seq) index; NULL when it has none or was sealed as deleted)."""
+    return (
+        select(_SEALS.digest)
+        .where(_SEALS.table_name == table_name, _SEALS.row_key == cast(key, String))
+        .order_by(_SEALS.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def iter_lines(s: Session, batch_id: int) -> Iterator[LineRecord]:
@@ -111,6 +137,7 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
     q = (
         select(
             *_selected(AwardLineRow.__table__, _LINE_COLUMNS),
+            _last_digest("award_lines", _LINE.id) if shown is not None else null(),
             _KEPT.id,
             _KEPT.uscc,
             _KEPT.company_name,
@@ -127,7 +154,7 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
         .order_by(_LINE.line_no)
         .execution_options(yield_per=YIELD_PER)
     )
-    end = len(_LINE_COLUMNS)
+    end = len(_LINE_COLUMNS) + 1  # the line's sealed columns, then its last seal's digest (a paper read)
     at = _LINE_AT
     trace_at, schedule_at = at["trace"], at["schedule"]
     traces: dict[str | None, Trace] = {}
@@ -139,7 +166,7 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
         if shown is None:
             trace = _trace(traces, trace_text)
         else:
-            shown.line(row[:end])
+            shown.line(row[: end - 1], row[end - 1])
             if kept:
                 shown.members.add(row[end])
             else:
