@@ -8,11 +8,12 @@ once: each line gets its own copy of it, as ``Trace.copy`` makes one.
 Read for paper (``lines(s, batch_id, check="生成资金拨付明细表")``: the exports and the letters), every row the
 lines show is checked against its last seal before any of them is handed over: the batch, each line, and the
 company each line names as it is shown (the batch's member row as approved, or the company row of a draft). The
-select reads each line's and member's sealed columns with the values shown, so each row is read once and digested
-once (a JSON column's canonical text from ``json_part``'s cache: a batch's traces repeat), and the digests are
-compared with the seals a chunk of keys at a time. A row that does not match refuses the whole read
-(``Tampered``, naming it; ``Store.reading`` records the refusal): a line whose amount or payee was changed in the
-file behind the program's back never reaches a sheet the treasury pays from.
+select that reads the lines takes every sealed column of the line and the digest of its last seal (one look-up in
+the seals' index), so each line is read once and digested once; a trace's canonical JSON and its Trace are made
+once per distinct text (a batch's traces repeat, and the lines that stored one share it: a paper only reads
+it). The member rows are read once each, with their seals, the same way. A row that does not match refuses the
+whole read (``Tampered``, naming it and its changed columns; ``Store.reading`` records the refusal): a line whose
+amount or payee was changed in the file behind the program's back never reaches a sheet the treasury pays from.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from core.store.seals import Encoded, canonical_json, sorted_columns, sorted_dig
 
 YIELD_PER = 2000  # rows fetched at a time
 TRACES_KEPT = 512  # distinct stored traces remembered while reading (a batch has a few per rule)
+JSON_SHORT = 256  # JSON texts this long or shorter are remembered while checking (a member's empty lists)
 JSON_KEPT = 8192  # distinct JSON texts whose canonical form a check remembers (4,593 traces among 20,000 lines)
 
 _LINE = AwardLineRow.__table__.c
@@ -64,34 +66,36 @@ class _Shown:
         self.bad_lines: list[str] = []  # keys of lines that do not match their last seals
         self.members: set[int] = set()  # kept as approved: read and digested once each by verify
         self.companies: set[int] = set()  # shown as they are now (a draft's): checked by audit.check
-        self.traces: dict[str | None, tuple[Encoded, object]] = {}  # a trace's text -> (canonical JSON, value)
-        self.json: dict[str | None, Encoded] = {}  # another JSON column's text -> its canonical JSON
+        self.traces: dict[str | None, tuple[Encoded, Trace]] = {}  # a trace's text -> (canonical JSON, Trace)
+        self.json: dict[str | None, Encoded] = {}  # another short JSON text -> its canonical JSON
 
-    def decoded(self, text: str | None) -> tuple[Encoded, object]:
-        """(canonical JSON, value) of a trace's stored text, decoded once per distinct text in this read (the
-        line's Trace is made from the same value)."""
+    def trace(self, text: str | None) -> tuple[Encoded, Trace]:
+        """(canonical JSON, Trace) of a trace's stored text, decoded once per distinct text in this read: the
+        lines that stored the same trace share one (a paper only reads it)."""
         found = self.traces.get(text)
         if found is None:
             if len(self.traces) >= JSON_KEPT:
                 self.traces.clear()
             value = None if text is None else json.loads(text)
-            found = self.traces[text] = (Encoded(canonical_json(value)), value)
+            found = self.traces[text] = (Encoded(canonical_json(value)), Trace.from_json(value))
         return found
 
     def canonical(self, text: str | None) -> Encoded:
-        """The canonical JSON of a JSON column's stored text, once per distinct text (its value is not kept)."""
+        """The canonical JSON of a JSON column's stored text; a short one (an empty list) once per read."""
         found = self.json.get(text)
         if found is None:
-            if len(self.json) >= JSON_KEPT:
-                self.json.clear()
-            found = self.json[text] = Encoded(canonical_json(None if text is None else json.loads(text)))
+            found = Encoded(canonical_json(None if text is None else json.loads(text)))
+            if text is not None and len(text) <= JSON_SHORT:
+                if len(self.json) >= JSON_KEPT:
+                    self.json.clear()
+                self.json[text] = found
         return found
 
     def line(self, values, sealed: str | None) -> None:
         """Digest a line as read (its sealed columns) and compare it with ``sealed``, its last seal's digest."""
         values = list(values)
         for j in _LINE_JSON:
-            values[j] = self.decoded(values[j])[0] if j == _LINE_TRACE else self.canonical(values[j])
+            values[j] = self.trace(values[j])[0] if j == _LINE_TRACE else self.canonical(values[j])
         if sorted_digest("award_lines", values) != sealed:
             self.bad_lines.append(str(values[_LINE_ID]))
 
@@ -171,7 +175,7 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
                 shown.members.add(row[end])
             else:
                 shown.companies.add(row[at["company_id"]])
-            trace = traces.get(trace_text) or _shared_trace(traces, trace_text, shown)
+            trace = shown.trace(trace_text)[1]
         yield LineRecord(
             batch_id=row[at["batch_id"]],
             line_no=row[at["line_no"]],
@@ -204,15 +208,6 @@ def lines(s: Session, batch_id: int, check: str = "") -> list[LineRecord]:
     out = list(_read(s, batch_id, shown))
     shown.verify(s, batch_id, check)
     return out
-
-
-def _shared_trace(traces: dict, text, shown: _Shown) -> Trace:
-    """The trace stored as ``text``, decoded from the value the check decoded (one trace for every line that
-    stored it: a paper only reads it)."""
-    if len(traces) >= JSON_KEPT:
-        traces.clear()
-    found = traces[text] = Trace.from_json(shown.decoded(text)[1])  # type: ignore[arg-type]
-    return found
 
 
 def _schedule(text) -> tuple | None:
