@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from operator import itemgetter
 from decimal import Decimal
 
 from sqlalchemy import JSON, String, Text, cast, null, select
@@ -53,6 +54,10 @@ def _selected(table, names) -> list:
 _LINE_COLUMNS = sorted_columns("award_lines")
 _LINE_AT = {name: i for i, name in enumerate(_LINE_COLUMNS)}
 _LINE_ID, _LINE_TRACE = _LINE_AT["id"], _LINE_AT["trace"]
+# LineRecord's fields read from the line, between its company and its trace (in the record's order)
+_RECORD_MIDDLE = "rule_id document_id document_title doc_number clause summary sentence amount provisional".split()
+# The line's columns a plain read takes (what a LineRecord shows)
+_SHOWN_LINE = ("batch_id", "line_no", *_RECORD_MIDDLE, "trace", "schedule", "claim_key", "subject")
 _LINE_JSON = tuple(i for i, n in enumerate(_LINE_COLUMNS) if isinstance(_LINE[n].type, JSON))
 _MEMBER_COLUMNS = sorted_columns("batch_companies")
 _MEMBER_JSON = tuple(i for i, n in enumerate(_MEMBER_COLUMNS) if isinstance(_KEPT[n].type, JSON))
@@ -138,9 +143,10 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
     """The lines; with ``shown``, each line digested as read and the member or company it shows noted (a paper
     read: the lines only read their traces, so lines that stored the same trace share one)."""
     get_batch(s, batch_id)
+    names = _LINE_COLUMNS if shown is not None else _SHOWN_LINE  # a paper read takes every sealed column
     q = (
         select(
-            *_selected(AwardLineRow.__table__, _LINE_COLUMNS),
+            *_selected(AwardLineRow.__table__, names),
             _last_digest("award_lines", _LINE.id) if shown is not None else null(),
             _KEPT.id,
             _KEPT.uscc,
@@ -158,44 +164,37 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
         .order_by(_LINE.line_no)
         .execution_options(yield_per=YIELD_PER)
     )
-    end = len(_LINE_COLUMNS) + 1  # the line's sealed columns, then its last seal's digest (a paper read)
-    at = _LINE_AT
+    end = len(names) + 1  # the line's columns, then its last seal's digest (a paper read)
+    at = {name: i for i, name in enumerate(names)}
+    head = itemgetter(at["batch_id"], at["line_no"])
+    middle = itemgetter(*(at[n] for n in _RECORD_MIDDLE))
+    tail = itemgetter(at["claim_key"], at["subject"])
     trace_at, schedule_at = at["trace"], at["schedule"]
+    company_at = at.get("company_id", 0)
     traces: dict[str | None, Trace] = {}
     for row in s.execute(q):
         # An approved batch kept its companies as approved (name not NULL); a draft shows them as they are now.
         kept = row[end + 2] is not None
         uscc, name, bank, account = row[end + 1 : end + 5] if kept else row[end + 5 :]
-        trace_text = row[trace_at]
         if shown is None:
-            trace = _trace(traces, trace_text)
+            trace = _trace(traces, row[trace_at])
         else:
             shown.line(row[: end - 1], row[end - 1])
             if kept:
                 shown.members.add(row[end])
             else:
-                shown.companies.add(row[at["company_id"]])
-            trace = shown.trace(trace_text)[1]
+                shown.companies.add(row[company_at])
+            trace = shown.trace(row[trace_at])[1]
         yield LineRecord(
-            batch_id=row[at["batch_id"]],
-            line_no=row[at["line_no"]],
-            uscc=uscc,
-            company_name=name,
-            bank_name=bank,
-            bank_account=account,
-            rule_id=row[at["rule_id"]],
-            document_id=row[at["document_id"]],
-            document_title=row[at["document_title"]],
-            doc_number=row[at["doc_number"]],
-            clause=row[at["clause"]],
-            summary=row[at["summary"]],
-            sentence=row[at["sentence"]],
-            amount=row[at["amount"]],
-            provisional=row[at["provisional"]],
-            trace=trace,
-            schedule=_schedule(row[schedule_at]),
-            claim_key=row[at["claim_key"]],
-            subject=row[at["subject"]],
+            *head(row),
+            uscc,
+            name,
+            bank,
+            account,
+            *middle(row),
+            trace,
+            _schedule(row[schedule_at]),
+            *tail(row),
         )
 
 
