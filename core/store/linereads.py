@@ -185,16 +185,29 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
             else:
                 shown.companies.add(row[company_at])
             trace = shown.trace(row[trace_at])[1]
+        batch, line_no = head(row)
+        rule_id, document_id, document_title, doc_number, clause, summary, sentence, amount, provisional = middle(row)
+        claim_key, subject = tail(row)
         yield LineRecord(
-            *head(row),
-            uscc,
-            name,
-            bank,
-            account,
-            *middle(row),
-            trace,
-            _schedule(row[schedule_at]),
-            *tail(row),
+            batch_id=batch,
+            line_no=line_no,
+            uscc=uscc,
+            company_name=name,
+            bank_name=bank,
+            bank_account=account,
+            rule_id=rule_id,
+            document_id=document_id,
+            document_title=document_title,
+            doc_number=doc_number,
+            clause=clause,
+            summary=summary,
+            sentence=sentence,
+            amount=amount,
+            provisional=provisional,
+            trace=trace,
+            schedule=_schedule(row[schedule_at]),
+            claim_key=claim_key,
+            subject=subject,
         )
 
 
