@@ -375,8 +375,26 @@ def sorted_columns(table_name: str) -> tuple[str, ...]:
 def sorted_digest(table_name: str, values) -> str:
     """The digest of a row whose sealed values are given in ``sorted_columns`` order (a JSON column's value as
     ``json_part`` of its text): a reader that selected those columns checks each row it shows once."""
-    string, encode = _STRING, _value_json
-    return _parts_digest(_LAYOUTS[table_name], [string(v) if v.__class__ is str else encode(v) for v in values])
+    template = _TEMPLATES.get(table_name)
+    if template is None:
+        keys = _LAYOUTS[table_name].sorted_keys
+        template = _TEMPLATES[table_name] = "{" + ",".join(k.replace("%", "%%") + "%s" for k in keys) + "}"
+    encoders, other = _ENCODERS, _value_json
+    body = template % tuple([(encoders.get(v.__class__) or other)(v) for v in values])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+_TEMPLATES: dict[str, str] = {}  # the canonical JSON of a table's row with a %s for each value (sorted_digest)
+# What _value_json writes for the exact types a row mostly holds, without its chain of type tests.
+_ENCODERS: dict[type, Any] = {
+    str: _STRING,
+    int: int.__repr__,
+    Encoded: str.__str__,
+    type(None): lambda _: "null",
+    bool: lambda v: "true" if v else "false",
+    Decimal: lambda v: _STRING(str(v)),
+    dt.date: lambda v: _STRING(v.isoformat()),
+}
 
 
 def row_digest(table_name: str, row) -> str:

@@ -151,3 +151,21 @@ def test_a_checked_read_hands_over_what_a_plain_read_does(store, policies, db_ur
     assert [l.trace for l in checked] == [l.trace for l in plain]
     assert dump(db_url) == before
     assert store.audit_entries(action="audit.tamper") == []
+
+
+def test_a_row_read_for_paper_is_digested_exactly_as_its_seal_was():
+    """sorted_digest (the paper read's) equals row_seal's digest for every kind of value a sealed column holds."""
+    import datetime as dt
+    import random
+
+    from core.store.seals import Encoded, canonical_json, row_seal, sorted_columns, sorted_digest
+
+    columns = sorted_columns("award_lines")
+    kinds = [None, True, False, 0, -5, 10**20, "", 'a%s\\"\n\u3000中', Decimal("1.50"), Decimal("-0.00")]
+    kinds += [dt.date(2026, 3, 1), dt.datetime(2026, 3, 1, 9, 30), 1.5]
+    rng = random.Random(14)
+    for _ in range(500):
+        row = {c: rng.choice(kinds) for c in columns}
+        row["trace"] = rng.choice([None, {"b": [1, "c"], "a": "2.00"}, []])
+        values = [Encoded(canonical_json(row[c])) if c == "trace" else row[c] for c in columns]
+        assert sorted_digest("award_lines", values) == row_seal("award_lines", row)[0]
