@@ -44,10 +44,12 @@ class Batches(Manager):
     def totals(self) -> dict[int, tuple[int, int, Decimal]]:
         return self._read(reads.batch_totals)
 
-    def lines(self, batch_id: int) -> list[LineRecord]:
+    def lines(self, batch_id: int, check: str = "") -> list[LineRecord]:
+        """The batch's lines. ``check``: what the clerk puts them on paper for (导出测算结果 ...): every row they show
+        is checked against its seal first, and a tampered one refuses (Tampered, recorded in the audit log)."""
         from core.store import linereads  # decodes traces: loads the engine's Trace
 
-        return self._read(linereads.lines, batch_id)
+        return self._read(linereads.lines, batch_id, check)
 
     def company_results(self, batch_id: int) -> list[CompanyResultRecord]:
         return self._read(reads.company_results, batch_id)
