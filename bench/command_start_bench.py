@@ -1,63 +1,137 @@
-"""Start-up of a headless command that does little, against a bare interpreter, in one run.
+"""Start-up of the headless commands, against a bare interpreter and SQLAlchemy's own import, in one run.
 
-    python bench/command_start_bench.py [--runs 9] [--source DIR] [COMMAND ...]
+    python bench/command_start_bench.py [CASE ...] [--runs 7] [--before DIR] [--json]
 
-Runs ``python main.py --db <a fresh, already created SQLite file> COMMAND``
-(default: ``batches``) --runs times, alternating with ``python -c pass``, and
-prints the median wall and CPU seconds of each and the ratio. The first run
-creates the database and is not counted. ``--source`` runs another checkout
-(the "before" figure). For where the time goes:
-``python -X importtime main.py batches 2> imports.txt``.
+Each case runs ``python main.py --db <SQLite file> ...`` in a process of its own
+(CPU seconds of that process from wait4, user + system):
+
+- commands that do little: ``--version``, ``--help``, ``batches`` and ``rules`` on a database
+  the program has created (empty);
+- the six steps of the clerk's year on a batch of one company, each on a copy of
+  the database as the step before left it: ``import`` (into the empty database),
+  ``calc``, ``approve``, ``export``, ``disbursement``, ``publicity``. With one
+  company a step's own work is a few milliseconds; what remains is its start-up;
+- baselines in the same run: ``python -c pass`` and ``python -c "import sqlalchemy"``.
+
+``--before DIR`` runs another checkout too (e.g. ``/work/main``: the "before"
+figure), alternating with this one run by run. Each figure is the median of
+``--runs``. Cases named like options go last, after ``--``:
+``command_start_bench.py --runs 3 batches -- --help``. Where a command's time goes:
+``python -X importtime main.py --db sqlite:///x.sqlite3 batches 2> imports.txt``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from bigbatch import build  # noqa: E402
 from pipeline_bench import timed  # noqa: E402
 
+DB = "kjjb.sqlite3"
+# name: (database state it starts from, arguments after --db; {wb} and {out} are filled in)
+CASES = {
+    "--version": ("empty", ["--version"]),
+    "--help": ("empty", ["--help"]),
+    "batches": ("empty", ["batches"]),
+    "rules": ("empty", ["rules"]),
+    "import": ("empty", ["import", "{wb}"]),
+    "calc": ("imported", ["calc", "1"]),
+    "approve": ("calculated", ["approve", "1", "--preparer", "张三", "--reviewer", "李四", "--allow-provisional"]),
+    "export": ("approved", ["export", "1", "-o", "{out}/结果.xlsx"]),
+    "disbursement": ("approved", ["disbursement", "1", "-o", "{out}/拨付明细表.xlsx", "--include-provisional"]),
+    "publicity": ("approved", ["publicity", "1", "-o", "{out}/公示名单.xlsx", "--include-provisional"]),
+}
+# The state each step leaves, for the step after it.
+LEAVES = {"empty": "batches", "imported": "import", "calculated": "calc", "approved": "approve"}
+BASELINES = {"python -c pass": ["-c", "pass"], 'python -c "import sqlalchemy"': ["-c", "import sqlalchemy"]}
 
-def wall_and_cpu(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float]:
-    start = time.perf_counter()
-    r = timed(cmd, cwd, env)
-    return time.perf_counter() - start, r["cpu"]
+
+class Checkout:
+    """One checkout of the program, with a database file in each state its cases start from."""
+
+    def __init__(self, source: Path, folder: Path, workbook: Path):
+        self.source, self.folder, self.workbook = source, folder, workbook
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "KJJB_", "QT_"))}
+        self.env.update(KJJB_DATA_DIR=str(folder / "data"), PYTHONPATH=str(source), HOME=str(folder))
+        (folder / "out").mkdir(parents=True)
+        (folder / "run").mkdir()
+        self.states = folder / "states"
+        self.states.mkdir()
+        for state, case in LEAVES.items():  # in order: each step runs on what the one before left
+            self.run(case)
+            shutil.copy2(folder / "run" / DB, self.states / state)
+
+    def command(self, case: str) -> list[str]:
+        _, args = CASES[case]
+        filled = [a.format(wb=self.workbook, out=self.folder / "out") for a in args]
+        return [sys.executable, str(self.source / "main.py"), "--db", f"sqlite:///{self.folder / 'run' / DB}", *filled]
+
+    def run(self, case: str) -> float:
+        """CPU seconds of ``case`` on a fresh copy of the database state it starts from."""
+        state = CASES[case][0]
+        run = self.folder / "run"
+        for extra in run.glob(DB + "-*"):  # a WAL file left by a previous run
+            extra.unlink()
+        if (self.states / state).exists():
+            shutil.copy2(self.states / state, run / DB)
+        return timed(self.command(case), self.source, self.env)["cpu"]
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("command", nargs="*", default=["batches"])
-    p.add_argument("--runs", type=int, default=9)
-    p.add_argument("--source", type=Path, default=ROOT)
+    p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--before", type=Path, help="another checkout to measure in the same run (the before figure)")
+    p.add_argument("cases", nargs="*", metavar="CASE", help=f"only these of {', '.join(CASES)} (default: all)")
+    p.add_argument("--json", action="store_true")
     a = p.parse_args()
-    source = a.source.resolve()
+    if unknown := [c for c in a.cases if c not in CASES]:
+        p.error(f"unknown case {', '.join(unknown)}; choose from {', '.join(CASES)}")
+    cases = a.cases or list(CASES)
     folder = Path(tempfile.mkdtemp(prefix="kjjb-startbench-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "KJJB_", "QT_"))}
-    env.update(KJJB_DATA_DIR=str(folder / "data"), PYTHONPATH=str(source), HOME=str(folder))
-    cmd = [sys.executable, str(source / "main.py"), "--db", f"sqlite:///{folder / 'kjjb.sqlite3'}", *a.command]
-    bare = [sys.executable, "-c", "pass"]
     try:
-        timed(cmd, source, env)  # creates the database
-        runs = {"command": [], "bare": []}
+        workbook = build(1, folder / "一家企业.xlsx")
+        checkouts = {"after": Checkout(ROOT, folder / "after", workbook)}
+        if a.before:
+            checkouts["before"] = Checkout(a.before.resolve(), folder / "before", workbook)
+        bare_env = checkouts["after"].env
+        cpu: dict[str, dict[str, list[float]]] = {name: {} for name in [*BASELINES, *cases]}
         for _ in range(a.runs):
-            runs["command"].append(wall_and_cpu(cmd, source, env))
-            runs["bare"].append(wall_and_cpu(bare, source, env))
+            for name, args in BASELINES.items():
+                cpu[name].setdefault("same", []).append(timed([sys.executable, *args], ROOT, bare_env)["cpu"])
+            for case in cases:
+                for label, checkout in checkouts.items():
+                    try:
+                        cpu[case].setdefault(label, []).append(checkout.run(case))
+                    except SystemExit:
+                        if label == "after":
+                            raise
+                        cpu[case].setdefault(label, [])  # a command the other checkout lacks (--version)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in runs.items()}
-    print(f"main.py {' '.join(a.command)} ({source}), median of {a.runs} runs")
-    print(f"  command       wall {med['command'][0]:.3f} s   CPU {med['command'][1]:.3f} s")
-    print(f"  python -c pass wall {med['bare'][0]:.3f} s   CPU {med['bare'][1]:.3f} s")
-    print(f"  ratio (wall)  {med['command'][0] / med['bare'][0]:.1f}")
+    med = {name: {label: statistics.median(v) for label, v in runs.items() if v} for name, runs in cpu.items()}
+    if a.json:
+        print(json.dumps(med, ensure_ascii=False, indent=2))
+        return 0
+    bare = med["python -c pass"]["same"]
+    print(f"CPU seconds, median of {a.runs} runs (one-company batch for the six steps)")
+    print(f"{'':32} {'before':>8} {'after':>8} {'after/before':>13} {'after/bare':>11}")
+    for name in BASELINES:
+        print(f"{name:32} {'':>8} {med[name]['same']:8.3f} {'':>13} {med[name]['same'] / bare:11.1f}")
+    for case in cases:
+        after, before = med[case]["after"], med[case].get("before")
+        shown = f"{before:8.3f}" if before is not None else f"{'':>8}"
+        ratio = f"{after / before:13.2f}" if before else f"{'':>13}"
+        print(f"{'main.py ' + case:32} {shown} {after:8.3f} {ratio} {after / bare:11.1f}")
     return 0
 
 

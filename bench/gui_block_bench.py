@@ -156,9 +156,10 @@ class Heartbeat:
     def worst(self, n: int = 5):
         return sorted(self.gaps, reverse=True)[:n]
 
-    def worst_net(self) -> float:
-        """The longest gap less the time the GUI thread waited for a CPU in it (what a quiet machine would show)."""
-        return max((gap - waited for gap, _, _, waited in self.gaps), default=0.0)
+    def worst_net(self) -> tuple[float, str]:
+        """The longest gap less the time the GUI thread waited for a CPU in it (what a quiet machine would show),
+        and its phase."""
+        return max(((gap - waited, phase) for gap, phase, _, waited in self.gaps), default=(0.0, "-"))
 
 
 def without_treatments() -> None:
@@ -248,11 +249,14 @@ def main(n: int, why: bool = False, without: bool = False) -> int:
             "  memory after the first calculation and each recalculation: " + ", ".join(f"{m:.0f} MB" for m in memory)
         )
     longest = worst[0][0] * 1000 if worst else 0.0
-    print(f"LONGEST BLOCK: {longest:.0f} ms ({'OK' if longest <= AIM_MS else 'OVER'} the {AIM_MS} ms aim)")
-    net = beat.worst_net() * 1000
     print(
-        f"LONGEST BLOCK LESS CPU WAIT: {net:.0f} ms (load average {os.getloadavg()[0]:.1f} "
-        f"on {os.cpu_count()} CPUs at the end)"
+        f"LONGEST BLOCK: {longest:.0f} ms ({'OK' if longest <= AIM_MS else 'OVER'} the {AIM_MS} ms aim)"
+        f" during {worst[0][1] if worst else '-'}"
+    )
+    net, net_phase = beat.worst_net()
+    print(
+        f"LONGEST BLOCK LESS CPU WAIT: {net * 1000:.0f} ms (load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs at the end) during {net_phase}"
     )
     window.close()
     ctx.close()
@@ -273,15 +277,15 @@ def runs(n: int, count: int, without: bool = False) -> int:
             text=True,
             encoding="utf-8",
         )
-        found = re.search(r"LONGEST BLOCK: (\d+) ms", done.stdout)
+        found = re.search(r"LONGEST BLOCK: (\d+) ms.* during (.*)", done.stdout)
         if done.returncode or not found:
             raise SystemExit(f"run {i + 1} failed:\n{done.stdout}\n{done.stderr}")
         longest.append(int(found.group(1)))
-        less = re.search(r"LONGEST BLOCK LESS CPU WAIT: (\d+) ms \((.*)\)", done.stdout)
+        less = re.search(r"LONGEST BLOCK LESS CPU WAIT: (\d+) ms \((.*)\) during (.*)", done.stdout)
         net.append(int(less.group(1)) if less else -1)
         print(
-            f"run {i + 1}: longest block {longest[-1]} ms, {net[-1]} ms less the wait for a CPU"
-            f"{' (' + less.group(2) + ')' if less else ''}",
+            f"run {i + 1}: longest block {longest[-1]} ms during {found.group(2)}, {net[-1]} ms less the wait for "
+            f"a CPU{' during ' + less.group(3) + ' (' + less.group(2) + ')' if less else ''}",
             flush=True,
         )
     met = sum(1 for ms in longest if ms <= AIM_MS)

@@ -160,7 +160,7 @@ def command_modules(argv: list[str] | None) -> tuple[str, ...]:
         if arg.partition("=")[0] in GLOBAL_OPTIONS:
             i += 1
             continue
-        if arg in OWN_COMMANDS:
+        if arg in OWN_COMMANDS or arg == "--version":
             return ()
         for module, names in COMMANDS_OF.items():
             if arg in names:
@@ -173,7 +173,10 @@ def build_parser(argv: list[str] | None = None, *, everything: bool = True) -> a
     """The parser of every command, or (``everything=False``) of just what ``argv`` runs."""
     import importlib
 
-    p = argparse.ArgumentParser(prog="main.py", description="科技创新奖补计算器（无界面命令）")
+    from core.version import APP_NAME, __version__
+
+    p = argparse.ArgumentParser(prog="main.py", description=f"{APP_NAME}（无界面命令）")
+    p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     p.add_argument("--policies", help="政策文件目录（默认为程序自带的 resources/policies）")
     p.add_argument("--db", help="数据库地址（SQLAlchemy URL），默认为用户数据目录中的 SQLite 文件")
     p.add_argument("--user", help=USER_HELP)

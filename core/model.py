@@ -62,7 +62,8 @@ class Claim:
     id: str
     fields: dict
     date: dt.date | None = None
-    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # subject, identity: once
+    # subject and identity, worked out once; made on first use (200,000 claims of an import hold no empty dicts)
+    _memo: dict | None = field(default=None, init=False, compare=False, repr=False)
 
     def get(self, name, default=None):
         return self.fields.get(name, default)
@@ -70,18 +71,27 @@ class Claim:
     @property
     def subject(self) -> str:
         """A normalized key for what the claim is about (core.subjects), so one thing is not paid twice."""
-        found = self._memo.get("subject")
+        memo = self._memos()
+        found = memo.get("subject")
         if found is None:
-            found = self._memo["subject"] = claim_subject(self.type, self.fields, self.date)
+            found = memo["subject"] = claim_subject(self.type, self.fields, self.date)
         return found
 
     @property
     def identity(self) -> tuple:
         """Everything the claim states: two claims with one identity are one claim entered twice."""
-        found = self._memo.get("identity")
+        memo = self._memos()
+        found = memo.get("identity")
         if found is None:
-            found = self._memo["identity"] = claim_identity(self.type, self.fields)
+            found = memo["identity"] = claim_identity(self.type, self.fields)
         return found
+
+    def _memos(self) -> dict:
+        memo = self._memo
+        if memo is None:
+            memo = {}
+            object.__setattr__(self, "_memo", memo)  # a cache, not a field: the claim stays what it was
+        return memo
 
 
 def claim_recognition(claim: Claim, source: str = "") -> Recognition:

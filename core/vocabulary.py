@@ -15,7 +15,6 @@ from functools import lru_cache
 
 from core.money import MoneyError, parse_amount
 from core.paths import POLICIES
-from core.policy.yamlio import load_yaml
 
 FIELD_TYPES = ("text", "date", "year", "int", "money", "bool")
 
@@ -171,6 +170,8 @@ def parse_date(raw, label: str = "日期") -> dt.date:
 
 
 def _read(path) -> Vocabulary:
+    from core.policy.yamlio import load_yaml  # the YAML parser, only when the file is read (start-up time)
+
     data = load_yaml(path)
     data.check_keys({"enums", "claim_types"}, {"enums", "claim_types"}, "词表：")
     enums = {name: dict(values) for name, values in data["enums"].items()}

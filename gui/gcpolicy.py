@@ -1,10 +1,13 @@
 """Keep Python's garbage collector (and the GIL) from freezing the window.
 
 A full (generation 2) collection walks every tracked object and holds the
-GIL while it does, whichever thread triggered it. While a 10,000-company
-batch is calculated the worker thread holds a few million objects, and each
-full collection stopped the event loop for 300-750 ms (measured by
-bench/gui_block_bench.py). So:
+GIL while it does, whichever thread triggered it. A 10,000-company batch is
+calculated, checked and imported in worker processes now (gui/workerprocess.py),
+but the batches page still reads the batch's 20,000 award lines (and their
+traces) on a thread of the window's process, and the window keeps them: with
+this policy switched off the window stopped for 1.1-1.5 s during each
+recalculation, and without ``drop_later`` for up to 120 ms on a CPU
+(bench/gui_block_bench.py, December 2026). So:
 
 - while background work runs, full collections are put off (the young
   generations are still collected, which is where nearly all cyclic garbage
@@ -102,14 +105,14 @@ def drop_later(*lists) -> None:
     switches back to the GUI thread between items.
     """
     lists = [l for l in lists if l]
-    if not lists:
-        return
+    if lists:
+        threading.Thread(target=drop, args=lists, name="drop-later", daemon=True).start()
 
-    def drop():
-        for items in lists:
-            while items:
-                for _ in range(min(DROP_STEP, len(items))):
-                    items.pop()
-                time.sleep(DROP_PAUSE)  # leave the interpreter to the GUI thread most of the time
 
-    threading.Thread(target=drop, name="drop-later", daemon=True).start()
+def drop(*lists) -> None:
+    """Empty big lists one item at a time, pausing between steps (on a worker thread: see drop_later)."""
+    for items in lists:
+        while items:
+            for _ in range(min(DROP_STEP, len(items))):
+                items.pop()
+            time.sleep(DROP_PAUSE)  # leave the interpreter to the GUI thread most of the time

@@ -45,7 +45,10 @@ def courtesy() -> None:
     straight back, before the waiting GUI thread has woken up; the GUI thread
     then sees "a switch happened" and never asks for the GIL to be dropped,
     and the window could wait a third of a second (bench/gui_block_bench.py).
-    A real pause hands it over; it costs the work about 5%.
+    A real pause hands it over; it costs the work about 5%. A big calculation or
+    import runs in a worker process (gui/workerprocess.py) and never gets here;
+    the pause stays for the work that still runs on a thread and reports its
+    progress (a batch or workbook below the process thresholds).
     """
     now = time.monotonic()
     last = getattr(_courtesy, "at", None)

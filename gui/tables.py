@@ -107,6 +107,21 @@ def export_shown(view, title: str, settings=None, note: str = "", store=None):
     return Operation(view, "导出当前列表", work, on_success=done, cancellable=False).start()
 
 
+def _sorting(view) -> bool:
+    return bool(getattr(view, "isSortingEnabled", lambda: False)())
+
+
+def sort_by_current_column(view, order) -> None:
+    """Sort ``view`` by the column of its current cell (else the column sorted by), as a header click would."""
+    if not _sorting(view):
+        return
+    header = view.horizontalHeader() if hasattr(view, "horizontalHeader") else view.header()
+    column = view.currentIndex().column()
+    if column < 0:
+        column = max(header.sortIndicatorSection(), 0)
+    view.sortByColumn(column, order)
+
+
 def equip(view, title: str, *, settings=None, open_row=None, note="", sortable: bool = True, store=None) -> None:
     """Give ``view`` sorting (when its model sorts), 复制 (Ctrl+C), 打开 (``open_row(index)``), 导出当前列表."""
     if sortable and hasattr(view, "setSortingEnabled"):
@@ -124,7 +139,20 @@ def equip(view, title: str, *, settings=None, open_row=None, note="", sortable: 
         opener.triggered.connect(lambda: view.currentIndex().isValid() and open_row(view.currentIndex()))
     export = QAction("导出当前列表…", view)
     export.triggered.connect(lambda: export_shown(view, title, settings, note, store() if callable(store) else store))
-    view.table_actions = {"copy": copy, "open": opener, "export": export}
+    # the header takes no focus: sorting by the current cell's column is also in the menu and on Alt+↑ / Alt+↓
+    ascending = QAction("按此列升序排列", view, shortcut=QKeySequence("Alt+Up"))
+    descending = QAction("按此列降序排列", view, shortcut=QKeySequence("Alt+Down"))
+    for action, order in ((ascending, Qt.SortOrder.AscendingOrder), (descending, Qt.SortOrder.DescendingOrder)):
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(lambda _checked=False, order=order: sort_by_current_column(view, order))
+        view.addAction(action)
+    view.table_actions = {
+        "copy": copy,
+        "open": opener,
+        "export": export,
+        "ascending": ascending,
+        "descending": descending,
+    }
 
     def menu(pos) -> None:
         index = view.indexAt(pos)
@@ -138,6 +166,10 @@ def equip(view, title: str, *, settings=None, open_row=None, note="", sortable: 
         copy.setEnabled(index.isValid() or view.currentIndex().isValid())
         m.addAction(copy)
         m.addAction(export)
+        if _sorting(view):
+            m.addSeparator()
+            m.addAction(ascending)
+            m.addAction(descending)
         view.table_menu = m  # tests look at it
         m.popup(view.viewport().mapToGlobal(pos))
 

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from decimal import Decimal
@@ -166,6 +167,7 @@ def test_commands_of_names_exactly_what_each_module_registers():
         (["--db", "sqlite:///x.sqlite3", "--user", "王敏", "export", "3", "-o", "x.xlsx"], ("core.excel.commands",)),
         (["--db=sqlite:///x.sqlite3", "audit", "verify"], ("core.audit.commands",)),
         (["rules", "--json"], ()),
+        (["--version"], ()),
         (["--help"], None),
         (["no-such-command"], None),
         ([], None),
@@ -181,8 +183,9 @@ def test_batches_does_not_import_the_other_commands_modules(tmp_path):
     code = (
         "import sys; from core.cli import main; main(['--db', sys.argv[1], 'batches']); "
         "print('loaded:', *(m for m in ('core.targetreport', 'core.audit.commands', 'core.excel.commands', "
-        "'core.coverage', 'core.engine') if m in sys.modules))"
-    )  # the engine: core.store's lazy names
+        "'core.coverage', 'core.engine', 'yaml', 'openpyxl', 'core.store.verify', "
+        "'core.store.company_detail') if m in sys.modules))"
+    )  # the engine: core.store's lazy names; yaml, the audit verifier, company pages: the store's lazy parts
     r = subprocess.run(
         [sys.executable, "-c", code, f"sqlite:///{tmp_path / 'k.sqlite3'}"],
         cwd=ROOT,
@@ -193,6 +196,64 @@ def test_batches_does_not_import_the_other_commands_modules(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == "loaded:", r.stdout
+
+
+def test_help_lists_every_command_without_loading_sqlalchemy_or_the_store():
+    """``main.py --help`` builds every command's parser: the command modules load the store (and SQLAlchemy,
+    a fifth of a second) only when one of their commands runs."""
+    code = (
+        "import sys, contextlib, io; from core.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out: code = main(['--help'])\n"
+        "print(code, 'batches' in out.getvalue(), 'publicity' in out.getvalue(), "
+        "*(m for m in ('sqlalchemy', 'core.store.store', 'core.store.models', 'openpyxl') if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["0", "True", "True"], r.stdout
+
+
+def test_a_headless_command_ends_without_a_last_collection_of_what_it_made():
+    """main.py freezes the collector's objects once the command is done, so the interpreter's exit does not
+    walk them all again; the command's output and exit code are unchanged."""
+    code = (
+        "import gc, sys; sys.argv = ['main.py', 'rules', '--json']; import main; code = main.main(); "
+        "print(code, gc.get_freeze_count() > 10000, file=sys.stderr)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "0 True"
+    assert json.loads(r.stdout)[0]["id"]
+
+
+def test_a_store_left_open_is_closed_at_exit_even_with_the_collector_frozen(tmp_path):
+    """A command that returns without closing its store (main.py then freezes the collector, which would have
+    closed it): the store's own finalizer closes it at exit, so the SQLite file alone holds the change."""
+    db = tmp_path / "k.sqlite3"
+    code = (
+        "import gc, sys; from core.store import open_store\n"
+        "store = open_store(sys.argv[1]); store.settings.set('bench.note', '留下')\n"
+        "gc.freeze()"
+    )
+    env = {**os.environ, "KJJB_DATA_DIR": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-c", code, f"sqlite:///{db}"], cwd=ROOT, capture_output=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.glob("k.sqlite3*")) == ["k.sqlite3"]  # no -wal or -shm left
+    (tmp_path / "copy").mkdir()
+    copy = tmp_path / "copy" / "k.sqlite3"
+    copy.write_bytes(db.read_bytes())
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT value FROM settings WHERE key = 'bench.note'").fetchall() == [("留下",)]
+
+
+def test_version_prints_the_program_and_its_version_and_loads_no_command():
+    from core.version import APP_NAME, __version__
+
+    code = "import sys; sys.argv = ['main.py', '--version']; import main; main.main(); print(*sorted(sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    assert r.returncode == 0, r.stderr
+    first, modules = r.stdout.split("\n", 1)
+    assert first == f"{APP_NAME} {__version__}" == "科技创新奖补计算器 0.1.0"
+    assert not {"sqlalchemy", "core.store.commands", "core.excel.commands", "yaml"} & set(modules.split())
 
 
 def test_a_headless_command_collects_garbage_rarely():

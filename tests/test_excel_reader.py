@@ -984,3 +984,29 @@ def test_a_cell_formatted_to_show_nothing_is_refused_only_when_it_holds_somethin
     problems = problems_of(save(wb, tmp_path / "格式.xlsx"))
     assert [(p.sheet, p.cell) for p in problems] == [(CONTRACT, "E2"), (CONTRACT, "F2")]
     assert "数字格式（;;;）" in problems[0].reason
+
+
+def test_subjects_claimed_more_than_once_are_noted_in_the_order_first_claimed(tmp_path):
+    """Issue 12's notes, kept as the reader now holds only a digest per subject: one note per subject with every
+    row of it (three rows of one contract in one note), in the order each subject was first claimed."""
+    wb = valid_workbook()  # row 2: contract 2026150701000021
+    put(wb[CONTRACT], _contract("2026150701000077", "2026-07-01", 100000))  # row 3
+    put(wb[CONTRACT], _contract("2026150701000077", "2026-08-01", 200000))  # row 4: row 3's subject again
+    put(wb[CONTRACT], _contract("2026150701000021", "2026-06-30", 1500000))  # row 5: row 2's subject again
+    put(wb[CONTRACT], _contract("2026150701000021", "2026-09-30", 50000))  # row 6: and again
+    data = read_workbook(save(wb, tmp_path / "n.xlsx"))
+    assert [(n.sheet, n.rows) for n in data.notes] == [(CONTRACT, (2, 5, 6)), (CONTRACT, (3, 4))]
+    assert data.notes[0].text.startswith("同一合同（技术合同2026150701000021）的3项申报合并计算")
+
+
+def test_a_code_checked_once_is_still_refused_where_it_is_wrong(tmp_path):
+    """Valid codes are remembered per workbook; a wrong one is refused on every row that has it."""
+    wb = valid_workbook()
+    wrong = A[:-1] + ("0" if A[-1] != "0" else "1")
+    put(wb[CONTRACT], {**_contract("2026150701000078", "2026-07-01", 100000), "统一社会信用代码": wrong})
+    put(wb[CONTRACT], {**_contract("2026150701000079", "2026-07-02", 100000), "统一社会信用代码": wrong})
+    problems = problems_of(save(wb, tmp_path / "u.xlsx"))
+    assert [(p.sheet, p.row, p.header) for p in problems] == [
+        (CONTRACT, 3, "统一社会信用代码"),
+        (CONTRACT, 4, "统一社会信用代码"),
+    ]

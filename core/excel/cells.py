@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from core.excel.layout import ACCOUNT, COMPANY_NAME, PHONE, USCC, Column, normalize_header
@@ -22,10 +23,11 @@ from core.vocabulary import FieldError, FieldSpec, Vocabulary, parse_bool, parse
 MONEY_LIMIT = Decimal("1000000000000")  # 1万亿: beyond any award, and beyond 大写金额
 EXACT_DIGITS = 10**15  # integers above this are not exact in an Excel number cell
 _BLANKS = "\u00a0\u3000\u200b\ufeff"
+BLANK_CHARS = " \t\r\n" + _BLANKS  # what a cell may hold and still be blank
 
 
 def blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip(" \t\r\n" + _BLANKS))
+    return value is None or (isinstance(value, str) and not value.strip(BLANK_CHARS))
 
 
 def _text(value, label: str) -> str:
@@ -171,26 +173,65 @@ def convert(column: Column, value, unit: str, vocab: Vocabulary, header: str | N
 
     ``header`` is the column's header as written in the file, named in messages.
     """
+    return converter(column, unit, vocab, header)(value)
+
+
+def converter(
+    column: Column, unit: str, vocab: Vocabulary, header: str | None = None, usccs: dict | None = None
+) -> Callable[[object], object]:
+    """``convert`` for one column of a sheet, with what does not depend on the cell worked out once.
+
+    ``usccs`` (code as written -> code), shared by the sheets of one workbook, holds the codes already found
+    valid: a company's code is checked once, and its rows share one string.
+    """
     spec = column.spec
     if header and header != spec.label:
         spec = FieldSpec(spec.name, spec.type, header, spec.required, spec.default)
-    kind = spec.type
+    kind, label = spec.type, spec.label
     if kind == USCC:
-        return to_uscc(value, spec.label)
+        known = usccs if usccs is not None else {}
+
+        def uscc(value):
+            code = known.get(value) if isinstance(value, str) else None
+            if code is None:
+                code = to_uscc(value, label)
+                known[value] = code = value if code == value else code
+            return code
+
+        return uscc
     if kind == ACCOUNT:
-        return to_account(value, spec.label)
+        return lambda value: to_account(value, label)
     if kind == PHONE:
-        return to_phone(value, spec.label)
-    if kind in ("text", COMPANY_NAME):
-        return _text(value, spec.label)
+        return lambda value: to_phone(value, label)
+    if kind == COMPANY_NAME:
+        return lambda value: _text(value, label)
+    if kind == "text":
+        texts: dict[str, str] = {}  # the first of equal texts: a bank's name on 100,000 rows is held once
+
+        def text(value):
+            out = _text(value, label)
+            return texts.setdefault(out, out) if len(texts) < 1000 else texts.get(out, out)
+
+        return text
     if kind == "money":
-        return to_money(value, unit or "元", spec.label)
+        unit = unit or "元"
+        return lambda value: to_money(value, unit, label)
     if kind == "date":
-        return to_date(value, spec.label)
+        return lambda value: to_date(value, label)
     if kind in ("year", "int"):
-        return to_int(value, spec, vocab)
+        return lambda value: to_int(value, spec, vocab)
     if kind == "bool":
-        return to_bool(value, spec.label)
+        return lambda value: to_bool(value, label)
     if spec.enum:
-        return to_enum(value, spec, vocab)
+        found: dict = {}  # text as written -> enum key: a sheet's rows use a few labels
+
+        def enum(value):
+            key = found.get(value) if isinstance(value, str) else None
+            if key is None:
+                key = to_enum(value, spec, vocab)
+                if isinstance(value, str) and len(found) < 1000:
+                    found[value] = key
+            return key
+
+        return enum
     raise FieldError(f"未知字段类型“{kind}”")  # pragma: no cover - the vocabulary loader checks types

@@ -68,14 +68,15 @@ def _store(args):
     return open_store(getattr(args, "db", None))
 
 
-def _batch(store, batch_id: int):
+def _batch(store, batch_id: int, doing: str):
+    """The batch and its lines, each row they show checked against its seal (Tampered: a tamper alarm)."""
     try:
         batch = store.batch(batch_id)
     except (KeyError, LookupError):
         batch = None
     if batch is None:
         raise CliError(f"找不到批次{batch_id}")
-    return batch, store.lines(batch_id)
+    return batch, store.lines(batch_id, check=doing)
 
 
 def _write(fn, *a, **kw) -> Path:
@@ -96,8 +97,6 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from core.excel.errorbook import error_workbook_path, write_error_workbook
-    from core.excel.files import ExportError
     from core.excel.package import import_limits
     from core.excel.problems import WorkbookError, WorkbookRefused
     from core.excel.reader import read_workbook
@@ -109,6 +108,9 @@ def cmd_import(args) -> int:
             path, args.year, args.name, known_uscc=store.known_uscc, limits=import_limits(store.setting)
         )
     except WorkbookError as exc:
+        from core.excel.errorbook import error_workbook_path, write_error_workbook  # openpyxl: only to refuse
+        from core.excel.files import ExportError
+
         problems = exc.problems
         if isinstance(exc, WorkbookRefused):
             print(f"无法导入“{path.name}”：{exc.reason}", file=sys.stderr)
@@ -182,7 +184,7 @@ def cmd_import_limit(args) -> int:
 def cmd_export(args) -> int:
     from core.excel.results_workbook import write_results_workbook
 
-    batch, lines = _batch(_store(args), args.batch)
+    batch, lines = _batch(_store(args), args.batch, "导出测算结果")
     path = _write(write_results_workbook, batch, lines, args.output)
     print(f"已导出批次{batch.id}的测算结果（{len(lines)}条明细）：{path}")
     return EXIT_OK
@@ -194,7 +196,7 @@ def cmd_disbursement(args) -> int:
     from core.lists.service import withheld
 
     store = _store(args)
-    batch, lines = _batch(store, args.batch)
+    batch, lines = _batch(store, args.batch, "生成资金拨付明细表")
     path = _write(
         write_disbursement_sheet,
         batch,
@@ -211,7 +213,7 @@ def cmd_disbursement(args) -> int:
 def cmd_publicity(args) -> int:
     from core.excel.publicity_list import write_publicity_list
 
-    batch, lines = _batch(_store(args), args.batch)
+    batch, lines = _batch(_store(args), args.batch, "生成公示名单")
     path = _write(write_publicity_list, batch, lines, args.output, include_provisional=args.include_provisional)
     print(f"已生成公示名单：{path}")
     return EXIT_OK

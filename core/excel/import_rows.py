@@ -7,6 +7,7 @@ the checks across rows and builds the :class:`~core.records.ImportData`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -15,7 +16,7 @@ from core.excel.layout import COMPANIES_SHEET, SheetLayout, normalize_header, sp
 from core.excel.problems import Problem
 from core.model import Claim, RdYear, Recognition
 from core.records import CompanyProfile, ImportData, ImportNote
-from core.subjects import describe, normalize
+from core.subjects import claim_identity, claim_subject, describe, normalize
 from core.vocabulary import Vocabulary
 
 KnownUscc = Callable[[str], bool]
@@ -81,13 +82,16 @@ class _Records:
 
     def __init__(self, reader: _WorkbookReader, data: ImportData):
         self.reader, self.data = reader, data
-        self.companies: dict[str, tuple[int, str | None]] = {}  # uscc -> (row on 企业信息, name)
+        self.companies: dict[str, tuple[int, str | None, str]] = {}  # uscc -> (row on 企业信息, name, uscc)
         self.known: dict[str, bool] = {}  # the store's answers, asked once per code
-        self.seen: dict[tuple, int] = {}  # what a history or claim row is about -> its row
+        # What a history or claim row is about (its digest: 100,000 companies' keys held as tuples took
+        # hundreds of MB) -> its row.
+        self.seen: dict[bytes, int] = {}
         self.tech_sme_history: dict[tuple, _Row] = {}  # (uscc, year) -> the row on 历史-科技型中小企业入库
-        self.subjects: dict[
-            tuple[str, str, str, str], list[int]
-        ] = {}  # (sheet, claim type, uscc, subject) -> rows of its claims
+        # (sheet, claim type, uscc, subject) as a digest -> (its first row, how many subjects came before);
+        # the subjects claimed more than once -> (that count, the rows of its claims)
+        self.subject_rows: dict[bytes, tuple[int, int]] = {}
+        self.subjects: dict[tuple[str, str, str, str], tuple[int, list[int]]] = {}
         self.county_notes: list[ImportNote] = []  # 旗县区 written in an old spelling, recorded as the standard name
 
     def add(self, layout: SheetLayout, row: _Row) -> None:
@@ -108,7 +112,8 @@ class _Records:
                 )
         if not any((data.companies, data.recognitions, data.tech_sme, data.rd, data.claims)) and not reader.problems:
             reader.problem(COMPANIES_SHEET, None, None, "", None, "工作簿中没有任何企业或申报数据")
-        data.notes = [self._together(*key, rows) for key, rows in self.subjects.items() if len(rows) > 1]
+        repeated = sorted(self.subjects.items(), key=lambda item: item[1][0])  # in the order first claimed
+        data.notes = [self._together(*key, rows) for key, (_, rows) in repeated]
         data.notes += self.county_notes
         return data
 
@@ -138,7 +143,7 @@ class _Records:
             at(row, "uscc", f"统一社会信用代码与第{first[0]}行重复（同一企业只能填一行）")
             return
         v = row.values
-        self.companies[uscc] = (row.number, v.get("name"))
+        self.companies[uscc] = (row.number, v.get("name"), uscc)
         if v.get("bank_account") and not v.get("bank_name"):
             at(row, "bank_name", "填写了账号，开户行也必须填写")
         if v.get("bank_name") and not v.get("bank_account") and "bank_account" in row.letters:
@@ -183,7 +188,9 @@ class _Records:
         if uscc is None:
             return False
         company = self.companies.get(uscc)
-        if company is None:
+        if company is not None:
+            row.values["uscc"] = company[2]  # one string per company, not one per row
+        else:
             if uscc not in self.known:
                 self.known[uscc] = bool(reader.known(uscc)) if reader.known else False
             if not self.known[uscc]:
@@ -202,11 +209,12 @@ class _Records:
         return not row.failed
 
     def _duplicate(self, row: _Row, key: tuple, what: str, at_key: str) -> bool:
-        first = self.seen.get(key)
+        digest = _digest(key)
+        first = self.seen.get(digest)
         if first is not None:
             self.reader.at(row, at_key, f"与第{first}行重复：{what}")
             return True
-        self.seen[key] = row.number
+        self.seen[digest] = row.number
         return False
 
     def _recognitions(self, layout: SheetLayout, row: _Row) -> None:
@@ -277,14 +285,23 @@ class _Records:
         claim = Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
         if self._duplicate(
             row,
-            (row.uscc, claim.identity),
+            (row.uscc, claim_identity(ctype.name, fields)),
             "同一事项重复申报（各列填写的内容完全相同），请删除其中一行；"
             "如确为不同的事项，请填写能区分它们的内容（如名称、编号、日期）",
             layout.columns[2].key if len(layout.columns) > 3 else "uscc",
         ):
             return
-        self.subjects.setdefault((layout.name, ctype.name, row.uscc, claim.subject), []).append(row.number)
+        about = (layout.name, ctype.name, row.uscc, claim_subject(ctype.name, fields, claim.date))
+        digest = _digest(about)
+        first, order = self.subject_rows.setdefault(digest, (row.number, len(self.subject_rows)))
+        if first != row.number:
+            self.subjects.setdefault(about, (order, [first]))[1].append(row.number)
         self.data.claims.append((row.uscc, claim))
+
+
+def _digest(key: tuple) -> bytes:
+    """16 bytes standing for ``key`` (its repr: the values are str, int, Decimal, date, bool and None)."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
 
 
 def _same_name(a, b) -> bool:
@@ -296,3 +313,12 @@ def _column_index(letter: str) -> int:
     for ch in letter:
         n = n * 26 + ord(ch) - 64
     return n
+
+
+def column_letter(index: int) -> str:
+    """The letters of column number ``index`` (1 -> A, 28 -> AB), as Excel names it."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

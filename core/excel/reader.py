@@ -30,9 +30,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter, range_boundaries
-
-from core.excel.cells import blank, convert, to_int
+from core.excel.cells import BLANK_CHARS, blank, converter, to_int
 from core.excel.layout import (
     BATCH_NAME_LABEL,
     BATCH_SHEET,
@@ -48,7 +46,7 @@ from core.excel.layout import (
     normalize_header,
     workbook_layout,
 )
-from core.excel.import_rows import KnownUscc, _column_index, _Records, _Row
+from core.excel.import_rows import KnownUscc, _column_index, _Records, _Row, column_letter
 from core.excel.package import DEFAULT_LIMITS, Limits, PackageScan, SheetScan, inspect_package
 from core.excel.problems import Problem, WorkbookError, WorkbookRefused, show_value
 from core.progress import Cancelled, never, no_report
@@ -108,7 +106,8 @@ def read_workbook(
 class _Columns:
     """What a sheet's header row says about its columns."""
 
-    cells: list  # (index from 0, Column, unit, header as written, text limit) of each recognised column
+    # (index from 0, key, Column, its converter, header as written, text limit) of each recognised column
+    cells: list
     letters: dict  # key -> column letter
     headers: dict  # key -> header as written
     watched: list  # indices from 0 of the columns a data row is looked for in (recognised or unlabeled)
@@ -119,7 +118,7 @@ class _Columns:
 
     @property
     def headers_by_index(self) -> dict:
-        return {i + 1: header for i, _, _, header, _ in self.cells}
+        return {i + 1: header for i, _, _, _, header, _ in self.cells}
 
 
 class _WorkbookReader:
@@ -132,6 +131,7 @@ class _WorkbookReader:
         self.progress, self.cancel = no_report, never
         self.rows_total = self.rows_before = 0  # rows of the sheets to read; rows of the sheets read so far
         self.text_limits = _text_limits()
+        self.usccs: dict[str, str] = {}  # codes found valid, shared by the sheets' converters
 
     def _advance(self, rows: int, sheet: str) -> None:
         if self.cancel():
@@ -145,7 +145,7 @@ class _WorkbookReader:
         if len(self.problems) >= self.limits.problems:
             self.truncated = True
             return
-        letter = get_column_letter(col) if col else ""
+        letter = column_letter(col) if col else ""
         self.problems.append(Problem(sheet, row, letter, header, show_value(value), reason))
 
     def at(self, row: _Row, key: str, reason: str, shown=None) -> None:
@@ -377,10 +377,17 @@ class _WorkbookReader:
         unlabeled = [c for c in range(1, scan.max_column + 1) if c not in mapping and c not in ignored]
         return _Columns(
             cells=[
-                (idx - 1, column, unit, header, self.text_limits.get((kind, column.key)))
+                (
+                    idx - 1,
+                    column.key,
+                    column,
+                    converter(column, unit, self.vocab, header, self.usccs),
+                    header,
+                    self.text_limits.get((kind, column.key)),
+                )
                 for idx, (column, unit, header) in sorted(mapping.items())
             ],
-            letters={column.key: get_column_letter(idx) for idx, (column, _, _) in mapping.items()},
+            letters={column.key: column_letter(idx) for idx, (column, _, _) in mapping.items()},
             headers={column.key: header for column, _, header in mapping.values()},
             watched=sorted(c - 1 for c in (*mapping, *unlabeled)),
             unlabeled=unlabeled,
@@ -425,25 +432,36 @@ class _WorkbookReader:
                     values[idx - 1],
                     "此列没有可识别的列标题，数据无法导入；请补上模板中的列标题或删除该列的内容",
                 )
-        for i, column, unit, header, limit in cols.cells:
-            key = column.key
+        out, cell_chars = row.values, self.limits.cell_chars
+        for i, key, column, convert, header, limit in cols.cells:
             value = values[i] if i < width else ""
             if special and self._special_cell(row, key, (number, i + 1), value, scan):
                 continue
-            try:
-                value = _normal(value, self.limits.cell_chars)
-            except FieldError as exc:
-                self.at(row, key, str(exc))
-                continue
-            if blank(value):
-                row.values[key] = None
+            if value.__class__ is str:  # most cells: the checks of _normal and blank without their calls
+                if value:
+                    if len(value) > cell_chars or not (value.isascii() and value.isprintable()):
+                        try:
+                            value = _normal(value, cell_chars)
+                        except FieldError as exc:
+                            self.at(row, key, str(exc))
+                            continue
+                    if not value.strip(BLANK_CHARS):
+                        value = ""
+            elif isinstance(value, float) and not math.isfinite(value):
+                try:
+                    _normal(value, cell_chars)
+                except FieldError as exc:
+                    self.at(row, key, str(exc))
+                    continue
+            if value == "" or value is None:
+                out[key] = None
                 if column.spec.required:
                     self.at(row, key, "必填项未填写")
                 elif column.spec.default is not None:
-                    row.values[key] = column.spec.default
+                    out[key] = column.spec.default
                 continue
             try:
-                row.values[key] = value = convert(column, value, unit, self.vocab, header)
+                out[key] = value = convert(value)
             except FieldError as exc:
                 self.at(row, key, str(exc))
                 continue
@@ -500,7 +518,7 @@ class _WorkbookReader:
                 continue
             if column.key in seen:
                 self.problem(
-                    layout.name, number, idx, text, None, f"列标题重复（与{get_column_letter(seen[column.key])}列相同）"
+                    layout.name, number, idx, text, None, f"列标题重复（与{column_letter(seen[column.key])}列相同）"
                 )
                 ignored.add(idx)
                 continue
@@ -515,6 +533,10 @@ class _WorkbookReader:
         return mapping, ignored
 
     def _merges(self, layout: SheetLayout, scan: SheetScan, header_row: int) -> None:
+        if not scan.merges:
+            return
+        from openpyxl.utils import range_boundaries  # the import command does not load openpyxl otherwise
+
         for ref in scan.merges:
             try:
                 min_col, min_row, max_col, max_row = range_boundaries(ref)

@@ -238,9 +238,12 @@ def _lines_sheet(sheet, batch, lines, total) -> None:
     styles[10:16] = [Style(st.BODY_FONT, None, st.BORDER, st.LEFT_TOP)] * 6  # the trace reads from the top
     r = 3
     line_sum = ZERO
+    flattened: dict[int, dict[str, str]] = {}  # by the trace's identity: lines read for paper share their traces
     for i, line in enumerate(lines, 1):
         r += 1
-        t = trace_columns(line.trace)
+        t = flattened.get(id(line.trace))
+        if t is None:
+            t = flattened[id(line.trace)] = trace_columns(line.trace)
         values = [
             i,
             line.company_name,

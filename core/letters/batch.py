@@ -125,7 +125,7 @@ def prepare_letters(
     """
     batch = store.batch(batch_id)
     check_batch(batch)
-    lines = store.lines(batch_id)
+    lines = store.lines(batch_id, check="出具兑现通知书")  # each row a letter shows, checked against its seal
     if not lines:
         raise LetterError(f"批次“{batch.name}”（编号{batch.id}）没有奖补明细，无需出具兑现通知书")
     settings = settings if settings is not None else load_letter_settings()

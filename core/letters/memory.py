@@ -38,7 +38,7 @@ class MemoryLetterStore:
         except KeyError:
             raise LookupError(f"找不到批次{batch_id}") from None
 
-    def lines(self, batch_id: int) -> list[LineRecord]:
+    def lines(self, batch_id: int, check: str = "") -> list[LineRecord]:  # nothing sealed to check here
         self.batch(batch_id)
         return list(self._lines[batch_id])
 

@@ -19,17 +19,14 @@ import argparse
 import functools
 import json
 import sys
-
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from core.identity import acting as identity
 from core.cli import EXIT_FAIL, EXIT_OK, CliError, _policies
 from core.money import ZERO, fmt_yuan
-from core.store import migrate
-from core.store.db import display_url, resolve_url
-from core.store.errors import StoreError
-from core.store.models import BATCH_STATUS_LABELS
-from core.store.store import Store, open_store
+
+if TYPE_CHECKING:  # the store (and SQLAlchemy) is loaded by the command that runs, not by ``--help``
+    from core.store.store import Store
 
 
 def _batch_id(text: str) -> int:
@@ -54,6 +51,12 @@ def _with_store(check_schema: bool = True, login: bool = True):
     def wrap(fn):
         @functools.wraps(fn)
         def run(args):
+            from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+            from core.store.db import display_url, resolve_url
+            from core.store.errors import StoreError
+            from core.store.store import Store, open_store
+
             store = None
             try:
                 if check_schema:
@@ -84,6 +87,8 @@ def _with_store(check_schema: bool = True, login: bool = True):
 
 @_with_store()
 def cmd_batches(args, store: Store) -> int:
+    from core.vocabulary import BATCH_STATUS_LABELS
+
     records = store.batches.all()
     totals = store.batches.totals()
     if args.json:
@@ -215,6 +220,8 @@ def cmd_backup(args, store: Store) -> int:
 def _restore_credentials(store: Store) -> tuple[str, str] | None:
     """Log ``--user`` in to the current database if it can be (None then); otherwise (a damaged file, or a
     user only the backup knows) the name and password for the backup's own users to decide."""
+    from core.store.errors import StoreError
+
     name = identity.acting_name()
     if name is None:
         return None
@@ -232,6 +239,8 @@ def _restore_credentials(store: Store) -> tuple[str, str] | None:
 
 @_with_store(check_schema=False)
 def cmd_db(args, store: Store) -> int:
+    from core.store import migrate
+
     current = store.schema.revision()
     head = migrate.head_revision()
     if args.action == "status":

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from core.store.errors import SchemaMismatch, StoreError
 from core.store.models import Base
@@ -93,6 +94,19 @@ def revision_state(engine: Engine) -> tuple[str | None, bool]:
         current = current_revision(conn)
         foreign = current is None and bool(set(inspect(conn).get_table_names()) - {"alembic_version"})
     return current, foreign
+
+
+def ready(engine: Engine) -> bool:
+    """Whether the database is at the newest revision and its audit log has begun, in one query: what opening
+    an up-to-date database costs. False for anything else (no such table, several revision rows, an error of
+    any kind): the caller then takes the full check, which names the problem."""
+    sql = "SELECT version_num, (SELECT seq FROM audit_head WHERE id = 1) FROM alembic_version"
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(sql).all()
+    except DBAPIError:
+        return False
+    return len(rows) == 1 and rows[0][0] == head_revision() and bool(rows[0][1])
 
 
 def is_known(revision: str) -> bool:

@@ -378,6 +378,17 @@ def reseal(state: RowState, changes: dict) -> tuple[str, str]:
     return _parts_digest(layout, parts), _sorted_fingerprint(layout, parts)
 
 
+def sorted_columns(table_name: str) -> tuple[str, ...]:
+    """A protected table's sealed columns in the order ``sorted_digest`` takes their values (by name)."""
+    return _LAYOUTS[table_name].sorted_columns
+
+
+def sorted_digest(table_name: str, values) -> str:
+    """The digest of a row whose sealed values are given in ``sorted_columns`` order (a JSON column's value as
+    ``json_part`` of its text): a reader that selected those columns checks each row it shows once."""
+    return _parts_digest(_LAYOUTS[table_name], _values_json(values))
+
+
 def row_digest(table_name: str, row) -> str:
     """The digest of a row (a mapping of column values) of a protected table."""
     return row_seal(table_name, row)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -21,8 +22,7 @@ def file_problem(path: Path | None) -> str | None:
         size = path.stat().st_size
         if size == 0:
             return "文件为空（0字节），不是有效的数据库"
-        with open(path, "rb") as f:
-            head = f.read(len(SQLITE_HEADER))
+        head = _read_head(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -30,6 +30,39 @@ def file_problem(path: Path | None) -> str | None:
     if head != SQLITE_HEADER:
         return "不是SQLite数据库文件（文件头不符，可能已损坏或被其他文件替换）"
     return None
+
+
+_held: dict[tuple[int, int], int] = {}  # (device, inode) -> a descriptor of that database file, never closed
+
+
+def _read_head(path: Path) -> bytes:
+    """The file's first bytes, read through a descriptor this process keeps open.
+
+    Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's too: after a
+    plain ``open()``/``close()`` of the database, this process' connections held no lock, and a worker
+    process closing its connection took itself for the last one and deleted the WAL and its index under them
+    (the database was then malformed). SQLite keeps its own descriptors open for the same reason. Windows
+    locks belong to a handle, and a handle kept open would stop a restore replacing the file: read and close.
+    """
+    if os.name == "nt":
+        with open(path, "rb") as f:
+            return f.read(len(SQLITE_HEADER))
+    st = path.stat()
+    fd = _held.get((st.st_dev, st.st_ino))
+    if fd is None:
+        _let_go_of_removed()
+        fd = os.open(path, os.O_RDONLY)
+        _held[(st.st_dev, st.st_ino)] = fd
+    return os.pread(fd, len(SQLITE_HEADER), 0)
+
+
+def _let_go_of_removed() -> None:
+    """Close the descriptors of files since deleted (a replaced database, a test's): nothing can open them again,
+    so their locks guard nothing."""
+    for key, fd in list(_held.items()):
+        if os.fstat(fd).st_nlink == 0:
+            os.close(fd)
+            del _held[key]
 
 
 def damage(exc: BaseException) -> str | None:

@@ -25,32 +25,34 @@ to the hash-chained audit log in its own transaction (core.store.audit), and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.identity import acting as identity
 from core.identity.permissions import permission
-from core.store import audit, users
-from core.store.backup import broken_database
 from core.store.changes import NOTHING, Changes, from_entries
 from core.store.db import WRITE, damage, display_url, file_problem, is_sqlite, make_engine, resolve_url, sqlite_path
 from core.store.errors import DatabaseBroken, StoreError, Tampered
-from core.store.managers.auditlog import AuditLog
-from core.store.managers.backups import Backups
 from core.store.managers.base import EXTRA_CHANGES
-from core.store.managers.batches import Batches
-from core.store.managers.companies import Companies
-from core.store.managers.letters import Letters
-from core.store.managers.schema import Schema
-from core.store.managers.settings import Settings
-from core.store.managers.users import Users
-from core.store.users import UserRecord
-from core.vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:  # each manager's module is loaded on its first use (below)
+    from core.store.managers.auditlog import AuditLog
+    from core.store.managers.backups import Backups
+    from core.store.managers.batches import Batches
+    from core.store.managers.companies import Companies
+    from core.store.managers.letters import Letters
+    from core.store.managers.schema import Schema
+    from core.store.managers.settings import Settings
+    from core.store.managers.users import Users
+    from core.store.users import UserRecord
+    from core.vocabulary import Vocabulary
 
 UNVERIFIED = "unverified"  # Session.info: a change made before any user exists (warned about once committed)
 NO_USERS_WARNING = "警告：数据库尚未设置任何用户，本次修改未经身份验证；请用 python main.py user add 创建管理员"
@@ -60,12 +62,16 @@ class Store:
     def __init__(self, url: str, vocabulary: Vocabulary | None = None):
         self.url = url
         self.engine = make_engine(url)
+        # A store nobody closed is closed when it goes, or at the latest at exit, whatever the collector does
+        # (a headless command freezes it before exiting, main.py): its SQLite file is checkpointed either way.
+        weakref.finalize(self, self.engine.dispose)
         self._writer = self.engine.execution_options(**{WRITE: True})
         # Reads see one snapshot on both back ends (SQLite's BEGIN gives that already).
         self._reader = (
             self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="REPEATABLE READ")
         )
-        self.vocabulary = vocabulary or load_vocabulary()
+        if vocabulary is not None:
+            self.vocabulary = vocabulary
         # (from revision, to revision, backup file) once this object upgraded an existing database
         self.last_upgrade: tuple[str, str, Path | None] | None = None
         self.user: UserRecord | None = None  # who is logged in (None: nobody, or the database has no users yet)
@@ -74,14 +80,63 @@ class Store:
         self.on_unverified = None  # called with NO_USERS_WARNING at a change made before any user exists
         self.last_changes: Changes = NOTHING  # what the last committed write transaction touched
         self._warned = False
-        self.batches = Batches(self)
-        self.companies = Companies(self)
-        self.users = Users(self)
-        self.settings = Settings(self)
-        self.letters = Letters(self)
-        self.audit = AuditLog(self)
-        self.backups = Backups(self)
-        self.schema = Schema(self)
+
+    # ------------------------------------------------------------ made on first use
+    # A command loads only what it uses: listing batches needs neither the audit log's verification nor the
+    # company pages' code, nor the vocabulary file (start-up time of each headless command).
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        from core.vocabulary import load_vocabulary
+
+        return load_vocabulary()
+
+    @functools.cached_property
+    def batches(self) -> Batches:
+        from core.store.managers.batches import Batches
+
+        return Batches(self)
+
+    @functools.cached_property
+    def companies(self) -> Companies:
+        from core.store.managers.companies import Companies
+
+        return Companies(self)
+
+    @functools.cached_property
+    def users(self) -> Users:
+        from core.store.managers.users import Users
+
+        return Users(self)
+
+    @functools.cached_property
+    def settings(self) -> Settings:
+        from core.store.managers.settings import Settings
+
+        return Settings(self)
+
+    @functools.cached_property
+    def letters(self) -> Letters:
+        from core.store.managers.letters import Letters
+
+        return Letters(self)
+
+    @functools.cached_property
+    def audit(self) -> AuditLog:
+        from core.store.managers.auditlog import AuditLog
+
+        return AuditLog(self)
+
+    @functools.cached_property
+    def backups(self) -> Backups:
+        from core.store.managers.backups import Backups
+
+        return Backups(self)
+
+    @functools.cached_property
+    def schema(self) -> Schema:
+        from core.store.managers.schema import Schema
+
+        return Schema(self)
 
     # ------------------------------------------------------------ plumbing
     @property
@@ -117,6 +172,8 @@ class Store:
         does not match its seal (Tampered: the refusal is recorded in the log by a transaction of its own).
         Once committed, ``last_changes`` says what it touched.
         """
+        from core.store import audit
+
         if who is None:
             who = self.user.name if self.user else ""
         trail = audit.Trail(who, self.stamp())
@@ -137,6 +194,8 @@ class Store:
 
     def _record_tamper(self, exc: Tampered, who: str) -> None:
         """Chain the refusal into the log; the alarm reaches the clerk even if the database takes no write."""
+        from core.store import audit
+
         if exc.recorded_seq is not None:
             return
         try:
@@ -157,6 +216,8 @@ class Store:
             raise self._broken(why) from None
 
     def _broken(self, why: str) -> DatabaseBroken:
+        from core.store.backup import broken_database
+
         path = self.path
         if path is None:
             return DatabaseBroken(f"无法读取数据库{self.display_url}：{why}")
@@ -170,6 +231,8 @@ class Store:
     def actor(self, s: Session, action: str) -> str:
         """Who is doing ``action`` in session ``s`` (``""`` before any user exists), after checking the role the
         permission table gives it; refused otherwise (NotLoggedIn, PermissionDenied)."""
+        from core.store import audit, users
+
         p = permission(action)
         t = s.info.get(audit.TRAIL)
         if t is not None and not t.doing:

@@ -57,9 +57,9 @@ def insert_rows(s: Session, table: Table, rows: list[dict], texts: frozenset[str
     ``texts`` names JSON columns whose values are given as their JSON text already (bound as text).
 
     On SQLite, inside the write transaction (BEGIN IMMEDIATE: no other writer), the ids are the ones SQLite
-    would pick (after the largest, for a table without AUTOINCREMENT) and are written with the rows as plain
-    tuples. Otherwise, and for a table with AUTOINCREMENT or a column default worked out at insert, SQLAlchemy
-    Core's insertmanyvalues with RETURNING.
+    would pick (after the largest; with AUTOINCREMENT, after the largest ever given) and are written with the rows
+    as plain tuples. Otherwise, and for a column default worked out at insert, SQLAlchemy Core's insertmanyvalues
+    with RETURNING.
     """
     if not rows:
         return []
@@ -76,9 +76,7 @@ def insert_rows(s: Session, table: Table, rows: list[dict], texts: frozenset[str
     columns = [*given, *defaults]
     processors = [None if c in texts else table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in given]
     fixed = tuple(_bound(table, c, v, dialect) for c, v in defaults.items())
-    start = (
-        conn.exec_driver_sql(f"SELECT max(id) FROM {dialect.identifier_preparer.quote(table.name)}").scalar() or 0
-    ) + 1
+    start = _last_id(s, table) + 1
     ids = list(range(start, start + len(rows)))
     tuples = []
     for id_, row in zip(ids, rows):
@@ -93,11 +91,9 @@ def insert_rows(s: Session, table: Table, rows: list[dict], texts: frozenset[str
 
 def _scalar_defaults(table: Table, given: list[str]) -> dict[str, object] | None:
     """{column: its default} of the columns left out of ``given`` that have a plain value as default; None when the
-    ids or a left-out column's value would be worked out at insert (AUTOINCREMENT, a callable default), or the
-    table's key is not an integer ``id``."""
+    ids or a left-out column's value would be worked out at insert (a callable default), or the table's key is
+    not an integer ``id``."""
     if "id" in given or "id" not in table.c or not isinstance(table.c.id.type, Integer):
-        return None
-    if table.dialect_options["sqlite"].get("autoincrement"):
         return None
     out = {}
     for c in table.columns:
@@ -115,3 +111,15 @@ def _scalar_defaults(table: Table, given: list[str]) -> dict[str, object] | None
 def _bound(table: Table, column: str, value: object, dialect) -> object:
     process = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
     return value if process is None else process(value)
+
+
+def _last_id(s: Session, table: Table) -> int:
+    """The largest id of ``table`` on SQLite; with AUTOINCREMENT the largest it ever gave (a deleted row's id is
+    never given again)."""
+    conn = s.connection()
+    name = conn.dialect.identifier_preparer.quote(table.name)
+    last = conn.exec_driver_sql(f"SELECT max(id) FROM {name}").scalar() or 0
+    if table.dialect_options["sqlite"].get("autoincrement"):
+        seq = conn.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)).scalar()
+        last = max(last, seq or 0)
+    return last

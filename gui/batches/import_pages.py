@@ -40,9 +40,11 @@ class Notice:
         self.before, self.text, self.detail = before, text, detail
 
 
-def notices(data, found) -> list[Notice]:
-    """The confirm page's list: each claim paid before, then each subject entered on several rows."""
-    names = {p.uscc: p.name for p in data.companies}
+def notices(checked, found) -> list[Notice]:
+    """The confirm page's list: each claim paid before, then each subject entered on several rows.
+
+    ``checked`` is a gui.importworker.Checked."""
+    names = checked.note_names
     out = [
         Notice(
             "此前已兑现",
@@ -57,7 +59,7 @@ def notices(data, found) -> list[Notice]:
     ]
     out += [
         Notice("合并计算", names.get(n.uscc, n.uscc), n.where, "", "", n.text, f"{n.where}：{n.text}")
-        for n in data.notes
+        for n in checked.notes
     ]
     return out
 
@@ -300,6 +302,9 @@ class WizardPages:
         lay.addWidget(self.import_label)
         lay.addWidget(self.import_bar)
         lay.addStretch()
+        self.cancel_import_button = QPushButton("取消")
+        self.cancel_import_button.clicked.connect(self.cancel_import)
+        self._buttons(lay, self.cancel_import_button)
         return page
 
     def _done_page(self):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from gui import importworker
 from gui.ask import ask
 from gui.batches.import_pages import (  # noqa: F401 - where they were
     CHECKING,
@@ -44,6 +45,7 @@ from gui.batches.import_pages import (  # noqa: F401 - where they were
     problem_detail,
 )
 from gui.errors import clerk_message, show_failure
+from gui.importworker import Checked
 from gui.operations import Operation, run_change
 
 
@@ -57,7 +59,7 @@ class ImportWizard(WizardPages, QDialog):
         self.setWindowTitle("导入申报工作簿")
         self.resize(980, 620)
         self.path: Path | None = None
-        self.data = None
+        self.data: Checked | None = None  # the workbook checked (gui.importworker)
         self.previous_batch: int | None = None
         self.problems: list = []
         self.refused = False
@@ -155,28 +157,10 @@ class ImportWizard(WizardPages, QDialog):
         self.cancel_check_button.setEnabled(True)
         self.go(CHECKING)
 
-        def work(report, cancelled):
-            from core.excel.package import import_limits
-            from core.excel.reader import read_workbook
+        self.discard_checked()
 
-            store = ctx.store
-            data = read_workbook(
-                path,
-                year,
-                name,
-                known_uscc=store.known_uscc,
-                vocabulary=store.vocabulary,
-                limits=import_limits(store.setting),
-                progress=report,
-                cancel=cancelled,
-            )
-            known = len(store.existing_usccs(c.uscc for c in data.companies))
-            previous = store.imported_batch(data.sha256)
-            found = []
-            if previous is None:
-                report(0, 0, "正在核对台账：申报事项此前是否已兑现…")
-                found = store.paid_before(data, ctx.base_policies, cancelled)
-            return data, previous, known, store.payee_changes(data), found
+        def work(report, cancelled):
+            return importworker.check(ctx.store, path, year, name, ctx.base_policies, report, cancelled)
 
         self.operation = Operation(
             self,
@@ -268,14 +252,15 @@ class ImportWizard(WizardPages, QDialog):
 
         return Operation(self, "保存错误清单", work, on_success=saved, cancellable=False).start()
 
-    def _checked(self, result) -> None:
+    def _checked(self, result: Checked) -> None:
         self.operation = None
         if not self.isVisible():
+            result.discard()
             return  # closed while it was being checked
-        self.data, self.previous_batch, known, changes, found = result
+        self.data = d = result
+        self.previous_batch, known, changes, found = d.previous, d.known, d.payee_changes, d.paid_before
         self.paid_before = found
-        d = self.data
-        claims = Counter(c.type for _, c in d.claims)
+        claims = d.claim_types
         vocab = self.ctx.store.vocabulary
         claim_text = (
             "、".join(
@@ -289,14 +274,13 @@ class ImportWizard(WizardPages, QDialog):
             ("兑现年度", f"{d.award_year}年度"),
             (
                 "企业",
-                f"{len(d.companies):,}家（其中{known:,}家已在企业档案中，将合并更新；"
-                f"{len(d.companies) - known:,}家为新企业）",
+                f"{d.companies:,}家（其中{known:,}家已在企业档案中，将合并更新；{d.companies - known:,}家为新企业）",
             ),
             (
                 "历史记录",
-                f"认定记录{len(d.recognitions):,}条、科技型中小企业入库{len(d.tech_sme):,}条、研发投入{len(d.rd):,}条",
+                f"认定记录{d.recognitions:,}条、科技型中小企业入库{d.tech_sme:,}条、研发投入{d.rd:,}条",
             ),
-            ("申报事项", f"{len(d.claims):,}项：{claim_text}"),
+            ("申报事项", f"{d.claims:,}项：{claim_text}"),
         ]
         if found:
             rows.append(("此前已兑现", f"{len(found):,}项申报的事项此前已兑现过（见下表），计算时扣除已兑现部分"))
@@ -368,16 +352,25 @@ class ImportWizard(WizardPages, QDialog):
             return
         if self.payee_changes and not self.payee_confirm.isChecked():
             return
-        data, ctx = self.data, self.ctx
+        checked, ctx = self.data, self.ctx
         accepted = bool(self.payee_changes) and self.payee_confirm.isChecked()
+        self.import_label.setText("正在写入数据库（导入前已自动备份数据库）…")
+        self.cancel_import_button.setEnabled(checked.kept is not None)  # on the thread it cannot be stopped
         self.go(IMPORTING)
 
         def work(report, cancelled):
-            return ctx.store.apply_import(data, accept_payee_changes=accepted)
+            return importworker.apply(ctx.store, checked, accepted, report, cancelled)
 
         def failed(exc):
+            self.operation = None
             self.go(CONFIRM)
             show_failure(self, "导入", exc)
+
+        def cancelled():
+            self.operation = None
+            self.go(CONFIRM)
+            self.import_label.setText("")
+            ask().info(self, "导入", "已取消导入，没有导入任何数据")
 
         # the batch page refreshes itself on ``imported``; the other screens hear of the import from the change op
         self.operation = run_change(
@@ -386,10 +379,18 @@ class ImportWizard(WizardPages, QDialog):
             "导入",
             work,
             initiator=self.parent(),
-            on_success=self._imported,
+            touched=lambda outcome: outcome[1],
+            on_success=lambda outcome: self._imported(outcome[0]),
             on_failure=failed,
+            on_cancel=cancelled,
             progress=False,
         )
+
+    def cancel_import(self) -> None:
+        if self.operation is not None and self.step == IMPORTING:
+            self.operation.cancel()
+            self.cancel_import_button.setEnabled(False)
+            self.import_label.setText("正在取消导入…")
 
     def _imported(self, result) -> None:
         self.operation = None
@@ -397,11 +398,12 @@ class ImportWizard(WizardPages, QDialog):
         d = self.data
         if created:
             self.done_label.setText(
-                f"已导入为批次{self.batch_id}“{d.batch_name}”（草稿）：{len(d.companies)}家企业，"
-                f"{len(d.claims)}项申报事项。\n\n下一步：计算奖补金额。"
+                f"已导入为批次{self.batch_id}“{d.batch_name}”（草稿）：{d.companies}家企业，"
+                f"{d.claims}项申报事项。\n\n下一步：计算奖补金额。"
             )
         else:
             self.done_label.setText(f"该文件此前已导入为批次{self.batch_id}，没有重复导入。")
+        self.discard_checked()
         self.calculate_button.setVisible(created)
         self.go(DONE)
         self.imported.emit(self.batch_id, created)
@@ -416,5 +418,15 @@ class ImportWizard(WizardPages, QDialog):
         if self.operation is not None and self.step == CHECKING:
             self.cancel_check()
         if self.step == IMPORTING:
-            return  # one transaction: it completes or not, but it cannot be left half-way
+            return  # one transaction: it completes or not, but it cannot be left half-way (取消 stops it)
+        self.discard_checked()
         super().reject()
+
+    def accept(self) -> None:
+        self.discard_checked()
+        super().accept()
+
+    def discard_checked(self) -> None:
+        """Let go of the workbook checked, and of the worker's copy of it."""
+        if self.data is not None:
+            self.data.discard()

@@ -207,7 +207,7 @@ class BatchPreviews:
             from core.excel.sheethtml import print_scale
 
             report(0, 0, f"正在读取批次{b.id}的奖补明细…")
-            batch, lines = store.batch(b.id), store.lines(b.id)
+            batch, lines = store.batch(b.id), store.lines(b.id, check=f"打印{title}")  # checked against seals
             if cancelled():
                 raise Cancelled()
             report(0, 0, f"正在排版{title}（{len(lines):,}条明细）…")

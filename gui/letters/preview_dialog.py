@@ -351,7 +351,12 @@ def open_letters(parent, store, batch_id: int) -> LettersDialog | None:
     except Exception as exc:
         if not isinstance(exc, (LetterError, LookupError)) and not type(exc).__module__.startswith("core.store"):
             raise
-        ask().error(parent, "兑现通知书", str(exc))
+        from gui.errors import is_tampered, show_alarm
+
+        if is_tampered(exc):  # a row a letter would show was changed in the file: the tamper alarm, no letters
+            show_alarm(parent, exc)
+        else:
+            ask().error(parent, "兑现通知书", str(exc))
         return None
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()

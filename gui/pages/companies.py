@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -267,6 +267,7 @@ class CompaniesPage(CompanyActions, QWidget):
 
     def _show_ids(self, ids) -> None:
         keep = self._pending_select or self.current_company_id()
+        column = max(self.view.currentIndex().column(), 0)  # the keyboard's column stays (sorting by it)
         self._pending_select = None
         self.model.set_ids(ids)
         self.searching = False
@@ -288,7 +289,11 @@ class CompaniesPage(CompanyActions, QWidget):
             self.view.selectRow(row)
             self.view.scrollTo(self.model.index(row, 0))
         elif ids:
+            row = 0
             self.view.selectRow(0)
+        if row >= 0 and column:
+            current = self.model.index(row, column)
+            self.view.selectionModel().setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def _city_changed(self, _index) -> None:
         city = self.city.currentData()

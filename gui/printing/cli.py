@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from core.cli import EXIT_FAIL, EXIT_OK, CliError
+from core.cli import EXIT_BAD_INPUT, EXIT_FAIL, EXIT_OK, CliError
 from core.letters.batch import prepare_letters
 from core.letters.errors import LetterError
 from core.letters.settings import is_default, load_letter_settings
@@ -57,8 +57,8 @@ def run(args) -> int:
         except LetterError as exc:
             raise CliError(str(exc)) from None
         except Exception as exc:
-            if _store_error(exc):
-                raise CliError(str(exc)) from None
+            if _store_error(exc):  # a tamper alarm exits 1, as the store's other commands do
+                raise CliError(str(exc), getattr(exc, "exit_code", EXIT_BAD_INPUT)) from None
             raise
         if is_default(settings):
             print(

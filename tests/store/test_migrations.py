@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from storehelp import uscc
 
 from core.engine.trace import Trace
-from core.store import CompanyFilter, SchemaMismatch, Store, open_store
+from core.store import CompanyFilter, SchemaMismatch, Store, StoreError, open_store
 from core.store import migrate
 from core.store.backup import backup_revision, list_backups
 from core.store.db import make_engine
@@ -426,4 +426,34 @@ def test_upgrade_rewrites_ledger_subjects_from_their_claims_and_seals_the_change
     )
     store.calculate(b2, policies)
     assert [(l.rule_id, l.amount) for l in store.lines(b2)] == [("hlb-12-tech-contract", Decimal("200000.00"))]
+    store.close()
+
+
+def test_an_up_to_date_database_is_recognised_in_one_query_and_nothing_else_is(db_url):
+    """migrate.ready: the short way through Schema.check. Only the newest revision with its audit log begun is
+    ready; an empty database, an older one, two revision rows or a log not yet begun take the full check."""
+    engine = make_engine(db_url)
+    assert not migrate.ready(engine)  # empty: no alembic_version
+    migrate.upgrade(engine)
+    assert not migrate.ready(engine)  # at head, but the audit log has not begun
+    engine.dispose()
+
+    store = open_store(db_url)  # begins the log
+    statements = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    assert migrate.ready(store.engine)
+    assert [s for s in statements if "alembic_version" in s or "audit_head" in s] == [
+        "SELECT version_num, (SELECT seq FROM audit_head WHERE id = 1) FROM alembic_version"
+    ]
+    store.close()
+    store = open_store(db_url)  # the short way does not skip what the long one refuses: two revision rows
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES ('0001')"))
+    assert not migrate.ready(store.engine)
+    with pytest.raises(StoreError, match="数据库结构版本记录有2条"):
+        store.schema.check()
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM alembic_version WHERE version_num = '0001'"))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0006'"))
+    assert not migrate.ready(store.engine)  # an older revision
     store.close()

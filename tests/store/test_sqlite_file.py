@@ -116,3 +116,27 @@ def test_server_databases_are_not_backed_up_by_the_program(pg_url):
         with pytest.raises(StoreError, match="请由服务器管理员负责备份"):
             action()
     store.close()
+
+
+def test_checking_the_file_leaves_this_process_its_locks_so_another_process_keeps_off_the_wal(data_dir):
+    """file_problem reads the header while this process has the database open; closing a plain descriptor
+    of the file would drop SQLite's locks, and another process (the import's or calculation's worker) closing
+    its connection would then delete the WAL and its index under this one: the database was left malformed."""
+    import subprocess
+    import sys
+
+    from core.store.sqlitefile import file_problem
+
+    store = open_store()
+    store.batches()
+    assert file_problem(store.path) is None
+    store.check_file()
+    other = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('select 1 from sqlite_master'); c.close()"
+    subprocess.run([sys.executable, "-c", other, str(store.path)], check=True)
+    assert store.path.with_name(store.path.name + "-wal").exists()
+    assert store.path.with_name(store.path.name + "-shm").exists()
+    store.apply_import(batch_data("锁测试", 2026, [profile(1, "测试甲公司")]))
+    with sqlite3.connect(store.path) as check:
+        assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert len(store.batches()) == 1
+    store.close()

@@ -79,8 +79,8 @@ def test_insert_rows_binds_json_given_as_text_as_it_is(engine):
         assert read.one() == (trace, True, dt.date(2026, 3, 1))
 
 
-def test_insert_rows_leaves_autoincrement_ids_to_the_database(engine):
-    # batches keeps AUTOINCREMENT (a deleted draft's number is never reused): its ids come from RETURNING.
+def test_insert_rows_never_gives_an_autoincrement_id_twice(engine):
+    # batches keeps AUTOINCREMENT (a deleted draft's number is never reused): after the largest id ever given.
     table = Batch.__table__
     row = dict(name="批次", award_year=2026, status="draft", source_name="a.xlsx", created_at=dt.datetime(2026, 1, 1))
     with Session(engine) as s, s.begin():

@@ -8,7 +8,7 @@ from gui_support import sample_batch, settle
 
 from core.progress import Cancelled
 from core.store.errors import BatchLocked, StoreError
-from gui import calcworker
+from gui import calcworker, workerprocess
 
 
 def lines_of(store, batch_id):
@@ -101,11 +101,11 @@ def test_under_the_windows_launcher_the_worker_is_the_embedded_pythonw(monkeypat
 
     monkeypatch.setattr(spawn, "_python_exe", spawn.get_executable())  # put back after the test
     (tmp_path / "python").mkdir()
-    monkeypatch.setattr(calcworker.sys, "platform", "win32")
-    monkeypatch.setattr(calcworker.sys, "executable", str(tmp_path / "kjjb.exe"))
-    monkeypatch.setattr(calcworker.sys, "prefix", str(tmp_path / "elsewhere"))
-    assert calcworker.worker_context() is None
+    monkeypatch.setattr(workerprocess.sys, "platform", "win32")
+    monkeypatch.setattr(workerprocess.sys, "executable", str(tmp_path / "kjjb.exe"))
+    monkeypatch.setattr(workerprocess.sys, "prefix", str(tmp_path / "elsewhere"))
+    assert workerprocess.worker_context() is None
     (tmp_path / "python" / "pythonw.exe").write_bytes(b"")
-    ctx = calcworker.worker_context()
+    ctx = workerprocess.worker_context()
     assert ctx is not None and ctx.get_start_method() == "spawn"
     assert spawn.get_executable() == str(tmp_path / "python" / "pythonw.exe")

@@ -426,3 +426,48 @@ def test_the_company_list_by_keyboard_alone(window, qtbot):
     qtbot.keyClick(page.view, Qt.Key.Key_Return)
     settle(qtbot)
     assert page.stack.currentWidget() is page.panel
+
+
+def test_the_company_list_sorts_by_keyboard_alone(window, qtbot):
+    """The header takes no focus: on the table, the arrow keys choose a column and Alt+↓ / Alt+↑ sort by it
+    (as a header click would: in the store, keeping the company selected); the context menu key offers the same."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    sample_batch(window)
+    page = window.show_page("companies")
+    settle(qtbot)
+    window.activateWindow()
+    page.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.view, timeout=3000)
+    page.view.setCurrentIndex(page.model.index(4, 0))
+    chosen = page.current_company_id()
+    for _ in range(3):  # 企业名称 → 统一社会信用代码 → 盟市 → 旗县区
+        qtbot.keyClick(page.view, Qt.Key.Key_Right)
+    assert page.view.currentIndex().column() == 3
+    qtbot.keyClick(page.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    settle(qtbot)
+    assert page.model.order == ("county", True)
+    header = page.view.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (3, Qt.SortOrder.DescendingOrder)
+    rows = window.ctx.store.company_rows(page.model.ids)
+    assert [(r.county, r.name) for r in rows] == sorted(
+        ((r.county, r.name) for r in rows), key=lambda t: t[0], reverse=True
+    )
+    assert page.current_company_id() == chosen  # the selection follows the company
+    qtbot.keyClick(page.view, Qt.Key.Key_Left)
+    qtbot.keyClick(page.view, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    settle(qtbot)
+    assert page.model.order == ("city", False)
+    # the menu key (or Shift+F10) makes a keyboard context-menu event at the current cell: the menu lists the sort
+    at = page.view.visualRect(page.view.currentIndex()).center()
+    QApplication.sendEvent(
+        page.view.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, at, page.view.viewport().mapToGlobal(at)),
+    )
+    qtbot.waitUntil(lambda: getattr(page.view, "table_menu", None) is not None and page.view.table_menu.isVisible())
+    menu = page.view.table_menu
+    assert [a.text() for a in menu.actions() if a.text()][-2:] == ["按此列升序排列", "按此列降序排列"]
+    assert page.view.currentIndex().column() == 2  # the menu sorts by the current cell's column
+    menu.close()

@@ -61,7 +61,13 @@ def test_context_menu_copy_open_and_export_the_list_as_shown(qtbot, window, aske
     view = page.view
     rect = view.visualRect(page.model.index(1, 0))
     view.customContextMenuRequested.emit(rect.center())
-    assert [a.text() for a in view.table_menu.actions() if a.text()] == ["打开", "复制", "导出当前列表…"]
+    assert [a.text() for a in view.table_menu.actions() if a.text()] == [
+        "打开",
+        "复制",
+        "导出当前列表…",
+        "按此列升序排列",
+        "按此列降序排列",
+    ]
     assert view.currentIndex().row() == 1
     view.table_actions["copy"].trigger()
     copied = QApplication.clipboard().text().split("\t")

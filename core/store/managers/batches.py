@@ -10,15 +10,21 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.records import BatchRecord, CompanyResultRecord, ImportData, LineRecord, PaidBefore
-from core.store import adjustments, approval, calc_cases, imports, overrides, reads
+from core.store import reads
 from core.store.errors import Stale
+from core.store.managers import Later
 from core.store.managers.base import Cancel, Manager, Progress, Tx, change
 from core.store.models import BatchCompany
 
 if TYPE_CHECKING:  # the engine is loaded by the calls that evaluate, not by every command that opens the store
     from core.policy.policyset import PolicySet
+    from core.store import adjustments, approval, calc_cases, imports, overrides
     from core.store import calc_run
     from core.store.calc import CalcSummary
+else:  # what only importing, calculating, approving or adjusting needs (listing batches needs none of it)
+    adjustments, approval, calc_cases, imports, overrides = (
+        Later(f"core.store.{name}") for name in ("adjustments", "approval", "calc_cases", "imports", "overrides")
+    )
 
 INCLUDE_DRAFTS_KEY = "calc.include_drafts"
 
@@ -38,10 +44,12 @@ class Batches(Manager):
     def totals(self) -> dict[int, tuple[int, int, Decimal]]:
         return self._read(reads.batch_totals)
 
-    def lines(self, batch_id: int) -> list[LineRecord]:
+    def lines(self, batch_id: int, check: str = "") -> list[LineRecord]:
+        """The batch's lines. ``check``: what the clerk puts them on paper for (导出测算结果 ...): every row they show
+        is checked against its seal first, and a tampered one refuses (Tampered, recorded in the audit log)."""
         from core.store import linereads  # decodes traces: loads the engine's Trace
 
-        return self._read(linereads.lines, batch_id)
+        return self._read(linereads.lines, batch_id, check)
 
     def company_results(self, batch_id: int) -> list[CompanyResultRecord]:
         return self._read(reads.company_results, batch_id)

@@ -24,6 +24,9 @@ class Schema(Manager):
         several clerks may be using it, so its administrator upgrades it
         (``main.py db upgrade``) after backing it up.
         """
+        self.store.check_file()
+        if migrate.ready(self.store.engine):
+            return
         current = self._usable_revision()
         head = migrate.head_revision()
         if current not in (None, head) and not (auto_upgrade and self.store.is_sqlite):
