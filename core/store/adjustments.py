@@ -22,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.money import ZERO, fmt_yuan
-from core.store.audit import log, verify_rows
+from core.store.audit import log, stamp, verify_rows
 from core.store.errors import BatchLocked, InvalidData, NotFound
-from core.store.models import DRAFT, AwardLineRow, Batch, BatchCompany, ClaimRow, LedgerRow, now
+from core.store.models import DRAFT, AwardLineRow, Batch, BatchCompany, ClaimRow, LedgerRow
 
 
 def family(s: Session, batch_id: int | None) -> set[int]:
@@ -68,7 +68,7 @@ def create_adjustment(
         award_year=root.award_year,
         status=DRAFT,
         source_name="",
-        created_at=now(),
+        created_at=stamp(s),
         created_by=actor,
         preparer=actor,
         adjusts_batch_id=root.id,

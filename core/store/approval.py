@@ -38,7 +38,7 @@ from core.identity.names import person_name
 from core.model import claim_recognition
 from core.money import ZERO
 from core.store.approval_rows import update_checked, verified
-from core.store.audit import insert_many, keep, log, touch, verify_rows
+from core.store.audit import insert_many, keep, log, stamp, touch, verify_rows
 from core.store.claimcodec import decode_claim
 from core.store.errors import BatchLocked, InvalidData, NotFound, Stale, name_list
 from core.store.history import StoredRecognition, bump_versions, chunks, recognition_keys, recognition_values
@@ -58,7 +58,6 @@ from core.store.models import (
     LedgerRow,
     RecognitionRow,
     TechSmeRow,
-    now,
 )
 from core.vocabulary import Vocabulary
 
@@ -122,7 +121,7 @@ def approve(
     _record_history(s, batch, vocab)
     _snapshot_companies(s, members)
     bump_versions(s, [m.company_id for m in members])
-    batch.status, batch.preparer, batch.reviewer, batch.approved_at = APPROVED, preparer, reviewer, now()
+    batch.status, batch.preparer, batch.reviewer, batch.approved_at = APPROVED, preparer, reviewer, stamp(s)
     s.flush()
     log(
         s,
@@ -333,7 +332,7 @@ def _check_provisional(s: Session, batch: Batch) -> None:
 def _to_ledger(s: Session, batch: Batch) -> tuple[list[int], Decimal]:
     """Every line of the batch into the ledger (an adjustment's lines are differences: the ledger nets them),
     written a part at a time; (the lines' ids, their total)."""
-    stamp = now()
+    when = stamp(s)
     note = f"调整批次{batch.adjusts_batch_id}：{batch.adjust_reason}" if batch.adjusts_batch_id else ""
     lines = s.execute(
         select(
@@ -362,7 +361,7 @@ def _to_ledger(s: Session, batch: Batch) -> tuple[list[int], Decimal]:
                 subject=subject,
                 person=person,
                 note=note,
-                recorded_at=stamp,
+                recorded_at=when,
             )
             for line_id, company_id, rule_id, amount, subject, person in part
         ]
@@ -378,7 +377,7 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
     A recognition keeps its stage: a platform approved for 培育期 is recorded
     as such, and 'first time' checks do not count it as approved.
     """
-    stamp = now()
+    when = stamp(s)
     claims = ClaimRow.__table__
     wanted = (claims.c.batch_id == batch.id, claims.c.type.in_(("recognition", "tech_sme_registration")))
     company_ids = set(s.scalars(select(claims.c.company_id).where(*wanted).distinct()))
@@ -409,14 +408,14 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
                             year=key[1],
                             number=claim.get("number", ""),
                             batch_id=batch.id,
-                            created_at=stamp,
+                            created_at=when,
                         )
                     )
                     years.add(key)
                 continue
             rec = claim_recognition(claim)
             if index.find(company_id, rec) is None:
-                new = dict(company_id=company_id, batch_id=batch.id, created_at=stamp, **recognition_values(rec))
+                new = dict(company_id=company_id, batch_id=batch.id, created_at=when, **recognition_values(rec))
                 recognitions.append(new)
                 index.add(StoredRecognition(**{f: new[f] for f in StoredRecognition._fields}))
         insert_many(s, RecognitionRow, recognitions)
@@ -432,7 +431,7 @@ def mark_paid(s: Session, batch_id: int) -> None:
     # What was paid is what the disbursement sheet showed: the lines and the payees kept at approval.
     verify_rows(s, AwardLineRow, s.scalars(select(AwardLineRow.id).where(AwardLineRow.batch_id == batch.id)))
     verify_rows(s, BatchCompany, s.scalars(select(BatchCompany.id).where(BatchCompany.batch_id == batch.id)))
-    batch.status, batch.paid_at = PAID, now()
+    batch.status, batch.paid_at = PAID, stamp(s)
     s.flush()
     log(s, "batch.paid", f"batch:{batch.id}", {"status": APPROVED}, {"status": PAID, "paid_at": batch.paid_at})
 

@@ -9,27 +9,29 @@ A row updated here is sealed at the end of the change from the values written
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, bindparam, update
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Session
 
 from core.store.audit import TRAIL, check, trail
 from core.store.seals import RowState, pack_seal, reseal, row_states
-from core.store.types import Money
+from core.store.tuplewrites import update_tuples
 
 
 def verified(s: Session, model, keys, doing: str = "") -> dict[str, dict]:
     """{key: the row's sealed columns} of the rows with these keys, each checked against its last seal as
     ``audit.verify_rows`` checks it (Tampered when one does not match)."""
-    return {key: st.row for key, st in _verified_states(s, model, keys, doing).items() if isinstance(st.row, dict)}
+    states = _verified_states(s, model, keys, doing, rows=True)
+    return {key: st.row for key, st in states.items() if isinstance(st.row, dict)}
 
 
-def _verified_states(s: Session, model, keys, doing: str = "") -> dict[str, RowState]:
+def _verified_states(s: Session, model, keys, doing: str = "", rows: bool = False) -> dict[str, RowState]:
+    """The rows' states, each checked against its seal; with each row (``rows``) or else each column's JSON."""
     name = model.__tablename__
-    states = row_states(s, name, keys, rows=True)
+    states = row_states(s, name, keys, rows=rows, parts=not rows)
     bad = [st.key for st in states.values() if not st.matches]
     if bad:
         check(s, name, bad, doing)  # reads them again (a server's concurrent change) and refuses, naming them
-        states.update(row_states(s, name, bad, rows=True))
+        states.update(row_states(s, name, bad, rows=rows, parts=not rows))
     t = s.info.get(TRAIL)
     if t is not None:
         t.checked[name].update(states)
@@ -38,9 +40,9 @@ def _verified_states(s: Session, model, keys, doing: str = "") -> dict[str, RowS
 
 def update_checked(s: Session, model, changes: dict[int, dict]) -> None:
     """Set columns of rows by id (``{id: {column: value}}``, the same columns for every row) in one executemany
-    statement, each row checked against its seal first and sealed at the end as written.
+    statement of plain tuples, each row checked against its seal first and sealed at the end as written.
 
-    Only for columns whose values read back as given (text, integers): not money or JSON.
+    Only for text and integer columns, whose values the driver takes and reads back as given.
     """
     if not changes:
         return
@@ -48,11 +50,10 @@ def update_checked(s: Session, model, changes: dict[int, dict]) -> None:
     table = model.__table__
     columns = sorted(next(iter(changes.values())))
     for c in columns:
-        if isinstance(table.c[c].type, (Money, JSON)):
+        if not isinstance(table.c[c].type, (String, Integer)):  # not money, JSON, dates: they convert
             raise ValueError(f"{name}.{c}: update_checked writes only values that read back as given")
     states = _verified_states(s, model, changes)
-    statement = update(table).where(table.c.id == bindparam("_key")).values({c: bindparam("_" + c) for c in columns})
-    s.connection().execute(statement, [{"_key": key, **{"_" + c: v[c] for c in columns}} for key, v in changes.items()])
+    update_tuples(s, table, columns, [(*[v[c] for c in columns], key) for key, v in changes.items()])
     t = trail(s)
     keys = [str(key) for key in changes]
     t.touch(name, keys)

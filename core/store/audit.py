@@ -34,13 +34,14 @@ Each row is checked once per transaction, one digest per row.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import JSON, Table, Text, bindparam, event, func, insert, inspect, select, text
+from sqlalchemy import JSON, Table, event, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
@@ -58,10 +59,12 @@ from core.store.seals import (
     json_part,
     last_seals,
     pack_seal,
+    packed_row_seal,
     row_seal,
     row_states,
     unpack_seal,
 )
+from core.store.tuplewrites import insert_rows
 from core.store.types import Money, dumps
 
 TRAIL = "audit_trail"  # key in Session.info
@@ -151,6 +154,12 @@ def trail(s: Session) -> Trail:
     return found
 
 
+def stamp(s: Session) -> dt.datetime:
+    """When this change happens, by the store's clock (``Store.clock``, which tests move): the time its audit entry
+    records, so a row stamped with it and the entry that sealed the row say the same."""
+    return dt.datetime.fromisoformat(trail(s).at)
+
+
 def log(s: Session, action: str, target: str, old: object = None, new: object = None) -> None:
     trail(s).log(action, target, old, new)
 
@@ -164,8 +173,8 @@ def touch(s: Session, model: type[Base], keys: Iterable[object]) -> None:
 
 
 def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
-    """Insert ``rows`` (column values) into ``model``'s table as one executemany statement (SQLAlchemy Core's
-    insertmanyvalues), without building an ORM object per row; returns their ids in the order given.
+    """Insert ``rows`` (column values) into ``model``'s table as one executemany statement, without building an
+    ORM object per row (core.store.tuplewrites.insert_rows); returns their ids in the order given.
 
     The rows are noted in the trail as the ORM's flush would note them (created, so sealed at the end), each with
     its seal worked out once from the values written, as they read back: the end of the change does not read
@@ -174,20 +183,11 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
     if not rows:
         return []
     table = cast(Table, model.__table__)  # a declarative model's table (typed as a FromClause)
-    encoded = [c for c in rows[0] if isinstance(table.c[c].type, JSON)]
-    statement = insert(table)
+    encoded = frozenset(c for c in rows[0] if isinstance(table.c[c].type, JSON))
     params: list[dict] = rows
     if encoded:  # each JSON value encoded once, here: bound as that text, sealed from it
-        statement = statement.values({c: bindparam(_JSON_PARAM + c, type_=Text()) for c in encoded})
-        params = [{**values, **{_JSON_PARAM + c: dumps(values[c]) for c in encoded}} for values in rows]
-        for c in encoded:
-            for values in params:
-                del values[c]
-    ids = _next_ids(s, table, len(params))
-    if ids is None:
-        ids = list(s.scalars(statement.returning(table.c.id, sort_by_parameter_order=True), params))
-    else:
-        s.execute(statement, [{**values, "id": id_} for id_, values in zip(ids, params)])
+        params = [{**values, **{c: dumps(values[c]) for c in encoded}} for values in rows]
+    ids = insert_rows(s, table, params, encoded)
     name = model.__tablename__
     if name in PROTECTED:
         t = trail(s)
@@ -195,36 +195,40 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
         t.created[name].update(keys)
         t.touch(name, keys)
         written = t.written[name]
-        columns = _read_back(table)
-        for key, id_, values in zip(keys, ids, params):
-            row: dict[str, object] = {"id": id_}
-            for c, (read, default) in columns.items():
-                if c in values:
-                    row[c] = read(values[c])
-                elif _JSON_PARAM + c in values:
-                    row[c] = json_part(values[_JSON_PARAM + c])
-                else:
-                    row[c] = default
-            if all(v is not _UNKNOWN for v in row.values()):
-                written[key] = pack_seal(*row_seal(name, row))
+        reading = _as_read_back(table, params[0], encoded)
+        if reading is not None:  # else a sealed column's value is worked out at insert: finish reads the rows
+            constants, convert = reading
+            for key, id_, values in zip(keys, ids, params):
+                row = {**constants, **values, "id": id_}
+                for c, read in convert:
+                    row[c] = read(row[c])
+                written[key] = packed_row_seal(name, row)
     return ids
 
 
-_JSON_PARAM = "json_"  # the bound parameter of a JSON column's encoded text
-
-
-def _next_ids(s: Session, table: Table, count: int) -> list[int] | None:
-    """On SQLite, the ids the next ``count`` rows of ``table`` would get, so they are inserted with one
-    executemany instead of a statement per row (SQLite cannot return the ids of a many-row INSERT in the
-    order given, so SQLAlchemy falls back to one row at a time). Safe because a writing transaction holds
-    SQLite's write lock from its start (BEGIN IMMEDIATE). None on other databases."""
-    if s.get_bind().dialect.name != "sqlite":
-        return None
-    last = s.execute(select(func.max(table.c.id))).scalar() or 0
-    if table.dialect_options["sqlite"].get("autoincrement"):  # never reuse the id of a deleted row
-        seq = s.execute(text("SELECT seq FROM sqlite_sequence WHERE name = :t"), {"t": table.name}).scalar()
-        last = max(last, seq or 0)
-    return list(range(last + 1, last + 1 + count))
+def _as_read_back(
+    table: Table, given: dict, encoded: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], list[tuple[str, Any]]] | None:
+    """How rows written with the columns of ``given`` read back, as far as their seal goes: ({sealed column left
+    out: the value it reads back}, [(sealed column given, how its value reads back)]); None when a sealed column
+    left out gets a value worked out at insert. ``encoded``: JSON columns given as their text."""
+    columns = _read_back(table)
+    constants: dict[str, Any] = {}
+    convert: list[tuple[str, Any]] = []
+    for c in PROTECTED[table.name].columns:
+        if c == "id":
+            continue
+        read, default = columns[c]
+        if c in encoded:
+            convert.append((c, json_part))
+        elif c in given:
+            if read is not _same:
+                convert.append((c, read))
+        elif default is _UNKNOWN:
+            return None
+        else:
+            constants[c] = default
+    return constants, convert
 
 
 def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
@@ -233,13 +237,19 @@ def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
     calculation updates every company of a batch of 100,000: reading them all back at once took 700 MB).
     The rows must have been named with ``touch`` before the update, and nothing may change them afterwards.
     """
+    if not rows:
+        return
     name = model.__tablename__
-    columns = _read_back(cast(Table, model.__table__))
+    reading = _as_read_back(cast(Table, model.__table__), rows[0])
+    if reading is None or reading[0]:
+        raise ValueError(f"sealed_as_written: every sealed column of {name} must be given")
     written = trail(s).written[name]
+    convert = reading[1]
     for values in rows:
-        row = {c: read(values[c]) for c, (read, _) in columns.items() if c in values}
-        row["id"] = values["id"]
-        written[str(values["id"])] = pack_seal(*row_seal(name, row))
+        row = dict(values)
+        for c, read in convert:
+            row[c] = read(row[c])
+        written[str(values["id"])] = packed_row_seal(name, row)
 
 
 _UNKNOWN = object()  # a column left out whose default is worked out at insert: the row is read back to seal
@@ -382,11 +392,15 @@ def finish(s: Session, t: Trail) -> None:
         ordered = sorted(keys)
         for part in chunks(ordered, _FINISH_CHUNK):  # a chunk at a time: its row states are not all held
             states = row_states(s, table_name, [k for k in part if k not in written])
-            states.update(_written_states(s, table_name, written, part))
+            # A row sealed as written and checked before it was written keeps that seal; one created is looked up
+            states.update(
+                _written_states(s, table_name, written, [k for k in part if k in written and k not in checked])
+            )
             for key in part:
                 state = states.get(key)
                 if state is None:
-                    written[key] = b""
+                    if key not in written:
+                        written[key] = b""  # gone
                     continue
                 if (
                     key in created
@@ -395,7 +409,8 @@ def finish(s: Session, t: Trail) -> None:
                     and state.sealed_digest is not None
                 ):
                     bad.append(deleted_row(s, table_name, key, state.sealed_seq))
-                written[key] = pack_seal(state.digest, state.fingerprint)
+                if key not in written:
+                    written[key] = pack_seal(state.digest, state.fingerprint)
             kept = {k: st for k, st in states.items() if k not in checked and k not in created}
             bad += [tampered_row(s, st) for st in _mismatched(s, table_name, kept, kept)]
     if bad:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from core.auditlog.chain import GENESIS, seal
 from core.store.chunks import chunks
 from core.store.models import AuditHead, AuditRow, AuditSealRow
-from core.store.seals import PROTECTED, all_rows, ordered_digest, pack_seal, row_key, row_seal, unpack_seal
+from core.store.seals import PROTECTED, all_rows, pack_seal, packed_digest, row_key, row_seal, unpack_seal
+from core.store.tuplewrites import insert_tuples
 
 SYSTEM = "系统"  # who, for what the program does by itself (starting the log)
 Entry = tuple[str, str, object, object]  # action, target, old, new (as JSON values)
@@ -43,12 +44,13 @@ class AuditRecord:
 class SealSet:
     """The seals an entry records, per table: {table: {row key: pack_seal(digest, fingerprint)}}.
 
-    Read twice in (table, key) order, once for the entry's hash (``ordered_digest``) and once to write the rows
+    Read twice in (table, key) order, once for the entry's hash (``packed_digest``) and once to write the rows
     of ``audit_seals``, without building a list of all of them (an approval seals hundreds of thousands).
     """
 
     def __init__(self, tables: Mapping[str, Mapping[str, bytes]]) -> None:
         self.tables = tables
+        self._keys: dict[str, list[str]] = {}
 
     def __bool__(self) -> bool:
         return any(self.tables.values())
@@ -57,13 +59,41 @@ class SealSet:
         return sum(len(v) for v in self.tables.values())
 
     def __iter__(self) -> Iterator[tuple[str, str, str | None, str | None]]:
-        for table_name in sorted(self.tables):
-            packed = self.tables[table_name]
-            for key in sorted(packed):
+        for table_name, packed, keys in self.ordered():
+            for key in keys:
                 yield (table_name, key, *unpack_seal(packed[key]))
 
+    def ordered(self) -> Iterator[tuple[str, Mapping[str, bytes], list[str]]]:
+        """(table, its packed seals, their keys in order) by table name (each table's keys sorted once)."""
+        for table_name in sorted(self.tables):
+            packed = self.tables[table_name]
+            keys = self._keys.get(table_name)
+            if keys is None:
+                keys = self._keys[table_name] = sorted(packed)
+            yield table_name, packed, keys
+
     def digest(self) -> str:
-        return ordered_digest((tn, k, d) for tn, k, d, _ in self)
+        return packed_digest(self.ordered())
+
+    def rows(self, seq: int, size: int = 5000) -> Iterator[list[tuple]]:
+        """The ``audit_seals`` rows of entry ``seq`` (``SEAL_COLUMNS``), ``size`` at a time."""
+        rows: list[tuple] = []
+        for table_name, packed, keys in self.ordered():
+            for key in keys:
+                p = packed[key]
+                rows.append(
+                    (seq, table_name, key, p[:32].hex(), p[32:].hex() or None)
+                    if p
+                    else (seq, table_name, key, None, None)
+                )
+                if len(rows) == size:
+                    yield rows
+                    rows = []
+        if rows:
+            yield rows
+
+
+SEAL_COLUMNS = ("seq", "table_name", "row_key", "digest", "fingerprint")
 
 
 def append(s: Session, who: str, at: str, entries: Sequence[Entry], seals: SealSet | None = None) -> None:
@@ -91,14 +121,8 @@ def append(s: Session, who: str, at: str, entries: Sequence[Entry], seals: SealS
             )
         )
         if digest is not None and seals is not None:
-            rows: list[dict[str, object]] = []
-            for tn, k, d, fingerprint in seals:  # a thousand rows built at a time (an approval seals many)
-                rows.append(dict(seq=seq, table_name=tn, row_key=k, digest=d, fingerprint=fingerprint))
-                if len(rows) == 1000:
-                    s.execute(insert(_SEAL_TABLE), rows)  # Core: no ORM bulk path
-                    rows = []
-            if rows:
-                s.execute(insert(_SEAL_TABLE), rows)
+            for rows in seals.rows(seq):  # a few thousand rows built at a time (an approval seals many)
+                insert_tuples(s, _SEAL_TABLE, SEAL_COLUMNS, rows)
         prev = e.hash
     s.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
 
