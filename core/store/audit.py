@@ -163,9 +163,13 @@ def touch(s: Session, model: type[Base], keys: Iterable[object]) -> None:
     trail(s).touch(model.__tablename__, keys)
 
 
-def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
+def insert_many(s: Session, model: type[Base], rows: list[dict], by: str | None = None) -> list[int]:
     """Insert ``rows`` (column values) into ``model``'s table as one executemany statement (SQLAlchemy Core's
     insertmanyvalues), without building an ORM object per row; returns their ids in the order given.
+
+    ``by`` names a column whose values tell the rows apart (a batch's line numbers): it is returned beside each
+    id to match them, so the rows go in statements of many rows each. Without it the ids must come back in the
+    order given, which SQLite can promise only by inserting one row per statement.
 
     The rows are noted in the trail as the ORM's flush would note them (created, so sealed at the end), each with
     its seal worked out once from the values written, as they read back: the end of the change does not read
@@ -183,7 +187,13 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
         for c in encoded:
             for values in params:
                 del values[c]
-    ids = list(s.scalars(statement.returning(table.c.id, sort_by_parameter_order=True), params))
+    if by is None:
+        ids = list(s.scalars(statement.returning(table.c.id, sort_by_parameter_order=True), params))
+    else:
+        found = {key: id_ for id_, key in s.execute(statement.returning(table.c.id, table.c[by]), params)}
+        if len(found) != len(params):
+            raise ValueError(f"insert_many: the values of {by} do not tell the rows apart")
+        ids = [found[values[by]] for values in params]
     name = model.__tablename__
     if name in PROTECTED:
         t = trail(s)

@@ -148,7 +148,7 @@ def write_outcomes(
             )
             total += company_total
             errors += bool(o.errors)
-        insert_many(s, AwardLineRow, written)
+        insert_many(s, AwardLineRow, written, by="line_no")  # one batch's lines: their numbers tell them apart
         touch(s, BatchCompany, [u["member"] for u in updates])
         if updates:
             s.execute(_MEMBER_UPDATE, updates)
