@@ -105,3 +105,33 @@ def test_the_spool_gives_its_chunks_back_from_the_file_each_time_it_is_read():
     assert list(spool) == [first, second] == list(spool)
     assert spool.versions == {1: 3, 2: 1}
     spool.close()
+
+
+def test_lines_inserted_by_line_number_get_their_own_ids(store, policies):
+    """The lines go in many to a statement (audit.insert_many ``by="line_no"``): each id read back is the row of
+    that number, so every line is sealed as it is (verify finds nothing); a column that does not tell the rows apart
+    is refused rather than matched to the wrong rows (the database itself keeps a batch's line numbers unique)."""
+    from sqlalchemy import select
+
+    from core.store.audit import insert_many, log
+    from core.store.models import AwardLineRow
+
+    b = _batch(store)
+    store.calculate(b, policies)
+    with store.reading() as s:
+        stored = {
+            no: (id_, amount)
+            for id_, no, amount in s.execute(
+                select(AwardLineRow.id, AwardLineRow.line_no, AwardLineRow.amount).where(AwardLineRow.batch_id == b)
+            )
+        }
+    assert [a for _, (_, a) in sorted(stored.items())] == [D("500000.00")] * 5 + [D("100000.00"), D("50000.00")]
+    assert store.verify_audit().ok
+    with store.reading() as s:
+        row = s.scalars(select(AwardLineRow).where(AwardLineRow.batch_id == b, AwardLineRow.line_no == 1)).one()
+        values = {c.key: getattr(row, c.key) for c in AwardLineRow.__table__.columns if c.key != "id"}
+    two = [{**values, "line_no": 90}, {**values, "line_no": 91}]
+    with pytest.raises(ValueError, match="batch_id"), store.writing() as s:
+        log(s, "test.insert", f"batch:{b}")
+        insert_many(s, AwardLineRow, two, by="batch_id")
+    assert store.verify_audit().ok
