@@ -178,6 +178,9 @@ def write_outcomes(
 _MEMBERS = cast(Table, BatchCompany.__table__)
 _MEMBER_JSON = ("errors", "warnings", "excluded")
 _JSON_PARAM = "json_"
+# A company's exclusions name its own claims, so their JSON never repeats: worked out without json_part's cache,
+# which would drop the lines' traces (that do repeat) to hold them.
+_MEMBER_PART = {"errors": json_part, "warnings": json_part, "excluded": json_part.__wrapped__}
 # One statement for every company's result, run as executemany (not an ORM object per company). Its JSON columns
 # are bound as the text encoded once in write_outcomes, which their seals are worked out from as well.
 _MEMBER_UPDATE = (
@@ -212,7 +215,7 @@ def _member_row(kept, update: dict) -> dict:
         "calculated": True,
         "history_version": update["history_version"],
         "total": update["total"],
-        **{c: json_part(update[_JSON_PARAM + c]) for c in _MEMBER_JSON},
+        **{c: _MEMBER_PART[c](update[_JSON_PARAM + c]) for c in _MEMBER_JSON},
     }
 
 
