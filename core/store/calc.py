@@ -11,7 +11,7 @@ executemany statements; a cancelled or failed run writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -180,7 +180,11 @@ _MEMBER_JSON = ("errors", "warnings", "excluded")
 _JSON_PARAM = "json_"
 # A company's exclusions name its own claims, so their JSON never repeats: worked out without json_part's cache,
 # which would drop the lines' traces (that do repeat) to hold them.
-_MEMBER_PART = {"errors": json_part, "warnings": json_part, "excluded": json_part.__wrapped__}
+_MEMBER_PART: dict[str, Callable[[str], str]] = {
+    "errors": json_part,
+    "warnings": json_part,
+    "excluded": json_part.__wrapped__,
+}
 # One statement for every company's result, run as executemany (not an ORM object per company). Its JSON columns
 # are bound as the text encoded once in write_outcomes, which their seals are worked out from as well.
 _MEMBER_UPDATE = (
