@@ -13,8 +13,6 @@ more under cProfile and prints the functions with the most own time.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import os
 import shutil
 import statistics
 import sys
@@ -24,47 +22,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from bigbatch import big_workbook  # noqa: E402
-from pipeline_bench import DEFAULT_ROWS, timed  # noqa: E402
-
-
-def _env(folder: Path, source: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "KJJB_", "QT_"))}
-    env.update(KJJB_DATA_DIR=str(folder / "data"), PYTHONPATH=str(source), HOME=str(folder))
-    return env
-
-
-def calculated(n: int, source: Path) -> tuple[Path, str]:
-    """(folder holding kjjb.sqlite3 with the imported and calculated batch, batch id), built once."""
-    tag = hashlib.sha1(str(source).encode()).hexdigest()[:8]
-    folder = Path(tempfile.gettempdir()) / f"kjjb-approve-{n}-{tag}"
-    done = folder / "batch.txt"
-    if done.exists():
-        return folder, done.read_text().strip()
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
-    main = [sys.executable, str(source / "main.py"), "--db", f"sqlite:///{folder / 'kjjb.sqlite3'}"]
-    env = _env(folder, source)
-    if n + 1 > DEFAULT_ROWS:
-        timed(main + ["import-limit", str(n + 1)], source, env)
-    batch = timed(main + ["import", str(big_workbook(n))], source, env)["stdout"].split()[0]
-    timed(main + ["calc", batch], source, env)
-    done.write_text(batch)
-    return folder, batch
+from benchdb import calculated, copied, env, main_command  # noqa: E402
+from pipeline_bench import timed  # noqa: E402
 
 
 def approve_once(n: int, source: Path, profile: Path | None = None) -> dict:
     built, batch = calculated(n, source)
-    folder = Path(tempfile.mkdtemp(prefix="kjjb-approve-run-"))
+    folder = copied(built)
     try:
-        shutil.copy(built / "kjjb.sqlite3", folder / "kjjb.sqlite3")
-        main = [sys.executable, str(source / "main.py"), "--db", f"sqlite:///{folder / 'kjjb.sqlite3'}"]
-        if profile is not None:
-            main[1:1] = ["-m", "cProfile", "-o", str(profile)]
         return timed(
-            main + ["approve", batch, "--preparer", "张三", "--reviewer", "李四", "--allow-provisional"],
+            main_command(folder, source, profile)
+            + ["approve", batch, "--preparer", "张三", "--reviewer", "李四", "--allow-provisional"],
             source,
-            _env(folder, source),
+            env(folder, source),
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -3,8 +3,8 @@
     python bench/calc_memory_bench.py N [--runs 3] [--source DIR] [--profile]
 
 Imports bench/bigbatch.py's N-company workbook once into a SQLite file
-(cached in the temp folder beside the workbook, as the import is the slow
-part at 100,000), then per run copies that file and times ``python main.py
+(bench/benchdb.py, cached in the temp folder by N and checkout, as the import
+is the slow part at 100,000), then per run copies that file and times ``python main.py
 calc`` in its own process, as bench/pipeline_bench.py does. A bare
 ``python -c pass`` is timed in the same run as the baseline the ratio is
 against (so figures from different runs compare). ``--profile`` runs the calc
@@ -25,43 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from bigbatch import big_workbook  # noqa: E402
-from pipeline_bench import DEFAULT_ROWS, areas, timed  # noqa: E402
-
-
-def _env(folder: Path, source: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "KJJB_", "QT_"))}
-    env.update(KJJB_DATA_DIR=str(folder / "data"), PYTHONPATH=str(source), HOME=str(folder))
-    return env
-
-
-def imported(n: int, source: Path) -> tuple[Path, str]:
-    """(the cached SQLite file with the N-company batch imported, the batch id)."""
-    cache = Path(tempfile.gettempdir()) / f"kjjb-calcbench-{n}"
-    db, batch_file = cache / "kjjb.sqlite3", cache / "batch"
-    if not batch_file.exists():
-        shutil.rmtree(cache, ignore_errors=True)
-        cache.mkdir()
-        main = [sys.executable, str(source / "main.py"), "--db", f"sqlite:///{db}"]
-        env = _env(cache, source)
-        if n + 1 > DEFAULT_ROWS:
-            timed(main + ["import-limit", str(n + 1)], source, env)
-        out = timed(main + ["import", str(big_workbook(n))], source, env)
-        batch_file.write_text(out["stdout"].split()[0])
-    return db, batch_file.read_text()
+from benchdb import copied, env, imported, main_command  # noqa: E402
+from pipeline_bench import areas, timed  # noqa: E402
 
 
 def calc_run(n: int, source: Path, profile: Path | None = None) -> dict:
-    db, batch = imported(n, source)
-    folder = Path(tempfile.mkdtemp(prefix="kjjb-calcbench-"))
+    built, batch = imported(n, source)
+    folder = copied(built)
     try:
-        for suffix in ("", "-wal", "-shm"):
-            if Path(f"{db}{suffix}").exists():
-                shutil.copy(f"{db}{suffix}", folder / f"kjjb.sqlite3{suffix}")
-        main = [sys.executable, str(source / "main.py"), "--db", f"sqlite:///{folder / 'kjjb.sqlite3'}"]
-        if profile is not None:
-            main[1:1] = ["-m", "cProfile", "-o", str(profile)]
-        return timed(main + ["calc", batch], source, _env(folder, source))
+        return timed(main_command(folder, source, profile) + ["calc", batch], source, env(folder, source))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

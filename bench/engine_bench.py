@@ -37,8 +37,9 @@ collections walk every object kept so far, so their cost depends on what else
 the process holds. One more run with the collector running as by default is
 printed beside, to show what it costs.
 
-``--counts N`` runs once more with the engine's passes timed one by one
-(their own wrappers included) and prints the N rules most often tried, with
+``--counts N`` runs once more with the engine's passes timed one by one,
+wherever they are called (their own wrappers included; each pass's own time,
+a pass called inside another on a line of its own), and prints the N rules most often tried, with
 how often each qualified, was excluded or did not match, and how often each
 named check (core.engine.predicates) ran and refused: where the time of a
 flat profile goes, without cProfile's overhead on every call.
@@ -283,8 +284,19 @@ PASSES = (
 )
 
 
+def _engine_modules() -> list:
+    """The loaded modules of core.engine: each may hold its own reference to a pass it imported."""
+    return [m for name, m in sorted(sys.modules.items()) if name.startswith("core.engine") and m is not None]
+
+
 def counted_run(cases, ctx, top: int) -> None:
-    """One run with each pass of core.engine.evaluate timed and each rule and named check counted."""
+    """One run with each pass of core.engine timed and each rule and named check counted.
+
+    A pass is timed wherever it is called: every module of core.engine that imported it gets the timed one
+    (tally calls _qualify for earlier batches' claims through its own import). Each figure is the pass's own
+    time, without the passes it calls, which are shown on lines of their own ("_qualify in _earlier_apps"),
+    so the figures add up to the whole; what is left is evaluate_company's own code.
+    """
     import importlib
     from collections import Counter
 
@@ -292,18 +304,28 @@ def counted_run(cases, ctx, top: int) -> None:
     from core.engine import predicates
 
     spent: Counter = Counter()
+    calls: Counter = Counter()
     tried: dict[str, Counter] = {}
     checks: dict[str, Counter] = {}
-    saved_fns = {name: getattr(evaluate, name) for name in PASSES if hasattr(evaluate, name)}
+    originals = {name: getattr(evaluate, name) for name in PASSES if hasattr(evaluate, name)}
     saved_predicates = dict(predicates.PREDICATES)
+    inside: list[str] = []  # the passes now running, innermost last
+    below: list[int] = [0]  # per running pass: the time of the timed passes it called
 
     def timed(name, fn):
         def run(*args, **kwargs):
+            where = f"{name} in {inside[-1]}" if inside else name
+            inside.append(name)
+            below.append(0)
             t = time.perf_counter_ns()
             try:
                 out = fn(*args, **kwargs)
             finally:
-                spent[name] += time.perf_counter_ns() - t
+                elapsed = time.perf_counter_ns() - t
+                inside.pop()
+                spent[where] += elapsed - below.pop()
+                calls[where] += 1
+                below[-1] += elapsed
             if name == "_qualify":
                 what = "no match" if out is None else type(out).__name__
                 tried.setdefault(args[0].id, Counter())[what] += 1
@@ -319,8 +341,14 @@ def counted_run(cases, ctx, top: int) -> None:
 
         return check
 
-    for name, fn in saved_fns.items():
-        setattr(evaluate, name, timed(name, fn))
+    patched = []  # (module, name, original)
+    for module in _engine_modules():
+        for name, fn in originals.items():
+            if getattr(module, name, None) is fn:
+                patched.append((module, name, fn))
+    wrappers = {name: timed(name, fn) for name, fn in originals.items()}
+    for module, name, _ in patched:
+        setattr(module, name, wrappers[name])
     for name, pred in saved_predicates.items():
         predicates.PREDICATES[name] = replace(pred, fn=counted(name, pred.fn))
     try:
@@ -333,17 +361,17 @@ def counted_run(cases, ctx, top: int) -> None:
         total = time.perf_counter_ns() - t0
     finally:
         gc.enable()
-        for name, fn in saved_fns.items():
-            setattr(evaluate, name, fn)
+        for module, name, fn in patched:
+            setattr(module, name, fn)
         predicates.PREDICATES.update(saved_predicates)
     n = len(cases)
     print(
-        "passes, microseconds per company (wall time, wrappers included; _qualify and _rules_for also run "
-        "inside _earlier_apps):"
+        "passes, own microseconds per company (wall time, wrappers included; a pass called by another on its own line):"
     )
-    for name in PASSES:
-        if name in spent:
-            print(f"  {name:<28} {spent[name] / n / 1000:7.1f}  {100 * spent[name] / total:5.1f}%")
+    for name in sorted(spent, key=lambda k: (PASSES.index(k.split()[0]), k)):
+        print(f"  {name:<28} {spent[name] / n / 1000:7.1f}  {100 * spent[name] / total:5.1f}%  {calls[name]:9,} calls")
+    rest = total - sum(spent.values())
+    print(f"  {'evaluate_company itself':<28} {rest / n / 1000:7.1f}  {100 * rest / total:5.1f}%")
     print(f"  {'all of evaluate_company':<28} {total / n / 1000:7.1f}")
     print(f"rules most often tried ({len(tried)} of {len(ctx.policies.rules)} tried at all):")
     for rid, c in sorted(tried.items(), key=lambda x: -sum(x[1].values()))[:top]:

@@ -233,7 +233,8 @@ def _as_read_back(
 
 def sealed_as_written(s: Session, model: type[Base], rows: list[dict]) -> None:
     """Note the seals of rows a bulk UPDATE has just written, from ``rows``: every sealed column of each row as
-    written, ``id`` included. As for insert_many, the end of the change then does not read them back (a
+    written, ``id`` included (a JSON column's value may be given as its canonical JSON, ``json_part``). As for
+    insert_many, the end of the change then does not read them back (a
     calculation updates every company of a batch of 100,000: reading them all back at once took 700 MB).
     The rows must have been named with ``touch`` before the update, and nothing may change them afterwards.
     """
@@ -265,7 +266,9 @@ def _money(value: Any) -> Decimal | None:
 
 def _json(value: object) -> Encoded:
     """A JSON column's value as its canonical JSON (as it reads back): encoded as the store writes it, then
-    ``json_part``'s cache."""
+    ``json_part``'s cache; one given as its canonical JSON already (``json_part``) is taken as it is."""
+    if type(value) is Encoded:
+        return value
     return json_part(dumps(value))
 
 

@@ -11,12 +11,12 @@ executemany statements; a cancelled or failed run writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Table, Text, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from core.engine import Context, evaluate_company
@@ -27,6 +27,8 @@ from core.progress import Cancelled
 from core.store.errors import Stale, name_list
 from core.store.history import LoadedCase, chunks
 from core.store.models import AwardLineRow, Batch, BatchCompany, Company, now
+from core.store.seals import json_part
+from core.store.types import dumps
 
 
 @dataclass(frozen=True)
@@ -141,9 +143,7 @@ def write_outcomes(
                     "member": members[o.company_id].id,
                     "history_version": o.version,
                     "total": company_total,
-                    "errors": o.errors,
-                    "warnings": o.warnings,
-                    "excluded": o.excluded,
+                    **{_JSON_PARAM + c: dumps(getattr(o, c)) for c in _MEMBER_JSON},
                 }
             )
             total += company_total
@@ -176,7 +176,17 @@ def write_outcomes(
 
 
 _MEMBERS = cast(Table, BatchCompany.__table__)
-# One statement for every company's result, run as executemany (not an ORM object per company).
+_MEMBER_JSON = ("errors", "warnings", "excluded")
+_JSON_PARAM = "json_"
+# A company's exclusions name its own claims, so their JSON never repeats: worked out without json_part's cache,
+# which would drop the lines' traces (that do repeat) to hold them.
+_MEMBER_PART: dict[str, Callable[[str], str]] = {
+    "errors": json_part,
+    "warnings": json_part,
+    "excluded": json_part.__wrapped__,
+}
+# One statement for every company's result, run as executemany (not an ORM object per company). Its JSON columns
+# are bound as the text encoded once in write_outcomes, which their seals are worked out from as well.
 _MEMBER_UPDATE = (
     update(_MEMBERS)
     .where(_MEMBERS.c.id == bindparam("member"))
@@ -184,9 +194,7 @@ _MEMBER_UPDATE = (
         calculated=True,
         history_version=bindparam("history_version"),
         total=bindparam("total"),
-        errors=bindparam("errors"),
-        warnings=bindparam("warnings"),
-        excluded=bindparam("excluded"),
+        **{c: bindparam(_JSON_PARAM + c, type_=Text()) for c in _MEMBER_JSON},
     )
 )
 
@@ -205,15 +213,13 @@ _KEPT = (
 
 
 def _member_row(kept, update: dict) -> dict:
-    """A company's row of the batch as the update leaves it."""
+    """A company's row of the batch as the update leaves it (its JSON columns as their canonical JSON)."""
     return {
         **kept._asdict(),
         "calculated": True,
         "history_version": update["history_version"],
         "total": update["total"],
-        "errors": update["errors"],
-        "warnings": update["warnings"],
-        "excluded": update["excluded"],
+        **{c: _MEMBER_PART[c](update[_JSON_PARAM + c]) for c in _MEMBER_JSON},
     }
 
 

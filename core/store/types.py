@@ -55,5 +55,9 @@ def json_default(obj):
     raise TypeError(f"{type(obj).__name__} cannot be stored as JSON")
 
 
+# One encoder for every call: json.dumps with these options builds a new JSONEncoder each time it is called.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=json_default)
+
+
 def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=json_default)
+    return _ENCODER.encode(obj)

@@ -105,3 +105,24 @@ def test_the_spool_gives_its_chunks_back_from_the_file_each_time_it_is_read():
     assert list(spool) == [first, second] == list(spool)
     assert spool.versions == {1: 3, 2: 1}
     spool.close()
+
+
+def test_lines_inserted_many_to_a_statement_get_their_own_ids(store, policies):
+    """The lines go in many to a statement (audit.insert_many, core.store.tuplewrites): each id read back is the
+    row of that number, so every line is sealed as it is (verify finds nothing). Amounts by hand as in
+    test_chunks_of_two_companies_give_the_lines_of_one_evaluation."""
+    from sqlalchemy import select
+
+    from core.store.models import AwardLineRow
+
+    b = _batch(store)
+    store.calculate(b, policies)
+    with store.reading() as s:
+        stored = {
+            no: (id_, amount)
+            for id_, no, amount in s.execute(
+                select(AwardLineRow.id, AwardLineRow.line_no, AwardLineRow.amount).where(AwardLineRow.batch_id == b)
+            )
+        }
+    assert [a for _, (_, a) in sorted(stored.items())] == [D("500000.00")] * 5 + [D("100000.00"), D("50000.00")]
+    assert store.verify_audit().ok
