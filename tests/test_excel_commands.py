@@ -58,7 +58,7 @@ class FakeStore:
             raise KeyError(batch_id)
         return self.batches[batch_id]
 
-    def lines(self, batch_id):
+    def lines(self, batch_id, check=""):
         return self.batch_lines[batch_id]
 
 
