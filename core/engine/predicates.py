@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from collections.abc import Callable
 
 from core.money import fmt_yuan
-from core.subjects import normalize, parse_recognition_subject
+from core.subjects import normalize, parse_recognition_subject, recognition_subject
 
 
 @dataclass(frozen=True)
@@ -30,15 +30,30 @@ def _counts_outside(ev) -> bool:
     return True
 
 
+def may_be_same_platform(name: str, number: str, other_name: str, other_number: str) -> bool:
+    """Whether two recognitions of one kind (and level) cannot be told apart as two platforms (normalized texts).
+
+    A platform is known by its name, else by its certificate number, as its subject is
+    (core.subjects.recognition_subject): names on both sides decide (a re-recognized platform keeps its name
+    and may get a new number); else numbers on both sides decide; a recognition with neither on one side
+    cannot be told apart from any of its kind and is read as the same platform (reading newly_per_platform:
+    paid once, the clerk is asked to fill in the name).
+    """
+    if name and other_name:
+        return name == other_name
+    if number and other_number:
+        return number == other_number
+    return True
+
+
 def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
     """Recognitions of the claim's kind dated before it (this batch's own included), not in cultivation.
 
-    ``platform``: only those that may be the same platform, i.e. not known by
-    another name (a name on both sides that differs tells two platforms apart).
+    ``platform``: only those that may be the same platform (:func:`may_be_same_platform`).
     """
     claim = ev.claim
     kind, level = claim.get("kind"), claim.get("level")
-    name = normalize(claim.get("name", ""))
+    name, number = normalize(claim.get("name", "")), normalize(claim.get("number", ""))
     counts_outside = _counts_outside(ev)
     found = []
     for rec in ev.case.history.recognitions:
@@ -50,14 +65,31 @@ def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
             continue
         if rec.issued_in and not counts_outside:
             continue
-        if platform and name and rec.name and normalize(rec.name) != name:
+        if platform and not may_be_same_platform(name, number, normalize(rec.name), normalize(rec.number)):
             continue
         found.append(rec)
     return found
 
 
+def _paid_for_recognitions(ev, entry, kind: str) -> list:
+    """The recognitions on file (not this batch's own) a ledger entry for a recognition subject paid for."""
+    return [
+        rec
+        for rec in ev.case.history.recognitions
+        if not rec.source
+        and rec.kind == kind
+        and recognition_subject(rec.kind, rec.level, rec.name, rec.number) == entry.subject
+    ]
+
+
 def _paid_same_kind(ev, same_level: bool, platform: bool):
-    """Ledger entries paid for a recognition of the claim's kind (and level, and platform): earlier awards."""
+    """Ledger entries paid for a recognition of the claim's kind (and level, and platform): earlier awards.
+
+    They are read as the recognitions on file are (:func:`_earlier_same_kind`), whatever their date: support
+    paid for a recognition in cultivation (培育期) is no recognition, and a platform is told apart by the name
+    and number of the recognition paid for (the subject keeps only one of them); an entry whose recognition is
+    not on file (typed in by hand) is read by its subject.
+    """
     claim = ev.claim
     kind, level = claim.get("kind"), claim.get("level")
     name, number = normalize(claim.get("name", "")), normalize(claim.get("number", ""))
@@ -70,12 +102,13 @@ def _paid_same_kind(ev, same_level: bool, platform: bool):
         parsed = parse_recognition_subject(entry.subject)
         if parsed is None or parsed[0] != kind or (same_level and parsed[1] != level):
             continue
+        recs = _paid_for_recognitions(ev, entry, kind)
+        approved = [r for r in recs if r.stage != "cultivation"]
+        if recs and not approved:
+            continue  # paid for a platform (or company) in cultivation, not yet approved
         if platform:
-            _, _, ename, enumber = parsed
-            same = (
-                (name and ename == name) or (number and enumber == number) or not (name or number or ename or enumber)
-            )
-            if not same:
+            known = [(normalize(r.name), normalize(r.number)) for r in approved] or [(parsed[2], parsed[3])]
+            if not any(may_be_same_platform(name, number, n, no) for n, no in known):
                 continue
         found.append(entry)
     return found
