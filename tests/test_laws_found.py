@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from test_laws import USCC, approved, evaluate
 
 from core.model import Claim, Company, CompanyCase, History, LedgerEntry, Recognition

@@ -179,3 +179,21 @@ def test_hlb_1_a_first_recognition_paid_by_hand_makes_the_next_a_repeat():
     result = evaluate(_hulunbuir([RECOGNIZED], History((), frozenset(), {}, ledger)))
     assert _paid(result, HTE_FIRST) == D(0)
     assert any(e.rule.id == HTE_FIRST and e.reason.startswith("非首次获批：台账显示") for e in result.excluded)
+
+
+def test_kjxm_9_two_zones_of_one_day_that_cannot_be_told_apart_are_paid_once():
+    """（九）: 甲园区 and a zone without name or number, both recognized 2025-03-01, cannot be told apart: one zone,
+    10,000,000 once (the first claim by id, c1, is new; c2 is not), as two batches (c1 approved first) pay."""
+    day = dt.date(2025, 3, 1)
+    named, unnamed = _zone("c1", day, name="甲园区"), _zone("c2", day)
+    one = evaluate(_baotou([unnamed, named]))
+    assert [(l.claim_id, l.amount) for l in one.lines if l.rule.id == ZONE_RULE] == [("c1", D("10000000.00"))]
+    first, second = _second(_baotou([named]), [unnamed])
+    assert first + _paid(second, ZONE_RULE) == D("10000000.00")
+
+
+def test_kjxm_9_two_zones_of_one_day_with_other_names_are_both_new():
+    """（九）: 甲园区 and 乙园区 recognized the same day are two zones: 10,000,000 each, 20,000,000."""
+    day = dt.date(2025, 3, 1)
+    result = evaluate(_baotou([_zone("c1", day, name="甲园区"), _zone("c2", day, name="乙园区")]))
+    assert _paid(result, ZONE_RULE) == D("20000000.00")

@@ -49,15 +49,19 @@ def may_be_same_platform(name: str, number: str, other_name: str, other_number: 
 def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
     """Recognitions of the claim's kind dated before it (this batch's own included), not in cultivation.
 
-    ``platform``: only those that may be the same platform (:func:`may_be_same_platform`).
+    ``platform``: only those that may be the same platform (:func:`may_be_same_platform`), and of those dated
+    the same day as the claim this batch's own that come first (:func:`_first_the_same_day`).
     """
     claim = ev.claim
     kind, level = claim.get("kind"), claim.get("level")
     name, number = normalize(claim.get("name", "")), normalize(claim.get("number", ""))
     counts_outside = _counts_outside(ev)
+    recognitions = ev.case.history.recognitions
     found = []
-    for rec in ev.case.history.recognitions:
-        if rec.kind != kind or rec.date >= claim.date or rec.source == claim.id:
+    for rec in recognitions:
+        if rec.kind != kind or rec.source == claim.id or rec.date > claim.date:
+            continue
+        if rec.date == claim.date and not (platform and _first_the_same_day(rec, claim, recognitions)):
             continue
         if rec.stage == "cultivation":  # a platform in cultivation has not yet been approved
             continue
@@ -69,6 +73,21 @@ def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
             continue
         found.append(rec)
     return found
+
+
+def _first_the_same_day(rec, claim, recognitions) -> bool:
+    """Whether ``rec``, dated the claim's day, counts as before the claim's platform.
+
+    Two recognitions of one day that cannot be told apart are one platform, new once: the first of this batch's
+    claims by id is (as if the claims were approved one by one in that order, whose ledger would then refuse
+    the others), and a recognition on file claimed again (multi-year support) comes after them. One on file
+    is never before a claim of this batch: it may be the claim's own, approved earlier; nor is a recognition of
+    the same subject, counted with the claim under one key.
+    """
+    if not rec.source or recognition_subject(rec.kind, rec.level, rec.name, rec.number) == claim.subject:
+        return False
+    of_this_batch = any(r.source == claim.id for r in recognitions)
+    return not of_this_batch or rec.source < claim.id
 
 
 def _paid_for_recognitions(ev, entry, kind: str) -> list:
@@ -143,7 +162,7 @@ def newly_recognized(ev, mode: str) -> str | None:
         level = ev.vocabulary.label("levels", rec.level) if rec.level else ""
         text = f"非新认定：{rec.date.isoformat()}已获{level}{label}{named}认定{where}{number}{batch}"
         if not (rec.name and ev.claim.get("name")):
-            text += "；如为另一平台，请在认定记录和本次申报中填写平台名称"
+            text += "；如为另一平台，请在认定记录和本次申报中填写平台名称或证书编号"
         return text
     paid = _paid_same_kind(ev, same_level, platform)
     if paid:
