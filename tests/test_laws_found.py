@@ -85,7 +85,7 @@ def test_an_unnamed_zone_is_not_paid_as_new_after_a_named_one_was():
     # One batch: 50,000,000 (包头（一）) + 50,000,000 (（九）demo zone) + 3,000,000 x 2 (包头（十）, c0 and 甲平台)
     # + 2,000,000 (包头（十）培育) + 10,000,000 (（九）new regional zone, c0 only) = 118,000,000.
     assert evaluate(case).total == D("118000000.00")
-    assert sum(_two_batches(case, 0)) == D("118000000.00")  # today 113,000,000 + 15,000,000
+    assert sum(_two_batches(case, 0)) == D("118000000.00")  # 113,000,000 + 5,000,000 (before the fix + 15,000,000)
 
 
 def test_a_payment_for_a_recognition_in_cultivation_does_not_make_a_later_one_repeat():
@@ -158,4 +158,4 @@ def test_a_payment_for_a_recognition_in_cultivation_does_not_make_a_later_one_re
         Company(USCC, "测试单位", "hulunbuir", size="large"), History(recs, frozenset(), {}, ledger), claims
     )
     assert evaluate(case).total == D("800000.00")  # 300,000 (35号 4., c3) + 500,000 (呼伦贝尔（一）, c0)
-    assert sum(_two_batches(case, 1)) == D("800000.00")  # today 300,000 + 0
+    assert sum(_two_batches(case, 1)) == D("800000.00")  # 300,000 + 500,000 (before the fix + 0)
