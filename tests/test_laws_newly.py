@@ -181,15 +181,15 @@ def test_hlb_1_a_first_recognition_paid_by_hand_makes_the_next_a_repeat():
     assert any(e.rule.id == HTE_FIRST and e.reason.startswith("非首次获批：台账显示") for e in result.excluded)
 
 
-def test_kjxm_9_two_zones_of_one_day_that_cannot_be_told_apart_are_paid_once():
-    """（九）: 甲园区 and a zone without name or number, both recognized 2025-03-01, cannot be told apart: one zone,
-    10,000,000 once (the first claim by id, c1, is new; c2 is not), as two batches (c1 approved first) pay."""
+def test_kjxm_9_two_zones_recognized_the_same_day_are_two_zones():
+    """（九）: 甲园区 and a zone without name or number, both recognized 2025-03-01: a zone is not re-recognized on the
+    day it is recognized, so they are two new zones, 10,000,000 each (20,000,000), in one batch as in two (甲园区
+    approved first: its payment, for a zone of the claim's day, does not make the other one not new)."""
     day = dt.date(2025, 3, 1)
     named, unnamed = _zone("c1", day, name="甲园区"), _zone("c2", day)
-    one = evaluate(_baotou([unnamed, named]))
-    assert [(l.claim_id, l.amount) for l in one.lines if l.rule.id == ZONE_RULE] == [("c1", D("10000000.00"))]
+    assert _paid(evaluate(_baotou([unnamed, named])), ZONE_RULE) == D("20000000.00")
     first, second = _second(_baotou([named]), [unnamed])
-    assert first + _paid(second, ZONE_RULE) == D("10000000.00")
+    assert first + _paid(second, ZONE_RULE) == D("20000000.00")
 
 
 def test_kjxm_9_two_zones_of_one_day_with_other_names_are_both_new():

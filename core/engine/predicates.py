@@ -49,19 +49,16 @@ def may_be_same_platform(name: str, number: str, other_name: str, other_number: 
 def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
     """Recognitions of the claim's kind dated before it (this batch's own included), not in cultivation.
 
-    ``platform``: only those that may be the same platform (:func:`may_be_same_platform`), and of those dated
-    the same day as the claim this batch's own that come first (:func:`_first_the_same_day`).
+    ``platform``: only those that may be the same platform (:func:`may_be_same_platform`). One of the claim's day
+    is none: a platform is not re-recognized on the day it is recognized, so two of one day are two platforms.
     """
     claim = ev.claim
     kind, level = claim.get("kind"), claim.get("level")
     name, number = normalize(claim.get("name", "")), normalize(claim.get("number", ""))
     counts_outside = _counts_outside(ev)
-    recognitions = ev.case.history.recognitions
     found = []
-    for rec in recognitions:
-        if rec.kind != kind or rec.source == claim.id or rec.date > claim.date:
-            continue
-        if rec.date == claim.date and not (platform and _first_the_same_day(rec, claim, recognitions)):
+    for rec in ev.case.history.recognitions:
+        if rec.kind != kind or rec.date >= claim.date or rec.source == claim.id:
             continue
         if rec.stage == "cultivation":  # a platform in cultivation has not yet been approved
             continue
@@ -75,23 +72,14 @@ def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
     return found
 
 
-def _first_the_same_day(rec, claim, recognitions) -> bool:
-    """Whether ``rec``, dated the claim's day, counts as before the claim's platform.
-
-    Two recognitions of one day that cannot be told apart are one platform, new once: the first of this batch's
-    claims by id is (as if the claims were approved one by one in that order, whose ledger would then refuse
-    the others), and a recognition on file claimed again (multi-year support) comes after them. One on file
-    is never before a claim of this batch: it may be the claim's own, approved earlier; nor is a recognition of
-    the same subject, counted with the claim under one key.
-    """
-    if not rec.source or recognition_subject(rec.kind, rec.level, rec.name, rec.number) == claim.subject:
-        return False
-    of_this_batch = any(r.source == claim.id for r in recognitions)
-    return not of_this_batch or rec.source < claim.id
-
-
 def _paid_for_recognitions(ev, entry, kind: str) -> list:
-    """The recognitions on file (not this batch's own) a ledger entry for a recognition subject paid for."""
+    """The recognitions an approved batch's ledger entry paid for: on file since that batch was approved.
+
+    An entry typed in by hand (no batch) is known by its subject alone: the recognitions on file under that
+    subject may have come later, and what it paid must not change as they do.
+    """
+    if entry.batch_id is None:
+        return []
     return [
         rec
         for rec in ev.case.history.recognitions
@@ -104,10 +92,12 @@ def _paid_for_recognitions(ev, entry, kind: str) -> list:
 def _paid_same_kind(ev, same_level: bool, platform: bool):
     """Ledger entries paid for a recognition of the claim's kind (and level, and platform): earlier awards.
 
-    They are read as the recognitions on file are (:func:`_earlier_same_kind`), whatever their date: support
-    paid for a recognition in cultivation (培育期) is no recognition, and a platform is told apart by the name
-    and number of the recognition paid for (the subject keeps only one of them); an entry whose recognition is
-    not on file (typed in by hand) is read by its subject.
+    They are read as the recognitions on file are (:func:`_earlier_same_kind`): support paid for a recognition
+    in cultivation (培育期) is no recognition; a platform is told apart by the name and number of the recognition
+    paid for (the subject keeps only one of them); one recognized the claim's day is another platform unless it
+    is the claim's subject. A payment for a platform recognized later than the claim counts: paid as new, it
+    is the claim's platform if the two cannot be told apart. An entry whose recognition is not on file (typed
+    in by hand) is read by its subject.
     """
     claim = ev.claim
     kind, level = claim.get("kind"), claim.get("level")
@@ -126,6 +116,10 @@ def _paid_same_kind(ev, same_level: bool, platform: bool):
         if recs and not approved:
             continue  # paid for a platform (or company) in cultivation, not yet approved
         if platform:
+            if approved and entry.subject != claim.subject:
+                approved = [r for r in approved if r.date != claim.date]
+                if not approved:
+                    continue
             known = [(normalize(r.name), normalize(r.number)) for r in approved] or [(parsed[2], parsed[3])]
             if not any(may_be_same_platform(name, number, n, no) for n, no in known):
                 continue
