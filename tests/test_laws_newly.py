@@ -197,3 +197,40 @@ def test_kjxm_9_two_zones_of_one_day_with_other_names_are_both_new():
     day = dt.date(2025, 3, 1)
     result = evaluate(_baotou([_zone("c1", day, name="甲园区"), _zone("c2", day, name="乙园区")]))
     assert _paid(result, ZONE_RULE) == D("20000000.00")
+
+
+# ---------------------------------------------------------------- 科技兴蒙（八）核定金额 names a platform by its name
+
+
+def _platform(cid: str, kind: str, day: dt.date, name: str) -> Claim:
+    fields = {"kind": kind, "level": "national", "date": day, "name": name, "moved_in": "none", "stage": "approved"}
+    fields.update(EXCELLENT, ip_standard_certified=False)
+    return Claim("recognition", cid, fields, day)
+
+
+def test_kjxm_8_an_amount_entered_names_a_platform_recognized_by_its_date():
+    """（八）“对重点实验室和工程研究中心、制造业创新中心每年给予不低于1000万元支持”: a 制造业创新中心 甲平台 approved
+    2024-12-12 with 13,138,597.82 entered that day as its approved amount, and a 重点实验室 also named 甲平台
+    approved 2026-06-06. The amount is for the centre, the only 甲平台 there was on 2024-12-12: 13,138,597.82
+    for it and the 10,000,000 floor for the lab, 23,138,597.82, in one batch as in two (the centre first)."""
+    centre = _platform("c1", "manufacturing_innovation_center", dt.date(2024, 12, 12), "甲平台")
+    entered = Claim(
+        "entered",
+        "c2",
+        {
+            "rule_id": "nmg20-08-national-lab",
+            "date": dt.date(2024, 12, 12),
+            "amount": D("13138597.82"),
+            "subject": "甲平台",
+        },
+        dt.date(2024, 12, 12),
+    )
+    lab = _platform("c3", "key_lab", dt.date(2026, 6, 6), "甲平台")
+    company = Company(USCC, "测试单位", "hohhot", size="large")
+    one = evaluate(CompanyCase(company, History((), frozenset(), {}, ()), (centre, entered, lab)))
+    assert _paid(one, "nmg20-08-national-lab") == D("23138597.82")
+    first = CompanyCase(company, History((), frozenset(), {}, ()), (centre, entered))
+    r1 = evaluate(first)
+    assert _paid(r1, "nmg20-08-national-lab") == D("13138597.82")
+    r2 = evaluate(CompanyCase(company, approved(first, r1, 1), (lab,)))
+    assert _paid(r1, "nmg20-08-national-lab") + _paid(r2, "nmg20-08-national-lab") == D("23138597.82")
