@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from test_laws import USCC, approved, evaluate
 
 from core.model import Claim, Company, CompanyCase, History, LedgerEntry, Recognition
@@ -162,17 +161,15 @@ def test_a_payment_for_a_recognition_in_cultivation_does_not_make_a_later_one_re
     assert sum(_two_batches(case, 1)) == D("800000.00")  # 300,000 + 500,000 (before the fix + 0)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="an earlier batch's refused move-in reads its own recognition as its certificate"
-)
 def test_a_move_in_refused_for_want_of_a_certificate_is_not_deducted_as_paid():
     """包头（六）市外高新技术企业在有效期内整体迁入 (bt-06-hte-moved-in, 300,000, once per company): a 高企 certificate on
     file dated 2024-07-18; a move-in claimed 2024-02-22 (c1), before it, is refused (no valid certificate then), a
     move-in claimed 2025-07-02 (c2) is paid: 300,000 in one batch. Over two batches (c1 first, refused) the second
     reads c1 as an earlier claim against the history on file, where c1's own recognition, approved with batch 1,
     now stands as a certificate of its date (valid_certificate tells the claim's own recognition by its source,
-    which approval drops), so c1 counts as worth 300,000 already and c2 is refused: 0 + 0. Found by a probe of
-    law_batches (seed 10512 of a recognition-biased generator), not by the deep run."""
+    which approval drops), so c1 counted as worth 300,000 already and c2 was refused: 0 + 0; valid_certificate
+    now also passes over a recognition on file that is the claim's own. Found by a probe of law_batches (seed
+    10512 of a recognition-biased generator), not by the deep run."""
     on_file = (Recognition("high_tech", "national", dt.date(2024, 7, 18)),)
     moved = {"kind": "high_tech", "level": "national", "moved_in": "city", **EXCELLENT, "ip_standard_certified": False}
     c1 = Claim(
@@ -191,4 +188,4 @@ def test_a_move_in_refused_for_want_of_a_certificate_is_not_deducted_as_paid():
         Company(USCC, "测试单位", "baotou", size="large"), History(on_file, frozenset(), {}, ()), (c1, c2)
     )
     assert evaluate(case).total == D("300000.00")  # bt-06-hte-moved-in for c2
-    assert sum(_two_batches(case, 1)) == D("300000.00")  # today 0 + 0
+    assert sum(_two_batches(case, 1)) == D("300000.00")  # 0 + 300,000 (before the fix 0 + 0)

@@ -8,9 +8,10 @@ document, so the choice is written down and can be changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Callable
 
+from core.model import claim_recognition
 from core.money import fmt_yuan
 from core.subjects import normalize, parse_recognition_subject, recognition_subject
 
@@ -204,9 +205,12 @@ def valid_certificate(ev, args):
     years = int(ev.reading("certificate_validity_years"))
     kind = args.get("kind") or claim.get("kind")
     moved = claim.get("moved_in") not in (None, "none")
+    own = claim_recognition(claim) if claim.type == "recognition" else None
     for rec in ev.case.history.recognitions:
         if rec.kind != kind or rec.date > claim.date or rec.source == claim.id or rec.stage == "cultivation":
             continue
+        if own is not None and replace(rec, source="") == own:
+            continue  # the claim's own recognition, on file since an earlier batch was approved: not a certificate
         if moved and rec.date == claim.date and rec.issued_in:
             continue  # the move itself, as approval records it: not the certificate the company moved in with
         try:
