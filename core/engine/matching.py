@@ -153,6 +153,8 @@ def _platform_subject(rule: Rule, claim: Claim, case: CompanyCase, ctx: Context)
     text = normalize(claim.get("subject", ""))
     found = set()
     for rec in case.history.recognitions:
+        if claim.date is not None and rec.date > claim.date:
+            continue  # a platform recognized after the amount was approved is not what it was approved for
         rc = _recognition_claim(rec, ctx)
         if not _matches(rule, rc, rec.date, case.company):
             continue

@@ -8,11 +8,12 @@ document, so the choice is written down and can be changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Callable
 
+from core.model import claim_recognition
 from core.money import fmt_yuan
-from core.subjects import normalize, parse_recognition_subject
+from core.subjects import normalize, parse_recognition_subject, recognition_subject
 
 
 @dataclass(frozen=True)
@@ -30,15 +31,31 @@ def _counts_outside(ev) -> bool:
     return True
 
 
+def may_be_same_platform(name: str, number: str, other_name: str, other_number: str) -> bool:
+    """Whether two recognitions of one kind (and level) cannot be told apart as two platforms (normalized texts).
+
+    A platform is known by its name, else by its certificate number, as its subject is
+    (core.subjects.recognition_subject): names on both sides decide (a re-recognized platform keeps its name
+    and may get a new number); else numbers on both sides decide; a recognition with neither on one side
+    cannot be told apart from any of its kind and is read as the same platform (reading newly_per_platform:
+    paid once, the clerk is asked to fill in the name).
+    """
+    if name and other_name:
+        return name == other_name
+    if number and other_number:
+        return number == other_number
+    return True
+
+
 def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
     """Recognitions of the claim's kind dated before it (this batch's own included), not in cultivation.
 
-    ``platform``: only those that may be the same platform, i.e. not known by
-    another name (a name on both sides that differs tells two platforms apart).
+    ``platform``: only those that may be the same platform (:func:`may_be_same_platform`). One of the claim's day
+    is none: a platform is not re-recognized on the day it is recognized, so two of one day are two platforms.
     """
     claim = ev.claim
     kind, level = claim.get("kind"), claim.get("level")
-    name = normalize(claim.get("name", ""))
+    name, number = normalize(claim.get("name", "")), normalize(claim.get("number", ""))
     counts_outside = _counts_outside(ev)
     found = []
     for rec in ev.case.history.recognitions:
@@ -50,14 +67,39 @@ def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
             continue
         if rec.issued_in and not counts_outside:
             continue
-        if platform and name and rec.name and normalize(rec.name) != name:
+        if platform and not may_be_same_platform(name, number, normalize(rec.name), normalize(rec.number)):
             continue
         found.append(rec)
     return found
 
 
+def _paid_for_recognitions(ev, entry, kind: str) -> list:
+    """The recognitions an approved batch's ledger entry paid for: on file since that batch was approved.
+
+    An entry typed in by hand (no batch) is known by its subject alone: the recognitions on file under that
+    subject may have come later, and what it paid must not change as they do.
+    """
+    if entry.batch_id is None:
+        return []
+    return [
+        rec
+        for rec in ev.case.history.recognitions
+        if not rec.source
+        and rec.kind == kind
+        and recognition_subject(rec.kind, rec.level, rec.name, rec.number) == entry.subject
+    ]
+
+
 def _paid_same_kind(ev, same_level: bool, platform: bool):
-    """Ledger entries paid for a recognition of the claim's kind (and level, and platform): earlier awards."""
+    """Ledger entries paid for a recognition of the claim's kind (and level, and platform): earlier awards.
+
+    They are read as the recognitions on file are (:func:`_earlier_same_kind`): support paid for a recognition
+    in cultivation (培育期) is no recognition; a platform is told apart by the name and number of the recognition
+    paid for (the subject keeps only one of them); one recognized the claim's day is another platform unless it
+    is the claim's subject. A payment for a platform recognized later than the claim counts: paid as new, it
+    is the claim's platform if the two cannot be told apart. An entry whose recognition is not on file (typed
+    in by hand) is read by its subject.
+    """
     claim = ev.claim
     kind, level = claim.get("kind"), claim.get("level")
     name, number = normalize(claim.get("name", "")), normalize(claim.get("number", ""))
@@ -70,12 +112,17 @@ def _paid_same_kind(ev, same_level: bool, platform: bool):
         parsed = parse_recognition_subject(entry.subject)
         if parsed is None or parsed[0] != kind or (same_level and parsed[1] != level):
             continue
+        recs = _paid_for_recognitions(ev, entry, kind)
+        approved = [r for r in recs if r.stage != "cultivation"]
+        if recs and not approved:
+            continue  # paid for a platform (or company) in cultivation, not yet approved
         if platform:
-            _, _, ename, enumber = parsed
-            same = (
-                (name and ename == name) or (number and enumber == number) or not (name or number or ename or enumber)
-            )
-            if not same:
+            if approved and entry.subject != claim.subject:
+                approved = [r for r in approved if r.date != claim.date]
+                if not approved:
+                    continue
+            known = [(normalize(r.name), normalize(r.number)) for r in approved] or [(parsed[2], parsed[3])]
+            if not any(may_be_same_platform(name, number, n, no) for n, no in known):
                 continue
         found.append(entry)
     return found
@@ -110,7 +157,7 @@ def newly_recognized(ev, mode: str) -> str | None:
         level = ev.vocabulary.label("levels", rec.level) if rec.level else ""
         text = f"非新认定：{rec.date.isoformat()}已获{level}{label}{named}认定{where}{number}{batch}"
         if not (rec.name and ev.claim.get("name")):
-            text += "；如为另一平台，请在认定记录和本次申报中填写平台名称"
+            text += "；如为另一平台，请在认定记录和本次申报中填写平台名称或证书编号"
         return text
     paid = _paid_same_kind(ev, same_level, platform)
     if paid:
@@ -158,9 +205,12 @@ def valid_certificate(ev, args):
     years = int(ev.reading("certificate_validity_years"))
     kind = args.get("kind") or claim.get("kind")
     moved = claim.get("moved_in") not in (None, "none")
+    own = claim_recognition(claim) if claim.type == "recognition" else None
     for rec in ev.case.history.recognitions:
         if rec.kind != kind or rec.date > claim.date or rec.source == claim.id or rec.stage == "cultivation":
             continue
+        if own is not None and replace(rec, source="") == own:
+            continue  # the claim's own recognition, on file since an earlier batch was approved: not a certificate
         if moved and rec.date == claim.date and rec.issued_in:
             continue  # the move itself, as approval records it: not the certificate the company moved in with
         try:
