@@ -22,6 +22,7 @@ This module imports no Qt: the worker process imports it.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import pickle
 import shutil
 import tempfile
@@ -63,6 +64,7 @@ class Checked:
     paid_before: list
     data: object = None
     kept: Path | None = field(default=None)
+    kept_sha256: str = ""  # of the kept file as the checking worker wrote it: checked before it is read back
 
     def discard(self) -> None:
         """Remove the worker's copy of the workbook (the wizard closed, or imported it)."""
@@ -154,9 +156,10 @@ def _check(store, args, report, cancelled) -> Checked:
     else:
         if cancelled():
             raise Cancelled()
+        kept = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         with open(args["keep"], "wb") as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-        checked.kept = args["keep"]
+            f.write(kept)
+        checked.kept, checked.kept_sha256 = args["keep"], hashlib.sha256(kept).hexdigest()
     return checked
 
 
@@ -165,7 +168,7 @@ def apply(store, checked: Checked, accept_payee_changes: bool, report, cancelled
 
     When 取消 came too late (the import had committed), the import stands: its result is returned.
     """
-    args = {"kept": checked.kept, "accept": accept_payee_changes}
+    args = {"kept": checked.kept, "kept_sha256": checked.kept_sha256, "accept": accept_payee_changes}
     ctx = workerprocess.worker_context() if checked.kept is not None else None
     if ctx is None:
         if checked.data is None:
@@ -192,13 +195,28 @@ def apply(store, checked: Checked, accept_payee_changes: bool, report, cancelled
         return (batch_id, True), Changes(batches=frozenset({batch_id}), audit=True)
 
 
+class KeptFileChanged(ValueError):
+    """The checked copy no longer is what the check wrote: it is not read (unpickling runs what a file says)."""
+
+    def __str__(self) -> str:
+        return "检查后保存的临时文件已被改动或损坏，未导入任何数据；请重新检查工作簿"
+
+
+def _read_kept(path: Path, sha256: str) -> bytes:
+    """The kept file's bytes, when they are exactly what the checking worker wrote (its digest came back through
+    the window, not through the file)."""
+    kept = Path(path).read_bytes()
+    if not sha256 or hashlib.sha256(kept).hexdigest() != sha256:
+        raise KeptFileChanged()
+    return kept
+
+
 def _apply(store, args, report, cancelled):
     """The worker's job: read back the checked workbook and import it, stopping at 取消 before it commits."""
     from sqlalchemy import event
 
     report(0, 0, "正在写入数据库（导入前自动备份数据库）…")
-    with open(args["kept"], "rb") as f:
-        data = pickle.load(f)
+    data = pickle.loads(_read_kept(args["kept"], args["kept_sha256"]))
 
     def stop_here(*_):
         if cancelled():

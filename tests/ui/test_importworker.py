@@ -128,3 +128,45 @@ def test_a_small_workbook_stays_on_the_thread(window, qtbot, monkeypatch):
     assert not wizard.cancel_import_button.isEnabled()
     settle(qtbot)
     assert wizard.step == DONE and len(window.ctx.store.batches()) == 1
+
+
+class _Runs:
+    """Unpickled, it writes a file (in whichever process reads it): the reason a changed kept file is never read."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (self.marker.write_text, ("ran",))
+
+
+def test_a_kept_file_changed_after_the_check_is_not_read_and_nothing_is_imported(
+    window, qtbot, asker, in_process, tmp_path
+):
+    """The checked workbook waits in a temporary file between 检查 and 导入; whatever changed it meanwhile (the
+    digest the check worker sent back through the window no longer matches) is refused before it is unpickled."""
+    import pickle
+
+    page, wizard = open_wizard(window, SAMPLE)
+    wizard.start_check()
+    settle(qtbot)
+    kept = wizard.data.kept
+    marker = tmp_path / "ran.txt"
+    kept.write_bytes(pickle.dumps(_Runs(marker)))
+    wizard.start_import()
+    settle(qtbot)
+    assert not marker.exists()
+    assert wizard.step != DONE and "临时文件已被改动" in asker.asked[-1][2]
+    assert window.ctx.store.batches() == [] and window.ctx.store.companies.search() == []
+
+
+def test_the_kept_file_is_read_only_when_its_digest_matches(tmp_path):
+    import hashlib
+
+    kept = tmp_path / importworker.KEPT_NAME
+    kept.write_bytes(b"checked")
+    assert importworker._read_kept(kept, hashlib.sha256(b"checked").hexdigest()) == b"checked"
+    with pytest.raises(importworker.KeptFileChanged):
+        importworker._read_kept(kept, hashlib.sha256(b"other").hexdigest())
+    with pytest.raises(importworker.KeptFileChanged):
+        importworker._read_kept(kept, "")
