@@ -11,7 +11,7 @@ company each line names as it is shown (the batch's member row as approved, or t
 select that reads the lines takes every sealed column of the line and the digest of its last seal (one look-up in
 the seals' index), so each line is read once and digested once; a trace's canonical JSON and its Trace are made
 once per distinct text (a batch's traces repeat, and the lines that stored one share it: a paper only reads
-it). The member rows are read once each, with their seals, the same way. A row that does not match refuses the
+it). The member rows are then checked as every change checks a row (``audit.check``). A row that does not match refuses the
 whole read (``Tampered``, naming it and its changed columns; ``Store.reading`` records the refusal): a line whose
 amount or payee was changed in the file behind the program's back never reaches a sheet the treasury pays from.
 """
@@ -23,31 +23,24 @@ from collections.abc import Iterator
 from operator import itemgetter
 from decimal import Decimal
 
-from sqlalchemy import JSON, String, Text, cast, null, select
+from sqlalchemy import JSON, null, select
 from sqlalchemy.orm import Session
 
 from core.engine.trace import Trace
 from core.records import LineRecord
 from core.store.audit import check
-from core.store.models import AuditSealRow, AwardLineRow, BatchCompany, Company
+from core.store.models import AwardLineRow, BatchCompany, Company
 from core.store.reads import get_batch
-from core.store.seals import Encoded, canonical_json, sorted_columns, sorted_digest
+from core.store.seals import Encoded, canonical_json, json_part, last_digest, sorted_columns, sorted_digest, stored
 
 YIELD_PER = 2000  # rows fetched at a time
 TRACES_KEPT = 512  # distinct stored traces remembered while reading (a batch has a few per rule)
-JSON_SHORT = 256  # JSON texts this long or shorter are remembered while checking (a member's empty lists)
-JSON_KEPT = 8192  # distinct JSON texts whose canonical form a check remembers (4,593 traces among 20,000 lines)
+TRACES_CHECKED = 8192  # distinct traces whose canonical form a check remembers (4,593 among 20,000 lines)
 
 _LINE = AwardLineRow.__table__.c
 _KEPT = BatchCompany.__table__.c
 _COMPANY = Company.__table__.c
-_SEALS = AuditSealRow.__table__.c
 _SHOWN_COMPANY = ("uscc", "company_name", "bank_name", "bank_account")  # a member's columns a line shows
-
-
-def _selected(table, names) -> list:
-    """The columns ``names`` of ``table``, a JSON column as its stored text (decoded only where needed)."""
-    return [cast(table.c[n], Text).label(n) if isinstance(table.c[n].type, JSON) else table.c[n] for n in names]
 
 
 # The line's sealed columns (what the line shows is among them), in the order its digest takes them.
@@ -59,9 +52,6 @@ _RECORD_MIDDLE = "rule_id document_id document_title doc_number clause summary s
 # The line's columns a plain read takes (what a LineRecord shows)
 _SHOWN_LINE = ("batch_id", "line_no", *_RECORD_MIDDLE, "trace", "schedule", "claim_key", "subject")
 _LINE_JSON = tuple(i for i, n in enumerate(_LINE_COLUMNS) if isinstance(_LINE[n].type, JSON))
-_MEMBER_COLUMNS = sorted_columns("batch_companies")
-_MEMBER_JSON = tuple(i for i, n in enumerate(_MEMBER_COLUMNS) if isinstance(_KEPT[n].type, JSON))
-_MEMBER_ID = _MEMBER_COLUMNS.index("id")
 
 
 class _Shown:
@@ -69,69 +59,35 @@ class _Shown:
 
     def __init__(self) -> None:
         self.bad_lines: list[str] = []  # keys of lines that do not match their last seals
-        self.members: set[int] = set()  # kept as approved: read and digested once each by verify
+        self.members: set[int] = set()  # kept as approved: checked by audit.check
         self.companies: set[int] = set()  # shown as they are now (a draft's): checked by audit.check
         self.traces: dict[str | None, tuple[Encoded, Trace]] = {}  # a trace's text -> (canonical JSON, Trace)
-        self.json: dict[str | None, Encoded] = {}  # another short JSON text -> its canonical JSON
 
     def trace(self, text: str | None) -> tuple[Encoded, Trace]:
         """(canonical JSON, Trace) of a trace's stored text, decoded once per distinct text in this read: the
         lines that stored the same trace share one (a paper only reads it)."""
         found = self.traces.get(text)
         if found is None:
-            if len(self.traces) >= JSON_KEPT:
+            if len(self.traces) >= TRACES_CHECKED:
                 self.traces.clear()
             value = None if text is None else json.loads(text)
             found = self.traces[text] = (Encoded(canonical_json(value)), Trace.from_json(value))
-        return found
-
-    def canonical(self, text: str | None) -> Encoded:
-        """The canonical JSON of a JSON column's stored text; a short one (an empty list) once per read."""
-        found = self.json.get(text)
-        if found is None:
-            found = Encoded(canonical_json(None if text is None else json.loads(text)))
-            if text is not None and len(text) <= JSON_SHORT:
-                if len(self.json) >= JSON_KEPT:
-                    self.json.clear()
-                self.json[text] = found
         return found
 
     def line(self, values, sealed: str | None) -> None:
         """Digest a line as read (its sealed columns) and compare it with ``sealed``, its last seal's digest."""
         values = list(values)
         for j in _LINE_JSON:
-            values[j] = self.trace(values[j])[0] if j == _LINE_TRACE else self.canonical(values[j])
+            values[j] = self.trace(values[j])[0] if j == _LINE_TRACE else json_part(values[j])
         if sorted_digest("award_lines", values) != sealed:
             self.bad_lines.append(str(values[_LINE_ID]))
 
     def verify(self, s: Session, batch_id: int, doing: str) -> None:
         """Tampered (naming the rows) unless the batch and every row shown is exactly as last sealed."""
         check(s, "batches", [batch_id], doing)
-        bad_members = []
-        q = select(*_selected(BatchCompany.__table__, _MEMBER_COLUMNS), _last_digest("batch_companies", _KEPT.id))
-        for row in s.execute(q.where(_KEPT.batch_id == batch_id).execution_options(yield_per=YIELD_PER)):
-            if row[_MEMBER_ID] in self.members:
-                values = list(row[:-1])
-                for j in _MEMBER_JSON:
-                    values[j] = self.canonical(values[j])
-                if sorted_digest("batch_companies", values) != row[-1]:
-                    bad_members.append(str(row[_MEMBER_ID]))
-        # Read again (a server's concurrent change) and refused, naming them and their changed columns.
-        check(s, "award_lines", self.bad_lines, doing)
-        check(s, "batch_companies", bad_members, doing)
+        check(s, "award_lines", self.bad_lines, doing)  # read again (a server's concurrent change), then refused
+        check(s, "batch_companies", self.members, doing)
         check(s, "companies", self.companies, doing)
-
-
-def _last_digest(table_name: str, key):
-    """The digest of the last seal of the row whose key is ``key``, as a column of the select reading the row
-    (one look-up in the (table_name, row_key, seq) index; NULL when it has none or was sealed as deleted)."""
-    return (
-        select(_SEALS.digest)
-        .where(_SEALS.table_name == table_name, _SEALS.row_key == cast(key, String))
-        .order_by(_SEALS.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
 
 
 def iter_lines(s: Session, batch_id: int) -> Iterator[LineRecord]:
@@ -146,8 +102,8 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
     names = _LINE_COLUMNS if shown is not None else _SHOWN_LINE  # a paper read takes every sealed column
     q = (
         select(
-            *_selected(AwardLineRow.__table__, names),
-            _last_digest("award_lines", _LINE.id) if shown is not None else null(),
+            *stored(AwardLineRow.__table__, names),
+            last_digest("award_lines", _LINE.id) if shown is not None else null(),
             _KEPT.id,
             _KEPT.uscc,
             _KEPT.company_name,

@@ -26,7 +26,7 @@ import hashlib
 import json
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, cache
@@ -351,8 +351,7 @@ def row_seal(table_name: str, row) -> tuple[str, str]:
 def packed_row_seal(table_name: str, row) -> bytes:
     """``pack_seal(*row_seal(table_name, row))`` without the hex text in between (a row written in bulk)."""
     layout = _LAYOUTS[table_name]
-    get = _ENCODERS.get
-    parts = [get(type(v), _value_json)(v) for v in map(row.__getitem__, layout.sorted_columns)]
+    parts = _values_json(map(row.__getitem__, layout.sorted_columns))
     crcs = [zlib.crc32(parts[j].encode("utf-8")) & 0xFFFF for j in layout.spec_order]
     return hashlib.sha256((layout.body % tuple(parts)).encode("utf-8")).digest() + layout.pack(*crcs)
 
@@ -531,6 +530,26 @@ def last_seals(s: Session, table_name: str, keys) -> dict[str, tuple[int, str | 
     return out
 
 
+def stored(t, names) -> list:
+    """The columns ``names`` of table ``t`` as stored: a JSON column as its text (its canonical JSON is
+    ``json_part``'s, decoded only where needed)."""
+    return [cast(t.c[n], Text).label(n) if isinstance(t.c[n].type, JSON) else t.c[n] for n in names]
+
+
+def last_digest(table_name: str, key):
+    """The digest of the last seal of the row whose key is the column ``key``, as a column of the select that
+    reads the row (one look-up in the (table_name, row_key, seq) index; NULL when it has none or was sealed as
+    deleted)."""
+    seals = AuditSealRow.__table__.c
+    return (
+        select(seals.digest)
+        .where(seals.table_name == table_name, seals.row_key == cast(key, String))
+        .order_by(seals.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 @cache
 def _sealed_columns_query(table_name: str, ranged: bool = False):
     """The sealed columns (in digest order, JSON columns as text) of the rows whose keys are bound as ``keys`` (or,
@@ -546,17 +565,20 @@ def _sealed_columns_query(table_name: str, ranged: bool = False):
         .scalar_subquery()
     )
     last = and_(seals.c.table_name == table_name, seals.c.row_key == key_text, seals.c.seq == latest)
-    columns = _LAYOUTS[table_name].sorted_columns
-    selected = [cast(t.c[c], Text).label(c) if isinstance(t.c[c].type, JSON) else t.c[c] for c in columns]
     return (
-        select(*selected, seals.c.seq, seals.c.digest, seals.c.fingerprint)
+        select(*stored(t, _LAYOUTS[table_name].sorted_columns), seals.c.seq, seals.c.digest, seals.c.fingerprint)
         .select_from(t.outerjoin(seals, last))
         .where(key.between(bindparam("lo"), bindparam("hi")) if ranged else key.in_(bindparam("keys", expanding=True)))
     )
 
 
 def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: bool = False) -> dict[str, RowState]:
-    """{key: RowState} of the rows with these keys that exist, read with their last seals.
+    """{key: RowState} of the rows with these keys that exist, read with their last seals (``iter_states``)."""
+    return {st.key: st for st in iter_states(s, table_name, keys, rows, parts)}
+
+
+def iter_states(s: Session, table_name: str, keys, rows: bool = False, parts: bool = False) -> Iterator[RowState]:
+    """The RowState of each row with these keys that exists, read with its last seal.
 
     Each row is read with its last seal by one statement (one snapshot: another clerk's change and its seal commit
     together); a caller that finds a mismatch on a server still reads again before calling it tampering
@@ -577,9 +599,6 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: boo
     # JSON columns are read as their text: its canonical JSON is json_part's (cached), decoded only for a row kept
     json_at = [j for j, c in enumerate(columns) if isinstance(t.c[c].type, JSON)]
     q = _sealed_columns_query(table_name)
-    body, encoder = layout.body, _ENCODERS.get
-    sha256 = hashlib.sha256
-    out = {}
     n = len(columns)
     by_range = _sealed_columns_query(table_name, ranged=True)
     for part in chunks(_key_values(table_name, keys)):
@@ -595,8 +614,8 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: boo
                 values = list(texts)
                 for j in json_at:
                     values[j] = json_part(values[j])
-            encoded = [encoder(type(v), _value_json)(v) for v in values]
-            digest = sha256((body % tuple(encoded)).encode("utf-8")).hexdigest()
+            encoded = _values_json(values)
+            digest = _parts_digest(layout, encoded)
             seq, sealed_digest, sealed_fingerprint = found[n:]
             matches = digest == sealed_digest
             fingerprint = sealed_fingerprint if matches and sealed_fingerprint else _sorted_fingerprint(layout, encoded)
@@ -605,7 +624,7 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: boo
                 row = dict(zip(columns, values))
                 for j in json_at:
                     row[columns[j]] = None if texts[j] is None else json.loads(texts[j])
-            out[key] = RowState(
+            yield RowState(
                 table_name,
                 key,
                 row,
@@ -616,7 +635,6 @@ def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: boo
                 sealed_fingerprint,
                 encoded if keep_parts else None,
             )
-    return out
 
 
 def all_rows(s: Session, table_name: str, batch: int = 2000):

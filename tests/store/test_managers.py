@@ -167,14 +167,19 @@ def test_rows_written_in_bulk_are_sealed_from_their_values_as_they_read_back(db_
     from core.store import audit
 
     read_back: list[str] = []
+
+    def spy(real):
+        def reading(s, table_name, keys):
+            keys = list(keys)
+            if keys:
+                read_back.append(table_name)
+            return real(s, table_name, keys)
+
+        return reading
+
     real = audit.row_states
-    monkeypatch.setattr(
-        audit,
-        "row_states",
-        lambda s, table_name, keys: (read_back.append(table_name) if list(keys) else None, real(s, table_name, keys))[
-            1
-        ],
-    )
+    monkeypatch.setattr(audit, "row_states", spy(real))
+    monkeypatch.setattr(audit, "iter_states", spy(audit.iter_states))  # the check of rows a change relies on
     store = open_store(db_url)
     try:
         data = read_workbook(RESOURCES / "samples" / "申报样例.xlsx", vocabulary=store.vocabulary)
