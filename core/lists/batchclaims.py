@@ -59,7 +59,7 @@ def make_claims(
                 continue
             todo.append(e)
         if batch_id is None:
-            year = award_year or dt.date.today().year
+            year = award_year or stamp(s).year
             if (p := year_problem(year, "兑现年度")) is not None:
                 raise InvalidData(p)
             batch = Batch(

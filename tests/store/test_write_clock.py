@@ -217,8 +217,17 @@ def test_a_list_and_the_batch_made_from_it_are_stamped_with_the_times_of_their_e
     assert _column(store, OfficialList.imported_at, OfficialList.id == list_id) == {imported}
 
     made = _at(store, EDITED)
-    batch_id, added, _ = service.make_claims(store, list_id, award_year=2026)
+    batch_id, added, _ = service.make_claims(store, list_id)  # no award year given: the year of the clock
     assert added > 0
+    assert store.batch(batch_id).award_year == EDITED.year
     assert _entry_time(store, f"batch:{batch_id}", "batch.import") == made
     assert _entry_time(store, f"batch:{batch_id}", "list.claims") == made
     assert _column(store, Batch.created_at, Batch.id == batch_id) == {made}
+
+    # an answer recorded without its day was given the day it is recorded, by the clock
+    answered = _at(store, dt.datetime(2032, 7, 20, 23, 59, 59, 999999))
+    company_id = next(e.company_id for e in service.entries(store, list_id) if e.batch_id == batch_id)
+    service.set_consent(store, batch_id, company_id, service.CONFIRMED)
+    assert _entry_time(store, f"batch:{batch_id}", "list.consent") == answered
+    days = {e.consent_on for e in service.entries(store, list_id) if e.company_id == company_id and e.batch_id}
+    assert days == {answered.date()}
