@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.lists.records import CONFIRMED, CONSENT_LABELS, DECLINED
 from core.store import approval
-from core.store.audit import log, touch, verify_rows
+from core.store.audit import log, stamp, touch, verify_rows
 from core.store.errors import InvalidData, NotFound
 from core.store.models import DRAFT, AwardLineRow, BatchCompany, ClaimRow, Company, ListEntry
 
@@ -32,7 +32,7 @@ def set_consent(
         raise InvalidData(f"意愿确认应为{'、'.join(CONSENT_LABELS.values())}之一")
     with store.writing() as s:
         actor = store.actor(s, "record_consent")
-        apply_consent(s, batch_id, company_id, state, on or dt.date.today(), note, actor)
+        apply_consent(s, batch_id, company_id, state, on or stamp(s).date(), note, actor)
 
 
 def apply_consent(

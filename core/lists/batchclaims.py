@@ -15,10 +15,10 @@ from core.lists import kinds
 from core.lists.claims import entry_claim
 from core.lists.records import DECLINED, PENDING, list_row
 from core.store import approval
-from core.store.audit import log
+from core.store.audit import log, stamp
 from core.store.claimcodec import encode_fields
 from core.store.errors import InvalidData
-from core.store.models import DRAFT, Batch, BatchCompany, ClaimRow, ListEntry, OfficialList, now
+from core.store.models import DRAFT, Batch, BatchCompany, ClaimRow, ListEntry, OfficialList
 from core.store.validate import claim_problems, year_problem
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def make_claims(
                 continue
             todo.append(e)
         if batch_id is None:
-            year = award_year or dt.date.today().year
+            year = award_year or stamp(s).year
             if (p := year_problem(year, "兑现年度")) is not None:
                 raise InvalidData(p)
             batch = Batch(
@@ -67,7 +67,7 @@ def make_claims(
                 award_year=year,
                 status=DRAFT,
                 source_name=f"名单{lst.id}：{lst.source_name}"[:260],
-                created_at=now(),
+                created_at=stamp(s),
                 created_by=actor,
                 preparer=actor,
             )

@@ -228,7 +228,7 @@ def read_consent_sheet(store: Store, path: str | Path) -> tuple[int, int]:
             continue
         day_value = cell(values, "确认日期")
         try:
-            day = parse_date(day_value, "确认日期") if day_value not in ("", None) else dt.date.today()
+            day = parse_date(day_value, "确认日期") if day_value not in ("", None) else store.clock().date()
         except FieldError as exc:
             at(number, "确认日期", day_value, str(exc))
             continue

@@ -18,9 +18,9 @@ from core.lists import kinds
 from core.lists.mapping import Header, find_header, guess_mapping, mapping_by_header, read_entries
 from core.lists.matches import auto_match
 from core.lists.read import RawList, read_list
-from core.store.audit import log
+from core.store.audit import log, stamp
 from core.store.errors import InvalidData
-from core.store.models import ListEntry, OfficialList, now
+from core.store.models import ListEntry, OfficialList
 
 if TYPE_CHECKING:
     from core.store.store import Store
@@ -124,7 +124,7 @@ def import_list(store: Store, p: Prepared, title: str | None = None) -> tuple[in
             platform_kind=p.platform_kind,
             level=p.level,
             mapping=mapping_by_header(p.header, p.mapping),
-            imported_at=now(),
+            imported_at=stamp(s),
             imported_by=actor,
         )
         s.add(row)

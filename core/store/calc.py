@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 from core.engine import Context, evaluate_company
 from core.engine.result import AwardLine, CompanyResult, Exclusion
 from core.money import ZERO
-from core.store.audit import insert_many, log, sealed_as_written, touch
+from core.store.audit import insert_many, log, sealed_as_written, stamp, touch
 from core.progress import Cancelled
 from core.store.errors import Stale, name_list
 from core.store.history import LoadedCase, chunks
-from core.store.models import AwardLineRow, Batch, BatchCompany, Company, now
+from core.store.models import AwardLineRow, Batch, BatchCompany, Company
 from core.store.seals import json_part
 from core.store.types import dumps
 
@@ -153,7 +153,7 @@ def write_outcomes(
         if updates:
             s.execute(_MEMBER_UPDATE, updates)
             sealed_as_written(s, BatchCompany, [_member_row(members[o.company_id], u) for o, u in zip(chunk, updates)])
-    batch.calculated_at = now()
+    batch.calculated_at = stamp(s)
     batch.overrides_version = overrides_version
     if actor:
         batch.preparer = actor

@@ -22,10 +22,10 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from core.records import CompanyProfile
-from core.store.audit import log
+from core.store.audit import log, stamp
 from core.store.errors import InvalidData, NotFound
 from core.store.history import bump_versions, chunks
-from core.store.models import Company, RecognitionRow, TechSmeRow, now
+from core.store.models import Company, RecognitionRow, TechSmeRow
 from core.store.searchkey import normalize, search_key
 from core.store.validate import profile_problems
 from core.vocabulary import Vocabulary
@@ -181,20 +181,20 @@ def reject_problems(problems: list[str]) -> None:
         raise InvalidData("；".join(problems))
 
 
-def new_company_row(profile: CompanyProfile) -> Company:
-    """A companies row for a checked profile (not yet added to a session)."""
-    return Company(**new_company_values(profile))
+def new_company_row(profile: CompanyProfile, at: dt.datetime) -> Company:
+    """A companies row for a checked profile (not yet added to a session), created ``at``."""
+    return Company(**new_company_values(profile, at=at))
 
 
-def new_company_values(profile: CompanyProfile, history_version: int = 1) -> dict:
-    """The column values of a new companies row for a checked profile (core.store.imports writes them in bulk)."""
-    stamp = now()
+def new_company_values(profile: CompanyProfile, history_version: int = 1, *, at: dt.datetime) -> dict:
+    """The column values of a new companies row for a checked profile (core.store.imports writes them in bulk),
+    created ``at`` (the writing transaction's audit.stamp)."""
     return {
         **{f: getattr(profile, f).strip() for f in PROFILE_FIELDS},
         "search_key": search_key(profile.name, profile.uscc),
         "history_version": history_version,
-        "created_at": stamp,
-        "updated_at": stamp,
+        "created_at": at,
+        "updated_at": at,
     }
 
 
@@ -202,7 +202,7 @@ def add_company(s: Session, profile: CompanyProfile, vocab: Vocabulary) -> int:
     reject_problems(profile_problems(profile, vocab))
     if company_id_for(s, profile.uscc) is not None:
         raise InvalidData(f"统一社会信用代码{profile.uscc}已有单位")
-    row = new_company_row(profile)
+    row = new_company_row(profile, stamp(s))
     s.add(row)
     s.flush()
     log(s, "company.create", f"company:{row.id}", None, values_of(row, PROFILE_FIELDS))
@@ -234,7 +234,7 @@ def update_company(s: Session, company_id: int, changes: dict, vocab: Vocabulary
     for f in changed:
         setattr(c, f, getattr(merged, f).strip())
     c.search_key = search_key(c.name, c.uscc)
-    c.updated_at = now()
+    c.updated_at = stamp(s)
     bump_versions(s, [c.id])
     s.flush()
     log(s, "company.update", f"company:{c.id}", old, values_of(c, changed))

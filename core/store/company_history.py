@@ -15,11 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.model import RdYear, Recognition
-from core.store.audit import log
+from core.store.audit import log, stamp
 from core.store.companies import RD_FIELDS, RECOGNITION_FIELDS, get_company, reject_problems, values_of
 from core.store.errors import InvalidData, NotFound
 from core.store.history import bump_versions, recognition_index, recognition_values
-from core.store.models import LedgerRow, RdRow, RecognitionRow, TechSmeRow, now
+from core.store.models import LedgerRow, RdRow, RecognitionRow, TechSmeRow
 from core.store.validate import money_problem, rd_problems, recognition_problems, year_problem
 from core.vocabulary import Vocabulary
 
@@ -30,7 +30,7 @@ _Batched = TypeVar("_Batched", RecognitionRow, TechSmeRow)  # one an approval ma
 def add_recognition(s: Session, company_id: int, rec: Recognition, vocab: Vocabulary) -> int:
     get_company(s, company_id, lock=True)
     _check_new_recognition(s, company_id, rec, vocab)
-    row = RecognitionRow(company_id=company_id, created_at=now(), **recognition_values(rec))
+    row = RecognitionRow(company_id=company_id, created_at=stamp(s), **recognition_values(rec))
     s.add(row)
     bump_versions(s, [company_id])
     s.flush()
@@ -70,7 +70,7 @@ def delete_recognition(s: Session, row_id: int) -> None:
 def add_tech_sme(s: Session, company_id: int, year: int, number: str = "") -> int:
     get_company(s, company_id, lock=True)
     reject_problems([p] if (p := year_problem(year, "入库年度")) else [])
-    row = TechSmeRow(company_id=company_id, year=year, number=(number or "").strip(), created_at=now())
+    row = TechSmeRow(company_id=company_id, year=year, number=(number or "").strip(), created_at=stamp(s))
     _insert_unique(s, row, f"该单位已有{year}年度入库记录")
     bump_versions(s, [company_id])
     log(s, "tech_sme.add", f"company:{company_id}", None, {"id": row.id, "year": row.year, "number": row.number})
@@ -107,7 +107,7 @@ def set_rd_year(s: Session, company_id: int, rd: RdYear) -> int:
             return row.id
     row.expense, row.super_deduction = rd.expense, rd.super_deduction
     row.deducted, row.revenue = rd.deducted, rd.revenue
-    row.updated_at = now()
+    row.updated_at = stamp(s)
     bump_versions(s, [company_id])
     s.flush()
     log(s, "rd.set", f"company:{company_id}", old, {"id": row.id, **values_of(row, RD_FIELDS)})
@@ -151,7 +151,7 @@ def add_ledger_entry(
         subject=subject.strip(),
         person=person.strip(),
         note=note.strip(),
-        recorded_at=now(),
+        recorded_at=stamp(s),
     )
     s.add(row)
     bump_versions(s, [company_id])

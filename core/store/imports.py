@@ -15,6 +15,7 @@ history to (``core.store.approval`` reads them for maker-checker).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -25,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.records import CompanyProfile, ImportData
-from core.store.audit import insert_many, log
+from core.store.audit import insert_many, log, stamp
 from core.store.claimcodec import encode_fields
 from core.store.companies import (
     PAYEE_FIELDS,
@@ -47,7 +48,6 @@ from core.store.models import (
     RdRow,
     RecognitionRow,
     TechSmeRow,
-    now,
 )
 from core.store.searchkey import search_key
 from core.store.validate import claim_problems, profile_problems, rd_problems, recognition_problems, year_problem
@@ -189,7 +189,7 @@ def apply_import(
         if row is None:
             new_profiles.append(profile)
             summary["companies_new"] += 1
-        elif (old := _merge_profile(row, profile)) is not None:
+        elif (old := _merge_profile(row, profile, stamp(s))) is not None:
             changed.add(row.id)
             entries.append(("company.update", row.id, old, values_of(row, old)))
             summary["companies_updated"] += 1
@@ -198,7 +198,9 @@ def apply_import(
     # A new company is written once, with the history version the merges below would bump it to (insert_many's
     # rows are sealed as written and must not change afterwards).
     with_history = {u for rows in (data.recognitions, data.tech_sme, data.rd) for u, _ in rows}
-    created = _insert(s, Company, (new_company_values(p, 2 if p.uscc in with_history else 1) for p in new_profiles))
+    created = _insert(
+        s, Company, (new_company_values(p, 2 if p.uscc in with_history else 1, at=stamp(s)) for p in new_profiles)
+    )
     ids.update(zip((p.uscc for p in new_profiles), created))
     added: set[int] = set()
     for merge in (_merge_recognitions, _merge_tech_sme, _merge_rd):
@@ -212,7 +214,7 @@ def apply_import(
         award_year=data.award_year,
         status=DRAFT,
         source_name=data.source_name or "",
-        created_at=now(),
+        created_at=stamp(s),
         created_by=actor,
         preparer=actor,
     )
@@ -252,7 +254,7 @@ def apply_import(
             sha256=data.sha256,
             batch_id=batch.id,
             source_name=data.source_name or "",
-            imported_at=now(),
+            imported_at=stamp(s),
             summary=dict(summary),
         )
     )
@@ -299,13 +301,14 @@ def _existing(s: Session, usccs, lock: bool = False) -> dict[str, Company]:
     return out
 
 
-def _merge_profile(row: Company, p: CompanyProfile) -> dict | None:
-    """Copy the profile's non-empty fields that differ; their old values, or None if nothing changed."""
+def _merge_profile(row: Company, p: CompanyProfile, at: dt.datetime) -> dict | None:
+    """Copy the profile's non-empty fields that differ (the row updated ``at``); their old values, or None if
+    nothing changed."""
     old = _fill_in(row, {f: getattr(p, f).strip() for f in MERGED_FIELDS}, MERGED_FIELDS)
     if not old:
         return None
     row.search_key = search_key(row.name, row.uscc)
-    row.updated_at = now()
+    row.updated_at = at
     return old
 
 
@@ -318,7 +321,7 @@ def _merge_recognitions(s: Session, data: ImportData, ids: dict, summary: Counte
         cid = ids[uscc]
         row = index.find(cid, rec)
         if row is None:
-            row = SimpleNamespace(id=None, company_id=cid, created_at=now(), **recognition_values(rec))
+            row = SimpleNamespace(id=None, company_id=cid, created_at=stamp(s), **recognition_values(rec))
             new.append(row)
             index.add(row)
             summary["recognitions_added"] += 1
@@ -357,7 +360,7 @@ def _merge_tech_sme(s: Session, data: ImportData, ids: dict, summary: Counter, e
         key = (ids[uscc], year)
         if key in existing:
             continue
-        new.append(dict(company_id=key[0], year=year, number="", created_at=now()))
+        new.append(dict(company_id=key[0], year=year, number="", created_at=stamp(s)))
         existing.add(key)
         summary["tech_sme_added"] += 1
         changed.add(key[0])
@@ -380,7 +383,7 @@ def _merge_rd(s: Session, data: ImportData, ids: dict, summary: Counter, entries
         values = {"expense": rd.expense, "super_deduction": rd.super_deduction}
         values.update({k: v for k, v in (("deducted", rd.deducted), ("revenue", rd.revenue)) if v is not None})
         if row is None:  # check_import refused a year given twice
-            new.append(dict(company_id=cid, year=rd.year, updated_at=now(), **{**NEW_RD, **values}))
+            new.append(dict(company_id=cid, year=rd.year, updated_at=stamp(s), **{**NEW_RD, **values}))
             summary["rd_added"] += 1
             changed.add(cid)
             added.add(cid)
@@ -388,7 +391,7 @@ def _merge_rd(s: Session, data: ImportData, ids: dict, summary: Counter, entries
             before = {"id": row.id, **values_of(row, RD_FIELDS)}
             for k, v in values.items():
                 setattr(row, k, v)
-            row.updated_at = now()
+            row.updated_at = stamp(s)
             summary["rd_updated"] += 1
             changed.add(cid)
             entries.append(("rd.set", cid, before, {"id": row.id, **values_of(row, RD_FIELDS)}))

@@ -15,9 +15,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.store.audit import log, verify_rows
+from core.store.audit import log, stamp, verify_rows
 from core.store.errors import BatchLocked, InvalidData, NotFound
-from core.store.models import DRAFT, Batch, BatchCompany, Company, LetterIssueRow, LetterNumberRow, now
+from core.store.models import DRAFT, Batch, BatchCompany, Company, LetterIssueRow, LetterNumberRow
 from core.store.reads import batch_record, get_batch
 
 
@@ -51,11 +51,11 @@ def letter_numbers(s: Session, batch_id: int) -> dict:
     held = {by_id.get(cid, str(cid)): LetterNumber(y, serial) for _, cid, y, serial in rows}
     last = s.scalar(select(func.max(LetterNumberRow.serial)).where(LetterNumberRow.year == year)) or 0
     new = assign_numbers(held, usccs, year, last)
-    stamp = now()
+    at = stamp(s)
     for uscc, number in new.items():
         s.add(
             LetterNumberRow(
-                batch_id=batch_id, company_id=ids[uscc], year=number.year, serial=number.serial, assigned_at=stamp
+                batch_id=batch_id, company_id=ids[uscc], year=number.year, serial=number.serial, assigned_at=at
             )
         )
     s.flush()
@@ -81,7 +81,7 @@ def record_letter_issue(s: Session, batch_id: int, uscc: str, kind: str, who: st
     if company_id is None:
         raise NotFound(f"找不到统一社会信用代码为{uscc}的单位")
     row = LetterIssueRow(
-        batch_id=batch_id, company_id=company_id, kind=kind, who=(who or "").strip()[:60], issued_at=now()
+        batch_id=batch_id, company_id=company_id, kind=kind, who=(who or "").strip()[:60], issued_at=stamp(s)
     )
     s.add(row)
     s.flush()

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.policy.policyset import Override, OverrideError, PolicySet
-from core.store.audit import log
+from core.store.audit import log, stamp
 from core.store.errors import InvalidData, NotFound
-from core.store.models import OverrideRow, Setting, now
+from core.store.models import OverrideRow, Setting
 
 VERSION_KEY = "overrides.version"
 
@@ -159,7 +159,7 @@ def add_override(s: Session, o: Override, policies: PolicySet | None = None) -> 
         valid_from=o.start,
         valid_to=o.end,
         who=o.who.strip(),
-        created_at=now(),
+        created_at=stamp(s),
         reason=o.reason.strip(),
         revoked_by="",
     )
@@ -205,7 +205,7 @@ def revoke_override(s: Session, override_id: int, who: str) -> None:
         raise InvalidData(f"参数调整记录{override_id}已于{row.revoked_at:%Y-%m-%d %H:%M}由{row.revoked_by}撤销")
     if not (who or "").strip():
         raise InvalidData("请填写撤销人")
-    row.revoked_at, row.revoked_by = now(), who.strip()
+    row.revoked_at, row.revoked_by = stamp(s), who.strip()
     _bump_version(s)
     s.flush()
     log(s, "override.revoke", f"override:{row.id}", override_values(row), {"revoked_by": row.revoked_by})

@@ -28,12 +28,12 @@ import datetime as dt
 import functools
 import time
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from core.identity import acting as identity
 from core.identity.permissions import permission
@@ -43,6 +43,9 @@ from core.store.errors import DatabaseBroken, StoreError, Tampered
 from core.store.managers.base import EXTRA_CHANGES
 
 if TYPE_CHECKING:  # each manager's module is loaded on its first use (below)
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
+
     from core.store.managers.auditlog import AuditLog
     from core.store.managers.backups import Backups
     from core.store.managers.batches import Batches
@@ -155,6 +158,8 @@ class Store:
     @contextmanager
     def reading(self):
         """A session on one consistent snapshot (for reads only)."""
+        from sqlalchemy.orm import Session  # loaded by the first read that needs it, not by ``main.py batches``
+
         who = self.user.name if self.user else ""
         try:
             with self.database_errors(), Session(self._reader, expire_on_commit=False) as s, s.begin():
@@ -162,6 +167,13 @@ class Store:
         except Tampered as exc:  # a row read to authorise something (the acting user) was changed directly
             self._record_tamper(exc, who)
             raise
+
+    @contextmanager
+    def connected(self) -> Iterator[Connection]:
+        """A connection on one consistent snapshot, for reads with SQLAlchemy Core alone: no ORM session, so neither
+        the ORM nor the mapped models are loaded (core.store.batchlist: what ``main.py batches`` reads)."""
+        with self.database_errors(), self._reader.connect() as conn, conn.begin():
+            yield conn
 
     @contextmanager
     def writing(self, who: str | None = None):

@@ -31,9 +31,9 @@ from sqlalchemy.orm import Session
 from core.identity.names import name_problem, person_name
 from core.identity.passwords import failure_delay, hash_password, password_problem
 from core.identity.roles import ADMIN, ROLE_LABELS, format_roles, parse_roles, role_labels, role_problem
-from core.store.audit import log, verify_rows
+from core.store.audit import log, stamp, verify_rows
 from core.store.errors import InvalidData, NotFound, NotLoggedIn, PermissionDenied
-from core.store.models import AuditRow, User, now
+from core.store.models import AuditRow, User
 
 NAME_MAX = 60
 FAILURES_COUNTED = 100  # consecutive wrong passwords read back from the log (the wait stops growing at 6)
@@ -145,7 +145,7 @@ def add_user(s: Session, name: str, password: str, roles, by: str) -> UserRecord
         roles=stored_roles,
         password_hash=hash_password(password),
         active=True,
-        created_at=now(),
+        created_at=stamp(s),
         created_by=by,
         failed_logins=0,
     )

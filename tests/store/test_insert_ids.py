@@ -7,7 +7,7 @@ order); this holds that to what the database really stored, also after rows alre
 from sqlalchemy import select
 from storehelp import profile
 
-from core.store.audit import insert_many, log
+from core.store.audit import insert_many, log, stamp
 from core.store.companies import new_company_values
 from core.store.models import Company
 
@@ -15,7 +15,7 @@ from core.store.models import Company
 def _add(store, first: int, count: int) -> list[int]:
     with store.writing() as s:
         profiles = [profile(n) for n in range(first, first + count)]
-        ids = insert_many(s, Company, [new_company_values(p) for p in profiles])
+        ids = insert_many(s, Company, [new_company_values(p, at=stamp(s)) for p in profiles])
         log(s, "company.create", f"company:{ids[0]}", None, {"ids": ids})
         stored = dict(s.execute(select(Company.uscc, Company.id)).all())
     assert ids == [stored[p.uscc] for p in profiles]

@@ -17,14 +17,17 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from core.identity.names import person_name
 from core.identity.permissions import permission
 from core.store.errors import InvalidData
+
+if TYPE_CHECKING:  # a command that only reads (``main.py batches``) does not load the ORM
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
 
 Progress = Callable[[int, int], None]  # progress(done, total)
 Cancel = Callable[[], bool]  # cancel(): whether the clerk asked to stop
@@ -69,6 +72,11 @@ class Manager:
         """``fn(session, *args)`` on one consistent snapshot."""
         with self.store.reading() as s:
             return fn(s, *args, **kwargs)
+
+    def _read_core(self, fn: Callable[Concatenate[Connection, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """``fn(connection, *args)`` on one consistent snapshot, with SQLAlchemy Core alone (Store.connected)."""
+        with self.store.connected() as conn:
+            return fn(conn, *args, **kwargs)
 
 
 def change(

@@ -10,20 +10,21 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.records import BatchRecord, CompanyResultRecord, ImportData, LineRecord, PaidBefore
-from core.store import reads
+from core.store import batchlist
 from core.store.errors import Stale
 from core.store.managers import Later
 from core.store.managers.base import Cancel, Manager, Progress, Tx, change
-from core.store.models import BatchCompany
 
 if TYPE_CHECKING:  # the engine is loaded by the calls that evaluate, not by every command that opens the store
     from core.policy.policyset import PolicySet
-    from core.store import adjustments, approval, calc_cases, imports, overrides
+    from core.store import adjustments, approval, calc_cases, imports, overrides, reads
     from core.store import calc_run
     from core.store.calc import CalcSummary
-else:  # what only importing, calculating, approving or adjusting needs (listing batches needs none of it)
-    adjustments, approval, calc_cases, imports, overrides = (
-        Later(f"core.store.{name}") for name in ("adjustments", "approval", "calc_cases", "imports", "overrides")
+else:  # what only importing, calculating, approving or adjusting needs (listing batches needs none of it, nor the
+    # ORM's reads and the models they map: core.store.batchlist)
+    adjustments, approval, calc_cases, imports, overrides, reads = (
+        Later(f"core.store.{name}")
+        for name in ("adjustments", "approval", "calc_cases", "imports", "overrides", "reads")
     )
 
 INCLUDE_DRAFTS_KEY = "calc.include_drafts"
@@ -36,13 +37,13 @@ class Batches(Manager):
 
     # ------------------------------------------------------------ reads
     def all(self) -> list[BatchRecord]:
-        return self._read(reads.batches)
+        return self._read_core(batchlist.batches)
 
     def get(self, batch_id: int) -> BatchRecord:
         return self._read(lambda s: reads.batch_record(reads.get_batch(s, batch_id)))
 
     def totals(self) -> dict[int, tuple[int, int, Decimal]]:
-        return self._read(reads.batch_totals)
+        return self._read_core(batchlist.batch_totals)
 
     def lines(self, batch_id: int, check: str = "") -> list[LineRecord]:
         """The batch's lines. ``check``: what the clerk puts them on paper for (导出测算结果 ...): every row they show
@@ -210,4 +211,6 @@ class Batches(Manager):
 
 
 def _members(tx: Tx, batch_id: int) -> list[int]:
+    from core.store.models import BatchCompany
+
     return list(tx.s.scalars(select(BatchCompany.company_id).where(BatchCompany.batch_id == batch_id)))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from core.store import audit_log, migrate, seals
+from core.store import migrate
 from core.store.errors import DatabaseUnavailable, SchemaMismatch
 from core.store.managers.base import Manager
 
@@ -59,6 +59,8 @@ class Schema(Manager):
 
     def _start_audit_log(self) -> None:
         """A new or just-upgraded database: its log begins with an entry sealing every protected row as it is."""
+        from core.store import audit_log  # (the log and the models it maps are not loaded to open a ready database)
+
         if self._read(audit_log.head)[0] != 0:
             return
         with self.store.writing(audit_log.SYSTEM) as s:
@@ -69,6 +71,8 @@ class Schema(Manager):
         (revision 0004 on): one entry seals the rows they already hold. A log begun by this upgrade sealed them."""
         if before is None or before < "0004":
             return
+        from core.store import audit_log, seals
+
         tables = [name for name, since in seals.SEALED_SINCE.items() if before < since]
         if tables:
             with self.store.writing(audit_log.SYSTEM) as s:

@@ -99,13 +99,13 @@ class Users(Manager):
         ok = verify_password(password or "", stored) and found is not None
         if not ok:
             with store.writing(who="") as s:
-                failures = users.record_failure(s, name, store.clock())
+                failures = users.record_failure(s, name, audit.stamp(s))
             raise LoginFailed("用户名或密码错误" + (f"（已连续{failures}次）" if failures > 1 else ""))
         assert found is not None
         if not found.active:
             raise LoginFailed(f"用户“{found.name}”已停用，请联系管理员")
         with store.writing(found.name) as s:
-            users.record_login(s, found.name, store.clock(), failures)
+            users.record_login(s, found.name, audit.stamp(s), failures)
         store.user = found
         return found
 
