@@ -43,11 +43,6 @@ NAMING = {
 }
 
 
-def now() -> dt.datetime:
-    """Local wall-clock time to the second: what a clerk reads on screen and in backup names."""
-    return dt.datetime.now().replace(microsecond=0)
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
