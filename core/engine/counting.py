@@ -32,7 +32,7 @@ from core.engine.trace import Trace
 from core.model import Claim
 from core.policy.model import Rule
 from core.money import ZERO, fmt_yuan
-from core.subjects import describe, normalize, parse_recognition_subject
+from core.subjects import describe
 
 ONCE_PHRASES = {
     "subject": "同一事项只支持一次",
@@ -228,24 +228,6 @@ def earlier_text(found: EarlierAward) -> str:
         ids = "、".join(c for _, c in found.claims)
         parts.append(f"已在{years}年审批的批次中申报（事项{ids}），按本条计应得{fmt_yuan(found.worth)}元")
     return "；".join(parts)
-
-
-def same_platform(subject: str):
-    """Whether a recognition may be the platform of a recognition subject (a name that differs tells them apart).
-
-    Returns the test, ``test(rec) -> bool``, the subject read once for all recognitions.
-    """
-    parsed = parse_recognition_subject(subject)
-    if parsed is None:
-        return lambda rec: False
-    kind, level, name, _ = parsed
-
-    def test(rec) -> bool:
-        if rec.kind != kind or (rec.level or None) != level:
-            return False
-        return not (name and rec.name and normalize(rec.name) != name)
-
-    return test
 
 
 def make_line(w: Worth, new_apps: list, subject: str, due: Decimal, found: EarlierAward | None) -> AwardLine:

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.engine.context import Context
-from core.engine.counting import App, Worth, earlier_award, make_line, paid_for, period, refusal, same_platform, worth
+from core.engine.counting import App, Worth, earlier_award, make_line, paid_for, period, refusal, worth
 from core.engine.formulas import Eval, Skip
 from core.engine.matching import _in_order, _matches, _qualify, _recognition_claim
 from core.engine.passes import Pass
+from core.engine.predicates import entry_platforms, may_be_same, platform_of, recognition_platform
 from core.engine.result import AwardLine, EarlierAward, Exclusion
 from core.model import Claim, CompanyCase
 from core.money import ZERO, fmt_yuan, to_fen
+from core.subjects import recognition_subject
 from core.policy.model import STACKING_LABELS, Rule, StackingGroup
 
 
@@ -34,7 +36,8 @@ class _Keys:
         self.ctx = ctx
         self.new: dict[tuple, list[App]] = {}
         self.earlier: dict[tuple, list[App]] = {}
-        self.dates: dict[tuple, set] = {}  # (family, subject) -> claim dates of any year (multi-year windows)
+        # family -> (subject, platform, day) of its claims of any year (multi-year windows)
+        self.dates: dict[str, list[tuple]] = {}
 
     def key(self, app: App) -> tuple:
         return (self.ctx.families.of[app.rule.id], app.once) + period(app.once, app.subject, app.year, app.day)
@@ -42,7 +45,8 @@ class _Keys:
     def add(self, app: App) -> None:
         (self.earlier if app.earlier else self.new).setdefault(self.key(app), []).append(app)
         if app.rule.years is not None:
-            self.dates.setdefault((self.ctx.families.of[app.rule.id], app.subject), set()).add(app.day)
+            dated = (app.subject, platform_of(app.subject, app.claim), app.day)
+            self.dates.setdefault(self.ctx.families.of[app.rule.id], []).append(dated)
 
 
 def _earlier_apps(keys: _Keys, case: CompanyCase, ctx: Context, idx: dict, warnings: list) -> None:
@@ -111,19 +115,45 @@ def _first_statements(apps: list[App], seen: set) -> list[App]:
     return out
 
 
+def _same_as(subject: str, claim, recognitions):
+    """The test ``same(other_subject, other_platforms) -> bool``: whether a claim, recognition or payment may be
+    about the same thing as ``claim`` under ``subject``.
+
+    A platform is told apart as everywhere else (core.engine.predicates.may_be_same_platform: by name, else by
+    certificate number, one with neither is the same platform); any other subject by its text.
+    """
+    mine = platform_of(subject, claim)
+
+    def same(other: str, platforms) -> bool:
+        if mine is None or not platforms:
+            return other == subject
+        return any(may_be_same(mine, p) for p in platforms)
+
+    return same
+
+
 def _window(keys: _Keys, case: CompanyCase, ctx: Context, family: str, subject: str):
-    """The multi-year check for one subject: support runs N years from its first recognition or payment."""
+    """The multi-year check for one subject: support runs N years from its platform's first recognition or payment.
+
+    Earlier claims, recognitions on file and payments count when they may be the same platform (reading
+    newly_per_platform), so a platform's period starts where its first recognition or payment is, whatever name
+    or number each of them was stated with.
+    """
 
     def check(ev: Eval) -> range:
         rule = ev.rule
         n = int(ev.param(rule.years))
-        starts = [d.year for d in keys.dates.get((family, subject), ())]
-        platform = same_platform(subject)
-        for rec in case.history.recognitions:
-            if platform(rec) and _matches(rule, _recognition_claim(rec, ctx), rec.date, case.company):
+        recs = case.history.recognitions
+        same = _same_as(subject, ev.claim, recs)
+        starts = [d.year for s, p, d in keys.dates.get(family, ()) if same(s, (p,) if p else ())]
+        for rec in recs:
+            if same(
+                recognition_subject(rec.kind, rec.level, rec.name, rec.number), (recognition_platform(rec),)
+            ) and _matches(rule, _recognition_claim(rec, ctx), rec.date, case.company):
                 starts.append(rec.date.year)
+        ledger_ids = ctx.families.ledger_ids[family]
         starts += [
-            e.year for e in case.history.ledger if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject
+            e.year for e in case.history.ledger if e.rule_id in ledger_ids and same(e.subject, entry_platforms(recs, e))
         ]
         start = min(starts) if starts else ev.day.year
         year = ev.award_year
@@ -142,15 +172,23 @@ def _window(keys: _Keys, case: CompanyCase, ctx: Context, family: str, subject: 
 
 
 def _room(case: CompanyCase, ctx: Context, family: str, subject: str, year: int):
-    """What a cap counted by the subject leaves for this key after other periods' payments."""
+    """What a cap counted by the subject leaves for this key after other periods' payments.
+
+    Payments count when they may be about the same subject (:func:`_same_as`); the rules with such caps today
+    count projects (by name), where that is the subject's text.
+    """
 
     def room(ev: Eval, cap, top):
         if cap.per == "subject" and ev.choose(ev.rule.once) == "subject_year":
+            recs = case.history.recognitions
+            same = _same_as(subject, ev.claim, recs)
             used = sum(
                 (
                     e.amount
                     for e in case.history.ledger
-                    if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject and e.year != year
+                    if e.rule_id in ctx.families.ledger_ids[family]
+                    and e.year != year
+                    and same(e.subject, entry_platforms(recs, e))
                 ),
                 ZERO,
             )

@@ -1,0 +1,142 @@
+"""A multi-year support period (连续支持N年) starts at the same platform's first recognition or payment, the platform
+told apart as everywhere else (core.engine.predicates.may_be_same_platform): by name, else by certificate number;
+one with neither on one side cannot be told apart and is the same platform.
+
+Hand-worked cases on 包头市《二十五条政策措施》（包党发〔2021〕24号）（八）“获批建设国家重点实验室和国家级工程（技术）
+研究中心，每年分别给予1000万元资金支持，连续支持5年” (bt-08-national-key-lab: 10,000,000 a year, in the 5 years from
+the year the lab was approved; a re-recognition does not start the period again). The award year is 2026, so a lab
+first approved in 2021 (period 2021-2025) gets nothing more, one first approved in 2024 (2024-2028) gets 10,000,000.
+
+Each case is worked in one batch and in two batches of 2026 (the first approved before the second): both pay the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from test_laws import USCC, approved, evaluate
+
+from core.model import Claim, Company, CompanyCase, History, LedgerEntry, Recognition
+from core.subjects import recognition_subject
+
+D = Decimal
+LAB = "bt-08-national-key-lab"
+YEARLY = D("10000000.00")  # （八）“每年分别给予1000万元资金支持”
+OLD = dt.date(2021, 9, 1)  # period 2021-2025: over by 2026 (the document is in force from 2021-08-14)
+NEW = dt.date(2024, 3, 1)  # period 2024-2028: 2026 is its 3rd year
+
+
+def _lab(cid: str, day: dt.date, name: str = "", number: str = "") -> Claim:
+    fields = {"kind": "key_lab", "level": "national", "date": day, "stage": "approved", "moved_in": "none"}
+    if name:
+        fields["name"] = name
+    if number:
+        fields["number"] = number
+    return Claim("recognition", cid, fields, day)
+
+
+def _rec(day: dt.date, name: str = "", number: str = "") -> Recognition:
+    return Recognition("key_lab", "national", day, number=number, name=name)
+
+
+def _baotou(claims, recs=(), ledger=()) -> CompanyCase:
+    return CompanyCase(
+        Company(USCC, "测试单位", "baotou", size="large"),
+        History(tuple(recs), frozenset(), {}, tuple(ledger)),
+        tuple(claims),
+    )
+
+
+def _paid(result) -> Decimal:
+    return sum((l.amount for l in result.lines if l.rule.id == LAB), D(0))
+
+
+def _one_and_two(first: list, second: list) -> tuple[Decimal, Decimal]:
+    """(八) paid for all claims in one batch, and in two batches (``first`` approved before ``second`` is worked out)."""
+    one = _paid(evaluate(_baotou(first + second)))
+    b1 = _baotou(first)
+    r1 = evaluate(b1)
+    r2 = evaluate(CompanyCase(b1.company, approved(b1, r1, 1), tuple(second)))
+    return one, _paid(r1) + _paid(r2)
+
+
+# ---------------------------------------------------------------- told apart by certificate number
+
+
+def test_bt_8_unnamed_labs_with_other_numbers_are_two_labs():
+    """（八）: N-001 approved 2021-09-01 and N-002 approved 2024-03-01, neither named. Two labs told apart by their
+    numbers: N-001's period (2021-2025) is over, N-002's (2024-2028) is in its 3rd year: 10,000,000."""
+    assert _paid(evaluate(_baotou([_lab("c2", NEW, number="N-002")], [_rec(OLD, number="N-001")]))) == YEARLY
+    assert _one_and_two([_lab("c1", OLD, number="N-001")], [_lab("c2", NEW, number="N-002")]) == (YEARLY, YEARLY)
+
+
+def test_bt_8_a_named_lab_is_told_apart_from_an_unnamed_one_by_its_number():
+    """（八）: N-001 approved 2021-09-01 without a name; 甲实验室 N-002 approved 2024-03-01. Not both named, both
+    numbered and the numbers differ: two labs, 甲实验室 in its 3rd year: 10,000,000."""
+    claim = _lab("c2", NEW, name="甲实验室", number="N-002")
+    assert _paid(evaluate(_baotou([claim], [_rec(OLD, number="N-001")]))) == YEARLY
+    assert _one_and_two([_lab("c1", OLD, number="N-001")], [claim]) == (YEARLY, YEARLY)
+
+
+def test_bt_8_the_same_number_under_a_new_name_is_the_same_lab():
+    """（八）: N-001 approved 2021-09-01 without a name, re-recognized 2024-03-01 as 甲实验室 N-001: the same lab, its
+    period runs from 2021 (“不因再次认定而重新起算”) and is over in 2026: 0."""
+    claim = _lab("c2", NEW, name="甲实验室", number="N-001")
+    result = evaluate(_baotou([claim], [_rec(OLD, number="N-001")]))
+    assert _paid(result) == D(0)
+    assert any(e.rule.id == LAB and "支持期为2021—2025年" in e.reason for e in result.excluded)
+    assert _one_and_two([_lab("c1", OLD, number="N-001")], [claim]) == (D(0), D(0))
+
+
+def test_bt_8_a_lab_that_cannot_be_told_apart_is_the_same_lab():
+    """（八）: a lab approved 2021-09-01 with neither name nor number; 甲实验室 N-002 approved 2024-03-01 cannot be told
+    apart from it, so it is read as the same lab (reading newly_per_platform): period 2021-2025, 0 in 2026."""
+    claim = _lab("c2", NEW, name="甲实验室", number="N-002")
+    assert _paid(evaluate(_baotou([claim], [_rec(OLD)]))) == D(0)
+    assert _one_and_two([_lab("c1", OLD)], [claim]) == (D(0), D(0))
+
+
+def test_bt_8_other_names_are_two_labs_whatever_their_numbers():
+    """（八）: 甲实验室 N-001 (2021-09-01) and 乙实验室 N-001 (2024-03-01): both named, the names decide: two labs,
+    乙实验室 in its 3rd year: 10,000,000."""
+    first, second = _lab("c1", OLD, name="甲实验室", number="N-001"), _lab("c2", NEW, name="乙实验室", number="N-001")
+    assert _one_and_two([first], [second]) == (YEARLY, YEARLY)
+
+
+# ---------------------------------------------------------------- payments in the ledger
+
+
+def _typed_in(subject: str, year: int = 2021) -> LedgerEntry:
+    return LedgerEntry(LAB, year, YEARLY, subject)
+
+
+def test_bt_8_a_payment_typed_in_for_a_named_lab_starts_the_period_of_an_unnamed_one():
+    """（八）: the ledger shows 10,000,000 paid in 2021 for 甲实验室, typed in by hand (no recognition on file); a lab
+    approved 2024-03-01 with number N-001 and no name cannot be told apart from it: the same lab, whose support
+    started in 2021 and is over in 2026: 0."""
+    paid = _typed_in(recognition_subject("key_lab", "national", "甲实验室"))
+    assert _paid(evaluate(_baotou([_lab("c1", NEW, number="N-001")], ledger=[paid]))) == D(0)
+
+
+def test_bt_8_a_payment_typed_in_for_another_number_does_not_start_the_period():
+    """（八）: 10,000,000 typed in for 2021 under certificate N-001; the lab N-002 approved 2024-03-01 is another lab:
+    its 3rd year, 10,000,000."""
+    paid = _typed_in(recognition_subject("key_lab", "national", number="N-001"))
+    assert _paid(evaluate(_baotou([_lab("c1", NEW, number="N-002")], ledger=[paid]))) == YEARLY
+
+
+def test_bt_8_a_batch_payment_is_read_by_the_recognition_it_paid_for():
+    """（八）: batch 7 of 2021 paid 甲实验室 (certificate N-001 on file; the ledger keeps only the name). A lab approved
+    2024-03-01 as N-002 without a name is told apart by the number of the recognition paid for: another lab, its
+    3rd year, 10,000,000. Read by the ledger's subject alone (甲实验室 against N-002) it could not be told apart."""
+    paid = LedgerEntry(LAB, 2021, YEARLY, recognition_subject("key_lab", "national", "甲实验室"), batch_id=7)
+    case = _baotou([_lab("c1", NEW, number="N-002")], [_rec(OLD, "甲实验室", "N-001")], [paid])
+    assert _paid(evaluate(case)) == YEARLY
+
+
+def test_bt_8_a_payment_of_another_kind_of_platform_does_not_count():
+    """（八）: an engineering center (国家级工程（技术）研究中心) paid since 2021 under the same clause is another
+    platform than the key lab N-001 approved 2024-03-01, though neither is named: the lab's 3rd year, 10,000,000."""
+    paid = _typed_in(recognition_subject("engineering_center", "national", number="N-001"))
+    assert _paid(evaluate(_baotou([_lab("c1", NEW, number="N-001")], ledger=[paid]))) == YEARLY
