@@ -140,3 +140,56 @@ def test_bt_8_a_payment_of_another_kind_of_platform_does_not_count():
     platform than the key lab N-001 approved 2024-03-01, though neither is named: the lab's 3rd year, 10,000,000."""
     paid = _typed_in(recognition_subject("engineering_center", "national", number="N-001"))
     assert _paid(evaluate(_baotou([_lab("c1", NEW, number="N-001")], ledger=[paid]))) == YEARLY
+
+
+# ---------------------------------------------------------------- one payment a year per platform
+
+
+def _lines(result) -> list:
+    return [l for l in result.lines if l.rule.id == LAB]
+
+
+def test_bt_8_two_records_that_cannot_be_told_apart_are_paid_once_a_year():
+    """（八）“每年分别给予1000万元” is per lab and year: N-001 (no name, 2024-03-01) and 甲实验室 (no number,
+    2025-03-01) cannot be told apart, so they are one lab (reading newly_per_platform), whose period runs from 2024:
+    10,000,000 for 2026, not 20,000,000. One line names both claims; two batches pay the same."""
+    a, b = _lab("c1", NEW, number="N-001"), _lab("c2", dt.date(2025, 3, 1), name="甲实验室")
+    lines = _lines(evaluate(_baotou([a, b])))
+    assert [l.amount for l in lines] == [YEARLY]
+    assert set(lines[0].claim_ids) == {"c1", "c2"}
+    assert _one_and_two([a], [b]) == (YEARLY, YEARLY)
+
+
+def test_bt_8_records_on_file_that_cannot_be_told_apart_are_paid_once_a_year():
+    """（八）: the same two recognitions on file (approved in earlier years' batches, nothing claimed this year): the
+    yearly support the program works out for 2026 is 10,000,000 for the one lab, not once per record."""
+    recs = [_rec(NEW, number="N-001"), _rec(dt.date(2025, 3, 1), name="甲实验室")]
+    assert [l.amount for l in _lines(evaluate(_baotou([], recs)))] == [YEARLY]
+
+
+def test_bt_8_a_payment_of_this_year_for_a_lab_that_cannot_be_told_apart_is_deducted():
+    """（八）: the ledger shows 10,000,000 typed in for 2026 for 甲实验室; a claim of the lab N-001 (no name, approved
+    2024-03-01) cannot be told apart from it: its 2026 support was paid, 0."""
+    paid = _typed_in(recognition_subject("key_lab", "national", "甲实验室"), 2026)
+    result = evaluate(_baotou([_lab("c1", NEW, number="N-001")], ledger=[paid]))
+    assert _paid(result) == D(0)
+    assert any(e.rule.id == LAB and "台账显示已于2026年兑现" in e.reason for e in result.excluded)
+
+
+def test_bt_8_two_labs_told_apart_are_each_paid_a_year():
+    """（八）: 甲实验室 and 乙实验室 (2024-03-01 and 2025-03-01), and N-001 and N-002 (unnamed): two labs each,
+    10,000,000 each for 2026: 20,000,000, in one batch or two."""
+    named = [_lab("c1", NEW, name="甲实验室"), _lab("c2", dt.date(2025, 3, 1), name="乙实验室")]
+    numbered = [_lab("c1", NEW, number="N-001"), _lab("c2", dt.date(2025, 3, 1), number="N-002")]
+    for a, b in (named, numbered):
+        assert _one_and_two([a], [b]) == (2 * YEARLY, 2 * YEARLY)
+
+
+def test_bt_8_an_unnamed_record_does_not_join_two_labs_told_apart():
+    """（八）: N-001 (no name, 2024-03-01) cannot be told apart from 甲实验室 (no number, 2025-03-01), which is paid
+    with it once; 乙实验室 N-002 (2025-06-01) is told apart from both (by name from 甲, by number from N-001):
+    another lab. 2026: 10,000,000 + 10,000,000 = 20,000,000, in one batch or two."""
+    a, b = _lab("c1", NEW, number="N-001"), _lab("c2", dt.date(2025, 3, 1), name="甲实验室")
+    c = _lab("c3", dt.date(2025, 6, 1), name="乙实验室", number="N-002")
+    assert _one_and_two([a, b], [c]) == (2 * YEARLY, 2 * YEARLY)
+    assert _one_and_two([a], [b, c]) == (2 * YEARLY, 2 * YEARLY)

@@ -181,13 +181,17 @@ def worth(rule, apps: list, ctx, warnings, room, window) -> Worth:
     return best
 
 
-def paid_for(case, ledger_ids, once: str, subject: str, year: int, day: dt.date) -> list:
-    """The ledger entries that paid the key (family, once, subject, year, day)."""
+def paid_for(case, ledger_ids, once: str, subject: str, year: int, day: dt.date, same=None) -> list:
+    """The ledger entries that paid the key (family, once, subject, year, day).
+
+    ``same(entry)``, if given, says whether an entry of another subject paid the same thing (a platform's
+    yearly support paid under another record of it).
+    """
     out = []
     for e in case.history.ledger:
         if e.rule_id not in ledger_ids:
             continue
-        if once in ("subject", "subject_year", "event") and e.subject != subject:
+        if once in ("subject", "subject_year", "event") and e.subject != subject and (same is None or not same(e)):
             continue
         if once in ("subject_year", "company_year") and e.year != year:
             continue

@@ -30,7 +30,12 @@ from core.policy.model import STACKING_LABELS, Rule, StackingGroup
 
 
 class _Keys:
-    """This batch's apps and earlier approved ones, grouped by (family, period)."""
+    """This batch's apps and earlier approved ones, grouped by (family, period).
+
+    Under a multi-year rule (yearly support of a platform) the apps of records that may be the same platform
+    (core.engine.predicates.may_be_same_platform) fall under one key, that of the first of them: a platform is
+    supported once a year however its records name it.
+    """
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -38,15 +43,34 @@ class _Keys:
         self.earlier: dict[tuple, list[App]] = {}
         # family -> (subject, platform, day) of its claims of any year (multi-year windows)
         self.dates: dict[str, list[tuple]] = {}
+        # multi-year keys: the platforms of the records under each; (family, once, period without subject) -> keys
+        self.platforms: dict[tuple, list] = {}
+        self._clusters: dict[tuple, list[tuple]] = {}
 
     def key(self, app: App) -> tuple:
         return (self.ctx.families.of[app.rule.id], app.once) + period(app.once, app.subject, app.year, app.day)
 
     def add(self, app: App) -> None:
-        (self.earlier if app.earlier else self.new).setdefault(self.key(app), []).append(app)
+        key = self.key(app)
         if app.rule.years is not None:
-            dated = (app.subject, platform_of(app.subject, app.claim), app.day)
-            self.dates.setdefault(self.ctx.families.of[app.rule.id], []).append(dated)
+            family = self.ctx.families.of[app.rule.id]
+            platform = platform_of(app.subject, app.claim)
+            self.dates.setdefault(family, []).append((app.subject, platform, app.day))
+            if platform is not None and app.once in ("subject", "subject_year", "event"):
+                key = self._platform_key(key, (family, app.once) + period(app.once, "", app.year, app.day), platform)
+        (self.earlier if app.earlier else self.new).setdefault(key, []).append(app)
+
+    def _platform_key(self, key: tuple, rest: tuple, platform: tuple) -> tuple:
+        """The key of the first platform of ``rest`` that ``platform`` may be, else ``key`` (a new one)."""
+        clusters = self._clusters.setdefault(rest, [])
+        for other in clusters:
+            members = self.platforms[other]
+            if other == key or any(may_be_same(platform, m) for m in members):
+                members.append(platform)
+                return other
+        clusters.append(key)
+        self.platforms[key] = [platform]
+        return key
 
 
 def _earlier_apps(keys: _Keys, case: CompanyCase, ctx: Context, idx: dict, warnings: list) -> None:
@@ -199,6 +223,19 @@ def _room(case: CompanyCase, ctx: Context, family: str, subject: str, year: int)
     return room
 
 
+def _paid_same(keys: _Keys, key: tuple, case: CompanyCase):
+    """For a key of a platform's yearly support: whether a ledger entry paid a platform it may be (else None)."""
+    platforms = keys.platforms.get(key)
+    if platforms is None:
+        return None
+    recs = case.history.recognitions
+
+    def same(entry) -> bool:
+        return any(may_be_same(m, p) for p in entry_platforms(recs, entry) for m in platforms)
+
+    return same
+
+
 @dataclass
 class _Tally:
     """What one key comes to: each rule's worth with and without this batch, the one that pays, and the due."""
@@ -236,7 +273,9 @@ def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: l
         order = {rid: i for i, rid in enumerate(group.rules)} if group is not None else {}
         winner = max(results, key=lambda x: (x[2].amount, x[0].document.date, -order.get(x[0].id, 0)))
         worth_before = max(r[3].amount for r in results)
-    entries = paid_for(case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day)
+    entries = paid_for(
+        case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day, _paid_same(keys, key, case)
+    )
     subject = first.subject if once not in ("company", "company_year") else ""
     found = earlier_award(subject, entries, before, worth_before, ctx.vocabulary) if entries or before else None
     deducted = found.deducted if found is not None else ZERO
