@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from test_laws import USCC, approved, evaluate
+from test_laws import POLICIES, USCC, YEAR, approved, evaluate
 
+from core.engine import Context, evaluate_company
 from core.model import Claim, Company, CompanyCase, History, LedgerEntry, Recognition
 from core.subjects import recognition_subject
 
@@ -193,3 +194,27 @@ def test_bt_8_an_unnamed_record_does_not_join_two_labs_told_apart():
     c = _lab("c3", dt.date(2025, 6, 1), name="乙实验室", number="N-002")
     assert _one_and_two([a, b], [c]) == (2 * YEARLY, 2 * YEARLY)
     assert _one_and_two([a], [b, c]) == (2 * YEARLY, 2 * YEARLY)
+
+
+def test_bt_8_the_reading_is_in_the_trace_and_can_be_taken_the_other_way():
+    """（八）: the line that pays N-001 and 甲实验室 once names reading yearly_support_per_platform; taken the other
+    way (each record named differently supported by itself) the two records are paid 10,000,000 each, 20,000,000,
+    while the period still starts with the first of them (2024: both in it)."""
+    from core.policy.policyset import Override
+
+    case = _baotou([_lab("c1", NEW, number="N-001"), _lab("c2", dt.date(2025, 3, 1), name="甲实验室")])
+    (line,) = _lines(evaluate(case))
+    assert any(r[0] == "yearly_support_per_platform" for r in line.trace.readings)
+    doc = POLICIES.rules[LAB].document
+    flip = Override(
+        doc.id,
+        "reading.yearly_support_per_platform",
+        False,
+        doc.effective_from,
+        None,
+        "测试",
+        dt.datetime(2026, 1, 1),
+        "改读",
+    )
+    other = evaluate_company(case, Context(POLICIES.with_overrides([flip]), YEAR))
+    assert sorted(l.amount for l in _lines(other)) == [YEARLY, YEARLY]

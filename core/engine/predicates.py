@@ -176,6 +176,7 @@ def _paid_same_kind(ev, same_level: bool, platform: bool):
 
 
 NEWLY_READINGS = ("first_counts_out_of_region",)  # readings the 'newly' check reads when the document has them
+YEARS_READINGS = ("yearly_support_per_platform",)  # what a multi-year rule reads when the document has them
 
 
 def _before_approval(rule) -> bool:

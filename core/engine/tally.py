@@ -18,7 +18,7 @@ from core.engine.counting import App, Worth, earlier_award, make_line, paid_for,
 from core.engine.formulas import Eval, Skip
 from core.engine.matching import _in_order, _matches, _qualify, _recognition_claim
 from core.engine.passes import Pass
-from core.engine.predicates import entry_platforms, may_be_same, platform_of, recognition_platform
+from core.engine.predicates import YEARS_READINGS, entry_platforms, may_be_same, platform_of, recognition_platform
 from core.engine.result import AwardLine, EarlierAward, Exclusion
 from core.model import Claim, CompanyCase
 from core.money import ZERO, fmt_yuan, to_fen
@@ -56,7 +56,7 @@ class _Keys:
             family = self.ctx.families.of[app.rule.id]
             platform = platform_of(app.subject, app.claim)
             self.dates.setdefault(family, []).append((app.subject, platform, app.day))
-            if platform is not None and app.once in ("subject", "subject_year", "event"):
+            if platform is not None and app.once in ("subject", "subject_year", "event") and _per_platform(app.rule):
                 key = self._platform_key(key, (family, app.once) + period(app.once, "", app.year, app.day), platform)
         (self.earlier if app.earlier else self.new).setdefault(key, []).append(app)
 
@@ -71,6 +71,15 @@ class _Keys:
         clusters.append(key)
         self.platforms[key] = [platform]
         return key
+
+
+PER_PLATFORM = YEARS_READINGS[0]
+
+
+def _per_platform(rule: Rule) -> bool:
+    """Whether records that may be the same platform are supported as one (the reading, where a document has it)."""
+    reading = rule.document.readings.get(PER_PLATFORM)
+    return reading is None or bool(reading.value)
 
 
 def _earlier_apps(keys: _Keys, case: CompanyCase, ctx: Context, idx: dict, warnings: list) -> None:
@@ -276,6 +285,10 @@ def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: l
     entries = paid_for(
         case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day, _paid_same(keys, key, case)
     )
+    if key in keys.platforms and len({a.subject for a in new + before} | {e.subject for e in entries}) > 1:
+        for r in results:  # records of one platform under several subjects were counted as one: say by what reading
+            if r[2].ev is not None and PER_PLATFORM in r[2].ev.rule.document.readings:
+                r[2].ev.reading(PER_PLATFORM)
     subject = first.subject if once not in ("company", "company_year") else ""
     found = earlier_award(subject, entries, before, worth_before, ctx.vocabulary) if entries or before else None
     deducted = found.deducted if found is not None else ZERO
