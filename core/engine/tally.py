@@ -92,15 +92,15 @@ class _Keys:
                 if e.rule_id in ledger_ids and (rest[1] != "subject_year" or e.year == rest[3]):
                     records += [(rest, p, False) for p in entry_platforms(recs, e) if not p[2] and p[3]]
         for rest, (kind, level, name, number), real in records:
-            kinds = self._named.setdefault(rest, {}).setdefault((kind, level), {})
+            named = self._named.setdefault(rest, {}).setdefault((kind, level), {})
             if real and (name or number):
                 self._real.setdefault((rest, kind, level), set()).add((name, number))
             if name:
-                kinds.setdefault(name, set()).add(number)
+                named.setdefault(name, set()).add(number)
             elif number:
                 self._numbered.setdefault(rest, {}).setdefault((kind, level), {})[number] = None
-        for rest, kinds in self._numbered.items():
-            for kl, numbers in kinds.items():
+        for rest, by_kind in self._numbered.items():
+            for kl, numbers in by_kind.items():
                 names = self._named[rest][kl]
                 for number in sorted(numbers):
                     joined = _first_name(names, number)
