@@ -276,8 +276,8 @@ def build_multi(rng) -> CompanyCase:
                         c.get("kind"), c.get("level"), rng.choice(days), rf.get("number", ""), name=rf.get("name", "")
                     )
                 )
-            if rng.random() < 0.2:
-                name, number = rng.choice(IDENTS)
+            if rng.random() < 0.2:  # (not one with neither name nor number: tests/test_laws_found.py)
+                name, number = rng.choice(IDENTS[1:])
                 subject = recognition_subject(c.get("kind"), c.get("level"), name, number)
                 ledger.append(LedgerEntry(rng.choice(rules).id, rng.choice([YEAR - 2, YEAR]), money(rng), subject))
         elif c.type == "entered":
@@ -348,3 +348,22 @@ def test_law_multi(law, rng):
 def test_law_multi_deep(law, rng):
     """The probe over many more cases: ``pytest -m slow tests/test_laws_window.py``."""
     law(rng)
+
+
+def test_bt_8_an_unnamed_record_goes_to_the_first_lab_it_may_be_whichever_batch_holds_it():
+    """（八）: 乙实验室 on file (2024-07-20, no number); N-002 (2024-01-01) and N-001 (2024-02-01) without names. Each
+    number may be 乙实验室, but not both (the numbers differ): taken in order, N-001 is 乙实验室 and N-002 another
+    lab. 2026 is the 3rd year of both: 20,000,000. Over two batches (N-002 first) the first batch, knowing no
+    N-001, pays N-002 as 乙实验室 (10,000,000); the second pays N-001 as 乙实验室, already paid, and N-002 as the
+    other lab (10,000,000): 20,000,000 too."""
+    on_file = [_rec(dt.date(2024, 7, 20), name="乙实验室")]
+    c0, c1 = _lab("c0", dt.date(2024, 1, 1), number="N-002"), _lab("c1", dt.date(2024, 2, 1), number="N-001")
+    one = evaluate(_baotou([c0, c1], on_file))
+    assert sorted((l.subject, l.amount) for l in _lab_lines(one)) == [
+        (recognition_subject("key_lab", "national", "乙实验室"), YEARLY),
+        (recognition_subject("key_lab", "national", number="N-002"), YEARLY),
+    ]
+    b1 = _baotou([c0], on_file)
+    r1 = evaluate(b1)
+    r2 = evaluate(CompanyCase(b1.company, approved(b1, r1, 1), (c1,)))
+    assert (_paid(r1), _paid(r2)) == (YEARLY, YEARLY)
