@@ -263,7 +263,7 @@ def build_multi(rng) -> CompanyCase:
     case = build_for(rng, city, rules)
     lo, hi = _period(rule)
     days = [lo, lo + (hi - lo) / 2, hi - dt.timedelta(days=1)]
-    claims, recs, ledger = [], list(case.history.recognitions), list(case.history.ledger)
+    claims, recs, ledger = [], list(case.history.recognitions), []  # (payments drawn below, not build_for's)
     for c in case.claims:
         if c.type == "recognition":
             day = rng.choice(days)
@@ -276,10 +276,12 @@ def build_multi(rng) -> CompanyCase:
                         c.get("kind"), c.get("level"), rng.choice(days), rf.get("number", ""), name=rf.get("name", "")
                     )
                 )
-            if rng.random() < 0.2:  # (not one with neither name nor number: tests/test_laws_found.py)
-                name, number = rng.choice(IDENTS[1:])
+            if rng.random() < 0.2:
+                # A payment typed in for an earlier year (one typed in for this year is read against the platforms
+                # the records show, which a later batch may change: tests/test_laws_found.py).
+                name, number = rng.choice(IDENTS)
                 subject = recognition_subject(c.get("kind"), c.get("level"), name, number)
-                ledger.append(LedgerEntry(rng.choice(rules).id, rng.choice([YEAR - 2, YEAR]), money(rng), subject))
+                ledger.append(LedgerEntry(rng.choice(rules).id, rng.choice([YEAR - 3, YEAR - 1]), money(rng), subject))
         elif c.type == "entered":
             fields = {**c.fields, "subject": rng.choice(["甲平台", "N-001", "N-002"])}
             claims.append(Claim(c.type, c.id, fields, c.date))
@@ -335,7 +337,7 @@ MULTI_LAWS = [law_batches_multi, law_repeat_multi, law_order_multi]
 
 
 @pytest.mark.parametrize("law", MULTI_LAWS, ids=[f.__name__ for f in MULTI_LAWS])
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(rng=st.randoms(use_true_random=False))
 def test_law_multi(law, rng):
     law(rng)
@@ -343,7 +345,7 @@ def test_law_multi(law, rng):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("law", MULTI_LAWS, ids=[f.__name__ for f in MULTI_LAWS])
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(rng=st.randoms(use_true_random=False))
 def test_law_multi_deep(law, rng):
     """The probe over many more cases: ``pytest -m slow tests/test_laws_window.py``."""

@@ -69,14 +69,14 @@ class _Keys:
         """Put the records of one platform under one key, the platform's subject, whatever order they came in.
 
         Platforms are told apart as everywhere else (core.engine.predicates.may_be_same_platform), and a record
-        that may be one of two platforms told apart joins one of them, never makes them one. So that the choice
-        does not depend on which records a batch holds, it is made in a fixed order: records with a name are one
-        platform per name; one without a name but with a number (numbers in order) joins the first named
-        platform (names in order) each of whose records has that number or none, which then has that number, else
-        is one platform per number; one with neither joins the first platform of its kind (by name, then number)
-        that has records other than payments, else is one platform.
-        The recognitions on file of the kinds are records too: what is known of a platform is the same whichever
-        batch holds its claims. Payments are read against these platforms (:meth:`key_of_entry`).
+        that may be one of two platforms told apart joins one of them, never makes two names one. So that the
+        choice does not depend on which records a batch holds, it is made in a fixed order: records with a name
+        are one platform per name; one without a name but with a number joins the first named platform (names
+        in order) with a record of that number, else the first none of whose records has a number (which then
+        has that one), else is one platform per number; one with neither joins the first platform of its kind
+        (by name, then number) that has records other than payments, else is one platform. The recognitions on
+        file of the kinds are records too: what is known of a platform is the same whichever batch holds its
+        claims. Payments are read against these platforms (:meth:`key_of_entry`).
         """
         if not self._platforms:
             return
@@ -102,8 +102,9 @@ class _Keys:
         for rest, by_kind in self._numbered.items():
             for kl, numbers in by_kind.items():
                 names = self._named[rest][kl]
+                own = {name: set(nos) for name, nos in names.items()}
                 for number in sorted(numbers):
-                    joined = _first_name(names, number)
+                    joined = _first_name(names, own, number)
                     if joined is not None:
                         names[joined].add(number)
                     numbers[number] = joined
@@ -137,7 +138,7 @@ class _Keys:
                 return recognition_subject(kind, level, "", number or free[0])
             return recognition_subject(kind, level, name)
         if number:
-            joined = numbers[number] if number in numbers else _first_name(names, number)
+            joined = numbers[number] if number in numbers else _first_name(names, names, number)
             return recognition_subject(kind, level, joined or "", "" if joined else number)
         real = self._real.get((rest, kind, level), ())
         named = [n for n, _ in real if n]
@@ -167,10 +168,17 @@ class _Keys:
         return None
 
 
-def _first_name(names: dict, number: str) -> str | None:
-    """The first name (in order) each of whose records has ``number`` or none."""
-    for name in sorted(names):
-        if names[name] <= {number, ""}:
+def _first_name(names: dict, own: dict, number: str) -> str | None:
+    """The platform an unnamed record of ``number`` is: the first name (in order) with a record of that number,
+    else the first none of whose records has a number and no unnamed number joined yet (a record joins a
+    platform it may be only where it may be every record of it, so that more records split platforms, never
+    merge them, and a batch that holds fewer of them never pays two where one holding all pays one)."""
+    ordered = sorted(names)
+    for name in ordered:
+        if number in own[name]:
+            return name
+    for name in ordered:
+        if names[name] <= {""}:
             return name
     return None
 
