@@ -1,6 +1,6 @@
 """The Baotou document (包党发〔2021〕24号) is encoded whole: every clause listed, every reading used."""
 
-from core.engine.predicates import NEWLY_READINGS, PREDICATES
+from core.engine.predicates import NEWLY_READINGS, PREDICATES, YEARS_READINGS
 from core.policy.model import Choice
 
 CLAUSES = [
@@ -45,6 +45,8 @@ def test_every_reading_decides_something(policies):
         used |= {v.reading for v in (rule.once, rule.newly) if isinstance(v, Choice)}
         if rule.newly is not None:
             used |= set(NEWLY_READINGS)
+        if rule.years is not None:
+            used |= set(YEARS_READINGS)
         used |= {c.if_reading for c in rule.caps} | {c.unless_reading for c in rule.caps}
         for req in rule.requires:
             used.add(req.args.get("if_reading"))

@@ -32,7 +32,7 @@ from core.engine.trace import Trace
 from core.model import Claim
 from core.policy.model import Rule
 from core.money import ZERO, fmt_yuan
-from core.subjects import describe, normalize, parse_recognition_subject
+from core.subjects import describe
 
 ONCE_PHRASES = {
     "subject": "同一事项只支持一次",
@@ -181,13 +181,17 @@ def worth(rule, apps: list, ctx, warnings, room, window) -> Worth:
     return best
 
 
-def paid_for(case, ledger_ids, once: str, subject: str, year: int, day: dt.date) -> list:
-    """The ledger entries that paid the key (family, once, subject, year, day)."""
+def paid_for(case, ledger_ids, once: str, subject: str, year: int, day: dt.date, same=None) -> list:
+    """The ledger entries that paid the key (family, once, subject, year, day).
+
+    ``same(entry)``, if given, says whether an entry of another subject paid the same thing (a platform's
+    yearly support paid under another record of it).
+    """
     out = []
     for e in case.history.ledger:
         if e.rule_id not in ledger_ids:
             continue
-        if once in ("subject", "subject_year", "event") and e.subject != subject:
+        if once in ("subject", "subject_year", "event") and e.subject != subject and (same is None or not same(e)):
             continue
         if once in ("subject_year", "company_year") and e.year != year:
             continue
@@ -228,24 +232,6 @@ def earlier_text(found: EarlierAward) -> str:
         ids = "、".join(c for _, c in found.claims)
         parts.append(f"已在{years}年审批的批次中申报（事项{ids}），按本条计应得{fmt_yuan(found.worth)}元")
     return "；".join(parts)
-
-
-def same_platform(subject: str):
-    """Whether a recognition may be the platform of a recognition subject (a name that differs tells them apart).
-
-    Returns the test, ``test(rec) -> bool``, the subject read once for all recognitions.
-    """
-    parsed = parse_recognition_subject(subject)
-    if parsed is None:
-        return lambda rec: False
-    kind, level, name, _ = parsed
-
-    def test(rec) -> bool:
-        if rec.kind != kind or (rec.level or None) != level:
-            return False
-        return not (name and rec.name and normalize(rec.name) != name)
-
-    return test
 
 
 def make_line(w: Worth, new_apps: list, subject: str, due: Decimal, found: EarlierAward | None) -> AwardLine:

@@ -47,6 +47,53 @@ def may_be_same_platform(name: str, number: str, other_name: str, other_number: 
     return True
 
 
+def platform_of(subject: str, claim=None) -> tuple | None:
+    """(kind, level, name, number) of the platform a recognition subject names (normalized), else None.
+
+    A subject keeps the name or, without one, the number; a recognition claim states both, so its own are read.
+    """
+    parsed = parse_recognition_subject(subject)
+    if parsed is None:
+        return None
+    if claim is not None and claim.type == "recognition":
+        return parsed[0], parsed[1], normalize(claim.get("name", "")), normalize(claim.get("number", ""))
+    return parsed
+
+
+def recognition_platform(rec) -> tuple:
+    """:func:`platform_of` of a recognition on file."""
+    return rec.kind, rec.level or None, normalize(rec.name), normalize(rec.number)
+
+
+def entry_platforms(recognitions, entry) -> list:
+    """The platforms a ledger entry paid for: those of the recognitions an approved batch paid for (on file since
+    it was approved, under the entry's subject), else the one its subject names; [] for any other subject.
+
+    Read the way the 'newly' check reads the ledger (:func:`_paid_for_recognitions`).
+    """
+    parsed = parse_recognition_subject(entry.subject)
+    if parsed is None:
+        return []
+    if entry.batch_id is not None:
+        known = [
+            recognition_platform(r)
+            for r in recognitions
+            if not r.source and recognition_subject(r.kind, r.level, r.name, r.number) == entry.subject
+        ]
+        if known:
+            return known
+    return [parsed]
+
+
+def may_be_same(platform: tuple, other: tuple) -> bool:
+    """Whether two :func:`platform_of` platforms may be one: same kind and level, and :func:`may_be_same_platform`."""
+    return (
+        platform[0] == other[0]
+        and platform[1] == other[1]
+        and may_be_same_platform(platform[2], platform[3], other[2], other[3])
+    )
+
+
 def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
     """Recognitions of the claim's kind dated before it (this batch's own included), not in cultivation.
 
@@ -129,6 +176,7 @@ def _paid_same_kind(ev, same_level: bool, platform: bool):
 
 
 NEWLY_READINGS = ("first_counts_out_of_region",)  # readings the 'newly' check reads when the document has them
+YEARS_READINGS = ("yearly_support_per_platform",)  # what a multi-year rule reads when the document has them
 
 
 def _before_approval(rule) -> bool:

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.engine.context import Context
-from core.engine.counting import App, Worth, earlier_award, make_line, paid_for, period, refusal, same_platform, worth
+from core.engine.counting import App, Worth, earlier_award, make_line, paid_for, period, refusal, worth
 from core.engine.formulas import Eval, Skip
 from core.engine.matching import _in_order, _matches, _qualify, _recognition_claim
 from core.engine.passes import Pass
+from core.engine.predicates import YEARS_READINGS, entry_platforms, may_be_same, platform_of, recognition_platform
 from core.engine.result import AwardLine, EarlierAward, Exclusion
 from core.model import Claim, CompanyCase
 from core.money import ZERO, fmt_yuan, to_fen
+from core.subjects import recognition_subject
 from core.policy.model import STACKING_LABELS, Rule, StackingGroup
 
 
@@ -28,21 +30,166 @@ from core.policy.model import STACKING_LABELS, Rule, StackingGroup
 
 
 class _Keys:
-    """This batch's apps and earlier approved ones, grouped by (family, period)."""
+    """This batch's apps and earlier approved ones, grouped by (family, period).
+
+    Under a multi-year rule (yearly support of a platform) the records of one platform fall under one key
+    (:meth:`finish`): a platform is supported once a year however its records name it.
+    """
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.new: dict[tuple, list[App]] = {}
         self.earlier: dict[tuple, list[App]] = {}
-        self.dates: dict[tuple, set] = {}  # (family, subject) -> claim dates of any year (multi-year windows)
+        # family -> (subject, platform, day) of its claims of any year (multi-year windows)
+        self.dates: dict[str, list[tuple]] = {}
+        # multi-year keys: the period (key without its subject) of each key made of one platform's records
+        self.rest: dict[tuple, tuple] = {}
+        self._all: list[App] = []
+        self._platforms: dict[int, tuple] = {}  # id(app) -> (period without subject, platform) of multi-year apps
+        self._named: dict[tuple, dict] = {}  # period without subject -> (kind, level) -> name -> its numbers
+        self._numbered: dict[tuple, dict] = {}  # period without subject -> (kind, level) -> numbers of unnamed ones
+        self._real: dict[tuple, set] = {}  # (period, kind, level) -> (name, number) of records, not payments
+        self._members: dict[tuple, list] = {}  # multi-year key -> platforms of its apps
 
     def key(self, app: App) -> tuple:
         return (self.ctx.families.of[app.rule.id], app.once) + period(app.once, app.subject, app.year, app.day)
 
     def add(self, app: App) -> None:
-        (self.earlier if app.earlier else self.new).setdefault(self.key(app), []).append(app)
+        self._all.append(app)
         if app.rule.years is not None:
-            self.dates.setdefault((self.ctx.families.of[app.rule.id], app.subject), set()).add(app.day)
+            family = self.ctx.families.of[app.rule.id]
+            platform = platform_of(app.subject, app.claim)
+            self.dates.setdefault(family, []).append((app.subject, platform, app.day))
+            if platform is not None and app.once in ("subject", "subject_year", "event") and _per_platform(app.rule):
+                rest = (family, app.once) + period(app.once, "", app.year, app.day)  # the subject is rest[2]
+                self._platforms[id(app)] = (rest, platform)
+        (self.earlier if app.earlier else self.new).setdefault(self.key(app), []).append(app)
+
+    def finish(self, case: CompanyCase) -> None:
+        """Put the records of one platform under one key, the platform's subject, whatever order they came in.
+
+        Platforms are told apart as everywhere else (core.engine.predicates.may_be_same_platform), and a record
+        that may be one of two platforms told apart joins one of them, never makes two names one. So that the
+        choice does not depend on which records a batch holds, it is made in a fixed order: records with a name
+        are one platform per name; one without a name but with a number joins the first named platform (names
+        in order) with a record of that number, else the first none of whose records has a number (which then
+        has that one), else is one platform per number; one with neither joins the first platform of its kind
+        (by name, then number) that has records other than payments, else is one platform. The recognitions on
+        file of the kinds are records too: what is known of a platform is the same whichever batch holds its
+        claims. Payments are read against these platforms (:meth:`key_of_entry`).
+        """
+        if not self._platforms:
+            return
+        records = [(rest, p, True) for rest, p in self._platforms.values()]
+        recs = case.history.recognitions
+        for rest in {r for r, _, _ in records}:
+            kinds = {p[:2] for r, p, _ in records if r == rest}
+            records += [(rest, p, True) for p in map(recognition_platform, recs) if p[:2] in kinds]
+            # a payment of the period under a number alone takes its place among the numbers (not a name: a name
+            # no record has would draw records to a platform nothing claims)
+            ledger_ids = self.ctx.families.ledger_ids[rest[0]]
+            for e in case.history.ledger:
+                if e.rule_id in ledger_ids and (rest[1] != "subject_year" or e.year == rest[3]):
+                    records += [(rest, p, False) for p in entry_platforms(recs, e) if not p[2] and p[3]]
+        for rest, (kind, level, name, number), real in records:
+            named = self._named.setdefault(rest, {}).setdefault((kind, level), {})
+            if real and (name or number):
+                self._real.setdefault((rest, kind, level), set()).add((name, number))
+            if name:
+                named.setdefault(name, set()).add(number)
+            elif number:
+                self._numbered.setdefault(rest, {}).setdefault((kind, level), {})[number] = None
+        for rest, by_kind in self._numbered.items():
+            for kl, numbers in by_kind.items():
+                names = self._named[rest][kl]
+                own = {name: set(nos) for name, nos in names.items()}
+                for number in sorted(numbers):
+                    joined = _first_name(names, own, number)
+                    if joined is not None:
+                        names[joined].add(number)
+                    numbers[number] = joined
+        new: dict[tuple, list[App]] = {}
+        earlier: dict[tuple, list[App]] = {}
+        for app in self._all:
+            mine = self._platforms.get(id(app))
+            if mine is None:
+                key = self.key(app)
+            else:
+                rest = mine[0]
+                key = rest[:2] + (self._platform_subject(rest, mine[1]),) + rest[3:]
+                self.rest[key] = rest
+                members = self._members.setdefault(key, [])
+                if app.claim.type == "recognition":  # an amount entered for a platform names it by one of the two
+                    members.append(mine[1])
+            (earlier if app.earlier else new).setdefault(key, []).append(app)
+        self.new, self.earlier = new, earlier
+
+    def _platform_subject(self, rest: tuple, platform: tuple) -> str:
+        """The subject of the platform (:meth:`finish`) a record or payment of ``platform`` belongs to."""
+        kind, level, name, number = platform
+        names = self._named.get(rest, {}).get((kind, level), {})
+        numbers = self._numbered.get(rest, {}).get((kind, level), {})
+        if name:
+            if name in names:
+                return recognition_subject(kind, level, name)
+            # a payment for a name no record has: it may be a platform without a name
+            free = sorted(n for n, joined in numbers.items() if joined is None)
+            if number in free or (not number and free):
+                return recognition_subject(kind, level, "", number or free[0])
+            return recognition_subject(kind, level, name)
+        if number:
+            joined = numbers[number] if number in numbers else _first_name(names, names, number)
+            return recognition_subject(kind, level, joined or "", "" if joined else number)
+        real = self._real.get((rest, kind, level), ())
+        named = [n for n, _ in real if n]
+        if named:
+            return recognition_subject(kind, level, min(named))
+        numbered = [no for _, no in real]
+        if numbered:
+            first = min(numbered)
+            return recognition_subject(kind, level, numbers[first] or "", first)
+        return recognition_subject(kind, level)
+
+    def key_of_entry(self, rest: tuple, entry, recognitions) -> tuple | None:
+        """The key of ``rest`` whose platform a ledger entry paid, read as a record is (:meth:`finish`).
+
+        A payment for a platform no record is may be the platform of records with neither name nor number, if
+        that is all the records there are.
+        """
+        paid = entry_platforms(recognitions, entry)
+        for p in paid:
+            key = rest[:2] + (self._platform_subject(rest, p),) + rest[3:]
+            if key in self.rest:
+                return key
+        for p in paid:
+            key = rest[:2] + (recognition_subject(p[0], p[1]),) + rest[3:]
+            if key in self.rest:
+                return key
+        return None
+
+
+def _first_name(names: dict, own: dict, number: str) -> str | None:
+    """The platform an unnamed record of ``number`` is: the first name (in order) with a record of that number,
+    else the first none of whose records has a number and no unnamed number joined yet (a record joins a
+    platform it may be only where it may be every record of it, so that more records split platforms, never
+    merge them, and a batch that holds fewer of them never pays two where one holding all pays one)."""
+    ordered = sorted(names)
+    for name in ordered:
+        if number in own[name]:
+            return name
+    for name in ordered:
+        if names[name] <= {""}:
+            return name
+    return None
+
+
+PER_PLATFORM = YEARS_READINGS[0]
+
+
+def _per_platform(rule: Rule) -> bool:
+    """Whether records that may be the same platform are supported as one (the reading, where a document has it)."""
+    reading = rule.document.readings.get(PER_PLATFORM)
+    return reading is None or bool(reading.value)
 
 
 def _earlier_apps(keys: _Keys, case: CompanyCase, ctx: Context, idx: dict, warnings: list) -> None:
@@ -111,19 +258,45 @@ def _first_statements(apps: list[App], seen: set) -> list[App]:
     return out
 
 
+def _same_as(subject: str, claim, recognitions):
+    """The test ``same(other_subject, other_platforms) -> bool``: whether a claim, recognition or payment may be
+    about the same thing as ``claim`` under ``subject``.
+
+    A platform is told apart as everywhere else (core.engine.predicates.may_be_same_platform: by name, else by
+    certificate number, one with neither is the same platform); any other subject by its text.
+    """
+    mine = platform_of(subject, claim)
+
+    def same(other: str, platforms) -> bool:
+        if mine is None or not platforms:
+            return other == subject
+        return any(may_be_same(mine, p) for p in platforms)
+
+    return same
+
+
 def _window(keys: _Keys, case: CompanyCase, ctx: Context, family: str, subject: str):
-    """The multi-year check for one subject: support runs N years from its first recognition or payment."""
+    """The multi-year check for one subject: support runs N years from its platform's first recognition or payment.
+
+    Earlier claims, recognitions on file and payments count when they may be the same platform (reading
+    newly_per_platform), so a platform's period starts where its first recognition or payment is, whatever name
+    or number each of them was stated with.
+    """
 
     def check(ev: Eval) -> range:
         rule = ev.rule
         n = int(ev.param(rule.years))
-        starts = [d.year for d in keys.dates.get((family, subject), ())]
-        platform = same_platform(subject)
-        for rec in case.history.recognitions:
-            if platform(rec) and _matches(rule, _recognition_claim(rec, ctx), rec.date, case.company):
+        recs = case.history.recognitions
+        same = _same_as(subject, ev.claim, recs)
+        starts = [d.year for s, p, d in keys.dates.get(family, ()) if same(s, (p,) if p else ())]
+        for rec in recs:
+            if same(
+                recognition_subject(rec.kind, rec.level, rec.name, rec.number), (recognition_platform(rec),)
+            ) and _matches(rule, _recognition_claim(rec, ctx), rec.date, case.company):
                 starts.append(rec.date.year)
+        ledger_ids = ctx.families.ledger_ids[family]
         starts += [
-            e.year for e in case.history.ledger if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject
+            e.year for e in case.history.ledger if e.rule_id in ledger_ids and same(e.subject, entry_platforms(recs, e))
         ]
         start = min(starts) if starts else ev.day.year
         year = ev.award_year
@@ -142,15 +315,23 @@ def _window(keys: _Keys, case: CompanyCase, ctx: Context, family: str, subject: 
 
 
 def _room(case: CompanyCase, ctx: Context, family: str, subject: str, year: int):
-    """What a cap counted by the subject leaves for this key after other periods' payments."""
+    """What a cap counted by the subject leaves for this key after other periods' payments.
+
+    Payments count when they may be about the same subject (:func:`_same_as`); the rules with such caps today
+    count projects (by name), where that is the subject's text.
+    """
 
     def room(ev: Eval, cap, top):
         if cap.per == "subject" and ev.choose(ev.rule.once) == "subject_year":
+            recs = case.history.recognitions
+            same = _same_as(subject, ev.claim, recs)
             used = sum(
                 (
                     e.amount
                     for e in case.history.ledger
-                    if e.rule_id in ctx.families.ledger_ids[family] and e.subject == subject and e.year != year
+                    if e.rule_id in ctx.families.ledger_ids[family]
+                    and e.year != year
+                    and same(e.subject, entry_platforms(recs, e))
                 ),
                 ZERO,
             )
@@ -159,6 +340,19 @@ def _room(case: CompanyCase, ctx: Context, family: str, subject: str, year: int)
         return top, ""
 
     return room
+
+
+def _paid_same(keys: _Keys, key: tuple, case: CompanyCase):
+    """For a key of a platform's yearly support: whether a ledger entry paid that platform (else None)."""
+    rest = keys.rest.get(key)
+    if rest is None:
+        return None
+    recs = case.history.recognitions
+
+    def same(entry) -> bool:
+        return keys.key_of_entry(rest, entry, recs) == key
+
+    return same
 
 
 @dataclass
@@ -170,6 +364,7 @@ class _Tally:
     group: StackingGroup | None  # the 'highest' stacking group, if the key's family is one
     found: EarlierAward | None  # what was already awarded for the key
     due: Decimal
+    subject: str = ""  # the platform's, for a key of one platform's records (its line and its ledger entry)
 
 
 def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> _Tally:
@@ -198,12 +393,25 @@ def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: l
         order = {rid: i for i, rid in enumerate(group.rules)} if group is not None else {}
         winner = max(results, key=lambda x: (x[2].amount, x[0].document.date, -order.get(x[0].id, 0)))
         worth_before = max(r[3].amount for r in results)
-    entries = paid_for(case, ctx.families.ledger_ids[family], once, first.subject, first.year, first.day)
-    subject = first.subject if once not in ("company", "company_year") else ""
+    paid_same = _paid_same(keys, key, case)
+    platform = key[2] if paid_same is not None else ""
+    if platform:
+        # A platform's records may have been counted under another platform by an earlier batch that held fewer
+        # of them (an unnamed record joins the first platform it may be): what it paid is known by the subject it
+        # was paid under, so the ledger alone is deducted.
+        before, worth_before = [], ZERO
+    entries = paid_for(
+        case, ctx.families.ledger_ids[family], once, platform or first.subject, first.year, first.day, paid_same
+    )
+    if key in keys.rest and len({a.subject for a in new + before} | {e.subject for e in entries}) > 1:
+        for r in results:  # records of one platform under several subjects were counted as one: say by what reading
+            if r[2].ev is not None and PER_PLATFORM in r[2].ev.rule.document.readings:
+                r[2].ev.reading(PER_PLATFORM)
+    subject = (platform or first.subject) if once not in ("company", "company_year") else ""
     found = earlier_award(subject, entries, before, worth_before, ctx.vocabulary) if entries or before else None
     deducted = found.deducted if found is not None else ZERO
     amount = winner[2].amount
-    return _Tally(results, winner, group, found, to_fen(amount - deducted) if amount > deducted else ZERO)
+    return _Tally(results, winner, group, found, to_fen(amount - deducted) if amount > deducted else ZERO, platform)
 
 
 def _not_failed(apps: list, w) -> list:
@@ -251,13 +459,14 @@ def _verdict(t: _Tally, vocab, excluded: list) -> AwardLine | None:
             f"叠加：与{len(t.results) - 1}项同属“{t.group.label}”，按“{principle}”只计一项，"
             f"本项{fmt_yuan(w.amount)}元保留"
         )
-    return make_line(w, mine, mine[0].subject, t.due, t.found)
+    return make_line(w, mine, t.subject or mine[0].subject, t.due, t.found)
 
 
 def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> Pass:
     """One line per key that is worth more than was already awarded for it; exclusions for the rest."""
     lines: list[AwardLine] = []
     excluded: list[Exclusion] = []
+    keys.finish(case)
     for key in keys.new:  # in the order of the (sorted) claims, whatever order they came in
         line = _verdict(_tally(key, keys, case, ctx, warnings), ctx.vocabulary, excluded)
         if line is not None:
