@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from gui.companies.actions import CompanyActions
 from gui.tables import equip
-from gui.models.companies import CompanyTableModel
+from gui.models.companies import CompanyTableModel, first_pages
 from gui.operations import Operation
 
 DEBOUNCE_MS = 250
@@ -200,10 +200,11 @@ class CompaniesPage(CompanyActions, QWidget):
 
     def _first_load(self, report, cancelled):
         store = self.ctx.store  # opens the database off the GUI thread
-        return store.vocabulary, store.search_companies()
+        ids = store.search_companies()
+        return store.vocabulary, (ids, first_pages(store.company_rows, ids))
 
     def _loaded(self, result) -> None:
-        vocab, ids = result
+        vocab, found = result
         self.model.vocabulary = vocab
         with _quiet(self.city, self.size, self.county):
             for key, label in vocab.enums["cities"].items():
@@ -214,7 +215,7 @@ class CompaniesPage(CompanyActions, QWidget):
         if self.model.order != ("name", False):  # a sort the clerk left: the first list was by name
             self.search()
         else:
-            self._show_ids(ids)
+            self._show_ids(found)
 
     def _fetch_rows(self, ids):
         return self.ctx.store.company_rows(ids)
@@ -253,23 +254,28 @@ class CompaniesPage(CompanyActions, QWidget):
         generation = self._generation
         f = self.current_filter()
         store_holder = self.ctx
+        keep = self._pending_select or self.current_company_id()
         self.searching = True
         self.count.setText("正在搜索…")
 
         def work(report, cancelled):
-            return store_holder.store.search_companies(f)
+            store = store_holder.store
+            ids = store.search_companies(f)
+            return ids, first_pages(store.company_rows, ids, keep)
 
-        def done(ids):
+        def done(found):
             if generation == self._generation:
-                self._show_ids(ids)
+                self._show_ids(found)
 
         Operation(self, "搜索企业", work, on_success=done, progress=False).start()
 
-    def _show_ids(self, ids) -> None:
+    def _show_ids(self, found) -> None:
+        """Show the ids a search found, with the rows of the pages shown first (read on the worker thread)."""
+        ids, pages = found
         keep = self._pending_select or self.current_company_id()
         column = max(self.view.currentIndex().column(), 0)  # the keyboard's column stays (sorting by it)
         self._pending_select = None
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, pages)
         self.searching = False
         self.count.setText(f"共{len(ids):,}家")
         f = self.current_filter()
