@@ -104,6 +104,8 @@ STORE_PARTS = tuple(
     f"core.store.managers.{part}" for part in ("companies", "batches", "settings", "users", "auditlog", "letters")
 )
 SITE_PACKAGES = tuple({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+# files read once and kept, too big for a slice: read on the worker thread (the regions' YAML: 40 ms and more)
+WORKER_CALLS = ("core.regions:regions",)
 SLICE_INTERVAL_MS = 5  # between ticks: the event loop's own work comes first
 
 
@@ -281,7 +283,7 @@ def _warm_pass(window, passes_left: int) -> None:
             return
         timer.stop()
         timer.deleteLater()
-        if elsewhere and passes_left > 1:
+        if passes_left > 1:  # the worker thread's part, then a pass for what waited for it
             _import_elsewhere(window, sorted(elsewhere), lambda: _warm_pass(window, passes_left - 1))
         else:
             window._warm_done = True
@@ -292,7 +294,7 @@ def _warm_pass(window, passes_left: int) -> None:
 
 
 def _import_elsewhere(window, packages: list[str], then) -> None:
-    """Import installed packages on a worker thread (the interpreter is handed to the window every millisecond
+    """Import installed packages and make the :data:`WORKER_CALLS` on a worker thread (the interpreter is handed to the window every millisecond
     meanwhile, gui/gcpolicy.py), then ``then()`` on the GUI thread."""
 
     def work(report, cancelled):
@@ -301,6 +303,9 @@ def _import_elsewhere(window, packages: list[str], then) -> None:
                 importlib.import_module(name)
             except ImportError:
                 pass
+        for call in WORKER_CALLS:
+            module, function = call.split(":")
+            getattr(importlib.import_module(module), function)()
         return None
 
     def after(_result=None):

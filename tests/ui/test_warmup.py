@@ -135,6 +135,7 @@ print(json.dumps({
     "finished": warmup.finished(window),
     "log": [[name, count] for name, count, _ in window.warm_log],
     "missing": [m for m in warmup.page_modules(window) if m not in sys.modules],
+    "regions_read": "core.regions" in sys.modules and sys.modules["core.regions"].regions.cache_info().currsize,
 }))
 ctx.close()
 """
@@ -149,6 +150,7 @@ def test_in_a_fresh_program_the_warm_up_imports_every_page_a_few_modules_per_tic
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["finished"] and found["missing"] == []
+    assert found["regions_read"] == 1  # 目标监测's first showing no longer reads the regions' YAML
     imported = dict(found["log"])
     assert len(imported) > 100 and "gui.pages.batches" in imported and "openpyxl" not in imported
     assert max(imported.values()) <= 5, sorted(imported.items(), key=lambda item: -item[1])[:5]
