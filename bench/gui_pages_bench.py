@@ -50,7 +50,7 @@ def one(key: str, warm: bool) -> dict:
     from gui.mainwindow import MainWindow
     from gui.operations import Operation
 
-    steps: list[tuple[float, float]] = []  # (wall, CPU) of each warm-up step
+    steps: list[tuple[float, float, str]] = []  # (wall, CPU, what) of each warm-up step
     plain = warmup.warm_steps
 
     def timed(*args, **kwargs):
@@ -61,7 +61,7 @@ def one(key: str, warm: bool) -> dict:
                 step = next(gen)
             except StopIteration:
                 return
-            steps.append((time.perf_counter() - wall, time.thread_time() - cpu))
+            steps.append((time.perf_counter() - wall, time.thread_time() - cpu, " ".join(step)))
             yield step
 
     warmup.warm_steps = timed
@@ -97,8 +97,9 @@ def one(key: str, warm: bool) -> dict:
         "show_cpu": show[1],
         "after_wall": after[0],
         "after_cpu": after[1],
-        "step_wall": max((w for w, _ in steps), default=0.0),
-        "step_cpu": max((c for _, c in steps), default=0.0),
+        "step_wall": max((w for w, _, _ in steps), default=0.0),
+        "step_cpu": max((c for _, c, _ in steps), default=0.0),
+        "step_longest": max(steps, key=lambda s: s[1])[2] if steps else "",
         "step_modules": max((n for _, n, _ in window.__dict__.get("warm_log", [])), default=0),
     }
     window.close()
@@ -110,7 +111,7 @@ def main(repeat: int) -> int:
     from gui.mainwindow import PAGES
 
     worst_first = 0.0
-    steps = [0.0, 0.0, 0]  # the warm-up's longest step (wall, CPU) and most modules a step, over all runs
+    steps = [0.0, 0.0, 0, ""]  # the warm-up's longest step (wall, CPU), most modules a step, the longest's name
     print(f"first showing of each page, best of {repeat} fresh processes (ms; CPU = the GUI thread's own time)")
     print(f"  {'page':<10} {'':<5} {'show wall':>9} {'CPU':>6} {'after wall':>10} {'CPU':>6}")
     for key, label, _ in PAGES:
@@ -141,7 +142,10 @@ def main(repeat: int) -> int:
                         max(steps[1], r["step_cpu"]),
                         max(steps[2], r["step_modules"]),
                     ]
-    print(f"  warm-up: longest step {steps[0]:.1f} ms wall, {steps[1]:.1f} ms CPU; at most {steps[2]} modules a step")
+    print(
+        f"  warm-up: longest step {steps[0]:.1f} ms wall, {steps[1]:.1f} ms CPU ({steps[3]}); "
+        f"at most {steps[2]} modules a step"
+    )
     print(
         f"LONGEST FIRST SHOWING AFTER THE WARM-UP: {worst_first:.0f} ms CPU "
         f"({'OK' if worst_first <= AIM_MS else 'OVER'} the {AIM_MS} ms aim); longest warm-up step {steps[1]:.0f} ms CPU "
