@@ -287,6 +287,12 @@ class MainWindow(QMainWindow):
             key = self.pages[0][0]
         self.show_page(key)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        from gui.warmup import warm_pages
+
+        warm_pages(self)  # the pages' modules, a slice at a time, once the store is open (gui.warmup)
+
     def closeEvent(self, event) -> None:
         s = self.ctx.settings
         s.setValue("window/geometry", self.saveGeometry())

@@ -24,6 +24,18 @@ PAGE = 200  # rows fetched at once
 CACHED_PAGES = 40  # 8,000 rows kept
 
 
+def first_pages(fetch_rows, ids, keep: int | None = None) -> dict[int, list]:
+    """The rows of the first page of ``ids`` and of the page holding ``keep`` (the company that stays selected),
+    read where ``fetch_rows`` may block (a worker thread), for :meth:`CompanyTableModel.set_ids`."""
+    numbers = {0}
+    if keep is not None:
+        try:
+            numbers.add(ids.index(keep) // PAGE)
+        except ValueError:
+            pass
+    return {n: fetch_rows(ids[n * PAGE : (n + 1) * PAGE]) for n in sorted(numbers) if n * PAGE < len(ids)}
+
+
 class CompanyTableModel(QAbstractTableModel):
     # (title, attribute, width in pixels)
     COLUMNS = (
@@ -48,11 +60,15 @@ class CompanyTableModel(QAbstractTableModel):
         self.on_sort = None  # called after a header click changed the order: the page searches again
 
     # ------------------------------------------------------------ content
-    def set_ids(self, ids) -> None:
+    def set_ids(self, ids, pages: dict[int, list] | None = None) -> None:
+        """Show ``ids``; ``pages`` (page number -> its rows, from :func:`first_pages` on the worker thread that
+        searched) are kept, so the first screen is painted without reading the store on the GUI thread."""
         self.beginResetModel()
         self.ids = list(ids)
         self._pages.clear()
         self._failed_pages.clear()
+        for number, rows in (pages or {}).items():
+            self._pages[number] = {r.id: r for r in rows}
         self.endResetModel()
 
     def row_of(self, company_id: int) -> int:

@@ -8,6 +8,7 @@ scroll as smoothly as 30. Double-click (or Enter) opens the company's record.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -29,10 +30,11 @@ from PySide6.QtWidgets import (
 
 from gui.companies.actions import CompanyActions
 from gui.tables import equip
-from gui.models.companies import CompanyTableModel
+from gui.models.companies import CompanyTableModel, first_pages
 from gui.operations import Operation
 
 DEBOUNCE_MS = 250
+FRESH_FOR = 60.0  # seconds: a list shown again after this is searched again even when no change was heard
 HTE = "hte"
 
 
@@ -53,6 +55,8 @@ class CompaniesPage(CompanyActions, QWidget):
         self.searching = False
         self._started = False
         self._pending_select: int | None = None
+        self._stale = False  # a change was heard while the list was hidden
+        self._searched_at = time.monotonic()
         self.panel = None
 
         self.search_edit = QLineEdit()
@@ -182,17 +186,25 @@ class CompaniesPage(CompanyActions, QWidget):
 
     # ------------------------------------------------------------ search
     def activated(self) -> None:
-        """Shown: the first time, open the store and search on a worker thread (the window is already up)."""
+        """Shown: the first time, open the store and search on a worker thread (the window is already up); later,
+        search again when the list is stale: a change was heard while the page was hidden, or the last search is
+        older than :data:`FRESH_FOR` (another user's changes to a shared database are not heard)."""
         if not self._started:
             self._started = True
             Operation(self, "读取企业档案", self._first_load, on_success=self._loaded, progress=False).start()
         elif self.stack.currentWidget() is self.listing:
-            self.search()  # imports and edits elsewhere may have changed the list
+            if self._stale or time.monotonic() - self._searched_at > FRESH_FOR:
+                self.search()
 
     def _on_changes(self, changes) -> None:
-        """Another screen changed the store: search again when companies, or the batches they are in, changed."""
+        """Another screen changed the store: search again when companies, or the batches they are in, changed
+        (at once when the list is shown, else when it is shown next: a hidden list is not searched during an
+        import or a calculation)."""
         if self._started and (changes.companies or changes.batches or changes.database):
-            self.search()
+            if self.isVisible():
+                self.search()
+            else:
+                self._stale = True
 
     def _tell_others(self) -> None:
         """This screen changed the store (on the GUI thread, just now): the other screens are told."""
@@ -200,10 +212,11 @@ class CompaniesPage(CompanyActions, QWidget):
 
     def _first_load(self, report, cancelled):
         store = self.ctx.store  # opens the database off the GUI thread
-        return store.vocabulary, store.search_companies()
+        ids = store.search_companies()
+        return store.vocabulary, (ids, first_pages(store.company_rows, ids))
 
     def _loaded(self, result) -> None:
-        vocab, ids = result
+        vocab, found = result
         self.model.vocabulary = vocab
         with _quiet(self.city, self.size, self.county):
             for key, label in vocab.enums["cities"].items():
@@ -214,7 +227,7 @@ class CompaniesPage(CompanyActions, QWidget):
         if self.model.order != ("name", False):  # a sort the clerk left: the first list was by name
             self.search()
         else:
-            self._show_ids(ids)
+            self._show_ids(found)
 
     def _fetch_rows(self, ids):
         return self.ctx.store.company_rows(ids)
@@ -249,27 +262,33 @@ class CompaniesPage(CompanyActions, QWidget):
             self.activated()
             return
         self.debounce.stop()
+        self._stale, self._searched_at = False, time.monotonic()
         self._generation += 1
         generation = self._generation
         f = self.current_filter()
         store_holder = self.ctx
+        keep = self._pending_select or self.current_company_id()
         self.searching = True
         self.count.setText("正在搜索…")
 
         def work(report, cancelled):
-            return store_holder.store.search_companies(f)
+            store = store_holder.store
+            ids = store.search_companies(f)
+            return ids, first_pages(store.company_rows, ids, keep)
 
-        def done(ids):
+        def done(found):
             if generation == self._generation:
-                self._show_ids(ids)
+                self._show_ids(found)
 
         Operation(self, "搜索企业", work, on_success=done, progress=False).start()
 
-    def _show_ids(self, ids) -> None:
+    def _show_ids(self, found) -> None:
+        """Show the ids a search found, with the rows of the pages shown first (read on the worker thread)."""
+        ids, pages = found
         keep = self._pending_select or self.current_company_id()
         column = max(self.view.currentIndex().column(), 0)  # the keyboard's column stays (sorting by it)
         self._pending_select = None
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, pages)
         self.searching = False
         self.count.setText(f"共{len(ids):,}家")
         f = self.current_filter()

@@ -86,6 +86,35 @@ def test_the_companies_page_searches_again_for_a_batch_change_but_not_for_a_sett
     assert page.model.rowCount() > 0  # the imported companies are listed
 
 
+def test_a_hidden_companies_page_searches_when_it_is_shown_again_and_only_if_something_changed(
+    window, qtbot, monkeypatch
+):
+    """An import while 申报批次 is shown: the hidden list is not searched during it (the worker thread would take
+    the interpreter from the window), but when 企业档案 is shown; shown again with nothing changed, it is not."""
+    from gui.pages import companies as page_module
+
+    page = window.show_page("companies")
+    settle(qtbot)
+    searches = _counting(monkeypatch, page, "search")
+    window.show_page("batches")
+    settle(qtbot)
+    run_change(window.ctx, window, "导入", _import_sample(window))
+    settle(qtbot)
+    assert searches == [] and page.model.rowCount() == 0
+    window.show_page("companies")
+    settle(qtbot)
+    assert len(searches) == 1 and page.model.rowCount() == 30
+    window.show_page("batches")
+    window.show_page("companies")
+    settle(qtbot)
+    assert len(searches) == 1  # nothing changed: the list shown is current
+    monkeypatch.setattr(page_module, "FRESH_FOR", 0.0)  # another user may have changed a shared database since
+    window.show_page("batches")
+    window.show_page("companies")
+    settle(qtbot)
+    assert len(searches) == 2
+
+
 def test_the_batches_page_reads_its_list_again_for_a_batch_change_but_not_for_a_setting(window, qtbot, monkeypatch):
     page = window.show_page("batches")
     settle(qtbot)

@@ -471,3 +471,43 @@ def test_the_company_list_sorts_by_keyboard_alone(window, qtbot):
     assert [a.text() for a in menu.actions() if a.text()][-2:] == ["按此列升序排列", "按此列降序排列"]
     assert page.view.currentIndex().column() == 2  # the menu sorts by the current cell's column
     menu.close()
+
+
+def test_the_first_pages_are_read_with_the_search_not_on_the_gui_thread():
+    from gui.models.companies import first_pages
+
+    asked = []
+
+    def fetch(ids):
+        asked.append((ids[0], len(ids)))
+        return fake_rows(ids)
+
+    ids = list(range(1, 1001))
+    pages = first_pages(fetch, ids, keep=650)  # row 649: page 3 (rows 600..799)
+    assert sorted(pages) == [0, 3] and asked == [(1, PAGE), (601, PAGE)]
+    assert first_pages(fetch, ids, keep=5).keys() == {0} and first_pages(fetch, ids, keep=99_999).keys() == {0}
+    assert first_pages(fetch, []) == {}
+    model = CompanyTableModel(lambda ids: 1 / 0)  # any read on the GUI thread would fail
+    model.set_ids(ids, pages)
+    assert model.index(0, 0).data() == "单位000001" and model.index(649, 0).data() == "单位000650"
+    assert model.fetches == 0
+
+
+def test_the_model_with_its_first_pages_passes_the_model_tester(qtmodeltester):
+    from gui.models.companies import first_pages
+
+    ids = list(range(1, 1001))
+    model = CompanyTableModel(fake_rows)
+    model.set_ids(ids, first_pages(fake_rows, ids, keep=500))
+    qtmodeltester.check(model)
+
+
+def test_the_company_list_is_painted_without_reading_the_store_on_the_gui_thread(window, qtbot):
+    """The search's worker thread reads the rows of the first screen with the ids: showing the list of the
+    sample's 30 companies reads nothing more (at 10,000 companies that read was the window's longest block)."""
+    sample_batch(window)
+    page = window.show_page("companies")
+    settle(qtbot)
+    page.view.repaint()
+    assert page.model.rowCount() == 30 and page.model.fetches == 0
+    assert page.model.index(0, 0).data() and page.view.currentIndex().row() == 0
