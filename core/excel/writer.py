@@ -263,7 +263,7 @@ class StreamRows:
         (a title that names what only the last line tells: a sheet written as its lines are read)."""
         if rows <= self._hold_to:
             return
-        if self._last_row > rows:
+        if self._last_row > self._hold_to:
             raise ValueError(f"rows up to {rows} held after row {self._last_row} was written")
         self._hold_to = rows
 
