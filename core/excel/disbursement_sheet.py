@@ -260,7 +260,8 @@ class _PaymentSheet:
         )
         r += 2
         sign = ["经办人：", "审核人：", "负责人：", "日期：　　　　年　　月　　日"]
-        values, merge = [None] * last_col, []
+        values: list[str | None] = [None] * last_col
+        merge = []
         for text, (c0, c1) in zip(sign, _spans(last_col, len(sign))):
             values[c0 - 1] = text
             if c1 > c0:

@@ -114,7 +114,7 @@ def _read(s: Session, batch_id: int, shown: _Shown | None, print_order: bool = F
     ``print_order``: as the sheets print them, each company's lines together, the companies in the order of
     their first lines (core.excel.export_common.printed)."""
     get_batch(s, batch_id)
-    order = (_LINE.line_no,)
+    order: tuple = (_LINE.line_no,)
     if print_order:
         order = (func.min(_LINE.line_no).over(partition_by=_LINE.company_id), _LINE.line_no)
     names = _LINE_COLUMNS if shown is not None else _SHOWN_LINE  # a paper read takes every sealed column
