@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from core.excel import styles as st
 from core.excel.export_common import (
     NOTE,
+    DraftLines,
     Drafts,
     _checked,
     _group,
@@ -136,15 +137,14 @@ def _disbursement(
             return
     sheet = _PaymentSheet(book.sheet("资金拨付明细表"), batch, "金额（元）", budget_subject)
     sheet.title(DISBURSEMENT_TITLE + _marks(batch, False))
-    drafts_seen: list[LineRecord] = []
+    drafts_seen = DraftLines()
     missing: dict[str, None] = {}
     total = ZERO
     for company_lines in by_company(printed(batch, lines)):
         repeated = _repeated(company_lines)
         for l in company_lines:
             total += l.amount
-            if l.provisional:
-                drafts_seen.append(l)
+            drafts_seen.add(l)
             if not (l.bank_name or "").strip() or not (l.bank_account or "").strip():
                 missing[l.company_name] = None
             sheet.add(
@@ -152,7 +152,7 @@ def _disbursement(
             )
     if not sheet.count:
         raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成资金拨付明细表")
-    provisional = _provisional_guard(drafts_seen, include_provisional, "拨付")
+    provisional = drafts_seen.guard(include_provisional, "拨付")
     same_total(sheet.total, total, "应拨付减应追回")
     if missing:
         raise ExportError(f"以下企业缺少开户行或账号，无法生成资金拨付明细表，请先补齐企业信息：{'、'.join(missing)}")

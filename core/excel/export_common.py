@@ -134,14 +134,32 @@ def check_total(total: Decimal, lines, what: str = "合计") -> Decimal:
 
 
 def _provisional_guard(lines, include_provisional: bool, what: str) -> bool:
-    drafts = [l for l in lines if l.provisional]
-    if drafts and not include_provisional:
-        docs = "、".join(dict.fromkeys(f"《{l.document_title}》" for l in drafts))
-        raise ExportError(
-            f"批次中有{len(drafts)}条奖补依据征求意见稿测算（{docs}），文件正式印发前不得据此{what}。"
-            "如只需打印测算稿供内部核对，请选择“包含测算明细”（命令行加 --include-provisional）"
-        )
-    return bool(drafts)
+    drafts = DraftLines()
+    for line in lines:
+        drafts.add(line)
+    return drafts.guard(include_provisional, what)
+
+
+class DraftLines:
+    """The lines computed under a draft (征求意见稿) among those written, counted as they pass (not kept)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.documents: dict[str, None] = {}  # 《title》 in order of first appearance
+
+    def add(self, line: LineRecord) -> None:
+        if line.provisional:
+            self.count += 1
+            self.documents.setdefault(f"《{line.document_title}》")
+
+    def guard(self, include_provisional: bool, what: str) -> bool:
+        """Whether there are any; refused (ExportError) unless ``include_provisional``."""
+        if self.count and not include_provisional:
+            raise ExportError(
+                f"批次中有{self.count}条奖补依据征求意见稿测算（{'、'.join(self.documents)}），文件正式印发前不得据此"
+                f"{what}。如只需打印测算稿供内部核对，请选择“包含测算明细”（命令行加 --include-provisional）"
+            )
+        return bool(self.count)
 
 
 def _group(lines, key) -> dict:

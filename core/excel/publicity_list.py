@@ -10,11 +10,11 @@ from openpyxl import Workbook
 from core.excel import styles as st
 from core.excel.export_common import (
     NOTE,
+    DraftLines,
     Drafts,
     _item,
     _marks,
     _print_setup,
-    _provisional_guard,
     _repeated,
     _row_styles,
     _table,
@@ -108,19 +108,18 @@ def _publicity(
     styles = _row_styles(last_col, money_cols=(6,), center_cols=(1,), text_cols=(3,))
     r = 3
     total = ZERO
-    drafts_seen: list[LineRecord] = []
+    drafts_seen = DraftLines()
     for company_lines in by_company(printed(batch, lines)):
         repeated = _repeated(company_lines)
         for line in company_lines:
             r += 1
             values = [r - 3, line.company_name, line.uscc, _item(line, repeated), line.basis, line.amount]
             total += line.amount
-            if line.provisional:
-                drafts_seen.append(line)
+            drafts_seen.add(line)
             sheet.row(r, values, styles, height=st.row_height(values, widths))
     if r == 3:
         raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成公示名单")
-    if _provisional_guard(drafts_seen, include_provisional, "公示"):
+    if drafts_seen.guard(include_provisional, "公示"):
         title(True)
     r += 1
     sheet.row(

@@ -115,7 +115,7 @@ def _read(s: Session, batch_id: int, shown: _Shown | None, print_order: bool = F
     their first lines (core.excel.export_common.printed)."""
     get_batch(s, batch_id)
     order: tuple = (_LINE.line_no,)
-    if print_order:
+    if print_order and _interleaved(s, batch_id):
         order = (func.min(_LINE.line_no).over(partition_by=_LINE.company_id), _LINE.line_no)
     names = _LINE_COLUMNS if shown is not None else _SHOWN_LINE  # a paper read takes every sealed column
     q = (
@@ -186,6 +186,20 @@ def _read(s: Session, batch_id: int, shown: _Shown | None, print_order: bool = F
             claim_key=claim_key,
             subject=subject,
         )
+
+
+def _interleaved(s: Session, batch_id: int) -> bool:
+    """Whether a company's line numbers are not all together (another company's line between two of its own):
+    then print order is not line order. A batch is calculated a company at a time, so this is rare; sorting by
+    each company's first line costs a second sort of every row read, this look a pass over the lines' index."""
+    apart = (
+        select(_LINE.company_id)
+        .where(_LINE.batch_id == batch_id)
+        .group_by(_LINE.company_id)
+        .having(func.max(_LINE.line_no) - func.min(_LINE.line_no) + 1 != func.count())  # line_no unique in a batch
+        .limit(1)
+    )
+    return s.execute(apart).first() is not None
 
 
 def lines(s: Session, batch_id: int, check: str = "") -> list[LineRecord]:

@@ -73,3 +73,34 @@ def test_the_batch_is_checked_before_any_line_is_handed_over(store, policies, db
         with store.batches.paper_lines(b, "生成公示名单") as lines:
             handed.extend(lines)
     assert handed == []
+
+
+def test_a_batch_whose_companies_interleave_is_read_in_print_order(store, policies, db_url):
+    """Company 1's lines 1 and 3 around company 2's line 2 (renumbered behind the program's back, so read unchecked):
+    the paper read sorts each company's lines together, in the order of their first lines, as the sheets print."""
+    from storehelp import batch_data, contract, hte, uscc
+
+    b, _ = store.apply_import(
+        batch_data(
+            "2026年第一批",
+            2026,
+            [profile(1), profile(2)],
+            [
+                (uscc(1), hte("2026-03-01")),
+                (uscc(1), contract("HT-1", "2026-04-01", "2000000")),
+                (uscc(2), contract("HT-2", "2026-04-01", "1500000")),
+            ],
+        )
+    )
+    store.calculate(b, policies)
+    by_line = [(l.line_no, l.uscc) for l in store.lines(b)]
+    assert by_line == [(1, uscc(1)), (2, uscc(1)), (3, uscc(2))]
+    tamper(
+        db_url,
+        f"UPDATE award_lines SET line_no = -line_no WHERE batch_id = {b}",
+        f"UPDATE award_lines SET line_no = CASE line_no WHEN -2 THEN 3 WHEN -3 THEN 2 ELSE 1 END WHERE batch_id = {b}",
+    )
+    with store.reading() as s:
+        assert linereads._interleaved(s, b)
+        printed = [(l.line_no, l.uscc) for l in linereads._read(s, b, None, print_order=True)]
+    assert printed == [(1, uscc(1)), (3, uscc(1)), (2, uscc(2))]
