@@ -36,6 +36,7 @@ from core.store.reads import get_batch
 from core.store.seals import Encoded, canonical_json, json_part, last_digest, sorted_columns, sorted_digest, stored
 
 YIELD_PER = 2000  # rows fetched at a time
+PAPER_CHUNK = 2000  # lines checked before any of them is handed over to a sheet (paper_lines)
 TRACES_KEPT = 512  # distinct stored traces remembered while reading (a batch has a few per rule)
 TRACES_CHECKED = 8192  # distinct traces whose canonical form a check remembers (4,593 among 20,000 lines)
 
@@ -217,7 +218,7 @@ def paper_lines(s: Session, batch_id: int, doing: str) -> Iterator[LineRecord]:
     """The batch's lines for paper, in print order, handed over a chunk at a time as each chunk is checked.
 
     As :func:`lines` with ``check=doing``, but never all at once (100,000 companies' lines cost hundreds of MB): the
-    batch is checked first; then each chunk of ``YIELD_PER`` lines, with the members or companies they show, is
+    batch is checked first; then each chunk of ``PAPER_CHUNK`` lines, with the members or companies they show, is
     checked against its seals before any of its lines is handed over. A chunk that does not match stops the
     lines: the rest is read and checked as a whole read checks it, so the refusal (``Tampered``) names every row
     that does not match, as ``lines`` does. Whoever writes the lines to a file keeps the file only once the last
@@ -227,7 +228,7 @@ def paper_lines(s: Session, batch_id: int, doing: str) -> Iterator[LineRecord]:
     check(s, "batches", [batch_id], doing)
     rows = _read(s, batch_id, shown, print_order=True)
     refused: Tampered | None = None
-    while chunk := list(islice(rows, YIELD_PER)):
+    while chunk := list(islice(rows, PAPER_CHUNK)):
         if refused is not None:
             continue
         try:

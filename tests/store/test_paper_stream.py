@@ -18,6 +18,7 @@ from core.store.errors import Tampered
 @pytest.fixture
 def one_line_a_chunk(monkeypatch):
     monkeypatch.setattr(linereads, "YIELD_PER", 1)
+    monkeypatch.setattr(linereads, "PAPER_CHUNK", 1)
 
 
 def paper(store, b, doing="导出测算结果") -> list:
