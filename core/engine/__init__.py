@@ -1,25 +1,48 @@
 """The evaluation engine: company history + batch claims -> award lines.
 
-``ENGINE`` and ``load_policies`` (core.engine.registries) load on first use:
-they bring the policy loader and YAML, which evaluating does not need.
+Every name here loads on first use: ``Context``, ``evaluate`` and ``evaluate_company`` (core.engine.evaluate), and
+``ENGINE`` and ``load_policies`` (core.engine.registries, which bring the policy loader and YAML). So a reader of a
+stored trace (``core.engine.trace``: the exports, the letters) does not load the engine.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING
 
-from core.engine.evaluate import Context, evaluate, evaluate_company
-
 if TYPE_CHECKING:
+    from core.engine.evaluate import Context, evaluate, evaluate_company
     from core.engine.registries import ENGINE, load_policies
 
 __all__ = ["Context", "ENGINE", "evaluate", "evaluate_company", "load_policies"]
 
+_WHERE = {
+    "Context": "core.engine.evaluate",
+    "evaluate": "core.engine.evaluate",
+    "evaluate_company": "core.engine.evaluate",
+    "ENGINE": "core.engine.registries",
+    "load_policies": "core.engine.registries",
+}
+
 
 def __getattr__(name: str):
-    if name not in ("ENGINE", "load_policies"):
+    where = _WHERE.get(name)
+    if where is None:
         raise AttributeError(f"module 'core.engine' has no attribute {name!r}")
-    value = getattr(importlib.import_module("core.engine.registries"), name)
+    value = getattr(importlib.import_module(where), name)
     globals()[name] = value
     return value
+
+
+class _Package(types.ModuleType):
+    """Importing the submodule core.engine.evaluate binds its name in the package: the name stays the function."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "evaluate" and isinstance(value, types.ModuleType):
+            value = value.evaluate
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -68,17 +68,6 @@ def _store(args):
     return open_store(getattr(args, "db", None))
 
 
-def _batch(store, batch_id: int, doing: str):
-    """The batch and its lines, each row they show checked against its seal (Tampered: a tamper alarm)."""
-    try:
-        batch = store.batch(batch_id)
-    except (KeyError, LookupError):
-        batch = None
-    if batch is None:
-        raise CliError(f"找不到批次{batch_id}")
-    return batch, store.lines(batch_id, check=doing)
-
-
 def _write(fn, *a, **kw) -> Path:
     from core.excel.files import ExportError
 
@@ -181,12 +170,38 @@ def cmd_import_limit(args) -> int:
     return EXIT_OK
 
 
+def _paper(store, batch_id: int, doing: str, write, *a, **kw) -> tuple[Path, int]:
+    """(the file, its lines): ``write(batch, lines, *a, **kw)`` with the batch's lines as the paper read hands
+    them over, each chunk checked against its seals first (Tampered: a tamper alarm, and no file)."""
+    batch = _batch_record(store, batch_id)
+    count = 0
+
+    def counted(lines):
+        nonlocal count
+        for line in lines:
+            count += 1
+            yield line
+
+    with store.batches.paper_lines(batch.id, doing) as lines:
+        path = _write(write, batch, counted(lines), *a, **kw)
+    return path, count
+
+
+def _batch_record(store, batch_id: int):
+    try:
+        batch = store.batch(batch_id)
+    except (KeyError, LookupError):
+        batch = None
+    if batch is None:
+        raise CliError(f"找不到批次{batch_id}")
+    return batch
+
+
 def cmd_export(args) -> int:
     from core.excel.results_workbook import write_results_workbook
 
-    batch, lines = _batch(_store(args), args.batch, "导出测算结果")
-    path = _write(write_results_workbook, batch, lines, args.output)
-    print(f"已导出批次{batch.id}的测算结果（{len(lines)}条明细）：{path}")
+    path, count = _paper(_store(args), args.batch, "导出测算结果", write_results_workbook, args.output)
+    print(f"已导出批次{args.batch}的测算结果（{count}条明细）：{path}")
     return EXIT_OK
 
 
@@ -196,15 +211,16 @@ def cmd_disbursement(args) -> int:
     from core.lists.service import withheld
 
     store = _store(args)
-    batch, lines = _batch(store, args.batch, "生成资金拨付明细表")
-    path = _write(
+    held = withheld(store, _batch_record(store, args.batch).id)
+    path, _ = _paper(
+        store,
+        args.batch,
+        "生成资金拨付明细表",
         write_disbursement_sheet,
-        batch,
-        lines,
         args.output,
         budget_subject=args.budget_subject,
         include_provisional=args.include_provisional,
-        withheld=withheld(store, batch.id),
+        withheld=held,
     )
     print(f"已生成资金拨付明细表：{path}")
     return EXIT_OK
@@ -213,7 +229,13 @@ def cmd_disbursement(args) -> int:
 def cmd_publicity(args) -> int:
     from core.excel.publicity_list import write_publicity_list
 
-    batch, lines = _batch(_store(args), args.batch, "生成公示名单")
-    path = _write(write_publicity_list, batch, lines, args.output, include_provisional=args.include_provisional)
+    path, _ = _paper(
+        _store(args),
+        args.batch,
+        "生成公示名单",
+        write_publicity_list,
+        args.output,
+        include_provisional=args.include_provisional,
+    )
     print(f"已生成公示名单：{path}")
     return EXIT_OK

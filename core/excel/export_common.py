@@ -13,7 +13,7 @@ written; amounts are written as numbers with a thousands separator format,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
@@ -39,18 +39,90 @@ def _checked(batch: BatchRecord, lines: list[LineRecord]) -> list[LineRecord]:
     """
     adjustment = bool(batch.adjusts_batch_id)
     for line in lines:
-        if line.batch_id != batch.id:
-            raise ExportError(f"第{line.line_no}条明细不属于批次{batch.id}（属于批次{line.batch_id}）")
-        amount = line.amount
-        if not isinstance(amount, Decimal) or not amount.is_finite():
-            raise ExportError(f"第{line.line_no}条明细的金额不是Decimal：{amount!r}")
-        if amount != amount.quantize(FEN) or amount == 0 or (amount < 0 and not adjustment):
-            kind = "非零" if adjustment else "正的"
-            raise ExportError(f"第{line.line_no}条明细的金额{amount}不是{kind}、精确到分的金额")
+        _check_line(line, batch.id, adjustment)
     first: dict[str, int] = {}
     for line in sorted(lines, key=lambda l: l.line_no):
         first.setdefault(line.uscc, len(first))
     return sorted(lines, key=lambda l: (first[l.uscc], l.line_no))
+
+
+def _check_line(line: LineRecord, batch_id: int, adjustment: bool) -> None:
+    if line.batch_id != batch_id:
+        raise ExportError(f"第{line.line_no}条明细不属于批次{batch_id}（属于批次{line.batch_id}）")
+    amount = line.amount
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise ExportError(f"第{line.line_no}条明细的金额不是Decimal：{amount!r}")
+    if amount != amount.quantize(FEN) or amount == 0 or (amount < 0 and not adjustment):
+        kind = "非零" if adjustment else "正的"
+        raise ExportError(f"第{line.line_no}条明细的金额{amount}不是{kind}、精确到分的金额")
+
+
+def printed(batch: BatchRecord, lines: Iterable[LineRecord]) -> Iterator[LineRecord]:
+    """The lines in print order, each checked as :func:`_checked` checks it.
+
+    A list is sorted into print order. Any other iterable (a paper read, ``Store.paper_lines``, which hands the
+    lines over a chunk at a time as it checks them against their seals) must come in print order already: it
+    is checked line by line as it comes and never kept whole, so a sheet is written as the lines are read.
+    """
+    if isinstance(lines, list):
+        yield from _checked(batch, lines)
+        return
+    adjustment = bool(batch.adjusts_batch_id)
+    done: set[str] = set()
+    company, first_no, last_no = None, 0, 0
+    for line in lines:
+        _check_line(line, batch.id, adjustment)
+        if line.uscc != company:
+            if line.uscc in done or (company is not None and line.line_no < first_no):
+                raise AssertionError(f"第{line.line_no}条明细未按打印顺序（企业首次出现的先后）读出")
+            if company is not None:
+                done.add(company)
+            company, first_no = line.uscc, line.line_no
+        elif line.line_no <= last_no:
+            raise AssertionError(f"第{line.line_no}条明细未按明细序号读出")
+        last_no = line.line_no
+        yield line
+
+
+def by_company(lines: Iterable[LineRecord]) -> Iterator[list[LineRecord]]:
+    """The lines of each company in turn, from lines in print order (a company's lines are together)."""
+    group: list[LineRecord] = []
+    for line in lines:
+        if group and line.uscc != group[0].uscc:
+            yield group
+            group = []
+        group.append(line)
+    if group:
+        yield group
+
+
+class Drafts:
+    """Lines without those computed under a draft (征求意见稿), counting those left out: the sheet says how many."""
+
+    def __init__(self, lines: Iterable[LineRecord]) -> None:
+        self.lines = lines
+        self.count = 0
+
+    def kept(self) -> Iterable[LineRecord]:
+        if isinstance(self.lines, list):
+            kept = [l for l in self.lines if not l.provisional]
+            self.count = len(self.lines) - len(kept)
+            return kept
+        return self._kept()
+
+    def _kept(self) -> Iterator[LineRecord]:
+        for line in self.lines:
+            if line.provisional:
+                self.count += 1
+            else:
+                yield line
+
+
+def same_total(total: Decimal, expected: Decimal, what: str = "合计") -> Decimal:
+    """Raise unless ``total`` (summed one way) is ``expected`` (the lines summed as they came)."""
+    if total != expected:
+        raise AssertionError(f"{what}{total}不等于明细金额之和{expected}")
+    return total
 
 
 def check_total(total: Decimal, lines, what: str = "合计") -> Decimal:
@@ -62,14 +134,32 @@ def check_total(total: Decimal, lines, what: str = "合计") -> Decimal:
 
 
 def _provisional_guard(lines, include_provisional: bool, what: str) -> bool:
-    drafts = [l for l in lines if l.provisional]
-    if drafts and not include_provisional:
-        docs = "、".join(dict.fromkeys(f"《{l.document_title}》" for l in drafts))
-        raise ExportError(
-            f"批次中有{len(drafts)}条奖补依据征求意见稿测算（{docs}），文件正式印发前不得据此{what}。"
-            "如只需打印测算稿供内部核对，请选择“包含测算明细”（命令行加 --include-provisional）"
-        )
-    return bool(drafts)
+    drafts = DraftLines()
+    for line in lines:
+        drafts.add(line)
+    return drafts.guard(include_provisional, what)
+
+
+class DraftLines:
+    """The lines computed under a draft (征求意见稿) among those written, counted as they pass (not kept)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.documents: dict[str, None] = {}  # 《title》 in order of first appearance
+
+    def add(self, line: LineRecord) -> None:
+        if line.provisional:
+            self.count += 1
+            self.documents.setdefault(f"《{line.document_title}》")
+
+    def guard(self, include_provisional: bool, what: str) -> bool:
+        """Whether there are any; refused (ExportError) unless ``include_provisional``."""
+        if self.count and not include_provisional:
+            raise ExportError(
+                f"批次中有{self.count}条奖补依据征求意见稿测算（{'、'.join(self.documents)}），文件正式印发前不得据此"
+                f"{what}。如只需打印测算稿供内部核对，请选择“包含测算明细”（命令行加 --include-provisional）"
+            )
+        return bool(self.count)
 
 
 def _group(lines, key) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -9,18 +10,19 @@ from openpyxl import Workbook
 from core.excel import styles as st
 from core.excel.export_common import (
     NOTE,
-    _checked,
+    DraftLines,
+    Drafts,
     _item,
     _marks,
     _print_setup,
-    _provisional_guard,
     _repeated,
     _row_styles,
     _table,
     _title,
     _total_styles,
-    check_total,
+    by_company,
     left_out_note,
+    printed,
 )
 from core.excel.files import ExportError
 from core.excel.writer import Book
@@ -38,36 +40,47 @@ def build_publicity_list(
     left_out: int = 0,
     contact_unit: str = "",
     contact: str = "",
+    leave_out_drafts: bool = False,
 ) -> Workbook:
     """公示名单: company, code, item, basis and amount; no bank details. ``contact_unit`` (the bureau) and
     ``contact`` (联系人、电话) fill the objection sentence; blank, it keeps spaces to write them in by hand."""
     book = Book(stream=False)
-    _publicity(book, batch, lines, include_provisional, left_out, contact_unit, contact)
+    _publicity(book, batch, lines, include_provisional, left_out, contact_unit, contact, leave_out_drafts)
     return book.wb
 
 
 def write_publicity_list(
     batch: BatchRecord,
-    lines: list[LineRecord],
+    lines: Iterable[LineRecord],
     path,
     *,
     include_provisional: bool = False,
     left_out: int = 0,
     contact_unit: str = "",
     contact: str = "",
+    leave_out_drafts: bool = False,
 ) -> Path:
+    """``lines``: a list, or the lines in print order as a paper read hands them over (never kept whole: the file
+    is kept only once the last has come); ``leave_out_drafts``: leave out the lines computed under a draft, and
+    say how many below the total (added to ``left_out``)."""
     with Book(stream=True) as book:
-        _publicity(book, batch, lines, include_provisional, left_out, contact_unit, contact)
+        _publicity(book, batch, lines, include_provisional, left_out, contact_unit, contact, leave_out_drafts)
         return book.save(path)
 
 
 def _publicity(
-    book: Book, batch, lines, include_provisional, left_out: int = 0, contact_unit: str = "", contact: str = ""
+    book: Book,
+    batch,
+    lines,
+    include_provisional,
+    left_out: int = 0,
+    contact_unit: str = "",
+    contact: str = "",
+    leave_out_drafts: bool = False,
 ) -> None:
-    lines = _checked(batch, lines)
-    if not lines:
-        raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成公示名单")
-    provisional = _provisional_guard(lines, include_provisional, "公示")
+    drafts = Drafts(lines) if leave_out_drafts else None
+    if drafts is not None:
+        lines = drafts.kept()
     headers = [
         ("序号", 6),
         ("企业名称", 30),
@@ -78,25 +91,36 @@ def _publicity(
     ]
     last_col = len(headers)
     sheet = book.sheet("公示名单")
-    _title(
-        sheet,
-        f"{batch.name} {PUBLICITY_TITLE}" + _marks(batch, provisional),
-        f"兑现年度：{batch.award_year}年度",
-        "单位：元",
-        last_col,
-    )
+
+    def title(provisional: bool) -> None:
+        sheet.hold(2)  # rows 1 and 2 are written again when the lines make it a 测算稿
+        _title(
+            sheet,
+            f"{batch.name} {PUBLICITY_TITLE}" + _marks(batch, provisional),
+            f"兑现年度：{batch.award_year}年度",
+            "单位：元",
+            last_col,
+        )
+
+    title(False)
     _table(sheet, 3, headers)
     widths = [w for _, w in headers]
     styles = _row_styles(last_col, money_cols=(6,), center_cols=(1,), text_cols=(3,))
     r = 3
-    running = ZERO
-    repeated = _repeated(lines)
-    for i, line in enumerate(lines, 1):
-        r += 1
-        values = [i, line.company_name, line.uscc, _item(line, repeated), line.basis, line.amount]
-        running += line.amount
-        sheet.row(r, values, styles, height=st.row_height(values, widths))
-    total = check_total(running, lines)
+    total = ZERO
+    drafts_seen = DraftLines()
+    for company_lines in by_company(printed(batch, lines)):
+        repeated = _repeated(company_lines)
+        for line in company_lines:
+            r += 1
+            values = [r - 3, line.company_name, line.uscc, _item(line, repeated), line.basis, line.amount]
+            total += line.amount
+            drafts_seen.add(line)
+            sheet.row(r, values, styles, height=st.row_height(values, widths))
+    if r == 3:
+        raise ExportError(f"批次“{batch.name}”没有奖补明细，无需生成公示名单")
+    if drafts_seen.guard(include_provisional, "公示"):
+        title(True)
     r += 1
     sheet.row(
         r,
@@ -114,6 +138,7 @@ def _publicity(
         height=36,
         merge=[(1, last_col)],
     )
+    left_out += drafts.count if drafts is not None else 0
     if left_out:
         r += 1
         sheet.row(r, [left_out_note(left_out)], NOTE, height=30, merge=[(1, last_col)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,14 +14,15 @@ from core.excel import styles as st
 from core.excel.export_common import (
     LABEL,
     SECTION,
-    _checked,
-    _group,
     _print_setup,
     _row_styles,
     _table,
     _title,
     _total_styles,
+    by_company,
     check_total,
+    printed,
+    same_total,
 )
 from core.excel.styles import Style
 from core.excel.writer import Book
@@ -77,24 +79,60 @@ def build_results_workbook(
 
 
 def write_results_workbook(
-    batch: BatchRecord, lines: list[LineRecord], path, *, exported_at: dt.datetime | None = None
+    batch: BatchRecord, lines: Iterable[LineRecord], path, *, exported_at: dt.datetime | None = None
 ) -> Path:
+    """Stream the workbook to a temporary file and rename it into place. ``lines``: a list, or the lines in print
+    order as a paper read hands them over (never kept whole: the file is kept only once the last has come)."""
     with Book(stream=True) as book:
         _results(book, batch, lines, exported_at)
         return book.save(path)
 
 
+class _Tally:
+    """What the 汇总 sheet says of the lines, counted as they pass: by document (in order of first appearance)."""
+
+    def __init__(self) -> None:
+        self.lines = self.companies = self.provisional = 0
+        self.total = self.provisional_total = ZERO
+        self.docs: dict[str, list] = {}  # document id -> [first line, lines, companies, amount]
+
+    def add(self, company_lines: list[LineRecord]) -> None:
+        """Count one company's lines."""
+        self.companies += 1
+        seen = set()
+        for l in company_lines:
+            self.lines += 1
+            self.total += l.amount
+            if l.provisional:
+                self.provisional += 1
+                self.provisional_total += l.amount
+            doc = self.docs.get(l.document_id)
+            if doc is None:
+                doc = self.docs[l.document_id] = [l, 0, 0, ZERO]
+            doc[1] += 1
+            doc[3] += l.amount
+            if l.document_id not in seen:
+                seen.add(l.document_id)
+                doc[2] += 1
+
+
 def _results(book: Book, batch, lines, exported_at) -> None:
-    lines = _checked(batch, lines)
-    total = check_total(sum((l.amount for l in lines), ZERO), lines)
-    _summary_sheet(book.sheet("汇总"), batch, lines, total, exported_at or dt.datetime.now().replace(microsecond=0))
-    _company_sheet(book.sheet("按企业汇总"), batch, lines, total)
-    _lines_sheet(book.sheet("奖补明细"), batch, lines, total)
+    summary = book.sheet("汇总")
+    companies = _CompanySheet(book.sheet("按企业汇总"), batch)
+    details = _LinesSheet(book.sheet("奖补明细"), batch)
+    tally = _Tally()
+    for company_lines in by_company(printed(batch, lines)):
+        tally.add(company_lines)
+        companies.add(company_lines)
+        details.add(company_lines)
+    companies.close(tally)
+    details.close(tally)
+    _summary_sheet(summary, batch, tally, exported_at or dt.datetime.now().replace(microsecond=0))
 
 
-def _summary_sheet(sheet, batch, lines, total, exported_at) -> None:
+def _summary_sheet(sheet, batch, tally: _Tally, exported_at) -> None:
     last_col = 6
-    provisional = [l for l in lines if l.provisional]
+    total = tally.total
     _title(sheet, f"{batch.name} 奖补测算结果", "", "", last_col)
     info = [
         ("批次名称", batch.name),
@@ -105,8 +143,8 @@ def _summary_sheet(sheet, batch, lines, total, exported_at) -> None:
         ("审核人", batch.reviewer or ""),
         ("审核时间", batch.approved_at.strftime("%Y-%m-%d %H:%M") if batch.approved_at else ""),
         ("导出时间", exported_at.strftime("%Y-%m-%d %H:%M")),
-        ("企业数", len({l.uscc for l in lines})),
-        ("奖补明细条数", len(lines)),
+        ("企业数", tally.companies),
+        ("奖补明细条数", tally.lines),
         ("奖补总额（元）", total),
         ("大写金额", difference_in_words(total)),
     ]
@@ -119,12 +157,11 @@ def _summary_sheet(sheet, batch, lines, total, exported_at) -> None:
                 f"调整原因：{batch.adjust_reason or '未填写'}",
             ),
         )
-    if provisional:
-        ptotal = sum((l.amount for l in provisional), ZERO)
+    if tally.provisional:
         info.append(
             (
                 "测算明细",
-                f"其中{len(provisional)}条依据征求意见稿测算，合计{fmt_yuan(ptotal)}元，"
+                f"其中{tally.provisional}条依据征求意见稿测算，合计{fmt_yuan(tally.provisional_total)}元，"
                 "文件正式印发前仅供参考，不得据此拨付",
             )
         )
@@ -141,27 +178,27 @@ def _summary_sheet(sheet, batch, lines, total, exported_at) -> None:
     _table(sheet, r, headers)
     widths = [w for _, w in headers]
     styles = _row_styles(len(headers), money_cols=(6,), center_cols=(1, 4, 5))
-    by_doc = _group(lines, lambda l: l.document_id)
     doc_sum = ZERO
-    for i, (doc_id, doc_lines) in enumerate(by_doc.items(), 1):
+    for i, (first, count, companies, amount) in enumerate(tally.docs.values(), 1):
         r += 1
-        amount = sum((l.amount for l in doc_lines), ZERO)
         doc_sum += amount
-        title = doc_lines[0].document_title + ("（征求意见稿，测算）" if doc_lines[0].provisional else "")
-        values = [i, title, doc_lines[0].doc_number or "", len(doc_lines), len({l.uscc for l in doc_lines}), amount]
+        title = first.document_title + ("（征求意见稿，测算）" if first.provisional else "")
+        values = [i, title, first.doc_number or "", count, companies, amount]
         sheet.row(r, values, styles, height=st.row_height(values, widths))
-    check_total(doc_sum, lines, "按政策文件汇总的合计")
+    same_total(doc_sum, total, "按政策文件汇总的合计")
     r += 1
     sheet.row(
         r,
-        ["合计", None, None, len(lines), len({l.uscc for l in lines}), doc_sum],
+        ["合计", None, None, tally.lines, tally.companies, doc_sum],
         _total_styles(len(headers), money_cols=(6,), center_cols=(1, 4, 5)),
         merge=[(1, 3)],
     )
     _print_setup(sheet.ws, "", last_col, r)
 
 
-def _company_sheet(sheet, batch, lines, total) -> None:
+class _CompanySheet:
+    """按企业汇总: a row per company, written as its lines pass."""
+
     headers = [
         ("序号", 6),
         ("企业名称", 30),
@@ -172,40 +209,47 @@ def _company_sheet(sheet, batch, lines, total) -> None:
         ("金额（元）", 16),
         ("大写金额", 34),
     ]
-    _title(sheet, f"{batch.name} 按企业汇总", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers))
-    _table(sheet, 3, headers)
-    styles = _row_styles(len(headers), money_cols=(7,), center_cols=(1, 6), text_cols=(3, 5))
-    r = 3
-    company_sum = ZERO
-    for i, (uscc, company_lines) in enumerate(_group(lines, lambda l: l.uscc).items(), 1):
-        r += 1
+
+    def __init__(self, sheet, batch) -> None:
+        headers = self.headers
+        _title(sheet, f"{batch.name} 按企业汇总", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers))
+        _table(sheet, 3, headers)
+        self.sheet = sheet
+        self.styles = _row_styles(len(headers), money_cols=(7,), center_cols=(1, 6), text_cols=(3, 5))
+        self.r = 3
+        self.total = ZERO
+
+    def add(self, company_lines: list[LineRecord]) -> None:
+        self.r += 1
         amount = check_total(sum((l.amount for l in company_lines), ZERO), company_lines)
-        company_sum += amount
+        self.total += amount
         first = company_lines[0]
-        sheet.row(
-            r,
+        self.sheet.row(
+            self.r,
             [
-                i,
+                self.r - 3,
                 first.company_name,
-                uscc,
+                first.uscc,
                 first.bank_name,
                 first.bank_account,
                 len(company_lines),
                 amount,
                 difference_in_words(amount),
             ],
-            styles,
+            self.styles,
         )
-    check_total(company_sum, lines, "按企业汇总的合计")
-    r += 1
-    sheet.row(
-        r,
-        ["合计", None, None, None, None, len(lines), company_sum, difference_in_words(company_sum)],
-        _total_styles(len(headers), money_cols=(7,), center_cols=(1, 6)),
-        merge=[(1, 5)],
-    )
-    sheet.ws.freeze_panes = "C4"
-    _print_setup(sheet.ws, "3:3", len(headers), r)
+
+    def close(self, tally: _Tally) -> None:
+        headers, r = self.headers, self.r + 1
+        company_sum = same_total(self.total, tally.total, "按企业汇总的合计")
+        self.sheet.row(
+            r,
+            ["合计", None, None, None, None, tally.lines, company_sum, difference_in_words(company_sum)],
+            _total_styles(len(headers), money_cols=(7,), center_cols=(1, 6)),
+            merge=[(1, 5)],
+        )
+        self.sheet.ws.freeze_panes = "C4"
+        _print_setup(self.sheet.ws, "3:3", len(headers), r)
 
 
 _LINE_HEADERS = [
@@ -227,52 +271,73 @@ _LINE_HEADERS = [
     ("条款原文", 48),
     ("规则编号", 24),
 ]
+FLATTENED_KEPT = 4096  # distinct traces whose text the 奖补明细 sheet remembers (lines read for paper share them)
 
 
-def _lines_sheet(sheet, batch, lines, total) -> None:
-    headers = _LINE_HEADERS
-    _title(sheet, f"{batch.name} 奖补明细（含计算过程）", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers))
-    _table(sheet, 3, headers)
-    widths = [w for _, w in headers]
-    styles = _row_styles(len(headers), money_cols=(8,), center_cols=(1, 7, 9), text_cols=(3,))
-    styles[10:16] = [Style(st.BODY_FONT, None, st.BORDER, st.LEFT_TOP)] * 6  # the trace reads from the top
-    r = 3
-    line_sum = ZERO
-    flattened: dict[int, dict[str, str]] = {}  # by the trace's identity: lines read for paper share their traces
-    for i, line in enumerate(lines, 1):
-        r += 1
-        t = flattened.get(id(line.trace))
-        if t is None:
-            t = flattened[id(line.trace)] = trace_columns(line.trace)
-        values = [
-            i,
-            line.company_name,
-            line.uscc,
-            line.summary,
-            line.document_title,
-            line.doc_number or "",
-            line.clause,
-            line.amount,
-            "是" if line.provisional else "",
-            _schedule_text(line.schedule),
-            t["formula"],
-            t["inputs"],
-            t["params"],
-            t["steps"],
-            t["notes"],
-            line.sentence,
-            line.rule_id,
-        ]
-        line_sum += line.amount
-        sheet.row(r, values, styles, height=st.row_height(values, widths))
-    check_total(line_sum, lines)
-    r += 1
-    sheet.row(
-        r,
-        ["合计"] + [None] * 6 + [line_sum] + [None] * (len(headers) - 8),
-        _total_styles(len(headers), money_cols=(8,), center_cols=(1,)),
-        merge=[(1, 7)],
-    )
-    sheet.ws.freeze_panes = "D4"
-    _print_setup(sheet.ws, "3:3", len(headers), r)
-    sheet.ws.page_setup.paperSize = sheet.ws.PAPERSIZE_A3  # seventeen columns of trace: A4 would be unreadable
+class _LinesSheet:
+    """奖补明细 (with each line's calculation): a row per line, written as it passes."""
+
+    def __init__(self, sheet, batch) -> None:
+        headers = _LINE_HEADERS
+        _title(
+            sheet, f"{batch.name} 奖补明细（含计算过程）", f"兑现年度：{batch.award_year}年度", "单位：元", len(headers)
+        )
+        _table(sheet, 3, headers)
+        self.sheet = sheet
+        self.widths = [w for _, w in headers]
+        styles = _row_styles(len(headers), money_cols=(8,), center_cols=(1, 7, 9), text_cols=(3,))
+        styles[10:16] = [Style(st.BODY_FONT, None, st.BORDER, st.LEFT_TOP)] * 6  # the trace reads from the top
+        self.styles = styles
+        self.r = 3
+        self.total = ZERO
+        # by the trace's identity (lines read for paper share their traces), with the trace: an id is only
+        # unique among objects alive, and a paper read lets go of the lines written
+        self.flattened: dict[int, tuple[Trace, dict[str, str]]] = {}
+
+    def _trace(self, trace: Trace) -> dict[str, str]:
+        found = self.flattened.get(id(trace))
+        if found is None or found[0] is not trace:
+            if len(self.flattened) >= FLATTENED_KEPT:
+                self.flattened.clear()
+            found = self.flattened[id(trace)] = (trace, trace_columns(trace))
+        return found[1]
+
+    def add(self, company_lines: list[LineRecord]) -> None:
+        sheet, styles, widths = self.sheet, self.styles, self.widths
+        for line in company_lines:
+            self.r += 1
+            t = self._trace(line.trace)
+            values = [
+                self.r - 3,
+                line.company_name,
+                line.uscc,
+                line.summary,
+                line.document_title,
+                line.doc_number or "",
+                line.clause,
+                line.amount,
+                "是" if line.provisional else "",
+                _schedule_text(line.schedule),
+                t["formula"],
+                t["inputs"],
+                t["params"],
+                t["steps"],
+                t["notes"],
+                line.sentence,
+                line.rule_id,
+            ]
+            self.total += line.amount
+            sheet.row(self.r, values, styles, height=st.row_height(values, widths))
+
+    def close(self, tally: _Tally) -> None:
+        headers, sheet, r = _LINE_HEADERS, self.sheet, self.r + 1
+        line_sum = same_total(self.total, tally.total)
+        sheet.row(
+            r,
+            ["合计"] + [None] * 6 + [line_sum] + [None] * (len(headers) - 8),
+            _total_styles(len(headers), money_cols=(8,), center_cols=(1,)),
+            merge=[(1, 7)],
+        )
+        sheet.ws.freeze_panes = "D4"
+        _print_setup(sheet.ws, "3:3", len(headers), r)
+        sheet.ws.page_setup.paperSize = sheet.ws.PAPERSIZE_A3  # seventeen columns of trace: A4 would be unreadable

@@ -213,6 +213,9 @@ class CellRows:
         if height is not None:
             ws.row_dimensions[r].height = height
 
+    def hold(self, rows: int) -> None:
+        """Nothing to do: a cell can be written again (:meth:`StreamRows.hold`)."""
+
 
 _SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f&<>\r]")  # to refuse or to escape in XML text
 _XML_BLANKS = frozenset(" \t\r\n")
@@ -246,6 +249,8 @@ class StreamRows:
         self._letters = [""]
         self._attrs: dict = {None: ""}  # Style -> ' s="n"'
         self._merged: dict = {}
+        self._held: dict[int, str] = {}  # rows 1..hold(rows) as XML, kept to be written again
+        self._hold_to = 0
 
     def _style_attr(self, style: Style) -> str:
         attr = self._attrs.get(style)
@@ -253,11 +258,21 @@ class StreamRows:
             attr = self._attrs[style] = f' s="{self.cells.styles.number(style, self.ws)}"'
         return attr
 
+    def hold(self, rows: int) -> None:
+        """Keep rows 1..``rows`` in memory, so that they can be written again once the rows below are written
+        (a title that names what only the last line tells: a sheet written as its lines are read)."""
+        if rows <= self._hold_to:
+            return
+        if self._last_row > self._hold_to:
+            raise ValueError(f"rows up to {rows} held after row {self._last_row} was written")
+        self._hold_to = rows
+
     def row(self, r: int, values, styles=None, *, height: float | None = None, merge=()) -> None:
-        """As :meth:`CellRows.row`; ``r`` must be greater than the last row written."""
-        if r <= self._last_row:
+        """As :meth:`CellRows.row`; ``r`` must be greater than the last row written, or a held row (:meth:`hold`)."""
+        held = r <= self._hold_to
+        if r <= self._last_row and not (held and r in self._held):
             raise ValueError(f"row {r} written after row {self._last_row}")
-        self._last_row = r
+        self._last_row = max(self._last_row, r)
         styles = _styles_for(values, styles)
         if merge:
             values, styles = list(values), list(styles)
@@ -308,12 +323,18 @@ class StreamRows:
             last = col
             first = first or col
         if first:
-            self._first_row = self._first_row or r
+            self._first_row = min(self._first_row or r, r)
             self._min_col = min(self._min_col or first, first)
             self._max_col = max(self._max_col, last)
+        if held:
+            self._held.pop(r, None)
         if parts or height is not None:
             ht = "" if height is None else f' ht="{_number(height)}" customHeight="1"'
-            self._pending.append(f'<row r="{r}"{ht}>{"".join(parts)}</row>')
+            xml = f'<row r="{r}"{ht}>{"".join(parts)}</row>'
+            if held:
+                self._held[r] = xml
+                return
+            self._pending.append(xml)
             if len(self._pending) >= _FLUSH_ROWS:
                 self._flush()
 
@@ -377,6 +398,7 @@ class StreamRows:
             head = _DIMENSION.sub(f'<dimension ref="{ref}"/>'.encode(), head, count=1)
         out.write(head)
         out.write(b"<sheetData>")
+        out.write("".join(self._held[r] for r in sorted(self._held)).encode("utf-8"))
         self._file.seek(0)
         shutil.copyfileobj(self._file, out, 1 << 20)
         out.write(b"</sheetData>")

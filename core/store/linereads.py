@@ -20,20 +20,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import islice
 from operator import itemgetter
 from decimal import Decimal
 
-from sqlalchemy import JSON, null, select
+from sqlalchemy import JSON, func, null, select
 from sqlalchemy.orm import Session
 
 from core.engine.trace import Trace
 from core.records import LineRecord
 from core.store.audit import check
+from core.store.errors import Tampered
 from core.store.models import AwardLineRow, BatchCompany, Company
 from core.store.reads import get_batch
 from core.store.seals import Encoded, canonical_json, json_part, last_digest, sorted_columns, sorted_digest, stored
 
 YIELD_PER = 2000  # rows fetched at a time
+PAPER_CHUNK = 2000  # lines checked before any of them is handed over to a sheet (paper_lines)
 TRACES_KEPT = 512  # distinct stored traces remembered while reading (a batch has a few per rule)
 TRACES_CHECKED = 8192  # distinct traces whose canonical form a check remembers (4,593 among 20,000 lines)
 
@@ -62,6 +65,8 @@ class _Shown:
         self.members: set[int] = set()  # kept as approved: checked by audit.check
         self.companies: set[int] = set()  # shown as they are now (a draft's): checked by audit.check
         self.traces: dict[str | None, tuple[Encoded, Trace]] = {}  # a trace's text -> (canonical JSON, Trace)
+        self.fresh_members: list[int] = []  # noted since the last chunk was checked (paper_lines)
+        self.fresh_companies: list[int] = []
 
     def trace(self, text: str | None) -> tuple[Encoded, Trace]:
         """(canonical JSON, Trace) of a trace's stored text, decoded once per distinct text in this read: the
@@ -82,6 +87,15 @@ class _Shown:
         if sorted_digest("award_lines", values) != sealed:
             self.bad_lines.append(str(values[_LINE_ID]))
 
+    def check_chunk(self, s: Session, doing: str) -> None:
+        """Tampered unless every line read so far matches its seal, and so do the members and companies noted
+        since the last chunk (each member of the batch is noted once: a member's lines come together)."""
+        check(s, "award_lines", self.bad_lines, doing)
+        check(s, "batch_companies", self.fresh_members, doing)
+        check(s, "companies", self.fresh_companies, doing)
+        self.fresh_members.clear()
+        self.fresh_companies.clear()
+
     def verify(self, s: Session, batch_id: int, doing: str) -> None:
         """Tampered (naming the rows) unless the batch and every row shown is exactly as last sealed."""
         check(s, "batches", [batch_id], doing)
@@ -95,10 +109,15 @@ def iter_lines(s: Session, batch_id: int) -> Iterator[LineRecord]:
     return _read(s, batch_id, None)
 
 
-def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecord]:
+def _read(s: Session, batch_id: int, shown: _Shown | None, print_order: bool = False) -> Iterator[LineRecord]:
     """The lines; with ``shown``, each line digested as read and the member or company it shows noted (a paper
-    read: the lines only read their traces, so lines that stored the same trace share one)."""
+    read: the lines only read their traces, so lines that stored the same trace share one). In line order, or
+    ``print_order``: as the sheets print them, each company's lines together, the companies in the order of
+    their first lines (core.excel.export_common.printed)."""
     get_batch(s, batch_id)
+    order: tuple = (_LINE.line_no,)
+    if print_order and _interleaved(s, batch_id):
+        order = (func.min(_LINE.line_no).over(partition_by=_LINE.company_id), _LINE.line_no)
     names = _LINE_COLUMNS if shown is not None else _SHOWN_LINE  # a paper read takes every sealed column
     q = (
         select(
@@ -117,7 +136,7 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
         .join_from(AwardLineRow.__table__, Company.__table__, _COMPANY.id == _LINE.company_id)
         .outerjoin(BatchCompany.__table__, (_KEPT.batch_id == _LINE.batch_id) & (_KEPT.company_id == _LINE.company_id))
         .where(_LINE.batch_id == batch_id)
-        .order_by(_LINE.line_no)
+        .order_by(*order)
         .execution_options(yield_per=YIELD_PER)
     )
     end = len(names) + 1  # the line's columns, then its last seal's digest (a paper read)
@@ -137,9 +156,12 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
         else:
             shown.line(row[: end - 1], row[end - 1])
             if kept:
-                shown.members.add(row[end])
-            else:
+                if row[end] not in shown.members:
+                    shown.members.add(row[end])
+                    shown.fresh_members.append(row[end])
+            elif row[company_at] not in shown.companies:
                 shown.companies.add(row[company_at])
+                shown.fresh_companies.append(row[company_at])
             trace = shown.trace(row[trace_at])[1]
         batch, line_no = head(row)
         rule_id, document_id, document_title, doc_number, clause, summary, sentence, amount, provisional = middle(row)
@@ -167,6 +189,20 @@ def _read(s: Session, batch_id: int, shown: _Shown | None) -> Iterator[LineRecor
         )
 
 
+def _interleaved(s: Session, batch_id: int) -> bool:
+    """Whether a company's line numbers are not all together (another company's line between two of its own):
+    then print order is not line order. A batch is calculated a company at a time, so this is rare; sorting by
+    each company's first line costs a second sort of every row read, this look a pass over the lines' index."""
+    apart = (
+        select(_LINE.company_id)
+        .where(_LINE.batch_id == batch_id)
+        .group_by(_LINE.company_id)
+        .having(func.max(_LINE.line_no) - func.min(_LINE.line_no) + 1 != func.count())  # line_no unique in a batch
+        .limit(1)
+    )
+    return s.execute(apart).first() is not None
+
+
 def lines(s: Session, batch_id: int, check: str = "") -> list[LineRecord]:
     """The batch's lines; with ``check`` (what the clerk is doing, in their words: 生成资金拨付明细表) every row
     they show is first checked against its seal (Tampered, naming the rows, when one does not match)."""
@@ -176,6 +212,34 @@ def lines(s: Session, batch_id: int, check: str = "") -> list[LineRecord]:
     out = list(_read(s, batch_id, shown))
     shown.verify(s, batch_id, check)
     return out
+
+
+def paper_lines(s: Session, batch_id: int, doing: str) -> Iterator[LineRecord]:
+    """The batch's lines for paper, in print order, handed over a chunk at a time as each chunk is checked.
+
+    As :func:`lines` with ``check=doing``, but never all at once (100,000 companies' lines cost hundreds of MB): the
+    batch is checked first; then each chunk of ``PAPER_CHUNK`` lines, with the members or companies they show, is
+    checked against its seals before any of its lines is handed over. A chunk that does not match stops the
+    lines: the rest is read and checked as a whole read checks it, so the refusal (``Tampered``) names every row
+    that does not match, as ``lines`` does. Whoever writes the lines to a file keeps the file only once the last
+    line has come: a refusal comes before that (core.excel.writer writes to temporary files first).
+    """
+    shown = _Shown()
+    check(s, "batches", [batch_id], doing)
+    rows = _read(s, batch_id, shown, print_order=True)
+    refused: Tampered | None = None
+    while chunk := list(islice(rows, PAPER_CHUNK)):
+        if refused is not None:
+            continue
+        try:
+            shown.check_chunk(s, doing)
+        except Tampered as exc:
+            refused = exc
+            continue
+        yield from chunk
+    if refused is not None:
+        shown.verify(s, batch_id, doing)
+        raise refused
 
 
 def _schedule(text) -> tuple | None:

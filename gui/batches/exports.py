@@ -13,6 +13,7 @@ from gui.operations import Operation
 
 WORKBOOK_FILTER = "Excel 工作簿 (*.xlsx)"
 BUDGET_KEY = "batches/budget_subject"
+PROGRESS_LINES = 2000  # lines between two looks at the progress and the cancel button
 
 
 IN_FORCE, WITH_DRAFTS = "in_force", "with_drafts"
@@ -42,14 +43,24 @@ class BatchExports:
         remember_folder(self.ctx.settings, target)
         store = self.ctx.store
 
+        shown = len(self.lines)  # the batch page's count: for the progress only
+
         def work(report, cancelled):
             report(0, 0, f"正在读取批次{b.id}的奖补明细…")
-            # every row the file shows is checked against its seal first (a tamper alarm, and no file)
-            batch, lines = store.batch(b.id), store.lines(b.id, check=title if "导出" in title else f"生成{title}")
-            if cancelled():
-                raise Cancelled()
-            report(0, 0, f"正在生成{title}（{len(lines):,}条明细）…")
-            path = writer(batch, lines, target)
+            batch = store.batch(b.id)
+
+            def watched(lines):
+                for n, line in enumerate(lines, 1):
+                    if n % PROGRESS_LINES == 0:
+                        if cancelled():
+                            raise Cancelled()
+                        report(min(n, shown), shown, f"正在核对并生成{title}（{n:,}/{shown:,}条明细）…")
+                    yield line
+
+            # every row the file shows is checked against its seal as it is read, and the file is kept only
+            # once all are (a tamper alarm, and no file)
+            with store.batches.paper_lines(b.id, title if "导出" in title else f"生成{title}") as lines:
+                path = writer(batch, watched(lines), target)
             if cancelled():  # written already: the clerk asked not to have it
                 Path(path).unlink(missing_ok=True)
                 raise Cancelled()
@@ -93,7 +104,8 @@ class BatchExports:
         mode = self._draft_choice(sheet)
         if mode is None:
             return None
-        options: dict = {"include_provisional": mode == WITH_DRAFTS}
+        # in force only: the lines computed under a draft are left out, and the sheet says how many
+        options: dict = {"include_provisional": mode == WITH_DRAFTS, "leave_out_drafts": mode != WITH_DRAFTS}
         if sheet == DISBURSEMENT:
             subject = ask().text(
                 self, sheet, "预算科目（可不填）：", str(self.ctx.settings.value(BUDGET_KEY, "") or "")
@@ -109,12 +121,11 @@ class BatchExports:
         store = self.ctx.store
 
         def prepared(batch, lines) -> tuple[list, dict]:
-            lines, left_out = self._lines_for(mode, lines)
             if sheet == DISBURSEMENT:
                 from core.lists.service import withheld
 
-                return lines, {**options, "left_out": left_out, "withheld": withheld(store, batch.id)}
-            return lines, {**options, "left_out": left_out}
+                return lines, {**options, "withheld": withheld(store, batch.id)}
+            return lines, options
 
         return prepared
 
@@ -129,14 +140,6 @@ class BatchExports:
             return letter.issuer, letter.contact
         except LetterError:
             return "", ""
-
-    @staticmethod
-    def _lines_for(mode: str, lines) -> tuple[list, int]:
-        """(the lines to write, how many computed under a draft were left out)."""
-        if mode == WITH_DRAFTS:
-            return lines, 0
-        kept = [l for l in lines if not l.provisional]
-        return kept, len(lines) - len(kept)
 
     def export_results(self):
         b = self.current

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,17 @@ class Batches(Manager):
         from core.store import linereads  # decodes traces: loads the engine's Trace
 
         return self._read(linereads.lines, batch_id, check)
+
+    @contextmanager
+    def paper_lines(self, batch_id: int, check: str) -> Iterator[Iterator[LineRecord]]:
+        """``with store.batches.paper_lines(batch_id, check) as lines:`` the batch's lines in print order, each
+        chunk checked against its seals before it is handed over (a tampered row refuses: Tampered, recorded in
+        the audit log), so an export writes them as they come and never holds them all
+        (core.store.linereads.paper_lines). Consume them inside the block."""
+        from core.store import linereads
+
+        with self.store.reading() as s:
+            yield linereads.paper_lines(s, batch_id, check)
 
     def company_results(self, batch_id: int) -> list[CompanyResultRecord]:
         return self._read(reads.company_results, batch_id)
