@@ -147,8 +147,20 @@ def _text(value: object) -> str:
 
 
 def claim_identity(ctype: str, fields: dict) -> tuple:
-    """Everything the claim states, normalized: equal identities are one claim entered twice."""
-    return (ctype, *[(k, _text(v)) for k, v in sorted(fields.items()) if v is not None and v != ""])
+    """Everything the claim states, normalized: equal identities are one claim entered twice.
+
+    Fields that are None or "" state nothing. Only a str can be "": comparing a
+    Decimal or a date with "" would cost more than normalizing it.
+    """
+    out: list = [ctype]
+    for k in sorted(fields):
+        v = fields[k]
+        if isinstance(v, str):
+            if v:
+                out.append((k, normalize(v)))
+        elif v is not None:
+            out.append((k, _text(v)))
+    return tuple(out)
 
 
 def describe(subject: str, vocab: Vocabulary | None = None) -> str:
