@@ -11,7 +11,6 @@ from decimal import Decimal
 from core.casefile import parse_company
 from core.engine import Context, evaluate_company
 from core.engine.trace import Trace
-from core.subjects import _NORMALIZED, normalize
 from test_engine_general import _uscc, make_policies
 
 TEXT = "稀土高新区年度位次提升的，给予10万元资金支持；自2023年1月1日起，给予20万元资金支持。"
@@ -74,12 +73,3 @@ def test_one_run_refuses_a_day_before_the_document_and_pays_a_day_after(tmp_path
         assert ex.trace is not None and ex.trace.to_json() == Trace().to_json()  # nothing was read
     # the first day in effect: the version of 2021-08-14 .. 2022-12-31, 10万元
     assert after.lines[0].amount == Decimal("100000")
-
-
-def test_normalize_gives_the_same_key_from_its_memo_and_after_the_memo_is_cleared():
-    text = "ＨＴ－００１ 稀土　实验室"
-    first = normalize(text)
-    assert first == "ht-001稀土实验室"
-    assert normalize(text) == first
-    _NORMALIZED.clear()
-    assert normalize(text) == first
