@@ -11,6 +11,7 @@ from decimal import Decimal
 from core.casefile import parse_company
 from core.engine import Context, evaluate_company
 from core.engine.trace import Trace
+from core.subjects import claim_identity
 from test_engine_general import _uscc, make_policies
 
 TEXT = "稀土高新区年度位次提升的，给予10万元资金支持；自2023年1月1日起，给予20万元资金支持。"
@@ -73,3 +74,18 @@ def test_one_run_refuses_a_day_before_the_document_and_pays_a_day_after(tmp_path
         assert ex.trace is not None and ex.trace.to_json() == Trace().to_json()  # nothing was read
     # the first day in effect: the version of 2021-08-14 .. 2022-12-31, 10万元
     assert after.lines[0].amount == Decimal("100000")
+
+
+def test_claim_identity_leaves_out_only_fields_that_state_nothing():
+    # None and "" state nothing; 0, False, a zero amount and text of spaces are stated (the integer 0 and the
+    # spaces as "", as subjects._text has always written them).
+    fields = {"a": None, "b": "", "c": 0, "d": False, "e": Decimal("0.00"), "f": "  ", "g": "ＨＴ－００１", "h": "x"}
+    assert claim_identity("t", fields) == (
+        "t",
+        ("c", ""),
+        ("d", "0"),
+        ("e", "0"),
+        ("f", ""),
+        ("g", "ht-001"),
+        ("h", "x"),
+    )
