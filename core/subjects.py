@@ -35,8 +35,19 @@ def normalize(text: object) -> str:
     s = text if type(text) is str else str(text or "")
     if s.isascii():  # NFKC and the dashes leave ASCII as it is; casefold() is lower() there
         return "".join(s.split()).lower()
-    s = unicodedata.normalize("NFKC", s).translate(_DASHES)
-    return "".join(s.split()).casefold()
+    found = _NORMALIZED.get(s)
+    if found is None:
+        if len(_NORMALIZED) >= _NORMALIZED_MAX:
+            _NORMALIZED.clear()
+        t = unicodedata.normalize("NFKC", s).translate(_DASHES)
+        found = _NORMALIZED[s] = "".join(t.split()).casefold()
+    return found
+
+
+# Non-ASCII texts normalized so far: one platform's or project's name is normalized for its subject, its
+# identity and every history check that compares it. Bounded, as a long-running window keeps this module.
+_NORMALIZED: dict[str, str] = {}
+_NORMALIZED_MAX = 1 << 16
 
 
 def recognition_subject(kind: str, level: str | None, name: str = "", number: str = "") -> str:

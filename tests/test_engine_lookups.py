@@ -11,7 +11,7 @@ from decimal import Decimal
 from core.casefile import parse_company
 from core.engine import Context, evaluate_company
 from core.engine.trace import Trace
-from core.subjects import claim_identity
+from core.subjects import _NORMALIZED, claim_identity, normalize
 from test_engine_general import _uscc, make_policies
 
 TEXT = "稀土高新区年度位次提升的，给予10万元资金支持；自2023年1月1日起，给予20万元资金支持。"
@@ -89,3 +89,12 @@ def test_claim_identity_leaves_out_only_fields_that_state_nothing():
         ("g", "ht-001"),
         ("h", "x"),
     )
+
+
+def test_normalize_gives_the_same_key_from_its_memo_and_after_the_memo_is_cleared():
+    text = "ＨＴ－００１ 稀土　实验室"
+    first = normalize(text)
+    assert first == "ht-001稀土实验室"
+    assert normalize(text) == first  # from the memo
+    _NORMALIZED.clear()
+    assert normalize(text) == first
