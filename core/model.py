@@ -71,10 +71,12 @@ class Claim:
     @property
     def subject(self) -> str:
         """A normalized key for what the claim is about (core.subjects), so one thing is not paid twice."""
-        memo = self._memos()
-        found = memo.get("subject")
-        if found is None:
-            found = memo["subject"] = claim_subject(self.type, self.fields, self.date)
+        memo = self._memo
+        if memo is not None:
+            found = memo.get("subject")
+            if found is not None:
+                return found
+        found = self._memos()["subject"] = claim_subject(self.type, self.fields, self.date)
         return found
 
     @property

@@ -26,7 +26,7 @@ class MoneyError(ValueError):
 
 def to_fen(value: Decimal) -> Decimal:
     """Round to 0.01 yuan, half up: the rounding every paid amount goes through."""
-    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+    return value.quantize(FEN, ROUND_HALF_UP)  # positional: a keyword costs quantize half as much again
 
 
 def parse_amount(text: object, *, unit: str = "元") -> Decimal:
@@ -73,7 +73,7 @@ def yuan(value: Decimal | int | str) -> Decimal:
 
 def fmt_yuan(value: Decimal) -> str:
     """``1234567.8`` -> ``1,234,567.80`` (always two decimals)."""
-    return f"{value.quantize(FEN, rounding=ROUND_HALF_UP):,.2f}"  # to_fen(), written out: it is called often
+    return f"{value.quantize(FEN, ROUND_HALF_UP):,.2f}"  # to_fen(), written out: it is called often
 
 
 def fmt_wan(value: Decimal) -> str:

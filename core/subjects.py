@@ -35,8 +35,19 @@ def normalize(text: object) -> str:
     s = text if type(text) is str else str(text or "")
     if s.isascii():  # NFKC and the dashes leave ASCII as it is; casefold() is lower() there
         return "".join(s.split()).lower()
-    s = unicodedata.normalize("NFKC", s).translate(_DASHES)
-    return "".join(s.split()).casefold()
+    found = _NORMALIZED.get(s)
+    if found is None:
+        if len(_NORMALIZED) >= _NORMALIZED_MAX:
+            _NORMALIZED.clear()
+        t = unicodedata.normalize("NFKC", s).translate(_DASHES)
+        found = _NORMALIZED[s] = "".join(t.split()).casefold()
+    return found
+
+
+# Non-ASCII texts normalized so far: one platform's or project's name is normalized for its subject, its
+# identity and every history check that compares it. Bounded, as a long-running window keeps this module.
+_NORMALIZED: dict[str, str] = {}
+_NORMALIZED_MAX = 1 << 16
 
 
 def recognition_subject(kind: str, level: str | None, name: str = "", number: str = "") -> str:
@@ -136,8 +147,20 @@ def _text(value: object) -> str:
 
 
 def claim_identity(ctype: str, fields: dict) -> tuple:
-    """Everything the claim states, normalized: equal identities are one claim entered twice."""
-    return (ctype, *[(k, _text(v)) for k, v in sorted(fields.items()) if v is not None and v != ""])
+    """Everything the claim states, normalized: equal identities are one claim entered twice.
+
+    Fields that are None or "" state nothing. Only a str can be "": comparing a
+    Decimal or a date with "" would cost more than normalizing it.
+    """
+    out: list = [ctype]
+    for k in sorted(fields):
+        v = fields[k]
+        if isinstance(v, str):
+            if v:
+                out.append((k, normalize(v)))
+        elif v is not None:
+            out.append((k, _text(v)))
+    return tuple(out)
 
 
 def describe(subject: str, vocab: Vocabulary | None = None) -> str:

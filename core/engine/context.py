@@ -24,6 +24,8 @@ class Context:
         self.recognition_defaults = {name: f.default for name, f in spec.items() if f.default is not None}
         self._multi_year: dict[str, tuple] = {}
         self._additive: dict[str, bool] = {}
+        self.document_refusals: dict[tuple, str | None] = {}  # (document id, day) -> matching._document_refusal
+        self.param_uses: dict[tuple, tuple] = {}  # (id(param), day) -> (param, value, ParamUse): formulas.Eval.param
         self.period_caps = {
             rid: tuple(c for c in rule.caps if c.per in PERIOD_CAPS) for rid, rule in policies.rules.items()
         }

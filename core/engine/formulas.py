@@ -54,12 +54,27 @@ class Eval:
         self.trace = Trace()
 
     def param(self, p: Param, record: bool = True) -> Decimal:
-        v = p.at(self.day)
-        if v is None:
-            raise Skip(f"参数“{p.label}”在{self.day.isoformat()}没有有效取值")
+        """The value of ``p`` at the event date, recorded in the trace.
+
+        The value and its ParamUse are looked up once per parameter and day
+        for the whole run (Context.param_uses); traces share the ParamUse,
+        which nothing changes once made.
+        """
+        uses = self.ctx.param_uses
+        key = (id(p), self.day)
+        hit = uses.get(key)
+        if hit is None or hit[0] is not p:  # ``p`` itself is kept: an id is unique only while its object lives
+            v = p.at(self.day)
+            if v is None:
+                raise Skip(f"参数“{p.label}”在{self.day.isoformat()}没有有效取值")
+            hit = uses[key] = (
+                p,
+                v.value,
+                ParamUse(p.path, p.label, v.value, p.unit, v.cite, v.start, self.day, v.source),
+            )
         if record:
-            self.trace.params.append(ParamUse(p.path, p.label, v.value, p.unit, v.cite, v.start, self.day, v.source))
-        return v.value
+            self.trace.params.append(hit[2])
+        return hit[1]
 
     def keyed(self, p: Param | Keyed, what: str) -> tuple[Decimal, str]:
         if isinstance(p, Keyed):
@@ -78,8 +93,11 @@ class Eval:
 
     def reading(self, name: str):
         r = self.rule.document.readings[name]
-        if not any(n == name for n, _, _ in self.trace.readings):
-            self.trace.readings.append(ReadingUse(name, r.value, r.note))
+        readings = self.trace.readings
+        for used in readings:
+            if used[0] == name:
+                return r.value
+        readings.append(ReadingUse(name, r.value, r.note))
         return r.value
 
     def choose(self, value):

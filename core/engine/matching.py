@@ -15,6 +15,7 @@ from core.engine.counting import App
 from core.engine.formulas import FORMULAS, Eval, Skip
 from core.engine.predicates import PREDICATES, newly_recognized
 from core.engine.result import Exclusion
+from core.engine.trace import Trace
 from core.model import Claim, CompanyCase, History, Recognition, claim_recognition
 from core.policy.model import Rule
 from core.subjects import normalize, recognition_subject
@@ -181,16 +182,12 @@ def _qualify(
         day = ctx.as_of if year == ctx.award_year else dt.date(year, 12, 31)
     if not _matches(rule, claim, day, case.company):
         return None
-    doc = rule.document
     subject = claim.subject
+    refused = _document_refusal(rule.document, day, ctx)
+    if refused is not None:
+        return Exclusion(rule, claim.id, subject, refused, None, Trace())
     ev = Eval(ctx, rule, claim, case, day, warnings, award_year=year)
     try:
-        if not doc.in_effect(day):
-            raise Skip(f"事项日期{day.isoformat()}不在{doc.citation}有效期（{doc.period_text}）内")
-        if doc.status == "draft" and not ctx.include_drafts:
-            raise Skip(f"{doc.citation}为征求意见稿，按设置不予计算")
-        if doc.status in ("repealed", "expired"):
-            raise Skip(f"{doc.citation}已{'废止' if doc.status == 'repealed' else '失效'}")
         for req in rule.requires:
             gate = req.args.get("if_reading")
             if gate and not ev.reading(gate):
@@ -211,6 +208,26 @@ def _qualify(
     except Skip as skip:
         return Exclusion(rule, claim.id, subject, skip.reason, skip.amount, ev.trace)
     return App(rule, claim, subject, year, earlier, ev, once, day)
+
+
+def _document_refusal(doc, day: dt.date, ctx: Context) -> str | None:
+    """Why a claim of ``day`` cannot be paid under ``doc`` at all (not in effect, a draft left out, repealed), or None.
+
+    Worked out once per document and day for the run (Context.document_refusals).
+    """
+    key = (doc.id, day)
+    refusals = ctx.document_refusals
+    if key in refusals:
+        return refusals[key]
+    reason = None
+    if not doc.in_effect(day):
+        reason = f"事项日期{day.isoformat()}不在{doc.citation}有效期（{doc.period_text}）内"
+    elif doc.status == "draft" and not ctx.include_drafts:
+        reason = f"{doc.citation}为征求意见稿，按设置不予计算"
+    elif doc.status in ("repealed", "expired"):
+        reason = f"{doc.citation}已{'废止' if doc.status == 'repealed' else '失效'}"
+    refusals[key] = reason
+    return reason
 
 
 def _rules_for(claim: Claim, case: CompanyCase, ctx: Context, idx: dict, errors: list):

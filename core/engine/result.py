@@ -9,7 +9,7 @@ from typing import Any
 
 from core.engine.trace import Trace
 from core.model import Company
-from core.money import ZERO, to_fen
+from core.money import FEN, ZERO, to_fen
 from core.policy.model import Rule
 
 
@@ -151,7 +151,7 @@ class CompanyResult:
         for line in self.lines:
             if line.amount <= 0:
                 raise AssertionError(f"{line.rule.id}: award line amount must be positive, got {line.amount}")
-            if line.amount != line.amount.quantize(Decimal("0.01")):
+            if line.amount != line.amount.quantize(FEN):
                 raise AssertionError(f"{line.rule.id}: amount {line.amount} is not rounded to fen")
             total += line.amount
         self.total = total
