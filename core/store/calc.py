@@ -148,7 +148,7 @@ def write_outcomes(
             )
             total += company_total
             errors += bool(o.errors)
-        insert_many(s, AwardLineRow, written)
+        insert_many(s, AwardLineRow, written, canonical=True)  # traces and schedules: read by key
         touch(s, BatchCompany, [u["member"] for u in updates])
         if updates:
             update_rows(s, _MEMBERS, _MEMBER_COLUMNS, [_member_update(u) for u in updates], _MEMBER_TEXTS)

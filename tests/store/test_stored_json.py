@@ -1,6 +1,7 @@
-"""A company's calculated result is stored as its canonical JSON, and checked as it stands (issue 14).
+"""A calculation's results are stored as their canonical JSON, and checked as they stand (issue 14).
 
-calc writes ``batch_companies.errors/warnings/excluded`` as the canonical JSON its seal is worked out from
+calc writes ``batch_companies.errors/warnings/excluded`` and its lines' ``trace`` and ``schedule`` as the canonical
+JSON their seals are worked out from
 (core.store.seals.canonical_json), so a later check hashes the stored text without decoding and encoding it again
 (seals.as_stored). The text is only a shortcut: the same values written with other spacing or key order (an older
 version of the program, another tool) still match their seal, and changed values are still refused, naming the
@@ -35,6 +36,26 @@ def _set(db_url, member: int, **columns) -> None:
         engine.dispose()
 
 
+def _set_line(db_url, line: int, trace: str) -> None:
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE award_lines SET trace = :t WHERE id = :id"), {"t": trace, "id": line})
+    finally:
+        engine.dispose()
+
+
+def _line(db_url, batch_id) -> tuple[int, str]:
+    """(id, trace) of the batch's first line, as the database holds them."""
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            sql = "SELECT id, CAST(trace AS TEXT) FROM award_lines WHERE batch_id = :b ORDER BY line_no"
+            return tuple(conn.execute(sa.text(sql), {"b": batch_id}).first())
+    finally:
+        engine.dispose()
+
+
 def _stored(db_url, batch_id) -> tuple[int, str, str]:
     """(id, errors, excluded) of the batch's only company, as the database holds them."""
     engine = sa.create_engine(db_url)
@@ -56,6 +77,13 @@ def test_a_calculated_result_is_stored_as_its_canonical_json(store, policies, db
     assert as_stored(excluded) == excluded
     (result,) = store.company_results(b)
     assert list(result.excluded) == values  # reads back as the values written
+    _, trace = _line(db_url, b)
+    (param,) = json.loads(trace)["params"]  # 首次获批 500,000
+    assert trace == canonical_json(json.loads(trace)) and list(param) == sorted(param)
+    (line,) = store.lines(b)
+    assert line.amount == 500000 and [(p.path, p.label, p.shown) for p in line.trace.params] == [
+        ("amount", "金额", "500,000.00元")
+    ]
     store.approve(b, "张三", "李四", allow_provisional=True)
     assert store.verify_audit().ok
 
@@ -72,6 +100,9 @@ def test_the_same_values_with_other_spacing_or_key_order_are_not_tampering(store
     for text in (spaced, reordered):
         _set(db_url, member, excluded=text, errors="[ ]")
         assert store.verify_audit().ok
+    line, trace = _line(db_url, b)
+    _set_line(db_url, line, json.dumps(json.loads(trace), ensure_ascii=False, indent=1))
+    assert store.verify_audit().ok
     store.approve(b, "张三", "李四", allow_provisional=True)  # checked, copied and sealed again: not refused
     assert store.verify_audit().ok
 
