@@ -1,7 +1,7 @@
 """A calculation's results are stored as their canonical JSON, and checked as they stand (issue 14).
 
-calc writes ``batch_companies.errors/warnings/excluded`` and its lines' ``trace`` and ``schedule`` as the canonical
-JSON their seals are worked out from
+calc writes ``batch_companies.errors/warnings/excluded`` and its lines' ``trace`` and ``schedule``, and an import its
+claims' ``fields``, as the canonical JSON their seals are worked out from
 (core.store.seals.canonical_json), so a later check hashes the stored text without decoding and encoding it again
 (seals.as_stored). The text is only a shortcut: the same values written with other spacing or key order (an older
 version of the program, another tool) still match their seal, and changed values are still refused, naming the
@@ -45,6 +45,16 @@ def _set_line(db_url, line: int, trace: str) -> None:
         engine.dispose()
 
 
+def _claim_fields(db_url, batch_id) -> str:
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            sql = "SELECT CAST(fields AS TEXT) FROM claims WHERE batch_id = :b"
+            return conn.execute(sa.text(sql), {"b": batch_id}).scalar_one()
+    finally:
+        engine.dispose()
+
+
 def _line(db_url, batch_id) -> tuple[int, str]:
     """(id, trace) of the batch's first line, as the database holds them."""
     engine = sa.create_engine(db_url)
@@ -81,6 +91,8 @@ def test_a_calculated_result_is_stored_as_its_canonical_json(store, policies, db
     (param,) = json.loads(trace)["params"]  # 首次获批 500,000
     assert trace == canonical_json(json.loads(trace)) and list(param) == sorted(param)
     (line,) = store.lines(b)
+    fields = _claim_fields(db_url, b)
+    assert fields == canonical_json(json.loads(fields)) and json.loads(fields)["kind"] == "high_tech"
     assert line.amount == 500000 and [(p.path, p.label, p.shown) for p in line.trace.params] == [
         ("amount", "金额", "500,000.00元")
     ]
