@@ -56,6 +56,7 @@ from core.store.seals import (
     PROTECTED,
     Encoded,
     RowState,
+    canonical_json,
     iter_states,
     json_part,
     last_seals,
@@ -175,13 +176,18 @@ def touch(s: Session, model: type[Base], keys: Iterable[object]) -> None:
     trail(s).touch(model.__tablename__, keys)
 
 
-def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
+def insert_many(s: Session, model: type[Base], rows: list[dict], canonical: bool = False) -> list[int]:
     """Insert ``rows`` (column values) into ``model``'s table as one executemany statement, without building an
     ORM object per row (core.store.tuplewrites.insert_rows); returns their ids in the order given.
 
     The rows are noted in the trail as the ORM's flush would note them (created, so sealed at the end), each with
     its seal worked out once from the values written, as they read back: the end of the change does not read
     them again. Nothing may change them later in the same transaction.
+
+    ``canonical``: JSON values are stored as their canonical JSON (``seals.canonical_json``: keys sorted), which is
+    then the text sealed as well, and which a check hashes as it stands (``seals.as_stored``). Only for values
+    whose objects have text keys and are read by key (the canonical JSON of what reads back is the same text, and
+    nothing shows the keys' order).
     """
     if not rows:
         return []
@@ -189,7 +195,8 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
     encoded = frozenset(c for c in rows[0] if isinstance(table.c[c].type, JSON))
     params: list[dict] = rows
     if encoded:  # each JSON value encoded once, here: bound as that text, sealed from it
-        params = [{**values, **{c: dumps(values[c]) for c in encoded}} for values in rows]
+        encode = canonical_json if canonical else dumps
+        params = [{**values, **{c: encode(values[c]) for c in encoded}} for values in rows]
     ids = insert_rows(s, table, params, encoded)
     name = model.__tablename__
     if name in PROTECTED:
@@ -198,7 +205,7 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
         t.created[name].update(keys)
         t.touch(name, keys)
         written = t.written[name]
-        reading = _as_read_back(table, params[0], encoded)
+        reading = _as_read_back(table, params[0], encoded, Encoded if canonical else json_part)
         if reading is not None:  # else a sealed column's value is worked out at insert: finish reads the rows
             constants, convert = reading
             for key, id_, values in zip(keys, ids, params):
@@ -210,11 +217,12 @@ def insert_many(s: Session, model: type[Base], rows: list[dict]) -> list[int]:
 
 
 def _as_read_back(
-    table: Table, given: dict, encoded: frozenset[str] = frozenset()
+    table: Table, given: dict, encoded: frozenset[str] = frozenset(), part: Any = json_part
 ) -> tuple[dict[str, Any], list[tuple[str, Any]]] | None:
     """How rows written with the columns of ``given`` read back, as far as their seal goes: ({sealed column left
     out: the value it reads back}, [(sealed column given, how its value reads back)]); None when a sealed column
-    left out gets a value worked out at insert. ``encoded``: JSON columns given as their text."""
+    left out gets a value worked out at insert. ``encoded``: JSON columns given as their text, whose canonical JSON
+    is ``part`` of it."""
     columns = _read_back(table)
     constants: dict[str, Any] = {}
     convert: list[tuple[str, Any]] = []
@@ -223,7 +231,7 @@ def _as_read_back(
             continue
         read, default = columns[c]
         if c in encoded:
-            convert.append((c, json_part))
+            convert.append((c, part))
         elif c in given:
             if read is not _same:
                 convert.append((c, read))

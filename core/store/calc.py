@@ -11,12 +11,12 @@ executemany statements; a cancelled or failed run writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, Text, bindparam, delete, select, update
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from core.engine import Context, evaluate_company
@@ -27,8 +27,8 @@ from core.progress import Cancelled
 from core.store.errors import Stale, name_list
 from core.store.history import LoadedCase, chunks
 from core.store.models import AwardLineRow, Batch, BatchCompany, Company
-from core.store.seals import json_part
-from core.store.types import dumps
+from core.store.seals import Encoded, canonical_json
+from core.store.tuplewrites import update_rows
 
 
 @dataclass(frozen=True)
@@ -143,15 +143,15 @@ def write_outcomes(
                     "member": members[o.company_id].id,
                     "history_version": o.version,
                     "total": company_total,
-                    **{_JSON_PARAM + c: dumps(getattr(o, c)) for c in _MEMBER_JSON},
+                    **{_JSON_PARAM + c: canonical_json(getattr(o, c)) for c in _MEMBER_JSON},
                 }
             )
             total += company_total
             errors += bool(o.errors)
-        insert_many(s, AwardLineRow, written)
+        insert_many(s, AwardLineRow, written, canonical=True)  # traces and schedules: read by key
         touch(s, BatchCompany, [u["member"] for u in updates])
         if updates:
-            s.execute(_MEMBER_UPDATE, updates)
+            update_rows(s, _MEMBERS, _MEMBER_COLUMNS, [_member_update(u) for u in updates], _MEMBER_TEXTS)
             sealed_as_written(s, BatchCompany, [_member_row(members[o.company_id], u) for o, u in zip(chunk, updates)])
     batch.calculated_at = stamp(s)
     batch.overrides_version = overrides_version
@@ -178,25 +178,24 @@ def write_outcomes(
 _MEMBERS = cast(Table, BatchCompany.__table__)
 _MEMBER_JSON = ("errors", "warnings", "excluded")
 _JSON_PARAM = "json_"
-# A company's exclusions name its own claims, so their JSON never repeats: worked out without json_part's cache,
-# which would drop the lines' traces (that do repeat) to hold them.
-_MEMBER_PART: dict[str, Callable[[str], str]] = {
-    "errors": json_part,
-    "warnings": json_part,
-    "excluded": json_part.__wrapped__,
-}
-# One statement for every company's result, run as executemany (not an ORM object per company). Its JSON columns
-# are bound as the text encoded once in write_outcomes, which their seals are worked out from as well.
-_MEMBER_UPDATE = (
-    update(_MEMBERS)
-    .where(_MEMBERS.c.id == bindparam("member"))
-    .values(
-        calculated=True,
-        history_version=bindparam("history_version"),
-        total=bindparam("total"),
-        **{c: bindparam(_JSON_PARAM + c, type_=Text()) for c in _MEMBER_JSON},
+# Every company's result is written by one executemany of plain tuples (not an ORM object, nor a parameter dict
+# for SQLAlchemy to process, per company). Its JSON columns are bound as their canonical JSON, encoded once in
+# write_outcomes: the text stored is the text sealed, and a check reads it back as it stands (seals.as_stored),
+# not decoded and encoded again. Their values are lists of text and of objects with text keys, so the canonical
+# JSON of what reads back is the same text.
+_MEMBER_COLUMNS = ("calculated", "history_version", "total", *_MEMBER_JSON)
+_MEMBER_TEXTS = frozenset(_MEMBER_JSON)
+
+
+def _member_update(update: dict) -> tuple:
+    """A company's result as the row of ``update_rows`` (``_MEMBER_COLUMNS``, then its id)."""
+    return (
+        True,
+        update["history_version"],
+        update["total"],
+        *[update[_JSON_PARAM + c] for c in _MEMBER_JSON],
+        update["member"],
     )
-)
 
 
 # What the calculation leaves as it is of each company's row, to seal the row as written (audit.sealed_as_written).
@@ -219,7 +218,7 @@ def _member_row(kept, update: dict) -> dict:
         "calculated": True,
         "history_version": update["history_version"],
         "total": update["total"],
-        **{c: _MEMBER_PART[c](update[_JSON_PARAM + c]) for c in _MEMBER_JSON},
+        **{c: Encoded(update[_JSON_PARAM + c]) for c in _MEMBER_JSON},
     }
 
 

@@ -246,6 +246,7 @@ def apply_import(
             )
             for seq, (uscc, claim) in enumerate(data.claims, 1)
         ),
+        canonical=True,  # fields are read by name (claimcodec.decode_claim): stored as they are sealed
     )
     summary["members"] = len(members)
     summary["claims"] = len(data.claims)
@@ -283,11 +284,11 @@ def apply_import(
 INSERT_ROWS = 5000  # rows built and written at a time: 100,000 companies' claims are not all held as dicts at once
 
 
-def _insert(s: Session, model, rows: Iterable[dict]) -> list[int]:
+def _insert(s: Session, model, rows: Iterable[dict], canonical: bool = False) -> list[int]:
     """insert_many, a piece at a time; the ids of all the rows in order."""
     ids: list[int] = []
     for piece in chunks(rows, INSERT_ROWS):
-        ids += insert_many(s, model, piece)
+        ids += insert_many(s, model, piece, canonical)
     return ids
 
 

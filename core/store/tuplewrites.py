@@ -51,6 +51,37 @@ def update_tuples(s: Session, table: Table, columns: Sequence[str], rows: list[t
     conn.exec_driver_sql(f"UPDATE {quote(table.name)} SET {assignments} WHERE {quote(key)} = ?", rows)
 
 
+def update_rows(
+    s: Session, table: Table, columns: Sequence[str], rows: list[tuple], texts: frozenset[str] = frozenset()
+) -> None:
+    """``update_tuples`` of column values as SQLAlchemy takes them: on SQLite each is converted with its column's
+    own bind processor (money as its text with fen), so it stores exactly what a Core update stores. ``texts``
+    names JSON columns given as their JSON text already (bound as text)."""
+    if not rows:
+        return
+    conn = s.connection()
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("_key"))
+            .values({c: bindparam("_" + c, type_=Text() if c in texts else None) for c in columns})
+        )
+        conn.execute(statement, [{"_key": row[-1], **{"_" + c: v for c, v in zip(columns, row)}} for row in rows])
+        return
+    processors = [
+        None if c in texts else table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns
+    ]
+    converted = [(j, p) for j, p in enumerate(processors) if p is not None]
+    if converted:
+        lists = [list(row) for row in rows]
+        for values in lists:
+            for j, process in converted:
+                values[j] = process(values[j])
+        rows = [tuple(values) for values in lists]
+    update_tuples(s, table, columns, rows)
+
+
 def insert_rows(s: Session, table: Table, rows: list[dict], texts: frozenset[str] = frozenset()) -> list[int]:
     """INSERT ``rows`` (column values, the same columns in each) into ``table``; their ids in the order given.
 

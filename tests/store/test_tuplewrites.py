@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Table, Text, bindparam, create_engine, insert, select
 from sqlalchemy.orm import Session
 
-from core.store.models import AwardLineRow, Base, Batch, LedgerRow
-from core.store.tuplewrites import insert_rows, insert_tuples, update_tuples
+from core.store.models import AwardLineRow, Base, Batch, BatchCompany, LedgerRow
+from core.store.tuplewrites import insert_rows, insert_tuples, update_rows, update_tuples
 
 
 @pytest.fixture
@@ -99,3 +99,22 @@ def test_insert_and_update_tuples_write_the_values_given(engine):
         insert_tuples(s, table, columns, [(99, 5, "r-5", 2024, "1.00", "", "赵六", "", "2026-01-01 00:00:00.000000")])
         got = s.execute(select(table.c.id, table.c.person, table.c.rule_id).order_by(table.c.id)).all()
     assert got == [(ids[0], "李四", "r-9"), (ids[1], "王五", "r-8"), (99, "赵六", "r-5")]
+
+
+def test_update_rows_stores_what_a_core_update_stores(engine):
+    """Money converted by its column (text with fen on SQLite), booleans as integers, JSON given as text kept."""
+    table = BatchCompany.__table__
+    values = dict(batch_id=1, calculated=False, errors=[], warnings=[], excluded=[])
+    columns = ("calculated", "history_version", "total", "errors", "warnings", "excluded")
+    given = [(True, 3, Decimal("1234.5"), '["错误"]', "[]", '[{"a":1}]'), (True, 1, 100000, "[]", "[]", "[]")]
+    with Session(engine) as s, s.begin():
+        core_ids = insert_rows(s, table, [dict(values, company_id=1, seq=1), dict(values, company_id=2, seq=2)])
+        ids = insert_rows(s, table, [dict(values, company_id=3, seq=3), dict(values, company_id=4, seq=4)])
+        text = {c: bindparam(c, type_=Text()) for c in columns[3:]}
+        core = table.update().where(table.c.id == bindparam("key")).values(text)
+        s.execute(core, [dict(zip(columns, row), key=key) for row, key in zip(given, core_ids)])
+        update_rows(s, table, columns, [(*row, key) for row, key in zip(given, ids)], frozenset(columns[3:]))
+        stored = _stored(s, table, ids)
+        assert [r[6:] for r in stored] == [r[6:] for r in _stored(s, table, core_ids)]  # but batch, company, seq
+        first = dict(zip([c.name for c in table.columns if c.name != "id"], stored[0][1::2]))
+        assert first["total"] == "1234.50" and first["calculated"] == 1 and first["excluded"] == '[{"a":1}]'
