@@ -1,5 +1,6 @@
 """The headless commands over a stand-in store with the agreed API (open_store, apply_import, ...)."""
 
+import contextlib
 import dataclasses
 import subprocess
 import sys
@@ -24,7 +25,8 @@ class FakeStore:
         self.url = url
         self.imports = []
         self.known = {"91150702MA0N8XKQ26"}
-        self.batches = {7: batch_record()}
+        self.records = {7: batch_record()}
+        self.batches = types.SimpleNamespace(paper_lines=self.paper_lines)
         self.batch_lines = {7: [simple_line(1, "100000.00"), simple_line(2, "2500.50", company="乙")]}
         self.settings = {}
 
@@ -54,12 +56,17 @@ class FakeStore:
         return self.summary
 
     def batch(self, batch_id):
-        if batch_id not in self.batches:
+        if batch_id not in self.records:
             raise KeyError(batch_id)
-        return self.batches[batch_id]
+        return self.records[batch_id]
 
     def lines(self, batch_id, check=""):
         return self.batch_lines[batch_id]
+
+    @contextlib.contextmanager
+    def paper_lines(self, batch_id, check):
+        """The lines as the paper read hands them over: one by one, in print order."""
+        yield iter(self.batch_lines[batch_id])
 
 
 @pytest.fixture
