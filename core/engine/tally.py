@@ -22,7 +22,7 @@ from core.engine.predicates import YEARS_READINGS, entry_platforms, may_be_same,
 from core.engine.result import AwardLine, EarlierAward, Exclusion
 from core.model import Claim, CompanyCase
 from core.money import ZERO, fmt_yuan, to_fen
-from core.subjects import recognition_subject
+from core.subjects import parse_recognition_subject, recognition_subject
 from core.policy.model import STACKING_LABELS, Rule, StackingGroup
 
 
@@ -170,15 +170,16 @@ class _Keys:
 
 def _first_name(names: dict, own: dict, number: str) -> str | None:
     """The platform an unnamed record of ``number`` is: the first name (in order) with a record of that number,
-    else the first none of whose records has a number and no unnamed number joined yet (a record joins a
-    platform it may be only where it may be every record of it, so that more records split platforms, never
-    merge them, and a batch that holds fewer of them never pays two where one holding all pays one)."""
+    else the first with a record without a number (which it may be: a platform re-recognized under a new number
+    has two) and no unnamed number joined yet. A record that cannot be told apart from a record of a platform
+    joins it, so that a batch that does not yet hold the claim naming the number never pays it as a platform of
+    its own (never pay twice); two unnamed numbers, told apart, never join one name."""
     ordered = sorted(names)
     for name in ordered:
         if number in own[name]:
             return name
     for name in ordered:
-        if names[name] <= {""}:
+        if "" in own[name] and names[name] == own[name]:
             return name
     return None
 
@@ -348,11 +349,39 @@ def _paid_same(keys: _Keys, key: tuple, case: CompanyCase):
     if rest is None:
         return None
     recs = case.history.recognitions
+    mine = parse_recognition_subject(key[2])
 
     def same(entry) -> bool:
-        return keys.key_of_entry(rest, entry, recs) == key
+        return keys.key_of_entry(rest, entry, recs) == key or _unknown_platform(entry, recs, mine)
 
     return same
+
+
+def _unknown_platform(entry, recognitions, platform) -> bool:
+    """Whether a payment names no platform (neither name nor number) of the kind and level of ``platform``: it may
+    have been for any of them, so each deducts it (never pay twice; the clerk is asked to check, :func:`_maybe_note`).
+    """
+    if platform is None:
+        return False
+    paid = entry_platforms(recognitions, entry)
+    return bool(paid) and all(p[:2] == platform[:2] and not p[2] and not p[3] for p in paid)
+
+
+def _maybe_note(keys: _Keys, key: tuple, entries: list, case: CompanyCase, trace) -> None:
+    """Say on the line which deducted payments only may have been for its platform (they name none)."""
+    rest = keys.rest.get(key)
+    if rest is None or trace is None:
+        return
+    recs = case.history.recognitions
+    for e in entries:
+        if keys.key_of_entry(rest, e, recs) != key:
+            batch = f"批次{e.batch_id}" if e.batch_id else "台账录入"
+            text = (
+                f"可能为同一平台，已扣除{e.year}年{batch}兑现的{fmt_yuan(e.amount)}元"
+                "（该记录未写平台名称和证书编号，无法区分），请核实并在台账中补填平台名称或证书编号"
+            )
+            if text not in trace.notes:
+                trace.notes.append(text)
 
 
 @dataclass
@@ -407,6 +436,8 @@ def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: l
         for r in results:  # records of one platform under several subjects were counted as one: say by what reading
             if r[2].ev is not None and PER_PLATFORM in r[2].ev.rule.document.readings:
                 r[2].ev.reading(PER_PLATFORM)
+    if platform:
+        _maybe_note(keys, key, entries, case, winner[2].ev.trace if winner[2].ev is not None else None)
     subject = (platform or first.subject) if once not in ("company", "company_year") else ""
     found = earlier_award(subject, entries, before, worth_before, ctx.vocabulary) if entries or before else None
     deducted = found.deducted if found is not None else ZERO
