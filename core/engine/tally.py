@@ -80,7 +80,14 @@ class _Keys:
         """
         if not self._platforms:
             return
-        records = [(rest, p, True) for rest, p in self._platforms.values()]
+        records = []
+        for app in self._all:
+            mine = self._platforms.get(id(app))
+            if mine is not None:
+                rest, p = mine
+                if app.claim.type != "recognition" and p[2]:
+                    p = p[:3] + (None,)  # an amount entered for a named platform says nothing of its numbers
+                records.append((rest, p, True))
         recs = case.history.recognitions
         for rest in {r for r, _, _ in records}:
             kinds = {p[:2] for r, p, _ in records if r == rest}
@@ -94,9 +101,11 @@ class _Keys:
         for rest, (kind, level, name, number), real in records:
             named = self._named.setdefault(rest, {}).setdefault((kind, level), {})
             if real and (name or number):
-                self._real.setdefault((rest, kind, level), set()).add((name, number))
+                self._real.setdefault((rest, kind, level), set()).add((name, number or ""))
             if name:
-                named.setdefault(name, set()).add(number)
+                numbers_of = named.setdefault(name, set())
+                if number is not None:
+                    numbers_of.add(number)
             elif number:
                 self._numbered.setdefault(rest, {}).setdefault((kind, level), {})[number] = None
         for rest, by_kind in self._numbered.items():
@@ -358,10 +367,12 @@ def _paid_same(keys: _Keys, key: tuple, case: CompanyCase):
 
 
 def _unknown_platform(entry, recognitions, platform) -> bool:
-    """Whether a payment names no platform (neither name nor number) of the kind and level of ``platform``: it may
-    have been for any of them, so each deducts it (never pay twice; the clerk is asked to check, :func:`_maybe_note`).
+    """Whether a payment typed in by hand names no platform (neither name nor number) of the kind and level of
+    ``platform``: it may have been for any of them, so each deducts it (never pay twice; the clerk is asked to
+    check, :func:`_maybe_note`). A batch's payment is known by the records it paid, joined as a batch holding
+    them all joins them (:meth:`_Keys.finish`).
     """
-    if platform is None:
+    if platform is None or entry.batch_id is not None:
         return False
     paid = entry_platforms(recognitions, entry)
     return bool(paid) and all(p[:2] == platform[:2] and not p[2] and not p[3] for p in paid)
