@@ -398,3 +398,26 @@ def test_bt_8_a_number_paid_as_a_lab_of_its_own_is_not_merged_by_a_later_record_
     r1 = evaluate(b1)
     r2 = evaluate(CompanyCase(b1.company, approved(b1, r1, 1), (c1,)))
     assert (one, _paid(r1) + _paid(r2)) == (YEARLY, YEARLY)
+
+
+def test_bt_8_a_lab_paid_though_it_cannot_be_told_apart_from_one_on_file_says_so():
+    """（八）: 乙实验室 on file (2024-03-01, no number); c0 N-001 (2024-04-01) and c1 N-002 (2024-05-01) without names.
+    N-001 joins 乙实验室 (the first unnamed number in order); N-002, told apart from N-001, is a lab of its own, though
+    it cannot be told apart from 乙实验室's record: 10,000,000 each, 20,000,000, and N-002's line tells the clerk to
+    check before approval (reading yearly_support_per_platform)."""
+    result = evaluate(
+        _baotou(
+            [_lab("c0", dt.date(2024, 4, 1), number="N-001"), _lab("c1", dt.date(2024, 5, 1), number="N-002")],
+            [_rec(NEW, "乙实验室")],
+        )
+    )
+    lines = {l.subject: l for l in _lab_lines(result)}
+    assert {s: l.amount for s, l in lines.items()} == {
+        recognition_subject("key_lab", "national", "乙实验室"): YEARLY,
+        recognition_subject("key_lab", "national", number="N-002"): YEARLY,
+    }
+    other = lines[recognition_subject("key_lab", "national", number="N-002")].trace.notes
+    assert any(n.startswith("可能为同一平台：本平台只有证书编号，与“乙实验室”") for n in other)
+    assert not any(
+        "可能为同一平台" in n for n in lines[recognition_subject("key_lab", "national", "乙实验室")].trace.notes
+    )

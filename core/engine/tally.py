@@ -50,6 +50,7 @@ class _Keys:
         self._numbered: dict[tuple, dict] = {}  # period without subject -> (kind, level) -> numbers of unnamed ones
         self._real: dict[tuple, set] = {}  # (period, kind, level) -> (name, number) of records, not payments
         self._members: dict[tuple, list] = {}  # multi-year key -> platforms of its apps
+        self._unnumbered: dict[tuple, list] = {}  # (period, kind, level) -> names with a record without a number
 
     def key(self, app: App) -> tuple:
         return (self.ctx.families.of[app.rule.id], app.once) + period(app.once, app.subject, app.year, app.day)
@@ -112,6 +113,7 @@ class _Keys:
             for kl, numbers in by_kind.items():
                 names = self._named[rest][kl]
                 own = {name: set(nos) for name, nos in names.items()}
+                self._unnumbered[(rest,) + kl] = sorted(n for n, nos in own.items() if "" in nos)
                 for number in sorted(numbers):
                     joined = _first_name(names, own, number)
                     if joined is not None:
@@ -158,6 +160,15 @@ class _Keys:
             first = min(numbered)
             return recognition_subject(kind, level, numbers[first] or "", first)
         return recognition_subject(kind, level)
+
+    def twins(self, key: tuple) -> list:
+        """The named platforms a platform known by its number alone cannot be told apart from (a record of theirs has
+        no number), though it was not joined to them: another unnamed number was (:func:`_first_name`)."""
+        rest = self.rest.get(key)
+        parsed = parse_recognition_subject(key[2])
+        if rest is None or parsed is None or parsed[2] or not parsed[3]:
+            return []
+        return self._unnumbered.get((rest,) + parsed[:2], [])
 
     def key_of_entry(self, rest: tuple, entry, recognitions) -> tuple | None:
         """The key of ``rest`` whose platform a ledger entry paid, read as a record is (:meth:`finish`).
@@ -448,7 +459,15 @@ def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: l
             if r[2].ev is not None and PER_PLATFORM in r[2].ev.rule.document.readings:
                 r[2].ev.reading(PER_PLATFORM)
     if platform:
-        _maybe_note(keys, key, entries, case, winner[2].ev.trace if winner[2].ev is not None else None)
+        trace = winner[2].ev.trace if winner[2].ev is not None else None
+        _maybe_note(keys, key, entries, case, trace)
+        twins = keys.twins(key)
+        if twins and trace is not None:
+            names = "、".join(f"“{n}”" for n in twins)
+            trace.notes.append(
+                f"可能为同一平台：本平台只有证书编号，与{names}（有未填证书编号的记录）无法区分，已按另一平台计算，"
+                "请核实并在认定记录和申报中填写平台名称"
+            )
     subject = (platform or first.subject) if once not in ("company", "company_year") else ""
     found = earlier_award(subject, entries, before, worth_before, ctx.vocabulary) if entries or before else None
     deducted = found.deducted if found is not None else ZERO
