@@ -22,7 +22,7 @@ from core.engine.predicates import YEARS_READINGS, entry_platforms, may_be_same,
 from core.engine.result import AwardLine, EarlierAward, Exclusion
 from core.model import Claim, CompanyCase
 from core.money import ZERO, fmt_yuan, to_fen
-from core.subjects import recognition_subject
+from core.subjects import parse_recognition_subject, recognition_subject
 from core.policy.model import STACKING_LABELS, Rule, StackingGroup
 
 
@@ -50,6 +50,7 @@ class _Keys:
         self._numbered: dict[tuple, dict] = {}  # period without subject -> (kind, level) -> numbers of unnamed ones
         self._real: dict[tuple, set] = {}  # (period, kind, level) -> (name, number) of records, not payments
         self._members: dict[tuple, list] = {}  # multi-year key -> platforms of its apps
+        self._unnumbered: dict[tuple, list] = {}  # (period, kind, level) -> names with a record without a number
 
     def key(self, app: App) -> tuple:
         return (self.ctx.families.of[app.rule.id], app.once) + period(app.once, app.subject, app.year, app.day)
@@ -80,7 +81,14 @@ class _Keys:
         """
         if not self._platforms:
             return
-        records = [(rest, p, True) for rest, p in self._platforms.values()]
+        records = []
+        for app in self._all:
+            mine = self._platforms.get(id(app))
+            if mine is not None:
+                rest, p = mine
+                if app.claim.type != "recognition" and p[2]:
+                    p = p[:3] + (None,)  # an amount entered for a named platform says nothing of its numbers
+                records.append((rest, p, True))
         recs = case.history.recognitions
         for rest in {r for r, _, _ in records}:
             kinds = {p[:2] for r, p, _ in records if r == rest}
@@ -94,15 +102,18 @@ class _Keys:
         for rest, (kind, level, name, number), real in records:
             named = self._named.setdefault(rest, {}).setdefault((kind, level), {})
             if real and (name or number):
-                self._real.setdefault((rest, kind, level), set()).add((name, number))
+                self._real.setdefault((rest, kind, level), set()).add((name, number or ""))
             if name:
-                named.setdefault(name, set()).add(number)
+                numbers_of = named.setdefault(name, set())
+                if number is not None:
+                    numbers_of.add(number)
             elif number:
                 self._numbered.setdefault(rest, {}).setdefault((kind, level), {})[number] = None
         for rest, by_kind in self._numbered.items():
             for kl, numbers in by_kind.items():
                 names = self._named[rest][kl]
                 own = {name: set(nos) for name, nos in names.items()}
+                self._unnumbered[(rest,) + kl] = sorted(n for n, nos in own.items() if "" in nos)
                 for number in sorted(numbers):
                     joined = _first_name(names, own, number)
                     if joined is not None:
@@ -150,6 +161,15 @@ class _Keys:
             return recognition_subject(kind, level, numbers[first] or "", first)
         return recognition_subject(kind, level)
 
+    def twins(self, key: tuple) -> list:
+        """The named platforms a platform known by its number alone cannot be told apart from (a record of theirs has
+        no number), though it was not joined to them: another unnamed number was (:func:`_first_name`)."""
+        rest = self.rest.get(key)
+        parsed = parse_recognition_subject(key[2])
+        if rest is None or parsed is None or parsed[2] or not parsed[3]:
+            return []
+        return self._unnumbered.get((rest,) + parsed[:2], [])
+
     def key_of_entry(self, rest: tuple, entry, recognitions) -> tuple | None:
         """The key of ``rest`` whose platform a ledger entry paid, read as a record is (:meth:`finish`).
 
@@ -170,15 +190,16 @@ class _Keys:
 
 def _first_name(names: dict, own: dict, number: str) -> str | None:
     """The platform an unnamed record of ``number`` is: the first name (in order) with a record of that number,
-    else the first none of whose records has a number and no unnamed number joined yet (a record joins a
-    platform it may be only where it may be every record of it, so that more records split platforms, never
-    merge them, and a batch that holds fewer of them never pays two where one holding all pays one)."""
+    else the first with a record without a number (which it may be: a platform re-recognized under a new number
+    has two) and no unnamed number joined yet. A record that cannot be told apart from a record of a platform
+    joins it, so that a batch that does not yet hold the claim naming the number never pays it as a platform of
+    its own (never pay twice); two unnamed numbers, told apart, never join one name."""
     ordered = sorted(names)
     for name in ordered:
         if number in own[name]:
             return name
     for name in ordered:
-        if names[name] <= {""}:
+        if "" in own[name] and names[name] == own[name]:
             return name
     return None
 
@@ -348,11 +369,41 @@ def _paid_same(keys: _Keys, key: tuple, case: CompanyCase):
     if rest is None:
         return None
     recs = case.history.recognitions
+    mine = parse_recognition_subject(key[2])
 
     def same(entry) -> bool:
-        return keys.key_of_entry(rest, entry, recs) == key
+        return keys.key_of_entry(rest, entry, recs) == key or _unknown_platform(entry, recs, mine)
 
     return same
+
+
+def _unknown_platform(entry, recognitions, platform) -> bool:
+    """Whether a payment typed in by hand names no platform (neither name nor number) of the kind and level of
+    ``platform``: it may have been for any of them, so each deducts it (never pay twice; the clerk is asked to
+    check, :func:`_maybe_note`). A batch's payment is known by the records it paid, joined as a batch holding
+    them all joins them (:meth:`_Keys.finish`).
+    """
+    if platform is None or entry.batch_id is not None:
+        return False
+    paid = entry_platforms(recognitions, entry)
+    return bool(paid) and all(p[:2] == platform[:2] and not p[2] and not p[3] for p in paid)
+
+
+def _maybe_note(keys: _Keys, key: tuple, entries: list, case: CompanyCase, trace) -> None:
+    """Say on the line which deducted payments only may have been for its platform (they name none)."""
+    rest = keys.rest.get(key)
+    if rest is None or trace is None:
+        return
+    recs = case.history.recognitions
+    for e in entries:
+        if keys.key_of_entry(rest, e, recs) != key:
+            batch = f"批次{e.batch_id}" if e.batch_id else "台账录入"
+            text = (
+                f"可能为同一平台，已扣除{e.year}年{batch}兑现的{fmt_yuan(e.amount)}元"
+                "（该记录未写平台名称和证书编号，无法区分），请核实并在台账中补填平台名称或证书编号"
+            )
+            if text not in trace.notes:
+                trace.notes.append(text)
 
 
 @dataclass
@@ -407,6 +458,16 @@ def _tally(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: l
         for r in results:  # records of one platform under several subjects were counted as one: say by what reading
             if r[2].ev is not None and PER_PLATFORM in r[2].ev.rule.document.readings:
                 r[2].ev.reading(PER_PLATFORM)
+    if platform:
+        trace = winner[2].ev.trace if winner[2].ev is not None else None
+        _maybe_note(keys, key, entries, case, trace)
+        twins = keys.twins(key)
+        if twins and trace is not None:
+            names = "、".join(f"“{n}”" for n in twins)
+            trace.notes.append(
+                f"可能为同一平台：本平台只有证书编号，与{names}（有未填证书编号的记录）无法区分，已按另一平台计算，"
+                "请核实并在认定记录和申报中填写平台名称"
+            )
     subject = (platform or first.subject) if once not in ("company", "company_year") else ""
     found = earlier_award(subject, entries, before, worth_before, ctx.vocabulary) if entries or before else None
     deducted = found.deducted if found is not None else ZERO
