@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.calculators import CALCULATORS, CalculatorInputError, run_calculator
-from core.engine import Context, evaluate_company
+from core.engine.evaluate import Context, evaluate_company
 from core.model import Claim, Company, CompanyCase, History, RdYear
 from core.money import MoneyError, fmt_yuan, parse_amount
 from gui.ask import ask
