@@ -289,7 +289,13 @@ def law_batches(rng) -> None:
     refused for evidence that comes with the second batch (a relocation before its certificate is on file, a
     核定金额 naming a platform recognized later), and it must then neither be lost nor count as paid.
     """
-    case = build(rng)
+    one, r1, r2 = in_one_and_in_two_batches(build(rng), rng)
+    assert r1.total + r2.total == one.total, (_lines(one), _explain(r1), _explain(r2))
+
+
+def in_one_and_in_two_batches(case: CompanyCase, rng):
+    """The case evaluated in one batch, and in two cut at a random point in the order the events happened,
+    the first approved; what the first refused is claimed again in the second."""
     claims = sorted(case.claims, key=lambda c: (c.date or dt.date(YEAR, 12, 31), c.id))
     cut = rng.randint(0, len(claims))
     one = evaluate(case)
@@ -297,9 +303,8 @@ def law_batches(rng) -> None:
     r1 = evaluate(b1)
     paid = {cid for line in r1.lines for cid in (line.claim_ids or (line.claim_id,))}
     again = tuple(Claim(c.type, f"again-{c.id}", c.fields, c.date) for c in claims[:cut] if c.id not in paid)
-    b2 = CompanyCase(case.company, approved(b1, r1, 1), again + tuple(claims[cut:]))
-    r2 = evaluate(b2)
-    assert r1.total + r2.total == one.total, (_lines(one), _explain(r1), _explain(r2))
+    r2 = evaluate(CompanyCase(case.company, approved(b1, r1, 1), again + tuple(claims[cut:])))
+    return one, r1, r2
 
 
 def law_order(rng) -> None:

@@ -30,6 +30,7 @@ from test_laws import (
     build_for,
     cities_for,
     evaluate,
+    in_one_and_in_two_batches,
     money,
 )
 
@@ -303,15 +304,7 @@ def law_batches_multi(rng) -> None:
     (Recognitions on file are drawn on any day, some after the claims, which the one-off 'newly' rules read
     as the order of events; the probe is about the yearly support.)
     """
-    case = build_multi(rng)
-    claims = sorted(case.claims, key=lambda c: (c.date or dt.date(YEAR, 12, 31), c.id))
-    cut = rng.randint(0, len(claims))
-    one = evaluate(case)
-    b1 = CompanyCase(case.company, case.history, tuple(claims[:cut]))
-    r1 = evaluate(b1)
-    paid = {cid for line in r1.lines for cid in (line.claim_ids or (line.claim_id,))}
-    again = tuple(Claim(c.type, f"again-{c.id}", c.fields, c.date) for c in claims[:cut] if c.id not in paid)
-    r2 = evaluate(CompanyCase(case.company, approved(b1, r1, 1), again + tuple(claims[cut:])))
+    one, r1, r2 = in_one_and_in_two_batches(build_multi(rng), rng)
     assert _multi_total(r1) + _multi_total(r2) == _multi_total(one), (_explain(one), _explain(r1), _explain(r2))
 
 
