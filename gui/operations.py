@@ -20,6 +20,7 @@ import traceback
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog
+from shiboken6 import isValid
 
 from core.progress import Cancelled
 from core.store.changes import NOTHING
@@ -159,7 +160,7 @@ class Operation:
                 self.dialog.setLabelText(text)
 
     def _finish(self) -> None:
-        if self.dialog is not None:
+        if self.dialog is not None and isValid(self.dialog):  # deleted with its parent if that closed first
             self.dialog.close()
         if self in Operation.running:
             Operation.running.discard(self)

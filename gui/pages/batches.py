@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from core.batchactions import STATUS_LABELS, allowed_actions
 from core.money import fmt_yuan
@@ -336,7 +337,8 @@ class BatchesPage(BatchActions, BatchExports, BatchPreviews, ResultsPane, QWidge
             return store.batch(batch_id), companies, lines, BatchResultsModel.prepare(companies, lines)
 
         def done(result):
-            if generation == self._batch_generation:
+            # the page may be gone when the read comes back (the window closed meanwhile)
+            if generation == self._batch_generation and isValid(self.batch_view):
                 self._show_batch(*result)
 
         Operation(self, "读取批次", work, on_success=done, on_failure=self._load_failed, progress=False).start()

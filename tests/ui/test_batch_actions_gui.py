@@ -59,3 +59,33 @@ def test_other_screens_grey_what_the_role_does_not_allow(qtbot, window, asker):
     assert not policies.override_button.isEnabled() and "需要管理员角色" in policies.override_button.toolTip()
     assert not window.restore_action.isEnabled()
     assert policies.override_note.text() == "调整人：李审"
+
+
+def test_a_batch_read_that_comes_back_after_the_page_is_gone_is_dropped(qtbot, window, asker, monkeypatch):
+    """The read of a batch runs on a worker; when the page was deleted meanwhile (the window closed), the
+    result is dropped instead of touching deleted views ("QTableView already deleted")."""
+    import threading
+
+    from shiboken6 import delete, isValid
+
+    batch_id = sample_batch(window, calculated=False)
+    page = window.show_page("batches")
+    settle(qtbot)
+    store = window.ctx.store
+    release, reading = threading.Event(), threading.Event()
+    read = store.company_results
+
+    def slow_read(bid):
+        reading.set()
+        release.wait(10)
+        return read(bid)
+
+    monkeypatch.setattr(store, "company_results", slow_read)
+    page._load_batch(batch_id)
+    assert reading.wait(10)
+    view = page.batch_view
+    delete(view)
+    assert not isValid(view)
+    release.set()
+    settle(qtbot)
+    assert page.loading  # nothing was shown, and nothing raised
