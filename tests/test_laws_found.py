@@ -335,3 +335,61 @@ def test_a_zone_read_as_an_earlier_zones_repeat_is_not_an_earlier_recognition_of
     ]
     assert one.total == D("39000000.00")
     assert _two_batches(case, 2) == (D("39000000.00"), D("0"))
+
+
+def test_a_payment_for_a_zone_read_as_an_earlier_zones_repeat_is_not_a_payment_for_another():
+    """（九）“新获批的自治区级高新技术产业开发区给予一次性1000万元” (nmg20-09-new-regional-zone), reading
+    newly_per_platform, and 包头（十）“每年给予300万元资金支持，连续支持3年” (bt-10-regional-htz): the ledger half of
+    the reading above. On file: a zone with neither name nor number (2024-06-10, R1) and N-002 without a name
+    (2025-07-01, R2). Claims: c0 甲平台 (2024-01-01), c1 乙平台 N-002 (2025-07-01).
+
+    By hand, one batch: 甲平台 is new (10,000,000); R1 and R2 cannot be told apart from 甲平台, recognized before
+    them, so they are its repeats; 乙平台 is told apart from 甲平台 by name, R1 is read as 甲平台's and R2 is of
+    乙平台's day, so 乙平台 is new (10,000,000); （十）: 3,000,000 for 甲平台, 3,000,000 for 乙平台 (with R1, R2):
+    26,000,000. Two batches, the first without claims: R1 new (10,000,000, nothing before it on file), R2 its
+    repeat, （十） 3,000,000 (subject N-002): 13,000,000; the second: c0 refused (the 3,000,000 was paid for R2,
+    read as 甲平台's), c1 paid as new (R1 and R2 read as 甲平台's, so not 乙平台's payments), （十） 3,000,000 for
+    甲平台: 13,000,000. Before, R1 made 乙平台 a repeat in one batch (16,000,000); found by the probe of
+    tests/test_laws_window.py (random.Random(80)) once the reading above was taken for recognitions alone."""
+    on_file = (
+        Recognition("high_tech_zone", "regional", dt.date(2024, 6, 10)),
+        Recognition("high_tech_zone", "regional", dt.date(2025, 7, 1), "N-002"),
+    )
+    base = {"kind": "high_tech_zone", "level": "regional", "stage": "approved", "lead": True}
+    d0, d1 = dt.date(2024, 1, 1), dt.date(2025, 7, 1)
+    claims = (
+        Claim(
+            "recognition",
+            "c0",
+            {
+                **base,
+                "date": d0,
+                "moved_in": "none",
+                "rating": "none",
+                "ip_standard_certified": False,
+                "name": "甲平台",
+            },
+            d0,
+        ),
+        Claim(
+            "recognition",
+            "c1",
+            {
+                **base,
+                "date": d1,
+                "moved_in": "region",
+                "rating": "good",
+                "ip_standard_certified": True,
+                "name": "乙平台",
+                "number": "N-002",
+            },
+            d1,
+        ),
+    )
+    case = CompanyCase(
+        Company(USCC, "测试单位", "baotou", size="small_micro"), History(on_file, frozenset(), {}, ()), claims
+    )
+    one = evaluate(case)
+    assert sorted(l.claim_id for l in one.lines if l.rule.id == "nmg20-09-new-regional-zone") == ["c0", "c1"]
+    assert one.total == D("26000000.00")
+    assert _two_batches(case, 0) == (D("13000000.00"), D("13000000.00"))
