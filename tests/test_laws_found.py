@@ -271,3 +271,125 @@ def test_an_unnamed_number_named_by_a_later_batch_is_not_paid_twice():
     r1 = evaluate(b1)
     r2 = evaluate(CompanyCase(case.company, approved(b1, r1, 1), claims[1:]))
     assert zones(r1) + zones(r2) == D("50000000.00")
+
+
+def test_a_zone_read_as_an_earlier_zones_repeat_is_not_an_earlier_recognition_of_another():
+    """《关于加快推进“科技兴蒙”行动支持科技创新若干政策措施》（九）“新获批的自治区级高新技术产业开发区给予一次性1000万元”
+    (nmg20-09-new-regional-zone), reading newly_per_platform, and 包头（十）“认定为自治区级高新技术产业开发区，每年给予
+    300万元资金支持，连续支持3年” (bt-10-regional-htz). On file: 甲平台 and 乙平台 N-002, both recognized 2026-12-30.
+    Claims: c0 稀土 zone (2024-01-01, no number), c1 乙平台 N-002 and c2 N-001 without a name (both 2025-07-01).
+
+    By hand: c2 cannot be told apart from c0 (no name on one side, no number on the other), so it is c0's zone
+    recognized again: not new. 乙平台 on file is c1's zone again. 甲平台 is told apart from c0's zone by name; c2 may
+    be 甲平台 only if it is not c0's, and it was read as c0's, so 甲平台 is new. （九）: 10,000,000 each for c0, c1 and
+    甲平台 = 30,000,000; （十）: one line of 3,000,000 for 2026 per zone (稀土 with c2, 乙平台, 甲平台) = 9,000,000;
+    39,000,000 in one batch. Two batches (c0, c1 first): 39,000,000 + 0, as the first never sees c2. Before, the
+    one batch refused 甲平台 as c2's zone (29,000,000). Found by the probe of tests/test_laws_window.py
+    (law_batches over build_multi, random.Random(685))."""
+    on_file = (
+        Recognition("high_tech_zone", "regional", dt.date(2026, 12, 30), name="甲平台"),
+        Recognition("high_tech_zone", "regional", dt.date(2026, 12, 30), "N-002", name="乙平台"),
+    )
+    base = {"kind": "high_tech_zone", "level": "regional", "stage": "approved", "ip_standard_certified": True}
+    d0, d1 = dt.date(2024, 1, 1), dt.date(2025, 7, 1)
+    claims = (
+        Claim(
+            "recognition",
+            "c0",
+            {**base, "date": d0, "moved_in": "region", **EXCELLENT, "name": "国家稀土新材料技术创新中心"},
+            d0,
+        ),
+        Claim(
+            "recognition",
+            "c1",
+            {
+                **base,
+                "date": d1,
+                "moved_in": "none",
+                "rating": "none",
+                "lead": False,
+                "name": "乙平台",
+                "number": "N-002",
+            },
+            d1,
+        ),
+        Claim(
+            "recognition",
+            "c2",
+            {**base, "date": d1, "moved_in": "region", "rating": "none", "lead": True, "number": "N-001"},
+            d1,
+        ),
+    )
+    case = CompanyCase(
+        Company(USCC, "测试单位", "baotou", size="small_micro"), History(on_file, frozenset(), {}, ()), claims
+    )
+
+    def new_zones(result) -> list:
+        return sorted(l.subject for l in result.lines if l.rule.id == "nmg20-09-new-regional-zone")
+
+    one = evaluate(case)
+    assert new_zones(one) == [
+        "recognition:high_tech_zone:regional:name=乙平台",
+        "recognition:high_tech_zone:regional:name=国家稀土新材料技术创新中心",
+        "recognition:high_tech_zone:regional:name=甲平台",
+    ]
+    assert one.total == D("39000000.00")
+    assert _two_batches(case, 2) == (D("39000000.00"), D("0"))
+
+
+def test_a_payment_for_a_zone_read_as_an_earlier_zones_repeat_is_not_a_payment_for_another():
+    """（九）“新获批的自治区级高新技术产业开发区给予一次性1000万元” (nmg20-09-new-regional-zone), reading
+    newly_per_platform, and 包头（十）“每年给予300万元资金支持，连续支持3年” (bt-10-regional-htz): the ledger half of
+    the reading above. On file: a zone with neither name nor number (2024-06-10, R1) and N-002 without a name
+    (2025-07-01, R2). Claims: c0 甲平台 (2024-01-01), c1 乙平台 N-002 (2025-07-01).
+
+    By hand, one batch: 甲平台 is new (10,000,000); R1 and R2 cannot be told apart from 甲平台, recognized before
+    them, so they are its repeats; 乙平台 is told apart from 甲平台 by name, R1 is read as 甲平台's and R2 is of
+    乙平台's day, so 乙平台 is new (10,000,000); （十）: 3,000,000 for 甲平台, 3,000,000 for 乙平台 (with R1, R2):
+    26,000,000. Two batches, the first without claims: R1 new (10,000,000, nothing before it on file), R2 its
+    repeat, （十） 3,000,000 (subject N-002): 13,000,000; the second: c0 refused (the 3,000,000 was paid for R2,
+    read as 甲平台's), c1 paid as new (R1 and R2 read as 甲平台's, so not 乙平台's payments), （十） 3,000,000 for
+    甲平台: 13,000,000. Before, R1 made 乙平台 a repeat in one batch (16,000,000); found by the probe of
+    tests/test_laws_window.py (random.Random(80)) once the reading above was taken for recognitions alone."""
+    on_file = (
+        Recognition("high_tech_zone", "regional", dt.date(2024, 6, 10)),
+        Recognition("high_tech_zone", "regional", dt.date(2025, 7, 1), "N-002"),
+    )
+    base = {"kind": "high_tech_zone", "level": "regional", "stage": "approved", "lead": True}
+    d0, d1 = dt.date(2024, 1, 1), dt.date(2025, 7, 1)
+    claims = (
+        Claim(
+            "recognition",
+            "c0",
+            {
+                **base,
+                "date": d0,
+                "moved_in": "none",
+                "rating": "none",
+                "ip_standard_certified": False,
+                "name": "甲平台",
+            },
+            d0,
+        ),
+        Claim(
+            "recognition",
+            "c1",
+            {
+                **base,
+                "date": d1,
+                "moved_in": "region",
+                "rating": "good",
+                "ip_standard_certified": True,
+                "name": "乙平台",
+                "number": "N-002",
+            },
+            d1,
+        ),
+    )
+    case = CompanyCase(
+        Company(USCC, "测试单位", "baotou", size="small_micro"), History(on_file, frozenset(), {}, ()), claims
+    )
+    one = evaluate(case)
+    assert sorted(l.claim_id for l in one.lines if l.rule.id == "nmg20-09-new-regional-zone") == ["c0", "c1"]
+    assert one.total == D("26000000.00")
+    assert _two_batches(case, 0) == (D("13000000.00"), D("13000000.00"))

@@ -94,30 +94,54 @@ def may_be_same(platform: tuple, other: tuple) -> bool:
     )
 
 
+def _approved_of_kind(ev, same_level: bool) -> list:
+    """Recognitions on file (this batch's own included) of the claim's kind (and level) that count, of any date:
+    not in cultivation, and not issued outside the region where the document does not count those."""
+    claim = ev.claim
+    kind, level = claim.get("kind"), claim.get("level")
+    counts_outside = _counts_outside(ev)
+    return [
+        rec
+        for rec in ev.case.history.recognitions
+        if rec.kind == kind
+        and rec.stage != "cultivation"  # a platform in cultivation has not yet been approved
+        and not (same_level and rec.level != level)
+        and not (rec.issued_in and not counts_outside)
+    ]
+
+
+def _ident(rec) -> tuple:
+    return normalize(rec.name), normalize(rec.number)
+
+
+def _another_platforms(rec, mine: tuple, recs: list) -> bool:
+    """Whether ``rec`` may be a platform recognized before it that is told apart from ``mine`` (name, number).
+
+    Reading newly_per_platform: such a recognition is read as that earlier platform recognized again, so it is
+    no recognition (nor payment) of ``mine``'s platform, though it cannot be told apart from it. What decides is
+    then what was recognized before it, which every batch holding it holds too: one batch and two pay the same.
+    """
+    its = _ident(rec)
+    return any(
+        o.date < rec.date and may_be_same_platform(*its, *_ident(o)) and not may_be_same_platform(*mine, *_ident(o))
+        for o in recs
+    )
+
+
 def _earlier_same_kind(ev, same_level: bool, platform: bool = False):
     """Recognitions of the claim's kind dated before it (this batch's own included), not in cultivation.
 
-    ``platform``: only those that may be the same platform (:func:`may_be_same_platform`). One of the claim's day
-    is none: a platform is not re-recognized on the day it is recognized, so two of one day are two platforms.
+    ``platform``: only those that may be the same platform (:func:`may_be_same_platform`) and are not read as
+    another platform recognized again (:func:`_another_platforms`). One of the claim's day is none: a platform is
+    not re-recognized on the day it is recognized, so two of one day are two platforms.
     """
     claim = ev.claim
-    kind, level = claim.get("kind"), claim.get("level")
-    name, number = normalize(claim.get("name", "")), normalize(claim.get("number", ""))
-    counts_outside = _counts_outside(ev)
-    found = []
-    for rec in ev.case.history.recognitions:
-        if rec.kind != kind or rec.date >= claim.date or rec.source == claim.id:
-            continue
-        if rec.stage == "cultivation":  # a platform in cultivation has not yet been approved
-            continue
-        if same_level and rec.level != level:
-            continue
-        if rec.issued_in and not counts_outside:
-            continue
-        if platform and not may_be_same_platform(name, number, normalize(rec.name), normalize(rec.number)):
-            continue
-        found.append(rec)
-    return found
+    recs = _approved_of_kind(ev, same_level)
+    before = [r for r in recs if r.date < claim.date and r.source != claim.id]
+    if not platform:
+        return before
+    mine = (normalize(claim.get("name", "")), normalize(claim.get("number", "")))
+    return [r for r in before if may_be_same_platform(*mine, *_ident(r)) and not _another_platforms(r, mine, recs)]
 
 
 def _paid_for_recognitions(ev, entry, kind: str) -> list:
@@ -152,6 +176,7 @@ def _paid_same_kind(ev, same_level: bool, platform: bool):
     name, number = normalize(claim.get("name", "")), normalize(claim.get("number", ""))
     found = []
     rules = ev.ctx.policies.rules
+    counted = _approved_of_kind(ev, same_level) if platform else []
     for entry in ev.case.history.ledger:
         paid_by = rules.get(entry.rule_id)
         if paid_by is not None and _before_approval(paid_by):
@@ -168,6 +193,10 @@ def _paid_same_kind(ev, same_level: bool, platform: bool):
                 approved = [r for r in approved if r.date != claim.date]
                 if not approved:
                     continue
+            if approved:
+                approved = [r for r in approved if not _another_platforms(r, (name, number), counted)]
+                if not approved:
+                    continue  # paid for another platform recognized again
             known = [(normalize(r.name), normalize(r.number)) for r in approved] or [(parsed[2], parsed[3])]
             if not any(may_be_same_platform(name, number, n, no) for n, no in known):
                 continue
