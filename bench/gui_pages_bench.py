@@ -141,6 +141,7 @@ def main(repeat: int) -> int:
                         max(steps[0], r["step_wall"]),
                         max(steps[1], r["step_cpu"]),
                         max(steps[2], r["step_modules"]),
+                        r["step_longest"] if r["step_cpu"] > steps[1] else steps[3],
                     ]
     print(
         f"  warm-up: longest step {steps[0]:.1f} ms wall, {steps[1]:.1f} ms CPU ({steps[3]}); "

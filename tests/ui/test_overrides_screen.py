@@ -102,3 +102,41 @@ def test_pages_built_after_an_override_do_not_wait_again(window, qtbot):
     page = window.show_page("targets")
     assert type(page).__name__ == "TargetsPage"
     settle(qtbot)
+
+
+def test_the_first_showing_reads_the_overrides_and_clerk_off_the_gui_thread(window, qtbot, monkeypatch):
+    """Issue 14: an override saved before 政策 is first shown is listed once the read on a worker thread comes
+    back, with the first run's clerk as 调整人; the showing itself reads neither from the store."""
+    import datetime as dt
+    import threading
+
+    from core.policy.policyset import Override
+
+    store = window.ctx.store
+    store.set_setting("clerk.name", "赵管理")
+    store.add_override(
+        Override(
+            RULE,
+            "cap.subject",
+            Decimal("600000"),
+            dt.date(2026, 1, 1),
+            None,
+            "赵管理",
+            dt.datetime(2026, 3, 1, 9),
+            "通知上调",
+        ),
+        window.ctx.base_policies,
+    )
+    read_on = []
+    for name in ("overrides", "setting"):
+        plain = getattr(store, name)
+        monkeypatch.setattr(
+            store, name, lambda *a, _plain=plain, **kw: read_on.append(threading.current_thread()) or _plain(*a, **kw)
+        )
+    page = window.show_page("policies")
+    assert threading.main_thread() not in read_on
+    qtbot.waitUntil(lambda: page.override_model.rowCount() == 1)
+    settle(qtbot)
+    assert read_on and threading.main_thread() not in read_on
+    assert page.override_model.index(0, 2).data() == "600,000.00元" and page.override_model.index(0, 7).data() == "有效"
+    assert page.tabs.tabText(2) == "参数调整记录（1项有效）" and page.override_note.text() == "调整人：赵管理"

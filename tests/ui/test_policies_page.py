@@ -34,3 +34,38 @@ def test_rule_search_finds_rules_of_every_document_and_clears_back(window, qtbot
     assert "没有含“没有这样的规则xyz”的规则" in page.detail.toPlainText()
     page.search_edit.clear()
     assert [r.id for r in page.rule_model.rows] == first_doc_rules and page.tabs.tabText(0) == "规则与参数"
+
+
+def _cut_cells(view, columns) -> list[str]:
+    """The texts of ``columns`` wider than their column (the clerk would see them cut off)."""
+    model, metrics = view.model(), view.fontMetrics()
+    return [
+        model.index(row, column).data()
+        for row in range(model.rowCount())
+        for column in columns
+        if metrics.horizontalAdvance(model.index(row, column).data()) > view.columnWidth(column)
+    ]
+
+
+def test_rule_columns_fit_their_texts_measured_once_per_document(window, qtbot):
+    """Issue 14: the columns are measured when the rows change, not at every layout; every text still fits,
+    after choosing another document and after a search, and the clerk cannot drag them."""
+    from PySide6.QtWidgets import QHeaderView
+
+    page = window.show_page("policies")
+    settle(qtbot)
+    fitted = (0, 2, 4, 5)  # 条款, 计算方式, 规则编号, 政策文件 (事项 and 参数 share the rest)
+    assert page.rule_model.rows and _cut_cells(page.rules, fitted) == []
+    assert _cut_cells(page.docs, (1, 2, 3, 4, 5)) == []
+    header = page.rules.horizontalHeader()
+    assert header.sectionResizeMode(4) == QHeaderView.ResizeMode.Fixed
+    assert header.sectionResizeMode(1) == QHeaderView.ResizeMode.Stretch
+    ids = {d.id: i for i, d in enumerate(page.doc_model.rows)}
+    page.docs.selectRow(ids["nmg-2021-35"])  # other rules, other ids
+    settle(qtbot)
+    assert page.rule_model.rows[0].document.id == "nmg-2021-35" and _cut_cells(page.rules, fitted) == []
+    page.search_edit.setText("奖励")  # rules of every document: the longest citation and id fit too
+    settle(qtbot)
+    assert len({r.document.id for r in page.rule_model.rows}) >= 2 and _cut_cells(page.rules, fitted) == []
+    longest = max(page.rules.fontMetrics().horizontalAdvance(r.id) for r in page.rule_model.rows)
+    assert page.rules.columnWidth(4) < longest + 40  # measured again for these rows, not kept from the first ones

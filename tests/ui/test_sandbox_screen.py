@@ -145,3 +145,30 @@ def test_sandbox_tab_inserts_a_change_with_its_clause(window, qtbot):
     tab.run()
     settle(qtbot)
     assert tab.comparison.totals == [D("1280000.00"), D("880000.00")]
+
+
+def test_budget_and_effect_tabs_are_built_when_first_chosen(window, qtbot):
+    """Issue 14: the first showing builds 沙盘 only; 预算测算 and 政策效益 are built into their tab when chosen,
+    once, with the same tabs in the same order and the same choices as before."""
+    from gui.sandbox.effect import EffectTab
+    from gui.sandbox.forecast import ForecastTab
+
+    page = window.show_page("sandbox")
+    settle(qtbot)
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["沙盘", "预算测算", "政策效益"]
+    assert page.findChildren(ForecastTab) == [] and page.findChildren(EffectTab) == []
+    page.tabs.setCurrentIndex(1)
+    settle(qtbot)
+    forecast = page.findChildren(ForecastTab)
+    assert forecast == [page.forecast] and page.forecast.isVisible() and page.findChildren(EffectTab) == []
+    level = page.forecast.level
+    assert [(level.itemText(i), level.itemData(i)) for i in range(level.count())] == [
+        ("各级财政", None),
+        ("自治区", "region"),
+        ("盟市", "city"),
+        ("旗县区", "county"),
+    ]
+    page.tabs.setCurrentIndex(2)
+    page.tabs.setCurrentIndex(1)
+    assert page.findChildren(ForecastTab) == forecast and len(page.findChildren(EffectTab)) == 1  # built once
+    assert page.effect.city.count() == page.forecast.city.count() == page.scenario.city.count() > 1
