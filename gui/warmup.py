@@ -106,6 +106,7 @@ STORE_PARTS = tuple(
 SITE_PACKAGES = tuple({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
 # files read once and kept, too big for a slice: read on the worker thread (the regions' YAML: 40 ms and more)
 WORKER_CALLS = ("core.regions:regions",)
+STDLIB = sysconfig.get_paths()["stdlib"]  # whose sources are not read (dependencies)
 SLICE_INTERVAL_MS = 5  # between ticks: the event loop's own work comes first
 
 
@@ -159,10 +160,13 @@ def find_spec(name: str):
 
 
 def dependencies(name: str, spec, everywhere: bool = False) -> list[str]:
-    """The modules importing ``name`` imports first: its parent package and what its source imports."""
+    """The modules importing ``name`` imports first: its parent package and, but for the standard library, what its
+    source imports. The standard library's sources are not read: parsing one (_pydecimal, datetime) took up to 40 ms of
+    the GUI thread, and their fallbacks inside ``try`` (_pydecimal behind _decimal) would be imported for
+    nothing; such a module is imported in one step with what it imports."""
     out = [name.rpartition(".")[0]] if "." in name else []
     origin = getattr(spec, "origin", None) or ""
-    if not origin.endswith(".py"):
+    if not origin.endswith(".py") or (origin.startswith(STDLIB) and not origin.startswith(SITE_PACKAGES)):
         return out
     try:
         tree = ast.parse(Path(origin).read_bytes(), origin)

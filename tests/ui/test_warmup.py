@@ -142,8 +142,9 @@ ctx.close()
 
 
 def test_in_a_fresh_program_the_warm_up_imports_every_page_a_few_modules_per_tick():
-    """The bound without timing: no tick imports more than MAX modules (a stdlib package's C part comes with it:
-    multiprocessing.process brings 5), and in the end every page's module is imported."""
+    """The bound without timing: no tick imports more than 8 modules (a standard-library module, whose source is not
+    read, comes with what it imports: xml.etree.ElementTree brings 6 in about 3 ms), and in the end every page's
+    module is imported."""
     done = subprocess.run(
         [sys.executable, "-c", FRESH_PROGRAM], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=300
     )
@@ -153,4 +154,4 @@ def test_in_a_fresh_program_the_warm_up_imports_every_page_a_few_modules_per_tic
     assert found["regions_read"] == 1  # 目标监测's first showing no longer reads the regions' YAML
     imported = dict(found["log"])
     assert len(imported) > 100 and "gui.pages.batches" in imported and "openpyxl" not in imported
-    assert max(imported.values()) <= 5, sorted(imported.items(), key=lambda item: -item[1])[:5]
+    assert max(imported.values()) <= 8, sorted(imported.items(), key=lambda item: -item[1])[:5]
