@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,19 +36,15 @@ def normalize(text: object) -> str:
     s = text if type(text) is str else str(text or "")
     if s.isascii():  # NFKC and the dashes leave ASCII as it is; casefold() is lower() there
         return "".join(s.split()).lower()
-    found = _NORMALIZED.get(s)
-    if found is None:
-        if len(_NORMALIZED) >= _NORMALIZED_MAX:
-            _NORMALIZED.clear()
-        t = unicodedata.normalize("NFKC", s).translate(_DASHES)
-        found = _NORMALIZED[s] = "".join(t.split()).casefold()
-    return found
+    return _normalized(s)
 
 
-# Non-ASCII texts normalized so far: one platform's or project's name is normalized for its subject, its
-# identity and every history check that compares it. Bounded, as a long-running window keeps this module.
-_NORMALIZED: dict[str, str] = {}
-_NORMALIZED_MAX = 1 << 16
+@lru_cache(maxsize=1 << 16)
+def _normalized(s: str) -> str:
+    """``normalize`` of a non-ASCII text, kept: one platform's or project's name is normalized for its subject, its
+    identity and every history check that compares it (bounded, as a long-running window keeps this module)."""
+    t = unicodedata.normalize("NFKC", s).translate(_DASHES)
+    return "".join(t.split()).casefold()
 
 
 def recognition_subject(kind: str, level: str | None, name: str = "", number: str = "") -> str:

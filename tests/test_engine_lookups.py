@@ -11,7 +11,7 @@ from decimal import Decimal
 from core.casefile import parse_company
 from core.engine import Context, evaluate_company
 from core.engine.trace import Trace
-from core.subjects import _NORMALIZED, claim_identity, normalize
+from core.subjects import _normalized, claim_identity, normalize
 from test_engine_general import _uscc, make_policies
 
 TEXT = "稀土高新区年度位次提升的，给予10万元资金支持；自2023年1月1日起，给予20万元资金支持。"
@@ -96,5 +96,5 @@ def test_normalize_gives_the_same_key_from_its_memo_and_after_the_memo_is_cleare
     first = normalize(text)
     assert first == "ht-001稀土实验室"
     assert normalize(text) == first  # from the memo
-    _NORMALIZED.clear()
+    _normalized.cache_clear()
     assert normalize(text) == first

@@ -6,13 +6,11 @@ account kept in ``batch_companies``); a draft shows the companies as they are.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.money import ZERO
 from core.records import BatchRecord, CompanyResultRecord
 from core.store.errors import NotFound
 from core.store.models import AwardLineRow, Batch, BatchCompany, Company
@@ -34,10 +32,6 @@ def batch_record(b: Batch) -> BatchRecord:
         b.adjusts_batch_id,
         b.adjust_reason,
     )
-
-
-def batches(s: Session) -> list[BatchRecord]:
-    return [batch_record(b) for b in s.scalars(select(Batch).order_by(Batch.id))]
 
 
 def get_batch(s: Session, batch_id: int) -> Batch:
@@ -89,15 +83,3 @@ def company_results(s: Session, batch_id: int) -> list[CompanyResultRecord]:
         )
         for m, c in rows
     ]
-
-
-def batch_totals(s: Session) -> dict[int, tuple[int, int, Decimal]]:
-    """{batch id: (companies, lines, total)}; money is summed in Python (see types.Money)."""
-    out: dict[int, list] = {}
-    for batch_id, n in s.execute(select(BatchCompany.batch_id, func.count()).group_by(BatchCompany.batch_id)):
-        out[batch_id] = [n, 0, ZERO]
-    for batch_id, amount in s.execute(select(AwardLineRow.batch_id, AwardLineRow.amount)):
-        entry = out.setdefault(batch_id, [0, 0, ZERO])
-        entry[1] += 1
-        entry[2] += amount
-    return {k: tuple(v) for k, v in out.items()}
