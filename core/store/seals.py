@@ -622,21 +622,12 @@ def iter_states(s: Session, table_name: str, keys, rows: bool = False, parts: bo
         for found in result.all():
             texts = found[:n]
             key = str(texts[at_key])
-            values: Sequence[Any] = texts
-            taken = False  # a JSON column's text taken as its canonical JSON as it stands
-            if json_at:
-                values = listed = list(texts)
-                for j in json_at:
-                    as_is = as_stored(listed[j])
-                    taken = taken or as_is is not None
-                    listed[j] = as_is if as_is is not None else json_part(listed[j])
+            values, taken = _json_values(texts, json_at, as_is=True)
             encoded = _values_json(values)
             digest = _parts_digest(layout, encoded)
             seq, sealed_digest, sealed_fingerprint = found[n:]
             if taken and digest != sealed_digest:  # not canonical after all (or changed): as json_part reads it
-                values = listed = list(texts)
-                for j in json_at:
-                    listed[j] = json_part(texts[j])
+                values, _ = _json_values(texts, json_at, as_is=False)
                 encoded = _values_json(values)
                 digest = _parts_digest(layout, encoded)
             matches = digest == sealed_digest
@@ -657,6 +648,19 @@ def iter_states(s: Session, table_name: str, keys, rows: bool = False, parts: bo
                 sealed_fingerprint,
                 encoded if keep_parts else None,
             )
+
+
+def _json_values(texts: Sequence[Any], json_at: list[int], as_is: bool) -> tuple[Sequence[Any], bool]:
+    """A row's values with its JSON columns (at ``json_at``, read as text) as their canonical JSON, and whether any
+    text was taken as it stands: with ``as_is`` where it may be (``as_stored``), else decoded (``json_part``)."""
+    if not json_at:
+        return texts, False
+    values, taken = list(texts), False
+    for j in json_at:
+        stored_as_is = as_stored(texts[j]) if as_is else None
+        taken = taken or stored_as_is is not None
+        values[j] = stored_as_is if stored_as_is is not None else json_part(texts[j])
+    return values, taken
 
 
 def all_rows(s: Session, table_name: str, batch: int = 2000):
