@@ -50,5 +50,14 @@ def add_sample_companies(store) -> dict:
     # 草原绿源 was first recognized as 高新技术企业 in 2023: the 2026 list is its 再次获批
     store.add_recognition(ids[LVYUAN], Recognition("high_tech", "national", dt.date(2023, 11, 20), "GR202315000212"))
     # 昆仑重装 has a key lab, not a 高企 certificate: the 2026 list is its first
-    store.add_recognition(ids[KUNLUN], Recognition("key_lab", "regional", dt.date(2022, 8, 1), "内科发〔2022〕45号"))
+    store.add_recognition(
+        ids[KUNLUN],
+        Recognition(
+            "key_lab",
+            "regional",
+            dt.date(2022, 8, 1),
+            "内科发〔2022〕45号",
+            name="内蒙古自治区重型装备智能制造重点实验室",
+        ),
+    )
     return ids

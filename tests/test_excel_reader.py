@@ -250,9 +250,16 @@ def test_amounts_with_separators_and_wan_columns(tmp_path, header, typed, expect
 def test_enumerations_accept_labels_or_codes_and_loose_parentheses(tmp_path):
     wb = valid_workbook()
     wb[RECOGNITION]["C2"] = "engineering_center"
+    put(wb[RECOGNITION], {"平台或载体名称": "乳品工程技术研究中心"}, row=2)  # a platform is named (core.platform_names)
     put(
         wb[RECOGNITION],
-        {"统一社会信用代码": B, "认定类别": "工程(技术)研究中心", "级别": "regional", "认定/获批日期": "2026-05-01"},
+        {
+            "统一社会信用代码": B,
+            "认定类别": "工程(技术)研究中心",
+            "级别": "regional",
+            "认定/获批日期": "2026-05-01",
+            "平台或载体名称": "稀土材料工程技术研究中心",
+        },
     )
     data = read_workbook(save(wb, tmp_path / "e.xlsx"))
     kinds = [(c.get("kind"), c.get("level")) for _, c in data.claims if c.type == "recognition"]
@@ -385,10 +392,10 @@ def test_platforms_are_told_apart_by_name_on_the_claim_and_history_sheets(tmp_pa
     put(wb[RECOGNITIONS_SHEET], {**old, "平台或载体名称": "饲草加工重点实验室", "认定日期": "2021-05-01"})
     (problem,) = problems_of(save(wb, tmp_path / "h.xlsx"))
     assert (problem.sheet, problem.cell) == (RECOGNITIONS_SHEET, "C7") and "请分别填写证书或文件编号" in problem.reason
-    # without a name, two rows of one kind, level and day say the same thing: one is a duplicate
+    # two rows naming one platform on one day say the same thing: one is a duplicate
     wb = valid_workbook()
-    put(wb[RECOGNITION], lab)
-    put(wb[RECOGNITION], lab)
+    put(wb[RECOGNITION], {**lab, "平台或载体名称": "乳品加工重点实验室"})
+    put(wb[RECOGNITION], {**lab, "平台或载体名称": "乳品加工重点实验室"})
     problems = problems_of(save(wb, tmp_path / "q.xlsx"))
     assert [(p.sheet, p.cell) for p in problems] == [(RECOGNITION, "C4")] and "与第3行重复" in problems[0].reason
 

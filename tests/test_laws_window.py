@@ -13,6 +13,7 @@ Each case is worked in one batch and in two batches of 2026 (the first approved 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -36,6 +37,7 @@ from test_laws import (
 
 from core.engine import Context, evaluate_company
 from core.model import Claim, Company, CompanyCase, History, LedgerEntry, Recognition
+from core.platform_names import platform_kinds
 from core.subjects import recognition_subject
 
 D = Decimal
@@ -241,11 +243,14 @@ def test_bt_8_the_reading_is_in_the_trace_and_can_be_taken_the_other_way():
 
 MULTI = [r for r in PAYING if r.years is not None]
 IDENTS = [("", ""), ("", "N-001"), ("", "N-002"), ("甲平台", ""), ("甲平台", "N-001"), ("乙平台", "N-002")]
+# What input accepts now (core.platform_names): every platform named, the number optional and free to differ.
+NAMED_IDENTS = [("甲平台", ""), ("甲平台", "N-001"), ("乙平台", ""), ("乙平台", "N-002"), ("甲平台", "N-002")]
+PLATFORM_KINDS = platform_kinds(POLICIES)
 
 
-def _ident(fields: dict, rng) -> dict:
+def _ident(fields: dict, rng, idents: list = IDENTS) -> dict:
     out = {k: v for k, v in fields.items() if k not in ("name", "number")}
-    name, number = rng.choice(IDENTS)
+    name, number = rng.choice(idents)
     if "name" in fields and "稀土" in str(fields["name"]):  # a condition on the name (包头（二）) stays met
         name = fields["name"]
     if name:
@@ -255,9 +260,14 @@ def _ident(fields: dict, rng) -> dict:
     return out
 
 
-def build_multi(rng) -> CompanyCase:
+def build_multi(rng, named: bool = False) -> CompanyCase:
     """Claims for 1-2 multi-year rules with names and numbers drawn so records often cannot be told apart or
-    share a day, recognitions of their kinds on file and, now and then, a payment typed in."""
+    share a day, recognitions of their kinds on file and, now and then, a payment typed in.
+
+    ``named``: only what input accepts now (core.platform_names): every platform record and every payment typed
+    in for a platform names it; names and numbers are drawn so that one name often has two numbers and one
+    number two names."""
+    idents = NAMED_IDENTS if named else IDENTS
     rule = rng.choice(MULTI)
     city = rng.choice(cities_for(rule))
     rules = [rule] + ([rng.choice([r for r in MULTI if city in cities_for(r)])] if rng.random() < 0.4 else [])
@@ -265,13 +275,18 @@ def build_multi(rng) -> CompanyCase:
     lo, hi = _period(rule)
     days = [lo, lo + (hi - lo) / 2, hi - dt.timedelta(days=1)]
     claims, recs, ledger = [], list(case.history.recognitions), []  # (payments drawn below, not build_for's)
+    if named:
+        recs = [
+            replace(r, name=rng.choice(["甲平台", "乙平台"])) if r.kind in PLATFORM_KINDS and not r.name else r
+            for r in recs
+        ]
     for c in case.claims:
         if c.type == "recognition":
             day = rng.choice(days)
-            fields = {**_ident(c.fields, rng), "date": day}
+            fields = {**_ident(c.fields, rng, idents), "date": day}
             claims.append(Claim(c.type, c.id, fields, day))
             if rng.random() < 0.5:
-                rf = _ident(c.fields, rng)
+                rf = _ident(c.fields, rng, idents)
                 recs.append(
                     Recognition(
                         c.get("kind"), c.get("level"), rng.choice(days), rf.get("number", ""), name=rf.get("name", "")
@@ -280,7 +295,7 @@ def build_multi(rng) -> CompanyCase:
             if rng.random() < 0.2:
                 # A payment typed in for an earlier year (one typed in for this year is read against the platforms
                 # the records show, which a later batch may change: tests/test_laws_found.py).
-                name, number = rng.choice(IDENTS)
+                name, number = rng.choice(idents)
                 subject = recognition_subject(c.get("kind"), c.get("level"), name, number)
                 ledger.append(LedgerEntry(rng.choice(rules).id, rng.choice([YEAR - 3, YEAR - 1]), money(rng), subject))
         elif c.type == "entered":

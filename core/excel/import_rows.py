@@ -15,6 +15,7 @@ from typing import Protocol
 from core.excel.layout import COMPANIES_SHEET, SheetLayout, normalize_header, split_unit
 from core.excel.problems import Problem
 from core.model import Claim, RdYear, Recognition
+from core.platform_names import name_problem
 from core.records import CompanyProfile, ImportData, ImportNote
 from core.subjects import claim_identity, claim_subject, describe, normalize
 from core.vocabulary import Vocabulary
@@ -229,6 +230,8 @@ class _Records:
             v.get("name") or "",
             v.get("stage") or "approved",
         )
+        if (why := name_problem(rec.kind, rec.name)) is not None:
+            return self.reader.at(row, "name", why)
         # What the store tells recognitions apart by (core.store.history.RecognitionIndex): two platforms of one
         # kind and level recognised on one day are two records only with their certificate numbers.
         key = (layout.name, uscc, rec.kind, rec.level, rec.date, rec.stage, normalize(rec.number))
@@ -281,6 +284,8 @@ class _Records:
                 fields[name] = value
         if ctype.name == "rd_post_subsidy" and "rd_year" not in fields and award_year:
             fields["rd_year"] = award_year - 1
+        if ctype.name == "recognition" and (why := name_problem(fields.get("kind", ""), fields.get("name"))):
+            return self.reader.at(row, "name", why)
         # the id a clerk can find again: the sheet and row the claim came from
         claim = Claim(ctype.name, f"{layout.name}第{row.number}行", fields, fields.get("date"))
         if self._duplicate(

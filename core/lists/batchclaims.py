@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.lists import kinds
 from core.lists.claims import entry_claim
 from core.lists.records import DECLINED, PENDING, list_row
+from core.platform_names import name_problem
 from core.store import approval
 from core.store.audit import log, stamp
 from core.store.claimcodec import encode_fields
@@ -106,7 +107,7 @@ def make_claims(
                 platform_kind=e.platform_kind,
                 level=e.level,
             )
-            if problems := claim_problems(claim, store.vocabulary):
+            if problems := claim_problems(claim, store.vocabulary) + _unnamed(claim):
                 skipped.append(f"第{e.row_no}行：{'；'.join(problems)}")
                 continue
             if (e.company_id, claim.id) in have:
@@ -146,6 +147,12 @@ def make_claims(
         s.flush()
         log(s, "list.claims", f"batch:{batch.id}", None, {"list": lst.id, "claims": added, "skipped": len(skipped)})
         return batch.id, added, skipped
+
+
+def _unnamed(claim) -> list[str]:
+    """A platform row of a list read before names were required (core.platform_names) makes no claim."""
+    why = name_problem(claim.get("kind", ""), claim.get("name")) if claim.type == "recognition" else None
+    return [why] if why else []
 
 
 def _live_batches(s: Session, ids: Iterable[int | None]) -> set[int]:

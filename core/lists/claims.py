@@ -8,7 +8,8 @@
 - 科技型中小企业 list: a ``tech_sme_registration`` of the row's year with its
   入库编号, undated, as a workbook's row is.
 - platform list: a ``recognition`` of the row's kind and level, named by the
-  platform's name (else the company's) and numbered by the row.
+  platform's name (required for a platform kind: core.platform_names) and
+  numbered by the row.
 
 Its id names the list and row (名单3第5行), so a clerk finds it again; fields the
 vocabulary gives defaults for take them, as a workbook row would.

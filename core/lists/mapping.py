@@ -27,6 +27,7 @@ from core.lists.kinds import (
     TECH_SME,
     field_label,
 )
+from core.platform_names import name_problem
 from core.uscc import normalize_uscc, uscc_problem
 from core.vocabulary import FieldError, Vocabulary, parse_date
 
@@ -245,6 +246,9 @@ def read_entries(
                 continue
             if not plevel:
                 out.problem(number, "level", None, "没有级别：请对应“级别”列或为整份名单指定级别")
+                continue
+            if (why := name_problem(pkind, cell("platform_name"))) is not None:
+                out.problem(number, "platform_name", cell("platform_name"), why)
                 continue
         entry = Entry(
             number,

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.model import RdYear, Recognition
+from core.platform_names import ledger_problem, name_problem
 from core.store.audit import log, stamp
 from core.store.companies import RD_FIELDS, RECOGNITION_FIELDS, get_company, reject_problems, values_of
 from core.store.errors import InvalidData, NotFound
@@ -52,7 +53,7 @@ def update_recognition(s: Session, row_id: int, rec: Recognition, vocab: Vocabul
 def _check_new_recognition(
     s: Session, company_id: int, rec: Recognition, vocab: Vocabulary, ignore: RecognitionRow | None = None
 ) -> None:
-    reject_problems(recognition_problems(rec, vocab))
+    reject_problems(recognition_problems(rec, vocab) + [p for p in (name_problem(rec.kind, rec.name),) if p])
     if recognition_index(s, [company_id]).find(company_id, rec, ignore=ignore) is not None:
         number = f"（{rec.number}）" if rec.number.strip() else ""
         raise InvalidData(f"该单位已有{rec.date}的{vocab.label('recognition_kinds', rec.kind)}认定记录{number}")
@@ -140,6 +141,7 @@ def add_ledger_entry(
         problems.append("请填写规则编号")
     if not (note or "").strip():
         problems.append("请注明来源（如原拨付文件）")
+    problems += [p for p in (ledger_problem((rule_id or "").strip(), subject),) if p]
     reject_problems(problems)
     row = LedgerRow(
         company_id=company_id,

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.model import RdYear, Recognition
 from core.money import fmt_yuan
+from core.platform_names import rule_names_platforms
 from core.subjects import SUBJECT_FIELDS, claim_subject, describe
 from gui.errors import clerk_message, is_tampered, show_failure
 from gui.fields import (
@@ -39,6 +40,7 @@ from gui.fields import (
     enum_combo,
 )
 
+PLATFORM_NAME_HINT = "重点实验室等平台或载体必填，按证书填写；高新技术企业等称号不填"
 PROFILE_FIELDS = (  # (name, label, required, limit)
     ("name", "企业名称", True, 200),
     ("county", "旗县区", False, 60),
@@ -199,7 +201,11 @@ class RecognitionDialog(RecordDialog):
                 check_text("发证省份", False, 40), rec.issued_in if rec else "", "区外证书填写省份，区内的不填"
             ),
         )
-        f.add("name", "平台或载体名称", CheckedEdit(check_text("平台或载体名称", False, 200), rec.name if rec else ""))
+        f.add(
+            "name",
+            "平台或载体名称",
+            CheckedEdit(check_text("平台或载体名称", False, 200), rec.name if rec else "", PLATFORM_NAME_HINT),
+        )
         f.add("stage", "阶段", enum_combo(enums["stages"], rec.stage if rec else "approved"))
         self._update()
 
@@ -345,8 +351,9 @@ class LedgerDialog(RecordDialog):
             return CheckedEdit(check_year(spec.label), "", "如 2024")
         if spec.type == "date":
             return CheckedEdit(check_date(spec.label), "", "如 2024-06-30")
-        hint = "未填名称时以证书或文件编号区分" if spec.name in ("name", "number") else ""
-        return CheckedEdit(check_text(spec.label, spec.required, 200), "", hint)
+        required = spec.required or (spec.name == "name" and rule_names_platforms(self.rule, self.policies))
+        hint = {"name": "按证书填写平台或载体名称" if required else "", "number": "选填"}.get(spec.name, "")
+        return CheckedEdit(check_text(spec.label, required, 200), "", hint)
 
     def subject(self) -> tuple[str, str]:
         """(subject, person) of the award as the engine keys it; ValueError names a field still wrong."""

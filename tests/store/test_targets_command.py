@@ -61,9 +61,11 @@ def small_store(db_url):
         store.add_recognition(c[n], hte(date))
     for n, year in ((1, 2023), (1, 2024), (2, 2024), (4, 2024), (3, 2025)):
         store.add_tech_sme(c[n], year)
-    store.add_recognition(c[1], Recognition("key_lab", "regional", dt.date(2024, 5, 1), stage="cultivation"))
-    store.add_recognition(c[2], Recognition("key_lab", "national", dt.date(2026, 1, 10)))
-    store.add_recognition(c[4], Recognition("key_lab", "regional", dt.date(2024, 3, 1)))
+    store.add_recognition(
+        c[1], Recognition("key_lab", "regional", dt.date(2024, 5, 1), name="甲重点实验室", stage="cultivation")
+    )
+    store.add_recognition(c[2], Recognition("key_lab", "national", dt.date(2026, 1, 10), name="乙全国重点实验室"))
+    store.add_recognition(c[4], Recognition("key_lab", "regional", dt.date(2024, 3, 1), name="丙重点实验室"))
     yield store, c
     store.close()
 
