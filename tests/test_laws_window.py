@@ -13,6 +13,7 @@ Each case is worked in one batch and in two batches of 2026 (the first approved 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import replace
 from decimal import Decimal
 
@@ -341,7 +342,27 @@ def law_order_multi(rng) -> None:
     assert a.total == b.total and _all_lines(a) == _all_lines(b)
 
 
-MULTI_LAWS = [law_batches_multi, law_repeat_multi, law_order_multi]
+def _on_file_after_a_claim(case: CompanyCase) -> bool:
+    """Whether a recognition on file is dated after a claimed recognition of its kind (see the xfail below)."""
+    claimed = [(c.get("kind"), c.date) for c in case.claims if c.type == "recognition"]
+    return any(r.kind == kind and r.date > day for r in case.history.recognitions for kind, day in claimed)
+
+
+def law_batches_named(rng) -> None:
+    """law_batches over :func:`build_multi` restricted to what input accepts (every platform named): the whole
+    total, every rule's lines (yearly support, 'newly', once-only), one batch against two.
+
+    Where a recognition on file is dated after a claim of its kind, a first batch may pay it as new before a
+    later batch brings the earlier recognition (the strict xfail of 野外科学观测研究站 below, not a matter of
+    names): there the multi-year rules' total is compared, as :func:`law_batches_multi` does.
+    """
+    case = build_multi(rng, named=True)
+    one, r1, r2 = in_one_and_in_two_batches(case, rng)
+    total = _multi_total if _on_file_after_a_claim(case) else (lambda r: r.total)
+    assert total(r1) + total(r2) == total(one), (_explain(one), _explain(r1), _explain(r2))
+
+
+MULTI_LAWS = [law_batches_multi, law_repeat_multi, law_order_multi, law_batches_named]
 
 
 @pytest.mark.parametrize("law", MULTI_LAWS, ids=[f.__name__ for f in MULTI_LAWS])
@@ -358,6 +379,16 @@ def test_law_multi(law, rng):
 def test_law_multi_deep(law, rng):
     """The probe over many more cases: ``pytest -m slow tests/test_laws_window.py``."""
     law(rng)
+
+
+@pytest.mark.slow
+def test_law_batches_named_over_the_probe_seeds():
+    """The full-total probe as it was run (random.Random(seed), seeds 0-11,999; 42 mismatches over the builder
+    with unnamed and number-only records), over what input accepts now: none. 3,171 of the seeds hold a recognition
+    on file dated after a claim of its kind and are compared on the multi-year total (12 of them differ in the
+    whole total: hlb-03-platform, the xfail below)."""
+    for seed in range(12_000):
+        law_batches_named(random.Random(seed))
 
 
 def test_bt_8_an_unnamed_record_goes_to_the_first_lab_it_may_be_whichever_batch_holds_it():
@@ -391,21 +422,44 @@ def test_bt_8_a_batch_payment_of_a_lab_without_name_or_number_is_deducted_once()
     assert _one_and_two([c0], [c1, c2]) == (2 * YEARLY, 2 * YEARLY)
 
 
-@pytest.mark.xfail(strict=True, reason="a record without a number, seen later, may make an unnamed number one lab")
-def test_bt_8_a_number_paid_as_a_lab_of_its_own_is_not_merged_by_a_later_record_without_a_number():
-    """（八）: 乙实验室 N-001 on file (2024-03-01); c0 N-002 without a name (2024-04-01), c1 乙实验室 without a number
-    (2024-05-01). One batch: c1 cannot be told apart from N-002 (a lab re-recognized has two numbers), so N-002 is
-    乙实验室: one lab, 10,000,000. Two batches (c0, then c1): the first tells N-002 apart from every record it holds
-    (乙实验室's only record has N-001) and pays it as a lab of its own, 10,000,000 besides 乙实验室's 10,000,000; the
-    second pays nothing: 20,000,000. The first batch paid on what it held; the known limit written in the reading
-    yearly_support_per_platform (found by the probe above, random.Random(1539) and (2653))."""
+def test_bt_8_a_lab_named_on_input_is_paid_the_same_in_one_batch_and_in_two():
+    """（八）: what was the strict xfail "a number paid as a lab of its own is not merged by a later record without a
+    number" (乙实验室 N-001 on file; c0 N-002 without a name, then c1 乙实验室 without a number: 10,000,000 in one batch,
+    20,000,000 over two) cannot be input any more: c0 names no lab and is refused at import
+    (tests/test_platform_names.py, test_bt_8_an_unnamed_lab_claim_is_refused_at_import_naming_sheet_row_and_column).
+    As input now has it, c0 names its lab, 丙实验室 N-002 (2024-04-01): two labs told apart by name, 乙实验室 (first
+    approved 2024-03-01) and 丙实验室 (2024-04-01), 2026 the 3rd year of both: 20,000,000 in one batch. Over two,
+    the first pays 丙实验室 and 乙实验室's 2026 from its record on file (a multi-year support reaches this year from
+    an earlier recognition): 20,000,000; the second's c1 is 乙实验室's, paid for 2026 already: 0."""
     on_file = [_rec(NEW, "乙实验室", "N-001")]
-    c0, c1 = _lab("c0", dt.date(2024, 4, 1), number="N-002"), _lab("c1", dt.date(2024, 5, 1), "乙实验室")
+    c0, c1 = _lab("c0", dt.date(2024, 4, 1), "丙实验室", "N-002"), _lab("c1", dt.date(2024, 5, 1), "乙实验室")
     one = _paid(evaluate(_baotou([c0, c1], on_file)))
     b1 = _baotou([c0], on_file)
     r1 = evaluate(b1)
     r2 = evaluate(CompanyCase(b1.company, approved(b1, r1, 1), (c1,)))
-    assert (one, _paid(r1) + _paid(r2)) == (YEARLY, YEARLY)
+    assert (one, _paid(r1), _paid(r2)) == (2 * YEARLY, 2 * YEARLY, 0)
+
+
+@pytest.mark.xfail(strict=True, reason="a first batch pays a record as new before a later batch brings an earlier one")
+def test_hlb_3_an_earlier_recognition_claimed_in_a_later_batch_does_not_undo_a_payment_as_new():
+    """呼伦贝尔（三） hlb-03-platform “对新认定的国家级……野外科学观测研究站……给予100万元” (the draft, in force from
+    2026-01-01) and 科技兴蒙（八） nmg20-08-field-station (1,000,000 a year, one platform once a year). 甲站 on file,
+    recognized 2026-12-30; c0 claims 甲站 N-001 recognized 2025-07-01. One batch: c0 is dated before the draft
+    took effect, and the 2026-12-30 record is no new recognition (甲站 was recognized 2025-07-01): hlb-03 pays
+    nothing; nmg20-08 pays 甲站's 2026 once: 1,000,000. Two batches (none of the claims, then c0): the first
+    knows only the 2026-12-30 record and pays it as new (1,000,000) besides the year's 1,000,000: 2,000,000. The
+    names agree: this is the order of events, not identity (probe: law_batches_named, random.Random(7118))."""
+    station = dict(kind="field_station", level="national", stage="approved", moved_in="none")
+    on_file = [Recognition("field_station", "national", dt.date(2026, 12, 30), name="甲站")]
+    day = dt.date(2025, 7, 1)
+    c0 = Claim("recognition", "c0", {**station, "date": day, "name": "甲站", "number": "N-001"}, day)
+    company = Company(USCC, "测试单位", "hulunbuir", size="small_micro")
+    case = CompanyCase(company, History(tuple(on_file), frozenset(), {}, ()), (c0,))
+    one = evaluate(case).total
+    b1 = CompanyCase(company, case.history, ())
+    r1 = evaluate(b1)
+    r2 = evaluate(CompanyCase(company, approved(b1, r1, 1), (c0,)))
+    assert (one, r1.total + r2.total) == (D("1000000.00"), D("1000000.00"))
 
 
 def test_bt_8_a_lab_paid_though_it_cannot_be_told_apart_from_one_on_file_says_so():
