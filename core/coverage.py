@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core.engine.formulas import FORMULAS
 from core.money import display_value
+from core.platform_names import rule_names_platforms
 from core.policy.section_reader import COVERAGE_STATUSES
 from core.policy.model import CAP_LABELS, NEWLY_LABELS, ONCE_LABELS, STACKING_LABELS, STATUS_LABELS, Choice
 
@@ -23,6 +24,13 @@ HEADER = """# 条款覆盖说明 (clause coverage)
 处理方式：程序计算 = 按条款自动计算金额；经办人录入 = 条款有支持但没有可计算的金额，由经办人录入并由程序核对上限；
 测算工具 = 条款给出数字但不拨付（税收减免、间接费用比例等）；目标监测 = 年度目标；说明性条款 = 没有金额；
 无法计算 = 依据本程序未收录的文件。
+
+平台名称必填：平台或载体的连续支持（“连续支持N年”）、“新认定”和“只支持一次”都要判断是否同一平台，程序按名称区分
+（未填名称的按证书编号，二者都没有的按同一平台处理）。没有名称的记录分两批申报可能与一批申报结果不同，而平台的证书上
+总有名称，所以导入申报工作簿（“申报-认定、获批”“历史-认定记录”表）和平台名单、在企业档案中录入认定记录或历史奖补时，
+凡属平台或载体类别的（由政策文件确定：按平台连续支持或按平台判断“新认定”的规则所列的认定类别，下列各条注明“平台名称必填”），
+必须按证书填写平台或载体名称，证书编号可不填；缺名称的行连同整个工作簿不予导入。高新技术企业等单位称号不填名称。
+此前已保存、没有名称的记录仍按原口径计算（按证书编号区分，都没有的按同一平台处理，提示经办人补填名称）。
 
 """
 
@@ -68,6 +76,8 @@ def _rule_cell(policies, rid: str) -> str:
             if not path.startswith("cap.") and path != "years"
         )
         extra = counting_text(r) if r.pays else []
+        if r.pays and rule_names_platforms(r, policies):
+            extra.append("平台名称必填（按名称区分同一平台）")
         if r.group:
             g = policies.groups[r.group]
             extra.append(f"叠加组“{g.label}”（{STACKING_LABELS[g.policy]}）")

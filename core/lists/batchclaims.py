@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.lists import kinds
 from core.lists.claims import entry_claim
 from core.lists.records import DECLINED, PENDING, list_row
+from core.model import Claim
 from core.platform_names import name_problem
 from core.store import approval
 from core.store.audit import log, stamp
@@ -149,7 +150,7 @@ def make_claims(
         return batch.id, added, skipped
 
 
-def _unnamed(claim) -> list[str]:
+def _unnamed(claim: Claim) -> list[str]:
     """A platform row of a list read before names were required (core.platform_names) makes no claim."""
     why = name_problem(claim.get("kind", ""), claim.get("name")) if claim.type == "recognition" else None
     return [why] if why else []

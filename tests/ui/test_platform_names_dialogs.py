@@ -3,7 +3,7 @@
 包头市《二十五条政策措施》（包党发〔2021〕24号）（八） bt-08-national-key-lab: 10,000,000 a year per lab for 5 years.
 """
 
-from gui_support import sample_batch, settle
+from gui_support import sample_batch
 from test_companies_screen import _open
 
 LAB = "bt-08-national-key-lab"
