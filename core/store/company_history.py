@@ -53,10 +53,11 @@ def update_recognition(s: Session, row_id: int, rec: Recognition, vocab: Vocabul
 def _check_new_recognition(
     s: Session, company_id: int, rec: Recognition, vocab: Vocabulary, ignore: RecognitionRow | None = None
 ) -> None:
-    reject_problems(recognition_problems(rec, vocab) + [p for p in (name_problem(rec.kind, rec.name),) if p])
+    reject_problems(recognition_problems(rec, vocab))
     if recognition_index(s, [company_id]).find(company_id, rec, ignore=ignore) is not None:
         number = f"（{rec.number}）" if rec.number.strip() else ""
         raise InvalidData(f"该单位已有{rec.date}的{vocab.label('recognition_kinds', rec.kind)}认定记录{number}")
+    reject_problems([p for p in (name_problem(rec.kind, rec.name),) if p])
 
 
 def delete_recognition(s: Session, row_id: int) -> None:
