@@ -38,7 +38,8 @@ def may_be_same_platform(name: str, number: str, other_name: str, other_number: 
     (core.subjects.recognition_subject): names on both sides decide (a re-recognized platform keeps its name
     and may get a new number); else numbers on both sides decide; a recognition with neither on one side
     cannot be told apart from any of its kind and is read as the same platform (reading newly_per_platform:
-    paid once, the clerk is asked to fill in the name).
+    paid once, the clerk is asked to fill in the name). Input now requires the name of a platform
+    (core.platform_names): the fallbacks serve records stored before.
     """
     if name and other_name:
         return name == other_name
