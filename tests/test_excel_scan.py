@@ -186,3 +186,15 @@ def test_rows_as_excel_writes_them_are_read_the_quick_way(workdir, monkeypatch):
     companies = next(s for s in quick if s["name"] == "企业信息")
     assert (companies["value_rows"], companies["last_row"], companies["hidden_rows"]) == (6, 9, {9})
     assert companies["merges"] == ["G1:H1"]
+
+
+def test_a_row_longer_than_the_quick_way_holds_is_streamed_by_the_full_pass(workdir, monkeypatch):
+    """The quick way reads whole rows: one longer than it holds (4 MB; here 1 MB) goes to the full pass."""
+    d, template = workdir
+    monkeypatch.setattr(package, "_QUICK_ROW_BYTES", 1 << 20)
+    cells = '<c r="A2" t="inlineStr"><is><t>甲</t></is></c>' * 60_000  # 2.8 MB, each cell naming A2
+    sheet = f'<worksheet xmlns="{SHEET_NS}"><sheetData>{_HEADER_ROW}<row r="2">{cells}</row></sheetData></worksheet>'
+    path = _copy(template, d / "长行.xlsx", replace={companies_part(template): sheet.encode()})
+    quick, full, passes = _both_ways(path, monkeypatch)
+    assert quick == full and passes == ["企业信息"]
+    assert next(s for s in quick if s["name"] == "企业信息")["last_row"] == 2

@@ -740,6 +740,7 @@ def _plain(piece: bytes) -> bool:
 
 
 _SHEET_DATA, _SHEET_DATA_END = b"<sheetData", b"</sheetData"
+_QUICK_ROW_BYTES = 4 * _CHUNK  # the longest row the quick way holds whole
 
 
 class _QuickRows:
@@ -794,6 +795,8 @@ class _QuickRows:
             if cut > 0:
                 self._rows(buffer[:cut])
                 buffer = buffer[cut:]
+            elif len(buffer) > _QUICK_ROW_BYTES:
+                raise _Fallback()  # a row this long is left to the full pass, which streams it
             chunk = next(chunks, None)
             if chunk is None:
                 raise _Fallback()  # the part ends inside <sheetData>: the full pass says where
