@@ -127,14 +127,18 @@ def upgrade(engine: Engine, target: str = "head") -> None:
 
 def create_at_head(engine: Engine) -> bool:
     """Make an empty SQLite database the newest revision in one step; False (nothing done) when the
-    database is not SQLite or the stored head is not the newest revision (then migrate as usual)."""
+    database is not SQLite, not empty (another instance of the program made it meanwhile), or the stored head
+    is not the newest revision: then migrate as usual."""
     if engine.dialect.name != "sqlite":
         return False
     from core.store import sqlite_head
+    from core.store.db import WRITE
 
     if sqlite_head.REVISION != head_revision():
         return False
-    with _migration_connection(engine) as conn:
+    with engine.execution_options(**{WRITE: True}).connect() as conn, conn.begin():  # BEGIN IMMEDIATE
+        if conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
+            return False
         for statement in sqlite_head.STATEMENTS:
             conn.exec_driver_sql(statement)
     return True

@@ -522,6 +522,7 @@ def test_a_server_database_is_migrated_revision_by_revision(db_url):
     assert made == db_url.startswith("sqlite")
     with engine.connect() as conn:
         assert migrate.current_revision(conn) == (migrate.head_revision() if made else None)
+    assert not migrate.create_at_head(engine)  # not empty (made by another instance of the program): no change
     engine.dispose()
     store = open_store(db_url)
     with store.engine.connect() as conn:
