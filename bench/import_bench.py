@@ -16,6 +16,14 @@ and the two alternating:
 Prints the median CPU seconds of each, the ratio program / baseline, and the
 peak resident memory of the process (VmHWM) and its rise above the imports.
 ``--source`` reads with another checkout of the program (the "before" figure).
+
+    python bench/import_bench.py N --command [--runs 5] [--against DIR]
+
+times the whole import step as the clerk runs it instead: ``main.py --db
+sqlite:///FRESH import WORKBOOK`` in its own process on a fresh SQLite file
+(start-up, creating the database, reading, writing, sealing), CPU seconds of
+the process from wait4; with ``--against``, runs of that checkout (the
+"before") alternate with this one's and both medians are printed.
 """
 
 from __future__ import annotations
@@ -87,12 +95,53 @@ def measure(mode: str, path: Path, n: int, source: Path) -> dict:
     return json.loads(done.stdout)
 
 
+def import_command(path: Path, n: int, source: Path) -> float:
+    """CPU seconds of one ``main.py import`` of ``path`` on a fresh SQLite file, run from ``source``."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kjjb-import-bench-") as folder:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "KJJB_", "QT_"))}
+        env.update(KJJB_DATA_DIR=f"{folder}/data", PYTHONPATH=str(source), HOME=folder)
+        main = [sys.executable, str(source / "main.py"), "--db", f"sqlite:///{folder}/kjjb.sqlite3"]
+        if n + 1 > 20_000:
+            subprocess.run([*main, "import-limit", str(n + 1)], cwd=source, env=env, capture_output=True, check=True)
+        proc = subprocess.Popen(
+            [*main, "import", str(path)], cwd=source, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        out = proc.stdout.read() if proc.stdout else b""
+        _, status, usage = os.wait4(proc.pid, 0)  # that child's own rusage (before Popen reaps it)
+        if os.waitstatus_to_exitcode(status) or out.split()[:1] != [b"1"]:
+            raise SystemExit(f"import failed in {source}: {out.decode(errors='replace')}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def command_main(a) -> int:
+    sources = {"this": ROOT, **({"against": a.against.resolve()} if a.against else {})}
+    path = big_workbook(a.n)
+    times: dict[str, list[float]] = {k: [] for k in sources}
+    for _ in range(a.runs):
+        for key, source in sources.items():
+            times[key].append(import_command(path, a.n, source))
+    print(f"{a.n:,} companies: main.py import on a fresh SQLite file, CPU seconds, median of {a.runs} alternating runs")
+    for key, source in sources.items():
+        shown = " ".join(f"{t:.2f}" for t in times[key])
+        print(f"  {str(source):40s} {statistics.median(times[key]):6.2f} s   ({shown})")
+    if a.against:
+        print(f"  ratio this / against {statistics.median(times['this']) / statistics.median(times['against']):.2f}")
+    return 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("n", type=int, help="companies in the workbook")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--source", type=Path, default=ROOT, help="the checkout whose reader is measured")
+    p.add_argument("--command", action="store_true", help="time the whole import command instead")
+    p.add_argument("--against", type=Path, help="with --command: the checkout to alternate with (the before)")
     a = p.parse_args()
+    if a.command:
+        return command_main(a)
     path = big_workbook(a.n)
     runs: dict[str, list[dict]] = {"program": [], "baseline": []}
     for _ in range(a.runs):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from core.paths import user_data_dir
 from core.store.errors import DatabaseBroken, StoreError
-from core.store.sqlitefile import damage, file_problem
+from core.store.sqlitefile import damage, file_problem, undecodable
 
 REASONS = {"manual": "手动备份", "import": "导入前自动备份", "migrate": "升级前自动备份", "restore": "恢复前自动备份"}
 KEEP_AUTOMATIC = 30  # automatic backups kept per database; manual ones are never deleted
@@ -106,6 +106,8 @@ def _copy(source: Path, target: Path, check: str = "quick_check") -> list[str]:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
             problems = [r[0] for r in dst.execute(f"PRAGMA {check}")]
+        except UnicodeDecodeError:
+            raise undecodable() from None
         finally:
             dst.close()
     finally:
@@ -214,6 +216,8 @@ def damage_of(db_path: Path) -> str | None:
         con = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True, timeout=30)
         try:
             found = [r[0] for r in con.execute("PRAGMA quick_check")]
+        except UnicodeDecodeError:
+            raise undecodable() from None
         finally:
             con.close()
     except sqlite3.Error as exc:

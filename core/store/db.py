@@ -27,7 +27,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from core.paths import user_data_dir
 from core.store.backup import broken_database
 from core.store.errors import StoreError
-from core.store.sqlitefile import SQLITE_HEADER, damage, file_problem  # noqa: F401 (imported from here too)
+from core.store.sqlitefile import SQLITE_HEADER, damage, file_problem, undecodable  # noqa: F401 (imported from here too)
 from core.store.types import dumps
 
 DB_FILENAME = "kjjb.sqlite3"
@@ -136,6 +136,8 @@ def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
+    except UnicodeDecodeError:
+        raise undecodable() from None
     finally:
         cursor.close()
 

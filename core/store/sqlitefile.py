@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -76,3 +77,11 @@ def damage(exc: BaseException) -> str | None:
     if code & 0xFF == SQLITE_NOTADB:
         return "不是有效的数据库文件（file is not a database）"
     return None
+
+
+def undecodable() -> sqlite3.DatabaseError:
+    """The error SQLite raised on a damaged file whose message quotes damaged bytes (a table's name in a malformed
+    schema): Python's sqlite3 cannot decode such a message and raises UnicodeDecodeError in its place."""
+    exc = sqlite3.DatabaseError("database disk image is malformed")
+    exc.sqlite_errorcode = SQLITE_CORRUPT
+    return exc

@@ -1,6 +1,7 @@
 """Schema revisions: the migrated schema equals the models, and upgrading keeps the data."""
 
 import datetime as dt
+import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -456,4 +457,75 @@ def test_an_up_to_date_database_is_recognised_in_one_query_and_nothing_else_is(d
         conn.execute(sa.text("DELETE FROM alembic_version WHERE version_num = '0001'"))
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0006'"))
     assert not migrate.ready(store.engine)  # an older revision
+    store.close()
+
+
+def _sqlite_contents(path) -> tuple[list, dict]:
+    """A SQLite file's schema as SQLite stored it (type, name, table, statement text) and every table's rows."""
+    with sqlite3.connect(path) as conn:
+        schema = sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(), key=repr)
+        rows = {
+            name: conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
+            for kind, name, *_ in schema
+            if kind == "table"
+        }
+    return schema, rows
+
+
+def test_a_new_sqlite_file_is_made_at_the_head_with_the_very_schema_migrating_leaves(tmp_path):
+    """Schema.upgrade makes an empty SQLite file at the head in one step (core.store.sqlite_head) instead of
+    running every revision: the statement texts SQLite keeps, the indexes, triggers and rows are the same."""
+    migrated, made = tmp_path / "migrated.sqlite3", tmp_path / "made.sqlite3"
+    engine = make_engine(f"sqlite:///{migrated.as_posix()}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    store = open_store(f"sqlite:///{made.as_posix()}", check=False)
+    statements = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    store.schema.upgrade()
+    assert not any(s.startswith("ALTER") or "_alembic_tmp_" in s for s in statements)  # no revision was run
+    assert store.revision() == migrate.head_revision()
+    store.close()
+    # the log begun on the new file is taken out to compare: the migrated one has none
+    with sqlite3.connect(made) as conn:
+        assert conn.execute("SELECT seq FROM audit_head").fetchone()[0] == 1
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    schema_migrated, rows_migrated = _sqlite_contents(migrated)
+    schema_made, rows_made = _sqlite_contents(made)
+    assert schema_made == schema_migrated
+    tables = {name for kind, name, *_ in schema_made if kind == "table"}
+    assert tables == set(Base.metadata.tables) | {"alembic_version", "sqlite_sequence"}
+    assert sum(kind == "trigger" for kind, *_ in schema_made) == 4  # audit_log and audit_seals append-only
+    audit = {"audit_log", "audit_seals", "audit_head"}
+    assert {k: v for k, v in rows_made.items() if k not in audit} == {
+        k: v for k, v in rows_migrated.items() if k not in audit
+    }
+    assert rows_migrated["alembic_version"] == [(migrate.head_revision(),)]
+
+
+def test_the_stored_sqlite_head_is_what_migrating_an_empty_file_leaves(tmp_path):
+    """core/store/sqlite_head.py is generated; after adding a revision write it again with
+    ``python -m core.store.migrate`` (until then a new file is migrated revision by revision)."""
+    from core.store import sqlite_head
+
+    engine = make_engine(f"sqlite:///{(tmp_path / 'head.sqlite3').as_posix()}")
+    migrate.upgrade(engine)
+    assert sqlite_head.REVISION == migrate.head_revision(), "run: python -m core.store.migrate"
+    assert migrate.sqlite_head_statements(engine) == sqlite_head.STATEMENTS, "run: python -m core.store.migrate"
+    engine.dispose()
+
+
+def test_a_server_database_is_migrated_revision_by_revision(db_url):
+    """Only SQLite takes the one-step way; on PostgreSQL create_at_head does nothing and the revisions run."""
+    engine = make_engine(db_url)
+    made = migrate.create_at_head(engine)
+    assert made == db_url.startswith("sqlite")
+    with engine.connect() as conn:
+        assert migrate.current_revision(conn) == (migrate.head_revision() if made else None)
+    assert not migrate.create_at_head(engine)  # not empty (made by another instance of the program): no change
+    engine.dispose()
+    store = open_store(db_url)
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    assert store.revision() == migrate.head_revision()
     store.close()

@@ -50,7 +50,8 @@ class Schema(Manager):
             store.backups.create("migrate") if current is not None and store.is_sqlite and backup_first else None
         )
         with store.database_errors():
-            migrate.upgrade(store.engine)
+            if current is not None or not migrate.create_at_head(store.engine):
+                migrate.upgrade(store.engine)
         if current is not None:
             store.last_upgrade = (current, migrate.head_revision(), saved)
         self._start_audit_log()
