@@ -81,6 +81,7 @@ def load_cases(s: Session, batch_id: int, company_ids, vocab: Vocabulary, cancel
     histories = load_histories(s, company_ids, batch_id, vocab, cancel)
     claims: dict[int, list[Claim]] = {cid: [] for cid in company_ids}
     problems: dict[int, list[str]] = {cid: [] for cid in company_ids}
+    memo: dict = {}  # decode_claim's parsed values
     for ids in chunks(company_ids):
         for cid, ctype, key, fields in s.execute(
             select(ClaimRow.company_id, ClaimRow.type, ClaimRow.claim_key, ClaimRow.fields)
@@ -88,7 +89,7 @@ def load_cases(s: Session, batch_id: int, company_ids, vocab: Vocabulary, cancel
             .order_by(ClaimRow.seq)
         ):
             _ask(cancel)  # before each claim built, as load_histories asks before each row
-            claim, trouble = decode_claim(ctype, key, fields, vocab)
+            claim, trouble = decode_claim(ctype, key, fields, vocab, memo)
             claims[cid].append(claim)
             problems[cid].extend(trouble)
     out = []
