@@ -26,6 +26,7 @@ from core.store.audit import insert_many, log, sealed_as_written, stamp, touch
 from core.progress import Cancelled
 from core.store.errors import Stale, name_list
 from core.store.history import LoadedCase, chunks
+from core.store.idlists import among, id_sets
 from core.store.models import AwardLineRow, Batch, BatchCompany, Company
 from core.store.seals import Encoded, canonical_json
 from core.store.tuplewrites import update_rows
@@ -232,9 +233,9 @@ def _values(row: AwardLineRow) -> dict:
 
 def _check_versions(s: Session, read: dict[int, int]) -> None:
     changed = []
-    for ids in chunks(read):
+    for ids in id_sets(s, read):
         for cid, name, version in s.execute(
-            select(Company.id, Company.name, Company.history_version).where(Company.id.in_(ids))
+            select(Company.id, Company.name, Company.history_version).where(among(s, Company.id, ids))
         ):
             if version != read[cid]:
                 changed.append(name)

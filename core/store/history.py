@@ -26,6 +26,7 @@ from core.model import Claim, Company as EngineCompany, CompanyCase, History, Le
 from core.money import ZERO
 from core.store.chunks import CHUNK, chunks  # noqa: F401 (imported from here by other modules)
 from core.store.claimcodec import decode_claim
+from core.store.idlists import among, id_sets
 from core.progress import Cancelled
 from core.store.models import APPROVED, PAID, Batch, ClaimRow, Company, LedgerRow, RdRow, RecognitionRow, TechSmeRow
 from core.vocabulary import Vocabulary
@@ -150,25 +151,25 @@ def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabul
     memo: dict = {}  # decode_claim's parsed values
     own = family(s, batch_id)
     parts = {cid: _Parts() for cid in company_ids}
-    for ids in chunks(parts):
+    for ids in id_sets(s, parts):
         for row in _asking(
             s,
             select(*_RECOGNITION_COLUMNS)
-            .where(RecognitionRow.company_id.in_(ids))
+            .where(among(s, RecognitionRow.company_id, ids))
             .order_by(RecognitionRow.date, RecognitionRow.id),
             cancel,
         ):
             parts[row.company_id].recognitions.append(to_recognition(row))
         for cid, year in _asking(
-            s, select(TechSmeRow.company_id, TechSmeRow.year).where(TechSmeRow.company_id.in_(ids)), cancel
+            s, select(TechSmeRow.company_id, TechSmeRow.year).where(among(s, TechSmeRow.company_id, ids)), cancel
         ):
             parts[cid].tech_sme.add(year)
-        for cid, year, *figures in _asking(s, select(*_RD_COLUMNS).where(RdRow.company_id.in_(ids)), cancel):
+        for cid, year, *figures in _asking(s, select(*_RD_COLUMNS).where(among(s, RdRow.company_id, ids)), cancel):
             parts[cid].rd[year] = RdYear(year, *figures)
         ledger = (
             select(*_LEDGER_COLUMNS, Batch.adjusts_batch_id)
             .outerjoin(Batch, Batch.id == LedgerRow.batch_id)
-            .where(LedgerRow.company_id.in_(ids))
+            .where(among(s, LedgerRow.company_id, ids))
             .order_by(LedgerRow.id)
         )
         if own:
@@ -178,7 +179,7 @@ def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabul
         earlier = (
             select(ClaimRow.company_id, ClaimRow.type, ClaimRow.claim_key, ClaimRow.fields, Batch.award_year)
             .join(Batch, Batch.id == ClaimRow.batch_id)
-            .where(ClaimRow.company_id.in_(ids), Batch.status.in_((APPROVED, PAID)))
+            .where(among(s, ClaimRow.company_id, ids), Batch.status.in_((APPROVED, PAID)))
             .order_by(Batch.award_year, ClaimRow.batch_id, ClaimRow.seq)
         )
         if own:
