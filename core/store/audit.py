@@ -176,7 +176,9 @@ def touch(s: Session, model: type[Base], keys: Iterable[object]) -> None:
     trail(s).touch(model.__tablename__, keys)
 
 
-def insert_many(s: Session, model: type[Base], rows: list[dict], canonical: bool = False) -> list[int]:
+def insert_many(
+    s: Session, model: type[Base], rows: list[dict], canonical: bool = False, as_text: bool = False
+) -> list[int]:
     """Insert ``rows`` (column values) into ``model``'s table as one executemany statement, without building an
     ORM object per row (core.store.tuplewrites.insert_rows); returns their ids in the order given.
 
@@ -188,13 +190,18 @@ def insert_many(s: Session, model: type[Base], rows: list[dict], canonical: bool
     then the text sealed as well, and which a check hashes as it stands (``seals.as_stored``). Only for values
     whose objects have text keys and are read by key (the canonical JSON of what reads back is the same text, and
     nothing shows the keys' order).
+
+    ``as_text`` (with ``canonical``): the JSON values are given as their canonical JSON text already (encoded once by
+    the caller: a calculation encodes each line as its company is evaluated), bound and sealed as they are.
     """
     if not rows:
         return []
     table = cast(Table, model.__table__)  # a declarative model's table (typed as a FromClause)
     encoded = frozenset(c for c in rows[0] if isinstance(table.c[c].type, JSON))
     params: list[dict] = rows
-    if encoded:  # each JSON value encoded once, here: bound as that text, sealed from it
+    if as_text and not canonical:
+        raise ValueError("insert_many: JSON given as text must be canonical JSON")
+    if encoded and not as_text:  # each JSON value encoded once, here: bound as that text, sealed from it
         encode = canonical_json if canonical else dumps
         params = [{**values, **{c: encode(values[c]) for c in encoded}} for values in rows]
     ids = insert_rows(s, table, params, encoded)

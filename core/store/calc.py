@@ -12,6 +12,7 @@ executemany statements; a cancelled or failed run writes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -26,6 +27,7 @@ from core.store.audit import insert_many, log, sealed_as_written, stamp, touch
 from core.progress import Cancelled
 from core.store.errors import Stale, name_list
 from core.store.history import LoadedCase, chunks
+from core.store.idlists import among, id_sets
 from core.store.models import AwardLineRow, Batch, BatchCompany, Company
 from core.store.seals import Encoded, canonical_json
 from core.store.tuplewrites import update_rows
@@ -72,15 +74,23 @@ def _evaluate_one(item: LoadedCase, ctx: Context) -> CompanyResult:
 @dataclass(slots=True)
 class Outcome:
     """What one company's evaluation writes: its result (without the rule objects) and its lines' columns
-    (without ``batch_id`` and ``line_no``, given when written). Small and picklable, to be spooled."""
+    (without ``batch_id`` and ``line_no``, given when written). Small and picklable, to be spooled.
+
+    Its JSON (the result's lists, each line's trace and schedule) is held as the canonical JSON text stored and
+    sealed (``seals.canonical_json``), encoded once as the company is evaluated: a spool file pickles text in half
+    the time of the objects (bench/calc_memory_bench.py).
+    """
 
     company_id: int
     version: int
     total: Decimal
-    errors: list
-    warnings: list
-    excluded: list
+    errors: str  # canonical JSON of the list of errors ("[]": none)
+    warnings: str
+    excluded: str
     lines: list[dict]
+
+
+NO_ERRORS = "[]"
 
 
 def outcome(item: LoadedCase, result: CompanyResult) -> Outcome:
@@ -88,11 +98,26 @@ def outcome(item: LoadedCase, result: CompanyResult) -> Outcome:
         item.company_id,
         item.version,
         result.total,
-        list(result.errors),
-        list(result.warnings),
-        [exclusion_json(e) for e in result.excluded],
-        [line_values(line) for line in result.lines],
+        _list_json(result.errors),
+        _list_json(result.warnings),
+        _list_json([exclusion_json(e) for e in result.excluded]),
+        [_line_json(line_values(line)) for line in result.lines],
     )
+
+
+def _list_json(value: list) -> str:
+    """A result's list as its canonical JSON; most companies' errors and warnings are empty."""
+    return canonical_json(value) if value else "[]"
+
+
+_LINE_JSON = ("trace", "schedule")
+
+
+def _line_json(values: dict) -> dict:
+    """A line's columns with its trace and schedule as their canonical JSON text."""
+    for c in _LINE_JSON:
+        values[c] = canonical_json(values[c])
+    return values
 
 
 def write_outcomes(
@@ -129,9 +154,11 @@ def write_outcomes(
         for o in chunk:
             rows = o.lines
             company_total = o.total
-            if netting is not None and not o.errors:
-                objects = [AwardLineRow(batch_id=batch.id, company_id=o.company_id, line_no=0, **r) for r in rows]
-                rows = [_values(r) for r in netting.differences(o.company_id, objects)]
+            if netting is not None and o.errors == NO_ERRORS:
+                objects = [
+                    AwardLineRow(batch_id=batch.id, company_id=o.company_id, line_no=0, **_decoded(r)) for r in rows
+                ]
+                rows = [_line_json(_values(r)) for r in netting.differences(o.company_id, objects)]
                 company_total = sum((r["amount"] for r in rows), ZERO)
             for row in rows:
                 line_no += 1
@@ -143,12 +170,12 @@ def write_outcomes(
                     "member": members[o.company_id].id,
                     "history_version": o.version,
                     "total": company_total,
-                    **{_JSON_PARAM + c: canonical_json(getattr(o, c)) for c in _MEMBER_JSON},
+                    **{_JSON_PARAM + c: getattr(o, c) for c in _MEMBER_JSON},
                 }
             )
             total += company_total
-            errors += bool(o.errors)
-        insert_many(s, AwardLineRow, written, canonical=True)  # traces and schedules: read by key
+            errors += o.errors != NO_ERRORS
+        insert_many(s, AwardLineRow, written, canonical=True, as_text=True)  # traces and schedules: read by key
         touch(s, BatchCompany, [u["member"] for u in updates])
         if updates:
             update_rows(s, _MEMBERS, _MEMBER_COLUMNS, [_member_update(u) for u in updates], _MEMBER_TEXTS)
@@ -225,6 +252,12 @@ def _member_row(kept, update: dict) -> dict:
 _LINE_COLUMNS = tuple(c.key for c in AwardLineRow.__table__.columns if c.key != "id")
 
 
+def _decoded(values: dict) -> dict:
+    """A line's columns as an object takes them: its trace and schedule decoded (an adjustment's netting edits
+    them)."""
+    return {**values, **{c: json.loads(values[c]) for c in _LINE_JSON}}
+
+
 def _values(row: AwardLineRow) -> dict:
     """A line's column values, for one insert of all of them (the object itself is never added to the session)."""
     return {c: getattr(row, c) for c in _LINE_COLUMNS}
@@ -232,9 +265,9 @@ def _values(row: AwardLineRow) -> dict:
 
 def _check_versions(s: Session, read: dict[int, int]) -> None:
     changed = []
-    for ids in chunks(read):
+    for ids in id_sets(s, read):
         for cid, name, version in s.execute(
-            select(Company.id, Company.name, Company.history_version).where(Company.id.in_(ids))
+            select(Company.id, Company.name, Company.history_version).where(among(s, Company.id, ids))
         ):
             if version != read[cid]:
                 changed.append(name)

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from core.model import Claim, Company as EngineCompany, CompanyCase
 from core.progress import Cancelled
-from core.store.chunks import chunks
 from core.store.claimcodec import decode_claim
 from core.store.errors import Stale
 from core.store.history import LoadedCase, load_histories
+from core.store.idlists import among, id_sets
 from core.store.models import BatchCompany, ClaimRow, Company
 from core.vocabulary import Vocabulary
 
@@ -64,7 +64,7 @@ def load_cases(s: Session, batch_id: int, company_ids, vocab: Vocabulary, cancel
     order given (core.store.history.load_batch_cases for part of a batch)."""
     company_ids = list(company_ids)
     companies = {}
-    for ids in chunks(company_ids):
+    for ids in id_sets(s, company_ids):
         for row in s.execute(
             select(
                 Company.id,
@@ -75,20 +75,21 @@ def load_cases(s: Session, batch_id: int, company_ids, vocab: Vocabulary, cancel
                 Company.size,
                 Company.industry,
                 Company.history_version,
-            ).where(Company.id.in_(ids))
+            ).where(among(s, Company.id, ids))
         ):
             companies[row.id] = row
     histories = load_histories(s, company_ids, batch_id, vocab, cancel)
     claims: dict[int, list[Claim]] = {cid: [] for cid in company_ids}
     problems: dict[int, list[str]] = {cid: [] for cid in company_ids}
-    for ids in chunks(company_ids):
+    memo: dict = {}  # decode_claim's parsed values
+    for ids in id_sets(s, company_ids):
         for cid, ctype, key, fields in s.execute(
             select(ClaimRow.company_id, ClaimRow.type, ClaimRow.claim_key, ClaimRow.fields)
-            .where(ClaimRow.batch_id == batch_id, ClaimRow.company_id.in_(ids))
+            .where(ClaimRow.batch_id == batch_id, among(s, ClaimRow.company_id, ids))
             .order_by(ClaimRow.seq)
         ):
             _ask(cancel)  # before each claim built, as load_histories asks before each row
-            claim, trouble = decode_claim(ctype, key, fields, vocab)
+            claim, trouble = decode_claim(ctype, key, fields, vocab, memo)
             claims[cid].append(claim)
             problems[cid].extend(trouble)
     out = []

@@ -26,6 +26,7 @@ from core.model import Claim, Company as EngineCompany, CompanyCase, History, Le
 from core.money import ZERO
 from core.store.chunks import CHUNK, chunks  # noqa: F401 (imported from here by other modules)
 from core.store.claimcodec import decode_claim
+from core.store.idlists import among, id_sets
 from core.progress import Cancelled
 from core.store.models import APPROVED, PAID, Batch, ClaimRow, Company, LedgerRow, RdRow, RecognitionRow, TechSmeRow
 from core.vocabulary import Vocabulary
@@ -147,28 +148,28 @@ def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabul
     """
     from core.store.adjustments import family
 
+    memo: dict = {}  # decode_claim's parsed values
     own = family(s, batch_id)
     parts = {cid: _Parts() for cid in company_ids}
-    for ids in chunks(parts):
+    for ids in id_sets(s, parts):
         for row in _asking(
             s,
-            select(RecognitionRow)
-            .where(RecognitionRow.company_id.in_(ids))
+            select(*_RECOGNITION_COLUMNS)
+            .where(among(s, RecognitionRow.company_id, ids))
             .order_by(RecognitionRow.date, RecognitionRow.id),
             cancel,
-            scalars=True,
         ):
             parts[row.company_id].recognitions.append(to_recognition(row))
         for cid, year in _asking(
-            s, select(TechSmeRow.company_id, TechSmeRow.year).where(TechSmeRow.company_id.in_(ids)), cancel
+            s, select(TechSmeRow.company_id, TechSmeRow.year).where(among(s, TechSmeRow.company_id, ids)), cancel
         ):
             parts[cid].tech_sme.add(year)
-        for row in _asking(s, select(RdRow).where(RdRow.company_id.in_(ids)), cancel, scalars=True):
-            parts[row.company_id].rd[row.year] = to_rd(row)
+        for cid, year, *figures in _asking(s, select(*_RD_COLUMNS).where(among(s, RdRow.company_id, ids)), cancel):
+            parts[cid].rd[year] = RdYear(year, *figures)
         ledger = (
-            select(LedgerRow, Batch.adjusts_batch_id)
+            select(*_LEDGER_COLUMNS, Batch.adjusts_batch_id)
             .outerjoin(Batch, Batch.id == LedgerRow.batch_id)
-            .where(LedgerRow.company_id.in_(ids))
+            .where(among(s, LedgerRow.company_id, ids))
             .order_by(LedgerRow.id)
         )
         if own:
@@ -176,29 +177,55 @@ def load_histories(s: Session, company_ids, batch_id: int | None, vocab: Vocabul
         for cid, entries in _netted(_asking(s, ledger, cancel)).items():
             parts[cid].ledger.extend(entries)
         earlier = (
-            select(ClaimRow, Batch.award_year)
+            select(ClaimRow.company_id, ClaimRow.type, ClaimRow.claim_key, ClaimRow.fields, Batch.award_year)
             .join(Batch, Batch.id == ClaimRow.batch_id)
-            .where(ClaimRow.company_id.in_(ids), Batch.status.in_((APPROVED, PAID)))
+            .where(among(s, ClaimRow.company_id, ids), Batch.status.in_((APPROVED, PAID)))
             .order_by(Batch.award_year, ClaimRow.batch_id, ClaimRow.seq)
         )
         if own:
             earlier = earlier.where(ClaimRow.batch_id.not_in(own))
-        for row, year in _asking(s, earlier, cancel):
-            claim, _ = decode_claim(row.type, row.claim_key, row.fields, vocab)
-            parts[row.company_id].claims.append((year, claim))
+        for cid, ctype, key, fields, year in _asking(s, earlier, cancel):
+            claim, _ = decode_claim(ctype, key, fields, vocab, memo)
+            parts[cid].claims.append((year, claim))
     return {
         cid: History(tuple(p.recognitions), frozenset(p.tech_sme), p.rd, tuple(p.ledger), tuple(p.claims))
         for cid, p in parts.items()
     }
 
 
+# What the engine reads of each row, selected as plain columns (no ORM object per row).
+_RECOGNITION_COLUMNS = (
+    RecognitionRow.company_id,
+    RecognitionRow.kind,
+    RecognitionRow.level,
+    RecognitionRow.date,
+    RecognitionRow.number,
+    RecognitionRow.issued_in,
+    RecognitionRow.name,
+    RecognitionRow.stage,
+)
+_RD_COLUMNS = (RdRow.company_id, RdRow.year, RdRow.expense, RdRow.super_deduction, RdRow.deducted, RdRow.revenue)
+_LEDGER_COLUMNS = (
+    LedgerRow.id,
+    LedgerRow.company_id,
+    LedgerRow.batch_id,
+    LedgerRow.rule_id,
+    LedgerRow.year,
+    LedgerRow.subject,
+    LedgerRow.person,
+    LedgerRow.amount,
+)
+
+
 def _netted(rows) -> dict[int, list[LedgerEntry]]:
     """Ledger entries per company, the rows of one batch family summed per rule, year, subject and person.
 
-    Typed-in rows (no batch) stay as they are; a family's award that nets to zero is left out.
+    ``rows``: the ``_LEDGER_COLUMNS`` of each row, then its batch's ``adjusts_batch_id``. Typed-in rows (no batch)
+    stay as they are; a family's award that nets to zero is left out.
     """
     groups: dict[tuple, list] = {}
-    for row, adjusts in rows:
+    for row in rows:
+        adjusts = row.adjusts_batch_id
         family = adjusts or row.batch_id
         who = family if family is not None else ("typed", row.id)
         key = (row.company_id, who, row.rule_id, row.year, row.subject, row.person)

@@ -93,13 +93,13 @@ def test_the_spool_gives_its_chunks_back_from_the_file_each_time_it_is_read():
             1,
             3,
             D("500000.00"),
-            [],
-            ["警告"],
-            [],
-            [{"amount": D("500000.00"), "event_date": dt.date(2026, 3, 1), "trace": {"steps": ["首次"]}}],
+            "[]",
+            '["警告"]',
+            "[]",
+            [{"amount": D("500000.00"), "event_date": dt.date(2026, 3, 1), "trace": '{"steps":["首次"]}'}],
         )
     ]
-    second = [Outcome(2, 1, D("0"), ["错误"], [], [{"rule_id": "r"}], [])]
+    second = [Outcome(2, 1, D("0"), '["错误"]', "[]", '[{"rule_id":"r"}]', [])]
     spool.add(first)
     spool.add(second)
     assert list(spool) == [first, second] == list(spool)
@@ -125,4 +125,27 @@ def test_lines_inserted_many_to_a_statement_get_their_own_ids(store, policies):
             )
         }
     assert [a for _, (_, a) in sorted(stored.items())] == [D("500000.00")] * 5 + [D("100000.00"), D("50000.00")]
+    assert store.verify_audit().ok
+
+
+def test_an_outcome_holds_the_json_stored_and_sealed(store, policies):
+    """The JSON of a company's result and of its lines is encoded once, as the company is evaluated (calc.outcome),
+    as the canonical JSON the store keeps: what the columns hold is that text, and every row matches its seal."""
+    from sqlalchemy import Text, cast, select
+
+    from core.store.models import AwardLineRow, BatchCompany
+    from core.store.seals import canonical_json
+
+    b = _batch(store)
+    store.calculate(b, policies)
+    with store.reading() as s:
+        traces = s.execute(
+            select(AwardLineRow.trace, cast(AwardLineRow.trace, Text).label("text")).order_by(AwardLineRow.line_no)
+        )
+        assert all(text == canonical_json(trace) for trace, text in traces)
+        results = s.execute(
+            select(BatchCompany.errors, BatchCompany.excluded, cast(BatchCompany.excluded, Text).label("text"))
+        )
+        for errors, excluded, text in results:
+            assert errors == [] and text == canonical_json(excluded)
     assert store.verify_audit().ok
