@@ -271,16 +271,11 @@ def _snapshot_companies(s: Session, members) -> None:
     """Keep each company's name, USCC and bank account as approved, after checking each against its seal (the
     payee is what the disbursement sheet pays)."""
     for part in chunks(members, PART):
-        companies = verified(s, Company, [m.company_id for m in part])
+        companies = verified(s, Company, [m.company_id for m in part], ("uscc", "name", "bank_name", "bank_account"))
         changes = {}
         for m in part:
-            c = companies[str(m.company_id)]
-            changes[m.id] = {
-                "uscc": c["uscc"],
-                "company_name": c["name"],
-                "bank_name": c["bank_name"],
-                "bank_account": c["bank_account"],
-            }
+            uscc, name, bank_name, bank_account = companies[str(m.company_id)]
+            changes[m.id] = {"uscc": uscc, "company_name": name, "bank_name": bank_name, "bank_account": bank_account}
         update_checked(s, BatchCompany, changes)
 
 

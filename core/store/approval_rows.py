@@ -20,11 +20,11 @@ from core.store.seals import RowState, pack_seal, reseal, row_states
 from core.store.tuplewrites import update_tuples
 
 
-def verified(s: Session, model, keys, doing: str = "") -> dict[str, dict]:
-    """{key: the row's sealed columns} of the rows with these keys, each checked against its last seal as
+def verified(s: Session, model, keys, columns: Sequence[str], doing: str = "") -> dict[str, tuple]:
+    """{key: the values of ``columns``} of the rows with these keys, each checked against its last seal as
     ``audit.verify_rows`` checks it (Tampered when one does not match)."""
-    states = _verified_states(s, model, keys, doing, rows=True)
-    return {key: st.row for key, st in states.items() if isinstance(st.row, dict)}
+    states = _verified_states(s, model, keys, doing, take=columns)
+    return {key: cast(tuple, st.row) for key, st in states.items()}
 
 
 def kept(s: Session, model, keys, columns: Sequence[str]) -> dict[str, tuple]:
@@ -42,18 +42,15 @@ def kept(s: Session, model, keys, columns: Sequence[str]) -> dict[str, tuple]:
     return {key: cast(tuple, st.row) for key, st in states.items()}
 
 
-def _verified_states(
-    s: Session, model, keys, doing: str = "", rows: bool = False, take: Sequence[str] = ()
-) -> dict[str, RowState]:
-    """The rows' states, each checked against its seal; with each row (``rows``), the values of the columns
-    ``take``, or else each column's JSON."""
+def _verified_states(s: Session, model, keys, doing: str = "", take: Sequence[str] = ()) -> dict[str, RowState]:
+    """The rows' states, each checked against its seal; with the values of the columns ``take``, or else each
+    column's JSON (for ``reseal``)."""
     name = model.__tablename__
-    parts = not rows and not take
-    states = row_states(s, name, keys, rows=rows, parts=parts, take=take)
+    states = row_states(s, name, keys, parts=not take, take=take)
     bad = [st.key for st in states.values() if not st.matches]
     if bad:
         check(s, name, bad, doing)  # reads them again (a server's concurrent change) and refuses, naming them
-        states.update(row_states(s, name, bad, rows=rows, parts=parts, take=take))
+        states.update(row_states(s, name, bad, parts=not take, take=take))
     t = s.info.get(TRAIL)
     if t is not None:
         t.checked[name].update(states)
