@@ -37,8 +37,8 @@ from sqlalchemy.orm import Session
 from core.identity.names import person_name
 from core.model import claim_recognition
 from core.money import ZERO
-from core.store.approval_rows import update_checked, verified
-from core.store.audit import insert_many, keep, log, stamp, touch, verify_rows
+from core.store.approval_rows import kept, update_checked, verified
+from core.store.audit import insert_many, log, stamp, touch, verify_rows
 from core.store.claimcodec import decode_claim
 from core.store.errors import BatchLocked, InvalidData, NotFound, Stale, name_list
 from core.store.history import StoredRecognition, bump_versions, chunks, recognition_keys, recognition_values
@@ -113,11 +113,10 @@ def approve(
     _check_errors(s, members)
     if not allow_provisional:
         _check_provisional(s, batch)
+    # The approval's entry seals the lines and claims it approved, not only the ledger and history rows it writes
+    # from them; each is checked against its seal as it is read (a line edited in the file must not be approved as
+    # it now stands), before anything is written from it.
     line_ids, total = _to_ledger(s, batch)
-    # The approval's entry seals the lines and claims it approved, not only the ledger rows it wrote; each is
-    # checked against its seal first (a line edited in the file must not be approved as it now stands).
-    keep(s, AwardLineRow, line_ids)
-    keep(s, ClaimRow, s.scalars(select(ClaimRow.id).where(ClaimRow.batch_id == batch.id)))
     _record_history(s, batch, vocab)
     _snapshot_companies(s, members)
     bump_versions(s, [m.company_id for m in members])
@@ -272,16 +271,11 @@ def _snapshot_companies(s: Session, members) -> None:
     """Keep each company's name, USCC and bank account as approved, after checking each against its seal (the
     payee is what the disbursement sheet pays)."""
     for part in chunks(members, PART):
-        companies = verified(s, Company, [m.company_id for m in part])
+        companies = verified(s, Company, [m.company_id for m in part], ("uscc", "name", "bank_name", "bank_account"))
         changes = {}
         for m in part:
-            c = companies[str(m.company_id)]
-            changes[m.id] = {
-                "uscc": c["uscc"],
-                "company_name": c["name"],
-                "bank_name": c["bank_name"],
-                "bank_account": c["bank_account"],
-            }
+            uscc, name, bank_name, bank_account = companies[str(m.company_id)]
+            changes[m.id] = {"uscc": uscc, "company_name": name, "bank_name": bank_name, "bank_account": bank_account}
         update_checked(s, BatchCompany, changes)
 
 
@@ -331,25 +325,16 @@ def _check_provisional(s: Session, batch: Batch) -> None:
 
 def _to_ledger(s: Session, batch: Batch) -> tuple[list[int], Decimal]:
     """Every line of the batch into the ledger (an adjustment's lines are differences: the ledger nets them),
-    written a part at a time; (the lines' ids, their total)."""
+    written a part at a time, each line checked against its seal as it is read and sealed again unchanged
+    (``kept``); (the lines' ids, their total)."""
     when = stamp(s)
     note = f"调整批次{batch.adjusts_batch_id}：{batch.adjust_reason}" if batch.adjusts_batch_id else ""
-    lines = s.execute(
-        select(
-            AwardLineRow.id,
-            AwardLineRow.company_id,
-            AwardLineRow.rule_id,
-            AwardLineRow.amount,
-            AwardLineRow.subject,
-            AwardLineRow.person,
-        )
-        .where(AwardLineRow.batch_id == batch.id)
-        .order_by(AwardLineRow.line_no)
-        .execution_options(yield_per=PART)
+    line_ids = list(
+        s.scalars(select(AwardLineRow.id).where(AwardLineRow.batch_id == batch.id).order_by(AwardLineRow.line_no))
     )
-    line_ids: list[int] = []
     total = ZERO
-    for part in lines.partitions():
+    for part in chunks(line_ids, PART):
+        lines = kept(s, AwardLineRow, part, ("company_id", "rule_id", "amount", "subject", "person"))
         rows = [
             dict(
                 company_id=company_id,
@@ -363,12 +348,15 @@ def _to_ledger(s: Session, batch: Batch) -> tuple[list[int], Decimal]:
                 note=note,
                 recorded_at=when,
             )
-            for line_id, company_id, rule_id, amount, subject, person in part
+            for line_id in part
+            for company_id, rule_id, amount, subject, person in [lines[str(line_id)]]
         ]
         insert_many(s, LedgerRow, rows)
-        line_ids += [line_id for line_id, *_ in part]
-        total += sum((amount for _, _, _, amount, _, _ in part), ZERO)
+        total += sum((row["amount"] for row in rows), ZERO)
     return line_ids, total
+
+
+_HISTORY_CLAIMS = ("recognition", "tech_sme_registration")
 
 
 def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
@@ -376,10 +364,13 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
 
     A recognition keeps its stage: a platform approved for 培育期 is recorded
     as such, and 'first time' checks do not count it as approved.
+
+    Every claim of the batch is read here once, checked against its seal and sealed again unchanged (``kept``):
+    the approval seals the claims it approved.
     """
     when = stamp(s)
     claims = ClaimRow.__table__
-    wanted = (claims.c.batch_id == batch.id, claims.c.type.in_(("recognition", "tech_sme_registration")))
+    wanted = (claims.c.batch_id == batch.id, claims.c.type.in_(_HISTORY_CLAIMS))
     company_ids = set(s.scalars(select(claims.c.company_id).where(*wanted).distinct()))
     index = recognition_keys(s, company_ids)
     years: set[tuple] = set()
@@ -387,16 +378,14 @@ def _record_history(s: Session, batch: Batch, vocab: Vocabulary) -> None:
         years.update(
             map(tuple, s.execute(select(TechSmeRow.company_id, TechSmeRow.year).where(TechSmeRow.company_id.in_(ids))))
         )
-    rows = s.execute(
-        select(claims.c.company_id, claims.c.type, claims.c.claim_key, claims.c.fields)
-        .where(*wanted)
-        .order_by(claims.c.seq)
-        .execution_options(yield_per=PART)
-    )
-    for part in rows.partitions():
+    claim_ids = list(s.scalars(select(claims.c.id).where(claims.c.batch_id == batch.id).order_by(claims.c.seq)))
+    for part in chunks(claim_ids, PART):
+        found = kept(s, ClaimRow, part, ("company_id", "type", "claim_key", "fields"))
         recognitions, registrations = [], []
-        for company_id, kind, claim_key, fields in part:
-            claim, problems = decode_claim(kind, claim_key, fields, vocab)
+        for company_id, kind, claim_key, fields in (found[str(i)] for i in part):
+            if kind not in _HISTORY_CLAIMS:
+                continue
+            claim, problems = decode_claim(kind, claim_key, json.loads(fields), vocab)
             if problems:
                 continue
             if kind == "tech_sme_registration":

@@ -9,6 +9,9 @@ A row updated here is sealed at the end of the change from the values written
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Session
 
@@ -17,21 +20,37 @@ from core.store.seals import RowState, pack_seal, reseal, row_states
 from core.store.tuplewrites import update_tuples
 
 
-def verified(s: Session, model, keys, doing: str = "") -> dict[str, dict]:
-    """{key: the row's sealed columns} of the rows with these keys, each checked against its last seal as
+def verified(s: Session, model, keys, columns: Sequence[str], doing: str = "") -> dict[str, tuple]:
+    """{key: the values of ``columns``} of the rows with these keys, each checked against its last seal as
     ``audit.verify_rows`` checks it (Tampered when one does not match)."""
-    states = _verified_states(s, model, keys, doing, rows=True)
-    return {key: st.row for key, st in states.items() if isinstance(st.row, dict)}
+    states = _verified_states(s, model, keys, doing, take=columns)
+    return {key: cast(tuple, st.row) for key, st in states.items()}
 
 
-def _verified_states(s: Session, model, keys, doing: str = "", rows: bool = False) -> dict[str, RowState]:
-    """The rows' states, each checked against its seal; with each row (``rows``) or else each column's JSON."""
+def kept(s: Session, model, keys, columns: Sequence[str]) -> dict[str, tuple]:
+    """{key: the values of ``columns`` (a JSON column's as its canonical JSON text)} of rows this change relies on
+    and seals again unchanged (``audit.keep``: the lines and claims an approval approves), each checked against its
+    seal as it is read here and noted with that seal as written: the end of the change neither reads nor digests
+    them again (one read and one digest per row)."""
     name = model.__tablename__
-    states = row_states(s, name, keys, rows=rows, parts=not rows)
+    states = _verified_states(s, model, keys, take=columns)
+    t = trail(s)
+    t.touch(name, states)
+    written = t.written[name]
+    for key, st in states.items():
+        written[key] = pack_seal(st.digest, st.fingerprint)
+    return {key: cast(tuple, st.row) for key, st in states.items()}
+
+
+def _verified_states(s: Session, model, keys, doing: str = "", take: Sequence[str] = ()) -> dict[str, RowState]:
+    """The rows' states, each checked against its seal; with the values of the columns ``take``, or else each
+    column's JSON (for ``reseal``)."""
+    name = model.__tablename__
+    states = row_states(s, name, keys, parts=not take, take=take)
     bad = [st.key for st in states.values() if not st.matches]
     if bad:
         check(s, name, bad, doing)  # reads them again (a server's concurrent change) and refuses, naming them
-        states.update(row_states(s, name, bad, rows=rows, parts=not rows))
+        states.update(row_states(s, name, bad, parts=not take, take=take))
     t = s.info.get(TRAIL)
     if t is not None:
         t.checked[name].update(states)

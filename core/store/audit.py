@@ -414,9 +414,9 @@ def finish(s: Session, t: Trail) -> None:
         for part in chunks(ordered, _FINISH_CHUNK):  # a chunk at a time: its row states are not all held
             states = row_states(s, table_name, [k for k in part if k not in written])
             # A row sealed as written and checked before it was written keeps that seal; one created is looked up
-            states.update(
-                _written_states(s, table_name, written, [k for k in part if k in written and k not in checked])
-            )
+            fresh = [k for k in part if k in written and k not in checked]
+            states.update(_written_states(s, table_name, written, [k for k in fresh if k not in created]))
+            bad += [deleted_row(s, table_name, key, seq) for key, seq in _live_seals(s, table_name, fresh, created)]
             for key in part:
                 state = states.get(key)
                 if state is None:
@@ -449,9 +449,22 @@ def _only(packed: dict[str, bytes], keys: set[str]) -> dict[str, bytes]:
     return {k: packed[k] for k in keys}
 
 
+def _live_seals(s: Session, table_name: str, keys: list[str], created: set[str]) -> list[tuple[str, int]]:
+    """(key, seq of its last seal) of each of ``keys`` created by this change (by insert_many, sealed as written)
+    whose last seal says the row still exists: the row that had the key was deleted behind the program's back.
+
+    Looked up without building a state for each row (an approval creates tens of thousands).
+    """
+    wanted = [k for k in keys if k in created]
+    if not wanted:
+        return []
+    sealed = last_seals(s, table_name, wanted)
+    return [(key, seq) for key, (seq, digest, _) in sorted(sealed.items()) if digest is not None]
+
+
 def _written_states(s: Session, table_name: str, written: dict[str, bytes], keys: Iterable[str]) -> dict[str, RowState]:
-    """RowStates of rows written by insert_many, from their seals worked out then (and their last seals, so a row
-    created under the key of a row the log says still exists is refused as before)."""
+    """RowStates of rows sealed as written that this change neither created nor checked, from their seals worked out
+    then, beside their last seals (compared as a row read back would be)."""
     wanted = [k for k in keys if k in written]
     sealed = last_seals(s, table_name, wanted) if wanted else {}
     out = {}

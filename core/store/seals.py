@@ -585,12 +585,16 @@ def _sealed_columns_query(table_name: str, ranged: bool = False):
     )
 
 
-def row_states(s: Session, table_name: str, keys, rows: bool = False, parts: bool = False) -> dict[str, RowState]:
+def row_states(
+    s: Session, table_name: str, keys, rows: bool = False, parts: bool = False, take: Sequence[str] = ()
+) -> dict[str, RowState]:
     """{key: RowState} of the rows with these keys that exist, read with their last seals (``iter_states``)."""
-    return {st.key: st for st in iter_states(s, table_name, keys, rows, parts)}
+    return {st.key: st for st in iter_states(s, table_name, keys, rows, parts, take)}
 
 
-def iter_states(s: Session, table_name: str, keys, rows: bool = False, parts: bool = False) -> Iterator[RowState]:
+def iter_states(
+    s: Session, table_name: str, keys, rows: bool = False, parts: bool = False, take: Sequence[str] = ()
+) -> Iterator[RowState]:
     """The RowState of each row with these keys that exists, read with its last seal.
 
     Each row is read with its last seal by one statement (one snapshot: another clerk's change and its seal commit
@@ -602,6 +606,10 @@ def iter_states(s: Session, table_name: str, keys, rows: bool = False, parts: bo
     checked are not held at once. With ``parts`` (or ``rows``) it keeps each column's JSON, for ``reseal``. A row
     that matches its seal has the seal's fingerprint (the same values); the fingerprint is worked out only for one
     that does not, or whose seal has none.
+
+    With ``take`` (sealed columns), every state's row is instead the tuple of those columns' values as read (a JSON
+    column's as its canonical JSON text), matching or not: a caller that uses a few columns of each row it checks
+    (an approval's lines carry their traces) neither reads them again nor keeps whole rows.
     """
     spec = PROTECTED[table_name]
     layout = _LAYOUTS[table_name]
@@ -609,6 +617,7 @@ def iter_states(s: Session, table_name: str, keys, rows: bool = False, parts: bo
     columns = layout.sorted_columns
     at_key = columns.index(spec.key)
     keep_parts = parts or rows
+    take_at = [columns.index(c) for c in take]
     # JSON columns are read as their text: its canonical JSON is json_part's (cached), decoded only for a row kept
     json_at = [j for j, c in enumerate(columns) if isinstance(t.c[c].type, JSON)]
     q = _sealed_columns_query(table_name)
@@ -632,8 +641,10 @@ def iter_states(s: Session, table_name: str, keys, rows: bool = False, parts: bo
                 digest = _parts_digest(layout, encoded)
             matches = digest == sealed_digest
             fingerprint = sealed_fingerprint if matches and sealed_fingerprint else _sorted_fingerprint(layout, encoded)
-            row = None
-            if rows or not matches:
+            row: Any = None
+            if take_at:
+                row = tuple([values[j] for j in take_at])
+            elif rows or not matches:
                 row = dict(zip(columns, values))
                 for j in json_at:
                     row[columns[j]] = None if texts[j] is None else json.loads(texts[j])
