@@ -38,6 +38,7 @@ from gui.fields import (
     check_year,
     enum_combo,
 )
+from gui.screenfit import FitsScreen
 
 PROFILE_FIELDS = (  # (name, label, required, limit)
     ("name", "企业名称", True, 200),
@@ -100,7 +101,7 @@ def profile_values(fields: FieldSet) -> dict:
     return out
 
 
-class RecordDialog(QDialog):
+class RecordDialog(FitsScreen, QDialog):
     """A form with 确定 enabled only while every field is fine, and the store's answer shown in it."""
 
     def __init__(self, parent, title: str, save, *, width: int = 540):
