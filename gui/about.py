@@ -22,6 +22,7 @@ from core.paths import ROOT, user_data_dir
 from core.policy.model import STATUS_LABELS
 from core.version import APP_NAME, __version__
 from gui.errors import log_path
+from gui.screenfit import FitsScreen
 
 COLUMNS = ("政策文件", "文号", "发文机关", "印发日期", "有效期", "状态")
 
@@ -38,7 +39,7 @@ def database_location(ctx) -> str:
         return f"（无法确定：{exc}）"
 
 
-class AboutDialog(QDialog):
+class AboutDialog(FitsScreen, QDialog):
     def __init__(self, parent, ctx):
         super().__init__(parent)
         self.ctx = ctx

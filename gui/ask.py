@@ -9,12 +9,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from gui.screenfit import keep_inside
+
 
 class Asker:
     """The real dialogs."""
 
     def confirm(self, parent, title: str, text: str, detail: str = "", ok: str = "确定") -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        box = keep_inside(QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent))
         yes = box.addButton(ok, QMessageBox.ButtonRole.AcceptRole)
         box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
         if detail:
@@ -26,7 +28,7 @@ class Asker:
         QMessageBox.information(parent, title, text)
 
     def error(self, parent, title: str, text: str, detail: str = "") -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+        box = keep_inside(QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent))
         if detail:
             box.setDetailedText(detail)
         copy = box.addButton("复制详情", QMessageBox.ButtonRole.ActionRole)
@@ -37,7 +39,7 @@ class Asker:
 
     def alarm(self, parent, title: str, text: str) -> None:
         """A tamper alarm: not an ordinary error, so it looks like none (red, critical) and says what to do."""
-        box = QMessageBox(QMessageBox.Icon.Critical, title, "", parent=parent)
+        box = keep_inside(QMessageBox(QMessageBox.Icon.Critical, title, "", parent=parent))
         box.setObjectName("tamper-alarm")
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(
@@ -81,7 +83,7 @@ class Asker:
 
     def choose(self, parent, title: str, text: str, options: list[str]) -> int | None:
         """One of ``options`` (its index), or None when cancelled."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        box = keep_inside(QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent))
         buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options]
         box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
         box.exec()
@@ -95,7 +97,7 @@ class Asker:
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
-        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+        box = keep_inside(QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent))
         open_file = box.addButton("打开文件", QMessageBox.ButtonRole.ActionRole)
         open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
         box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)

@@ -14,6 +14,7 @@ from gui.ask import ask
 from gui.errors import show_failure
 from gui.operations import Operation
 from gui.restore import backups_table
+from gui.screenfit import FitsScreen
 
 
 def _sqlite_only(window, title: str) -> bool:
@@ -39,7 +40,7 @@ def back_up(window):
     ).start()
 
 
-class BackupsDialog(QDialog):
+class BackupsDialog(FitsScreen, QDialog):
     """The backups of this database, newest first, and 恢复所选备份."""
 
     def __init__(self, window):

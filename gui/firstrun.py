@@ -18,6 +18,7 @@ from core.paths import user_data_dir
 from core.version import APP_NAME
 from gui.ask import ask
 from gui.errors import log
+from gui.screenfit import FitsScreen
 
 DONE_KEY = "firstrun/done"
 AUTOPILOT_ENV = "KJJB_AUTOPILOT"  # a JSON file of answers: gui/autopilot.py walks the start-up without a person
@@ -53,7 +54,7 @@ def open_database(ctx, parent=None) -> bool:
     return True
 
 
-class FirstRunDialog(QDialog):
+class FirstRunDialog(FitsScreen, QDialog):
     """首次使用设置: 发文机关, 机关代字, 经办人, and whether to load the demonstration batch."""
 
     def __init__(self, parent, store, *, has_batches: bool):

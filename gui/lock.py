@@ -6,12 +6,19 @@ main window is hidden and the lock screen asks for the same user's password
 (gui.login.LoginDialog, slowed down after wrong passwords like the login).
 退出程序 on the lock screen closes the main window. Nothing locks while no
 user is logged in (a database without users).
+
+Input is watched on the program's top-level windows (QWindow), where the
+window system delivers every key press and mouse action before Qt passes it
+to a widget: the main window, and each window that gets the focus (a dialog
+as it opens). A filter on the whole application would run Python for every
+event of every widget, painting and layout included.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtGui import QGuiApplication, QWindow
+from PySide6.QtWidgets import QDialog
 
 from gui.login import LoginDialog
 
@@ -39,12 +46,19 @@ class InactivityLock(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(interval_ms if interval_ms is not None else store.lock_minutes() * 60_000)
         self.timer.timeout.connect(self.lock)
-        QApplication.instance().installEventFilter(self)
+        window.winId()  # the main window's QWindow, made now if it was not shown yet
+        self.watch(window.windowHandle())
+        self._watching = QGuiApplication.instance().focusWindowChanged.connect(self.watch)
         self.timer.start()
 
     @property
     def is_locked(self) -> bool:
         return self.dialog is not None
+
+    def watch(self, handle: QWindow | None) -> None:
+        """Count input to ``handle`` (a top-level window) as activity; once per window (Qt keeps one filter)."""
+        if handle is not None:
+            handle.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() in ACTIVITY and self.dialog is None:
@@ -78,6 +92,8 @@ class InactivityLock(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
-        app = QApplication.instance()
+        app = QGuiApplication.instance()
         if app is not None:
-            app.removeEventFilter(self)
+            QObject.disconnect(self._watching)
+            for handle in app.topLevelWindows():
+                handle.removeEventFilter(self)

@@ -23,6 +23,7 @@ from core.audit.roles import role_labels
 from core.store.errors import LoginFailed, StoreError
 from gui.ask import ask
 from gui.errors import is_tampered, show_alarm
+from gui.screenfit import FitsScreen
 
 LAST_USER_KEY = "login/last_user"
 TICK_MS = 250
@@ -43,7 +44,7 @@ def _message_label() -> QLabel:
     return label
 
 
-class LoginDialog(QDialog):
+class LoginDialog(FitsScreen, QDialog):
     """User name and password; ``locked=True`` is the lock screen (the same user, 解锁 or 退出程序)."""
 
     def __init__(self, store, parent=None, *, name: str = "", locked: bool = False, cancel: str = "退出程序"):
@@ -129,7 +130,7 @@ class LoginDialog(QDialog):
         self.accept()
 
 
-class FirstAdminDialog(QDialog):
+class FirstAdminDialog(FitsScreen, QDialog):
     """The first run of a database without users: create the administrator (or go on without users for now)."""
 
     def __init__(self, store, parent=None):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.version import APP_NAME, __version__
 from gui.ask import ask
+from gui.screenfit import FitsScreen, fit
 
 # (key, label, "module:Class")
 PAGES = (
@@ -69,15 +70,12 @@ class PageStack(QStackedWidget):
             holder.deleteLater()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FitsScreen, QMainWindow):
     def __init__(self, ctx):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(f"{APP_NAME} {__version__}")
-        from gui import screenfit
-
-        screenfit.install()  # every window and dialog is kept inside the screen as it shows
-        screenfit.fit(self, 1280, 760)
+        fit(self, 1280, 760)  # and kept inside the screen whenever shown (FitsScreen)
         self.pages = list(PAGES)
         self._widgets: dict[str, QWidget] = {}
 

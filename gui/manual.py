@@ -6,6 +6,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from core.paths import RESOURCES
+from gui.screenfit import FitsScreen
 
 MANUAL_DIR = RESOURCES / "manual"
 INDEX = MANUAL_DIR / "index.html"
@@ -22,7 +23,7 @@ SECTIONS = {
 }
 
 
-class ManualDialog(QDialog):
+class ManualDialog(FitsScreen, QDialog):
     """The manual in a browser pane; links inside it work, links out of the program are not followed."""
 
     def __init__(self, parent=None, section: str | None = None):

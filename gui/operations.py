@@ -26,6 +26,7 @@ from core.progress import Cancelled
 from core.store.changes import NOTHING
 from gui import gcpolicy
 from gui.errors import show_failure
+from gui.screenfit import keep_inside
 
 
 class _Signals(QObject):
@@ -127,7 +128,7 @@ class Operation:
         self.signals = _Signals()
         self.dialog = None
         if progress:
-            self.dialog = QProgressDialog(title, "取消" if cancellable else None, 0, 0, parent)
+            self.dialog = keep_inside(QProgressDialog(title, "取消" if cancellable else None, 0, 0, parent))
             self.dialog.setWindowTitle(title)
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self.dialog.setMinimumDuration(300)

@@ -26,6 +26,7 @@ from gui.ask import ask
 from gui.errors import clerk_message, log, show_failure
 from gui.models.base import Column, ListTableModel
 from gui.operations import Operation
+from gui.screenfit import FitsScreen
 
 
 def backups_table(parent, backups: list, resize: QHeaderView.ResizeMode) -> tuple[ListTableModel, QTableView]:
@@ -53,7 +54,7 @@ def backups_table(parent, backups: list, resize: QHeaderView.ResizeMode) -> tupl
     return model, view
 
 
-class RestoreDialog(QDialog):
+class RestoreDialog(FitsScreen, QDialog):
     def __init__(self, url: str, problem: str, parent=None):
         super().__init__(parent)
         from core.store import backup

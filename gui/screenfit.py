@@ -5,6 +5,13 @@ shown: a size saved on a larger screen, or asked for by a dialog, shrinks to
 what is there, and the window moves so its edges (and its buttons) can be
 reached. Content taller than that scrolls (``scrolling``) instead of pushing
 the window's minimum size past the screen.
+
+The program's own windows and dialogs inherit ``FitsScreen`` (one call into
+Python when one is shown); a dialog Qt builds (a print preview, a progress
+dialog, a message box) is given ``keep_inside``, a filter on that dialog alone.
+There is no filter on the whole application: one would run Python for every
+event of every widget (a page's first showing took twice as long with it,
+bench/gui_pages_bench.py).
 """
 
 from __future__ import annotations
@@ -68,30 +75,40 @@ def scrolling(content: QWidget) -> QScrollArea:
     return area
 
 
+def shown(widget: QWidget) -> None:
+    """Clamp ``widget`` now (it is being shown) and again once the window system has put its frame around it."""
+    clamp(widget)
+    QTimer.singleShot(0, widget, lambda: clamp(widget))
+
+
+class FitsScreen:
+    """Mixin for a top-level window or dialog class (before the Qt class): clamped into the screen whenever shown."""
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.isWindow():
+            shown(self)
+
+
 class ScreenFitter(QObject):
-    """Clamps every top-level window into the screen as it is shown (installed once on the application)."""
+    """Clamps the windows it filters (``keep_inside``) into the screen as they are shown."""
 
     def eventFilter(self, obj, event) -> bool:
-        # every event of the application passes here: the cheap tests first (event.type() makes a Python enum,
-        # which over the thousands of events of a page's first showing cost it some 10-30 ms)
-        if (
-            isinstance(obj, QWidget)
-            and obj.isWindow()
-            and event.type() == QEvent.Type.Show
-            and obj.windowType() in (Qt.WindowType.Dialog, Qt.WindowType.Window, Qt.WindowType.Sheet)
-        ):
-            clamp(obj)
-            QTimer.singleShot(0, obj, lambda: clamp(obj))  # again once the frame (title bar) is known
+        if event.type() == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow():
+            shown(obj)
         return False
 
 
 _fitter: ScreenFitter | None = None
 
 
-def install() -> None:
-    """Clamp every window shown from now on (once per application)."""
+def keep_inside(widget: QWidget) -> QWidget:
+    """Clamp ``widget`` (a dialog of Qt's own class) into the screen whenever it is shown; returns it.
+
+    The filter sees that dialog's own events only, not its children's.
+    """
     global _fitter
-    app = QApplication.instance()
-    if _fitter is None and app is not None:
-        _fitter = ScreenFitter(app)
-        app.installEventFilter(_fitter)
+    if _fitter is None:
+        _fitter = ScreenFitter(QApplication.instance())
+    widget.installEventFilter(_fitter)
+    return widget

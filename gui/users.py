@@ -27,6 +27,7 @@ from core.store.errors import StoreError
 from gui.ask import ask
 from gui.errors import is_tampered, show_alarm, show_failure
 from gui.models.base import Column, ListTableModel
+from gui.screenfit import FitsScreen
 from gui.tables import equip
 
 
@@ -37,7 +38,7 @@ def _password_edit(name: str) -> QLineEdit:
     return edit
 
 
-class UserFormDialog(QDialog):
+class UserFormDialog(FitsScreen, QDialog):
     """One form for: a new user (name, roles, password), roles only, a password only, or one's own password."""
 
     NEW, ROLES, RESET, OWN = "new", "roles", "reset", "own"
@@ -111,7 +112,7 @@ class UserFormDialog(QDialog):
         self.accept()
 
 
-class UsersDialog(QDialog):
+class UsersDialog(FitsScreen, QDialog):
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store

@@ -47,9 +47,10 @@ from gui.batches.import_pages import (  # noqa: F401 - where they were
 from gui.errors import clerk_message, show_failure
 from gui.importworker import Checked
 from gui.operations import Operation, run_change
+from gui.screenfit import FitsScreen
 
 
-class ImportWizard(WizardPages, QDialog):
+class ImportWizard(WizardPages, FitsScreen, QDialog):
     imported = Signal(int, bool)  # batch id, created (False: the same file was imported before)
     calculate_requested = Signal(int)
 

@@ -26,6 +26,7 @@ from core.progress import Cancelled
 from gui.ask import ask
 from gui.batches.exports import DISBURSEMENT, PUBLICITY
 from gui.operations import Operation
+from gui.screenfit import keep_inside
 
 MM_PER_INCH = 25.4
 FOOTER_PT = 9
@@ -166,7 +167,7 @@ def preview_dialog(parent, title: str, sheet: SheetPrint, layout: QPageLayout) -
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(layout)
     printer.setDocName(title)
-    dialog = QPrintPreviewDialog(printer, parent)
+    dialog = keep_inside(QPrintPreviewDialog(printer, parent))
     dialog.setWindowTitle(f"打印预览 - {title}")
     dialog.paintRequested.connect(sheet.paint)
     dialog.printer, dialog.sheet = printer, sheet  # both live as long as the dialog

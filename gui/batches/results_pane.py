@@ -24,7 +24,8 @@ class ResultsPane:
             return
         company = self.results.company_at(index)
         if company is not None:
-            self.trace.setHtml(company_html(company, self.results.lines_of[self.results.companies.index(company)]))
+            # by its row: list.index compared the company with every one before it, field by field
+            self.trace.setHtml(company_html(company, self.results.lines_of[self.results.company_row(index)]))
 
     def select_refusal(self, uscc: str, rule_id: str) -> bool:
         """Select a company's refusal under ``rule_id`` in the results: the reason shows beside it."""

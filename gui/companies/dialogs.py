@@ -39,6 +39,7 @@ from gui.fields import (
     check_year,
     enum_combo,
 )
+from gui.screenfit import FitsScreen
 
 PLATFORM_NAME_HINT = "重点实验室等平台或载体必填，按证书填写；高新技术企业等称号不填"
 PROFILE_FIELDS = (  # (name, label, required, limit)
@@ -102,7 +103,7 @@ def profile_values(fields: FieldSet) -> dict:
     return out
 
 
-class RecordDialog(QDialog):
+class RecordDialog(FitsScreen, QDialog):
     """A form with 确定 enabled only while every field is fine, and the store's answer shown in it."""
 
     def __init__(self, parent, title: str, save, *, width: int = 540):

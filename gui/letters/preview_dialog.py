@@ -37,6 +37,7 @@ from gui.operations import Operation
 from gui.printing.cli import current_user
 from gui.printing.fonts import resolve_font
 from gui.printing.output import a4_layout, export_letters, paint_letters, write_pdf
+from gui.screenfit import FitsScreen
 
 ROLE_INDEX = Qt.ItemDataRole.UserRole  # index into letters, or -1 - index into withheld
 
@@ -48,7 +49,7 @@ def new_printer(doc_name: str) -> QPrinter:
     return printer
 
 
-class LettersDialog(QDialog):
+class LettersDialog(FitsScreen, QDialog):
     def __init__(self, store, batch_id: int, parent=None, *, settings=None, template=None, who: str | None = None):
         super().__init__(parent)
         self.store, self.batch_id = store, batch_id

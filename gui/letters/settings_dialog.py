@@ -31,10 +31,10 @@ from core.letters.settings import (
 )
 from core.letters.template import TEXT_PLACEHOLDERS
 from gui.printing.fonts import FontMissing, resolve_font
-from gui.screenfit import fit, scrolling
+from gui.screenfit import FitsScreen, fit, scrolling
 
 
-class LetterSettingsDialog(QDialog):
+class LetterSettingsDialog(FitsScreen, QDialog):
     """The letter's fields, and (given the store) the 经办人 named at first run, which the first-run dialog says
     can be changed here."""
 

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 from core.lists import kinds
 from gui.lists.common import _change, _fit, _run, _table
 from gui.models.base import Column, ListTableModel
+from gui.screenfit import FitsScreen
 
 
-class MappingDialog(QDialog):
+class MappingDialog(FitsScreen, QDialog):
     """导入名单: the file's columns mapped to fields (recognised, remembered per kind, changeable), a preview of the
     rows as read and every problem (row, column, reason); 导入 writes it whole or not at all."""
 

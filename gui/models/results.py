@@ -34,6 +34,26 @@ COLUMNS = ("企业 / 奖补项目", "统一社会信用代码 / 政策依据", "
 NOTE_COLUMN = 3
 
 
+class Prepared(list):
+    """:meth:`BatchResultsModel.prepare`'s rows, and beside them the three lists the unfiltered tree shows, made
+    on the worker thread too: for 10,000 companies making them took the GUI thread some 10 ms of each
+    recalculation (bench/gui_block_bench.py)."""
+
+    def __init__(self, rows=()):
+        super().__init__(rows)
+        self.companies = [c for c, _, _, _ in self]
+        self.lines_of = [own for _, own, _, _ in self]
+        self.children_of = [own + refused for _, own, refused, _ in self]
+
+    def pop(self, *args):
+        """Popped from the end (gcpolicy.drop lets go of a batch item by item), the lists beside go with it."""
+        if not args:
+            for column in (self.companies, self.lines_of, self.children_of):
+                if column:
+                    column.pop()
+        return super().pop(*args)
+
+
 class Refusal:
     """A rule that matched a claim but pays nothing (an Exclusion as stored with its company's result)."""
 
@@ -98,12 +118,12 @@ class BatchResultsModel(QAbstractItemModel):
         self.companies: list = []  # shown (after the filter)
         self.lines_of: list[list] = []
         self.children_of: list[list] = []  # each company's lines, then its refusals
-        self._all: list[tuple] = []  # (company, its lines, its refusals, lower-cased text to match)
+        self._all = Prepared()  # (company, its lines, its refusals, lower-cased text to match)
         self.filter_text = ""
         self.fetched = 0  # companies the view has been given
 
     @staticmethod
-    def prepare(companies, lines) -> list[tuple]:
+    def prepare(companies, lines) -> Prepared:
         """(company, its lines, its refusals, text to match) for each company; plain Python, for a worker thread."""
         by_uscc: dict[str, list] = {}
         for line in lines:
@@ -114,14 +134,14 @@ class BatchResultsModel(QAbstractItemModel):
             refused = [Refusal(c.uscc, c.company_name, e) for e in c.excluded or ()]
             words = " ".join([c.company_name, c.uscc, *(f"{l.summary} {l.basis}" for l in (*own, *refused))])
             out.append((c, own, refused, words.casefold()))
-        return out
+        return Prepared(out)
 
     def set_results(self, companies, lines) -> None:
         self.set_prepared(self.prepare(companies, lines))
 
     def set_prepared(self, prepared) -> list:
         """Show ``prepared`` (from :meth:`prepare`); returns what was shown before, for the caller to let go."""
-        old, self._all = self._all, list(prepared)
+        old, self._all = self._all, prepared if isinstance(prepared, Prepared) else Prepared(prepared)
         self._show()
         return old
 
@@ -131,11 +151,9 @@ class BatchResultsModel(QAbstractItemModel):
 
     def _show(self) -> None:
         key = self.filter_text
-        shown = [(c, own, refused) for c, own, refused, words in self._all if not key or key in words]
+        shown = Prepared(row for row in self._all if key in row[3]) if key else self._all
         self.beginResetModel()
-        self.companies = [c for c, _, _ in shown]
-        self.lines_of = [own for _, own, _ in shown]
-        self.children_of = [own + refused for _, own, refused in shown]
+        self.companies, self.lines_of, self.children_of = shown.companies, shown.lines_of, shown.children_of
         self.fetched = min(FETCH, len(self.companies))
         self.endResetModel()
 
@@ -168,8 +186,13 @@ class BatchResultsModel(QAbstractItemModel):
         """The company of a company row or of a line row."""
         if not index.isValid():
             return None
-        row = index.internalId() - 1 if index.internalId() else index.row()
+        row = self.company_row(index)
         return self.companies[row] if 0 <= row < min(self.fetched, len(self.companies)) else None
+
+    @staticmethod
+    def company_row(index: QModelIndex) -> int:
+        """The row of the company of a company row or of a line row (of a valid index)."""
+        return index.internalId() - 1 if index.internalId() else index.row()
 
     def child_at(self, index: QModelIndex):
         """The line or refusal of a child row, else None."""

@@ -1,5 +1,6 @@
 """What keeps the window responsive with big batches: the GC policy, freeing off the GUI thread, lazy rows."""
 
+import dataclasses
 import gc
 import sys
 import time
@@ -94,6 +95,27 @@ def test_results_are_handed_to_the_view_a_page_at_a_time(qtmodeltester):
     assert model.rowCount() == 10 and not model.canFetchMore() and model.total_companies == 1000
     model.set_filter("")
     assert model.rowCount() == FETCH
+
+
+def test_the_tree_shows_the_lists_made_on_the_worker_thread_and_lets_go_of_them_item_by_item():
+    """prepare (worker thread) makes the lists the unfiltered tree shows; the GUI thread only hands them over. When
+    gcpolicy.drop empties a batch item by item, those lists shrink with it (nothing is freed at once)."""
+    companies, lines = results(30)
+    companies[3] = dataclasses.replace(companies[3], excluded=({"rule_id": "x", "summary": "不计入"},))
+    prepared = BatchResultsModel.prepare(companies, lines)
+    model = BatchResultsModel()
+    model.set_prepared(prepared)
+    assert model.companies is prepared.companies and model.companies == companies
+    assert model.lines_of[3] == [l for l in lines if l.uscc == companies[3].uscc]
+    assert [type(c).__name__ for c in model.children_of[3]] == ["LineRecord", "Refusal"]
+    model.set_filter("单位00003")
+    assert model.companies == [companies[3]] and model.children_of == [prepared.children_of[3]]
+    model.set_filter("")
+    assert model.companies is prepared.companies
+    shown = model.set_prepared([])
+    assert shown is prepared and model.rowCount() == 0
+    gcpolicy.drop(shown)
+    assert (shown, shown.companies, shown.lines_of, shown.children_of) == ([], [], [], [])
 
 
 def test_background_work_pauses_a_millisecond_every_20_ms(monkeypatch):

@@ -179,3 +179,26 @@ def test_every_dialog_fits(screen, qtbot, window, asker):
         dialog.close()
         seen += 1
     assert seen == 19
+
+
+def test_every_window_class_of_the_program_fits_itself():
+    """There is no event filter on the whole application (issue 14: it ran Python for every event of every
+    widget), so each window or dialog class of the program is fitted by its own ``FitsScreen``."""
+    import importlib
+    import pkgutil
+
+    from PySide6.QtWidgets import QDialog, QMainWindow
+
+    import gui
+
+    for module in pkgutil.walk_packages(gui.__path__, "gui."):
+        importlib.import_module(module.name)
+
+    def below(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from below(sub)
+
+    ours = {c for base in (QDialog, QMainWindow) for c in below(base) if c.__module__.startswith("gui.")}
+    assert len(ours) >= 20
+    assert sorted(c.__qualname__ for c in ours if not issubclass(c, screenfit.FitsScreen)) == []

@@ -4,7 +4,8 @@ import datetime as dt
 import sqlite3
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
 from core.store import open_store
@@ -155,8 +156,23 @@ def test_activity_restarts_the_idle_time_and_quitting_the_lock_screen_closes_the
     lock = InactivityLock(window, window.ctx.store, interval_ms=10_000)
     window.lock = lock
     lock.timer.stop()  # as if the idle time were running out ...
-    qtbot.keyClick(window.user_label, Qt.Key.Key_A)  # ... a key press anywhere starts it again
+    # ... a key press anywhere starts it again: sent as the window system sends it, to the window (Qt then passes
+    # it to the widget with the focus)
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_A)
     assert lock.timer.isActive() and lock.timer.remainingTime() > 9_500
+    from gui.about import AboutDialog
+
+    dialog = AboutDialog(window, window.ctx)  # and in a dialog that opened since
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is dialog.windowHandle(), timeout=5000)
+    lock.timer.stop()
+    qtbot.mouseClick(dialog.windowHandle(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert lock.timer.isActive() and lock.timer.remainingTime() > 9_500
+    lock.timer.stop()
+    qtbot.mouseMove(dialog.windowHandle(), QPoint(20, 20))
+    assert lock.timer.isActive()
+    dialog.close()
     window.lock_now()  # 工具 → 锁定
     assert lock.is_locked
     lock.dialog.reject()  # 退出程序
