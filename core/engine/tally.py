@@ -528,11 +528,53 @@ def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> Pas
     lines: list[AwardLine] = []
     excluded: list[Exclusion] = []
     keys.finish(case)
-    for key in keys.new:  # in the order of the (sorted) claims, whatever order they came in
-        line = _verdict(_tally(key, keys, case, ctx, warnings), ctx.vocabulary, excluded)
+    plain = not case.history.ledger and not keys.rest
+    earlier = keys.earlier
+    for key, new in keys.new.items():  # in the order of the (sorted) claims, whatever order they came in
+        first = new[0]
+        if plain and first.rule.years is None and key not in earlier and (len(new) == 1 or _one_rule(new)):
+            line = _lone(key, keys, case, ctx, warnings, excluded)
+        else:
+            line = _verdict(_tally(key, keys, case, ctx, warnings), ctx.vocabulary, excluded)
         if line is not None:
             lines.append(line)
     return Pass(lines, excluded)
+
+
+def _one_rule(apps: list) -> bool:
+    rule = apps[0].rule
+    for a in apps:
+        if a.rule is not rule:
+            return False
+    return True
+
+
+def _lone(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: list, excluded: list) -> AwardLine | None:
+    """:func:`_verdict` of :func:`_tally` for the common key: one rule, one period, nothing earlier.
+
+    No claim of an earlier batch falls under the key, no ledger entry exists to deduct, the rule pays for one
+    year and no platform's records were joined, so there is nothing to deduct or compare and the key pays what
+    its rule is worth for this batch's claims (tests/test_engine_lone.py checks it against the general path).
+    """
+    new = keys.new[key]
+    first = new[0]
+    rule = first.rule
+    kept = new if len(new) == 1 else _first_statements(new, set())
+    room = _room(case, ctx, key[0], first.subject, first.year)
+    w = worth(rule, kept, ctx, warnings, room, None)
+    for app, fw in w.failed:  # beside a claim that pays, one that gives nothing says why
+        excluded.append(Exclusion(rule, app.claim.id, app.subject, fw.reason or "计算金额为零", fw.would, fw.ev.trace))
+    mine = _not_failed(new, w)
+    amount = w.amount
+    if amount <= 0:
+        excluded.extend(
+            Exclusion(
+                rule, a.claim.id, a.subject, w.reason or "计算金额为零", w.would, w.ev.trace if w.ev else a.ev.trace
+            )
+            for a in mine
+        )
+        return None
+    return make_line(w, mine, mine[0].subject, to_fen(amount), None)
 
 
 def _stacked_out(g, winner: Rule, w, rule: Rule, new: list, ow, excluded: list) -> None:
