@@ -38,6 +38,7 @@ class _Keys:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
+        self._family_of = ctx.families.of
         self.new: dict[tuple, list[App]] = {}
         self.earlier: dict[tuple, list[App]] = {}
         # family -> (subject, platform, day) of its claims of any year (multi-year windows)
@@ -53,18 +54,28 @@ class _Keys:
         self._unnumbered: dict[tuple, list] = {}  # (period, kind, level) -> names with a record without a number
 
     def key(self, app: App) -> tuple:
-        return (self.ctx.families.of[app.rule.id], app.once) + period(app.once, app.subject, app.year, app.day)
+        once = app.once
+        family = self._family_of[app.rule.id]
+        if once == "subject":  # core.engine.counting.period, written out for the commonest ``once``
+            return (family, once, app.subject)
+        return (family, once) + period(once, app.subject, app.year, app.day)
 
     def add(self, app: App) -> None:
         self._all.append(app)
         if app.rule.years is not None:
-            family = self.ctx.families.of[app.rule.id]
+            family = self._family_of[app.rule.id]
             platform = platform_of(app.subject, app.claim)
             self.dates.setdefault(family, []).append((app.subject, platform, app.day))
             if platform is not None and app.once in ("subject", "subject_year", "event") and _per_platform(app.rule):
                 rest = (family, app.once) + period(app.once, "", app.year, app.day)  # the subject is rest[2]
                 self._platforms[id(app)] = (rest, platform)
-        (self.earlier if app.earlier else self.new).setdefault(self.key(app), []).append(app)
+        key = self.key(app)
+        group = self.earlier if app.earlier else self.new
+        apps = group.get(key)
+        if apps is None:
+            group[key] = [app]
+        else:
+            apps.append(app)
 
     def finish(self, case: CompanyCase) -> None:
         """Put the records of one platform under one key, the platform's subject, whatever order they came in.
