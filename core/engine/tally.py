@@ -539,11 +539,17 @@ def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> Pas
     lines: list[AwardLine] = []
     excluded: list[Exclusion] = []
     keys.finish(case)
-    plain = not case.history.ledger and not keys.rest
-    earlier = keys.earlier
+    earlier, rest, ledger_ids = keys.earlier, keys.rest, ctx.families.ledger_ids
+    ledger = case.history.ledger
+    paid = {e.rule_id for e in ledger} if ledger else None
     for key, new in keys.new.items():  # in the order of the (sorted) claims, whatever order they came in
-        first = new[0]
-        if plain and first.rule.years is None and key not in earlier and (len(new) == 1 or _one_rule(new)):
+        if (
+            new[0].rule.years is None
+            and key not in earlier
+            and key not in rest
+            and (paid is None or paid.isdisjoint(ledger_ids[key[0]]))
+            and (len(new) == 1 or _one_rule(new))
+        ):
             line = _lone(key, keys, case, ctx, warnings, excluded)
         else:
             line = _verdict(_tally(key, keys, case, ctx, warnings), ctx.vocabulary, excluded)
@@ -563,9 +569,10 @@ def _one_rule(apps: list) -> bool:
 def _lone(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: list, excluded: list) -> AwardLine | None:
     """:func:`_verdict` of :func:`_tally` for the common key: one rule, one period, nothing earlier.
 
-    No claim of an earlier batch falls under the key, no ledger entry exists to deduct, the rule pays for one
-    year and no platform's records were joined, so there is nothing to deduct or compare and the key pays what
-    its rule is worth for this batch's claims (tests/test_engine_lone.py checks it against the general path).
+    No claim of an earlier batch falls under the key, the ledger holds no payment under the key's family, the rule
+    pays for one year and no platform's records were joined, so there is nothing to deduct or compare and the key
+    pays what its rule is worth for this batch's claims (tests/test_engine_lone.py checks it against the general
+    path).
     """
     new = keys.new[key]
     first = new[0]
