@@ -42,6 +42,8 @@ def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
     view = _with_own_claims(case, claims)
     claims += _history_installment_claims(case, ctx)
     keys = _Keys(ctx)
+    add = keys.add
+    year = ctx.award_year
     firsts: dict = {}
     of_type: dict = {}
     for claim in claims:
@@ -54,7 +56,7 @@ def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
         same = firsts.setdefault(claim.identity, claim) if of_type[claim.type] > 1 else claim
         produced = False
         for rule in rules:
-            out = _qualify(rule, claim, view, ctx, warnings, ctx.award_year)
+            out = _qualify(rule, claim, view, ctx, warnings, year)
             if out is None:
                 continue
             produced = True
@@ -62,8 +64,8 @@ def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
                 excluded.append(
                     Exclusion(rule, claim.id, claim.subject, f"与本批次事项{same.id}为同一事项的同一申报，不重复计算")
                 )
-            elif isinstance(out, App):
-                keys.add(out)
+            elif type(out) is App:
+                add(out)
             else:
                 excluded.append(out)
         if not produced:

@@ -26,6 +26,8 @@ class Pass:
 
 def _exclusive(lines: list[AwardLine], ctx: Context) -> Pass:
     """Lines of an 'exclusive' group that two rules pay for one claim are taken out, with an error to decide."""
+    if not any(line.rule.group for line in lines):
+        return Pass(list(lines), [])
     groups: dict = {}
     kept, excluded, errors = [], [], []
     for line in lines:

@@ -38,6 +38,7 @@ class _Keys:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
+        self._family_of = ctx.families.of
         self.new: dict[tuple, list[App]] = {}
         self.earlier: dict[tuple, list[App]] = {}
         # family -> (subject, platform, day) of its claims of any year (multi-year windows)
@@ -53,18 +54,28 @@ class _Keys:
         self._unnumbered: dict[tuple, list] = {}  # (period, kind, level) -> names with a record without a number
 
     def key(self, app: App) -> tuple:
-        return (self.ctx.families.of[app.rule.id], app.once) + period(app.once, app.subject, app.year, app.day)
+        once = app.once
+        family = self._family_of[app.rule.id]
+        if once == "subject":  # core.engine.counting.period, written out for the commonest ``once``
+            return (family, once, app.subject)
+        return (family, once) + period(once, app.subject, app.year, app.day)
 
     def add(self, app: App) -> None:
         self._all.append(app)
         if app.rule.years is not None:
-            family = self.ctx.families.of[app.rule.id]
+            family = self._family_of[app.rule.id]
             platform = platform_of(app.subject, app.claim)
             self.dates.setdefault(family, []).append((app.subject, platform, app.day))
             if platform is not None and app.once in ("subject", "subject_year", "event") and _per_platform(app.rule):
                 rest = (family, app.once) + period(app.once, "", app.year, app.day)  # the subject is rest[2]
                 self._platforms[id(app)] = (rest, platform)
-        (self.earlier if app.earlier else self.new).setdefault(self.key(app), []).append(app)
+        key = self.key(app)
+        group = self.earlier if app.earlier else self.new
+        apps = group.get(key)
+        if apps is None:
+            group[key] = [app]
+        else:
+            apps.append(app)
 
     def finish(self, case: CompanyCase) -> None:
         """Put the records of one platform under one key, the platform's subject, whatever order they came in.
@@ -528,11 +539,60 @@ def _settle(keys: _Keys, case: CompanyCase, ctx: Context, warnings: list) -> Pas
     lines: list[AwardLine] = []
     excluded: list[Exclusion] = []
     keys.finish(case)
-    for key in keys.new:  # in the order of the (sorted) claims, whatever order they came in
-        line = _verdict(_tally(key, keys, case, ctx, warnings), ctx.vocabulary, excluded)
+    earlier, rest, ledger_ids = keys.earlier, keys.rest, ctx.families.ledger_ids
+    ledger = case.history.ledger
+    paid = {e.rule_id for e in ledger} if ledger else None
+    for key, new in keys.new.items():  # in the order of the (sorted) claims, whatever order they came in
+        if (
+            new[0].rule.years is None
+            and key not in earlier
+            and key not in rest
+            and (paid is None or paid.isdisjoint(ledger_ids[key[0]]))
+            and (len(new) == 1 or _one_rule(new))
+        ):
+            line = _lone(key, keys, case, ctx, warnings, excluded)
+        else:
+            line = _verdict(_tally(key, keys, case, ctx, warnings), ctx.vocabulary, excluded)
         if line is not None:
             lines.append(line)
     return Pass(lines, excluded)
+
+
+def _one_rule(apps: list) -> bool:
+    rule = apps[0].rule
+    for a in apps:
+        if a.rule is not rule:
+            return False
+    return True
+
+
+def _lone(key: tuple, keys: _Keys, case: CompanyCase, ctx: Context, warnings: list, excluded: list) -> AwardLine | None:
+    """:func:`_verdict` of :func:`_tally` for the common key: one rule, one period, nothing earlier.
+
+    No claim of an earlier batch falls under the key, the ledger holds no payment under the key's family, the rule
+    pays for one year and no platform's records were joined, so there is nothing to deduct or compare and the key
+    pays what its rule is worth for this batch's claims (tests/test_engine_lone.py checks it against the general
+    path).
+    """
+    new = keys.new[key]
+    first = new[0]
+    rule = first.rule
+    kept = new if len(new) == 1 else _first_statements(new, set())
+    room = _room(case, ctx, key[0], first.subject, first.year)
+    w = worth(rule, kept, ctx, warnings, room, None)
+    for app, fw in w.failed:  # beside a claim that pays, one that gives nothing says why
+        excluded.append(Exclusion(rule, app.claim.id, app.subject, fw.reason or "计算金额为零", fw.would, fw.ev.trace))
+    mine = _not_failed(new, w)
+    amount = w.amount
+    if amount <= 0:
+        excluded.extend(
+            Exclusion(
+                rule, a.claim.id, a.subject, w.reason or "计算金额为零", w.would, w.ev.trace if w.ev else a.ev.trace
+            )
+            for a in mine
+        )
+        return None
+    return make_line(w, mine, mine[0].subject, to_fen(amount), None)
 
 
 def _stacked_out(g, winner: Rule, w, rule: Rule, new: list, ow, excluded: list) -> None:

@@ -102,7 +102,7 @@ class ParamUse:
         )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Trace:
     inputs: list[Input] = field(default_factory=list)
     params: list[ParamUse] = field(default_factory=list)
@@ -114,6 +114,28 @@ class Trace:
     # subject (EarlierAward.to_json()) and the claims of the batch the line adds up, when more than one.
     earlier: dict | None = None
     claims: list[str] = field(default_factory=list)
+
+    def __init__(
+        self,
+        inputs: list[Input] | None = None,
+        params: list[ParamUse] | None = None,
+        readings: list[ReadingUse] | None = None,
+        formula: str = "",
+        steps: list[str] | None = None,
+        notes: list[str] | None = None,
+        earlier: dict | None = None,
+        claims: list[str] | None = None,
+    ):
+        # The dataclass's own __init__, written out: the engine makes three traces a company, and empty lists
+        # made here cost a third less than calling each field's default_factory.
+        self.inputs = [] if inputs is None else inputs
+        self.params = [] if params is None else params
+        self.readings = [] if readings is None else readings
+        self.formula = formula
+        self.steps = [] if steps is None else steps
+        self.notes = [] if notes is None else notes
+        self.earlier = earlier
+        self.claims = [] if claims is None else claims
 
     def copy(self) -> Trace:
         """A trace to add to without changing this one."""
