@@ -68,15 +68,27 @@ def text_lines(text, width: float, display_width=None) -> int:
 
 def row_height(values, widths, line: float = 15.0) -> float:
     """A row's height for its wrapped text: Excel does not grow the rows a program writes."""
-    lines = 1
-    for value, width in zip(values, widths):
-        if value is None or isinstance(value, (int, float, Decimal)):
-            continue
-        text = value if isinstance(value, str) else str(value)
-        if 2 * len(text) <= width - 1.5 and "\n" not in text:  # one line whatever its characters (text_lines)
-            continue
-        lines = max(lines, _wrapped_lines(text, width))
+    return lines_height(row_lines(values, widths), line)
+
+
+def lines_height(lines: int, line: float = 15.0) -> float:
+    """The height of a row ``lines`` lines high (Excel's most: 409 points)."""
     return min(409, line * lines + 3)
+
+
+def row_lines(values, widths, lines: int = 1) -> int:
+    """The most lines any of ``values`` takes in its column (``widths``), at least ``lines``."""
+    for value, width in zip(values, widths):
+        if type(value) is not str:
+            if value is None or isinstance(value, (int, float, Decimal)):
+                continue
+            value = str(value)
+        if 2 * len(value) <= width - 1.5 and "\n" not in value:  # one line whatever its characters (text_lines)
+            continue
+        found = _wrapped_lines(value, width)
+        if found > lines:
+            lines = found
+    return lines
 
 
 @functools.lru_cache(maxsize=4096)
