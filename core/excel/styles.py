@@ -94,6 +94,14 @@ def row_lines(values, widths, lines: int = 1) -> int:
 @functools.lru_cache(maxsize=4096)
 def _wrapped_lines(text: str, width: float) -> int:
     """text_lines, remembered: a sheet repeats its long texts (a rule's summary, a policy's title) on many rows."""
+    if "\n" in text:
+        return text_lines(text, width, _display_width())
+    return max(1, math.ceil(_display_width()(text) / max(width - 1.5, 1)))  # text_lines of one line
+
+
+@functools.cache
+def _display_width():
+    """core.excel.layout.display_width, imported when first needed (layout imports much this module need not)."""
     from core.excel.layout import display_width
 
-    return text_lines(text, width, display_width)
+    return display_width
