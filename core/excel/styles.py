@@ -83,7 +83,8 @@ def row_lines(values, widths, lines: int = 1) -> int:
             if value is None or isinstance(value, (int, float, Decimal)):
                 continue
             value = str(value)
-        if 2 * len(value) <= width - 1.5 and "\n" not in value:  # one line whatever its characters (text_lines)
+        # one line: at most two columns a character, or ASCII at one (text_lines, without measuring it)
+        if (len(value) if value.isascii() else 2 * len(value)) <= width - 1.5 and "\n" not in value:
             continue
         found = _wrapped_lines(value, width)
         if found > lines:
