@@ -21,6 +21,7 @@ from core.excel.export_common import (
     _total_styles,
     by_company,
     check_total,
+    difference_words,
     printed,
     same_total,
 )
@@ -234,7 +235,7 @@ class _CompanySheet:
                 first.bank_account,
                 len(company_lines),
                 amount,
-                difference_in_words(amount),
+                difference_words(amount),
             ],
             self.styles,
         )
