@@ -288,27 +288,29 @@ class StreamRows:
         # over the row's text finds whether any cell needs the careful way.
         texts = [v for v in values if type(v) is str]
         careful = bool(texts) and (_SPECIAL.search("".join(texts)) is not None or max(map(len, texts)) > CELL_CHARS)
-        parts = []
+        parts: list[str] = []
+        append = parts.append
         first = last = 0
         for col, (value, shape) in enumerate(zip(values, shapes), 1):
             kind = type(value)
             if value is None:
                 if shape[1] is None:
                     continue
-                parts.append(f"{shape[0]}{row_no}{shape[1]}")
+                append(f"{shape[0]}{row_no}{shape[1]}")
             elif kind is str:
                 if not value:
-                    parts.append(f"{shape[0]}{row_no}{shape[4]}")
+                    append(f"{shape[0]}{row_no}{shape[4]}")
                 elif careful or value[0] in _RISKY_HEADS or value[-1] in _XML_BLANKS:
-                    parts.append(self._cell(r, col, value, styles[col - 1]))
+                    append(self._cell(r, col, value, styles[col - 1]))
                 else:
-                    parts.append(f"{shape[0]}{row_no}{shape[2]}{value}</t></is></c>")
+                    append(f"{shape[0]}{row_no}{shape[2]}{value}</t></is></c>")
             elif kind is Decimal and value.is_finite() or kind is int:
-                parts.append(f"{shape[0]}{row_no}{shape[3]}{_number(value)}</v></c>")
+                append(f"{shape[0]}{row_no}{shape[3]}{'%.16g' % value}</v></c>")  # as _number
             else:
-                parts.append(self._cell(r, col, value, styles[col - 1]))
+                append(self._cell(r, col, value, styles[col - 1]))
+            if not first:
+                first = col
             last = col
-            first = first or col
         if first:
             self._first_row = min(self._first_row or r, r)
             self._min_col = min(self._min_col or first, first)
