@@ -256,6 +256,8 @@ class StreamRows:
     def _style_attr(self, style: Style | None) -> str:
         attr = self._attrs.get(style)
         if attr is None:
+            if style is None:  # (kept in _attrs as "")
+                return ""
             attr = self._attrs[style] = f' s="{self.cells.styles.number(style, self.ws)}"'
         return attr
 
