@@ -88,7 +88,7 @@ def _finish(file: Path, when: dt.datetime | None, streamed) -> None:
         parts = [(info, zin.read(info)) for info in zin.infolist()]
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if when is not None else b""
     level = STREAMED_LEVEL if streamed else None
-    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=level) as zout:
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
         for old, data in parts:
             name = old.filename
             if when is not None:
@@ -100,6 +100,7 @@ def _finish(file: Path, when: dt.datetime | None, streamed) -> None:
                 info = zipfile.ZipInfo(name, date_time=old.date_time)
                 info.external_attr = old.external_attr
             info.compress_type = zipfile.ZIP_DEFLATED
+            info._compresslevel = level  # type: ignore[attr-defined]  # a ZipInfo keeps its own level, not the zip's
             rows = sheets.get(name)
             if rows is None:
                 zout.writestr(info, data)
