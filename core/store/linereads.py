@@ -11,7 +11,8 @@ company each line names as it is shown (the batch's member row as approved, or t
 select that reads the lines takes every sealed column of the line and the digest of its last seal (one look-up in
 the seals' index), so each line is read once and digested once; a trace's canonical JSON and its Trace are made
 once per distinct text (a batch's traces repeat, and the lines that stored one share it: a paper only reads
-it). The member rows are then checked as every change checks a row (``audit.check``). A row that does not match refuses the
+it), the canonical JSON being the stored text itself where it may be and the Trace decoded only when a sheet reads
+it (``_StoredTrace``). The member rows are then checked as every change checks a row (``audit.check``). A row that does not match refuses the
 whole read (``Tampered``, naming it and its changed columns; ``Store.reading`` records the refusal): a line whose
 amount or payee was changed in the file behind the program's back never reaches a sheet the treasury pays from.
 """
