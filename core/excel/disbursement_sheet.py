@@ -28,13 +28,14 @@ from core.excel.export_common import (
     _total_styles,
     by_company,
     check_total,
+    in_words,
     left_out_note,
     printed,
     same_total,
 )
 from core.excel.files import ExportError
 from core.excel.writer import Book
-from core.money import ZERO, amount_in_words
+from core.money import ZERO
 from core.records import BatchRecord, LineRecord
 
 DISBURSEMENT_TITLE = "科技创新奖补资金拨付明细表"
@@ -240,7 +241,7 @@ class _PaymentSheet:
             p.item,
             p.basis,
             p.amount,
-            amount_in_words(p.amount),
+            in_words(p.amount),
         ]
         if self.budget_subject:
             values.append(self.budget_subject)
@@ -250,7 +251,7 @@ class _PaymentSheet:
     def close(self, note: str = "") -> None:
         sheet, last_col, total = self.sheet, self.last_col, self.total
         r = self.count + 4
-        total_row = ["合计"] + [None] * 6 + [total, amount_in_words(total)] + ([None] if self.budget_subject else [])
+        total_row = ["合计"] + [None] * 6 + [total, in_words(total)] + ([None] if self.budget_subject else [])
         sheet.row(
             r,
             total_row,

@@ -74,6 +74,11 @@ def _umask() -> int:
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+# zlib's level for a workbook with streamed sheets (the exports). Its default (6) took a quarter of writing the
+# results workbook of 10,000 companies (0.30 s for 43 MB of sheet XML); level 3 takes 0.12 s and the file grows
+# from 2.5 to 3.2 MB (资金拨付明细表 1.0 to 1.3 MB, 公示名单 0.7 to 0.8 MB). Any level is the same deflate every
+# spreadsheet reads. A workbook kept in git (``fixed_time``, not streamed) keeps the default, and its bytes.
+STREAMED_LEVEL = 3
 
 
 def _finish(file: Path, when: dt.datetime | None, streamed) -> None:
@@ -82,6 +87,7 @@ def _finish(file: Path, when: dt.datetime | None, streamed) -> None:
     with zipfile.ZipFile(file) as zin:
         parts = [(info, zin.read(info)) for info in zin.infolist()]
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if when is not None else b""
+    level = STREAMED_LEVEL if streamed else None
     with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
         for old, data in parts:
             name = old.filename
@@ -94,6 +100,7 @@ def _finish(file: Path, when: dt.datetime | None, streamed) -> None:
                 info = zipfile.ZipInfo(name, date_time=old.date_time)
                 info.external_attr = old.external_attr
             info.compress_type = zipfile.ZIP_DEFLATED
+            info._compresslevel = level  # type: ignore[attr-defined]  # a ZipInfo keeps its own level, not the zip's
             rows = sheets.get(name)
             if rows is None:
                 zout.writestr(info, data)

@@ -21,6 +21,7 @@ from core.excel.export_common import (
     _total_styles,
     by_company,
     check_total,
+    difference_words,
     printed,
     same_total,
 )
@@ -234,7 +235,7 @@ class _CompanySheet:
                 first.bank_account,
                 len(company_lines),
                 amount,
-                difference_in_words(amount),
+                difference_words(amount),
             ],
             self.styles,
         )
@@ -272,6 +273,7 @@ _LINE_HEADERS = [
     ("规则编号", 24),
 ]
 FLATTENED_KEPT = 4096  # distinct traces whose text the 奖补明细 sheet remembers (lines read for paper share them)
+_TRACE_COLS = slice(10, 15)  # 计算过程 .. 说明: the trace's five columns (trace_columns)
 
 
 class _LinesSheet:
@@ -292,22 +294,26 @@ class _LinesSheet:
         self.total = ZERO
         # by the trace's identity (lines read for paper share their traces), with the trace: an id is only
         # unique among objects alive, and a paper read lets go of the lines written
-        self.flattened: dict[int, tuple[Trace, dict[str, str]]] = {}
+        self.flattened: dict[int, tuple[Trace, list[str], int]] = {}
 
-    def _trace(self, trace: Trace) -> dict[str, str]:
+    def _trace(self, trace: Trace) -> tuple[Trace, list[str], int]:
+        """(trace, its five columns' texts, the lines they take): worked out once per trace."""
         found = self.flattened.get(id(trace))
         if found is None or found[0] is not trace:
             if len(self.flattened) >= FLATTENED_KEPT:
                 self.flattened.clear()
-            found = self.flattened[id(trace)] = (trace, trace_columns(trace))
-        return found[1]
+            t = trace_columns(trace)
+            texts = [t["formula"], t["inputs"], t["params"], t["steps"], t["notes"]]
+            found = self.flattened[id(trace)] = (trace, texts, st.row_lines(texts, self.widths[_TRACE_COLS]))
+        return found
 
     def add(self, company_lines: list[LineRecord]) -> None:
         sheet, styles, widths = self.sheet, self.styles, self.widths
+        before, after = widths[: _TRACE_COLS.start], widths[_TRACE_COLS.stop :]
         for line in company_lines:
             self.r += 1
-            t = self._trace(line.trace)
-            values = [
+            _, texts, lines = self._trace(line.trace)
+            head = [
                 self.r - 3,
                 line.company_name,
                 line.uscc,
@@ -318,16 +324,11 @@ class _LinesSheet:
                 line.amount,
                 "是" if line.provisional else "",
                 _schedule_text(line.schedule),
-                t["formula"],
-                t["inputs"],
-                t["params"],
-                t["steps"],
-                t["notes"],
-                line.sentence,
-                line.rule_id,
             ]
+            tail = [line.sentence, line.rule_id]
             self.total += line.amount
-            sheet.row(self.r, values, styles, height=st.row_height(values, widths))
+            lines = st.row_lines(tail, after, st.row_lines(head, before, lines))
+            sheet.row(self.r, head + texts + tail, styles, height=st.lines_height(lines))
 
     def close(self, tally: _Tally) -> None:
         headers, sheet, r = _LINE_HEADERS, self.sheet, self.r + 1

@@ -68,20 +68,41 @@ def text_lines(text, width: float, display_width=None) -> int:
 
 def row_height(values, widths, line: float = 15.0) -> float:
     """A row's height for its wrapped text: Excel does not grow the rows a program writes."""
-    lines = 1
-    for value, width in zip(values, widths):
-        if value is None or isinstance(value, (int, float, Decimal)):
-            continue
-        text = value if isinstance(value, str) else str(value)
-        if 2 * len(text) <= width - 1.5 and "\n" not in text:  # one line whatever its characters (text_lines)
-            continue
-        lines = max(lines, _wrapped_lines(text, width))
+    return lines_height(row_lines(values, widths), line)
+
+
+def lines_height(lines: int, line: float = 15.0) -> float:
+    """The height of a row ``lines`` lines high (Excel's most: 409 points)."""
     return min(409, line * lines + 3)
+
+
+def row_lines(values, widths, lines: int = 1) -> int:
+    """The most lines any of ``values`` takes in its column (``widths``), at least ``lines``."""
+    for value, width in zip(values, widths):
+        if type(value) is not str:
+            if value is None or isinstance(value, (int, float, Decimal)):
+                continue
+            value = str(value)
+        # one line: at most two columns a character, or ASCII at one (text_lines, without measuring it)
+        if (len(value) if value.isascii() else 2 * len(value)) <= width - 1.5 and "\n" not in value:
+            continue
+        found = _wrapped_lines(value, width)
+        if found > lines:
+            lines = found
+    return lines
 
 
 @functools.lru_cache(maxsize=4096)
 def _wrapped_lines(text: str, width: float) -> int:
     """text_lines, remembered: a sheet repeats its long texts (a rule's summary, a policy's title) on many rows."""
+    if "\n" in text:
+        return text_lines(text, width, _display_width())
+    return max(1, math.ceil(_display_width()(text) / max(width - 1.5, 1)))  # text_lines of one line
+
+
+@functools.cache
+def _display_width():
+    """core.excel.layout.display_width, imported when first needed (layout imports much this module need not)."""
     from core.excel.layout import display_width
 
-    return text_lines(text, width, display_width)
+    return display_width

@@ -248,13 +248,16 @@ class StreamRows:
         self._first_row = self._min_col = self._max_col = 0
         self._letters = [""]
         self._attrs: dict = {None: ""}  # Style -> ' s="n"'
+        self._shapes: dict = {}  # a row's styles -> each cell's XML but its row number and value (_shapes_of)
         self._merged: dict = {}
         self._held: dict[int, str] = {}  # rows 1..hold(rows) as XML, kept to be written again
         self._hold_to = 0
 
-    def _style_attr(self, style: Style) -> str:
+    def _style_attr(self, style: Style | None) -> str:
         attr = self._attrs.get(style)
         if attr is None:
+            if style is None:  # (kept in _attrs as "")
+                return ""
             attr = self._attrs[style] = f' s="{self.cells.styles.number(style, self.ws)}"'
         return attr
 
@@ -278,50 +281,38 @@ class StreamRows:
             values, styles = list(values), list(styles)
             for first, last in merge:
                 self._merge(r, first, last, values, styles)
-        letters = self._letters
-        while len(letters) <= len(values):
-            letters.append(get_column_letter(len(letters)))
-        attrs, attr_of, table, ws, row_no = self._attrs, self._style_attr, self.cells.styles, self.ws, str(r)
-        parts = []
+        key = tuple(styles)
+        shapes = self._shapes.get(key)
+        if shapes is None:
+            shapes = self._shapes[key] = self._shapes_of(key)
+        row_no = str(r)
+        # Text a cell cannot hold as it is (control characters, XML's own signs, too long) is rare: one look
+        # over the row's text finds whether any cell needs the careful way.
+        texts = [v for v in values if type(v) is str]
+        careful = bool(texts) and (_SPECIAL.search("".join(texts)) is not None or max(map(len, texts)) > CELL_CHARS)
+        parts: list[str] = []
+        append = parts.append
         first = last = 0
-        for col, (value, style) in enumerate(zip(values, styles), 1):
+        for col, (value, shape) in enumerate(zip(values, shapes), 1):
+            kind = type(value)
             if value is None:
-                if style is None:
+                if shape[1] is None:
                     continue
-                parts.append(f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)}/>')
-            elif isinstance(value, str):
-                if value:
-                    if value[0] in _RISKY_HEADS and looks_like_formula(value):
-                        style = table.guarded(style)
-                    if len(value) > CELL_CHARS or _SPECIAL.search(value) is not None:
-                        _check_text(value, ws, r, col)
-                        value = _xml_text(value)
-                    space = ' xml:space="preserve"' if value[0] in _XML_BLANKS or value[-1] in _XML_BLANKS else ""
-                    parts.append(
-                        f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="inlineStr">'
-                        f"<is><t{space}>{value}</t></is></c>"
-                    )
+                append(f"{shape[0]}{row_no}{shape[1]}")
+            elif kind is str:
+                if not value:
+                    append(f"{shape[0]}{row_no}{shape[4]}")
+                elif careful or value[0] in _RISKY_HEADS or value[-1] in _XML_BLANKS:
+                    append(self._cell(r, col, value, styles[col - 1]))
                 else:
-                    parts.append(f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="inlineStr"/>')
-            elif isinstance(value, bool):
-                parts.append(
-                    f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="b"><v>{int(value)}</v></c>'
-                )
-            elif isinstance(value, (int, float, Decimal)):
-                _finite(value, ws, r, col)
-                parts.append(
-                    f'<c r="{letters[col]}{row_no}"{attrs.get(style) or attr_of(style)} t="n">'
-                    f"<v>{_number(value)}</v></c>"
-                )
-            elif isinstance(value, (dt.date, dt.time)):
-                style = table.dated(style, value)
-                parts.append(
-                    f'<c r="{letters[col]}{row_no}"{attr_of(style)} t="n"><v>{_number(to_excel(value))}</v></c>'
-                )
+                    append(f"{shape[0]}{row_no}{shape[2]}{value}</t></is></c>")
+            elif kind is Decimal and value.is_finite() or kind is int:
+                append(f"{shape[0]}{row_no}{shape[3]}{'%.16g' % value}</v></c>")  # as _number
             else:
-                raise TypeError(f"cannot write {type(value).__name__} to a cell")
+                append(self._cell(r, col, value, styles[col - 1]))
+            if not first:
+                first = col
             last = col
-            first = first or col
         if first:
             self._first_row = min(self._first_row or r, r)
             self._min_col = min(self._min_col or first, first)
@@ -337,6 +328,47 @@ class StreamRows:
             self._pending.append(xml)
             if len(self._pending) >= _FLUSH_ROWS:
                 self._flush()
+
+    def _shapes_of(self, styles: tuple) -> list:
+        """Each cell's XML around its row number and value, made once per row of styles: (before the row
+        number, an empty cell's rest (None: no cell, for a value None without a style), a text cell's rest up to
+        its text, a number cell's rest up to its value, an empty text cell's rest)."""
+        letters = self._letters
+        while len(letters) <= len(styles):
+            letters.append(get_column_letter(len(letters)))
+        shapes = []
+        for col, style in enumerate(styles, 1):
+            attr = self._style_attr(style)
+            empty = None if style is None else f'"{attr}/>'
+            text, number, blank = f'"{attr} t="inlineStr"><is><t>', f'"{attr} t="n"><v>', f'"{attr} t="inlineStr"/>'
+            shapes.append((f'<c r="{letters[col]}', empty, text, number, blank))
+        return shapes
+
+    def _cell(self, r: int, col: int, value, style: Style | None) -> str:
+        """One cell's XML, every case (a value in a column with no style, text to escape or to guard, a date)."""
+        table, ws, letters = self.cells.styles, self.ws, self._letters
+        while len(letters) <= col:
+            letters.append(get_column_letter(len(letters)))
+        ref = f"{letters[col]}{r}"
+        if isinstance(value, str):
+            if not value:
+                return f'<c r="{ref}"{self._style_attr(style)} t="inlineStr"/>'
+            if value[0] in _RISKY_HEADS and looks_like_formula(value):
+                style = table.guarded(style)
+            if len(value) > CELL_CHARS or _SPECIAL.search(value) is not None:
+                _check_text(value, ws, r, col)
+                value = _xml_text(value)
+            space = ' xml:space="preserve"' if value[0] in _XML_BLANKS or value[-1] in _XML_BLANKS else ""
+            return f'<c r="{ref}"{self._style_attr(style)} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{self._style_attr(style)} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, (int, float, Decimal)):
+            _finite(value, ws, r, col)
+            return f'<c r="{ref}"{self._style_attr(style)} t="n"><v>{_number(value)}</v></c>'
+        if isinstance(value, (dt.date, dt.time)):
+            style = table.dated(style, value)
+            return f'<c r="{ref}"{self._style_attr(style)} t="n"><v>{_number(to_excel(value))}</v></c>'
+        raise TypeError(f"cannot write {type(value).__name__} to a cell")
 
     def _merge(self, r: int, first: int, last: int, values: list, styles: list) -> None:
         """Merge columns first..last of row r, as openpyxl's merge_cells would.
