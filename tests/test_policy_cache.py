@@ -51,6 +51,20 @@ def test_second_read_comes_from_the_cache_and_is_the_same_policy_set(tmp_path, p
     assert isinstance(again.vocabulary, Vocabulary)
 
 
+def test_the_policy_set_read_back_passes_every_rule_case(tmp_path):
+    """Each rule case (resources/policies/cases) works out an award by hand from its clause: the policy set that went
+    through the cache computes every one of them as the freshly parsed one does."""
+    from core.rulecases import run_rule_cases
+
+    build = Builds(POLICIES)
+    cached("policies", _sources(POLICIES), build, folder=tmp_path / "cache")
+    read_back = cached("policies", _sources(POLICIES), build, folder=tmp_path / "cache")
+    assert build.count == 1
+    report = run_rule_cases(read_back)
+    assert report.failures == [] and report.uncovered == []
+    assert report.passed == run_rule_cases(load_policies()).passed > 100
+
+
 def test_an_edited_policy_file_is_read_again(tmp_path, policies):
     build = Builds(policies)
     before = cached("policies", _sources(policies), build, folder=tmp_path / "cache")
@@ -170,3 +184,22 @@ def test_the_vocabulary_is_read_through_the_cache(tmp_path, monkeypatch):
     again = read()
     assert again is not first
     assert again == first  # every enum, claim type and field (dataclasses compare by value)
+
+
+def test_the_regions_are_read_through_the_cache(tmp_path, monkeypatch):
+    from core.regions import REGIONS_FILE, _load, regions
+
+    monkeypatch.setenv("KJJB_DATA_DIR", str(tmp_path))
+    first = regions.__wrapped__()
+    assert (tmp_path / "cache" / "regions.pickle").exists()
+    again = regions.__wrapped__()
+    assert again is not first and again == first == _load(REGIONS_FILE)
+    assert again.resolve("hulunbuir", "莫旗") == "莫力达瓦达斡尔族自治旗"
+
+
+def test_a_value_pickle_cannot_hold_is_returned_uncached(tmp_path):
+    def build():
+        return {"rule": lambda: 1}  # nothing a policy set holds; pickling it fails
+
+    assert cached("odd", [POLICIES / "vocabulary.yaml"], build, folder=tmp_path)["rule"]() == 1
+    assert not list(tmp_path.glob("*.tmp")) and not (tmp_path / "odd.pickle").exists()

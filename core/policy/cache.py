@@ -1,4 +1,5 @@
-"""Checked policy files kept between runs, so that a command does not parse and check them again.
+"""Checked policy files (and the shipped vocabulary and regions) kept between runs, so that a command does not parse
+and check them again.
 
 Every headless command is a process of its own (``python main.py calc 1``), and reading the policy files and the
 vocabulary (libyaml, then every check of core.policy.loader) took 0.04-0.05 s of each command's start, plus 0.015 s
@@ -9,12 +10,13 @@ in 3 ms while it is current:
   version and the Python version: an edited, added or removed policy file is parsed and checked again;
 - the program's own modules loaded when the cache was written are listed in it with their size and modification
   time, and a cache is refused once any of them changed (a new version of the loader reads the same files
-  differently); a frozen build has no module files and relies on its version;
+  differently); in a frozen build, which has no module files, the program file itself;
 - it is read with an unpickler that builds nothing but the program's policy and vocabulary classes, dates and
-  decimals: a file planted in the data folder cannot make the program run anything.
+  decimals: a file planted in the data folder cannot make the program call anything else (``os.system`` ...).
 
 Anything wrong with a cache (missing, stale, damaged, refused) means parsing the files as if there were none, and
 writing it anew; a cache that cannot be written (a read-only data folder) is only not written.
+``rm -r <data folder>/cache`` is always safe.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ T = TypeVar("T")
 FOLDER = "cache"
 MAGIC = b"KJJB-PARSED-1\n"
 # What a cache may hold besides the program's own classes of these modules.
-OWN_MODULES = ("core.policy.", "core.vocabulary", "core.engine.", "core.model", "core.calculators")
+OWN_MODULES = ("core.policy.", "core.vocabulary", "core.regions", "core.engine.", "core.model", "core.calculators")
 VALUE_TYPES = {("datetime", "date"), ("datetime", "datetime"), ("decimal", "Decimal")}
 
 
@@ -60,7 +62,7 @@ def cached(name: str, sources: Iterable[Path], build: Callable[[], T], *, folder
     value = build()
     try:
         _write(path, key, value)
-    except OSError:
+    except Exception:  # a read-only folder, a full disk, or something in the value pickle cannot hold
         pass
     return value
 
@@ -81,9 +83,11 @@ def source_key(sources: Iterable[Path]) -> bytes:
 
 
 def code_stamps() -> list[tuple[str, int, int]]:
-    """(file, size, modification time) of every module of the program loaded in this process."""
+    """(file, size, modification time) of every module of the program loaded in this process; in a frozen build
+    (no module files), of the program itself."""
     if getattr(sys, "frozen", False):
-        return []
+        st = os.stat(sys.executable)
+        return [(sys.executable, st.st_size, st.st_mtime_ns)]
     out = []
     for module_name, module in list(sys.modules.items()):
         if not (module_name == "core" or module_name.startswith("core.")):
