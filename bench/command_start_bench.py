@@ -16,8 +16,8 @@ Each case runs ``python main.py --db <SQLite file> ...`` in a process of its own
 ``--before DIR`` runs another checkout too (e.g. ``/work/main``: the "before"
 figure), alternating with this one run by run. Each figure is the median of
 ``--runs``. ``--instructions`` counts instructions instead (millions, valgrind's
-cachegrind without its cache model, one run each): the same on a busy machine as
-on an idle one, where CPU seconds of a start-up wander by a fifth. Cases named like options go last, after ``--``:
+cachegrind without its cache model, one run each with PYTHONHASHSEED=0): the same
+on a busy machine as on an idle one, where CPU seconds of a start-up wander by a fifth. Cases named like options go last, after ``--``:
 ``command_start_bench.py --runs 3 batches -- --help``. Where a command's time goes:
 ``python -X importtime main.py --db sqlite:///x.sqlite3 batches 2> imports.txt``.
 """
@@ -65,6 +65,8 @@ def measure(cmd: list[str], cwd: Path, env: dict, instructions: bool) -> float:
     """CPU seconds of ``cmd``, or (``instructions``) the millions of instructions it ran."""
     if not instructions:
         return timed(cmd, cwd, env)["cpu"]
+    # One hash seed: with a random one the count of the same command varies by a tenth (set and dict orders).
+    env = {**env, "PYTHONHASHSEED": "0"}
     proc = subprocess.run(VALGRIND + cmd, cwd=cwd, env=env, capture_output=True, text=True, errors="replace")
     if proc.returncode:
         raise SystemExit(f"{' '.join(map(str, cmd[1:]))} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
