@@ -15,7 +15,9 @@ Each case runs ``python main.py --db <SQLite file> ...`` in a process of its own
 
 ``--before DIR`` runs another checkout too (e.g. ``/work/main``: the "before"
 figure), alternating with this one run by run. Each figure is the median of
-``--runs``. Cases named like options go last, after ``--``:
+``--runs``. ``--instructions`` counts instructions instead (millions, valgrind's
+cachegrind without its cache model, one run each with PYTHONHASHSEED=0): the same
+on a busy machine as on an idle one, where CPU seconds of a start-up wander by a fifth. Cases named like options go last, after ``--``:
 ``command_start_bench.py --runs 3 batches -- --help``. Where a command's time goes:
 ``python -X importtime main.py --db sqlite:///x.sqlite3 batches 2> imports.txt``.
 """
@@ -25,8 +27,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -54,6 +58,22 @@ CASES = {
 # The state each step leaves, for the step after it.
 LEAVES = {"empty": "batches", "imported": "import", "calculated": "calc", "approved": "approve"}
 BASELINES = {"python -c pass": ["-c", "pass"], 'python -c "import sqlalchemy"': ["-c", "import sqlalchemy"]}
+VALGRIND = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+
+
+def measure(cmd: list[str], cwd: Path, env: dict, instructions: bool) -> float:
+    """CPU seconds of ``cmd``, or (``instructions``) the millions of instructions it ran."""
+    if not instructions:
+        return timed(cmd, cwd, env)["cpu"]
+    # One hash seed: with a random one the count of the same command varies by a tenth (set and dict orders).
+    env = {**env, "PYTHONHASHSEED": "0"}
+    proc = subprocess.run(VALGRIND + cmd, cwd=cwd, env=env, capture_output=True, text=True, errors="replace")
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(map(str, cmd[1:]))} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind gave no instruction count:\n{proc.stderr[-2000:]}")
+    return int(found[1].replace(",", "")) / 1e6
 
 
 class Checkout:
@@ -76,15 +96,16 @@ class Checkout:
         filled = [a.format(wb=self.workbook, out=self.folder / "out") for a in args]
         return [sys.executable, str(self.source / "main.py"), "--db", f"sqlite:///{self.folder / 'run' / DB}", *filled]
 
-    def run(self, case: str) -> float:
-        """CPU seconds of ``case`` on a fresh copy of the database state it starts from."""
+    def run(self, case: str, instructions: bool = False) -> float:
+        """CPU seconds (or millions of instructions) of ``case`` on a fresh copy of the database state it starts
+        from."""
         state = CASES[case][0]
         run = self.folder / "run"
         for extra in run.glob(DB + "-*"):  # a WAL file left by a previous run
             extra.unlink()
         if (self.states / state).exists():
             shutil.copy2(self.states / state, run / DB)
-        return timed(self.command(case), self.source, self.env)["cpu"]
+        return measure(self.command(case), self.source, self.env, instructions)
 
 
 def main() -> int:
@@ -93,7 +114,10 @@ def main() -> int:
     p.add_argument("--before", type=Path, help="another checkout to measure in the same run (the before figure)")
     p.add_argument("cases", nargs="*", metavar="CASE", help=f"only these of {', '.join(CASES)} (default: all)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--instructions", action="store_true", help="count instructions (valgrind) instead of CPU seconds")
     a = p.parse_args()
+    if a.instructions:
+        a.runs = 1  # the count does not vary from run to run
     if unknown := [c for c in a.cases if c not in CASES]:
         p.error(f"unknown case {', '.join(unknown)}; choose from {', '.join(CASES)}")
     cases = a.cases or list(CASES)
@@ -107,11 +131,13 @@ def main() -> int:
         cpu: dict[str, dict[str, list[float]]] = {name: {} for name in [*BASELINES, *cases]}
         for _ in range(a.runs):
             for name, args in BASELINES.items():
-                cpu[name].setdefault("same", []).append(timed([sys.executable, *args], ROOT, bare_env)["cpu"])
+                cpu[name].setdefault("same", []).append(
+                    measure([sys.executable, *args], ROOT, bare_env, a.instructions)
+                )
             for case in cases:
                 for label, checkout in checkouts.items():
                     try:
-                        cpu[case].setdefault(label, []).append(checkout.run(case))
+                        cpu[case].setdefault(label, []).append(checkout.run(case, a.instructions))
                     except SystemExit:
                         if label == "after":
                             raise
@@ -123,7 +149,10 @@ def main() -> int:
         print(json.dumps(med, ensure_ascii=False, indent=2))
         return 0
     bare = med["python -c pass"]["same"]
-    print(f"CPU seconds, median of {a.runs} runs (one-company batch for the six steps)")
+    if a.instructions:
+        print("Millions of instructions (valgrind), one-company batch for the six steps")
+    else:
+        print(f"CPU seconds, median of {a.runs} runs (one-company batch for the six steps)")
     print(f"{'':32} {'before':>8} {'after':>8} {'after/before':>13} {'after/bare':>11}")
     for name in BASELINES:
         print(f"{name:32} {'':>8} {med[name]['same']:8.3f} {'':>13} {med[name]['same'] / bare:11.1f}")

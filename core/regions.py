@@ -12,8 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from core.paths import RESOURCES
 
 REGIONS_FILE = RESOURCES / "regions.yaml"
@@ -94,6 +92,8 @@ def normalize(text: str | None) -> str:
 
 
 def _load(path) -> Regions:
+    import yaml
+
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     cities = []
     for c in data["cities"]:
@@ -105,5 +105,7 @@ def _load(path) -> Regions:
 
 @lru_cache(maxsize=1)
 def regions() -> Regions:
-    """The shipped list (read once)."""
-    return _load(REGIONS_FILE)
+    """The shipped list (read once, and read back from core.policy.cache while the file is unchanged)."""
+    from core.policy.cache import cached
+
+    return cached("regions", [REGIONS_FILE], lambda: _load(REGIONS_FILE))

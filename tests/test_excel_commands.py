@@ -73,7 +73,7 @@ class FakeStore:
 def store(monkeypatch):
     fake = FakeStore()
     # no official lists in this store: nothing is withheld from the disbursement sheet (免申即享, core.lists)
-    monkeypatch.setattr("core.lists.service.withheld", lambda store, batch_id: frozenset())
+    monkeypatch.setattr("core.lists.answers.withheld", lambda store, batch_id: frozenset())
     module = types.ModuleType("core.store")
     module.open_store = lambda url=None: setattr(fake, "url", url) or fake
     monkeypatch.setitem(sys.modules, "core.store", module)

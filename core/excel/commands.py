@@ -207,8 +207,7 @@ def cmd_export(args) -> int:
 
 def cmd_disbursement(args) -> int:
     from core.excel.disbursement_sheet import write_disbursement_sheet
-
-    from core.lists.service import withheld
+    from core.lists.answers import withheld  # not core.lists.service: that loads the list import's modules too
 
     store = _store(args)
     held = withheld(store, _batch_record(store, args.batch).id)
