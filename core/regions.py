@@ -105,7 +105,5 @@ def _load(path) -> Regions:
 
 @lru_cache(maxsize=1)
 def regions() -> Regions:
-    """The shipped list (read once, and read back from core.policy.cache while the file is unchanged)."""
-    from core.policy.cache import cached
-
-    return cached("regions", [REGIONS_FILE], lambda: _load(REGIONS_FILE))
+    """The shipped list (read once)."""
+    return _load(REGIONS_FILE)

@@ -204,9 +204,4 @@ def _read(path) -> Vocabulary:
 
 @lru_cache(maxsize=4)
 def load_vocabulary(path=None) -> Vocabulary:
-    if path is not None:
-        return _read(path)
-    from core.policy.cache import cached  # the program's own file: read back as checked when unchanged
-
-    default = POLICIES / "vocabulary.yaml"
-    return cached("vocabulary", [default], lambda: _read(default))
+    return _read(path or POLICIES / "vocabulary.yaml")

@@ -56,8 +56,8 @@ class Node(dict):
 
 @functools.cache
 def _loader_class() -> type[yaml.SafeLoader]:
-    """The YAML parser is loaded when a file is first read, not with :class:`Node`: a policy set read back from
-    its cache (core.policy.cache) holds Nodes, and does not need the parser (start-up time of each command)."""
+    """The YAML parser is loaded when a file is first read, not with :class:`Node` (a command that reads no
+    policy file does not load it)."""
     import yaml
 
     base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
