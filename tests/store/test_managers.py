@@ -164,22 +164,23 @@ def test_rows_written_in_bulk_are_sealed_from_their_values_as_they_read_back(db_
     from core.engine import load_policies
     from core.excel.reader import read_workbook
     from core.paths import RESOURCES
-    from core.store import audit
+    from core.store import approval_rows, audit
 
     read_back: list[str] = []
 
     def spy(real):
-        def reading(s, table_name, keys):
+        def reading(s, table_name, keys, **kw):
             keys = list(keys)
             if keys:
                 read_back.append(table_name)
-            return real(s, table_name, keys)
+            return real(s, table_name, keys, **kw)
 
         return reading
 
     real = audit.row_states
     monkeypatch.setattr(audit, "row_states", spy(real))
     monkeypatch.setattr(audit, "iter_states", spy(audit.iter_states))  # the check of rows a change relies on
+    monkeypatch.setattr(approval_rows, "row_states", spy(approval_rows.row_states))  # lines and claims approved
     store = open_store(db_url)
     try:
         data = read_workbook(RESOURCES / "samples" / "申报样例.xlsx", vocabulary=store.vocabulary)
