@@ -25,6 +25,7 @@ from __future__ import annotations
 from core.engine.context import Context
 from core.engine.counting import App
 from core.engine.matching import _history_installment_claims, _qualify, _rules_for, _sorted_claims, _with_own_claims
+from core.engine.overpaid import overpaid_as_new
 from core.engine.passes import _exclusive, _period_caps
 from core.engine.result import CompanyResult, Exclusion
 from core.engine.tally import _earlier_apps, _Keys, _settle
@@ -82,6 +83,7 @@ def evaluate_company(case: CompanyCase, ctx: Context) -> CompanyResult:
     lines = capped.kept
     excluded += settled.excluded + exclusive.excluded + capped.excluded
     errors += exclusive.errors
+    warnings += overpaid_as_new(case, view, ctx)
     if any(l.provisional for l in lines):
         warnings.append("含依据征求意见稿测算的金额，文件正式印发前不得拨付")
     return CompanyResult(case.company, ctx.award_year, lines, excluded, errors, warnings)
