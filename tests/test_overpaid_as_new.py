@@ -65,8 +65,9 @@ def test_hlb_3_an_earlier_recognition_in_a_later_batch_flags_the_payment_as_new_
     assert _flags(r2) == [
         "本批次事项c0申报的国家级野外科学观测研究站“甲站”认定日期（2025-07-01，证书号N-001）早于此前按新认定拨付的记录"
         "（批次1：呼伦贝尔市《关于进一步提升科技创新能力的政策措施（征求意见稿）》（三），规则hlb-03-platform，"
-        "依据2026-12-30的认定记录，2026年拨付1,000,000.00元）：该平台不属于新认定，已拨付的款项可能多付，"
-        "请核实并按规定处理（追回或说明）"
+        "依据2026-12-30的认定记录，2026年拨付1,000,000.00元），该认定按本条款不予支持（事项日期2025-07-01不在"
+        "《关于进一步提升科技创新能力的政策措施（征求意见稿）》有效期（2026-01-01至今）内）：该平台不属于新认定，"
+        "已拨付的款项可能多付，请核实并按规定处理（追回或说明）"
     ]
 
 
@@ -84,6 +85,18 @@ def test_hlb_3_a_later_recognition_in_a_later_batch_flags_nothing():
     recognition (2026-12-30 was first) and the payment stands: no flag, batch 2 pays 0."""
     r1, r2 = _two_batches(_claim(dt.date(2026, 12, 31), number="N-002"))
     assert (r1.total, r2.total) == (D("2000000.00"), D("0"))
+    assert not _flags(r2)
+
+
+def test_hlb_3_an_earlier_recognition_that_is_itself_new_flags_nothing_and_pays_as_one_batch():
+    """Batch 2 claims 甲站 recognized 2026-06-01, before the 2026-12-30 record batch 1 paid on, but itself a new
+    recognition under （三） (the draft in force from 2026-01-01): the platform was paid once as new, on another of its
+    records. One batch: c0 is new (hlb-03 1,000,000; the 2026-12-30 record is no new recognition) and nmg20-08 pays
+    甲站's 2026 once (1,000,000): 2,000,000. Two batches: 2,000,000 and 0 (both already paid). Nothing overpaid."""
+    c0 = _claim(dt.date(2026, 6, 1))
+    one = evaluate(CompanyCase(COMPANY, _history(), (c0,)))
+    r1, r2 = _two_batches(c0)
+    assert (one.total, r1.total, r2.total) == (D("2000000.00"), D("2000000.00"), D("0"))
     assert not _flags(r2)
 
 

@@ -4,7 +4,9 @@ Reading newly_per_platform, a platform is paid as newly recognized once, on its 
 on what it knows: if it knew only a later record of a platform (甲站 recognized 2026-12-30), it paid that as new;
 a later batch bringing an earlier recognition of the same platform (2025-07-01) shows the payment was not for a
 new recognition. The program does not undo an approved payment: the later batch says so in a company warning,
-naming the payment and the earlier recognition, for the clerk to check before approval (追回或说明).
+naming the payment and the earlier recognition, for the clerk to check before approval (追回或说明). Where the
+earlier recognition is itself one the rule pays as new (in force then, of the rule's level ...), the platform was
+paid once as new, on another of its records, and nothing is said.
 
 What a payment was made on: the ledger keeps the subject (the platform's name), not the record, so the records on
 file under that subject, dated no later than the year it was paid, are the ones it may have been paid on, and the
@@ -21,9 +23,11 @@ import datetime as dt
 from decimal import Decimal
 
 from core.engine.context import Context
+from core.engine.counting import App
 from core.engine.formulas import Eval
+from core.engine.matching import _qualify
 from core.engine.predicates import _before_approval, _counts_outside, _paid_for_recognitions, may_be_same_platform
-from core.model import CompanyCase
+from core.model import CompanyCase, History
 from core.money import ZERO, fmt_yuan
 from core.subjects import normalize, parse_recognition_subject
 
@@ -87,11 +91,34 @@ def overpaid_as_new(case: CompanyCase, view: CompanyCase, ctx: Context) -> list[
             and r.date < paid_on.date
             and not (r.issued_in and not counts_outside)
         ]
-        if earlier:
-            out.append(
-                _warning(ctx, rule, min(earlier, key=lambda r: (r.date, r.source)), paid_on, batch_id, year, amount)
-            )
+        if not earlier:
+            continue
+        first = min(earlier, key=lambda r: (r.date, r.source))
+        why = _not_paid_as_new(rule, subject, first, case, view, ctx)
+        if why is not None:
+            out.append(_warning(ctx, rule, first, paid_on, batch_id, year, amount, why))
     return out
+
+
+def _not_paid_as_new(rule, subject: str, rec, case: CompanyCase, view: CompanyCase, ctx: Context) -> str | None:
+    """Why ``rule`` would not pay the platform's earlier recognition ``rec`` (a claim of this batch), else None.
+
+    Read without what approved batches paid for the platform (this rule's payment, and any other the 'newly' check
+    would read as its payment as new, e.g. a yearly support of the same record): where the earlier recognition is itself a new recognition
+    the rule pays (甲站 first recognized 2026-06-01, paid on its 2026-12-30 record), the platform was paid once
+    as new, only on another of its records, and nothing was overpaid. Where it is not (dated before the document
+    took effect, another level ...), the payment was for a platform that was not newly recognized.
+    """
+    claim = next((c for c in case.claims if c.id == rec.source), None)
+    if claim is None:
+        return None
+    h = view.history
+    ledger = tuple(e for e in h.ledger if e.batch_id is None or e.subject != subject)
+    unpaid = CompanyCase(view.company, History(h.recognitions, h.tech_sme_years, h.rd, ledger, h.claims), view.claims)
+    out = _qualify(rule, claim, unpaid, ctx, [], ctx.award_year)
+    if type(out) is App:
+        return None
+    return out.reason if out is not None else f"不符合{rule.summary}的条件"
 
 
 class _Entry:
@@ -103,7 +130,7 @@ class _Entry:
         self.subject, self.batch_id = subject, batch_id
 
 
-def _warning(ctx: Context, rule, rec, paid_on, batch_id: int, year: int, amount: Decimal) -> str:
+def _warning(ctx: Context, rule, rec, paid_on, batch_id: int, year: int, amount: Decimal, why: str) -> str:
     vocab = ctx.vocabulary
     level = vocab.label("levels", rec.level) if rec.level else ""
     platform = f"{level}{vocab.label('recognition_kinds', rec.kind)}“{rec.name}”"
@@ -111,5 +138,5 @@ def _warning(ctx: Context, rule, rec, paid_on, batch_id: int, year: int, amount:
     return (
         f"本批次事项{rec.source}申报的{platform}认定日期（{rec.date.isoformat()}{number}）早于此前按新认定拨付的记录"
         f"（批次{batch_id}：{rule.document.issuer}{rule.document.citation}{rule.clause}，规则{rule.id}，依据{paid_on.date.isoformat()}的认定记录，"
-        f"{year}年拨付{fmt_yuan(amount)}元）：该平台不属于新认定，已拨付的款项可能多付，请核实并按规定处理（追回或说明）"
+        f"{year}年拨付{fmt_yuan(amount)}元），该认定按本条款不予支持（{why}）：该平台不属于新认定，已拨付的款项可能多付，请核实并按规定处理（追回或说明）"
     )
