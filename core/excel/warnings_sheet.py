@@ -10,7 +10,6 @@ from collections.abc import Iterable
 
 from core.excel import styles as st
 from core.excel.export_common import _print_setup, _row_styles, _table, _title
-from core.excel.styles import Style
 from core.records import BatchRecord, CompanyWarning
 
 SHEET = "企业提示"
@@ -25,8 +24,7 @@ def warnings_sheet(sheet, batch: BatchRecord, warnings: Iterable[CompanyWarning]
     _title(sheet, f"{batch.name} 企业提示", f"兑现年度：{batch.award_year}年度", "审批前请逐条核实", last_col)
     _table(sheet, 3, HEADERS)
     widths = [w for _, w in HEADERS]
-    styles = _row_styles(last_col, center_cols=(1,), text_cols=(3,))
-    styles[3] = Style(st.BODY_FONT, None, st.BORDER, st.LEFT_TOP)  # a long sentence reads from the top
+    styles = _row_styles(last_col, center_cols=(1,), text_cols=(3,))  # wrapped, centred vertically as the names
     r = 3
     for r, (name, uscc, text) in enumerate(warnings, 4):
         values = [r - 3, name, uscc, text]

@@ -152,7 +152,9 @@ class BatchExports:
             return None
         from core.excel.results_workbook import write_results_workbook
 
-        return self._export("导出结果", f"{b.name}_测算结果.xlsx", write_results_workbook, "已导出测算结果", with_warnings=True)
+        return self._export(
+            "导出结果", f"{b.name}_测算结果.xlsx", write_results_workbook, "已导出测算结果", with_warnings=True
+        )
 
     def export_disbursement(self):
         from core.excel.disbursement_sheet import write_disbursement_sheet

@@ -57,6 +57,7 @@ def sample_export_digests(folder: Path) -> dict[str, dict[str, str]]:
         store.clock = lambda: dt.datetime(2026, 11, 20, 9, 30)
         batch_id = load_demo_data(store, load_policies())
         out: dict[str, dict[str, str]] = {}
+
         def results(batch, path):
             with store.batches.paper_results(batch_id, "导出测算结果") as (lines, warnings):
                 return write_results_workbook(batch, lines, path, exported_at=EXPORTED_AT, warnings=warnings)
