@@ -81,3 +81,29 @@ def test_a_warning_changed_in_the_file_is_refused_and_no_file_written(store, pol
     assert code == 1, text
     assert "【数据篡改警报】" in text and "数据表batch_companies中的" in text and "（warnings）" in text, text
     assert not path.exists()
+
+
+def _two_warned(store, policies) -> int:
+    """A draft batch of companies 11 and 12, each paid under the Hulunbuir draft, so each warned of it."""
+    claims = [(uscc(11), _lab("2026-03-01", "lab1")), (uscc(12), _lab("2026-04-01", "lab2"))]
+    return _import_calc(store, policies, batch_data("2026年第四批", 2026, [profile(11), profile(12)], claims))
+
+
+def test_the_warnings_come_a_checked_chunk_at_a_time_in_member_order(store, policies, tmp_path, monkeypatch):
+    monkeypatch.setattr("core.store.linereads.PAPER_CHUNK", 1)
+    b = _two_warned(store, policies)
+    results = store.company_results(b)
+    expected = [(c.company_name, c.uscc, w) for c in results for w in c.warnings]
+    assert [r[1] for r in expected] == [uscc(11), uscc(12)]
+    rows = _rows(_export(store, b, tmp_path / "结果.xlsx"))[3:]
+    assert rows == [(i, *w) for i, w in enumerate(expected, 1)]
+
+
+def test_a_draft_member_without_lines_shows_its_company_as_it_is_now_checked(store, policies, tmp_path, capsys, db_url):
+    _, b2 = _overpaid_batches(store, policies)  # a draft: its one company has warnings and no line
+    tamper(db_url, f"UPDATE companies SET name = '冒名公司' WHERE uscc = '{uscc(11)}'")
+    path = tmp_path / "结果.xlsx"
+    code, text = cli(capsys, db_url, "export", str(b2), "-o", str(path))
+    # only the warnings' read shows this company: it is checked there, and the changed name never reaches paper
+    assert code == 1 and "【数据篡改警报】" in text and "数据表companies中的" in text and "（name）" in text, text
+    assert not path.exists()
