@@ -21,7 +21,7 @@ def warnings_sheet(sheet, batch: BatchRecord, warnings: Iterable[CompanyWarning]
     """Write one row per warning as they come (never all held); the number written. With none, the sheet's first
     row under the header says so."""
     last_col = len(HEADERS)
-    _title(sheet, f"{batch.name} 企业提示", f"兑现年度：{batch.award_year}年度", "审批前请逐条核实", last_col)
+    _title(sheet, f"{batch.name} 企业提示", f"兑现年度：{batch.award_year}年度", "请逐条核实", last_col)
     _table(sheet, 3, HEADERS)
     widths = [w for _, w in HEADERS]
     styles = _row_styles(last_col, center_cols=(1,), text_cols=(3,))  # wrapped, centred vertically as the names
