@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from core.model import Claim, RdYear, Recognition
 
@@ -155,6 +155,14 @@ class PaidBefore:
         return self.earlier.get("subject_text") or ""
 
 
+class CompanyWarning(NamedTuple):
+    """One of a batch member's warnings as paper shows it (the results workbook's 企业提示 sheet)."""
+
+    company_name: str
+    uscc: str
+    text: str  # the Chinese sentence the clerk checks before approval
+
+
 @dataclass(frozen=True)
 class CompanyResultRecord:
     """One company's result in a batch: its total and what the engine said about it."""
@@ -181,6 +189,7 @@ __all__ = [
     "LineRecord",
     "PaidBefore",
     "CompanyResultRecord",
+    "CompanyWarning",
     "Claim",
     "RdYear",
     "Recognition",

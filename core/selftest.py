@@ -159,7 +159,9 @@ def check_results_workbook(t: SelfTest) -> str:
 
     from core.excel.results_workbook import write_results_workbook
 
-    path = write_results_workbook(t.store.batch(t.batch_id), t.store.lines(t.batch_id), t.folder / "自检_测算结果.xlsx")
+    batch, target = t.store.batch(t.batch_id), t.folder / "自检_测算结果.xlsx"
+    with t.store.batches.paper_results(t.batch_id, "导出测算结果") as (lines, warnings):  # as the export reads
+        path = write_results_workbook(batch, lines, target, warnings=warnings)
     wb = load_workbook(path, read_only=True)
     try:
         sheets = wb.sheetnames

@@ -26,7 +26,8 @@ class FakeStore:
         self.imports = []
         self.known = {"91150702MA0N8XKQ26"}
         self.records = {7: batch_record()}
-        self.batches = types.SimpleNamespace(paper_lines=self.paper_lines)
+        self.batches = types.SimpleNamespace(paper_lines=self.paper_lines, paper_results=self.paper_results)
+        self.batch_warnings = {7: [("丙", "91150702MA0N8XKQ26", "已拨付的款项可能多付，请核实")]}
         self.batch_lines = {7: [simple_line(1, "100000.00"), simple_line(2, "2500.50", company="乙")]}
         self.settings = {}
 
@@ -67,6 +68,11 @@ class FakeStore:
     def paper_lines(self, batch_id, check):
         """The lines as the paper read hands them over: one by one, in print order."""
         yield iter(self.batch_lines[batch_id])
+
+    @contextlib.contextmanager
+    def paper_results(self, batch_id, check):
+        """The lines, then the members' warnings, as the results workbook's paper read hands them over."""
+        yield iter(self.batch_lines[batch_id]), iter(self.batch_warnings.get(batch_id, []))
 
 
 @pytest.fixture
@@ -192,6 +198,9 @@ def test_export_disbursement_and_publicity(store, tmp_path, capsys):
     assert "已导出批次7" in out and "资金拨付明细表" in out and "公示名单" in out
     ws = load_workbook(tmp_path / "拨付.xlsx").active
     assert ws["J3"].value == "预算科目" and ws["J4"].value == "2060499 其他技术研究与开发支出"
+    # the export reads the members' warnings too: a company with a warning and no line is on the 企业提示 sheet
+    rows = list(load_workbook(tmp_path / "结果.xlsx")["企业提示"].iter_rows(min_row=4, values_only=True))
+    assert rows == [(1, "丙", "91150702MA0N8XKQ26", "已拨付的款项可能多付，请核实")]
 
 
 def test_unknown_batch_and_provisional_lines(store, tmp_path, capsys, policies):

@@ -348,3 +348,23 @@ def test_saved_file_is_readable_by_others(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+# ---------------------------------------------------------------- 企业提示
+
+
+def test_results_workbook_warnings_are_text_never_formulas(tmp_path):
+    from core.records import CompanyWarning
+
+    warning = CompanyWarning("甲公司", "91150700MA0N000001", "=SUM(A1:A2) 已拨付的款项可能多付，请核实")
+    path = write_results_workbook(batch_record(), [simple_line(1, "1.00")], tmp_path / "r.xlsx", warnings=[warning])
+    ws = load_workbook(path)["企业提示"]
+    cell = ws["D4"]
+    assert cell.value == warning.text and cell.data_type == "s" and cell.quotePrefix
+    assert [c.value for c in ws[4]] == [1, "甲公司", "91150700MA0N000001", warning.text]
+
+
+def test_results_workbook_without_warnings_read_has_no_warnings_sheet():
+    assert "企业提示" not in build_results_workbook(batch_record(), [simple_line(1, "1.00")]).sheetnames
+    wb = build_results_workbook(batch_record(), [simple_line(1, "1.00")], warnings=[])
+    assert wb["企业提示"]["A4"].value == "本批次没有需要核实的提示。"

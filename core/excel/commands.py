@@ -170,9 +170,11 @@ def cmd_import_limit(args) -> int:
     return EXIT_OK
 
 
-def _paper(store, batch_id: int, doing: str, write, *a, **kw) -> tuple[Path, int]:
+def _paper(store, batch_id: int, doing: str, write, *a, with_warnings: bool = False, **kw) -> tuple[Path, int]:
     """(the file, its lines): ``write(batch, lines, *a, **kw)`` with the batch's lines as the paper read hands
-    them over, each chunk checked against its seals first (Tampered: a tamper alarm, and no file)."""
+    them over, each chunk checked against its seals first (Tampered: a tamper alarm, and no file).
+    ``with_warnings``: ``warnings=`` the members' warnings too, read alike on the same snapshot (the results
+    workbook's 企业提示)."""
     batch = _batch_record(store, batch_id)
     count = 0
 
@@ -182,6 +184,10 @@ def _paper(store, batch_id: int, doing: str, write, *a, **kw) -> tuple[Path, int
             count += 1
             yield line
 
+    if with_warnings:
+        with store.batches.paper_results(batch.id, doing) as (lines, warnings):
+            path = _write(write, batch, counted(lines), *a, warnings=warnings, **kw)
+        return path, count
     with store.batches.paper_lines(batch.id, doing) as lines:
         path = _write(write, batch, counted(lines), *a, **kw)
     return path, count
@@ -200,7 +206,9 @@ def _batch_record(store, batch_id: int):
 def cmd_export(args) -> int:
     from core.excel.results_workbook import write_results_workbook
 
-    path, count = _paper(_store(args), args.batch, "导出测算结果", write_results_workbook, args.output)
+    path, count = _paper(
+        _store(args), args.batch, "导出测算结果", write_results_workbook, args.output, with_warnings=True
+    )
     print(f"已导出批次{args.batch}的测算结果（{count}条明细）：{path}")
     return EXIT_OK
 

@@ -1,4 +1,5 @@
-"""The results workbook of a batch: 汇总, 按企业汇总 and 奖补明细 with each line's calculation (trace)."""
+"""The results workbook of a batch: 汇总, 按企业汇总, 奖补明细 with each line's calculation (trace), and 企业提示 (the
+members' warnings: core.excel.warnings_sheet)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ from core.excel.export_common import (
 from core.excel.styles import Style
 from core.excel.writer import Book
 from core.money import ZERO, difference_in_words, fmt_yuan
-from core.records import BatchRecord, LineRecord
+from core.excel.warnings_sheet import SHEET as WARNINGS_SHEET, warnings_sheet
+from core.records import BatchRecord, CompanyWarning, LineRecord
 from core.vocabulary import BATCH_STATUS_LABELS as STATUS_LABELS
 
 
@@ -72,20 +74,32 @@ def _schedule_text(schedule) -> str:
 
 
 def build_results_workbook(
-    batch: BatchRecord, lines: list[LineRecord], *, exported_at: dt.datetime | None = None
+    batch: BatchRecord,
+    lines: list[LineRecord],
+    *,
+    exported_at: dt.datetime | None = None,
+    warnings: Iterable[CompanyWarning] | None = None,
 ) -> Workbook:
     book = Book(stream=False)
-    _results(book, batch, lines, exported_at)
+    _results(book, batch, lines, exported_at, warnings)
     return book.wb
 
 
 def write_results_workbook(
-    batch: BatchRecord, lines: Iterable[LineRecord], path, *, exported_at: dt.datetime | None = None
+    batch: BatchRecord,
+    lines: Iterable[LineRecord],
+    path,
+    *,
+    exported_at: dt.datetime | None = None,
+    warnings: Iterable[CompanyWarning] | None = None,
 ) -> Path:
     """Stream the workbook to a temporary file and rename it into place. ``lines``: a list, or the lines in print
-    order as a paper read hands them over (never kept whole: the file is kept only once the last has come)."""
+    order as a paper read hands them over (never kept whole: the file is kept only once the last has come).
+    ``warnings``: the members' warnings as ``Store.batches.paper_results`` hands them over (read once the last
+    line has been written), for the 企业提示 sheet; None leaves the sheet out (they were not read: the sheet must
+    not say there are none)."""
     with Book(stream=True) as book:
-        _results(book, batch, lines, exported_at)
+        _results(book, batch, lines, exported_at, warnings)
         return book.save(path)
 
 
@@ -117,10 +131,11 @@ class _Tally:
                 doc[2] += 1
 
 
-def _results(book: Book, batch, lines, exported_at) -> None:
+def _results(book: Book, batch, lines, exported_at, warnings) -> None:
     summary = book.sheet("汇总")
     companies = _CompanySheet(book.sheet("按企业汇总"), batch)
     details = _LinesSheet(book.sheet("奖补明细"), batch)
+    warned = book.sheet(WARNINGS_SHEET) if warnings is not None else None
     tally = _Tally()
     for company_lines in by_company(printed(batch, lines)):
         tally.add(company_lines)
@@ -128,6 +143,8 @@ def _results(book: Book, batch, lines, exported_at) -> None:
         details.add(company_lines)
     companies.close(tally)
     details.close(tally)
+    if warned is not None:
+        warnings_sheet(warned, batch, warnings)
     _summary_sheet(summary, batch, tally, exported_at or dt.datetime.now().replace(microsecond=0))
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import JSON, func, null, select
 from sqlalchemy.orm import Session
 
 from core.engine.trace import Trace
-from core.records import LineRecord
+from core.records import CompanyWarning, LineRecord
 from core.store.audit import check
 from core.store.errors import Tampered
 from core.store.models import AwardLineRow, BatchCompany, Company
@@ -278,6 +278,43 @@ def paper_lines(s: Session, batch_id: int, doing: str) -> Iterator[LineRecord]:
     if refused is not None:
         shown.verify(s, batch_id, doing)
         raise refused
+
+
+def paper_warnings(s: Session, batch_id: int, doing: str) -> Iterator[CompanyWarning]:
+    """The members' warnings for paper, in member order, handed over a chunk at a time as each chunk is checked.
+
+    A member whose calculation said nothing to check is not printed, so not checked. The members that did are
+    checked against their seals ``PAPER_CHUNK`` at a time (with, for a draft, the company rows whose name and code
+    they show) before any of their warnings is handed over: a warning that was removed or changed in the file does
+    not reach the auditor's paper. A chunk that does not match stops them, and the refusal names every such
+    member (the rest is checked whole), as :func:`paper_lines` does.
+    """
+    check(s, "batches", [batch_id], doing)
+    q = (
+        select(_KEPT.id, _KEPT.company_id, _KEPT.warnings, _KEPT.uscc, _KEPT.company_name, _COMPANY.uscc, _COMPANY.name)
+        .join_from(BatchCompany.__table__, Company.__table__, _COMPANY.id == _KEPT.company_id)
+        .where(_KEPT.batch_id == batch_id)
+        .order_by(_KEPT.seq, _KEPT.id)
+        .execution_options(yield_per=YIELD_PER)
+    )
+    warned = (row for row in s.execute(q) if row[2])
+    while chunk := list(islice(warned, PAPER_CHUNK)):
+        try:
+            _check_members(s, chunk, doing)
+        except Tampered:
+            _check_members(s, chunk + list(warned), doing)
+            raise
+        for _member, _company, warnings, kept_uscc, kept_name, uscc, name in chunk:
+            # an approved batch kept its companies as approved (name not NULL); a draft shows them as they are now
+            shown_uscc, shown_name = (kept_uscc, kept_name) if kept_name is not None else (uscc, name)
+            for text in warnings:
+                yield CompanyWarning(shown_name, shown_uscc, text)
+
+
+def _check_members(s: Session, rows: list, doing: str) -> None:
+    """Tampered unless these members, and the company rows a draft's members show, match their last seals."""
+    check(s, "batch_companies", [row[0] for row in rows], doing)
+    check(s, "companies", sorted({row[1] for row in rows if row[4] is None}), doing)
 
 
 def _schedule(text) -> tuple | None:

@@ -33,7 +33,7 @@ def log_export(store, what: str, target: str, path) -> None:
 
 
 class BatchExports:
-    def _export(self, title: str, default: str, writer, done_text: str):
+    def _export(self, title: str, default: str, writer, done_text: str, with_warnings: bool = False):
         from gui.folders import remember_folder, save_path
 
         b = self.current
@@ -59,8 +59,13 @@ class BatchExports:
 
             # every row the file shows is checked against its seal as it is read, and the file is kept only
             # once all are (a tamper alarm, and no file)
-            with store.batches.paper_lines(b.id, title if "导出" in title else f"生成{title}") as lines:
-                path = writer(batch, watched(lines), target)
+            doing = title if "导出" in title else f"生成{title}"
+            if with_warnings:  # the results workbook's 企业提示, read on the same snapshot once the lines are written
+                with store.batches.paper_results(b.id, doing) as (lines, warnings):
+                    path = writer(batch, watched(lines), target, warnings=warnings)
+            else:
+                with store.batches.paper_lines(b.id, doing) as lines:
+                    path = writer(batch, watched(lines), target)
             if cancelled():  # written already: the clerk asked not to have it
                 Path(path).unlink(missing_ok=True)
                 raise Cancelled()
@@ -147,7 +152,9 @@ class BatchExports:
             return None
         from core.excel.results_workbook import write_results_workbook
 
-        return self._export("导出结果", f"{b.name}_测算结果.xlsx", write_results_workbook, "已导出测算结果")
+        return self._export(
+            "导出结果", f"{b.name}_测算结果.xlsx", write_results_workbook, "已导出测算结果", with_warnings=True
+        )
 
     def export_disbursement(self):
         from core.excel.disbursement_sheet import write_disbursement_sheet

@@ -6,6 +6,8 @@ and number formats, merged ranges, column widths, row heights) is compared with 
 which was generated before the rework: ``python tests/store/test_sample_exports.py`` writes it again.
 It was written again once, when the sheet's batch status became the program's one label (已审批, not 已审核;
 草稿, not 草稿（未审核）: core.vocabulary): with the old labels put back, the digests were the first ones.
+The results workbooks are read as the export reads them (store.batches.paper_results) and gained a fourth sheet,
+企业提示 (the members' warnings): only that sheet's digest was added, the other three stayed as they were.
 """
 
 from __future__ import annotations
@@ -55,18 +57,17 @@ def sample_export_digests(folder: Path) -> dict[str, dict[str, str]]:
         store.clock = lambda: dt.datetime(2026, 11, 20, 9, 30)
         batch_id = load_demo_data(store, load_policies())
         out: dict[str, dict[str, str]] = {}
-        out["draft results"] = _book_digest(
-            write_results_workbook(
-                store.batch(batch_id), store.lines(batch_id), folder / "draft.xlsx", exported_at=EXPORTED_AT
-            )
-        )
+
+        def results(batch, path):
+            with store.batches.paper_results(batch_id, "导出测算结果") as (lines, warnings):
+                return write_results_workbook(batch, lines, path, exported_at=EXPORTED_AT, warnings=warnings)
+
+        out["draft results"] = _book_digest(results(store.batch(batch_id), folder / "draft.xlsx"))
         store.approve(batch_id, preparer="张三", reviewer="李四", allow_provisional=True)
         # the approval's time is the wall clock's (core.store.approval), so the sheet shows a fixed one
         batch = dataclasses.replace(store.batch(batch_id), approved_at=APPROVED_AT)
         lines = store.lines(batch_id)
-        out["results"] = _book_digest(
-            write_results_workbook(batch, lines, folder / "results.xlsx", exported_at=EXPORTED_AT)
-        )
+        out["results"] = _book_digest(results(batch, folder / "results.xlsx"))
         out["disbursement"] = _book_digest(
             write_disbursement_sheet(batch, lines, folder / "disbursement.xlsx", include_provisional=True)
         )

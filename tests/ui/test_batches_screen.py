@@ -94,7 +94,11 @@ def test_exports_results_disbursement_and_publicity(window, qtbot, asker, tmp_pa
     page.export_results()
     settle(qtbot)
     wb = openpyxl.load_workbook(results)
-    assert wb.sheetnames[:3] == ["汇总", "按企业汇总", "奖补明细"]
+    assert wb.sheetnames == ["汇总", "按企业汇总", "奖补明细", "企业提示"]
+    # every warning the results screen shows is on the 企业提示 sheet, in member order
+    warned = [(c.company_name, c.uscc, w) for c in window.ctx.store.company_results(batch_id) for w in c.warnings]
+    shown_rows = list(wb["企业提示"].iter_rows(min_row=4, values_only=True))
+    assert warned and shown_rows == [(i, *w) for i, w in enumerate(warned, 1)]
     assert asker.asked[-1][0] == "saved" and "已导出测算结果" in asker.asked[-1][2]
     # the disbursement sheet: the draft's provisional lines need the clerk's choice (here the 测算稿), then 预算科目
     sheet = tmp_path / "拨付.xlsx"

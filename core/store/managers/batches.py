@@ -64,6 +64,17 @@ class Batches(Manager):
         with self.store.reading() as s:
             yield linereads.paper_lines(s, batch_id, check)
 
+    @contextmanager
+    def paper_results(self, batch_id: int, check: str) -> Iterator[tuple[Iterator[LineRecord], Iterator]]:
+        """``with store.batches.paper_results(batch_id, check) as (lines, warnings):`` what the results workbook
+        prints, read on one snapshot: the lines as :meth:`paper_lines` hands them over, then the members' warnings
+        (core.records.CompanyWarning, each chunk checked against its seals: core.store.linereads.paper_warnings).
+        Consume the lines first, then the warnings, inside the block."""
+        from core.store import linereads
+
+        with self.store.reading() as s:
+            yield linereads.paper_lines(s, batch_id, check), linereads.paper_warnings(s, batch_id, check)
+
     def company_results(self, batch_id: int) -> list[CompanyResultRecord]:
         return self._read(reads.company_results, batch_id)
 
