@@ -42,12 +42,17 @@ def batches(conn: Connection) -> list[BatchRecord]:
     return [BatchRecord(*row) for row in conn.execute(select(*BATCHES.c).order_by(BATCHES.c.id))]
 
 
-def batch_totals(conn: Connection) -> dict[int, tuple[int, int, Decimal]]:
-    """{batch id: (companies, lines, total)}; money is summed in Python (see types.Money)."""
+def batch_totals(conn: Connection, only: int | None = None) -> dict[int, tuple[int, int, Decimal]]:
+    """{batch id: (companies, lines, total)}, of every batch or ``only`` that one; money is summed in Python (see
+    types.Money)."""
+    members = select(MEMBERS.c.batch_id, func.count()).group_by(MEMBERS.c.batch_id)
+    lines = select(LINES.c.batch_id, LINES.c.amount)
+    if only is not None:
+        members, lines = members.where(MEMBERS.c.batch_id == only), lines.where(LINES.c.batch_id == only)
     out: dict[int, list] = {}
-    for batch_id, n in conn.execute(select(MEMBERS.c.batch_id, func.count()).group_by(MEMBERS.c.batch_id)):
+    for batch_id, n in conn.execute(members):
         out[batch_id] = [n, 0, ZERO]
-    for batch_id, amount in conn.execute(select(LINES.c.batch_id, LINES.c.amount)):
+    for batch_id, amount in conn.execute(lines):
         entry = out.setdefault(batch_id, [0, 0, ZERO])
         entry[1] += 1
         entry[2] += amount

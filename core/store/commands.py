@@ -148,7 +148,7 @@ def cmd_calc(args, store: Store) -> int:
 def cmd_approve(args, store: Store) -> int:
     store.batches.approve(args.batch, args.preparer, args.reviewer, allow_provisional=args.allow_provisional)
     b = store.batches.get(args.batch)
-    companies, lines, total = store.batches.totals().get(b.id, (0, 0, ZERO))
+    companies, lines, total = store.batches.totals(b.id).get(b.id, (0, 0, ZERO))
     print(
         f"批次{b.id}“{b.name}”已审批（经办人{b.preparer}，审核人{b.reviewer}）：{lines}条奖补明细、"
         f"合计{fmt_yuan(total)}元已记入台账"

@@ -69,6 +69,8 @@ def test_the_list_and_its_totals_are_what_the_orm_reads(store, policies):
     # 呼伦贝尔 （十二）: 技术合同 2,000,000 x 5% = 100,000 (the draft's one line)
     assert totals[draft][1:] == (1, 100000)
     assert totals[empty] == (1, 0, 0)
+    for batch_id in (approved, draft, empty):  # one batch's totals, as `main.py approve` prints them
+        assert store.batches.totals(batch_id) == {batch_id: totals[batch_id]}
 
 
 def test_listing_batches_loads_neither_the_orm_nor_the_models(db_url, store, policies, tmp_path):

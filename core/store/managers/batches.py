@@ -43,8 +43,9 @@ class Batches(Manager):
     def get(self, batch_id: int) -> BatchRecord:
         return self._read(lambda s: reads.batch_record(reads.get_batch(s, batch_id)))
 
-    def totals(self) -> dict[int, tuple[int, int, Decimal]]:
-        return self._read_core(batchlist.batch_totals)
+    def totals(self, only: int | None = None) -> dict[int, tuple[int, int, Decimal]]:
+        """{batch id: (companies, lines, total)} of every batch, or ``only`` that one."""
+        return self._read_core(batchlist.batch_totals, only)
 
     def lines(self, batch_id: int, check: str = "") -> list[LineRecord]:
         """The batch's lines. ``check``: what the clerk puts them on paper for (导出测算结果 ...): every row they show
