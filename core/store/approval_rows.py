@@ -29,7 +29,7 @@ def verified(s: Session, model, keys, columns: Sequence[str], doing: str = "") -
 
 def kept(s: Session, model, keys, columns: Sequence[str]) -> dict[str, tuple]:
     """{key: the values of ``columns`` (a JSON column's as its canonical JSON text)} of rows this change relies on
-    and seals again unchanged (``audit.keep``: the lines and claims an approval approves), each checked against its
+    and seals again unchanged (the lines and claims an approval approves), each checked against its
     seal as it is read here and noted with that seal as written: the end of the change neither reads nor digests
     them again (one read and one digest per row)."""
     name = model.__tablename__

@@ -22,8 +22,8 @@ first compared with its last seal, and the transaction is refused
   (``before_flush``), as the database holds them;
 - rows a bulk statement is about to change or delete: when it names them
   (``touch``);
-- rows sealed again without being changed (``keep``: what an approval
-  approves): at the end, with the digest computed for the new seal anyway;
+- rows sealed again without being changed (what an approval approves:
+  ``approval_rows.kept``): as they are read, the digest serving as the new seal;
 - rows created: at the end, that no live seal claims their key (a row deleted
   behind the program's back whose key is being reused);
 - rows only relied on (``verify_rows``: the payee an approval copies, the
@@ -306,12 +306,6 @@ def _read_back(table: Table) -> dict:
     return out
 
 
-def keep(s: Session, model: type[Base], keys: Iterable[object]) -> None:
-    """Name rows this change relies on and seals again unchanged (the lines and claims an approval approves);
-    they are checked against their last seals when the change is sealed."""
-    trail(s).touch(model.__tablename__, keys)
-
-
 class AuditedSession(Session):
     """A session that checks every protected row before its flushes change or delete it, and notes every
     protected row they insert, change or delete."""
@@ -397,7 +391,7 @@ def _note_flushed(session: Session, _context: object) -> None:
 def finish(s: Session, t: Trail) -> None:
     """Seal what the transaction touched and append its entries (the seals go with the last one).
 
-    Rows sealed again without having been checked (``keep``) are checked here, and a row created under the key
+    Rows touched without having been checked are checked here, and a row created under the key
     of a row the log says still exists (deleted behind the program's back) is refused.
     """
     s.flush()
