@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import yaml
+
 from core.paths import RESOURCES
 
 REGIONS_FILE = RESOURCES / "regions.yaml"
@@ -92,8 +94,6 @@ def normalize(text: str | None) -> str:
 
 
 def _load(path) -> Regions:
-    import yaml
-
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     cities = []
     for c in data["cities"]:
