@@ -13,17 +13,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.policy.policyset import Override, OverrideError, PolicySet
 from core.store.audit import log, stamp
 from core.store.errors import InvalidData, NotFound
 from core.store.models import OverrideRow, Setting
-
-if TYPE_CHECKING:  # the policy classes load with the first override read, not with every setting (start-up time)
-    from core.policy.policyset import Override, PolicySet
 
 VERSION_KEY = "overrides.version"
 
@@ -118,8 +115,6 @@ def _decode(kind: str, text: str) -> object:
 
 
 def _record(row: OverrideRow) -> OverrideRecord:
-    from core.policy.policyset import Override
-
     o = Override(
         row.target,
         row.path,
@@ -146,8 +141,6 @@ def check_override(o: Override, policies: PolicySet | None) -> None:
     if problems:
         raise InvalidData("参数调整有误：" + "；".join(problems))
     if policies is not None:
-        from core.policy.policyset import OverrideError
-
         try:
             policies.with_overrides([o])
         except OverrideError as exc:
@@ -219,8 +212,6 @@ def revoke_override(s: Session, override_id: int, who: str) -> None:
 
 
 def with_overrides(policies: PolicySet, records: list[OverrideRecord]) -> PolicySet:
-    from core.policy.policyset import OverrideError
-
     try:
         return policies.with_overrides([r.override for r in records])
     except OverrideError as exc:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
+from core.policy.policyset import Override, PolicySet
 from core.store import overrides
 from core.store.managers.base import Manager, Tx, change
 from core.store.overrides import OverrideRecord
-
-if TYPE_CHECKING:
-    from core.policy.policyset import Override, PolicySet
 
 LOCK_MINUTES_KEY = "security.lock_minutes"  # the screen locks after this many idle minutes
 DEFAULT_LOCK_MINUTES = 10
